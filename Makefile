@@ -1,0 +1,115 @@
+# distrust - plain Makefile. `make` builds build/distrust, build/libdistrust.a;
+# `make check` runs every test; `make asan` the same under ASan+UBSan;
+# `make fuzz` builds the libFuzzer targets (clang).
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS := nss libcrypto zlib jansson
+
+B ?= build
+SAN_FLAGS ?=
+OPT ?= -O2
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+        -Wno-format-nonliteral -Werror
+CFLAGS ?= $(OPT) -g
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(SAN_FLAGS) -fPIC -Iinclude -iquote builder/lib \
+              $(PKG_CFLAGS) $(CFLAGS)
+LDLIBS := $(PKG_LIBS)
+
+LIB_SRC := $(sort $(wildcard builder/lib/*.c))
+CLI_SRC := $(sort $(wildcard builder/cli/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(B)/obj/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+FUZZ_STDIN_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz-stdin/%)
+
+.PHONY: all check unit asan fuzz fuzz-run install uninstall clean fixtures golden demo \
+        valgrind format
+
+all: $(B)/distrust $(B)/libdistrust.a
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/libdistrust.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/distrust: $(CLI_OBJ) $(B)/libdistrust.a
+	$(CC) $(SAN_FLAGS) -o $@ $(CLI_OBJ) $(B)/libdistrust.a $(LDLIBS)
+
+$(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libdistrust.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(B)/libdistrust.a $(LDLIBS)
+
+# Fuzz targets built with the compiler at hand and a stdin driver, so their
+# corpora replay as ordinary tests.
+$(B)/fuzz-stdin/%: tests/fuzz/%.c tests/fuzz/stdin_driver.c $(B)/libdistrust.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/stdin_driver.c $(B)/libdistrust.a $(LDLIBS)
+
+unit: $(UNIT_BIN)
+
+check: all $(UNIT_BIN) $(FUZZ_STDIN_BIN)
+	@B=$(B) sh tests/run.sh
+
+asan:
+	$(MAKE) B=build/asan OPT=-O1 \
+	  SAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  check
+
+FUZZ_CC ?= clang
+fuzz:
+	@mkdir -p build/fuzz
+	@set -e; for src in $(FUZZ_SRC); do \
+	  name=$$(basename $$src .c); \
+	  $(MAKE) --no-print-directory B=build/fuzz/obj CC=$(FUZZ_CC) OPT=-O1 \
+	    SAN_FLAGS="-fsanitize=address,undefined,fuzzer-no-link" build/fuzz/obj/libdistrust.a; \
+	  echo "  FUZZ $$name"; \
+	  $(FUZZ_CC) -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=address,undefined,fuzzer \
+	    -Iinclude -iquote builder/lib $(PKG_CFLAGS) -o build/fuzz/$$name $$src \
+	    build/fuzz/obj/libdistrust.a $(LDLIBS); \
+	done
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
+	  $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(B)/distrust $(DESTDIR)$(BINDIR)/distrust
+	install -m 644 $(B)/libdistrust.a $(DESTDIR)$(LIBDIR)/libdistrust.a
+	install -m 644 include/distrust.h $(DESTDIR)$(INCLUDEDIR)/distrust.h
+	install -m 644 doc/distrust.1 $(DESTDIR)$(MANDIR)/man1/distrust.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/distrust $(DESTDIR)$(LIBDIR)/libdistrust.a \
+	  $(DESTDIR)$(INCLUDEDIR)/distrust.h $(DESTDIR)$(MANDIR)/man1/distrust.1
+
+# Regenerates the fixture PKI (new keys: review the diff, then `make golden`).
+fixtures:
+	scripts/mkpki.sh
+
+# Regenerates the byte-exact expected outputs of tests/e2e/golden/.
+golden: all
+	sh tests/e2e/golden.sh --update
+
+demo: all
+	sh scripts/demo.sh
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -1,0 +1,70 @@
+/*
+ * main.c - `distrust` entry point: table-driven subcommand dispatch.
+ */
+#include "cli.h"
+
+#include "suggest.h"
+
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const struct cli_cmd cli_cmds[] = {
+    {"build", cmd_build, "build -o OUT [--strict] POLICY...",
+     "Build the distrust outputs of POLICY (files or directories of *.json) into OUT,\n"
+     "replacing OUT atomically: certdata-distrust.txt (NSS built-in distrust objects)\n"
+     "and manifest.json."},
+    {"lint", cmd_lint, "lint [--strict] POLICY...",
+     "Run every check of `distrust build` without writing anything."},
+};
+const size_t cli_n_cmds = sizeof(cli_cmds) / sizeof(cli_cmds[0]);
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: distrust COMMAND [OPTIONS] ARGS...\n\ncommands:\n");
+    for (size_t i = 0; i < cli_n_cmds; i++)
+        fprintf(f, "  %-8s %s\n", cli_cmds[i].name, cli_cmds[i].synopsis);
+    fprintf(f,
+            "\nRun 'distrust COMMAND --help' for a command's options.\n"
+            "Exit status: 0 ok, 1 bad input (or warnings with --strict), 2 usage,\n"
+            "3 verification mismatch, 4 internal or I/O error.\n");
+}
+
+int main(int argc, char **argv)
+{
+    /* Output never depends on the locale: messages and files are C/UTF-8. */
+    setlocale(LC_ALL, "C");
+    struct cli cli;
+    memset(&cli, 0, sizeof(cli));
+    cli.prog = "distrust";
+    cli.progress_tty = isatty(2);
+
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(name, "--version") || !strcmp(name, "version")) {
+        printf("distrust %s\n", DT_VERSION);
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < cli_n_cmds; i++)
+        if (!strcmp(cli_cmds[i].name, name))
+            return cli_cmds[i].run(&cli, argc - 2, argv + 2);
+    const char *names[16];
+    size_t n = 0;
+    for (size_t i = 0; i < cli_n_cmds && n < 16; i++)
+        names[n++] = cli_cmds[i].name;
+    const char *s = dt_suggest(name, names, n);
+    if (s)
+        fprintf(stderr, "distrust: unknown command '%s'; did you mean '%s'?\n", name, s);
+    else
+        fprintf(stderr, "distrust: unknown command '%s'\n", name);
+    usage(stderr);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,61 @@
+/*
+ * cert.h - certificates loaded from PEM or DER files.
+ */
+#ifndef DT_CERT_H
+#define DT_CERT_H
+
+#include "der.h"
+#include "diag.h"
+
+struct dt_cert {
+    uint8_t *der; /* owned */
+    size_t der_len;
+    struct dt_certinfo info; /* slices into der */
+    uint8_t sha1[20];
+    uint8_t md5[16];
+    uint8_t sha256[32];
+    uint8_t spki_sha256[32];
+    int64_t not_before; /* seconds since the epoch */
+    int64_t not_after;
+    char *file;         /* owned: the path it was read from */
+    unsigned index;     /* 1-based position in that file */
+    unsigned line;      /* line of its PEM BEGIN, 0 for DER */
+    bool openssl_ok;    /* OpenSSL's own parser accepts it too */
+};
+
+/* A list of certificates that owns its elements. */
+struct dt_certlist {
+    struct dt_cert **v;
+    size_t n;
+    size_t cap;
+};
+
+/* Parses one DER certificate (copied). On failure returns DT_ERR_INPUT and
+ * sets *why to a static reason. Caller frees *out with dt_cert_free(). */
+DT_MUST_USE enum dt_err dt_cert_from_der(const uint8_t *der, size_t n, struct dt_cert **out,
+                                         const char **why);
+void dt_cert_free(struct dt_cert *c);
+
+/* Reads every certificate in a PEM file (any number of CERTIFICATE,
+ * X509 CERTIFICATE or TRUSTED CERTIFICATE blocks; other blocks are skipped
+ * with a warning) or a DER file (one or more concatenated certificates) and
+ * appends them to out. ref is the place that named the file; problems inside
+ * the file are reported at file:line. A file without certificates is an
+ * error. */
+DT_MUST_USE enum dt_err dt_cert_load_file(const char *path, struct dt_certlist *out,
+                                          struct dt_diags *d, const struct dt_place *ref);
+
+/* Same, from bytes already in memory (path is used for messages only). */
+DT_MUST_USE enum dt_err dt_cert_load_mem(const char *path, struct dt_slice data,
+                                         struct dt_certlist *out, struct dt_diags *d,
+                                         const struct dt_place *ref);
+
+DT_MUST_USE enum dt_err dt_certlist_push(struct dt_certlist *l, struct dt_cert *c);
+void dt_certlist_free(struct dt_certlist *l);
+
+/* SHA-1, MD5, SHA-256 helpers (OpenSSL). */
+void dt_sha1(struct dt_slice in, uint8_t out[20]);
+void dt_md5(struct dt_slice in, uint8_t out[16]);
+void dt_sha256(struct dt_slice in, uint8_t out[32]);
+
+#endif

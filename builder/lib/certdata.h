@@ -1,0 +1,66 @@
+/*
+ * certdata.h - NSS certdata.txt objects, written exactly as nss-addbuiltin
+ * (NSS cmd/addbuiltin) writes them: same attributes, same order, same
+ * MULTILINE_OCTAL layout (16 octets a line) and the same comment blocks.
+ *
+ * Shapes (policy "nss_object"):
+ *   trust              nss-addbuiltin -D: trust object, no hashes
+ *   trust+hash         nss-addbuiltin -t p,p,p -c: trust object with SHA-1/MD5
+ *   certificate+trust  nss-addbuiltin -t p,p,p: certificate object + hashed trust
+ *
+ * One deliberate difference: a distrust limited to some purposes leaves the
+ * other CKA_TRUST_* attributes out instead of writing MUST_VERIFY_TRUST.
+ * NSS discards a hash-free trust object that holds any value other than
+ * NOT_TRUSTED or unknown (and with it all trust for the certificate), and in a
+ * module that outranks the built-ins a MUST_VERIFY_TRUST would also take the
+ * other purposes' trust away from a root.
+ */
+#ifndef DT_CERTDATA_H
+#define DT_CERTDATA_H
+
+#include "resolve.h"
+
+struct dt_certdata_stats {
+    size_t trust_objects;
+    size_t cert_objects;
+    size_t afters;
+};
+
+/* Writes certdata-distrust.txt for every NSS-targeted item and every
+ * distrust-after root of m into out. policy_sha256_hex is quoted in the
+ * header. */
+DT_MUST_USE enum dt_err dt_certdata_write(const struct dt_model *m,
+                                          const char *policy_sha256_hex,
+                                          struct dt_buf *out, struct dt_certdata_stats *st);
+
+/* Building blocks, exposed for tests. */
+
+/* Appends bytes as certdata MULTILINE_OCTAL data lines (no END). */
+DT_MUST_USE enum dt_err dt_certdata_octal(struct dt_buf *out, struct dt_slice b);
+
+/* Appends the "# Serial Number..." comment line for INTEGER contents, as
+ * NSS's SECU_PrintInteger prints it (without its printable-text echo). */
+DT_MUST_USE enum dt_err dt_certdata_serial_comment(struct dt_buf *out, struct dt_slice serial);
+
+/* Appends a CKO_NSS_TRUST object (attribute lines only, no comments).
+ * hash_of: the certificate whose SHA-1/MD5 go in, or NULL for hash-free.
+ * purposes: which CKA_TRUST_* attributes are NOT_TRUSTED (others left out). */
+DT_MUST_USE enum dt_err dt_certdata_trust_object(struct dt_buf *out, const char *label,
+                                                 const struct dt_cert *hash_of,
+                                                 struct dt_slice issuer, struct dt_slice serial,
+                                                 unsigned purposes);
+
+/* Appends a CKO_CERTIFICATE object (attribute lines only). server_after /
+ * email_after are 13-byte UTCTime strings or NULL for CK_FALSE;
+ * ca_policy adds CKA_NSS_MOZILLA_CA_POLICY CK_TRUE. */
+DT_MUST_USE enum dt_err dt_certdata_cert_object(struct dt_buf *out, const char *label,
+                                                const struct dt_cert *c, bool ca_policy,
+                                                const char *server_after,
+                                                const char *email_after,
+                                                const char *server_comment,
+                                                const char *email_comment);
+
+/* The label an item gets in certdata.txt. Caller frees with free(). */
+char *dt_item_label(const struct dt_item *it);
+
+#endif

@@ -1,0 +1,207 @@
+/*
+ * io.c - capped file reading and path helpers.
+ */
+#include "io.h"
+
+#include <errno.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static void report_io(struct dt_diags *d, const struct dt_place *ref, const char *path,
+                      const char *what, int err)
+{
+    struct dt_place pl = ref ? *ref : dt_place_file(path);
+    if (ref)
+        dt_report(d, DT_ERROR, &pl, "cannot %s %s: %s", what, path, strerror(err));
+    else
+        dt_report(d, DT_ERROR, &pl, "cannot %s: %s", what, strerror(err));
+}
+
+enum dt_err dt_file_read(const char *path, size_t max, struct dt_buf *out,
+                         struct dt_diags *d, const struct dt_place *ref)
+{
+    enum dt_err rc = DT_OK;
+    FILE *f = NULL;
+    dt_buf_init(out, max);
+
+    f = fopen(path, "rb");
+    if (!f) {
+        report_io(d, ref, path, "open", errno);
+        rc = DT_ERR_INPUT;
+        goto out;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        report_io(d, ref, path, "read", EISDIR);
+        rc = DT_ERR_INPUT;
+        goto out;
+    }
+    for (;;) {
+        uint8_t chunk[65536];
+        size_t n = fread(chunk, 1, sizeof(chunk), f);
+        if (n > 0) {
+            rc = dt_buf_append(out, chunk, n);
+            if (rc == DT_ERR_LIMIT) {
+                struct dt_place pl = ref ? *ref : dt_place_file(path);
+                dt_report(d, DT_ERROR, &pl, "%s is larger than the %zu-byte limit for this kind of file",
+                          path, max);
+                goto out;
+            }
+            DT_TRY(rc);
+        }
+        if (n < sizeof(chunk)) {
+            if (ferror(f)) {
+                report_io(d, ref, path, "read", errno ? errno : EIO);
+                rc = DT_ERR_INPUT;
+                goto out;
+            }
+            break;
+        }
+    }
+out:
+    if (f)
+        fclose(f);
+    if (rc != DT_OK)
+        dt_buf_free(out);
+    return rc;
+}
+
+char *dt_path_join(const char *dir, const char *rel)
+{
+    if (rel[0] == '/' || !dir || !dir[0] || strcmp(dir, ".") == 0)
+        return dt_strdup(rel);
+    size_t a = strlen(dir), b = strlen(rel);
+    char *p = dt_malloc(a + b + 2);
+    if (!p)
+        return NULL;
+    memcpy(p, dir, a);
+    size_t k = a;
+    if (a && dir[a - 1] != '/')
+        p[k++] = '/';
+    memcpy(p + k, rel, b + 1);
+    return p;
+}
+
+char *dt_path_dirname(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return dt_strdup(".");
+    if (slash == path)
+        return dt_strdup("/");
+    return dt_strndup(path, (size_t)(slash - path));
+}
+
+#define LINES_CHUNK ((size_t)1 << 16)
+
+enum dt_err dt_lines_open(struct dt_lines *lr, const char *path, size_t max_line,
+                          struct dt_diags *d, const struct dt_place *ref)
+{
+    memset(lr, 0, sizeof(*lr));
+    lr->path = path;
+    lr->max_line = max_line;
+    dt_buf_init(&lr->line, max_line + 2);
+    lr->f = fopen(path, "rb");
+    if (!lr->f) {
+        report_io(d, ref, path, "open", errno);
+        return DT_ERR_INPUT;
+    }
+    struct stat st;
+    if (fstat(fileno(lr->f), &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            report_io(d, ref, path, "read", EISDIR);
+            dt_lines_close(lr);
+            return DT_ERR_INPUT;
+        }
+        if (S_ISREG(st.st_mode))
+            lr->size = (uint64_t)st.st_size;
+    }
+    lr->chunk = dt_malloc(LINES_CHUNK);
+    lr->sha = EVP_MD_CTX_new();
+    if (!lr->chunk || !lr->sha || !EVP_DigestInit_ex(lr->sha, EVP_sha256(), NULL)) {
+        dt_lines_close(lr);
+        return DT_ERR_NOMEM;
+    }
+    return DT_OK;
+}
+
+enum dt_err dt_lines_next(struct dt_lines *lr, const char **s, size_t *n, bool *eof,
+                          struct dt_diags *d)
+{
+    dt_buf_reset(&lr->line);
+    *eof = false;
+    bool any = false;
+    bool too_long = false;
+    for (;;) {
+        if (lr->chunk_pos == lr->chunk_len) {
+            lr->chunk_len = fread(lr->chunk, 1, LINES_CHUNK, lr->f);
+            lr->chunk_pos = 0;
+            if (lr->chunk_len == 0) {
+                if (ferror(lr->f)) {
+                    struct dt_place pl = dt_place_file(lr->path);
+                    dt_report(d, DT_ERROR, &pl, "cannot read: %s",
+                              strerror(errno ? errno : EIO));
+                    return DT_ERR_INPUT;
+                }
+                break;
+            }
+            EVP_DigestUpdate(lr->sha, lr->chunk, lr->chunk_len);
+        }
+        const uint8_t *start = lr->chunk + lr->chunk_pos;
+        size_t avail = lr->chunk_len - lr->chunk_pos;
+        const uint8_t *nl = memchr(start, '\n', avail);
+        size_t take = nl ? (size_t)(nl - start) : avail;
+        any = true;
+        if (!too_long) {
+            if (lr->line.len + take > lr->max_line)
+                too_long = true;
+            else if (dt_buf_append(&lr->line, start, take) != DT_OK)
+                return DT_ERR_NOMEM;
+        }
+        lr->chunk_pos += take + (nl ? 1 : 0);
+        lr->bytes += take + (nl ? 1 : 0);
+        if (nl)
+            break;
+    }
+    if (!any) {
+        *eof = true;
+        *s = "";
+        *n = 0;
+        return DT_OK;
+    }
+    lr->lineno++;
+    if (too_long) {
+        struct dt_place pl = {lr->path, (unsigned)lr->lineno, 0, NULL, NULL};
+        dt_report(d, DT_ERROR, &pl, "line is longer than the %zu-byte limit", lr->max_line);
+        return DT_ERR_LIMIT;
+    }
+    if (lr->line.len && lr->line.data[lr->line.len - 1] == '\r')
+        lr->line.len--;
+    const char *str = dt_buf_cstr(&lr->line);
+    if (!str)
+        return DT_ERR_NOMEM;
+    *s = str;
+    *n = lr->line.len;
+    return DT_OK;
+}
+
+void dt_lines_sha256(struct dt_lines *lr, uint8_t out[32])
+{
+    unsigned int len = 0;
+    if (!lr->sha || !EVP_DigestFinal_ex(lr->sha, out, &len))
+        memset(out, 0, 32);
+}
+
+void dt_lines_close(struct dt_lines *lr)
+{
+    if (lr->f)
+        fclose(lr->f);
+    lr->f = NULL;
+    EVP_MD_CTX_free(lr->sha);
+    lr->sha = NULL;
+    free(lr->chunk);
+    lr->chunk = NULL;
+    dt_buf_free(&lr->line);
+}

@@ -1,0 +1,24 @@
+/*
+ * jsonpos.h - find where a JSON pointer points in a JSON text.
+ *
+ * jansson reports positions for syntax errors only; policy errors are
+ * semantic, so this scanner maps "/entries/3/serial" back to a line and a
+ * column of the (already validated) text for file:line:col diagnostics.
+ */
+#ifndef DT_JSONPOS_H
+#define DT_JSONPOS_H
+
+#include "common.h"
+
+struct dt_jsonpos {
+    unsigned line, col;         /* of the value (or the key, see below) */
+    size_t line_start, line_len; /* byte range of that line in the text */
+};
+
+/* Finds the member or element at path (JSON pointer, "" = the root).
+ * With at_key, the position is that of the member's key rather than its
+ * value (for "unknown key" errors). Returns false if path is not present. */
+bool dt_jsonpos_find(const char *text, size_t n, const char *path, bool at_key,
+                     struct dt_jsonpos *pos);
+
+#endif

@@ -1,0 +1,83 @@
+/*
+ * manifest.c - manifest.json writer (jansson).
+ */
+#include "manifest.h"
+
+#include "cert.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *hex32(const uint8_t d[32], char buf[65])
+{
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 0; i < 32; i++) {
+        buf[2 * i] = digits[d[i] >> 4];
+        buf[2 * i + 1] = digits[d[i] & 15];
+    }
+    buf[64] = '\0';
+    return buf;
+}
+
+enum dt_err dt_manifest_write(const char *policy_sha256_hex, const struct dt_outfile *files,
+                              size_t n, const struct dt_count *counts, size_t n_counts,
+                              struct dt_buf *out)
+{
+    enum dt_err rc = DT_OK;
+    char *text = NULL;
+    json_t *root = json_object();
+    json_t *jfiles = json_object();
+    json_t *jcounts = json_object();
+    DT_ENSURE_MEM(root && jfiles && jcounts);
+    DT_ENSURE(json_object_set_new(root, "tool", json_string("distrust " DT_VERSION)) == 0,
+              DT_ERR_NOMEM);
+    DT_ENSURE(json_object_set_new(root, "policy_sha256", json_string(policy_sha256_hex)) == 0,
+              DT_ERR_NOMEM);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t d[32];
+        char hex[65];
+        dt_sha256(files[i].data, d);
+        json_t *f = json_pack("{s:s, s:I}", "sha256", hex32(d, hex), "bytes",
+                              (json_int_t)files[i].data.n);
+        DT_ENSURE_MEM(f);
+        DT_ENSURE(json_object_set_new(jfiles, files[i].name, f) == 0, DT_ERR_NOMEM);
+    }
+    for (size_t i = 0; i < n_counts; i++) {
+        const char *dot = strchr(counts[i].name, '.');
+        json_t *v = json_integer((json_int_t)counts[i].value);
+        DT_ENSURE_MEM(v);
+        if (!dot) {
+            DT_ENSURE(json_object_set_new(jcounts, counts[i].name, v) == 0, DT_ERR_NOMEM);
+            continue;
+        }
+        char group[64];
+        size_t gl = (size_t)(dot - counts[i].name);
+        if (gl >= sizeof(group)) {
+            json_decref(v);
+            rc = DT_ERR_INTERNAL;
+            goto out;
+        }
+        memcpy(group, counts[i].name, gl);
+        group[gl] = '\0';
+        json_t *g = json_object_get(jcounts, group);
+        if (!g) {
+            g = json_object();
+            DT_ENSURE_MEM(g);
+            DT_ENSURE(json_object_set_new(jcounts, group, g) == 0, DT_ERR_NOMEM);
+        }
+        DT_ENSURE(json_object_set_new(g, dot + 1, v) == 0, DT_ERR_NOMEM);
+    }
+    DT_ENSURE(json_object_set(root, "files", jfiles) == 0, DT_ERR_NOMEM);
+    DT_ENSURE(json_object_set(root, "counts", jcounts) == 0, DT_ERR_NOMEM);
+    text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+    DT_ENSURE_MEM(text);
+    DT_TRY(dt_buf_puts(out, text));
+    DT_TRY(dt_buf_putc(out, '\n'));
+out:
+    free(text);
+    json_decref(jfiles);
+    json_decref(jcounts);
+    json_decref(root);
+    return rc;
+}

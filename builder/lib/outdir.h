@@ -1,0 +1,29 @@
+/*
+ * outdir.h - replace an output directory atomically.
+ *
+ * The new contents are written into a temporary directory beside OUT and
+ * swapped in with one rename (renameat2 RENAME_EXCHANGE when OUT exists), so
+ * OUT always holds either the previous complete build or the new one. A
+ * failure removes the temporary directory and leaves OUT untouched.
+ */
+#ifndef DT_OUTDIR_H
+#define DT_OUTDIR_H
+
+#include "buf.h"
+#include "diag.h"
+
+struct dt_outfile {
+    const char *name; /* relative path inside OUT; '/' makes subdirectories */
+    struct dt_slice data;
+};
+
+/* Refuses to replace an existing OUT that is not a directory, is a symbolic
+ * link, or is a non-empty directory without a manifest.json (so that a
+ * mistyped -o never wipes an unrelated directory). */
+DT_MUST_USE enum dt_err dt_outdir_replace(const char *out, const struct dt_outfile *files,
+                                          size_t n, struct dt_diags *d);
+
+/* Checks the same preconditions without writing (for early failure). */
+DT_MUST_USE enum dt_err dt_outdir_check(const char *out, struct dt_diags *d);
+
+#endif

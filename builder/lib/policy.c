@@ -1,0 +1,1152 @@
+/*
+ * policy.c - policy language v1: load, validate, produce rules.
+ *
+ * Every problem is reported with its place (file:line:col and the JSON
+ * pointer) and loading goes on, so one run shows all errors of a policy.
+ */
+#include "policy.h"
+
+#include "der.h"
+#include "io.h"
+#include "jsonpos.h"
+#include "caps.h"
+#include "suggest.h"
+#include "timeutil.h"
+#include "cert.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* ---- names ------------------------------------------------------------ */
+
+static const char *const purpose_names[] = {"server-auth", "email-protection", "code-signing"};
+static const char *const target_names[] = {"nss", "onecrl", "blob", "p11-kit"};
+static const char *const shape_names[] = {"trust", "trust+hash", "certificate+trust"};
+static const char *const serial_format_names[] = {"der", "integer", "der-negative"};
+
+const char *dt_purpose_name(unsigned bit)
+{
+    for (unsigned i = 0; i < 3; i++)
+        if (bit == 1u << i)
+            return purpose_names[i];
+    return "?";
+}
+
+const char *dt_target_name(unsigned bit)
+{
+    for (unsigned i = 0; i < 4; i++)
+        if (bit == 1u << i)
+            return target_names[i];
+    return "?";
+}
+
+const char *dt_shape_name(enum dt_nss_shape s)
+{
+    return (unsigned)s < 3 ? shape_names[s] : "?";
+}
+
+static const char *const top_keys[] = {"version", "incident", "entries", "comment"};
+static const char *const incident_keys[] = {"id", "bug", "summary", "comment"};
+static const char *const entry_keys[] = {
+    "certificate",   "issuer_certificate",    "issuer_der",           "serial",
+    "serials_file",  "serial_format",         "subject_der",          "spki_sha256",
+    "cross_signs",   "server_distrust_after", "email_distrust_after", "purposes",
+    "targets",       "nss_object",            "label",                "bug",
+    "why",           "created",               "comment",
+};
+
+/* ---- places ----------------------------------------------------------- */
+
+void dt_policy_where(const struct dt_policy_file *pf, struct dt_where *w, bool at_key,
+                     const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->path, sizeof(w->path), fmt, ap);
+    va_end(ap);
+    w->pl.file = pf->display;
+    w->pl.json_path = w->path;
+    w->pl.line = w->pl.col = 0;
+    w->pl.source_line = NULL;
+    struct dt_jsonpos pos;
+    /* The path of a value that is missing points at its parent. */
+    char probe[sizeof(w->path)];
+    memcpy(probe, w->path, sizeof(probe));
+    bool key = at_key;
+    for (;;) {
+        if (dt_jsonpos_find(pf->text, pf->text_len, probe, key, &pos)) {
+            w->pl.line = pos.line;
+            w->pl.col = pos.col;
+            size_t n = pos.line_len < sizeof(w->line) - 1 ? pos.line_len : sizeof(w->line) - 1;
+            memcpy(w->line, pf->text + pos.line_start, n);
+            w->line[n] = '\0';
+            w->pl.source_line = w->line;
+            break;
+        }
+        char *slash = strrchr(probe, '/');
+        if (!slash)
+            break;
+        *slash = '\0';
+        key = true;
+        if (!probe[0]) {
+            key = false;
+            if (dt_jsonpos_find(pf->text, pf->text_len, "", false, &pos)) {
+                w->pl.line = pos.line;
+                w->pl.col = pos.col;
+            }
+            break;
+        }
+    }
+}
+
+/* ---- loader state ----------------------------------------------------- */
+
+struct loader {
+    struct dt_policy *p;
+    struct dt_diags *d;
+    struct dt_policy_file *pf;
+    enum dt_err rc; /* DT_ERR_INPUT once any error was reported */
+};
+
+static void lerr(struct loader *L, bool at_key, const char *path, const char *fmt, ...)
+    DT_PRINTF(4, 5);
+static void lerr(struct loader *L, bool at_key, const char *path, const char *fmt, ...)
+{
+    struct dt_where w;
+    dt_policy_where(L->pf, &w, at_key, "%s", path);
+    va_list ap;
+    va_start(ap, fmt);
+    dt_vreport(L->d, DT_ERROR, &w.pl, fmt, ap);
+    va_end(ap);
+    if (L->rc == DT_OK)
+        L->rc = DT_ERR_INPUT;
+}
+
+static void lwarn(struct loader *L, bool at_key, const char *path, const char *fmt, ...)
+    DT_PRINTF(4, 5);
+static void lwarn(struct loader *L, bool at_key, const char *path, const char *fmt, ...)
+{
+    struct dt_where w;
+    dt_policy_where(L->pf, &w, at_key, "%s", path);
+    va_list ap;
+    va_start(ap, fmt);
+    dt_vreport(L->d, DT_WARNING, &w.pl, fmt, ap);
+    va_end(ap);
+}
+
+/* Reports keys of obj that are not in keys[], with a suggestion. */
+static void check_keys(struct loader *L, json_t *obj, const char *path,
+                       const char *const *keys, size_t nkeys, const char *what)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(obj, k, v) {
+        bool known = false;
+        for (size_t i = 0; i < nkeys; i++)
+            if (strcmp(k, keys[i]) == 0)
+                known = true;
+        if (known)
+            continue;
+        char sub[192];
+        snprintf(sub, sizeof(sub), "%s/%s", path, k);
+        const char *s = dt_suggest(k, keys, nkeys);
+        if (s)
+            lerr(L, true, sub, "unknown key \"%s\" in %s; did you mean \"%s\"?", k, what, s);
+        else
+            lerr(L, true, sub, "unknown key \"%s\" in %s", k, what);
+    }
+}
+
+static char *adup(struct loader *L, const char *s)
+{
+    char *c = dt_arena_strdup(&L->p->arena, s);
+    if (!c && L->rc == DT_OK)
+        L->rc = DT_ERR_NOMEM;
+    return c;
+}
+
+/* Gets an optional string member; reports a type error. */
+static const char *get_str(struct loader *L, json_t *obj, const char *path, const char *key,
+                           bool *present)
+{
+    json_t *v = json_object_get(obj, key);
+    *present = v != NULL;
+    if (!v)
+        return NULL;
+    char sub[192];
+    snprintf(sub, sizeof(sub), "%s/%s", path, key);
+    if (!json_is_string(v)) {
+        lerr(L, false, sub, "\"%s\" must be a string", key);
+        return NULL;
+    }
+    return json_string_value(v);
+}
+
+/* Free text: label, bug, why, created, summary. */
+static const char *get_text(struct loader *L, json_t *obj, const char *path, const char *key,
+                            bool allow_int)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v)
+        return NULL;
+    char sub[192];
+    snprintf(sub, sizeof(sub), "%s/%s", path, key);
+    if (allow_int && json_is_integer(v)) {
+        char num[32];
+        snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
+        return adup(L, num);
+    }
+    if (!json_is_string(v)) {
+        lerr(L, false, sub, allow_int ? "\"%s\" must be a string or a number"
+                                      : "\"%s\" must be a string",
+             key);
+        return NULL;
+    }
+    const char *s = json_string_value(v);
+    size_t n = json_string_length(v);
+    if (n > DT_MAX_LABEL_BYTES) {
+        lerr(L, false, sub, "\"%s\" is longer than the %d-byte limit", key, DT_MAX_LABEL_BYTES);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7f) {
+            lerr(L, false, sub, "\"%s\" contains a control character (byte 0x%02x)", key, c);
+            return NULL;
+        }
+    }
+    return adup(L, s);
+}
+
+/* Labels end up in certdata.txt as CKA_LABEL UTF8 "...", which NSS's
+ * certdata.perl evaluates as a Perl string and pastes into C. */
+static const char *get_label(struct loader *L, json_t *obj, const char *path)
+{
+    const char *s = get_text(L, obj, path, "label", false);
+    if (!s)
+        return NULL;
+    char sub[192];
+    snprintf(sub, sizeof(sub), "%s/label", path);
+    if (!*s) {
+        lerr(L, false, sub, "\"label\" is empty");
+        return NULL;
+    }
+    const char *bad = strpbrk(s, "\"\\$@");
+    if (bad) {
+        lerr(L, false, sub,
+             "label contains '%c', which certdata.txt labels cannot carry (NSS's "
+             "certdata.perl reads labels as Perl strings: no '\"', '\\', '$' or '@')",
+             *bad);
+        return NULL;
+    }
+    if (s[0] == ' ' || s[strlen(s) - 1] == ' ')
+        lwarn(L, false, sub, "label starts or ends with a space");
+    return s;
+}
+
+/* Reads a JSON array of names into a bit set. */
+static bool get_bits(struct loader *L, json_t *obj, const char *path, const char *key,
+                     const char *const *names, size_t nnames, unsigned *bits)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v)
+        return false;
+    char sub[192];
+    snprintf(sub, sizeof(sub), "%s/%s", path, key);
+    if (!json_is_array(v)) {
+        lerr(L, false, sub, "\"%s\" must be an array of strings", key);
+        return false;
+    }
+    if (json_array_size(v) == 0) {
+        lerr(L, false, sub, "\"%s\" is empty (leave it out for the default)", key);
+        return false;
+    }
+    unsigned out = 0;
+    size_t i;
+    json_t *e;
+    bool ok = true;
+    json_array_foreach(v, i, e) {
+        char esub[224];
+        snprintf(esub, sizeof(esub), "%s/%zu", sub, i);
+        if (!json_is_string(e)) {
+            lerr(L, false, esub, "\"%s\" items must be strings", key);
+            ok = false;
+            continue;
+        }
+        const char *name = json_string_value(e);
+        size_t k;
+        for (k = 0; k < nnames; k++)
+            if (strcmp(name, names[k]) == 0)
+                break;
+        if (k == nnames) {
+            const char *s = dt_suggest(name, names, nnames);
+            if (s)
+                lerr(L, false, esub, "unknown %s \"%s\"; did you mean \"%s\"?", key, name, s);
+            else
+                lerr(L, false, esub, "unknown %s \"%s\"", key, name);
+            ok = false;
+            continue;
+        }
+        if (out & (1u << k))
+            lwarn(L, false, esub, "\"%s\" is listed twice in \"%s\"", name, key);
+        out |= 1u << k;
+    }
+    *bits = out;
+    return ok;
+}
+
+static int get_enum(struct loader *L, json_t *obj, const char *path, const char *key,
+                    const char *const *names, size_t nnames, bool *present)
+{
+    bool p;
+    const char *s = get_str(L, obj, path, key, &p);
+    *present = p;
+    if (!s)
+        return -1;
+    for (size_t i = 0; i < nnames; i++)
+        if (strcmp(s, names[i]) == 0)
+            return (int)i;
+    char sub[192];
+    snprintf(sub, sizeof(sub), "%s/%s", path, key);
+    const char *sug = dt_suggest(s, names, nnames);
+    char list[160] = "";
+    for (size_t i = 0; i < nnames; i++) {
+        strncat(list, i ? ", \"" : "\"", sizeof(list) - strlen(list) - 1);
+        strncat(list, names[i], sizeof(list) - strlen(list) - 1);
+        strncat(list, "\"", sizeof(list) - strlen(list) - 1);
+    }
+    if (sug)
+        lerr(L, false, sub, "unknown %s \"%s\"; did you mean \"%s\"? (one of %s)", key, s, sug,
+             list);
+    else
+        lerr(L, false, sub, "unknown %s \"%s\" (one of %s)", key, s, list);
+    return -1;
+}
+
+/* Base64 DER Name: issuer_der or subject_der. */
+static bool get_name_der(struct loader *L, json_t *obj, const char *path, const char *key,
+                         struct dt_slice *out)
+{
+    bool present;
+    const char *s = get_str(L, obj, path, key, &present);
+    if (!s)
+        return false;
+    char sub[192];
+    snprintf(sub, sizeof(sub), "%s/%s", path, key);
+    struct dt_buf b;
+    dt_buf_init(&b, DT_MAX_NAME_BYTES * 2);
+    bool ok = false;
+    const char *why = dt_b64_decode(s, strlen(s), false, &b);
+    if (why) {
+        lerr(L, false, sub, "\"%s\" must be the base64 of a DER Name: %s", key, why);
+        goto out;
+    }
+    if (b.len == 0) {
+        lerr(L, false, sub, "\"%s\" is empty", key);
+        goto out;
+    }
+    struct dt_slice sl = dt_slice_make(b.data, b.len);
+    why = dt_der_check_name(sl);
+    if (why) {
+        struct dt_certinfo ci;
+        if (!dt_der_parse_cert(sl, &ci))
+            lerr(L, false, sub,
+                 "\"%s\" holds a whole certificate, not a Name; use \"%s\" with a "
+                 "certificate file instead",
+                 key, strcmp(key, "issuer_der") == 0 ? "issuer_certificate" : "certificate");
+        else
+            lerr(L, false, sub, "\"%s\": %s", key, why);
+        goto out;
+    }
+    if (b.len == 2)
+        lwarn(L, false, sub, "\"%s\" is the empty Name", key);
+    void *copy = dt_arena_dup(&L->p->arena, b.data, b.len);
+    if (!copy) {
+        L->rc = DT_ERR_NOMEM;
+        goto out;
+    }
+    *out = dt_slice_make(copy, b.len);
+    ok = true;
+out:
+    dt_buf_free(&b);
+    return ok;
+}
+
+static const char *get_path(struct loader *L, json_t *obj, const char *path, const char *key)
+{
+    bool present;
+    const char *s = get_str(L, obj, path, key, &present);
+    if (!s)
+        return NULL;
+    if (!*s) {
+        char sub[192];
+        snprintf(sub, sizeof(sub), "%s/%s", path, key);
+        lerr(L, false, sub, "\"%s\" is empty", key);
+        return NULL;
+    }
+    char *joined = dt_path_join(L->pf->dir, s);
+    if (!joined) {
+        L->rc = DT_ERR_NOMEM;
+        return NULL;
+    }
+    char *c = adup(L, joined);
+    free(joined);
+    return c;
+}
+
+static bool get_date(struct loader *L, json_t *obj, const char *path, const char *key,
+                     int64_t *t)
+{
+    bool present;
+    const char *s = get_str(L, obj, path, key, &present);
+    if (!s)
+        return false;
+    char sub[192];
+    snprintf(sub, sizeof(sub), "%s/%s", path, key);
+    bool frac;
+    const char *why = dt_time_parse_rfc3339(s, t, &frac);
+    if (why) {
+        lerr(L, false, sub, "\"%s\": %s", key, why);
+        return false;
+    }
+    if (frac) {
+        lerr(L, false, sub,
+             "\"%s\": NSS stores the date as a UTCTime, which has no fractional seconds", key);
+        return false;
+    }
+    char utc[14];
+    if (!dt_time_to_utctime(*t, utc)) {
+        lerr(L, false, sub,
+             "\"%s\": NSS stores distrust-after dates as a 13-byte UTCTime, which can only "
+             "express 1950 to 2049 (NSS ignores the 15-byte form nss-addbuiltin writes "
+             "for later dates)",
+             key);
+        return false;
+    }
+    return true;
+}
+
+/* ---- serials ---------------------------------------------------------- */
+
+const char *dt_serial_decode(const char *s, size_t n, enum dt_serial_format fmt,
+                             struct dt_buf *out, size_t *col, const char **warn)
+{
+    *warn = NULL;
+    *col = 0;
+    size_t lead = 0;
+    while (lead < n && (s[lead] == ' ' || s[lead] == '\t'))
+        lead++;
+    while (n > lead && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    s += lead;
+    n -= lead;
+    if (n == 0) {
+        *col = lead + 1;
+        return "empty serial";
+    }
+    if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        *col = lead + 1;
+        return "write the serial as plain hex, without 0x";
+    }
+    size_t start = out->len;
+    const char *why;
+    if (fmt == DT_SERIAL_INTEGER) {
+        /* A non-negative integer in hex, any number of digits and leading
+         * zeros; colons are ignored. */
+        struct dt_buf digits;
+        dt_buf_init(&digits, 4 * DT_MAX_SERIAL_OCTETS + 8);
+        for (size_t i = 0; i < n; i++) {
+            if (s[i] == ':')
+                continue;
+            if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
+                  (s[i] >= 'A' && s[i] <= 'F'))) {
+                dt_buf_free(&digits);
+                *col = lead + i + 1;
+                return "not a hex digit";
+            }
+            if (digits.len == 0 && s[i] == '0')
+                continue;
+            if (dt_buf_putc(&digits, s[i]) != DT_OK) {
+                dt_buf_free(&digits);
+                *col = lead + 1;
+                return "serial longer than 64 octets";
+            }
+        }
+        /* Left-pad to whole octets, then add the sign octet if needed. */
+        struct dt_buf padded;
+        dt_buf_init(&padded, 4 * DT_MAX_SERIAL_OCTETS + 8);
+        bool ok = true;
+        if (digits.len == 0)
+            ok = dt_buf_puts(&padded, "00") == DT_OK;
+        else if (digits.len % 2)
+            ok = dt_buf_putc(&padded, '0') == DT_OK;
+        ok = ok && dt_buf_append(&padded, digits.data, digits.len) == DT_OK;
+        size_t c;
+        why = ok ? dt_hex_decode((const char *)padded.data, padded.len, out, &c)
+                 : "serial longer than 64 octets";
+        dt_buf_free(&digits);
+        dt_buf_free(&padded);
+        if (why) {
+            *col = lead + 1;
+            return why;
+        }
+        if (out->data[start] & 0x80) {
+            uint8_t zero = 0;
+            if (dt_buf_append(out, &zero, 1) != DT_OK) {
+                *col = lead + 1;
+                return "serial longer than 64 octets";
+            }
+            memmove(out->data + start + 1, out->data + start, out->len - start - 1);
+            out->data[start] = 0;
+        }
+    } else {
+        size_t c;
+        why = dt_hex_decode(s, n, out, &c);
+        if (why) {
+            *col = lead + c;
+            return why;
+        }
+    }
+    struct dt_slice v = dt_slice_make(out->data + start, out->len - start);
+    *col = lead + 1;
+    if (v.n > DT_MAX_SERIAL_OCTETS)
+        return "serial longer than 64 octets";
+    if (fmt == DT_SERIAL_DER && dt_int_is_negative(v))
+        return "the first octet has its high bit set, so as DER INTEGER contents this "
+               "is a negative number; a certificate whose serial is this positive number "
+               "stores it with a 00 octet in front: write \"00:...\" (or set "
+               "\"serial_format\": \"integer\" for serials printed as numbers, or "
+               "\"der-negative\" if the certificate really carries a negative serial)";
+    if (!dt_int_is_minimal(v))
+        *warn = "serial is not a minimal DER INTEGER (a redundant leading 00 or ff "
+                "octet); it is emitted exactly as typed, so it matches only a "
+                "certificate that carries these exact bytes";
+    else if (dt_int_is_negative(v))
+        *warn = "serial is negative (RFC 5280 requires positive serials); it is emitted "
+                "exactly as typed";
+    else if (v.n > DT_WARN_SERIAL_OCTETS)
+        *warn = "serial is longer than the 20 octets RFC 5280 allows; it is emitted "
+                "exactly as typed";
+    return NULL;
+}
+
+/* ---- entries ---------------------------------------------------------- */
+
+static struct dt_rule *new_rule(struct loader *L)
+{
+    struct dt_policy *p = L->p;
+    if (p->n_rules >= DT_MAX_RULES)
+        return NULL;
+    if (dt_grow((void **)&p->rules, &p->cap_rules, p->n_rules + 1, sizeof(*p->rules)) != DT_OK)
+        return NULL;
+    struct dt_rule *r = &p->rules[p->n_rules++];
+    memset(r, 0, sizeof(*r));
+    r->ordinal = p->n_rules - 1;
+    r->file = L->pf;
+    return r;
+}
+
+/* Reports key `other` as not combinable with `with`. */
+static bool exclusive(struct loader *L, json_t *e, const char *path, const char *with,
+                      const char *other, const char *why)
+{
+    if (!json_object_get(e, other))
+        return true;
+    char sub[192];
+    snprintf(sub, sizeof(sub), "%s/%s", path, other);
+    lerr(L, true, sub, "\"%s\" cannot be combined with \"%s\"%s%s", other, with,
+         why ? " " : "", why ? why : "");
+    return false;
+}
+
+static void load_entry(struct loader *L, json_t *e, size_t index)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/entries/%zu", index);
+    if (!json_is_object(e)) {
+        lerr(L, false, path, "each entry must be a JSON object");
+        return;
+    }
+    size_t errors_before = L->d->errors;
+    check_keys(L, e, path, entry_keys, DT_ARRAY_LEN(entry_keys), "an entry");
+    bool present;
+    (void)get_str(L, e, path, "comment", &present);
+
+    struct dt_rule *r = new_rule(L);
+    if (!r) {
+        lerr(L, false, path, "too many entries (the limit is %d across all policy files)",
+             DT_MAX_RULES);
+        return;
+    }
+    r->json_path = adup(L, path);
+    if (!r->json_path)
+        return;
+
+    bool has_cert = json_object_get(e, "certificate") != NULL;
+    bool has_icert = json_object_get(e, "issuer_certificate") != NULL;
+    bool has_ider = json_object_get(e, "issuer_der") != NULL;
+    bool has_serial = json_object_get(e, "serial") != NULL;
+    bool has_sfile = json_object_get(e, "serials_file") != NULL;
+    bool has_subj = json_object_get(e, "subject_der") != NULL;
+    bool has_spki = json_object_get(e, "spki_sha256") != NULL;
+    bool has_after = json_object_get(e, "server_distrust_after") != NULL ||
+                     json_object_get(e, "email_distrust_after") != NULL;
+
+    /* Which form is this entry? */
+    if (has_cert) {
+        static const char *const others[] = {"issuer_certificate", "issuer_der", "serial",
+                                             "serials_file", "subject_der", "spki_sha256"};
+        for (size_t i = 0; i < DT_ARRAY_LEN(others); i++)
+            exclusive(L, e, path, "certificate", others[i],
+                      "(a certificate entry takes issuer, serial and key from the "
+                      "certificate itself)");
+        r->kind = has_after ? DT_RULE_DISTRUST_AFTER : DT_RULE_CERT;
+        r->certificate = (char *)get_path(L, e, path, "certificate");
+    } else if (has_icert || has_ider) {
+        if (has_icert && has_ider)
+            exclusive(L, e, path, "issuer_certificate", "issuer_der",
+                      "(give the issuer one way)");
+        exclusive(L, e, path, has_icert ? "issuer_certificate" : "issuer_der", "subject_der",
+                  NULL);
+        exclusive(L, e, path, has_icert ? "issuer_certificate" : "issuer_der", "spki_sha256",
+                  NULL);
+        if (has_serial && has_sfile)
+            exclusive(L, e, path, "serial", "serials_file",
+                      "(one entry per serial list; use two entries)");
+        if (!has_serial && !has_sfile) {
+            char sub[192];
+            snprintf(sub, sizeof(sub), "%s/%s", path,
+                     has_icert ? "issuer_certificate" : "issuer_der");
+            lerr(L, true, sub, "an issuer needs \"serial\" or \"serials_file\"");
+        }
+        r->kind = has_sfile && !has_serial ? DT_RULE_SERIALS_FILE : DT_RULE_ISSUER_SERIAL;
+        if (has_icert)
+            r->issuer_certificate = (char *)get_path(L, e, path, "issuer_certificate");
+        else
+            get_name_der(L, e, path, "issuer_der", &r->issuer_der);
+    } else if (has_subj || has_spki) {
+        if (!has_subj || !has_spki) {
+            char sub[192];
+            snprintf(sub, sizeof(sub), "%s/%s", path, has_subj ? "subject_der" : "spki_sha256");
+            lerr(L, true, sub, "\"subject_der\" and \"spki_sha256\" go together");
+        }
+        if (has_serial || has_sfile) {
+            char sub[192];
+            snprintf(sub, sizeof(sub), "%s/%s", path, has_serial ? "serial" : "serials_file");
+            lerr(L, true, sub,
+                 "a serial needs an issuer (issuer_certificate or issuer_der), not a subject");
+        }
+        r->kind = DT_RULE_SUBJECT_KEY;
+        get_name_der(L, e, path, "subject_der", &r->subject_der);
+        bool p2;
+        const char *h = get_str(L, e, path, "spki_sha256", &p2);
+        if (h) {
+            char sub[192];
+            snprintf(sub, sizeof(sub), "%s/spki_sha256", path);
+            struct dt_buf b;
+            dt_buf_init(&b, 1024);
+            const char *why = dt_b64_decode(h, strlen(h), false, &b);
+            size_t hl = strlen(h);
+            bool all_hex = hl == 64 && strspn(h, "0123456789abcdefABCDEF") == 64;
+            if (all_hex)
+                lerr(L, false, sub,
+                     "\"spki_sha256\" is base64 (as OneCRL's pubKeyHash), not hex");
+            else if (why)
+                lerr(L, false, sub, "\"spki_sha256\": %s", why);
+            else if (b.len != 32)
+                lerr(L, false, sub,
+                     "\"spki_sha256\" must be the base64 of a 32-byte SHA-256 digest (got "
+                     "%zu bytes)",
+                     b.len);
+            else
+                memcpy(r->spki_sha256, b.data, 32);
+            dt_buf_free(&b);
+        }
+    } else if (has_serial || has_sfile) {
+        char sub[192];
+        snprintf(sub, sizeof(sub), "%s/%s", path, has_serial ? "serial" : "serials_file");
+        lerr(L, true, sub,
+             "a serial needs an issuer: add \"issuer_certificate\" or \"issuer_der\"");
+    } else {
+        lerr(L, false, path,
+             "the entry names nothing to distrust: give \"certificate\", an issuer "
+             "(\"issuer_certificate\" or \"issuer_der\") with \"serial\" or "
+             "\"serials_file\", or \"subject_der\" with \"spki_sha256\"");
+    }
+
+    /* Serial and its format. */
+    bool fmt_present;
+    int fmt = get_enum(L, e, path, "serial_format", serial_format_names,
+                       DT_ARRAY_LEN(serial_format_names), &fmt_present);
+    if (fmt >= 0)
+        r->serial_format = (enum dt_serial_format)fmt;
+    if (fmt_present && !has_serial && !has_sfile) {
+        char sub[192];
+        snprintf(sub, sizeof(sub), "%s/serial_format", path);
+        lerr(L, true, sub, "\"serial_format\" applies only to \"serial\" and \"serials_file\"");
+    }
+    if (has_serial && !has_cert) {
+        const char *s = get_str(L, e, path, "serial", &present);
+        if (s) {
+            struct dt_buf b;
+            dt_buf_init(&b, DT_MAX_SERIAL_OCTETS * 2);
+            size_t col;
+            const char *warn;
+            const char *why = dt_serial_decode(s, strlen(s), r->serial_format, &b, &col, &warn);
+            struct dt_where w;
+            dt_policy_where(L->pf, &w, false, "%s/serial", path);
+            if (w.pl.col)
+                w.pl.col += (unsigned)col; /* past the opening quote */
+            if (why) {
+                dt_report(L->d, DT_ERROR, &w.pl, "serial \"%s\": %s", s, why);
+                L->rc = DT_ERR_INPUT;
+            } else {
+                if (warn)
+                    dt_report(L->d, DT_WARNING, &w.pl, "serial \"%s\": %s", s, warn);
+                void *copy = dt_arena_dup(&L->p->arena, b.data, b.len);
+                if (copy)
+                    r->serial = dt_slice_make(copy, b.len);
+                else
+                    L->rc = DT_ERR_NOMEM;
+            }
+            dt_buf_free(&b);
+        }
+    }
+    if (has_sfile && !has_cert)
+        r->serials_file = (char *)get_path(L, e, path, "serials_file");
+
+    /* Distrust-after. */
+    if (has_after) {
+        r->has_server_after =
+            get_date(L, e, path, "server_distrust_after", &r->server_after);
+        r->has_email_after = get_date(L, e, path, "email_distrust_after", &r->email_after);
+        if (!has_cert) {
+            char sub[192];
+            snprintf(sub, sizeof(sub), "%s/%s", path,
+                     json_object_get(e, "server_distrust_after") ? "server_distrust_after"
+                                                                 : "email_distrust_after");
+            lerr(L, true, sub,
+                 "a distrust-after date is set on a root's certificate object: give the "
+                 "root as \"certificate\"");
+        }
+        exclusive(L, e, path, "a distrust-after date", "purposes",
+                  "(an entry with a distrust-after date distrusts only leaves issued after "
+                  "it; write a second entry to distrust a purpose outright)");
+        exclusive(L, e, path, "a distrust-after date", "nss_object",
+                  "(the date is an attribute of the root's certificate object)");
+        exclusive(L, e, path, "a distrust-after date", "cross_signs", NULL);
+    }
+
+    /* Purposes and targets. */
+    r->purposes = DT_PURPOSE_ALL;
+    unsigned bits;
+    if (get_bits(L, e, path, "purposes", purpose_names, 3, &bits))
+        r->purposes = bits;
+    switch (r->kind) {
+    case DT_RULE_CERT:
+    case DT_RULE_ISSUER_SERIAL:
+        r->targets = DT_TARGET_ALL;
+        break;
+    case DT_RULE_SUBJECT_KEY:
+        r->targets = DT_TARGET_ONECRL | DT_TARGET_BLOB | DT_TARGET_P11KIT;
+        break;
+    case DT_RULE_SERIALS_FILE:
+        r->targets = DT_TARGET_BLOB;
+        break;
+    case DT_RULE_DISTRUST_AFTER:
+        r->targets = DT_TARGET_NSS | DT_TARGET_P11KIT;
+        break;
+    }
+    if (get_bits(L, e, path, "targets", target_names, 4, &bits)) {
+        r->targets = bits;
+        r->targets_explicit = true;
+        char sub[192];
+        snprintf(sub, sizeof(sub), "%s/targets", path);
+        if (r->kind == DT_RULE_DISTRUST_AFTER && (bits & (DT_TARGET_ONECRL | DT_TARGET_BLOB)))
+            lerr(L, false, sub,
+                 "OneCRL records and the blob cannot express a distrust-after date; use "
+                 "\"nss\" and \"p11-kit\"");
+        if (r->kind == DT_RULE_SUBJECT_KEY && (bits & DT_TARGET_NSS))
+            lerr(L, false, sub,
+                 "NSS trust objects are keyed by issuer and serial, so a subject+key entry "
+                 "reaches NSS only through certificates of that key in a pool (--pool), "
+                 "which this version does not read yet; drop \"nss\" or give the "
+                 "certificates themselves");
+    }
+    if ((r->targets & (DT_TARGET_ONECRL | DT_TARGET_BLOB)) && r->purposes != DT_PURPOSE_ALL &&
+        r->kind != DT_RULE_DISTRUST_AFTER) {
+        char sub[192];
+        snprintf(sub, sizeof(sub), "%s/purposes", path);
+        lwarn(L, false, sub,
+              "OneCRL records and the blob revoke for every purpose; \"purposes\" limits "
+              "only the NSS and p11-kit outputs");
+    }
+
+    /* NSS shape. */
+    int shape = get_enum(L, e, path, "nss_object", shape_names, 3, &present);
+    if (shape >= 0) {
+        r->shape = (enum dt_nss_shape)shape;
+        r->shape_explicit = true;
+        char sub[192];
+        snprintf(sub, sizeof(sub), "%s/nss_object", path);
+        if (r->shape != DT_SHAPE_TRUST && r->kind != DT_RULE_CERT)
+            lerr(L, false, sub,
+                 "nss_object \"%s\" needs the certificate (for its hashes): use "
+                 "\"certificate\" or nss_object \"trust\"",
+                 shape_names[shape]);
+        if (!(r->targets & DT_TARGET_NSS))
+            lwarn(L, false, sub, "nss_object has no effect: the entry does not target nss");
+    }
+
+    /* Cross-signs. */
+    json_t *cs = json_object_get(e, "cross_signs");
+    if (cs) {
+        char sub[192];
+        snprintf(sub, sizeof(sub), "%s/cross_signs", path);
+        if (!json_is_boolean(cs)) {
+            lerr(L, false, sub, "\"cross_signs\" must be true or false");
+        } else {
+            r->cross_signs = json_is_true(cs);
+            r->cross_signs_explicit = true;
+            if (!has_cert)
+                lerr(L, true, sub,
+                     "\"cross_signs\" applies to \"certificate\" entries (the subject and key "
+                     "to look for come from the certificate)");
+        }
+    }
+
+    /* Metadata. */
+    r->label = get_label(L, e, path);
+    r->bug = get_text(L, e, path, "bug", true);
+    if (!r->bug)
+        r->bug = L->pf->incident.bug;
+    r->why = get_text(L, e, path, "why", false);
+    r->created = get_text(L, e, path, "created", false);
+    if (r->created) {
+        const char *why = dt_time_parse_date_or_datetime(r->created);
+        if (why) {
+            char sub[192];
+            snprintf(sub, sizeof(sub), "%s/created", path);
+            lerr(L, false, sub, "\"created\": %s", why);
+        }
+    }
+    if (L->d->errors != errors_before) {
+        /* Keep the rule count honest for "N entries" messages but never
+         * resolve an entry that had errors. */
+        L->p->n_rules--;
+    }
+}
+
+static void load_incident(struct loader *L, json_t *inc)
+{
+    if (!inc)
+        return;
+    if (!json_is_object(inc)) {
+        lerr(L, false, "/incident", "\"incident\" must be an object");
+        return;
+    }
+    check_keys(L, inc, "/incident", incident_keys, DT_ARRAY_LEN(incident_keys),
+               "the incident");
+    bool present;
+    (void)get_str(L, inc, "/incident", "comment", &present);
+    const char *id = get_text(L, inc, "/incident", "id", false);
+    if (id && !*id)
+        lerr(L, false, "/incident/id", "\"id\" is empty");
+    L->pf->incident.id = id;
+    L->pf->incident.bug = get_text(L, inc, "/incident", "bug", true);
+    L->pf->incident.summary = get_text(L, inc, "/incident", "summary", false);
+}
+
+static size_t json_depth(json_t *v)
+{
+    size_t max = 0;
+    if (json_is_object(v)) {
+        const char *k;
+        json_t *c;
+        json_object_foreach(v, k, c) {
+            size_t d = json_depth(c);
+            if (d > max)
+                max = d;
+        }
+        return max + 1;
+    }
+    if (json_is_array(v)) {
+        size_t i;
+        json_t *c;
+        json_array_foreach(v, i, c) {
+            size_t d = json_depth(c);
+            if (d > max)
+                max = d;
+        }
+        return max + 1;
+    }
+    return 0;
+}
+
+static void load_file_json(struct loader *L)
+{
+    struct dt_policy_file *pf = L->pf;
+    json_error_t jerr;
+    json_t *root = json_loadb(pf->text, pf->text_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root) {
+        struct dt_place pl = {pf->display, (unsigned)(jerr.line > 0 ? jerr.line : 0),
+                              (unsigned)(jerr.column > 0 ? jerr.column : 0), NULL, NULL};
+        char line[512] = "";
+        if (jerr.line > 0) {
+            const char *s = pf->text;
+            for (int k = 1; k < jerr.line && s; k++) {
+                s = memchr(s, '\n', pf->text_len - (size_t)(s - pf->text));
+                if (s)
+                    s++;
+            }
+            if (s) {
+                size_t n = strcspn(s, "\r\n");
+                if (n >= sizeof(line))
+                    n = sizeof(line) - 1;
+                memcpy(line, s, n);
+                line[n] = '\0';
+                pl.source_line = line;
+            }
+        }
+        dt_report(L->d, DT_ERROR, &pl, "invalid JSON: %s", jerr.text);
+        L->rc = DT_ERR_INPUT;
+        return;
+    }
+    if (json_depth(root) > DT_MAX_JSON_DEPTH) {
+        struct dt_place pl = dt_place_file(pf->display);
+        dt_report(L->d, DT_ERROR, &pl, "JSON nested deeper than the limit of %d levels",
+                  DT_MAX_JSON_DEPTH);
+        L->rc = DT_ERR_INPUT;
+        goto out;
+    }
+    if (!json_is_object(root)) {
+        lerr(L, false, "", "a policy file must hold one JSON object");
+        goto out;
+    }
+    check_keys(L, root, "", top_keys, DT_ARRAY_LEN(top_keys), "the policy");
+    bool present;
+    (void)get_str(L, root, "", "comment", &present);
+    json_t *ver = json_object_get(root, "version");
+    if (!ver)
+        lerr(L, false, "", "missing \"version\": 1");
+    else if (!json_is_integer(ver))
+        lerr(L, false, "/version", "\"version\" must be the number 1");
+    else if (json_integer_value(ver) != 1)
+        lerr(L, false, "/version", "unsupported policy version %lld (this tool reads version 1)",
+             (long long)json_integer_value(ver));
+    load_incident(L, json_object_get(root, "incident"));
+    json_t *entries = json_object_get(root, "entries");
+    if (!entries) {
+        lerr(L, false, "", "missing \"entries\" (an array of distrust entries)");
+    } else if (!json_is_array(entries)) {
+        lerr(L, false, "/entries", "\"entries\" must be an array");
+    } else {
+        if (json_array_size(entries) == 0)
+            lwarn(L, false, "/entries", "the policy has no entries");
+        size_t i;
+        json_t *e;
+        json_array_foreach(entries, i, e) {
+            load_entry(L, e, i);
+            if (L->rc == DT_ERR_NOMEM)
+                break;
+        }
+    }
+out:
+    json_decref(root);
+}
+
+/* ---- files and directories ------------------------------------------- */
+
+struct input {
+    char *path;
+    char *name; /* stable name: relative to the argument */
+};
+
+static int cmp_input(const void *a, const void *b)
+{
+    const struct input *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : strcmp(x->path, y->path);
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static enum dt_err push_input(struct input **v, size_t *n, size_t *cap, const char *path,
+                              const char *name)
+{
+    enum dt_err rc = dt_grow((void **)v, cap, *n + 1, sizeof(**v));
+    if (rc != DT_OK)
+        return rc;
+    (*v)[*n].path = dt_strdup(path);
+    (*v)[*n].name = dt_strdup(name);
+    if (!(*v)[*n].path || !(*v)[*n].name) {
+        free((*v)[*n].path);
+        free((*v)[*n].name);
+        return DT_ERR_NOMEM;
+    }
+    (*n)++;
+    return DT_OK;
+}
+
+static enum dt_err collect_inputs(const char *const *paths, size_t n, struct input **out,
+                                  size_t *nout, struct dt_diags *d)
+{
+    enum dt_err rc = DT_OK;
+    size_t cap = 0;
+    *out = NULL;
+    *nout = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        struct dt_place pl = dt_place_file(paths[i]);
+        if (stat(paths[i], &st) != 0) {
+            dt_report(d, DT_ERROR, &pl, "cannot open policy: %s", strerror(errno));
+            rc = DT_ERR_INPUT;
+            continue;
+        }
+        if (!S_ISDIR(st.st_mode)) {
+            const char *base = strrchr(paths[i], '/');
+            DT_TRY(push_input(out, nout, &cap, paths[i], base ? base + 1 : paths[i]));
+            continue;
+        }
+        DIR *dir = opendir(paths[i]);
+        if (!dir) {
+            dt_report(d, DT_ERROR, &pl, "cannot read policy directory: %s", strerror(errno));
+            rc = DT_ERR_INPUT;
+            continue;
+        }
+        size_t before = *nout;
+        struct dirent *de;
+        while ((de = readdir(dir)) != NULL) {
+            if (de->d_name[0] == '.' || !ends_with(de->d_name, ".json"))
+                continue;
+            char *full = dt_path_join(paths[i], de->d_name);
+            if (!full) {
+                closedir(dir);
+                rc = DT_ERR_NOMEM;
+                goto out;
+            }
+            enum dt_err prc = push_input(out, nout, &cap, full, de->d_name);
+            free(full);
+            if (prc != DT_OK) {
+                closedir(dir);
+                rc = prc;
+                goto out;
+            }
+        }
+        closedir(dir);
+        if (*nout == before) {
+            dt_report(d, DT_ERROR, &pl, "no *.json policy files in this directory");
+            rc = DT_ERR_INPUT;
+        }
+    }
+    if (*nout)
+        qsort(*out, *nout, sizeof(**out), cmp_input);
+out:
+    return rc;
+}
+
+enum dt_err dt_policy_load(struct dt_policy *p, const char *const *paths, size_t n,
+                           struct dt_diags *d)
+{
+    enum dt_err rc = DT_OK;
+    struct input *inputs = NULL;
+    size_t n_inputs = 0;
+
+    memset(p, 0, sizeof(*p));
+    dt_arena_init(&p->arena);
+    if (n == 0) {
+        rc = dt_fail(d, NULL, DT_ERR_USAGE, "no policy given");
+        goto out;
+    }
+    enum dt_err crc = collect_inputs(paths, n, &inputs, &n_inputs, d);
+    if (crc == DT_ERR_NOMEM) {
+        rc = crc;
+        goto out;
+    }
+    if (n_inputs > DT_MAX_POLICY_FILES) {
+        rc = dt_fail(d, NULL, DT_ERR_LIMIT, "more than %d policy files", DT_MAX_POLICY_FILES);
+        goto out;
+    }
+    p->files = dt_calloc(n_inputs, sizeof(*p->files));
+    DT_ENSURE_MEM(p->files);
+    struct loader L = {p, d, NULL, crc};
+    for (size_t i = 0; i < n_inputs; i++) {
+        /* The same file named twice (a file and its directory) loads once. */
+        bool dup = false;
+        for (size_t j = 0; j < i; j++) {
+            struct stat a, b;
+            if (stat(inputs[i].path, &a) == 0 && stat(inputs[j].path, &b) == 0 &&
+                a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+                dup = true;
+        }
+        if (dup) {
+            struct dt_place pl = dt_place_file(inputs[i].path);
+            dt_warn(d, &pl, "policy file given twice; read once");
+            continue;
+        }
+        struct dt_policy_file *pf = &p->files[p->n_files];
+        struct dt_buf text;
+        enum dt_err frc = dt_file_read(inputs[i].path, DT_MAX_POLICY_BYTES, &text, d, NULL);
+        if (frc == DT_ERR_NOMEM) {
+            rc = frc;
+            goto out;
+        }
+        if (frc != DT_OK) {
+            L.rc = DT_ERR_INPUT;
+            continue;
+        }
+        p->n_files++;
+        pf->path = dt_arena_strdup(&p->arena, inputs[i].path);
+        pf->display = pf->path;
+        char *dir = dt_path_dirname(inputs[i].path);
+        pf->dir = dir ? dt_arena_strdup(&p->arena, dir) : NULL;
+        free(dir);
+        pf->name = dt_arena_strdup(&p->arena, inputs[i].name);
+        dt_sha256(dt_slice_make(text.data, text.len), pf->sha256);
+        pf->text_len = text.len;
+        const char *t = dt_buf_cstr(&text);
+        pf->text = t ? dt_arena_dup(&p->arena, t, text.len + 1) : NULL;
+        dt_buf_free(&text);
+        DT_ENSURE(pf->path && pf->name && pf->dir && pf->text, DT_ERR_NOMEM);
+        if (memchr(pf->text, '\0', pf->text_len)) {
+            struct dt_place pl = dt_place_file(pf->display);
+            dt_report(d, DT_ERROR, &pl, "policy file contains a NUL byte");
+            L.rc = DT_ERR_INPUT;
+            continue;
+        }
+        L.pf = pf;
+        load_file_json(&L);
+        if (L.rc == DT_ERR_NOMEM) {
+            rc = L.rc;
+            goto out;
+        }
+    }
+    rc = L.rc;
+out:
+    for (size_t i = 0; i < n_inputs; i++) {
+        free(inputs[i].path);
+        free(inputs[i].name);
+    }
+    free(inputs);
+    return rc;
+}
+
+void dt_policy_free(struct dt_policy *p)
+{
+    if (!p)
+        return;
+    free(p->files);
+    free(p->rules);
+    dt_arena_free(&p->arena);
+    memset(p, 0, sizeof(*p));
+}

@@ -1,0 +1,678 @@
+/*
+ * resolve.c - rules to model: read what the rules name, check it, merge
+ * duplicates, sort.
+ */
+#include "resolve.h"
+
+#include "caps.h"
+#include "io.h"
+#include "nssname.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct dt_cached_file {
+    char *path;
+    size_t first, count;
+    bool failed;
+};
+
+/* Stop listing errors of one serial file after this many. */
+#define MAX_ERRORS_PER_FILE 20
+/* Show this many warnings of one kind per file, then a count. */
+#define MAX_SAME_WARNINGS 5
+/* Individual duplicate-key warnings before a summary. */
+#define MAX_DUP_WARNINGS 10
+
+int dt_item_key_cmp(const struct dt_item *a, const struct dt_item *b)
+{
+    int c = dt_slice_cmp(a->issuer, b->issuer);
+    return c ? c : dt_slice_cmp(a->serial, b->serial);
+}
+
+void dt_model_free(struct dt_model *m)
+{
+    if (!m)
+        return;
+    free(m->items);
+    free(m->afters);
+    free(m->skeys);
+    for (size_t i = 0; i < m->n_inputs; i++)
+        free(m->inputs[i].name);
+    free(m->inputs);
+    for (size_t i = 0; i < m->n_files; i++)
+        free(m->files[i].path);
+    free(m->files);
+    dt_certlist_free(&m->certs);
+    dt_arena_free(&m->arena);
+    memset(m, 0, sizeof(*m));
+}
+
+static void rule_where(const struct dt_rule *r, const char *key, struct dt_where *w)
+{
+    if (key)
+        dt_policy_where(r->file, w, false, "%s/%s", r->json_path, key);
+    else
+        dt_policy_where(r->file, w, false, "%s", r->json_path);
+}
+
+/* "2011-comodo.json /entries/3", plus the serial-file line or certificate
+ * position when there is one. buf must hold 256 bytes. */
+static const char *origin(const struct dt_item *it, char *buf, size_t cap)
+{
+    const struct dt_rule *r = it->rule;
+    int n = snprintf(buf, cap, "%s at %s", r->file->display, r->json_path);
+    if (n < 0 || (size_t)n >= cap)
+        return buf;
+    if (it->line)
+        snprintf(buf + n, cap - (size_t)n, " (%s line %u)",
+                 dt_rule_relpath(r, r->serials_file), it->line);
+    else if (it->sub_count > 1)
+        snprintf(buf + n, cap - (size_t)n, " (certificate %u of %u)", it->sub_index,
+                 it->sub_count);
+    return buf;
+}
+
+const char *dt_rule_relpath(const struct dt_rule *r, const char *path)
+{
+    const char *dir = r->file->dir;
+    size_t k = strlen(dir);
+    if (strcmp(dir, ".") != 0 && strncmp(path, dir, k) == 0 && path[k] == '/')
+        return path + k + 1;
+    return path;
+}
+
+static enum dt_err add_input(struct dt_model *m, const char *name, const uint8_t sha[32])
+{
+    for (size_t i = 0; i < m->n_inputs; i++)
+        if (strcmp(m->inputs[i].name, name) == 0 && !memcmp(m->inputs[i].sha256, sha, 32))
+            return DT_OK;
+    enum dt_err rc = dt_grow((void **)&m->inputs, &m->cap_inputs, m->n_inputs + 1,
+                             sizeof(*m->inputs));
+    if (rc != DT_OK)
+        return rc;
+    m->inputs[m->n_inputs].name = dt_strdup(name);
+    if (!m->inputs[m->n_inputs].name)
+        return DT_ERR_NOMEM;
+    memcpy(m->inputs[m->n_inputs].sha256, sha, 32);
+    m->n_inputs++;
+    return DT_OK;
+}
+
+/* Loads (once) the certificates of a file named by rule key `key`. */
+static enum dt_err load_certs(struct dt_model *m, const struct dt_rule *r, const char *key,
+                              const char *path, struct dt_diags *d, size_t *first,
+                              size_t *count)
+{
+    enum dt_err rc = DT_OK;
+    struct dt_buf data;
+    dt_buf_init(&data, 1);
+    for (size_t i = 0; i < m->n_files; i++) {
+        if (strcmp(m->files[i].path, path) == 0) {
+            *first = m->files[i].first;
+            *count = m->files[i].count;
+            return m->files[i].failed ? DT_ERR_INPUT : DT_OK;
+        }
+    }
+    DT_TRY(dt_grow((void **)&m->files, &m->cap_files, m->n_files + 1, sizeof(*m->files)));
+    struct dt_cached_file *cf = &m->files[m->n_files];
+    cf->path = dt_strdup(path);
+    DT_ENSURE_MEM(cf->path);
+    m->n_files++;
+    cf->first = m->certs.n;
+    cf->count = 0;
+    cf->failed = false;
+
+    struct dt_where w;
+    rule_where(r, key, &w);
+    rc = dt_file_read(path, DT_MAX_CERT_FILE_BYTES, &data, d, &w.pl);
+    if (rc == DT_OK) {
+        uint8_t sha[32];
+        dt_sha256(dt_slice_make(data.data, data.len), sha);
+        DT_TRY(add_input(m, dt_rule_relpath(r, path), sha));
+        rc = dt_cert_load_mem(path, dt_slice_make(data.data, data.len), &m->certs, d, &w.pl);
+        if (rc == DT_ERR_INPUT || rc == DT_ERR_LIMIT)
+            dt_report(d, DT_NOTE, &w.pl, "the file is named here");
+    }
+    if (rc != DT_OK) {
+        /* Drop whatever was appended before the failure. */
+        while (m->certs.n > cf->first)
+            dt_cert_free(m->certs.v[--m->certs.n]);
+        cf->failed = true;
+        if (rc == DT_ERR_LIMIT)
+            rc = DT_ERR_INPUT;
+        goto out;
+    }
+    cf->count = m->certs.n - cf->first;
+    *first = cf->first;
+    *count = cf->count;
+out:
+    dt_buf_free(&data);
+    return rc;
+}
+
+static enum dt_err push_item(struct dt_model *m, const struct dt_item *it)
+{
+    enum dt_err rc =
+        dt_grow((void **)&m->items, &m->cap_items, m->n_items + 1, sizeof(*m->items));
+    if (rc == DT_OK)
+        m->items[m->n_items++] = *it;
+    return rc;
+}
+
+static struct dt_item item_for(const struct dt_rule *r)
+{
+    struct dt_item it;
+    memset(&it, 0, sizeof(it));
+    it.rule = r;
+    it.purposes = (uint8_t)r->purposes;
+    it.targets = (uint8_t)r->targets;
+    it.shape = (uint8_t)r->shape;
+    it.shape_explicit = r->shape_explicit;
+    return it;
+}
+
+/* Warnings about a certificate's serial (it is still used exactly). */
+static void lint_cert_serial(const struct dt_rule *r, const char *key, const struct dt_cert *c,
+                             struct dt_diags *d)
+{
+    struct dt_slice s = c->info.serial;
+    const char *what = NULL;
+    if (!dt_int_is_minimal(s))
+        what = "is not a minimal DER INTEGER; it is used exactly as it stands";
+    else if (dt_int_is_negative(s))
+        what = "is negative (RFC 5280 requires positive serials); it is used exactly as "
+               "it stands";
+    else if (s.n > DT_WARN_SERIAL_OCTETS)
+        what = "is longer than the 20 octets RFC 5280 allows; it is used exactly as it "
+               "stands";
+    if (!what)
+        return;
+    struct dt_where w;
+    rule_where(r, key, &w);
+    dt_warn(d, &w.pl, "certificate %u of %s: serial number %s", c->index, c->file, what);
+}
+
+static enum dt_err resolve_cert_rule(struct dt_model *m, const struct dt_rule *r,
+                                     struct dt_diags *d)
+{
+    enum dt_err rc = DT_OK;
+    size_t first = 0, count = 0;
+    DT_TRY(load_certs(m, r, "certificate", r->certificate, d, &first, &count));
+    if (count > 0xffff) {
+        struct dt_where w;
+        rule_where(r, "certificate", &w);
+        rc = dt_fail(d, &w.pl, DT_ERR_INPUT, "too many certificates in one entry");
+        goto out;
+    }
+    for (size_t i = 0; i < count; i++) {
+        struct dt_cert *c = m->certs.v[first + i];
+        lint_cert_serial(r, "certificate", c, d);
+        if (r->kind == DT_RULE_DISTRUST_AFTER) {
+            if (!dt_slice_eq(c->info.issuer, c->info.subject) || !c->info.is_ca) {
+                struct dt_where w;
+                rule_where(r, "certificate", &w);
+                dt_warn(d, &w.pl,
+                        "certificate %u of %s is not a self-signed CA certificate; NSS and "
+                        "Firefox apply distrust-after dates only to built-in roots",
+                        c->index, c->file);
+            }
+            DT_TRY(dt_grow((void **)&m->afters, &m->cap_afters, m->n_afters + 1,
+                           sizeof(*m->afters)));
+            struct dt_after *a = &m->afters[m->n_afters++];
+            memset(a, 0, sizeof(*a));
+            a->rule = r;
+            a->cert = c;
+            a->has_server = r->has_server_after;
+            a->server = r->server_after;
+            a->has_email = r->has_email_after;
+            a->email = r->email_after;
+            a->sub_index = (uint16_t)(i + 1);
+            a->sub_count = (uint16_t)count;
+            continue;
+        }
+        struct dt_item it = item_for(r);
+        it.cert = c;
+        it.issuer = c->info.issuer;
+        it.serial = c->info.serial;
+        it.sub_index = (uint16_t)(i + 1);
+        it.sub_count = (uint16_t)count;
+        DT_TRY(push_item(m, &it));
+    }
+    if (r->cross_signs_explicit && r->cross_signs) {
+        struct dt_where w;
+        rule_where(r, "cross_signs", &w);
+        dt_warn(d, &w.pl,
+                "\"cross_signs\": finding the cross-certificates of a key needs a "
+                "certificate pool (--pool), which this version does not read yet; only the "
+                "certificates in %s are distrusted",
+                r->certificate);
+    }
+out:
+    return rc;
+}
+
+/* The issuer Name of an issuer/serial rule. */
+static enum dt_err rule_issuer(struct dt_model *m, const struct dt_rule *r, struct dt_diags *d,
+                               struct dt_slice *issuer)
+{
+    enum dt_err rc = DT_OK;
+    if (!r->issuer_certificate) {
+        *issuer = r->issuer_der;
+        return DT_OK;
+    }
+    size_t first = 0, count = 0;
+    DT_TRY(load_certs(m, r, "issuer_certificate", r->issuer_certificate, d, &first, &count));
+    struct dt_cert *c = m->certs.v[first];
+    for (size_t i = 1; i < count; i++) {
+        if (!dt_slice_eq(m->certs.v[first + i]->info.subject, c->info.subject)) {
+            struct dt_where w;
+            rule_where(r, "issuer_certificate", &w);
+            rc = dt_fail(d, &w.pl, DT_ERR_INPUT,
+                         "%s holds certificates with different subjects; the issuer must be "
+                         "one certificate (or several with the same subject)",
+                         r->issuer_certificate);
+            goto out;
+        }
+    }
+    if (!c->info.is_ca) {
+        struct dt_where w;
+        rule_where(r, "issuer_certificate", &w);
+        dt_warn(d, &w.pl,
+                "%s is not a CA certificate (basicConstraints cA is not set): is it the "
+                "issuer, or the certificate to distrust? \"issuer_certificate\" names the "
+                "CA whose subject is the issuer",
+                r->issuer_certificate);
+    }
+    *issuer = c->info.subject;
+out:
+    return rc;
+}
+
+static enum dt_err resolve_serial_rule(struct dt_model *m, const struct dt_rule *r,
+                                       struct dt_diags *d)
+{
+    enum dt_err rc = DT_OK;
+    struct dt_item it = item_for(r);
+    DT_TRY(rule_issuer(m, r, d, &it.issuer));
+    it.serial = r->serial;
+    DT_TRY(push_item(m, &it));
+out:
+    return rc;
+}
+
+struct warn_count {
+    const char *text;
+    size_t count;
+};
+
+static enum dt_err resolve_serials_file(struct dt_model *m, const struct dt_rule *r,
+                                        struct dt_diags *d, const struct dt_progress *prog)
+{
+    enum dt_err rc = DT_OK;
+    struct dt_lines lr;
+    struct dt_buf serial;
+    struct warn_count warns[4] = {{NULL, 0}, {NULL, 0}, {NULL, 0}, {NULL, 0}};
+    size_t errors = 0, added = 0;
+    bool opened = false;
+    dt_buf_init(&serial, DT_MAX_SERIAL_OCTETS + 8);
+
+    struct dt_item proto = item_for(r);
+    DT_TRY(rule_issuer(m, r, d, &proto.issuer));
+
+    struct dt_where w;
+    rule_where(r, "serials_file", &w);
+    DT_TRY(dt_lines_open(&lr, r->serials_file, DT_MAX_SERIAL_LINE, d, &w.pl));
+    opened = true;
+    for (;;) {
+        const char *s;
+        size_t n;
+        bool eof;
+        rc = dt_lines_next(&lr, &s, &n, &eof, d);
+        if (rc == DT_ERR_LIMIT) {
+            errors++;
+            rc = DT_OK;
+            if (errors >= MAX_ERRORS_PER_FILE)
+                break;
+            continue;
+        }
+        DT_TRY(rc);
+        if (eof)
+            break;
+        if (prog && prog->fn && (lr.lineno & 0xffff) == 0)
+            prog->fn("reading serials", lr.bytes, lr.size, prog->ctx);
+        /* Comments run from '#' to the end of the line. */
+        const char *hash = memchr(s, '#', n);
+        size_t len = hash ? (size_t)(hash - s) : n;
+        size_t k = 0;
+        while (k < len && (s[k] == ' ' || s[k] == '\t'))
+            k++;
+        if (k == len)
+            continue;
+        dt_buf_reset(&serial);
+        size_t col;
+        const char *warn;
+        const char *why = dt_serial_decode(s, len, r->serial_format, &serial, &col, &warn);
+        struct dt_place pl = {lr.path, (unsigned)lr.lineno, (unsigned)col, NULL, s};
+        if (why) {
+            dt_report(d, DT_ERROR, &pl, "%s", why);
+            if (++errors >= MAX_ERRORS_PER_FILE) {
+                struct dt_place fp = dt_place_file(lr.path);
+                dt_note(d, &fp, "stopped after %d errors in this file", MAX_ERRORS_PER_FILE);
+                break;
+            }
+            continue;
+        }
+        if (warn) {
+            size_t slot = 0;
+            while (slot < 4 && warns[slot].text && warns[slot].text != warn)
+                slot++;
+            if (slot < 4) {
+                warns[slot].text = warn;
+                if (warns[slot].count++ < MAX_SAME_WARNINGS)
+                    dt_report(d, DT_WARNING, &pl, "%s", warn);
+            }
+        }
+        if (m->n_items + 1 > DT_MAX_SERIALS) {
+            rc = dt_fail(d, &pl, DT_ERR_LIMIT, "more than %d serials in one build",
+                         DT_MAX_SERIALS);
+            goto out;
+        }
+        struct dt_item it = proto;
+        void *bytes = dt_arena_dup(&m->arena, serial.data, serial.len);
+        DT_ENSURE_MEM(bytes);
+        it.serial = dt_slice_make(bytes, serial.len);
+        it.line = (uint32_t)lr.lineno;
+        DT_TRY(push_item(m, &it));
+        added++;
+    }
+    for (size_t i = 0; i < 4; i++) {
+        if (warns[i].count > MAX_SAME_WARNINGS) {
+            struct dt_place fp = dt_place_file(lr.path);
+            dt_warn(d, &fp, "%zu more serials in this file with the warning \"%.60s...\"",
+                    warns[i].count - MAX_SAME_WARNINGS, warns[i].text);
+        }
+    }
+    if (errors) {
+        rc = DT_ERR_INPUT;
+        goto out;
+    }
+    uint8_t sha[32];
+    dt_lines_sha256(&lr, sha);
+    DT_TRY(add_input(m, dt_rule_relpath(r, r->serials_file), sha));
+    if (!added)
+        dt_warn(d, &w.pl, "%s lists no serials", r->serials_file);
+    if (prog && prog->fn)
+        prog->fn("reading serials", lr.bytes, lr.size, prog->ctx);
+out:
+    if (opened)
+        dt_lines_close(&lr);
+    dt_buf_free(&serial);
+    return rc;
+}
+
+static enum dt_err resolve_subjkey_rule(struct dt_model *m, const struct dt_rule *r)
+{
+    enum dt_err rc = dt_grow((void **)&m->skeys, &m->cap_skeys, m->n_skeys + 1,
+                             sizeof(*m->skeys));
+    if (rc != DT_OK)
+        return rc;
+    struct dt_subjkey *k = &m->skeys[m->n_skeys++];
+    k->rule = r;
+    k->subject = r->subject_der;
+    memcpy(k->spki_sha256, r->spki_sha256, 32);
+    return DT_OK;
+}
+
+/* ---- merging ----------------------------------------------------------- */
+
+static int cmp_items(const void *a, const void *b)
+{
+    const struct dt_item *x = a, *y = b;
+    int c = dt_item_key_cmp(x, y);
+    if (c)
+        return c;
+    if (x->rule->ordinal != y->rule->ordinal)
+        return x->rule->ordinal < y->rule->ordinal ? -1 : 1;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return (x->sub_index > y->sub_index) - (x->sub_index < y->sub_index);
+}
+
+static void describe_key(const struct dt_item *it, char *buf, size_t cap)
+{
+    char *name = dt_name_text(it->issuer);
+    struct dt_buf hex;
+    dt_buf_init(&hex, 1024);
+    const char *h = NULL;
+    if (dt_hex_encode(it->serial, false, ':', &hex) == DT_OK)
+        h = dt_buf_cstr(&hex);
+    snprintf(buf, cap, "issuer \"%s\", serial %s", name ? name : "?", h ? h : "?");
+    free(name);
+    dt_buf_free(&hex);
+}
+
+static void purposes_text(unsigned bits, char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    for (unsigned b = 1; b <= 4; b <<= 1) {
+        if (!(bits & b))
+            continue;
+        if (buf[0])
+            strncat(buf, ", ", cap - strlen(buf) - 1);
+        strncat(buf, dt_purpose_name(b), cap - strlen(buf) - 1);
+    }
+}
+
+static enum dt_err merge_items(struct dt_model *m, struct dt_diags *d)
+{
+    enum dt_err rc = DT_OK;
+    size_t dup_warned = 0, dup_more = 0;
+    if (m->n_items > 1)
+        qsort(m->items, m->n_items, sizeof(*m->items), cmp_items);
+    size_t out = 0;
+    for (size_t i = 0; i < m->n_items;) {
+        size_t j = i + 1;
+        while (j < m->n_items && dt_item_key_cmp(&m->items[i], &m->items[j]) == 0)
+            j++;
+        struct dt_item merged = m->items[i];
+        for (size_t k = i + 1; k < j; k++) {
+            struct dt_item *o = &m->items[k];
+            char key[512], a[256], b[256];
+            describe_key(&merged, key, sizeof(key));
+            origin(&merged, a, sizeof(a));
+            origin(o, b, sizeof(b));
+            struct dt_where w;
+            rule_where(o->rule, NULL, &w);
+            if (o->line && o->rule == merged.rule) {
+                struct dt_place pl = {o->rule->serials_file, o->line, 0, NULL, NULL};
+                if (dup_warned < MAX_DUP_WARNINGS) {
+                    dt_warn(d, &pl, "serial repeats line %u; listed once", merged.line);
+                    dup_warned++;
+                } else {
+                    dup_more++;
+                }
+            } else if (dup_warned < MAX_DUP_WARNINGS) {
+                dt_warn(d, &w.pl, "%s is also distrusted by %s; one entry is written", key,
+                        a);
+                dup_warned++;
+            } else {
+                dup_more++;
+            }
+            if (o->shape_explicit && merged.shape_explicit && o->shape != merged.shape) {
+                rc = dt_fail(d, &w.pl, DT_ERR_INPUT,
+                             "%s: nss_object \"%s\" here but \"%s\" in %s; NSS reads one "
+                             "trust object per issuer and serial, so choose one",
+                             key, dt_shape_name((enum dt_nss_shape)o->shape),
+                             dt_shape_name((enum dt_nss_shape)merged.shape), a);
+            } else if (o->shape_explicit && !merged.shape_explicit) {
+                merged.shape = o->shape;
+                merged.shape_explicit = true;
+            }
+            if (o->purposes != merged.purposes) {
+                char pa[64], pb[64], pu[64];
+                purposes_text(merged.purposes, pa, sizeof(pa));
+                purposes_text(o->purposes, pb, sizeof(pb));
+                purposes_text(merged.purposes | o->purposes, pu, sizeof(pu));
+                dt_warn(d, &w.pl,
+                        "%s: purposes (%s) here but (%s) in %s; the union (%s) is "
+                        "distrusted",
+                        key, pb, pa, a, pu);
+                merged.purposes |= o->purposes;
+            }
+            merged.targets |= o->targets;
+            if (o->cert && !merged.cert) {
+                merged.cert = o->cert;
+            } else if (o->cert && merged.cert &&
+                       memcmp(o->cert->sha256, merged.cert->sha256, 32) != 0) {
+                if (merged.shape != DT_SHAPE_TRUST || o->shape != DT_SHAPE_TRUST)
+                    rc = dt_fail(d, &w.pl, DT_ERR_INPUT,
+                                 "%s: two different certificates (%s and %s) share this "
+                                 "issuer and serial; a trust object with hashes covers only "
+                                 "one of them and makes NSS drop all trust for the other, "
+                                 "so use nss_object \"trust\"",
+                                 key, b, a);
+                else
+                    dt_warn(d, &w.pl,
+                            "%s: two different certificates (%s and %s) share this issuer "
+                            "and serial; the hash-free trust object covers both",
+                            key, b, a);
+            }
+            (void)b;
+        }
+        if (merged.shape != DT_SHAPE_TRUST && !merged.cert) {
+            char a[256];
+            struct dt_where w;
+            rule_where(merged.rule, NULL, &w);
+            rc = dt_fail(d, &w.pl, DT_ERR_INTERNAL, "%s: hashed shape without a certificate",
+                         origin(&merged, a, sizeof(a)));
+        }
+        m->items[out++] = merged;
+        i = j;
+    }
+    m->n_items = out;
+    if (dup_more)
+        dt_warn(d, NULL, "%zu more duplicate issuer/serial pairs were merged", dup_more);
+    return rc;
+}
+
+static int cmp_afters(const void *a, const void *b)
+{
+    const struct dt_after *x = a, *y = b;
+    int c = dt_slice_cmp(x->cert->info.issuer, y->cert->info.issuer);
+    if (!c)
+        c = dt_slice_cmp(x->cert->info.serial, y->cert->info.serial);
+    if (!c && x->rule->ordinal != y->rule->ordinal)
+        c = x->rule->ordinal < y->rule->ordinal ? -1 : 1;
+    return c;
+}
+
+static enum dt_err merge_afters(struct dt_model *m, struct dt_diags *d)
+{
+    enum dt_err rc = DT_OK;
+    if (m->n_afters > 1)
+        qsort(m->afters, m->n_afters, sizeof(*m->afters), cmp_afters);
+    size_t out = 0;
+    for (size_t i = 0; i < m->n_afters; i++) {
+        struct dt_after *a = &m->afters[i];
+        if (out && dt_slice_eq(m->afters[out - 1].cert->info.issuer, a->cert->info.issuer) &&
+            dt_slice_eq(m->afters[out - 1].cert->info.serial, a->cert->info.serial)) {
+            struct dt_after *p = &m->afters[out - 1];
+            struct dt_where w;
+            rule_where(a->rule, NULL, &w);
+            bool clash = (a->has_server && p->has_server && a->server != p->server) ||
+                         (a->has_email && p->has_email && a->email != p->email);
+            if (clash) {
+                rc = dt_fail(d, &w.pl, DT_ERR_INPUT,
+                             "this root already has a different distrust-after date from "
+                             "%s at %s",
+                             p->rule->file->display, p->rule->json_path);
+                continue;
+            }
+            dt_warn(d, &w.pl, "distrust-after dates for this root are also set by %s at %s",
+                    p->rule->file->display, p->rule->json_path);
+            if (a->has_server) {
+                p->has_server = true;
+                p->server = a->server;
+            }
+            if (a->has_email) {
+                p->has_email = true;
+                p->email = a->email;
+            }
+            continue;
+        }
+        m->afters[out++] = *a;
+    }
+    m->n_afters = out;
+
+    /* A root that is also distrusted outright gains nothing from a date. */
+    for (size_t i = 0; i < m->n_afters; i++) {
+        struct dt_item key;
+        memset(&key, 0, sizeof(key));
+        key.issuer = m->afters[i].cert->info.issuer;
+        key.serial = m->afters[i].cert->info.serial;
+        struct dt_item *hit = m->n_items ? bsearch(&key, m->items, m->n_items,
+                                                   sizeof(*m->items),
+                                                   (int (*)(const void *, const void *))
+                                                       dt_item_key_cmp)
+                                         : NULL;
+        if (hit && (hit->targets & DT_TARGET_NSS) && hit->purposes == DT_PURPOSE_ALL) {
+            struct dt_where w;
+            rule_where(m->afters[i].rule, NULL, &w);
+            dt_warn(d, &w.pl,
+                    "this root is also distrusted outright by %s at %s; its distrust-after date "
+                    "changes nothing",
+                    hit->rule->file->display, hit->rule->json_path);
+        }
+    }
+    return rc;
+}
+
+enum dt_err dt_resolve(const struct dt_policy *p, struct dt_model *m, struct dt_diags *d,
+                       const struct dt_progress *progress)
+{
+    enum dt_err rc = DT_OK;
+    bool failed = false;
+    memset(m, 0, sizeof(*m));
+    dt_arena_init(&m->arena);
+
+    for (size_t i = 0; i < p->n_rules; i++) {
+        const struct dt_rule *r = &p->rules[i];
+        enum dt_err rrc = DT_OK;
+        switch (r->kind) {
+        case DT_RULE_CERT:
+        case DT_RULE_DISTRUST_AFTER:
+            rrc = resolve_cert_rule(m, r, d);
+            break;
+        case DT_RULE_ISSUER_SERIAL:
+            rrc = resolve_serial_rule(m, r, d);
+            break;
+        case DT_RULE_SERIALS_FILE:
+            rrc = resolve_serials_file(m, r, d, progress);
+            break;
+        case DT_RULE_SUBJECT_KEY:
+            rrc = resolve_subjkey_rule(m, r);
+            break;
+        }
+        if (rrc == DT_ERR_INPUT) {
+            failed = true;
+            continue;
+        }
+        if (rrc == DT_ERR_LIMIT) {
+            rc = DT_ERR_INPUT;
+            goto out;
+        }
+        DT_TRY(rrc);
+    }
+    if (failed) {
+        rc = DT_ERR_INPUT;
+        goto out;
+    }
+    if (progress && progress->fn && m->n_items > 100000)
+        progress->fn("sorting", 0, m->n_items, progress->ctx);
+    DT_TRY(merge_items(m, d));
+    DT_TRY(merge_afters(m, d));
+out:
+    return rc;
+}

@@ -1,0 +1,86 @@
+/*
+ * resolve.h - from policy rules to the one in-memory model every emitter
+ * reads: distrust items keyed by DER issuer + DER serial contents (and
+ * subject + SPKI hash), deduplicated and sorted.
+ */
+#ifndef DT_RESOLVE_H
+#define DT_RESOLVE_H
+
+#include "cert.h"
+#include "policy.h"
+
+/* One issuer/serial distrust. */
+struct dt_item {
+    const struct dt_rule *rule; /* the rule it came from (the first, after merging) */
+    struct dt_cert *cert;       /* the certificate when known; owned by the model */
+    struct dt_slice issuer;     /* DER Name */
+    struct dt_slice serial;     /* INTEGER contents, exactly as in the certificate */
+    uint32_t line;              /* serials_file line, 0 otherwise */
+    uint16_t sub_index;         /* 1-based position among the rule's certificates */
+    uint16_t sub_count;         /* number of certificates the rule named */
+    uint8_t purposes;
+    uint8_t targets;
+    uint8_t shape;              /* enum dt_nss_shape */
+    bool shape_explicit;
+};
+
+/* A root whose certificate object carries distrust-after dates. */
+struct dt_after {
+    const struct dt_rule *rule;
+    struct dt_cert *cert;
+    bool has_server, has_email;
+    int64_t server, email;
+    uint16_t sub_index, sub_count;
+};
+
+/* A subject + public-key distrust (OneCRL's second record type). */
+struct dt_subjkey {
+    const struct dt_rule *rule;
+    struct dt_slice subject;
+    uint8_t spki_sha256[32];
+};
+
+/* A file the build read besides the policy files, for the policy digest. */
+struct dt_input {
+    char *name; /* as the policy wrote it, relative to the policy's directory */
+    uint8_t sha256[32];
+};
+
+struct dt_cached_file; /* certificate file cache entry (resolve.c) */
+
+struct dt_model {
+    struct dt_item *items;
+    size_t n_items, cap_items;
+    struct dt_after *afters;
+    size_t n_afters, cap_afters;
+    struct dt_subjkey *skeys;
+    size_t n_skeys, cap_skeys;
+    struct dt_input *inputs;
+    size_t n_inputs, cap_inputs;
+    struct dt_certlist certs; /* owns every certificate */
+    struct dt_cached_file *files;
+    size_t n_files, cap_files;
+    struct dt_arena arena;
+};
+
+struct dt_progress {
+    dt_progress_fn fn;
+    void *ctx;
+};
+
+/* Resolves every rule of p into m (initialised here; free with
+ * dt_model_free()): reads certificates and serial lists, checks them,
+ * merges duplicates and sorts. Returns DT_ERR_INPUT after reporting all
+ * problems if any error was found. */
+DT_MUST_USE enum dt_err dt_resolve(const struct dt_policy *p, struct dt_model *m,
+                                   struct dt_diags *d, const struct dt_progress *progress);
+void dt_model_free(struct dt_model *m);
+
+/* A path the rule named, as the policy wrote it (relative to the policy's
+ * directory). Borrowed from path. */
+const char *dt_rule_relpath(const struct dt_rule *r, const char *path);
+
+/* Order of items: issuer, then serial (shorter first on a common prefix). */
+int dt_item_key_cmp(const struct dt_item *a, const struct dt_item *b);
+
+#endif

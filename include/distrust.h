@@ -1,0 +1,117 @@
+/*
+ * distrust.h - public API of libdistrust.
+ *
+ * libdistrust turns a declarative distrust policy into the files a root
+ * program or an OS packager ships (NSS certdata.txt distrust objects first).
+ * The library never prints and never exits: every problem is reported through
+ * a diagnostics sink (struct dt_diag) and an enum dt_err return value.
+ *
+ * No NSS, OpenSSL or jansson type appears in this header.
+ */
+#ifndef DISTRUST_H
+#define DISTRUST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DT_VERSION "0.1.0"
+
+#if defined(__GNUC__)
+#define DT_MUST_USE __attribute__((warn_unused_result))
+#else
+#define DT_MUST_USE
+#endif
+
+/* Result of every fallible function. The numeric values of the first few
+ * double as process exit codes in the CLI (see dt_err_exit_code()). */
+enum dt_err {
+    DT_OK = 0,
+    DT_ERR_INPUT,    /* bad input: policy, certificate, serial list ... */
+    DT_ERR_USAGE,    /* bad call: wrong arguments */
+    DT_ERR_LIMIT,    /* a documented size or count cap was hit */
+    DT_ERR_IO,       /* reading or writing a file failed */
+    DT_ERR_NOMEM,    /* allocation failed */
+    DT_ERR_STRICT,   /* warnings were raised and strict mode is on */
+    DT_ERR_INTERNAL, /* a bug: an invariant did not hold */
+};
+
+/* Static English text for an error code. Never NULL. */
+const char *dt_strerror(enum dt_err err);
+
+/* Process exit code for an error: 0 ok, 1 bad input (and strict warnings),
+ * 2 usage, 4 internal or I/O. */
+int dt_err_exit_code(enum dt_err err);
+
+enum dt_severity {
+    DT_NOTE = 0,
+    DT_WARNING,
+    DT_ERROR,
+};
+
+/* One diagnostic. All pointers are borrowed and valid only during the
+ * callback. file may be NULL (no file involved); line/col are 1-based, 0 when
+ * unknown; json_path is a JSON pointer ("/entries/3/serial") or NULL;
+ * source_line is the text of the offending line (no newline) or NULL. */
+struct dt_diag {
+    enum dt_severity severity;
+    const char *file;
+    unsigned line;
+    unsigned col;
+    const char *json_path;
+    const char *source_line;
+    const char *message;
+};
+
+/* Diagnostics sink: called once per diagnostic, in order. */
+typedef void (*dt_diag_fn)(const struct dt_diag *diag, void *ctx);
+
+/* Progress callback for long steps: phase is a short static string, total is
+ * 0 when unknown. Called at most a few times per second. */
+typedef void (*dt_progress_fn)(const char *phase, uint64_t done, uint64_t total,
+                               void *ctx);
+
+/* Options of dt_build_run(). Zero-initialise, then fill in. */
+struct dt_build_opts {
+    const char *const *policies; /* policy files or directories of *.json */
+    size_t n_policies;
+    const char *out_dir;         /* NULL: check everything, write nothing (lint) */
+    int strict;                  /* warnings make the run fail (DT_ERR_STRICT) */
+    dt_diag_fn diag;             /* required */
+    void *diag_ctx;
+    dt_progress_fn progress;     /* optional */
+    void *progress_ctx;
+};
+
+/* Summary of a build, filled by dt_build_run() even when it fails. */
+struct dt_build_summary {
+    size_t errors;
+    size_t warnings;
+    size_t policy_files;
+    size_t rules;             /* policy entries */
+    size_t items;             /* distrust keys after expansion and dedupe */
+    size_t nss_trust_objects; /* CKO_NSS_TRUST objects written */
+    size_t nss_cert_objects;  /* CKO_CERTIFICATE objects written */
+    size_t distrust_after;    /* roots carrying a distrust-after date */
+};
+
+/* Loads and validates the policy, resolves it, emits every output and, when
+ * opts->out_dir is set, replaces that directory atomically with the result.
+ * On any error the previous output directory is left untouched.
+ * summary may be NULL. */
+DT_MUST_USE enum dt_err dt_build_run(const struct dt_build_opts *opts,
+                                     struct dt_build_summary *summary);
+
+/* Where the last error was first raised inside the library, as
+ * "file.c:123 <- file.c:456 ..." for -v output. Thread-local, borrowed, valid
+ * until the next library call on this thread. */
+const char *dt_error_trace(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DISTRUST_H */
