@@ -28,7 +28,7 @@ run_suite() {
         tail -n 20 "$log" | sed 's/^/#   /'
     fi
     if [ "$f" -gt 0 ]; then
-        grep -A8 '^not ok ' "$log" | grep -v '^ok ' | sed "s/^/[$name] /"
+        grep -A8 '^not ok ' "$log" | grep -v '^ok ' | sed "s|^|[$name] |"
     fi
     passed=$((passed + p))
     failed=$((failed + f))

@@ -49,9 +49,12 @@ void cli_diag(const struct dt_diag *dg, void *ctx)
     if (dg->json_path && dg->json_path[0])
         fprintf(stderr, "%s: ", dg->json_path);
     fprintf(stderr, "%s\n", dg->message);
-    if (dg->source_line && dg->line) {
+    if (dg->source_line && dg->source_line[0] && dg->line) {
         fprintf(stderr, "%6u | %s\n", dg->line, dg->source_line);
-        if (dg->col) {
+        unsigned chars = 0;
+        for (const unsigned char *p = (const unsigned char *)dg->source_line; *p; p++)
+            chars += (*p & 0xc0) != 0x80;
+        if (dg->col && dg->col <= chars + 1) {
             fputs("       | ", stderr);
             /* Walk characters (UTF-8 lead bytes) up to the column. */
             unsigned col = 1;

@@ -159,6 +159,34 @@ static bool is_cert_label(const char *l, size_t n)
            (n == 19 && memcmp(l, "TRUSTED CERTIFICATE", 19) == 0);
 }
 
+/* Finds the first line in (first, last) with a non-base64 character. */
+static void find_bad_b64(const char *s, size_t n, unsigned first, unsigned last, unsigned *line,
+                         size_t *col)
+{
+    unsigned no = 1;
+    size_t i = 0;
+    while (i < n && no < last) {
+        size_t j = i;
+        while (j < n && s[j] != '\n')
+            j++;
+        if (no > first && !memchr(s + i, ':', j - i)) {
+            for (size_t k = i; k < j; k++) {
+                char c = s[k];
+                bool okc = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                           (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=' ||
+                           c == ' ' || c == '\t' || c == '\r';
+                if (!okc) {
+                    *line = no;
+                    *col = k - i + 1;
+                    return;
+                }
+            }
+        }
+        i = j + 1;
+        no++;
+    }
+}
+
 static enum dt_err load_pem(const char *path, struct dt_slice data, struct dt_certlist *out,
                             struct dt_diags *d)
 {
@@ -197,6 +225,13 @@ static enum dt_err load_pem(const char *path, struct dt_slice data, struct dt_ce
             dt_buf_reset(&body);
             continue;
         }
+        if (starts_with(line, len, "-----BEGIN ")) {
+            struct dt_place pl = {path, begin_line, 1, NULL, NULL};
+            rc = dt_fail(d, &pl, DT_ERR_INPUT,
+                         "PEM block has no END line (another BEGIN line follows at line %u)",
+                         lineno);
+            goto out;
+        }
         if (starts_with(line, len, "-----END ")) {
             if (len != label_len + 14 || memcmp(line + 9, label, label_len) != 0 ||
                 memcmp(line + len - 5, "-----", 5) != 0) {
@@ -217,8 +252,14 @@ static enum dt_err load_pem(const char *path, struct dt_slice data, struct dt_ce
             dt_buf_reset(&der);
             const char *why = dt_b64_decode((const char *)body.data, body.len, true, &der);
             if (why) {
-                struct dt_place pl = {path, begin_line, 0, NULL, NULL};
-                rc = dt_fail(d, &pl, DT_ERR_INPUT, "certificate %u: %s", found + 1, why);
+                /* Point at the first body line with a character outside the
+                 * alphabet, else at the END line (a padding problem). */
+                unsigned bad = lineno;
+                size_t bad_col = 0;
+                find_bad_b64(s, data.n, begin_line, lineno, &bad, &bad_col);
+                struct dt_place pl = {path, bad, (unsigned)bad_col, NULL, NULL};
+                rc = dt_fail(d, &pl, DT_ERR_INPUT, "certificate %u (BEGIN at line %u): %s",
+                             found + 1, begin_line, why);
                 goto out;
             }
             struct dt_slice ds = dt_slice_make(der.data, der.len);
@@ -282,18 +323,26 @@ out:
 enum dt_err dt_cert_load_mem(const char *path, struct dt_slice data, struct dt_certlist *out,
                              struct dt_diags *d, const struct dt_place *ref)
 {
-    (void)ref;
-    if (data.n == 0) {
-        struct dt_place pl = dt_place_file(path);
-        return dt_fail(d, &pl, DT_ERR_INPUT, "empty file: expected a PEM or DER certificate");
-    }
-    if (memmem(data.p, data.n, "-----BEGIN ", 11))
-        return load_pem(path, data, out, d);
-    if (data.p[0] == DT_TAG_SEQUENCE)
-        return load_der(path, data, out, d);
+    enum dt_err rc;
+    size_t before = out->n;
     struct dt_place pl = dt_place_file(path);
-    return dt_fail(d, &pl, DT_ERR_INPUT,
-                   "neither PEM (no -----BEGIN line) nor DER (does not start with a SEQUENCE)");
+    (void)ref;
+    if (data.n == 0)
+        rc = dt_fail(d, &pl, DT_ERR_INPUT, "empty file: expected a PEM or DER certificate");
+    else if (memmem(data.p, data.n, "-----BEGIN ", 11))
+        rc = load_pem(path, data, out, d);
+    else if (data.p[0] == DT_TAG_SEQUENCE)
+        rc = load_der(path, data, out, d);
+    else
+        rc = dt_fail(d, &pl, DT_ERR_INPUT,
+                     "neither PEM (no -----BEGIN line) nor DER (does not start with a "
+                     "SEQUENCE)");
+    if (rc != DT_OK) {
+        /* All or nothing: drop what this file added before failing. */
+        while (out->n > before)
+            dt_cert_free(out->v[--out->n]);
+    }
+    return rc;
 }
 
 enum dt_err dt_cert_load_file(const char *path, struct dt_certlist *out, struct dt_diags *d,

@@ -41,7 +41,7 @@ void dt_cert_free(struct dt_cert *c);
  * with a warning) or a DER file (one or more concatenated certificates) and
  * appends them to out. ref is the place that named the file; problems inside
  * the file are reported at file:line. A file without certificates is an
- * error. */
+ * error. All or nothing: on failure out is left as it was. */
 DT_MUST_USE enum dt_err dt_cert_load_file(const char *path, struct dt_certlist *out,
                                           struct dt_diags *d, const struct dt_place *ref);
 

@@ -102,7 +102,7 @@ enum dt_err dt_lines_open(struct dt_lines *lr, const char *path, size_t max_line
     memset(lr, 0, sizeof(*lr));
     lr->path = path;
     lr->max_line = max_line;
-    dt_buf_init(&lr->line, max_line + 2);
+    dt_buf_init(&lr->line, max_line + 8);
     lr->f = fopen(path, "rb");
     if (!lr->f) {
         report_io(d, ref, path, "open", errno);
@@ -154,12 +154,14 @@ enum dt_err dt_lines_next(struct dt_lines *lr, const char **s, size_t *n, bool *
         const uint8_t *nl = memchr(start, '\n', avail);
         size_t take = nl ? (size_t)(nl - start) : avail;
         any = true;
-        if (!too_long) {
-            if (lr->line.len + take > lr->max_line)
-                too_long = true;
-            else if (dt_buf_append(&lr->line, start, take) != DT_OK)
-                return DT_ERR_NOMEM;
-        }
+        /* Keep up to max_line + 1 bytes: a CR before the newline does not
+         * count against the cap, and the excess is kept for the echo. */
+        size_t room = lr->max_line + 1 > lr->line.len ? lr->max_line + 1 - lr->line.len : 0;
+        size_t keep = take < room ? take : room;
+        if (keep && dt_buf_append(&lr->line, start, keep) != DT_OK)
+            return DT_ERR_NOMEM;
+        if (take > keep)
+            too_long = true;
         lr->chunk_pos += take + (nl ? 1 : 0);
         lr->bytes += take + (nl ? 1 : 0);
         if (nl)
@@ -172,13 +174,22 @@ enum dt_err dt_lines_next(struct dt_lines *lr, const char **s, size_t *n, bool *
         return DT_OK;
     }
     lr->lineno++;
-    if (too_long) {
-        struct dt_place pl = {lr->path, (unsigned)lr->lineno, 0, NULL, NULL};
+    if (!too_long && lr->line.len && lr->line.data[lr->line.len - 1] == '\r')
+        lr->line.len--;
+    if (too_long || lr->line.len > lr->max_line) {
+        /* Echo the start of the line; the column is the first byte past the cap. */
+        char echo[100];
+        size_t k = lr->line.len < 80 ? lr->line.len : 80;
+        memcpy(echo, lr->line.data, k);
+        memcpy(echo + k, "...", 4);
+        for (size_t i = 0; i < k; i++)
+            if (echo[i] == '\0')
+                echo[i] = ' ';
+        struct dt_place pl = {lr->path, (unsigned)lr->lineno, (unsigned)lr->max_line + 1, NULL,
+                              echo};
         dt_report(d, DT_ERROR, &pl, "line is longer than the %zu-byte limit", lr->max_line);
         return DT_ERR_LIMIT;
     }
-    if (lr->line.len && lr->line.data[lr->line.len - 1] == '\r')
-        lr->line.len--;
     const char *str = dt_buf_cstr(&lr->line);
     if (!str)
         return DT_ERR_NOMEM;

@@ -3,6 +3,7 @@
  */
 #include "jsonpos.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -242,4 +243,128 @@ bool dt_jsonpos_find(const char *text, size_t n, const char *path, bool at_key,
     skip_ws(&sc);
     set_pos(&sc, at_key && have_key ? key_at : sc.i, pos);
     return true;
+}
+
+/* ---- offset to path, depth --------------------------------------------- */
+
+struct frame {
+    bool object;
+    bool have_key; /* object: a key was read for the current member */
+    size_t index;  /* array: current element */
+    char key[96];
+};
+
+#define MAX_FRAMES 64
+
+static void append_token(char *out, size_t cap, const char *tok)
+{
+    size_t n = strlen(out);
+    if (n + 1 < cap)
+        out[n++] = '/';
+    for (const char *p = tok; *p && n + 2 < cap; p++) {
+        if (*p == '~' || *p == '/') {
+            out[n++] = '~';
+            out[n++] = *p == '~' ? '0' : '1';
+        } else {
+            out[n++] = *p;
+        }
+    }
+    out[n] = '\0';
+}
+
+/* Scans up to `stop` bytes; returns the frame depth reached there (or the
+ * offset where depth first exceeded max_depth, via *deep_at). */
+static int scan_frames(const char *text, size_t n, size_t stop, struct frame *fr,
+                       int max_depth, size_t *deep_at)
+{
+    int depth = 0;
+    size_t i = 0;
+    if (stop > n)
+        stop = n;
+    while (i < stop) {
+        char c = text[i];
+        if (c == '"') {
+            size_t start = ++i;
+            while (i < n && text[i] != '"') {
+                if (text[i] == '\\')
+                    i++;
+                i++;
+            }
+            if (depth > 0 && depth <= MAX_FRAMES && fr[depth - 1].object &&
+                !fr[depth - 1].have_key) {
+                /* Is this string a key? Look ahead for ':'. */
+                size_t j = i + 1;
+                while (j < n && (text[j] == ' ' || text[j] == '\t' || text[j] == '\n' ||
+                                 text[j] == '\r'))
+                    j++;
+                if (j < n && text[j] == ':') {
+                    size_t len = i - start;
+                    if (len >= sizeof(fr[0].key))
+                        len = sizeof(fr[0].key) - 1;
+                    memcpy(fr[depth - 1].key, text + start, len);
+                    fr[depth - 1].key[len] = '\0';
+                    fr[depth - 1].have_key = true;
+                }
+            }
+            i++;
+            continue;
+        }
+        if (c == '{' || c == '[') {
+            depth++;
+            if (depth > max_depth && deep_at) {
+                *deep_at = i;
+                return depth;
+            }
+            if (depth <= MAX_FRAMES) {
+                fr[depth - 1].object = c == '{';
+                fr[depth - 1].have_key = false;
+                fr[depth - 1].index = 0;
+                fr[depth - 1].key[0] = '\0';
+            }
+        } else if (c == '}' || c == ']') {
+            if (depth > 0)
+                depth--;
+        } else if (c == ',' && depth > 0 && depth <= MAX_FRAMES) {
+            if (fr[depth - 1].object)
+                fr[depth - 1].have_key = false;
+            else
+                fr[depth - 1].index++;
+        }
+        i++;
+    }
+    return depth;
+}
+
+void dt_jsonpos_path_at(const char *text, size_t n, size_t offset, char *out, size_t cap)
+{
+    struct frame fr[MAX_FRAMES];
+    out[0] = '\0';
+    int depth = scan_frames(text, n, offset, fr, 1 << 30, NULL);
+    if (depth > MAX_FRAMES)
+        depth = MAX_FRAMES;
+    for (int k = 0; k < depth; k++) {
+        if (fr[k].object) {
+            if (!fr[k].have_key)
+                break;
+            append_token(out, cap, fr[k].key);
+        } else {
+            char idx[24];
+            snprintf(idx, sizeof(idx), "%zu", fr[k].index);
+            append_token(out, cap, idx);
+        }
+    }
+}
+
+bool dt_jsonpos_too_deep(const char *text, size_t n, int max_depth, size_t *offset)
+{
+    struct frame fr[MAX_FRAMES];
+    *offset = 0;
+    int depth = scan_frames(text, n, n, fr, max_depth, offset);
+    return depth > max_depth;
+}
+
+void dt_jsonpos_at_offset(const char *text, size_t n, size_t offset, struct dt_jsonpos *pos)
+{
+    struct scan sc = {text, n, 0, 0};
+    set_pos(&sc, offset, pos);
 }

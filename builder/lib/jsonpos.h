@@ -21,4 +21,15 @@ struct dt_jsonpos {
 bool dt_jsonpos_find(const char *text, size_t n, const char *path, bool at_key,
                      struct dt_jsonpos *pos);
 
+/* The JSON pointer of the innermost member or element that encloses byte
+ * offset (tolerates invalid text after it), into out. "" at the root. */
+void dt_jsonpos_path_at(const char *text, size_t n, size_t offset, char *out, size_t cap);
+
+/* True when containers nest deeper than max_depth; *offset is then the byte
+ * offset of the first bracket that goes too deep. */
+bool dt_jsonpos_too_deep(const char *text, size_t n, int max_depth, size_t *offset);
+
+/* Line and column of a byte offset. */
+void dt_jsonpos_at_offset(const char *text, size_t n, size_t offset, struct dt_jsonpos *pos);
+
 #endif

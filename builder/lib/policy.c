@@ -216,8 +216,13 @@ static const char *get_text(struct loader *L, json_t *obj, const char *path, con
     }
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
+        unsigned char c2 = i + 1 < n ? (unsigned char)s[i + 1] : 0;
         if (c < 0x20 || c == 0x7f) {
             lerr(L, false, sub, "\"%s\" contains a control character (byte 0x%02x)", key, c);
+            return NULL;
+        }
+        if (c == 0xc2 && c2 >= 0x80 && c2 <= 0x9f) {
+            lerr(L, false, sub, "\"%s\" contains a control character (U+%04X)", key, c2);
             return NULL;
         }
     }
@@ -286,10 +291,17 @@ static bool get_bits(struct loader *L, json_t *obj, const char *path, const char
                 break;
         if (k == nnames) {
             const char *s = dt_suggest(name, names, nnames);
+            char list[160] = "";
+            for (size_t j = 0; j < nnames; j++) {
+                strncat(list, j ? ", \"" : "\"", sizeof(list) - strlen(list) - 1);
+                strncat(list, names[j], sizeof(list) - strlen(list) - 1);
+                strncat(list, "\"", sizeof(list) - strlen(list) - 1);
+            }
             if (s)
-                lerr(L, false, esub, "unknown %s \"%s\"; did you mean \"%s\"?", key, name, s);
+                lerr(L, false, esub, "unknown %s \"%s\"; did you mean \"%s\"? (one of %s)", key,
+                     name, s, list);
             else
-                lerr(L, false, esub, "unknown %s \"%s\"", key, name);
+                lerr(L, false, esub, "unknown %s \"%s\" (one of %s)", key, name, list);
             ok = false;
             continue;
         }
@@ -456,6 +468,14 @@ const char *dt_serial_decode(const char *s, size_t n, enum dt_serial_format fmt,
     }
     size_t start = out->len;
     const char *why;
+    size_t ndigits = 0;
+    for (size_t i = 0; i < n; i++)
+        ndigits += s[i] != ':';
+    if (ndigits > 2 * DT_MAX_SERIAL_OCTETS + 2 ||
+        (fmt != DT_SERIAL_INTEGER && ndigits > 2 * DT_MAX_SERIAL_OCTETS)) {
+        *col = lead + 1;
+        return "serial longer than 64 octets";
+    }
     if (fmt == DT_SERIAL_INTEGER) {
         /* A non-negative integer in hex, any number of digits and leading
          * zeros; colons are ignored. */
@@ -678,6 +698,8 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
              "the entry names nothing to distrust: give \"certificate\", an issuer "
              "(\"issuer_certificate\" or \"issuer_der\") with \"serial\" or "
              "\"serials_file\", or \"subject_der\" with \"spki_sha256\"");
+        L->p->n_rules--; /* nothing else about this entry can be judged */
+        return;
     }
 
     /* Serial and its format. */
@@ -795,7 +817,8 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
         r->shape_explicit = true;
         char sub[192];
         snprintf(sub, sizeof(sub), "%s/nss_object", path);
-        if (r->shape != DT_SHAPE_TRUST && r->kind != DT_RULE_CERT)
+        if (r->shape != DT_SHAPE_TRUST && r->kind != DT_RULE_CERT &&
+            r->kind != DT_RULE_DISTRUST_AFTER)
             lerr(L, false, sub,
                  "nss_object \"%s\" needs the certificate (for its hashes): use "
                  "\"certificate\" or nss_object \"trust\"",
@@ -863,67 +886,94 @@ static void load_incident(struct loader *L, json_t *inc)
     L->pf->incident.summary = get_text(L, inc, "/incident", "summary", false);
 }
 
-static size_t json_depth(json_t *v)
+/* Reports a problem at a byte offset of the policy text, with the JSON
+ * pointer of what encloses it. */
+static void err_at_offset2(struct loader *L, size_t offset, size_t path_offset,
+                           const char *fmt, va_list ap);
+static void err_at_offset(struct loader *L, size_t offset, const char *fmt, ...)
+    DT_PRINTF(3, 4);
+static void err_at_offset(struct loader *L, size_t offset, const char *fmt, ...)
 {
-    size_t max = 0;
-    if (json_is_object(v)) {
-        const char *k;
-        json_t *c;
-        json_object_foreach(v, k, c) {
-            size_t d = json_depth(c);
-            if (d > max)
-                max = d;
-        }
-        return max + 1;
-    }
-    if (json_is_array(v)) {
-        size_t i;
-        json_t *c;
-        json_array_foreach(v, i, c) {
-            size_t d = json_depth(c);
-            if (d > max)
-                max = d;
-        }
-        return max + 1;
-    }
-    return 0;
+    va_list ap;
+    va_start(ap, fmt);
+    err_at_offset2(L, offset, offset, fmt, ap);
+    va_end(ap);
+}
+
+/* Same, with the JSON pointer taken at path_offset. */
+static void err_at_key(struct loader *L, size_t offset, size_t path_offset, const char *fmt,
+                       ...) DT_PRINTF(4, 5);
+static void err_at_key(struct loader *L, size_t offset, size_t path_offset, const char *fmt,
+                       ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    err_at_offset2(L, offset, path_offset, fmt, ap);
+    va_end(ap);
+}
+
+static void err_at_offset2(struct loader *L, size_t offset, size_t path_offset,
+                           const char *fmt, va_list ap)
+{
+    struct dt_policy_file *pf = L->pf;
+    struct dt_jsonpos pos;
+    char path[192], line[512];
+    if (offset > pf->text_len)
+        offset = pf->text_len;
+    dt_jsonpos_at_offset(pf->text, pf->text_len, offset, &pos);
+    dt_jsonpos_path_at(pf->text, pf->text_len, path_offset, path, sizeof(path));
+    size_t n = pos.line_len < sizeof(line) - 1 ? pos.line_len : sizeof(line) - 1;
+    memcpy(line, pf->text + pos.line_start, n);
+    line[n] = '\0';
+    /* NUL bytes would cut the echoed line short. */
+    for (size_t i = 0; i < n; i++)
+        if (line[i] == '\0')
+            line[i] = ' ';
+    struct dt_place pl = {pf->display, pos.line, pos.col, path[0] ? path : NULL,
+                          n ? line : NULL};
+    dt_vreport(L->d, DT_ERROR, &pl, fmt, ap);
+    L->rc = DT_ERR_INPUT;
 }
 
 static void load_file_json(struct loader *L)
 {
     struct dt_policy_file *pf = L->pf;
     json_error_t jerr;
-    json_t *root = json_loadb(pf->text, pf->text_len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root) {
-        struct dt_place pl = {pf->display, (unsigned)(jerr.line > 0 ? jerr.line : 0),
-                              (unsigned)(jerr.column > 0 ? jerr.column : 0), NULL, NULL};
-        char line[512] = "";
-        if (jerr.line > 0) {
-            const char *s = pf->text;
-            for (int k = 1; k < jerr.line && s; k++) {
-                s = memchr(s, '\n', pf->text_len - (size_t)(s - pf->text));
-                if (s)
-                    s++;
-            }
-            if (s) {
-                size_t n = strcspn(s, "\r\n");
-                if (n >= sizeof(line))
-                    n = sizeof(line) - 1;
-                memcpy(line, s, n);
-                line[n] = '\0';
-                pl.source_line = line;
-            }
-        }
-        dt_report(L->d, DT_ERROR, &pl, "invalid JSON: %s", jerr.text);
+    json_t *root = NULL;
+    size_t at;
+
+    if (pf->text_len == 0 || strspn(pf->text, " \t\r\n") == pf->text_len) {
+        struct dt_place pl = {pf->display, 1, 1, NULL, NULL};
+        dt_report(L->d, DT_ERROR, &pl, "the policy file is empty (expected one JSON object)");
         L->rc = DT_ERR_INPUT;
         return;
     }
-    if (json_depth(root) > DT_MAX_JSON_DEPTH) {
-        struct dt_place pl = dt_place_file(pf->display);
-        dt_report(L->d, DT_ERROR, &pl, "JSON nested deeper than the limit of %d levels",
-                  DT_MAX_JSON_DEPTH);
-        L->rc = DT_ERR_INPUT;
-        goto out;
+    const char *nul = memchr(pf->text, '\0', pf->text_len);
+    if (nul) {
+        err_at_offset(L, (size_t)(nul - pf->text), "policy file contains a NUL byte");
+        return;
+    }
+    if (dt_jsonpos_too_deep(pf->text, pf->text_len, DT_MAX_JSON_DEPTH, &at)) {
+        err_at_offset(L, at, "JSON nested deeper than the limit of %d levels",
+                      DT_MAX_JSON_DEPTH);
+        return;
+    }
+    root = json_loadb(pf->text, pf->text_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root) {
+        /* jansson's position is just past the offending token. */
+        size_t off = jerr.position > 0 ? (size_t)jerr.position - 1 : 0;
+        if (strstr(jerr.text, "duplicate object key")) {
+            /* jansson points past the key: report the key itself. */
+            size_t k = off >= 1 ? off - 1 : 0;
+            while (k > 0 && pf->text[k] != '"')
+                k--;
+            err_at_key(L, k, off + 1, "duplicate key: a key may appear once in an object");
+        } else if (strstr(jerr.text, "JSON_ALLOW_NUL")) {
+            err_at_offset(L, off, "invalid JSON: \\u0000 (NUL) is not allowed in strings");
+        } else {
+            err_at_offset(L, off, "invalid JSON: %s", jerr.text);
+        }
+        return;
     }
     if (!json_is_object(root)) {
         lerr(L, false, "", "a policy file must hold one JSON object");
@@ -1118,12 +1168,6 @@ enum dt_err dt_policy_load(struct dt_policy *p, const char *const *paths, size_t
         pf->text = t ? dt_arena_dup(&p->arena, t, text.len + 1) : NULL;
         dt_buf_free(&text);
         DT_ENSURE(pf->path && pf->name && pf->dir && pf->text, DT_ERR_NOMEM);
-        if (memchr(pf->text, '\0', pf->text_len)) {
-            struct dt_place pl = dt_place_file(pf->display);
-            dt_report(d, DT_ERROR, &pl, "policy file contains a NUL byte");
-            L.rc = DT_ERR_INPUT;
-            continue;
-        }
         L.pf = pf;
         load_file_json(&L);
         if (L.rc == DT_ERR_NOMEM) {

@@ -7,6 +7,7 @@
 #include "caps.h"
 #include "io.h"
 #include "nssname.h"
+#include "serials.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,10 +19,6 @@ struct dt_cached_file {
     bool failed;
 };
 
-/* Stop listing errors of one serial file after this many. */
-#define MAX_ERRORS_PER_FILE 20
-/* Show this many warnings of one kind per file, then a count. */
-#define MAX_SAME_WARNINGS 5
 /* Individual duplicate-key warnings before a summary. */
 #define MAX_DUP_WARNINGS 10
 
@@ -136,9 +133,6 @@ static enum dt_err load_certs(struct dt_model *m, const struct dt_rule *r, const
             dt_report(d, DT_NOTE, &w.pl, "the file is named here");
     }
     if (rc != DT_OK) {
-        /* Drop whatever was appended before the failure. */
-        while (m->certs.n > cf->first)
-            dt_cert_free(m->certs.v[--m->certs.n]);
         cf->failed = true;
         if (rc == DT_ERR_LIMIT)
             rc = DT_ERR_INPUT;
@@ -302,113 +296,45 @@ out:
     return rc;
 }
 
-struct warn_count {
-    const char *text;
-    size_t count;
+struct serial_sink {
+    struct dt_model *m;
+    struct dt_item proto;
+    struct dt_diags *d;
+    const char *path;
 };
+
+static enum dt_err add_serial(void *ctx, struct dt_slice serial, unsigned long line)
+{
+    struct serial_sink *k = ctx;
+    if (k->m->n_items + 1 > DT_MAX_SERIALS) {
+        struct dt_place pl = {k->path, (unsigned)line, 0, NULL, NULL};
+        return dt_fail(k->d, &pl, DT_ERR_LIMIT, "more than %d serials in one build",
+                       DT_MAX_SERIALS);
+    }
+    struct dt_item it = k->proto;
+    void *bytes = dt_arena_dup(&k->m->arena, serial.p, serial.n);
+    if (!bytes)
+        return DT_ERR_NOMEM;
+    it.serial = dt_slice_make(bytes, serial.n);
+    it.line = (uint32_t)line;
+    return push_item(k->m, &it);
+}
 
 static enum dt_err resolve_serials_file(struct dt_model *m, const struct dt_rule *r,
                                         struct dt_diags *d, const struct dt_progress *prog)
 {
     enum dt_err rc = DT_OK;
-    struct dt_lines lr;
-    struct dt_buf serial;
-    struct warn_count warns[4] = {{NULL, 0}, {NULL, 0}, {NULL, 0}, {NULL, 0}};
-    size_t errors = 0, added = 0;
-    bool opened = false;
-    dt_buf_init(&serial, DT_MAX_SERIAL_OCTETS + 8);
-
-    struct dt_item proto = item_for(r);
-    DT_TRY(rule_issuer(m, r, d, &proto.issuer));
-
+    struct serial_sink sink = {m, item_for(r), d, r->serials_file};
+    struct dt_serials_result res;
+    DT_TRY(rule_issuer(m, r, d, &sink.proto.issuer));
     struct dt_where w;
     rule_where(r, "serials_file", &w);
-    DT_TRY(dt_lines_open(&lr, r->serials_file, DT_MAX_SERIAL_LINE, d, &w.pl));
-    opened = true;
-    for (;;) {
-        const char *s;
-        size_t n;
-        bool eof;
-        rc = dt_lines_next(&lr, &s, &n, &eof, d);
-        if (rc == DT_ERR_LIMIT) {
-            errors++;
-            rc = DT_OK;
-            if (errors >= MAX_ERRORS_PER_FILE)
-                break;
-            continue;
-        }
-        DT_TRY(rc);
-        if (eof)
-            break;
-        if (prog && prog->fn && (lr.lineno & 0xffff) == 0)
-            prog->fn("reading serials", lr.bytes, lr.size, prog->ctx);
-        /* Comments run from '#' to the end of the line. */
-        const char *hash = memchr(s, '#', n);
-        size_t len = hash ? (size_t)(hash - s) : n;
-        size_t k = 0;
-        while (k < len && (s[k] == ' ' || s[k] == '\t'))
-            k++;
-        if (k == len)
-            continue;
-        dt_buf_reset(&serial);
-        size_t col;
-        const char *warn;
-        const char *why = dt_serial_decode(s, len, r->serial_format, &serial, &col, &warn);
-        struct dt_place pl = {lr.path, (unsigned)lr.lineno, (unsigned)col, NULL, s};
-        if (why) {
-            dt_report(d, DT_ERROR, &pl, "%s", why);
-            if (++errors >= MAX_ERRORS_PER_FILE) {
-                struct dt_place fp = dt_place_file(lr.path);
-                dt_note(d, &fp, "stopped after %d errors in this file", MAX_ERRORS_PER_FILE);
-                break;
-            }
-            continue;
-        }
-        if (warn) {
-            size_t slot = 0;
-            while (slot < 4 && warns[slot].text && warns[slot].text != warn)
-                slot++;
-            if (slot < 4) {
-                warns[slot].text = warn;
-                if (warns[slot].count++ < MAX_SAME_WARNINGS)
-                    dt_report(d, DT_WARNING, &pl, "%s", warn);
-            }
-        }
-        if (m->n_items + 1 > DT_MAX_SERIALS) {
-            rc = dt_fail(d, &pl, DT_ERR_LIMIT, "more than %d serials in one build",
-                         DT_MAX_SERIALS);
-            goto out;
-        }
-        struct dt_item it = proto;
-        void *bytes = dt_arena_dup(&m->arena, serial.data, serial.len);
-        DT_ENSURE_MEM(bytes);
-        it.serial = dt_slice_make(bytes, serial.len);
-        it.line = (uint32_t)lr.lineno;
-        DT_TRY(push_item(m, &it));
-        added++;
-    }
-    for (size_t i = 0; i < 4; i++) {
-        if (warns[i].count > MAX_SAME_WARNINGS) {
-            struct dt_place fp = dt_place_file(lr.path);
-            dt_warn(d, &fp, "%zu more serials in this file with the warning \"%.60s...\"",
-                    warns[i].count - MAX_SAME_WARNINGS, warns[i].text);
-        }
-    }
-    if (errors) {
-        rc = DT_ERR_INPUT;
-        goto out;
-    }
-    uint8_t sha[32];
-    dt_lines_sha256(&lr, sha);
-    DT_TRY(add_input(m, dt_rule_relpath(r, r->serials_file), sha));
-    if (!added)
+    DT_TRY(dt_serials_read(r->serials_file, r->serial_format, d, &w.pl, add_serial, &sink,
+                           prog ? prog->fn : NULL, prog ? prog->ctx : NULL, &res));
+    DT_TRY(add_input(m, dt_rule_relpath(r, r->serials_file), res.sha256));
+    if (!res.serials)
         dt_warn(d, &w.pl, "%s lists no serials", r->serials_file);
-    if (prog && prog->fn)
-        prog->fn("reading serials", lr.bytes, lr.size, prog->ctx);
 out:
-    if (opened)
-        dt_lines_close(&lr);
-    dt_buf_free(&serial);
     return rc;
 }
 
@@ -557,6 +483,11 @@ static enum dt_err merge_items(struct dt_model *m, struct dt_diags *d)
     return rc;
 }
 
+static int cmp_item_keys(const void *a, const void *b)
+{
+    return dt_item_key_cmp(a, b);
+}
+
 static int cmp_afters(const void *a, const void *b)
 {
     const struct dt_after *x = a, *y = b;
@@ -612,18 +543,25 @@ static enum dt_err merge_afters(struct dt_model *m, struct dt_diags *d)
         memset(&key, 0, sizeof(key));
         key.issuer = m->afters[i].cert->info.issuer;
         key.serial = m->afters[i].cert->info.serial;
-        struct dt_item *hit = m->n_items ? bsearch(&key, m->items, m->n_items,
-                                                   sizeof(*m->items),
-                                                   (int (*)(const void *, const void *))
-                                                       dt_item_key_cmp)
-                                         : NULL;
-        if (hit && (hit->targets & DT_TARGET_NSS) && hit->purposes == DT_PURPOSE_ALL) {
+        struct dt_item *hit =
+            m->n_items ? bsearch(&key, m->items, m->n_items, sizeof(*m->items), cmp_item_keys)
+                       : NULL;
+        if (!hit || !(hit->targets & DT_TARGET_NSS))
+            continue;
+        const struct dt_after *a = &m->afters[i];
+        const char *which = NULL;
+        if (a->has_server && (hit->purposes & DT_PURPOSE_SERVER))
+            which = a->has_email && (hit->purposes & DT_PURPOSE_EMAIL) ? "dates change"
+                                                                        : "server date changes";
+        else if (a->has_email && (hit->purposes & DT_PURPOSE_EMAIL))
+            which = "email date changes";
+        if (which) {
             struct dt_where w;
-            rule_where(m->afters[i].rule, NULL, &w);
+            rule_where(a->rule, NULL, &w);
             dt_warn(d, &w.pl,
-                    "this root is also distrusted outright by %s at %s; its distrust-after date "
-                    "changes nothing",
-                    hit->rule->file->display, hit->rule->json_path);
+                    "this root is also distrusted outright by %s at %s for the same purpose; "
+                    "its distrust-after %s nothing",
+                    hit->rule->file->display, hit->rule->json_path, which);
         }
     }
     return rc;

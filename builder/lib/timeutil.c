@@ -122,7 +122,7 @@ const char *dt_time_parse_rfc3339(const char *s, int64_t *t, bool *frac)
 {
     struct dt_civil c = {0, 0, 0, 0, 0, 0};
     *frac = false;
-    if (strlen(s) < 20)
+    if (strlen(s) < 19)
         return "expected an RFC 3339 date-time such as 2024-11-30T23:59:59Z";
     const char *why = parse_date(s, &c);
     if (why)

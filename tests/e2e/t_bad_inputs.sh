@@ -1,0 +1,135 @@
+# The bad-input catalogue: every case in testdata/bad/NN-name/ is a policy
+# (policy.json, plus the files it names) that must be rejected. Its `expect`
+# file says how, one item a line:
+#   exit N            the exit status (1: bad input)
+#   message FRAGMENT  text that must appear in stderr (several allowed)
+#   place FRAGMENT    where the problem is, as stderr must name it: e.g.
+#                     policy.json:7:18, /entries/0/serial, serials.txt:3:5
+# For every case, `distrust build -o OUT policy.json` runs from inside the
+# case directory (so diagnostics name policy.json) over a previous good build
+# in OUT: it must exit as expected, print every fragment, leave OUT
+# byte-for-byte as it was and leave no temporary directory beside it.
+# `distrust lint policy.json` must exit the same way and print the same
+# fragments.
+. "$TOP/tests/e2e/lib.sh"
+
+BAD="$TOP/testdata/bad"
+OUTDIR="$WORK/o"
+OUT="$OUTDIR/out"
+
+# The previous build: one fixture certificate, distrusted outright.
+mkdir -p "$WORK/good"
+cat >"$WORK/good/policy.json" <<JSON
+{"version": 1, "entries": [{"certificate": "$PKI/int-a1.pem", "label": "Previous build"}]}
+JSON
+
+# snapshot FILE: every path under OUT (type, name) and every file's digest.
+snapshot() {
+    (cd "$OUT" && find . -print | LC_ALL=C sort | while IFS= read -r p; do
+        if [ -d "$p" ]; then echo "d $p"
+        elif [ -f "$p" ]; then echo "f $(sha256sum <"$p" | cut -d' ' -f1) $p"
+        else echo "? $p"; fi
+    done) >"$1"
+}
+
+# show FILE: the start of a captured stream, for a failure's diagnostics.
+show() { head -c 1500 "$1" | head -n 12; }
+
+# check_run NAME WHAT: exit status, messages and places of the last run,
+# captured in $WORK/rc and $WORK/stderr.
+check_run() {
+    name=$1
+    what=$2
+    rc=$(cat "$WORK/rc")
+    if [ "$rc" = "$want_exit" ]; then
+        ok "$name: $what exits $want_exit"
+    else
+        extra=""
+        [ "$rc" -gt 128 ] 2>/dev/null && extra=" (killed by signal $((rc - 128)))"
+        not_ok "$name: $what exits $want_exit" "exit status $rc$extra; stderr:" "$(show "$WORK/stderr")"
+    fi
+    for kind in message place; do
+        while IFS= read -r frag; do
+            if grep -qF -- "$frag" "$WORK/stderr"; then
+                ok "$name: $what $kind: $frag"
+            else
+                not_ok "$name: $what $kind: $frag" "stderr lacks: $frag" "stderr:" "$(show "$WORK/stderr")"
+            fi
+        done <"$WORK/$kind.want"
+    done
+}
+
+ncases=0
+for dir in "$BAD"/*/; do
+    dir=${dir%/}
+    name=$(basename "$dir")
+    [ -f "$dir/expect" ] || { not_ok "$name: has an expect file"; continue; }
+    [ -f "$dir/policy.json" ] || { not_ok "$name: has a policy.json"; continue; }
+    ncases=$((ncases + 1))
+
+    want_exit=""
+    : >"$WORK/message.want"
+    : >"$WORK/place.want"
+    while IFS= read -r line || [ -n "$line" ]; do
+        case $line in
+        "exit "*) want_exit=${line#exit } ;;
+        "message "*) printf '%s\n' "${line#message }" >>"$WORK/message.want" ;;
+        "place "*) printf '%s\n' "${line#place }" >>"$WORK/place.want" ;;
+        "" | "#"*) ;;
+        *) not_ok "$name: expect line is exit, message or place" "got: $line" ;;
+        esac
+    done <"$dir/expect"
+    if [ -z "$want_exit" ]; then
+        not_ok "$name: expect names the exit status"
+        continue
+    fi
+
+    # (1) A previous good build in OUT.
+    rm -rf "$OUTDIR"
+    mkdir -p "$OUTDIR"
+    if ! "$DISTRUST" build -q -o "$OUT" "$WORK/good/policy.json" </dev/null >"$WORK/stdout" 2>"$WORK/stderr"; then
+        not_ok "$name: previous good build" "$(show "$WORK/stderr")"
+        continue
+    fi
+    snapshot "$WORK/before.snap"
+    ls -A "$OUTDIR" >"$WORK/before.ls"
+
+    # (2) The bad build, from inside the case directory.
+    (cd "$dir" && "$DISTRUST" build -o "$OUT" policy.json </dev/null >"$WORK/stdout" 2>"$WORK/stderr")
+    echo $? >"$WORK/rc"
+
+    # (3) Exit status, messages, places; OUT untouched; no temporary left.
+    check_run "$name" build
+    if [ -d "$OUT" ]; then
+        snapshot "$WORK/after.snap"
+        if cmp -s "$WORK/before.snap" "$WORK/after.snap"; then
+            ok "$name: build leaves the previous output unchanged"
+        else
+            not_ok "$name: build leaves the previous output unchanged" \
+                "$(diff "$WORK/before.snap" "$WORK/after.snap" | head -20)"
+        fi
+    else
+        not_ok "$name: build leaves the previous output unchanged" "$OUT is gone"
+    fi
+    ls -A "$OUTDIR" >"$WORK/after.ls"
+    if cmp -s "$WORK/before.ls" "$WORK/after.ls"; then
+        ok "$name: build leaves no temporary directory beside the output"
+    else
+        not_ok "$name: build leaves no temporary directory beside the output" \
+            "beside OUT before: $(tr '\n' ' ' <"$WORK/before.ls")" \
+            "beside OUT after: $(tr '\n' ' ' <"$WORK/after.ls")"
+    fi
+
+    # (4) lint: the same verdict.
+    (cd "$dir" && "$DISTRUST" lint policy.json </dev/null >"$WORK/stdout" 2>"$WORK/stderr")
+    echo $? >"$WORK/rc"
+    check_run "$name" lint
+done
+
+if [ "$ncases" -ge 40 ]; then
+    ok "catalogue holds $ncases cases (at least 40)"
+else
+    not_ok "catalogue holds at least 40 cases" "found $ncases"
+fi
+
+done_testing

@@ -1,0 +1,166 @@
+/* Unit tests: the pipeline (resolve merging, labels, certdata output,
+ * manifest, atomic output directory) through dt_build_run(). */
+#include "distrust.h"
+#include "io.h"
+#include "unit.h"
+
+#include <sys/stat.h>
+
+static struct unit_diags U;
+
+static enum dt_err build(const char *policy_text, const char *out, struct dt_build_summary *s)
+{
+    char pdir[512];
+    snprintf(pdir, sizeof(pdir), "%s/policy.json", unit_tmp());
+    UNIT_WRITE_STR("policy.json", policy_text);
+    struct dt_diags d;
+    unit_diags_setup(&U, &d);
+    struct dt_build_opts o;
+    memset(&o, 0, sizeof(o));
+    const char *paths[1] = {pdir};
+    o.policies = paths;
+    o.n_policies = 1;
+    o.out_dir = out;
+    o.diag = unit_diag_fn;
+    o.diag_ctx = &U;
+    return dt_build_run(&o, s);
+}
+
+static char *read_out(const char *dir, const char *name)
+{
+    char path[600];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    struct dt_buf b;
+    struct dt_diags d;
+    struct unit_diags u;
+    unit_diags_setup(&u, &d);
+    if (dt_file_read(path, 1 << 24, &b, &d, NULL) != DT_OK)
+        return NULL;
+    return dt_buf_steal(&b, NULL);
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
+}
+
+#define PKI "\"" /* paths below are absolute, made in main() */
+
+int main(void)
+{
+    char cwd[400], out[600], policy[4096];
+    if (!getcwd(cwd, sizeof(cwd)))
+        return 2;
+    snprintf(out, sizeof(out), "%s/out", unit_tmp());
+    struct dt_build_summary s;
+
+    /* Duplicates: the same certificate twice, and its issuer+serial typed. */
+    snprintf(policy, sizeof(policy),
+             "{\"version\": 1, \"entries\": [\n"
+             " {\"certificate\": \"%1$s/testdata/pki/int-a1.pem\", \"label\": \"First\"},\n"
+             " {\"certificate\": \"%1$s/testdata/pki/int-a1.der\", \"purposes\": [\"server-auth\"]},\n"
+             " {\"issuer_certificate\": \"%1$s/testdata/pki/root-a.pem\", \"serial\": \"00:8b:ad:f0:0d:12:34\"},\n"
+             " {\"certificate\": \"%1$s/testdata/pki/bundle-leaves.pem\", \"label\": \"Bundle\"}\n"
+             "]}\n",
+             cwd);
+    enum dt_err rc = build(policy, out, &s);
+    CHECK(rc == DT_OK && s.items == 4 && s.nss_trust_objects == 4,
+          "duplicates merge into one object per issuer/serial (rc=%d items=%zu)", rc, s.items);
+    CHECK(unit_has(&U, "also distrusted by") && unit_has(&U, "the union"),
+          "duplicates and differing purposes warned about");
+    char *cd = read_out(out, "certdata-distrust.txt");
+    CHECK(cd && count(cd, "CKO_NSS_TRUST") == 4, "four trust objects written");
+    CHECK(cd && strstr(cd, "# Distrust \"First\"") && strstr(cd, "\"Bundle (cert 1/3)\"") &&
+              strstr(cd, "\"Bundle (cert 3/3)\""),
+          "labels: first entry's label; a bundle's labels numbered");
+    CHECK(cd && strstr(cd, "# Source: policy.json /entries/0\n"), "provenance comment");
+    free(cd);
+    char *man = read_out(out, "manifest.json");
+    CHECK(man && strstr(man, "\"tool\": \"distrust " DT_VERSION "\"") &&
+              strstr(man, "\"certdata-distrust.txt\"") && strstr(man, "\"policy_sha256\""),
+          "manifest names the tool, the policy digest and the file");
+    CHECK(man && strstr(man, "\"nss_trust_objects\": 4"), "manifest counts");
+    free(man);
+
+    /* A failed build leaves the previous output untouched. */
+    char *before = read_out(out, "certdata-distrust.txt");
+    rc = build("{\"version\": 1, \"entries\": [{\"certificate\": \"missing.pem\"}]}", out, &s);
+    char *after = read_out(out, "certdata-distrust.txt");
+    CHECK(rc == DT_ERR_INPUT && before && after && !strcmp(before, after),
+          "failed build: exit input error, previous output unchanged");
+    free(before);
+    free(after);
+
+    /* Conflicting explicit shapes for one key. */
+    snprintf(policy, sizeof(policy),
+             "{\"version\": 1, \"entries\": [\n"
+             " {\"certificate\": \"%1$s/testdata/pki/int-a1.pem\", \"nss_object\": \"trust\"},\n"
+             " {\"certificate\": \"%1$s/testdata/pki/int-a1.pem\", \"nss_object\": \"certificate+trust\"}\n"
+             "]}\n",
+             cwd);
+    rc = build(policy, NULL, &s);
+    CHECK(rc == DT_ERR_INPUT && unit_has(&U, "choose one"), "conflicting nss_object refused");
+
+    /* Distrust-after root and the same root distrusted outright. */
+    snprintf(policy, sizeof(policy),
+             "{\"version\": 1, \"entries\": [\n"
+             " {\"certificate\": \"%1$s/testdata/pki/root-c.pem\", \"server_distrust_after\": \"2024-11-30T23:59:59Z\"},\n"
+             " {\"certificate\": \"%1$s/testdata/pki/root-c.pem\", \"email_distrust_after\": \"2030-01-01T00:00:00+01:00\"}\n"
+             "]}\n",
+             cwd);
+    rc = build(policy, out, &s);
+    cd = read_out(out, "certdata-distrust.txt");
+    CHECK(rc == DT_OK && s.distrust_after == 1 && s.nss_cert_objects == 1,
+          "two date entries for one root merge");
+    CHECK(cd && strstr(cd, "# For Server Distrust After: Sat Nov 30 23:59:59 2024\n"
+                           "CKA_NSS_SERVER_DISTRUST_AFTER MULTILINE_OCTAL\n"
+                           "\\062\\064\\061\\061\\063\\060\\062\\063\\065\\071\\065\\071\\132\nEND\n"),
+          "server date as 13 UTCTime octets (matches NSS's certdata.txt)");
+    CHECK(cd && strstr(cd, "# For Email Distrust After: Mon Dec 31 23:00:00 2029\n"),
+          "offset converted to UTC");
+    CHECK(cd && strstr(cd, "CKA_NSS_MOZILLA_CA_POLICY CK_BBOOL CK_TRUE\n") &&
+              !strstr(cd, "CKO_NSS_TRUST"),
+          "distrust-after root: certificate object with CA policy, no trust object");
+    free(cd);
+    snprintf(policy, sizeof(policy),
+             "{\"version\": 1, \"entries\": [\n"
+             " {\"certificate\": \"%1$s/testdata/pki/root-c.pem\", \"server_distrust_after\": \"2024-11-30T23:59:59Z\"},\n"
+             " {\"certificate\": \"%1$s/testdata/pki/root-c.pem\", \"server_distrust_after\": \"2025-11-30T23:59:59Z\"}\n"
+             "]}\n",
+             cwd);
+    CHECK(build(policy, NULL, &s) == DT_ERR_INPUT && unit_has(&U, "different distrust-after"),
+          "two different dates for one root refused");
+
+    /* issuer_certificate that is a leaf draws a warning; strict makes it fail. */
+    snprintf(policy, sizeof(policy),
+             "{\"version\": 1, \"entries\": [\n"
+             " {\"issuer_certificate\": \"%1$s/testdata/pki/leaf-a1.pem\", \"serial\": \"01\"}\n"
+             "]}\n",
+             cwd);
+    rc = build(policy, NULL, &s);
+    CHECK(rc == DT_OK && unit_has(&U, "is not a CA certificate"), "leaf as issuer warned");
+
+    /* Refuse to replace a directory that is not a build. */
+    char other[600];
+    snprintf(other, sizeof(other), "%s/precious", unit_tmp());
+    mkdir(other, 0755);
+    UNIT_WRITE_STR("precious/thesis.tex", "do not delete");
+    snprintf(policy, sizeof(policy),
+             "{\"version\": 1, \"entries\": [{\"certificate\": \"%s/testdata/pki/int-a1.pem\"}]}",
+             cwd);
+    rc = build(policy, other, &s);
+    char *kept = read_out(other, "thesis.tex");
+    CHECK(rc == DT_ERR_INPUT && kept && !strcmp(kept, "do not delete") &&
+              unit_has(&U, "refusing to replace"),
+          "a non-empty directory without manifest.json is not replaced");
+    free(kept);
+
+    /* The temporary directory never stays behind. */
+    char cmd[800];
+    snprintf(cmd, sizeof(cmd), "ls -a '%s' | grep -q '\\.tmp-'", unit_tmp());
+    CHECK(system(cmd) != 0, "no temporary directory left behind");
+    return unit_done();
+}

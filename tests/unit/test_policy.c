@@ -1,0 +1,246 @@
+/* Unit tests: policy.c (loading, validation, places, serial decoding). */
+#include "policy.h"
+#include "der.h"
+#include "unit.h"
+
+static struct unit_diags U;
+
+/* Loads one policy text; returns the rc, with diagnostics in U. */
+static enum dt_err load_text(const char *text, struct dt_policy *p)
+{
+    struct dt_diags d;
+    unit_diags_setup(&U, &d);
+    const char *path = UNIT_WRITE_STR("p.json", text);
+    const char *paths[1] = {path};
+    return dt_policy_load(p, paths, 1, &d);
+}
+
+static void expect_error(const char *text, const char *fragment, const char *what)
+{
+    struct dt_policy p;
+    enum dt_err rc = load_text(text, &p);
+    CHECK(rc == DT_ERR_INPUT && unit_has(&U, fragment), "%s", what);
+    if (!(rc == DT_ERR_INPUT && unit_has(&U, fragment)))
+        printf("#   rc=%d diags:\n%s", rc, U.text);
+    dt_policy_free(&p);
+}
+
+static void test_valid(void)
+{
+    struct dt_policy p;
+    enum dt_err rc = load_text(
+        "{\"version\": 1, \"incident\": {\"id\": \"x\", \"bug\": 123},\n"
+        " \"entries\": [\n"
+        "  {\"certificate\": \"a.pem\", \"label\": \"A\"},\n"
+        "  {\"issuer_der\": \"MA0xCzAJBgNVBAMMAmhp\", \"serial\": \"00:8b\", \"purposes\": [\"server-auth\"]},\n"
+        "  {\"issuer_certificate\": \"ca.pem\", \"serials_file\": \"s.txt\"},\n"
+        "  {\"subject_der\": \"MA0xCzAJBgNVBAMMAmhp\", \"spki_sha256\": \"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\"},\n"
+        "  {\"certificate\": \"root.pem\", \"server_distrust_after\": \"2024-11-30T23:59:59Z\"}\n"
+        " ]}\n",
+        &p);
+    CHECK(rc == DT_OK && p.n_rules == 5, "a policy with every entry form loads (rc=%d)", rc);
+    if (rc != DT_OK)
+        printf("%s", U.text);
+    if (p.n_rules == 5) {
+        CHECK(p.rules[0].kind == DT_RULE_CERT && p.rules[0].targets == DT_TARGET_ALL &&
+                  p.rules[0].purposes == DT_PURPOSE_ALL && p.rules[0].shape == DT_SHAPE_TRUST,
+              "certificate entry defaults: all targets, all purposes, shape trust");
+        CHECK(!strcmp(p.rules[0].bug, "123"), "numeric incident bug inherited as text");
+        CHECK(p.rules[1].kind == DT_RULE_ISSUER_SERIAL && p.rules[1].serial.n == 2 &&
+                  p.rules[1].purposes == DT_PURPOSE_SERVER,
+              "issuer_der + serial, purposes server-auth");
+        CHECK(p.rules[2].kind == DT_RULE_SERIALS_FILE && p.rules[2].targets == DT_TARGET_BLOB,
+              "serial batch defaults to the blob target");
+        CHECK(p.rules[3].kind == DT_RULE_SUBJECT_KEY &&
+                  p.rules[3].targets == (DT_TARGET_ONECRL | DT_TARGET_BLOB | DT_TARGET_P11KIT),
+              "subject+key defaults to onecrl, blob, p11-kit");
+        CHECK(p.rules[4].kind == DT_RULE_DISTRUST_AFTER && p.rules[4].has_server_after &&
+                  p.rules[4].server_after == 1733011199 &&
+                  p.rules[4].targets == (DT_TARGET_NSS | DT_TARGET_P11KIT),
+              "distrust-after entry: date and targets");
+        CHECK(strstr(p.rules[0].certificate, "a.pem") && p.rules[0].certificate[0] == '/',
+              "paths are resolved relative to the policy file");
+    }
+    CHECK(U.errors == 0 && U.warnings == 1 && unit_has(&U, "OneCRL records and the blob revoke"),
+          "only the purposes-with-onecrl warning");
+    dt_policy_free(&p);
+}
+
+static void test_errors(void)
+{
+    expect_error("{\"version\": 1, \"entries\": [{\"certificate\": \"a.pem\", \"lable\": \"x\"}]}",
+                 "did you mean \"label\"", "misspelt key suggests the right one");
+    expect_error("{\"version\": 2, \"entries\": []}", "unsupported policy version 2",
+                 "version 2 refused");
+    expect_error("{\"entries\": []}", "missing \"version\"", "missing version");
+    expect_error("{\"version\": 1, \"entries\": [}", "invalid JSON", "syntax error");
+    expect_error("{\"version\": 1, \"version\": 1, \"entries\": []}", "duplicate",
+                 "duplicate key refused");
+    expect_error("{\"version\": 1, \"entries\": [{\"issuer_der\": \"MA0xCzAJBgNVBAMMAmhp\", "
+                 "\"serial\": \"8b:ad\"}]}",
+                 "high bit set", "unpadded serial with high bit refused under der");
+    expect_error("{\"version\": 1, \"entries\": [{\"issuer_der\": \"MA0xCzAJBgNVBAMMAmhp\"}]}",
+                 "needs \"serial\" or \"serials_file\"", "issuer without serial");
+    expect_error("{\"version\": 1, \"entries\": [{\"serial\": \"01\"}]}", "needs an issuer",
+                 "serial without issuer");
+    expect_error("{\"version\": 1, \"entries\": [{\"certificate\": \"a.pem\", \"serial\": \"01\"}]}",
+                 "cannot be combined", "certificate with serial");
+    expect_error("{\"version\": 1, \"entries\": [{\"certificate\": \"a.pem\", "
+                 "\"server_distrust_after\": \"2050-01-01T00:00:00Z\"}]}",
+                 "1950 to 2049", "distrust-after in 2050 refused");
+    expect_error("{\"version\": 1, \"entries\": [{\"certificate\": \"a.pem\", "
+                 "\"server_distrust_after\": \"2024-11-30T23:59:59.5Z\"}]}",
+                 "fractional", "fractional seconds refused");
+    expect_error("{\"version\": 1, \"entries\": [{\"certificate\": \"a.pem\", "
+                 "\"server_distrust_after\": \"2024-11-30T23:59:59\"}]}",
+                 "time zone", "date without zone refused");
+    expect_error("{\"version\": 1, \"entries\": [{\"certificate\": \"a.pem\", "
+                 "\"server_distrust_after\": \"2024-11-30T23:59:59Z\", \"purposes\": [\"server-auth\"]}]}",
+                 "cannot be combined", "distrust-after with purposes refused");
+    expect_error("{\"version\": 1, \"entries\": [{\"issuer_der\": \"MA0xCzAJBgNVBAMMAmhp\", "
+                 "\"serial\": \"01\", \"server_distrust_after\": \"2024-11-30T23:59:59Z\"}]}",
+                 "give the root as \"certificate\"", "distrust-after needs a certificate");
+    expect_error("{\"version\": 1, \"entries\": [{\"certificate\": \"a.pem\", \"purposes\": [\"server\"]}]}",
+                 "did you mean \"server-auth\"", "bad purpose suggests");
+    expect_error("{\"version\": 1, \"entries\": [{\"certificate\": \"a.pem\", \"targets\": []}]}",
+                 "is empty", "empty targets refused");
+    expect_error("{\"version\": 1, \"entries\": [{\"subject_der\": \"MA0xCzAJBgNVBAMMAmhp\"}]}",
+                 "go together", "subject without spki");
+    expect_error("{\"version\": 1, \"entries\": [{\"subject_der\": \"MA0xCzAJBgNVBAMMAmhp\", "
+                 "\"spki_sha256\": \"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\"}]}",
+                 "not hex", "hex spki hash refused with a hint");
+    expect_error("{\"version\": 1, \"entries\": [{\"issuer_der\": \"not base64!\", \"serial\": \"01\"}]}",
+                 "base64", "issuer_der not base64");
+    expect_error("{\"version\": 1, \"entries\": [{\"issuer_der\": \"AQID\", \"serial\": \"01\"}]}",
+                 "not a DER Name", "issuer_der not a Name");
+    expect_error("{\"version\": 1, \"entries\": [{\"certificate\": \"a.pem\", \"label\": \"a \\\"b\\\"\"}]}",
+                 "certdata.txt labels cannot carry", "label with a quote refused");
+    expect_error("{\"version\": 1, \"entries\": [{\"certificate\": \"a.pem\", \"label\": \"cost $5\"}]}",
+                 "'$'", "label with $ refused");
+    expect_error("{\"version\": 1, \"entries\": [{\"issuer_der\": \"MA0xCzAJBgNVBAMMAmhp\", "
+                 "\"serial\": \"01\", \"nss_object\": \"trust+hash\"}]}",
+                 "needs the certificate", "hashed shape without certificate refused");
+    expect_error("{\"version\": 1, \"entries\": [{\"subject_der\": \"MA0xCzAJBgNVBAMMAmhp\", "
+                 "\"spki_sha256\": \"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\", \"targets\": [\"nss\"]}]}",
+                 "--pool", "subject+key to nss refused");
+    expect_error("{\"version\": 1, \"entries\": [{\"certificate\": \"a.pem\", \"created\": \"yesterday\"}]}",
+                 "created", "bad created date");
+    expect_error("{\"version\": 1, \"entries\": [{}]}", "names nothing to distrust", "empty entry");
+    expect_error("{\"version\": 1, \"entries\": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}",
+                 "deeper than", "nesting cap");
+    expect_error("[1]", "one JSON object", "top level not an object");
+}
+
+static void test_places(void)
+{
+    struct dt_policy p;
+    (void)load_text("{\n  \"version\": 1,\n  \"entries\": [\n    {\"certificate\": \"a.pem\",\n"
+                    "     \"serial\": \"01\"}\n  ]\n}\n",
+                    &p);
+    CHECK(unit_has(&U, "|5|6|/entries/0/serial|"),
+          "error place is the key's line and column (5:6)");
+    if (!unit_has(&U, "|5|6|/entries/0/serial|"))
+        printf("%s", U.text);
+    dt_policy_free(&p);
+    (void)load_text("{\"version\": 1, \"entries\": [{\"issuer_der\": \"MA0xCzAJBgNVBAMMAmhp\", "
+                    "\"serial\": \"00:0g\"}]}",
+                    &p);
+    CHECK(unit_has(&U, "|1|82|/entries/0/serial|"),
+          "a bad hex digit is located inside the string (column 82)");
+    if (!unit_has(&U, "|1|82|"))
+        printf("%s", U.text);
+    dt_policy_free(&p);
+}
+
+static void test_serial_decode(void)
+{
+    static const struct {
+        const char *in;
+        enum dt_serial_format fmt;
+        const char *out_hex; /* NULL = error */
+        bool warn;
+    } cases[] = {
+        {"00:8b:ad", DT_SERIAL_DER, "008bad", false},
+        {"008BAD", DT_SERIAL_DER, "008bad", false},
+        {"  0102  ", DT_SERIAL_DER, "0102", false},
+        {"8bad", DT_SERIAL_DER, NULL, false},
+        {"8bad", DT_SERIAL_INTEGER, "008bad", false},
+        {"8bad", DT_SERIAL_DER_NEGATIVE, "8bad", true},
+        {"0000000102", DT_SERIAL_INTEGER, "0102", false},
+        {"0", DT_SERIAL_INTEGER, "00", false},
+        {"abc", DT_SERIAL_INTEGER, "0abc", false},
+        {"abc", DT_SERIAL_DER, NULL, false},
+        {"00:0b", DT_SERIAL_DER, "000b", true},
+        {"", DT_SERIAL_DER, NULL, false},
+        {"0x01", DT_SERIAL_DER, NULL, false},
+        {"01:02:03:04:05:06:07:08:09:0a:0b:0c:0d:0e:0f:10:11:12:13:14:15", DT_SERIAL_DER,
+         "0102030405060708090a0b0c0d0e0f101112131415", true},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct dt_buf b, h;
+        dt_buf_init(&b, 0);
+        dt_buf_init(&h, 0);
+        size_t col;
+        const char *warn;
+        const char *why =
+            dt_serial_decode(cases[i].in, strlen(cases[i].in), cases[i].fmt, &b, &col, &warn);
+        bool ok;
+        if (!cases[i].out_hex) {
+            ok = why != NULL;
+        } else {
+            ok = why == NULL && dt_hex_encode(dt_slice_make(b.data, b.len), false, 0, &h) == DT_OK &&
+                 !strcmp(dt_buf_cstr(&h), cases[i].out_hex) && (warn != NULL) == cases[i].warn;
+        }
+        CHECK(ok, "serial \"%s\" format %d -> %s%s", cases[i].in, cases[i].fmt,
+              cases[i].out_hex ? cases[i].out_hex : "error", cases[i].warn ? " (warning)" : "");
+        dt_buf_free(&b);
+        dt_buf_free(&h);
+    }
+    char big[200];
+    memset(big, 'a', 130);
+    big[130] = '\0';
+    struct dt_buf b;
+    dt_buf_init(&b, 0);
+    size_t col;
+    const char *warn;
+    CHECK(dt_serial_decode(big, 130, DT_SERIAL_DER_NEGATIVE, &b, &col, &warn) != NULL,
+          "65 octets refused");
+    dt_buf_free(&b);
+}
+
+static void test_dir_order(void)
+{
+    char dir[512];
+    snprintf(dir, sizeof(dir), "%s/pdir", unit_tmp());
+    CHECK(mkdir(dir, 0755) == 0, "make a policy directory");
+    const char *v = "{\"version\": 1, \"entries\": [{\"certificate\": \"%s.pem\"}]}";
+    char text[256], name[64];
+    const char *names[] = {"b", "a", "c"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(text, sizeof(text), v, names[i]);
+        snprintf(name, sizeof(name), "pdir/%s.json", names[i]);
+        UNIT_WRITE_STR(name, text);
+    }
+    UNIT_WRITE_STR("pdir/.hidden.json", "not json");
+    UNIT_WRITE_STR("pdir/notes.txt", "not json");
+    struct dt_policy p;
+    struct dt_diags d;
+    unit_diags_setup(&U, &d);
+    const char *paths[] = {dir};
+    enum dt_err rc = dt_policy_load(&p, paths, 1, &d);
+    CHECK(rc == DT_OK && p.n_files == 3 && p.n_rules == 3, "directory: three *.json files");
+    if (p.n_rules == 3)
+        CHECK(strstr(p.rules[0].certificate, "a.pem") && strstr(p.rules[2].certificate, "c.pem"),
+              "files are read in name order");
+    dt_policy_free(&p);
+}
+
+int main(void)
+{
+    test_valid();
+    test_errors();
+    test_places();
+    test_serial_decode();
+    test_dir_order();
+    return unit_done();
+}

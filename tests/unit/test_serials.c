@@ -1,0 +1,59 @@
+/* Unit tests: serials.c (serial list files). */
+#include "der.h"
+#include "serials.h"
+#include "unit.h"
+
+static struct unit_diags U;
+static char got[4096];
+
+static enum dt_err collect(void *ctx, struct dt_slice s, unsigned long line)
+{
+    (void)ctx;
+    struct dt_buf b;
+    dt_buf_init(&b, 0);
+    if (dt_hex_encode(s, false, 0, &b) != DT_OK)
+        return DT_ERR_NOMEM;
+    size_t n = strlen(got);
+    snprintf(got + n, sizeof(got) - n, "%lu:%s,", line, dt_buf_cstr(&b));
+    dt_buf_free(&b);
+    return DT_OK;
+}
+
+static enum dt_err run(const char *text, enum dt_serial_format fmt, struct dt_serials_result *r)
+{
+    struct dt_diags d;
+    unit_diags_setup(&U, &d);
+    got[0] = '\0';
+    const char *p = UNIT_WRITE_STR("serials.txt", text);
+    return dt_serials_read(p, fmt, &d, NULL, collect, NULL, NULL, NULL, r);
+}
+
+int main(void)
+{
+    struct dt_serials_result r;
+    enum dt_err rc = run("# batch 1\n00:8b:ad\n\n  0102   # trailing comment\r\n7f\n", DT_SERIAL_DER, &r);
+    CHECK(rc == DT_OK && r.serials == 3, "three serials, comments and blanks skipped");
+    CHECK_STR(got, "2:008bad,4:0102,5:7f,", "serials with their line numbers");
+    rc = run("01\n0g\n8b\n02\n", DT_SERIAL_DER, &r);
+    CHECK(rc == DT_ERR_INPUT && r.errors == 2, "two bad lines reported");
+    CHECK(unit_has(&U, "|2|2||not a hex digit") && unit_has(&U, "|3|1||the first octet has its high bit set"),
+          "bad lines located by line and column");
+    CHECK_STR(got, "1:01,", "nothing delivered after the first bad line");
+    rc = run("8b\nff01\n", DT_SERIAL_INTEGER, &r);
+    CHECK(rc == DT_OK && !strcmp(got, "1:008b,2:00ff01,"), "integer format adds the pad");
+    char many[4096] = "";
+    for (int i = 0; i < 30; i++)
+        strcat(many, "zz\n");
+    rc = run(many, DT_SERIAL_DER, &r);
+    CHECK(rc == DT_ERR_INPUT && r.errors == 20 && unit_has(&U, "stopped after 20 errors"),
+          "error listing stops at 20");
+    char warns[4096] = "";
+    for (int i = 0; i < 9; i++)
+        strcat(warns, "00:01\n");
+    rc = run(warns, DT_SERIAL_DER, &r);
+    CHECK(rc == DT_OK && U.warnings == 6 && unit_has(&U, "4 more serials"),
+          "the same warning shown 5 times, then counted");
+    rc = run("", DT_SERIAL_DER, &r);
+    CHECK(rc == DT_OK && r.serials == 0, "empty file: no serials, no error");
+    return unit_done();
+}
