@@ -446,6 +446,28 @@ static bool get_date(struct loader *L, json_t *obj, const char *path, const char
 
 /* ---- serials ---------------------------------------------------------- */
 
+const char dt_serial_err_high_bit[] =
+    "the first octet has its high bit set, so as DER INTEGER contents this is a "
+    "negative number; a certificate whose serial is this positive number stores it "
+    "with a 00 octet in front, and NSS would never match the entry as typed";
+
+/* The fix for dt_serial_err_high_bit, as a hint appended to the message. */
+void dt_serial_pad_hint(const char *s, size_t n, char *out, size_t cap)
+{
+    while (n && (*s == ' ' || *s == '\t')) {
+        s++;
+        n--;
+    }
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    bool colons = memchr(s, ':', n) != NULL;
+    snprintf(out, cap,
+             "; write \"%s%.*s\" (or set \"serial_format\": \"integer\" for serials "
+             "printed as numbers, or \"der-negative\" if the certificate really carries a "
+             "negative serial)",
+             colons ? "00:" : "00", (int)(n < 200 ? n : 200), s);
+}
+
 const char *dt_serial_decode(const char *s, size_t n, enum dt_serial_format fmt,
                              struct dt_buf *out, size_t *col, const char **warn)
 {
@@ -538,11 +560,7 @@ const char *dt_serial_decode(const char *s, size_t n, enum dt_serial_format fmt,
     if (v.n > DT_MAX_SERIAL_OCTETS)
         return "serial longer than 64 octets";
     if (fmt == DT_SERIAL_DER && dt_int_is_negative(v))
-        return "the first octet has its high bit set, so as DER INTEGER contents this "
-               "is a negative number; a certificate whose serial is this positive number "
-               "stores it with a 00 octet in front: write \"00:...\" (or set "
-               "\"serial_format\": \"integer\" for serials printed as numbers, or "
-               "\"der-negative\" if the certificate really carries a negative serial)";
+        return dt_serial_err_high_bit;
     if (!dt_int_is_minimal(v))
         *warn = "serial is not a minimal DER INTEGER (a redundant leading 00 or ff "
                 "octet); it is emitted exactly as typed, so it matches only a "
@@ -726,7 +744,10 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
             if (w.pl.col)
                 w.pl.col += (unsigned)col; /* past the opening quote */
             if (why) {
-                dt_report(L->d, DT_ERROR, &w.pl, "serial \"%s\": %s", s, why);
+                char hint[320] = "";
+                if (why == dt_serial_err_high_bit)
+                    dt_serial_pad_hint(s, strlen(s), hint, sizeof(hint));
+                dt_report(L->d, DT_ERROR, &w.pl, "serial \"%s\": %s%s", s, why, hint);
                 L->rc = DT_ERR_INPUT;
             } else {
                 if (warn)

@@ -133,6 +133,11 @@ void dt_policy_where(const struct dt_policy_file *pf, struct dt_where *w, bool a
 const char *dt_serial_decode(const char *s, size_t n, enum dt_serial_format fmt,
                              struct dt_buf *out, size_t *col, const char **warn);
 
+/* The reason dt_serial_decode gives for an unpadded high-bit serial, and
+ * the hint that says how to write it instead (into out). */
+extern const char dt_serial_err_high_bit[];
+void dt_serial_pad_hint(const char *s, size_t n, char *out, size_t cap);
+
 /* Names for messages. */
 const char *dt_purpose_name(unsigned bit);
 const char *dt_target_name(unsigned bit);

@@ -61,7 +61,10 @@ enum dt_err dt_serials_read(const char *path, enum dt_serial_format fmt, struct 
         const char *why = dt_serial_decode(s, len, fmt, &serial, &col, &warn);
         struct dt_place pl = {path, (unsigned)lr.lineno, (unsigned)col, NULL, s};
         if (why) {
-            dt_report(d, DT_ERROR, &pl, "%s", why);
+            char hint[320] = "";
+            if (why == dt_serial_err_high_bit)
+                dt_serial_pad_hint(s, len, hint, sizeof(hint));
+            dt_report(d, DT_ERROR, &pl, "%s%s", why, hint);
             if (++res->errors >= MAX_ERRORS_PER_FILE) {
                 struct dt_place fp = dt_place_file(path);
                 dt_note(d, &fp, "stopped after %d errors in this file", MAX_ERRORS_PER_FILE);
