@@ -1,0 +1,36 @@
+# The CLI paths are valgrind-clean: no invalid reads or writes, no use of
+# uninitialised memory, no definite leaks, for a full build, a build that
+# fails, lint, and usage errors. (Skipped in the ASan build, which checks
+# the same things its own way.)
+. "$TOP/tests/e2e/lib.sh"
+case "$DISTRUST" in */asan/*) echo "# valgrind skipped under ASan"; echo "1..0"; exit 0 ;; esac
+if ! command -v valgrind >/dev/null 2>&1; then
+    not_ok "valgrind is installed (scripts/install-deps.sh)"
+    done_testing
+    exit 1
+fi
+vg() { # vg DESC EXPECTED_EXIT ARGS...
+    desc=$1
+    want=$2
+    shift 2
+    valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+        --track-origins=yes "$DISTRUST" "$@" >"$WORK/vg.out" 2>"$WORK/vg.err"
+    st=$?
+    if [ $st -eq "$want" ]; then ok "$desc (exit $st under valgrind)"; else
+        not_ok "$desc (exit $st, wanted $want)" "$(grep -v '^distrust' "$WORK/vg.err" | head -30)"
+    fi
+}
+vg "build of the fixture policies" 0 build -q -o "$WORK/out" "$TOP/testdata/policies/fixture"
+vg "rebuild over the previous output" 0 build -q -o "$WORK/out" "$TOP/testdata/policies/fixture"
+vg "build of the real-world policies" 0 build -q -o "$WORK/out2" "$TOP/policy"
+for c in 75-several-errors-all-reported 67-der-truncated 94-serials-more-than-20-errors 59-conflicting-nss-object; do
+    if [ -f "$TOP/testdata/bad/$c/policy.json" ]; then
+        cd "$TOP/testdata/bad/$c" && vg "bad input $c" 1 lint policy.json
+    else
+        not_ok "bad input $c exists"
+    fi
+done
+cd "$TOP" || exit 1
+vg "usage error" 2 build
+vg "help" 0 build --help
+done_testing
