@@ -71,18 +71,17 @@ typedef void (*dt_diag_fn)(const struct dt_diag *diag, void *ctx);
 
 /* Progress callback for long steps: phase is a short static string, total is
  * 0 when unknown. Called at most a few times per second. */
-typedef void (*dt_progress_fn)(const char *phase, uint64_t done, uint64_t total,
-                               void *ctx);
+typedef void (*dt_progress_fn)(const char *phase, uint64_t done, uint64_t total, void *ctx);
 
 /* Options of dt_build_run(). Zero-initialise, then fill in. */
 struct dt_build_opts {
     const char *const *policies; /* policy files or directories of *.json */
     size_t n_policies;
-    const char *out_dir;         /* NULL: check everything, write nothing (lint) */
-    int strict;                  /* warnings make the run fail (DT_ERR_STRICT) */
-    dt_diag_fn diag;             /* required */
+    const char *out_dir; /* NULL: check everything, write nothing (lint) */
+    int strict;          /* warnings make the run fail (DT_ERR_STRICT) */
+    dt_diag_fn diag;     /* required */
     void *diag_ctx;
-    dt_progress_fn progress;     /* optional */
+    dt_progress_fn progress; /* optional */
     void *progress_ctx;
 };
 

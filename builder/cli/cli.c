@@ -113,8 +113,8 @@ int cli_usage_error(struct cli *cli, const char *cmd, const char *fmt, ...)
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nTry '%s %s%s--help' for more information.\n", cli->prog,
-            cmd ? cmd : "", cmd ? " " : "");
+    fprintf(stderr, "\nTry '%s %s%s--help' for more information.\n", cli->prog, cmd ? cmd : "",
+            cmd ? " " : "");
     return EXIT_USAGE;
 }
 
@@ -160,10 +160,9 @@ static int common_opt(struct cli *cli, const char *name)
     return 0;
 }
 
-int cli_parse(struct cli *cli, const struct cli_cmd *cmd, const struct cli_opt *opts,
-              size_t n_opts, int argc, char **argv,
-              int (*on_opt)(void *ctx, size_t opt, const char *value), void *ctx,
-              char ***pos, int *n_pos)
+int cli_parse(struct cli *cli, const struct cli_cmd *cmd, const struct cli_opt *opts, size_t n_opts,
+              int argc, char **argv, int (*on_opt)(void *ctx, size_t opt, const char *value),
+              void *ctx, char ***pos, int *n_pos)
 {
     *pos = calloc((size_t)argc + 1, sizeof(char *));
     *n_pos = 0;
@@ -218,16 +217,14 @@ int cli_parse(struct cli *cli, const struct cli_cmd *cmd, const struct cli_opt *
                 names[nn++] = opts[k].long_name;
             const char *s = a[1] == '-' ? dt_suggest(a, names, nn) : NULL;
             if (s)
-                cli_usage_error(cli, cmd->name, "unknown option '%s'; did you mean '%s'?", a,
-                                s);
+                cli_usage_error(cli, cmd->name, "unknown option '%s'; did you mean '%s'?", a, s);
             else
                 cli_usage_error(cli, cmd->name, "unknown option '%s'", a);
             return -1;
         }
         if (opts[found].takes_arg && !value) {
             if (i + 1 >= argc) {
-                cli_usage_error(cli, cmd->name, "option %s needs a value",
-                                opts[found].long_name);
+                cli_usage_error(cli, cmd->name, "option %s needs a value", opts[found].long_name);
                 return -1;
             }
             value = argv[++i];

@@ -21,7 +21,7 @@
 struct cli {
     const char *prog;
     int verbose;
-    bool quiet;   /* hide notes */
+    bool quiet; /* hide notes */
     bool strict;
     bool progress_tty;
     int progress_shown;
@@ -62,10 +62,9 @@ struct cli_opt {
  * value or NULL) for every option and collects positionals into pos[].
  * Handles -v, -q, --strict, -h/--help itself when listed in opts.
  * Returns -1 on a usage error (already reported), 1 after --help, 0 ok. */
-int cli_parse(struct cli *cli, const struct cli_cmd *cmd, const struct cli_opt *opts,
-              size_t n_opts, int argc, char **argv,
-              int (*on_opt)(void *ctx, size_t opt, const char *value), void *ctx,
-              char ***pos, int *n_pos);
+int cli_parse(struct cli *cli, const struct cli_cmd *cmd, const struct cli_opt *opts, size_t n_opts,
+              int argc, char **argv, int (*on_opt)(void *ctx, size_t opt, const char *value),
+              void *ctx, char ***pos, int *n_pos);
 
 void cli_print_help(const struct cli_cmd *cmd, const struct cli_opt *opts, size_t n_opts);
 

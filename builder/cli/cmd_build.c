@@ -36,8 +36,7 @@ static int on_build_opt(void *ctx, size_t opt, const char *value)
     return 0;
 }
 
-static int run(struct cli *cli, const struct cli_cmd *cmd, const char *out, char **pos,
-               int n_pos)
+static int run(struct cli *cli, const struct cli_cmd *cmd, const char *out, char **pos, int n_pos)
 {
     struct dt_build_opts o;
     memset(&o, 0, sizeof(o));
@@ -70,8 +69,8 @@ static int run(struct cli *cli, const struct cli_cmd *cmd, const char *out, char
             printf("%s: ok: %zu entr%s in %zu policy file%s, %zu issuer/serial distrust%s, "
                    "%zu warning%s\n",
                    cmd->name, s.rules, s.rules == 1 ? "y" : "ies", s.policy_files,
-                   s.policy_files == 1 ? "" : "s", s.items, s.items == 1 ? "" : "s",
-                   s.warnings, s.warnings == 1 ? "" : "s");
+                   s.policy_files == 1 ? "" : "s", s.items, s.items == 1 ? "" : "s", s.warnings,
+                   s.warnings == 1 ? "" : "s");
     }
     return cli_exit_for(cli, rc);
 }
@@ -90,8 +89,8 @@ int cmd_build(struct cli *cli, int argc, char **argv)
     struct build_args a = {NULL};
     char **pos = NULL;
     int n_pos = 0;
-    int r = cli_parse(cli, cmd, build_opts, DT_ARRAY_LEN_CLI(build_opts), argc, argv,
-                      on_build_opt, &a, &pos, &n_pos);
+    int r = cli_parse(cli, cmd, build_opts, DT_ARRAY_LEN_CLI(build_opts), argc, argv, on_build_opt,
+                      &a, &pos, &n_pos);
     int code;
     if (r != 0) {
         code = r > 0 ? EXIT_OK : EXIT_USAGE;

@@ -25,10 +25,9 @@ static void usage(FILE *f)
     fprintf(f, "usage: distrust COMMAND [OPTIONS] ARGS...\n\ncommands:\n");
     for (size_t i = 0; i < cli_n_cmds; i++)
         fprintf(f, "  %-8s %s\n", cli_cmds[i].name, cli_cmds[i].synopsis);
-    fprintf(f,
-            "\nRun 'distrust COMMAND --help' for a command's options.\n"
-            "Exit status: 0 ok, 1 bad input (or warnings with --strict), 2 usage,\n"
-            "3 verification mismatch, 4 internal or I/O error.\n");
+    fprintf(f, "\nRun 'distrust COMMAND --help' for a command's options.\n"
+               "Exit status: 0 ok, 1 bad input (or warnings with --strict), 2 usage,\n"
+               "3 verification mismatch, 4 internal or I/O error.\n");
 }
 
 int main(int argc, char **argv)

@@ -16,8 +16,8 @@ struct dt_buf {
     uint8_t *data;
     size_t len;
     size_t cap;
-    size_t max;  /* hard cap on len */
-    bool owned;  /* false for borrowed views */
+    size_t max; /* hard cap on len */
+    bool owned; /* false for borrowed views */
 };
 
 #define DT_BUF_DEFAULT_MAX ((size_t)1 << 30)
@@ -35,8 +35,7 @@ DT_MUST_USE enum dt_err dt_buf_reserve(struct dt_buf *b, size_t extra);
 DT_MUST_USE enum dt_err dt_buf_append(struct dt_buf *b, const void *p, size_t n);
 DT_MUST_USE enum dt_err dt_buf_putc(struct dt_buf *b, char c);
 DT_MUST_USE enum dt_err dt_buf_puts(struct dt_buf *b, const char *s);
-DT_MUST_USE enum dt_err dt_buf_printf(struct dt_buf *b, const char *fmt, ...)
-    DT_PRINTF(2, 3);
+DT_MUST_USE enum dt_err dt_buf_printf(struct dt_buf *b, const char *fmt, ...) DT_PRINTF(2, 3);
 DT_MUST_USE enum dt_err dt_buf_vprintf(struct dt_buf *b, const char *fmt, va_list ap);
 
 /* Returns the contents as a NUL-terminated string (the NUL is not counted

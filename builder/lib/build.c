@@ -37,8 +37,7 @@ static void hex(const uint8_t *d, size_t n, char *out)
 /* SHA-256 over the sorted lines "<sha256>  <name>\n" of every input: the
  * policy files (by stable name) and the files they name (as written). It
  * depends on contents and names only, not on order, paths or the clock. */
-static enum dt_err policy_digest(const struct dt_policy *p, const struct dt_model *m,
-                                 char out[65])
+static enum dt_err policy_digest(const struct dt_policy *p, const struct dt_model *m, char out[65])
 {
     enum dt_err rc = DT_OK;
     size_t n = p->n_files + m->n_inputs;
@@ -95,8 +94,8 @@ static void note_pending(struct dt_diags *d, const uint64_t per[4])
         if (!per[b])
             continue;
         char one[48];
-        snprintf(one, sizeof(one), "%s%s (%llu)", list[0] ? ", " : "",
-                 dt_target_name(1u << b), (unsigned long long)per[b]);
+        snprintf(one, sizeof(one), "%s%s (%llu)", list[0] ? ", " : "", dt_target_name(1u << b),
+                 (unsigned long long)per[b]);
         strncat(list, one, sizeof(list) - strlen(list) - 1);
         total += per[b];
     }

@@ -46,8 +46,7 @@ void dt_cert_free(struct dt_cert *c)
     free(c);
 }
 
-enum dt_err dt_cert_from_der(const uint8_t *der, size_t n, struct dt_cert **out,
-                             const char **why)
+enum dt_err dt_cert_from_der(const uint8_t *der, size_t n, struct dt_cert **out, const char **why)
 {
     enum dt_err rc = DT_OK;
     struct dt_cert *c = NULL;
@@ -111,8 +110,8 @@ void dt_certlist_free(struct dt_certlist *l)
 }
 
 /* Adds a parsed certificate, reporting a parse failure at file:line. */
-static enum dt_err add_cert(const char *path, unsigned line, unsigned index,
-                            struct dt_slice der, struct dt_certlist *out, struct dt_diags *d)
+static enum dt_err add_cert(const char *path, unsigned line, unsigned index, struct dt_slice der,
+                            struct dt_certlist *out, struct dt_diags *d)
 {
     enum dt_err rc = DT_OK;
     struct dt_cert *c = NULL;
@@ -173,8 +172,8 @@ static void find_bad_b64(const char *s, size_t n, unsigned first, unsigned last,
             for (size_t k = i; k < j; k++) {
                 char c = s[k];
                 bool okc = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                           (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=' ||
-                           c == ' ' || c == '\t' || c == '\r';
+                           (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=' || c == ' ' ||
+                           c == '\t' || c == '\r';
                 if (!okc) {
                     *line = no;
                     *col = k - i + 1;
@@ -237,8 +236,7 @@ static enum dt_err load_pem(const char *path, struct dt_slice data, struct dt_ce
                 memcmp(line + len - 5, "-----", 5) != 0) {
                 struct dt_place pl = {path, lineno, 1, NULL, NULL};
                 rc = dt_fail(d, &pl, DT_ERR_INPUT,
-                             "PEM END line does not match the BEGIN line at line %u",
-                             begin_line);
+                             "PEM END line does not match the BEGIN line at line %u", begin_line);
                 goto out;
             }
             in_block = false;
@@ -309,8 +307,8 @@ static enum dt_err load_der(const char *path, struct dt_slice data, struct dt_ce
         const char *why = dt_der_read(&rest, &t);
         if (why) {
             struct dt_place pl = dt_place_file(path);
-            rc = dt_fail(d, &pl, DT_ERR_INPUT, "certificate %u at byte offset %zu: %s",
-                         index + 1, (size_t)(rest.p - data.p), why);
+            rc = dt_fail(d, &pl, DT_ERR_INPUT, "certificate %u at byte offset %zu: %s", index + 1,
+                         (size_t)(rest.p - data.p), why);
             goto out;
         }
         index++;

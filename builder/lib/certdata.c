@@ -59,8 +59,7 @@ out:
     return rc;
 }
 
-static enum dt_err fingerprint(struct dt_buf *out, const char *name, const uint8_t *d,
-                               size_t n)
+static enum dt_err fingerprint(struct dt_buf *out, const char *name, const uint8_t *d, size_t n)
 {
     enum dt_err rc = dt_buf_printf(out, "# Fingerprint (%s): ", name);
     if (rc == DT_OK)
@@ -144,10 +143,10 @@ out:
     return rc;
 }
 
-enum dt_err dt_certdata_cert_object(struct dt_buf *out, const char *label,
-                                    const struct dt_cert *c, bool ca_policy,
-                                    const char *server_after, const char *email_after,
-                                    const char *server_comment, const char *email_comment)
+enum dt_err dt_certdata_cert_object(struct dt_buf *out, const char *label, const struct dt_cert *c,
+                                    bool ca_policy, const char *server_after,
+                                    const char *email_after, const char *server_comment,
+                                    const char *email_comment)
 {
     enum dt_err rc = DT_OK;
     struct dt_buf tlv;
@@ -206,8 +205,7 @@ char *dt_item_label(const struct dt_item *it)
                  dt_hex_encode(it->serial, false, ':', &b) == DT_OK &&
                  dt_buf_putc(&b, ')') == DT_OK;
         } else if (it->sub_count > 1) {
-            ok = ok && dt_buf_printf(&b, " (cert %u/%u)", it->sub_index, it->sub_count) ==
-                           DT_OK;
+            ok = ok && dt_buf_printf(&b, " (cert %u/%u)", it->sub_index, it->sub_count) == DT_OK;
         }
     } else if (it->cert) {
         char *n = name_for_label(it->cert->info.subject);
@@ -299,8 +297,8 @@ static enum dt_err write_item(struct dt_buf *out, const struct dt_item *it,
         DT_TRY(dt_certdata_serial_comment(out, it->serial));
     }
     DT_TRY(provenance(out, it->rule, it->line, it->sub_index, it->sub_count, it->purposes));
-    DT_TRY(dt_certdata_trust_object(out, label, it->shape == DT_SHAPE_TRUST ? NULL : c,
-                                    it->issuer, it->serial, it->purposes));
+    DT_TRY(dt_certdata_trust_object(out, label, it->shape == DT_SHAPE_TRUST ? NULL : c, it->issuer,
+                                    it->serial, it->purposes));
     st->trust_objects++;
 out:
     free(label);
@@ -415,8 +413,7 @@ enum dt_err dt_certdata_write(const struct dt_model *m, const char *policy_sha25
                          "#\n",
                          DT_VERSION, policy_sha256_hex, st->trust_objects,
                          st->trust_objects == 1 ? "" : "s", st->cert_objects,
-                         st->cert_objects == 1 ? "" : "s", st->afters,
-                         st->afters == 1 ? "" : "s"));
+                         st->cert_objects == 1 ? "" : "s", st->afters, st->afters == 1 ? "" : "s"));
     DT_TRY(dt_buf_append(out, body.data, body.len));
 out:
     free(order);

@@ -29,8 +29,7 @@ struct dt_certdata_stats {
 /* Writes certdata-distrust.txt for every NSS-targeted item and every
  * distrust-after root of m into out. policy_sha256_hex is quoted in the
  * header. */
-DT_MUST_USE enum dt_err dt_certdata_write(const struct dt_model *m,
-                                          const char *policy_sha256_hex,
+DT_MUST_USE enum dt_err dt_certdata_write(const struct dt_model *m, const char *policy_sha256_hex,
                                           struct dt_buf *out, struct dt_certdata_stats *st);
 
 /* Building blocks, exposed for tests. */
@@ -55,8 +54,7 @@ DT_MUST_USE enum dt_err dt_certdata_trust_object(struct dt_buf *out, const char 
  * ca_policy adds CKA_NSS_MOZILLA_CA_POLICY CK_TRUE. */
 DT_MUST_USE enum dt_err dt_certdata_cert_object(struct dt_buf *out, const char *label,
                                                 const struct dt_cert *c, bool ca_policy,
-                                                const char *server_after,
-                                                const char *email_after,
+                                                const char *server_after, const char *email_after,
                                                 const char *server_comment,
                                                 const char *email_comment);
 

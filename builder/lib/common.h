@@ -19,22 +19,22 @@ void dt_trace_add(const char *file, int line);
 /* Clears the trace; called at the start of every public entry point. */
 void dt_trace_clear(void);
 
-#define DT_TRY(expr)                                                           \
-    do {                                                                       \
-        rc = (expr);                                                           \
-        if (rc != DT_OK) {                                                     \
-            dt_trace_add(__FILE__, __LINE__);                                  \
-            goto out;                                                          \
-        }                                                                      \
+#define DT_TRY(expr)                          \
+    do {                                      \
+        rc = (expr);                          \
+        if (rc != DT_OK) {                    \
+            dt_trace_add(__FILE__, __LINE__); \
+            goto out;                         \
+        }                                     \
     } while (0)
 
-#define DT_ENSURE(cond, code)                                                  \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            rc = (code);                                                       \
-            dt_trace_add(__FILE__, __LINE__);                                  \
-            goto out;                                                          \
-        }                                                                      \
+#define DT_ENSURE(cond, code)                 \
+    do {                                      \
+        if (!(cond)) {                        \
+            rc = (code);                      \
+            dt_trace_add(__FILE__, __LINE__); \
+            goto out;                         \
+        }                                     \
     } while (0)
 
 #define DT_ENSURE_REF(p) DT_ENSURE((p) != NULL, DT_ERR_INTERNAL)

@@ -68,8 +68,7 @@ const char *dt_der_read_one(struct dt_slice in, unsigned tag, struct dt_tlv *out
     return NULL;
 }
 
-static const char *expect(struct dt_slice *in, unsigned tag, struct dt_tlv *out,
-                          const char *what)
+static const char *expect(struct dt_slice *in, unsigned tag, struct dt_tlv *out, const char *what)
 {
     const char *why = dt_der_read(in, out);
     if (why)
@@ -106,8 +105,7 @@ static const char *parse_extensions(struct dt_slice exts, struct dt_certinfo *ci
         }
         if (e.n)
             return "trailing bytes in an extension";
-        if (dt_slice_eq(oid, dt_slice_make(oid_basic_constraints,
-                                           sizeof(oid_basic_constraints)))) {
+        if (dt_slice_eq(oid, dt_slice_make(oid_basic_constraints, sizeof(oid_basic_constraints)))) {
             struct dt_tlv bc, b;
             if (dt_der_read_one(f.val, DT_TAG_SEQUENCE, &bc))
                 return "malformed basicConstraints";
@@ -151,8 +149,8 @@ const char *dt_der_parse_cert(struct dt_slice der, struct dt_certinfo *ci)
     ci->version = 1;
     if (b.n && b.p[0] == 0xa0) {
         struct dt_tlv v, vi;
-        if (dt_der_read(&b, &v) || dt_der_read_one(v.val, DT_TAG_INTEGER, &vi) ||
-            vi.val.n != 1 || vi.val.p[0] > 2)
+        if (dt_der_read(&b, &v) || dt_der_read_one(v.val, DT_TAG_INTEGER, &vi) || vi.val.n != 1 ||
+            vi.val.p[0] > 2)
             return "malformed certificate version";
         ci->version = vi.val.p[0] + 1u;
     }
@@ -466,8 +464,7 @@ const char *dt_b64_decode(const char *s, size_t n, bool lenient, struct dt_buf *
 
 enum dt_err dt_b64_encode(struct dt_slice b, struct dt_buf *out)
 {
-    static const char tbl[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     enum dt_err rc = dt_buf_reserve(out, (b.n + 2) / 3 * 4);
     if (rc != DT_OK)
         return rc;

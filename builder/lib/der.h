@@ -49,7 +49,7 @@ struct dt_certinfo {
     struct dt_slice subject;    /* Name TLV */
     struct dt_slice spki;       /* SubjectPublicKeyInfo TLV */
     bool has_basic_constraints;
-    bool is_ca;                 /* basicConstraints cA = TRUE */
+    bool is_ca; /* basicConstraints cA = TRUE */
 };
 
 /* Parses a certificate that spans exactly der. */
@@ -73,8 +73,7 @@ DT_MUST_USE enum dt_err dt_int_wrap(struct dt_slice content, struct dt_buf *out)
  * or none). On failure *col is the 1-based column of the problem. */
 const char *dt_hex_decode(const char *s, size_t n, struct dt_buf *out, size_t *col);
 /* Appends bytes as hex: upper or lower case, sep between bytes (0 for none). */
-DT_MUST_USE enum dt_err dt_hex_encode(struct dt_slice b, bool upper, char sep,
-                                      struct dt_buf *out);
+DT_MUST_USE enum dt_err dt_hex_encode(struct dt_slice b, bool upper, char sep, struct dt_buf *out);
 
 /* Base64 (standard alphabet). lenient accepts missing '=' padding and
  * surrounding and embedded whitespace. */

@@ -39,8 +39,8 @@ void dt_vreport(struct dt_diags *d, enum dt_severity sev, const struct dt_place 
     d->fn(&diag, d->ctx);
 }
 
-void dt_report(struct dt_diags *d, enum dt_severity sev, const struct dt_place *pl,
-               const char *fmt, ...)
+void dt_report(struct dt_diags *d, enum dt_severity sev, const struct dt_place *pl, const char *fmt,
+               ...)
 {
     va_list ap;
     va_start(ap, fmt);

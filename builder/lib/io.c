@@ -19,8 +19,8 @@ static void report_io(struct dt_diags *d, const struct dt_place *ref, const char
         dt_report(d, DT_ERROR, &pl, "cannot %s: %s", what, strerror(err));
 }
 
-enum dt_err dt_file_read(const char *path, size_t max, struct dt_buf *out,
-                         struct dt_diags *d, const struct dt_place *ref)
+enum dt_err dt_file_read(const char *path, size_t max, struct dt_buf *out, struct dt_diags *d,
+                         const struct dt_place *ref)
 {
     enum dt_err rc = DT_OK;
     FILE *f = NULL;
@@ -45,8 +45,8 @@ enum dt_err dt_file_read(const char *path, size_t max, struct dt_buf *out,
             rc = dt_buf_append(out, chunk, n);
             if (rc == DT_ERR_LIMIT) {
                 struct dt_place pl = ref ? *ref : dt_place_file(path);
-                dt_report(d, DT_ERROR, &pl, "%s is larger than the %zu-byte limit for this kind of file",
-                          path, max);
+                dt_report(d, DT_ERROR, &pl,
+                          "%s is larger than the %zu-byte limit for this kind of file", path, max);
                 goto out;
             }
             DT_TRY(rc);
@@ -141,8 +141,7 @@ enum dt_err dt_lines_next(struct dt_lines *lr, const char **s, size_t *n, bool *
             if (lr->chunk_len == 0) {
                 if (ferror(lr->f)) {
                     struct dt_place pl = dt_place_file(lr->path);
-                    dt_report(d, DT_ERROR, &pl, "cannot read: %s",
-                              strerror(errno ? errno : EIO));
+                    dt_report(d, DT_ERROR, &pl, "cannot read: %s", strerror(errno ? errno : EIO));
                     return DT_ERR_INPUT;
                 }
                 break;

@@ -31,19 +31,18 @@ struct dt_lines {
     size_t max_line;
     uint8_t *chunk;
     size_t chunk_len, chunk_pos;
-    uint64_t bytes;  /* consumed so far */
-    uint64_t size;   /* file size, 0 if unknown */
-    void *sha;       /* EVP_MD_CTX */
+    uint64_t bytes; /* consumed so far */
+    uint64_t size;  /* file size, 0 if unknown */
+    void *sha;      /* EVP_MD_CTX */
     struct dt_buf line;
 };
 
-DT_MUST_USE enum dt_err dt_lines_open(struct dt_lines *lr, const char *path,
-                                      size_t max_line, struct dt_diags *d,
-                                      const struct dt_place *ref);
+DT_MUST_USE enum dt_err dt_lines_open(struct dt_lines *lr, const char *path, size_t max_line,
+                                      struct dt_diags *d, const struct dt_place *ref);
 /* Next line into s and n (borrowed until the next call). Returns DT_OK and
  * sets *eof at the end. A line over max_line is reported and DT_ERR_LIMIT. */
-DT_MUST_USE enum dt_err dt_lines_next(struct dt_lines *lr, const char **s, size_t *n,
-                                      bool *eof, struct dt_diags *d);
+DT_MUST_USE enum dt_err dt_lines_next(struct dt_lines *lr, const char **s, size_t *n, bool *eof,
+                                      struct dt_diags *d);
 /* SHA-256 of every byte read; valid once dt_lines_next reported eof. */
 void dt_lines_sha256(struct dt_lines *lr, uint8_t out[32]);
 void dt_lines_close(struct dt_lines *lr);

@@ -70,8 +70,7 @@ static bool skip_value(struct scan *sc)
     }
     while (sc->i < sc->n) {
         c = sc->s[sc->i];
-        if (c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n' ||
-            c == '\r')
+        if (c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n' || c == '\r')
             break;
         sc->i++;
     }
@@ -108,7 +107,9 @@ static bool key_equals(struct scan *sc, const char *tok, size_t toklen)
                 unsigned v = 0;
                 for (int j = 0; j < 4 && sc->i < sc->n; j++) {
                     char h = sc->s[sc->i++];
-                    v = v * 16 + (unsigned)(h >= 'a' ? h - 'a' + 10 : h >= 'A' ? h - 'A' + 10 : h - '0');
+                    v = v * 16 + (unsigned)(h >= 'a'   ? h - 'a' + 10
+                                            : h >= 'A' ? h - 'A' + 10
+                                                       : h - '0');
                 }
                 out = v < 0x80 ? (char)v : '\x01';
             }
@@ -274,8 +275,8 @@ static void append_token(char *out, size_t cap, const char *tok)
 
 /* Scans up to `stop` bytes; returns the frame depth reached there (or the
  * offset where depth first exceeded max_depth, via *deep_at). */
-static int scan_frames(const char *text, size_t n, size_t stop, struct frame *fr,
-                       int max_depth, size_t *deep_at)
+static int scan_frames(const char *text, size_t n, size_t stop, struct frame *fr, int max_depth,
+                       size_t *deep_at)
 {
     int depth = 0;
     size_t i = 0;
@@ -294,8 +295,8 @@ static int scan_frames(const char *text, size_t n, size_t stop, struct frame *fr
                 !fr[depth - 1].have_key) {
                 /* Is this string a key? Look ahead for ':'. */
                 size_t j = i + 1;
-                while (j < n && (text[j] == ' ' || text[j] == '\t' || text[j] == '\n' ||
-                                 text[j] == '\r'))
+                while (j < n &&
+                       (text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r'))
                     j++;
                 if (j < n && text[j] == ':') {
                     size_t len = i - start;

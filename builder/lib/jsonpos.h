@@ -11,7 +11,7 @@
 #include "common.h"
 
 struct dt_jsonpos {
-    unsigned line, col;         /* of the value (or the key, see below) */
+    unsigned line, col;          /* of the value (or the key, see below) */
     size_t line_start, line_len; /* byte range of that line in the text */
 };
 

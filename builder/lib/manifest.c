@@ -38,8 +38,8 @@ enum dt_err dt_manifest_write(const char *policy_sha256_hex, const struct dt_out
         uint8_t d[32];
         char hex[65];
         dt_sha256(files[i].data, d);
-        json_t *f = json_pack("{s:s, s:I}", "sha256", hex32(d, hex), "bytes",
-                              (json_int_t)files[i].data.n);
+        json_t *f =
+            json_pack("{s:s, s:I}", "sha256", hex32(d, hex), "bytes", (json_int_t)files[i].data.n);
         DT_ENSURE_MEM(f);
         DT_ENSURE(json_object_set_new(jfiles, files[i].name, f) == 0, DT_ERR_NOMEM);
     }

@@ -25,8 +25,7 @@ static CERTName *decode(PLArenaPool *arena, struct dt_slice der)
         return NULL;
     if (der.n)
         memcpy(item.data, der.p, der.n);
-    if (SEC_QuickDERDecodeItem(arena, name, SEC_ASN1_GET(CERT_NameTemplate), &item) !=
-        SECSuccess)
+    if (SEC_QuickDERDecodeItem(arena, name, SEC_ASN1_GET(CERT_NameTemplate), &item) != SECSuccess)
         return NULL;
     return name;
 }

@@ -20,8 +20,8 @@ struct dt_outfile {
 /* Refuses to replace an existing OUT that is not a directory, is a symbolic
  * link, or is a non-empty directory without a manifest.json (so that a
  * mistyped -o never wipes an unrelated directory). */
-DT_MUST_USE enum dt_err dt_outdir_replace(const char *out, const struct dt_outfile *files,
-                                          size_t n, struct dt_diags *d);
+DT_MUST_USE enum dt_err dt_outdir_replace(const char *out, const struct dt_outfile *files, size_t n,
+                                          struct dt_diags *d);
 
 /* Checks the same preconditions without writing (for early failure). */
 DT_MUST_USE enum dt_err dt_outdir_check(const char *out, struct dt_diags *d);

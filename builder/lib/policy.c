@@ -54,11 +54,25 @@ const char *dt_shape_name(enum dt_nss_shape s)
 static const char *const top_keys[] = {"version", "incident", "entries", "comment"};
 static const char *const incident_keys[] = {"id", "bug", "summary", "comment"};
 static const char *const entry_keys[] = {
-    "certificate",   "issuer_certificate",    "issuer_der",           "serial",
-    "serials_file",  "serial_format",         "subject_der",          "spki_sha256",
-    "cross_signs",   "server_distrust_after", "email_distrust_after", "purposes",
-    "targets",       "nss_object",            "label",                "bug",
-    "why",           "created",               "comment",
+    "certificate",
+    "issuer_certificate",
+    "issuer_der",
+    "serial",
+    "serials_file",
+    "serial_format",
+    "subject_der",
+    "spki_sha256",
+    "cross_signs",
+    "server_distrust_after",
+    "email_distrust_after",
+    "purposes",
+    "targets",
+    "nss_object",
+    "label",
+    "bug",
+    "why",
+    "created",
+    "comment",
 };
 
 /* ---- places ----------------------------------------------------------- */
@@ -114,52 +128,93 @@ struct loader {
     enum dt_err rc; /* DT_ERR_INPUT once any error was reported */
 };
 
-static void lerr(struct loader *L, bool at_key, const char *path, const char *fmt, ...)
-    DT_PRINTF(4, 5);
-static void lerr(struct loader *L, bool at_key, const char *path, const char *fmt, ...)
+static void lvreport(struct loader *L, enum dt_severity sev, bool at_key, const char *path,
+                     const char *key, const char *fmt, va_list ap)
 {
     struct dt_where w;
-    dt_policy_where(L->pf, &w, at_key, "%s", path);
-    va_list ap;
-    va_start(ap, fmt);
-    dt_vreport(L->d, DT_ERROR, &w.pl, fmt, ap);
-    va_end(ap);
-    if (L->rc == DT_OK)
+    if (key)
+        dt_policy_where(L->pf, &w, at_key, "%s/%s", path, key);
+    else
+        dt_policy_where(L->pf, &w, at_key, "%s", path);
+    dt_vreport(L->d, sev, &w.pl, fmt, ap);
+    if (sev == DT_ERROR && L->rc == DT_OK)
         L->rc = DT_ERR_INPUT;
 }
 
+/* An error (lerr) or a warning (lwarn) at a JSON pointer of the file. */
+static void lerr(struct loader *L, bool at_key, const char *path, const char *fmt, ...)
+    DT_PRINTF(4, 5);
+static void lerr(struct loader *L, bool at_key, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    lvreport(L, DT_ERROR, at_key, path, NULL, fmt, ap);
+    va_end(ap);
+}
+
+/* The same at member `key` of the object at path. */
+static void lerrk(struct loader *L, bool at_key, const char *path, const char *key, const char *fmt,
+                  ...) DT_PRINTF(5, 6);
+static void lerrk(struct loader *L, bool at_key, const char *path, const char *key, const char *fmt,
+                  ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    lvreport(L, DT_ERROR, at_key, path, key, fmt, ap);
+    va_end(ap);
+}
+
+static void lwarnk(struct loader *L, bool at_key, const char *path, const char *key,
+                   const char *fmt, ...) DT_PRINTF(5, 6);
+static void lwarnk(struct loader *L, bool at_key, const char *path, const char *key,
+                   const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    lvreport(L, DT_WARNING, at_key, path, key, fmt, ap);
+    va_end(ap);
+}
+
 static void lwarn(struct loader *L, bool at_key, const char *path, const char *fmt, ...)
     DT_PRINTF(4, 5);
 static void lwarn(struct loader *L, bool at_key, const char *path, const char *fmt, ...)
 {
-    struct dt_where w;
-    dt_policy_where(L->pf, &w, at_key, "%s", path);
     va_list ap;
     va_start(ap, fmt);
-    dt_vreport(L->d, DT_WARNING, &w.pl, fmt, ap);
+    lvreport(L, DT_WARNING, at_key, path, NULL, fmt, ap);
     va_end(ap);
 }
 
+/* "\"a\", \"b\", \"c\"" for messages. */
+static void names_list(const char *const *names, size_t n, char *out, size_t cap)
+{
+    out[0] = '\0';
+    for (size_t j = 0; j < n; j++) {
+        strncat(out, j ? ", \"" : "\"", cap - strlen(out) - 1);
+        strncat(out, names[j], cap - strlen(out) - 1);
+        strncat(out, "\"", cap - strlen(out) - 1);
+    }
+}
+
 /* Reports keys of obj that are not in keys[], with a suggestion. */
-static void check_keys(struct loader *L, json_t *obj, const char *path,
-                       const char *const *keys, size_t nkeys, const char *what)
+static void check_keys(struct loader *L, json_t *obj, const char *path, const char *const *keys,
+                       size_t nkeys, const char *what)
 {
     const char *k;
     json_t *v;
-    json_object_foreach(obj, k, v) {
+    json_object_foreach(obj, k, v)
+    {
         bool known = false;
         for (size_t i = 0; i < nkeys; i++)
             if (strcmp(k, keys[i]) == 0)
                 known = true;
         if (known)
             continue;
-        char sub[192];
-        snprintf(sub, sizeof(sub), "%s/%s", path, k);
         const char *s = dt_suggest(k, keys, nkeys);
         if (s)
-            lerr(L, true, sub, "unknown key \"%s\" in %s; did you mean \"%s\"?", k, what, s);
+            lerrk(L, true, path, k, "unknown key \"%s\" in %s; did you mean \"%s\"?", k, what, s);
         else
-            lerr(L, true, sub, "unknown key \"%s\" in %s", k, what);
+            lerrk(L, true, path, k, "unknown key \"%s\" in %s", k, what);
     }
 }
 
@@ -179,10 +234,8 @@ static const char *get_str(struct loader *L, json_t *obj, const char *path, cons
     *present = v != NULL;
     if (!v)
         return NULL;
-    char sub[192];
-    snprintf(sub, sizeof(sub), "%s/%s", path, key);
     if (!json_is_string(v)) {
-        lerr(L, false, sub, "\"%s\" must be a string", key);
+        lerrk(L, false, path, key, "\"%s\" must be a string", key);
         return NULL;
     }
     return json_string_value(v);
@@ -195,34 +248,32 @@ static const char *get_text(struct loader *L, json_t *obj, const char *path, con
     json_t *v = json_object_get(obj, key);
     if (!v)
         return NULL;
-    char sub[192];
-    snprintf(sub, sizeof(sub), "%s/%s", path, key);
     if (allow_int && json_is_integer(v)) {
         char num[32];
         snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
         return adup(L, num);
     }
     if (!json_is_string(v)) {
-        lerr(L, false, sub, allow_int ? "\"%s\" must be a string or a number"
-                                      : "\"%s\" must be a string",
-             key);
+        lerrk(L, false, path, key,
+              allow_int ? "\"%s\" must be a string or a number" : "\"%s\" must be a string", key);
         return NULL;
     }
     const char *s = json_string_value(v);
     size_t n = json_string_length(v);
     if (n > DT_MAX_LABEL_BYTES) {
-        lerr(L, false, sub, "\"%s\" is longer than the %d-byte limit", key, DT_MAX_LABEL_BYTES);
+        lerrk(L, false, path, key, "\"%s\" is longer than the %d-byte limit", key,
+              DT_MAX_LABEL_BYTES);
         return NULL;
     }
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         unsigned char c2 = i + 1 < n ? (unsigned char)s[i + 1] : 0;
         if (c < 0x20 || c == 0x7f) {
-            lerr(L, false, sub, "\"%s\" contains a control character (byte 0x%02x)", key, c);
+            lerrk(L, false, path, key, "\"%s\" contains a control character (byte 0x%02x)", key, c);
             return NULL;
         }
         if (c == 0xc2 && c2 >= 0x80 && c2 <= 0x9f) {
-            lerr(L, false, sub, "\"%s\" contains a control character (U+%04X)", key, c2);
+            lerrk(L, false, path, key, "\"%s\" contains a control character (U+%04X)", key, c2);
             return NULL;
         }
     }
@@ -236,22 +287,20 @@ static const char *get_label(struct loader *L, json_t *obj, const char *path)
     const char *s = get_text(L, obj, path, "label", false);
     if (!s)
         return NULL;
-    char sub[192];
-    snprintf(sub, sizeof(sub), "%s/label", path);
     if (!*s) {
-        lerr(L, false, sub, "\"label\" is empty");
+        lerrk(L, false, path, "label", "\"label\" is empty");
         return NULL;
     }
     const char *bad = strpbrk(s, "\"\\$@");
     if (bad) {
-        lerr(L, false, sub,
-             "label contains '%c', which certdata.txt labels cannot carry (NSS's "
-             "certdata.perl reads labels as Perl strings: no '\"', '\\', '$' or '@')",
-             *bad);
+        lerrk(L, false, path, "label",
+              "label contains '%c', which certdata.txt labels cannot carry (NSS's "
+              "certdata.perl reads labels as Perl strings: no '\"', '\\', '$' or '@')",
+              *bad);
         return NULL;
     }
     if (s[0] == ' ' || s[strlen(s) - 1] == ' ')
-        lwarn(L, false, sub, "label starts or ends with a space");
+        lwarnk(L, false, path, "label", "label starts or ends with a space");
     return s;
 }
 
@@ -276,7 +325,8 @@ static bool get_bits(struct loader *L, json_t *obj, const char *path, const char
     size_t i;
     json_t *e;
     bool ok = true;
-    json_array_foreach(v, i, e) {
+    json_array_foreach(v, i, e)
+    {
         char esub[224];
         snprintf(esub, sizeof(esub), "%s/%zu", sub, i);
         if (!json_is_string(e)) {
@@ -291,12 +341,8 @@ static bool get_bits(struct loader *L, json_t *obj, const char *path, const char
                 break;
         if (k == nnames) {
             const char *s = dt_suggest(name, names, nnames);
-            char list[160] = "";
-            for (size_t j = 0; j < nnames; j++) {
-                strncat(list, j ? ", \"" : "\"", sizeof(list) - strlen(list) - 1);
-                strncat(list, names[j], sizeof(list) - strlen(list) - 1);
-                strncat(list, "\"", sizeof(list) - strlen(list) - 1);
-            }
+            char list[160];
+            names_list(names, nnames, list, sizeof(list));
             if (s)
                 lerr(L, false, esub, "unknown %s \"%s\"; did you mean \"%s\"? (one of %s)", key,
                      name, s, list);
@@ -324,20 +370,14 @@ static int get_enum(struct loader *L, json_t *obj, const char *path, const char 
     for (size_t i = 0; i < nnames; i++)
         if (strcmp(s, names[i]) == 0)
             return (int)i;
-    char sub[192];
-    snprintf(sub, sizeof(sub), "%s/%s", path, key);
     const char *sug = dt_suggest(s, names, nnames);
-    char list[160] = "";
-    for (size_t i = 0; i < nnames; i++) {
-        strncat(list, i ? ", \"" : "\"", sizeof(list) - strlen(list) - 1);
-        strncat(list, names[i], sizeof(list) - strlen(list) - 1);
-        strncat(list, "\"", sizeof(list) - strlen(list) - 1);
-    }
+    char list[160];
+    names_list(names, nnames, list, sizeof(list));
     if (sug)
-        lerr(L, false, sub, "unknown %s \"%s\"; did you mean \"%s\"? (one of %s)", key, s, sug,
-             list);
+        lerrk(L, false, path, key, "unknown %s \"%s\"; did you mean \"%s\"? (one of %s)", key, s,
+              sug, list);
     else
-        lerr(L, false, sub, "unknown %s \"%s\" (one of %s)", key, s, list);
+        lerrk(L, false, path, key, "unknown %s \"%s\" (one of %s)", key, s, list);
     return -1;
 }
 
@@ -349,18 +389,16 @@ static bool get_name_der(struct loader *L, json_t *obj, const char *path, const 
     const char *s = get_str(L, obj, path, key, &present);
     if (!s)
         return false;
-    char sub[192];
-    snprintf(sub, sizeof(sub), "%s/%s", path, key);
     struct dt_buf b;
     dt_buf_init(&b, DT_MAX_NAME_BYTES * 2);
     bool ok = false;
     const char *why = dt_b64_decode(s, strlen(s), false, &b);
     if (why) {
-        lerr(L, false, sub, "\"%s\" must be the base64 of a DER Name: %s", key, why);
+        lerrk(L, false, path, key, "\"%s\" must be the base64 of a DER Name: %s", key, why);
         goto out;
     }
     if (b.len == 0) {
-        lerr(L, false, sub, "\"%s\" is empty", key);
+        lerrk(L, false, path, key, "\"%s\" is empty", key);
         goto out;
     }
     struct dt_slice sl = dt_slice_make(b.data, b.len);
@@ -368,16 +406,16 @@ static bool get_name_der(struct loader *L, json_t *obj, const char *path, const 
     if (why) {
         struct dt_certinfo ci;
         if (!dt_der_parse_cert(sl, &ci))
-            lerr(L, false, sub,
-                 "\"%s\" holds a whole certificate, not a Name; use \"%s\" with a "
-                 "certificate file instead",
-                 key, strcmp(key, "issuer_der") == 0 ? "issuer_certificate" : "certificate");
+            lerrk(L, false, path, key,
+                  "\"%s\" holds a whole certificate, not a Name; use \"%s\" with a "
+                  "certificate file instead",
+                  key, strcmp(key, "issuer_der") == 0 ? "issuer_certificate" : "certificate");
         else
-            lerr(L, false, sub, "\"%s\": %s", key, why);
+            lerrk(L, false, path, key, "\"%s\": %s", key, why);
         goto out;
     }
     if (b.len == 2)
-        lwarn(L, false, sub, "\"%s\" is the empty Name", key);
+        lwarnk(L, false, path, key, "\"%s\" is the empty Name", key);
     void *copy = dt_arena_dup(&L->p->arena, b.data, b.len);
     if (!copy) {
         L->rc = DT_ERR_NOMEM;
@@ -397,9 +435,7 @@ static const char *get_path(struct loader *L, json_t *obj, const char *path, con
     if (!s)
         return NULL;
     if (!*s) {
-        char sub[192];
-        snprintf(sub, sizeof(sub), "%s/%s", path, key);
-        lerr(L, false, sub, "\"%s\" is empty", key);
+        lerrk(L, false, path, key, "\"%s\" is empty", key);
         return NULL;
     }
     char *joined = dt_path_join(L->pf->dir, s);
@@ -412,33 +448,30 @@ static const char *get_path(struct loader *L, json_t *obj, const char *path, con
     return c;
 }
 
-static bool get_date(struct loader *L, json_t *obj, const char *path, const char *key,
-                     int64_t *t)
+static bool get_date(struct loader *L, json_t *obj, const char *path, const char *key, int64_t *t)
 {
     bool present;
     const char *s = get_str(L, obj, path, key, &present);
     if (!s)
         return false;
-    char sub[192];
-    snprintf(sub, sizeof(sub), "%s/%s", path, key);
     bool frac;
     const char *why = dt_time_parse_rfc3339(s, t, &frac);
     if (why) {
-        lerr(L, false, sub, "\"%s\": %s", key, why);
+        lerrk(L, false, path, key, "\"%s\": %s", key, why);
         return false;
     }
     if (frac) {
-        lerr(L, false, sub,
-             "\"%s\": NSS stores the date as a UTCTime, which has no fractional seconds", key);
+        lerrk(L, false, path, key,
+              "\"%s\": NSS stores the date as a UTCTime, which has no fractional seconds", key);
         return false;
     }
     char utc[14];
     if (!dt_time_to_utctime(*t, utc)) {
-        lerr(L, false, sub,
-             "\"%s\": NSS stores distrust-after dates as a 13-byte UTCTime, which can only "
-             "express 1950 to 2049 (NSS ignores the 15-byte form nss-addbuiltin writes "
-             "for later dates)",
-             key);
+        lerrk(L, false, path, key,
+              "\"%s\": NSS stores distrust-after dates as a 13-byte UTCTime, which can only "
+              "express 1950 to 2049 (NSS ignores the 15-byte form nss-addbuiltin writes "
+              "for later dates)",
+              key);
         return false;
     }
     return true;
@@ -468,8 +501,8 @@ void dt_serial_pad_hint(const char *s, size_t n, char *out, size_t cap)
              colons ? "00:" : "00", (int)(n < 200 ? n : 200), s);
 }
 
-const char *dt_serial_decode(const char *s, size_t n, enum dt_serial_format fmt,
-                             struct dt_buf *out, size_t *col, const char **warn)
+const char *dt_serial_decode(const char *s, size_t n, enum dt_serial_format fmt, struct dt_buf *out,
+                             size_t *col, const char **warn)
 {
     *warn = NULL;
     *col = 0;
@@ -596,10 +629,8 @@ static bool exclusive(struct loader *L, json_t *e, const char *path, const char 
 {
     if (!json_object_get(e, other))
         return true;
-    char sub[192];
-    snprintf(sub, sizeof(sub), "%s/%s", path, other);
-    lerr(L, true, sub, "\"%s\" cannot be combined with \"%s\"%s%s", other, with,
-         why ? " " : "", why ? why : "");
+    lerrk(L, true, path, other, "\"%s\" cannot be combined with \"%s\"%s%s", other, with,
+          why ? " " : "", why ? why : "");
     return false;
 }
 
@@ -638,8 +669,8 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
 
     /* Which form is this entry? */
     if (has_cert) {
-        static const char *const others[] = {"issuer_certificate", "issuer_der", "serial",
-                                             "serials_file", "subject_der", "spki_sha256"};
+        static const char *const others[] = {"issuer_certificate", "issuer_der",  "serial",
+                                             "serials_file",       "subject_der", "spki_sha256"};
         for (size_t i = 0; i < DT_ARRAY_LEN(others); i++)
             exclusive(L, e, path, "certificate", others[i],
                       "(a certificate entry takes issuer, serial and key from the "
@@ -648,20 +679,15 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
         r->certificate = (char *)get_path(L, e, path, "certificate");
     } else if (has_icert || has_ider) {
         if (has_icert && has_ider)
-            exclusive(L, e, path, "issuer_certificate", "issuer_der",
-                      "(give the issuer one way)");
-        exclusive(L, e, path, has_icert ? "issuer_certificate" : "issuer_der", "subject_der",
-                  NULL);
-        exclusive(L, e, path, has_icert ? "issuer_certificate" : "issuer_der", "spki_sha256",
-                  NULL);
+            exclusive(L, e, path, "issuer_certificate", "issuer_der", "(give the issuer one way)");
+        exclusive(L, e, path, has_icert ? "issuer_certificate" : "issuer_der", "subject_der", NULL);
+        exclusive(L, e, path, has_icert ? "issuer_certificate" : "issuer_der", "spki_sha256", NULL);
         if (has_serial && has_sfile)
             exclusive(L, e, path, "serial", "serials_file",
                       "(one entry per serial list; use two entries)");
         if (!has_serial && !has_sfile) {
-            char sub[192];
-            snprintf(sub, sizeof(sub), "%s/%s", path,
-                     has_icert ? "issuer_certificate" : "issuer_der");
-            lerr(L, true, sub, "an issuer needs \"serial\" or \"serials_file\"");
+            lerrk(L, true, path, has_icert ? "issuer_certificate" : "issuer_der",
+                  "an issuer needs \"serial\" or \"serials_file\"");
         }
         r->kind = has_sfile && !has_serial ? DT_RULE_SERIALS_FILE : DT_RULE_ISSUER_SERIAL;
         if (has_icert)
@@ -670,47 +696,40 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
             get_name_der(L, e, path, "issuer_der", &r->issuer_der);
     } else if (has_subj || has_spki) {
         if (!has_subj || !has_spki) {
-            char sub[192];
-            snprintf(sub, sizeof(sub), "%s/%s", path, has_subj ? "subject_der" : "spki_sha256");
-            lerr(L, true, sub, "\"subject_der\" and \"spki_sha256\" go together");
+            lerrk(L, true, path, has_subj ? "subject_der" : "spki_sha256",
+                  "\"subject_der\" and \"spki_sha256\" go together");
         }
         if (has_serial || has_sfile) {
-            char sub[192];
-            snprintf(sub, sizeof(sub), "%s/%s", path, has_serial ? "serial" : "serials_file");
-            lerr(L, true, sub,
-                 "a serial needs an issuer (issuer_certificate or issuer_der), not a subject");
+            lerrk(L, true, path, has_serial ? "serial" : "serials_file",
+                  "a serial needs an issuer (issuer_certificate or issuer_der), not a subject");
         }
         r->kind = DT_RULE_SUBJECT_KEY;
         get_name_der(L, e, path, "subject_der", &r->subject_der);
         bool p2;
         const char *h = get_str(L, e, path, "spki_sha256", &p2);
         if (h) {
-            char sub[192];
-            snprintf(sub, sizeof(sub), "%s/spki_sha256", path);
             struct dt_buf b;
             dt_buf_init(&b, 1024);
             const char *why = dt_b64_decode(h, strlen(h), false, &b);
             size_t hl = strlen(h);
             bool all_hex = hl == 64 && strspn(h, "0123456789abcdefABCDEF") == 64;
             if (all_hex)
-                lerr(L, false, sub,
-                     "\"spki_sha256\" is base64 (as OneCRL's pubKeyHash), not hex");
+                lerrk(L, false, path, "spki_sha256",
+                      "\"spki_sha256\" is base64 (as OneCRL's pubKeyHash), not hex");
             else if (why)
-                lerr(L, false, sub, "\"spki_sha256\": %s", why);
+                lerrk(L, false, path, "spki_sha256", "\"spki_sha256\": %s", why);
             else if (b.len != 32)
-                lerr(L, false, sub,
-                     "\"spki_sha256\" must be the base64 of a 32-byte SHA-256 digest (got "
-                     "%zu bytes)",
-                     b.len);
+                lerrk(L, false, path, "spki_sha256",
+                      "\"spki_sha256\" must be the base64 of a 32-byte SHA-256 digest (got "
+                      "%zu bytes)",
+                      b.len);
             else
                 memcpy(r->spki_sha256, b.data, 32);
             dt_buf_free(&b);
         }
     } else if (has_serial || has_sfile) {
-        char sub[192];
-        snprintf(sub, sizeof(sub), "%s/%s", path, has_serial ? "serial" : "serials_file");
-        lerr(L, true, sub,
-             "a serial needs an issuer: add \"issuer_certificate\" or \"issuer_der\"");
+        lerrk(L, true, path, has_serial ? "serial" : "serials_file",
+              "a serial needs an issuer: add \"issuer_certificate\" or \"issuer_der\"");
     } else {
         lerr(L, false, path,
              "the entry names nothing to distrust: give \"certificate\", an issuer "
@@ -727,9 +746,8 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
     if (fmt >= 0)
         r->serial_format = (enum dt_serial_format)fmt;
     if (fmt_present && !has_serial && !has_sfile) {
-        char sub[192];
-        snprintf(sub, sizeof(sub), "%s/serial_format", path);
-        lerr(L, true, sub, "\"serial_format\" applies only to \"serial\" and \"serials_file\"");
+        lerrk(L, true, path, "serial_format",
+              "\"serial_format\" applies only to \"serial\" and \"serials_file\"");
     }
     if (has_serial && !has_cert) {
         const char *s = get_str(L, e, path, "serial", &present);
@@ -766,17 +784,14 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
 
     /* Distrust-after. */
     if (has_after) {
-        r->has_server_after =
-            get_date(L, e, path, "server_distrust_after", &r->server_after);
+        r->has_server_after = get_date(L, e, path, "server_distrust_after", &r->server_after);
         r->has_email_after = get_date(L, e, path, "email_distrust_after", &r->email_after);
         if (!has_cert) {
-            char sub[192];
-            snprintf(sub, sizeof(sub), "%s/%s", path,
-                     json_object_get(e, "server_distrust_after") ? "server_distrust_after"
-                                                                 : "email_distrust_after");
-            lerr(L, true, sub,
-                 "a distrust-after date is set on a root's certificate object: give the "
-                 "root as \"certificate\"");
+            lerrk(L, true, path,
+                  json_object_get(e, "server_distrust_after") ? "server_distrust_after"
+                                                              : "email_distrust_after",
+                  "a distrust-after date is set on a root's certificate object: give the "
+                  "root as \"certificate\"");
         }
         exclusive(L, e, path, "a distrust-after date", "purposes",
                   "(an entry with a distrust-after date distrusts only leaves issued after "
@@ -809,26 +824,22 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
     if (get_bits(L, e, path, "targets", target_names, 4, &bits)) {
         r->targets = bits;
         r->targets_explicit = true;
-        char sub[192];
-        snprintf(sub, sizeof(sub), "%s/targets", path);
         if (r->kind == DT_RULE_DISTRUST_AFTER && (bits & (DT_TARGET_ONECRL | DT_TARGET_BLOB)))
-            lerr(L, false, sub,
-                 "OneCRL records and the blob cannot express a distrust-after date; use "
-                 "\"nss\" and \"p11-kit\"");
+            lerrk(L, false, path, "targets",
+                  "OneCRL records and the blob cannot express a distrust-after date; use "
+                  "\"nss\" and \"p11-kit\"");
         if (r->kind == DT_RULE_SUBJECT_KEY && (bits & DT_TARGET_NSS))
-            lerr(L, false, sub,
-                 "NSS trust objects are keyed by issuer and serial, so a subject+key entry "
-                 "reaches NSS only through certificates of that key in a pool (--pool), "
-                 "which this version does not read yet; drop \"nss\" or give the "
-                 "certificates themselves");
+            lerrk(L, false, path, "targets",
+                  "NSS trust objects are keyed by issuer and serial, so a subject+key entry "
+                  "reaches NSS only through certificates of that key in a pool (--pool), "
+                  "which this version does not read yet; drop \"nss\" or give the "
+                  "certificates themselves");
     }
     if ((r->targets & (DT_TARGET_ONECRL | DT_TARGET_BLOB)) && r->purposes != DT_PURPOSE_ALL &&
         r->kind != DT_RULE_DISTRUST_AFTER) {
-        char sub[192];
-        snprintf(sub, sizeof(sub), "%s/purposes", path);
-        lwarn(L, false, sub,
-              "OneCRL records and the blob revoke for every purpose; \"purposes\" limits "
-              "only the NSS and p11-kit outputs");
+        lwarnk(L, false, path, "purposes",
+               "OneCRL records and the blob revoke for every purpose; \"purposes\" limits "
+               "only the NSS and p11-kit outputs");
     }
 
     /* NSS shape. */
@@ -836,32 +847,29 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
     if (shape >= 0) {
         r->shape = (enum dt_nss_shape)shape;
         r->shape_explicit = true;
-        char sub[192];
-        snprintf(sub, sizeof(sub), "%s/nss_object", path);
         if (r->shape != DT_SHAPE_TRUST && r->kind != DT_RULE_CERT &&
             r->kind != DT_RULE_DISTRUST_AFTER)
-            lerr(L, false, sub,
-                 "nss_object \"%s\" needs the certificate (for its hashes): use "
-                 "\"certificate\" or nss_object \"trust\"",
-                 shape_names[shape]);
+            lerrk(L, false, path, "nss_object",
+                  "nss_object \"%s\" needs the certificate (for its hashes): use "
+                  "\"certificate\" or nss_object \"trust\"",
+                  shape_names[shape]);
         if (!(r->targets & DT_TARGET_NSS))
-            lwarn(L, false, sub, "nss_object has no effect: the entry does not target nss");
+            lwarnk(L, false, path, "nss_object",
+                   "nss_object has no effect: the entry does not target nss");
     }
 
     /* Cross-signs. */
     json_t *cs = json_object_get(e, "cross_signs");
     if (cs) {
-        char sub[192];
-        snprintf(sub, sizeof(sub), "%s/cross_signs", path);
         if (!json_is_boolean(cs)) {
-            lerr(L, false, sub, "\"cross_signs\" must be true or false");
+            lerrk(L, false, path, "cross_signs", "\"cross_signs\" must be true or false");
         } else {
             r->cross_signs = json_is_true(cs);
             r->cross_signs_explicit = true;
             if (!has_cert)
-                lerr(L, true, sub,
-                     "\"cross_signs\" applies to \"certificate\" entries (the subject and key "
-                     "to look for come from the certificate)");
+                lerrk(L, true, path, "cross_signs",
+                      "\"cross_signs\" applies to \"certificate\" entries (the subject and key "
+                      "to look for come from the certificate)");
         }
     }
 
@@ -875,9 +883,7 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
     if (r->created) {
         const char *why = dt_time_parse_date_or_datetime(r->created);
         if (why) {
-            char sub[192];
-            snprintf(sub, sizeof(sub), "%s/created", path);
-            lerr(L, false, sub, "\"created\": %s", why);
+            lerrk(L, false, path, "created", "\"created\": %s", why);
         }
     }
     if (L->d->errors != errors_before) {
@@ -895,8 +901,7 @@ static void load_incident(struct loader *L, json_t *inc)
         lerr(L, false, "/incident", "\"incident\" must be an object");
         return;
     }
-    check_keys(L, inc, "/incident", incident_keys, DT_ARRAY_LEN(incident_keys),
-               "the incident");
+    check_keys(L, inc, "/incident", incident_keys, DT_ARRAY_LEN(incident_keys), "the incident");
     bool present;
     (void)get_str(L, inc, "/incident", "comment", &present);
     const char *id = get_text(L, inc, "/incident", "id", false);
@@ -909,10 +914,9 @@ static void load_incident(struct loader *L, json_t *inc)
 
 /* Reports a problem at a byte offset of the policy text, with the JSON
  * pointer of what encloses it. */
-static void err_at_offset2(struct loader *L, size_t offset, size_t path_offset,
-                           const char *fmt, va_list ap);
-static void err_at_offset(struct loader *L, size_t offset, const char *fmt, ...)
-    DT_PRINTF(3, 4);
+static void err_at_offset2(struct loader *L, size_t offset, size_t path_offset, const char *fmt,
+                           va_list ap);
+static void err_at_offset(struct loader *L, size_t offset, const char *fmt, ...) DT_PRINTF(3, 4);
 static void err_at_offset(struct loader *L, size_t offset, const char *fmt, ...)
 {
     va_list ap;
@@ -922,10 +926,9 @@ static void err_at_offset(struct loader *L, size_t offset, const char *fmt, ...)
 }
 
 /* Same, with the JSON pointer taken at path_offset. */
-static void err_at_key(struct loader *L, size_t offset, size_t path_offset, const char *fmt,
-                       ...) DT_PRINTF(4, 5);
-static void err_at_key(struct loader *L, size_t offset, size_t path_offset, const char *fmt,
-                       ...)
+static void err_at_key(struct loader *L, size_t offset, size_t path_offset, const char *fmt, ...)
+    DT_PRINTF(4, 5);
+static void err_at_key(struct loader *L, size_t offset, size_t path_offset, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -933,8 +936,8 @@ static void err_at_key(struct loader *L, size_t offset, size_t path_offset, cons
     va_end(ap);
 }
 
-static void err_at_offset2(struct loader *L, size_t offset, size_t path_offset,
-                           const char *fmt, va_list ap)
+static void err_at_offset2(struct loader *L, size_t offset, size_t path_offset, const char *fmt,
+                           va_list ap)
 {
     struct dt_policy_file *pf = L->pf;
     struct dt_jsonpos pos;
@@ -950,8 +953,7 @@ static void err_at_offset2(struct loader *L, size_t offset, size_t path_offset,
     for (size_t i = 0; i < n; i++)
         if (line[i] == '\0')
             line[i] = ' ';
-    struct dt_place pl = {pf->display, pos.line, pos.col, path[0] ? path : NULL,
-                          n ? line : NULL};
+    struct dt_place pl = {pf->display, pos.line, pos.col, path[0] ? path : NULL, n ? line : NULL};
     dt_vreport(L->d, DT_ERROR, &pl, fmt, ap);
     L->rc = DT_ERR_INPUT;
 }
@@ -975,8 +977,7 @@ static void load_file_json(struct loader *L)
         return;
     }
     if (dt_jsonpos_too_deep(pf->text, pf->text_len, DT_MAX_JSON_DEPTH, &at)) {
-        err_at_offset(L, at, "JSON nested deeper than the limit of %d levels",
-                      DT_MAX_JSON_DEPTH);
+        err_at_offset(L, at, "JSON nested deeper than the limit of %d levels", DT_MAX_JSON_DEPTH);
         return;
     }
     root = json_loadb(pf->text, pf->text_len, JSON_REJECT_DUPLICATES, &jerr);
@@ -1022,7 +1023,8 @@ static void load_file_json(struct loader *L)
             lwarn(L, false, "/entries", "the policy has no entries");
         size_t i;
         json_t *e;
-        json_array_foreach(entries, i, e) {
+        json_array_foreach(entries, i, e)
+        {
             load_entry(L, e, i);
             if (L->rc == DT_ERR_NOMEM)
                 break;

@@ -50,17 +50,17 @@ enum dt_rule_kind {
 };
 
 struct dt_incident {
-    const char *id;      /* may be NULL */
+    const char *id; /* may be NULL */
     const char *bug;
     const char *summary;
 };
 
 struct dt_policy_file {
-    char *path;       /* as opened */
-    char *display;    /* the path as given, for messages */
-    char *name;       /* stable name for outputs and digests (relative to the argument) */
-    char *dir;        /* directory entry paths are relative to */
-    char *text;       /* the JSON text, NUL-terminated, kept for diagnostics */
+    char *path;    /* as opened */
+    char *display; /* the path as given, for messages */
+    char *name;    /* stable name for outputs and digests (relative to the argument) */
+    char *dir;     /* directory entry paths are relative to */
+    char *text;    /* the JSON text, NUL-terminated, kept for diagnostics */
     size_t text_len;
     uint8_t sha256[32];
     struct dt_incident incident;
@@ -68,15 +68,15 @@ struct dt_policy_file {
 
 struct dt_rule {
     enum dt_rule_kind kind;
-    size_t ordinal;                    /* position across all files, for stable order */
+    size_t ordinal; /* position across all files, for stable order */
     const struct dt_policy_file *file;
-    char *json_path;                   /* "/entries/3" */
+    char *json_path; /* "/entries/3" */
 
-    char *certificate;                 /* resolved paths (relative to the policy) */
+    char *certificate; /* resolved paths (relative to the policy) */
     char *issuer_certificate;
     char *serials_file;
-    struct dt_slice issuer_der;        /* decoded issuer_der */
-    struct dt_slice serial;            /* decoded serial contents */
+    struct dt_slice issuer_der; /* decoded issuer_der */
+    struct dt_slice serial;     /* decoded serial contents */
     struct dt_slice subject_der;
     uint8_t spki_sha256[32];
     enum dt_serial_format serial_format;
@@ -110,8 +110,8 @@ struct dt_policy {
 /* Loads every policy (files or directories of *.json, read in name order)
  * into p (initialised here; free with dt_policy_free()). All problems are
  * reported; returns DT_ERR_INPUT if any error was found. */
-DT_MUST_USE enum dt_err dt_policy_load(struct dt_policy *p, const char *const *paths,
-                                       size_t n, struct dt_diags *d);
+DT_MUST_USE enum dt_err dt_policy_load(struct dt_policy *p, const char *const *paths, size_t n,
+                                       struct dt_diags *d);
 void dt_policy_free(struct dt_policy *p);
 
 /* A place inside a policy file, with storage for its strings. */
@@ -130,8 +130,8 @@ void dt_policy_where(const struct dt_policy_file *pf, struct dt_where *w, bool a
  * Returns NULL on success with the contents in out, else a reason and the
  * 1-based column. *warn gets a warning text (or NULL) for non-minimal,
  * negative or over-20-octet serials, which are still accepted. */
-const char *dt_serial_decode(const char *s, size_t n, enum dt_serial_format fmt,
-                             struct dt_buf *out, size_t *col, const char **warn);
+const char *dt_serial_decode(const char *s, size_t n, enum dt_serial_format fmt, struct dt_buf *out,
+                             size_t *col, const char **warn);
 
 /* The reason dt_serial_decode gives for an unpadded high-bit serial, and
  * the hint that says how to write it instead (into out). */

@@ -9,6 +9,7 @@
 #include "nssname.h"
 #include "serials.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,20 @@ static void rule_where(const struct dt_rule *r, const char *key, struct dt_where
         dt_policy_where(r->file, w, false, "%s", r->json_path);
 }
 
+/* Reports at a rule's key (or the rule itself when key is NULL). */
+static void rule_report(struct dt_diags *d, enum dt_severity sev, const struct dt_rule *r,
+                        const char *key, const char *fmt, ...) DT_PRINTF(5, 6);
+static void rule_report(struct dt_diags *d, enum dt_severity sev, const struct dt_rule *r,
+                        const char *key, const char *fmt, ...)
+{
+    struct dt_where w;
+    rule_where(r, key, &w);
+    va_list ap;
+    va_start(ap, fmt);
+    dt_vreport(d, sev, &w.pl, fmt, ap);
+    va_end(ap);
+}
+
 /* "2011-comodo.json /entries/3", plus the serial-file line or certificate
  * position when there is one. buf must hold 256 bytes. */
 static const char *origin(const struct dt_item *it, char *buf, size_t cap)
@@ -63,11 +78,10 @@ static const char *origin(const struct dt_item *it, char *buf, size_t cap)
     if (n < 0 || (size_t)n >= cap)
         return buf;
     if (it->line)
-        snprintf(buf + n, cap - (size_t)n, " (%s line %u)",
-                 dt_rule_relpath(r, r->serials_file), it->line);
+        snprintf(buf + n, cap - (size_t)n, " (%s line %u)", dt_rule_relpath(r, r->serials_file),
+                 it->line);
     else if (it->sub_count > 1)
-        snprintf(buf + n, cap - (size_t)n, " (certificate %u of %u)", it->sub_index,
-                 it->sub_count);
+        snprintf(buf + n, cap - (size_t)n, " (certificate %u of %u)", it->sub_index, it->sub_count);
     return buf;
 }
 
@@ -85,8 +99,8 @@ static enum dt_err add_input(struct dt_model *m, const char *name, const uint8_t
     for (size_t i = 0; i < m->n_inputs; i++)
         if (strcmp(m->inputs[i].name, name) == 0 && !memcmp(m->inputs[i].sha256, sha, 32))
             return DT_OK;
-    enum dt_err rc = dt_grow((void **)&m->inputs, &m->cap_inputs, m->n_inputs + 1,
-                             sizeof(*m->inputs));
+    enum dt_err rc =
+        dt_grow((void **)&m->inputs, &m->cap_inputs, m->n_inputs + 1, sizeof(*m->inputs));
     if (rc != DT_OK)
         return rc;
     m->inputs[m->n_inputs].name = dt_strdup(name);
@@ -99,8 +113,7 @@ static enum dt_err add_input(struct dt_model *m, const char *name, const uint8_t
 
 /* Loads (once) the certificates of a file named by rule key `key`. */
 static enum dt_err load_certs(struct dt_model *m, const struct dt_rule *r, const char *key,
-                              const char *path, struct dt_diags *d, size_t *first,
-                              size_t *count)
+                              const char *path, struct dt_diags *d, size_t *first, size_t *count)
 {
     enum dt_err rc = DT_OK;
     struct dt_buf data;
@@ -148,8 +161,7 @@ out:
 
 static enum dt_err push_item(struct dt_model *m, const struct dt_item *it)
 {
-    enum dt_err rc =
-        dt_grow((void **)&m->items, &m->cap_items, m->n_items + 1, sizeof(*m->items));
+    enum dt_err rc = dt_grow((void **)&m->items, &m->cap_items, m->n_items + 1, sizeof(*m->items));
     if (rc == DT_OK)
         m->items[m->n_items++] = *it;
     return rc;
@@ -183,9 +195,8 @@ static void lint_cert_serial(const struct dt_rule *r, const char *key, const str
                "stands";
     if (!what)
         return;
-    struct dt_where w;
-    rule_where(r, key, &w);
-    dt_warn(d, &w.pl, "certificate %u of %s: serial number %s", c->index, c->file, what);
+    rule_report(d, DT_WARNING, r, key, "certificate %u of %s: serial number %s", c->index, c->file,
+                what);
 }
 
 static enum dt_err resolve_cert_rule(struct dt_model *m, const struct dt_rule *r,
@@ -195,9 +206,8 @@ static enum dt_err resolve_cert_rule(struct dt_model *m, const struct dt_rule *r
     size_t first = 0, count = 0;
     DT_TRY(load_certs(m, r, "certificate", r->certificate, d, &first, &count));
     if (count > 0xffff) {
-        struct dt_where w;
-        rule_where(r, "certificate", &w);
-        rc = dt_fail(d, &w.pl, DT_ERR_INPUT, "too many certificates in one entry");
+        rule_report(d, DT_ERROR, r, "certificate", "too many certificates in one entry");
+        rc = DT_ERR_INPUT;
         goto out;
     }
     for (size_t i = 0; i < count; i++) {
@@ -205,15 +215,13 @@ static enum dt_err resolve_cert_rule(struct dt_model *m, const struct dt_rule *r
         lint_cert_serial(r, "certificate", c, d);
         if (r->kind == DT_RULE_DISTRUST_AFTER) {
             if (!dt_slice_eq(c->info.issuer, c->info.subject) || !c->info.is_ca) {
-                struct dt_where w;
-                rule_where(r, "certificate", &w);
-                dt_warn(d, &w.pl,
-                        "certificate %u of %s is not a self-signed CA certificate; NSS and "
-                        "Firefox apply distrust-after dates only to built-in roots",
-                        c->index, c->file);
+                rule_report(d, DT_WARNING, r, "certificate",
+                            "certificate %u of %s is not a self-signed CA certificate; NSS and "
+                            "Firefox apply distrust-after dates only to built-in roots",
+                            c->index, c->file);
             }
-            DT_TRY(dt_grow((void **)&m->afters, &m->cap_afters, m->n_afters + 1,
-                           sizeof(*m->afters)));
+            DT_TRY(
+                dt_grow((void **)&m->afters, &m->cap_afters, m->n_afters + 1, sizeof(*m->afters)));
             struct dt_after *a = &m->afters[m->n_afters++];
             memset(a, 0, sizeof(*a));
             a->rule = r;
@@ -235,13 +243,11 @@ static enum dt_err resolve_cert_rule(struct dt_model *m, const struct dt_rule *r
         DT_TRY(push_item(m, &it));
     }
     if (r->cross_signs_explicit && r->cross_signs) {
-        struct dt_where w;
-        rule_where(r, "cross_signs", &w);
-        dt_warn(d, &w.pl,
-                "\"cross_signs\": finding the cross-certificates of a key needs a "
-                "certificate pool (--pool), which this version does not read yet; only the "
-                "certificates in %s are distrusted",
-                r->certificate);
+        rule_report(d, DT_WARNING, r, "cross_signs",
+                    "\"cross_signs\": finding the cross-certificates of a key needs a "
+                    "certificate pool (--pool), which this version does not read yet; only the "
+                    "certificates in %s are distrusted",
+                    r->certificate);
     }
 out:
     return rc;
@@ -261,23 +267,20 @@ static enum dt_err rule_issuer(struct dt_model *m, const struct dt_rule *r, stru
     struct dt_cert *c = m->certs.v[first];
     for (size_t i = 1; i < count; i++) {
         if (!dt_slice_eq(m->certs.v[first + i]->info.subject, c->info.subject)) {
-            struct dt_where w;
-            rule_where(r, "issuer_certificate", &w);
-            rc = dt_fail(d, &w.pl, DT_ERR_INPUT,
-                         "%s holds certificates with different subjects; the issuer must be "
-                         "one certificate (or several with the same subject)",
-                         r->issuer_certificate);
+            rule_report(d, DT_ERROR, r, "issuer_certificate",
+                        "%s holds certificates with different subjects; the issuer must be "
+                        "one certificate (or several with the same subject)",
+                        r->issuer_certificate);
+            rc = DT_ERR_INPUT;
             goto out;
         }
     }
     if (!c->info.is_ca) {
-        struct dt_where w;
-        rule_where(r, "issuer_certificate", &w);
-        dt_warn(d, &w.pl,
-                "%s is not a CA certificate (basicConstraints cA is not set): is it the "
-                "issuer, or the certificate to distrust? \"issuer_certificate\" names the "
-                "CA whose subject is the issuer",
-                r->issuer_certificate);
+        rule_report(d, DT_WARNING, r, "issuer_certificate",
+                    "%s is not a CA certificate (basicConstraints cA is not set): is it the "
+                    "issuer, or the certificate to distrust? \"issuer_certificate\" names the "
+                    "CA whose subject is the issuer",
+                    r->issuer_certificate);
     }
     *issuer = c->info.subject;
 out:
@@ -340,8 +343,7 @@ out:
 
 static enum dt_err resolve_subjkey_rule(struct dt_model *m, const struct dt_rule *r)
 {
-    enum dt_err rc = dt_grow((void **)&m->skeys, &m->cap_skeys, m->n_skeys + 1,
-                             sizeof(*m->skeys));
+    enum dt_err rc = dt_grow((void **)&m->skeys, &m->cap_skeys, m->n_skeys + 1, sizeof(*m->skeys));
     if (rc != DT_OK)
         return rc;
     struct dt_subjkey *k = &m->skeys[m->n_skeys++];
@@ -420,8 +422,7 @@ static enum dt_err merge_items(struct dt_model *m, struct dt_diags *d)
                     dup_more++;
                 }
             } else if (dup_warned < MAX_DUP_WARNINGS) {
-                dt_warn(d, &w.pl, "%s is also distrusted by %s; one entry is written", key,
-                        a);
+                dt_warn(d, &w.pl, "%s is also distrusted by %s; one entry is written", key, a);
                 dup_warned++;
             } else {
                 dup_more++;
@@ -469,10 +470,9 @@ static enum dt_err merge_items(struct dt_model *m, struct dt_diags *d)
         }
         if (merged.shape != DT_SHAPE_TRUST && !merged.cert) {
             char a[256];
-            struct dt_where w;
-            rule_where(merged.rule, NULL, &w);
-            rc = dt_fail(d, &w.pl, DT_ERR_INTERNAL, "%s: hashed shape without a certificate",
-                         origin(&merged, a, sizeof(a)));
+            rule_report(d, DT_ERROR, merged.rule, NULL, "%s: hashed shape without a certificate",
+                        origin(&merged, a, sizeof(a)));
+            rc = DT_ERR_INTERNAL;
         }
         m->items[out++] = merged;
         i = j;
@@ -552,16 +552,14 @@ static enum dt_err merge_afters(struct dt_model *m, struct dt_diags *d)
         const char *which = NULL;
         if (a->has_server && (hit->purposes & DT_PURPOSE_SERVER))
             which = a->has_email && (hit->purposes & DT_PURPOSE_EMAIL) ? "dates change"
-                                                                        : "server date changes";
+                                                                       : "server date changes";
         else if (a->has_email && (hit->purposes & DT_PURPOSE_EMAIL))
             which = "email date changes";
         if (which) {
-            struct dt_where w;
-            rule_where(a->rule, NULL, &w);
-            dt_warn(d, &w.pl,
-                    "this root is also distrusted outright by %s at %s for the same purpose; "
-                    "its distrust-after %s nothing",
-                    hit->rule->file->display, hit->rule->json_path, which);
+            rule_report(d, DT_WARNING, a->rule, NULL,
+                        "this root is also distrusted outright by %s at %s for the same purpose; "
+                        "its distrust-after %s nothing",
+                        hit->rule->file->display, hit->rule->json_path, which);
         }
     }
     return rc;

@@ -20,7 +20,7 @@ struct dt_item {
     uint16_t sub_count;         /* number of certificates the rule named */
     uint8_t purposes;
     uint8_t targets;
-    uint8_t shape;              /* enum dt_nss_shape */
+    uint8_t shape; /* enum dt_nss_shape */
     bool shape_explicit;
 };
 

@@ -94,8 +94,8 @@ void dt_time_format_rfc3339(int64_t t, char buf[32])
 {
     struct dt_civil c;
     dt_epoch_to_civil(t, &c);
-    snprintf(buf, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year, c.month, c.day, c.hour,
-             c.min, c.sec);
+    snprintf(buf, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year, c.month, c.day, c.hour, c.min,
+             c.sec);
 }
 
 static bool digits(const char *s, int n, int *v)
@@ -112,8 +112,8 @@ static bool digits(const char *s, int n, int *v)
 
 static const char *parse_date(const char *s, struct dt_civil *c)
 {
-    if (!digits(s, 4, &c->year) || s[4] != '-' || !digits(s + 5, 2, &c->month) ||
-        s[7] != '-' || !digits(s + 8, 2, &c->day))
+    if (!digits(s, 4, &c->year) || s[4] != '-' || !digits(s + 5, 2, &c->month) || s[7] != '-' ||
+        !digits(s + 8, 2, &c->day))
         return "expected a date as YYYY-MM-DD";
     return NULL;
 }
@@ -144,8 +144,7 @@ const char *dt_time_parse_rfc3339(const char *s, int64_t *t, bool *frac)
         p++;
     } else if (*p == '+' || *p == '-') {
         int oh, om;
-        if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om) || oh > 23 ||
-            om > 59)
+        if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om) || oh > 23 || om > 59)
             return "bad time zone offset (expected Z or +hh:mm)";
         off = (oh * 60 + om) * 60 * (*p == '-' ? -1 : 1);
         p += 6;
@@ -182,8 +181,8 @@ bool dt_time_to_utctime(int64_t t, char out[14])
     if (c.year < 1950 || c.year > 2049)
         return false;
     char tmp[64];
-    snprintf(tmp, sizeof(tmp), "%02d%02d%02d%02d%02d%02dZ", c.year % 100, c.month, c.day,
-             c.hour, c.min, c.sec);
+    snprintf(tmp, sizeof(tmp), "%02d%02d%02d%02d%02d%02dZ", c.year % 100, c.month, c.day, c.hour,
+             c.min, c.sec);
     memcpy(out, tmp, 13);
     out[13] = '\0';
     return true;

@@ -12,8 +12,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct dt_certinfo ci;
     if (dt_der_parse_cert(in, &ci) == NULL) {
         /* Every field lies inside the input. */
-        const struct dt_slice *f[] = {&ci.tbs, &ci.serial, &ci.issuer, &ci.subject, &ci.spki,
-                                      &ci.not_before, &ci.not_after};
+        const struct dt_slice *f[] = {&ci.tbs,  &ci.serial,     &ci.issuer,   &ci.subject,
+                                      &ci.spki, &ci.not_before, &ci.not_after};
         for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
             if (f[i]->p < data || f[i]->p + f[i]->n > data + size)
                 __builtin_trap();

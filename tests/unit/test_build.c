@@ -58,14 +58,16 @@ int main(void)
     struct dt_build_summary s;
 
     /* Duplicates: the same certificate twice, and its issuer+serial typed. */
-    snprintf(policy, sizeof(policy),
-             "{\"version\": 1, \"entries\": [\n"
-             " {\"certificate\": \"%1$s/testdata/pki/int-a1.pem\", \"label\": \"First\"},\n"
-             " {\"certificate\": \"%1$s/testdata/pki/int-a1.der\", \"purposes\": [\"server-auth\"]},\n"
-             " {\"issuer_certificate\": \"%1$s/testdata/pki/root-a.pem\", \"serial\": \"00:8b:ad:f0:0d:12:34\"},\n"
-             " {\"certificate\": \"%1$s/testdata/pki/bundle-leaves.pem\", \"label\": \"Bundle\"}\n"
-             "]}\n",
-             cwd);
+    snprintf(
+        policy, sizeof(policy),
+        "{\"version\": 1, \"entries\": [\n"
+        " {\"certificate\": \"%1$s/testdata/pki/int-a1.pem\", \"label\": \"First\"},\n"
+        " {\"certificate\": \"%1$s/testdata/pki/int-a1.der\", \"purposes\": [\"server-auth\"]},\n"
+        " {\"issuer_certificate\": \"%1$s/testdata/pki/root-a.pem\", \"serial\": "
+        "\"00:8b:ad:f0:0d:12:34\"},\n"
+        " {\"certificate\": \"%1$s/testdata/pki/bundle-leaves.pem\", \"label\": \"Bundle\"}\n"
+        "]}\n",
+        cwd);
     enum dt_err rc = build(policy, out, &s);
     CHECK(rc == DT_OK && s.items == 4 && s.nss_trust_objects == 4,
           "duplicates merge into one object per issuer/serial (rc=%d items=%zu)", rc, s.items);
@@ -98,7 +100,8 @@ int main(void)
     snprintf(policy, sizeof(policy),
              "{\"version\": 1, \"entries\": [\n"
              " {\"certificate\": \"%1$s/testdata/pki/int-a1.pem\", \"nss_object\": \"trust\"},\n"
-             " {\"certificate\": \"%1$s/testdata/pki/int-a1.pem\", \"nss_object\": \"certificate+trust\"}\n"
+             " {\"certificate\": \"%1$s/testdata/pki/int-a1.pem\", \"nss_object\": "
+             "\"certificate+trust\"}\n"
              "]}\n",
              cwd);
     rc = build(policy, NULL, &s);
@@ -107,17 +110,20 @@ int main(void)
     /* Distrust-after root and the same root distrusted outright. */
     snprintf(policy, sizeof(policy),
              "{\"version\": 1, \"entries\": [\n"
-             " {\"certificate\": \"%1$s/testdata/pki/root-c.pem\", \"server_distrust_after\": \"2024-11-30T23:59:59Z\"},\n"
-             " {\"certificate\": \"%1$s/testdata/pki/root-c.pem\", \"email_distrust_after\": \"2030-01-01T00:00:00+01:00\"}\n"
+             " {\"certificate\": \"%1$s/testdata/pki/root-c.pem\", \"server_distrust_after\": "
+             "\"2024-11-30T23:59:59Z\"},\n"
+             " {\"certificate\": \"%1$s/testdata/pki/root-c.pem\", \"email_distrust_after\": "
+             "\"2030-01-01T00:00:00+01:00\"}\n"
              "]}\n",
              cwd);
     rc = build(policy, out, &s);
     cd = read_out(out, "certdata-distrust.txt");
     CHECK(rc == DT_OK && s.distrust_after == 1 && s.nss_cert_objects == 1,
           "two date entries for one root merge");
-    CHECK(cd && strstr(cd, "# For Server Distrust After: Sat Nov 30 23:59:59 2024\n"
-                           "CKA_NSS_SERVER_DISTRUST_AFTER MULTILINE_OCTAL\n"
-                           "\\062\\064\\061\\061\\063\\060\\062\\063\\065\\071\\065\\071\\132\nEND\n"),
+    CHECK(cd && strstr(cd,
+                       "# For Server Distrust After: Sat Nov 30 23:59:59 2024\n"
+                       "CKA_NSS_SERVER_DISTRUST_AFTER MULTILINE_OCTAL\n"
+                       "\\062\\064\\061\\061\\063\\060\\062\\063\\065\\071\\065\\071\\132\nEND\n"),
           "server date as 13 UTCTime octets (matches NSS's certdata.txt)");
     CHECK(cd && strstr(cd, "# For Email Distrust After: Mon Dec 31 23:00:00 2029\n"),
           "offset converted to UTC");
@@ -127,8 +133,10 @@ int main(void)
     free(cd);
     snprintf(policy, sizeof(policy),
              "{\"version\": 1, \"entries\": [\n"
-             " {\"certificate\": \"%1$s/testdata/pki/root-c.pem\", \"server_distrust_after\": \"2024-11-30T23:59:59Z\"},\n"
-             " {\"certificate\": \"%1$s/testdata/pki/root-c.pem\", \"server_distrust_after\": \"2025-11-30T23:59:59Z\"}\n"
+             " {\"certificate\": \"%1$s/testdata/pki/root-c.pem\", \"server_distrust_after\": "
+             "\"2024-11-30T23:59:59Z\"},\n"
+             " {\"certificate\": \"%1$s/testdata/pki/root-c.pem\", \"server_distrust_after\": "
+             "\"2025-11-30T23:59:59Z\"}\n"
              "]}\n",
              cwd);
     CHECK(build(policy, NULL, &s) == DT_ERR_INPUT && unit_has(&U, "different distrust-after"),

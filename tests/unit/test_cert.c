@@ -132,8 +132,7 @@ int main(void)
               unit_has(&U, "No such file"),
           "missing file refused");
     dt_certlist_free(&l);
-    CHECK(load_path("testdata/pki", &l, &rc) == 0 && rc == DT_ERR_INPUT,
-          "a directory is refused");
+    CHECK(load_path("testdata/pki", &l, &rc) == 0 && rc == DT_ERR_INPUT, "a directory is refused");
     dt_certlist_free(&l);
 
     struct dt_cert *c;

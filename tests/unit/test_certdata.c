@@ -57,7 +57,7 @@ int main(void)
 
     /* A hash-free trust object limited to server-auth. */
     static const uint8_t name[] = {0x30, 0x0d, 0x31, 0x0b, 0x30, 0x09, 0x06, 0x03,
-                                   0x55, 0x04, 0x03, 0x0c, 0x02, 'h', 'i'};
+                                   0x55, 0x04, 0x03, 0x0c, 0x02, 'h',  'i'};
     dt_buf_reset(&b);
     static const uint8_t sc[] = {0x01};
     CHECK(dt_certdata_trust_object(&b, "L", NULL, dt_slice_make(name, sizeof(name)),

@@ -108,7 +108,7 @@ static void test_cert_mutations(void)
 static void test_names(void)
 {
     static const uint8_t good[] = {0x30, 0x0d, 0x31, 0x0b, 0x30, 0x09, 0x06, 0x03,
-                                   0x55, 0x04, 0x03, 0x0c, 0x02, 'h', 'i'};
+                                   0x55, 0x04, 0x03, 0x0c, 0x02, 'h',  'i'};
     static const uint8_t empty[] = {0x30, 0x00};
     static const uint8_t empty_rdn[] = {0x30, 0x02, 0x31, 0x00};
     static const uint8_t no_oid[] = {0x30, 0x08, 0x31, 0x06, 0x30, 0x04, 0x0c, 0x02, 'h', 'i'};
@@ -136,16 +136,11 @@ static const char *time_of(const char *tlv_text, unsigned tag, int64_t *t)
 static void test_times(void)
 {
     int64_t t = 0;
-    CHECK(time_of("241130235959Z", 0x17, &t) == NULL && t == 1733011199,
-          "UTCTime 241130235959Z");
-    CHECK(time_of("500101000000Z", 0x17, &t) == NULL && t == -631152000,
-          "UTCTime 50 is 1950");
-    CHECK(time_of("491231235959Z", 0x17, &t) == NULL && t == 2524607999,
-          "UTCTime 49 is 2049");
-    CHECK(time_of("20500101000000Z", 0x18, &t) == NULL && t == 2524608000,
-          "GeneralizedTime 2050");
-    CHECK(time_of("2411302359Z", 0x17, &t) == NULL && t == 1733011140,
-          "UTCTime without seconds");
+    CHECK(time_of("241130235959Z", 0x17, &t) == NULL && t == 1733011199, "UTCTime 241130235959Z");
+    CHECK(time_of("500101000000Z", 0x17, &t) == NULL && t == -631152000, "UTCTime 50 is 1950");
+    CHECK(time_of("491231235959Z", 0x17, &t) == NULL && t == 2524607999, "UTCTime 49 is 2049");
+    CHECK(time_of("20500101000000Z", 0x18, &t) == NULL && t == 2524608000, "GeneralizedTime 2050");
+    CHECK(time_of("2411302359Z", 0x17, &t) == NULL && t == 1733011140, "UTCTime without seconds");
     CHECK(time_of("241130235959+0100", 0x17, &t) == NULL && t == 1733011199 - 3600,
           "UTCTime with an offset");
     CHECK(time_of("241130235959", 0x17, &t) != NULL, "UTCTime without a zone is refused");
@@ -172,8 +167,8 @@ static void test_ints(void)
           "wrap gives 02 02 00 8b");
     uint8_t big[200] = {1};
     dt_buf_reset(&b);
-    CHECK(dt_int_wrap(dt_slice_make(big, 200), &b) == DT_OK && b.len == 203 &&
-              b.data[1] == 0x81 && b.data[2] == 200,
+    CHECK(dt_int_wrap(dt_slice_make(big, 200), &b) == DT_OK && b.len == 203 && b.data[1] == 0x81 &&
+              b.data[2] == 200,
           "wrap of 200 octets uses the 0x81 long form");
     dt_buf_free(&b);
 }

@@ -26,8 +26,7 @@ static void test_time(void)
     bool frac;
     CHECK(dt_time_parse_rfc3339("2024-11-30T23:59:59Z", &t, &frac) == NULL && t == 1733011199,
           "parse Z");
-    CHECK(dt_time_parse_rfc3339("2024-12-01t00:59:59+01:00", &t, &frac) == NULL &&
-              t == 1733011199,
+    CHECK(dt_time_parse_rfc3339("2024-12-01t00:59:59+01:00", &t, &frac) == NULL && t == 1733011199,
           "parse offset, lower-case t");
     CHECK(dt_time_parse_rfc3339("2024-11-30T23:59:59.25Z", &t, &frac) == NULL && frac,
           "fraction noticed");
@@ -179,7 +178,9 @@ static void test_manifest(void)
     dt_buf_init(&b, 0);
     CHECK(dt_manifest_write("00ff", files, 1, counts, 3, &b) == DT_OK, "manifest written");
     const char *m = dt_buf_cstr(&b);
-    CHECK(strstr(m, "\"sha256\": \"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\"") &&
+    CHECK(strstr(
+              m,
+              "\"sha256\": \"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\"") &&
               strstr(m, "\"bytes\": 3"),
           "file digest and size");
     CHECK(strstr(m, "\"group\": {\n      \"y\": 2,\n      \"z\": 3\n    }"), "nested counts");

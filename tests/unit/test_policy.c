@@ -32,9 +32,11 @@ static void test_valid(void)
         "{\"version\": 1, \"incident\": {\"id\": \"x\", \"bug\": 123},\n"
         " \"entries\": [\n"
         "  {\"certificate\": \"a.pem\", \"label\": \"A\"},\n"
-        "  {\"issuer_der\": \"MA0xCzAJBgNVBAMMAmhp\", \"serial\": \"00:8b\", \"purposes\": [\"server-auth\"]},\n"
+        "  {\"issuer_der\": \"MA0xCzAJBgNVBAMMAmhp\", \"serial\": \"00:8b\", \"purposes\": "
+        "[\"server-auth\"]},\n"
         "  {\"issuer_certificate\": \"ca.pem\", \"serials_file\": \"s.txt\"},\n"
-        "  {\"subject_der\": \"MA0xCzAJBgNVBAMMAmhp\", \"spki_sha256\": \"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\"},\n"
+        "  {\"subject_der\": \"MA0xCzAJBgNVBAMMAmhp\", \"spki_sha256\": "
+        "\"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\"},\n"
         "  {\"certificate\": \"root.pem\", \"server_distrust_after\": \"2024-11-30T23:59:59Z\"}\n"
         " ]}\n",
         &p);
@@ -83,8 +85,9 @@ static void test_errors(void)
                  "needs \"serial\" or \"serials_file\"", "issuer without serial");
     expect_error("{\"version\": 1, \"entries\": [{\"serial\": \"01\"}]}", "needs an issuer",
                  "serial without issuer");
-    expect_error("{\"version\": 1, \"entries\": [{\"certificate\": \"a.pem\", \"serial\": \"01\"}]}",
-                 "cannot be combined", "certificate with serial");
+    expect_error(
+        "{\"version\": 1, \"entries\": [{\"certificate\": \"a.pem\", \"serial\": \"01\"}]}",
+        "cannot be combined", "certificate with serial");
     expect_error("{\"version\": 1, \"entries\": [{\"certificate\": \"a.pem\", "
                  "\"server_distrust_after\": \"2050-01-01T00:00:00Z\"}]}",
                  "1950 to 2049", "distrust-after in 2050 refused");
@@ -94,39 +97,48 @@ static void test_errors(void)
     expect_error("{\"version\": 1, \"entries\": [{\"certificate\": \"a.pem\", "
                  "\"server_distrust_after\": \"2024-11-30T23:59:59\"}]}",
                  "time zone", "date without zone refused");
-    expect_error("{\"version\": 1, \"entries\": [{\"certificate\": \"a.pem\", "
-                 "\"server_distrust_after\": \"2024-11-30T23:59:59Z\", \"purposes\": [\"server-auth\"]}]}",
-                 "cannot be combined", "distrust-after with purposes refused");
+    expect_error(
+        "{\"version\": 1, \"entries\": [{\"certificate\": \"a.pem\", "
+        "\"server_distrust_after\": \"2024-11-30T23:59:59Z\", \"purposes\": [\"server-auth\"]}]}",
+        "cannot be combined", "distrust-after with purposes refused");
     expect_error("{\"version\": 1, \"entries\": [{\"issuer_der\": \"MA0xCzAJBgNVBAMMAmhp\", "
                  "\"serial\": \"01\", \"server_distrust_after\": \"2024-11-30T23:59:59Z\"}]}",
                  "give the root as \"certificate\"", "distrust-after needs a certificate");
-    expect_error("{\"version\": 1, \"entries\": [{\"certificate\": \"a.pem\", \"purposes\": [\"server\"]}]}",
-                 "did you mean \"server-auth\"", "bad purpose suggests");
+    expect_error(
+        "{\"version\": 1, \"entries\": [{\"certificate\": \"a.pem\", \"purposes\": [\"server\"]}]}",
+        "did you mean \"server-auth\"", "bad purpose suggests");
     expect_error("{\"version\": 1, \"entries\": [{\"certificate\": \"a.pem\", \"targets\": []}]}",
                  "is empty", "empty targets refused");
     expect_error("{\"version\": 1, \"entries\": [{\"subject_der\": \"MA0xCzAJBgNVBAMMAmhp\"}]}",
                  "go together", "subject without spki");
-    expect_error("{\"version\": 1, \"entries\": [{\"subject_der\": \"MA0xCzAJBgNVBAMMAmhp\", "
-                 "\"spki_sha256\": \"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\"}]}",
-                 "not hex", "hex spki hash refused with a hint");
-    expect_error("{\"version\": 1, \"entries\": [{\"issuer_der\": \"not base64!\", \"serial\": \"01\"}]}",
-                 "base64", "issuer_der not base64");
+    expect_error(
+        "{\"version\": 1, \"entries\": [{\"subject_der\": \"MA0xCzAJBgNVBAMMAmhp\", "
+        "\"spki_sha256\": \"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\"}]}",
+        "not hex", "hex spki hash refused with a hint");
+    expect_error(
+        "{\"version\": 1, \"entries\": [{\"issuer_der\": \"not base64!\", \"serial\": \"01\"}]}",
+        "base64", "issuer_der not base64");
     expect_error("{\"version\": 1, \"entries\": [{\"issuer_der\": \"AQID\", \"serial\": \"01\"}]}",
                  "not a DER Name", "issuer_der not a Name");
-    expect_error("{\"version\": 1, \"entries\": [{\"certificate\": \"a.pem\", \"label\": \"a \\\"b\\\"\"}]}",
-                 "certdata.txt labels cannot carry", "label with a quote refused");
-    expect_error("{\"version\": 1, \"entries\": [{\"certificate\": \"a.pem\", \"label\": \"cost $5\"}]}",
-                 "'$'", "label with $ refused");
+    expect_error(
+        "{\"version\": 1, \"entries\": [{\"certificate\": \"a.pem\", \"label\": \"a \\\"b\\\"\"}]}",
+        "certdata.txt labels cannot carry", "label with a quote refused");
+    expect_error(
+        "{\"version\": 1, \"entries\": [{\"certificate\": \"a.pem\", \"label\": \"cost $5\"}]}",
+        "'$'", "label with $ refused");
     expect_error("{\"version\": 1, \"entries\": [{\"issuer_der\": \"MA0xCzAJBgNVBAMMAmhp\", "
                  "\"serial\": \"01\", \"nss_object\": \"trust+hash\"}]}",
                  "needs the certificate", "hashed shape without certificate refused");
     expect_error("{\"version\": 1, \"entries\": [{\"subject_der\": \"MA0xCzAJBgNVBAMMAmhp\", "
-                 "\"spki_sha256\": \"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\", \"targets\": [\"nss\"]}]}",
+                 "\"spki_sha256\": \"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\", \"targets\": "
+                 "[\"nss\"]}]}",
                  "--pool", "subject+key to nss refused");
-    expect_error("{\"version\": 1, \"entries\": [{\"certificate\": \"a.pem\", \"created\": \"yesterday\"}]}",
-                 "created", "bad created date");
+    expect_error(
+        "{\"version\": 1, \"entries\": [{\"certificate\": \"a.pem\", \"created\": \"yesterday\"}]}",
+        "created", "bad created date");
     expect_error("{\"version\": 1, \"entries\": [{}]}", "names nothing to distrust", "empty entry");
-    expect_error("{\"version\": 1, \"entries\": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}",
+    expect_error("{\"version\": 1, \"entries\": "
+                 "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}",
                  "deeper than", "nesting cap");
     expect_error("[1]", "one JSON object", "top level not an object");
 }
@@ -188,7 +200,8 @@ static void test_serial_decode(void)
         if (!cases[i].out_hex) {
             ok = why != NULL;
         } else {
-            ok = why == NULL && dt_hex_encode(dt_slice_make(b.data, b.len), false, 0, &h) == DT_OK &&
+            ok = why == NULL &&
+                 dt_hex_encode(dt_slice_make(b.data, b.len), false, 0, &h) == DT_OK &&
                  !strcmp(dt_buf_cstr(&h), cases[i].out_hex) && (warn != NULL) == cases[i].warn;
         }
         CHECK(ok, "serial \"%s\" format %d -> %s%s", cases[i].in, cases[i].fmt,

@@ -31,12 +31,14 @@ static enum dt_err run(const char *text, enum dt_serial_format fmt, struct dt_se
 int main(void)
 {
     struct dt_serials_result r;
-    enum dt_err rc = run("# batch 1\n00:8b:ad\n\n  0102   # trailing comment\r\n7f\n", DT_SERIAL_DER, &r);
+    enum dt_err rc =
+        run("# batch 1\n00:8b:ad\n\n  0102   # trailing comment\r\n7f\n", DT_SERIAL_DER, &r);
     CHECK(rc == DT_OK && r.serials == 3, "three serials, comments and blanks skipped");
     CHECK_STR(got, "2:008bad,4:0102,5:7f,", "serials with their line numbers");
     rc = run("01\n0g\n8b\n02\n", DT_SERIAL_DER, &r);
     CHECK(rc == DT_ERR_INPUT && r.errors == 2, "two bad lines reported");
-    CHECK(unit_has(&U, "|2|2||not a hex digit") && unit_has(&U, "|3|1||the first octet has its high bit set"),
+    CHECK(unit_has(&U, "|2|2||not a hex digit") &&
+              unit_has(&U, "|3|1||the first octet has its high bit set"),
           "bad lines located by line and column");
     CHECK_STR(got, "1:01,", "nothing delivered after the first bad line");
     rc = run("8b\nff01\n", DT_SERIAL_INTEGER, &r);

@@ -19,26 +19,26 @@
 
 static int unit_n, unit_failed;
 
-#define CHECK(cond, ...)                                                                   \
-    do {                                                                                   \
-        unit_n++;                                                                          \
-        bool unit_ok_ = (cond);                                                            \
-        printf("%s %d - ", unit_ok_ ? "ok" : "not ok", unit_n);                            \
-        printf(__VA_ARGS__);                                                               \
-        printf("\n");                                                                      \
-        if (!unit_ok_) {                                                                   \
-            unit_failed++;                                                                 \
-            printf("#   %s:%d: CHECK(%s)\n", __FILE__, __LINE__, #cond);                    \
-        }                                                                                  \
+#define CHECK(cond, ...)                                                 \
+    do {                                                                 \
+        unit_n++;                                                        \
+        bool unit_ok_ = (cond);                                          \
+        printf("%s %d - ", unit_ok_ ? "ok" : "not ok", unit_n);          \
+        printf(__VA_ARGS__);                                             \
+        printf("\n");                                                    \
+        if (!unit_ok_) {                                                 \
+            unit_failed++;                                               \
+            printf("#   %s:%d: CHECK(%s)\n", __FILE__, __LINE__, #cond); \
+        }                                                                \
     } while (0)
 
-#define CHECK_STR(got, want, ...)                                                          \
-    do {                                                                                   \
-        const char *unit_g_ = (got), *unit_w_ = (want);                                    \
-        CHECK(unit_g_ && unit_w_ && strcmp(unit_g_, unit_w_) == 0, __VA_ARGS__);          \
-        if (!(unit_g_ && unit_w_ && strcmp(unit_g_, unit_w_) == 0))                        \
-            printf("#   got  \"%s\"\n#   want \"%s\"\n", unit_g_ ? unit_g_ : "(null)",     \
-                   unit_w_ ? unit_w_ : "(null)");                                          \
+#define CHECK_STR(got, want, ...)                                                      \
+    do {                                                                               \
+        const char *unit_g_ = (got), *unit_w_ = (want);                                \
+        CHECK(unit_g_ &&unit_w_ &&strcmp(unit_g_, unit_w_) == 0, __VA_ARGS__);         \
+        if (!(unit_g_ && unit_w_ && strcmp(unit_g_, unit_w_) == 0))                    \
+            printf("#   got  \"%s\"\n#   want \"%s\"\n", unit_g_ ? unit_g_ : "(null)", \
+                   unit_w_ ? unit_w_ : "(null)");                                      \
     } while (0)
 
 static inline int unit_done(void)
@@ -57,7 +57,9 @@ struct unit_diags {
 static inline void unit_diag_fn(const struct dt_diag *d, void *ctx)
 {
     struct unit_diags *u = ctx;
-    const char *sev = d->severity == DT_ERROR ? "error" : d->severity == DT_WARNING ? "warning" : "note";
+    const char *sev = d->severity == DT_ERROR     ? "error"
+                      : d->severity == DT_WARNING ? "warning"
+                                                  : "note";
     if (d->severity == DT_ERROR)
         u->errors++;
     if (d->severity == DT_WARNING)
