@@ -28,6 +28,10 @@ ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(SAN_FLAGS) -fPIC -Iinclude -iquot
 LDLIBS := $(PKG_LIBS)
 
 LIB_SRC := $(sort $(wildcard builder/lib/*.c))
+PKCS11_SRC := builder/pkcs11/module.c
+# The library modules the PKCS#11 module is linked from (no OpenSSL, no NSS
+# libraries: NSS loads the module, the module only uses NSS's headers).
+PKCS11_LIB := cdparse buf common diag io der timeutil arena suggest
 CLI_SRC := $(sort $(wildcard builder/cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -40,7 +44,7 @@ FUZZ_STDIN_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz-stdin/%)
 .PHONY: all check unit asan fuzz fuzz-run install uninstall clean fixtures golden demo \
         valgrind format
 
-all: $(B)/distrust $(B)/libdistrust.a
+all: $(B)/distrust $(B)/libdistrust.a $(B)/libdistrust-pkcs11.so
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -49,6 +53,16 @@ $(B)/obj/%.o: %.c
 $(B)/libdistrust.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
+
+$(B)/obj/builder/pkcs11/module.o: builder/pkcs11/module.c builder/pkcs11/stubs.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-unused-parameter -fvisibility=hidden -MMD -MP -c $< -o $@
+
+$(B)/libdistrust-pkcs11.so: $(B)/obj/builder/pkcs11/module.o \
+		$(PKCS11_LIB:%=$(B)/obj/builder/lib/%.o) builder/pkcs11/exports.map
+	$(CC) $(SAN_FLAGS) -shared -Wl,--version-script=builder/pkcs11/exports.map \
+	  -Wl,-z,defs -o $@ $(B)/obj/builder/pkcs11/module.o \
+	  $(PKCS11_LIB:%=$(B)/obj/builder/lib/%.o) -lpthread
 
 $(B)/distrust: $(CLI_OBJ) $(B)/libdistrust.a
 	$(CC) $(SAN_FLAGS) -o $@ $(CLI_OBJ) $(B)/libdistrust.a $(LDLIBS)
@@ -92,10 +106,12 @@ install: all
 	install -m 755 $(B)/distrust $(DESTDIR)$(BINDIR)/distrust
 	install -m 644 $(B)/libdistrust.a $(DESTDIR)$(LIBDIR)/libdistrust.a
 	install -m 644 include/distrust.h $(DESTDIR)$(INCLUDEDIR)/distrust.h
+	install -m 755 $(B)/libdistrust-pkcs11.so $(DESTDIR)$(LIBDIR)/libdistrust-pkcs11.so
 	install -m 644 doc/distrust.1 $(DESTDIR)$(MANDIR)/man1/distrust.1
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/distrust $(DESTDIR)$(LIBDIR)/libdistrust.a \
+	  $(DESTDIR)$(LIBDIR)/libdistrust-pkcs11.so \
 	  $(DESTDIR)$(INCLUDEDIR)/distrust.h $(DESTDIR)$(MANDIR)/man1/distrust.1
 
 # Regenerates the fixture PKI (new keys: review the diff, then `make golden`).
@@ -112,4 +128,4 @@ demo: all
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(B)/obj/builder/pkcs11/module.d

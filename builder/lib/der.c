@@ -323,7 +323,7 @@ enum dt_err dt_int_wrap(struct dt_slice content, struct dt_buf *out)
     return rc;
 }
 
-static int hexval(int c)
+int dt_hexdigit(int c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -344,7 +344,7 @@ const char *dt_hex_decode(const char *s, size_t n, struct dt_buf *out, size_t *c
         return "empty";
     }
     while (i < n) {
-        int h = hexval((unsigned char)s[i]);
+        int h = dt_hexdigit((unsigned char)s[i]);
         if (h < 0) {
             *col = i + 1;
             return s[i] == ':' ? "misplaced ':' (colons go between pairs of hex digits)"
@@ -355,7 +355,7 @@ const char *dt_hex_decode(const char *s, size_t n, struct dt_buf *out, size_t *c
             return colons ? "each byte needs two hex digits"
                           : "odd number of hex digits (DER is whole octets)";
         }
-        int l = hexval((unsigned char)s[i + 1]);
+        int l = dt_hexdigit((unsigned char)s[i + 1]);
         if (l < 0) {
             *col = i + 2;
             return s[i + 1] == ':' ? "each byte needs two hex digits" : "not a hex digit";
@@ -369,7 +369,7 @@ const char *dt_hex_decode(const char *s, size_t n, struct dt_buf *out, size_t *c
         if (colons && i < n) {
             if (s[i] != ':') {
                 *col = i + 1;
-                return hexval((unsigned char)s[i]) >= 0
+                return dt_hexdigit((unsigned char)s[i]) >= 0
                            ? "each byte needs two hex digits, separated by ':'"
                            : "not a hex digit";
             }

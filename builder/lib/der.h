@@ -69,6 +69,9 @@ bool dt_int_is_minimal(struct dt_slice content);
 /* Writes the DER INTEGER TLV (02, length, content) into out. */
 DT_MUST_USE enum dt_err dt_int_wrap(struct dt_slice content, struct dt_buf *out);
 
+/* The value of a hex digit, or -1. */
+int dt_hexdigit(int c);
+
 /* Hex. dt_hex_decode accepts "0a1b" or "0a:1b" (colons between every pair,
  * or none). On failure *col is the 1-based column of the problem. */
 const char *dt_hex_decode(const char *s, size_t n, struct dt_buf *out, size_t *col);

@@ -15,6 +15,11 @@
 DT_MUST_USE enum dt_err dt_file_read(const char *path, size_t max, struct dt_buf *out,
                                      struct dt_diags *d, const struct dt_place *ref);
 
+/* Reports a failed file operation ("cannot open X: reason") at ref, or at
+ * the file itself when ref is NULL. */
+void dt_report_io(struct dt_diags *d, const struct dt_place *ref, const char *path,
+                  const char *what, int err);
+
 /* Joins a path relative to dir; an absolute rel is returned as is.
  * Caller frees with free(). NULL on allocation failure. */
 char *dt_path_join(const char *dir, const char *rel);

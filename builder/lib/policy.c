@@ -8,7 +8,7 @@
 
 #include "der.h"
 #include "io.h"
-#include "jsonpos.h"
+#include "jsonfile.h"
 #include "caps.h"
 #include "suggest.h"
 #include "timeutil.h"
@@ -80,204 +80,39 @@ static const char *const entry_keys[] = {
 void dt_policy_where(const struct dt_policy_file *pf, struct dt_where *w, bool at_key,
                      const char *fmt, ...)
 {
+    char path[192];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(w->path, sizeof(w->path), fmt, ap);
+    vsnprintf(path, sizeof(path), fmt, ap);
     va_end(ap);
-    w->pl.file = pf->display;
-    w->pl.json_path = w->path;
-    w->pl.line = w->pl.col = 0;
-    w->pl.source_line = NULL;
-    struct dt_jsonpos pos;
-    /* The path of a value that is missing points at its parent. */
-    char probe[sizeof(w->path)];
-    memcpy(probe, w->path, sizeof(probe));
-    bool key = at_key;
-    for (;;) {
-        if (dt_jsonpos_find(pf->text, pf->text_len, probe, key, &pos)) {
-            w->pl.line = pos.line;
-            w->pl.col = pos.col;
-            size_t n = pos.line_len < sizeof(w->line) - 1 ? pos.line_len : sizeof(w->line) - 1;
-            memcpy(w->line, pf->text + pos.line_start, n);
-            w->line[n] = '\0';
-            w->pl.source_line = w->line;
-            break;
-        }
-        char *slash = strrchr(probe, '/');
-        if (!slash)
-            break;
-        *slash = '\0';
-        key = true;
-        if (!probe[0]) {
-            key = false;
-            if (dt_jsonpos_find(pf->text, pf->text_len, "", false, &pos)) {
-                w->pl.line = pos.line;
-                w->pl.col = pos.col;
-            }
-            break;
-        }
-    }
+    dt_jwhere(pf->display, pf->text, pf->text_len, w, at_key, path, NULL);
 }
 
 /* ---- loader state ----------------------------------------------------- */
 
 struct loader {
+    struct dt_jctx j; /* the file being read; j.rc is DT_ERR_INPUT after any error */
     struct dt_policy *p;
-    struct dt_diags *d;
     struct dt_policy_file *pf;
-    enum dt_err rc; /* DT_ERR_INPUT once any error was reported */
 };
 
-static void lvreport(struct loader *L, enum dt_severity sev, bool at_key, const char *path,
-                     const char *key, const char *fmt, va_list ap)
-{
-    struct dt_where w;
-    if (key)
-        dt_policy_where(L->pf, &w, at_key, "%s/%s", path, key);
-    else
-        dt_policy_where(L->pf, &w, at_key, "%s", path);
-    dt_vreport(L->d, sev, &w.pl, fmt, ap);
-    if (sev == DT_ERROR && L->rc == DT_OK)
-        L->rc = DT_ERR_INPUT;
-}
-
-/* An error (lerr) or a warning (lwarn) at a JSON pointer of the file. */
-static void lerr(struct loader *L, bool at_key, const char *path, const char *fmt, ...)
-    DT_PRINTF(4, 5);
-static void lerr(struct loader *L, bool at_key, const char *path, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    lvreport(L, DT_ERROR, at_key, path, NULL, fmt, ap);
-    va_end(ap);
-}
-
-/* The same at member `key` of the object at path. */
-static void lerrk(struct loader *L, bool at_key, const char *path, const char *key, const char *fmt,
-                  ...) DT_PRINTF(5, 6);
-static void lerrk(struct loader *L, bool at_key, const char *path, const char *key, const char *fmt,
-                  ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    lvreport(L, DT_ERROR, at_key, path, key, fmt, ap);
-    va_end(ap);
-}
-
-static void lwarnk(struct loader *L, bool at_key, const char *path, const char *key,
-                   const char *fmt, ...) DT_PRINTF(5, 6);
-static void lwarnk(struct loader *L, bool at_key, const char *path, const char *key,
-                   const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    lvreport(L, DT_WARNING, at_key, path, key, fmt, ap);
-    va_end(ap);
-}
-
-static void lwarn(struct loader *L, bool at_key, const char *path, const char *fmt, ...)
-    DT_PRINTF(4, 5);
-static void lwarn(struct loader *L, bool at_key, const char *path, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    lvreport(L, DT_WARNING, at_key, path, NULL, fmt, ap);
-    va_end(ap);
-}
-
-/* "\"a\", \"b\", \"c\"" for messages. */
-static void names_list(const char *const *names, size_t n, char *out, size_t cap)
-{
-    out[0] = '\0';
-    for (size_t j = 0; j < n; j++) {
-        strncat(out, j ? ", \"" : "\"", cap - strlen(out) - 1);
-        strncat(out, names[j], cap - strlen(out) - 1);
-        strncat(out, "\"", cap - strlen(out) - 1);
-    }
-}
-
-/* Reports keys of obj that are not in keys[], with a suggestion. */
-static void check_keys(struct loader *L, json_t *obj, const char *path, const char *const *keys,
-                       size_t nkeys, const char *what)
-{
-    const char *k;
-    json_t *v;
-    json_object_foreach(obj, k, v)
-    {
-        bool known = false;
-        for (size_t i = 0; i < nkeys; i++)
-            if (strcmp(k, keys[i]) == 0)
-                known = true;
-        if (known)
-            continue;
-        const char *s = dt_suggest(k, keys, nkeys);
-        if (s)
-            lerrk(L, true, path, k, "unknown key \"%s\" in %s; did you mean \"%s\"?", k, what, s);
-        else
-            lerrk(L, true, path, k, "unknown key \"%s\" in %s", k, what);
-    }
-}
-
-static char *adup(struct loader *L, const char *s)
-{
-    char *c = dt_arena_strdup(&L->p->arena, s);
-    if (!c && L->rc == DT_OK)
-        L->rc = DT_ERR_NOMEM;
-    return c;
-}
-
-/* Gets an optional string member; reports a type error. */
-static const char *get_str(struct loader *L, json_t *obj, const char *path, const char *key,
-                           bool *present)
-{
-    json_t *v = json_object_get(obj, key);
-    *present = v != NULL;
-    if (!v)
-        return NULL;
-    if (!json_is_string(v)) {
-        lerrk(L, false, path, key, "\"%s\" must be a string", key);
-        return NULL;
-    }
-    return json_string_value(v);
-}
+/* Errors and warnings at a JSON pointer (lerr), or at a member of the object
+ * at that pointer (lerrk). */
+#define lerr(L, at_key, path, ...) dt_jerr(&(L)->j, at_key, path, NULL, __VA_ARGS__)
+#define lerrk(L, at_key, path, key, ...) dt_jerr(&(L)->j, at_key, path, key, __VA_ARGS__)
+#define lwarn(L, at_key, path, ...) dt_jwarn(&(L)->j, at_key, path, NULL, __VA_ARGS__)
+#define lwarnk(L, at_key, path, key, ...) dt_jwarn(&(L)->j, at_key, path, key, __VA_ARGS__)
+#define check_keys(L, obj, path, keys, n, what) dt_jcheck_keys(&(L)->j, obj, path, keys, n, what)
+#define get_str(L, obj, path, key, present) dt_jstr(&(L)->j, obj, path, key, present)
+#define get_enum(L, obj, path, key, names, n, present) \
+    dt_jenum(&(L)->j, obj, path, key, names, n, present)
+#define get_path(L, obj, path, key) dt_jpath(&(L)->j, obj, path, key)
 
 /* Free text: label, bug, why, created, summary. */
 static const char *get_text(struct loader *L, json_t *obj, const char *path, const char *key,
                             bool allow_int)
 {
-    json_t *v = json_object_get(obj, key);
-    if (!v)
-        return NULL;
-    if (allow_int && json_is_integer(v)) {
-        char num[32];
-        snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
-        return adup(L, num);
-    }
-    if (!json_is_string(v)) {
-        lerrk(L, false, path, key,
-              allow_int ? "\"%s\" must be a string or a number" : "\"%s\" must be a string", key);
-        return NULL;
-    }
-    const char *s = json_string_value(v);
-    size_t n = json_string_length(v);
-    if (n > DT_MAX_LABEL_BYTES) {
-        lerrk(L, false, path, key, "\"%s\" is longer than the %d-byte limit", key,
-              DT_MAX_LABEL_BYTES);
-        return NULL;
-    }
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        unsigned char c2 = i + 1 < n ? (unsigned char)s[i + 1] : 0;
-        if (c < 0x20 || c == 0x7f) {
-            lerrk(L, false, path, key, "\"%s\" contains a control character (byte 0x%02x)", key, c);
-            return NULL;
-        }
-        if (c == 0xc2 && c2 >= 0x80 && c2 <= 0x9f) {
-            lerrk(L, false, path, key, "\"%s\" contains a control character (U+%04X)", key, c2);
-            return NULL;
-        }
-    }
-    return adup(L, s);
+    return dt_jtext(&L->j, obj, path, key, allow_int, DT_MAX_LABEL_BYTES);
 }
 
 /* Labels end up in certdata.txt as CKA_LABEL UTF8 "...", which NSS's
@@ -342,7 +177,7 @@ static bool get_bits(struct loader *L, json_t *obj, const char *path, const char
         if (k == nnames) {
             const char *s = dt_suggest(name, names, nnames);
             char list[160];
-            names_list(names, nnames, list, sizeof(list));
+            dt_names_list(names, nnames, list, sizeof(list));
             if (s)
                 lerr(L, false, esub, "unknown %s \"%s\"; did you mean \"%s\"? (one of %s)", key,
                      name, s, list);
@@ -357,28 +192,6 @@ static bool get_bits(struct loader *L, json_t *obj, const char *path, const char
     }
     *bits = out;
     return ok;
-}
-
-static int get_enum(struct loader *L, json_t *obj, const char *path, const char *key,
-                    const char *const *names, size_t nnames, bool *present)
-{
-    bool p;
-    const char *s = get_str(L, obj, path, key, &p);
-    *present = p;
-    if (!s)
-        return -1;
-    for (size_t i = 0; i < nnames; i++)
-        if (strcmp(s, names[i]) == 0)
-            return (int)i;
-    const char *sug = dt_suggest(s, names, nnames);
-    char list[160];
-    names_list(names, nnames, list, sizeof(list));
-    if (sug)
-        lerrk(L, false, path, key, "unknown %s \"%s\"; did you mean \"%s\"? (one of %s)", key, s,
-              sug, list);
-    else
-        lerrk(L, false, path, key, "unknown %s \"%s\" (one of %s)", key, s, list);
-    return -1;
 }
 
 /* Base64 DER Name: issuer_der or subject_der. */
@@ -418,7 +231,7 @@ static bool get_name_der(struct loader *L, json_t *obj, const char *path, const 
         lwarnk(L, false, path, key, "\"%s\" is the empty Name", key);
     void *copy = dt_arena_dup(&L->p->arena, b.data, b.len);
     if (!copy) {
-        L->rc = DT_ERR_NOMEM;
+        L->j.rc = DT_ERR_NOMEM;
         goto out;
     }
     *out = dt_slice_make(copy, b.len);
@@ -426,26 +239,6 @@ static bool get_name_der(struct loader *L, json_t *obj, const char *path, const 
 out:
     dt_buf_free(&b);
     return ok;
-}
-
-static const char *get_path(struct loader *L, json_t *obj, const char *path, const char *key)
-{
-    bool present;
-    const char *s = get_str(L, obj, path, key, &present);
-    if (!s)
-        return NULL;
-    if (!*s) {
-        lerrk(L, false, path, key, "\"%s\" is empty", key);
-        return NULL;
-    }
-    char *joined = dt_path_join(L->pf->dir, s);
-    if (!joined) {
-        L->rc = DT_ERR_NOMEM;
-        return NULL;
-    }
-    char *c = adup(L, joined);
-    free(joined);
-    return c;
 }
 
 static bool get_date(struct loader *L, json_t *obj, const char *path, const char *key, int64_t *t)
@@ -642,7 +435,7 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
         lerr(L, false, path, "each entry must be a JSON object");
         return;
     }
-    size_t errors_before = L->d->errors;
+    size_t errors_before = L->j.d->errors;
     check_keys(L, e, path, entry_keys, DT_ARRAY_LEN(entry_keys), "an entry");
     bool present;
     (void)get_str(L, e, path, "comment", &present);
@@ -653,7 +446,9 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
              DT_MAX_RULES);
         return;
     }
-    r->json_path = adup(L, path);
+    r->json_path = dt_arena_strdup(&L->p->arena, path);
+    if (!r->json_path)
+        L->j.rc = DT_ERR_NOMEM;
     if (!r->json_path)
         return;
 
@@ -765,16 +560,16 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
                 char hint[320] = "";
                 if (why == dt_serial_err_high_bit)
                     dt_serial_pad_hint(s, strlen(s), hint, sizeof(hint));
-                dt_report(L->d, DT_ERROR, &w.pl, "serial \"%s\": %s%s", s, why, hint);
-                L->rc = DT_ERR_INPUT;
+                dt_report(L->j.d, DT_ERROR, &w.pl, "serial \"%s\": %s%s", s, why, hint);
+                L->j.rc = DT_ERR_INPUT;
             } else {
                 if (warn)
-                    dt_report(L->d, DT_WARNING, &w.pl, "serial \"%s\": %s", s, warn);
+                    dt_report(L->j.d, DT_WARNING, &w.pl, "serial \"%s\": %s", s, warn);
                 void *copy = dt_arena_dup(&L->p->arena, b.data, b.len);
                 if (copy)
                     r->serial = dt_slice_make(copy, b.len);
                 else
-                    L->rc = DT_ERR_NOMEM;
+                    L->j.rc = DT_ERR_NOMEM;
             }
             dt_buf_free(&b);
         }
@@ -886,7 +681,7 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
             lerrk(L, false, path, "created", "\"created\": %s", why);
         }
     }
-    if (L->d->errors != errors_before) {
+    if (L->j.d->errors != errors_before) {
         /* Keep the rule count honest for "N entries" messages but never
          * resolve an entry that had errors. */
         L->p->n_rules--;
@@ -912,91 +707,11 @@ static void load_incident(struct loader *L, json_t *inc)
     L->pf->incident.summary = get_text(L, inc, "/incident", "summary", false);
 }
 
-/* Reports a problem at a byte offset of the policy text, with the JSON
- * pointer of what encloses it. */
-static void err_at_offset2(struct loader *L, size_t offset, size_t path_offset, const char *fmt,
-                           va_list ap);
-static void err_at_offset(struct loader *L, size_t offset, const char *fmt, ...) DT_PRINTF(3, 4);
-static void err_at_offset(struct loader *L, size_t offset, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    err_at_offset2(L, offset, offset, fmt, ap);
-    va_end(ap);
-}
-
-/* Same, with the JSON pointer taken at path_offset. */
-static void err_at_key(struct loader *L, size_t offset, size_t path_offset, const char *fmt, ...)
-    DT_PRINTF(4, 5);
-static void err_at_key(struct loader *L, size_t offset, size_t path_offset, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    err_at_offset2(L, offset, path_offset, fmt, ap);
-    va_end(ap);
-}
-
-static void err_at_offset2(struct loader *L, size_t offset, size_t path_offset, const char *fmt,
-                           va_list ap)
-{
-    struct dt_policy_file *pf = L->pf;
-    struct dt_jsonpos pos;
-    char path[192], line[512];
-    if (offset > pf->text_len)
-        offset = pf->text_len;
-    dt_jsonpos_at_offset(pf->text, pf->text_len, offset, &pos);
-    dt_jsonpos_path_at(pf->text, pf->text_len, path_offset, path, sizeof(path));
-    size_t n = pos.line_len < sizeof(line) - 1 ? pos.line_len : sizeof(line) - 1;
-    memcpy(line, pf->text + pos.line_start, n);
-    line[n] = '\0';
-    /* NUL bytes would cut the echoed line short. */
-    for (size_t i = 0; i < n; i++)
-        if (line[i] == '\0')
-            line[i] = ' ';
-    struct dt_place pl = {pf->display, pos.line, pos.col, path[0] ? path : NULL, n ? line : NULL};
-    dt_vreport(L->d, DT_ERROR, &pl, fmt, ap);
-    L->rc = DT_ERR_INPUT;
-}
-
 static void load_file_json(struct loader *L)
 {
-    struct dt_policy_file *pf = L->pf;
-    json_error_t jerr;
-    json_t *root = NULL;
-    size_t at;
-
-    if (pf->text_len == 0 || strspn(pf->text, " \t\r\n") == pf->text_len) {
-        struct dt_place pl = {pf->display, 1, 1, NULL, NULL};
-        dt_report(L->d, DT_ERROR, &pl, "the policy file is empty (expected one JSON object)");
-        L->rc = DT_ERR_INPUT;
+    json_t *root = dt_jparse(&L->j, DT_MAX_JSON_DEPTH);
+    if (!root)
         return;
-    }
-    const char *nul = memchr(pf->text, '\0', pf->text_len);
-    if (nul) {
-        err_at_offset(L, (size_t)(nul - pf->text), "policy file contains a NUL byte");
-        return;
-    }
-    if (dt_jsonpos_too_deep(pf->text, pf->text_len, DT_MAX_JSON_DEPTH, &at)) {
-        err_at_offset(L, at, "JSON nested deeper than the limit of %d levels", DT_MAX_JSON_DEPTH);
-        return;
-    }
-    root = json_loadb(pf->text, pf->text_len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root) {
-        /* jansson's position is just past the offending token. */
-        size_t off = jerr.position > 0 ? (size_t)jerr.position - 1 : 0;
-        if (strstr(jerr.text, "duplicate object key")) {
-            /* jansson points past the key: report the key itself. */
-            size_t k = off >= 1 ? off - 1 : 0;
-            while (k > 0 && pf->text[k] != '"')
-                k--;
-            err_at_key(L, k, off + 1, "duplicate key: a key may appear once in an object");
-        } else if (strstr(jerr.text, "JSON_ALLOW_NUL")) {
-            err_at_offset(L, off, "invalid JSON: \\u0000 (NUL) is not allowed in strings");
-        } else {
-            err_at_offset(L, off, "invalid JSON: %s", jerr.text);
-        }
-        return;
-    }
     if (!json_is_object(root)) {
         lerr(L, false, "", "a policy file must hold one JSON object");
         goto out;
@@ -1026,7 +741,7 @@ static void load_file_json(struct loader *L)
         json_array_foreach(entries, i, e)
         {
             load_entry(L, e, i);
-            if (L->rc == DT_ERR_NOMEM)
+            if (L->j.rc == DT_ERR_NOMEM)
                 break;
         }
     }
@@ -1152,7 +867,12 @@ enum dt_err dt_policy_load(struct dt_policy *p, const char *const *paths, size_t
     }
     p->files = dt_calloc(n_inputs, sizeof(*p->files));
     DT_ENSURE_MEM(p->files);
-    struct loader L = {p, d, NULL, crc};
+    struct loader L;
+    memset(&L, 0, sizeof(L));
+    L.j.d = d;
+    L.j.arena = &p->arena;
+    L.j.rc = crc;
+    L.p = p;
     for (size_t i = 0; i < n_inputs; i++) {
         /* The same file named twice (a file and its directory) loads once. */
         bool dup = false;
@@ -1175,7 +895,7 @@ enum dt_err dt_policy_load(struct dt_policy *p, const char *const *paths, size_t
             goto out;
         }
         if (frc != DT_OK) {
-            L.rc = DT_ERR_INPUT;
+            L.j.rc = DT_ERR_INPUT;
             continue;
         }
         p->n_files++;
@@ -1192,13 +912,17 @@ enum dt_err dt_policy_load(struct dt_policy *p, const char *const *paths, size_t
         dt_buf_free(&text);
         DT_ENSURE(pf->path && pf->name && pf->dir && pf->text, DT_ERR_NOMEM);
         L.pf = pf;
+        L.j.display = pf->display;
+        L.j.dir = pf->dir;
+        L.j.text = pf->text;
+        L.j.len = pf->text_len;
         load_file_json(&L);
-        if (L.rc == DT_ERR_NOMEM) {
-            rc = L.rc;
+        if (L.j.rc == DT_ERR_NOMEM) {
+            rc = L.j.rc;
             goto out;
         }
     }
-    rc = L.rc;
+    rc = L.j.rc;
 out:
     for (size_t i = 0; i < n_inputs; i++) {
         free(inputs[i].path);

@@ -11,6 +11,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "diag.h"
+#include "jsonfile.h"
 
 enum dt_purpose {
     DT_PURPOSE_SERVER = 1,
@@ -113,13 +114,6 @@ struct dt_policy {
 DT_MUST_USE enum dt_err dt_policy_load(struct dt_policy *p, const char *const *paths, size_t n,
                                        struct dt_diags *d);
 void dt_policy_free(struct dt_policy *p);
-
-/* A place inside a policy file, with storage for its strings. */
-struct dt_where {
-    struct dt_place pl;
-    char path[192];
-    char line[512];
-};
 
 /* Fills w with the place of the JSON pointer (printf-style) in pf; at_key
  * points at the member name instead of its value. */
