@@ -104,6 +104,49 @@ struct dt_build_summary {
 DT_MUST_USE enum dt_err dt_build_run(const struct dt_build_opts *opts,
                                      struct dt_build_summary *summary);
 
+/* Engines for dt_verify_run(). */
+#define DT_VERIFY_PKIX 1u    /* CERT_PKIXVerifyCert, as vfychain -pp */
+#define DT_VERIFY_CLASSIC 2u /* CERT_VerifyCertificate, as vfychain without -p */
+
+/* Receives one line of the verification report (TAP: "ok 1 - name",
+ * "not ok 2 - name # INVALID: ...", "#   detail"), without a newline. */
+typedef void (*dt_line_fn)(const char *line, void *ctx);
+
+/* Options of dt_verify_run(). Zero-initialise, then fill in. */
+struct dt_verify_opts {
+    const char *build_dir;          /* a `distrust build` output directory */
+    const char *const *case_files;  /* chain case files (JSON) */
+    size_t n_case_files;
+    unsigned engines;               /* DT_VERIFY_* bits; 0 means PKIX */
+    const char *module;             /* path of libdistrust-pkcs11.so (required) */
+    const char *keep_work;          /* NULL, or a directory that receives, per case,
+                                     * the anchors, the chain and a reproduce.sh that
+                                     * replays it with modutil and vfychain */
+    int64_t now;                    /* time for cases without one (seconds) */
+    int strict;                     /* warnings (e.g. a manifest mismatch) fail the run */
+    dt_diag_fn diag;                /* required */
+    void *diag_ctx;
+    dt_line_fn report;              /* required */
+    void *report_ctx;
+};
+
+struct dt_verify_summary {
+    size_t checks;  /* case x engine verdicts */
+    size_t passed;
+    size_t failed;  /* mismatches, INVALID cases and errors */
+    size_t invalid; /* of which: the baseline already failed */
+    size_t errors;  /* of which: the verification could not run */
+};
+
+/* Replays every case twice per engine, each time in a fresh process: without
+ * the build's distrust data (the baseline must validate, otherwise the case
+ * is INVALID) and with OUT/certdata-distrust.txt served by the PKCS#11
+ * module; reports one TAP line per check. Returns DT_OK when every check ran
+ * (summary->failed says whether all held), DT_ERR_INPUT for bad case files
+ * or build directory, DT_ERR_STRICT for warnings with strict. */
+DT_MUST_USE enum dt_err dt_verify_run(const struct dt_verify_opts *opts,
+                                      struct dt_verify_summary *summary);
+
 /* Where the last error was first raised inside the library, as
  * "file.c:123 <- file.c:456 ..." for -v output. Thread-local, borrowed, valid
  * until the next library call on this thread. */

@@ -17,6 +17,12 @@ const struct cli_cmd cli_cmds[] = {
      "and manifest.json."},
     {"lint", cmd_lint, "lint [--strict] POLICY...",
      "Run every check of `distrust build` without writing anything."},
+    {"verify", cmd_verify, "verify --build OUT [--engine pkix|classic|all] CASES...",
+     "Replay the chain cases of CASES (JSON) under real NSS, each without the build's\n"
+     "distrust data (the baseline must validate) and with OUT/certdata-distrust.txt\n"
+     "served by libdistrust-pkcs11.so, each run in a fresh process. Prints TAP and\n"
+     "\"N passed, N failed\"; exit 0 when every case gives its expected verdict, 3 on a\n"
+     "mismatch or an INVALID case, 1 on bad input."},
 };
 const size_t cli_n_cmds = sizeof(cli_cmds) / sizeof(cli_cmds[0]);
 

@@ -99,7 +99,8 @@ out:
 
 enum dt_err dt_certdata_trust_object(struct dt_buf *out, const char *label,
                                      const struct dt_cert *hash_of, struct dt_slice issuer,
-                                     struct dt_slice serial, unsigned purposes)
+                                     struct dt_slice serial, unsigned purposes,
+                                     const char *trust)
 {
     enum dt_err rc = DT_OK;
     struct dt_buf tlv;
@@ -119,11 +120,11 @@ enum dt_err dt_certdata_trust_object(struct dt_buf *out, const char *label,
     DT_TRY(dt_int_wrap(serial, &tlv));
     DT_TRY(octal_attr(out, "CKA_SERIAL_NUMBER", dt_slice_make(tlv.data, tlv.len)));
     if (purposes & DT_PURPOSE_SERVER)
-        DT_TRY(dt_buf_puts(out, "CKA_TRUST_SERVER_AUTH CK_TRUST CKT_NSS_NOT_TRUSTED\n"));
+        DT_TRY(dt_buf_printf(out, "CKA_TRUST_SERVER_AUTH CK_TRUST %s\n", trust));
     if (purposes & DT_PURPOSE_EMAIL)
-        DT_TRY(dt_buf_puts(out, "CKA_TRUST_EMAIL_PROTECTION CK_TRUST CKT_NSS_NOT_TRUSTED\n"));
+        DT_TRY(dt_buf_printf(out, "CKA_TRUST_EMAIL_PROTECTION CK_TRUST %s\n", trust));
     if (purposes & DT_PURPOSE_CODE)
-        DT_TRY(dt_buf_puts(out, "CKA_TRUST_CODE_SIGNING CK_TRUST CKT_NSS_NOT_TRUSTED\n"));
+        DT_TRY(dt_buf_printf(out, "CKA_TRUST_CODE_SIGNING CK_TRUST %s\n", trust));
     DT_TRY(dt_buf_puts(out, "CKA_TRUST_STEP_UP_APPROVED CK_BBOOL CK_FALSE\n"));
 out:
     dt_buf_free(&tlv);
@@ -171,6 +172,20 @@ enum dt_err dt_certdata_cert_object(struct dt_buf *out, const char *label, const
     DT_TRY(after_attr(out, "CKA_NSS_EMAIL_DISTRUST_AFTER", email_after, email_comment));
 out:
     dt_buf_free(&tlv);
+    return rc;
+}
+
+enum dt_err dt_certdata_anchor(struct dt_buf *out, const char *label, const struct dt_cert *c)
+{
+    enum dt_err rc = DT_OK;
+    DT_TRY(dt_buf_printf(out, "\n#\n# Certificate \"%s\"\n#\n", label));
+    DT_TRY(cert_info(out, c));
+    DT_TRY(dt_certdata_cert_object(out, label, c, true, NULL, NULL, NULL, NULL));
+    DT_TRY(dt_buf_printf(out, "\n# Trust for \"%s\"\n", label));
+    DT_TRY(cert_info(out, c));
+    DT_TRY(dt_certdata_trust_object(out, label, c, c->info.issuer, c->info.serial,
+                                    DT_PURPOSE_ALL, "CKT_NSS_TRUSTED_DELEGATOR"));
+out:
     return rc;
 }
 
@@ -298,7 +313,7 @@ static enum dt_err write_item(struct dt_buf *out, const struct dt_item *it,
     }
     DT_TRY(provenance(out, it->rule, it->line, it->sub_index, it->sub_count, it->purposes));
     DT_TRY(dt_certdata_trust_object(out, label, it->shape == DT_SHAPE_TRUST ? NULL : c, it->issuer,
-                                    it->serial, it->purposes));
+                                    it->serial, it->purposes, "CKT_NSS_NOT_TRUSTED"));
     st->trust_objects++;
 out:
     free(label);

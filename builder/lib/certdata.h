@@ -43,11 +43,19 @@ DT_MUST_USE enum dt_err dt_certdata_serial_comment(struct dt_buf *out, struct dt
 
 /* Appends a CKO_NSS_TRUST object (attribute lines only, no comments).
  * hash_of: the certificate whose SHA-1/MD5 go in, or NULL for hash-free.
- * purposes: which CKA_TRUST_* attributes are NOT_TRUSTED (others left out). */
+ * purposes: which CKA_TRUST_* attributes to write (the others are left out),
+ * each with the value trust ("CKT_NSS_NOT_TRUSTED"). */
 DT_MUST_USE enum dt_err dt_certdata_trust_object(struct dt_buf *out, const char *label,
                                                  const struct dt_cert *hash_of,
                                                  struct dt_slice issuer, struct dt_slice serial,
-                                                 unsigned purposes);
+                                                 unsigned purposes, const char *trust);
+
+/* Appends a trusted root, with its comment blocks, exactly as
+ * `nss-addbuiltin -t "CT,C,C"` writes it: the certificate object (with
+ * CKA_NSS_MOZILLA_CA_POLICY) and a hashed trust object that makes it a
+ * trust anchor for every purpose. The verifier serves anchors this way. */
+DT_MUST_USE enum dt_err dt_certdata_anchor(struct dt_buf *out, const char *label,
+                                           const struct dt_cert *c);
 
 /* Appends a CKO_CERTIFICATE object (attribute lines only). server_after /
  * email_after are 13-byte UTCTime strings or NULL for CK_FALSE;

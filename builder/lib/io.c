@@ -3,7 +3,9 @@
  */
 #include "io.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -92,3 +94,33 @@ char *dt_path_dirname(const char *path)
         return dt_strdup("/");
     return dt_strndup(path, (size_t)(slash - path));
 }
+
+/* Removes a directory tree (best effort; used on our own temporaries). */
+void dt_rm_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *dir = opendir(path);
+        if (dir) {
+            struct dirent *de;
+            while ((de = readdir(dir)) != NULL) {
+                if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+                    continue;
+                size_t n = strlen(path) + strlen(de->d_name) + 2;
+                char *child = malloc(n);
+                if (!child)
+                    continue;
+                snprintf(child, n, "%s/%s", path, de->d_name);
+                dt_rm_tree(child);
+                free(child);
+            }
+            closedir(dir);
+        }
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
+}
+

@@ -20,6 +20,10 @@ DT_MUST_USE enum dt_err dt_file_read(const char *path, size_t max, struct dt_buf
 void dt_report_io(struct dt_diags *d, const struct dt_place *ref, const char *path,
                   const char *what, int err);
 
+/* Removes a directory tree, best effort (our own temporary and replaced
+ * output directories only; symbolic links are removed, not followed). */
+void dt_rm_tree(const char *path);
+
 /* Joins a path relative to dir; an absolute rel is returned as is.
  * Caller frees with free(). NULL on allocation failure. */
 char *dt_path_join(const char *dir, const char *rel);

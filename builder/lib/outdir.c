@@ -3,6 +3,8 @@
  */
 #include "outdir.h"
 
+#include "io.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -11,35 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* Removes a directory tree (best effort; used on our own temporaries). */
-static void rm_rf(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *dir = opendir(path);
-        if (dir) {
-            struct dirent *de;
-            while ((de = readdir(dir)) != NULL) {
-                if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-                    continue;
-                size_t n = strlen(path) + strlen(de->d_name) + 2;
-                char *child = malloc(n);
-                if (!child)
-                    continue;
-                snprintf(child, n, "%s/%s", path, de->d_name);
-                rm_rf(child);
-                free(child);
-            }
-            closedir(dir);
-        }
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
 
 static bool dir_is_empty(const char *path)
 {
@@ -202,7 +175,7 @@ enum dt_err dt_outdir_replace(const char *out_arg, const struct dt_outfile *file
     if (lstat(out, &st) == 0) {
         if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out, RENAME_EXCHANGE) == 0) {
             /* tmp now holds the previous build. */
-            rm_rf(tmp);
+            dt_rm_tree(tmp);
             tmp_made = false;
         } else if (errno == EINVAL || errno == ENOSYS || errno == ENOTSUP) {
             /* No atomic exchange on this file system: two renames. */
@@ -223,7 +196,7 @@ enum dt_err dt_outdir_replace(const char *out_arg, const struct dt_outfile *file
                 goto out;
             }
             tmp_made = false;
-            rm_rf(old);
+            dt_rm_tree(old);
         } else {
             rc = dt_fail(d, &pl, DT_ERR_IO, "cannot replace the output directory: %s",
                          strerror(errno));
@@ -240,7 +213,7 @@ enum dt_err dt_outdir_replace(const char *out_arg, const struct dt_outfile *file
     (void)fsync_path(parent);
 out:
     if (tmp_made)
-        rm_rf(tmp);
+        dt_rm_tree(tmp);
     free(out);
     free(tmp);
     free(parent);

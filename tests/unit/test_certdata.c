@@ -61,7 +61,8 @@ int main(void)
     dt_buf_reset(&b);
     static const uint8_t sc[] = {0x01};
     CHECK(dt_certdata_trust_object(&b, "L", NULL, dt_slice_make(name, sizeof(name)),
-                                   dt_slice_make(sc, 1), DT_PURPOSE_SERVER) == DT_OK,
+                                   dt_slice_make(sc, 1), DT_PURPOSE_SERVER,
+                                   "CKT_NSS_NOT_TRUSTED") == DT_OK,
           "trust object written");
     const char *t = dt_buf_cstr(&b);
     CHECK(strstr(t, "CKA_TRUST_SERVER_AUTH CK_TRUST CKT_NSS_NOT_TRUSTED\n") &&

@@ -1,0 +1,163 @@
+/*
+ * cmd_verify.c - `distrust verify --build OUT CASES...`.
+ */
+#include "cli.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { OPT_BUILD, OPT_ENGINE, OPT_MODULE, OPT_KEEP, OPT_STRICT, OPT_VERBOSE, OPT_QUIET, OPT_HELP };
+
+static const struct cli_opt opts[] = {
+    [OPT_BUILD] = {"--build", 'b', true, "the `distrust build` output directory (required)"},
+    [OPT_ENGINE] = {"--engine", 'e', true, "pkix (default, as vfychain -pp), classic, or all"},
+    [OPT_MODULE] = {"--module", 'm', true,
+                    "libdistrust-pkcs11.so (default: beside the distrust binary, or "
+                    "$DISTRUST_PKCS11)"},
+    [OPT_KEEP] = {"--keep-work", 'k', true,
+                  "keep per-case anchors, chains and a reproduce.sh (vfychain) in this directory"},
+    [OPT_STRICT] = {"--strict", 0, false, "treat warnings (e.g. a manifest mismatch) as errors"},
+    [OPT_VERBOSE] = {"--verbose", 'v', false, "show where in the library an error arose"},
+    [OPT_QUIET] = {"--quiet", 'q', false, "print only the TAP result lines and the summary"},
+    [OPT_HELP] = {"--help", 'h', false, "show this help"},
+};
+
+struct args {
+    const char *build, *engine, *module, *keep;
+};
+
+static int on_opt(void *ctx, size_t opt, const char *value)
+{
+    struct args *a = ctx;
+    if (opt == OPT_BUILD)
+        a->build = value;
+    else if (opt == OPT_ENGINE)
+        a->engine = value;
+    else if (opt == OPT_MODULE)
+        a->module = value;
+    else if (opt == OPT_KEEP)
+        a->keep = value;
+    return 0;
+}
+
+struct printer {
+    struct cli *cli;
+};
+
+static void print_line(const char *line, void *ctx)
+{
+    struct printer *p = ctx;
+    if (p->cli->quiet && line[0] == '#')
+        return;
+    cli_progress_done(p->cli);
+    printf("%s\n", line);
+    fflush(stdout);
+}
+
+/* The module next to the binary (build tree) or in ../lib (installed). */
+static const char *default_module(char *buf, size_t cap)
+{
+    const char *env = getenv("DISTRUST_PKCS11");
+    if (env && *env)
+        return env;
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return NULL;
+    *slash = '\0';
+    snprintf(buf, cap, "%s/libdistrust-pkcs11.so", exe);
+    if (access(buf, R_OK) == 0)
+        return buf;
+    snprintf(buf, cap, "%s/../lib/libdistrust-pkcs11.so", exe);
+    if (access(buf, R_OK) == 0)
+        return buf;
+    return NULL;
+}
+
+int cmd_verify(struct cli *cli, int argc, char **argv)
+{
+    const struct cli_cmd *cmd = NULL;
+    for (size_t i = 0; i < cli_n_cmds; i++)
+        if (!strcmp(cli_cmds[i].name, "verify"))
+            cmd = &cli_cmds[i];
+    struct args a = {NULL, NULL, NULL, NULL};
+    char **pos = NULL;
+    int n_pos = 0;
+    int code;
+    int r = cli_parse(cli, cmd, opts, DT_ARRAY_LEN_CLI(opts), argc, argv, on_opt, &a, &pos,
+                      &n_pos);
+    if (r != 0) {
+        code = r > 0 ? EXIT_OK : EXIT_USAGE;
+        goto out;
+    }
+    if (!a.build) {
+        code = cli_usage_error(cli, "verify", "missing --build OUT");
+        goto out;
+    }
+    if (n_pos == 0) {
+        code = cli_usage_error(cli, "verify", "missing CASES (chain case files)");
+        goto out;
+    }
+    unsigned engines = DT_VERIFY_PKIX;
+    if (a.engine) {
+        if (!strcmp(a.engine, "pkix"))
+            engines = DT_VERIFY_PKIX;
+        else if (!strcmp(a.engine, "classic"))
+            engines = DT_VERIFY_CLASSIC;
+        else if (!strcmp(a.engine, "all"))
+            engines = DT_VERIFY_PKIX | DT_VERIFY_CLASSIC;
+        else {
+            code = cli_usage_error(cli, "verify", "--engine %s: expected pkix, classic or all",
+                                   a.engine);
+            goto out;
+        }
+    }
+    char modbuf[PATH_MAX + 64];
+    const char *module = a.module ? a.module : default_module(modbuf, sizeof(modbuf));
+    if (!module) {
+        cli_error(cli, "cannot find libdistrust-pkcs11.so beside the distrust binary; give "
+                       "--module PATH or set DISTRUST_PKCS11");
+        code = EXIT_INPUT;
+        goto out;
+    }
+    struct printer pr = {cli};
+    struct dt_verify_opts o;
+    memset(&o, 0, sizeof(o));
+    o.build_dir = a.build;
+    o.case_files = (const char *const *)pos;
+    o.n_case_files = (size_t)n_pos;
+    o.engines = engines;
+    o.module = module;
+    o.keep_work = a.keep;
+    o.now = (int64_t)time(NULL);
+    o.strict = cli->strict;
+    o.diag = cli_diag;
+    o.diag_ctx = cli;
+    o.report = print_line;
+    o.report_ctx = &pr;
+    struct dt_verify_summary s;
+    enum dt_err rc = dt_verify_run(&o, &s);
+    if (rc == DT_OK || rc == DT_ERR_INTERNAL) {
+        printf("1..%zu\n%zu passed, %zu failed\n", s.checks, s.passed, s.failed);
+        fflush(stdout);
+    }
+    if (rc == DT_ERR_INTERNAL && s.errors) {
+        fprintf(stderr, "%s: %zu check%s could not run\n", cli->prog, s.errors,
+                s.errors == 1 ? "" : "s");
+        code = EXIT_INTERNAL;
+    } else if (rc != DT_OK) {
+        code = cli_exit_for(cli, rc);
+    } else {
+        code = s.failed ? EXIT_MISMATCH : EXIT_OK;
+    }
+out:
+    free(pos);
+    return code;
+}

@@ -1,0 +1,315 @@
+/*
+ * cases.c - chain case loader.
+ */
+#include "cases.h"
+
+#include "caps.h"
+#include "io.h"
+#include "timeutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const usage_names[] = {"server",          "client",       "email-signer",
+                                          "email-recipient", "code-signing", "ssl-ca"};
+static const int usage_vfychain[] = {1, 0, 4, 5, 6, 3};
+static const char *const expect_names[] = {"trusted", "distrusted"};
+static const char *const top_keys[] = {"version", "cases", "comment"};
+static const char *const case_keys[] = {"name", "chain", "anchors", "usage",
+                                        "time", "expect", "comment"};
+
+#define MAX_CASES 100000
+#define MAX_CASE_FILE_BYTES ((size_t)4 << 20)
+#define MAX_CHAIN 16
+
+const char *dt_usage_name(enum dt_usage u)
+{
+    return (unsigned)u < DT_ARRAY_LEN(usage_names) ? usage_names[u] : "?";
+}
+
+int dt_usage_vfychain(enum dt_usage u)
+{
+    return (unsigned)u < DT_ARRAY_LEN(usage_vfychain) ? usage_vfychain[u] : 1;
+}
+
+struct cache_entry {
+    char *path;
+    size_t first, count;
+    bool failed;
+};
+
+struct loader {
+    struct dt_jctx j;
+    struct dt_cases *c;
+    struct cache_entry *cache;
+    size_t n_cache, cap_cache;
+};
+
+/* Loads (once) the certificates of a file named at path/key[index]. */
+static bool load_file(struct loader *L, const char *file, const char *path, size_t *first,
+                      size_t *count)
+{
+    for (size_t i = 0; i < L->n_cache; i++) {
+        if (!strcmp(L->cache[i].path, file)) {
+            *first = L->cache[i].first;
+            *count = L->cache[i].count;
+            return !L->cache[i].failed;
+        }
+    }
+    if (dt_grow((void **)&L->cache, &L->cap_cache, L->n_cache + 1, sizeof(*L->cache)) != DT_OK) {
+        L->j.rc = DT_ERR_NOMEM;
+        return false;
+    }
+    struct cache_entry *e = &L->cache[L->n_cache++];
+    e->path = dt_strdup(file);
+    e->first = L->c->certs.n;
+    e->failed = false;
+    struct dt_where w;
+    dt_jwhere(L->j.display, L->j.text, L->j.len, &w, false, path, NULL);
+    enum dt_err rc = e->path ? dt_cert_load_file(file, &L->c->certs, L->j.d, &w.pl) : DT_ERR_NOMEM;
+    e->count = L->c->certs.n - e->first;
+    if (rc != DT_OK) {
+        e->failed = true;
+        if (rc == DT_ERR_NOMEM)
+            L->j.rc = DT_ERR_NOMEM;
+        else
+            dt_jerr(&L->j, false, path, NULL, "cannot use %s (see above)", file);
+        return false;
+    }
+    *first = e->first;
+    *count = e->count;
+    return true;
+}
+
+/* A JSON array of certificate files into a list of certificates. */
+static bool load_cert_array(struct loader *L, json_t *arr, const char *path, const char *key,
+                            struct dt_cert ***out, size_t *n_out)
+{
+    char sub[160];
+    snprintf(sub, sizeof(sub), "%s/%s", path, key);
+    if (!json_is_array(arr) || json_array_size(arr) == 0) {
+        dt_jerr(&L->j, false, sub, NULL, "\"%s\" must be a non-empty array of certificate files",
+                key);
+        return false;
+    }
+    size_t cap = 0, n = 0;
+    struct dt_cert **v = NULL;
+    bool ok = true;
+    size_t i;
+    json_t *e;
+    json_array_foreach(arr, i, e)
+    {
+        char esub[200];
+        snprintf(esub, sizeof(esub), "%s/%zu", sub, i);
+        if (!json_is_string(e) || !json_string_length(e)) {
+            dt_jerr(&L->j, false, esub, NULL, "each item of \"%s\" must be a file name", key);
+            ok = false;
+            continue;
+        }
+        char *file = dt_path_join(L->j.dir, json_string_value(e));
+        size_t first, count;
+        bool got = file && load_file(L, file, esub, &first, &count);
+        free(file);
+        if (!got) {
+            ok = false;
+            continue;
+        }
+        for (size_t k = 0; k < count; k++) {
+            if (dt_grow((void **)&v, &cap, n + 1, sizeof(*v)) != DT_OK) {
+                L->j.rc = DT_ERR_NOMEM;
+                free(v);
+                return false;
+            }
+            v[n++] = L->c->certs.v[first + k];
+        }
+    }
+    if (ok && strcmp(key, "chain") == 0 && n > MAX_CHAIN) {
+        dt_jerr(&L->j, false, sub, NULL, "a chain of more than %d certificates", MAX_CHAIN);
+        ok = false;
+    }
+    if (!ok) {
+        free(v);
+        return false;
+    }
+    /* Keep the array in the arena so that dt_cases_free has one owner. */
+    *out = dt_arena_dup(&L->c->arena, v, n * sizeof(*v));
+    free(v);
+    *n_out = n;
+    return *out != NULL;
+}
+
+static void load_case(struct loader *L, json_t *e, size_t index)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/cases/%zu", index);
+    if (!json_is_object(e)) {
+        dt_jerr(&L->j, false, path, NULL, "each case must be a JSON object");
+        return;
+    }
+    enum dt_err before = L->j.rc;
+    L->j.rc = DT_OK;
+    dt_jcheck_keys(&L->j, e, path, case_keys, DT_ARRAY_LEN(case_keys), "a case");
+    struct dt_case k;
+    memset(&k, 0, sizeof(k));
+    k.file = L->j.display;
+    k.json_path = dt_arena_strdup(&L->c->arena, path);
+    bool present;
+    (void)dt_jstr(&L->j, e, path, "comment", &present);
+    k.name = dt_jtext(&L->j, e, path, "name", false, DT_MAX_LABEL_BYTES);
+    if (!k.name && !json_object_get(e, "name"))
+        dt_jerr(&L->j, false, path, NULL, "missing \"name\"");
+    else if (k.name && !*k.name)
+        dt_jerr(&L->j, false, path, "name", "\"name\" is empty");
+
+    json_t *chain = json_object_get(e, "chain");
+    if (!chain)
+        dt_jerr(&L->j, false, path, NULL, "missing \"chain\" (certificate files, leaf first)");
+    else
+        (void)load_cert_array(L, chain, path, "chain", &k.chain, &k.n_chain);
+
+    json_t *anchors = json_object_get(e, "anchors");
+    if (!anchors) {
+        dt_jerr(&L->j, false, path, NULL,
+                "missing \"anchors\" (certificate files, or a certdata.txt root store)");
+    } else if (json_is_string(anchors)) {
+        k.anchors_certdata = dt_jpath(&L->j, e, path, "anchors");
+    } else {
+        (void)load_cert_array(L, anchors, path, "anchors", &k.anchors, &k.n_anchors);
+    }
+
+    int u = dt_jenum(&L->j, e, path, "usage", usage_names, DT_ARRAY_LEN(usage_names), &present);
+    k.usage = u >= 0 ? (enum dt_usage)u : DT_USAGE_SERVER;
+    const char *t = dt_jstr(&L->j, e, path, "time", &present);
+    if (t) {
+        bool frac;
+        const char *why = dt_time_parse_rfc3339(t, &k.time, &frac);
+        if (why)
+            dt_jerr(&L->j, false, path, "time", "\"time\": %s", why);
+        k.has_time = !why;
+    }
+    int x = dt_jenum(&L->j, e, path, "expect", expect_names, 2, &present);
+    if (!present)
+        dt_jerr(&L->j, false, path, NULL, "missing \"expect\" (\"distrusted\" or \"trusted\")");
+    k.expect_distrusted = x == 1;
+
+    for (size_t i = 0; k.name && i < L->c->n; i++)
+        if (!strcmp(L->c->v[i].name, k.name))
+            dt_jwarn(&L->j, false, path, "name", "another case is also named \"%s\"", k.name);
+
+    if (L->j.rc == DT_OK) {
+        if (L->c->n >= MAX_CASES ||
+            dt_grow((void **)&L->c->v, &L->c->cap, L->c->n + 1, sizeof(*L->c->v)) != DT_OK) {
+            dt_jerr(&L->j, false, path, NULL, "too many cases (the limit is %d)", MAX_CASES);
+        } else {
+            L->c->v[L->c->n++] = k;
+        }
+    }
+    if (before != DT_OK && L->j.rc == DT_OK)
+        L->j.rc = before;
+}
+
+static void load_json(struct loader *L)
+{
+    json_t *root = dt_jparse(&L->j, 16);
+    if (!root)
+        return;
+    if (!json_is_object(root)) {
+        dt_jerr(&L->j, false, "", NULL, "a case file must hold one JSON object");
+        goto out;
+    }
+    dt_jcheck_keys(&L->j, root, "", top_keys, DT_ARRAY_LEN(top_keys), "the case file");
+    json_t *ver = json_object_get(root, "version");
+    if (ver && (!json_is_integer(ver) || json_integer_value(ver) != 1))
+        dt_jerr(&L->j, false, "/version", NULL, "\"version\" must be 1");
+    json_t *cases = json_object_get(root, "cases");
+    if (!cases) {
+        dt_jerr(&L->j, false, "", NULL, "missing \"cases\" (an array of chain cases)");
+    } else if (!json_is_array(cases)) {
+        dt_jerr(&L->j, false, "/cases", NULL, "\"cases\" must be an array");
+    } else {
+        if (!json_array_size(cases))
+            dt_jwarn(&L->j, false, "/cases", NULL, "the file has no cases");
+        size_t i;
+        json_t *e;
+        json_array_foreach(cases, i, e)
+        {
+            load_case(L, e, i);
+            if (L->j.rc == DT_ERR_NOMEM)
+                break;
+        }
+    }
+out:
+    json_decref(root);
+}
+
+static void loader_done(struct loader *L)
+{
+    for (size_t i = 0; i < L->n_cache; i++)
+        free(L->cache[i].path);
+    free(L->cache);
+}
+
+enum dt_err dt_cases_load_text(struct dt_cases *c, const char *display, const char *dir,
+                               const char *text, size_t len, struct dt_diags *d)
+{
+    struct loader L;
+    memset(&L, 0, sizeof(L));
+    L.c = c;
+    L.j.d = d;
+    L.j.arena = &c->arena;
+    L.j.display = dt_arena_strdup(&c->arena, display);
+    L.j.dir = dt_arena_strdup(&c->arena, dir);
+    L.j.text = text;
+    L.j.len = len;
+    if (!L.j.display || !L.j.dir)
+        return DT_ERR_NOMEM;
+    load_json(&L);
+    loader_done(&L);
+    return L.j.rc;
+}
+
+void dt_cases_init(struct dt_cases *c)
+{
+    memset(c, 0, sizeof(*c));
+    dt_arena_init(&c->arena);
+}
+
+enum dt_err dt_cases_load(struct dt_cases *c, const char *const *paths, size_t n,
+                          struct dt_diags *d)
+{
+    enum dt_err rc = DT_OK;
+    dt_cases_init(c);
+    for (size_t i = 0; i < n; i++) {
+        struct dt_buf text;
+        enum dt_err frc = dt_file_read(paths[i], MAX_CASE_FILE_BYTES, &text, d, NULL);
+        if (frc != DT_OK) {
+            if (frc == DT_ERR_NOMEM)
+                return frc;
+            rc = DT_ERR_INPUT;
+            continue;
+        }
+        const char *t = dt_buf_cstr(&text);
+        char *dir = dt_path_dirname(paths[i]);
+        /* The text must outlive diagnostics only during loading. */
+        enum dt_err lrc = t && dir ? dt_cases_load_text(c, paths[i], dir, t, text.len, d)
+                                   : DT_ERR_NOMEM;
+        free(dir);
+        dt_buf_free(&text);
+        if (lrc == DT_ERR_NOMEM)
+            return lrc;
+        if (lrc != DT_OK)
+            rc = DT_ERR_INPUT;
+    }
+    return rc;
+}
+
+void dt_cases_free(struct dt_cases *c)
+{
+    if (!c)
+        return;
+    free(c->v);
+    dt_certlist_free(&c->certs);
+    dt_arena_free(&c->arena);
+    memset(c, 0, sizeof(*c));
+}

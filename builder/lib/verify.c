@@ -1,0 +1,839 @@
+/*
+ * verify.c - `distrust verify`: replay chain cases under real NSS with and
+ * without the build's distrust data, and explain every verdict.
+ */
+#include "buf.h"
+#include "cases.h"
+#include "cdparse.h"
+#include "cert.h"
+#include "certdata.h"
+#include "io.h"
+#include "nssname.h"
+#include "timeutil.h"
+#include "verify_nss.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <pkcs11.h>
+#include <secerr.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A trust object of the build. */
+struct entry {
+    const char *label;
+    char source[160]; /* its "# Source:" comment line, or "" */
+    struct dt_slice issuer;
+    struct dt_slice serial_tlv;
+    struct dt_slice serial; /* contents */
+    bool has_sha1;
+    uint8_t sha1[20];
+    unsigned long trust[3]; /* server, email, code; 0 when absent */
+};
+
+/* A root with distrust-after dates in the build. */
+struct after {
+    const char *label;
+    uint8_t sha256[32];
+    bool has_server, has_email;
+    int64_t server, email;
+};
+
+/* A certificate the report can name. */
+struct known {
+    uint8_t sha256[32];
+    const struct dt_cert *cert;
+};
+
+struct run {
+    const struct dt_verify_opts *o;
+    struct dt_diags d;
+    struct dt_cd_file cd;
+    struct entry *entries;
+    size_t n_entries, cap_entries;
+    struct after *afters;
+    size_t n_afters, cap_afters;
+    struct dt_cases cases;
+    struct dt_certlist extra; /* certificates from root stores and the build */
+    struct known *known;
+    size_t n_known, cap_known;
+    char overlay[PATH_MAX];
+    char work[PATH_MAX];
+    char rootstore_module[PATH_MAX + 32];
+    char db[PATH_MAX + 32];
+    bool work_is_temp;
+    size_t test_no;
+    struct dt_verify_summary *sum;
+};
+
+static void line(struct run *R, const char *fmt, ...) DT_PRINTF(2, 3);
+static void line(struct run *R, const char *fmt, ...)
+{
+    char buf[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    R->o->report(buf, R->o->report_ctx);
+}
+
+/* ---- the build ------------------------------------------------------------- */
+
+static void source_of(const char *comment, char *out, size_t cap)
+{
+    out[0] = '\0';
+    const char *s = comment ? strstr(comment, "# Source: ") : NULL;
+    if (!s)
+        return;
+    s += 10;
+    size_t n = strcspn(s, "\n");
+    snprintf(out, cap, "%.*s", (int)n, s);
+}
+
+static bool utctime13(const uint8_t *v, size_t n, int64_t *t)
+{
+    uint8_t tlv[16];
+    if (n != 13)
+        return false;
+    tlv[0] = DT_TAG_UTCTIME;
+    tlv[1] = 13;
+    memcpy(tlv + 2, v, 13);
+    return dt_der_time(dt_slice_make(tlv, 15), t) == NULL;
+}
+
+static enum dt_err add_known(struct run *R, const struct dt_cert *c)
+{
+    for (size_t i = 0; i < R->n_known; i++)
+        if (!memcmp(R->known[i].sha256, c->sha256, 32))
+            return DT_OK;
+    enum dt_err rc = dt_grow((void **)&R->known, &R->cap_known, R->n_known + 1, sizeof(*R->known));
+    if (rc != DT_OK)
+        return rc;
+    memcpy(R->known[R->n_known].sha256, c->sha256, 32);
+    R->known[R->n_known].cert = c;
+    R->n_known++;
+    return DT_OK;
+}
+
+/* Certificates of a parsed certdata file become nameable (and, for the
+ * build, distrust-after roots are read). */
+static enum dt_err index_certdata(struct run *R, const struct dt_cd_file *f, bool is_build)
+{
+    enum dt_err rc = DT_OK;
+    for (size_t i = 0; i < f->n_objs; i++) {
+        const struct dt_cd_object *o = &f->objs[i];
+        if (o->klass != CKO_CERTIFICATE)
+            continue;
+        const struct dt_cd_attr *v = dt_cd_get(o, CKA_VALUE);
+        if (!v)
+            continue;
+        struct dt_cert *c;
+        const char *why;
+        if (dt_cert_from_der(v->value, v->len, &c, &why) != DT_OK)
+            continue; /* NSS would not use it either; nothing to name */
+        DT_TRY(dt_certlist_push(&R->extra, c));
+        DT_TRY(add_known(R, c));
+        if (!is_build)
+            continue;
+        const struct dt_cd_attr *sa = dt_cd_get(o, CKA_NSS_SERVER_DISTRUST_AFTER);
+        const struct dt_cd_attr *ea = dt_cd_get(o, CKA_NSS_EMAIL_DISTRUST_AFTER);
+        struct after a;
+        memset(&a, 0, sizeof(a));
+        a.has_server = sa && sa->kind == DT_CD_OCTAL && utctime13(sa->value, sa->len, &a.server);
+        a.has_email = ea && ea->kind == DT_CD_OCTAL && utctime13(ea->value, ea->len, &a.email);
+        if (!a.has_server && !a.has_email)
+            continue;
+        const struct dt_cd_attr *lab = dt_cd_get(o, CKA_LABEL);
+        a.label = lab ? (const char *)lab->value : "?";
+        memcpy(a.sha256, c->sha256, 32);
+        DT_TRY(dt_grow((void **)&R->afters, &R->cap_afters, R->n_afters + 1,
+                       sizeof(*R->afters)));
+        R->afters[R->n_afters++] = a;
+    }
+out:
+    return rc;
+}
+
+static bool integer_contents(struct dt_slice tlv, struct dt_slice *c)
+{
+    struct dt_tlv t;
+    if (dt_der_read_one(tlv, DT_TAG_INTEGER, &t))
+        return false;
+    *c = t.val;
+    return true;
+}
+
+static enum dt_err load_build(struct run *R)
+{
+    enum dt_err rc = DT_OK;
+    char path[PATH_MAX];
+    snprintf(path, sizeof(path), "%s/certdata-distrust.txt", R->o->build_dir);
+    if (!realpath(path, R->overlay)) {
+        struct dt_place pl = dt_place_file(path);
+        return dt_fail(&R->d, &pl, DT_ERR_INPUT, "cannot use the build: %s (is %s a `distrust "
+                       "build` output directory?)", strerror(errno), R->o->build_dir);
+    }
+    DT_TRY(dt_cd_parse_file(R->overlay, &R->cd, &R->d));
+
+    /* The manifest says what the build wrote; warn when the file changed. */
+    struct dt_buf data;
+    if (dt_file_read(R->overlay, (size_t)1 << 30, &data, &R->d, NULL) == DT_OK) {
+        uint8_t d[32];
+        char hex[65];
+        dt_sha256(dt_slice_make(data.data, data.len), d);
+        for (int i = 0; i < 32; i++)
+            snprintf(hex + 2 * i, 3, "%02x", d[i]);
+        dt_buf_free(&data);
+        char mpath[PATH_MAX];
+        snprintf(mpath, sizeof(mpath), "%s/manifest.json", R->o->build_dir);
+        json_error_t jerr;
+        json_t *m = json_load_file(mpath, 0, &jerr);
+        const char *want = m ? json_string_value(json_object_get(
+                                   json_object_get(json_object_get(m, "files"),
+                                                   "certdata-distrust.txt"),
+                                   "sha256"))
+                             : NULL;
+        struct dt_place pl = dt_place_file(mpath);
+        if (!m)
+            dt_warn(&R->d, &pl, "no readable manifest.json: the files are not checked against "
+                                "the build that wrote them");
+        else if (!want || strcmp(want, hex) != 0)
+            dt_warn(&R->d, &pl, "certdata-distrust.txt does not match its SHA-256 in the "
+                                "manifest: it was changed after the build; verifying the file "
+                                "as it is now");
+        json_decref(m);
+    }
+
+    for (size_t i = 0; i < R->cd.n_objs; i++) {
+        const struct dt_cd_object *o = &R->cd.objs[i];
+        if (o->klass != CKO_NSS_TRUST)
+            continue;
+        struct entry e;
+        memset(&e, 0, sizeof(e));
+        const struct dt_cd_attr *a;
+        if ((a = dt_cd_get(o, CKA_LABEL)))
+            e.label = (const char *)a->value;
+        else
+            e.label = "(no label)";
+        source_of(o->comment, e.source, sizeof(e.source));
+        if ((a = dt_cd_get(o, CKA_ISSUER)))
+            e.issuer = dt_slice_make(a->value, a->len);
+        if ((a = dt_cd_get(o, CKA_SERIAL_NUMBER))) {
+            e.serial_tlv = dt_slice_make(a->value, a->len);
+            if (!integer_contents(e.serial_tlv, &e.serial))
+                e.serial = e.serial_tlv; /* a raw serial: NSS matches it only raw */
+        }
+        if ((a = dt_cd_get(o, CKA_CERT_SHA1_HASH)) && a->len == 20) {
+            e.has_sha1 = true;
+            memcpy(e.sha1, a->value, 20);
+        }
+        (void)dt_cd_get_ulong(o, CKA_TRUST_SERVER_AUTH, &e.trust[0]);
+        (void)dt_cd_get_ulong(o, CKA_TRUST_EMAIL_PROTECTION, &e.trust[1]);
+        (void)dt_cd_get_ulong(o, CKA_TRUST_CODE_SIGNING, &e.trust[2]);
+        DT_TRY(dt_grow((void **)&R->entries, &R->cap_entries, R->n_entries + 1,
+                       sizeof(*R->entries)));
+        R->entries[R->n_entries++] = e;
+    }
+    DT_TRY(index_certdata(R, &R->cd, true));
+out:
+    return rc;
+}
+
+/* ---- naming ------------------------------------------------------------------ */
+
+static const struct dt_cert *known_cert(struct run *R, const uint8_t sha[32])
+{
+    for (size_t i = 0; i < R->n_known; i++)
+        if (!memcmp(R->known[i].sha256, sha, 32))
+            return R->known[i].cert;
+    return NULL;
+}
+
+/* "CN" of a certificate, or its whole subject. Caller frees. */
+static char *cert_name(const struct dt_cert *c)
+{
+    char *cn = dt_name_common_name(c->info.subject);
+    if (cn && *cn)
+        return cn;
+    free(cn);
+    return dt_name_text(c->info.subject);
+}
+
+static void path_text(struct run *R, const struct dt_nss_outcome *o, char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; i < o->n_path; i++) {
+        const struct dt_cert *c = known_cert(R, o->path_sha256[i]);
+        char *n = c ? cert_name(c) : NULL;
+        size_t len = strlen(buf);
+        snprintf(buf + len, cap - len, "%s%s", i ? " < " : "", n ? n : "(unknown certificate)");
+        free(n);
+    }
+    if (o->have_anchor && (o->n_path == 0 || memcmp(o->anchor_sha256,
+                                                    o->path_sha256[o->n_path - 1], 32))) {
+        const struct dt_cert *c = known_cert(R, o->anchor_sha256);
+        char *n = c ? cert_name(c) : NULL;
+        size_t len = strlen(buf);
+        snprintf(buf + len, cap - len, "%s%s (anchor)", o->n_path ? " < " : "",
+                 n ? n : "(unknown)");
+        free(n);
+    }
+}
+
+static void hex_of(struct dt_slice s, char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; i < s.n && 3 * i + 3 < cap; i++)
+        snprintf(buf + 3 * i, cap - 3 * i, "%s%02x", i ? ":" : "", s.p[i]);
+}
+
+/* ---- matching entries ---------------------------------------------------------- */
+
+static int usage_slot(enum dt_usage u)
+{
+    switch (u) {
+    case DT_USAGE_EMAIL_SIGNER:
+    case DT_USAGE_EMAIL_RECIPIENT:
+        return 1;
+    case DT_USAGE_CODE_SIGNING:
+        return 2;
+    default:
+        return 0;
+    }
+}
+
+static bool exact(const struct entry *e, const struct dt_cert *c)
+{
+    return dt_slice_eq(e->issuer, c->info.issuer) && dt_slice_eq(e->serial, c->info.serial) &&
+           e->serial.p != e->serial_tlv.p;
+}
+
+/* Serial contents equal once a leading 00 octet is added or dropped. */
+static bool pad_only(struct dt_slice a, struct dt_slice b)
+{
+    if (a.n == b.n + 1 && a.p[0] == 0 && !memcmp(a.p + 1, b.p, b.n))
+        return true;
+    return b.n == a.n + 1 && b.p[0] == 0 && !memcmp(b.p + 1, a.p, a.n);
+}
+
+static void entry_line(struct run *R, const struct entry *e, const struct dt_cert *c,
+                       const char *what)
+{
+    char *n = cert_name(c);
+    line(R, "#   %s \"%s\"%s%s%s on %s", what, e->label, e->source[0] ? " (" : "", e->source,
+         e->source[0] ? ")" : "", n ? n : "?");
+    free(n);
+}
+
+/* The entries that apply to the given certificates. */
+static size_t show_matches(struct run *R, struct dt_cert *const *certs, size_t n,
+                           enum dt_usage usage)
+{
+    size_t shown = 0;
+    for (size_t k = 0; k < n; k++)
+        for (size_t i = 0; i < R->n_entries; i++)
+            if (exact(&R->entries[i], certs[k]) &&
+                R->entries[i].trust[usage_slot(usage)] == CKT_NSS_NOT_TRUSTED) {
+                entry_line(R, &R->entries[i], certs[k], "entry");
+                shown++;
+            }
+    return shown;
+}
+
+/* Why a case that should be distrusted is not: look at each certificate on
+ * the path NSS accepted for entries that nearly apply. */
+static void explain_miss(struct run *R, const struct dt_case *k, const struct dt_nss_outcome *o)
+{
+    size_t hints = 0;
+    const struct dt_cert *path[DT_NSS_MAX_PATH + 1];
+    size_t n = 0;
+    for (size_t i = 0; i < o->n_path; i++) {
+        const struct dt_cert *c = known_cert(R, o->path_sha256[i]);
+        if (c)
+            path[n++] = c;
+    }
+    if (o->have_anchor) {
+        const struct dt_cert *c = known_cert(R, o->anchor_sha256);
+        if (c && (n == 0 || path[n - 1] != c))
+            path[n++] = c;
+    }
+    if (n == 0)
+        for (size_t i = 0; i < k->n_chain && n < DT_NSS_MAX_PATH; i++)
+            path[n++] = k->chain[i];
+    for (size_t p = 0; p < n; p++) {
+        const struct dt_cert *c = path[p];
+        for (size_t i = 0; i < R->n_entries; i++) {
+            const struct entry *e = &R->entries[i];
+            if (!dt_slice_eq(e->issuer, c->info.issuer))
+                continue;
+            if (exact(e, c)) {
+                if (e->has_sha1 && memcmp(e->sha1, c->sha1, 20)) {
+                    entry_line(R, e, c, "entry");
+                    line(R, "#     its CKA_CERT_SHA1_HASH is not this certificate's SHA-1: NSS "
+                            "drops all trust for the certificate instead of distrusting it, "
+                            "which for an intermediate loses the distrust");
+                    hints++;
+                } else if (e->trust[usage_slot(k->usage)] != CKT_NSS_NOT_TRUSTED) {
+                    entry_line(R, e, c, "entry");
+                    line(R, "#     it does not distrust the %s usage", dt_usage_name(k->usage));
+                    hints++;
+                }
+                continue;
+            }
+            char want[200], got[200];
+            if (pad_only(e->serial, c->info.serial) ||
+                (e->serial.p == e->serial_tlv.p && dt_slice_eq(e->serial, c->info.serial))) {
+                hex_of(e->serial_tlv, got, sizeof(got));
+                hex_of(c->info.serial, want, sizeof(want));
+                entry_line(R, e, c, "entry");
+                line(R, "#     its CKA_SERIAL_NUMBER is %s but the certificate's DER serial "
+                        "is 02:..:%s: NSS compares bytes and never matches it (a missing or "
+                        "extra 00 pad, or a serial without its INTEGER tag)",
+                     got, want);
+                hints++;
+            }
+        }
+        /* A certificate with the same subject and key as a distrusted one. */
+        bool covered = false;
+        for (size_t i = 0; i < R->n_entries && !covered; i++)
+            covered = exact(&R->entries[i], c);
+        if (covered)
+            continue;
+        for (size_t q = 0; q < R->n_known; q++) {
+            const struct dt_cert *d = R->known[q].cert;
+            if (d == c || !dt_slice_eq(d->info.subject, c->info.subject) ||
+                !dt_slice_eq(d->info.spki, c->info.spki))
+                continue;
+            for (size_t i = 0; i < R->n_entries; i++) {
+                if (!exact(&R->entries[i], d))
+                    continue;
+                char *cn = cert_name(c), *issuer = dt_name_text(c->info.issuer), ser[200];
+                hex_of(c->info.serial, ser, sizeof(ser));
+                line(R, "#   the path went through %s issued by \"%s\" (serial %s), which "
+                        "shares subject and key with a certificate entry \"%s\" distrusts, "
+                        "but has no entry itself: a cross-certificate the build misses",
+                     cn ? cn : "?", issuer ? issuer : "?", ser, R->entries[i].label);
+                free(cn);
+                free(issuer);
+                hints++;
+                break;
+            }
+        }
+    }
+    if (!hints)
+        line(R, "#   no entry of the build applies to any certificate on that path");
+}
+
+/* ---- distrust-after --------------------------------------------------------------- */
+
+/* Applies a root's distrust-after date as Firefox does: a chain that ends
+ * at the root is rejected when the leaf's notBefore is after the date. */
+static bool distrust_after(struct run *R, const struct dt_case *k, const struct dt_nss_outcome *o,
+                           bool report)
+{
+    if (!o->have_anchor)
+        return false;
+    for (size_t i = 0; i < R->n_afters; i++) {
+        const struct after *a = &R->afters[i];
+        if (memcmp(a->sha256, o->anchor_sha256, 32))
+            continue;
+        bool email = k->usage == DT_USAGE_EMAIL_SIGNER || k->usage == DT_USAGE_EMAIL_RECIPIENT;
+        bool server = k->usage == DT_USAGE_SERVER || k->usage == DT_USAGE_SSL_CA;
+        bool has = (server && a->has_server) || (email && a->has_email);
+        if (!has)
+            continue;
+        int64_t date = server ? a->server : a->email;
+        int64_t nb = k->chain[0]->not_before;
+        char d1[32], d2[32];
+        dt_time_format_rfc3339(date, d1);
+        dt_time_format_rfc3339(nb, d2);
+        bool hit = nb > date;
+        if (report)
+            line(R, "#   distrust-after: \"%s\" has a %s distrust-after date of %s; the leaf's "
+                    "notBefore %s is %s it: %s (the rule Firefox applies; distrust verify "
+                    "applies it because NSS 3.87 does not)",
+                 a->label, server ? "server" : "email", d1, d2, hit ? "after" : "not after",
+                 hit ? "distrusted" : "still trusted");
+        return hit;
+    }
+    return false;
+}
+
+/* ---- cases ----------------------------------------------------------------------- */
+
+static enum dt_err write_file(const char *path, struct dt_slice data)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return DT_ERR_IO;
+    size_t off = 0;
+    while (off < data.n) {
+        ssize_t w = write(fd, data.p + off, data.n - off);
+        if (w <= 0) {
+            close(fd);
+            return DT_ERR_IO;
+        }
+        off += (size_t)w;
+    }
+    return close(fd) == 0 ? DT_OK : DT_ERR_IO;
+}
+
+static enum dt_err copy_file(struct dt_diags *d, const char *from, const char *to)
+{
+    struct dt_buf b;
+    enum dt_err rc = dt_file_read(from, (size_t)256 << 20, &b, d, NULL);
+    if (rc != DT_OK)
+        return rc;
+    rc = write_file(to, dt_slice_make(b.data, b.len));
+    dt_buf_free(&b);
+    if (rc == DT_OK)
+        chmod(to, 0755);
+    return rc;
+}
+
+static enum dt_err pem_of(const struct dt_cert *c, struct dt_buf *out)
+{
+    enum dt_err rc = DT_OK;
+    struct dt_buf b64;
+    dt_buf_init(&b64, 0);
+    DT_TRY(dt_b64_encode(dt_slice_make(c->der, c->der_len), &b64));
+    DT_TRY(dt_buf_puts(out, "-----BEGIN CERTIFICATE-----\n"));
+    for (size_t i = 0; i < b64.len; i += 64)
+        DT_TRY(dt_buf_printf(out, "%.*s\n", (int)(b64.len - i < 64 ? b64.len - i : 64),
+                             (const char *)b64.data + i));
+    DT_TRY(dt_buf_puts(out, "-----END CERTIFICATE-----\n"));
+out:
+    dt_buf_free(&b64);
+    return rc;
+}
+
+/* Writes the anchors root store (and, with keep_work, the chain and a
+ * reproduce.sh) for case index ci into dir. */
+static enum dt_err prepare_case(struct run *R, const struct dt_case *k, size_t ci, char *dir,
+                                size_t dircap, char *anchors, size_t acap)
+{
+    enum dt_err rc = DT_OK;
+    struct dt_buf b;
+    dt_buf_init(&b, 0);
+    snprintf(dir, dircap, "%s/case-%zu", R->work, ci + 1);
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        rc = dt_fail(&R->d, NULL, DT_ERR_IO, "cannot create %s: %s", dir, strerror(errno));
+        goto out;
+    }
+    if (k->anchors_certdata) {
+        if (!realpath(k->anchors_certdata, anchors)) {
+            struct dt_place pl = dt_place_file(k->file);
+            rc = dt_fail(&R->d, &pl, DT_ERR_INPUT, "%s: anchors %s: %s", k->json_path,
+                         k->anchors_certdata, strerror(errno));
+            goto out;
+        }
+    } else {
+        snprintf(anchors, acap, "%s/anchors.txt", dir);
+        DT_TRY(dt_buf_puts(&b, "#\n# Trust anchors of one chain case, written by distrust "
+                               "verify as nss-addbuiltin -t \"CT,C,C\" would.\n#\nBEGINDATA\n"));
+        for (size_t i = 0; i < k->n_anchors; i++) {
+            char *n = cert_name(k->anchors[i]);
+            char label[160];
+            snprintf(label, sizeof(label), "Anchor %zu: %s", i + 1, n ? n : "?");
+            free(n);
+            for (char *p = label; *p; p++)
+                if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20)
+                    *p = '_';
+            DT_TRY(dt_certdata_anchor(&b, label, k->anchors[i]));
+        }
+        if (write_file(anchors, dt_slice_make(b.data, b.len)) != DT_OK) {
+            rc = dt_fail(&R->d, NULL, DT_ERR_IO, "cannot write %s: %s", anchors, strerror(errno));
+            goto out;
+        }
+    }
+    if (!R->o->keep_work)
+        goto out;
+    /* The chain as PEM files and a script that replays it with NSS's tools. */
+    struct dt_buf sh;
+    dt_buf_init(&sh, 0);
+    for (size_t i = 0; i < k->n_chain; i++) {
+        char p[2 * PATH_MAX];
+        snprintf(p, sizeof(p), "%s/chain-%zu.pem", dir, i + 1);
+        dt_buf_reset(&b);
+        DT_TRY(pem_of(k->chain[i], &b));
+        if (write_file(p, dt_slice_make(b.data, b.len)) != DT_OK) {
+            rc = dt_fail(&R->d, NULL, DT_ERR_IO, "cannot write %s: %s", p, strerror(errno));
+            goto out;
+        }
+    }
+    char when[16];
+    struct dt_civil c;
+    dt_epoch_to_civil(k->has_time ? k->time : R->o->now, &c);
+    snprintf(when, sizeof(when), "%02d%02d%02d%02d%02d%02dZ", c.year % 100, c.month, c.day, c.hour,
+             c.min, c.sec);
+    rc = dt_buf_printf(
+        &sh,
+        "#!/bin/sh\n"
+        "# Replays case %zu (\"%s\") with NSS's own tools: an NSS database with the\n"
+        "# anchors served in root-store mode and, unless the first argument is\n"
+        "# \"baseline\", the build's certdata-distrust.txt in overlay mode.\n"
+        "# Usage: reproduce.sh [baseline|with] [pkix|classic]\n"
+        "set -eu\n"
+        "here=$(cd \"$(dirname \"$0\")\" && pwd)\n"
+        "MODULE=${DISTRUST_PKCS11:-%s}\n"
+        "db=$(mktemp -d)\n"
+        "trap 'rm -rf \"$db\"' EXIT\n"
+        "certutil -N --empty-password -d \"sql:$db\"\n"
+        "cp \"$MODULE\" \"$db/anchors-module.so\"\n"
+        "modutil -force -dbdir \"sql:$db\" -add anchors -libfile \"$db/anchors-module.so\" "
+        "-string 'certdata=\"%s\" mode=root-store' >/dev/null\n"
+        "if [ \"${1:-with}\" != baseline ]; then\n"
+        "    modutil -force -dbdir \"sql:$db\" -add distrust -libfile \"$MODULE\" "
+        "-string 'certdata=\"%s\"' >/dev/null\n"
+        "fi\n"
+        "engine=-pp\n"
+        "[ \"${2:-pkix}\" = classic ] && engine=\n"
+        "exec vfychain -d \"sql:$db\" $engine -u %d -b %s",
+        ci + 1, k->name, R->o->module, anchors, R->overlay, dt_usage_vfychain(k->usage), when);
+    for (size_t i = 0; rc == DT_OK && i < k->n_chain; i++)
+        rc = dt_buf_printf(&sh, " -a \"$here/chain-%zu.pem\"", i + 1);
+    if (rc == DT_OK)
+        rc = dt_buf_puts(&sh, "\n");
+    if (rc == DT_OK) {
+        char p[2 * PATH_MAX];
+        snprintf(p, sizeof(p), "%s/reproduce.sh", dir);
+        rc = write_file(p, dt_slice_make(sh.data, sh.len));
+        if (rc == DT_OK)
+            chmod(p, 0755);
+    }
+    dt_buf_free(&sh);
+out:
+    dt_buf_free(&b);
+    return rc;
+}
+
+static bool is_distrust_error(long code)
+{
+    return code == SEC_ERROR_UNTRUSTED_CERT || code == SEC_ERROR_UNTRUSTED_ISSUER;
+}
+
+static void outcome_line(struct run *R, const char *what, const struct dt_nss_outcome *o)
+{
+    char path[1024];
+    path_text(R, o, path, sizeof(path));
+    if (o->good) {
+        line(R, "#   %s: NSS accepts the chain: %s", what, path[0] ? path : "(no path)");
+    } else {
+        const char *hint = dt_nss_error_hint(o->error);
+        line(R, "#   %s: NSS rejects the chain: %s (%ld)%s%s", what, o->error_name, o->error,
+             hint ? ": " : "", hint ? hint : "");
+        if (o->log[0]) {
+            char log[sizeof(o->log)];
+            memcpy(log, o->log, sizeof(log));
+            for (char *s = strtok(log, "\n"); s; s = strtok(NULL, "\n"))
+                line(R, "#     %s", s);
+        }
+    }
+    if (o->shutdown[0])
+        line(R, "#   note: %s", o->shutdown);
+}
+
+static void check(struct run *R, const struct dt_case *k, size_t ci, enum dt_engine engine,
+                  const char *anchors)
+{
+    const char *tag = "";
+    if ((R->o->engines & (DT_VERIFY_PKIX | DT_VERIFY_CLASSIC)) ==
+        (DT_VERIFY_PKIX | DT_VERIFY_CLASSIC))
+        tag = engine == DT_ENGINE_PKIX ? " [pkix]" : " [classic]";
+    size_t no = ++R->test_no;
+    R->sum->checks++;
+    struct dt_nss_job job = {R->db, R->rootstore_module, anchors, R->o->module, NULL,
+                             k->chain, k->n_chain, k->usage,
+                             k->has_time ? k->time : R->o->now, engine, 0};
+    struct dt_nss_outcome base, with;
+    char when[32];
+    dt_time_format_rfc3339(job.time, when);
+
+    enum dt_err rc = dt_nss_verify(&job, &base);
+    if (rc != DT_OK || !base.ran) {
+        line(R, "not ok %zu - %s%s # ERROR: %s", no, k->name, tag,
+             base.failure[0] ? base.failure : "the verification could not run");
+        R->sum->failed++;
+        R->sum->errors++;
+        return;
+    }
+    if (!base.good) {
+        const char *hint = dt_nss_error_hint(base.error);
+        line(R, "not ok %zu - %s%s # INVALID: the chain does not validate without the "
+                "distrust data (%s%s%s), so the case proves nothing",
+             no, k->name, tag, base.error_name, hint ? ": " : "", hint ? hint : "");
+        outcome_line(R, "baseline", &base);
+        line(R, "#   case %s at %s, usage %s, time %s", k->file, k->json_path,
+             dt_usage_name(k->usage), when);
+        R->sum->failed++;
+        R->sum->invalid++;
+        return;
+    }
+    job.overlay_certdata = R->overlay;
+    rc = dt_nss_verify(&job, &with);
+    if (rc != DT_OK || !with.ran) {
+        line(R, "not ok %zu - %s%s # ERROR: %s", no, k->name, tag,
+             with.failure[0] ? with.failure : "the verification could not run");
+        R->sum->failed++;
+        R->sum->errors++;
+        return;
+    }
+    bool by_rule = with.good && distrust_after(R, k, &with, false);
+    const char *verdict;
+    if (!with.good)
+        verdict = is_distrust_error(with.error) ? "distrusted" : "failed";
+    else
+        verdict = by_rule ? "distrusted" : "trusted";
+    bool ok = k->expect_distrusted ? !strcmp(verdict, "distrusted") : !strcmp(verdict, "trusted");
+    line(R, "%s %zu - %s%s", ok ? "ok" : "not ok", no, k->name, tag);
+    line(R, "#   expected %s, got %s (usage %s, time %s)",
+         k->expect_distrusted ? "distrusted" : "trusted", verdict, dt_usage_name(k->usage), when);
+    outcome_line(R, "baseline", &base);
+    outcome_line(R, "with the build", &with);
+    if (with.good)
+        (void)distrust_after(R, k, &with, true);
+    if (!with.good && !is_distrust_error(with.error))
+        line(R, "#   the chain failed for another reason than distrust: the build or the "
+                "case is wrong");
+    size_t shown = show_matches(R, k->chain, k->n_chain, k->usage);
+    if (!ok && k->expect_distrusted && with.good && !by_rule)
+        explain_miss(R, k, &with);
+    else if (!ok && !k->expect_distrusted && !shown && !with.good)
+        line(R, "#   no entry of the build names a certificate of the chain; look at the "
+                "anchors and the other certificates on the path");
+    if (R->o->keep_work)
+        line(R, "#   reproduce: %s/case-%zu/reproduce.sh [baseline] %s", R->work, ci + 1,
+             engine == DT_ENGINE_PKIX ? "pkix" : "classic");
+    if (ok)
+        R->sum->passed++;
+    else
+        R->sum->failed++;
+}
+
+/* ---- run ----------------------------------------------------------------------------- */
+
+enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_summary *summary)
+{
+    enum dt_err rc = DT_OK;
+    struct run R;
+    struct dt_verify_summary dummy;
+    memset(&R, 0, sizeof(R));
+    dt_trace_clear();
+    if (!summary)
+        summary = &dummy;
+    memset(summary, 0, sizeof(*summary));
+    if (!opts || !opts->diag || !opts->report || !opts->build_dir || !opts->module)
+        return DT_ERR_USAGE;
+    R.o = opts;
+    R.sum = summary;
+    dt_diags_init(&R.d, opts->diag, opts->diag_ctx);
+    unsigned engines = opts->engines ? opts->engines : DT_VERIFY_PKIX;
+
+    if (access(opts->module, R_OK) != 0) {
+        struct dt_place pl = dt_place_file(opts->module);
+        rc = dt_fail(&R.d, &pl, DT_ERR_INPUT,
+                     "the PKCS#11 module is not readable: %s (give --module PATH)",
+                     strerror(errno));
+        goto out;
+    }
+    enum dt_err brc = load_build(&R);
+    enum dt_err crc = dt_cases_load(&R.cases, opts->case_files, opts->n_case_files, &R.d);
+    if (brc != DT_OK || crc != DT_OK) {
+        rc = brc == DT_ERR_NOMEM || crc == DT_ERR_NOMEM ? DT_ERR_NOMEM : DT_ERR_INPUT;
+        goto out;
+    }
+    if (opts->strict && R.d.warnings) {
+        rc = DT_ERR_STRICT;
+        goto out;
+    }
+    for (size_t i = 0; i < R.cases.certs.n; i++)
+        DT_TRY(add_known(&R, R.cases.certs.v[i]));
+    /* Root stores named by cases: their certificates become nameable. */
+    for (size_t i = 0; i < R.cases.n; i++) {
+        const char *rs = R.cases.v[i].anchors_certdata;
+        bool seen = false;
+        for (size_t j = 0; j < i; j++)
+            seen |= R.cases.v[j].anchors_certdata && !strcmp(R.cases.v[j].anchors_certdata, rs);
+        if (!rs || seen)
+            continue;
+        struct dt_cd_file f;
+        if (dt_cd_parse_file(rs, &f, &R.d) != DT_OK) {
+            dt_cd_file_free(&f);
+            rc = DT_ERR_INPUT;
+            goto out;
+        }
+        enum dt_err irc = index_certdata(&R, &f, false);
+        dt_cd_file_free(&f);
+        DT_TRY(irc);
+    }
+
+    if (opts->keep_work) {
+        if (mkdir(opts->keep_work, 0755) != 0 && errno != EEXIST) {
+            rc = dt_fail(&R.d, NULL, DT_ERR_IO, "cannot create %s: %s", opts->keep_work,
+                         strerror(errno));
+            goto out;
+        }
+        if (!realpath(opts->keep_work, R.work)) {
+            rc = dt_fail(&R.d, NULL, DT_ERR_IO, "%s: %s", opts->keep_work, strerror(errno));
+            goto out;
+        }
+    } else {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(R.work, sizeof(R.work), "%s/distrust-verify-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        if (!mkdtemp(R.work)) {
+            rc = dt_fail(&R.d, NULL, DT_ERR_IO, "cannot create a work directory: %s",
+                         strerror(errno));
+            goto out;
+        }
+        R.work_is_temp = true;
+    }
+    /* A second copy of the module: NSS loads one instance per library file,
+     * and the anchors need a root-store instance beside the overlay. */
+    snprintf(R.rootstore_module, sizeof(R.rootstore_module), "%s/anchors-module.so", R.work);
+    if (copy_file(&R.d, opts->module, R.rootstore_module) != DT_OK) {
+        rc = dt_fail(&R.d, NULL, DT_ERR_IO, "cannot copy the module to %s", R.rootstore_module);
+        goto out;
+    }
+
+    /* An empty NSS database, as vfychain -d uses: NSS without one
+     * (NSS_NoDB_Init) does not apply token trust to temporary issuers in
+     * the classic engine. */
+    snprintf(R.db, sizeof(R.db), "%s/nssdb", R.work);
+    char why[300];
+    if (mkdir(R.db, 0755) != 0 && errno != EEXIST) {
+        rc = dt_fail(&R.d, NULL, DT_ERR_IO, "cannot create %s: %s", R.db, strerror(errno));
+        goto out;
+    }
+    if (dt_nss_make_db(R.db, why, sizeof(why)) != DT_OK) {
+        rc = dt_fail(&R.d, NULL, DT_ERR_INTERNAL, "%s", why);
+        goto out;
+    }
+
+    for (size_t ci = 0; ci < R.cases.n; ci++) {
+        const struct dt_case *k = &R.cases.v[ci];
+        char dir[PATH_MAX + 32], anchors[PATH_MAX + 64];
+        DT_TRY(prepare_case(&R, k, ci, dir, sizeof(dir), anchors, sizeof(anchors)));
+        if (engines & DT_VERIFY_PKIX)
+            check(&R, k, ci, DT_ENGINE_PKIX, anchors);
+        if (engines & DT_VERIFY_CLASSIC)
+            check(&R, k, ci, DT_ENGINE_CLASSIC, anchors);
+    }
+    if (summary->errors)
+        rc = DT_ERR_INTERNAL;
+out:
+    if (R.work_is_temp)
+        dt_rm_tree(R.work);
+    dt_cd_file_free(&R.cd);
+    dt_cases_free(&R.cases);
+    dt_certlist_free(&R.extra);
+    free(R.known);
+    free(R.entries);
+    free(R.afters);
+    return rc;
+}
