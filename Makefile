@@ -67,9 +67,9 @@ $(B)/libdistrust-pkcs11.so: $(B)/obj/builder/pkcs11/module.o \
 $(B)/distrust: $(CLI_OBJ) $(B)/libdistrust.a
 	$(CC) $(SAN_FLAGS) -o $@ $(CLI_OBJ) $(B)/libdistrust.a $(LDLIBS)
 
-$(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libdistrust.a
+$(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libdistrust.a $(B)/libdistrust-pkcs11.so
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(B)/libdistrust.a $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(B)/libdistrust.a $(LDLIBS) -lpthread -ldl
 
 # Fuzz targets built with the compiler at hand and a stdin driver, so their
 # corpora replay as ordinary tests.

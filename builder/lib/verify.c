@@ -288,9 +288,11 @@ static void path_text(struct run *R, const struct dt_nss_outcome *o, char *buf, 
 
 static void hex_of(struct dt_slice s, char *buf, size_t cap)
 {
-    buf[0] = '\0';
-    for (size_t i = 0; i < s.n && 3 * i + 3 < cap; i++)
-        snprintf(buf + 3 * i, cap - 3 * i, "%s%02x", i ? ":" : "", s.p[i]);
+    struct dt_buf b;
+    dt_buf_init(&b, cap - 1);
+    const char *t = dt_hex_encode(s, false, ':', &b) == DT_OK ? dt_buf_cstr(&b) : NULL;
+    snprintf(buf, cap, "%s", t ? t : "(too long)");
+    dt_buf_free(&b);
 }
 
 /* ---- matching entries ---------------------------------------------------------- */
@@ -331,18 +333,40 @@ static void entry_line(struct run *R, const struct entry *e, const struct dt_cer
     free(n);
 }
 
-/* The entries that apply to the given certificates. */
-static size_t show_matches(struct run *R, struct dt_cert *const *certs, size_t n,
-                           enum dt_usage usage)
+/* The entries that apply to the certificates of a case (chain, anchors)
+ * and of the path NSS built. */
+static size_t show_matches(struct run *R, const struct dt_case *k, const struct dt_nss_outcome *o)
 {
+    const struct dt_cert *certs[3 * DT_NSS_MAX_PATH + 1];
+    size_t n = 0;
+    for (size_t i = 0; i < k->n_chain && n < DT_NSS_MAX_PATH; i++)
+        certs[n++] = k->chain[i];
+    for (size_t i = 0; i < k->n_anchors && n < 2 * DT_NSS_MAX_PATH; i++)
+        certs[n++] = k->anchors[i];
+    for (size_t i = 0; i < o->n_path; i++) {
+        const struct dt_cert *c = known_cert(R, o->path_sha256[i]);
+        if (c)
+            certs[n++] = c;
+    }
+    if (o->have_anchor) {
+        const struct dt_cert *c = known_cert(R, o->anchor_sha256);
+        if (c)
+            certs[n++] = c;
+    }
     size_t shown = 0;
-    for (size_t k = 0; k < n; k++)
+    for (size_t a = 0; a < n; a++) {
+        bool dup = false;
+        for (size_t b = 0; b < a; b++)
+            dup |= certs[b] == certs[a] || !memcmp(certs[b]->sha256, certs[a]->sha256, 32);
+        if (dup)
+            continue;
         for (size_t i = 0; i < R->n_entries; i++)
-            if (exact(&R->entries[i], certs[k]) &&
-                R->entries[i].trust[usage_slot(usage)] == CKT_NSS_NOT_TRUSTED) {
-                entry_line(R, &R->entries[i], certs[k], "entry");
+            if (exact(&R->entries[i], certs[a]) &&
+                R->entries[i].trust[usage_slot(k->usage)] == CKT_NSS_NOT_TRUSTED) {
+                entry_line(R, &R->entries[i], certs[a], "entry");
                 shown++;
             }
+    }
     return shown;
 }
 
@@ -628,11 +652,26 @@ static void outcome_line(struct run *R, const char *what, const struct dt_nss_ou
         const char *hint = dt_nss_error_hint(o->error);
         line(R, "#   %s: NSS rejects the chain: %s (%ld)%s%s", what, o->error_name, o->error,
              hint ? ": " : "", hint ? hint : "");
-        if (o->log[0]) {
-            char log[sizeof(o->log)];
-            memcpy(log, o->log, sizeof(log));
-            for (char *s = strtok(log, "\n"); s; s = strtok(NULL, "\n"))
-                line(R, "#     %s", s);
+        /* Where NSS stopped: each logged certificate, and the entry that
+         * applies to it. Duplicates (NSS logs some errors twice) are shown once. */
+        for (size_t i = 0; i < o->n_log; i++) {
+            bool dup = false;
+            for (size_t j = 0; j < i; j++)
+                dup |= o->log[j].depth == o->log[i].depth && o->log[j].error == o->log[i].error &&
+                       o->log[j].have_cert == o->log[i].have_cert &&
+                       !memcmp(o->log[j].sha256, o->log[i].sha256, 32);
+            if (dup)
+                continue;
+            const struct dt_cert *c = o->log[i].have_cert ? known_cert(R, o->log[i].sha256) : NULL;
+            char *n = c ? cert_name(c) : NULL;
+            const struct entry *hit = NULL;
+            for (size_t e = 0; c && e < R->n_entries && !hit; e++)
+                if (exact(&R->entries[e], c))
+                    hit = &R->entries[e];
+            line(R, "#     at depth %u, %s: %s%s%s%s", o->log[i].depth,
+                 n ? n : "(an unknown certificate)", o->log[i].error_name, hit ? " (entry \"" : "",
+                 hit ? hit->label : "", hit ? "\")" : "");
+            free(n);
         }
     }
     if (o->shutdown[0])
@@ -701,7 +740,7 @@ static void check(struct run *R, const struct dt_case *k, size_t ci, enum dt_eng
     if (!with.good && !is_distrust_error(with.error))
         line(R, "#   the chain failed for another reason than distrust: the build or the "
                 "case is wrong");
-    size_t shown = show_matches(R, k->chain, k->n_chain, k->usage);
+    size_t shown = show_matches(R, k, &base);
     if (!ok && k->expect_distrusted && with.good && !by_rule)
         explain_miss(R, k, &with);
     else if (!ok && !k->expect_distrusted && !shown && !with.good)

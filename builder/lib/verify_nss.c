@@ -129,6 +129,26 @@ static void record_path(CERTCertList *list, struct dt_nss_outcome *o)
     }
 }
 
+static void record_log(CERTVerifyLog *log, struct dt_nss_outcome *o)
+{
+    for (CERTVerifyLogNode *n = log->head; n; n = n->next) {
+        if (o->n_log < DT_ARRAY_LEN(o->log)) {
+            __typeof__(o->log[0]) *e = &o->log[o->n_log++];
+            e->depth = n->depth;
+            e->error = n->error;
+            const char *name = PR_ErrorToName(n->error);
+            snprintf(e->error_name, sizeof(e->error_name), "%s", name ? name : "?");
+            if (n->cert) {
+                e->have_cert = true;
+                PK11_HashBuf(SEC_OID_SHA256, e->sha256, n->cert->derCert.data,
+                             (PRInt32)n->cert->derCert.len);
+            }
+        }
+        if (n->cert)
+            CERT_DestroyCertificate(n->cert);
+    }
+}
+
 static void set_error(struct dt_nss_outcome *o, long code)
 {
     o->error = code;
@@ -195,15 +215,25 @@ static void child(const struct dt_nss_job *job, struct dt_nss_outcome *o)
         in[1].type = cert_pi_revocationFlags;
         in[1].value.pointer.revocation = &rev;
         in[2].type = cert_pi_end;
-        CERTValOutParam outp[3];
+        CERTVerifyLog log;
+        memset(&log, 0, sizeof(log));
+        log.arena = PORT_NewArena(512);
+        CERTValOutParam outp[4];
         memset(outp, 0, sizeof(outp));
         outp[0].type = cert_po_certList;
         outp[1].type = cert_po_trustAnchor;
-        outp[2].type = cert_po_end;
+        outp[2].type = cert_po_errorLog;
+        outp[2].value.pointer.log = log.arena ? &log : NULL;
+        outp[3].type = log.arena ? cert_po_end : cert_po_end;
+        if (!log.arena)
+            outp[2].type = cert_po_end;
         SECStatus s = CERT_PKIXVerifyCert(certs[0], cert_usage(job->usage), in, outp, NULL);
         o->good = s == SECSuccess;
         if (!o->good)
             set_error(o, PORT_GetError());
+        record_log(&log, o);
+        if (log.arena)
+            PORT_FreeArena(log.arena, PR_FALSE);
         list = outp[0].value.pointer.chain;
         anchor = outp[1].value.pointer.cert;
         record_path(list, o);
@@ -225,16 +255,7 @@ static void child(const struct dt_nss_job *job, struct dt_nss_outcome *o)
             set_error(o, PORT_GetError());
         else if (log.head)
             set_error(o, log.head->error);
-        size_t used = 0;
-        for (CERTVerifyLogNode *n = log.head; n; n = n->next) {
-            const char *name = PR_ErrorToName(n->error);
-            int w = snprintf(o->log + used, sizeof(o->log) - used, "depth %u: %s (%ld)\n",
-                             n->depth, name ? name : "?", (long)n->error);
-            if (w > 0 && (size_t)w < sizeof(o->log) - used)
-                used += (size_t)w;
-            if (n->cert)
-                CERT_DestroyCertificate(n->cert);
-        }
+        record_log(&log, o);
         if (log.arena)
             PORT_FreeArena(log.arena, PR_FALSE);
         if (o->good) {

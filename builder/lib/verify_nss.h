@@ -42,7 +42,14 @@ struct dt_nss_outcome {
     uint8_t path_sha256[DT_NSS_MAX_PATH][32];
     bool have_anchor;
     uint8_t anchor_sha256[32];
-    char log[768];     /* classic engine: per-certificate errors, one per line */
+    size_t n_log;      /* NSS's verify log: where the chain failed */
+    struct {
+        unsigned depth;
+        long error;
+        char error_name[48];
+        bool have_cert;
+        uint8_t sha256[32];
+    } log[16];
     char failure[512]; /* why the run could not happen (module load, NSS init, crash) */
     char shutdown[128]; /* non-empty when NSS_Shutdown failed (references leaked) */
 };

@@ -21,6 +21,7 @@ vg() { # vg DESC EXPECTED_EXIT ARGS...
     fi
 }
 vg "build of the fixture policies" 0 build -q -o "$WORK/out" "$TOP/testdata/policies/fixture"
+"$DISTRUST" build -q -o "$WORK/vbuild" "$TOP/testdata/chains/cross-signed/policy.json"
 vg "rebuild over the previous output" 0 build -q -o "$WORK/out" "$TOP/testdata/policies/fixture"
 vg "build of the real-world policies" 0 build -q -o "$WORK/out2" "$TOP/policy"
 for c in 75-several-errors-all-reported 67-der-truncated 94-serials-more-than-20-errors 59-conflicting-nss-object; do
@@ -31,6 +32,8 @@ for c in 75-several-errors-all-reported 67-der-truncated 94-serials-more-than-20
     fi
 done
 cd "$TOP" || exit 1
+vg "verify of the fixture chains (both engines, NSS children)" 0 verify --engine all \
+    --build "$WORK/vbuild" "$TOP/testdata/chains/cross-signed/cases.json"
 vg "usage error" 2 build
 vg "help" 0 build --help
 done_testing
