@@ -1,7 +1,8 @@
 #!/bin/sh
-# demo.sh: builds the shipped real-world policies (policy/) and shows what
-# comes out, then checks the output against independent oracles: NSS's own
-# certdata.txt history and Debian's nss-addbuiltin.
+# demo.sh: builds the shipped real-world policies (policy/), shows what comes
+# out, replays the shipped chain cases under real NSS with the build and
+# prints a verdict table, then checks the output against independent
+# oracles: NSS's own certdata.txt history and Debian's nss-addbuiltin.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -29,12 +30,49 @@ grep -A3 '^# For Server Distrust After' "$OUT/certdata-distrust.txt"
 say "5. manifest.json"
 cat "$OUT/manifest.json"
 
-say "6. Verdict: our objects vs what NSS shipped (certdata.txt of 2017-11-16)"
+say "6. Verdicts: the shipped chain cases replayed under real NSS (distrust verify)"
+echo "Each case runs twice per engine, each run in a fresh process: without the"
+echo "build (the baseline must validate) and with certdata-distrust.txt served by"
+echo "libdistrust-pkcs11.so. PKIX = CERT_PKIXVerifyCert (vfychain -pp), classic ="
+echo "CERT_VerifyCertificate."
+"$D" verify --build "$OUT" --engine all policy/cases/*.json >build/demo/verify.tap 2>build/demo/verify.err &&
+    vstatus=0 || vstatus=$?
+awk '/^(not )?ok [0-9]+ - / {
+         ok = $1 == "ok"; line = $0
+         sub(/^(not )?ok [0-9]+ - /, "", line)
+         eng = line ~ /\[classic\]$/ ? "classic" : "pkix"
+         sub(/ \[(pkix|classic)\]$/, "", line)
+         name = line; cur = eng; status[name, eng] = ok ? "ok" : "FAIL"
+         if (!(name in seen)) { seen[name] = 1; order[++n] = name }
+     }
+     /^#   expected / { split($0, w, " "); want[name] = w[3]; sub(/,$/, "", want[name]); got[name, cur] = w[5] }
+     END {
+         printf "%-72s %-12s %-12s %s\n", "case", "expected", "pkix", "classic"
+         for (i = 1; i <= n; i++) {
+             nm = order[i]
+             printf "%-72.72s %-12s %-12s %s\n", nm, want[nm], got[nm, "pkix"] " " status[nm, "pkix"],
+                    got[nm, "classic"] " " status[nm, "classic"]
+         }
+     }' build/demo/verify.tap
+tail -n 1 build/demo/verify.tap
+[ "$vstatus" -eq 0 ] || { echo "distrust verify exited $vstatus"; cat build/demo/verify.err; exit 1; }
+
+say "7. The fixture PKI: a leaf, an intermediate, a root, purposes, distrust-after"
+"$D" build -q -o build/demo/basic testdata/chains/basic/policy.json
+"$D" verify --build build/demo/basic --engine all testdata/chains/basic/cases.json |
+    grep -E '^(not )?ok|passed'
+
+say "8. The fixture PKI: a forgotten cross-certificate is caught"
+"$D" build -q -o build/demo/cross testdata/chains/cross-signed-incomplete/policy.json
+"$D" verify --build build/demo/cross testdata/chains/cross-signed/cases.json | grep -E '^(not )?ok|misses|passed' ||
+    echo "(exit status $?: the incomplete build is refused)"
+
+say "9. Verdict: our objects vs what NSS shipped (certdata.txt of 2017-11-16)"
 sh policy/check-against-nss-history.sh testdata/nss/certdata-4a0b9ef4e195-2017-11-16-28distrust.txt \
     "$OUT/certdata-distrust.txt" | grep -v '# SKIP' | tail -n 8
 sh policy/check-distrust-after.sh testdata/nss/certdata-2026.txt "$OUT/certdata-distrust.txt" | tail -n 2
 
-say "7. Verdict: our objects vs Debian's nss-addbuiltin, for a fixture intermediate"
+say "10. Verdict: our objects vs Debian's nss-addbuiltin, for a fixture intermediate"
 cat >build/demo/one.json <<JSON
 {"version": 1, "entries": [{"certificate": "$top/testdata/pki/int-a1.der", "label": "Demo"}]}
 JSON
@@ -49,7 +87,7 @@ else
     exit 1
 fi
 
-say "8. A mistake the tool refuses: a serial typed without its 00 pad"
+say "11. A mistake the tool refuses: a serial typed without its 00 pad"
 cat >build/demo/bad.json <<'JSON'
 {"version": 1,
  "entries": [
@@ -59,7 +97,7 @@ cat >build/demo/bad.json <<'JSON'
 JSON
 (cd build/demo && ../distrust lint bad.json) || echo "(exit status $?: nothing would be written)"
 
-say "9. Same inputs, same bytes"
+say "12. Same inputs, same bytes"
 sha256sum "$OUT/certdata-distrust.txt"
 "$D" build -q -o build/demo/again policy/
 sha256sum build/demo/again/certdata-distrust.txt

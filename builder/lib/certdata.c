@@ -424,7 +424,8 @@ enum dt_err dt_certdata_write(const struct dt_model *m, const char *policy_sha25
                          "distrust-after root%s.\n"
                          "#\n"
                          "# Append the distrust objects to NSS's certdata.txt (after "
-                         "BEGINDATA).\n"
+                         "BEGINDATA), or\n"
+                         "# serve this file to NSS with libdistrust-pkcs11.so (doc/verify.md).\n"
                          "#\n",
                          DT_VERSION, policy_sha256_hex, st->trust_objects,
                          st->trust_objects == 1 ? "" : "s", st->cert_objects,

@@ -233,7 +233,7 @@ static CK_RV load(const char *params)
                 goto out;
             }
         } else if (!strcmp(key, "label")) {
-            snprintf(g.label, sizeof(g.label), "%s", val);
+            snprintf(g.label, sizeof(g.label), "%.32s", val);
         } else {
             fprintf(stderr,
                     PROG ": error: unknown parameter \"%s\" (known: certdata=, mode=, label=)\n",
