@@ -29,6 +29,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Leave through the function's `out:` label with code when cond holds. */
+#define FAIL_IF(cond, code) \
+    do {                    \
+        if (cond) {         \
+            rv = (code);    \
+            goto out;       \
+        }                   \
+    } while (0)
+#define REQUIRE_INIT() FAIL_IF(!g.initialized, CKR_CRYPTOKI_NOT_INITIALIZED)
+
 #define MAX_FILES 16
 #define SLOT_ID 1
 #define PROG "libdistrust-pkcs11"
@@ -216,10 +226,7 @@ static CK_RV load(const char *params)
                 goto out;
             }
             path_store[n_paths] = strdup(val);
-            if (!path_store[n_paths]) {
-                rv = CKR_HOST_MEMORY;
-                goto out;
-            }
+            FAIL_IF(!path_store[n_paths], CKR_HOST_MEMORY);
             paths[n_paths] = path_store[n_paths];
             n_paths++;
         } else if (!strcmp(key, "mode")) {
@@ -262,10 +269,7 @@ static CK_RV load(const char *params)
         g.n_files++;
     }
     g.objs = calloc(total, sizeof(*g.objs));
-    if (!g.objs) {
-        rv = CKR_HOST_MEMORY;
-        goto out;
-    }
+    FAIL_IF(!g.objs, CKR_HOST_MEMORY);
     bool have_root_list = false;
     for (size_t f = 0; f < g.n_files; f++) {
         for (size_t i = 0; i < g.files[f].n_objs; i++) {
@@ -377,10 +381,7 @@ static CK_RV p11_C_Initialize(CK_VOID_PTR pInitArgs)
 {
     CK_RV rv;
     LOCK();
-    if (g.initialized) {
-        rv = CKR_CRYPTOKI_ALREADY_INITIALIZED;
-        goto out;
-    }
+    FAIL_IF(g.initialized, CKR_CRYPTOKI_ALREADY_INITIALIZED);
     const char *params = NULL;
     if (pInitArgs) {
         CK_C_INITIALIZE_ARGS *args = pInitArgs;
@@ -389,10 +390,7 @@ static CK_RV p11_C_Initialize(CK_VOID_PTR pInitArgs)
         params = (const char *)args->LibraryParameters;
         bool some = args->CreateMutex || args->DestroyMutex || args->LockMutex || args->UnlockMutex;
         bool all = args->CreateMutex && args->DestroyMutex && args->LockMutex && args->UnlockMutex;
-        if (some && !all) {
-            rv = CKR_ARGUMENTS_BAD;
-            goto out;
-        }
+        FAIL_IF(some && !all, CKR_ARGUMENTS_BAD);
         if (some && !(args->flags & CKF_OS_LOCKING_OK)) {
             rv = CKR_CANT_LOCK; /* this module locks with the OS only */
             goto out;
@@ -448,14 +446,6 @@ static CK_RV p11_C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR ppFunctionList);
 
 /* ---- slots and tokens --------------------------------------------------------- */
 
-#define REQUIRE_INIT()                         \
-    do {                                       \
-        if (!g.initialized) {                  \
-            rv = CKR_CRYPTOKI_NOT_INITIALIZED; \
-            goto out;                          \
-        }                                      \
-    } while (0)
-
 static CK_RV p11_C_GetSlotList(CK_BBOOL tokenPresent, CK_SLOT_ID_PTR pSlotList,
                                CK_ULONG_PTR pulCount)
 {
@@ -463,10 +453,7 @@ static CK_RV p11_C_GetSlotList(CK_BBOOL tokenPresent, CK_SLOT_ID_PTR pSlotList,
     (void)tokenPresent;
     LOCK();
     REQUIRE_INIT();
-    if (!pulCount) {
-        rv = CKR_ARGUMENTS_BAD;
-        goto out;
-    }
+    FAIL_IF(!pulCount, CKR_ARGUMENTS_BAD);
     if (pSlotList) {
         if (*pulCount < 1) {
             *pulCount = 1;
@@ -486,14 +473,8 @@ static CK_RV p11_C_GetSlotInfo(CK_SLOT_ID slotID, CK_SLOT_INFO_PTR pInfo)
     CK_RV rv = CKR_OK;
     LOCK();
     REQUIRE_INIT();
-    if (slotID != SLOT_ID) {
-        rv = CKR_SLOT_ID_INVALID;
-        goto out;
-    }
-    if (!pInfo) {
-        rv = CKR_ARGUMENTS_BAD;
-        goto out;
-    }
+    FAIL_IF(slotID != SLOT_ID, CKR_SLOT_ID_INVALID);
+    FAIL_IF(!pInfo, CKR_ARGUMENTS_BAD);
     memset(pInfo, 0, sizeof(*pInfo));
     pad(pInfo->slotDescription, sizeof(pInfo->slotDescription), g.label);
     pad(pInfo->manufacturerID, sizeof(pInfo->manufacturerID), "distrust");
@@ -510,14 +491,8 @@ static CK_RV p11_C_GetTokenInfo(CK_SLOT_ID slotID, CK_TOKEN_INFO_PTR pInfo)
     CK_RV rv = CKR_OK;
     LOCK();
     REQUIRE_INIT();
-    if (slotID != SLOT_ID) {
-        rv = CKR_SLOT_ID_INVALID;
-        goto out;
-    }
-    if (!pInfo) {
-        rv = CKR_ARGUMENTS_BAD;
-        goto out;
-    }
+    FAIL_IF(slotID != SLOT_ID, CKR_SLOT_ID_INVALID);
+    FAIL_IF(!pInfo, CKR_ARGUMENTS_BAD);
     memset(pInfo, 0, sizeof(*pInfo));
     pad(pInfo->label, sizeof(pInfo->label), g.label);
     pad(pInfo->manufacturerID, sizeof(pInfo->manufacturerID), "distrust");
@@ -580,22 +555,10 @@ static CK_RV p11_C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags, CK_VOID_PTR pA
     (void)Notify;
     LOCK();
     REQUIRE_INIT();
-    if (slotID != SLOT_ID) {
-        rv = CKR_SLOT_ID_INVALID;
-        goto out;
-    }
-    if (!phSession) {
-        rv = CKR_ARGUMENTS_BAD;
-        goto out;
-    }
-    if (!(flags & CKF_SERIAL_SESSION)) {
-        rv = CKR_SESSION_PARALLEL_NOT_SUPPORTED;
-        goto out;
-    }
-    if (flags & CKF_RW_SESSION) {
-        rv = CKR_TOKEN_WRITE_PROTECTED;
-        goto out;
-    }
+    FAIL_IF(slotID != SLOT_ID, CKR_SLOT_ID_INVALID);
+    FAIL_IF(!phSession, CKR_ARGUMENTS_BAD);
+    FAIL_IF(!(flags & CKF_SERIAL_SESSION), CKR_SESSION_PARALLEL_NOT_SUPPORTED);
+    FAIL_IF(flags & CKF_RW_SESSION, CKR_TOKEN_WRITE_PROTECTED);
     struct session *s = NULL;
     for (size_t i = 0; i < g.n_sessions && !s; i++)
         if (!g.sessions[i].open)
@@ -604,10 +567,7 @@ static CK_RV p11_C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags, CK_VOID_PTR pA
         if (g.n_sessions == g.cap_sessions) {
             size_t cap = g.cap_sessions ? g.cap_sessions * 2 : 8;
             struct session *ns = realloc(g.sessions, cap * sizeof(*ns));
-            if (!ns) {
-                rv = CKR_HOST_MEMORY;
-                goto out;
-            }
+            FAIL_IF(!ns, CKR_HOST_MEMORY);
             g.sessions = ns;
             g.cap_sessions = cap;
         }
@@ -652,10 +612,7 @@ static CK_RV p11_C_CloseAllSessions(CK_SLOT_ID slotID)
     CK_RV rv = CKR_OK;
     LOCK();
     REQUIRE_INIT();
-    if (slotID != SLOT_ID) {
-        rv = CKR_SLOT_ID_INVALID;
-        goto out;
-    }
+    FAIL_IF(slotID != SLOT_ID, CKR_SLOT_ID_INVALID);
     for (size_t i = 0; i < g.n_sessions; i++)
         if (g.sessions[i].open)
             close_session(&g.sessions[i]);
@@ -669,14 +626,8 @@ static CK_RV p11_C_GetSessionInfo(CK_SESSION_HANDLE hSession, CK_SESSION_INFO_PT
     CK_RV rv = CKR_OK;
     LOCK();
     REQUIRE_INIT();
-    if (!find_session(hSession)) {
-        rv = CKR_SESSION_HANDLE_INVALID;
-        goto out;
-    }
-    if (!pInfo) {
-        rv = CKR_ARGUMENTS_BAD;
-        goto out;
-    }
+    FAIL_IF(!find_session(hSession), CKR_SESSION_HANDLE_INVALID);
+    FAIL_IF(!pInfo, CKR_ARGUMENTS_BAD);
     memset(pInfo, 0, sizeof(*pInfo));
     pInfo->slotID = SLOT_ID;
     pInfo->state = CKS_RO_PUBLIC_SESSION;
@@ -719,18 +670,9 @@ static CK_RV p11_C_GetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDL
     LOCK();
     REQUIRE_INIT();
     struct object *o = find_object(hObject);
-    if (!find_session(hSession)) {
-        rv = CKR_SESSION_HANDLE_INVALID;
-        goto out;
-    }
-    if (!o) {
-        rv = CKR_OBJECT_HANDLE_INVALID;
-        goto out;
-    }
-    if (!pTemplate && ulCount) {
-        rv = CKR_ARGUMENTS_BAD;
-        goto out;
-    }
+    FAIL_IF(!find_session(hSession), CKR_SESSION_HANDLE_INVALID);
+    FAIL_IF(!o, CKR_OBJECT_HANDLE_INVALID);
+    FAIL_IF(!pTemplate && ulCount, CKR_ARGUMENTS_BAD);
     for (CK_ULONG i = 0; i < ulCount; i++) {
         const CK_ATTRIBUTE *a = get_attr(o, pTemplate[i].type);
         if (!a) {
@@ -764,24 +706,12 @@ static CK_RV p11_C_FindObjectsInit(CK_SESSION_HANDLE hSession, CK_ATTRIBUTE_PTR 
     LOCK();
     REQUIRE_INIT();
     struct session *s = find_session(hSession);
-    if (!s) {
-        rv = CKR_SESSION_HANDLE_INVALID;
-        goto out;
-    }
-    if (s->finding) {
-        rv = CKR_OPERATION_ACTIVE;
-        goto out;
-    }
-    if (!pTemplate && ulCount) {
-        rv = CKR_ARGUMENTS_BAD;
-        goto out;
-    }
+    FAIL_IF(!s, CKR_SESSION_HANDLE_INVALID);
+    FAIL_IF(s->finding, CKR_OPERATION_ACTIVE);
+    FAIL_IF(!pTemplate && ulCount, CKR_ARGUMENTS_BAD);
     free(s->found);
     s->found = calloc(g.n_objs ? g.n_objs : 1, sizeof(CK_OBJECT_HANDLE));
-    if (!s->found) {
-        rv = CKR_HOST_MEMORY;
-        goto out;
-    }
+    FAIL_IF(!s->found, CKR_HOST_MEMORY);
     s->n_found = s->pos = 0;
     for (size_t i = 0; i < g.n_objs; i++)
         if (matches(&g.objs[i], pTemplate, ulCount))
@@ -799,18 +729,9 @@ static CK_RV p11_C_FindObjects(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE_PTR 
     LOCK();
     REQUIRE_INIT();
     struct session *s = find_session(hSession);
-    if (!s) {
-        rv = CKR_SESSION_HANDLE_INVALID;
-        goto out;
-    }
-    if (!s->finding) {
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-        goto out;
-    }
-    if (!pulObjectCount || (!phObject && ulMaxObjectCount)) {
-        rv = CKR_ARGUMENTS_BAD;
-        goto out;
-    }
+    FAIL_IF(!s, CKR_SESSION_HANDLE_INVALID);
+    FAIL_IF(!s->finding, CKR_OPERATION_NOT_INITIALIZED);
+    FAIL_IF(!pulObjectCount || (!phObject && ulMaxObjectCount), CKR_ARGUMENTS_BAD);
     CK_ULONG n = 0;
     while (n < ulMaxObjectCount && s->pos < s->n_found)
         phObject[n++] = s->found[s->pos++];
@@ -826,14 +747,8 @@ static CK_RV p11_C_FindObjectsFinal(CK_SESSION_HANDLE hSession)
     LOCK();
     REQUIRE_INIT();
     struct session *s = find_session(hSession);
-    if (!s) {
-        rv = CKR_SESSION_HANDLE_INVALID;
-        goto out;
-    }
-    if (!s->finding) {
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-        goto out;
-    }
+    FAIL_IF(!s, CKR_SESSION_HANDLE_INVALID);
+    FAIL_IF(!s->finding, CKR_OPERATION_NOT_INITIALIZED);
     free(s->found);
     s->found = NULL;
     s->finding = false;
