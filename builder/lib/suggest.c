@@ -46,6 +46,10 @@ const char *dt_suggest(const char *word, const char *const *candidates, size_t n
     if (limit < 2 && wl >= 5)
         limit = 2;
     for (size_t i = 0; i < n; i++) {
+        /* The distance is at least the difference in length. */
+        size_t cl = strlen(candidates[i]);
+        if ((cl > wl ? cl - wl : wl - cl) > limit)
+            continue;
         size_t d = distance(word, candidates[i]);
         if (d < best_d) {
             best_d = d;

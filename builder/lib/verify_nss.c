@@ -222,11 +222,9 @@ static void child(const struct dt_nss_job *job, struct dt_nss_outcome *o)
         memset(outp, 0, sizeof(outp));
         outp[0].type = cert_po_certList;
         outp[1].type = cert_po_trustAnchor;
-        outp[2].type = cert_po_errorLog;
-        outp[2].value.pointer.log = log.arena ? &log : NULL;
-        outp[3].type = log.arena ? cert_po_end : cert_po_end;
-        if (!log.arena)
-            outp[2].type = cert_po_end;
+        outp[2].type = log.arena ? cert_po_errorLog : cert_po_end;
+        outp[2].value.pointer.log = &log;
+        outp[3].type = cert_po_end;
         SECStatus s = CERT_PKIXVerifyCert(certs[0], cert_usage(job->usage), in, outp, NULL);
         o->good = s == SECSuccess;
         if (!o->good)
