@@ -73,6 +73,10 @@ typedef void (*dt_diag_fn)(const struct dt_diag *diag, void *ctx);
  * 0 when unknown. Called at most a few times per second. */
 typedef void (*dt_progress_fn)(const char *phase, uint64_t done, uint64_t total, void *ctx);
 
+/* Receives one line of a report (the verifier's TAP, build --explain),
+ * without a newline. */
+typedef void (*dt_line_fn)(const char *line, void *ctx);
+
 /* Options of dt_build_run(). Zero-initialise, then fill in. */
 struct dt_build_opts {
     const char *const *policies; /* policy files or directories of *.json */
@@ -83,6 +87,11 @@ struct dt_build_opts {
     void *diag_ctx;
     dt_progress_fn progress; /* optional */
     void *progress_ctx;
+    const char *const *pools; /* certificate pools (directories or files), besides the
+                               * "pool" of each policy file */
+    size_t n_pools;
+    dt_line_fn explain; /* optional: one line per distrust and why it is there */
+    void *explain_ctx;
 };
 
 /* Summary of a build, filled by dt_build_run() even when it fails. */
@@ -95,6 +104,9 @@ struct dt_build_summary {
     size_t nss_trust_objects; /* CKO_NSS_TRUST objects written */
     size_t nss_cert_objects;  /* CKO_CERTIFICATE objects written */
     size_t distrust_after;    /* roots carrying a distrust-after date */
+    size_t pool_certs;        /* certificates in the pool */
+    size_t expanded;          /* distrusts found in the pool (cross-signs, keys) */
+    size_t open_paths;        /* pool paths to a distrusted key left open */
 };
 
 /* Loads and validates the policy, resolves it, emits every output and, when
@@ -107,10 +119,6 @@ DT_MUST_USE enum dt_err dt_build_run(const struct dt_build_opts *opts,
 /* Engines for dt_verify_run(). */
 #define DT_VERIFY_PKIX 1u    /* CERT_PKIXVerifyCert, as vfychain -pp */
 #define DT_VERIFY_CLASSIC 2u /* CERT_VerifyCertificate, as vfychain without -p */
-
-/* Receives one line of the verification report (TAP: "ok 1 - name",
- * "not ok 2 - name # INVALID: ...", "#   detail"), without a newline. */
-typedef void (*dt_line_fn)(const char *line, void *ctx);
 
 /* Options of dt_verify_run(). Zero-initialise, then fill in. */
 struct dt_verify_opts {

@@ -7,17 +7,25 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { OPT_OUT, OPT_STRICT, OPT_VERBOSE, OPT_QUIET, OPT_HELP };
+enum { OPT_OUT, OPT_POOL, OPT_EXPLAIN, OPT_STRICT, OPT_VERBOSE, OPT_QUIET, OPT_HELP };
 
 static const struct cli_opt build_opts[] = {
     [OPT_OUT] = {"--out", 'o', true, "output directory, replaced atomically (required)"},
+    [OPT_POOL] = {"--pool", 'p', true,
+                  "certificate pool: a directory, PEM bundle or certdata.txt (repeatable)"},
+    [OPT_EXPLAIN] = {"--explain", 0, false, "print every distrust and why it is there"},
     [OPT_STRICT] = {"--strict", 0, false, "treat warnings as errors"},
     [OPT_VERBOSE] = {"--verbose", 'v', false, "show where in the library an error arose"},
     [OPT_QUIET] = {"--quiet", 'q', false, "hide notes and the summary"},
     [OPT_HELP] = {"--help", 'h', false, "show this help"},
 };
 
+/* lint takes the same options but --out. */
 static const struct cli_opt lint_opts[] = {
+    {"--pool", 'p', true,
+     "certificate pool: a directory, PEM bundle or certdata.txt (repeatable); also reports "
+     "open paths to distrusted keys"},
+    {"--explain", 0, false, "print every distrust and why it is there"},
     {"--strict", 0, false, "treat warnings as errors (exit 1)"},
     {"--verbose", 'v', false, "show where in the library an error arose"},
     {"--quiet", 'q', false, "hide notes and the summary"},
@@ -25,32 +33,65 @@ static const struct cli_opt lint_opts[] = {
 };
 
 struct build_args {
+    const struct cli_opt *opts;
     const char *out;
+    const char **pools;
+    size_t n_pools, cap_pools;
+    bool explain;
 };
 
-static int on_build_opt(void *ctx, size_t opt, const char *value)
+static int on_opt(void *ctx, size_t opt, const char *value)
 {
     struct build_args *a = ctx;
-    if (opt == OPT_OUT)
+    const char *name = a->opts[opt].long_name;
+    if (!strcmp(name, "--out")) {
         a->out = value;
+    } else if (!strcmp(name, "--explain")) {
+        a->explain = true;
+    } else if (!strcmp(name, "--pool")) {
+        if (a->n_pools == a->cap_pools) {
+            size_t cap = a->cap_pools ? a->cap_pools * 2 : 4;
+            const char **v = realloc(a->pools, cap * sizeof(*v));
+            if (!v)
+                return -1;
+            a->pools = v;
+            a->cap_pools = cap;
+        }
+        a->pools[a->n_pools++] = value;
+    }
     return 0;
 }
 
-static int run(struct cli *cli, const struct cli_cmd *cmd, const char *out, char **pos, int n_pos)
+static void print_explain(const char *line, void *ctx)
+{
+    struct cli *cli = ctx;
+    cli_progress_done(cli);
+    printf("%s\n", line);
+}
+
+static int run(struct cli *cli, const struct cli_cmd *cmd, const struct build_args *a,
+               char **pos, int n_pos)
 {
     struct dt_build_opts o;
     memset(&o, 0, sizeof(o));
     o.policies = (const char *const *)pos;
     o.n_policies = (size_t)n_pos;
-    o.out_dir = out;
+    o.out_dir = a->out;
     o.strict = cli->strict;
     o.diag = cli_diag;
     o.diag_ctx = cli;
     o.progress = cli_progress;
     o.progress_ctx = cli;
+    o.pools = a->pools;
+    o.n_pools = a->n_pools;
+    if (a->explain) {
+        o.explain = print_explain;
+        o.explain_ctx = cli;
+    }
     struct dt_build_summary s;
     enum dt_err rc = dt_build_run(&o, &s);
     cli_progress_done(cli);
+    const char *out = a->out;
     if (rc == DT_ERR_STRICT)
         fprintf(stderr, "%s: error: %zu warning%s and --strict: %s\n", cli->prog, s.warnings,
                 s.warnings == 1 ? "" : "s", out ? "nothing written" : "lint failed");
@@ -58,19 +99,25 @@ static int run(struct cli *cli, const struct cli_cmd *cmd, const char *out, char
         fprintf(stderr, "%s: %zu error%s%s\n", cli->prog, s.errors, s.errors == 1 ? "" : "s",
                 out ? "; nothing written" : "");
     if (rc == DT_OK && !cli->quiet) {
+        char pool[160] = "";
+        if (s.pool_certs)
+            snprintf(pool, sizeof(pool),
+                     "; pool of %zu certificates: %zu distrust%s found there, %zu open path%s",
+                     s.pool_certs, s.expanded, s.expanded == 1 ? "" : "s", s.open_paths,
+                     s.open_paths == 1 ? "" : "s");
         if (out)
             printf("%s: wrote %s: %zu trust object%s, %zu certificate object%s "
-                   "(%zu distrust-after root%s) from %zu entr%s in %zu policy file%s\n",
+                   "(%zu distrust-after root%s) from %zu entr%s in %zu policy file%s%s\n",
                    cmd->name, out, s.nss_trust_objects, s.nss_trust_objects == 1 ? "" : "s",
                    s.nss_cert_objects, s.nss_cert_objects == 1 ? "" : "s", s.distrust_after,
                    s.distrust_after == 1 ? "" : "s", s.rules, s.rules == 1 ? "y" : "ies",
-                   s.policy_files, s.policy_files == 1 ? "" : "s");
+                   s.policy_files, s.policy_files == 1 ? "" : "s", pool);
         else
             printf("%s: ok: %zu entr%s in %zu policy file%s, %zu issuer/serial distrust%s, "
-                   "%zu warning%s\n",
+                   "%zu warning%s%s\n",
                    cmd->name, s.rules, s.rules == 1 ? "y" : "ies", s.policy_files,
                    s.policy_files == 1 ? "" : "s", s.items, s.items == 1 ? "" : "s", s.warnings,
-                   s.warnings == 1 ? "" : "s");
+                   s.warnings == 1 ? "" : "s", pool);
     }
     return cli_exit_for(cli, rc);
 }
@@ -83,42 +130,37 @@ static const struct cli_cmd *find_cmd(const char *name)
     return NULL;
 }
 
-int cmd_build(struct cli *cli, int argc, char **argv)
+static int build_or_lint(struct cli *cli, const char *name, const struct cli_opt *opts,
+                         size_t n_opts, int argc, char **argv)
 {
-    const struct cli_cmd *cmd = find_cmd("build");
-    struct build_args a = {NULL};
+    const struct cli_cmd *cmd = find_cmd(name);
+    struct build_args a;
+    memset(&a, 0, sizeof(a));
+    a.opts = opts;
     char **pos = NULL;
     int n_pos = 0;
-    int r = cli_parse(cli, cmd, build_opts, DT_ARRAY_LEN_CLI(build_opts), argc, argv, on_build_opt,
-                      &a, &pos, &n_pos);
+    int r = cli_parse(cli, cmd, opts, n_opts, argc, argv, on_opt, &a, &pos, &n_pos);
     int code;
-    if (r != 0) {
+    bool is_build = !strcmp(name, "build");
+    if (r != 0)
         code = r > 0 ? EXIT_OK : EXIT_USAGE;
-    } else if (!a.out) {
-        code = cli_usage_error(cli, "build", "missing -o OUT");
-    } else if (n_pos == 0) {
-        code = cli_usage_error(cli, "build", "missing POLICY (a file or a directory of *.json)");
-    } else {
-        code = run(cli, cmd, a.out, pos, n_pos);
-    }
+    else if (is_build && !a.out)
+        code = cli_usage_error(cli, name, "missing -o OUT");
+    else if (n_pos == 0)
+        code = cli_usage_error(cli, name, "missing POLICY (a file or a directory of *.json)");
+    else
+        code = run(cli, cmd, &a, pos, n_pos);
     free(pos);
+    free(a.pools);
     return code;
+}
+
+int cmd_build(struct cli *cli, int argc, char **argv)
+{
+    return build_or_lint(cli, "build", build_opts, DT_ARRAY_LEN_CLI(build_opts), argc, argv);
 }
 
 int cmd_lint(struct cli *cli, int argc, char **argv)
 {
-    const struct cli_cmd *cmd = find_cmd("lint");
-    char **pos = NULL;
-    int n_pos = 0;
-    int r = cli_parse(cli, cmd, lint_opts, DT_ARRAY_LEN_CLI(lint_opts), argc, argv, NULL, NULL,
-                      &pos, &n_pos);
-    int code;
-    if (r != 0)
-        code = r > 0 ? EXIT_OK : EXIT_USAGE;
-    else if (n_pos == 0)
-        code = cli_usage_error(cli, "lint", "missing POLICY (a file or a directory of *.json)");
-    else
-        code = run(cli, cmd, NULL, pos, n_pos);
-    free(pos);
-    return code;
+    return build_or_lint(cli, "lint", lint_opts, DT_ARRAY_LEN_CLI(lint_opts), argc, argv);
 }

@@ -11,12 +11,14 @@
 #include <unistd.h>
 
 const struct cli_cmd cli_cmds[] = {
-    {"build", cmd_build, "build -o OUT [--strict] POLICY...",
+    {"build", cmd_build, "build -o OUT [--pool PATH]... [--explain] [--strict] POLICY...",
      "Build the distrust outputs of POLICY (files or directories of *.json) into OUT,\n"
      "replacing OUT atomically: certdata-distrust.txt (NSS built-in distrust objects)\n"
-     "and manifest.json."},
-    {"lint", cmd_lint, "lint [--strict] POLICY...",
-     "Run every check of `distrust build` without writing anything."},
+     "and manifest.json. With a certificate pool, the cross-certificates of every\n"
+     "distrusted CA key are found and distrusted too."},
+    {"lint", cmd_lint, "lint [--pool PATH]... [--strict] POLICY...",
+     "Run every check of `distrust build` without writing anything; with a pool,\n"
+     "report every path from a trust anchor to a distrusted key that stays open."},
     {"verify", cmd_verify, "verify --build OUT [--engine pkix|classic|all] CASES...",
      "Replay the chain cases of CASES (JSON) under real NSS, each without the build's\n"
      "distrust data (the baseline must validate) and with OUT/certdata-distrust.txt\n"

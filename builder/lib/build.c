@@ -5,8 +5,11 @@
 #include "cert.h"
 #include "certdata.h"
 #include "manifest.h"
+#include "nssname.h"
 #include "outdir.h"
+#include "paths.h"
 #include "policy.h"
+#include "pool.h"
 #include "resolve.h"
 
 #include <stdio.h>
@@ -35,12 +38,14 @@ static void hex(const uint8_t *d, size_t n, char *out)
 }
 
 /* SHA-256 over the sorted lines "<sha256>  <name>\n" of every input: the
- * policy files (by stable name) and the files they name (as written). It
- * depends on contents and names only, not on order, paths or the clock. */
-static enum dt_err policy_digest(const struct dt_policy *p, const struct dt_model *m, char out[65])
+ * policy files (by stable name), the files they name (as written) and the
+ * pool's files ("pool:" and their name under the pool). It depends on
+ * contents and names only, not on order, paths or the clock. */
+static enum dt_err policy_digest(const struct dt_policy *p, const struct dt_model *m,
+                                 const struct dt_pool *pool, char out[65])
 {
     enum dt_err rc = DT_OK;
-    size_t n = p->n_files + m->n_inputs;
+    size_t n = p->n_files + m->n_inputs + pool->n_files;
     struct digest_line *lines = dt_calloc(n, sizeof(*lines));
     struct dt_buf all;
     dt_buf_init(&all, 0);
@@ -56,6 +61,12 @@ static enum dt_err policy_digest(const struct dt_policy *p, const struct dt_mode
         snprintf(lines[p->n_files + i].text, sizeof(lines[0].text), "%s  %s\n", h,
                  m->inputs[i].name);
     }
+    for (size_t i = 0; i < pool->n_files; i++) {
+        char h[65];
+        hex(pool->files[i].sha256, 32, h);
+        snprintf(lines[p->n_files + m->n_inputs + i].text, sizeof(lines[0].text),
+                 "%s  pool:%s\n", h, pool->files[i].name);
+    }
     qsort(lines, n, sizeof(*lines), cmp_lines);
     for (size_t i = 0; i < n; i++)
         DT_TRY(dt_buf_puts(&all, lines[i].text));
@@ -66,6 +77,125 @@ out:
     free(lines);
     dt_buf_free(&all);
     return rc;
+}
+
+/* Reads the pools named on the command line and in the policy files; a
+ * directory named twice is read once. */
+static enum dt_err load_pools(const struct dt_build_opts *opts, const struct dt_policy *p,
+                              struct dt_pool *pool, struct dt_diags *d)
+{
+    enum dt_err rc = DT_OK;
+    char **seen = NULL;
+    size_t n_seen = 0, cap = 0;
+    size_t total = opts->n_pools;
+    for (size_t i = 0; i < p->n_files; i++)
+        total += p->files[i].n_pools;
+    for (size_t k = 0; k < total; k++) {
+        const char *path, *name = NULL;
+        if (k < opts->n_pools) {
+            path = opts->pools[k];
+        } else {
+            size_t j = k - opts->n_pools, f = 0;
+            while (j >= p->files[f].n_pools)
+                j -= p->files[f++].n_pools;
+            path = p->files[f].pools[j];
+            name = p->files[f].pool_names[j];
+        }
+        char *real = realpath(path, NULL);
+        bool dup = false;
+        for (size_t i = 0; real && i < n_seen; i++)
+            dup |= !strcmp(seen[i], real);
+        if (dup) {
+            free(real);
+            continue;
+        }
+        if (real) {
+            if (dt_grow((void **)&seen, &cap, n_seen + 1, sizeof(*seen)) != DT_OK) {
+                free(real);
+                rc = DT_ERR_NOMEM;
+                goto out;
+            }
+            seen[n_seen++] = real;
+        }
+        enum dt_err prc = dt_pool_add(pool, path, name, d, opts->progress, opts->progress_ctx);
+        if (prc == DT_ERR_NOMEM || prc == DT_ERR_LIMIT) {
+            rc = prc == DT_ERR_LIMIT ? DT_ERR_INPUT : prc;
+            goto out;
+        }
+        if (prc != DT_OK)
+            rc = DT_ERR_INPUT;
+    }
+    if (pool->skipped_files)
+        dt_note(d, NULL, "the certificate pool: %zu certificates; %zu files held none and were "
+                         "skipped",
+                pool->n, pool->skipped_files);
+out:
+    for (size_t i = 0; i < n_seen; i++)
+        free(seen[i]);
+    free(seen);
+    return rc;
+}
+
+/* `distrust build --explain`: one line per distrust and why it is there. */
+static void explain(const struct dt_build_opts *opts, const struct dt_model *m)
+{
+    if (!opts->explain)
+        return;
+    char line[2048];
+    for (size_t i = 0; i < m->n_items; i++) {
+        const struct dt_item *it = &m->items[i];
+        char *label = dt_item_label(it);
+        char *issuer = dt_name_text(it->issuer);
+        char serial[200] = "";
+        for (size_t k = 0; k < it->serial.n && 3 * k + 3 < sizeof(serial); k++)
+            snprintf(serial + strlen(serial), sizeof(serial) - strlen(serial), "%s%02x",
+                     k ? ":" : "", it->serial.p[k]);
+        char targets[64] = "";
+        for (unsigned b = 1; b <= 8; b <<= 1)
+            if (it->targets & b)
+                snprintf(targets + strlen(targets), sizeof(targets) - strlen(targets), "%s%s",
+                         targets[0] ? "," : "", dt_target_name(b));
+        char why[700];
+        if (it->expanded) {
+            char *via = it->via ? dt_name_common_name(it->via->info.subject) : NULL;
+            snprintf(why, sizeof(why),
+                     "%s %s; found in the pool (%s) %s%s%s", it->rule->file->name,
+                     it->rule->json_path, it->from_pool->name,
+                     it->via ? "with the same subject and key as " : "with the entry's subject and key",
+                     it->via ? (via ? via : "?") : "", "");
+            free(via);
+        } else {
+            snprintf(why, sizeof(why), "%s %s%s", it->rule->file->name, it->rule->json_path,
+                     it->line ? " (serial list)" : "");
+        }
+        snprintf(line, sizeof(line), "\"%s\": issuer \"%s\", serial %s [%s] <- %s",
+                 label ? label : "?", issuer ? issuer : "?", serial, targets, why);
+        opts->explain(line, opts->explain_ctx);
+        free(label);
+        free(issuer);
+    }
+    for (size_t i = 0; i < m->n_afters; i++) {
+        char *n = dt_name_common_name(m->afters[i].cert->info.subject);
+        snprintf(line, sizeof(line), "\"%s\": distrust-after date(s) on the root <- %s %s",
+                 n ? n : "?", m->afters[i].rule->file->name, m->afters[i].rule->json_path);
+        opts->explain(line, opts->explain_ctx);
+        free(n);
+    }
+    for (size_t i = 0; i < m->n_skeys; i++) {
+        char *n = dt_name_text(m->skeys[i].subject);
+        snprintf(line, sizeof(line), "subject \"%s\" and key (SHA-256 of the SPKI) <- %s %s",
+                 n ? n : "?", m->skeys[i].rule->file->name, m->skeys[i].rule->json_path);
+        opts->explain(line, opts->explain_ctx);
+        free(n);
+    }
+}
+
+/* The manifest's record of what the pool added, in a stable order. */
+static int cmp_exp(const void *a, const void *b)
+{
+    const struct dt_expansion *x = a, *y = b;
+    int c = strcmp(x->entry, y->entry);
+    return c ? c : memcmp(x->sha256, y->sha256, 32);
 }
 
 /* Counts of items per target; notes the targets this version cannot write. */
@@ -112,6 +242,11 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     struct dt_diags d;
     struct dt_policy policy;
     struct dt_model model;
+    struct dt_pool pool;
+    struct dt_expansion *exp = NULL;
+    char **exp_strings = NULL;
+    size_t n_exp = 0;
+    dt_pool_init(&pool);
     struct dt_buf certdata, manifest;
     bool have_policy = false, have_model = false;
     char digest[65] = "";
@@ -137,15 +272,29 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
         rc = prc;
         goto out;
     }
-    /* Entries without errors are still resolved, so that one run reports
-     * the problems of the files they name too. */
-    enum dt_err rrc = dt_resolve(&policy, &model, &d, &progress);
-    have_model = true;
-    if (prc != DT_OK || rrc != DT_OK) {
-        rc = prc != DT_OK ? prc : rrc;
+    enum dt_err lrc = load_pools(opts, &policy, &pool, &d);
+    if (lrc == DT_ERR_NOMEM) {
+        rc = lrc;
         goto out;
     }
-    DT_TRY(policy_digest(&policy, &model, digest));
+    /* Entries without errors are still resolved, so that one run reports
+     * the problems of the files they name too. */
+    enum dt_err rrc = dt_resolve(&policy, pool.n || pool.n_files ? &pool : NULL, &model, &d,
+                                 &progress);
+    have_model = true;
+    if (prc != DT_OK || rrc != DT_OK || lrc != DT_OK) {
+        rc = prc != DT_OK ? prc : rrc != DT_OK ? rrc : lrc;
+        goto out;
+    }
+    if (model.ca_without_pool)
+        dt_note(&d, NULL,
+                "%zu CA certificate%s distrusted without a certificate pool: their "
+                "cross-certificates were not looked for (give --pool, or \"pool\" in the "
+                "policy)",
+                model.ca_without_pool, model.ca_without_pool == 1 ? " is" : "s are");
+    size_t open_paths = dt_paths_check(&model, &d);
+    explain(opts, &model);
+    DT_TRY(policy_digest(&policy, &model, &pool, digest));
     DT_TRY(dt_certdata_write(&model, digest, &certdata, &st));
 
     uint64_t per[4];
@@ -171,7 +320,43 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
         {"targets.blob", per[2]},
         {"targets.p11-kit", per[3]},
     };
-    DT_TRY(dt_manifest_write(digest, files, 1, counts, DT_ARRAY_LEN(counts), &manifest));
+    for (size_t i = 0; i < model.n_items; i++)
+        n_exp += model.items[i].expanded;
+    exp = dt_calloc(n_exp, sizeof(*exp));
+    exp_strings = dt_calloc(2 * n_exp, sizeof(*exp_strings));
+    DT_ENSURE_MEM(exp && exp_strings);
+    for (size_t i = 0, k = 0; i < model.n_items; i++) {
+        const struct dt_item *it = &model.items[i];
+        if (!it->expanded)
+            continue;
+        char entry[256];
+        snprintf(entry, sizeof(entry), "%s %s", it->rule->file->name, it->rule->json_path);
+        exp_strings[2 * k] = dt_strdup(entry);
+        exp_strings[2 * k + 1] = dt_item_label(it);
+        DT_ENSURE_MEM(exp_strings[2 * k] && exp_strings[2 * k + 1]);
+        exp[k].entry = exp_strings[2 * k];
+        exp[k].label = exp_strings[2 * k + 1];
+        exp[k].pool_file = it->from_pool->name;
+        memcpy(exp[k].sha256, it->cert->sha256, 32);
+        k++;
+    }
+    if (n_exp > 1)
+        qsort(exp, n_exp, sizeof(*exp), cmp_exp);
+    struct dt_count more[] = {
+        {"pool_certificates", pool.n},
+        {"expanded", n_exp},
+        {"open_paths", open_paths},
+    };
+    struct dt_count all[DT_ARRAY_LEN(counts) + DT_ARRAY_LEN(more)];
+    memcpy(all, counts, sizeof(counts));
+    memcpy(all + DT_ARRAY_LEN(counts), more, sizeof(more));
+    size_t n_all = DT_ARRAY_LEN(counts) + (pool.n || pool.n_files ? DT_ARRAY_LEN(more) : 0);
+    DT_TRY(dt_manifest_write(digest, files, 1, all, n_all, exp, n_exp, &manifest));
+    if (summary) {
+        summary->pool_certs = pool.n;
+        summary->expanded = n_exp;
+        summary->open_paths = open_paths;
+    }
     files[1].data = dt_slice_make(manifest.data, manifest.len);
 
     if (d.errors) {
@@ -188,7 +373,14 @@ out:
     if (rc == DT_OK && opts && opts->diag && d.errors)
         rc = DT_ERR_INPUT; /* never succeed after reporting an error */
     if (summary) {
+        size_t keep_pool = summary->pool_certs, keep_exp = summary->expanded,
+               keep_open = summary->open_paths;
         memset(summary, 0, sizeof(*summary));
+        if (have_model) {
+            summary->pool_certs = keep_pool;
+            summary->expanded = keep_exp;
+            summary->open_paths = keep_open;
+        }
         if (opts && opts->diag) {
             summary->errors = d.errors;
             summary->warnings = d.warnings;
@@ -205,6 +397,11 @@ out:
     }
     if (have_model)
         dt_model_free(&model);
+    dt_pool_free(&pool);
+    for (size_t i = 0; exp_strings && i < 2 * n_exp; i++)
+        free(exp_strings[i]);
+    free(exp_strings);
+    free(exp);
     if (have_policy)
         dt_policy_free(&policy);
     dt_buf_free(&certdata);

@@ -213,7 +213,15 @@ char *dt_item_label(const struct dt_item *it)
     struct dt_buf b;
     dt_buf_init(&b, 4096);
     bool ok = true;
-    if (r->label) {
+    if (it->expanded) {
+        /* A certificate the pool found: the entry's name, and its issuer. */
+        char *n = r->label ? NULL : name_for_label(it->cert->info.subject);
+        char *iss = name_for_label(it->cert->info.issuer);
+        ok = (r->label || n) && iss && dt_buf_puts(&b, r->label ? r->label : n) == DT_OK &&
+             dt_buf_printf(&b, " (issued by %s)", iss) == DT_OK;
+        free(n);
+        free(iss);
+    } else if (r->label) {
         ok = dt_buf_puts(&b, r->label) == DT_OK;
         if (it->line && r->kind == DT_RULE_SERIALS_FILE) {
             ok = ok && dt_buf_puts(&b, " (serial ") == DT_OK &&
@@ -262,11 +270,16 @@ static char *after_label(const struct dt_after *a)
 
 /* Comment lines that say where an object came from. */
 static enum dt_err provenance(struct dt_buf *out, const struct dt_rule *r, uint32_t line,
-                              uint16_t sub_index, uint16_t sub_count, unsigned purposes)
+                              uint16_t sub_index, uint16_t sub_count, unsigned purposes,
+                              const struct dt_item *expanded)
 {
     enum dt_err rc = DT_OK;
     DT_TRY(dt_buf_printf(out, "# Source: %s %s", r->file->name, r->json_path));
-    if (line)
+    if (expanded)
+        DT_TRY(dt_buf_printf(out, ", %s in the pool: %s",
+                             expanded->via ? "same subject and key" : "the subject and key",
+                             expanded->from_pool->name));
+    else if (line)
         DT_TRY(dt_buf_printf(out, ", %s line %u", dt_rule_relpath(r, r->serials_file),
                              (unsigned)line));
     else if (sub_count > 1)
@@ -300,7 +313,8 @@ static enum dt_err write_item(struct dt_buf *out, const struct dt_item *it,
         DT_ENSURE_REF(c);
         DT_TRY(dt_buf_printf(out, "\n#\n# Certificate \"%s\"\n#\n", label));
         DT_TRY(cert_info(out, c));
-        DT_TRY(provenance(out, it->rule, it->line, it->sub_index, it->sub_count, it->purposes));
+        DT_TRY(provenance(out, it->rule, it->line, it->sub_index, it->sub_count, it->purposes,
+                          it->expanded ? it : NULL));
         DT_TRY(dt_certdata_cert_object(out, label, c, false, NULL, NULL, NULL, NULL));
         st->cert_objects++;
     }
@@ -311,7 +325,8 @@ static enum dt_err write_item(struct dt_buf *out, const struct dt_item *it,
         DT_TRY(name_comment(out, "Issuer", it->issuer));
         DT_TRY(dt_certdata_serial_comment(out, it->serial));
     }
-    DT_TRY(provenance(out, it->rule, it->line, it->sub_index, it->sub_count, it->purposes));
+    DT_TRY(provenance(out, it->rule, it->line, it->sub_index, it->sub_count, it->purposes,
+                      it->expanded ? it : NULL));
     DT_TRY(dt_certdata_trust_object(out, label, it->shape == DT_SHAPE_TRUST ? NULL : c, it->issuer,
                                     it->serial, it->purposes, "CKT_NSS_NOT_TRUSTED"));
     st->trust_objects++;
@@ -339,7 +354,7 @@ static enum dt_err write_after(struct dt_buf *out, const struct dt_after *a,
     }
     DT_TRY(dt_buf_printf(out, "\n#\n# Certificate \"%s\"\n#\n", label));
     DT_TRY(cert_info(out, a->cert));
-    DT_TRY(provenance(out, a->rule, 0, a->sub_index, a->sub_count, DT_PURPOSE_ALL));
+    DT_TRY(provenance(out, a->rule, 0, a->sub_index, a->sub_count, DT_PURPOSE_ALL, NULL));
     DT_TRY(dt_certdata_cert_object(out, label, a->cert, true, a->has_server ? su : NULL,
                                    a->has_email ? eu : NULL, sc, ec));
     st->cert_objects++;

@@ -22,7 +22,7 @@ static char *hex32(const uint8_t d[32], char buf[65])
 
 enum dt_err dt_manifest_write(const char *policy_sha256_hex, const struct dt_outfile *files,
                               size_t n, const struct dt_count *counts, size_t n_counts,
-                              struct dt_buf *out)
+                              const struct dt_expansion *exp, size_t n_exp, struct dt_buf *out)
 {
     enum dt_err rc = DT_OK;
     char *text = NULL;
@@ -67,6 +67,19 @@ enum dt_err dt_manifest_write(const char *policy_sha256_hex, const struct dt_out
             DT_ENSURE(json_object_set_new(jcounts, group, g) == 0, DT_ERR_NOMEM);
         }
         DT_ENSURE(json_object_set_new(g, dot + 1, v) == 0, DT_ERR_NOMEM);
+    }
+    if (n_exp) {
+        json_t *arr = json_array();
+        DT_ENSURE_MEM(arr);
+        DT_ENSURE(json_object_set_new(root, "expanded", arr) == 0, DT_ERR_NOMEM);
+        for (size_t i = 0; i < n_exp; i++) {
+            char hex[65];
+            json_t *e = json_pack("{s:s, s:s, s:s, s:s}", "entry", exp[i].entry, "label",
+                                  exp[i].label, "pool_file", exp[i].pool_file,
+                                  "certificate_sha256", hex32(exp[i].sha256, hex));
+            DT_ENSURE_MEM(e);
+            DT_ENSURE(json_array_append_new(arr, e) == 0, DT_ERR_NOMEM);
+        }
     }
     DT_ENSURE(json_object_set(root, "files", jfiles) == 0, DT_ERR_NOMEM);
     DT_ENSURE(json_object_set(root, "counts", jcounts) == 0, DT_ERR_NOMEM);

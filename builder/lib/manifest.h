@@ -12,12 +12,21 @@ struct dt_count {
     uint64_t value;
 };
 
+/* A distrust the pool expansion added, for the manifest's "expanded". */
+struct dt_expansion {
+    const char *entry;     /* "policy.json /entries/3" */
+    const char *label;     /* of the object written */
+    const char *pool_file; /* where the certificate was found */
+    uint8_t sha256[32];    /* of the certificate */
+};
+
 /* Writes the manifest JSON (sorted keys, two-space indent, final newline)
  * for files[0..n) into out. counts may contain names with a '.' to nest one
  * level ("targets.nss"). */
 DT_MUST_USE enum dt_err dt_manifest_write(const char *policy_sha256_hex,
                                           const struct dt_outfile *files, size_t n,
                                           const struct dt_count *counts, size_t n_counts,
+                                          const struct dt_expansion *exp, size_t n_exp,
                                           struct dt_buf *out);
 
 #endif

@@ -51,7 +51,7 @@ const char *dt_shape_name(enum dt_nss_shape s)
     return (unsigned)s < 3 ? shape_names[s] : "?";
 }
 
-static const char *const top_keys[] = {"version", "incident", "entries", "comment"};
+static const char *const top_keys[] = {"version", "incident", "entries", "pool", "comment"};
 static const char *const incident_keys[] = {"id", "bug", "summary", "comment"};
 static const char *const entry_keys[] = {
     "certificate",
@@ -623,12 +623,6 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
             lerrk(L, false, path, "targets",
                   "OneCRL records and the blob cannot express a distrust-after date; use "
                   "\"nss\" and \"p11-kit\"");
-        if (r->kind == DT_RULE_SUBJECT_KEY && (bits & DT_TARGET_NSS))
-            lerrk(L, false, path, "targets",
-                  "NSS trust objects are keyed by issuer and serial, so a subject+key entry "
-                  "reaches NSS only through certificates of that key in a pool (--pool), "
-                  "which this version does not read yet; drop \"nss\" or give the "
-                  "certificates themselves");
     }
     if ((r->targets & (DT_TARGET_ONECRL | DT_TARGET_BLOB)) && r->purposes != DT_PURPOSE_ALL &&
         r->kind != DT_RULE_DISTRUST_AFTER) {
@@ -661,10 +655,13 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
         } else {
             r->cross_signs = json_is_true(cs);
             r->cross_signs_explicit = true;
-            if (!has_cert)
+            if (!has_cert && !has_icert && !has_ider)
                 lerrk(L, true, path, "cross_signs",
-                      "\"cross_signs\" applies to \"certificate\" entries (the subject and key "
-                      "to look for come from the certificate)");
+                      "\"cross_signs\" applies to certificate and issuer/serial entries (the "
+                      "subject and key to look for come from the certificate)");
+            else if (has_sfile && !has_cert)
+                lerrk(L, true, path, "cross_signs",
+                      "\"cross_signs\" does not apply to a serial list");
         }
     }
 
@@ -686,6 +683,46 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
          * resolve an entry that had errors. */
         L->p->n_rules--;
     }
+}
+
+/* "pool": certificate pools (directories or files) relative to the policy. */
+static void load_pool(struct loader *L, json_t *pool)
+{
+    if (!pool)
+        return;
+    if (!json_is_array(pool) || json_array_size(pool) == 0) {
+        lerr(L, false, "/pool", "\"pool\" must be a non-empty array of directories or files");
+        return;
+    }
+    size_t n = json_array_size(pool);
+    const char **v = dt_arena_alloc(&L->p->arena, n * sizeof(*v));
+    const char **names = dt_arena_alloc(&L->p->arena, n * sizeof(*names));
+    if (!v || !names) {
+        L->j.rc = DT_ERR_NOMEM;
+        return;
+    }
+    size_t i;
+    json_t *e;
+    json_array_foreach(pool, i, e)
+    {
+        char sub[32];
+        snprintf(sub, sizeof(sub), "/pool/%zu", i);
+        if (!json_is_string(e) || !json_string_length(e)) {
+            lerr(L, false, sub, "each item of \"pool\" must be a path");
+            return;
+        }
+        char *joined = dt_path_join(L->pf->dir, json_string_value(e));
+        v[i] = joined ? dt_arena_strdup(&L->p->arena, joined) : NULL;
+        names[i] = dt_arena_strdup(&L->p->arena, json_string_value(e));
+        free(joined);
+        if (!v[i] || !names[i]) {
+            L->j.rc = DT_ERR_NOMEM;
+            return;
+        }
+    }
+    L->pf->pools = v;
+    L->pf->pool_names = names;
+    L->pf->n_pools = n;
 }
 
 static void load_incident(struct loader *L, json_t *inc)
@@ -728,6 +765,7 @@ static void load_file_json(struct loader *L)
         lerr(L, false, "/version", "unsupported policy version %lld (this tool reads version 1)",
              (long long)json_integer_value(ver));
     load_incident(L, json_object_get(root, "incident"));
+    load_pool(L, json_object_get(root, "pool"));
     json_t *entries = json_object_get(root, "entries");
     if (!entries) {
         lerr(L, false, "", "missing \"entries\" (an array of distrust entries)");

@@ -65,6 +65,9 @@ struct dt_policy_file {
     size_t text_len;
     uint8_t sha256[32];
     struct dt_incident incident;
+    const char **pools;      /* "pool": resolved paths */
+    const char **pool_names; /* the same, as written */
+    size_t n_pools;
 };
 
 struct dt_rule {

@@ -199,6 +199,61 @@ static void lint_cert_serial(const struct dt_rule *r, const char *key, const str
                 what);
 }
 
+/* Whether a rule's cross-signs are looked for: "cross_signs" when given,
+ * else for CA certificates. */
+static bool cross_signs_on(const struct dt_rule *r, const struct dt_cert *c)
+{
+    return r->cross_signs_explicit ? r->cross_signs : c && c->info.is_ca;
+}
+
+/* Adds an item for every pool certificate with key (subject + key digest)
+ * other than `via` itself. */
+static enum dt_err expand_key(struct dt_model *m, const struct dt_rule *r, const uint8_t key[32],
+                              const struct dt_cert *via, unsigned targets, size_t *added)
+{
+    enum dt_err rc = DT_OK;
+    struct dt_pool *pool = m->pool;
+    *added = 0;
+    if (!pool)
+        return DT_OK;
+    for (uint32_t i = dt_dmap_first(&pool->by_key, key); i != DT_DMAP_END;
+         i = dt_dmap_next(&pool->by_key, i, key)) {
+        struct dt_pool_entry *e = &pool->v[dt_dmap_value(&pool->by_key, i)];
+        if (via && !memcmp(e->cert->sha256, via->sha256, 32))
+            continue;
+        struct dt_item it = item_for(r);
+        it.cert = e->cert;
+        it.issuer = e->cert->info.issuer;
+        it.serial = e->cert->info.serial;
+        it.targets = (uint8_t)targets;
+        it.expanded = true;
+        it.shape_explicit = false; /* what a rule names decides the shape */
+        it.from_pool = e;
+        it.via = via;
+        DT_TRY(push_item(m, &it));
+        (*added)++;
+        m->n_expanded++;
+    }
+out:
+    return rc;
+}
+
+/* Expands the cross-signs of one named certificate, when they are on. */
+static enum dt_err expand_cert(struct dt_model *m, const struct dt_rule *r,
+                               const struct dt_cert *c)
+{
+    size_t added;
+    if (!cross_signs_on(r, c))
+        return DT_OK;
+    if (!m->pool) {
+        m->ca_without_pool++;
+        return DT_OK;
+    }
+    uint8_t key[32];
+    dt_cert_key(c, key);
+    return expand_key(m, r, key, c, r->targets, &added);
+}
+
 static enum dt_err resolve_cert_rule(struct dt_model *m, const struct dt_rule *r,
                                      struct dt_diags *d)
 {
@@ -241,14 +296,14 @@ static enum dt_err resolve_cert_rule(struct dt_model *m, const struct dt_rule *r
         it.sub_index = (uint16_t)(i + 1);
         it.sub_count = (uint16_t)count;
         DT_TRY(push_item(m, &it));
+        DT_TRY(expand_cert(m, r, c));
     }
-    if (r->cross_signs_explicit && r->cross_signs) {
+    if (r->cross_signs_explicit && r->cross_signs && !m->pool)
         rule_report(d, DT_WARNING, r, "cross_signs",
-                    "\"cross_signs\": finding the cross-certificates of a key needs a "
-                    "certificate pool (--pool), which this version does not read yet; only the "
-                    "certificates in %s are distrusted",
+                    "\"cross_signs\": no certificate pool was given (--pool, or \"pool\" in "
+                    "the policy), so the cross-certificates of this key cannot be found; only "
+                    "the certificates in %s are distrusted",
                     r->certificate);
-    }
 out:
     return rc;
 }
@@ -294,7 +349,24 @@ static enum dt_err resolve_serial_rule(struct dt_model *m, const struct dt_rule 
     struct dt_item it = item_for(r);
     DT_TRY(rule_issuer(m, r, d, &it.issuer));
     it.serial = r->serial;
+    /* A pool that holds the certificate makes it known: its details go in
+     * the comments, and its cross-signs can be found. */
+    if (m->pool) {
+        uint8_t k[32];
+        dt_issuer_serial_key(it.issuer, it.serial, k);
+        uint32_t at = dt_dmap_first(&m->pool->by_issuer_serial, k);
+        if (at != DT_DMAP_END)
+            it.cert = m->pool->v[dt_dmap_value(&m->pool->by_issuer_serial, at)].cert;
+    }
     DT_TRY(push_item(m, &it));
+    if (it.cert)
+        DT_TRY(expand_cert(m, r, it.cert));
+    else if (r->cross_signs_explicit && r->cross_signs)
+        rule_report(d, DT_WARNING, r, "cross_signs",
+                    "\"cross_signs\": %s, so its subject and key are unknown and its "
+                    "cross-certificates cannot be found",
+                    m->pool ? "the pool holds no certificate with this issuer and serial"
+                            : "no certificate pool was given");
 out:
     return rc;
 }
@@ -341,7 +413,8 @@ out:
     return rc;
 }
 
-static enum dt_err resolve_subjkey_rule(struct dt_model *m, const struct dt_rule *r)
+static enum dt_err resolve_subjkey_rule(struct dt_model *m, const struct dt_rule *r,
+                                        struct dt_diags *d)
 {
     enum dt_err rc = dt_grow((void **)&m->skeys, &m->cap_skeys, m->n_skeys + 1, sizeof(*m->skeys));
     if (rc != DT_OK)
@@ -350,7 +423,25 @@ static enum dt_err resolve_subjkey_rule(struct dt_model *m, const struct dt_rule
     k->rule = r;
     k->subject = r->subject_der;
     memcpy(k->spki_sha256, r->spki_sha256, 32);
-    return DT_OK;
+    if (!(r->targets & DT_TARGET_NSS))
+        goto out;
+    /* NSS trust objects are keyed by issuer and serial: the entry reaches
+     * NSS through every pool certificate of this subject and key. */
+    size_t added = 0;
+    uint8_t key[32];
+    dt_key_of(r->subject_der, r->spki_sha256, key);
+    DT_TRY(expand_key(m, r, key, NULL, DT_TARGET_NSS, &added));
+    if (!added) {
+        rule_report(d, DT_ERROR, r, "targets",
+                    "NSS trust objects are keyed by issuer and serial, so a subject+key entry "
+                    "reaches NSS only through the certificates of that subject and key; %s",
+                    m->pool ? "the pool holds none: add them to the pool, or drop \"nss\""
+                            : "give a certificate pool (--pool, or \"pool\" in the policy) "
+                              "that holds them, or drop \"nss\"");
+        rc = DT_ERR_INPUT;
+    }
+out:
+    return rc;
 }
 
 /* ---- merging ----------------------------------------------------------- */
@@ -361,6 +452,8 @@ static int cmp_items(const void *a, const void *b)
     int c = dt_item_key_cmp(x, y);
     if (c)
         return c;
+    if (x->expanded != y->expanded)
+        return x->expanded ? 1 : -1; /* what a rule names comes first */
     if (x->rule->ordinal != y->rule->ordinal)
         return x->rule->ordinal < y->rule->ordinal ? -1 : 1;
     if (x->line != y->line)
@@ -413,7 +506,10 @@ static enum dt_err merge_items(struct dt_model *m, struct dt_diags *d)
             origin(o, b, sizeof(b));
             struct dt_where w;
             rule_where(o->rule, NULL, &w);
-            if (o->line && o->rule == merged.rule) {
+            if (o->expanded) {
+                /* The pool found a certificate another entry (or another
+                 * expansion) already covers: nothing to warn about. */
+            } else if (o->line && o->rule == merged.rule) {
                 struct dt_place pl = {o->rule->serials_file, o->line, 0, NULL, NULL};
                 if (dup_warned < MAX_DUP_WARNINGS) {
                     dt_warn(d, &pl, "serial repeats line %u; listed once", merged.line);
@@ -437,7 +533,7 @@ static enum dt_err merge_items(struct dt_model *m, struct dt_diags *d)
                 merged.shape = o->shape;
                 merged.shape_explicit = true;
             }
-            if (o->purposes != merged.purposes) {
+            if (o->purposes != merged.purposes && !o->expanded) {
                 char pa[64], pb[64], pu[64];
                 purposes_text(merged.purposes, pa, sizeof(pa));
                 purposes_text(o->purposes, pb, sizeof(pb));
@@ -446,8 +542,8 @@ static enum dt_err merge_items(struct dt_model *m, struct dt_diags *d)
                         "%s: purposes (%s) here but (%s) in %s; the union (%s) is "
                         "distrusted",
                         key, pb, pa, a, pu);
-                merged.purposes |= o->purposes;
             }
+            merged.purposes |= o->purposes;
             merged.targets |= o->targets;
             if (o->cert && !merged.cert) {
                 merged.cert = o->cert;
@@ -565,13 +661,14 @@ static enum dt_err merge_afters(struct dt_model *m, struct dt_diags *d)
     return rc;
 }
 
-enum dt_err dt_resolve(const struct dt_policy *p, struct dt_model *m, struct dt_diags *d,
-                       const struct dt_progress *progress)
+enum dt_err dt_resolve(const struct dt_policy *p, struct dt_pool *pool, struct dt_model *m,
+                       struct dt_diags *d, const struct dt_progress *progress)
 {
     enum dt_err rc = DT_OK;
     bool failed = false;
     memset(m, 0, sizeof(*m));
     dt_arena_init(&m->arena);
+    m->pool = pool;
 
     for (size_t i = 0; i < p->n_rules; i++) {
         const struct dt_rule *r = &p->rules[i];
@@ -588,7 +685,7 @@ enum dt_err dt_resolve(const struct dt_policy *p, struct dt_model *m, struct dt_
             rrc = resolve_serials_file(m, r, d, progress);
             break;
         case DT_RULE_SUBJECT_KEY:
-            rrc = resolve_subjkey_rule(m, r);
+            rrc = resolve_subjkey_rule(m, r, d);
             break;
         }
         if (rrc == DT_ERR_INPUT) {

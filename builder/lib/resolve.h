@@ -8,6 +8,7 @@
 
 #include "cert.h"
 #include "policy.h"
+#include "pool.h"
 
 /* One issuer/serial distrust. */
 struct dt_item {
@@ -22,6 +23,9 @@ struct dt_item {
     uint8_t targets;
     uint8_t shape; /* enum dt_nss_shape */
     bool shape_explicit;
+    bool expanded;                         /* found in the pool, not named by the rule */
+    const struct dt_pool_entry *from_pool; /* where, when expanded */
+    const struct dt_cert *via;             /* the certificate whose key it shares */
 };
 
 /* A root whose certificate object carries distrust-after dates. */
@@ -49,6 +53,9 @@ struct dt_input {
 struct dt_cached_file; /* certificate file cache entry (resolve.c) */
 
 struct dt_model {
+    struct dt_pool *pool;       /* borrowed: expanded items point into it */
+    size_t n_expanded;          /* items added from the pool */
+    size_t ca_without_pool;     /* CA entries whose cross-signs no pool could show */
     struct dt_item *items;
     size_t n_items, cap_items;
     struct dt_after *afters;
@@ -72,8 +79,9 @@ struct dt_progress {
  * dt_model_free()): reads certificates and serial lists, checks them,
  * merges duplicates and sorts. Returns DT_ERR_INPUT after reporting all
  * problems if any error was found. */
-DT_MUST_USE enum dt_err dt_resolve(const struct dt_policy *p, struct dt_model *m,
-                                   struct dt_diags *d, const struct dt_progress *progress);
+DT_MUST_USE enum dt_err dt_resolve(const struct dt_policy *p, struct dt_pool *pool,
+                                   struct dt_model *m, struct dt_diags *d,
+                                   const struct dt_progress *progress);
 void dt_model_free(struct dt_model *m);
 
 /* A path the rule named, as the policy wrote it (relative to the policy's

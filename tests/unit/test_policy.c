@@ -129,10 +129,6 @@ static void test_errors(void)
     expect_error("{\"version\": 1, \"entries\": [{\"issuer_der\": \"MA0xCzAJBgNVBAMMAmhp\", "
                  "\"serial\": \"01\", \"nss_object\": \"trust+hash\"}]}",
                  "needs the certificate", "hashed shape without certificate refused");
-    expect_error("{\"version\": 1, \"entries\": [{\"subject_der\": \"MA0xCzAJBgNVBAMMAmhp\", "
-                 "\"spki_sha256\": \"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\", \"targets\": "
-                 "[\"nss\"]}]}",
-                 "--pool", "subject+key to nss refused");
     expect_error(
         "{\"version\": 1, \"entries\": [{\"certificate\": \"a.pem\", \"created\": \"yesterday\"}]}",
         "created", "bad created date");

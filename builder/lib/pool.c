@@ -1,0 +1,408 @@
+/*
+ * pool.c - certificate pools.
+ */
+#include "pool.h"
+
+#include "cdparse.h"
+#include "io.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <pkcs11.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define POOL_FILE_MAX ((size_t)64 << 20)
+#define MAX_DEPTH 16
+
+void dt_pool_init(struct dt_pool *p)
+{
+    memset(p, 0, sizeof(*p));
+    dt_dmap_init(&p->by_sha256);
+    dt_dmap_init(&p->by_key);
+    dt_dmap_init(&p->by_issuer_serial);
+    dt_dmap_init(&p->by_subject);
+    dt_arena_init(&p->arena);
+}
+
+void dt_pool_free(struct dt_pool *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n; i++)
+        X509_free(p->v[i].x509);
+    free(p->v);
+    dt_certlist_free(&p->certs);
+    dt_dmap_free(&p->by_sha256);
+    dt_dmap_free(&p->by_key);
+    dt_dmap_free(&p->by_issuer_serial);
+    dt_dmap_free(&p->by_subject);
+    free(p->files);
+    dt_arena_free(&p->arena);
+    memset(p, 0, sizeof(*p));
+}
+
+static void digest2(const void *a, size_t an, const void *b, size_t bn, uint8_t out[32])
+{
+    /* Length-prefixed, so that (a, b) pairs cannot collide by shifting bytes. */
+    uint8_t len[8];
+    for (int i = 0; i < 8; i++)
+        len[i] = (uint8_t)((uint64_t)an >> (56 - 8 * i));
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    unsigned int n = 0;
+    if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) || !EVP_DigestUpdate(ctx, len, 8) ||
+        !EVP_DigestUpdate(ctx, a, an) || !EVP_DigestUpdate(ctx, b, bn) ||
+        !EVP_DigestFinal_ex(ctx, out, &n))
+        memset(out, 0, 32);
+    EVP_MD_CTX_free(ctx);
+}
+
+void dt_key_of(struct dt_slice subject, const uint8_t spki_sha256[32], uint8_t out[32])
+{
+    digest2(subject.p, subject.n, spki_sha256, 32, out);
+}
+
+void dt_cert_key(const struct dt_cert *c, uint8_t out[32])
+{
+    dt_key_of(c->info.subject, c->spki_sha256, out);
+}
+
+void dt_issuer_serial_key(struct dt_slice issuer, struct dt_slice serial, uint8_t out[32])
+{
+    digest2(issuer.p, issuer.n, serial.p, serial.n, out);
+}
+
+void dt_subject_key(struct dt_slice subject, uint8_t out[32])
+{
+    digest2(subject.p, subject.n, "", 0, out);
+}
+
+struct dt_pool_entry *dt_pool_find(struct dt_pool *p, const uint8_t sha256[32])
+{
+    uint32_t it = dt_dmap_first(&p->by_sha256, sha256);
+    return it == DT_DMAP_END ? NULL : &p->v[dt_dmap_value(&p->by_sha256, it)];
+}
+
+/* Adds a certificate (ownership moves to the pool) unless it is known. */
+static enum dt_err add_cert(struct dt_pool *p, struct dt_cert *c, const char *file,
+                            const char *name, struct dt_pool_entry **out)
+{
+    enum dt_err rc = DT_OK;
+    struct dt_pool_entry *known = dt_pool_find(p, c->sha256);
+    if (known) {
+        p->duplicates++;
+        dt_cert_free(c);
+        *out = known;
+        return DT_OK;
+    }
+    DT_TRY(dt_certlist_push(&p->certs, c));
+    rc = dt_grow((void **)&p->v, &p->cap, p->n + 1, sizeof(*p->v));
+    if (rc != DT_OK) {
+        p->certs.n--; /* the list keeps owning nothing it cannot index */
+        dt_cert_free(c);
+        goto out;
+    }
+    uint32_t idx = (uint32_t)p->n;
+    struct dt_pool_entry *e = &p->v[p->n++];
+    memset(e, 0, sizeof(*e));
+    e->cert = c;
+    e->file = file;
+    e->name = name;
+    uint8_t k[32];
+    DT_TRY(dt_dmap_add(&p->by_sha256, c->sha256, idx));
+    dt_cert_key(c, k);
+    DT_TRY(dt_dmap_add(&p->by_key, k, idx));
+    dt_issuer_serial_key(c->info.issuer, c->info.serial, k);
+    DT_TRY(dt_dmap_add(&p->by_issuer_serial, k, idx));
+    dt_subject_key(c->info.subject, k);
+    DT_TRY(dt_dmap_add(&p->by_subject, k, idx));
+    *out = e;
+out:
+    return rc;
+}
+
+static struct x509_st *x509_of(struct dt_pool_entry *e)
+{
+    if (!e->x509_tried) {
+        e->x509_tried = true;
+        const unsigned char *q = e->cert->der;
+        e->x509 = d2i_X509(NULL, &q, (long)e->cert->der_len);
+        ERR_clear_error();
+    }
+    return e->x509;
+}
+
+bool dt_pool_signed_by(struct dt_pool *p, struct dt_pool_entry *child,
+                       struct dt_pool_entry *parent)
+{
+    (void)p;
+    if (!dt_slice_eq(child->cert->info.issuer, parent->cert->info.subject))
+        return false;
+    X509 *c = x509_of(child), *k = x509_of(parent);
+    if (!c || !k)
+        return false;
+    EVP_PKEY *key = X509_get0_pubkey(k);
+    int ok = key ? X509_verify(c, key) : 0;
+    ERR_clear_error();
+    return ok == 1;
+}
+
+bool dt_pool_is_anchor(struct dt_pool *p, struct dt_pool_entry *e)
+{
+    if (!e->anchor_checked) {
+        e->anchor_checked = true;
+        if (!e->anchor && e->cert->info.is_ca &&
+            dt_slice_eq(e->cert->info.issuer, e->cert->info.subject))
+            e->anchor = dt_pool_signed_by(p, e, e);
+    }
+    return e->anchor;
+}
+
+/* ---- reading ----------------------------------------------------------------- */
+
+struct quiet {
+    struct dt_diags *real;
+    char first[512];
+    size_t errors;
+};
+
+static void quiet_fn(const struct dt_diag *dg, void *ctx)
+{
+    struct quiet *q = ctx;
+    if (dg->severity == DT_ERROR && !q->errors++)
+        snprintf(q->first, sizeof(q->first), "%s", dg->message);
+}
+
+static enum dt_err add_file_record(struct dt_pool *p, const char *name, struct dt_slice data)
+{
+    enum dt_err rc = dt_grow((void **)&p->files, &p->cap_files, p->n_files + 1,
+                             sizeof(*p->files));
+    if (rc != DT_OK)
+        return rc;
+    p->files[p->n_files].name = name;
+    dt_sha256(data, p->files[p->n_files].sha256);
+    p->n_files++;
+    return DT_OK;
+}
+
+static enum dt_err add_certdata(struct dt_pool *p, const char *file, const char *name,
+                                struct dt_slice data, struct dt_diags *d)
+{
+    enum dt_err rc = DT_OK;
+    struct dt_cd_file f;
+    DT_TRY(dt_cd_parse(file, data, &f, d));
+    for (size_t i = 0; i < f.n_objs; i++) {
+        const struct dt_cd_object *o = &f.objs[i];
+        const struct dt_cd_attr *v = dt_cd_get(o, CKA_VALUE);
+        if (o->klass != CKO_CERTIFICATE || !v)
+            continue;
+        struct dt_cert *c;
+        const char *why;
+        enum dt_err crc = dt_cert_from_der(v->value, v->len, &c, &why);
+        if (crc != DT_OK) {
+            struct dt_place pl = {file, o->line, 0, NULL, NULL};
+            dt_report(d, DT_ERROR, &pl, "certificate object: %s", why);
+            rc = DT_ERR_INPUT;
+            continue;
+        }
+        c->file = dt_strdup(file);
+        c->index = (unsigned)i + 1;
+        c->line = o->line;
+        struct dt_pool_entry *e;
+        DT_TRY(add_cert(p, c, file, name, &e));
+    }
+    /* Trust objects that make a certificate an anchor (any purpose). */
+    for (size_t i = 0; i < f.n_objs; i++) {
+        const struct dt_cd_object *o = &f.objs[i];
+        if (o->klass != CKO_NSS_TRUST)
+            continue;
+        unsigned long t[3] = {0, 0, 0};
+        (void)dt_cd_get_ulong(o, CKA_TRUST_SERVER_AUTH, &t[0]);
+        (void)dt_cd_get_ulong(o, CKA_TRUST_EMAIL_PROTECTION, &t[1]);
+        (void)dt_cd_get_ulong(o, CKA_TRUST_CODE_SIGNING, &t[2]);
+        if (t[0] != CKT_NSS_TRUSTED_DELEGATOR && t[1] != CKT_NSS_TRUSTED_DELEGATOR &&
+            t[2] != CKT_NSS_TRUSTED_DELEGATOR)
+            continue;
+        const struct dt_cd_attr *is = dt_cd_get(o, CKA_ISSUER);
+        const struct dt_cd_attr *sn = dt_cd_get(o, CKA_SERIAL_NUMBER);
+        struct dt_tlv tlv;
+        if (!is || !sn || dt_der_read_one(dt_slice_make(sn->value, sn->len), DT_TAG_INTEGER, &tlv))
+            continue;
+        uint8_t k[32];
+        dt_issuer_serial_key(dt_slice_make(is->value, is->len), tlv.val, k);
+        for (uint32_t it = dt_dmap_first(&p->by_issuer_serial, k); it != DT_DMAP_END;
+             it = dt_dmap_next(&p->by_issuer_serial, it, k))
+            p->v[dt_dmap_value(&p->by_issuer_serial, it)].anchor = true;
+    }
+out:
+    dt_cd_file_free(&f);
+    return rc;
+}
+
+/* One file: certdata.txt, PEM or DER. in_dir: a file found by walking a
+ * directory, which may hold other things than certificates. */
+static enum dt_err add_one(struct dt_pool *p, const char *file, const char *name, bool in_dir,
+                           struct dt_diags *d)
+{
+    enum dt_err rc = DT_OK;
+    struct dt_buf data;
+    DT_TRY(dt_file_read(file, POOL_FILE_MAX, &data, d, NULL));
+    struct dt_slice s = dt_slice_make(data.data, data.len);
+    const char *fcopy = dt_arena_strdup(&p->arena, file);
+    const char *ncopy = dt_arena_strdup(&p->arena, name);
+    DT_ENSURE_MEM(fcopy && ncopy);
+    bool certdata = memmem(s.p, s.n, "CKA_CLASS", 9) && memmem(s.p, s.n, "CK_OBJECT_CLASS", 15);
+    if (certdata) {
+        DT_TRY(add_file_record(p, ncopy, s));
+        rc = add_certdata(p, fcopy, ncopy, s, d);
+        goto out;
+    }
+    /* Certificates, quietly first: a file in a directory that turns out
+     * not to hold any is skipped, not an error. */
+    struct quiet q = {d, "", 0};
+    struct dt_diags qd;
+    dt_diags_init(&qd, quiet_fn, &q);
+    struct dt_certlist l = {0};
+    enum dt_err lrc = dt_cert_load_mem(fcopy, s, &l, &qd, NULL);
+    bool cert_file = memmem(s.p, s.n, "-----BEGIN CERTIFICATE", 22) ||
+                     memmem(s.p, s.n, "-----BEGIN TRUSTED CERTIFICATE", 30) ||
+                     memmem(s.p, s.n, "-----BEGIN X509 CERTIFICATE", 27);
+    if (lrc != DT_OK) {
+        dt_certlist_free(&l);
+        if (lrc == DT_ERR_NOMEM) {
+            rc = lrc;
+            goto out;
+        }
+        if (in_dir && !cert_file) {
+            p->skipped_files++;
+            goto out;
+        }
+        /* Report the problems for real. */
+        struct dt_certlist l2 = {0};
+        rc = dt_cert_load_mem(fcopy, s, &l2, d, NULL);
+        dt_certlist_free(&l2);
+        if (rc == DT_OK)
+            rc = DT_ERR_INPUT;
+        goto out;
+    }
+    DT_TRY(add_file_record(p, ncopy, s));
+    for (size_t i = 0; i < l.n; i++) {
+        struct dt_pool_entry *e;
+        enum dt_err arc = add_cert(p, l.v[i], fcopy, ncopy, &e);
+        l.v[i] = NULL;
+        if (arc != DT_OK) {
+            for (size_t j = i + 1; j < l.n; j++)
+                dt_cert_free(l.v[j]);
+            free(l.v);
+            rc = arc;
+            goto out;
+        }
+    }
+    free(l.v);
+out:
+    dt_buf_free(&data);
+    return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static enum dt_err walk(struct dt_pool *p, const char *dir, const char *name, int depth,
+                        struct dt_diags *d, dt_progress_fn progress, void *pctx)
+{
+    enum dt_err rc = DT_OK;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    if (depth > MAX_DEPTH) {
+        struct dt_place pl = dt_place_file(dir);
+        return dt_fail(d, &pl, DT_ERR_LIMIT, "pool directories nested deeper than %d",
+                       MAX_DEPTH);
+    }
+    DIR *dh = opendir(dir);
+    if (!dh) {
+        struct dt_place pl = dt_place_file(dir);
+        return dt_fail(d, &pl, DT_ERR_INPUT, "cannot read pool directory: %s", strerror(errno));
+    }
+    struct dirent *de;
+    while ((de = readdir(dh)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        if (dt_grow((void **)&names, &cap, n + 1, sizeof(*names)) != DT_OK ||
+            !(names[n] = dt_strdup(de->d_name))) {
+            rc = DT_ERR_NOMEM;
+            break;
+        }
+        n++;
+    }
+    closedir(dh);
+    if (rc != DT_OK)
+        goto out;
+    /* Name order: the pool, and everything derived from it, is the same
+     * whatever order the file system lists entries in. */
+    if (n > 1)
+        qsort(names, n, sizeof(*names), cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        char *full = dt_path_join(dir, names[i]);
+        char *sub = dt_path_join(name, names[i]);
+        DT_ENSURE_MEM(full && sub);
+        struct stat st;
+        enum dt_err frc = DT_OK;
+        if (stat(full, &st) != 0) {
+            p->skipped_files++;
+        } else if (S_ISDIR(st.st_mode)) {
+            struct stat lst;
+            if (lstat(full, &lst) == 0 && S_ISLNK(lst.st_mode))
+                p->skipped_files++; /* never follow directory links: no loops */
+            else
+                frc = walk(p, full, sub, depth + 1, d, progress, pctx);
+        } else if (S_ISREG(st.st_mode)) {
+            frc = add_one(p, full, sub, true, d);
+            if (progress && (p->n_files & 255) == 0)
+                progress("reading the certificate pool", p->n, 0, pctx);
+        }
+        free(full);
+        free(sub);
+        if (frc == DT_ERR_NOMEM || frc == DT_ERR_LIMIT) {
+            rc = frc;
+            goto out;
+        }
+        if (frc != DT_OK)
+            rc = DT_ERR_INPUT;
+    }
+out:
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return rc;
+}
+
+enum dt_err dt_pool_add(struct dt_pool *p, const char *path, const char *name_root,
+                        struct dt_diags *d, dt_progress_fn progress, void *progress_ctx)
+{
+    struct stat st;
+    struct dt_place pl = dt_place_file(path);
+    if (stat(path, &st) != 0)
+        return dt_fail(d, &pl, DT_ERR_INPUT, "cannot open pool: %s", strerror(errno));
+    char *trimmed = dt_strdup(path);
+    if (!trimmed)
+        return DT_ERR_NOMEM;
+    size_t len = strlen(trimmed);
+    while (len > 1 && trimmed[len - 1] == '/')
+        trimmed[--len] = '\0';
+    const char *base = strrchr(trimmed, '/');
+    base = base ? base + 1 : trimmed;
+    const char *name = name_root ? name_root : base;
+    enum dt_err rc = S_ISDIR(st.st_mode) ? walk(p, trimmed, name, 0, d, progress, progress_ctx)
+                                         : add_one(p, trimmed, name, false, d);
+    free(trimmed);
+    if (progress)
+        progress("reading the certificate pool", p->n, p->n, progress_ctx);
+    return rc;
+}

@@ -1,0 +1,75 @@
+/*
+ * pool.h - a certificate pool: every certificate the build may need to find
+ * cross-certificates, re-issued intermediates and paths to a distrusted key.
+ *
+ * A pool is read from directories (walked recursively; PEM and DER files,
+ * PEM bundles, certdata.txt files), single files, and certdata.txt root
+ * stores (their certificate objects; a certificate with a trust object that
+ * makes it a trust anchor is marked as one). Certificates are de-duplicated
+ * by SHA-256 and indexed by key (subject + public key), by issuer + serial,
+ * by subject and by SHA-256.
+ */
+#ifndef DT_POOL_H
+#define DT_POOL_H
+
+#include "cert.h"
+#include "arena.h"
+#include "dmap.h"
+
+struct x509_st; /* OpenSSL X509, parsed on demand for signature checks */
+
+struct dt_pool_entry {
+    struct dt_cert *cert;
+    const char *file; /* as found, for messages */
+    const char *name; /* stable name for outputs: relative to the pool root */
+    bool anchor;      /* self-signed CA with a valid signature, or trusted in a root store */
+    bool anchor_checked;
+    struct x509_st *x509;
+    bool x509_tried;
+};
+
+struct dt_pool_file {
+    const char *name;
+    uint8_t sha256[32];
+};
+
+struct dt_pool {
+    struct dt_pool_entry *v;
+    size_t n, cap;
+    struct dt_certlist certs; /* owns the certificates */
+    struct dt_dmap by_sha256, by_key, by_issuer_serial, by_subject;
+    struct dt_pool_file *files;
+    size_t n_files, cap_files;
+    size_t skipped_files; /* files in directories that hold no certificate */
+    size_t duplicates;    /* certificates seen more than once */
+    struct dt_arena arena;
+};
+
+void dt_pool_init(struct dt_pool *p);
+void dt_pool_free(struct dt_pool *p);
+
+/* Adds a file or a directory to the pool. name_root is the stable name of
+ * path in outputs (its basename when NULL). Problems in files that are
+ * certificates or certdata.txt are errors at file:line; files that hold no
+ * certificate (keys, READMEs) are skipped and counted. */
+DT_MUST_USE enum dt_err dt_pool_add(struct dt_pool *p, const char *path, const char *name_root,
+                                    struct dt_diags *d, dt_progress_fn progress,
+                                    void *progress_ctx);
+
+/* Keys. key = SHA-256 over the subject DER and the SHA-256 of the SPKI:
+ * computable from a certificate and from a subject_der + spki_sha256 entry. */
+void dt_key_of(struct dt_slice subject, const uint8_t spki_sha256[32], uint8_t out[32]);
+void dt_cert_key(const struct dt_cert *c, uint8_t out[32]);
+void dt_issuer_serial_key(struct dt_slice issuer, struct dt_slice serial, uint8_t out[32]);
+void dt_subject_key(struct dt_slice subject, uint8_t out[32]);
+
+/* The entry with this certificate (by SHA-256), or NULL. */
+struct dt_pool_entry *dt_pool_find(struct dt_pool *p, const uint8_t sha256[32]);
+
+/* True when child's signature verifies with parent's public key (OpenSSL). */
+bool dt_pool_signed_by(struct dt_pool *p, struct dt_pool_entry *child,
+                       struct dt_pool_entry *parent);
+/* Whether e is a trust anchor (computed on first use). */
+bool dt_pool_is_anchor(struct dt_pool *p, struct dt_pool_entry *e);
+
+#endif
