@@ -71,6 +71,7 @@ void cli_print_help(const struct cli_cmd *cmd, const struct cli_opt *opts, size_
 int cmd_build(struct cli *cli, int argc, char **argv);
 int cmd_lint(struct cli *cli, int argc, char **argv);
 int cmd_verify(struct cli *cli, int argc, char **argv);
+int cmd_impact(struct cli *cli, int argc, char **argv);
 
 extern const struct cli_cmd cli_cmds[];
 extern const size_t cli_n_cmds;

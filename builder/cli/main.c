@@ -25,6 +25,12 @@ const struct cli_cmd cli_cmds[] = {
      "served by libdistrust-pkcs11.so, each run in a fresh process. Prints TAP and\n"
      "\"N passed, N failed\"; exit 0 when every case gives its expected verdict, 3 on a\n"
      "mismatch or an INVALID case, 1 on bad input."},
+    {"impact", cmd_impact,
+     "impact --build OUT --pool PATH... [--roots PATH]... --corpus PATH... [--json]",
+     "Measure a build's impact: build every chain of every corpus certificate through\n"
+     "the pool to a trust anchor and count, per policy entry and in total, the\n"
+     "certificates now distrusted on every path, those still valid through another\n"
+     "path, those unaffected and those with no path at all. A table, or JSON."},
 };
 const size_t cli_n_cmds = sizeof(cli_cmds) / sizeof(cli_cmds[0]);
 

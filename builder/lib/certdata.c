@@ -289,7 +289,11 @@ static enum dt_err provenance(struct dt_buf *out, const struct dt_rule *r, uint3
         DT_TRY(dt_buf_printf(out, "# Incident: %s\n", r->file->incident.id));
     if (r->bug)
         DT_TRY(dt_buf_printf(out, "# Bug: %s\n", r->bug));
-    if (r->why)
+    if (expanded) /* the entry's why is about the certificate it names */
+        DT_TRY(dt_buf_puts(out, "# Why: another certificate of the CA key this entry "
+                                "distrusts (a cross-certificate, the self-signed root or a "
+                                "re-issue); NSS matches issuer and serial only\n"));
+    else if (r->why)
         DT_TRY(dt_buf_printf(out, "# Why: %s\n", r->why));
     if (purposes != DT_PURPOSE_ALL) {
         DT_TRY(dt_buf_puts(out, "# Purposes:"));

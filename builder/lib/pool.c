@@ -126,6 +126,24 @@ out:
     return rc;
 }
 
+enum dt_err dt_pool_add_der(struct dt_pool *p, const uint8_t *der, size_t len, const char *file,
+                            const char *name, struct dt_pool_entry **out)
+{
+    struct dt_cert *c;
+    const char *why;
+    enum dt_err rc = dt_cert_from_der(der, len, &c, &why);
+    if (rc != DT_OK)
+        return rc;
+    const char *f = dt_arena_strdup(&p->arena, file);
+    const char *n = dt_arena_strdup(&p->arena, name);
+    c->file = dt_strdup(file);
+    if (!f || !n || !c->file) {
+        dt_cert_free(c);
+        return DT_ERR_NOMEM;
+    }
+    return add_cert(p, c, f, n, out);
+}
+
 static struct x509_st *x509_of(struct dt_pool_entry *e)
 {
     if (!e->x509_tried) {
@@ -154,6 +172,8 @@ bool dt_pool_signed_by(struct dt_pool *p, struct dt_pool_entry *child,
 
 bool dt_pool_is_anchor(struct dt_pool *p, struct dt_pool_entry *e)
 {
+    if (p->explicit_anchors)
+        return e->anchor;
     if (!e->anchor_checked) {
         e->anchor_checked = true;
         if (!e->anchor && e->cert->info.is_ca &&
@@ -215,8 +235,10 @@ static enum dt_err add_certdata(struct dt_pool *p, const char *file, const char 
         c->line = o->line;
         struct dt_pool_entry *e;
         DT_TRY(add_cert(p, c, file, name, &e));
+        e->from_certdata = true;
     }
-    /* Trust objects that make a certificate an anchor (any purpose). */
+    /* Trust objects that make a certificate an anchor (any purpose), or
+     * that distrust it already. */
     for (size_t i = 0; i < f.n_objs; i++) {
         const struct dt_cd_object *o = &f.objs[i];
         if (o->klass != CKO_NSS_TRUST)
@@ -225,8 +247,14 @@ static enum dt_err add_certdata(struct dt_pool *p, const char *file, const char 
         (void)dt_cd_get_ulong(o, CKA_TRUST_SERVER_AUTH, &t[0]);
         (void)dt_cd_get_ulong(o, CKA_TRUST_EMAIL_PROTECTION, &t[1]);
         (void)dt_cd_get_ulong(o, CKA_TRUST_CODE_SIGNING, &t[2]);
-        if (t[0] != CKT_NSS_TRUSTED_DELEGATOR && t[1] != CKT_NSS_TRUSTED_DELEGATOR &&
-            t[2] != CKT_NSS_TRUSTED_DELEGATOR)
+        bool anchor = false;
+        uint8_t distrusted = 0;
+        for (int j = 0; j < 3; j++) {
+            anchor |= t[j] == CKT_NSS_TRUSTED_DELEGATOR;
+            if (t[j] == CKT_NSS_NOT_TRUSTED)
+                distrusted |= (uint8_t)(1u << j);
+        }
+        if (!anchor && !distrusted)
             continue;
         const struct dt_cd_attr *is = dt_cd_get(o, CKA_ISSUER);
         const struct dt_cd_attr *sn = dt_cd_get(o, CKA_SERIAL_NUMBER);
@@ -236,8 +264,11 @@ static enum dt_err add_certdata(struct dt_pool *p, const char *file, const char 
         uint8_t k[32];
         dt_issuer_serial_key(dt_slice_make(is->value, is->len), tlv.val, k);
         for (uint32_t it = dt_dmap_first(&p->by_issuer_serial, k); it != DT_DMAP_END;
-             it = dt_dmap_next(&p->by_issuer_serial, it, k))
-            p->v[dt_dmap_value(&p->by_issuer_serial, it)].anchor = true;
+             it = dt_dmap_next(&p->by_issuer_serial, it, k)) {
+            struct dt_pool_entry *e = &p->v[dt_dmap_value(&p->by_issuer_serial, it)];
+            e->anchor |= anchor;
+            e->distrusted_before |= distrusted;
+        }
     }
 out:
     dt_cd_file_free(&f);

@@ -24,6 +24,9 @@ struct dt_pool_entry {
     const char *name; /* stable name for outputs: relative to the pool root */
     bool anchor;      /* self-signed CA with a valid signature, or trusted in a root store */
     bool anchor_checked;
+    bool from_certdata;         /* read from a certdata.txt file */
+    uint8_t distrusted_before;  /* CKT_NSS_NOT_TRUSTED in a certdata.txt of the pool:
+                                 * bit 0 server, 1 email, 2 code signing */
     struct x509_st *x509;
     bool x509_tried;
 };
@@ -42,6 +45,8 @@ struct dt_pool {
     size_t n_files, cap_files;
     size_t skipped_files; /* files in directories that hold no certificate */
     size_t duplicates;    /* certificates seen more than once */
+    bool explicit_anchors; /* only entries marked anchor are anchors (a root store
+                            * was given); no self-signed inference */
     struct dt_arena arena;
 };
 
@@ -62,6 +67,11 @@ void dt_key_of(struct dt_slice subject, const uint8_t spki_sha256[32], uint8_t o
 void dt_cert_key(const struct dt_cert *c, uint8_t out[32]);
 void dt_issuer_serial_key(struct dt_slice issuer, struct dt_slice serial, uint8_t out[32]);
 void dt_subject_key(struct dt_slice subject, uint8_t out[32]);
+
+/* Adds one certificate by its DER (copied); *out is the new or known entry. */
+DT_MUST_USE enum dt_err dt_pool_add_der(struct dt_pool *p, const uint8_t *der, size_t len,
+                                        const char *file, const char *name,
+                                        struct dt_pool_entry **out);
 
 /* The entry with this certificate (by SHA-256), or NULL. */
 struct dt_pool_entry *dt_pool_find(struct dt_pool *p, const uint8_t sha256[32]);

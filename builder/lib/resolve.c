@@ -227,7 +227,10 @@ static enum dt_err expand_key(struct dt_model *m, const struct dt_rule *r, const
         it.serial = e->cert->info.serial;
         it.targets = (uint8_t)targets;
         it.expanded = true;
-        it.shape_explicit = false; /* what a rule names decides the shape */
+        /* nss_object describes the certificate the entry names; a found
+         * certificate needs only its trust object (the default shape). */
+        it.shape = DT_SHAPE_TRUST;
+        it.shape_explicit = false;
         it.from_pool = e;
         it.via = via;
         DT_TRY(push_item(m, &it));

@@ -3,6 +3,7 @@
  * without the build's distrust data, and explain every verdict.
  */
 #include "buf.h"
+#include "buildread.h"
 #include "cases.h"
 #include "cdparse.h"
 #include "cert.h"
@@ -25,26 +26,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* A trust object of the build. */
-struct entry {
-    const char *label;
-    char source[160]; /* its "# Source:" comment line, or "" */
-    struct dt_slice issuer;
-    struct dt_slice serial_tlv;
-    struct dt_slice serial; /* contents */
-    bool has_sha1;
-    uint8_t sha1[20];
-    unsigned long trust[3]; /* server, email, code; 0 when absent */
-};
-
-/* A root with distrust-after dates in the build. */
-struct after {
-    const char *label;
-    uint8_t sha256[32];
-    bool has_server, has_email;
-    int64_t server, email;
-};
-
 /* A certificate the report can name. */
 struct known {
     uint8_t sha256[32];
@@ -54,16 +35,11 @@ struct known {
 struct run {
     const struct dt_verify_opts *o;
     struct dt_diags d;
-    struct dt_cd_file cd;
-    struct entry *entries;
-    size_t n_entries, cap_entries;
-    struct after *afters;
-    size_t n_afters, cap_afters;
+    struct dt_build_data b;
     struct dt_cases cases;
     struct dt_certlist extra; /* certificates from root stores and the build */
     struct known *known;
     size_t n_known, cap_known;
-    char overlay[PATH_MAX];
     char work[PATH_MAX];
     char rootstore_module[PATH_MAX + 32];
     char db[PATH_MAX + 32];
@@ -85,28 +61,6 @@ static void line(struct run *R, const char *fmt, ...)
 
 /* ---- the build ------------------------------------------------------------- */
 
-static void source_of(const char *comment, char *out, size_t cap)
-{
-    out[0] = '\0';
-    const char *s = comment ? strstr(comment, "# Source: ") : NULL;
-    if (!s)
-        return;
-    s += 10;
-    size_t n = strcspn(s, "\n");
-    snprintf(out, cap, "%.*s", (int)n, s);
-}
-
-static bool utctime13(const uint8_t *v, size_t n, int64_t *t)
-{
-    uint8_t tlv[16];
-    if (n != 13)
-        return false;
-    tlv[0] = DT_TAG_UTCTIME;
-    tlv[1] = 13;
-    memcpy(tlv + 2, v, 13);
-    return dt_der_time(dt_slice_make(tlv, 15), t) == NULL;
-}
-
 static enum dt_err add_known(struct run *R, const struct dt_cert *c)
 {
     for (size_t i = 0; i < R->n_known; i++)
@@ -121,126 +75,30 @@ static enum dt_err add_known(struct run *R, const struct dt_cert *c)
     return DT_OK;
 }
 
-/* Certificates of a parsed certdata file become nameable (and, for the
- * build, distrust-after roots are read). */
-static enum dt_err index_certdata(struct run *R, const struct dt_cd_file *f, bool is_build)
+/* The certificates of a root store become nameable. */
+static enum dt_err index_certdata(struct run *R, const struct dt_cd_file *f)
 {
     enum dt_err rc = DT_OK;
     for (size_t i = 0; i < f->n_objs; i++) {
         const struct dt_cd_object *o = &f->objs[i];
-        if (o->klass != CKO_CERTIFICATE)
-            continue;
         const struct dt_cd_attr *v = dt_cd_get(o, CKA_VALUE);
-        if (!v)
-            continue;
         struct dt_cert *c;
         const char *why;
-        if (dt_cert_from_der(v->value, v->len, &c, &why) != DT_OK)
+        if (o->klass != CKO_CERTIFICATE || !v || dt_cert_from_der(v->value, v->len, &c, &why))
             continue; /* NSS would not use it either; nothing to name */
         DT_TRY(dt_certlist_push(&R->extra, c));
         DT_TRY(add_known(R, c));
-        if (!is_build)
-            continue;
-        const struct dt_cd_attr *sa = dt_cd_get(o, CKA_NSS_SERVER_DISTRUST_AFTER);
-        const struct dt_cd_attr *ea = dt_cd_get(o, CKA_NSS_EMAIL_DISTRUST_AFTER);
-        struct after a;
-        memset(&a, 0, sizeof(a));
-        a.has_server = sa && sa->kind == DT_CD_OCTAL && utctime13(sa->value, sa->len, &a.server);
-        a.has_email = ea && ea->kind == DT_CD_OCTAL && utctime13(ea->value, ea->len, &a.email);
-        if (!a.has_server && !a.has_email)
-            continue;
-        const struct dt_cd_attr *lab = dt_cd_get(o, CKA_LABEL);
-        a.label = lab ? (const char *)lab->value : "?";
-        memcpy(a.sha256, c->sha256, 32);
-        DT_TRY(dt_grow((void **)&R->afters, &R->cap_afters, R->n_afters + 1,
-                       sizeof(*R->afters)));
-        R->afters[R->n_afters++] = a;
     }
 out:
     return rc;
 }
 
-static bool integer_contents(struct dt_slice tlv, struct dt_slice *c)
-{
-    struct dt_tlv t;
-    if (dt_der_read_one(tlv, DT_TAG_INTEGER, &t))
-        return false;
-    *c = t.val;
-    return true;
-}
-
 static enum dt_err load_build(struct run *R)
 {
     enum dt_err rc = DT_OK;
-    char path[PATH_MAX];
-    snprintf(path, sizeof(path), "%s/certdata-distrust.txt", R->o->build_dir);
-    if (!realpath(path, R->overlay)) {
-        struct dt_place pl = dt_place_file(path);
-        return dt_fail(&R->d, &pl, DT_ERR_INPUT, "cannot use the build: %s (is %s a `distrust "
-                       "build` output directory?)", strerror(errno), R->o->build_dir);
-    }
-    DT_TRY(dt_cd_parse_file(R->overlay, &R->cd, &R->d));
-
-    /* The manifest says what the build wrote; warn when the file changed. */
-    struct dt_buf data;
-    if (dt_file_read(R->overlay, (size_t)1 << 30, &data, &R->d, NULL) == DT_OK) {
-        uint8_t d[32];
-        char hex[65];
-        dt_sha256(dt_slice_make(data.data, data.len), d);
-        for (int i = 0; i < 32; i++)
-            snprintf(hex + 2 * i, 3, "%02x", d[i]);
-        dt_buf_free(&data);
-        char mpath[PATH_MAX];
-        snprintf(mpath, sizeof(mpath), "%s/manifest.json", R->o->build_dir);
-        json_error_t jerr;
-        json_t *m = json_load_file(mpath, 0, &jerr);
-        const char *want = m ? json_string_value(json_object_get(
-                                   json_object_get(json_object_get(m, "files"),
-                                                   "certdata-distrust.txt"),
-                                   "sha256"))
-                             : NULL;
-        struct dt_place pl = dt_place_file(mpath);
-        if (!m)
-            dt_warn(&R->d, &pl, "no readable manifest.json: the files are not checked against "
-                                "the build that wrote them");
-        else if (!want || strcmp(want, hex) != 0)
-            dt_warn(&R->d, &pl, "certdata-distrust.txt does not match its SHA-256 in the "
-                                "manifest: it was changed after the build; verifying the file "
-                                "as it is now");
-        json_decref(m);
-    }
-
-    for (size_t i = 0; i < R->cd.n_objs; i++) {
-        const struct dt_cd_object *o = &R->cd.objs[i];
-        if (o->klass != CKO_NSS_TRUST)
-            continue;
-        struct entry e;
-        memset(&e, 0, sizeof(e));
-        const struct dt_cd_attr *a;
-        if ((a = dt_cd_get(o, CKA_LABEL)))
-            e.label = (const char *)a->value;
-        else
-            e.label = "(no label)";
-        source_of(o->comment, e.source, sizeof(e.source));
-        if ((a = dt_cd_get(o, CKA_ISSUER)))
-            e.issuer = dt_slice_make(a->value, a->len);
-        if ((a = dt_cd_get(o, CKA_SERIAL_NUMBER))) {
-            e.serial_tlv = dt_slice_make(a->value, a->len);
-            if (!integer_contents(e.serial_tlv, &e.serial))
-                e.serial = e.serial_tlv; /* a raw serial: NSS matches it only raw */
-        }
-        if ((a = dt_cd_get(o, CKA_CERT_SHA1_HASH)) && a->len == 20) {
-            e.has_sha1 = true;
-            memcpy(e.sha1, a->value, 20);
-        }
-        (void)dt_cd_get_ulong(o, CKA_TRUST_SERVER_AUTH, &e.trust[0]);
-        (void)dt_cd_get_ulong(o, CKA_TRUST_EMAIL_PROTECTION, &e.trust[1]);
-        (void)dt_cd_get_ulong(o, CKA_TRUST_CODE_SIGNING, &e.trust[2]);
-        DT_TRY(dt_grow((void **)&R->entries, &R->cap_entries, R->n_entries + 1,
-                       sizeof(*R->entries)));
-        R->entries[R->n_entries++] = e;
-    }
-    DT_TRY(index_certdata(R, &R->cd, true));
+    DT_TRY(dt_build_data_load(R->o->build_dir, &R->b, &R->d));
+    for (size_t i = 0; i < R->b.certs.n; i++)
+        DT_TRY(add_known(R, R->b.certs.v[i]));
 out:
     return rc;
 }
@@ -310,7 +168,7 @@ static int usage_slot(enum dt_usage u)
     }
 }
 
-static bool exact(const struct entry *e, const struct dt_cert *c)
+static bool exact(const struct dt_bentry *e, const struct dt_cert *c)
 {
     return dt_slice_eq(e->issuer, c->info.issuer) && dt_slice_eq(e->serial, c->info.serial) &&
            e->serial.p != e->serial_tlv.p;
@@ -324,7 +182,7 @@ static bool pad_only(struct dt_slice a, struct dt_slice b)
     return b.n == a.n + 1 && b.p[0] == 0 && !memcmp(b.p + 1, a.p, a.n);
 }
 
-static void entry_line(struct run *R, const struct entry *e, const struct dt_cert *c,
+static void entry_line(struct run *R, const struct dt_bentry *e, const struct dt_cert *c,
                        const char *what)
 {
     char *n = cert_name(c);
@@ -360,10 +218,10 @@ static size_t show_matches(struct run *R, const struct dt_case *k, const struct 
             dup |= certs[b] == certs[a] || !memcmp(certs[b]->sha256, certs[a]->sha256, 32);
         if (dup)
             continue;
-        for (size_t i = 0; i < R->n_entries; i++)
-            if (exact(&R->entries[i], certs[a]) &&
-                R->entries[i].trust[usage_slot(k->usage)] == CKT_NSS_NOT_TRUSTED) {
-                entry_line(R, &R->entries[i], certs[a], "entry");
+        for (size_t i = 0; i < R->b.n_entries; i++)
+            if (exact(&R->b.entries[i], certs[a]) &&
+                R->b.entries[i].trust[usage_slot(k->usage)] == CKT_NSS_NOT_TRUSTED) {
+                entry_line(R, &R->b.entries[i], certs[a], "entry");
                 shown++;
             }
     }
@@ -392,8 +250,8 @@ static void explain_miss(struct run *R, const struct dt_case *k, const struct dt
             path[n++] = k->chain[i];
     for (size_t p = 0; p < n; p++) {
         const struct dt_cert *c = path[p];
-        for (size_t i = 0; i < R->n_entries; i++) {
-            const struct entry *e = &R->entries[i];
+        for (size_t i = 0; i < R->b.n_entries; i++) {
+            const struct dt_bentry *e = &R->b.entries[i];
             if (!dt_slice_eq(e->issuer, c->info.issuer))
                 continue;
             if (exact(e, c)) {
@@ -425,8 +283,8 @@ static void explain_miss(struct run *R, const struct dt_case *k, const struct dt
         }
         /* A certificate with the same subject and key as a distrusted one. */
         bool covered = false;
-        for (size_t i = 0; i < R->n_entries && !covered; i++)
-            covered = exact(&R->entries[i], c);
+        for (size_t i = 0; i < R->b.n_entries && !covered; i++)
+            covered = exact(&R->b.entries[i], c);
         if (covered)
             continue;
         for (size_t q = 0; q < R->n_known; q++) {
@@ -434,15 +292,15 @@ static void explain_miss(struct run *R, const struct dt_case *k, const struct dt
             if (d == c || !dt_slice_eq(d->info.subject, c->info.subject) ||
                 !dt_slice_eq(d->info.spki, c->info.spki))
                 continue;
-            for (size_t i = 0; i < R->n_entries; i++) {
-                if (!exact(&R->entries[i], d))
+            for (size_t i = 0; i < R->b.n_entries; i++) {
+                if (!exact(&R->b.entries[i], d))
                     continue;
                 char *cn = cert_name(c), *issuer = dt_name_text(c->info.issuer), ser[200];
                 hex_of(c->info.serial, ser, sizeof(ser));
                 line(R, "#   the path went through %s issued by \"%s\" (serial %s), which "
                         "shares subject and key with a certificate entry \"%s\" distrusts, "
                         "but has no entry itself: a cross-certificate the build misses",
-                     cn ? cn : "?", issuer ? issuer : "?", ser, R->entries[i].label);
+                     cn ? cn : "?", issuer ? issuer : "?", ser, R->b.entries[i].label);
                 free(cn);
                 free(issuer);
                 hints++;
@@ -463,9 +321,9 @@ static bool distrust_after(struct run *R, const struct dt_case *k, const struct 
 {
     if (!o->have_anchor)
         return false;
-    for (size_t i = 0; i < R->n_afters; i++) {
-        const struct after *a = &R->afters[i];
-        if (memcmp(a->sha256, o->anchor_sha256, 32))
+    for (size_t i = 0; i < R->b.n_afters; i++) {
+        const struct dt_bafter *a = &R->b.afters[i];
+        if (memcmp(a->cert->sha256, o->anchor_sha256, 32))
             continue;
         bool email = k->usage == DT_USAGE_EMAIL_SIGNER || k->usage == DT_USAGE_EMAIL_RECIPIENT;
         bool server = k->usage == DT_USAGE_SERVER || k->usage == DT_USAGE_SSL_CA;
@@ -619,7 +477,7 @@ static enum dt_err prepare_case(struct run *R, const struct dt_case *k, size_t c
         "engine=-pp\n"
         "[ \"${2:-pkix}\" = classic ] && engine=\n"
         "exec vfychain -d \"sql:$db\" $engine -u %d -b %s",
-        ci + 1, k->name, R->o->module, anchors, R->overlay, dt_usage_vfychain(k->usage), when);
+        ci + 1, k->name, R->o->module, anchors, R->b.path, dt_usage_vfychain(k->usage), when);
     for (size_t i = 0; rc == DT_OK && i < k->n_chain; i++)
         rc = dt_buf_printf(&sh, " -a \"$here/chain-%zu.pem\"", i + 1);
     if (rc == DT_OK)
@@ -664,10 +522,10 @@ static void outcome_line(struct run *R, const char *what, const struct dt_nss_ou
                 continue;
             const struct dt_cert *c = o->log[i].have_cert ? known_cert(R, o->log[i].sha256) : NULL;
             char *n = c ? cert_name(c) : NULL;
-            const struct entry *hit = NULL;
-            for (size_t e = 0; c && e < R->n_entries && !hit; e++)
-                if (exact(&R->entries[e], c))
-                    hit = &R->entries[e];
+            const struct dt_bentry *hit = NULL;
+            for (size_t e = 0; c && e < R->b.n_entries && !hit; e++)
+                if (exact(&R->b.entries[e], c))
+                    hit = &R->b.entries[e];
             line(R, "#     at depth %u, %s: %s%s%s%s", o->log[i].depth,
                  n ? n : "(an unknown certificate)", o->log[i].error_name, hit ? " (entry \"" : "",
                  hit ? hit->label : "", hit ? "\")" : "");
@@ -714,7 +572,7 @@ static void check(struct run *R, const struct dt_case *k, size_t ci, enum dt_eng
         R->sum->invalid++;
         return;
     }
-    job.overlay_certdata = R->overlay;
+    job.overlay_certdata = R->b.path;
     rc = dt_nss_verify(&job, &with);
     if (rc != DT_OK || !with.ran) {
         line(R, "not ok %zu - %s%s # ERROR: %s", no, k->name, tag,
@@ -807,7 +665,7 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
             rc = DT_ERR_INPUT;
             goto out;
         }
-        enum dt_err irc = index_certdata(&R, &f, false);
+        enum dt_err irc = index_certdata(&R, &f);
         dt_cd_file_free(&f);
         DT_TRY(irc);
     }
@@ -868,11 +726,9 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
 out:
     if (R.work_is_temp)
         dt_rm_tree(R.work);
-    dt_cd_file_free(&R.cd);
+    dt_build_data_free(&R.b);
     dt_cases_free(&R.cases);
     dt_certlist_free(&R.extra);
     free(R.known);
-    free(R.entries);
-    free(R.afters);
     return rc;
 }

@@ -1,0 +1,55 @@
+/*
+ * buildread.h - reading a `distrust build` output directory back: the
+ * distrust (trust) objects of OUT/certdata-distrust.txt, the distrust-after
+ * roots, and a check against the SHA-256 in OUT/manifest.json. Shared by the
+ * verifier and the impact analysis.
+ */
+#ifndef DT_BUILDREAD_H
+#define DT_BUILDREAD_H
+
+#include "cdparse.h"
+#include "cert.h"
+
+#include <limits.h>
+
+/* One trust object of the build. */
+struct dt_bentry {
+    const char *label;
+    char source[160]; /* its "# Source:" comment ("policy.json /entries/3, ..."), or "" */
+    struct dt_slice issuer;
+    struct dt_slice serial_tlv;
+    struct dt_slice serial; /* contents; the raw value when it is not a DER INTEGER */
+    bool has_sha1;
+    uint8_t sha1[20];
+    unsigned long trust[3]; /* server, email, code; 0 when absent */
+};
+
+/* A root with distrust-after dates in the build. */
+struct dt_bafter {
+    const char *label;
+    char source[160];
+    const struct dt_cert *cert;
+    bool has_server, has_email;
+    int64_t server, email;
+};
+
+struct dt_build_data {
+    char path[PATH_MAX]; /* realpath of certdata-distrust.txt */
+    struct dt_cd_file cd;
+    struct dt_bentry *entries;
+    size_t n_entries, cap_entries;
+    struct dt_bafter *afters;
+    size_t n_afters, cap_afters;
+    struct dt_certlist certs; /* certificate objects that parse */
+};
+
+/* Reads dir/certdata-distrust.txt; warns when it does not match the
+ * manifest. Free with dt_build_data_free() even on failure. */
+DT_MUST_USE enum dt_err dt_build_data_load(const char *dir, struct dt_build_data *b,
+                                           struct dt_diags *d);
+void dt_build_data_free(struct dt_build_data *b);
+
+/* The text after "# Source: " in a comment, up to the end of its line. */
+void dt_source_of(const char *comment, char *out, size_t cap);
+
+#endif

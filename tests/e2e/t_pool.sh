@@ -1,0 +1,183 @@
+# Certificate pools: cross-certificate expansion, the open-path check of
+# `distrust lint --pool`, and both proved under real NSS. Every scenario is
+# verified twice: the build with cross_signs on must make every path fail
+# (exit 0), and the same policy with cross_signs off must leave a path open
+# that the verifier catches (exit 3) and lint names.
+. "$TOP/tests/e2e/lib.sh"
+C="$TOP/testdata/chains"
+X="$TOP/testdata/pki-cross"
+
+run() { "$@" >"$WORK/out" 2>"$WORK/err"; st=$?; }
+expect_status() { # DESC WANT
+    if [ "$st" -eq "$2" ]; then ok "$1 (exit $st)"; else
+        not_ok "$1 (exit $st, wanted $2)" "$(tail -n 30 "$WORK/out")" "$(tail -n 30 "$WORK/err")"
+    fi
+}
+has() { # DESC FILE PATTERN (grep -E)
+    if grep -Eq -- "$3" "$2"; then ok "$1"; else not_ok "$1" "no line matching: $3" "$(head -n 30 "$2")"; fi
+}
+hasnt() { # DESC FILE PATTERN
+    if grep -Eq -- "$3" "$2"; then not_ok "$1" "unexpected: $(grep -E -- "$3" "$2" | head -3)"; else ok "$1"; fi
+}
+count() { # DESC FILE PATTERN N
+    got=$(grep -Ec -- "$3" "$2")
+    if [ "$got" -eq "$4" ]; then ok "$1"; else not_ok "$1" "$got lines match $3, wanted $4"; fi
+}
+
+# scenario NAME CHECKS OPEN: the build verifies; without cross_signs it does not,
+# and lint reports OPEN open paths.
+scenario() {
+    s=$1
+    run "$DISTRUST" build -q -o "$WORK/$s" "$C/$s/policy.json"
+    expect_status "$s: build with the pool" 0
+    run "$DISTRUST" verify --build "$WORK/$s" --engine all "$C/$s/cases.json"
+    expect_status "$s: every path fails, every control passes, pkix and classic" 0
+    has "$s: $2 checks" "$WORK/out" "^$2 passed, 0 failed$"
+    run "$DISTRUST" lint --strict "$C/$s/policy.json"
+    expect_status "$s: lint --strict is clean with cross_signs on" 0
+    has "$s: lint counts no open path" "$WORK/out" ", 0 open paths$"
+
+    run "$DISTRUST" build -q -o "$WORK/$s-nx" "$C/$s/policy-no-cross.json"
+    expect_status "$s: build with cross_signs off" 0
+    run "$DISTRUST" verify --build "$WORK/$s-nx" --engine all "$C/$s/cases.json"
+    expect_status "$s: with cross_signs off the verifier catches the open path" 3
+    has "$s: the miss is explained as a cross-certificate" "$WORK/out" "a cross-certificate the build misses|not distrusted"
+    run "$DISTRUST" lint "$C/$s/policy-no-cross.json"
+    expect_status "$s: lint warns (exit 0 without --strict)" 0
+    count "$s: lint reports $3 open paths" "$WORK/err" "warning: /entries/0: an open path reaches the distrusted key" "$3"
+    has "$s: lint says why the path is open" "$WORK/err" '"cross_signs" is false for this entry'
+    run "$DISTRUST" lint --strict "$C/$s/policy-no-cross.json"
+    expect_status "$s: lint --strict fails on an open path" 1
+}
+
+scenario pool-intermediate 12 3
+has "pool-intermediate: the Root B path is named" "$WORK/err" "open path reaches the distrusted key of this entry: Test Root B > Test Intermediate 1; its last certificate \(issuer \"CN=Test Root B,O=Distrust Test,C=DE\", serial 10:01"
+has "pool-intermediate: the path through Root C's cross-certificate is named" "$WORK/err" "Test Root A > Test Root C \(distrust-after\) > Test Intermediate 1"
+scenario pool-root 6 1
+has "pool-root: the Root A path is named" "$WORK/err" "open path reaches the distrusted key of this entry: Test Root A > Test Root C \(distrust-after\); its last certificate \(issuer \"CN=Test Root A,O=Distrust Test,C=US\", serial 0c:a0"
+scenario diginotar-root 6 2
+has "DigiNotar: the Entrust path is named" "$WORK/err" "Entrust.net Secure Server Certification Authority > DigiNotar Root CA; its last certificate"
+
+# What the build says about what it found.
+B="$WORK/pool-intermediate"
+count "three trust objects: the named certificate and two found in the pool" "$B/certdata-distrust.txt" "^CKA_CLASS CK_OBJECT_CLASS CKO_NSS_TRUST$" 3
+has "the provenance of a found certificate is in the certdata comments" "$B/certdata-distrust.txt" \
+    "^# Source: policy.json /entries/0, same subject and key in the pool: \.\./\.\./pki-cross/int-a1-xc\.der$"
+has "a found certificate is labelled by its issuer" "$B/certdata-distrust.txt" \
+    '^CKA_LABEL UTF8 "Distrusted Test Intermediate 1 \(issued by Test Root B\)"$'
+has "the manifest lists what the pool added" "$B/manifest.json" '"pool_file": "\.\./\.\./pki-cross/int-a1-xc\.der"'
+has "the manifest counts it" "$B/manifest.json" '"expanded": 2,'
+has "the manifest counts the pool" "$B/manifest.json" '"pool_certificates": 19,'
+run "$DISTRUST" build --explain -o "$WORK/ex" "$C/pool-intermediate/policy.json"
+expect_status "build --explain" 0
+count "--explain prints one line per distrust" "$WORK/out" "<- policy.json /entries/0" 3
+has "--explain says where a found certificate came from" "$WORK/out" \
+    "serial 10:03 .*<- policy.json /entries/0; found in the pool \(\.\./\.\./pki-cross/int-a1-xc\.der\) with the same subject and key as Test Intermediate 1$"
+has "the summary counts the pool" "$WORK/out" "pool of 19 certificates: 2 distrusts found there, 0 open paths$"
+
+# --pool on the command line does what the policy's "pool" does.
+cat >"$WORK/nopool.json" <<JSON
+{"version": 1, "entries": [{"certificate": "$PKI/int-a1.pem", "label": "Test Intermediate 1"}]}
+JSON
+run "$DISTRUST" build -o "$WORK/np" "$WORK/nopool.json"
+expect_status "a CA entry without a pool builds" 0
+count "without a pool only the named certificate is distrusted" "$WORK/np/certdata-distrust.txt" "CKO_NSS_TRUST$" 1
+has "and a note says the cross-certificates were not looked for" "$WORK/err" "1 CA certificate is distrusted without a certificate pool"
+run "$DISTRUST" build -q -o "$WORK/cp" --pool "$PKI" --pool "$X" "$WORK/nopool.json"
+expect_status "--pool PATH (twice)" 0
+count "--pool finds both cross-certificates" "$WORK/cp/certdata-distrust.txt" "CKO_NSS_TRUST$" 3
+run "$DISTRUST" verify --build "$WORK/cp" "$C/pool-intermediate/cases.json"
+expect_status "the --pool build fails every path under NSS" 0
+run "$DISTRUST" build -q -o "$WORK/cp2" --pool "$X" --pool "$PKI" --pool "$PKI/" "$WORK/nopool.json"
+expect_status "pools in another order, one given twice" 0
+objects() { grep -v '^#' "$1"; }
+objects "$WORK/cp/certdata-distrust.txt" >"$WORK/o1"
+objects "$WORK/cp2/certdata-distrust.txt" >"$WORK/o2"
+same "the same objects whatever the pool order" "$WORK/o1" "$WORK/o2"
+
+# "cross_signs": true without a pool is a warning; --strict refuses it.
+cat >"$WORK/xs.json" <<JSON
+{"version": 1, "entries": [{"certificate": "$PKI/int-a1.pem", "cross_signs": true}]}
+JSON
+run "$DISTRUST" lint --strict "$WORK/xs.json"
+expect_status "cross_signs true and no pool: lint --strict fails" 1
+has "and says why" "$WORK/err" '"cross_signs": no certificate pool was given'
+
+# A cross-certificate that appears after the policy was written.
+cat >"$WORK/pinned.json" <<JSON
+{"version": 1, "entries": [
+  {"certificate": "$PKI/int-a1.pem", "cross_signs": false},
+  {"certificate": "$PKI/int-a1-xb.pem", "cross_signs": false}]}
+JSON
+run "$DISTRUST" lint --strict --pool "$PKI" "$WORK/pinned.json"
+expect_status "every known path closed by hand: lint --strict is clean" 0
+run "$DISTRUST" lint --strict --pool "$PKI" --pool "$X" "$WORK/pinned.json"
+expect_status "a new cross-certificate in the pool: lint --strict fails" 1
+count "both paths through the new cross-certificate are named" "$WORK/err" "an open path reaches the distrusted key .*serial 10:03" 2
+
+# A cross-certificate whose issuer is not in the pool: a possibly open path.
+run "$DISTRUST" lint --pool "$X" "$WORK/pinned.json"
+expect_status "lint with a pool that lacks the cross-certificate's issuer chain" 0
+has "the cross-certificate is reported as a possibly open path" "$WORK/err" \
+    'a possibly open path reaches the distrusted key of this entry: the certificate with issuer "CN=Test Root C \(distrust-after\),O=Distrust Test,C=US", serial 10:03'
+
+# subject_der + spki_sha256 for NSS: expanded through the pool, an error without.
+subj_b64=$(sh "$TOP/tests/e2e/der-field.sh" subject "$PKI/int-a1.der" b64)
+spki_b64=$(openssl x509 -in "$PKI/int-a1.pem" -noout -pubkey | openssl pkey -pubin -outform DER |
+    openssl dgst -sha256 -binary | base64)
+cat >"$WORK/sk.json" <<JSON
+{"version": 1, "entries": [{"subject_der": "$subj_b64", "spki_sha256": "$spki_b64",
+  "targets": ["nss", "onecrl"], "label": "Test Intermediate 1 key"}]}
+JSON
+run "$DISTRUST" build -q -o "$WORK/sk" --pool "$PKI" --pool "$X" "$WORK/sk.json"
+expect_status "subject+key for NSS with a pool" 0
+count "every certificate of the key becomes an issuer/serial distrust" "$WORK/sk/certdata-distrust.txt" "CKO_NSS_TRUST$" 3
+has "its provenance says subject and key" "$WORK/sk/certdata-distrust.txt" "^# Source: sk.json /entries/0, the subject and key in the pool: "
+run "$DISTRUST" verify --build "$WORK/sk" "$C/pool-intermediate/cases.json"
+expect_status "the subject+key build fails every path under NSS" 0
+run "$DISTRUST" build -q -o "$WORK/sk2" "$WORK/sk.json"
+expect_status "subject+key for NSS without a pool is an error" 1
+has "the error names the entry" "$WORK/err" "sk.json.*/entries/0"
+if [ -e "$WORK/sk2" ]; then not_ok "nothing is written on that error"; else ok "nothing is written on that error"; fi
+run "$DISTRUST" build -q -o "$WORK/sk3" --pool "$TOP/testdata/pki-cross/README.md" --pool "$PKI/root-b.pem" "$WORK/sk.json"
+expect_status "subject+key for NSS with a pool that lacks the key is an error" 1
+
+# Pools made of certdata.txt files: their certificate objects count.
+cat >"$WORK/cd.json" <<JSON
+{"version": 1, "entries": [{"certificate": "$PKI/int-a1-xb.pem", "nss_object": "certificate+trust", "cross_signs": false},
+  {"certificate": "$X/int-a1-xc.pem", "nss_object": "certificate+trust", "cross_signs": false}]}
+JSON
+run "$DISTRUST" build -q -o "$WORK/cd" "$WORK/cd.json"
+expect_status "a certdata.txt with two certificate objects" 0
+run "$DISTRUST" build -q -o "$WORK/cdp" --pool "$WORK/cd/certdata-distrust.txt" "$WORK/nopool.json"
+expect_status "a certdata.txt as the pool" 0
+count "its certificate objects are the cross-certificates found" "$WORK/cdp/certdata-distrust.txt" "CKO_NSS_TRUST$" 3
+
+# Bad pools: a clear error with the place, and nothing written.
+run "$DISTRUST" build -q -o "$WORK/bad1" --pool "$WORK/no-such-dir" "$WORK/nopool.json"
+expect_status "a pool that does not exist" 1
+has "is named" "$WORK/err" "no-such-dir: error: cannot open pool"
+mkdir -p "$WORK/badpool"
+cp "$PKI/root-a.pem" "$WORK/badpool/"
+printf -- '-----BEGIN CERTIFICATE-----\nMIIB!!!not base64\n-----END CERTIFICATE-----\n' >"$WORK/badpool/broken.pem"
+run "$DISTRUST" build -q -o "$WORK/bad2" --pool "$WORK/badpool" "$WORK/nopool.json"
+expect_status "a broken PEM file in a pool directory" 1
+has "is reported at its file" "$WORK/err" "badpool/broken.pem"
+if [ -e "$WORK/bad1" ] || [ -e "$WORK/bad2" ]; then not_ok "bad pools write nothing"; else ok "bad pools write nothing"; fi
+printf 'CKA_CLASS CK_OBJECT_CLASS CKO_CERTIFICATE\nCKA_VALUE MULTILINE_OCTAL\n\\060\\003\nEND\n' >"$WORK/badcd.txt"
+run "$DISTRUST" build -q -o "$WORK/bad3" --pool "$WORK/badcd.txt" "$WORK/nopool.json"
+expect_status "a certdata.txt pool with a certificate that does not parse" 1
+has "is reported at file:line" "$WORK/err" "badcd.txt:1: error: certificate object"
+
+# Determinism: the same pool in a copy with other file names gives the same objects.
+mkdir -p "$WORK/pcopy"
+i=0
+for f in "$PKI"/*.pem "$X"/*.der; do i=$((i + 1)); cp "$f" "$WORK/pcopy/z$((1000 - i))-$(basename "$f")"; done
+run "$DISTRUST" build -q -o "$WORK/cp3" --pool "$WORK/pcopy" "$WORK/nopool.json"
+expect_status "the pool copied under other names" 0
+objects "$WORK/cp3/certdata-distrust.txt" >"$WORK/o3"
+same "the same objects whatever the pool's file names" "$WORK/o1" "$WORK/o3"
+run "$DISTRUST" build -q -o "$WORK/pi2" "$C/pool-intermediate/policy.json"
+same "a pool build is byte-for-byte reproducible" "$WORK/pool-intermediate/certdata-distrust.txt" "$WORK/pi2/certdata-distrust.txt"
+
+done_testing

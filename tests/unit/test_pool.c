@@ -1,0 +1,223 @@
+/* Unit tests: the digest multimap, the certificate pool (directory walk,
+ * PEM/DER/bundles/certdata.txt, de-duplication, indexes, anchors, skipped
+ * and broken files) and chain building through it. */
+#include "dmap.h"
+#include "paths.h"
+#include "pool.h"
+#include "unit.h"
+
+static struct unit_diags U;
+
+static void test_dmap(void)
+{
+    struct dt_dmap m;
+    dt_dmap_init(&m);
+    uint8_t k[32];
+    bool ok = true;
+    /* 5000 keys, key i holding values i and i + 100000: growth and chains. */
+    for (uint32_t i = 0; i < 5000 && ok; i++) {
+        memset(k, 0, sizeof(k));
+        memcpy(k + 28, &i, 4); /* same first bytes: every key in one bucket run */
+        ok = dt_dmap_add(&m, k, i) == DT_OK && dt_dmap_add(&m, k, i + 100000) == DT_OK;
+    }
+    CHECK(ok, "dmap: 10000 values added");
+    size_t found = 0, wrong = 0;
+    for (uint32_t i = 0; i < 5000; i++) {
+        memset(k, 0, sizeof(k));
+        memcpy(k + 28, &i, 4);
+        for (uint32_t it = dt_dmap_first(&m, k); it != DT_DMAP_END; it = dt_dmap_next(&m, it, k)) {
+            uint32_t v = dt_dmap_value(&m, it);
+            found++;
+            wrong += v != i && v != i + 100000;
+        }
+    }
+    CHECK(found == 10000 && wrong == 0, "dmap: every value found under its key (%zu, %zu wrong)",
+          found, wrong);
+    memset(k, 0xee, sizeof(k));
+    CHECK(dt_dmap_first(&m, k) == DT_DMAP_END, "dmap: an absent key has no value");
+    dt_dmap_free(&m);
+    CHECK(dt_dmap_first(&m, k) == DT_DMAP_END, "dmap: a freed map is empty");
+}
+
+static enum dt_err pool_of(struct dt_pool *p, const char *const *paths, size_t n)
+{
+    struct dt_diags d;
+    unit_diags_setup(&U, &d);
+    dt_pool_init(p);
+    enum dt_err rc = DT_OK;
+    for (size_t i = 0; i < n; i++) {
+        enum dt_err r = dt_pool_add(p, paths[i], NULL, &d, NULL, NULL);
+        if (r != DT_OK)
+            rc = r;
+    }
+    return rc;
+}
+
+static struct dt_pool_entry *by_file(struct dt_pool *p, const char *name)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (!strcmp(p->v[i].name, name))
+            return &p->v[i];
+    return NULL;
+}
+
+static size_t count_key(struct dt_pool *p, const struct dt_dmap *m, const uint8_t k[32])
+{
+    (void)p;
+    size_t n = 0;
+    for (uint32_t it = dt_dmap_first(m, k); it != DT_DMAP_END; it = dt_dmap_next(m, it, k))
+        n++;
+    return n;
+}
+
+struct chains {
+    size_t n;
+    char names[16][200];
+};
+
+static void on_chain(const struct dt_chain *c, void *ctx)
+{
+    struct chains *cs = ctx;
+    if (cs->n >= 16)
+        return;
+    char *s = cs->names[cs->n++];
+    s[0] = 0;
+    for (size_t i = 0; i < c->n; i++)
+        snprintf(s + strlen(s), 200 - strlen(s), "%s%s", i ? " < " : "", c->certs[i]->name);
+}
+
+static bool has_chain(const struct chains *cs, const char *want)
+{
+    for (size_t i = 0; i < cs->n; i++)
+        if (!strcmp(cs->names[i], want))
+            return true;
+    return false;
+}
+
+static void test_pool_dirs(void)
+{
+    struct dt_pool p;
+    const char *paths[] = {"testdata/pki", "testdata/pki-cross"};
+    enum dt_err rc = pool_of(&p, paths, 2);
+    CHECK(rc == DT_OK, "pool: testdata/pki and pki-cross load (%s)", U.text);
+    /* 15 distinct certificates in pki (bundle and chain files repeat them),
+     * 2 in pki-cross as PEM and DER: 17 + ... counted by hand below. */
+    CHECK(p.n == 19, "pool: 19 distinct certificates (got %zu)", p.n);
+    CHECK(p.duplicates > 0, "pool: repeated certificates are de-duplicated (%zu)", p.duplicates);
+    CHECK(p.skipped_files >= 18, "pool: keys and READMEs are skipped (%zu)", p.skipped_files);
+    struct dt_pool_entry *root_a = by_file(&p, "pki/root-a.der");
+    struct dt_pool_entry *int_a1 = by_file(&p, "pki/chain-a1-x.pem");
+    CHECK(root_a != NULL, "pool: names are relative to the pool root (pki/root-a.der)");
+    CHECK(int_a1 != NULL, "pool: a chain file is a bundle of certificates");
+    CHECK(root_a && dt_pool_is_anchor(&p, root_a), "pool: a self-signed root is an anchor");
+    size_t anchors = 0;
+    for (size_t i = 0; i < p.n; i++)
+        anchors += dt_pool_is_anchor(&p, &p.v[i]);
+    CHECK(anchors == 4, "pool: four anchors, the self-signed roots (got %zu)", anchors);
+
+    /* Indexes: Test Intermediate 1's key has three certificates. */
+    struct dt_pool_entry *leaf = NULL, *int1 = NULL;
+    for (size_t i = 0; i < p.n; i++) {
+        const struct dt_cert *c = p.v[i].cert;
+        if (c->info.serial.n == 2 && c->info.serial.p[0] == 0x01 && c->info.serial.p[1] == 0x02)
+            leaf = &p.v[i];
+        if (c->info.serial.n == 7 && c->info.serial.p[1] == 0x8b)
+            int1 = &p.v[i];
+    }
+    CHECK(leaf && int1, "pool: leaf-a1 and int-a1 are found by serial");
+    if (leaf && int1) {
+        uint8_t k[32];
+        dt_cert_key(int1->cert, k);
+        CHECK(count_key(&p, &p.by_key, k) == 3, "pool: int-a1's subject and key: 3 certificates");
+        dt_subject_key(int1->cert->info.subject, k);
+        CHECK(count_key(&p, &p.by_subject, k) == 3, "pool: int-a1's subject: 3 certificates");
+        dt_issuer_serial_key(int1->cert->info.issuer, int1->cert->info.serial, k);
+        CHECK(count_key(&p, &p.by_issuer_serial, k) == 1, "pool: by issuer and serial");
+        CHECK(dt_pool_find(&p, int1->cert->sha256) == int1, "pool: by SHA-256");
+        CHECK(dt_pool_signed_by(&p, int1, root_a), "pool: int-a1 is signed by Root A");
+        CHECK(!dt_pool_signed_by(&p, leaf, root_a), "pool: leaf-a1 is not signed by Root A");
+
+        struct chains cs = {0};
+        size_t n = dt_paths_chains(&p, leaf, 0, 64, on_chain, &cs);
+        CHECK(n == 4, "chains: leaf-a1 has 4 chains (got %zu)", n);
+        for (size_t i = 0; i < cs.n; i++)
+            printf("# chain %zu: %s\n", i + 1, cs.names[i]);
+        CHECK(has_chain(&cs, "pki/bundle-leaves.pem < pki/chain-a1.pem < pki/root-a.der"),
+              "chains: leaf < int-a1 < Root A");
+        CHECK(has_chain(&cs, "pki/bundle-leaves.pem < pki/chain-a1-x.pem < pki/root-b.der"),
+              "chains: leaf < int-a1-xb < Root B");
+        CHECK(has_chain(&cs, "pki/bundle-leaves.pem < pki-cross/int-a1-xc.der < pki/root-c.der"),
+              "chains: leaf < int-a1-xc < Root C");
+        CHECK(has_chain(&cs, "pki/bundle-leaves.pem < pki-cross/int-a1-xc.der < "
+                             "pki-cross/root-c-xa.der < pki/root-a.der"),
+              "chains: leaf < int-a1-xc < root-c-xa < Root A");
+        struct chains one = {0};
+        CHECK(dt_paths_chains(&p, leaf, 0, 1, on_chain, &one) == 1,
+              "chains: max_chains caps the walk");
+        struct chains none = {0};
+        CHECK(dt_paths_chains(&p, leaf, 1577836800 /* 2020-01-01 */, 64, on_chain, &none) == 0,
+              "chains: no chain at a time before the leaf");
+    }
+    dt_pool_free(&p);
+}
+
+static void test_pool_files(void)
+{
+    struct dt_pool p;
+    /* A certdata.txt: its certificate objects, and its trust objects make
+     * anchors (Root B's is edited to "must verify" below). */
+    const char *paths[] = {"testdata/chains/roots-certdata.txt"};
+    CHECK(pool_of(&p, paths, 1) == DT_OK, "pool: a certdata.txt root store loads");
+    CHECK(p.n == 4, "pool: its four certificate objects (got %zu)", p.n);
+    size_t from_cd = 0;
+    for (size_t i = 0; i < p.n; i++)
+        from_cd += p.v[i].from_certdata && p.v[i].anchor;
+    CHECK(from_cd == 4, "pool: trusted by the store, so anchors (got %zu)", from_cd);
+    dt_pool_free(&p);
+
+    /* A distrust in a certdata.txt marks its certificate distrusted already. */
+    const char *cd = UNIT_WRITE_STR("d.txt",
+                                "CKA_CLASS CK_OBJECT_CLASS CKO_NSS_TRUST\n"
+                                "CKA_ISSUER MULTILINE_OCTAL\n\\060\\000\nEND\n"
+                                "CKA_SERIAL_NUMBER MULTILINE_OCTAL\n\\002\\001\\001\nEND\n"
+                                "CKA_TRUST_SERVER_AUTH CK_TRUST CKT_NSS_NOT_TRUSTED\n");
+    const char *p2[] = {cd};
+    CHECK(pool_of(&p, p2, 1) == DT_OK && p.n == 0, "pool: a certdata.txt of trust objects only (%s)",
+          U.text);
+    dt_pool_free(&p);
+
+    /* Broken files: a certificate file that does not parse is an error at its
+     * name; outside a directory, a file without certificates is one too. */
+    const char *bad = UNIT_WRITE_STR("bad.pem",
+                                 "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+    const char *p3[] = {bad};
+    CHECK(pool_of(&p, p3, 1) == DT_ERR_INPUT && U.errors == 1 && unit_has(&U, "bad.pem"),
+          "pool: a broken PEM certificate is an error at its file (%s)", U.text);
+    dt_pool_free(&p);
+    const char *txt = UNIT_WRITE_STR("notes.txt", "no certificates here\n");
+    const char *p4[] = {txt};
+    CHECK(pool_of(&p, p4, 1) == DT_ERR_INPUT, "pool: a named file without certificates is an error");
+    dt_pool_free(&p);
+    const char *p5[] = {"/nonexistent/pool"};
+    CHECK(pool_of(&p, p5, 1) == DT_ERR_INPUT && unit_has(&U, "cannot open pool"),
+          "pool: a missing path is an error");
+    dt_pool_free(&p);
+    /* A directory: the text file is skipped, the broken PEM is not. */
+    char dir[600];
+    snprintf(dir, sizeof(dir), "%s", unit_tmp());
+    const char *p6[] = {dir};
+    CHECK(pool_of(&p, p6, 1) == DT_ERR_INPUT && unit_has(&U, "bad.pem") &&
+              !unit_has(&U, "notes.txt"),
+          "pool: in a directory, non-certificate files are skipped, broken ones reported (%s)",
+          U.text);
+    CHECK(p.skipped_files >= 1, "pool: and the skipped files are counted");
+    dt_pool_free(&p);
+}
+
+int main(void)
+{
+    test_dmap();
+    test_pool_dirs();
+    test_pool_files();
+    return unit_done();
+}
