@@ -42,7 +42,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZ_STDIN_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz-stdin/%)
 
 .PHONY: all check unit asan fuzz fuzz-run install uninstall clean fixtures golden demo \
-        valgrind format
+        valgrind format bench
 
 all: $(B)/distrust $(B)/libdistrust.a $(B)/libdistrust-pkcs11.so
 
@@ -124,6 +124,15 @@ golden: all
 
 demo: all
 	sh scripts/demo.sh
+
+# Performance targets (bench/README.md); the data is generated once into
+# $(B)/bench and reused.
+$(B)/bench/genpool: bench/genpool.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LDLIBS)
+
+bench: all $(B)/bench/genpool
+	B=$(B) sh bench/run.sh
 
 clean:
 	rm -rf build

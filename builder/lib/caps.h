@@ -10,6 +10,8 @@
 #define DT_MAX_RULES 100000                       /* entries across all policy files */
 #define DT_MAX_CERT_FILE_BYTES ((size_t)16 << 20) /* one certificate file */
 #define DT_MAX_CERTS_PER_FILE 10000
+#define DT_MAX_POOL_FILE_BYTES ((size_t)1 << 30) /* one file of a certificate pool */
+#define DT_MAX_POOL_CERTS_PER_FILE 4000000       /* certificates in one pool file */
 #define DT_MAX_CERT_BYTES ((size_t)1 << 20) /* one DER certificate */
 #define DT_MAX_NAME_BYTES 65535             /* a DER Name */
 #define DT_MAX_SERIAL_OCTETS 64             /* error above */

@@ -1,8 +1,9 @@
 /*
  * cert.c - PEM/DER certificate loading.
  *
- * The DER walker in der.c extracts the fields; OpenSSL hashes them and gives
- * a second opinion on whether the certificate is well formed.
+ * The DER walker in der.c extracts the fields; OpenSSL hashes them and, on
+ * request (dt_cert_openssl_ok), gives a second opinion on whether the
+ * certificate is well formed.
  */
 #include "cert.h"
 
@@ -12,11 +13,28 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void digest(const EVP_MD *md, struct dt_slice in, uint8_t *out)
+/* Digests fetched once: an implicit fetch per call (EVP_sha256() with
+ * EVP_Digest) takes OpenSSL's provider locks every time, which dominates
+ * reading a pool of 100,000 certificates. */
+static EVP_MD *fetched[3];
+static pthread_once_t fetch_once = PTHREAD_ONCE_INIT;
+
+static void fetch_mds(void)
 {
+    fetched[0] = EVP_MD_fetch(NULL, "SHA1", NULL);
+    fetched[1] = EVP_MD_fetch(NULL, "MD5", NULL);
+    fetched[2] = EVP_MD_fetch(NULL, "SHA256", NULL);
+    ERR_clear_error();
+}
+
+static void digest(int which, const EVP_MD *fallback, struct dt_slice in, uint8_t *out)
+{
+    pthread_once(&fetch_once, fetch_mds);
+    const EVP_MD *md = fetched[which] ? fetched[which] : fallback;
     unsigned int len = 0;
     if (!EVP_Digest(in.p, in.n, out, &len, md, NULL))
         memset(out, 0, (size_t)EVP_MD_get_size(md));
@@ -24,17 +42,27 @@ static void digest(const EVP_MD *md, struct dt_slice in, uint8_t *out)
 
 void dt_sha1(struct dt_slice in, uint8_t out[20])
 {
-    digest(EVP_sha1(), in, out);
+    digest(0, EVP_sha1(), in, out);
 }
 
 void dt_md5(struct dt_slice in, uint8_t out[16])
 {
-    digest(EVP_md5(), in, out);
+    digest(1, EVP_md5(), in, out);
 }
 
 void dt_sha256(struct dt_slice in, uint8_t out[32])
 {
-    digest(EVP_sha256(), in, out);
+    digest(2, EVP_sha256(), in, out);
+}
+
+bool dt_cert_openssl_ok(const struct dt_cert *c)
+{
+    const unsigned char *p = c->der;
+    X509 *x = d2i_X509(NULL, &p, (long)c->der_len);
+    bool ok = x != NULL && p == c->der + c->der_len;
+    X509_free(x);
+    ERR_clear_error();
+    return ok;
 }
 
 void dt_cert_free(struct dt_cert *c)
@@ -77,12 +105,6 @@ enum dt_err dt_cert_from_der(const uint8_t *der, size_t n, struct dt_cert **out,
     dt_md5(all, c->md5);
     dt_sha256(all, c->sha256);
     dt_sha256(c->info.spki, c->spki_sha256);
-
-    const unsigned char *p = c->der;
-    X509 *x = d2i_X509(NULL, &p, (long)n);
-    c->openssl_ok = x != NULL && p == c->der + n;
-    X509_free(x);
-    ERR_clear_error();
     *out = c;
     c = NULL;
 out:
@@ -118,9 +140,9 @@ static enum dt_err add_cert(const char *path, unsigned line, unsigned index, str
     const char *why = NULL;
     struct dt_place pl = {path, line, 0, NULL, NULL};
 
-    if (index > DT_MAX_CERTS_PER_FILE) {
-        rc = dt_fail(d, &pl, DT_ERR_LIMIT, "more than %d certificates in one file",
-                     DT_MAX_CERTS_PER_FILE);
+    size_t max = out->max_per_file ? out->max_per_file : DT_MAX_CERTS_PER_FILE;
+    if (index > max) {
+        rc = dt_fail(d, &pl, DT_ERR_LIMIT, "more than %zu certificates in one file", max);
         goto out;
     }
     rc = dt_cert_from_der(der.p, der.n, &c, &why);
@@ -133,7 +155,7 @@ static enum dt_err add_cert(const char *path, unsigned line, unsigned index, str
     DT_ENSURE_MEM(c->file);
     c->index = index;
     c->line = line;
-    if (!c->openssl_ok)
+    if (!out->skip_openssl_check && !dt_cert_openssl_ok(c))
         dt_warn(d, &pl,
                 "certificate %u: OpenSSL does not accept this certificate; its DER fields "
                 "are used exactly as they stand",

@@ -20,14 +20,19 @@ struct dt_cert {
     char *file;      /* owned: the path it was read from */
     unsigned index;  /* 1-based position in that file */
     unsigned line;   /* line of its PEM BEGIN, 0 for DER */
-    bool openssl_ok; /* OpenSSL's own parser accepts it too */
 };
+
+/* Whether OpenSSL's own parser accepts the certificate too. */
+bool dt_cert_openssl_ok(const struct dt_cert *c);
 
 /* A list of certificates that owns its elements. */
 struct dt_certlist {
     struct dt_cert **v;
     size_t n;
     size_t cap;
+    size_t max_per_file;     /* certificates one file may add; 0: DT_MAX_CERTS_PER_FILE */
+    bool skip_openssl_check; /* no warning when OpenSSL rejects a certificate (pools:
+                              * such a certificate never verifies a signature) */
 };
 
 /* Parses one DER certificate (copied). On failure returns DT_ERR_INPUT and

@@ -258,6 +258,8 @@ static enum dt_err classify(struct impact *I, struct dt_pool_entry *ce)
     I->n_hits = 0;
     memset(&I->cur, 0, sizeof(I->cur));
     size_t found = dt_paths_chains(&I->pool, start, I->o->at, MAX_CHAINS, on_chain, I);
+    if (!start->cert->info.is_ca)
+        dt_pool_release(start); /* a leaf is asked once: no need to keep it parsed */
     DT_TRY(I->err);
     bool truncated = found >= MAX_CHAINS;
     int cls;

@@ -3,7 +3,9 @@
  */
 #include "pool.h"
 
+#include "caps.h"
 #include "cdparse.h"
+#include "der.h"
 #include "io.h"
 
 #include <dirent.h>
@@ -11,13 +13,13 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+#include <pthread.h>
 #include <pkcs11.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#define POOL_FILE_MAX ((size_t)64 << 20)
 #define MAX_DEPTH 16
 
 void dt_pool_init(struct dt_pool *p)
@@ -27,6 +29,7 @@ void dt_pool_init(struct dt_pool *p)
     dt_dmap_init(&p->by_key);
     dt_dmap_init(&p->by_issuer_serial);
     dt_dmap_init(&p->by_subject);
+    dt_dmap_init(&p->sig_cache);
     dt_arena_init(&p->arena);
 }
 
@@ -34,14 +37,17 @@ void dt_pool_free(struct dt_pool *p)
 {
     if (!p)
         return;
-    for (size_t i = 0; i < p->n; i++)
+    for (size_t i = 0; i < p->n; i++) {
         X509_free(p->v[i].x509);
+        EVP_PKEY_free(p->v[i].pkey);
+    }
     free(p->v);
     dt_certlist_free(&p->certs);
     dt_dmap_free(&p->by_sha256);
     dt_dmap_free(&p->by_key);
     dt_dmap_free(&p->by_issuer_serial);
     dt_dmap_free(&p->by_subject);
+    dt_dmap_free(&p->sig_cache);
     free(p->files);
     dt_arena_free(&p->arena);
     memset(p, 0, sizeof(*p));
@@ -155,19 +161,122 @@ static struct x509_st *x509_of(struct dt_pool_entry *e)
     return e->x509;
 }
 
+/* ---- signatures ----------------------------------------------------------------- */
+
+enum { MD_SHA1, MD_SHA224, MD_SHA256, MD_SHA384, MD_SHA512, MD_N };
+static EVP_MD *mds[MD_N];
+static pthread_once_t mds_once = PTHREAD_ONCE_INIT;
+
+static void fetch_mds(void)
+{
+    static const char *const names[MD_N] = {"SHA1", "SHA224", "SHA256", "SHA384", "SHA512"};
+    for (int i = 0; i < MD_N; i++)
+        mds[i] = EVP_MD_fetch(NULL, names[i], NULL);
+    ERR_clear_error();
+}
+
+/* The signature algorithms verified here directly (DER OID contents), by
+ * digest and key type; anything else goes to X509_verify(). */
+static const struct sigalg {
+    uint8_t oid[9];
+    uint8_t len;
+    int md; /* MD_*, or -1: none (Ed25519) */
+    int key; /* EVP_PKEY_* */
+} sigalgs[] = {
+    {{0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05}, 9, MD_SHA1, EVP_PKEY_RSA},
+    {{0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0e}, 9, MD_SHA224, EVP_PKEY_RSA},
+    {{0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b}, 9, MD_SHA256, EVP_PKEY_RSA},
+    {{0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0c}, 9, MD_SHA384, EVP_PKEY_RSA},
+    {{0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0d}, 9, MD_SHA512, EVP_PKEY_RSA},
+    {{0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x01}, 7, MD_SHA1, EVP_PKEY_EC},
+    {{0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02}, 8, MD_SHA256, EVP_PKEY_EC},
+    {{0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03}, 8, MD_SHA384, EVP_PKEY_EC},
+    {{0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x04}, 8, MD_SHA512, EVP_PKEY_EC},
+    {{0x2b, 0x65, 0x70}, 3, -1, EVP_PKEY_ED25519},
+};
+
+static EVP_PKEY *pkey_of(struct dt_pool_entry *e)
+{
+    if (!e->pkey_tried) {
+        e->pkey_tried = true;
+        const unsigned char *q = e->cert->info.spki.p;
+        e->pkey = d2i_PUBKEY(NULL, &q, (long)e->cert->info.spki.n);
+        ERR_clear_error();
+    }
+    return e->pkey;
+}
+
+/* 1 verified, 0 not, -1 not an algorithm handled here. The outer
+ * Certificate SEQUENCE was checked by the DER walker when it was read. */
+static int fast_verify(struct dt_pool_entry *child, struct dt_pool_entry *parent)
+{
+    struct dt_tlv outer, tbs, alg, oid, sig;
+    struct dt_slice all = dt_slice_make(child->cert->der, child->cert->der_len), in;
+    if (dt_der_read_one(all, DT_TAG_SEQUENCE, &outer))
+        return -1;
+    in = outer.val;
+    if (dt_der_read(&in, &tbs) || dt_der_read(&in, &alg) || dt_der_read(&in, &sig) || in.n ||
+        alg.tag != DT_TAG_SEQUENCE || sig.tag != 0x03 || sig.val.n < 2 || sig.val.p[0] != 0)
+        return -1;
+    struct dt_slice a = alg.val;
+    if (dt_der_read(&a, &oid) || oid.tag != 0x06)
+        return -1;
+    const struct sigalg *sa = NULL;
+    for (size_t i = 0; i < sizeof(sigalgs) / sizeof(sigalgs[0]) && !sa; i++)
+        if (oid.val.n == sigalgs[i].len && !memcmp(oid.val.p, sigalgs[i].oid, oid.val.n))
+            sa = &sigalgs[i];
+    if (!sa)
+        return -1;
+    pthread_once(&mds_once, fetch_mds);
+    const EVP_MD *md = sa->md >= 0 ? mds[sa->md] : NULL;
+    if (sa->md >= 0 && !md)
+        return -1;
+    EVP_PKEY *key = pkey_of(parent);
+    if (!key)
+        return -1;
+    if (EVP_PKEY_get_base_id(key) != sa->key)
+        return 0; /* a signature algorithm for another kind of key */
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    int ok = ctx && EVP_DigestVerifyInit(ctx, NULL, md, NULL, key) == 1 &&
+             EVP_DigestVerify(ctx, sig.val.p + 1, sig.val.n - 1, tbs.all.p, tbs.all.n) == 1;
+    EVP_MD_CTX_free(ctx);
+    ERR_clear_error();
+    return ok;
+}
+
 bool dt_pool_signed_by(struct dt_pool *p, struct dt_pool_entry *child,
                        struct dt_pool_entry *parent)
 {
-    (void)p;
     if (!dt_slice_eq(child->cert->info.issuer, parent->cert->info.subject))
         return false;
-    X509 *c = x509_of(child), *k = x509_of(parent);
-    if (!c || !k)
-        return false;
-    EVP_PKEY *key = X509_get0_pubkey(k);
-    int ok = key ? X509_verify(c, key) : 0;
-    ERR_clear_error();
+    /* A signature depends on the child and the parent's key only: a
+     * cross-certificate and its twin share the answer, and chains through
+     * the same intermediates ask the same questions again and again. */
+    uint8_t k[32];
+    digest2(child->cert->sha256, 32, parent->cert->spki_sha256, 32, k);
+    uint32_t it = dt_dmap_first(&p->sig_cache, k);
+    if (it != DT_DMAP_END)
+        return dt_dmap_value(&p->sig_cache, it) != 0;
+    int ok = fast_verify(child, parent);
+    X509 *c = ok < 0 ? x509_of(child) : NULL, *key_of = ok < 0 ? x509_of(parent) : NULL;
+    if (c && key_of) {
+        EVP_PKEY *key = X509_get0_pubkey(key_of);
+        ok = key ? X509_verify(c, key) : 0;
+        ERR_clear_error();
+    }
+    enum dt_err crc = dt_dmap_add(&p->sig_cache, k, ok == 1);
+    (void)crc; /* without memory for the cache the answer is still right */
     return ok == 1;
+}
+
+void dt_pool_release(struct dt_pool_entry *e)
+{
+    X509_free(e->x509);
+    e->x509 = NULL;
+    e->x509_tried = false;
+    EVP_PKEY_free(e->pkey);
+    e->pkey = NULL;
+    e->pkey_tried = false;
 }
 
 bool dt_pool_is_anchor(struct dt_pool *p, struct dt_pool_entry *e)
@@ -278,11 +387,11 @@ out:
 /* One file: certdata.txt, PEM or DER. in_dir: a file found by walking a
  * directory, which may hold other things than certificates. */
 static enum dt_err add_one(struct dt_pool *p, const char *file, const char *name, bool in_dir,
-                           struct dt_diags *d)
+                           struct dt_diags *d, dt_progress_fn progress, void *pctx)
 {
     enum dt_err rc = DT_OK;
     struct dt_buf data;
-    DT_TRY(dt_file_read(file, POOL_FILE_MAX, &data, d, NULL));
+    DT_TRY(dt_file_read(file, DT_MAX_POOL_FILE_BYTES, &data, d, NULL));
     struct dt_slice s = dt_slice_make(data.data, data.len);
     const char *fcopy = dt_arena_strdup(&p->arena, file);
     const char *ncopy = dt_arena_strdup(&p->arena, name);
@@ -299,6 +408,8 @@ static enum dt_err add_one(struct dt_pool *p, const char *file, const char *name
     struct dt_diags qd;
     dt_diags_init(&qd, quiet_fn, &q);
     struct dt_certlist l = {0};
+    l.max_per_file = DT_MAX_POOL_CERTS_PER_FILE;
+    l.skip_openssl_check = true;
     enum dt_err lrc = dt_cert_load_mem(fcopy, s, &l, &qd, NULL);
     bool cert_file = memmem(s.p, s.n, "-----BEGIN CERTIFICATE", 22) ||
                      memmem(s.p, s.n, "-----BEGIN TRUSTED CERTIFICATE", 30) ||
@@ -315,6 +426,8 @@ static enum dt_err add_one(struct dt_pool *p, const char *file, const char *name
         }
         /* Report the problems for real. */
         struct dt_certlist l2 = {0};
+        l2.max_per_file = DT_MAX_POOL_CERTS_PER_FILE;
+        l2.skip_openssl_check = true;
         rc = dt_cert_load_mem(fcopy, s, &l2, d, NULL);
         dt_certlist_free(&l2);
         if (rc == DT_OK)
@@ -326,6 +439,8 @@ static enum dt_err add_one(struct dt_pool *p, const char *file, const char *name
         struct dt_pool_entry *e;
         enum dt_err arc = add_cert(p, l.v[i], fcopy, ncopy, &e);
         l.v[i] = NULL;
+        if (progress && (p->n & 8191) == 0)
+            progress("reading the certificate pool", p->n, 0, pctx);
         if (arc != DT_OK) {
             for (size_t j = i + 1; j < l.n; j++)
                 dt_cert_free(l.v[j]);
@@ -394,7 +509,7 @@ static enum dt_err walk(struct dt_pool *p, const char *dir, const char *name, in
             else
                 frc = walk(p, full, sub, depth + 1, d, progress, pctx);
         } else if (S_ISREG(st.st_mode)) {
-            frc = add_one(p, full, sub, true, d);
+            frc = add_one(p, full, sub, true, d, progress, pctx);
             if (progress && (p->n_files & 255) == 0)
                 progress("reading the certificate pool", p->n, 0, pctx);
         }
@@ -431,7 +546,7 @@ enum dt_err dt_pool_add(struct dt_pool *p, const char *path, const char *name_ro
     base = base ? base + 1 : trimmed;
     const char *name = name_root ? name_root : base;
     enum dt_err rc = S_ISDIR(st.st_mode) ? walk(p, trimmed, name, 0, d, progress, progress_ctx)
-                                         : add_one(p, trimmed, name, false, d);
+                                         : add_one(p, trimmed, name, false, d, progress, progress_ctx);
     free(trimmed);
     if (progress)
         progress("reading the certificate pool", p->n, p->n, progress_ctx);

@@ -16,7 +16,8 @@
 #include "arena.h"
 #include "dmap.h"
 
-struct x509_st; /* OpenSSL X509, parsed on demand for signature checks */
+struct x509_st;    /* OpenSSL X509, parsed on demand for signature checks */
+struct evp_pkey_st; /* OpenSSL EVP_PKEY, a CA's public key, parsed on demand */
 
 struct dt_pool_entry {
     struct dt_cert *cert;
@@ -29,6 +30,8 @@ struct dt_pool_entry {
                                  * bit 0 server, 1 email, 2 code signing */
     struct x509_st *x509;
     bool x509_tried;
+    struct evp_pkey_st *pkey;
+    bool pkey_tried;
 };
 
 struct dt_pool_file {
@@ -41,6 +44,7 @@ struct dt_pool {
     size_t n, cap;
     struct dt_certlist certs; /* owns the certificates */
     struct dt_dmap by_sha256, by_key, by_issuer_serial, by_subject;
+    struct dt_dmap sig_cache; /* (child, parent key) -> signature verifies (1) or not (0) */
     struct dt_pool_file *files;
     size_t n_files, cap_files;
     size_t skipped_files; /* files in directories that hold no certificate */
@@ -79,6 +83,8 @@ struct dt_pool_entry *dt_pool_find(struct dt_pool *p, const uint8_t sha256[32]);
 /* True when child's signature verifies with parent's public key (OpenSSL). */
 bool dt_pool_signed_by(struct dt_pool *p, struct dt_pool_entry *child,
                        struct dt_pool_entry *parent);
+/* Frees e's parsed OpenSSL certificate (parsed again when needed). */
+void dt_pool_release(struct dt_pool_entry *e);
 /* Whether e is a trust anchor (computed on first use). */
 bool dt_pool_is_anchor(struct dt_pool *p, struct dt_pool_entry *e);
 

@@ -6,6 +6,9 @@
 #include "pool.h"
 #include "unit.h"
 
+#include <openssl/err.h>
+#include <openssl/x509.h>
+
 static struct unit_diags U;
 
 static void test_dmap(void)
@@ -214,8 +217,49 @@ static void test_pool_files(void)
     dt_pool_free(&p);
 }
 
+/* The pool verifies common signature algorithms itself (digest + key from
+ * our DER walk); every answer must be OpenSSL's X509_verify() answer. */
+static void test_signatures(void)
+{
+    struct dt_pool p;
+    const char *paths[] = {"testdata/pki", "testdata/pki-cross", "policy/certs", "policy/chains"};
+    CHECK(pool_of(&p, paths, 4) == DT_OK, "signatures: a pool of fixtures and real incidents");
+    size_t pairs = 0, yes = 0, no = 0, disagree = 0;
+    for (size_t i = 0; i < p.n; i++) {
+        for (size_t j = 0; j < p.n; j++) {
+            struct dt_pool_entry *c = &p.v[i], *k = &p.v[j];
+            if (!dt_slice_eq(c->cert->info.issuer, k->cert->info.subject))
+                continue;
+            const unsigned char *q = c->cert->der;
+            X509 *xc = d2i_X509(NULL, &q, (long)c->cert->der_len);
+            q = k->cert->der;
+            X509 *xk = d2i_X509(NULL, &q, (long)k->cert->der_len);
+            EVP_PKEY *key = xk ? X509_get0_pubkey(xk) : NULL;
+            bool want = xc && key && X509_verify(xc, key) == 1;
+            bool got = dt_pool_signed_by(&p, c, k);
+            bool again = dt_pool_signed_by(&p, c, k); /* from the cache */
+            X509_free(xc);
+            X509_free(xk);
+            ERR_clear_error();
+            pairs++;
+            want ? yes++ : no++;
+            if (got != want || again != want) {
+                disagree++;
+                printf("#   %s signed by %s: OpenSSL %d, pool %d/%d\n", c->name, k->name, want,
+                       got, again);
+            }
+        }
+    }
+    CHECK(pairs >= 60 && yes >= 40 && no >= 5,
+          "signatures: %zu issuer/subject pairs, %zu signed, %zu not", pairs, yes, no);
+    CHECK(disagree == 0, "signatures: the pool agrees with X509_verify() on every pair (%zu differ)",
+          disagree);
+    dt_pool_free(&p);
+}
+
 int main(void)
 {
+    test_signatures();
     test_dmap();
     test_pool_dirs();
     test_pool_files();
