@@ -67,12 +67,27 @@ say "8. The fixture PKI: a forgotten cross-certificate is caught"
 "$D" verify --build build/demo/cross testdata/chains/cross-signed/cases.json | grep -E '^(not )?ok|misses|passed' ||
     echo "(exit status $?: the incomplete build is refused)"
 
-say "9. Verdict: our objects vs what NSS shipped (certdata.txt of 2017-11-16)"
+say "9. Cross-signs found in a pool: DigiNotar Root CA, named once, three paths"
+echo "The policy names only the self-signed DigiNotar Root CA; its pool is the incident"
+echo "directory, which also holds Entrust's two cross-certificates of the same key."
+run "$D" build --explain -o build/demo/dn testdata/chains/diginotar-root/policy.json
+"$D" verify --build build/demo/dn --engine all testdata/chains/diginotar-root/cases.json | grep -E '^(not )?ok|passed'
+echo "The same policy with cross_signs off: lint names the paths it leaves open."
+"$D" lint testdata/chains/diginotar-root/policy-no-cross.json 2>&1 | grep -E 'open path' | cut -c1-220 || true
+echo "Impact of each build on the fraudulent *.google.com (2011-07-12):"
+for b in dn dnx; do
+    [ "$b" = dnx ] && "$D" build -q -o build/demo/dnx testdata/chains/diginotar-root/policy-no-cross.json 2>/dev/null
+    "$D" impact -b build/demo/$b -p policy/certs/2011-diginotar -p policy/chains/2011-diginotar \
+        -c policy/chains/2011-diginotar/leaf_fraudulent_star.google.com_path1.chain.pem \
+        --time 2011-07-12 --list | grep '^[a-z].*google'
+done
+
+say "10. Verdict: our objects vs what NSS shipped (certdata.txt of 2017-11-16)"
 sh policy/check-against-nss-history.sh testdata/nss/certdata-4a0b9ef4e195-2017-11-16-28distrust.txt \
     "$OUT/certdata-distrust.txt" | grep -v '# SKIP' | tail -n 8
 sh policy/check-distrust-after.sh testdata/nss/certdata-2026.txt "$OUT/certdata-distrust.txt" | tail -n 2
 
-say "10. Verdict: our objects vs Debian's nss-addbuiltin, for a fixture intermediate"
+say "11. Verdict: our objects vs Debian's nss-addbuiltin, for a fixture intermediate"
 cat >build/demo/one.json <<JSON
 {"version": 1, "entries": [{"certificate": "$top/testdata/pki/int-a1.der", "label": "Demo"}]}
 JSON
@@ -87,7 +102,7 @@ else
     exit 1
 fi
 
-say "11. A mistake the tool refuses: a serial typed without its 00 pad"
+say "12. A mistake the tool refuses: a serial typed without its 00 pad"
 cat >build/demo/bad.json <<'JSON'
 {"version": 1,
  "entries": [
@@ -97,7 +112,7 @@ cat >build/demo/bad.json <<'JSON'
 JSON
 (cd build/demo && ../distrust lint bad.json) || echo "(exit status $?: nothing would be written)"
 
-say "12. Same inputs, same bytes"
+say "13. Same inputs, same bytes"
 sha256sum "$OUT/certdata-distrust.txt"
 "$D" build -q -o build/demo/again policy/
 sha256sum build/demo/again/certdata-distrust.txt

@@ -12,9 +12,11 @@
 #include "pool.h"
 #include "resolve.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define OUT_MAX ((size_t)2 << 30)
 
@@ -100,6 +102,16 @@ static enum dt_err load_pools(const struct dt_build_opts *opts, const struct dt_
                 j -= p->files[f++].n_pools;
             path = p->files[f].pools[j];
             name = p->files[f].pool_names[j];
+            struct stat st;
+            if (stat(path, &st) != 0) {
+                /* Named by a policy: the error goes to its place there. */
+                int e = errno;
+                struct dt_where w;
+                dt_policy_where(&p->files[f], &w, false, "/pool/%zu", j);
+                dt_report(d, DT_ERROR, &w.pl, "cannot open pool %s: %s", name, strerror(e));
+                rc = DT_ERR_INPUT;
+                continue;
+            }
         }
         char *real = realpath(path, NULL);
         bool dup = false;

@@ -55,5 +55,10 @@ compare() { # NAME POLICY CASES...
 compare basic "$C/basic/policy.json" "$C/basic/cases.json"
 compare cross "$C/cross-signed/policy.json" "$C/cross-signed/cases.json"
 compare incomplete "$C/cross-signed-incomplete/policy.json" "$C/cross-signed/cases.json"
+compare pool-intermediate "$C/pool-intermediate/policy.json" "$C/pool-intermediate/cases.json"
+compare pool-intermediate-nx "$C/pool-intermediate/policy-no-cross.json" "$C/pool-intermediate/cases.json"
+compare pool-root "$C/pool-root/policy.json" "$C/pool-root/cases.json"
+compare diginotar-root "$C/diginotar-root/policy.json" "$C/diginotar-root/cases.json"
+compare diginotar-root-nx "$C/diginotar-root/policy-no-cross.json" "$C/diginotar-root/cases.json"
 compare real "$TOP/policy" "$TOP"/policy/cases/*.json
 done_testing

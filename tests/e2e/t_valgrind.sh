@@ -34,6 +34,17 @@ done
 cd "$TOP" || exit 1
 vg "verify of the fixture chains (both engines, NSS children)" 0 verify --engine all \
     --build "$WORK/vbuild" "$TOP/testdata/chains/cross-signed/cases.json"
+vg "build with a pool and --explain (expansion, open-path check)" 0 build -q --explain \
+    -o "$WORK/pool" "$TOP/testdata/chains/pool-intermediate/policy.json"
+vg "lint with open paths" 0 lint -q "$TOP/testdata/chains/pool-root/policy-no-cross.json"
+vg "impact, table and JSON" 0 impact -b "$WORK/pool" -p "$TOP/testdata/pki" -p "$TOP/testdata/pki-cross" \
+    -c "$TOP/testdata/pki" --list
+vg "impact --json --list with --roots" 0 impact -b "$WORK/pool" -p "$TOP/testdata/pki" \
+    -p "$TOP/testdata/pki-cross" --roots "$TOP/testdata/chains/roots-certdata.txt" \
+    -c "$TOP/testdata/pki/bundle-leaves.pem" --json --list
+vg "impact of a missing build" 1 impact -b "$WORK/none" -c "$TOP/testdata/pki"
+cd "$TOP/testdata/bad/103-pool-broken-certificate" && vg "a broken pool" 1 lint policy.json
+cd "$TOP" || exit 1
 vg "usage error" 2 build
 vg "help" 0 build --help
 done_testing
