@@ -50,10 +50,10 @@ static EVP_PKEY *new_key(void)
 static X509_NAME *name_of(const char *cn)
 {
     X509_NAME *n = X509_NAME_new();
-    if (!n || !X509_NAME_add_entry_by_txt(n, "C", MBSTRING_ASC, (const unsigned char *)"US", -1,
-                                          -1, 0) ||
-        !X509_NAME_add_entry_by_txt(n, "O", MBSTRING_ASC,
-                                    (const unsigned char *)"Distrust Bench", -1, -1, 0) ||
+    if (!n ||
+        !X509_NAME_add_entry_by_txt(n, "C", MBSTRING_ASC, (const unsigned char *)"US", -1, -1, 0) ||
+        !X509_NAME_add_entry_by_txt(n, "O", MBSTRING_ASC, (const unsigned char *)"Distrust Bench",
+                                    -1, -1, 0) ||
         !X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0))
         die("name");
     return n;

@@ -122,24 +122,24 @@ DT_MUST_USE enum dt_err dt_build_run(const struct dt_build_opts *opts,
 
 /* Options of dt_verify_run(). Zero-initialise, then fill in. */
 struct dt_verify_opts {
-    const char *build_dir;          /* a `distrust build` output directory */
-    const char *const *case_files;  /* chain case files (JSON) */
+    const char *build_dir;         /* a `distrust build` output directory */
+    const char *const *case_files; /* chain case files (JSON) */
     size_t n_case_files;
-    unsigned engines;               /* DT_VERIFY_* bits; 0 means PKIX */
-    const char *module;             /* path of libdistrust-pkcs11.so (required) */
-    const char *keep_work;          /* NULL, or a directory that receives, per case,
-                                     * the anchors, the chain and a reproduce.sh that
-                                     * replays it with modutil and vfychain */
-    int64_t now;                    /* time for cases without one (seconds) */
-    int strict;                     /* warnings (e.g. a manifest mismatch) fail the run */
-    dt_diag_fn diag;                /* required */
+    unsigned engines;      /* DT_VERIFY_* bits; 0 means PKIX */
+    const char *module;    /* path of libdistrust-pkcs11.so (required) */
+    const char *keep_work; /* NULL, or a directory that receives, per case,
+                            * the anchors, the chain and a reproduce.sh that
+                            * replays it with modutil and vfychain */
+    int64_t now;           /* time for cases without one (seconds) */
+    int strict;            /* warnings (e.g. a manifest mismatch) fail the run */
+    dt_diag_fn diag;       /* required */
     void *diag_ctx;
-    dt_line_fn report;              /* required */
+    dt_line_fn report; /* required */
     void *report_ctx;
 };
 
 struct dt_verify_summary {
-    size_t checks;  /* case x engine verdicts */
+    size_t checks; /* case x engine verdicts */
     size_t passed;
     size_t failed;  /* mismatches, INVALID cases and errors */
     size_t invalid; /* of which: the baseline already failed */
@@ -162,26 +162,26 @@ DT_MUST_USE enum dt_err dt_verify_run(const struct dt_verify_opts *opts,
 
 /* Options of dt_impact_run(). Zero-initialise, then fill in. */
 struct dt_impact_opts {
-    const char *build_dir;      /* a `distrust build` output directory */
-    const char *const *pools;   /* certificate pools: issuers the chains may use */
+    const char *build_dir;    /* a `distrust build` output directory */
+    const char *const *pools; /* certificate pools: issuers the chains may use */
     size_t n_pools;
-    const char *const *roots;   /* optional root stores: when given, only their
-                                 * certificates (certdata.txt: the trusted ones) are
-                                 * trust anchors */
+    const char *const *roots; /* optional root stores: when given, only their
+                               * certificates (certdata.txt: the trusted ones) are
+                               * trust anchors */
     size_t n_roots;
-    const char *const *corpus;  /* the certificates whose fate is counted */
+    const char *const *corpus; /* the certificates whose fate is counted */
     size_t n_corpus;
-    int purpose;                /* DT_IMPACT_* */
-    int64_t at;                 /* > 0: every certificate of a chain must be valid
-                                 * then (seconds); 0: validity is not checked */
-    int json;                   /* the report is one JSON document, not a table */
-    int list;                   /* the table has a line per corpus certificate */
-    int strict;                 /* warnings fail the run (DT_ERR_STRICT) */
-    dt_diag_fn diag;            /* required */
+    int purpose;     /* DT_IMPACT_* */
+    int64_t at;      /* > 0: every certificate of a chain must be valid
+                      * then (seconds); 0: validity is not checked */
+    int json;        /* the report is one JSON document, not a table */
+    int list;        /* the table has a line per corpus certificate */
+    int strict;      /* warnings fail the run (DT_ERR_STRICT) */
+    dt_diag_fn diag; /* required */
     void *diag_ctx;
-    dt_progress_fn progress;    /* optional */
+    dt_progress_fn progress; /* optional */
     void *progress_ctx;
-    dt_line_fn report;          /* required: the table's lines, or the JSON */
+    dt_line_fn report; /* required: the table's lines, or the JSON */
     void *report_ctx;
 };
 struct dt_impact_summary {

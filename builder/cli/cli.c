@@ -240,3 +240,17 @@ int cli_parse(struct cli *cli, const struct cli_cmd *cmd, const struct cli_opt *
     }
     return 0;
 }
+
+int cli_list_push(struct cli_list *l, const char *v)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 4;
+        const char **nv = realloc(l->v, cap * sizeof(*nv));
+        if (!nv)
+            return -1;
+        l->v = nv;
+        l->cap = cap;
+    }
+    l->v[l->n++] = v;
+    return 0;
+}

@@ -66,6 +66,14 @@ int cli_parse(struct cli *cli, const struct cli_cmd *cmd, const struct cli_opt *
               int argc, char **argv, int (*on_opt)(void *ctx, size_t opt, const char *value),
               void *ctx, char ***pos, int *n_pos);
 
+/* A growable list of option values (repeatable options). */
+struct cli_list {
+    const char **v;
+    size_t n, cap;
+};
+/* Appends v; -1 when out of memory. Free l->v with free(). */
+int cli_list_push(struct cli_list *l, const char *v);
+
 void cli_print_help(const struct cli_cmd *cmd, const struct cli_opt *opts, size_t n_opts);
 
 int cmd_build(struct cli *cli, int argc, char **argv);

@@ -35,8 +35,7 @@ static const struct cli_opt lint_opts[] = {
 struct build_args {
     const struct cli_opt *opts;
     const char *out;
-    const char **pools;
-    size_t n_pools, cap_pools;
+    struct cli_list pools;
     bool explain;
 };
 
@@ -49,15 +48,7 @@ static int on_opt(void *ctx, size_t opt, const char *value)
     } else if (!strcmp(name, "--explain")) {
         a->explain = true;
     } else if (!strcmp(name, "--pool")) {
-        if (a->n_pools == a->cap_pools) {
-            size_t cap = a->cap_pools ? a->cap_pools * 2 : 4;
-            const char **v = realloc(a->pools, cap * sizeof(*v));
-            if (!v)
-                return -1;
-            a->pools = v;
-            a->cap_pools = cap;
-        }
-        a->pools[a->n_pools++] = value;
+        return cli_list_push(&a->pools, value);
     }
     return 0;
 }
@@ -69,8 +60,8 @@ static void print_explain(const char *line, void *ctx)
     printf("%s\n", line);
 }
 
-static int run(struct cli *cli, const struct cli_cmd *cmd, const struct build_args *a,
-               char **pos, int n_pos)
+static int run(struct cli *cli, const struct cli_cmd *cmd, const struct build_args *a, char **pos,
+               int n_pos)
 {
     struct dt_build_opts o;
     memset(&o, 0, sizeof(o));
@@ -82,8 +73,8 @@ static int run(struct cli *cli, const struct cli_cmd *cmd, const struct build_ar
     o.diag_ctx = cli;
     o.progress = cli_progress;
     o.progress_ctx = cli;
-    o.pools = a->pools;
-    o.n_pools = a->n_pools;
+    o.pools = a->pools.v;
+    o.n_pools = a->pools.n;
     if (a->explain) {
         o.explain = print_explain;
         o.explain_ctx = cli;
@@ -151,7 +142,7 @@ static int build_or_lint(struct cli *cli, const char *name, const struct cli_opt
     else
         code = run(cli, cmd, &a, pos, n_pos);
     free(pos);
-    free(a.pools);
+    free(a.pools.v);
     return code;
 }
 

@@ -39,7 +39,9 @@ static const struct cli_opt opts[] = {
     [OPT_TIME] = {"--time", 't', true,
                   "only chains valid at this time: RFC 3339, a date, or \"now\" (default: "
                   "validity is not checked)"},
-    [OPT_JSON] = {"--json", 0, false, "print one JSON document instead of the table (with --list: a record per certificate)"},
+    [OPT_JSON] =
+        {"--json", 0, false,
+         "print one JSON document instead of the table (with --list: a record per certificate)"},
     [OPT_LIST] = {"--list", 'l', false, "a line (JSON: a record) per corpus certificate"},
     [OPT_STRICT] = {"--strict", 0, false, "treat warnings as errors"},
     [OPT_VERBOSE] = {"--verbose", 'v', false, "show where in the library an error arose"},
@@ -47,30 +49,11 @@ static const struct cli_opt opts[] = {
     [OPT_HELP] = {"--help", 'h', false, "show this help"},
 };
 
-struct list {
-    const char **v;
-    size_t n, cap;
-};
-
 struct args {
     const char *build, *purpose, *time;
-    struct list pools, roots, corpus;
+    struct cli_list pools, roots, corpus;
     bool json, list;
 };
-
-static int push(struct list *l, const char *v)
-{
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 4;
-        const char **nv = realloc(l->v, cap * sizeof(*nv));
-        if (!nv)
-            return -1;
-        l->v = nv;
-        l->cap = cap;
-    }
-    l->v[l->n++] = v;
-    return 0;
-}
 
 static int on_opt(void *ctx, size_t opt, const char *value)
 {
@@ -80,11 +63,11 @@ static int on_opt(void *ctx, size_t opt, const char *value)
         a->build = value;
         break;
     case OPT_POOL:
-        return push(&a->pools, value);
+        return cli_list_push(&a->pools, value);
     case OPT_ROOTS:
-        return push(&a->roots, value);
+        return cli_list_push(&a->roots, value);
     case OPT_CORPUS:
-        return push(&a->corpus, value);
+        return cli_list_push(&a->corpus, value);
     case OPT_PURPOSE:
         a->purpose = value;
         break;
@@ -136,8 +119,7 @@ int cmd_impact(struct cli *cli, int argc, char **argv)
     memset(&a, 0, sizeof(a));
     char **pos = NULL;
     int n_pos = 0, code;
-    int r = cli_parse(cli, cmd, opts, DT_ARRAY_LEN_CLI(opts), argc, argv, on_opt, &a, &pos,
-                      &n_pos);
+    int r = cli_parse(cli, cmd, opts, DT_ARRAY_LEN_CLI(opts), argc, argv, on_opt, &a, &pos, &n_pos);
     struct dt_impact_opts o;
     memset(&o, 0, sizeof(o));
     if (r != 0) {
@@ -145,8 +127,10 @@ int cmd_impact(struct cli *cli, int argc, char **argv)
         goto out;
     }
     if (n_pos) {
-        code = cli_usage_error(cli, "impact", "unexpected argument %s (give the corpus with "
-                                              "--corpus)", pos[0]);
+        code = cli_usage_error(cli, "impact",
+                               "unexpected argument %s (give the corpus with "
+                               "--corpus)",
+                               pos[0]);
         goto out;
     }
     if (!a.build) {

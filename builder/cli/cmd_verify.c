@@ -91,8 +91,7 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
     char **pos = NULL;
     int n_pos = 0;
     int code;
-    int r = cli_parse(cli, cmd, opts, DT_ARRAY_LEN_CLI(opts), argc, argv, on_opt, &a, &pos,
-                      &n_pos);
+    int r = cli_parse(cli, cmd, opts, DT_ARRAY_LEN_CLI(opts), argc, argv, on_opt, &a, &pos, &n_pos);
     if (r != 0) {
         code = r > 0 ? EXIT_OK : EXIT_USAGE;
         goto out;

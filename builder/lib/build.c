@@ -66,8 +66,8 @@ static enum dt_err policy_digest(const struct dt_policy *p, const struct dt_mode
     for (size_t i = 0; i < pool->n_files; i++) {
         char h[65];
         hex(pool->files[i].sha256, 32, h);
-        snprintf(lines[p->n_files + m->n_inputs + i].text, sizeof(lines[0].text),
-                 "%s  pool:%s\n", h, pool->files[i].name);
+        snprintf(lines[p->n_files + m->n_inputs + i].text, sizeof(lines[0].text), "%s  pool:%s\n",
+                 h, pool->files[i].name);
     }
     qsort(lines, n, sizeof(*lines), cmp_lines);
     for (size_t i = 0; i < n; i++)
@@ -138,8 +138,9 @@ static enum dt_err load_pools(const struct dt_build_opts *opts, const struct dt_
             rc = DT_ERR_INPUT;
     }
     if (pool->skipped_files)
-        dt_note(d, NULL, "the certificate pool: %zu certificates; %zu files held none and were "
-                         "skipped",
+        dt_note(d, NULL,
+                "the certificate pool: %zu certificates; %zu files held none and were "
+                "skipped",
                 pool->n, pool->skipped_files);
 out:
     for (size_t i = 0; i < n_seen; i++)
@@ -170,10 +171,10 @@ static void explain(const struct dt_build_opts *opts, const struct dt_model *m)
         char why[700];
         if (it->expanded) {
             char *via = it->via ? dt_name_common_name(it->via->info.subject) : NULL;
-            snprintf(why, sizeof(why),
-                     "%s %s; found in the pool (%s) %s%s%s", it->rule->file->name,
+            snprintf(why, sizeof(why), "%s %s; found in the pool (%s) %s%s%s", it->rule->file->name,
                      it->rule->json_path, it->from_pool->name,
-                     it->via ? "with the same subject and key as " : "with the entry's subject and key",
+                     it->via ? "with the same subject and key as "
+                             : "with the entry's subject and key",
                      it->via ? (via ? via : "?") : "", "");
             free(via);
         } else {
@@ -291,8 +292,8 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     }
     /* Entries without errors are still resolved, so that one run reports
      * the problems of the files they name too. */
-    enum dt_err rrc = dt_resolve(&policy, pool.n || pool.n_files ? &pool : NULL, &model, &d,
-                                 &progress);
+    enum dt_err rrc =
+        dt_resolve(&policy, pool.n || pool.n_files ? &pool : NULL, &model, &d, &progress);
     have_model = true;
     if (prc != DT_OK || rrc != DT_OK || lrc != DT_OK) {
         rc = prc != DT_OK ? prc : rrc != DT_OK ? rrc : lrc;

@@ -66,11 +66,13 @@ static void check_manifest(const char *dir, const char *path, struct dt_diags *d
           : NULL;
     struct dt_place pl = dt_place_file(mpath);
     if (!m)
-        dt_warn(d, &pl, "no readable manifest.json: the files are not checked against the "
-                        "build that wrote them");
+        dt_warn(d, &pl,
+                "no readable manifest.json: the files are not checked against the "
+                "build that wrote them");
     else if (!want || strcmp(want, hex) != 0)
-        dt_warn(d, &pl, "certdata-distrust.txt does not match its SHA-256 in the manifest: it "
-                        "was changed after the build; using the file as it is now");
+        dt_warn(d, &pl,
+                "certdata-distrust.txt does not match its SHA-256 in the manifest: it "
+                "was changed after the build; using the file as it is now");
     json_decref(m);
 }
 
@@ -95,8 +97,8 @@ static enum dt_err read_trust(struct dt_build_data *b, const struct dt_cd_object
     (void)dt_cd_get_ulong(o, CKA_TRUST_SERVER_AUTH, &e.trust[0]);
     (void)dt_cd_get_ulong(o, CKA_TRUST_EMAIL_PROTECTION, &e.trust[1]);
     (void)dt_cd_get_ulong(o, CKA_TRUST_CODE_SIGNING, &e.trust[2]);
-    enum dt_err rc = dt_grow((void **)&b->entries, &b->cap_entries, b->n_entries + 1,
-                             sizeof(*b->entries));
+    enum dt_err rc =
+        dt_grow((void **)&b->entries, &b->cap_entries, b->n_entries + 1, sizeof(*b->entries));
     if (rc == DT_OK)
         b->entries[b->n_entries++] = e;
     return rc;

@@ -12,13 +12,13 @@
 #define DT_MAX_CERTS_PER_FILE 10000
 #define DT_MAX_POOL_FILE_BYTES ((size_t)1 << 30) /* one file of a certificate pool */
 #define DT_MAX_POOL_CERTS_PER_FILE 4000000       /* certificates in one pool file */
-#define DT_MAX_CERT_BYTES ((size_t)1 << 20) /* one DER certificate */
-#define DT_MAX_NAME_BYTES 65535             /* a DER Name */
-#define DT_MAX_SERIAL_OCTETS 64             /* error above */
-#define DT_WARN_SERIAL_OCTETS 20            /* warning above (RFC 5280) */
-#define DT_MAX_SERIAL_LINE 1024             /* bytes per serial-file line */
-#define DT_MAX_SERIALS 20000000             /* serials across all files */
-#define DT_MAX_LABEL_BYTES 1024             /* label, bug, why, created */
-#define DT_MAX_JSON_DEPTH 32                /* nesting of a policy file */
+#define DT_MAX_CERT_BYTES ((size_t)1 << 20)      /* one DER certificate */
+#define DT_MAX_NAME_BYTES 65535                  /* a DER Name */
+#define DT_MAX_SERIAL_OCTETS 64                  /* error above */
+#define DT_WARN_SERIAL_OCTETS 20                 /* warning above (RFC 5280) */
+#define DT_MAX_SERIAL_LINE 1024                  /* bytes per serial-file line */
+#define DT_MAX_SERIALS 20000000                  /* serials across all files */
+#define DT_MAX_LABEL_BYTES 1024                  /* label, bug, why, created */
+#define DT_MAX_JSON_DEPTH 32                     /* nesting of a policy file */
 
 #endif

@@ -16,7 +16,7 @@ static const char *const usage_names[] = {"server",          "client",       "em
 static const int usage_vfychain[] = {1, 0, 4, 5, 6, 3};
 static const char *const expect_names[] = {"trusted", "distrusted"};
 static const char *const top_keys[] = {"version", "cases", "comment"};
-static const char *const case_keys[] = {"name", "chain", "anchors", "usage",
+static const char *const case_keys[] = {"name", "chain",  "anchors", "usage",
                                         "time", "expect", "comment"};
 
 #define MAX_CASES 100000
@@ -292,8 +292,8 @@ enum dt_err dt_cases_load(struct dt_cases *c, const char *const *paths, size_t n
         const char *t = dt_buf_cstr(&text);
         char *dir = dt_path_dirname(paths[i]);
         /* The text must outlive diagnostics only during loading. */
-        enum dt_err lrc = t && dir ? dt_cases_load_text(c, paths[i], dir, t, text.len, d)
-                                   : DT_ERR_NOMEM;
+        enum dt_err lrc =
+            t && dir ? dt_cases_load_text(c, paths[i], dir, t, text.len, d) : DT_ERR_NOMEM;
         free(dir);
         dt_buf_free(&text);
         if (lrc == DT_ERR_NOMEM)

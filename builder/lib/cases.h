@@ -29,8 +29,8 @@ enum dt_usage {
 
 struct dt_case {
     const char *name;
-    const char *file;      /* the case file, as given */
-    const char *json_path; /* "/cases/3" */
+    const char *file;       /* the case file, as given */
+    const char *json_path;  /* "/cases/3" */
     struct dt_cert **chain; /* borrowed from dt_cases.certs; leaf first */
     size_t n_chain;
     struct dt_cert **anchors; /* anchor certificates, or */
@@ -58,9 +58,8 @@ DT_MUST_USE enum dt_err dt_cases_load(struct dt_cases *c, const char *const *pat
                                       struct dt_diags *d);
 /* Adds one case file from memory to an initialised set (fuzzing, tests):
  * dir resolves its paths. */
-DT_MUST_USE enum dt_err dt_cases_load_text(struct dt_cases *c, const char *display,
-                                           const char *dir, const char *text, size_t len,
-                                           struct dt_diags *d);
+DT_MUST_USE enum dt_err dt_cases_load_text(struct dt_cases *c, const char *display, const char *dir,
+                                           const char *text, size_t len, struct dt_diags *d);
 void dt_cases_free(struct dt_cases *c);
 
 const char *dt_usage_name(enum dt_usage u);

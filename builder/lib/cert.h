@@ -17,9 +17,9 @@ struct dt_cert {
     uint8_t spki_sha256[32];
     int64_t not_before; /* seconds since the epoch */
     int64_t not_after;
-    char *file;      /* owned: the path it was read from */
-    unsigned index;  /* 1-based position in that file */
-    unsigned line;   /* line of its PEM BEGIN, 0 for DER */
+    char *file;     /* owned: the path it was read from */
+    unsigned index; /* 1-based position in that file */
+    unsigned line;  /* line of its PEM BEGIN, 0 for DER */
 };
 
 /* Whether OpenSSL's own parser accepts the certificate too. */

@@ -99,8 +99,7 @@ out:
 
 enum dt_err dt_certdata_trust_object(struct dt_buf *out, const char *label,
                                      const struct dt_cert *hash_of, struct dt_slice issuer,
-                                     struct dt_slice serial, unsigned purposes,
-                                     const char *trust)
+                                     struct dt_slice serial, unsigned purposes, const char *trust)
 {
     enum dt_err rc = DT_OK;
     struct dt_buf tlv;
@@ -183,8 +182,8 @@ enum dt_err dt_certdata_anchor(struct dt_buf *out, const char *label, const stru
     DT_TRY(dt_certdata_cert_object(out, label, c, true, NULL, NULL, NULL, NULL));
     DT_TRY(dt_buf_printf(out, "\n# Trust for \"%s\"\n", label));
     DT_TRY(cert_info(out, c));
-    DT_TRY(dt_certdata_trust_object(out, label, c, c->info.issuer, c->info.serial,
-                                    DT_PURPOSE_ALL, "CKT_NSS_TRUSTED_DELEGATOR"));
+    DT_TRY(dt_certdata_trust_object(out, label, c, c->info.issuer, c->info.serial, DT_PURPOSE_ALL,
+                                    "CKT_NSS_TRUSTED_DELEGATOR"));
 out:
     return rc;
 }

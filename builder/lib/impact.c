@@ -76,8 +76,7 @@ static void out_line(struct impact *I, const char *fmt, ...)
     I->o->report(buf, I->o->report_ctx);
 }
 
-static enum dt_err group_for(struct impact *I, const char *source, const char *label,
-                             uint32_t *out)
+static enum dt_err group_for(struct impact *I, const char *source, const char *label, uint32_t *out)
 {
     char key[160];
     size_t n = strcspn(source, ",");
@@ -195,15 +194,6 @@ static void on_chain(const struct dt_chain *c, void *ctx)
 static const char *const class_names[] = {"distrusted", "other_path", "unaffected", "no_path"};
 enum { C_DISTRUSTED, C_OTHER, C_UNAFFECTED, C_NO_PATH };
 
-static char *name_of(const struct dt_cert *c)
-{
-    char *cn = dt_name_common_name(c->info.subject);
-    if (cn && *cn)
-        return cn;
-    free(cn);
-    return dt_name_text(c->info.subject);
-}
-
 static int cmp_u32(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -216,14 +206,16 @@ static enum dt_err record_cert(struct impact *I, const struct dt_pool_entry *ce,
     enum dt_err rc = DT_OK;
     if (I->n_hits > 1) /* entries in policy order */
         qsort(I->hits, I->n_hits, sizeof(*I->hits), cmp_u32);
-    char *name = name_of(ce->cert);
+    char *name = dt_name_display(ce->cert->info.subject);
     if (I->o->list && !I->o->json) {
         char by[600] = "";
         for (size_t i = 0; i < I->n_hits; i++)
             snprintf(by + strlen(by), sizeof(by) - strlen(by), "%s%s", i ? ", " : "; by ",
                      I->groups[I->hits[i]].key);
         out_line(I, "%-11s %s#%u \"%s\": %zu of %zu chain%s cut%s%s",
-                 cls == C_OTHER ? "other path" : cls == C_NO_PATH ? "no path" : class_names[cls],
+                 cls == C_OTHER     ? "other path"
+                 : cls == C_NO_PATH ? "no path"
+                                    : class_names[cls],
                  ce->name, ce->cert->index, name ? name : "?", I->cur.cut, I->cur.chains,
                  I->cur.chains == 1 ? "" : "s", by, truncated ? " (chains capped)" : "");
     }
@@ -235,12 +227,11 @@ static enum dt_err record_cert(struct impact *I, const struct dt_pool_entry *ce,
         DT_ENSURE_MEM(hits);
         for (size_t i = 0; i < I->n_hits; i++)
             json_array_append_new(hits, json_string(I->groups[I->hits[i]].key));
-        json_t *o = json_pack("{s:s, s:i, s:s, s:s, s:s, s:i, s:i, s:b, s:o}", "file", ce->name,
-                              "index", (json_int_t)ce->cert->index, "subject",
-                              name ? name : "?", "sha256", sha, "class", class_names[cls],
-                              "chains", (json_int_t)I->cur.chains, "cut",
-                              (json_int_t)I->cur.cut, "chains_capped", truncated, "entries",
-                              hits);
+        json_t *o =
+            json_pack("{s:s, s:i, s:s, s:s, s:s, s:i, s:i, s:b, s:o}", "file", ce->name, "index",
+                      (json_int_t)ce->cert->index, "subject", name ? name : "?", "sha256", sha,
+                      "class", class_names[cls], "chains", (json_int_t)I->cur.chains, "cut",
+                      (json_int_t)I->cur.cut, "chains_capped", truncated, "entries", hits);
         DT_ENSURE_MEM(o && json_array_append_new(I->jcerts, o) == 0);
     }
 out:
@@ -252,8 +243,7 @@ static enum dt_err classify(struct impact *I, struct dt_pool_entry *ce)
 {
     struct dt_pool_entry *start;
     enum dt_err rc = DT_OK;
-    DT_TRY(dt_pool_add_der(&I->pool, ce->cert->der, ce->cert->der_len, ce->file, ce->name,
-                           &start));
+    DT_TRY(dt_pool_add_der(&I->pool, ce->cert->der, ce->cert->der_len, ce->file, ce->name, &start));
     I->stamp++;
     I->n_hits = 0;
     memset(&I->cur, 0, sizeof(I->cur));
@@ -323,8 +313,8 @@ static enum dt_err set_anchors(struct impact *I)
     for (size_t i = 0; i < I->b.certs.n; i++) {
         const struct dt_cert *c = I->b.certs.v[i];
         struct dt_pool_entry *e;
-        DT_TRY(dt_pool_add_der(&I->pool, c->der, c->der_len, I->b.path, "certdata-distrust.txt",
-                               &e));
+        DT_TRY(
+            dt_pool_add_der(&I->pool, c->der, c->der_len, I->b.path, "certdata-distrust.txt", &e));
         for (size_t j = 0; j < I->b.n_afters && !I->pool.explicit_anchors; j++)
             if (I->b.afters[j].cert == c)
                 e->anchor = true;
@@ -339,8 +329,8 @@ static void print_table(struct impact *I)
     out_line(I, "%10s %10s  %s", "DISTRUSTED", "OTHER PATH", "ENTRY");
     for (size_t i = 0; i < I->n_groups; i++) {
         const struct group *g = &I->groups[i];
-        out_line(I, "%10zu %10zu  %s \"%s\" (%zu distrust%s)", g->distrusted, g->other_path,
-                 g->key, g->label, g->objects, g->objects == 1 ? "" : "s");
+        out_line(I, "%10zu %10zu  %s \"%s\" (%zu distrust%s)", g->distrusted, g->other_path, g->key,
+                 g->label, g->objects, g->objects == 1 ? "" : "s");
     }
     out_line(I, "%10zu %10zu  total", s->distrusted, s->other_path);
     out_line(I,
@@ -371,14 +361,14 @@ static enum dt_err print_json(struct impact *I)
             goto out;
         }
     }
-    json_t *doc = json_pack(
-        "{s:s, s:s, s:o, s:{s:i, s:i, s:i}, s:{s:i, s:i, s:i, s:i, s:i}, s:o}", "tool",
-        "distrust " DT_VERSION, "purpose", purpose_names[I->o->purpose], "time",
-        I->o->at > 0 ? json_string(when) : json_null(), "inputs", "pool_certificates",
-        (json_int_t)s->pool_certs, "trust_anchors", (json_int_t)s->anchors, "distrusts",
-        (json_int_t)s->distrusts, "totals", "corpus", (json_int_t)s->corpus, "distrusted",
-        (json_int_t)s->distrusted, "other_path", (json_int_t)s->other_path, "unaffected",
-        (json_int_t)s->unaffected, "no_path", (json_int_t)s->no_path, "entries", groups);
+    json_t *doc =
+        json_pack("{s:s, s:s, s:o, s:{s:i, s:i, s:i}, s:{s:i, s:i, s:i, s:i, s:i}, s:o}", "tool",
+                  "distrust " DT_VERSION, "purpose", purpose_names[I->o->purpose], "time",
+                  I->o->at > 0 ? json_string(when) : json_null(), "inputs", "pool_certificates",
+                  (json_int_t)s->pool_certs, "trust_anchors", (json_int_t)s->anchors, "distrusts",
+                  (json_int_t)s->distrusts, "totals", "corpus", (json_int_t)s->corpus, "distrusted",
+                  (json_int_t)s->distrusted, "other_path", (json_int_t)s->other_path, "unaffected",
+                  (json_int_t)s->unaffected, "no_path", (json_int_t)s->no_path, "entries", groups);
     if (doc && I->jcerts && json_object_set(doc, "certificates", I->jcerts) != 0) {
         json_decref(doc);
         doc = NULL;
@@ -419,10 +409,10 @@ enum dt_err dt_impact_run(const struct dt_impact_opts *opts, struct dt_impact_su
     enum dt_err rrc = load_all(&I, opts->roots, opts->n_roots, &I.roots);
     enum dt_err crc = load_all(&I, opts->corpus, opts->n_corpus, &I.corpus);
     if (brc != DT_OK || prc != DT_OK || rrc != DT_OK || crc != DT_OK) {
-        rc = brc == DT_ERR_NOMEM || prc == DT_ERR_NOMEM || rrc == DT_ERR_NOMEM ||
-                     crc == DT_ERR_NOMEM
-                 ? DT_ERR_NOMEM
-                 : DT_ERR_INPUT;
+        rc =
+            brc == DT_ERR_NOMEM || prc == DT_ERR_NOMEM || rrc == DT_ERR_NOMEM || crc == DT_ERR_NOMEM
+                ? DT_ERR_NOMEM
+                : DT_ERR_INPUT;
         goto out;
     }
     if (opts->n_roots && !I.roots.n) {
@@ -443,8 +433,9 @@ enum dt_err dt_impact_run(const struct dt_impact_opts *opts, struct dt_impact_su
     I.sum->entries = I.n_groups;
     I.sum->corpus = I.corpus.n;
     if (!I.sum->anchors)
-        dt_warn(&I.d, NULL, "the pool holds no trust anchor: every corpus certificate has no "
-                            "path (give a root store with --roots, or put roots in the pool)");
+        dt_warn(&I.d, NULL,
+                "the pool holds no trust anchor: every corpus certificate has no "
+                "path (give a root store with --roots, or put roots in the pool)");
     if (!I.sum->distrusts)
         dt_warn(&I.d, NULL, "the build distrusts nothing for the %s purpose",
                 purpose_names[opts->purpose]);
@@ -466,10 +457,10 @@ enum dt_err dt_impact_run(const struct dt_impact_opts *opts, struct dt_impact_su
         out_line(&I,
                  "impact of %s (%zu distrust%s, %zu entr%s) on %zu corpus certificate%s; pool "
                  "of %zu certificates with %zu trust anchor%s; purpose %s; %s",
-                 opts->build_dir, I.sum->distrusts, I.sum->distrusts == 1 ? "" : "s",
-                 I.n_groups, I.n_groups == 1 ? "y" : "ies", I.corpus.n,
-                 I.corpus.n == 1 ? "" : "s", I.pool.n, I.sum->anchors,
-                 I.sum->anchors == 1 ? "" : "s", purpose_names[opts->purpose], when);
+                 opts->build_dir, I.sum->distrusts, I.sum->distrusts == 1 ? "" : "s", I.n_groups,
+                 I.n_groups == 1 ? "y" : "ies", I.corpus.n, I.corpus.n == 1 ? "" : "s", I.pool.n,
+                 I.sum->anchors, I.sum->anchors == 1 ? "" : "s", purpose_names[opts->purpose],
+                 when);
     }
     for (size_t i = 0; i < I.corpus.n; i++) {
         DT_TRY(classify(&I, &I.corpus.v[i]));

@@ -123,4 +123,3 @@ void dt_rm_tree(const char *path)
         unlink(path);
     }
 }
-

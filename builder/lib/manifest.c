@@ -75,8 +75,8 @@ enum dt_err dt_manifest_write(const char *policy_sha256_hex, const struct dt_out
         for (size_t i = 0; i < n_exp; i++) {
             char hex[65];
             json_t *e = json_pack("{s:s, s:s, s:s, s:s}", "entry", exp[i].entry, "label",
-                                  exp[i].label, "pool_file", exp[i].pool_file,
-                                  "certificate_sha256", hex32(exp[i].sha256, hex));
+                                  exp[i].label, "pool_file", exp[i].pool_file, "certificate_sha256",
+                                  hex32(exp[i].sha256, hex));
             DT_ENSURE_MEM(e);
             DT_ENSURE(json_array_append_new(arr, e) == 0, DT_ERR_NOMEM);
         }

@@ -81,3 +81,12 @@ char *dt_name_common_name(struct dt_slice der)
 {
     return with_name(der, 2);
 }
+
+char *dt_name_display(struct dt_slice der)
+{
+    char *cn = dt_name_common_name(der);
+    if (cn && *cn)
+        return cn;
+    free(cn);
+    return dt_name_text(der);
+}

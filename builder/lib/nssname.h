@@ -25,4 +25,8 @@ char *dt_name_text(struct dt_slice der);
  * Caller frees with free(). */
 char *dt_name_common_name(struct dt_slice der);
 
+/* A name to show a certificate by: its common name, else its whole subject
+ * as text. Caller frees with free(). */
+char *dt_name_display(struct dt_slice der);
+
 #endif

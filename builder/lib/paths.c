@@ -103,15 +103,6 @@ struct report {
     size_t open;
 };
 
-static char *name_of(const struct dt_cert *c)
-{
-    char *cn = dt_name_common_name(c->info.subject);
-    if (cn && *cn)
-        return cn;
-    free(cn);
-    return dt_name_text(c->info.subject);
-}
-
 static void serial_hex(struct dt_slice serial, char *out, size_t cap)
 {
     out[0] = 0;
@@ -134,10 +125,9 @@ static void report_open(const struct dt_chain *c, void *ctx)
         return;
     char path[1500] = "";
     for (size_t i = c->n; i-- > 0;) {
-        char *n = name_of(c->certs[i]->cert);
+        char *n = dt_name_display(c->certs[i]->cert->info.subject);
         size_t len = strlen(path);
-        snprintf(path + len, sizeof(path) - len, "%s%s", i + 1 < c->n ? " > " : "",
-                 n ? n : "?");
+        snprintf(path + len, sizeof(path) - len, "%s%s", i + 1 < c->n ? " > " : "", n ? n : "?");
         free(n);
     }
     const struct dt_cert *last = c->certs[0]->cert;

@@ -180,7 +180,7 @@ static void fetch_mds(void)
 static const struct sigalg {
     uint8_t oid[9];
     uint8_t len;
-    int md; /* MD_*, or -1: none (Ed25519) */
+    int md;  /* MD_*, or -1: none (Ed25519) */
     int key; /* EVP_PKEY_* */
 } sigalgs[] = {
     {{0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05}, 9, MD_SHA1, EVP_PKEY_RSA},
@@ -244,8 +244,7 @@ static int fast_verify(struct dt_pool_entry *child, struct dt_pool_entry *parent
     return ok;
 }
 
-bool dt_pool_signed_by(struct dt_pool *p, struct dt_pool_entry *child,
-                       struct dt_pool_entry *parent)
+bool dt_pool_signed_by(struct dt_pool *p, struct dt_pool_entry *child, struct dt_pool_entry *parent)
 {
     if (!dt_slice_eq(child->cert->info.issuer, parent->cert->info.subject))
         return false;
@@ -309,8 +308,7 @@ static void quiet_fn(const struct dt_diag *dg, void *ctx)
 
 static enum dt_err add_file_record(struct dt_pool *p, const char *name, struct dt_slice data)
 {
-    enum dt_err rc = dt_grow((void **)&p->files, &p->cap_files, p->n_files + 1,
-                             sizeof(*p->files));
+    enum dt_err rc = dt_grow((void **)&p->files, &p->cap_files, p->n_files + 1, sizeof(*p->files));
     if (rc != DT_OK)
         return rc;
     p->files[p->n_files].name = name;
@@ -468,8 +466,7 @@ static enum dt_err walk(struct dt_pool *p, const char *dir, const char *name, in
     size_t n = 0, cap = 0;
     if (depth > MAX_DEPTH) {
         struct dt_place pl = dt_place_file(dir);
-        return dt_fail(d, &pl, DT_ERR_LIMIT, "pool directories nested deeper than %d",
-                       MAX_DEPTH);
+        return dt_fail(d, &pl, DT_ERR_LIMIT, "pool directories nested deeper than %d", MAX_DEPTH);
     }
     DIR *dh = opendir(dir);
     if (!dh) {
@@ -545,8 +542,9 @@ enum dt_err dt_pool_add(struct dt_pool *p, const char *path, const char *name_ro
     const char *base = strrchr(trimmed, '/');
     base = base ? base + 1 : trimmed;
     const char *name = name_root ? name_root : base;
-    enum dt_err rc = S_ISDIR(st.st_mode) ? walk(p, trimmed, name, 0, d, progress, progress_ctx)
-                                         : add_one(p, trimmed, name, false, d, progress, progress_ctx);
+    enum dt_err rc = S_ISDIR(st.st_mode)
+                         ? walk(p, trimmed, name, 0, d, progress, progress_ctx)
+                         : add_one(p, trimmed, name, false, d, progress, progress_ctx);
     free(trimmed);
     if (progress)
         progress("reading the certificate pool", p->n, p->n, progress_ctx);

@@ -16,7 +16,7 @@
 #include "arena.h"
 #include "dmap.h"
 
-struct x509_st;    /* OpenSSL X509, parsed on demand for signature checks */
+struct x509_st;     /* OpenSSL X509, parsed on demand for signature checks */
 struct evp_pkey_st; /* OpenSSL EVP_PKEY, a CA's public key, parsed on demand */
 
 struct dt_pool_entry {
@@ -25,9 +25,9 @@ struct dt_pool_entry {
     const char *name; /* stable name for outputs: relative to the pool root */
     bool anchor;      /* self-signed CA with a valid signature, or trusted in a root store */
     bool anchor_checked;
-    bool from_certdata;         /* read from a certdata.txt file */
-    uint8_t distrusted_before;  /* CKT_NSS_NOT_TRUSTED in a certdata.txt of the pool:
-                                 * bit 0 server, 1 email, 2 code signing */
+    bool from_certdata;        /* read from a certdata.txt file */
+    uint8_t distrusted_before; /* CKT_NSS_NOT_TRUSTED in a certdata.txt of the pool:
+                                * bit 0 server, 1 email, 2 code signing */
     struct x509_st *x509;
     bool x509_tried;
     struct evp_pkey_st *pkey;
@@ -47,8 +47,8 @@ struct dt_pool {
     struct dt_dmap sig_cache; /* (child, parent key) -> signature verifies (1) or not (0) */
     struct dt_pool_file *files;
     size_t n_files, cap_files;
-    size_t skipped_files; /* files in directories that hold no certificate */
-    size_t duplicates;    /* certificates seen more than once */
+    size_t skipped_files;  /* files in directories that hold no certificate */
+    size_t duplicates;     /* certificates seen more than once */
     bool explicit_anchors; /* only entries marked anchor are anchors (a root store
                             * was given); no self-signed inference */
     struct dt_arena arena;

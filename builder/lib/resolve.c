@@ -242,8 +242,7 @@ out:
 }
 
 /* Expands the cross-signs of one named certificate, when they are on. */
-static enum dt_err expand_cert(struct dt_model *m, const struct dt_rule *r,
-                               const struct dt_cert *c)
+static enum dt_err expand_cert(struct dt_model *m, const struct dt_rule *r, const struct dt_cert *c)
 {
     size_t added;
     if (!cross_signs_on(r, c))

@@ -53,9 +53,9 @@ struct dt_input {
 struct dt_cached_file; /* certificate file cache entry (resolve.c) */
 
 struct dt_model {
-    struct dt_pool *pool;       /* borrowed: expanded items point into it */
-    size_t n_expanded;          /* items added from the pool */
-    size_t ca_without_pool;     /* CA entries whose cross-signs no pool could show */
+    struct dt_pool *pool;   /* borrowed: expanded items point into it */
+    size_t n_expanded;      /* items added from the pool */
+    size_t ca_without_pool; /* CA entries whose cross-signs no pool could show */
     struct dt_item *items;
     size_t n_items, cap_items;
     struct dt_after *afters;

@@ -113,30 +113,20 @@ static const struct dt_cert *known_cert(struct run *R, const uint8_t sha[32])
     return NULL;
 }
 
-/* "CN" of a certificate, or its whole subject. Caller frees. */
-static char *cert_name(const struct dt_cert *c)
-{
-    char *cn = dt_name_common_name(c->info.subject);
-    if (cn && *cn)
-        return cn;
-    free(cn);
-    return dt_name_text(c->info.subject);
-}
-
 static void path_text(struct run *R, const struct dt_nss_outcome *o, char *buf, size_t cap)
 {
     buf[0] = '\0';
     for (size_t i = 0; i < o->n_path; i++) {
         const struct dt_cert *c = known_cert(R, o->path_sha256[i]);
-        char *n = c ? cert_name(c) : NULL;
+        char *n = c ? dt_name_display(c->info.subject) : NULL;
         size_t len = strlen(buf);
         snprintf(buf + len, cap - len, "%s%s", i ? " < " : "", n ? n : "(unknown certificate)");
         free(n);
     }
-    if (o->have_anchor && (o->n_path == 0 || memcmp(o->anchor_sha256,
-                                                    o->path_sha256[o->n_path - 1], 32))) {
+    if (o->have_anchor &&
+        (o->n_path == 0 || memcmp(o->anchor_sha256, o->path_sha256[o->n_path - 1], 32))) {
         const struct dt_cert *c = known_cert(R, o->anchor_sha256);
-        char *n = c ? cert_name(c) : NULL;
+        char *n = c ? dt_name_display(c->info.subject) : NULL;
         size_t len = strlen(buf);
         snprintf(buf + len, cap - len, "%s%s (anchor)", o->n_path ? " < " : "",
                  n ? n : "(unknown)");
@@ -185,7 +175,7 @@ static bool pad_only(struct dt_slice a, struct dt_slice b)
 static void entry_line(struct run *R, const struct dt_bentry *e, const struct dt_cert *c,
                        const char *what)
 {
-    char *n = cert_name(c);
+    char *n = dt_name_display(c->info.subject);
     line(R, "#   %s \"%s\"%s%s%s on %s", what, e->label, e->source[0] ? " (" : "", e->source,
          e->source[0] ? ")" : "", n ? n : "?");
     free(n);
@@ -274,9 +264,10 @@ static void explain_miss(struct run *R, const struct dt_case *k, const struct dt
                 hex_of(e->serial_tlv, got, sizeof(got));
                 hex_of(c->info.serial, want, sizeof(want));
                 entry_line(R, e, c, "entry");
-                line(R, "#     its CKA_SERIAL_NUMBER is %s but the certificate's DER serial "
-                        "is 02:..:%s: NSS compares bytes and never matches it (a missing or "
-                        "extra 00 pad, or a serial without its INTEGER tag)",
+                line(R,
+                     "#     its CKA_SERIAL_NUMBER is %s but the certificate's DER serial "
+                     "is 02:..:%s: NSS compares bytes and never matches it (a missing or "
+                     "extra 00 pad, or a serial without its INTEGER tag)",
                      got, want);
                 hints++;
             }
@@ -295,11 +286,13 @@ static void explain_miss(struct run *R, const struct dt_case *k, const struct dt
             for (size_t i = 0; i < R->b.n_entries; i++) {
                 if (!exact(&R->b.entries[i], d))
                     continue;
-                char *cn = cert_name(c), *issuer = dt_name_text(c->info.issuer), ser[200];
+                char *cn = dt_name_display(c->info.subject), *issuer = dt_name_text(c->info.issuer),
+                     ser[200];
                 hex_of(c->info.serial, ser, sizeof(ser));
-                line(R, "#   the path went through %s issued by \"%s\" (serial %s), which "
-                        "shares subject and key with a certificate entry \"%s\" distrusts, "
-                        "but has no entry itself: a cross-certificate the build misses",
+                line(R,
+                     "#   the path went through %s issued by \"%s\" (serial %s), which "
+                     "shares subject and key with a certificate entry \"%s\" distrusts, "
+                     "but has no entry itself: a cross-certificate the build misses",
                      cn ? cn : "?", issuer ? issuer : "?", ser, R->b.entries[i].label);
                 free(cn);
                 free(issuer);
@@ -337,9 +330,10 @@ static bool distrust_after(struct run *R, const struct dt_case *k, const struct 
         dt_time_format_rfc3339(nb, d2);
         bool hit = nb > date;
         if (report)
-            line(R, "#   distrust-after: \"%s\" has a %s distrust-after date of %s; the leaf's "
-                    "notBefore %s is %s it: %s (the rule Firefox applies; distrust verify "
-                    "applies it because NSS 3.87 does not)",
+            line(R,
+                 "#   distrust-after: \"%s\" has a %s distrust-after date of %s; the leaf's "
+                 "notBefore %s is %s it: %s (the rule Firefox applies; distrust verify "
+                 "applies it because NSS 3.87 does not)",
                  a->label, server ? "server" : "email", d1, d2, hit ? "after" : "not after",
                  hit ? "distrusted" : "still trusted");
         return hit;
@@ -420,7 +414,7 @@ static enum dt_err prepare_case(struct run *R, const struct dt_case *k, size_t c
         DT_TRY(dt_buf_puts(&b, "#\n# Trust anchors of one chain case, written by distrust "
                                "verify as nss-addbuiltin -t \"CT,C,C\" would.\n#\nBEGINDATA\n"));
         for (size_t i = 0; i < k->n_anchors; i++) {
-            char *n = cert_name(k->anchors[i]);
+            char *n = dt_name_display(k->anchors[i]->info.subject);
             char label[160];
             snprintf(label, sizeof(label), "Anchor %zu: %s", i + 1, n ? n : "?");
             free(n);
@@ -521,7 +515,7 @@ static void outcome_line(struct run *R, const char *what, const struct dt_nss_ou
             if (dup)
                 continue;
             const struct dt_cert *c = o->log[i].have_cert ? known_cert(R, o->log[i].sha256) : NULL;
-            char *n = c ? cert_name(c) : NULL;
+            char *n = c ? dt_name_display(c->info.subject) : NULL;
             const struct dt_bentry *hit = NULL;
             for (size_t e = 0; c && e < R->b.n_entries && !hit; e++)
                 if (exact(&R->b.entries[e], c))
@@ -545,9 +539,17 @@ static void check(struct run *R, const struct dt_case *k, size_t ci, enum dt_eng
         tag = engine == DT_ENGINE_PKIX ? " [pkix]" : " [classic]";
     size_t no = ++R->test_no;
     R->sum->checks++;
-    struct dt_nss_job job = {R->db, R->rootstore_module, anchors, R->o->module, NULL,
-                             k->chain, k->n_chain, k->usage,
-                             k->has_time ? k->time : R->o->now, engine, 0};
+    struct dt_nss_job job = {R->db,
+                             R->rootstore_module,
+                             anchors,
+                             R->o->module,
+                             NULL,
+                             k->chain,
+                             k->n_chain,
+                             k->usage,
+                             k->has_time ? k->time : R->o->now,
+                             engine,
+                             0};
     struct dt_nss_outcome base, with;
     char when[32];
     dt_time_format_rfc3339(job.time, when);
@@ -562,8 +564,9 @@ static void check(struct run *R, const struct dt_case *k, size_t ci, enum dt_eng
     }
     if (!base.good) {
         const char *hint = dt_nss_error_hint(base.error);
-        line(R, "not ok %zu - %s%s # INVALID: the chain does not validate without the "
-                "distrust data (%s%s%s), so the case proves nothing",
+        line(R,
+             "not ok %zu - %s%s # INVALID: the chain does not validate without the "
+             "distrust data (%s%s%s), so the case proves nothing",
              no, k->name, tag, base.error_name, hint ? ": " : "", hint ? hint : "");
         outcome_line(R, "baseline", &base);
         line(R, "#   case %s at %s, usage %s, time %s", k->file, k->json_path,
@@ -634,9 +637,9 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
 
     if (access(opts->module, R_OK) != 0) {
         struct dt_place pl = dt_place_file(opts->module);
-        rc = dt_fail(&R.d, &pl, DT_ERR_INPUT,
-                     "the PKCS#11 module is not readable: %s (give --module PATH)",
-                     strerror(errno));
+        rc =
+            dt_fail(&R.d, &pl, DT_ERR_INPUT,
+                    "the PKCS#11 module is not readable: %s (give --module PATH)", strerror(errno));
         goto out;
     }
     enum dt_err brc = load_build(&R);

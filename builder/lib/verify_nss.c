@@ -173,13 +173,13 @@ static void child(const struct dt_nss_job *job, struct dt_nss_outcome *o)
                  PR_ErrorToName(PORT_GetError()));
         return;
     }
-    anchors = load_module(job->rootstore_module, "distrust-anchors", job->anchors_certdata, true,
-                          o);
+    anchors =
+        load_module(job->rootstore_module, "distrust-anchors", job->anchors_certdata, true, o);
     if (!anchors)
         goto out;
     if (job->overlay_certdata) {
-        overlay = load_module(job->overlay_module, "distrust-overlay", job->overlay_certdata,
-                              false, o);
+        overlay =
+            load_module(job->overlay_module, "distrust-overlay", job->overlay_certdata, false, o);
         if (!overlay)
             goto out;
     }
@@ -207,8 +207,7 @@ static void child(const struct dt_nss_job *job, struct dt_nss_outcome *o)
         rev.leafTests.cert_rev_method_independent_flags = CERT_REV_MI_NO_OVERALL_INFO_REQUIREMENT;
         rev.chainTests.number_of_defined_methods = 2;
         rev.chainTests.cert_rev_flags_per_method = chain_flags;
-        rev.chainTests.cert_rev_method_independent_flags =
-            CERT_REV_MI_NO_OVERALL_INFO_REQUIREMENT;
+        rev.chainTests.cert_rev_method_independent_flags = CERT_REV_MI_NO_OVERALL_INFO_REQUIREMENT;
         CERTValInParam in[3];
         in[0].type = cert_pi_date;
         in[0].value.scalar.time = when;

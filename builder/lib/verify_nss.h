@@ -34,15 +34,15 @@ struct dt_nss_job {
 #define DT_NSS_MAX_PATH 12
 
 struct dt_nss_outcome {
-    bool ran;          /* NSS was set up and the verification ran */
-    bool good;         /* SECSuccess */
-    long error;        /* PORT_GetError() on failure */
+    bool ran;   /* NSS was set up and the verification ran */
+    bool good;  /* SECSuccess */
+    long error; /* PORT_GetError() on failure */
     char error_name[64];
-    size_t n_path;     /* the chain NSS built or accepted, leaf first */
+    size_t n_path; /* the chain NSS built or accepted, leaf first */
     uint8_t path_sha256[DT_NSS_MAX_PATH][32];
     bool have_anchor;
     uint8_t anchor_sha256[32];
-    size_t n_log;      /* NSS's verify log: where the chain failed */
+    size_t n_log; /* NSS's verify log: where the chain failed */
     struct {
         unsigned depth;
         long error;
@@ -50,7 +50,7 @@ struct dt_nss_outcome {
         bool have_cert;
         uint8_t sha256[32];
     } log[16];
-    char failure[512]; /* why the run could not happen (module load, NSS init, crash) */
+    char failure[512];  /* why the run could not happen (module load, NSS init, crash) */
     char shutdown[128]; /* non-empty when NSS_Shutdown failed (references leaked) */
 };
 

@@ -96,11 +96,13 @@ int main(void)
     expect_bad("CKA_CLASS CK_OBJECT_CLASS CKO_NSS_TRUST\nCKA_ISUER MULTILINE_OCTAL\n\\001\nEND\n",
                "t.txt|2|1||unknown attribute CKA_ISUER; did you mean CKA_ISSUER?",
                "unknown attribute with place and suggestion");
-    expect_bad("CKA_CLASS CK_OBJECT_CLASS CKO_NSS_TRUST\nCKA_ISSUER MULTILINE_OCTAL\n\\001\\089\nEND\n",
-               "|3|7||expected \\ooo", "bad octal digit located");
+    expect_bad(
+        "CKA_CLASS CK_OBJECT_CLASS CKO_NSS_TRUST\nCKA_ISSUER MULTILINE_OCTAL\n\\001\\089\nEND\n",
+        "|3|7||expected \\ooo", "bad octal digit located");
     expect_bad("CKA_CLASS CK_OBJECT_CLASS CKO_NSS_TRUST\nCKA_ISSUER MULTILINE_OCTAL\n\\001\n",
                "without its END", "missing END");
-    expect_bad("CKA_LABEL UTF8 \"x\"\n", "before the first CKA_CLASS", "attribute before CKA_CLASS");
+    expect_bad("CKA_LABEL UTF8 \"x\"\n", "before the first CKA_CLASS",
+               "attribute before CKA_CLASS");
     expect_bad("CKA_CLASS CK_OBJECT_CLASS CKO_NSS_TRUST\nCKA_TOKEN CK_BBOOL CK_TRUE\n"
                "CKA_TOKEN CK_BBOOL CK_TRUE\n",
                "given twice", "repeated attribute");

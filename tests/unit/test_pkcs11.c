@@ -41,11 +41,10 @@ static CK_ULONG find(CK_SESSION_HANDLE s, CK_ATTRIBUTE *t, CK_ULONG n, CK_OBJECT
 }
 
 static const uint8_t issuer_root_a[] = {
-    0x30, 0x3b, 0x31, 0x0b, 0x30, 0x09, 0x06, 0x03, 0x55, 0x04, 0x06, 0x13, 0x02, 0x55, 0x53,
-    0x31, 0x16, 0x30, 0x14, 0x06, 0x03, 0x55, 0x04, 0x0a, 0x0c, 0x0d, 'D',  'i',  's',  't',
-    'r',  'u',  's',  't',  ' ',  'T',  'e',  's',  't',  0x31, 0x14, 0x30, 0x12, 0x06, 0x03,
-    0x55, 0x04, 0x03, 0x0c, 0x0b, 'T',  'e',  's',  't',  ' ',  'R',  'o',  'o',  't',  ' ',
-    'A'};
+    0x30, 0x3b, 0x31, 0x0b, 0x30, 0x09, 0x06, 0x03, 0x55, 0x04, 0x06, 0x13, 0x02, 0x55, 0x53, 0x31,
+    0x16, 0x30, 0x14, 0x06, 0x03, 0x55, 0x04, 0x0a, 0x0c, 0x0d, 'D',  'i',  's',  't',  'r',  'u',
+    's',  't',  ' ',  'T',  'e',  's',  't',  0x31, 0x14, 0x30, 0x12, 0x06, 0x03, 0x55, 0x04, 0x03,
+    0x0c, 0x0b, 'T',  'e',  's',  't',  ' ',  'R',  'o',  'o',  't',  ' ',  'A'};
 
 static void *worker(void *arg)
 {
@@ -87,9 +86,11 @@ int main(void)
     snprintf(params, sizeof(params), "certdata=\"%s\"", bad);
     CHECK(init(params) == CKR_GENERAL_ERROR, "malformed certdata: C_Initialize fails");
 
-    CHECK(init("certdata=\"tests/e2e/golden/fixture/certdata-distrust.txt\" label=\"Test overlay\"") ==
-              CKR_OK,
-          "overlay over the fixture build");
+    CHECK(
+        init(
+            "certdata=\"tests/e2e/golden/fixture/certdata-distrust.txt\" label=\"Test overlay\"") ==
+            CKR_OK,
+        "overlay over the fixture build");
     CHECK(init("certdata=tests/e2e/golden/fixture/certdata-distrust.txt") ==
               CKR_CRYPTOKI_ALREADY_INITIALIZED,
           "second C_Initialize: already initialised");
@@ -150,8 +151,7 @@ int main(void)
               missing.ulValueLen == CK_UNAVAILABLE_INFORMATION,
           "absent attribute: CKR_ATTRIBUTE_TYPE_INVALID");
     CHECK(F->C_GetAttributeValue(s, 9999, r, 1) == CKR_OBJECT_HANDLE_INVALID, "bad handle");
-    CHECK(F->C_GetAttributeValue(s + 100, obj, r, 1) == CKR_SESSION_HANDLE_INVALID,
-          "bad session");
+    CHECK(F->C_GetAttributeValue(s + 100, obj, r, 1) == CKR_SESSION_HANDLE_INVALID, "bad session");
     CHECK(F->C_FindObjects(s, h, 1, &(CK_ULONG){0}) == CKR_OPERATION_NOT_INITIALIZED,
           "find without init refused");
     CHECK(F->C_Login(s, CKU_USER, NULL, 0) == CKR_FUNCTION_NOT_SUPPORTED, "no login");

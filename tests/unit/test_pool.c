@@ -179,27 +179,28 @@ static void test_pool_files(void)
     dt_pool_free(&p);
 
     /* A distrust in a certdata.txt marks its certificate distrusted already. */
-    const char *cd = UNIT_WRITE_STR("d.txt",
-                                "CKA_CLASS CK_OBJECT_CLASS CKO_NSS_TRUST\n"
+    const char *cd =
+        UNIT_WRITE_STR("d.txt", "CKA_CLASS CK_OBJECT_CLASS CKO_NSS_TRUST\n"
                                 "CKA_ISSUER MULTILINE_OCTAL\n\\060\\000\nEND\n"
                                 "CKA_SERIAL_NUMBER MULTILINE_OCTAL\n\\002\\001\\001\nEND\n"
                                 "CKA_TRUST_SERVER_AUTH CK_TRUST CKT_NSS_NOT_TRUSTED\n");
     const char *p2[] = {cd};
-    CHECK(pool_of(&p, p2, 1) == DT_OK && p.n == 0, "pool: a certdata.txt of trust objects only (%s)",
-          U.text);
+    CHECK(pool_of(&p, p2, 1) == DT_OK && p.n == 0,
+          "pool: a certdata.txt of trust objects only (%s)", U.text);
     dt_pool_free(&p);
 
     /* Broken files: a certificate file that does not parse is an error at its
      * name; outside a directory, a file without certificates is one too. */
-    const char *bad = UNIT_WRITE_STR("bad.pem",
-                                 "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+    const char *bad =
+        UNIT_WRITE_STR("bad.pem", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
     const char *p3[] = {bad};
     CHECK(pool_of(&p, p3, 1) == DT_ERR_INPUT && U.errors == 1 && unit_has(&U, "bad.pem"),
           "pool: a broken PEM certificate is an error at its file (%s)", U.text);
     dt_pool_free(&p);
     const char *txt = UNIT_WRITE_STR("notes.txt", "no certificates here\n");
     const char *p4[] = {txt};
-    CHECK(pool_of(&p, p4, 1) == DT_ERR_INPUT, "pool: a named file without certificates is an error");
+    CHECK(pool_of(&p, p4, 1) == DT_ERR_INPUT,
+          "pool: a named file without certificates is an error");
     dt_pool_free(&p);
     const char *p5[] = {"/nonexistent/pool"};
     CHECK(pool_of(&p, p5, 1) == DT_ERR_INPUT && unit_has(&U, "cannot open pool"),
@@ -245,15 +246,15 @@ static void test_signatures(void)
             want ? yes++ : no++;
             if (got != want || again != want) {
                 disagree++;
-                printf("#   %s signed by %s: OpenSSL %d, pool %d/%d\n", c->name, k->name, want,
-                       got, again);
+                printf("#   %s signed by %s: OpenSSL %d, pool %d/%d\n", c->name, k->name, want, got,
+                       again);
             }
         }
     }
     CHECK(pairs >= 60 && yes >= 40 && no >= 5,
           "signatures: %zu issuer/subject pairs, %zu signed, %zu not", pairs, yes, no);
-    CHECK(disagree == 0, "signatures: the pool agrees with X509_verify() on every pair (%zu differ)",
-          disagree);
+    CHECK(disagree == 0,
+          "signatures: the pool agrees with X509_verify() on every pair (%zu differ)", disagree);
     dt_pool_free(&p);
 }
 
