@@ -323,16 +323,23 @@ out:
     return rc;
 }
 
+/* Corpus certificates with a path that an entry cuts no chain of. */
+static size_t untouched(const struct impact *I, const struct group *g)
+{
+    const struct dt_impact_summary *s = I->sum;
+    return s->corpus - s->no_path - g->distrusted - g->other_path;
+}
+
 static void print_table(struct impact *I)
 {
     const struct dt_impact_summary *s = I->sum;
-    out_line(I, "%10s %10s  %s", "DISTRUSTED", "OTHER PATH", "ENTRY");
+    out_line(I, "%10s %10s %10s  %s", "DISTRUSTED", "OTHER PATH", "UNAFFECTED", "ENTRY");
     for (size_t i = 0; i < I->n_groups; i++) {
         const struct group *g = &I->groups[i];
-        out_line(I, "%10zu %10zu  %s \"%s\" (%zu distrust%s)", g->distrusted, g->other_path, g->key,
-                 g->label, g->objects, g->objects == 1 ? "" : "s");
+        out_line(I, "%10zu %10zu %10zu  %s \"%s\" (%zu distrust%s)", g->distrusted, g->other_path,
+                 untouched(I, g), g->key, g->label, g->objects, g->objects == 1 ? "" : "s");
     }
-    out_line(I, "%10zu %10zu  total", s->distrusted, s->other_path);
+    out_line(I, "%10zu %10zu %10zu  total", s->distrusted, s->other_path, s->unaffected);
     out_line(I,
              "%zu corpus certificate%s: %zu distrusted on every path, %zu distrusted on some "
              "paths but valid through another, %zu unaffected, %zu with no path to a trust "
@@ -352,9 +359,10 @@ static enum dt_err print_json(struct impact *I)
     DT_ENSURE_MEM(groups);
     for (size_t i = 0; i < I->n_groups; i++) {
         const struct group *g = &I->groups[i];
-        json_t *o = json_pack("{s:s, s:s, s:i, s:i, s:i}", "entry", g->key, "label", g->label,
+        json_t *o = json_pack("{s:s, s:s, s:i, s:i, s:i, s:i}", "entry", g->key, "label", g->label,
                               "distrusts", (json_int_t)g->objects, "distrusted",
-                              (json_int_t)g->distrusted, "other_path", (json_int_t)g->other_path);
+                              (json_int_t)g->distrusted, "other_path", (json_int_t)g->other_path,
+                              "unaffected", (json_int_t)untouched(I, g));
         if (!o || json_array_append_new(groups, o) != 0) {
             json_decref(groups);
             rc = DT_ERR_NOMEM;

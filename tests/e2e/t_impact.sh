@@ -41,8 +41,9 @@ line "pool-intermediate: leaf-a1 loses all 4 chains" \
     'distrusted  leaf-a1.pem#1 "leaf1.example.test": 4 of 4 chains cut; by policy.json /entries/0'
 line "pool-intermediate: Root C's leaves keep both chains" \
     'unaffected  leaf-c-before.pem#1 "before.example.test": 0 of 2 chains cut'
-line "pool-intermediate: per entry 3 distrusted, 0 with another path" \
-    '         3          0  policy.json /entries/0 "Distrusted Test Intermediate 1" (3 distrusts)'
+line "pool-intermediate: per entry 3 distrusted, 0 with another path, 5 untouched" \
+    '         3          0          5  policy.json /entries/0 "Distrusted Test Intermediate 1" (3 distrusts)'
+line "pool-intermediate: the total row" '         3          0          5  total'
 line "pool-intermediate: totals 3 / 0 / 5 / 0" \
     '8 corpus certificates: 3 distrusted on every path, 0 distrusted on some paths but valid through another, 5 unaffected, 0 with no path to a trust anchor in the pool'
 
@@ -73,7 +74,7 @@ line "pool-root: leaf-a1 loses 2 of 4" \
 line "pool-root: leaf-c-after loses both" \
     'distrusted  leaf-c-after.pem#1 "after.example.test": 2 of 2 chains cut; by policy.json /entries/0'
 line "pool-root: per entry 2 / 3" \
-    '         2          3  policy.json /entries/0 "Distrusted Test Root C" (2 distrusts)'
+    '         2          3          3  policy.json /entries/0 "Distrusted Test Root C" (2 distrusts)'
 line "pool-root: totals 2 / 3 / 3 / 0" \
     '8 corpus certificates: 2 distrusted on every path, 3 distrusted on some paths but valid through another, 3 unaffected, 0 with no path to a trust anchor in the pool'
 
@@ -85,9 +86,9 @@ line "pool-root: totals 2 / 3 / 3 / 0" \
 build basic "$C/basic/policy.json"
 impact basic
 line "basic: issuer/serial of a leaf" \
-    '         1          0  policy.json /entries/0 "Distrusted leaf2.example.test" (1 distrust)'
+    '         1          0          7  policy.json /entries/0 "Distrusted leaf2.example.test" (1 distrust)'
 line "basic: the intermediate" \
-    '         2          0  policy.json /entries/1 "Distrusted Test Intermediate 2 EC" (1 distrust)'
+    '         2          0          6  policy.json /entries/1 "Distrusted Test Intermediate 2 EC" (1 distrust)'
 line "basic: distrust-after cuts the chain to Root C only" \
     'other path  leaf-c-after.pem#1 "after.example.test": 1 of 2 chains cut; by policy.json /entries/4'
 line "basic: a certificate issued before the date is unaffected" \
@@ -98,7 +99,7 @@ line "basic: totals 4 / 1 / 3 / 0" \
     '8 corpus certificates: 4 distrusted on every path, 1 distrusted on some paths but valid through another, 3 unaffected, 0 with no path to a trust anchor in the pool'
 impact basic --purpose email
 line "basic, e-mail: the e-mail-only distrust counts" \
-    '         1          0  policy.json /entries/3 "E-mail distrust of ascii-serial.example.test" (1 distrust)'
+    '         1          0          7  policy.json /entries/3 "E-mail distrust of ascii-serial.example.test" (1 distrust)'
 line "basic, e-mail: distrust-after for TLS only does not" \
     'unaffected  leaf-c-after.pem#1 "after.example.test": 0 of 2 chains cut'
 line "basic, e-mail: totals 5 / 0 / 3 / 0" \
@@ -140,7 +141,7 @@ expect_status "--json" 0
 tr -d ' \n' <"$WORK/out" >"$WORK/flat"
 if grep -q '"totals":{"corpus":8,"distrusted":2,"other_path":3,"unaffected":3,"no_path":0}' "$WORK/flat"; then
     ok "--json totals"; else not_ok "--json totals" "$(head -c 600 "$WORK/flat")"; fi
-if grep -q '"entry":"policy.json/entries/0","label":"DistrustedTestRootC","distrusts":2,"distrusted":2,"other_path":3' "$WORK/flat"; then
+if grep -q '"entry":"policy.json/entries/0","label":"DistrustedTestRootC","distrusts":2,"distrusted":2,"other_path":3,"unaffected":3' "$WORK/flat"; then
     ok "--json per entry"; else not_ok "--json per entry" "$(head -c 900 "$WORK/flat")"; fi
 if grep -q '"certificates"' "$WORK/flat"; then not_ok "--json without --list has no per-certificate records"; else
     ok "--json without --list has no per-certificate records"; fi
