@@ -55,6 +55,7 @@ struct impact {
     size_t n_groups, cap_groups;
     struct dt_dmap distrusts; /* issuer+serial key -> group */
     uint32_t *after_group;    /* per build distrust-after root: its group */
+    uint32_t *starts;         /* per corpus certificate: its entry in the pool */
     /* the certificate being looked at */
     uint32_t stamp;
     uint32_t *hits;
@@ -239,11 +240,9 @@ out:
     return rc;
 }
 
-static enum dt_err classify(struct impact *I, struct dt_pool_entry *ce)
+static enum dt_err classify(struct impact *I, struct dt_pool_entry *ce, struct dt_pool_entry *start)
 {
-    struct dt_pool_entry *start;
     enum dt_err rc = DT_OK;
-    DT_TRY(dt_pool_add_der(&I->pool, ce->cert->der, ce->cert->der_len, ce->file, ce->name, &start));
     I->stamp++;
     I->n_hits = 0;
     memset(&I->cur, 0, sizeof(I->cur));
@@ -432,8 +431,20 @@ enum dt_err dt_impact_run(const struct dt_impact_opts *opts, struct dt_impact_su
         goto out;
     }
     DT_TRY(set_anchors(&I));
+    /* The corpus joins the pool before any chain is built, so that a CA
+     * certificate of the corpus is an issuer for every other one, whatever
+     * the order. */
+    size_t pool_only = I.pool.n; /* the pool without the corpus, for the report */
+    I.starts = calloc(I.corpus.n, sizeof(*I.starts));
+    DT_ENSURE_MEM(I.starts);
+    for (size_t i = 0; i < I.corpus.n; i++) {
+        const struct dt_pool_entry *ce = &I.corpus.v[i];
+        struct dt_pool_entry *e;
+        DT_TRY(dt_pool_add_der(&I.pool, ce->cert->der, ce->cert->der_len, ce->file, ce->name, &e));
+        I.starts[i] = (uint32_t)(e - I.pool.v);
+    }
     DT_TRY(index_build(&I));
-    I.sum->pool_certs = I.pool.n;
+    I.sum->pool_certs = pool_only;
     for (size_t i = 0; i < I.pool.n; i++)
         I.sum->anchors += dt_pool_is_anchor(&I.pool, &I.pool.v[i]);
     for (size_t i = 0; i < I.n_groups; i++)
@@ -466,12 +477,12 @@ enum dt_err dt_impact_run(const struct dt_impact_opts *opts, struct dt_impact_su
                  "impact of %s (%zu distrust%s, %zu entr%s) on %zu corpus certificate%s; pool "
                  "of %zu certificates with %zu trust anchor%s; purpose %s; %s",
                  opts->build_dir, I.sum->distrusts, I.sum->distrusts == 1 ? "" : "s", I.n_groups,
-                 I.n_groups == 1 ? "y" : "ies", I.corpus.n, I.corpus.n == 1 ? "" : "s", I.pool.n,
-                 I.sum->anchors, I.sum->anchors == 1 ? "" : "s", purpose_names[opts->purpose],
-                 when);
+                 I.n_groups == 1 ? "y" : "ies", I.corpus.n, I.corpus.n == 1 ? "" : "s",
+                 I.sum->pool_certs, I.sum->anchors, I.sum->anchors == 1 ? "" : "s",
+                 purpose_names[opts->purpose], when);
     }
     for (size_t i = 0; i < I.corpus.n; i++) {
-        DT_TRY(classify(&I, &I.corpus.v[i]));
+        DT_TRY(classify(&I, &I.corpus.v[i], &I.pool.v[I.starts[i]]));
         if (opts->progress && (i & 1023) == 1023)
             opts->progress("building chains", i + 1, I.corpus.n, opts->progress_ctx);
     }
@@ -493,6 +504,7 @@ out:
     free(I.groups);
     free(I.hits);
     free(I.after_group);
+    free(I.starts);
     dt_dmap_free(&I.distrusts);
     dt_pool_free(&I.pool);
     dt_pool_free(&I.corpus);

@@ -127,6 +127,14 @@ line "a certdata.txt root store: its three trusted roots are the anchors" \
 line "... so leaf-a1 has A>I1, C>I1xc and A>Cxa>I1xc, not B>I1xb" \
     'unaffected  leaf-a1.pem#1 "leaf1.example.test": 0 of 3 chains cut'
 
+# The corpus's CA certificates are issuers too, whatever their order: the leaf
+# comes before its intermediate, and only Root A is in the pool.
+run "$DISTRUST" impact -b "$WORK/basic" -p "$PKI/root-a.pem" -c "$PKI/leaf-a2.pem" -c "$PKI/int-a2.pem" --list
+line "a corpus intermediate serves the corpus leaf listed before it" \
+    'distrusted  leaf-a2.pem#1 "control.example.test": 1 of 1 chain cut; by policy.json /entries/1'
+line "... and the pool (Root A, and the build's distrust-after Root C) is reported without the corpus" \
+    "impact of $WORK/basic (4 distrusts, 4 entries) on 2 corpus certificates; pool of 2 certificates with 2 trust anchors; purpose server; validity not checked"
+
 # 6. --time: before the leaves were issued there is no chain at all.
 impact basic --time 2023-06-01
 line "--time: no path before the leaves existed" \
