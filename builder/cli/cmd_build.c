@@ -93,8 +93,8 @@ static int run(struct cli *cli, const struct cli_cmd *cmd, const struct build_ar
         char pool[160] = "";
         if (s.pool_certs)
             snprintf(pool, sizeof(pool),
-                     "; pool of %zu certificates: %zu distrust%s found there, %zu open path%s",
-                     s.pool_certs, s.expanded, s.expanded == 1 ? "" : "s", s.open_paths,
+                     "; pool of %zu certificate%s: %zu distrust%s found there, %zu open path%s",
+                     s.pool_certs, s.pool_certs == 1 ? "" : "s", s.expanded, s.expanded == 1 ? "" : "s", s.open_paths,
                      s.open_paths == 1 ? "" : "s");
         if (out)
             printf("%s: wrote %s: %zu trust object%s, %zu certificate object%s "

@@ -90,6 +90,10 @@ static enum dt_err load_pools(const struct dt_build_opts *opts, const struct dt_
     char **seen = NULL;
     size_t n_seen = 0, cap = 0;
     size_t total = opts->n_pools;
+    /* A pool that holds the output directory must not read the previous
+     * build back in. */
+    if (opts->out_dir)
+        DT_TRY(dt_pool_exclude(pool, opts->out_dir));
     for (size_t i = 0; i < p->n_files; i++)
         total += p->files[i].n_pools;
     for (size_t k = 0; k < total; k++) {
@@ -137,11 +141,7 @@ static enum dt_err load_pools(const struct dt_build_opts *opts, const struct dt_
         if (prc != DT_OK)
             rc = DT_ERR_INPUT;
     }
-    if (pool->skipped_files)
-        dt_note(d, NULL,
-                "the certificate pool: %zu certificates; %zu files held none and were "
-                "skipped",
-                pool->n, pool->skipped_files);
+    dt_pool_note(pool, d);
 out:
     for (size_t i = 0; i < n_seen; i++)
         free(seen[i]);

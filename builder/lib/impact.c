@@ -79,12 +79,20 @@ static void out_line(struct impact *I, const char *fmt, ...)
 
 static enum dt_err group_for(struct impact *I, const char *source, const char *label, uint32_t *out)
 {
+    /* The entry: "<policy file> /entries/<n>", the start of the source
+     * (which goes on with where the pool found a certificate). */
     char key[160];
-    size_t n = strcspn(source, ",");
-    if (n)
+    const char *at = strstr(source, " /entries/");
+    if (at) {
+        size_t n = (size_t)(at - source) + 10;
+        while (source[n] >= '0' && source[n] <= '9')
+            n++;
         snprintf(key, sizeof(key), "%.*s", (int)n, source);
-    else
+    } else if (*source) {
+        snprintf(key, sizeof(key), "%s", source);
+    } else {
         snprintf(key, sizeof(key), "\"%s\"", label);
+    }
     bool named = !strstr(source, " in the pool: ");
     for (size_t i = 0; i < I->n_groups; i++) {
         struct group *g = &I->groups[i];
@@ -246,11 +254,13 @@ static enum dt_err classify(struct impact *I, struct dt_pool_entry *ce, struct d
     I->stamp++;
     I->n_hits = 0;
     memset(&I->cur, 0, sizeof(I->cur));
-    size_t found = dt_paths_chains(&I->pool, start, I->o->at, MAX_CHAINS, on_chain, I);
+    bool exhausted = false;
+    size_t found = dt_paths_chains(&I->pool, start, 1u << I->o->purpose, I->o->at, MAX_CHAINS,
+                                   on_chain, I, &exhausted);
     if (!start->cert->info.is_ca)
         dt_pool_release(start); /* a leaf is asked once: no need to keep it parsed */
     DT_TRY(I->err);
-    bool truncated = found >= MAX_CHAINS;
+    bool truncated = found >= MAX_CHAINS || exhausted;
     int cls;
     if (I->cur.chains == 0)
         cls = C_NO_PATH;
@@ -292,10 +302,11 @@ static enum dt_err load_all(struct impact *I, const char *const *paths, size_t n
     return rc;
 }
 
-/* With root stores, their certificates (certdata.txt: the trusted ones) are
- * the only anchors. Without, self-signed CA certificates and certificates
- * trusted by a certdata.txt in the pool are, and so are the build's
- * distrust-after roots. */
+/* With root stores, their certificates (certdata.txt: those trusted for a
+ * purpose, for that purpose) are the only anchors. Without, the
+ * certificates a certdata.txt in the pool trusts, self-signed CA
+ * certificates no certdata.txt speaks of, and the build's distrust-after
+ * roots are. */
 static enum dt_err set_anchors(struct impact *I)
 {
     enum dt_err rc = DT_OK;
@@ -304,8 +315,7 @@ static enum dt_err set_anchors(struct impact *I)
         for (size_t i = 0; i < I->pool.n; i++) {
             struct dt_pool_entry *e = &I->pool.v[i];
             const struct dt_pool_entry *r = dt_pool_find(&I->roots, e->cert->sha256);
-            e->anchor = r && (r->from_certdata ? r->anchor : true);
-            e->anchor_checked = true;
+            e->trusted_for = r ? (r->from_certdata ? r->trusted_for : DT_PURPOSE_ALL) : 0;
         }
         I->pool.explicit_anchors = true;
     }
@@ -316,7 +326,7 @@ static enum dt_err set_anchors(struct impact *I)
             dt_pool_add_der(&I->pool, c->der, c->der_len, I->b.path, "certdata-distrust.txt", &e));
         for (size_t j = 0; j < I->b.n_afters && !I->pool.explicit_anchors; j++)
             if (I->b.afters[j].cert == c)
-                e->anchor = true;
+                e->trusted_for |= DT_PURPOSE_ALL;
     }
 out:
     return rc;
@@ -411,7 +421,14 @@ enum dt_err dt_impact_run(const struct dt_impact_opts *opts, struct dt_impact_su
     I.o = opts;
     dt_diags_init(&I.d, opts->diag, opts->diag_ctx);
 
+    I.corpus.kind = "corpus";
+    I.roots.kind = "root store";
     enum dt_err brc = dt_build_data_load(opts->build_dir, &I.b, &I.d);
+    /* The build's own directory is never part of the pool or the corpus:
+     * its distrusts would count as in place before the change. */
+    DT_TRY(dt_pool_exclude(&I.pool, opts->build_dir));
+    DT_TRY(dt_pool_exclude(&I.corpus, opts->build_dir));
+    DT_TRY(dt_pool_exclude(&I.roots, opts->build_dir));
     enum dt_err prc = load_all(&I, opts->pools, opts->n_pools, &I.pool);
     enum dt_err rrc = load_all(&I, opts->roots, opts->n_roots, &I.roots);
     enum dt_err crc = load_all(&I, opts->corpus, opts->n_corpus, &I.corpus);
@@ -420,6 +437,12 @@ enum dt_err dt_impact_run(const struct dt_impact_opts *opts, struct dt_impact_su
             brc == DT_ERR_NOMEM || prc == DT_ERR_NOMEM || rrc == DT_ERR_NOMEM || crc == DT_ERR_NOMEM
                 ? DT_ERR_NOMEM
                 : DT_ERR_INPUT;
+        goto out;
+    }
+    dt_pool_note(&I.pool, &I.d);
+    dt_pool_note(&I.corpus, &I.d);
+    if (I.d.errors) {
+        rc = DT_ERR_INPUT;
         goto out;
     }
     if (opts->n_roots && !I.roots.n) {
@@ -440,13 +463,16 @@ enum dt_err dt_impact_run(const struct dt_impact_opts *opts, struct dt_impact_su
     for (size_t i = 0; i < I.corpus.n; i++) {
         const struct dt_pool_entry *ce = &I.corpus.v[i];
         struct dt_pool_entry *e;
+        size_t before = I.pool.n;
         DT_TRY(dt_pool_add_der(&I.pool, ce->cert->der, ce->cert->der_len, ce->file, ce->name, &e));
+        if (I.pool.n > before)
+            e->no_anchor = true; /* an issuer, never an anchor */
         I.starts[i] = (uint32_t)(e - I.pool.v);
     }
     DT_TRY(index_build(&I));
     I.sum->pool_certs = pool_only;
     for (size_t i = 0; i < I.pool.n; i++)
-        I.sum->anchors += dt_pool_is_anchor(&I.pool, &I.pool.v[i]);
+        I.sum->anchors += dt_pool_is_anchor(&I.pool, &I.pool.v[i], 1u << opts->purpose);
     for (size_t i = 0; i < I.n_groups; i++)
         I.sum->distrusts += I.groups[i].objects;
     I.sum->entries = I.n_groups;
@@ -475,10 +501,10 @@ enum dt_err dt_impact_run(const struct dt_impact_opts *opts, struct dt_impact_su
         }
         out_line(&I,
                  "impact of %s (%zu distrust%s, %zu entr%s) on %zu corpus certificate%s; pool "
-                 "of %zu certificates with %zu trust anchor%s; purpose %s; %s",
+                 "of %zu certificate%s with %zu trust anchor%s; purpose %s; %s",
                  opts->build_dir, I.sum->distrusts, I.sum->distrusts == 1 ? "" : "s", I.n_groups,
                  I.n_groups == 1 ? "y" : "ies", I.corpus.n, I.corpus.n == 1 ? "" : "s",
-                 I.sum->pool_certs, I.sum->anchors, I.sum->anchors == 1 ? "" : "s",
+                 I.sum->pool_certs, I.sum->pool_certs == 1 ? "" : "s", I.sum->anchors, I.sum->anchors == 1 ? "" : "s",
                  purpose_names[opts->purpose], when);
     }
     for (size_t i = 0; i < I.corpus.n; i++) {

@@ -13,15 +13,21 @@
 
 struct walk {
     struct dt_pool *pool;
+    unsigned purpose; /* DT_PURPOSE_* bit: anchors and distrusts for it */
     int64_t at;
     size_t max, found;
+    size_t steps; /* certificates visited: the walk stops at DT_PATH_MAX_STEPS */
+    bool exhausted;
     struct dt_chain cur;
     void (*fn)(const struct dt_chain *c, void *ctx);
     void *ctx;
-    /* Optional: certificates that close a path (the path check). */
+    /* The path check: distrusts of the build (issuer + serial -> item) that
+     * close a path when they cover the purpose. */
     const struct dt_dmap *closed;
-    /* Non-anchors whose issuer has no certificate in the pool at all: the
-     * pool cannot tell whether a path continues there. */
+    const struct dt_item *items;
+    /* Non-anchors none of whose issuers is in the pool (no certificate with
+     * the issuer's name whose key verifies the signature): the pool cannot
+     * tell whether a path continues there. */
     size_t dead_ends;
     const struct dt_pool_entry *first_dead_end;
 };
@@ -35,11 +41,15 @@ static bool is_closed(const struct walk *w, const struct dt_pool_entry *e)
 {
     if (!w->closed)
         return false;
-    if (e->distrusted_before & 1) /* a root store in the pool distrusts it already */
+    if (e->distrusted_before & w->purpose) /* a root store in the pool distrusts it already */
         return true;
     uint8_t k[32];
     dt_issuer_serial_key(e->cert->info.issuer, e->cert->info.serial, k);
-    return dt_dmap_first(w->closed, k) != DT_DMAP_END;
+    for (uint32_t it = dt_dmap_first(w->closed, k); it != DT_DMAP_END;
+         it = dt_dmap_next(w->closed, it, k))
+        if (w->items[dt_dmap_value(w->closed, it)].purposes & w->purpose)
+            return true;
+    return false;
 }
 
 static bool same_key(const struct dt_cert *a, const struct dt_cert *b)
@@ -50,20 +60,26 @@ static bool same_key(const struct dt_cert *a, const struct dt_cert *b)
 
 static void up(struct walk *w, struct dt_pool_entry *node)
 {
-    if (w->found >= w->max)
+    if (w->found >= w->max || w->exhausted)
         return;
+    if (++w->steps > DT_PATH_MAX_STEPS) {
+        w->exhausted = true;
+        return;
+    }
     w->cur.certs[w->cur.n++] = node;
-    if (dt_pool_is_anchor(w->pool, node)) {
+    if (dt_pool_is_anchor(w->pool, node, w->purpose)) {
         w->found++;
         w->fn(&w->cur, w->ctx);
     } else if (w->cur.n <= DT_PATH_MAX_DEPTH) {
         uint8_t k[32];
         dt_subject_key(node->cert->info.issuer, k);
-        uint32_t it = dt_dmap_first(&w->pool->by_subject, k);
-        if (it == DT_DMAP_END && !w->dead_ends++)
-            w->first_dead_end = node;
-        for (; it != DT_DMAP_END; it = dt_dmap_next(&w->pool->by_subject, it, k)) {
+        bool issued = false; /* a certificate of the pool verifies node's signature */
+        for (uint32_t it = dt_dmap_first(&w->pool->by_subject, k); it != DT_DMAP_END;
+             it = dt_dmap_next(&w->pool->by_subject, it, k)) {
             struct dt_pool_entry *p = &w->pool->v[dt_dmap_value(&w->pool->by_subject, it)];
+            if (!dt_pool_signed_by(w->pool, node, p))
+                continue;
+            issued = true;
             /* No key twice on a path (as mozilla::pkix): a cross-certificate
              * and its self-signed twin are one step, not a loop. */
             bool seen = false;
@@ -71,27 +87,31 @@ static void up(struct walk *w, struct dt_pool_entry *node)
                 seen |= same_key(w->cur.certs[i]->cert, p->cert);
             if (seen || !valid_at(p, w->at) || is_closed(w, p))
                 continue;
-            if (!dt_pool_signed_by(w->pool, node, p))
-                continue;
             up(w, p);
         }
+        bool self_issued = dt_slice_eq(node->cert->info.issuer, node->cert->info.subject);
+        if (!issued && !self_issued && !w->dead_ends++)
+            w->first_dead_end = node;
     }
     w->cur.n--;
 }
 
-size_t dt_paths_chains(struct dt_pool *pool, struct dt_pool_entry *start, int64_t at,
-                       size_t max_chains, void (*fn)(const struct dt_chain *c, void *ctx),
-                       void *ctx)
+size_t dt_paths_chains(struct dt_pool *pool, struct dt_pool_entry *start, unsigned purpose,
+                       int64_t at, size_t max_chains,
+                       void (*fn)(const struct dt_chain *c, void *ctx), void *ctx, bool *exhausted)
 {
     struct walk w;
     memset(&w, 0, sizeof(w));
     w.pool = pool;
+    w.purpose = purpose;
     w.at = at;
     w.max = max_chains;
     w.fn = fn;
     w.ctx = ctx;
     if (valid_at(start, at))
         up(&w, start);
+    if (exhausted)
+        *exhausted = w.exhausted;
     return w.found;
 }
 
@@ -99,7 +119,9 @@ size_t dt_paths_chains(struct dt_pool *pool, struct dt_pool_entry *start, int64_
 
 struct report {
     struct dt_diags *d;
-    const struct dt_item *by; /* the entry that distrusts the key */
+    const struct dt_rule *rule; /* the entry that distrusts the key */
+    unsigned purpose;
+    bool after; /* the key is a distrust-after root's */
     size_t open;
 };
 
@@ -110,9 +132,21 @@ static void serial_hex(struct dt_slice serial, char *out, size_t cap)
         snprintf(out + strlen(out), cap - strlen(out), "%s%02x", i ? ":" : "", serial.p[i]);
 }
 
-static const char *why_open(const struct dt_rule *rule)
+static const char *purpose_text(unsigned purpose)
 {
-    return rule->cross_signs_explicit && !rule->cross_signs
+    return purpose == DT_PURPOSE_SERVER  ? "TLS server authentication"
+           : purpose == DT_PURPOSE_EMAIL ? "e-mail protection"
+                                         : "code signing";
+}
+
+static const char *why_open(const struct report *r)
+{
+    if (r->after)
+        return "a distrust-after date binds the root as a trust anchor only: chains that "
+               "reach its key through another certificate end at another anchor, where the "
+               "date does not apply; distrust that certificate, or name it in an entry of its "
+               "own";
+    return r->rule->cross_signs_explicit && !r->rule->cross_signs
                ? "\"cross_signs\" is false for this entry"
                : "the pool has a certificate of this key that no entry names";
 }
@@ -134,14 +168,18 @@ static void report_open(const struct dt_chain *c, void *ctx)
     char *issuer = dt_name_text(last->info.issuer);
     char serial[200];
     serial_hex(last->info.serial, serial, sizeof(serial));
-    const struct dt_rule *rule = r->by->rule;
     struct dt_where w;
-    dt_policy_where(rule->file, &w, false, "%s", rule->json_path);
+    dt_policy_where(r->rule->file, &w, false, "%s", r->rule->json_path);
     dt_warn(r->d, &w.pl,
-            "an open path reaches the distrusted key of this entry: %s; its last "
-            "certificate (issuer \"%s\", serial %s, in %s) is not distrusted, so NSS can "
-            "still build chains through it (%s)",
-            path, issuer ? issuer : "?", serial, c->certs[0]->name, why_open(rule));
+            "an open path reaches the %s key of this entry%s%s: %s; its last certificate "
+            "(issuer \"%s\", serial %s, in %s) is not distrusted%s%s, so NSS can still build "
+            "chains through it (%s)",
+            r->after ? "distrust-after root's" : "distrusted",
+            r->purpose == DT_PURPOSE_SERVER ? "" : " for ",
+            r->purpose == DT_PURPOSE_SERVER ? "" : purpose_text(r->purpose), path,
+            issuer ? issuer : "?", serial, c->certs[0]->name,
+            r->purpose == DT_PURPOSE_SERVER ? "" : " for ",
+            r->purpose == DT_PURPOSE_SERVER ? "" : purpose_text(r->purpose), why_open(r));
     free(issuer);
 }
 
@@ -155,30 +193,86 @@ static void report_unknown(struct report *r, const struct dt_pool_entry *e,
         return;
     char *issuer = dt_name_text(e->cert->info.issuer);
     char *missing = dt_name_text(dead_end->cert->info.issuer);
+    char *where = dt_name_display(dead_end->cert->info.subject);
     char serial[200];
     serial_hex(e->cert->info.serial, serial, sizeof(serial));
-    const struct dt_rule *rule = r->by->rule;
     struct dt_where w;
-    dt_policy_where(rule->file, &w, false, "%s", rule->json_path);
+    dt_policy_where(r->rule->file, &w, false, "%s", r->rule->json_path);
     dt_warn(r->d, &w.pl,
-            "a possibly open path reaches the distrusted key of this entry: the certificate "
-            "with issuer \"%s\", serial %s (in %s) is not distrusted, and the pool has no "
-            "certificate of \"%s\", so it cannot tell whether a trust anchor issues it; "
-            "NSS can build chains through it wherever that issuer is trusted (%s)",
-            issuer ? issuer : "?", serial, e->name, missing ? missing : "?", why_open(rule));
+            "a possibly open path reaches the %s key of this entry: the certificate with issuer "
+            "\"%s\", serial %s (in %s) is not distrusted, and its chains leave the pool: no "
+            "certificate of \"%s\" in the pool has the key that signed %s\"%s\", so the pool "
+            "cannot tell whether a trust anchor issues it; NSS can build chains through it "
+            "wherever that issuer is trusted (%s)",
+            r->after ? "distrust-after root's" : "distrusted", issuer ? issuer : "?", serial,
+            e->name, missing ? missing : "?", dead_end == e ? "it, " : "", where ? where : "?",
+            why_open(r));
     free(issuer);
     free(missing);
+    free(where);
+}
+
+/* Walks from every pool certificate of key (but skip, and those that are
+ * closed) up to the anchors; reports what it finds at r's entry. */
+static void check_key(struct dt_pool *pool, const uint8_t key[32], const struct dt_cert *skip,
+                      const struct dt_dmap *closed, const struct dt_item *items, struct report *r)
+{
+    bool exhausted = false;
+    for (uint32_t p = dt_dmap_first(&pool->by_key, key); p != DT_DMAP_END;
+         p = dt_dmap_next(&pool->by_key, p, key)) {
+        struct dt_pool_entry *e = &pool->v[dt_dmap_value(&pool->by_key, p)];
+        if (skip && !memcmp(e->cert->sha256, skip->sha256, 32))
+            continue;
+        struct walk w;
+        memset(&w, 0, sizeof(w));
+        w.pool = pool;
+        w.purpose = r->purpose;
+        w.max = 64;
+        w.fn = report_open;
+        w.ctx = r;
+        w.closed = closed;
+        w.items = items;
+        if (is_closed(&w, e))
+            continue;
+        size_t before = r->open;
+        up(&w, e);
+        exhausted |= w.exhausted;
+        if (r->open == before && w.dead_ends)
+            report_unknown(r, e, w.first_dead_end);
+    }
+    struct dt_where wh;
+    dt_policy_where(r->rule->file, &wh, false, "%s", r->rule->json_path);
+    if (r->open > MAX_OPEN_PER_KEY)
+        dt_warn(r->d, &wh.pl, "%zu more open paths reach this key", r->open - MAX_OPEN_PER_KEY);
+    if (exhausted)
+        dt_warn(r->d, &wh.pl,
+                "the pool is too interconnected to follow every path to this key (the search "
+                "stopped after %d certificates): some open paths may not be reported",
+                DT_PATH_MAX_STEPS);
+}
+
+/* The purpose a key is checked for: the first its entry distrusts. */
+static unsigned check_purpose(unsigned purposes)
+{
+    return purposes & DT_PURPOSE_SERVER  ? DT_PURPOSE_SERVER
+           : purposes & DT_PURPOSE_EMAIL ? DT_PURPOSE_EMAIL
+                                         : DT_PURPOSE_CODE;
 }
 
 size_t dt_paths_check(struct dt_model *m, struct dt_diags *d)
 {
     struct dt_pool *pool = m->pool;
-    if (!pool || !m->n_items)
+    if (!pool || (!m->n_items && !m->n_afters))
         return 0;
     struct dt_dmap closed, keys;
     dt_dmap_init(&closed);
     dt_dmap_init(&keys);
     size_t total = 0;
+    struct key_use {
+        size_t item; /* the first entry that distrusts the key */
+        unsigned purposes;
+    } *uses = NULL;
+    size_t n_uses = 0, cap_uses = 0;
     for (size_t i = 0; i < m->n_items; i++) {
         const struct dt_item *it = &m->items[i];
         if (!(it->targets & DT_TARGET_NSS))
@@ -188,44 +282,49 @@ size_t dt_paths_check(struct dt_model *m, struct dt_diags *d)
         if (dt_dmap_add(&closed, k, (uint32_t)i) != DT_OK)
             goto out;
     }
+    /* Every distrusted CA key once, for the purposes its entries distrust
+     * together (TLS server first). */
     for (size_t i = 0; i < m->n_items; i++) {
         const struct dt_item *it = &m->items[i];
         if (!(it->targets & DT_TARGET_NSS) || !it->cert || !it->cert->info.is_ca)
             continue;
         uint8_t key[32];
         dt_cert_key(it->cert, key);
-        if (dt_dmap_first(&keys, key) != DT_DMAP_END)
-            continue; /* this key was checked through another entry */
-        if (dt_dmap_add(&keys, key, (uint32_t)i) != DT_OK)
+        uint32_t at = dt_dmap_first(&keys, key);
+        if (at != DT_DMAP_END) {
+            uses[dt_dmap_value(&keys, at)].purposes |= it->purposes;
+            continue;
+        }
+        if (dt_grow((void **)&uses, &cap_uses, n_uses + 1, sizeof(*uses)) != DT_OK ||
+            dt_dmap_add(&keys, key, (uint32_t)n_uses) != DT_OK)
             goto out;
-        struct report r = {d, it, 0};
-        for (uint32_t p = dt_dmap_first(&pool->by_key, key); p != DT_DMAP_END;
-             p = dt_dmap_next(&pool->by_key, p, key)) {
-            struct dt_pool_entry *e = &pool->v[dt_dmap_value(&pool->by_key, p)];
-            uint8_t k[32];
-            dt_issuer_serial_key(e->cert->info.issuer, e->cert->info.serial, k);
-            if (dt_dmap_first(&closed, k) != DT_DMAP_END || (e->distrusted_before & 1))
-                continue;
-            struct walk w;
-            memset(&w, 0, sizeof(w));
-            w.pool = pool;
-            w.max = 64;
-            w.fn = report_open;
-            w.ctx = &r;
-            w.closed = &closed;
-            size_t before = r.open;
-            up(&w, e);
-            if (r.open == before && w.dead_ends)
-                report_unknown(&r, e, w.first_dead_end);
-        }
-        if (r.open > MAX_OPEN_PER_KEY) {
-            struct dt_where wh;
-            dt_policy_where(it->rule->file, &wh, false, "%s", it->rule->json_path);
-            dt_warn(d, &wh.pl, "%zu more open paths reach this key", r.open - MAX_OPEN_PER_KEY);
-        }
+        uses[n_uses].item = i;
+        uses[n_uses].purposes = it->purposes;
+        n_uses++;
+    }
+    for (size_t u = 0; u < n_uses; u++) {
+        const struct dt_item *it = &m->items[uses[u].item];
+        uint8_t key[32];
+        dt_cert_key(it->cert, key);
+        struct report r = {d, it->rule, check_purpose(uses[u].purposes), false, 0};
+        check_key(pool, key, NULL, &closed, m->items, &r);
+        total += r.open;
+    }
+    /* Distrust-after roots: another certificate of the root's key (a
+     * cross-certificate) leads to an anchor the date does not bind. */
+    for (size_t i = 0; i < m->n_afters; i++) {
+        const struct dt_after *a = &m->afters[i];
+        if (!(a->rule->targets & DT_TARGET_NSS))
+            continue;
+        uint8_t key[32];
+        dt_cert_key(a->cert, key);
+        struct report r = {d, a->rule, a->has_server ? DT_PURPOSE_SERVER : DT_PURPOSE_EMAIL, true,
+                           0};
+        check_key(pool, key, a->cert, &closed, m->items, &r);
         total += r.open;
     }
 out:
+    free(uses);
     dt_dmap_free(&closed);
     dt_dmap_free(&keys);
     return total;

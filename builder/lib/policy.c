@@ -943,6 +943,16 @@ enum dt_err dt_policy_load(struct dt_policy *p, const char *const *paths, size_t
         pf->dir = dir ? dt_arena_strdup(&p->arena, dir) : NULL;
         free(dir);
         pf->name = dt_arena_strdup(&p->arena, inputs[i].name);
+        for (size_t j = 0; pf->name && j + 1 < p->n_files; j++) {
+            if (strcmp(p->files[j].name, pf->name))
+                continue;
+            struct dt_place pl = dt_place_file(inputs[i].path);
+            dt_report(d, DT_ERROR, &pl,
+                      "another policy file of this build has the same name (%s): the outputs "
+                      "name every entry by its file's name, so rename one",
+                      p->files[j].path);
+            L.j.rc = DT_ERR_INPUT;
+        }
         dt_sha256(dt_slice_make(text.data, text.len), pf->sha256);
         pf->text_len = text.len;
         const char *t = dt_buf_cstr(&text);

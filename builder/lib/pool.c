@@ -30,6 +30,8 @@ void dt_pool_init(struct dt_pool *p)
     dt_dmap_init(&p->by_issuer_serial);
     dt_dmap_init(&p->by_subject);
     dt_dmap_init(&p->sig_cache);
+    dt_dmap_init(&p->trust_by_is);
+    p->kind = "pool";
     dt_arena_init(&p->arena);
 }
 
@@ -48,6 +50,11 @@ void dt_pool_free(struct dt_pool *p)
     dt_dmap_free(&p->by_issuer_serial);
     dt_dmap_free(&p->by_subject);
     dt_dmap_free(&p->sig_cache);
+    dt_dmap_free(&p->trust_by_is);
+    free(p->trusts);
+    for (size_t i = 0; i < p->n_excluded; i++)
+        free(p->excluded[i]);
+    free(p->excluded);
     free(p->files);
     dt_arena_free(&p->arena);
     memset(p, 0, sizeof(*p));
@@ -119,12 +126,21 @@ static enum dt_err add_cert(struct dt_pool *p, struct dt_cert *c, const char *fi
     e->cert = c;
     e->file = file;
     e->name = name;
+    e->self_signed = -1;
     uint8_t k[32];
     DT_TRY(dt_dmap_add(&p->by_sha256, c->sha256, idx));
     dt_cert_key(c, k);
     DT_TRY(dt_dmap_add(&p->by_key, k, idx));
     dt_issuer_serial_key(c->info.issuer, c->info.serial, k);
     DT_TRY(dt_dmap_add(&p->by_issuer_serial, k, idx));
+    /* Trust objects read before the certificate (another file) apply too. */
+    for (uint32_t it = dt_dmap_first(&p->trust_by_is, k); it != DT_DMAP_END;
+         it = dt_dmap_next(&p->trust_by_is, it, k)) {
+        const struct dt_pool_trust *t = &p->trusts[dt_dmap_value(&p->trust_by_is, it)];
+        e->trusted_for |= t->trusted_for;
+        e->distrusted_before |= t->distrusted;
+        e->store_says = true;
+    }
     dt_subject_key(c->info.subject, k);
     DT_TRY(dt_dmap_add(&p->by_subject, k, idx));
     *out = e;
@@ -218,6 +234,18 @@ static int fast_verify(struct dt_pool_entry *child, struct dt_pool_entry *parent
     if (dt_der_read(&in, &tbs) || dt_der_read(&in, &alg) || dt_der_read(&in, &sig) || in.n ||
         alg.tag != DT_TAG_SEQUENCE || sig.tag != 0x03 || sig.val.n < 2 || sig.val.p[0] != 0)
         return -1;
+    /* The TBSCertificate's signature field must be the same
+     * AlgorithmIdentifier (RFC 5280 4.1.1.2; OpenSSL and NSS check it). */
+    struct dt_slice t = tbs.val;
+    struct dt_tlv field;
+    if (dt_der_read(&t, &field))
+        return -1;
+    if (field.tag == 0xa0 && dt_der_read(&t, &field)) /* [0] version, then serial */
+        return -1;
+    if (dt_der_read(&t, &field)) /* signature */
+        return -1;
+    if (!dt_slice_eq(field.all, alg.all))
+        return 0;
     struct dt_slice a = alg.val;
     if (dt_der_read(&a, &oid) || oid.tag != 0x06)
         return -1;
@@ -278,17 +306,34 @@ void dt_pool_release(struct dt_pool_entry *e)
     e->pkey_tried = false;
 }
 
-bool dt_pool_is_anchor(struct dt_pool *p, struct dt_pool_entry *e)
+bool dt_pool_is_anchor(struct dt_pool *p, struct dt_pool_entry *e, unsigned purpose)
 {
-    if (p->explicit_anchors)
-        return e->anchor;
-    if (!e->anchor_checked) {
-        e->anchor_checked = true;
-        if (!e->anchor && e->cert->info.is_ca &&
-            dt_slice_eq(e->cert->info.issuer, e->cert->info.subject))
-            e->anchor = dt_pool_signed_by(p, e, e);
+    if (e->no_anchor)
+        return false;
+    if (e->trusted_for & purpose)
+        return true;
+    if (p->explicit_anchors || e->store_says)
+        return false;
+    if (e->self_signed < 0)
+        e->self_signed = e->cert->info.is_ca &&
+                         dt_slice_eq(e->cert->info.issuer, e->cert->info.subject) &&
+                         dt_pool_signed_by(p, e, e);
+    return e->self_signed == 1;
+}
+
+enum dt_err dt_pool_exclude(struct dt_pool *p, const char *path)
+{
+    char *real = realpath(path, NULL);
+    if (!real)
+        return DT_OK; /* nothing there yet: nothing to walk into */
+    enum dt_err rc =
+        dt_grow((void **)&p->excluded, &p->cap_excluded, p->n_excluded + 1, sizeof(*p->excluded));
+    if (rc != DT_OK) {
+        free(real);
+        return rc;
     }
-    return e->anchor;
+    p->excluded[p->n_excluded++] = real;
+    return DT_OK;
 }
 
 /* ---- reading ----------------------------------------------------------------- */
@@ -317,10 +362,34 @@ static enum dt_err add_file_record(struct dt_pool *p, const char *name, struct d
     return DT_OK;
 }
 
+/* Records a trust object's word on issuer + serial, for the certificates
+ * read so far and for those read later. */
+static enum dt_err add_trust(struct dt_pool *p, const uint8_t k[32], uint8_t trusted,
+                             uint8_t distrusted)
+{
+    enum dt_err rc = DT_OK;
+    DT_TRY(dt_grow((void **)&p->trusts, &p->cap_trusts, p->n_trusts + 1, sizeof(*p->trusts)));
+    p->trusts[p->n_trusts].trusted_for = trusted;
+    p->trusts[p->n_trusts].distrusted = distrusted;
+    DT_TRY(dt_dmap_add(&p->trust_by_is, k, (uint32_t)p->n_trusts));
+    p->n_trusts++;
+    for (uint32_t it = dt_dmap_first(&p->by_issuer_serial, k); it != DT_DMAP_END;
+         it = dt_dmap_next(&p->by_issuer_serial, it, k)) {
+        struct dt_pool_entry *e = &p->v[dt_dmap_value(&p->by_issuer_serial, it)];
+        e->trusted_for |= trusted;
+        e->distrusted_before |= distrusted;
+        e->store_says = true;
+    }
+out:
+    return rc;
+}
+
 static enum dt_err add_certdata(struct dt_pool *p, const char *file, const char *name,
                                 struct dt_slice data, struct dt_diags *d)
 {
     enum dt_err rc = DT_OK;
+    bool bad = false;
+    unsigned index = 0;
     struct dt_cd_file f;
     DT_TRY(dt_cd_parse(file, data, &f, d));
     for (size_t i = 0; i < f.n_objs; i++) {
@@ -328,41 +397,41 @@ static enum dt_err add_certdata(struct dt_pool *p, const char *file, const char 
         const struct dt_cd_attr *v = dt_cd_get(o, CKA_VALUE);
         if (o->klass != CKO_CERTIFICATE || !v)
             continue;
+        index++;
         struct dt_cert *c;
         const char *why;
         enum dt_err crc = dt_cert_from_der(v->value, v->len, &c, &why);
         if (crc != DT_OK) {
             struct dt_place pl = {file, o->line, 0, NULL, NULL};
             dt_report(d, DT_ERROR, &pl, "certificate object: %s", why);
-            rc = DT_ERR_INPUT;
+            bad = true;
             continue;
         }
         c->file = dt_strdup(file);
-        c->index = (unsigned)i + 1;
+        c->index = index;
         c->line = o->line;
         struct dt_pool_entry *e;
         DT_TRY(add_cert(p, c, file, name, &e));
         e->from_certdata = true;
     }
-    /* Trust objects that make a certificate an anchor (any purpose), or
-     * that distrust it already. */
+    /* Trust objects: which purposes a certificate is an anchor for, and
+     * which it is distrusted for already (any other value: neither, but
+     * the store has spoken). */
     for (size_t i = 0; i < f.n_objs; i++) {
         const struct dt_cd_object *o = &f.objs[i];
         if (o->klass != CKO_NSS_TRUST)
             continue;
-        unsigned long t[3] = {0, 0, 0};
-        (void)dt_cd_get_ulong(o, CKA_TRUST_SERVER_AUTH, &t[0]);
-        (void)dt_cd_get_ulong(o, CKA_TRUST_EMAIL_PROTECTION, &t[1]);
-        (void)dt_cd_get_ulong(o, CKA_TRUST_CODE_SIGNING, &t[2]);
-        bool anchor = false;
-        uint8_t distrusted = 0;
+        static const unsigned long attrs[3] = {CKA_TRUST_SERVER_AUTH, CKA_TRUST_EMAIL_PROTECTION,
+                                               CKA_TRUST_CODE_SIGNING};
+        uint8_t trusted = 0, distrusted = 0;
         for (int j = 0; j < 3; j++) {
-            anchor |= t[j] == CKT_NSS_TRUSTED_DELEGATOR;
-            if (t[j] == CKT_NSS_NOT_TRUSTED)
+            unsigned long t = 0;
+            (void)dt_cd_get_ulong(o, attrs[j], &t);
+            if (t == CKT_NSS_TRUSTED_DELEGATOR)
+                trusted |= (uint8_t)(1u << j);
+            else if (t == CKT_NSS_NOT_TRUSTED)
                 distrusted |= (uint8_t)(1u << j);
         }
-        if (!anchor && !distrusted)
-            continue;
         const struct dt_cd_attr *is = dt_cd_get(o, CKA_ISSUER);
         const struct dt_cd_attr *sn = dt_cd_get(o, CKA_SERIAL_NUMBER);
         struct dt_tlv tlv;
@@ -370,16 +439,33 @@ static enum dt_err add_certdata(struct dt_pool *p, const char *file, const char 
             continue;
         uint8_t k[32];
         dt_issuer_serial_key(dt_slice_make(is->value, is->len), tlv.val, k);
-        for (uint32_t it = dt_dmap_first(&p->by_issuer_serial, k); it != DT_DMAP_END;
-             it = dt_dmap_next(&p->by_issuer_serial, it, k)) {
-            struct dt_pool_entry *e = &p->v[dt_dmap_value(&p->by_issuer_serial, it)];
-            e->anchor |= anchor;
-            e->distrusted_before |= distrusted;
-        }
+        DT_TRY(add_trust(p, k, trusted, distrusted));
     }
+    if (bad)
+        rc = DT_ERR_INPUT;
 out:
     dt_cd_file_free(&f);
     return rc;
+}
+
+/* A certdata.txt file: its first line that is neither blank nor a comment
+ * is BEGINDATA or an attribute (CKA_...). */
+static bool is_certdata(struct dt_slice s)
+{
+    size_t i = 0;
+    while (i < s.n) {
+        while (i < s.n && (s.p[i] == ' ' || s.p[i] == '\t' || s.p[i] == '\r' || s.p[i] == '\n'))
+            i++;
+        if (i < s.n && s.p[i] == '#') {
+            while (i < s.n && s.p[i] != '\n')
+                i++;
+            continue;
+        }
+        break;
+    }
+    size_t left = s.n - i;
+    return (left >= 9 && !memcmp(s.p + i, "BEGINDATA", 9)) ||
+           (left >= 4 && !memcmp(s.p + i, "CKA_", 4));
 }
 
 /* One file: certdata.txt, PEM or DER. in_dir: a file found by walking a
@@ -394,8 +480,16 @@ static enum dt_err add_one(struct dt_pool *p, const char *file, const char *name
     const char *fcopy = dt_arena_strdup(&p->arena, file);
     const char *ncopy = dt_arena_strdup(&p->arena, name);
     DT_ENSURE_MEM(fcopy && ncopy);
-    bool certdata = memmem(s.p, s.n, "CKA_CLASS", 9) && memmem(s.p, s.n, "CK_OBJECT_CLASS", 15);
-    if (certdata) {
+    if (s.n == 0) {
+        if (in_dir) {
+            p->skipped_files++;
+            goto out;
+        }
+        struct dt_place pl = dt_place_file(file);
+        rc = dt_fail(d, &pl, DT_ERR_INPUT, "empty file: no certificate in this %s file", p->kind);
+        goto out;
+    }
+    if (is_certdata(s)) {
         DT_TRY(add_file_record(p, ncopy, s));
         rc = add_certdata(p, fcopy, ncopy, s, d);
         goto out;
@@ -458,6 +552,34 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static bool is_excluded(const struct dt_pool *p, const char *dir)
+{
+    if (!p->n_excluded)
+        return false;
+    char *real = realpath(dir, NULL);
+    bool hit = false;
+    for (size_t i = 0; real && i < p->n_excluded && !hit; i++)
+        hit = !strcmp(real, p->excluded[i]);
+    free(real);
+    return hit;
+}
+
+void dt_pool_note(const struct dt_pool *p, struct dt_diags *d)
+{
+    if (!p->skipped_files && !p->skipped_links && !p->excluded_dirs)
+        return;
+    char links[96] = "", excl[128] = "";
+    if (p->skipped_links)
+        snprintf(links, sizeof(links), "; %zu link%s to directories, or dangling, not followed",
+                 p->skipped_links, p->skipped_links == 1 ? "" : "s");
+    if (p->excluded_dirs)
+        snprintf(excl, sizeof(excl), "; the build's output directory left out");
+    dt_note(d, NULL,
+            "the certificate %s: %zu certificate%s; %zu file%s held none and %s skipped%s%s",
+            p->kind, p->n, p->n == 1 ? "" : "s", p->skipped_files, p->skipped_files == 1 ? "" : "s",
+            p->skipped_files == 1 ? "was" : "were", links, excl);
+}
+
 static enum dt_err walk(struct dt_pool *p, const char *dir, const char *name, int depth,
                         struct dt_diags *d, dt_progress_fn progress, void *pctx)
 {
@@ -466,12 +588,14 @@ static enum dt_err walk(struct dt_pool *p, const char *dir, const char *name, in
     size_t n = 0, cap = 0;
     if (depth > MAX_DEPTH) {
         struct dt_place pl = dt_place_file(dir);
-        return dt_fail(d, &pl, DT_ERR_LIMIT, "pool directories nested deeper than %d", MAX_DEPTH);
+        return dt_fail(d, &pl, DT_ERR_LIMIT, "%s directories nested deeper than %d", p->kind,
+                       MAX_DEPTH);
     }
     DIR *dh = opendir(dir);
     if (!dh) {
         struct dt_place pl = dt_place_file(dir);
-        return dt_fail(d, &pl, DT_ERR_INPUT, "cannot read pool directory: %s", strerror(errno));
+        return dt_fail(d, &pl, DT_ERR_INPUT, "cannot read %s directory: %s", p->kind,
+                       strerror(errno));
     }
     struct dirent *de;
     while ((de = readdir(dh)) != NULL) {
@@ -495,14 +619,19 @@ static enum dt_err walk(struct dt_pool *p, const char *dir, const char *name, in
         char *full = dt_path_join(dir, names[i]);
         char *sub = dt_path_join(name, names[i]);
         DT_ENSURE_MEM(full && sub);
-        struct stat st;
+        struct stat st, lst;
         enum dt_err frc = DT_OK;
+        bool link = lstat(full, &lst) == 0 && S_ISLNK(lst.st_mode);
         if (stat(full, &st) != 0) {
-            p->skipped_files++;
+            if (link)
+                p->skipped_links++; /* dangling */
+            else
+                p->skipped_files++;
         } else if (S_ISDIR(st.st_mode)) {
-            struct stat lst;
-            if (lstat(full, &lst) == 0 && S_ISLNK(lst.st_mode))
-                p->skipped_files++; /* never follow directory links: no loops */
+            if (link)
+                p->skipped_links++; /* never follow directory links: no loops */
+            else if (is_excluded(p, full))
+                p->excluded_dirs++;
             else
                 frc = walk(p, full, sub, depth + 1, d, progress, pctx);
         } else if (S_ISREG(st.st_mode)) {
@@ -532,7 +661,11 @@ enum dt_err dt_pool_add(struct dt_pool *p, const char *path, const char *name_ro
     struct stat st;
     struct dt_place pl = dt_place_file(path);
     if (stat(path, &st) != 0)
-        return dt_fail(d, &pl, DT_ERR_INPUT, "cannot open pool: %s", strerror(errno));
+        return dt_fail(d, &pl, DT_ERR_INPUT, "cannot open %s: %s", p->kind, strerror(errno));
+    if (S_ISDIR(st.st_mode) && is_excluded(p, path)) {
+        p->excluded_dirs++;
+        return DT_OK;
+    }
     char *trimmed = dt_strdup(path);
     if (!trimmed)
         return DT_ERR_NOMEM;

@@ -4,8 +4,9 @@
  *
  * A pool is read from directories (walked recursively; PEM and DER files,
  * PEM bundles, certdata.txt files), single files, and certdata.txt root
- * stores (their certificate objects; a certificate with a trust object that
- * makes it a trust anchor is marked as one). Certificates are de-duplicated
+ * stores (their certificate objects; their trust objects say, per purpose,
+ * which certificates are trust anchors and which are distrusted already,
+ * whatever the order the files are read in). Certificates are de-duplicated
  * by SHA-256 and indexed by key (subject + public key), by issuer + serial,
  * by subject and by SHA-256.
  */
@@ -23,11 +24,14 @@ struct dt_pool_entry {
     struct dt_cert *cert;
     const char *file; /* as found, for messages */
     const char *name; /* stable name for outputs: relative to the pool root */
-    bool anchor;      /* self-signed CA with a valid signature, or trusted in a root store */
-    bool anchor_checked;
+    /* Purposes as bits: 1 server, 2 email, 4 code signing (DT_PURPOSE_*). */
+    uint8_t trusted_for;       /* CKT_NSS_TRUSTED_DELEGATOR in a root store of the pool */
+    uint8_t distrusted_before; /* CKT_NSS_NOT_TRUSTED in a root store of the pool */
+    bool store_says;           /* a root store of the pool has a trust object for it:
+                                * its word decides, not the self-signature */
+    bool no_anchor;            /* never a trust anchor (a corpus certificate) */
+    int8_t self_signed;        /* -1 not checked yet, 0 no, 1 a CA whose own key verifies it */
     bool from_certdata;        /* read from a certdata.txt file */
-    uint8_t distrusted_before; /* CKT_NSS_NOT_TRUSTED in a certdata.txt of the pool:
-                                * bit 0 server, 1 email, 2 code signing */
     struct x509_st *x509;
     bool x509_tried;
     struct evp_pkey_st *pkey;
@@ -47,10 +51,20 @@ struct dt_pool {
     struct dt_dmap sig_cache; /* (child, parent key) -> signature verifies (1) or not (0) */
     struct dt_pool_file *files;
     size_t n_files, cap_files;
-    size_t skipped_files;  /* files in directories that hold no certificate */
-    size_t duplicates;     /* certificates seen more than once */
-    bool explicit_anchors; /* only entries marked anchor are anchors (a root store
-                            * was given); no self-signed inference */
+    size_t skipped_files;       /* files in directories that hold no certificate */
+    size_t skipped_links;       /* links to directories and dangling links, not followed */
+    size_t excluded_dirs;       /* directories left out (dt_pool_exclude) */
+    size_t duplicates;          /* certificates seen more than once */
+    bool explicit_anchors;      /* only trusted_for counts (a root store was given): no
+                                 * self-signed inference */
+    struct dt_dmap trust_by_is; /* issuer + serial -> index in trusts */
+    struct dt_pool_trust {
+        uint8_t trusted_for, distrusted;
+    } * trusts;
+    size_t n_trusts, cap_trusts;
+    const char *kind; /* "pool" (default), "corpus", "root store": for messages */
+    char **excluded;  /* real paths of directories never walked (a build's output) */
+    size_t n_excluded, cap_excluded;
     struct dt_arena arena;
 };
 
@@ -85,7 +99,16 @@ bool dt_pool_signed_by(struct dt_pool *p, struct dt_pool_entry *child,
                        struct dt_pool_entry *parent);
 /* Frees e's parsed OpenSSL certificate (parsed again when needed). */
 void dt_pool_release(struct dt_pool_entry *e);
-/* Whether e is a trust anchor (computed on first use). */
-bool dt_pool_is_anchor(struct dt_pool *p, struct dt_pool_entry *e);
+/* Whether e is a trust anchor for a purpose (DT_PURPOSE_* bit): trusted for
+ * it by a root store of the pool, or, unless a root store has a trust object
+ * for it or the pool's anchors are explicit, a self-signed CA certificate
+ * whose signature verifies. */
+bool dt_pool_is_anchor(struct dt_pool *p, struct dt_pool_entry *e, unsigned purpose);
+
+/* A note on what was skipped, if anything was. */
+void dt_pool_note(const struct dt_pool *p, struct dt_diags *d);
+
+/* Directories under path are never walked (their real path is compared). */
+DT_MUST_USE enum dt_err dt_pool_exclude(struct dt_pool *p, const char *path);
 
 #endif

@@ -196,4 +196,48 @@ run "$DISTRUST" impact -b "$WORK/basic" -p "$PKI" -c "$PKI/leaf-a1.pem"
 expect_status "a build whose certdata-distrust.txt does not parse" 1
 if grep -q "certdata-distrust.txt:1" "$WORK/err"; then ok "is reported at file:line"; else not_ok "is reported at file:line" "$(cat "$WORK/err")"; fi
 
+# A self-signed CA certificate in the corpus is an issuer, not a trust anchor.
+build basic2 "$C/basic/policy.json"
+run "$DISTRUST" impact -b "$WORK/basic2" -p "$PKI/root-a.pem" -p "$PKI/int-a1.pem" \
+    -c "$PKI/leaf-a1.pem" -c "$PKI/int-a1-xb.pem" -c "$PKI/root-b.pem" --list
+line "a corpus root is no anchor: leaf-a1 has only A>I1" \
+    'unaffected  leaf-a1.pem#1 "leaf1.example.test": 0 of 1 chain cut'
+line "... and the corpus root itself has no path" \
+    'no path     root-b.pem#1 "Test Root B": 0 of 0 chains cut'
+
+# Entries are told apart by file and index, even with a comma in the name.
+cp "$C/pool-intermediate/policy-no-cross.json" "$WORK/inc,2024.json"
+sed -i "s#\.\./\.\./pki/#$PKI/#g; s#\.\./\.\./pki-cross#$X#g" "$WORK/inc,2024.json"
+cat >"$WORK/two.json" <<JSON
+{"version": 1, "entries": [
+  {"certificate": "$PKI/int-a1.pem", "cross_signs": false, "label": "One"},
+  {"certificate": "$PKI/int-a2.pem", "label": "Two"}]}
+JSON
+cp "$WORK/two.json" "$WORK/x,y.json"
+build comma "$WORK/x,y.json"
+run "$DISTRUST" impact -b "$WORK/comma" -p "$PKI" -p "$X" $CORPUS
+line "an entry of a file with a comma in its name" \
+    '         0          3          5  x,y.json /entries/0 "One" (1 distrust)'
+line "... is not merged with the next" \
+    '         2          0          6  x,y.json /entries/1 "Two" (1 distrust)'
+
+# A pool or corpus that holds the build directory: it is left out.
+mkdir -p "$WORK/pe"
+cp "$PKI/root-a.pem" "$PKI/int-a1.pem" "$PKI/leaf-a1.pem" "$WORK/pe/"
+build pe/out "$C/pool-intermediate/policy-no-cross.json"
+run "$DISTRUST" impact -b "$WORK/pe/out" -p "$WORK/pe" -c "$WORK/pe" --list
+line "the build's own directory is not read as pool or corpus" \
+    'distrusted  pe/leaf-a1.pem#1 "leaf1.example.test": 1 of 1 chain cut; by policy-no-cross.json /entries/0'
+
+# A certdata.txt corpus whose certificate object does not parse: exit 1.
+printf 'CKA_CLASS CK_OBJECT_CLASS CKO_CERTIFICATE\nCKA_VALUE MULTILINE_OCTAL\n\\060\\003\nEND\n' >"$WORK/badcorpus.txt"
+run "$DISTRUST" impact -b "$WORK/basic2" -p "$PKI" -c "$WORK/badcorpus.txt" -c "$PKI/leaf-a1.pem"
+expect_status "a corpus certificate object that does not parse" 1
+if grep -q "badcorpus.txt:1: error: certificate object" "$WORK/err"; then ok "is reported at file:line"; else
+    not_ok "is reported at file:line" "$(cat "$WORK/err")"; fi
+run "$DISTRUST" impact -b "$WORK/basic2" -p "$PKI" -c "$WORK/nothere"
+expect_status "a missing corpus" 1
+if grep -q "nothere: error: cannot open corpus" "$WORK/err"; then ok "is called a corpus"; else
+    not_ok "is called a corpus" "$(cat "$WORK/err")"; fi
+
 done_testing

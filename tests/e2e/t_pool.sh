@@ -180,4 +180,98 @@ same "the same objects whatever the pool's file names" "$WORK/o1" "$WORK/o3"
 run "$DISTRUST" build -q -o "$WORK/pi2" "$C/pool-intermediate/policy.json"
 same "a pool build is byte-for-byte reproducible" "$WORK/pool-intermediate/certdata-distrust.txt" "$WORK/pi2/certdata-distrust.txt"
 
+# Purposes: int-a1-xb distrusted for e-mail only leaves the Root B path open for TLS.
+cat >"$WORK/purp.json" <<JSON
+{"version": 1, "entries": [
+  {"certificate": "$PKI/int-a1.pem", "cross_signs": false},
+  {"certificate": "$PKI/int-a1-xb.pem", "cross_signs": false, "purposes": ["email-protection"]},
+  {"certificate": "$X/int-a1-xc.pem", "cross_signs": false}]}
+JSON
+run "$DISTRUST" lint --pool "$PKI" --pool "$X" "$WORK/purp.json"
+count "an e-mail-only distrust does not close a TLS path" "$WORK/err" "an open path reaches the distrusted key of this entry: Test Root B > Test Intermediate 1" 1
+count "... and the closed paths are not reported" "$WORK/err" "an open path reaches" 1
+
+# Anchors per purpose: a root store that trusts Root B for e-mail only makes
+# no TLS path through it, whatever the pool order; a self-signed Root B in the
+# pool does not override the store's word.
+awk '/^CKA_CLASS/ { b = 0 } /^CKA_LABEL UTF8 "Test Root B"/ { b = 1 }
+     b && /CKA_TRUST_SERVER_AUTH/ { sub(/CKT_NSS_TRUSTED_DELEGATOR/, "CKT_NSS_MUST_VERIFY_TRUST") } { print }' \
+    "$C/roots-certdata.txt" >"$WORK/roots-b-email.txt"
+cat >"$WORK/one.json" <<JSON
+{"version": 1, "entries": [{"certificate": "$PKI/int-a1.pem", "cross_signs": false}]}
+JSON
+run "$DISTRUST" lint --pool "$WORK/roots-b-email.txt" --pool "$PKI" --pool "$X" "$WORK/one.json"
+count "a root trusted for e-mail only is no TLS anchor" "$WORK/err" "an open path reaches" 2
+hasnt "... so the path through Root B is not reported" "$WORK/err" "Test Root B > Test Intermediate 1"
+run "$DISTRUST" lint --pool "$PKI" --pool "$X" --pool "$WORK/roots-b-email.txt" "$WORK/one.json"
+count "the same with the root store read last" "$WORK/err" "an open path reaches" 2
+
+# A distrust in a root store of the pool closes a path, whatever the order.
+cat >"$WORK/xb.json" <<JSON
+{"version": 1, "entries": [{"certificate": "$PKI/int-a1-xb.pem", "cross_signs": false}]}
+JSON
+"$DISTRUST" build -q -o "$WORK/xbstore" "$WORK/xb.json" 2>/dev/null
+run "$DISTRUST" lint --pool "$WORK/xbstore/certdata-distrust.txt" --pool "$PKI" --pool "$X" "$WORK/one.json"
+count "a trust-only distrust read before its certificate closes the path" "$WORK/err" "an open path reaches" 2
+run "$DISTRUST" lint --pool "$PKI" --pool "$X" --pool "$WORK/xbstore/certdata-distrust.txt" "$WORK/one.json"
+count "... and read after it" "$WORK/err" "an open path reaches" 2
+
+# A distrust-after root cross-signed by another root: leaves issued after the
+# date still chain to Root A through the cross-certificate.
+run "$DISTRUST" lint --pool "$PKI" --pool "$X" "$C/basic/policy.json"
+has "a distrust-after root's cross-certificate is an open path" "$WORK/err" \
+    "an open path reaches the distrust-after root's key of this entry: Test Root A > Test Root C \(distrust-after\); its last certificate \(issuer \"CN=Test Root A,O=Distrust Test,C=US\", serial 0c:a0"
+has "... and says why" "$WORK/err" "a distrust-after date binds the root as a trust anchor only"
+
+# A certificate of the key whose issuer's name is in the pool with another key.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$WORK/fake.key" \
+    -subj "/C=DE/O=Distrust Test/CN=Test Root B" -days 3650 -out "$WORK/fake-root-b.pem" -utf8 >/dev/null 2>&1
+openssl x509 -in "$WORK/fake-root-b.pem" -outform DER -out "$WORK/fake-root-b.der"
+if [ "$(sh "$TOP/tests/e2e/der-field.sh" subject "$WORK/fake-root-b.der")" = \
+    "$(sh "$TOP/tests/e2e/der-field.sh" subject "$PKI/root-b.der")" ]; then
+    ok "precondition: a new key under Root B's exact subject"
+    mkdir -p "$WORK/fakepool"
+    cp "$WORK/fake-root-b.pem" "$PKI/int-a1-xb.pem" "$WORK/fakepool/"
+    run "$DISTRUST" lint --pool "$WORK/fakepool" "$WORK/one.json"
+    has "a same-name issuer with another key does not hide a possibly open path" "$WORK/err" \
+        'a possibly open path reaches the distrusted key of this entry: the certificate with issuer "CN=Test Root B,O=Distrust Test,C=DE", serial 10:01'
+else
+    not_ok "precondition: a new key under Root B's exact subject"
+fi
+
+# A pool that holds the output directory does not read the previous build.
+mkdir -p "$WORK/pe"
+cp "$PKI/int-a1.pem" "$PKI/int-a1-xb.pem" "$PKI/root-a.pem" "$PKI/root-b.pem" "$WORK/pe/"
+cat >"$WORK/pe/p.json" <<JSON
+{"version": 1, "entries": [{"certificate": "int-a1.pem"}]}
+JSON
+"$DISTRUST" build -q -o "$WORK/pe/out" --pool "$WORK/pe" "$WORK/pe/p.json" 2>/dev/null
+cp "$WORK/pe/out/certdata-distrust.txt" "$WORK/pe1.txt"
+run "$DISTRUST" build -o "$WORK/pe/out" --pool "$WORK/pe" "$WORK/pe/p.json"
+expect_status "a build whose pool holds its output directory" 0
+same "... gives the same bytes the second time" "$WORK/pe1.txt" "$WORK/pe/out/certdata-distrust.txt"
+has "... and says the output directory was left out" "$WORK/err" "the build's output directory left out"
+
+# Text that mentions certdata attributes is not a certdata.txt.
+mkdir -p "$WORK/prose"
+cp "$PKI/root-a.pem" "$PKI/int-a1-xb.pem" "$WORK/prose/"
+printf 'Notes\nCKA_CLASS CK_OBJECT_CLASS CKO_NSS_TRUST is how NSS says it.\n' >"$WORK/prose/README.md"
+{ printf '# bundle of CKA_CLASS CK_OBJECT_CLASS objects, as PEM\n'; cat "$PKI/int-a1-xb.pem"; } >"$WORK/prose/commented.pem"
+run "$DISTRUST" build -q -o "$WORK/prose-out" --pool "$WORK/prose" "$WORK/nopool.json"
+expect_status "a README and a commented PEM bundle that mention certdata words" 0
+count "... the bundle's certificate is found" "$WORK/prose-out/certdata-distrust.txt" "CKO_NSS_TRUST$" 2
+: >"$WORK/prose/empty.pem"
+run "$DISTRUST" build -q -o "$WORK/prose-out" --pool "$WORK/prose" "$WORK/nopool.json"
+expect_status "an empty file in a pool directory is skipped" 0
+run "$DISTRUST" build -q -o "$WORK/prose-out2" --pool "$WORK/prose/empty.pem" "$WORK/nopool.json"
+expect_status "an empty file named as the pool is an error" 1
+
+# Two policy files with the same name: the outputs could not tell their entries apart.
+mkdir -p "$WORK/A" "$WORK/B"
+cp "$WORK/nopool.json" "$WORK/A/policy.json"
+cp "$WORK/nopool.json" "$WORK/B/policy.json"
+run "$DISTRUST" build -q -o "$WORK/ab" "$WORK/A/policy.json" "$WORK/B/policy.json"
+expect_status "two policy files with the same name" 1
+has "... are refused, naming both" "$WORK/err" "B/policy.json: error: another policy file of this build has the same name \(.*A/policy.json\)"
+
 done_testing

@@ -112,10 +112,10 @@ static void test_pool_dirs(void)
     struct dt_pool_entry *int_a1 = by_file(&p, "pki/chain-a1-x.pem");
     CHECK(root_a != NULL, "pool: names are relative to the pool root (pki/root-a.der)");
     CHECK(int_a1 != NULL, "pool: a chain file is a bundle of certificates");
-    CHECK(root_a && dt_pool_is_anchor(&p, root_a), "pool: a self-signed root is an anchor");
+    CHECK(root_a && dt_pool_is_anchor(&p, root_a, 1), "pool: a self-signed root is an anchor");
     size_t anchors = 0;
     for (size_t i = 0; i < p.n; i++)
-        anchors += dt_pool_is_anchor(&p, &p.v[i]);
+        anchors += dt_pool_is_anchor(&p, &p.v[i], 1);
     CHECK(anchors == 4, "pool: four anchors, the self-signed roots (got %zu)", anchors);
 
     /* Indexes: Test Intermediate 1's key has three certificates. */
@@ -141,7 +141,7 @@ static void test_pool_dirs(void)
         CHECK(!dt_pool_signed_by(&p, leaf, root_a), "pool: leaf-a1 is not signed by Root A");
 
         struct chains cs = {0};
-        size_t n = dt_paths_chains(&p, leaf, 0, 64, on_chain, &cs);
+        size_t n = dt_paths_chains(&p, leaf, 1, 0, 64, on_chain, &cs, NULL);
         CHECK(n == 4, "chains: leaf-a1 has 4 chains (got %zu)", n);
         for (size_t i = 0; i < cs.n; i++)
             printf("# chain %zu: %s\n", i + 1, cs.names[i]);
@@ -155,10 +155,11 @@ static void test_pool_dirs(void)
                              "pki-cross/root-c-xa.der < pki/root-a.der"),
               "chains: leaf < int-a1-xc < root-c-xa < Root A");
         struct chains one = {0};
-        CHECK(dt_paths_chains(&p, leaf, 0, 1, on_chain, &one) == 1,
+        CHECK(dt_paths_chains(&p, leaf, 1, 0, 1, on_chain, &one, NULL) == 1,
               "chains: max_chains caps the walk");
         struct chains none = {0};
-        CHECK(dt_paths_chains(&p, leaf, 1577836800 /* 2020-01-01 */, 64, on_chain, &none) == 0,
+        CHECK(dt_paths_chains(&p, leaf, 1, 1577836800 /* 2020-01-01 */, 64, on_chain, &none,
+                              NULL) == 0,
               "chains: no chain at a time before the leaf");
     }
     dt_pool_free(&p);
@@ -174,7 +175,7 @@ static void test_pool_files(void)
     CHECK(p.n == 4, "pool: its four certificate objects (got %zu)", p.n);
     size_t from_cd = 0;
     for (size_t i = 0; i < p.n; i++)
-        from_cd += p.v[i].from_certdata && p.v[i].anchor;
+        from_cd += p.v[i].from_certdata && p.v[i].trusted_for == 7;
     CHECK(from_cd == 4, "pool: trusted by the store, so anchors (got %zu)", from_cd);
     dt_pool_free(&p);
 
@@ -223,8 +224,9 @@ static void test_pool_files(void)
 static void test_signatures(void)
 {
     struct dt_pool p;
-    const char *paths[] = {"testdata/pki", "testdata/pki-cross", "policy/certs", "policy/chains"};
-    CHECK(pool_of(&p, paths, 4) == DT_OK, "signatures: a pool of fixtures and real incidents");
+    const char *paths[] = {"testdata/pki", "testdata/pki-cross", "testdata/pki-odd", "policy/certs",
+                           "policy/chains"};
+    CHECK(pool_of(&p, paths, 5) == DT_OK, "signatures: a pool of fixtures and real incidents");
     size_t pairs = 0, yes = 0, no = 0, disagree = 0;
     for (size_t i = 0; i < p.n; i++) {
         for (size_t j = 0; j < p.n; j++) {
@@ -253,6 +255,10 @@ static void test_signatures(void)
     }
     CHECK(pairs >= 60 && yes >= 40 && no >= 5,
           "signatures: %zu issuer/subject pairs, %zu signed, %zu not", pairs, yes, no);
+    struct dt_pool_entry *odd = by_file(&p, "pki-odd/sigalg-mismatch.pem");
+    struct dt_pool_entry *odd_root = by_file(&p, "pki-odd/sigalg-mismatch-root.pem");
+    CHECK(odd && odd_root && !dt_pool_signed_by(&p, odd, odd_root),
+          "signatures: a TBS signature algorithm that differs from the outer one fails");
     CHECK(disagree == 0,
           "signatures: the pool agrees with X509_verify() on every pair (%zu differ)", disagree);
     dt_pool_free(&p);
