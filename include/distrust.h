@@ -92,6 +92,12 @@ struct dt_build_opts {
     size_t n_pools;
     dt_line_fn explain; /* optional: one line per distrust and why it is there */
     void *explain_ctx;
+    int has_date;         /* date is set: */
+    int64_t date;         /* seconds since the epoch for the outputs' timestamps
+                           * (onecrl.json last_modified); without it the newest
+                           * "created" of the onecrl entries, or 0 */
+    const char *sign_key; /* optional: ECDSA P-384 private key (PEM) that signs
+                           * onecrl.json (onecrl.signature.json) */
 };
 
 /* Summary of a build, filled by dt_build_run() even when it fails. */
@@ -154,6 +160,48 @@ struct dt_verify_summary {
  * or build directory, DT_ERR_STRICT for warnings with strict. */
 DT_MUST_USE enum dt_err dt_verify_run(const struct dt_verify_opts *opts,
                                       struct dt_verify_summary *summary);
+
+/* Options of dt_verify_signatures(). Zero-initialise, then fill in. */
+struct dt_sigcheck_opts {
+    const char *build_dir; /* a `distrust build` output directory */
+    const char *key;       /* the public key (PEM: a key or a certificate); NULL with
+                            * message_out: write the message only */
+    const char *message_out; /* optional: file that receives the bytes the onecrl.json
+                              * signature covers */
+    dt_diag_fn diag;         /* required */
+    void *diag_ctx;
+    dt_line_fn report; /* required: one line per signature checked */
+    void *report_ctx;
+};
+/* Checks every signature of a build (onecrl.signature.json over
+ * onecrl.json) with the key. DT_OK when there is at least one and all
+ * verify; DT_ERR_INPUT, reported, otherwise. */
+DT_MUST_USE enum dt_err dt_verify_signatures(const struct dt_sigcheck_opts *opts,
+                                             size_t *checked);
+
+/* Options of dt_import_run(). Zero-initialise, then fill in. */
+struct dt_import_opts {
+    const char *kind;   /* "onecrl": a Remote Settings dump ({"data": [...]} or an array) */
+    const char *input;  /* the file to read */
+    const char *output; /* the policy file to write (replaced atomically) */
+    int strict;         /* warnings (duplicates) fail the import, nothing written */
+    dt_diag_fn diag;    /* required */
+    void *diag_ctx;
+    dt_progress_fn progress; /* optional */
+    void *progress_ctx;
+};
+struct dt_import_summary {
+    size_t records;     /* entries written */
+    size_t subject_key; /* of which subject + pubKeyHash */
+    size_t disabled;    /* of which "enabled": false (kept: Firefox enforces them) */
+    size_t duplicates;  /* records left out: the same DER key bytes as an earlier one */
+    size_t tombstones;  /* records left out: {"deleted": true} */
+    size_t errors, warnings;
+};
+/* Reads a dump and writes a policy whose entries target onecrl and blob,
+ * with the records' details as metadata. Nothing is written on error. */
+DT_MUST_USE enum dt_err dt_import_run(const struct dt_import_opts *opts,
+                                      struct dt_import_summary *summary);
 
 /* Purposes for dt_impact_run(). */
 #define DT_IMPACT_SERVER 0 /* TLS server authentication (CKA_TRUST_SERVER_AUTH) */

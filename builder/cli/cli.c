@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include "suggest.h"
+#include "timeutil.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -253,4 +254,28 @@ int cli_list_push(struct cli_list *l, const char *v)
     }
     l->v[l->n++] = v;
     return 0;
+}
+
+bool cli_parse_time(const char *s, int64_t *t)
+{
+    bool frac;
+    if (!strcmp(s, "now")) {
+        *t = (int64_t)time(NULL);
+        return true;
+    }
+    if (s[0] == '@' && s[1]) { /* seconds since the epoch, as date(1) writes them */
+        char *end;
+        long long v = strtoll(s + 1, &end, 10);
+        if (*end || v < 0)
+            return false;
+        *t = (int64_t)v;
+        return true;
+    }
+    if (!dt_time_parse_rfc3339(s, t, &frac))
+        return true;
+    char buf[64];
+    if (strlen(s) != 10)
+        return false;
+    snprintf(buf, sizeof(buf), "%sT00:00:00Z", s);
+    return !dt_time_parse_rfc3339(buf, t, &frac);
 }

@@ -76,10 +76,15 @@ int cli_list_push(struct cli_list *l, const char *v);
 
 void cli_print_help(const struct cli_cmd *cmd, const struct cli_opt *opts, size_t n_opts);
 
+/* "now", "@SECONDS", an RFC 3339 date-time or a date (its midnight, UTC). */
+bool cli_parse_time(const char *s, int64_t *t);
+
 int cmd_build(struct cli *cli, int argc, char **argv);
 int cmd_lint(struct cli *cli, int argc, char **argv);
 int cmd_verify(struct cli *cli, int argc, char **argv);
 int cmd_impact(struct cli *cli, int argc, char **argv);
+int cmd_sig(struct cli *cli, int argc, char **argv);
+int cmd_import(struct cli *cli, int argc, char **argv);
 
 extern const struct cli_cmd cli_cmds[];
 extern const size_t cli_n_cmds;

@@ -7,13 +7,29 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { OPT_OUT, OPT_POOL, OPT_EXPLAIN, OPT_STRICT, OPT_VERBOSE, OPT_QUIET, OPT_HELP };
+enum {
+    OPT_OUT,
+    OPT_POOL,
+    OPT_EXPLAIN,
+    OPT_DATE,
+    OPT_SIGN_KEY,
+    OPT_STRICT,
+    OPT_VERBOSE,
+    OPT_QUIET,
+    OPT_HELP
+};
 
 static const struct cli_opt build_opts[] = {
     [OPT_OUT] = {"--out", 'o', true, "output directory, replaced atomically (required)"},
     [OPT_POOL] = {"--pool", 'p', true,
                   "certificate pool: a directory, PEM bundle or certdata.txt (repeatable)"},
     [OPT_EXPLAIN] = {"--explain", 0, false, "print every distrust and why it is there"},
+    [OPT_DATE] = {"--date", 0, true,
+                  "timestamp of the outputs (onecrl.json last_modified): RFC 3339, a date, "
+                  "@SECONDS or now (default: $SOURCE_DATE_EPOCH, else the newest \"created\")"},
+    [OPT_SIGN_KEY] = {"--sign-key", 0, true,
+                      "ECDSA P-384 private key (PEM) that signs onecrl.json "
+                      "(onecrl.signature.json)"},
     [OPT_STRICT] = {"--strict", 0, false, "treat warnings as errors"},
     [OPT_VERBOSE] = {"--verbose", 'v', false, "show where in the library an error arose"},
     [OPT_QUIET] = {"--quiet", 'q', false, "hide notes and the summary"},
@@ -37,6 +53,7 @@ struct build_args {
     const char *out;
     struct cli_list pools;
     bool explain;
+    const char *date, *sign_key;
 };
 
 static int on_opt(void *ctx, size_t opt, const char *value)
@@ -49,6 +66,10 @@ static int on_opt(void *ctx, size_t opt, const char *value)
         a->explain = true;
     } else if (!strcmp(name, "--pool")) {
         return cli_list_push(&a->pools, value);
+    } else if (!strcmp(name, "--date")) {
+        a->date = value;
+    } else if (!strcmp(name, "--sign-key")) {
+        a->sign_key = value;
     }
     return 0;
 }
@@ -75,6 +96,21 @@ static int run(struct cli *cli, const struct cli_cmd *cmd, const struct build_ar
     o.progress_ctx = cli;
     o.pools = a->pools.v;
     o.n_pools = a->pools.n;
+    o.sign_key = a->sign_key;
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (a->date) {
+        if (!cli_parse_time(a->date, &o.date))
+            return cli_usage_error(
+                cli, cmd->name, "--date %s: expected RFC 3339, a date, @SECONDS or now", a->date);
+        o.has_date = 1;
+    } else if (sde && *sde) {
+        char at[64];
+        snprintf(at, sizeof(at), "@%s", sde);
+        if (!cli_parse_time(at, &o.date))
+            return cli_usage_error(cli, cmd->name,
+                                   "SOURCE_DATE_EPOCH=%s: expected seconds since the epoch", sde);
+        o.has_date = 1;
+    }
     if (a->explain) {
         o.explain = print_explain;
         o.explain_ctx = cli;
@@ -94,8 +130,8 @@ static int run(struct cli *cli, const struct cli_cmd *cmd, const struct build_ar
         if (s.pool_certs)
             snprintf(pool, sizeof(pool),
                      "; pool of %zu certificate%s: %zu distrust%s found there, %zu open path%s",
-                     s.pool_certs, s.pool_certs == 1 ? "" : "s", s.expanded, s.expanded == 1 ? "" : "s", s.open_paths,
-                     s.open_paths == 1 ? "" : "s");
+                     s.pool_certs, s.pool_certs == 1 ? "" : "s", s.expanded,
+                     s.expanded == 1 ? "" : "s", s.open_paths, s.open_paths == 1 ? "" : "s");
         if (out)
             printf("%s: wrote %s: %zu trust object%s, %zu certificate object%s "
                    "(%zu distrust-after root%s) from %zu entr%s in %zu policy file%s%s\n",

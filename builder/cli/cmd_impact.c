@@ -2,7 +2,6 @@
  * cmd_impact.c - `distrust impact --build OUT --pool PATH --corpus PATH`.
  */
 #include "cli.h"
-#include "timeutil.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -92,23 +91,6 @@ static void print_line(const char *line, void *ctx)
     printf("%s\n", line);
 }
 
-/* "now", an RFC 3339 date-time or a plain date (midnight UTC). */
-static bool parse_time(const char *s, int64_t *t)
-{
-    bool frac;
-    if (!strcmp(s, "now")) {
-        *t = (int64_t)time(NULL);
-        return true;
-    }
-    if (!dt_time_parse_rfc3339(s, t, &frac))
-        return true;
-    char buf[64];
-    if (strlen(s) != 10)
-        return false;
-    snprintf(buf, sizeof(buf), "%sT00:00:00Z", s);
-    return !dt_time_parse_rfc3339(buf, t, &frac);
-}
-
 int cmd_impact(struct cli *cli, int argc, char **argv)
 {
     const struct cli_cmd *cmd = NULL;
@@ -155,7 +137,7 @@ int cmd_impact(struct cli *cli, int argc, char **argv)
             goto out;
         }
     }
-    if (a.time && !parse_time(a.time, &o.at)) {
+    if (a.time && !cli_parse_time(a.time, &o.at)) {
         code = cli_usage_error(cli, "impact",
                                "--time %s: expected \"now\", a date (2011-07-12) or an RFC 3339 "
                                "date-time (2011-07-12T00:00:00Z)",

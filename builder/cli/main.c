@@ -11,10 +11,12 @@
 #include <unistd.h>
 
 const struct cli_cmd cli_cmds[] = {
-    {"build", cmd_build, "build -o OUT [--pool PATH]... [--explain] [--strict] POLICY...",
+    {"build", cmd_build,
+     "build -o OUT [--pool PATH]... [--date T] [--sign-key KEY] [--explain] [--strict] "
+     "POLICY...",
      "Build the distrust outputs of POLICY (files or directories of *.json) into OUT,\n"
-     "replacing OUT atomically: certdata-distrust.txt (NSS built-in distrust objects)\n"
-     "and manifest.json. With a certificate pool, the cross-certificates of every\n"
+     "replacing OUT atomically: certdata-distrust.txt (NSS built-in distrust objects),\n"
+     "onecrl.json (OneCRL records) and manifest.json. With a certificate pool, the cross-certificates of every\n"
      "distrusted CA key are found and distrusted too."},
     {"lint", cmd_lint, "lint [--pool PATH]... [--strict] POLICY...",
      "Run every check of `distrust build` without writing anything; with a pool,\n"
@@ -31,6 +33,14 @@ const struct cli_cmd cli_cmds[] = {
      "the pool to a trust anchor and count, per policy entry and in total, the\n"
      "certificates now distrusted on every path, those still valid through another\n"
      "path, those unaffected and those with no path at all. A table, or JSON."},
+    {"import", cmd_import, "import onecrl FILE -o POLICY.json",
+     "Turn a OneCRL Remote Settings dump ({\"data\": [...]} or an array of records) into a\n"
+     "policy: one entry per record (duplicates by DER bytes once), targets onecrl and\n"
+     "blob, the details kept as label/bug/who/why/created, \"enabled\": false kept."},
+    {"verify-signature", cmd_sig, "verify-signature --key KEY.pem OUT",
+     "Check the signatures of a build (onecrl.signature.json over onecrl.json, the\n"
+     "Remote Settings p384ecdsa content signature) with a public key. Exit 0 when\n"
+     "every one verifies, 1 otherwise."},
 };
 const size_t cli_n_cmds = sizeof(cli_cmds) / sizeof(cli_cmds[0]);
 
@@ -38,7 +48,7 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: distrust COMMAND [OPTIONS] ARGS...\n\ncommands:\n");
     for (size_t i = 0; i < cli_n_cmds; i++)
-        fprintf(f, "  %-8s %s\n", cli_cmds[i].name, cli_cmds[i].synopsis);
+        fprintf(f, "  %-16s %s\n", cli_cmds[i].name, cli_cmds[i].synopsis);
     fprintf(f, "\nRun 'distrust COMMAND --help' for a command's options.\n"
                "Exit status: 0 ok, 1 bad input (or warnings with --strict), 2 usage,\n"
                "3 verification mismatch, 4 internal or I/O error.\n");

@@ -5,6 +5,7 @@
 #include "cert.h"
 #include "certdata.h"
 #include "manifest.h"
+#include "onecrl.h"
 #include "nssname.h"
 #include "outdir.h"
 #include "paths.h"
@@ -233,7 +234,7 @@ static void note_pending(struct dt_diags *d, const uint64_t per[4])
 {
     char list[128] = "";
     uint64_t total = 0;
-    for (unsigned b = 1; b < 4; b++) {
+    for (unsigned b = 2; b < 4; b++) {
         if (!per[b])
             continue;
         char one[48];
@@ -244,8 +245,8 @@ static void note_pending(struct dt_diags *d, const uint64_t per[4])
     }
     if (total)
         dt_note(d, NULL,
-                "entries also target %s; this version writes the NSS output only "
-                "(certdata-distrust.txt), so those targets are not written yet",
+                "entries also target %s; this version writes certdata-distrust.txt and "
+                "onecrl.json only, so those targets are not written yet",
                 list);
 }
 
@@ -260,7 +261,7 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     char **exp_strings = NULL;
     size_t n_exp = 0;
     dt_pool_init(&pool);
-    struct dt_buf certdata, manifest;
+    struct dt_buf certdata, manifest, onecrl, onecrl_sig;
     bool have_policy = false, have_model = false;
     char digest[65] = "";
     struct dt_certdata_stats st;
@@ -269,6 +270,8 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     dt_trace_clear();
     dt_buf_init(&certdata, OUT_MAX);
     dt_buf_init(&manifest, OUT_MAX);
+    dt_buf_init(&onecrl, OUT_MAX);
+    dt_buf_init(&onecrl_sig, OUT_MAX);
     if (!opts || !opts->diag) {
         rc = DT_ERR_USAGE;
         goto out;
@@ -314,12 +317,28 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     target_counts(&model, per);
     note_pending(&d, per);
     if (!(per[0]))
-        dt_warn(&d, NULL, "no entry targets NSS: certdata-distrust.txt holds no objects");
+        dt_note(&d, NULL, "no entry targets NSS: certdata-distrust.txt holds no objects");
 
-    struct dt_outfile files[2] = {
+    int64_t when_ms = opts->has_date ? opts->date * 1000 : dt_onecrl_default_time(&model);
+    size_t n_onecrl = 0;
+    DT_TRY(dt_onecrl_write(&model, when_ms, &onecrl, &n_onecrl));
+    if (opts->sign_key) {
+        enum dt_err src = dt_onecrl_sign(dt_slice_make(onecrl.data, onecrl.len), opts->sign_key,
+                                         &onecrl_sig, &d);
+        if (src != DT_OK) {
+            rc = src;
+            goto out;
+        }
+    }
+    struct dt_outfile files[4] = {
         {"certdata-distrust.txt", dt_slice_make(certdata.data, certdata.len)},
+        {"onecrl.json", dt_slice_make(onecrl.data, onecrl.len)},
+        {"onecrl.signature.json", dt_slice_make(onecrl_sig.data, onecrl_sig.len)},
         {"manifest.json", {NULL, 0}},
     };
+    size_t n_files = opts->sign_key ? 4 : 3;
+    if (!opts->sign_key)
+        files[2] = files[3];
     struct dt_count counts[] = {
         {"policy_files", policy.n_files},
         {"entries", policy.n_rules},
@@ -328,6 +347,7 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
         {"distrust_after_roots", model.n_afters},
         {"nss_trust_objects", st.trust_objects},
         {"nss_certificate_objects", st.cert_objects},
+        {"onecrl_records", n_onecrl},
         {"targets.nss", per[0]},
         {"targets.onecrl", per[1]},
         {"targets.blob", per[2]},
@@ -364,13 +384,13 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     memcpy(all, counts, sizeof(counts));
     memcpy(all + DT_ARRAY_LEN(counts), more, sizeof(more));
     size_t n_all = DT_ARRAY_LEN(counts) + (pool.n || pool.n_files ? DT_ARRAY_LEN(more) : 0);
-    DT_TRY(dt_manifest_write(digest, files, 1, all, n_all, exp, n_exp, &manifest));
+    DT_TRY(dt_manifest_write(digest, files, n_files - 1, all, n_all, exp, n_exp, &manifest));
     if (summary) {
         summary->pool_certs = pool.n;
         summary->expanded = n_exp;
         summary->open_paths = open_paths;
     }
-    files[1].data = dt_slice_make(manifest.data, manifest.len);
+    files[n_files - 1].data = dt_slice_make(manifest.data, manifest.len);
 
     if (d.errors) {
         rc = DT_ERR_INPUT;
@@ -381,7 +401,7 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
         goto out;
     }
     if (opts->out_dir)
-        DT_TRY(dt_outdir_replace(opts->out_dir, files, 2, &d));
+        DT_TRY(dt_outdir_replace(opts->out_dir, files, n_files, &d));
 out:
     if (rc == DT_OK && opts && opts->diag && d.errors)
         rc = DT_ERR_INPUT; /* never succeed after reporting an error */
@@ -419,5 +439,7 @@ out:
         dt_policy_free(&policy);
     dt_buf_free(&certdata);
     dt_buf_free(&manifest);
+    dt_buf_free(&onecrl);
+    dt_buf_free(&onecrl_sig);
     return rc;
 }

@@ -71,7 +71,9 @@ static const char *const entry_keys[] = {
     "label",
     "bug",
     "why",
+    "who",
     "created",
+    "onecrl_enabled",
     "comment",
 };
 
@@ -553,9 +555,11 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
             const char *warn;
             const char *why = dt_serial_decode(s, strlen(s), r->serial_format, &b, &col, &warn);
             struct dt_where w;
-            dt_policy_where(L->pf, &w, false, "%s/serial", path);
-            if (w.pl.col)
-                w.pl.col += (unsigned)col; /* past the opening quote */
+            if (why || warn) { /* finding the place scans the text: only when needed */
+                dt_policy_where(L->pf, &w, false, "%s/serial", path);
+                if (w.pl.col)
+                    w.pl.col += (unsigned)col; /* past the opening quote */
+            }
             if (why) {
                 char hint[320] = "";
                 if (why == dt_serial_err_high_bit)
@@ -671,7 +675,18 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
     if (!r->bug)
         r->bug = L->pf->incident.bug;
     r->why = get_text(L, e, path, "why", false);
+    r->who = get_text(L, e, path, "who", false);
     r->created = get_text(L, e, path, "created", false);
+    json_t *en = json_object_get(e, "onecrl_enabled");
+    if (en) {
+        if (!json_is_boolean(en))
+            lerrk(L, false, path, "onecrl_enabled", "\"onecrl_enabled\" must be true or false");
+        else
+            r->onecrl_disabled = json_is_false(en);
+        if (!(r->targets & DT_TARGET_ONECRL))
+            lwarnk(L, false, path, "onecrl_enabled",
+                   "onecrl_enabled has no effect: the entry does not target onecrl");
+    }
     if (r->created) {
         const char *why = dt_time_parse_date_or_datetime(r->created);
         if (why) {

@@ -31,6 +31,26 @@ same() {
         not_ok "$1" "$(diff "$2" "$3" | head -20)"
     fi
 }
+# run CMD...: runs CMD with stdout in $WORK/out, stderr in $WORK/err, status in $st.
+run() { "$@" >"$WORK/out" 2>"$WORK/err"; st=$?; }
+# expect_status DESC WANT: the status of the last run.
+expect_status() {
+    if [ "$st" -eq "$2" ]; then ok "$1 (exit $st)"; else
+        not_ok "$1 (exit $st, wanted $2)" "$(tail -n 30 "$WORK/out")" "$(tail -n 30 "$WORK/err")"
+    fi
+}
+# has DESC FILE PATTERN / hasnt DESC FILE PATTERN: a line of FILE matches (grep -E), or none.
+has() {
+    if grep -Eq -- "$3" "$2"; then ok "$1"; else not_ok "$1" "no line matching: $3" "$(head -n 30 "$2")"; fi
+}
+hasnt() {
+    if grep -Eq -- "$3" "$2"; then not_ok "$1" "unexpected: $(grep -E -- "$3" "$2" | head -3)"; else ok "$1"; fi
+}
+# count DESC FILE PATTERN N: exactly N lines of FILE match.
+count() {
+    got=$(grep -Ec -- "$3" "$2")
+    if [ "$got" -eq "$4" ]; then ok "$1"; else not_ok "$1" "$got lines match $3, wanted $4"; fi
+}
 done_testing() {
     echo "1..$n"
     [ "$nfail" -eq 0 ]

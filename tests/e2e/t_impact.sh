@@ -17,12 +17,6 @@ X="$TOP/testdata/pki-cross"
 CORPUS="-c $PKI/leaf-a1.pem -c $PKI/leaf-a1-2.pem -c $PKI/leaf-ascii.pem -c $PKI/leaf-a2.pem
  -c $PKI/leaf-neg.pem -c $PKI/leaf-c-after.pem -c $PKI/leaf-c-before.pem -c $PKI/leaf-utf8.pem"
 
-run() { "$@" >"$WORK/out" 2>"$WORK/err"; st=$?; }
-expect_status() { # DESC WANT
-    if [ "$st" -eq "$2" ]; then ok "$1 (exit $st)"; else
-        not_ok "$1 (exit $st, wanted $2)" "$(tail -n 30 "$WORK/out")" "$(tail -n 30 "$WORK/err")"
-    fi
-}
 line() { # DESC EXACT-LINE (in $WORK/out)
     if grep -Fxq -- "$2" "$WORK/out"; then ok "$1"; else
         not_ok "$1" "no line: $2" "$(cat "$WORK/out")"

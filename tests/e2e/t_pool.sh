@@ -7,22 +7,6 @@
 C="$TOP/testdata/chains"
 X="$TOP/testdata/pki-cross"
 
-run() { "$@" >"$WORK/out" 2>"$WORK/err"; st=$?; }
-expect_status() { # DESC WANT
-    if [ "$st" -eq "$2" ]; then ok "$1 (exit $st)"; else
-        not_ok "$1 (exit $st, wanted $2)" "$(tail -n 30 "$WORK/out")" "$(tail -n 30 "$WORK/err")"
-    fi
-}
-has() { # DESC FILE PATTERN (grep -E)
-    if grep -Eq -- "$3" "$2"; then ok "$1"; else not_ok "$1" "no line matching: $3" "$(head -n 30 "$2")"; fi
-}
-hasnt() { # DESC FILE PATTERN
-    if grep -Eq -- "$3" "$2"; then not_ok "$1" "unexpected: $(grep -E -- "$3" "$2" | head -3)"; else ok "$1"; fi
-}
-count() { # DESC FILE PATTERN N
-    got=$(grep -Ec -- "$3" "$2")
-    if [ "$got" -eq "$4" ]; then ok "$1"; else not_ok "$1" "$got lines match $3, wanted $4"; fi
-}
 
 # scenario NAME CHECKS OPEN: the build verifies; without cross_signs it does not,
 # and lint reports OPEN open paths.

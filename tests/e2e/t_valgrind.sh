@@ -45,6 +45,11 @@ vg "impact --json --list with --roots" 0 impact -b "$WORK/pool" -p "$TOP/testdat
 vg "impact of a missing build" 1 impact -b "$WORK/none" -c "$TOP/testdata/pki"
 cd "$TOP/testdata/bad/103-pool-broken-certificate" && vg "a broken pool" 1 lint policy.json
 cd "$TOP" || exit 1
+vg "build with a signed onecrl.json" 0 build -q --date 2026-11-01 \
+    --sign-key "$TOP/testdata/keys/signer-p384.pem" -o "$WORK/signed" "$TOP/testdata/chains/basic/policy.json"
+vg "verify-signature" 0 verify-signature --key "$TOP/testdata/keys/signer-p384.pub.pem" "$WORK/signed"
+vg "verify-signature with another key" 1 verify-signature --key "$TOP/testdata/keys/other-p384.pub.pem" "$WORK/signed"
+vg "import onecrl of the real dump" 0 import -q onecrl "$TOP/testdata/onecrl/onecrl-2026-10.json" -o "$WORK/imp.json"
 vg "usage error" 2 build
 vg "help" 0 build --help
 done_testing

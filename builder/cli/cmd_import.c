@@ -1,0 +1,73 @@
+/*
+ * cmd_import.c - `distrust import onecrl FILE -o POLICY.json`.
+ */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { OPT_OUT, OPT_STRICT, OPT_VERBOSE, OPT_QUIET, OPT_HELP };
+
+static const struct cli_opt opts[] = {
+    [OPT_OUT] = {"--out", 'o', true, "the policy file to write, replaced atomically (required)"},
+    [OPT_STRICT] = {"--strict", 0, false, "treat warnings (duplicate records) as errors"},
+    [OPT_VERBOSE] = {"--verbose", 'v', false, "show where in the library an error arose"},
+    [OPT_QUIET] = {"--quiet", 'q', false, "hide notes and the summary"},
+    [OPT_HELP] = {"--help", 'h', false, "show this help"},
+};
+
+static int on_opt(void *ctx, size_t opt, const char *value)
+{
+    if (opt == OPT_OUT)
+        *(const char **)ctx = value;
+    return 0;
+}
+
+int cmd_import(struct cli *cli, int argc, char **argv)
+{
+    const struct cli_cmd *cmd = NULL;
+    for (size_t i = 0; i < cli_n_cmds; i++)
+        if (!strcmp(cli_cmds[i].name, "import"))
+            cmd = &cli_cmds[i];
+    const char *out = NULL;
+    char **pos = NULL;
+    int n_pos = 0, code;
+    int r =
+        cli_parse(cli, cmd, opts, DT_ARRAY_LEN_CLI(opts), argc, argv, on_opt, &out, &pos, &n_pos);
+    if (r != 0) {
+        code = r > 0 ? EXIT_OK : EXIT_USAGE;
+    } else if (n_pos != 2) {
+        code = cli_usage_error(cli, "import", "expected KIND FILE (import onecrl onecrl.json)");
+    } else if (strcmp(pos[0], "onecrl") != 0) {
+        code = cli_usage_error(cli, "import", "%s: this version imports onecrl only", pos[0]);
+    } else if (!out) {
+        code = cli_usage_error(cli, "import", "missing -o POLICY.json");
+    } else {
+        struct dt_import_opts o;
+        memset(&o, 0, sizeof(o));
+        o.kind = pos[0];
+        o.input = pos[1];
+        o.output = out;
+        o.strict = cli->strict;
+        o.diag = cli_diag;
+        o.diag_ctx = cli;
+        o.progress = cli_progress;
+        o.progress_ctx = cli;
+        struct dt_import_summary s;
+        enum dt_err rc = dt_import_run(&o, &s);
+        cli_progress_done(cli);
+        if (rc == DT_OK && !cli->quiet)
+            printf("import: wrote %s: %zu entries (%zu subject+key, %zu with \"enabled\": false); "
+                   "%zu duplicates and %zu deletions left out\n",
+                   out, s.records, s.subject_key, s.disabled, s.duplicates, s.tombstones);
+        else if (rc == DT_ERR_STRICT)
+            fprintf(stderr, "%s: error: %zu warning%s and --strict: nothing written\n", cli->prog,
+                    s.warnings, s.warnings == 1 ? "" : "s");
+        else if (rc != DT_OK && s.errors)
+            fprintf(stderr, "%s: %zu error%s; nothing written\n", cli->prog, s.errors,
+                    s.errors == 1 ? "" : "s");
+        code = cli_exit_for(cli, rc);
+    }
+    free(pos);
+    return code;
+}
