@@ -44,7 +44,7 @@ FUZZ_STDIN_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz-stdin/%)
 .PHONY: all check unit asan fuzz fuzz-run install uninstall clean fixtures golden demo \
         valgrind format bench
 
-all: $(B)/distrust $(B)/libdistrust.a $(B)/libdistrust-pkcs11.so
+all: $(B)/distrust $(B)/libdistrust.a $(B)/libdistrust.so $(B)/libdistrust-pkcs11.so
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -53,6 +53,11 @@ $(B)/obj/%.o: %.c
 $(B)/libdistrust.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
+
+# The shared library: the same objects (built -fPIC), soname libdistrust.so.0.
+$(B)/libdistrust.so: $(LIB_OBJ)
+	$(CC) $(SAN_FLAGS) -shared -Wl,-soname,libdistrust.so.0 -Wl,-z,defs -o $@ $^ $(LDLIBS) -lpthread
+	ln -sf libdistrust.so $(B)/libdistrust.so.0
 
 $(B)/obj/builder/pkcs11/module.o: builder/pkcs11/module.c builder/pkcs11/stubs.h
 	@mkdir -p $(dir $@)
@@ -106,13 +111,18 @@ install: all
 	install -m 755 $(B)/distrust $(DESTDIR)$(BINDIR)/distrust
 	install -m 644 $(B)/libdistrust.a $(DESTDIR)$(LIBDIR)/libdistrust.a
 	install -m 644 include/distrust.h $(DESTDIR)$(INCLUDEDIR)/distrust.h
+	install -m 644 include/distrust-openssl.h $(DESTDIR)$(INCLUDEDIR)/distrust-openssl.h
+	install -m 755 $(B)/libdistrust.so $(DESTDIR)$(LIBDIR)/libdistrust.so.0
+	ln -sf libdistrust.so.0 $(DESTDIR)$(LIBDIR)/libdistrust.so
 	install -m 755 $(B)/libdistrust-pkcs11.so $(DESTDIR)$(LIBDIR)/libdistrust-pkcs11.so
 	install -m 644 doc/distrust.1 $(DESTDIR)$(MANDIR)/man1/distrust.1
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/distrust $(DESTDIR)$(LIBDIR)/libdistrust.a \
+	  $(DESTDIR)$(LIBDIR)/libdistrust.so $(DESTDIR)$(LIBDIR)/libdistrust.so.0 \
 	  $(DESTDIR)$(LIBDIR)/libdistrust-pkcs11.so \
-	  $(DESTDIR)$(INCLUDEDIR)/distrust.h $(DESTDIR)$(MANDIR)/man1/distrust.1
+	  $(DESTDIR)$(INCLUDEDIR)/distrust.h $(DESTDIR)$(INCLUDEDIR)/distrust-openssl.h \
+	  $(DESTDIR)$(MANDIR)/man1/distrust.1
 
 # Regenerates the fixture PKI (new keys: review the diff, then `make golden`).
 fixtures:

@@ -96,8 +96,11 @@ struct dt_build_opts {
     int64_t date;         /* seconds since the epoch for the outputs' timestamps
                            * (onecrl.json last_modified); without it the newest
                            * "created" of the onecrl entries, or 0 */
-    const char *sign_key; /* optional: ECDSA P-384 private key (PEM) that signs
-                           * onecrl.json (onecrl.signature.json) */
+    const char *sign_key; /* optional: ECDSA private key (PEM) that signs
+                           * revocations.blob (P-256 or P-384) and, when it is
+                           * P-384, onecrl.json (onecrl.signature.json) */
+    int has_sequence;     /* sequence is set: */
+    uint64_t sequence;    /* the blob's sequence number (default: the date in seconds) */
 };
 
 /* Summary of a build, filled by dt_build_run() even when it fails. */
@@ -202,6 +205,74 @@ struct dt_import_summary {
  * with the records' details as metadata. Nothing is written on error. */
 DT_MUST_USE enum dt_err dt_import_run(const struct dt_import_opts *opts,
                                       struct dt_import_summary *summary);
+
+/* ---- the revocation blob (doc/blob-format.md) ------------------------------------ *
+ *
+ * A blob is opened from memory (the bytes are copied; the caller's buffer
+ * can go right after dt_blob_open returns), is immutable afterwards, and
+ * may be read from any number of threads at once. Opening is fail-closed:
+ * a truncated, corrupted, oversized or unknown-version blob, or one without a
+ * valid signature when a key is required, is an error, never an empty set.
+ * Nothing is global; every handle is closed with dt_blob_close(). */
+struct dt_blob;
+struct dt_blob_issuer;
+
+struct dt_blob_open_opts {
+    const char *verify_key_pem; /* NUL-terminated PEM public key (or certificate):
+                                 * the blob must carry a valid signature by it.
+                                 * NULL: a signature is not required (nor checked) */
+    size_t max_content_bytes;   /* cap on the decompressed content; 0: 1 GiB */
+};
+
+struct dt_blob_info {
+    unsigned version;
+    uint64_t sequence;
+    int64_t created;     /* seconds since the epoch */
+    size_t issuers;      /* issuer names */
+    size_t serials;      /* issuer + serial entries */
+    size_t subject_keys; /* subject + SPKI-hash entries */
+    size_t ef_groups, raw_groups;
+    int is_signed;          /* a signature trailer is present */
+    int signature_verified; /* and it was checked against verify_key_pem */
+    int signature_bits;     /* 256 (P-256/SHA-256) or 384 (P-384/SHA-384); 0 unsigned */
+    uint8_t key_id[32];     /* SHA-256 of the signer's DER SubjectPublicKeyInfo */
+    uint8_t digest[32];     /* SHA-256 of the header fields and the stored body */
+    size_t file_bytes, content_bytes;
+};
+
+/* Opens a blob. On failure *out is NULL and err (when given) holds why. */
+DT_MUST_USE enum dt_err dt_blob_open(const void *data, size_t len,
+                                     const struct dt_blob_open_opts *opts, struct dt_blob **out,
+                                     char *err, size_t err_cap);
+DT_MUST_USE enum dt_err dt_blob_open_file(const char *path, const struct dt_blob_open_opts *opts,
+                                          struct dt_blob **out, char *err, size_t err_cap);
+void dt_blob_close(struct dt_blob *b);
+void dt_blob_get_info(const struct dt_blob *b, struct dt_blob_info *info);
+
+/* Lookups: 1 listed, 0 not. A serial is its DER INTEGER content octets,
+ * exactly as in the certificate (the 00 pad kept); dt_blob_serial_der takes
+ * the whole INTEGER TLV (02 len content) and returns -1 when it is not one. */
+int dt_blob_has_serial(const struct dt_blob *b, const uint8_t *issuer_der, size_t issuer_len,
+                       const uint8_t *serial, size_t serial_len);
+int dt_blob_has_serial_der(const struct dt_blob *b, const uint8_t *issuer_der, size_t issuer_len,
+                           const uint8_t *serial_tlv, size_t tlv_len);
+int dt_blob_has_spki(const struct dt_blob *b, const uint8_t *subject_der, size_t subject_len,
+                     const uint8_t spki_sha256[32]);
+/* Many serials of one issuer: find it once (NULL: the blob lists none of
+ * its serials), then ask. The handle lives as long as the blob. */
+const struct dt_blob_issuer *dt_blob_find_issuer(const struct dt_blob *b, const uint8_t *der,
+                                                 size_t len);
+int dt_blob_issuer_has(const struct dt_blob_issuer *issuer, const uint8_t *serial, size_t len);
+
+/* Every entry, issuers in blob order and serials ascending within a serial
+ * length, then every subject + key. A callback returning non-zero stops the
+ * walk (dt_blob_iterate returns that value). */
+typedef int (*dt_blob_serial_fn)(const uint8_t *issuer, size_t issuer_len, const uint8_t *serial,
+                                 size_t serial_len, void *ctx);
+typedef int (*dt_blob_spki_fn)(const uint8_t *subject, size_t subject_len,
+                               const uint8_t spki_sha256[32], void *ctx);
+int dt_blob_iterate(const struct dt_blob *b, dt_blob_serial_fn on_serial,
+                    dt_blob_spki_fn on_spki, void *ctx);
 
 /* Purposes for dt_impact_run(). */
 #define DT_IMPACT_SERVER 0 /* TLS server authentication (CKA_TRUST_SERVER_AUTH) */

@@ -16,7 +16,8 @@ const struct cli_cmd cli_cmds[] = {
      "POLICY...",
      "Build the distrust outputs of POLICY (files or directories of *.json) into OUT,\n"
      "replacing OUT atomically: certdata-distrust.txt (NSS built-in distrust objects),\n"
-     "onecrl.json (OneCRL records) and manifest.json. With a certificate pool, the cross-certificates of every\n"
+     "onecrl.json (OneCRL records) and manifest.json. With a certificate pool, the "
+     "cross-certificates of every\n"
      "distrusted CA key are found and distrusted too."},
     {"lint", cmd_lint, "lint [--pool PATH]... [--strict] POLICY...",
      "Run every check of `distrust build` without writing anything; with a pool,\n"
@@ -37,6 +38,13 @@ const struct cli_cmd cli_cmds[] = {
      "Turn a OneCRL Remote Settings dump ({\"data\": [...]} or an array of records) into a\n"
      "policy: one entry per record (duplicates by DER bytes once), targets onecrl and\n"
      "blob, the details kept as label/bug/who/why/created, \"enabled\": false kept."},
+    {"query", cmd_query,
+     "query BLOB [--cert FILE]... [--issuer-der B64 --serial HEX] [--subject-der B64 "
+     "--spki-sha256 B64] [--batch FILE] [--verify-key PEM] [--info]",
+     "Look certificates, issuer + serial pairs or subject + key pairs up in a revocation\n"
+     "blob (OUT/revocations.blob). Exit 0 when something is listed, 1 when nothing is,\n"
+     "2 on an error (a bad blob, a missing or invalid signature with --verify-key, any\n"
+     "malformed batch line)."},
     {"verify-signature", cmd_sig, "verify-signature --key KEY.pem OUT",
      "Check the signatures of a build (onecrl.signature.json over onecrl.json, the\n"
      "Remote Settings p384ecdsa content signature) with a public key. Exit 0 when\n"

@@ -5,6 +5,7 @@
 #include "cert.h"
 #include "certdata.h"
 #include "manifest.h"
+#include "blob.h"
 #include "onecrl.h"
 #include "nssname.h"
 #include "outdir.h"
@@ -234,7 +235,7 @@ static void note_pending(struct dt_diags *d, const uint64_t per[4])
 {
     char list[128] = "";
     uint64_t total = 0;
-    for (unsigned b = 2; b < 4; b++) {
+    for (unsigned b = 3; b < 4; b++) {
         if (!per[b])
             continue;
         char one[48];
@@ -245,8 +246,8 @@ static void note_pending(struct dt_diags *d, const uint64_t per[4])
     }
     if (total)
         dt_note(d, NULL,
-                "entries also target %s; this version writes certdata-distrust.txt and "
-                "onecrl.json only, so those targets are not written yet",
+                "entries also target %s; this version writes certdata-distrust.txt, "
+                "onecrl.json and revocations.blob only, so that target is not written yet",
                 list);
 }
 
@@ -261,7 +262,7 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     char **exp_strings = NULL;
     size_t n_exp = 0;
     dt_pool_init(&pool);
-    struct dt_buf certdata, manifest, onecrl, onecrl_sig;
+    struct dt_buf certdata, manifest, onecrl, onecrl_sig, blob;
     bool have_policy = false, have_model = false;
     char digest[65] = "";
     struct dt_certdata_stats st;
@@ -272,6 +273,7 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     dt_buf_init(&manifest, OUT_MAX);
     dt_buf_init(&onecrl, OUT_MAX);
     dt_buf_init(&onecrl_sig, OUT_MAX);
+    dt_buf_init(&blob, 0);
     if (!opts || !opts->diag) {
         rc = DT_ERR_USAGE;
         goto out;
@@ -322,23 +324,35 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     int64_t when_ms = opts->has_date ? opts->date * 1000 : dt_onecrl_default_time(&model);
     size_t n_onecrl = 0;
     DT_TRY(dt_onecrl_write(&model, when_ms, &onecrl, &n_onecrl));
-    if (opts->sign_key) {
-        enum dt_err src = dt_onecrl_sign(dt_slice_make(onecrl.data, onecrl.len), opts->sign_key,
-                                         &onecrl_sig, &d);
+    int key_bits = opts->sign_key ? dt_ec_private_key_bits(opts->sign_key) : 0;
+    if (opts->sign_key && key_bits == 384) {
+        enum dt_err src =
+            dt_onecrl_sign(dt_slice_make(onecrl.data, onecrl.len), opts->sign_key, &onecrl_sig, &d);
         if (src != DT_OK) {
             rc = src;
             goto out;
         }
+    } else if (opts->sign_key && key_bits == 256) {
+        struct dt_place kp = dt_place_file(opts->sign_key);
+        dt_note(&d, &kp,
+                "a P-256 key signs revocations.blob only: onecrl.json stays unsigned (Remote "
+                "Settings signs with P-384)");
     }
-    struct dt_outfile files[4] = {
-        {"certdata-distrust.txt", dt_slice_make(certdata.data, certdata.len)},
-        {"onecrl.json", dt_slice_make(onecrl.data, onecrl.len)},
-        {"onecrl.signature.json", dt_slice_make(onecrl_sig.data, onecrl_sig.len)},
-        {"manifest.json", {NULL, 0}},
-    };
-    size_t n_files = opts->sign_key ? 4 : 3;
-    if (!opts->sign_key)
-        files[2] = files[3];
+    struct dt_blob_write_opts bo = {opts->has_sequence ? opts->sequence
+                                                       : (uint64_t)(when_ms / 1000),
+                                    when_ms / 1000, opts->sign_key};
+    struct dt_blob_write_stats bst;
+    DT_TRY(dt_blob_write_model(&model, &bo, &blob, &bst, &d));
+    struct dt_outfile files[5];
+    size_t n_files = 0;
+    files[n_files++] =
+        (struct dt_outfile){"certdata-distrust.txt", dt_slice_make(certdata.data, certdata.len)};
+    files[n_files++] = (struct dt_outfile){"onecrl.json", dt_slice_make(onecrl.data, onecrl.len)};
+    if (onecrl_sig.len)
+        files[n_files++] = (struct dt_outfile){"onecrl.signature.json",
+                                               dt_slice_make(onecrl_sig.data, onecrl_sig.len)};
+    files[n_files++] = (struct dt_outfile){"revocations.blob", dt_slice_make(blob.data, blob.len)};
+    files[n_files++] = (struct dt_outfile){"manifest.json", {NULL, 0}};
     struct dt_count counts[] = {
         {"policy_files", policy.n_files},
         {"entries", policy.n_rules},
@@ -348,6 +362,9 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
         {"nss_trust_objects", st.trust_objects},
         {"nss_certificate_objects", st.cert_objects},
         {"onecrl_records", n_onecrl},
+        {"blob_issuers", bst.issuers},
+        {"blob_serials", bst.serials},
+        {"blob_subject_keys", bst.subject_keys},
         {"targets.nss", per[0]},
         {"targets.onecrl", per[1]},
         {"targets.blob", per[2]},
@@ -441,5 +458,6 @@ out:
     dt_buf_free(&manifest);
     dt_buf_free(&onecrl);
     dt_buf_free(&onecrl_sig);
+    dt_buf_free(&blob);
     return rc;
 }

@@ -504,8 +504,8 @@ enum dt_err dt_impact_run(const struct dt_impact_opts *opts, struct dt_impact_su
                  "of %zu certificate%s with %zu trust anchor%s; purpose %s; %s",
                  opts->build_dir, I.sum->distrusts, I.sum->distrusts == 1 ? "" : "s", I.n_groups,
                  I.n_groups == 1 ? "y" : "ies", I.corpus.n, I.corpus.n == 1 ? "" : "s",
-                 I.sum->pool_certs, I.sum->pool_certs == 1 ? "" : "s", I.sum->anchors, I.sum->anchors == 1 ? "" : "s",
-                 purpose_names[opts->purpose], when);
+                 I.sum->pool_certs, I.sum->pool_certs == 1 ? "" : "s", I.sum->anchors,
+                 I.sum->anchors == 1 ? "" : "s", purpose_names[opts->purpose], when);
     }
     for (size_t i = 0; i < I.corpus.n; i++) {
         DT_TRY(classify(&I, &I.corpus.v[i], &I.pool.v[I.starts[i]]));

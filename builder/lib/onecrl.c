@@ -274,7 +274,8 @@ enum dt_err dt_json_canonical(const struct json_t *cv, struct dt_buf *out)
         {
             keys[i++] = k;
         }
-        qsort(keys, n, sizeof(*keys), cmp_keys);
+        if (n > 1)
+            qsort(keys, n, sizeof(*keys), cmp_keys);
         DT_TRY(dt_buf_putc(out, '{'));
         for (i = 0; i < n; i++) {
             if (i)
@@ -645,4 +646,26 @@ out:
     dt_buf_free(&sig);
     dt_buf_free(&msg);
     return rc;
+}
+
+int dt_ec_private_key_bits(const char *path)
+{
+    struct dt_diags quiet;
+    dt_diags_init(&quiet, NULL, NULL);
+    struct dt_buf b;
+    if (dt_file_read(path, (size_t)1 << 20, &b, &quiet, NULL) != DT_OK)
+        return 0;
+    BIO *bio = BIO_new_mem_buf(b.data, (int)b.len);
+    EVP_PKEY *k = bio ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL) : NULL;
+    BIO_free(bio);
+    dt_buf_free(&b);
+    char group[64] = "";
+    size_t glen = 0;
+    int bits = 0;
+    if (k && EVP_PKEY_get_base_id(k) == EVP_PKEY_EC &&
+        EVP_PKEY_get_utf8_string_param(k, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group), &glen))
+        bits = !strcmp(group, "prime256v1") ? 256 : !strcmp(group, "secp384r1") ? 384 : 0;
+    EVP_PKEY_free(k);
+    ERR_clear_error();
+    return bits;
 }

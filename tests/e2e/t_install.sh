@@ -5,7 +5,7 @@ if make -s -C "$TOP" B="$B" install PREFIX=/opt/dt DESTDIR="$WORK/root" >"$WORK/
 else
     not_ok "make install" "$(cat "$WORK/log")"
 fi
-for f in bin/distrust lib/libdistrust.a include/distrust.h share/man/man1/distrust.1; do
+for f in bin/distrust lib/libdistrust.a lib/libdistrust.so.0 lib/libdistrust.so include/distrust.h include/distrust-openssl.h share/man/man1/distrust.1; do
     [ -f "$WORK/root/opt/dt/$f" ] && ok "installed $f" || not_ok "installed $f"
 done
 v=$("$WORK/root/opt/dt/bin/distrust" --version 2>&1)
