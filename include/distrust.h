@@ -128,6 +128,7 @@ DT_MUST_USE enum dt_err dt_build_run(const struct dt_build_opts *opts,
 /* Engines for dt_verify_run(). */
 #define DT_VERIFY_PKIX 1u    /* CERT_PKIXVerifyCert, as vfychain -pp */
 #define DT_VERIFY_CLASSIC 2u /* CERT_VerifyCertificate, as vfychain without -p */
+#define DT_VERIFY_OPENSSL 4u /* X509_verify_cert with OUT/revocations.blob enforced */
 
 /* Options of dt_verify_run(). Zero-initialise, then fill in. */
 struct dt_verify_opts {

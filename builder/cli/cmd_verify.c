@@ -13,7 +13,9 @@ enum { OPT_BUILD, OPT_ENGINE, OPT_MODULE, OPT_KEEP, OPT_STRICT, OPT_VERBOSE, OPT
 
 static const struct cli_opt opts[] = {
     [OPT_BUILD] = {"--build", 'b', true, "the `distrust build` output directory (required)"},
-    [OPT_ENGINE] = {"--engine", 'e', true, "pkix (default, as vfychain -pp), classic, or all"},
+    [OPT_ENGINE] = {"--engine", 'e', true,
+                    "pkix (default, as vfychain -pp), classic, all (both), openssl "
+                    "(X509_verify_cert with OUT/revocations.blob), or a comma list"},
     [OPT_MODULE] = {"--module", 'm', true,
                     "libdistrust-pkcs11.so (default: beside the distrust binary, or "
                     "$DISTRUST_PKCS11)"},
@@ -106,15 +108,29 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
     }
     unsigned engines = DT_VERIFY_PKIX;
     if (a.engine) {
-        if (!strcmp(a.engine, "pkix"))
-            engines = DT_VERIFY_PKIX;
-        else if (!strcmp(a.engine, "classic"))
-            engines = DT_VERIFY_CLASSIC;
-        else if (!strcmp(a.engine, "all"))
-            engines = DT_VERIFY_PKIX | DT_VERIFY_CLASSIC;
-        else {
-            code = cli_usage_error(cli, "verify", "--engine %s: expected pkix, classic or all",
-                                   a.engine);
+        engines = 0;
+        char list[128];
+        snprintf(list, sizeof(list), "%s", a.engine);
+        for (char *save = NULL, *e = strtok_r(list, ",", &save); e;
+             e = strtok_r(NULL, ",", &save)) {
+            if (!strcmp(e, "pkix"))
+                engines |= DT_VERIFY_PKIX;
+            else if (!strcmp(e, "classic"))
+                engines |= DT_VERIFY_CLASSIC;
+            else if (!strcmp(e, "all"))
+                engines |= DT_VERIFY_PKIX | DT_VERIFY_CLASSIC;
+            else if (!strcmp(e, "openssl"))
+                engines |= DT_VERIFY_OPENSSL;
+            else {
+                code = cli_usage_error(cli, "verify",
+                                       "--engine %s: expected pkix, classic, all (the two NSS "
+                                       "engines) or openssl, or a comma list of them",
+                                       a.engine);
+                goto out;
+            }
+        }
+        if (!engines) {
+            code = cli_usage_error(cli, "verify", "--engine: no engine given");
             goto out;
         }
     }

@@ -11,7 +11,11 @@
 #include "io.h"
 #include "nssname.h"
 #include "timeutil.h"
+#include "pool.h"
 #include "verify_nss.h"
+#include "verify_openssl.h"
+
+#include <openssl/x509_vfy.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -36,6 +40,12 @@ struct run {
     const struct dt_verify_opts *o;
     struct dt_diags d;
     struct dt_build_data b;
+    struct dt_blob *blob; /* OUT/revocations.blob, for the OpenSSL engine */
+    struct rootstore {
+        const char *path;
+        struct dt_pool pool;
+    } * stores;
+    size_t n_stores, cap_stores;
     struct dt_cases cases;
     struct dt_certlist extra; /* certificates from root stores and the build */
     struct known *known;
@@ -46,6 +56,7 @@ struct run {
     bool work_is_temp;
     size_t test_no;
     struct dt_verify_summary *sum;
+    bool several_engines;
 };
 
 static void line(struct run *R, const char *fmt, ...) DT_PRINTF(2, 3);
@@ -309,14 +320,14 @@ static void explain_miss(struct run *R, const struct dt_case *k, const struct dt
 
 /* Applies a root's distrust-after date as Firefox does: a chain that ends
  * at the root is rejected when the leaf's notBefore is after the date. */
-static bool distrust_after(struct run *R, const struct dt_case *k, const struct dt_nss_outcome *o,
-                           bool report)
+static bool distrust_after_at(struct run *R, const struct dt_case *k, const uint8_t *anchor,
+                              bool report)
 {
-    if (!o->have_anchor)
+    if (!anchor)
         return false;
     for (size_t i = 0; i < R->b.n_afters; i++) {
         const struct dt_bafter *a = &R->b.afters[i];
-        if (memcmp(a->cert->sha256, o->anchor_sha256, 32))
+        if (memcmp(a->cert->sha256, anchor, 32))
             continue;
         bool email = k->usage == DT_USAGE_EMAIL_SIGNER || k->usage == DT_USAGE_EMAIL_RECIPIENT;
         bool server = k->usage == DT_USAGE_SERVER || k->usage == DT_USAGE_SSL_CA;
@@ -339,6 +350,12 @@ static bool distrust_after(struct run *R, const struct dt_case *k, const struct 
         return hit;
     }
     return false;
+}
+
+static bool distrust_after(struct run *R, const struct dt_case *k, const struct dt_nss_outcome *o,
+                           bool report)
+{
+    return distrust_after_at(R, k, o->have_anchor ? o->anchor_sha256 : NULL, report);
 }
 
 /* ---- cases ----------------------------------------------------------------------- */
@@ -534,8 +551,7 @@ static void check(struct run *R, const struct dt_case *k, size_t ci, enum dt_eng
                   const char *anchors)
 {
     const char *tag = "";
-    if ((R->o->engines & (DT_VERIFY_PKIX | DT_VERIFY_CLASSIC)) ==
-        (DT_VERIFY_PKIX | DT_VERIFY_CLASSIC))
+    if (R->several_engines)
         tag = engine == DT_ENGINE_PKIX ? " [pkix]" : " [classic]";
     size_t no = ++R->test_no;
     R->sum->checks++;
@@ -618,6 +634,147 @@ static void check(struct run *R, const struct dt_case *k, size_t ci, enum dt_eng
 
 /* ---- run ----------------------------------------------------------------------------- */
 
+/* ---- the OpenSSL engine ---------------------------------------------------------- */
+
+static struct dt_pool *rootstore_of(struct run *R, const char *path)
+{
+    if (!path)
+        return NULL;
+    for (size_t i = 0; i < R->n_stores; i++)
+        if (!strcmp(R->stores[i].path, path))
+            return &R->stores[i].pool;
+    if (dt_grow((void **)&R->stores, &R->cap_stores, R->n_stores + 1, sizeof(*R->stores)) != DT_OK)
+        return NULL;
+    struct rootstore *rs = &R->stores[R->n_stores];
+    rs->path = path;
+    dt_pool_init(&rs->pool);
+    if (dt_pool_add(&rs->pool, path, NULL, &R->d, NULL, NULL) != DT_OK) {
+        dt_pool_free(&rs->pool);
+        return NULL;
+    }
+    rs->pool.explicit_anchors = true; /* the store's trust objects decide */
+    R->n_stores++;
+    return &rs->pool;
+}
+
+static void ossl_path(struct run *R, const struct dt_ossl_outcome *o, char *buf, size_t cap)
+{
+    buf[0] = 0;
+    for (size_t i = 0; i < o->n_path; i++) {
+        const struct dt_cert *c = known_cert(R, o->path_sha256[i]);
+        char *n = c ? dt_name_display(c->info.subject) : NULL;
+        size_t len = strlen(buf);
+        snprintf(buf + len, cap - len, "%s%s", i ? " <- " : "", n ? n : "(an unknown certificate)");
+        free(n);
+    }
+}
+
+/* Whether the blob lists a certificate, and the build entry that covers it
+ * for NSS (to say why the blob and NSS differ). */
+static const struct dt_bentry *nss_entry_of(struct run *R, const struct dt_cert *c)
+{
+    for (size_t e = 0; e < R->b.n_entries; e++)
+        if (exact(&R->b.entries[e], c))
+            return &R->b.entries[e];
+    return NULL;
+}
+
+static void check_openssl(struct run *R, const struct dt_case *k)
+{
+    const char *tag = R->several_engines ? " [openssl]" : "";
+    size_t no = ++R->test_no;
+    R->sum->checks++;
+    int64_t when_t = k->has_time ? k->time : R->o->now;
+    char when[32];
+    dt_time_format_rfc3339(when_t, when);
+    struct dt_pool *rs = rootstore_of(R, k->anchors_certdata);
+    struct dt_ossl_outcome base, with;
+    if (dt_ossl_verify(k, rs, when_t, NULL, &base) != DT_OK || !base.ran) {
+        line(R, "not ok %zu - %s%s # ERROR: %s", no, k->name, tag,
+             base.failure[0] ? base.failure : "the verification could not run");
+        R->sum->failed++;
+        R->sum->errors++;
+        return;
+    }
+    char path[1024];
+    if (!base.good) {
+        line(R,
+             "not ok %zu - %s%s # INVALID: OpenSSL does not accept the chain without the "
+             "blob (%s), so the case proves nothing",
+             no, k->name, tag, base.error_name);
+        R->sum->failed++;
+        R->sum->invalid++;
+        return;
+    }
+    if (dt_ossl_verify(k, rs, when_t, R->blob, &with) != DT_OK || !with.ran) {
+        line(R, "not ok %zu - %s%s # ERROR: %s", no, k->name, tag,
+             with.failure[0] ? with.failure : "the verification could not run");
+        R->sum->failed++;
+        R->sum->errors++;
+        return;
+    }
+    const uint8_t *anchor = with.good && with.n_path ? with.path_sha256[with.n_path - 1] : NULL;
+    bool by_rule = with.good && distrust_after_at(R, k, anchor, false);
+    const char *verdict = !with.good
+                              ? (with.error == X509_V_ERR_CERT_REVOKED ? "distrusted" : "failed")
+                          : by_rule ? "distrusted"
+                                    : "trusted";
+    bool ok = k->expect_distrusted ? !strcmp(verdict, "distrusted") : !strcmp(verdict, "trusted");
+    line(R, "%s %zu - %s%s", ok ? "ok" : "not ok", no, k->name, tag);
+    line(R, "#   expected %s, got %s (usage %s, time %s)",
+         k->expect_distrusted ? "distrusted" : "trusted", verdict, dt_usage_name(k->usage), when);
+    ossl_path(R, &base, path, sizeof(path));
+    line(R, "#   baseline: OpenSSL accepts the chain: %s", path);
+    ossl_path(R, &with, path, sizeof(path));
+    if (with.good)
+        line(R, "#   with the blob: OpenSSL accepts the chain: %s", path);
+    else
+        line(R, "#   with the blob: OpenSSL rejects the chain at depth %d: %s", with.error_depth,
+             with.error_name);
+    if (with.good && anchor)
+        (void)distrust_after_at(R, k, anchor, true);
+    bool several_paths = k->n_anchors > 1;
+    for (size_t i = 1; i < k->n_chain && !several_paths; i++)
+        for (size_t j = i + 1; j < k->n_chain; j++)
+            several_paths |= dt_slice_eq(k->chain[i]->info.subject, k->chain[j]->info.subject);
+    if (several_paths && !with.good)
+        line(R, "#   the case offers more than one path: OpenSSL does not backtrack, so its "
+                "verdict covers the first path it built; NSS's PKIX engine tries the others");
+    if (ok)
+        goto done;
+    /* Why OpenSSL and the expectation differ. */
+    if (k->expect_distrusted && with.good) {
+        bool said = false;
+        for (size_t i = 0; i < with.n_path; i++) {
+            const struct dt_cert *c = known_cert(R, with.path_sha256[i]);
+            const struct dt_bentry *e = c ? nss_entry_of(R, c) : NULL;
+            if (!e)
+                continue;
+            char *n = dt_name_display(c->info.subject);
+            line(R,
+                 "#   the build distrusts %s for NSS (entry \"%s\"%s%s%s) but the blob does not "
+                 "list it: the entry does not target the blob (or limits purposes, which the "
+                 "blob cannot)",
+                 n ? n : "?", e->label, e->source[0] ? ", " : "", e->source,
+                 e->source[0] ? "" : "");
+            free(n);
+            said = true;
+        }
+        if (!said)
+            line(R, "#   no certificate of the path OpenSSL built is in the blob: the path "
+                    "reaches the distrusted key another way (a cross-certificate the build "
+                    "misses?)");
+    } else if (!k->expect_distrusted && !with.good && with.error == X509_V_ERR_CERT_REVOKED) {
+        line(R, "#   OpenSSL does not backtrack: the path it built holds a certificate the "
+                "blob lists, and it stops there, where NSS looks for another path");
+    }
+done:
+    if (ok)
+        R->sum->passed++;
+    else
+        R->sum->failed++;
+}
+
 enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_summary *summary)
 {
     enum dt_err rc = DT_OK;
@@ -634,6 +791,9 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
     R.sum = summary;
     dt_diags_init(&R.d, opts->diag, opts->diag_ctx);
     unsigned engines = opts->engines ? opts->engines : DT_VERIFY_PKIX;
+    R.several_engines = !!(engines & DT_VERIFY_PKIX) + !!(engines & DT_VERIFY_CLASSIC) +
+                            !!(engines & DT_VERIFY_OPENSSL) >
+                        1;
 
     if (access(opts->module, R_OK) != 0) {
         struct dt_place pl = dt_place_file(opts->module);
@@ -647,6 +807,17 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
     if (brc != DT_OK || crc != DT_OK) {
         rc = brc == DT_ERR_NOMEM || crc == DT_ERR_NOMEM ? DT_ERR_NOMEM : DT_ERR_INPUT;
         goto out;
+    }
+    if (engines & DT_VERIFY_OPENSSL) {
+        char bp[PATH_MAX], err[512];
+        snprintf(bp, sizeof(bp), "%s/revocations.blob", opts->build_dir);
+        enum dt_err orc = dt_blob_open_file(bp, NULL, &R.blob, err, sizeof(err));
+        if (orc != DT_OK) {
+            struct dt_place pl = dt_place_file(bp);
+            rc = dt_fail(&R.d, &pl, orc == DT_ERR_NOMEM ? orc : DT_ERR_INPUT,
+                         "the OpenSSL engine needs the build's blob: %s", err);
+            goto out;
+        }
     }
     if (opts->strict && R.d.warnings) {
         rc = DT_ERR_STRICT;
@@ -723,6 +894,8 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
             check(&R, k, ci, DT_ENGINE_PKIX, anchors);
         if (engines & DT_VERIFY_CLASSIC)
             check(&R, k, ci, DT_ENGINE_CLASSIC, anchors);
+        if (engines & DT_VERIFY_OPENSSL)
+            check_openssl(&R, k);
     }
     if (summary->errors)
         rc = DT_ERR_INTERNAL;
@@ -730,6 +903,10 @@ out:
     if (R.work_is_temp)
         dt_rm_tree(R.work);
     dt_build_data_free(&R.b);
+    dt_blob_close(R.blob);
+    for (size_t i = 0; i < R.n_stores; i++)
+        dt_pool_free(&R.stores[i].pool);
+    free(R.stores);
     dt_cases_free(&R.cases);
     dt_certlist_free(&R.extra);
     free(R.known);
