@@ -141,7 +141,11 @@ $(B)/bench/genpool: bench/genpool.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LDLIBS)
 
-bench: all $(B)/bench/genpool
+$(B)/bench/blobbench: bench/blobbench.c $(B)/libdistrust.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libdistrust.a $(LDLIBS) -lm
+
+bench: all $(B)/bench/genpool $(B)/bench/blobbench
 	B=$(B) sh bench/run.sh
 
 clean:

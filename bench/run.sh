@@ -84,6 +84,17 @@ cut=$(((LEAVES + 399) / 400))
 bench impact "$BUDGET_IMPACT" "^$LEAVES corpus certificates: $cut distrusted on every path, 0 distrusted on some paths but valid through another, $((LEAVES - cut)) unaffected, 0 with no path" \
     "$D" impact -b "$W/out" -p "$P/roots.pem" -p "$P/intermediates.pem" -c "$P/leaves.pem"
 
+# The revocation blob: size against the bound and the other formats, opening
+# time, lookups per second (blobbench.c prints each target's verdict).
+echo
+t0=$(now)
+if "$top/$B/bench/blobbench" "$top/testdata/onecrl/onecrl-2026-10.json" 100000 1000000 3000000; then
+    echo "blob: every target met ($(secs "$t0" "$(now)")s)"
+else
+    echo "blob: a target MISSED (see above)"
+    fail=1
+fi
+
 if [ "$fail" -ne 0 ]; then
     echo "bench: FAILED"
     exit 1

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <zlib.h>
 
 #define HEADER_LEN 104
@@ -24,6 +25,8 @@
 #define EF_MIN 128 /* groups this large may use Elias-Fano */
 #define MAX_SERIAL_LEN 255
 #define DOMAIN "distrust revocation blob v1"
+#define SEL_SHIFT 6 /* the select directory: a position every 64 zeros */
+#define SEL_EVERY (1u << SEL_SHIFT)
 
 static const uint8_t magic[8] = {0x89, 'D', 'T', 'B', '\r', '\n', 0x1a, '\n'};
 
@@ -110,39 +113,66 @@ static inline unsigned bit_at(const uint8_t *s, uint64_t i)
     return (s[i >> 3] >> (7 - (i & 7))) & 1u;
 }
 
+/* Word-wise bit access. Every buffer read here has at least 8 readable
+ * bytes after its last bit (PAD): the reader pads what it allocates, the
+ * writer and the lookups copy serials into padded buffers. */
+#define PAD 16
+
+static inline uint64_t load_be64(const uint8_t *p)
+{
+    return (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 | (uint64_t)p[2] << 40 |
+           (uint64_t)p[3] << 32 | (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
+           (uint64_t)p[6] << 8 | (uint64_t)p[7];
+}
+
+/* n (1 to 56) bits at bit offset pos. */
+static inline uint64_t get_bits(const uint8_t *s, uint64_t pos, unsigned n)
+{
+    return (load_be64(s + (pos >> 3)) << (pos & 7)) >> (64 - n);
+}
+
+/* ORs the n low bits of v into dst at bit offset pos. */
+static void or_bits(uint8_t *dst, uint64_t pos, uint64_t v, unsigned n)
+{
+    while (n) {
+        unsigned off = (unsigned)(pos & 7), take = 8 - off < n ? 8 - off : n;
+        unsigned bits = (unsigned)(v >> (n - take)) & ((1u << take) - 1);
+        dst[pos >> 3] |= (uint8_t)(bits << (8 - off - take));
+        pos += take;
+        n -= take;
+    }
+}
+
 static void bits_put(uint8_t *dst, uint64_t pos, const uint8_t *src, uint64_t from, uint64_t n)
 {
-    for (uint64_t i = 0; i < n; i++)
-        if (bit_at(src, from + i))
-            dst[(pos + i) >> 3] |= (uint8_t)(0x80u >> ((pos + i) & 7));
+    while (n) {
+        unsigned c = n < 56 ? (unsigned)n : 56;
+        or_bits(dst, pos, get_bits(src, from, c), c);
+        pos += c;
+        from += c;
+        n -= c;
+    }
 }
 
 /* Compares n bits of a at bit offset ao with n bits of b at bit offset bo. */
 static int bits_cmp(const uint8_t *a, uint64_t ao, const uint8_t *b, uint64_t bo, uint64_t n)
 {
-    uint64_t i = 0;
-    /* Whole bytes when both offsets are byte-aligned (the common case for b). */
-    if (!(ao & 7) && !(bo & 7)) {
-        int c = memcmp(a + (ao >> 3), b + (bo >> 3), n >> 3);
-        if (c)
-            return c;
-        i = n & ~(uint64_t)7;
-    }
-    for (; i < n; i++) {
-        unsigned x = bit_at(a, ao + i), y = bit_at(b, bo + i);
+    while (n) {
+        unsigned c = n < 56 ? (unsigned)n : 56;
+        uint64_t x = get_bits(a, ao, c), y = get_bits(b, bo, c);
         if (x != y)
             return x < y ? -1 : 1;
+        ao += c;
+        bo += c;
+        n -= c;
     }
     return 0;
 }
 
-/* The top n (<= 64) bits of a big-endian byte string. */
+/* The top n (<= 56) bits of a padded big-endian byte string. */
 static uint64_t top_bits(const uint8_t *s, unsigned n)
 {
-    uint64_t v = 0;
-    for (unsigned i = 0; i < n; i++)
-        v = (v << 1) | bit_at(s, i);
-    return v;
+    return n ? get_bits(s, 0, n) : 0;
 }
 
 static unsigned ceil_log2(uint64_t n)
@@ -409,16 +439,20 @@ static enum dt_err write_group(const struct wser *s, size_t n, size_t L, struct 
         stt->raw_groups++;
         goto out;
     }
-    uint64_t up_bits = n + top_bits(s[n - 1].serial.p, hb) + 1;
+    uint8_t key[MAX_SERIAL_LEN + PAD];
+    memset(key, 0, sizeof(key));
+    memcpy(key, s[n - 1].serial.p, L);
+    uint64_t up_bits = n + top_bits(key, hb) + 1;
     size_t low_bytes = (size_t)((n * l + 7) / 8), up_bytes = (size_t)((up_bits + 7) / 8);
-    lowb = dt_calloc(low_bytes ? low_bytes : 1, 1);
+    lowb = dt_calloc(low_bytes + PAD, 1);
     upb = dt_calloc(up_bytes ? up_bytes : 1, 1);
     DT_ENSURE_MEM(lowb && upb);
     for (size_t i = 0; i < n; i++) {
-        uint64_t high = top_bits(s[i].serial.p, hb);
+        memcpy(key, s[i].serial.p, L);
+        uint64_t high = top_bits(key, hb);
         uint64_t pos = high + i;
         upb[pos >> 3] |= (uint8_t)(0x80u >> (pos & 7));
-        bits_put(lowb, i * l, s[i].serial.p, hb, l);
+        bits_put(lowb, i * l, key, hb, l);
     }
     DT_TRY(put_varint(serials, up_bits));
     DT_TRY(dt_buf_append(serials, lowb, low_bytes));
@@ -759,6 +793,25 @@ out:
 
 /* ---- reader -------------------------------------------------------------------------- */
 
+/* Large lookup tables in transparent huge pages where the kernel offers
+ * them: a lookup touches two random places of tables that can be larger
+ * than the last-level cache, and with 4 KiB pages each also misses the TLB. */
+static void *big_calloc(size_t n)
+{
+    const size_t huge = (size_t)2 << 20;
+    if (n < 4 * huge)
+        return dt_calloc(n ? n : 1, 1);
+    size_t sz = (n + huge - 1) & ~(huge - 1);
+    void *p = aligned_alloc(huge, sz);
+    if (!p)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    (void)madvise(p, sz, MADV_HUGEPAGE);
+#endif
+    memset(p, 0, sz);
+    return p;
+}
+
 struct rgroup {
     uint8_t len;
     uint8_t enc;
@@ -768,7 +821,16 @@ struct rgroup {
     uint64_t l;          /* EF: low bits per serial */
     unsigned hb;         /* EF: high bits (8 * len - l) */
     uint64_t max_high;
-    uint32_t *start; /* EF: start[h] = first index with high >= h, for h in 0..max_high + 1 */
+    /* EF: the upper bitmap (in the content, padded), a select directory
+     * (sel[k] = bit position of zero number 64 k) and a one-byte
+     * fingerprint per serial (the first 8 low bits): a lookup reads the
+     * small, cached structures and touches the low bits only on a likely
+     * match. */
+    const uint8_t *up;
+    uint64_t up_bits;
+    uint32_t *sel;
+    uint8_t *fp;
+    unsigned fpb; /* fingerprint bits: min(8, l) */
 };
 
 struct dt_blob_issuer {
@@ -794,17 +856,28 @@ struct dt_blob {
     size_t table_mask;
     struct rgroup *groups;
     size_t n_groups;
-    uint32_t *starts; /* every EF group's start array */
-    uint8_t *rows;    /* every raw group's serials, row by row */
+    uint32_t *sels; /* every EF group's select directory */
+    uint8_t *fps;   /* every EF group's fingerprints */
+    uint8_t *rows;  /* every raw group's serials, row by row */
     struct skey *skeys;
     size_t n_skeys;
 };
 
+/* Issuer names are hashed 8 bytes at a time (a lookup hashes one). */
 static uint64_t hash_bytes(const uint8_t *p, size_t n)
 {
-    uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 0x100000001b3ULL;
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+    while (n >= 8) {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        h = (h ^ v) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+        p += 8;
+        n -= 8;
+    }
+    uint64_t v = 0;
+    memcpy(&v, p, n);
+    h = (h ^ v) * 0xc4ceb9fe1a85ec53ULL;
     return h ^ (h >> 29);
 }
 
@@ -941,7 +1014,7 @@ static enum dt_err read_groups(struct dt_blob *b, struct rd *gp, struct dt_slice
 {
     enum dt_err rc = DT_OK;
     struct rd g = *gp, s = {ss.p, ss.p + ss.n, false};
-    size_t cap = 0, total = 0, starts_needed = 0, raw_bytes = 0;
+    size_t cap = 0, total = 0, sels_needed = 0, fps_needed = 0, raw_bytes = 0;
     /* First pass: the groups and their data; start arrays sized. */
     for (size_t i = 0; i < b->n_issuers; i++) {
         uint64_t ng = get_varint(&g);
@@ -986,9 +1059,10 @@ static enum dt_err read_groups(struct dt_blob *b, struct rd *gp, struct dt_slice
             if (!gr->data || !up || up_bits < count || up_bits - count > ((uint64_t)1 << hb))
                 BAD("issuer %zu: Elias-Fano data runs past its section", i);
             gr->max_high = up_bits - count - 1;
-            starts_needed += gr->max_high + 2;
-            /* keep the upper bitmap pointer in start for the second pass */
-            gr->start = (uint32_t *)(uintptr_t)up;
+            gr->up = up;
+            gr->up_bits = up_bits;
+            sels_needed += (gr->max_high + 1) / SEL_EVERY + 1;
+            fps_needed += count;
         }
         b->issuers[i].groups = (struct rgroup *)(uintptr_t)first; /* fixed below */
     }
@@ -998,7 +1072,7 @@ static enum dt_err read_groups(struct dt_blob *b, struct rd *gp, struct dt_slice
     for (size_t i = 0; i < b->n_issuers; i++)
         b->issuers[i].groups = b->groups + (uintptr_t)b->issuers[i].groups;
     /* Raw groups row by row, for binary search, and their order. */
-    b->rows = dt_calloc(raw_bytes ? raw_bytes : 1, 1);
+    b->rows = dt_calloc(raw_bytes + PAD, 1);
     DT_ENSURE_MEM(b->rows);
     size_t row_at = 0;
     for (size_t k = 0; k < b->n_groups; k++) {
@@ -1016,46 +1090,44 @@ static enum dt_err read_groups(struct dt_blob *b, struct rd *gp, struct dt_slice
                 BAD("serials not in strictly ascending order");
     }
     /* Second pass: the start arrays of the Elias-Fano groups, and their order. */
-    b->starts = dt_calloc(starts_needed ? starts_needed : 1, sizeof(*b->starts));
-    DT_ENSURE_MEM(b->starts);
-    size_t used = 0;
+    b->sels = dt_calloc(sels_needed + 1, sizeof(*b->sels));
+    b->fps = dt_calloc(fps_needed + 1, 1);
+    DT_ENSURE_MEM(b->sels && b->fps);
+    size_t sel_used = 0, fp_used = 0;
     for (size_t k = 0; k < b->n_groups; k++) {
         struct rgroup *gr = &b->groups[k];
         if (gr->enc != ENC_EF)
             continue;
-        const uint8_t *up = (const uint8_t *)(uintptr_t)gr->start;
-        uint32_t *start = b->starts + used;
-        used += gr->max_high + 2;
-        uint64_t up_bits = gr->count + gr->max_high + 1;
-        uint64_t h = 0, seen = 0;
-        for (uint64_t pos = 0; pos < up_bits; pos++) {
-            if (bit_at(up, pos)) {
-                if (++seen > gr->count)
+        gr->sel = b->sels + sel_used;
+        sel_used += (gr->max_high + 1) / SEL_EVERY + 1;
+        gr->fp = b->fps + fp_used;
+        fp_used += gr->count;
+        gr->fpb = gr->l < 8 ? (unsigned)gr->l : 8;
+        /* One pass over the upper bitmap: count, directory, order. */
+        uint64_t zeros = 0, ones = 0, prev = UINT64_MAX; /* prev: the previous serial in a bucket */
+        for (uint64_t pos = 0; pos < gr->up_bits; pos++) {
+            if (!bit_at(gr->up, pos)) {
+                if (zeros > gr->max_high)
                     BAD("bad Elias-Fano upper bits");
-            } else {
-                if (h > gr->max_high)
-                    BAD("bad Elias-Fano upper bits");
-                start[h++] = (uint32_t)seen; /* ones before the h-th zero */
+                if (!(zeros & (SEL_EVERY - 1)))
+                    gr->sel[zeros >> SEL_SHIFT] = (uint32_t)pos;
+                zeros++;
+                prev = UINT64_MAX;
+                continue;
             }
+            if (ones >= gr->count)
+                BAD("bad Elias-Fano upper bits");
+            if (prev != UINT64_MAX &&
+                bits_cmp(gr->data, prev * gr->l, gr->data, ones * gr->l, gr->l) >= 0)
+                BAD("serials not in strictly ascending order");
+            gr->fp[ones] = gr->fpb ? (uint8_t)get_bits(gr->data, ones * gr->l, gr->fpb) : 0;
+            prev = ones++;
         }
-        /* start[h] counted ones before zero h; the elements with high == h
-         * are those between zero h - 1 and zero h. Shift to
-         * start[h] = first index with high >= h. */
-        if (seen != gr->count || h != gr->max_high + 1 || bit_at(up, up_bits - 1))
+        if (ones != gr->count || zeros != gr->max_high + 1 || bit_at(gr->up, gr->up_bits - 1))
             BAD("bad Elias-Fano upper bits");
-        for (uint64_t x = h; x > 0; x--)
-            start[x] = start[x - 1];
-        start[0] = 0;
-        start[h] = gr->count; /* h == max_high + 1 */
-        for (uint64_t pad = up_bits; pad < ((up_bits + 7) & ~(uint64_t)7); pad++)
-            if (bit_at(up, pad))
+        for (uint64_t pad = gr->up_bits; pad < ((gr->up_bits + 7) & ~(uint64_t)7); pad++)
+            if (bit_at(gr->up, pad))
                 BAD("bad Elias-Fano padding");
-        gr->start = start;
-        /* Ascending and distinct: within one high value, the low bits. */
-        for (uint64_t hh = 0; hh <= gr->max_high; hh++)
-            for (uint32_t j = start[hh] + 1; j < start[hh + 1]; j++)
-                if (bits_cmp(gr->data, (j - 1) * gr->l, gr->data, j * gr->l, gr->l) >= 0)
-                    BAD("serials not in strictly ascending order");
     }
 out:
     return rc;
@@ -1120,7 +1192,8 @@ void dt_blob_close(struct dt_blob *b)
     free(b->issuers);
     free(b->table);
     free(b->groups);
-    free(b->starts);
+    free(b->sels);
+    free(b->fps);
     free(b->rows);
     free(b->skeys);
     free(b);
@@ -1179,7 +1252,7 @@ enum dt_err dt_blob_open(const void *vdata, size_t len, const struct dt_blob_ope
         BAD("the header and body do not match their SHA-256 (corrupted)");
 
     /* Sections: inflate each into the content buffer, exactly. */
-    b->content = dt_calloc(clen ? clen : 1, 1);
+    b->content = big_calloc((size_t)clen + PAD);
     if (!b->content)
         BAD("out of memory for %llu bytes of content", (unsigned long long)clen);
     struct dt_slice sec[N_SECTIONS];
@@ -1314,6 +1387,41 @@ const struct dt_blob_issuer *dt_blob_find_issuer(const struct dt_blob *b, const 
     return NULL;
 }
 
+/* The position (0..63, from the most significant bit) of the n-th (0-based)
+ * set bit of w; w has more than n set bits. */
+static unsigned select_in_word(uint64_t w, unsigned n)
+{
+    unsigned base = 0;
+    for (unsigned half = 32; half >= 8; half >>= 1) {
+        unsigned c = (unsigned)__builtin_popcountll(w >> (64 - half));
+        if (n >= c) {
+            n -= c;
+            w <<= half;
+            base += half;
+        }
+    }
+    for (;; base++, w <<= 1) /* at most 8 steps */
+        if (w >> 63 && !n--)
+            return base;
+}
+
+/* The bit position of zero number z (0-based) of a group's upper bitmap. */
+static uint64_t select0(const struct rgroup *g, uint64_t z)
+{
+    uint64_t pos = g->sel[z >> SEL_SHIFT], left = z & (SEL_EVERY - 1); /* zeros to pass */
+    uint64_t word = pos & ~(uint64_t)63;
+    /* ones where the bitmap has zeros, from pos on */
+    uint64_t w = ~load_be64(g->up + (word >> 3)) & (~0ULL >> (pos & 63));
+    for (;;) {
+        unsigned n = (unsigned)__builtin_popcountll(w);
+        if (left < n)
+            return word + select_in_word(w, (unsigned)left);
+        left -= n;
+        word += 64;
+        w = ~load_be64(g->up + (word >> 3));
+    }
+}
+
 static int group_has(const struct rgroup *g, const uint8_t *s)
 {
     if (g->enc == ENC_RAW) {
@@ -1330,11 +1438,32 @@ static int group_has(const struct rgroup *g, const uint8_t *s)
         }
         return 0;
     }
-    uint64_t high = top_bits(s, g->hb);
+    uint8_t key[MAX_SERIAL_LEN + PAD];
+    memcpy(key, s, g->len);
+    memset(key + g->len, 0, PAD);
+    uint64_t high = top_bits(key, g->hb);
     if (high > g->max_high)
         return 0;
-    for (uint32_t j = g->start[high]; j < g->start[high + 1]; j++) {
-        int c = bits_cmp(g->data, j * g->l, s, g->hb, g->l);
+    /* The serials with this high part sit between zero number high - 1 and
+     * zero number high of the upper bitmap: find the latter from the
+     * directory, then walk back over the ones before it. */
+    uint64_t pos = select0(g, high);
+    uint64_t end = pos - high; /* serials before zero number high */
+    uint64_t j = end;
+    while (j > 0 && pos > 0 && bit_at(g->up, pos - 1)) {
+        pos--;
+        j--;
+    }
+    if (j == end)
+        return 0; /* an empty bucket */
+    unsigned kfp = g->fpb ? (unsigned)get_bits(key, g->hb, g->fpb) : 0;
+    for (; j < end; j++) {
+        if (g->fp[j] != kfp) {
+            if (g->fp[j] > kfp)
+                return 0;
+            continue;
+        }
+        int c = bits_cmp(g->data, j * g->l, key, g->hb, g->l);
         if (!c)
             return 1;
         if (c > 0)
@@ -1357,6 +1486,128 @@ int dt_blob_has_serial(const struct dt_blob *b, const uint8_t *issuer, size_t is
                        const uint8_t *serial, size_t serial_len)
 {
     return dt_blob_issuer_has(dt_blob_find_issuer(b, issuer, issuer_len), serial, serial_len);
+}
+
+/* Many lookups at once: in windows of WINDOW queries, the first pass
+ * resolves issuer and group and prefetches the upper-bitmap word, the second
+ * finds the bucket and prefetches its fingerprints and low bits, the third
+ * decides; the memory latencies of a window overlap instead of adding up. */
+#define WINDOW 16
+
+struct pending {
+    const struct rgroup *g;
+    uint8_t key[MAX_SERIAL_LEN + PAD];
+    uint64_t high, j, end;
+};
+
+static const struct rgroup *group_of(const struct dt_blob_issuer *is, size_t len)
+{
+    for (uint32_t k = 0; is && k < is->n_groups; k++)
+        if (is->groups[k].len == len)
+            return &is->groups[k];
+    return NULL;
+}
+
+/* Stage 1 of a window: issuer, group, high part; prefetch the bitmap word. */
+static void stage1(const struct dt_blob *b, const struct dt_blob_query *q, size_t m,
+                   struct pending *p, uint8_t *listed)
+{
+    for (size_t i = 0; i < m; i++) {
+        const struct dt_blob_query *x = &q[i];
+        const struct rgroup *g =
+            x->serial && x->serial_len <= MAX_SERIAL_LEN
+                ? group_of(dt_blob_find_issuer(b, x->issuer, x->issuer_len), x->serial_len)
+                : NULL;
+        p[i].g = g;
+        listed[i] = 0;
+        if (!g)
+            continue;
+        if (g->enc == ENC_RAW) {
+            listed[i] = (uint8_t)group_has(g, x->serial);
+            p[i].g = NULL;
+            continue;
+        }
+        memcpy(p[i].key, x->serial, g->len);
+        memset(p[i].key + g->len, 0, PAD);
+        p[i].high = top_bits(p[i].key, g->hb);
+        if (p[i].high > g->max_high) {
+            p[i].g = NULL;
+            continue;
+        }
+        __builtin_prefetch(g->up + (g->sel[p[i].high >> SEL_SHIFT] >> 3));
+    }
+}
+
+/* Stage 2: the bucket; prefetch its fingerprints and low bits. */
+static void stage2(size_t m, struct pending *p)
+{
+    for (size_t i = 0; i < m; i++) {
+        const struct rgroup *g = p[i].g;
+        if (!g)
+            continue;
+        uint64_t pos = select0(g, p[i].high);
+        uint64_t end = pos - p[i].high, j = end;
+        while (j > 0 && pos > 0 && bit_at(g->up, pos - 1)) {
+            pos--;
+            j--;
+        }
+        p[i].j = j;
+        p[i].end = end;
+        if (j == end) {
+            p[i].g = NULL;
+            continue;
+        }
+        __builtin_prefetch(g->fp + j);
+        __builtin_prefetch(g->data + ((j * g->l) >> 3));
+    }
+}
+
+/* Stage 3: the answer. */
+static void stage3(size_t m, const struct pending *p, uint8_t *listed)
+{
+    for (size_t i = 0; i < m; i++) {
+        const struct rgroup *g = p[i].g;
+        if (!g)
+            continue;
+        unsigned kfp = g->fpb ? (unsigned)get_bits(p[i].key, g->hb, g->fpb) : 0;
+        for (uint64_t j = p[i].j; j < p[i].end; j++) {
+            if (g->fp[j] != kfp) {
+                if (g->fp[j] > kfp)
+                    break;
+                continue;
+            }
+            int c = bits_cmp(g->data, j * g->l, p[i].key, g->hb, g->l);
+            if (c >= 0) {
+                listed[i] = !c;
+                break;
+            }
+        }
+    }
+}
+
+void dt_blob_lookup_many(const struct dt_blob *b, const struct dt_blob_query *q, size_t n,
+                         uint8_t *listed)
+{
+    /* Three windows in flight: while one is decided, the next finds its
+     * buckets and the one after resolves its groups, so the prefetches of
+     * each stage have a window's worth of work to arrive in. */
+    static const size_t W = WINDOW;
+    struct pending p[3][WINDOW];
+    size_t windows = (n + W - 1) / W;
+    for (size_t k = 0; k < windows + 2; k++) {
+        if (k < windows) {
+            size_t base = k * W, m = n - base < W ? n - base : W;
+            stage1(b, q + base, m, p[k % 3], listed + base);
+        }
+        if (k >= 1 && k - 1 < windows) {
+            size_t base = (k - 1) * W, m = n - base < W ? n - base : W;
+            stage2(m, p[(k - 1) % 3]);
+        }
+        if (k >= 2) {
+            size_t base = (k - 2) * W, m = n - base < W ? n - base : W;
+            stage3(m, p[(k - 2) % 3], listed + base);
+        }
+    }
 }
 
 int dt_blob_has_serial_der(const struct dt_blob *b, const uint8_t *issuer, size_t issuer_len,
@@ -1395,29 +1646,25 @@ int dt_blob_iterate(const struct dt_blob *b, dt_blob_serial_fn on_serial, dt_blo
 {
     if (!b)
         return 0;
-    uint8_t s[MAX_SERIAL_LEN];
+    uint8_t s[MAX_SERIAL_LEN + PAD];
     for (size_t i = 0; on_serial && i < b->n_issuers; i++) {
         const struct dt_blob_issuer *is = &b->issuers[i];
         for (uint32_t k = 0; k < is->n_groups; k++) {
             const struct rgroup *g = &is->groups[k];
+            uint64_t walk_pos = 0, walk_high = 0;
             for (uint32_t j = 0; j < g->count; j++) {
                 if (g->enc == ENC_RAW) {
                     memcpy(s, g->data + (size_t)j * g->len, g->len);
                 } else {
                     memset(s, 0, g->len);
-                    uint64_t high = 0;
-                    /* high: the h with start[h] <= j < start[h + 1] */
-                    size_t lo = 0, hi = g->max_high + 1;
-                    while (lo + 1 < hi) {
-                        size_t mid = (lo + hi) / 2;
-                        if (g->start[mid] <= j)
-                            lo = mid;
-                        else
-                            hi = mid;
+                    /* high: the zeros before the j-th one of the bitmap */
+                    while (bit_at(g->up, walk_pos) == 0) {
+                        walk_pos++;
+                        walk_high++;
                     }
-                    high = lo;
+                    walk_pos++;
                     for (unsigned bit = 0; bit < g->hb; bit++)
-                        if ((high >> (g->hb - 1 - bit)) & 1)
+                        if ((walk_high >> (g->hb - 1 - bit)) & 1)
                             s[bit >> 3] |= (uint8_t)(0x80u >> (bit & 7));
                     bits_put(s, g->hb, g->data, (uint64_t)j * g->l, g->l);
                 }

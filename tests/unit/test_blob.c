@@ -9,6 +9,7 @@
 #include "unit.h"
 
 #include <jansson.h>
+#include <pthread.h>
 
 static struct unit_diags U;
 
@@ -85,6 +86,22 @@ static int on_spki(const uint8_t *s, size_t n, const uint8_t *h, void *ctx)
     (void)s, (void)n, (void)h;
     ((struct count *)ctx)->spki++;
     return 0;
+}
+
+struct thr_arg {
+    struct dt_blob *b;
+    const struct dt_blob_entry *e;
+    size_t n, found;
+};
+
+static void *thread_main(void *arg)
+{
+    struct thr_arg *a = arg;
+    for (size_t r = 0; r < 1; r++)
+        for (size_t i = 0; i < a->n; i++)
+            a->found +=
+                dt_blob_has_serial(a->b, a->e[i].a.p, a->e[i].a.n, a->e[i].b.p, a->e[i].b.n) == 1;
+    return NULL;
 }
 
 static void test_round_trip(void)
@@ -173,6 +190,41 @@ static void test_round_trip(void)
     CHECK(dt_blob_has_spki(bl, subj, sl, hash) == 1, "the subject+key entry is listed");
     hash[0] ^= 1;
     CHECK(dt_blob_has_spki(bl, subj, sl, hash) == 0, "another key of that subject is not");
+    /* The batch interface agrees with single lookups, members and not. */
+    enum { QN = 20000 };
+    static struct dt_blob_query q[QN];
+    static uint8_t qs[QN][16], got[QN];
+    size_t agree = 0, members = 0;
+    for (size_t i = 0; i < QN; i++) {
+        const struct dt_blob_entry *m = &e[rnd() % n];
+        memcpy(qs[i], m->b.p, m->b.n < 16 ? m->b.n : 16);
+        if (i & 1)
+            fill(qs[i], m->b.n < 16 ? m->b.n : 16);
+        q[i] = (struct dt_blob_query){m->a.p, m->a.n, i & 1 ? qs[i] : m->b.p, m->b.n};
+    }
+    dt_blob_lookup_many(bl, q, QN, got);
+    for (size_t i = 0; i < QN; i++) {
+        int one =
+            dt_blob_has_serial(bl, q[i].issuer, q[i].issuer_len, q[i].serial, q[i].serial_len);
+        agree += got[i] == one;
+        members += one;
+    }
+    CHECK(agree == QN && members >= QN / 2,
+          "dt_blob_lookup_many agrees with one lookup at a time (%zu of %d, %zu members)", agree,
+          QN, members);
+    /* Reads from several threads at once. */
+    struct thr_arg th[4];
+    pthread_t tid[4];
+    for (int t = 0; t < 4; t++) {
+        th[t] = (struct thr_arg){bl, e, n, 0};
+        pthread_create(&tid[t], NULL, thread_main, &th[t]);
+    }
+    size_t all = 0;
+    for (int t = 0; t < 4; t++) {
+        pthread_join(tid[t], NULL);
+        all += th[t].found;
+    }
+    CHECK(all == 4 * n, "four threads find every serial at once (%zu of %zu)", all, 4 * n);
     struct count c = {0, 0};
     dt_blob_iterate(bl, on_serial, on_spki, &c);
     CHECK(c.serials == distinct && c.spki == 1, "iteration visits every entry once (%zu, %zu)",
