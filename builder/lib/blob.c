@@ -5,6 +5,7 @@
 #include "blob.h"
 
 #include "der.h"
+#include "eckey.h"
 #include "io.h"
 
 #include <openssl/core_names.h>
@@ -491,48 +492,6 @@ out:
     return rc;
 }
 
-static EVP_PKEY *load_pem_key(const char *text, size_t n, bool private_key)
-{
-    BIO *bio = BIO_new_mem_buf(text, (int)n);
-    EVP_PKEY *k = NULL;
-    if (bio && private_key) {
-        k = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
-    } else if (bio) {
-        k = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
-        if (!k) {
-            (void)BIO_reset(bio);
-            X509 *x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-            k = x ? X509_get_pubkey(x) : NULL;
-            X509_free(x);
-        }
-    }
-    BIO_free(bio);
-    ERR_clear_error();
-    return k;
-}
-
-/* 256 or 384 for an ECDSA P-256 or P-384 key, else 0. */
-static int ec_bits(EVP_PKEY *k)
-{
-    char group[64] = "";
-    size_t glen = 0;
-    if (!k || EVP_PKEY_get_base_id(k) != EVP_PKEY_EC ||
-        !EVP_PKEY_get_utf8_string_param(k, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group), &glen))
-        return 0;
-    ERR_clear_error();
-    return !strcmp(group, "prime256v1") ? 256 : !strcmp(group, "secp384r1") ? 384 : 0;
-}
-
-static void key_id(EVP_PKEY *k, uint8_t out[32])
-{
-    unsigned char *der = NULL;
-    int n = i2d_PUBKEY(k, &der);
-    memset(out, 0, 32);
-    if (n > 0)
-        dt_sha256(dt_slice_make(der, (size_t)n), out);
-    OPENSSL_free(der);
-}
-
 /* The header's digest: SHA-256 over the header's first 64 bytes (every
  * field before the digest) and the body as stored (the compressed
  * sections): any change of any bit, even one inflate would not notice
@@ -690,9 +649,9 @@ enum dt_err dt_blob_write(const struct dt_blob_entry *serials, size_t n_serials,
     if (o->sign_key) {
         struct dt_buf kt;
         DT_TRY(dt_file_read(o->sign_key, (size_t)1 << 20, &kt, d, NULL));
-        key = load_pem_key((const char *)kt.data, kt.len, true);
+        key = dt_pem_key((const char *)kt.data, kt.len, true);
         dt_buf_free(&kt);
-        bits = ec_bits(key);
+        bits = dt_ec_bits(key);
         if (!bits) {
             struct dt_place pl = dt_place_file(o->sign_key);
             rc = dt_fail(d, &pl, DT_ERR_INPUT,
@@ -735,7 +694,7 @@ enum dt_err dt_blob_write(const struct dt_blob_entry *serials, size_t n_serials,
         t[1] = 0;
         put_be(t + 2, slen, 2);
         DT_TRY(dt_buf_append(out, t, 4));
-        key_id(key, t);
+        dt_key_id(key, t);
         DT_TRY(dt_buf_append(out, t, 32));
         DT_TRY(dt_buf_append(out, sig, slen));
     }
@@ -1159,12 +1118,12 @@ static enum dt_err check_signature(struct dt_blob *b, const uint8_t *data, size_
     memcpy(b->info.key_id, t + 4, 32);
     if (!o || !o->verify_key_pem)
         goto out;
-    key = load_pem_key(o->verify_key_pem, strlen(o->verify_key_pem), false);
-    int bits = ec_bits(key);
+    key = dt_pem_key(o->verify_key_pem, strlen(o->verify_key_pem), false);
+    int bits = dt_ec_bits(key);
     if (!bits)
         BAD("the verification key is not an ECDSA P-256 or P-384 public key (PEM)");
     uint8_t id[32];
-    key_id(key, id);
+    dt_key_id(key, id);
     if (memcmp(id, b->info.key_id, 32) || bits != b->info.signature_bits)
         BAD("the blob is signed by another key");
     DT_TRY(sig_message(data, dt_slice_make(data + HEADER_LEN, body_end - HEADER_LEN), &msg));

@@ -7,6 +7,7 @@
 
 #include "certdata.h"
 #include "der.h"
+#include "eckey.h"
 #include "io.h"
 #include "timeutil.h"
 
@@ -381,39 +382,18 @@ static EVP_PKEY *read_key(const char *path, bool private_key, struct dt_diags *d
     struct dt_buf b;
     if (dt_file_read(path, (size_t)1 << 20, &b, d, NULL) != DT_OK)
         return NULL;
-    BIO *bio = BIO_new_mem_buf(b.data, (int)b.len);
-    EVP_PKEY *k = NULL;
-    if (bio && private_key) {
-        k = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
-    } else if (bio) {
-        k = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
-        if (!k) {
-            (void)BIO_reset(bio);
-            X509 *x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-            k = x ? X509_get_pubkey(x) : NULL;
-            X509_free(x);
-        }
-    }
-    BIO_free(bio);
+    EVP_PKEY *k = dt_pem_key((const char *)b.data, b.len, private_key);
     dt_buf_free(&b);
-    ERR_clear_error();
     struct dt_place pl = dt_place_file(path);
     if (!k) {
         dt_report(d, DT_ERROR, &pl, "not a PEM %s",
                   private_key ? "private key" : "public key or certificate");
         return NULL;
     }
-    char group[64] = "";
-    size_t glen = 0;
-    if (EVP_PKEY_get_base_id(k) != EVP_PKEY_EC ||
-        !EVP_PKEY_get_utf8_string_param(k, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
-                                        &glen) ||
-        strcmp(group, "secp384r1") != 0) {
+    if (dt_ec_bits(k) != 384) {
         dt_report(d, DT_ERROR, &pl,
-                  "the key must be ECDSA P-384 (Remote Settings' p384ecdsa mode)%s%s",
-                  group[0] ? "; this one is on " : "", group);
+                  "the key must be ECDSA P-384 (Remote Settings' p384ecdsa mode)");
         EVP_PKEY_free(k);
-        ERR_clear_error();
         return NULL;
     }
     return k;
@@ -432,13 +412,8 @@ static void to_b64url(struct dt_buf *b)
 
 static void key_sha256(EVP_PKEY *k, char hex[65])
 {
-    unsigned char *der = NULL;
-    int n = i2d_PUBKEY(k, &der);
     uint8_t h[32];
-    memset(h, 0, sizeof(h));
-    if (n > 0)
-        dt_sha256(dt_slice_make(der, (size_t)n), h);
-    OPENSSL_free(der);
+    dt_key_id(k, h);
     for (int i = 0; i < 32; i++)
         snprintf(hex + 2 * i, 3, "%02x", h[i]);
 }
@@ -655,17 +630,9 @@ int dt_ec_private_key_bits(const char *path)
     struct dt_buf b;
     if (dt_file_read(path, (size_t)1 << 20, &b, &quiet, NULL) != DT_OK)
         return 0;
-    BIO *bio = BIO_new_mem_buf(b.data, (int)b.len);
-    EVP_PKEY *k = bio ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL) : NULL;
-    BIO_free(bio);
+    EVP_PKEY *k = dt_pem_key((const char *)b.data, b.len, true);
     dt_buf_free(&b);
-    char group[64] = "";
-    size_t glen = 0;
-    int bits = 0;
-    if (k && EVP_PKEY_get_base_id(k) == EVP_PKEY_EC &&
-        EVP_PKEY_get_utf8_string_param(k, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group), &glen))
-        bits = !strcmp(group, "prime256v1") ? 256 : !strcmp(group, "secp384r1") ? 384 : 0;
+    int bits = dt_ec_bits(k);
     EVP_PKEY_free(k);
-    ERR_clear_error();
     return bits;
 }

@@ -50,6 +50,14 @@ vg "build with a signed onecrl.json" 0 build -q --date 2026-11-01 \
 vg "verify-signature" 0 verify-signature --key "$TOP/testdata/keys/signer-p384.pub.pem" "$WORK/signed"
 vg "verify-signature with another key" 1 verify-signature --key "$TOP/testdata/keys/other-p384.pub.pem" "$WORK/signed"
 vg "import onecrl of the real dump" 0 import -q onecrl "$TOP/testdata/onecrl/onecrl-2026-10.json" -o "$WORK/imp.json"
+vg "query --info --cert --batch" 0 query "$WORK/signed/revocations.blob" --info \
+    --verify-key "$TOP/testdata/keys/signer-p384.pub.pem" --cert "$TOP/testdata/pki/chain-a2.pem"
+printf 'is MAA= AQ==\n' >"$WORK/batch.txt"
+vg "query --batch (nothing listed)" 1 query "$WORK/signed/revocations.blob" --batch "$WORK/batch.txt"
+printf 'truncated' >"$WORK/bad.blob"
+vg "query of a bad blob" 2 query "$WORK/bad.blob" --info
+vg "verify --engine openssl" 0 verify --engine openssl --build "$WORK/vbuild" \
+    "$TOP/testdata/chains/cross-signed/cases.json"
 vg "usage error" 2 build
 vg "help" 0 build --help
 done_testing
