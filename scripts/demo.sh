@@ -82,12 +82,25 @@ for b in dn dnx; do
         --time 2011-07-12 --list | grep '^[a-z].*google'
 done
 
-say "10. Verdict: our objects vs what NSS shipped (certdata.txt of 2017-11-16)"
+say "10. OneCRL and the revocation blob: Firefox's real OneCRL dump, round trip"
+run "$D" import onecrl testdata/onecrl/onecrl-2026-10.json -o build/demo/onecrl-policy.json 2>/dev/null
+echo "(two real serials draw warnings: one of 21 octets, one negative; both are kept exactly)"
+run "$D" build -q --date 2026-11-01 --sign-key testdata/keys/signer-p384.pem -o build/demo/onecrl \
+    build/demo/onecrl-policy.json 2>/dev/null
+ls -l build/demo/onecrl
+run "$D" verify-signature --key testdata/keys/signer-p384.pub.pem build/demo/onecrl
+run "$D" query build/demo/onecrl/revocations.blob --info --verify-key testdata/keys/signer-p384.pub.pem
+echo "The shipped policies' blob, asked about the fraudulent *.google.com chain (2011):"
+"$D" query "$OUT/revocations.blob" --cert policy/chains/2011-diginotar/leaf_fraudulent_star.google.com_path1.chain.pem || true
+echo "The shipped chain cases under OpenSSL with that blob (X509_verify_cert + dt_blob_attach):"
+"$D" verify --build "$OUT" --engine openssl policy/cases/*.json | tail -n 1
+
+say "11. Verdict: our objects vs what NSS shipped (certdata.txt of 2017-11-16)"
 sh policy/check-against-nss-history.sh testdata/nss/certdata-4a0b9ef4e195-2017-11-16-28distrust.txt \
     "$OUT/certdata-distrust.txt" | grep -v '# SKIP' | tail -n 8
 sh policy/check-distrust-after.sh testdata/nss/certdata-2026.txt "$OUT/certdata-distrust.txt" | tail -n 2
 
-say "11. Verdict: our objects vs Debian's nss-addbuiltin, for a fixture intermediate"
+say "12. Verdict: our objects vs Debian's nss-addbuiltin, for a fixture intermediate"
 cat >build/demo/one.json <<JSON
 {"version": 1, "entries": [{"certificate": "$top/testdata/pki/int-a1.der", "label": "Demo"}]}
 JSON
@@ -102,7 +115,7 @@ else
     exit 1
 fi
 
-say "12. A mistake the tool refuses: a serial typed without its 00 pad"
+say "13. A mistake the tool refuses: a serial typed without its 00 pad"
 cat >build/demo/bad.json <<'JSON'
 {"version": 1,
  "entries": [
@@ -112,7 +125,7 @@ cat >build/demo/bad.json <<'JSON'
 JSON
 (cd build/demo && ../distrust lint bad.json) || echo "(exit status $?: nothing would be written)"
 
-say "13. Same inputs, same bytes"
+say "14. Same inputs, same bytes"
 sha256sum "$OUT/certdata-distrust.txt"
 "$D" build -q -o build/demo/again policy/
 sha256sum build/demo/again/certdata-distrust.txt
