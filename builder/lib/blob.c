@@ -1346,9 +1346,17 @@ const struct dt_blob_issuer *dt_blob_find_issuer(const struct dt_blob *b, const 
     return NULL;
 }
 
+/* x86-64 has a popcount instruction that baseline builds may not use:
+ * the bit-selection functions get a copy that does, chosen at load time. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define WITH_POPCNT __attribute__((target_clones("popcnt", "default")))
+#else
+#define WITH_POPCNT
+#endif
+
 /* The position (0..63, from the most significant bit) of the n-th (0-based)
  * set bit of w; w has more than n set bits. */
-static unsigned select_in_word(uint64_t w, unsigned n)
+static inline unsigned select_in_word(uint64_t w, unsigned n)
 {
     unsigned base = 0;
     for (unsigned half = 32; half >= 8; half >>= 1) {
@@ -1365,7 +1373,7 @@ static unsigned select_in_word(uint64_t w, unsigned n)
 }
 
 /* The bit position of zero number z (0-based) of a group's upper bitmap. */
-static uint64_t select0(const struct rgroup *g, uint64_t z)
+WITH_POPCNT static uint64_t select0(const struct rgroup *g, uint64_t z)
 {
     uint64_t pos = g->sel[z >> SEL_SHIFT], left = z & (SEL_EVERY - 1); /* zeros to pass */
     uint64_t word = pos & ~(uint64_t)63;
