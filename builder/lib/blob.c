@@ -426,7 +426,8 @@ static enum dt_err write_group(const struct wser *s, size_t n, size_t L, struct 
     DT_TRY(put_varint(groups, L));
     DT_TRY(put_varint(groups, n));
     /* The encoding follows from the count and the length alone: Elias-Fano
-     * for 32 serials or more (then always smaller than raw), raw below. */
+     * for EF_MIN serials or more when some bits are left for the low part,
+     * raw otherwise. */
     uint64_t bits = 8 * (uint64_t)L;
     unsigned hb = ceil_log2(n); /* high bits */
     bool ef = n >= EF_MIN && hb < bits;
@@ -795,6 +796,7 @@ struct rgroup {
 struct dt_blob_issuer {
     const uint8_t *der;
     size_t der_len;
+    uint64_t hash; /* hash_bytes(der) */
     struct rgroup *groups;
     uint32_t n_groups;
 };
@@ -1255,8 +1257,9 @@ enum dt_err dt_blob_open(const void *vdata, size_t len, const struct dt_blob_ope
         BAD("out of memory");
     b->table_mask = tsize - 1;
     for (size_t i = 0; i < b->n_issuers; i++) {
-        const struct dt_blob_issuer *is = &b->issuers[i];
-        size_t slot = (size_t)hash_bytes(is->der, is->der_len) & b->table_mask;
+        struct dt_blob_issuer *is = &b->issuers[i];
+        is->hash = hash_bytes(is->der, is->der_len);
+        size_t slot = (size_t)is->hash & b->table_mask;
         while (b->table[slot]) {
             const struct dt_blob_issuer *o2 = &b->issuers[b->table[slot] - 1];
             if (!cmp_bytes(o2->der, o2->der_len, is->der, is->der_len))
@@ -1331,15 +1334,31 @@ void dt_blob_get_info(const struct dt_blob *b, struct dt_blob_info *info)
         *info = b->info;
 }
 
+/* Equality of two byte strings, inline: an issuer name is compared on
+ * every lookup, and a library call costs more than the comparison. */
+static inline bool same_bytes(const uint8_t *a, const uint8_t *b, size_t n)
+{
+    uint64_t x, y, diff = 0;
+    for (; n >= 8; n -= 8, a += 8, b += 8) {
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        diff |= x ^ y;
+    }
+    for (; n; n--)
+        diff |= (uint64_t)(*a++ ^ *b++);
+    return !diff;
+}
+
 const struct dt_blob_issuer *dt_blob_find_issuer(const struct dt_blob *b, const uint8_t *der,
                                                  size_t len)
 {
     if (!b || !der)
         return NULL;
-    size_t slot = (size_t)hash_bytes(der, len) & b->table_mask;
+    uint64_t h = hash_bytes(der, len);
+    size_t slot = (size_t)h & b->table_mask;
     while (b->table[slot]) {
         const struct dt_blob_issuer *is = &b->issuers[b->table[slot] - 1];
-        if (is->der_len == len && !memcmp(is->der, der, len))
+        if (is->hash == h && is->der_len == len && same_bytes(is->der, der, len))
             return is;
         slot = (slot + 1) & b->table_mask;
     }
@@ -1389,6 +1408,55 @@ WITH_POPCNT static uint64_t select0(const struct rgroup *g, uint64_t z)
     }
 }
 
+/* Copies a serial into a padded key buffer (PAD zero bytes after it) with
+ * fixed-size moves: a lookup's serial is 8 to 32 octets nearly always, and
+ * the generic copy of a variable length costs more than the rest of a
+ * cached lookup. */
+static inline void load_key(uint8_t *key, const uint8_t *s, size_t len)
+{
+    if (len >= 16 && len <= 32) {
+        memcpy(key, s, 16);
+        memcpy(key + len - 16, s + len - 16, 16);
+    } else if (len >= 8 && len < 16) {
+        memcpy(key, s, 8);
+        memcpy(key + len - 8, s + len - 8, 8);
+    } else {
+        memcpy(key, s, len);
+    }
+    memset(key + len, 0, PAD);
+}
+
+/* 64 bits at bit offset pos (the buffer is padded). */
+static inline uint64_t bits64(const uint8_t *s, uint64_t pos)
+{
+    const uint8_t *p = s + (pos >> 3);
+    unsigned sh = (unsigned)(pos & 7);
+    uint64_t v = load_be64(p) << sh;
+    return sh ? v | (uint64_t)p[8] >> (8 - sh) : v;
+}
+
+/* Whether serial j's low bits equal the key's, a word at a time. */
+static inline bool low_equal(const struct rgroup *g, uint64_t j, const uint8_t *key)
+{
+    uint64_t a = j * g->l, b = g->hb, n = g->l;
+    for (; n >= 64; n -= 64, a += 64, b += 64)
+        if (bits64(g->data, a) != bits64(key, b))
+            return false;
+    return !n || !((bits64(g->data, a) ^ bits64(key, b)) >> (64 - n));
+}
+
+/* Whether the bucket [j, end) holds the key. A bucket is sorted by the low
+ * bits, so by fingerprint (their first bits): only equal fingerprints are
+ * compared, and a greater one ends the search. */
+static inline int bucket_has(const struct rgroup *g, uint64_t j, uint64_t end, const uint8_t *key)
+{
+    unsigned kfp = g->fpb ? (unsigned)get_bits(key, g->hb, g->fpb) : 0;
+    for (; j < end && g->fp[j] <= kfp; j++)
+        if (g->fp[j] == kfp && low_equal(g, j, key))
+            return 1;
+    return 0;
+}
+
 static int group_has(const struct rgroup *g, const uint8_t *s)
 {
     if (g->enc == ENC_RAW) {
@@ -1406,8 +1474,7 @@ static int group_has(const struct rgroup *g, const uint8_t *s)
         return 0;
     }
     uint8_t key[MAX_SERIAL_LEN + PAD];
-    memcpy(key, s, g->len);
-    memset(key + g->len, 0, PAD);
+    load_key(key, s, g->len);
     uint64_t high = top_bits(key, g->hb);
     if (high > g->max_high)
         return 0;
@@ -1423,20 +1490,7 @@ static int group_has(const struct rgroup *g, const uint8_t *s)
     }
     if (j == end)
         return 0; /* an empty bucket */
-    unsigned kfp = g->fpb ? (unsigned)get_bits(key, g->hb, g->fpb) : 0;
-    for (; j < end; j++) {
-        if (g->fp[j] != kfp) {
-            if (g->fp[j] > kfp)
-                return 0;
-            continue;
-        }
-        int c = bits_cmp(g->data, j * g->l, key, g->hb, g->l);
-        if (!c)
-            return 1;
-        if (c > 0)
-            return 0;
-    }
-    return 0;
+    return bucket_has(g, j, end, key);
 }
 
 int dt_blob_issuer_has(const struct dt_blob_issuer *is, const uint8_t *serial, size_t len)
@@ -1456,15 +1510,18 @@ int dt_blob_has_serial(const struct dt_blob *b, const uint8_t *issuer, size_t is
 }
 
 /* Many lookups at once: in windows of WINDOW queries, the first pass
- * resolves issuer and group and prefetches the upper-bitmap word, the second
- * finds the bucket and prefetches its fingerprints and low bits, the third
- * decides; the memory latencies of a window overlap instead of adding up. */
+ * resolves issuer and group and prefetches the select-directory entry, the
+ * second prefetches the upper-bitmap word it points to, the third finds the
+ * bucket and prefetches its fingerprints and low bits, the fourth decides;
+ * the memory latencies of the windows in flight overlap instead of adding
+ * up. */
 #define WINDOW 16
+#define STAGES 4
 
 struct pending {
     const struct rgroup *g;
-    uint8_t key[MAX_SERIAL_LEN + PAD];
     uint64_t high, j, end;
+    uint8_t key[32 + PAD]; /* longer serials are decided in stage 1 */
 };
 
 static const struct rgroup *group_of(const struct dt_blob_issuer *is, size_t len)
@@ -1475,7 +1532,7 @@ static const struct rgroup *group_of(const struct dt_blob_issuer *is, size_t len
     return NULL;
 }
 
-/* Stage 1 of a window: issuer, group, high part; prefetch the bitmap word. */
+/* Stage 1: issuer, group, high part; prefetch the directory entry. */
 static void stage1(const struct dt_blob *b, const struct dt_blob_query *q, size_t m,
                    struct pending *p, uint8_t *listed)
 {
@@ -1485,28 +1542,35 @@ static void stage1(const struct dt_blob *b, const struct dt_blob_query *q, size_
             x->serial && x->serial_len <= MAX_SERIAL_LEN
                 ? group_of(dt_blob_find_issuer(b, x->issuer, x->issuer_len), x->serial_len)
                 : NULL;
-        p[i].g = g;
+        p[i].g = NULL;
         listed[i] = 0;
         if (!g)
             continue;
-        if (g->enc == ENC_RAW) {
+        if (g->enc == ENC_RAW || g->len > 32) {
             listed[i] = (uint8_t)group_has(g, x->serial);
-            p[i].g = NULL;
             continue;
         }
-        memcpy(p[i].key, x->serial, g->len);
-        memset(p[i].key + g->len, 0, PAD);
+        load_key(p[i].key, x->serial, g->len);
         p[i].high = top_bits(p[i].key, g->hb);
-        if (p[i].high > g->max_high) {
-            p[i].g = NULL;
+        if (p[i].high > g->max_high)
             continue;
-        }
-        __builtin_prefetch(g->up + (g->sel[p[i].high >> SEL_SHIFT] >> 3));
+        p[i].g = g;
+        __builtin_prefetch(&g->sel[p[i].high >> SEL_SHIFT]);
     }
 }
 
-/* Stage 2: the bucket; prefetch its fingerprints and low bits. */
-static void stage2(size_t m, struct pending *p)
+/* Stage 2: prefetch the bitmap word the directory points to. */
+static void stage2(size_t m, const struct pending *p)
+{
+    for (size_t i = 0; i < m; i++) {
+        const struct rgroup *g = p[i].g;
+        if (g)
+            __builtin_prefetch(g->up + (g->sel[p[i].high >> SEL_SHIFT] >> 3));
+    }
+}
+
+/* Stage 3: the bucket; prefetch its fingerprints and low bits. */
+static void stage3(size_t m, struct pending *p)
 {
     for (size_t i = 0; i < m; i++) {
         const struct rgroup *g = p[i].g;
@@ -1525,54 +1589,45 @@ static void stage2(size_t m, struct pending *p)
             continue;
         }
         __builtin_prefetch(g->fp + j);
-        __builtin_prefetch(g->data + ((j * g->l) >> 3));
+        uint64_t at = j * g->l;
+        __builtin_prefetch(g->data + (at >> 3));
+        __builtin_prefetch(g->data + ((at + g->l - 1) >> 3));
     }
 }
 
-/* Stage 3: the answer. */
-static void stage3(size_t m, const struct pending *p, uint8_t *listed)
+/* Stage 4: the answer. */
+static void stage4(size_t m, const struct pending *p, uint8_t *listed)
 {
     for (size_t i = 0; i < m; i++) {
         const struct rgroup *g = p[i].g;
         if (!g)
             continue;
-        unsigned kfp = g->fpb ? (unsigned)get_bits(p[i].key, g->hb, g->fpb) : 0;
-        for (uint64_t j = p[i].j; j < p[i].end; j++) {
-            if (g->fp[j] != kfp) {
-                if (g->fp[j] > kfp)
-                    break;
-                continue;
-            }
-            int c = bits_cmp(g->data, j * g->l, p[i].key, g->hb, g->l);
-            if (c >= 0) {
-                listed[i] = !c;
-                break;
-            }
-        }
+        listed[i] = (uint8_t)bucket_has(g, p[i].j, p[i].end, p[i].key);
     }
 }
 
 void dt_blob_lookup_many(const struct dt_blob *b, const struct dt_blob_query *q, size_t n,
                          uint8_t *listed)
 {
-    /* Three windows in flight: while one is decided, the next finds its
-     * buckets and the one after resolves its groups, so the prefetches of
-     * each stage have a window's worth of work to arrive in. */
+    /* STAGES windows in flight, each a stage further than the next, so the
+     * prefetches of each stage have a window's worth of work to arrive in. */
     static const size_t W = WINDOW;
-    struct pending p[3][WINDOW];
+    struct pending p[STAGES][WINDOW];
     size_t windows = (n + W - 1) / W;
-    for (size_t k = 0; k < windows + 2; k++) {
-        if (k < windows) {
-            size_t base = k * W, m = n - base < W ? n - base : W;
-            stage1(b, q + base, m, p[k % 3], listed + base);
-        }
-        if (k >= 1 && k - 1 < windows) {
-            size_t base = (k - 1) * W, m = n - base < W ? n - base : W;
-            stage2(m, p[(k - 1) % 3]);
-        }
-        if (k >= 2) {
-            size_t base = (k - 2) * W, m = n - base < W ? n - base : W;
-            stage3(m, p[(k - 2) % 3], listed + base);
+    for (size_t k = 0; k < windows + STAGES - 1; k++) {
+        for (size_t s = 0; s < STAGES; s++) {
+            if (k < s || k - s >= windows)
+                continue;
+            size_t w = k - s, base = w * W, m = n - base < W ? n - base : W;
+            struct pending *pw = p[w % STAGES];
+            if (s == 0)
+                stage1(b, q + base, m, pw, listed + base);
+            else if (s == 1)
+                stage2(m, pw);
+            else if (s == 2)
+                stage3(m, pw);
+            else
+                stage4(m, pw, listed + base);
         }
     }
 }

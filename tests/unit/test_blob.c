@@ -401,9 +401,84 @@ done:
     json_decref(doc);
 }
 
+/* Elias-Fano groups of every kind of length: short serials (fewer than 8
+ * octets, where the fingerprint is all or most of the low bits), 8 to 15,
+ * 16 to 32, and longer than the batch interface's key buffer; members, their
+ * one-bit neighbours and random non-members, one at a time and in a batch. */
+static void test_group_lengths(void)
+{
+    static const size_t lens[] = {1, 2, 3, 7, 8, 9, 15, 16, 17, 20, 31, 32, 33, 40, 64};
+    enum { PER = 200, NL = sizeof(lens) / sizeof(lens[0]) };
+    static uint8_t ser[NL * PER][64], names[64];
+    static struct dt_blob_entry e[NL * PER];
+    size_t nl = make_name(names, "Lengths Issuer"), n = 0;
+    for (size_t k = 0; k < NL; k++)
+        for (int i = 0; i < PER; i++, n++) {
+            fill(ser[n], lens[k]);
+            if (lens[k] == 1)
+                ser[n][0] = (uint8_t)i; /* 200 distinct one-octet serials */
+            e[n].a = dt_slice_make(names, nl);
+            e[n].b = dt_slice_make(ser[n], lens[k]);
+        }
+    struct dt_buf b;
+    CHECK(write_blob(e, n, NULL, 0, NULL, &b), "write %zu serials of %d lengths", n, (int)NL);
+    char err[256] = "";
+    struct dt_blob *bl = open_blob(&b, NULL, err, sizeof(err));
+    CHECK(bl != NULL, "open it (%s)", err);
+    if (!bl) {
+        dt_buf_free(&b);
+        return;
+    }
+    struct dt_blob_info in;
+    dt_blob_get_info(bl, &in);
+    CHECK(in.ef_groups == NL - 1 && in.raw_groups == 1,
+          "Elias-Fano for every length but one octet, whose 200 serials are all high part "
+          "(%zu EF, %zu raw)",
+          in.ef_groups, in.raw_groups);
+    /* Queries: each member, the member with its last bit flipped, and a
+     * random serial of the same length. */
+    static struct dt_blob_query q[3 * NL * PER];
+    static uint8_t qs[3 * NL * PER][64], got[3 * NL * PER];
+    size_t nq = 0, single_ok = 0, members = 0, expect_members = 0;
+    for (size_t i = 0; i < n; i++)
+        for (int v = 0; v < 3; v++, nq++) {
+            size_t len = e[i].b.n;
+            memcpy(qs[nq], e[i].b.p, len);
+            if (v == 1)
+                qs[nq][len - 1] ^= 1;
+            else if (v == 2)
+                fill(qs[nq], len);
+            q[nq] = (struct dt_blob_query){names, nl, qs[nq], len};
+        }
+    /* The truth, from the entries themselves. */
+    for (size_t i = 0; i < nq; i++) {
+        bool member = false;
+        for (size_t j = 0; j < n && !member; j++)
+            member = e[j].b.n == q[i].serial_len && !memcmp(e[j].b.p, q[i].serial, e[j].b.n);
+        expect_members += member;
+        int one = dt_blob_has_serial(bl, names, nl, q[i].serial, q[i].serial_len);
+        single_ok += one == (int)member;
+        got[i] = (uint8_t)member; /* compared with the batch below */
+    }
+    CHECK(single_ok == nq, "one at a time: every member listed, every other serial not (%zu of %zu)",
+          single_ok, nq);
+    static uint8_t many[3 * NL * PER];
+    dt_blob_lookup_many(bl, q, nq, many);
+    size_t agree = 0;
+    for (size_t i = 0; i < nq; i++) {
+        agree += many[i] == got[i];
+        members += many[i];
+    }
+    CHECK(agree == nq && members == expect_members && members >= n,
+          "dt_blob_lookup_many: the same answers (%zu of %zu; %zu members)", agree, nq, members);
+    dt_blob_close(bl);
+    dt_buf_free(&b);
+}
+
 int main(void)
 {
     test_round_trip();
+    test_group_lengths();
     test_signatures();
     test_real();
     return unit_done();
