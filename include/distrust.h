@@ -185,7 +185,9 @@ DT_MUST_USE enum dt_err dt_verify_signatures(const struct dt_sigcheck_opts *opts
 
 /* Options of dt_import_run(). Zero-initialise, then fill in. */
 struct dt_import_opts {
-    const char *kind;   /* "onecrl": a Remote Settings dump ({"data": [...]} or an array) */
+    const char *kind;   /* "onecrl": a Remote Settings dump ({"data": [...]} or an array);
+                         * "certdata": an NSS certdata.txt (its certificates are written
+                         * into POLICY-certs/ beside the policy) */
     const char *input;  /* the file to read */
     const char *output; /* the policy file to write (replaced atomically) */
     int strict;         /* warnings (duplicates) fail the import, nothing written */
@@ -200,6 +202,11 @@ struct dt_import_summary {
     size_t disabled;    /* of which "enabled": false (kept: Firefox enforces them) */
     size_t duplicates;  /* records left out: the same DER key bytes as an earlier one */
     size_t tombstones;  /* records left out: {"deleted": true} */
+    /* certdata: */
+    size_t certificates;   /* distrusts imported with their certificate */
+    size_t issuer_serial;  /* distrusts imported by issuer and serial */
+    size_t distrust_after; /* roots with distrust-after dates */
+    char certs_dir[4096];  /* where the certificates went */
     size_t errors, warnings;
 };
 /* Reads a dump and writes a policy whose entries target onecrl and blob,

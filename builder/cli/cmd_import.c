@@ -1,5 +1,5 @@
 /*
- * cmd_import.c - `distrust import onecrl FILE -o POLICY.json`.
+ * cmd_import.c - `distrust import onecrl|certdata FILE -o POLICY.json`.
  */
 #include "cli.h"
 
@@ -37,9 +37,11 @@ int cmd_import(struct cli *cli, int argc, char **argv)
     if (r != 0) {
         code = r > 0 ? EXIT_OK : EXIT_USAGE;
     } else if (n_pos != 2) {
-        code = cli_usage_error(cli, "import", "expected KIND FILE (import onecrl onecrl.json)");
-    } else if (strcmp(pos[0], "onecrl") != 0) {
-        code = cli_usage_error(cli, "import", "%s: this version imports onecrl only", pos[0]);
+        code = cli_usage_error(cli, "import",
+                               "expected KIND FILE (import onecrl onecrl.json, import certdata "
+                               "certdata.txt)");
+    } else if (strcmp(pos[0], "onecrl") != 0 && strcmp(pos[0], "certdata") != 0) {
+        code = cli_usage_error(cli, "import", "%s: the kinds are onecrl and certdata", pos[0]);
     } else if (!out) {
         code = cli_usage_error(cli, "import", "missing -o POLICY.json");
     } else {
@@ -56,7 +58,12 @@ int cmd_import(struct cli *cli, int argc, char **argv)
         struct dt_import_summary s;
         enum dt_err rc = dt_import_run(&o, &s);
         cli_progress_done(cli);
-        if (rc == DT_OK && !cli->quiet)
+        if (rc == DT_OK && !cli->quiet && !strcmp(pos[0], "certdata"))
+            printf("import: wrote %s: %zu distrusts (%zu by certificate, %zu by issuer and "
+                   "serial) and %zu roots with distrust-after dates; certificates in %s\n",
+                   out, s.records, s.certificates, s.issuer_serial, s.distrust_after,
+                   s.certs_dir);
+        else if (rc == DT_OK && !cli->quiet)
             printf("import: wrote %s: %zu entries (%zu subject+key, %zu with \"enabled\": false); "
                    "%zu duplicates and %zu deletions left out\n",
                    out, s.records, s.subject_key, s.disabled, s.duplicates, s.tombstones);

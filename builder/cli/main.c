@@ -34,10 +34,15 @@ const struct cli_cmd cli_cmds[] = {
      "the pool to a trust anchor and count, per policy entry and in total, the\n"
      "certificates now distrusted on every path, those still valid through another\n"
      "path, those unaffected and those with no path at all. A table, or JSON."},
-    {"import", cmd_import, "import onecrl FILE -o POLICY.json",
-     "Turn a OneCRL Remote Settings dump ({\"data\": [...]} or an array of records) into a\n"
-     "policy: one entry per record (duplicates by DER bytes once), targets onecrl and\n"
-     "blob, the details kept as label/bug/who/why/created, \"enabled\": false kept."},
+    {"import", cmd_import, "import onecrl|certdata FILE -o POLICY.json",
+     "import onecrl: turn a OneCRL Remote Settings dump ({\"data\": [...]} or an array of\n"
+     "records) into a policy: one entry per record (duplicates by DER bytes once),\n"
+     "targets onecrl and blob, the details kept as label/bug/who/why/created,\n"
+     "\"enabled\": false kept.\n"
+     "import certdata: turn the distrusts of an NSS certdata.txt into a policy: every\n"
+     "trust object with CKT_NSS_NOT_TRUSTED (its shape, label and comments kept) and\n"
+     "every distrust-after date (on the certificate or the trust object); the\n"
+     "certificates go into POLICY-certs/ beside the policy."},
     {"query", cmd_query,
      "query BLOB [--cert FILE]... [--issuer-der B64 --serial HEX] [--subject-der B64 "
      "--spki-sha256 B64] [--batch FILE] [--verify-key PEM] [--info]",

@@ -135,6 +135,7 @@ struct parser {
     size_t line_len;
     size_t errors;
     struct dt_buf comment; /* comment lines since the last object */
+    unsigned comment_start; /* line of the first of them */
 };
 
 #define MAX_ERRORS 50
@@ -198,6 +199,8 @@ static enum dt_err new_object(struct parser *P)
     struct dt_cd_object *o = &P->f->objs[P->f->n_objs++];
     memset(o, 0, sizeof(*o));
     o->line = P->lineno;
+    o->first_line = P->comment.len ? P->comment_start : P->lineno;
+    o->last_line = P->lineno;
     P->cap_attrs = 0;
     if (P->comment.len) {
         o->comment = dt_arena_dup(&P->st->arena, P->comment.data, P->comment.len + 1);
@@ -230,6 +233,11 @@ static enum dt_err add_attr(struct parser *P, unsigned long type, enum dt_cd_typ
     a->value = copy;
     a->len = len;
     a->line = line;
+    a->end_line = P->lineno;
+    o->last_line = P->lineno;
+    /* Comment lines between attributes belong to the object, not to the
+     * next one. */
+    dt_buf_reset(&P->comment);
     return DT_OK;
 }
 
@@ -373,6 +381,8 @@ enum dt_err dt_cd_parse(const char *path, struct dt_slice text, struct dt_cd_fil
             lead++;
         if (cat < len && lead == cat) {
             /* A comment line: kept for the next object (import). */
+            if (!P.comment.len)
+                P.comment_start = P.lineno;
             DT_TRY(dt_buf_append(&P.comment, line + cat, len - cat));
             if (P.comment.len && P.comment.data[P.comment.len - 1] == '\r')
                 P.comment.len--;

@@ -36,13 +36,16 @@ struct dt_cd_attr {
                            * values (len excludes the NUL that always
                            * follows value[len - 1]) */
     size_t len;
-    unsigned line;
+    unsigned line;     /* where it starts */
+    unsigned end_line; /* where it ends (the END line of an octal value) */
 };
 
 struct dt_cd_object {
     struct dt_cd_attr *attrs;
     size_t n_attrs;
     unsigned line;       /* of its CKA_CLASS */
+    unsigned first_line; /* of the comment block just before it, else line */
+    unsigned last_line;  /* of its last attribute (an octal value's END) */
     unsigned long klass; /* CKO_* */
     const char *comment; /* the comment lines just before the object, or NULL */
 };

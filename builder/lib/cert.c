@@ -376,3 +376,19 @@ enum dt_err dt_cert_load_file(const char *path, struct dt_certlist *out, struct 
 out:
     return rc;
 }
+
+enum dt_err dt_cert_pem(const struct dt_cert *c, struct dt_buf *out)
+{
+    enum dt_err rc = DT_OK;
+    struct dt_buf b64;
+    dt_buf_init(&b64, 0);
+    DT_TRY(dt_b64_encode(dt_slice_make(c->der, c->der_len), &b64));
+    DT_TRY(dt_buf_puts(out, "-----BEGIN CERTIFICATE-----\n"));
+    for (size_t i = 0; i < b64.len; i += 64)
+        DT_TRY(dt_buf_printf(out, "%.*s\n", (int)(b64.len - i < 64 ? b64.len - i : 64),
+                             (const char *)b64.data + i));
+    DT_TRY(dt_buf_puts(out, "-----END CERTIFICATE-----\n"));
+out:
+    dt_buf_free(&b64);
+    return rc;
+}

@@ -17,6 +17,8 @@
 #include "io.h"
 #include "pool.h"
 #include "import.h"
+#include "cert.h"
+#include "outdir.h"
 #include "timeutil.h"
 
 #include <errno.h>
@@ -353,6 +355,73 @@ out:
     return rc;
 }
 
+/* POLICY.json -> "POLICY-certs": the certificates' directory name. */
+static char *certs_dir_name(const char *output)
+{
+    const char *slash = strrchr(output, '/');
+    const char *base = slash ? slash + 1 : output;
+    size_t n = strlen(base);
+    if (n > 5 && !strcmp(base + n - 5, ".json"))
+        n -= 5;
+    char *r = dt_calloc(1, n + 8);
+    if (r)
+        snprintf(r, n + 8, "%.*s-certs", (int)n, base);
+    return r;
+}
+
+/* The certdata import: the policy and, beside it, its certificates (a
+ * directory replaced atomically, with a manifest.json that says where they
+ * came from). */
+static enum dt_err import_certdata(const struct dt_import_opts *o, struct dt_slice text,
+                                   struct dt_buf *policy, struct dt_import_summary *s,
+                                   struct dt_diags *d)
+{
+    enum dt_err rc = DT_OK;
+    struct dt_import_pems pems;
+    memset(&pems, 0, sizeof(pems));
+    struct dt_buf man;
+    dt_buf_init(&man, 0);
+    char *dir = NULL, *parent = dt_path_dirname(o->output), *name = certs_dir_name(o->output);
+    DT_ENSURE_MEM(parent && name);
+    dir = dt_path_join(parent, name);
+    DT_ENSURE_MEM(dir);
+    snprintf(s->certs_dir, sizeof(s->certs_dir), "%s", dir);
+    DT_TRY(dt_outdir_check(dir, d));
+    DT_TRY(dt_import_certdata_mem(o->input, text, name, policy, &pems, s, d));
+    if (o->strict && d->warnings) {
+        rc = DT_ERR_STRICT;
+        goto out;
+    }
+    uint8_t h[32];
+    dt_sha256(text, h);
+    char hex[65];
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", h[i]);
+    const char *slash = strrchr(o->input, '/');
+    json_t *m = json_pack("{s:s, s:s, s:s, s:i}", "tool", "distrust " DT_VERSION,
+                          "imported_from", slash ? slash + 1 : o->input, "sha256", hex,
+                          "certificates", (json_int_t)pems.n);
+    char *mt = m ? json_dumps(m, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(m);
+    DT_ENSURE_MEM(mt);
+    rc = dt_buf_printf(&man, "%s\n", mt);
+    free(mt);
+    DT_TRY(rc);
+    struct dt_outfile *files = dt_calloc(pems.n + 1, sizeof(*files));
+    DT_ENSURE_MEM(files);
+    memcpy(files, pems.files, pems.n * sizeof(*files));
+    files[pems.n] = (struct dt_outfile){"manifest.json", dt_slice_make(man.data, man.len)};
+    rc = dt_outdir_replace(dir, files, pems.n + 1, d);
+    free(files);
+out:
+    dt_import_pems_free(&pems);
+    dt_buf_free(&man);
+    free(dir);
+    free(parent);
+    free(name);
+    return rc;
+}
+
 enum dt_err dt_import_run(const struct dt_import_opts *o, struct dt_import_summary *s)
 {
     enum dt_err rc = DT_OK;
@@ -360,24 +429,29 @@ enum dt_err dt_import_run(const struct dt_import_opts *o, struct dt_import_summa
     dt_buf_init(&text, 0);
     dt_buf_init(&policy, 0);
     dt_trace_clear();
-    if (s)
-        memset(s, 0, sizeof(*s));
-    if (!o || !o->diag || !o->input || !o->output || !o->kind || strcmp(o->kind, "onecrl"))
+    struct dt_import_summary local;
+    if (!s)
+        s = &local;
+    memset(s, 0, sizeof(*s));
+    if (!o || !o->diag || !o->input || !o->output || !o->kind ||
+        (strcmp(o->kind, "onecrl") && strcmp(o->kind, "certdata")))
         return DT_ERR_USAGE;
+    bool certdata = !strcmp(o->kind, "certdata");
     struct dt_diags d;
     dt_diags_init(&d, o->diag, o->diag_ctx);
     DT_TRY(dt_file_read(o->input, MAX_DUMP_BYTES, &text, &d, NULL));
-    rc = dt_import_onecrl_mem(o->input, dt_slice_make(text.data, text.len), &policy, s, &d,
-                              o->progress, o->progress_ctx);
+    if (certdata)
+        rc = import_certdata(o, dt_slice_make(text.data, text.len), &policy, s, &d);
+    else
+        rc = dt_import_onecrl_mem(o->input, dt_slice_make(text.data, text.len), &policy, s, &d,
+                                  o->progress, o->progress_ctx);
     if (rc == DT_OK && o->strict && d.warnings)
         rc = DT_ERR_STRICT;
     if (rc == DT_OK)
         rc = write_atomic(&d, o->output, dt_slice_make(policy.data, policy.len));
 out:
-    if (s) {
-        s->errors = d.errors;
-        s->warnings = d.warnings;
-    }
+    s->errors = d.errors;
+    s->warnings = d.warnings;
     dt_buf_free(&text);
     dt_buf_free(&policy);
     return rc;

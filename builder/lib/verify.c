@@ -390,22 +390,6 @@ static enum dt_err copy_file(struct dt_diags *d, const char *from, const char *t
     return rc;
 }
 
-static enum dt_err pem_of(const struct dt_cert *c, struct dt_buf *out)
-{
-    enum dt_err rc = DT_OK;
-    struct dt_buf b64;
-    dt_buf_init(&b64, 0);
-    DT_TRY(dt_b64_encode(dt_slice_make(c->der, c->der_len), &b64));
-    DT_TRY(dt_buf_puts(out, "-----BEGIN CERTIFICATE-----\n"));
-    for (size_t i = 0; i < b64.len; i += 64)
-        DT_TRY(dt_buf_printf(out, "%.*s\n", (int)(b64.len - i < 64 ? b64.len - i : 64),
-                             (const char *)b64.data + i));
-    DT_TRY(dt_buf_puts(out, "-----END CERTIFICATE-----\n"));
-out:
-    dt_buf_free(&b64);
-    return rc;
-}
-
 /* Writes the anchors root store (and, with keep_work, the chain and a
  * reproduce.sh) for case index ci into dir. */
 static enum dt_err prepare_case(struct run *R, const struct dt_case *k, size_t ci, char *dir,
@@ -454,7 +438,7 @@ static enum dt_err prepare_case(struct run *R, const struct dt_case *k, size_t c
         char p[2 * PATH_MAX];
         snprintf(p, sizeof(p), "%s/chain-%zu.pem", dir, i + 1);
         dt_buf_reset(&b);
-        DT_TRY(pem_of(k->chain[i], &b));
+        DT_TRY(dt_cert_pem(k->chain[i], &b));
         if (write_file(p, dt_slice_make(b.data, b.len)) != DT_OK) {
             rc = dt_fail(&R->d, NULL, DT_ERR_IO, "cannot write %s: %s", p, strerror(errno));
             goto out;

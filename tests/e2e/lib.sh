@@ -55,3 +55,23 @@ done_testing() {
     echo "1..$n"
     [ "$nfail" -eq 0 ]
 }
+# distrust_objects FILE: the distrust trust objects of a certdata.txt (those
+# holding CKT_NSS_NOT_TRUSTED), one per line, attribute lines joined by '|',
+# comment lines left out, sorted: two files' lists compare with cmp.
+distrust_objects() {
+    awk '
+    function flush() { if (obj ~ /CKO_NSS_TRUST/ && obj ~ /CKT_NSS_NOT_TRUSTED/) print obj; obj = "" }
+    /^CKA_CLASS / { flush(); inobj = 1 }
+    /^[ \t\r]*$/ { flush(); inobj = 0; next }
+    /^#/ { next }
+    inobj { sub(/\r$/, ""); obj = obj (obj == "" ? "" : "|") $0 }
+    END { flush() }' "$1" | LC_ALL=C sort
+}
+# after_dates FILE: "LABEL|ATTRIBUTE|OCTAL" for every distrust-after value set
+# on a certificate object, sorted.
+after_dates() {
+    awk '
+    /^CKA_CLASS / { cls = $3 }
+    /^CKA_LABEL / { label = $0; sub(/^CKA_LABEL UTF8 /, "", label) }
+    /^CKA_NSS_(SERVER|EMAIL)_DISTRUST_AFTER MULTILINE_OCTAL/ { attr = $1; getline v; if (cls == "CKO_CERTIFICATE") print label "|" attr "|" v }' "$1" | LC_ALL=C sort
+}
