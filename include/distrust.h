@@ -101,6 +101,8 @@ struct dt_build_opts {
                            * P-384, onecrl.json (onecrl.signature.json) */
     int has_sequence;     /* sequence is set: */
     uint64_t sequence;    /* the blob's sequence number (default: the date in seconds) */
+    const char *certdata_upstream; /* optional: an NSS certdata.txt; OUT/certdata.txt is it
+                                    * with the policy merged in (doc/certdata.md) */
 };
 
 /* Summary of a build, filled by dt_build_run() even when it fails. */
@@ -154,6 +156,8 @@ struct dt_verify_summary {
     size_t failed;  /* mismatches, INVALID cases and errors */
     size_t invalid; /* of which: the baseline already failed */
     size_t errors;  /* of which: the verification could not run */
+    size_t merged_checks; /* verdicts also checked against OUT/certdata.txt (a
+                           * case whose root store is the merge's upstream) */
 };
 
 /* Replays every case twice per engine, each time in a fresh process: without

@@ -13,6 +13,7 @@ enum {
     OPT_EXPLAIN,
     OPT_DATE,
     OPT_SIGN_KEY,
+    OPT_CERTDATA,
     OPT_STRICT,
     OPT_VERBOSE,
     OPT_QUIET,
@@ -30,6 +31,9 @@ static const struct cli_opt build_opts[] = {
     [OPT_SIGN_KEY] = {"--sign-key", 0, true,
                       "ECDSA P-384 private key (PEM) that signs onecrl.json "
                       "(onecrl.signature.json)"},
+    [OPT_CERTDATA] = {"--certdata", 0, true,
+                      "upstream NSS certdata.txt: also write OUT/certdata.txt, it with the "
+                      "policy merged in"},
     [OPT_STRICT] = {"--strict", 0, false, "treat warnings as errors"},
     [OPT_VERBOSE] = {"--verbose", 'v', false, "show where in the library an error arose"},
     [OPT_QUIET] = {"--quiet", 'q', false, "hide notes and the summary"},
@@ -53,7 +57,7 @@ struct build_args {
     const char *out;
     struct cli_list pools;
     bool explain;
-    const char *date, *sign_key;
+    const char *date, *sign_key, *certdata;
 };
 
 static int on_opt(void *ctx, size_t opt, const char *value)
@@ -70,6 +74,8 @@ static int on_opt(void *ctx, size_t opt, const char *value)
         a->date = value;
     } else if (!strcmp(name, "--sign-key")) {
         a->sign_key = value;
+    } else if (!strcmp(name, "--certdata")) {
+        a->certdata = value;
     }
     return 0;
 }
@@ -97,6 +103,7 @@ static int run(struct cli *cli, const struct cli_cmd *cmd, const struct build_ar
     o.pools = a->pools.v;
     o.n_pools = a->pools.n;
     o.sign_key = a->sign_key;
+    o.certdata_upstream = a->certdata;
     const char *sde = getenv("SOURCE_DATE_EPOCH");
     if (a->date) {
         if (!cli_parse_time(a->date, &o.date))

@@ -5,6 +5,8 @@
 #include "cert.h"
 #include "certdata.h"
 #include "manifest.h"
+#include "merge.h"
+#include "io.h"
 #include "blob.h"
 #include "onecrl.h"
 #include "nssname.h"
@@ -262,7 +264,10 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     char **exp_strings = NULL;
     size_t n_exp = 0;
     dt_pool_init(&pool);
-    struct dt_buf certdata, manifest, onecrl, onecrl_sig, blob;
+    struct dt_buf certdata, manifest, onecrl, onecrl_sig, blob, upstream, merged;
+    struct dt_merge_stats mst;
+    memset(&mst, 0, sizeof(mst));
+    char up_hex[65] = "";
     bool have_policy = false, have_model = false;
     char digest[65] = "";
     struct dt_certdata_stats st;
@@ -274,6 +279,8 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     dt_buf_init(&onecrl, OUT_MAX);
     dt_buf_init(&onecrl_sig, OUT_MAX);
     dt_buf_init(&blob, 0);
+    dt_buf_init(&upstream, 0);
+    dt_buf_init(&merged, 0);
     if (!opts || !opts->diag) {
         rc = DT_ERR_USAGE;
         goto out;
@@ -283,6 +290,8 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
 
     if (opts->out_dir)
         DT_TRY(dt_outdir_check(opts->out_dir, &d));
+    if (opts->certdata_upstream)
+        DT_TRY(dt_file_read(opts->certdata_upstream, (size_t)64 << 20, &upstream, &d, NULL));
 
     enum dt_err prc = dt_policy_load(&policy, opts->policies, opts->n_policies, &d);
     have_policy = true;
@@ -314,6 +323,24 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     explain(opts, &model);
     DT_TRY(policy_digest(&policy, &model, &pool, digest));
     DT_TRY(dt_certdata_write(&model, digest, &certdata, &st));
+    if (opts->certdata_upstream) {
+        enum dt_err mrc =
+            dt_certdata_merge(&model, digest, opts->certdata_upstream,
+                              dt_slice_make(upstream.data, upstream.len), &merged, &mst, &d);
+        if (mrc != DT_OK && mrc != DT_ERR_INPUT) {
+            rc = mrc;
+            goto out;
+        }
+        uint8_t uh[32];
+        dt_sha256(dt_slice_make(upstream.data, upstream.len), uh);
+        hex(uh, 32, up_hex);
+        if (mrc == DT_OK)
+            dt_note(&d, NULL,
+                    "certdata.txt: %zu distrust%s added, %zu replaced, %zu already there; "
+                    "distrust-after dates set on %zu root%s (%zu already set)",
+                    mst.added, mst.added == 1 ? "" : "s", mst.replaced, mst.unchanged,
+                    mst.afters_set, mst.afters_set == 1 ? "" : "s", mst.afters_unchanged);
+    }
 
     uint64_t per[4];
     target_counts(&model, per);
@@ -343,10 +370,13 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
                                     when_ms / 1000, opts->sign_key};
     struct dt_blob_write_stats bst;
     DT_TRY(dt_blob_write_model(&model, &bo, &blob, &bst, &d));
-    struct dt_outfile files[5];
+    struct dt_outfile files[6];
     size_t n_files = 0;
     files[n_files++] =
         (struct dt_outfile){"certdata-distrust.txt", dt_slice_make(certdata.data, certdata.len)};
+    if (opts->certdata_upstream)
+        files[n_files++] =
+            (struct dt_outfile){"certdata.txt", dt_slice_make(merged.data, merged.len)};
     files[n_files++] = (struct dt_outfile){"onecrl.json", dt_slice_make(onecrl.data, onecrl.len)};
     if (onecrl_sig.len)
         files[n_files++] = (struct dt_outfile){"onecrl.signature.json",
@@ -401,7 +431,27 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     memcpy(all, counts, sizeof(counts));
     memcpy(all + DT_ARRAY_LEN(counts), more, sizeof(more));
     size_t n_all = DT_ARRAY_LEN(counts) + (pool.n || pool.n_files ? DT_ARRAY_LEN(more) : 0);
-    DT_TRY(dt_manifest_write(digest, files, n_files - 1, all, n_all, exp, n_exp, &manifest));
+    struct dt_count merge_counts[] = {
+        {"certdata_merge.added", mst.added},
+        {"certdata_merge.replaced", mst.replaced},
+        {"certdata_merge.unchanged", mst.unchanged},
+        {"certdata_merge.certificate_objects_added", mst.cert_objects_added},
+        {"certdata_merge.distrust_after_set", mst.afters_set},
+        {"certdata_merge.distrust_after_unchanged", mst.afters_unchanged},
+    };
+    struct dt_count all2[DT_ARRAY_LEN(counts) + DT_ARRAY_LEN(more) + DT_ARRAY_LEN(merge_counts)];
+    memcpy(all2, all, n_all * sizeof(*all));
+    if (opts->certdata_upstream) {
+        memcpy(all2 + n_all, merge_counts, sizeof(merge_counts));
+        n_all += DT_ARRAY_LEN(merge_counts);
+    }
+    const char *up_name = NULL;
+    if (opts->certdata_upstream) {
+        up_name = strrchr(opts->certdata_upstream, '/');
+        up_name = up_name ? up_name + 1 : opts->certdata_upstream;
+    }
+    DT_TRY(dt_manifest_write(digest, files, n_files - 1, all2, n_all, exp, n_exp, up_name,
+                             up_name ? up_hex : NULL, &manifest));
     if (summary) {
         summary->pool_certs = pool.n;
         summary->expanded = n_exp;
@@ -459,5 +509,7 @@ out:
     dt_buf_free(&onecrl);
     dt_buf_free(&onecrl_sig);
     dt_buf_free(&blob);
+    dt_buf_free(&upstream);
+    dt_buf_free(&merged);
     return rc;
 }

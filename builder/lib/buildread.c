@@ -131,6 +131,8 @@ out:
     return rc;
 }
 
+static enum dt_err read_objects(struct dt_build_data *b);
+
 enum dt_err dt_build_data_load(const char *dir, struct dt_build_data *b, struct dt_diags *d)
 {
     enum dt_err rc = DT_OK;
@@ -145,6 +147,25 @@ enum dt_err dt_build_data_load(const char *dir, struct dt_build_data *b, struct 
     }
     DT_TRY(dt_cd_parse_file(b->path, &b->cd, d));
     check_manifest(dir, b->path, d);
+    DT_TRY(read_objects(b));
+out:
+    return rc;
+}
+
+enum dt_err dt_build_data_load_file(const char *file, struct dt_build_data *b, struct dt_diags *d)
+{
+    enum dt_err rc = DT_OK;
+    memset(b, 0, sizeof(*b));
+    snprintf(b->path, sizeof(b->path), "%s", file);
+    DT_TRY(dt_cd_parse_file(b->path, &b->cd, d));
+    DT_TRY(read_objects(b));
+out:
+    return rc;
+}
+
+static enum dt_err read_objects(struct dt_build_data *b)
+{
+    enum dt_err rc = DT_OK;
     for (size_t i = 0; i < b->cd.n_objs; i++) {
         const struct dt_cd_object *o = &b->cd.objs[i];
         if (o->klass == CKO_NSS_TRUST)

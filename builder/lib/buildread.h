@@ -47,6 +47,10 @@ struct dt_build_data {
  * manifest. Free with dt_build_data_free() even on failure. */
 DT_MUST_USE enum dt_err dt_build_data_load(const char *dir, struct dt_build_data *b,
                                            struct dt_diags *d);
+/* The same objects from any certdata.txt (a merged one), without the
+ * manifest check. */
+DT_MUST_USE enum dt_err dt_build_data_load_file(const char *file, struct dt_build_data *b,
+                                                struct dt_diags *d);
 void dt_build_data_free(struct dt_build_data *b);
 
 /* The text after "# Source: " in a comment, up to the end of its line. */

@@ -130,8 +130,8 @@ out:
     return rc;
 }
 
-static enum dt_err after_attr(struct dt_buf *out, const char *attr, const char *utc,
-                              const char *comment)
+enum dt_err dt_certdata_after_attr(struct dt_buf *out, const char *attr, const char *utc,
+                                   const char *comment)
 {
     enum dt_err rc = DT_OK;
     if (!utc)
@@ -167,8 +167,8 @@ enum dt_err dt_certdata_cert_object(struct dt_buf *out, const char *label, const
     DT_TRY(octal_attr(out, "CKA_VALUE", dt_slice_make(c->der, c->der_len)));
     if (ca_policy)
         DT_TRY(dt_buf_puts(out, "CKA_NSS_MOZILLA_CA_POLICY CK_BBOOL CK_TRUE\n"));
-    DT_TRY(after_attr(out, "CKA_NSS_SERVER_DISTRUST_AFTER", server_after, server_comment));
-    DT_TRY(after_attr(out, "CKA_NSS_EMAIL_DISTRUST_AFTER", email_after, email_comment));
+    DT_TRY(dt_certdata_after_attr(out, "CKA_NSS_SERVER_DISTRUST_AFTER", server_after, server_comment));
+    DT_TRY(dt_certdata_after_attr(out, "CKA_NSS_EMAIL_DISTRUST_AFTER", email_after, email_comment));
 out:
     dt_buf_free(&tlv);
     return rc;
@@ -305,8 +305,8 @@ out:
     return rc;
 }
 
-static enum dt_err write_item(struct dt_buf *out, const struct dt_item *it,
-                              struct dt_certdata_stats *st)
+enum dt_err dt_certdata_item_text(const struct dt_item *it, struct dt_buf *cert_part,
+                                  struct dt_buf *trust_part, struct dt_buf *trust_object)
 {
     enum dt_err rc = DT_OK;
     char *label = dt_item_label(it);
@@ -314,27 +314,39 @@ static enum dt_err write_item(struct dt_buf *out, const struct dt_item *it,
     const struct dt_cert *c = it->cert;
     if (it->shape == DT_SHAPE_CERT_TRUST) {
         DT_ENSURE_REF(c);
-        DT_TRY(dt_buf_printf(out, "\n#\n# Certificate \"%s\"\n#\n", label));
-        DT_TRY(cert_info(out, c));
-        DT_TRY(provenance(out, it->rule, it->line, it->sub_index, it->sub_count, it->purposes,
-                          it->expanded ? it : NULL));
-        DT_TRY(dt_certdata_cert_object(out, label, c, false, NULL, NULL, NULL, NULL));
-        st->cert_objects++;
+        DT_TRY(dt_buf_printf(cert_part, "\n#\n# Certificate \"%s\"\n#\n", label));
+        DT_TRY(cert_info(cert_part, c));
+        DT_TRY(provenance(cert_part, it->rule, it->line, it->sub_index, it->sub_count,
+                          it->purposes, it->expanded ? it : NULL));
+        DT_TRY(dt_certdata_cert_object(cert_part, label, c, false, NULL, NULL, NULL, NULL));
     }
-    DT_TRY(dt_buf_printf(out, "\n# Distrust \"%s\"\n", label));
+    DT_TRY(dt_buf_printf(trust_part, "\n# Distrust \"%s\"\n", label));
     if (c) {
-        DT_TRY(cert_info(out, c));
+        DT_TRY(cert_info(trust_part, c));
     } else {
-        DT_TRY(name_comment(out, "Issuer", it->issuer));
-        DT_TRY(dt_certdata_serial_comment(out, it->serial));
+        DT_TRY(name_comment(trust_part, "Issuer", it->issuer));
+        DT_TRY(dt_certdata_serial_comment(trust_part, it->serial));
     }
-    DT_TRY(provenance(out, it->rule, it->line, it->sub_index, it->sub_count, it->purposes,
+    DT_TRY(provenance(trust_part, it->rule, it->line, it->sub_index, it->sub_count, it->purposes,
                       it->expanded ? it : NULL));
-    DT_TRY(dt_certdata_trust_object(out, label, it->shape == DT_SHAPE_TRUST ? NULL : c, it->issuer,
-                                    it->serial, it->purposes, "CKT_NSS_NOT_TRUSTED"));
-    st->trust_objects++;
+    size_t at = trust_part->len;
+    DT_TRY(dt_certdata_trust_object(trust_part, label, it->shape == DT_SHAPE_TRUST ? NULL : c,
+                                    it->issuer, it->serial, it->purposes, "CKT_NSS_NOT_TRUSTED"));
+    if (trust_object)
+        DT_TRY(dt_buf_append(trust_object, trust_part->data + at, trust_part->len - at));
 out:
     free(label);
+    return rc;
+}
+
+static enum dt_err write_item(struct dt_buf *out, const struct dt_item *it,
+                              struct dt_certdata_stats *st)
+{
+    enum dt_err rc = DT_OK;
+    DT_TRY(dt_certdata_item_text(it, out, out, NULL));
+    st->cert_objects += it->shape == DT_SHAPE_CERT_TRUST;
+    st->trust_objects++;
+out:
     return rc;
 }
 

@@ -66,6 +66,20 @@ DT_MUST_USE enum dt_err dt_certdata_cert_object(struct dt_buf *out, const char *
                                                 const char *server_comment,
                                                 const char *email_comment);
 
+/* An item's text: the certificate object with its comment block (only for
+ * the certificate+trust shape) into cert_part, the trust object with its
+ * comment block into trust_part, and the trust object's attribute lines
+ * alone into trust_object (may be NULL). Each part starts with a blank
+ * line. cert_part and trust_part may be the same buffer. */
+DT_MUST_USE enum dt_err dt_certdata_item_text(const struct dt_item *it, struct dt_buf *cert_part,
+                                              struct dt_buf *trust_part,
+                                              struct dt_buf *trust_object);
+
+/* A distrust-after attribute: "ATTR CK_BBOOL CK_FALSE" when utc is NULL,
+ * else the comment line (if any) and the 13-byte UTCTime as octal. */
+DT_MUST_USE enum dt_err dt_certdata_after_attr(struct dt_buf *out, const char *attr,
+                                               const char *utc, const char *comment);
+
 /* The label an item gets in certdata.txt. Caller frees with free(). */
 char *dt_item_label(const struct dt_item *it);
 

@@ -22,7 +22,9 @@ static char *hex32(const uint8_t d[32], char buf[65])
 
 enum dt_err dt_manifest_write(const char *policy_sha256_hex, const struct dt_outfile *files,
                               size_t n, const struct dt_count *counts, size_t n_counts,
-                              const struct dt_expansion *exp, size_t n_exp, struct dt_buf *out)
+                              const struct dt_expansion *exp, size_t n_exp,
+                              const char *upstream_name, const char *upstream_sha256_hex,
+                              struct dt_buf *out)
 {
     enum dt_err rc = DT_OK;
     char *text = NULL;
@@ -34,6 +36,11 @@ enum dt_err dt_manifest_write(const char *policy_sha256_hex, const struct dt_out
               DT_ERR_NOMEM);
     DT_ENSURE(json_object_set_new(root, "policy_sha256", json_string(policy_sha256_hex)) == 0,
               DT_ERR_NOMEM);
+    if (upstream_name) {
+        json_t *u = json_pack("{s:s, s:s}", "file", upstream_name, "sha256", upstream_sha256_hex);
+        DT_ENSURE_MEM(u);
+        DT_ENSURE(json_object_set_new(root, "certdata_upstream", u) == 0, DT_ERR_NOMEM);
+    }
     for (size_t i = 0; i < n; i++) {
         uint8_t d[32];
         char hex[65];

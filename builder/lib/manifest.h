@@ -27,6 +27,7 @@ DT_MUST_USE enum dt_err dt_manifest_write(const char *policy_sha256_hex,
                                           const struct dt_outfile *files, size_t n,
                                           const struct dt_count *counts, size_t n_counts,
                                           const struct dt_expansion *exp, size_t n_exp,
-                                          struct dt_buf *out);
+                                          const char *upstream_name,
+                                          const char *upstream_sha256_hex, struct dt_buf *out);
 
 #endif

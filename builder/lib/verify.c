@@ -57,6 +57,13 @@ struct run {
     size_t test_no;
     struct dt_verify_summary *sum;
     bool several_engines;
+    /* OUT/certdata.txt (build --certdata) and the SHA-256 of the upstream
+     * file it was merged from: a case whose root store is that file is also
+     * checked against the merged file alone. */
+    bool has_merged;
+    char merged[PATH_MAX + 32];
+    struct dt_build_data mb; /* its objects: the dates the merged file carries */
+    uint8_t upstream_sha256[32];
 };
 
 static void line(struct run *R, const char *fmt, ...) DT_PRINTF(2, 3);
@@ -104,14 +111,55 @@ out:
     return rc;
 }
 
+/* The merged certdata.txt of a build made with --certdata, if any. */
+static void find_merged(struct run *R)
+{
+    char man[PATH_MAX + 32];
+    snprintf(R->merged, sizeof(R->merged), "%s/certdata.txt", R->o->build_dir);
+    snprintf(man, sizeof(man), "%s/manifest.json", R->o->build_dir);
+    if (access(R->merged, R_OK) != 0)
+        return;
+    json_t *m = json_load_file(man, 0, NULL);
+    const char *h = json_string_value(
+        json_object_get(json_object_get(m, "certdata_upstream"), "sha256"));
+    struct dt_buf b;
+    dt_buf_init(&b, 64);
+    size_t col;
+    if (h && strlen(h) == 64 && !dt_hex_decode(h, 64, &b, &col) && b.len == 32 &&
+        dt_build_data_load_file(R->merged, &R->mb, &R->d) == DT_OK) {
+        memcpy(R->upstream_sha256, b.data, 32);
+        R->has_merged = true;
+    }
+    dt_buf_free(&b);
+    json_decref(m);
+}
+
 static enum dt_err load_build(struct run *R)
 {
     enum dt_err rc = DT_OK;
     DT_TRY(dt_build_data_load(R->o->build_dir, &R->b, &R->d));
     for (size_t i = 0; i < R->b.certs.n; i++)
         DT_TRY(add_known(R, R->b.certs.v[i]));
+    find_merged(R);
 out:
     return rc;
+}
+
+/* Whether a case's root store is the upstream file of the build's merge. */
+static bool from_upstream(struct run *R, const struct dt_case *k)
+{
+    if (!R->has_merged || !k->anchors_certdata)
+        return false;
+    struct dt_buf b;
+    dt_buf_init(&b, 0);
+    bool same = false;
+    if (dt_file_read(k->anchors_certdata, (size_t)64 << 20, &b, &R->d, NULL) == DT_OK) {
+        uint8_t h[32];
+        dt_sha256(dt_slice_make(b.data, b.len), h);
+        same = !memcmp(h, R->upstream_sha256, 32);
+    }
+    dt_buf_free(&b);
+    return same;
 }
 
 /* ---- naming ------------------------------------------------------------------ */
@@ -320,13 +368,13 @@ static void explain_miss(struct run *R, const struct dt_case *k, const struct dt
 
 /* Applies a root's distrust-after date as Firefox does: a chain that ends
  * at the root is rejected when the leaf's notBefore is after the date. */
-static bool distrust_after_at(struct run *R, const struct dt_case *k, const uint8_t *anchor,
-                              bool report)
+static bool distrust_after_in(struct run *R, const struct dt_build_data *b,
+                              const struct dt_case *k, const uint8_t *anchor, bool report)
 {
     if (!anchor)
         return false;
-    for (size_t i = 0; i < R->b.n_afters; i++) {
-        const struct dt_bafter *a = &R->b.afters[i];
+    for (size_t i = 0; i < b->n_afters; i++) {
+        const struct dt_bafter *a = &b->afters[i];
         if (memcmp(a->cert->sha256, anchor, 32))
             continue;
         bool email = k->usage == DT_USAGE_EMAIL_SIGNER || k->usage == DT_USAGE_EMAIL_RECIPIENT;
@@ -350,6 +398,12 @@ static bool distrust_after_at(struct run *R, const struct dt_case *k, const uint
         return hit;
     }
     return false;
+}
+
+static bool distrust_after_at(struct run *R, const struct dt_case *k, const uint8_t *anchor,
+                              bool report)
+{
+    return distrust_after_in(R, &R->b, k, anchor, report);
 }
 
 static bool distrust_after(struct run *R, const struct dt_case *k, const struct dt_nss_outcome *o,
@@ -591,11 +645,38 @@ static void check(struct run *R, const struct dt_case *k, size_t ci, enum dt_eng
     else
         verdict = by_rule ? "distrusted" : "trusted";
     bool ok = k->expect_distrusted ? !strcmp(verdict, "distrusted") : !strcmp(verdict, "trusted");
+    /* The merged certdata.txt, served alone as the root store, must give
+     * the same verdict as upstream + the overlay. */
+    struct dt_nss_outcome merged;
+    const char *mverdict = NULL;
+    if (from_upstream(R, k)) {
+        struct dt_nss_job mj = job;
+        mj.anchors_certdata = R->merged;
+        mj.overlay_certdata = NULL;
+        rc = dt_nss_verify(&mj, &merged);
+        if (rc != DT_OK || !merged.ran)
+            mverdict = "not run";
+        else if (!merged.good)
+            mverdict = is_distrust_error(merged.error) ? "distrusted" : "failed";
+        else
+            mverdict = distrust_after_in(R, &R->mb, k,
+                                         merged.have_anchor ? merged.anchor_sha256 : NULL, false)
+                           ? "distrusted"
+                           : "trusted";
+        ok = ok && !strcmp(mverdict, verdict);
+        R->sum->merged_checks++;
+    }
     line(R, "%s %zu - %s%s", ok ? "ok" : "not ok", no, k->name, tag);
     line(R, "#   expected %s, got %s (usage %s, time %s)",
          k->expect_distrusted ? "distrusted" : "trusted", verdict, dt_usage_name(k->usage), when);
     outcome_line(R, "baseline", &base);
     outcome_line(R, "with the build", &with);
+    if (mverdict) {
+        if (merged.ran)
+            outcome_line(R, "with the merged certdata.txt", &merged);
+        line(R, "#   the merged certdata.txt alone (root-store mode): %s%s", mverdict,
+             strcmp(mverdict, verdict) ? ", which differs from upstream + the build" : "");
+    }
     if (with.good)
         (void)distrust_after(R, k, &with, true);
     if (!with.good && !is_distrust_error(with.error))
@@ -887,6 +968,7 @@ out:
     if (R.work_is_temp)
         dt_rm_tree(R.work);
     dt_build_data_free(&R.b);
+    dt_build_data_free(&R.mb);
     dt_blob_close(R.blob);
     for (size_t i = 0; i < R.n_stores; i++)
         dt_pool_free(&R.stores[i].pool);

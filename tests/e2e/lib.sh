@@ -75,3 +75,14 @@ after_dates() {
     /^CKA_LABEL / { label = $0; sub(/^CKA_LABEL UTF8 /, "", label) }
     /^CKA_NSS_(SERVER|EMAIL)_DISTRUST_AFTER MULTILINE_OCTAL/ { attr = $1; getline v; if (cls == "CKO_CERTIFICATE") print label "|" attr "|" v }' "$1" | LC_ALL=C sort
 }
+# certdata_objects FILE: every object of a certdata.txt (attribute lines
+# joined by '|', comment lines left out), one per line, sorted.
+certdata_objects() {
+    awk '
+    function flush() { if (obj != "") print obj; obj = "" }
+    /^CKA_CLASS / { flush(); inobj = 1 }
+    /^[ \t\r]*$/ { flush(); inobj = 0; next }
+    /^#/ { next }
+    inobj { sub(/\r$/, ""); obj = obj (obj == "" ? "" : "|") $0 }
+    END { flush() }' "$1" | LC_ALL=C sort
+}
