@@ -103,6 +103,10 @@ struct dt_build_opts {
     uint64_t sequence;    /* the blob's sequence number (default: the date in seconds) */
     const char *certdata_upstream; /* optional: an NSS certdata.txt; OUT/certdata.txt is it
                                     * with the policy merged in (doc/certdata.md) */
+    int has_expired_before; /* report entries whose certificates all expired before: */
+    int64_t expired_before;
+    dt_line_fn prune; /* required with has_expired_before: one line per such entry */
+    void *prune_ctx;
 };
 
 /* Summary of a build, filled by dt_build_run() even when it fails. */
@@ -118,6 +122,9 @@ struct dt_build_summary {
     size_t pool_certs;        /* certificates in the pool */
     size_t expanded;          /* distrusts found in the pool (cross-signs, keys) */
     size_t open_paths;        /* pool paths to a distrusted key left open */
+    size_t prune_expired;     /* with has_expired_before: entries that expired, */
+    size_t prune_unknown;     /* entries with no known certificate, */
+    size_t prune_live;        /* and entries still valid */
 };
 
 /* Loads and validates the policy, resolves it, emits every output and, when

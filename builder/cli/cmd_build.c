@@ -46,6 +46,9 @@ static const struct cli_opt lint_opts[] = {
      "certificate pool: a directory, PEM bundle or certdata.txt (repeatable); also reports "
      "open paths to distrusted keys"},
     {"--explain", 0, false, "print every distrust and why it is there"},
+    {"--expired-before", 0, true,
+     "list the entries whose certificates all expired before this date (RFC 3339, a date, "
+     "@SECONDS or now): candidates for removal"},
     {"--strict", 0, false, "treat warnings as errors (exit 1)"},
     {"--verbose", 'v', false, "show where in the library an error arose"},
     {"--quiet", 'q', false, "hide notes and the summary"},
@@ -57,7 +60,7 @@ struct build_args {
     const char *out;
     struct cli_list pools;
     bool explain;
-    const char *date, *sign_key, *certdata;
+    const char *date, *sign_key, *certdata, *expired_before;
 };
 
 static int on_opt(void *ctx, size_t opt, const char *value)
@@ -76,6 +79,8 @@ static int on_opt(void *ctx, size_t opt, const char *value)
         a->sign_key = value;
     } else if (!strcmp(name, "--certdata")) {
         a->certdata = value;
+    } else if (!strcmp(name, "--expired-before")) {
+        a->expired_before = value;
     }
     return 0;
 }
@@ -122,6 +127,16 @@ static int run(struct cli *cli, const struct cli_cmd *cmd, const struct build_ar
         o.explain = print_explain;
         o.explain_ctx = cli;
     }
+    if (a->expired_before) {
+        if (!cli_parse_time(a->expired_before, &o.expired_before))
+            return cli_usage_error(cli, cmd->name,
+                                   "--expired-before %s: expected RFC 3339, a date, @SECONDS or "
+                                   "now",
+                                   a->expired_before);
+        o.has_expired_before = 1;
+        o.prune = print_explain;
+        o.prune_ctx = cli;
+    }
     struct dt_build_summary s;
     enum dt_err rc = dt_build_run(&o, &s);
     cli_progress_done(cli);
@@ -153,6 +168,12 @@ static int run(struct cli *cli, const struct cli_cmd *cmd, const struct build_ar
                    s.policy_files == 1 ? "" : "s", s.items, s.items == 1 ? "" : "s", s.warnings,
                    s.warnings == 1 ? "" : "s", pool);
     }
+    if (rc == DT_OK && a->expired_before) /* the answer to the question asked: even with -q */
+        printf("%s: %zu entr%s only distrust certificates that expired before %s "
+               "(candidates for removal); %zu entr%s with no known certificate; %zu still "
+               "valid\n",
+               cmd->name, s.prune_expired, s.prune_expired == 1 ? "y" : "ies", a->expired_before,
+               s.prune_unknown, s.prune_unknown == 1 ? "y" : "ies", s.prune_live);
     return cli_exit_for(cli, rc);
 }
 

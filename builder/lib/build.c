@@ -6,6 +6,7 @@
 #include "certdata.h"
 #include "manifest.h"
 #include "merge.h"
+#include "prune.h"
 #include "io.h"
 #include "blob.h"
 #include "onecrl.h"
@@ -267,6 +268,8 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     struct dt_buf certdata, manifest, onecrl, onecrl_sig, blob, upstream, merged;
     struct dt_merge_stats mst;
     memset(&mst, 0, sizeof(mst));
+    struct dt_prune_stats pst;
+    memset(&pst, 0, sizeof(pst));
     char up_hex[65] = "";
     bool have_policy = false, have_model = false;
     char digest[65] = "";
@@ -321,6 +324,10 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
                 model.ca_without_pool, model.ca_without_pool == 1 ? " is" : "s are");
     size_t open_paths = dt_paths_check(&model, &d);
     explain(opts, &model);
+    if (opts->has_expired_before && opts->prune) {
+        DT_TRY(dt_prune_report(&model, pool.n ? &pool : NULL, opts->expired_before, opts->prune,
+                               opts->prune_ctx, &pst));
+    }
     DT_TRY(policy_digest(&policy, &model, &pool, digest));
     DT_TRY(dt_certdata_write(&model, digest, &certdata, &st));
     if (opts->certdata_upstream) {
@@ -476,6 +483,9 @@ out:
         size_t keep_pool = summary->pool_certs, keep_exp = summary->expanded,
                keep_open = summary->open_paths;
         memset(summary, 0, sizeof(*summary));
+        summary->prune_expired = pst.expired;
+        summary->prune_unknown = pst.unknown;
+        summary->prune_live = pst.live;
         if (have_model) {
             summary->pool_certs = keep_pool;
             summary->expanded = keep_exp;
