@@ -12,14 +12,14 @@
 
 const struct cli_cmd cli_cmds[] = {
     {"build", cmd_build,
-     "build -o OUT [--pool PATH]... [--date T] [--sign-key KEY] [--explain] [--strict] "
-     "POLICY...",
+     "build -o OUT [--pool PATH]... [--certdata UPSTREAM.txt] [--date T] [--sign-key KEY] "
+     "[--explain] [--strict] POLICY...",
      "Build the distrust outputs of POLICY (files or directories of *.json) into OUT,\n"
      "replacing OUT atomically: certdata-distrust.txt (NSS built-in distrust objects),\n"
      "onecrl.json (OneCRL records) and manifest.json. With a certificate pool, the "
      "cross-certificates of every\n"
      "distrusted CA key are found and distrusted too."},
-    {"lint", cmd_lint, "lint [--pool PATH]... [--strict] POLICY...",
+    {"lint", cmd_lint, "lint [--pool PATH]... [--expired-before DATE] [--strict] POLICY...",
      "Run every check of `distrust build` without writing anything; with a pool,\n"
      "report every path from a trust anchor to a distrusted key that stays open."},
     {"verify", cmd_verify, "verify --build OUT [--engine pkix|classic|all] CASES...",
@@ -43,6 +43,11 @@ const struct cli_cmd cli_cmds[] = {
      "trust object with CKT_NSS_NOT_TRUSTED (its shape, label and comments kept) and\n"
      "every distrust-after date (on the certificate or the trust object); the\n"
      "certificates go into POLICY-certs/ beside the policy."},
+    {"diff", cmd_diff, "diff OLD_OUT NEW_OUT [--json] [-o FILE]",
+     "Release notes between two builds: the distrusts (NSS objects and OneCRL records)\n"
+     "added, removed and changed, grouped by incident with bugs, names, purposes and\n"
+     "targets; distrust-after dates; revocation blob keys per issuer; and a CHANGELOG\n"
+     "snippet. Markdown, or JSON with --json. Exit 0 whether or not the builds differ."},
     {"query", cmd_query,
      "query BLOB [--cert FILE]... [--issuer-der B64 --serial HEX] [--subject-der B64 "
      "--spki-sha256 B64] [--batch FILE] [--verify-key PEM] [--info]",

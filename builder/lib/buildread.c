@@ -13,15 +13,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-void dt_source_of(const char *comment, char *out, size_t cap)
+void dt_comment_field(const char *comment, const char *name, char *out, size_t cap)
 {
     out[0] = '\0';
-    const char *s = comment ? strstr(comment, "# Source: ") : NULL;
+    char tag[64];
+    snprintf(tag, sizeof(tag), "# %s: ", name);
+    const char *s = comment;
+    while (s && (s = strstr(s, tag)) != NULL && s != comment && s[-1] != '\n')
+        s += strlen(tag); /* only at the start of a line */
     if (!s)
         return;
-    s += 10;
+    s += strlen(tag);
     size_t n = strcspn(s, "\n");
     snprintf(out, cap, "%.*s", (int)n, s);
+}
+
+void dt_source_of(const char *comment, char *out, size_t cap)
+{
+    dt_comment_field(comment, "Source", out, cap);
 }
 
 static bool utctime13(const uint8_t *v, size_t n, int64_t *t)
@@ -83,6 +92,7 @@ static enum dt_err read_trust(struct dt_build_data *b, const struct dt_cd_object
     const struct dt_cd_attr *a;
     e.label = (a = dt_cd_get(o, CKA_LABEL)) ? (const char *)a->value : "(no label)";
     dt_source_of(o->comment, e.source, sizeof(e.source));
+    e.comment = o->comment;
     if ((a = dt_cd_get(o, CKA_ISSUER)))
         e.issuer = dt_slice_make(a->value, a->len);
     if ((a = dt_cd_get(o, CKA_SERIAL_NUMBER))) {
@@ -124,6 +134,7 @@ static enum dt_err read_cert(struct dt_build_data *b, const struct dt_cd_object 
     const struct dt_cd_attr *lab = dt_cd_get(o, CKA_LABEL);
     a.label = lab ? (const char *)lab->value : "?";
     dt_source_of(o->comment, a.source, sizeof(a.source));
+    a.comment = o->comment;
     a.cert = c;
     DT_TRY(dt_grow((void **)&b->afters, &b->cap_afters, b->n_afters + 1, sizeof(*b->afters)));
     b->afters[b->n_afters++] = a;

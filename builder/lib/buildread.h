@@ -15,6 +15,7 @@
 /* One trust object of the build. */
 struct dt_bentry {
     const char *label;
+    const char *comment; /* the comment block before the object, or NULL */
     char source[160]; /* its "# Source:" comment ("policy.json /entries/3, ..."), or "" */
     struct dt_slice issuer;
     struct dt_slice serial_tlv;
@@ -27,6 +28,7 @@ struct dt_bentry {
 /* A root with distrust-after dates in the build. */
 struct dt_bafter {
     const char *label;
+    const char *comment;
     char source[160];
     const struct dt_cert *cert;
     bool has_server, has_email;
@@ -55,5 +57,7 @@ void dt_build_data_free(struct dt_build_data *b);
 
 /* The text after "# Source: " in a comment, up to the end of its line. */
 void dt_source_of(const char *comment, char *out, size_t cap);
+/* The same for any "# NAME: " line ("Incident", "Bug", "Why"); "" when absent. */
+void dt_comment_field(const char *comment, const char *name, char *out, size_t cap);
 
 #endif

@@ -58,6 +58,17 @@ printf 'truncated' >"$WORK/bad.blob"
 vg "query of a bad blob" 2 query "$WORK/bad.blob" --info
 vg "verify --engine openssl" 0 verify --engine openssl --build "$WORK/vbuild" \
     "$TOP/testdata/chains/cross-signed/cases.json"
+N="$TOP/testdata/nss"
+vg "import certdata of the 2017 file" 0 import -q certdata "$N/certdata-4a0b9ef4e195-2017-11-16-28distrust.txt" -o "$WORK/p2017.json"
+vg "import certdata of the current file (dates on a trust object)" 0 import -q certdata "$N/certdata-2026.txt" -o "$WORK/now.json"
+vg "build --certdata (merge into the current file)" 0 build -q --certdata "$N/certdata-2026.txt" -o "$WORK/merged" "$WORK/p2017.json"
+vg "build --certdata with a root upstream lacks" 1 build -q --certdata "$N/certdata-2026.txt" -o "$WORK/m2" "$TOP/testdata/chains/basic/policy.json"
+vg "build --certdata of the fixture store (replace, set a date)" 0 build -q --certdata "$TOP/testdata/chains/roots-certdata.txt" -o "$WORK/m3" "$TOP/testdata/chains/basic/policy.json"
+vg "verify against a merged certdata.txt" 0 verify --build "$WORK/m3" "$TOP/testdata/chains/merge/cases.json"
+vg "lint --expired-before" 0 lint -q --expired-before 2026-11-22 --pool "$TOP/policy/certs" "$WORK/p2017.json"
+vg "diff, Markdown" 0 diff "$WORK/out2" "$WORK/merged"
+vg "diff --json" 0 diff --json "$WORK/merged" "$WORK/out2"
+vg "diff of a missing build" 1 diff "$WORK/out2" "$WORK/none"
 vg "usage error" 2 build
 vg "help" 0 build --help
 done_testing

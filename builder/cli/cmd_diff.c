@@ -1,0 +1,82 @@
+/*
+ * cmd_diff.c - `distrust diff OLD_OUT NEW_OUT [--json] [-o FILE]`: release
+ * notes between two builds.
+ */
+#include "cli.h"
+
+#include "diff.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { OPT_JSON, OPT_OUT, OPT_VERBOSE, OPT_QUIET, OPT_HELP };
+
+static const struct cli_opt opts[] = {
+    [OPT_JSON] = {"--json", 0, false, "JSON for tools instead of Markdown"},
+    [OPT_OUT] = {"--out", 'o', true, "write the notes into this file instead of stdout"},
+    [OPT_VERBOSE] = {"--verbose", 'v', false, "show where in the library an error arose"},
+    [OPT_QUIET] = {"--quiet", 'q', false, "hide notes"},
+    [OPT_HELP] = {"--help", 'h', false, "show this help"},
+};
+
+struct diff_args {
+    bool json;
+    const char *out;
+};
+
+static int on_opt(void *ctx, size_t opt, const char *value)
+{
+    struct diff_args *a = ctx;
+    if (opt == OPT_JSON)
+        a->json = true;
+    else if (opt == OPT_OUT)
+        a->out = value;
+    return 0;
+}
+
+int cmd_diff(struct cli *cli, int argc, char **argv)
+{
+    const struct cli_cmd *cmd = NULL;
+    for (size_t i = 0; i < cli_n_cmds; i++)
+        if (!strcmp(cli_cmds[i].name, "diff"))
+            cmd = &cli_cmds[i];
+    struct diff_args a = {false, NULL};
+    char **pos = NULL;
+    int n_pos = 0, code;
+    int r = cli_parse(cli, cmd, opts, DT_ARRAY_LEN_CLI(opts), argc, argv, on_opt, &a, &pos, &n_pos);
+    if (r != 0) {
+        code = r > 0 ? EXIT_OK : EXIT_USAGE;
+    } else if (n_pos != 2) {
+        code = cli_usage_error(cli, "diff", "expected OLD_OUT NEW_OUT (two build directories)");
+    } else {
+        struct dt_diags d;
+        dt_diags_init(&d, cli_diag, cli);
+        struct dt_buf out;
+        dt_buf_init(&out, 0);
+        struct dt_diff_summary s;
+        enum dt_err rc = dt_diff_run(pos[0], pos[1], a.json, &out, &s, &d);
+        if (rc == DT_OK) {
+            FILE *f = a.out ? fopen(a.out, "w") : stdout;
+            bool ok = f && fwrite(out.data, 1, out.len, f) == out.len;
+            if (a.out && f)
+                ok = fclose(f) == 0 && ok;
+            else if (f)
+                ok = fflush(f) == 0 && ok;
+            if (!ok) {
+                struct dt_place pl = dt_place_file(a.out ? a.out : "(stdout)");
+                rc = dt_fail(&d, &pl, DT_ERR_IO, "cannot write the notes");
+            }
+        }
+        if (rc == DT_OK && a.out && !cli->quiet)
+            fprintf(stderr,
+                    "diff: wrote %s: %zu added, %zu removed, %zu changed, %zu unchanged; %zu "
+                    "distrust-after change%s; blob %zu added, %zu removed\n",
+                    a.out, s.added, s.removed, s.changed, s.unchanged, s.afters_changed,
+                    s.afters_changed == 1 ? "" : "s", s.blob_added, s.blob_removed);
+        dt_buf_free(&out);
+        code = cli_exit_for(cli, rc);
+    }
+    free(pos);
+    return code;
+}
