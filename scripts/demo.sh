@@ -95,6 +95,32 @@ echo "The shipped policies' blob, asked about the fraudulent *.google.com chain 
 echo "The shipped chain cases under OpenSSL with that blob (X509_verify_cert + dt_blob_attach):"
 "$D" verify --build "$OUT" --engine openssl policy/cases/*.json | tail -n 1
 
+say "10b. The release workflow: NSS's certdata.txt in, a merged certdata.txt and release notes out"
+echo "Import the 28 distrusts of NSS's 2017 certdata.txt, build them again, compare:"
+run "$D" import certdata testdata/nss/certdata-4a0b9ef4e195-2017-11-16-28distrust.txt -o build/demo/nss2017.json
+"$D" build -q -o build/demo/nss2017 build/demo/nss2017.json 2>/dev/null
+objs() { # the distrust trust objects of a certdata.txt, comments aside, sorted
+    awk '/^CKA_CLASS /{ if (o ~ /NOT_TRUSTED/) print o; o = "" } /^#/ { next }
+         /^$/ { if (o ~ /NOT_TRUSTED/) print o; o = ""; next } { o = o $0 "|" }
+         END { if (o ~ /NOT_TRUSTED/) print o }' "$1" | LC_ALL=C sort
+}
+objs testdata/nss/certdata-4a0b9ef4e195-2017-11-16-28distrust.txt >build/demo/nss2017.orig
+objs build/demo/nss2017/certdata-distrust.txt >build/demo/nss2017.built
+if cmp -s build/demo/nss2017.orig build/demo/nss2017.built; then
+    echo "ok - all $(wc -l <build/demo/nss2017.built) distrust trust objects rebuilt byte for byte"
+else
+    echo "not ok - the rebuilt trust objects differ"
+    exit 1
+fi
+echo "Merge the shipped policies into the current NSS certdata.txt (and again: idempotent):"
+"$D" build -o build/demo/merged --certdata testdata/nss/certdata-2026.txt policy/ 2>&1 | grep -e 'certdata.txt:' -e '^build' || true
+"$D" build -q -o build/demo/merged2 --certdata build/demo/merged/certdata.txt policy/ 2>/dev/null
+cmp -s build/demo/merged/certdata.txt build/demo/merged2/certdata.txt && echo "ok - merging the result again changes nothing"
+echo "Pruning candidates in the imported 2017 distrusts:"
+"$D" lint -q --expired-before 2026-11-22 --pool policy/certs build/demo/nss2017.json 2>/dev/null | tail -n 1
+echo "Release notes from the 2017 distrusts to the shipped policies (head):"
+"$D" diff build/demo/nss2017 "$OUT" | sed -n '1,9p'
+
 say "11. Verdict: our objects vs what NSS shipped (certdata.txt of 2017-11-16)"
 sh policy/check-against-nss-history.sh testdata/nss/certdata-4a0b9ef4e195-2017-11-16-28distrust.txt \
     "$OUT/certdata-distrust.txt" | grep -v '# SKIP' | tail -n 8
