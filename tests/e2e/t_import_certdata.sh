@@ -75,6 +75,19 @@ run "$DISTRUST" import certdata "$WORK/nocert.txt" -o "$WORK/nocert.json"
 expect_status "a hashed distrust without its certificate imports" 0
 has "by issuer and serial" "$WORK/nocert.json" '"label":"Bogus Skype","issuer_der":.*"nss_object":"trust"'
 has "with a warning that the hashes cannot be kept" "$WORK/err" 'nocert.txt:[0-9]+: warning: the trust object has certificate hashes but the file does not hold the certificate'
+# Labels with \xHH escapes (older files) import as UTF-8 and build as UTF-8,
+# the way current NSS files write them.
+sed 's/^CKA_LABEL UTF8 "Bogus Skype"$/CKA_LABEL UTF8 "Bogus Sk\\xC3\\xBDpe"/' "$NSS/certdata-$Y.txt" >"$WORK/esc.txt"
+run "$DISTRUST" import certdata "$WORK/esc.txt" -o "$WORK/esc.json"
+expect_status "a label with \\x escapes imports" 0
+has "as UTF-8 in the policy" "$WORK/esc.json" '"label":"Bogus Skýpe"'
+run "$DISTRUST" build -q -o "$WORK/esc-out" "$WORK/esc.json"
+has "and builds as a UTF-8 label" "$WORK/esc-out/certdata-distrust.txt" '^CKA_LABEL UTF8 "Bogus Skýpe"$'
+printf 'BEGINDATA\nCKA_CLASS CK_OBJECT_CLASS CKO_NSS_TRUST\nCKA_LABEL UTF8 "bad \\xZZ"\n' >"$WORK/badesc.txt"
+run "$DISTRUST" import certdata "$WORK/badesc.txt" -o "$WORK/badesc.json"
+expect_status "a bad escape is bad input" 1
+has "reported at its line" "$WORK/err" 'badesc.txt:3:[0-9]+: error: '
+
 # Bad input: errors with file:line, nothing written.
 printf 'BEGINDATA\nCKA_CLASS CK_OBJECT_CLASS CKO_NSS_TRUST\nCKA_TRUST_SERVER_AUTH CK_TRUST CKT_NSS_NOT_TRUSTED\nCKA_BOGUS CK_BBOOL CK_TRUE\n' >"$WORK/bad.txt"
 run "$DISTRUST" import certdata "$WORK/bad.txt" -o "$WORK/bad.json"
