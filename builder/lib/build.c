@@ -7,6 +7,7 @@
 #include "manifest.h"
 #include "merge.h"
 #include "prune.h"
+#include "p11kit.h"
 #include "io.h"
 #include "blob.h"
 #include "onecrl.h"
@@ -234,26 +235,6 @@ static void target_counts(const struct dt_model *m, uint64_t per[4])
                 per[b]++;
 }
 
-static void note_pending(struct dt_diags *d, const uint64_t per[4])
-{
-    char list[128] = "";
-    uint64_t total = 0;
-    for (unsigned b = 3; b < 4; b++) {
-        if (!per[b])
-            continue;
-        char one[48];
-        snprintf(one, sizeof(one), "%s%s (%llu)", list[0] ? ", " : "", dt_target_name(1u << b),
-                 (unsigned long long)per[b]);
-        strncat(list, one, sizeof(list) - strlen(list) - 1);
-        total += per[b];
-    }
-    if (total)
-        dt_note(d, NULL,
-                "entries also target %s; this version writes certdata-distrust.txt, "
-                "onecrl.json and revocations.blob only, so that target is not written yet",
-                list);
-}
-
 enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summary *summary)
 {
     enum dt_err rc = DT_OK;
@@ -265,7 +246,9 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     char **exp_strings = NULL;
     size_t n_exp = 0;
     dt_pool_init(&pool);
-    struct dt_buf certdata, manifest, onecrl, onecrl_sig, blob, upstream, merged;
+    struct dt_buf certdata, manifest, onecrl, onecrl_sig, blob, upstream, merged, p11kit;
+    struct dt_p11kit_stats kst;
+    memset(&kst, 0, sizeof(kst));
     struct dt_merge_stats mst;
     memset(&mst, 0, sizeof(mst));
     struct dt_prune_stats pst;
@@ -284,6 +267,7 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     dt_buf_init(&blob, 0);
     dt_buf_init(&upstream, 0);
     dt_buf_init(&merged, 0);
+    dt_buf_init(&p11kit, 0);
     if (!opts || !opts->diag) {
         rc = DT_ERR_USAGE;
         goto out;
@@ -351,7 +335,19 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
 
     uint64_t per[4];
     target_counts(&model, per);
-    note_pending(&d, per);
+    DT_TRY(dt_p11kit_write(&model, digest, &p11kit, &kst));
+    if (kst.nss_trust)
+        dt_note(&d, NULL,
+                "distrust.p11-kit: %zu distrust%s by issuer and serial only (nss-trust objects): "
+                "NSS through p11-kit-trust.so honours them, but no `trust extract` format can "
+                "carry them (they hold certificates only); give the certificates to carry them "
+                "everywhere",
+                kst.nss_trust, kst.nss_trust == 1 ? "" : "s");
+    if (kst.subject_keys_left_out)
+        dt_note(&d, NULL,
+                "distrust.p11-kit: %zu subject+key entr%s left out: p11-kit distrusts "
+                "certificates by issuer and serial, so it needs the certificates (give --pool)",
+                kst.subject_keys_left_out, kst.subject_keys_left_out == 1 ? "y" : "ies");
     if (!(per[0]))
         dt_note(&d, NULL, "no entry targets NSS: certdata-distrust.txt holds no objects");
 
@@ -377,7 +373,7 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
                                     when_ms / 1000, opts->sign_key};
     struct dt_blob_write_stats bst;
     DT_TRY(dt_blob_write_model(&model, &bo, &blob, &bst, &d));
-    struct dt_outfile files[6];
+    struct dt_outfile files[7];
     size_t n_files = 0;
     files[n_files++] =
         (struct dt_outfile){"certdata-distrust.txt", dt_slice_make(certdata.data, certdata.len)};
@@ -389,6 +385,8 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
         files[n_files++] = (struct dt_outfile){"onecrl.signature.json",
                                                dt_slice_make(onecrl_sig.data, onecrl_sig.len)};
     files[n_files++] = (struct dt_outfile){"revocations.blob", dt_slice_make(blob.data, blob.len)};
+    files[n_files++] =
+        (struct dt_outfile){"distrust.p11-kit", dt_slice_make(p11kit.data, p11kit.len)};
     files[n_files++] = (struct dt_outfile){"manifest.json", {NULL, 0}};
     struct dt_count counts[] = {
         {"policy_files", policy.n_files},
@@ -406,6 +404,10 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
         {"targets.onecrl", per[1]},
         {"targets.blob", per[2]},
         {"targets.p11-kit", per[3]},
+        {"p11kit.certificates", kst.certificates},
+        {"p11kit.issuer_serial_only", kst.nss_trust},
+        {"p11kit.distrust_after_roots", kst.afters},
+        {"p11kit.subject_key_left_out", kst.subject_keys_left_out},
     };
     for (size_t i = 0; i < model.n_items; i++)
         n_exp += model.items[i].expanded;
@@ -520,6 +522,7 @@ out:
     dt_buf_free(&onecrl_sig);
     dt_buf_free(&blob);
     dt_buf_free(&upstream);
+    dt_buf_free(&p11kit);
     dt_buf_free(&merged);
     return rc;
 }

@@ -1,0 +1,88 @@
+# distrust.p11-kit, proven with the real component: Debian's p11-kit-trust.so
+# loaded into an NSS database with modutil over a source directory holding
+# the emitted file makes vfychain -pp fail every distrusted fixture chain and
+# pass every control (each with a baseline over the anchors alone), and
+# `trust list` over the same source lists the blocklisted certificates.
+. "$TOP/tests/e2e/lib.sh"
+C="$TOP/testdata/chains"
+P="$TOP/testdata/pki"
+TRUSTMOD=/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-trust.so
+for t in vfychain modutil certutil trust; do
+    command -v $t >/dev/null 2>&1 || { not_ok "$t is installed"; done_testing; exit 1; }
+done
+[ -f "$TRUSTMOD" ] || { not_ok "p11-kit-trust.so is installed (p11-kit-modules)"; done_testing; exit 1; }
+case "$DISTRUST" in
+*/asan/*)
+    LD_PRELOAD=$(cc -print-file-name=libasan.so)
+    export LD_PRELOAD ASAN_OPTIONS=detect_leaks=0
+    ;;
+esac
+
+run "$DISTRUST" build -o "$WORK/b" "$C/basic/policy.json"
+expect_status "build" 0
+K="$WORK/b/distrust.p11-kit"
+[ -f "$K" ] && ok "OUT/distrust.p11-kit is written" || not_ok "OUT/distrust.p11-kit is written"
+has "the manifest lists it" "$WORK/b/manifest.json" '"distrust.p11-kit": \{'
+has "the manifest counts the issuer/serial-only objects" "$WORK/b/manifest.json" '"issuer_serial_only": 1'
+has "the build says extract formats cannot carry them" "$WORK/err" 'distrust.p11-kit: 1 distrust by issuer and serial only .*no `trust extract` format can carry them'
+count "a distrusted certificate object per known certificate" "$K" '^x-distrusted: true$' 2
+has "an nss-trust object for the issuer/serial-only entry" "$K" '^class: nss-trust$'
+has "its serial is the full DER INTEGER with the 00 pad" "$K" '^serial-number: "%02%05%00%80%00%00%01"$'
+has "the distrust-after root carries its date" "$K" '^nss-server-distrust-after: "241130235959Z"$'
+
+# The proof. Anchors: the fixture roots in a source's anchors/ directory.
+mkdir -p "$WORK/anchors/anchors" "$WORK/dist"
+cp "$P/root-a.pem" "$P/root-b.pem" "$P/root-c.pem" "$P/root-utf8.pem" "$WORK/anchors/anchors/"
+cp "$K" "$WORK/dist/"
+nssdb() { # DIR PATHS: a database with p11-kit-trust.so over PATHS
+    mkdir -p "$1"
+    certutil -N --empty-password -d "sql:$1" >/dev/null 2>&1
+    modutil -force -dbdir "sql:$1" -add p11-kit-trust -libfile "$TRUSTMOD" -string "paths=$2" >/dev/null 2>&1
+}
+nssdb "$WORK/base" "$WORK/anchors"
+nssdb "$WORK/with" "$WORK/dist:$WORK/anchors"
+vfy() { vfychain -d "sql:$1" -pp -u "$2" -b 250601000000Z -a "$P/$3.pem" -a "$P/$4.pem" >"$WORK/vfy.out" 2>&1; }
+# NAME USAGE LEAF INTERMEDIATE EXPECT
+while read -r name usage leaf inter expect; do
+    if vfy "$WORK/base" "$usage" "$leaf" "$inter"; then
+        if vfy "$WORK/with" "$usage" "$leaf" "$inter"; then got=trusted; else got=distrusted; fi
+        [ "$got" = "$expect" ] && ok "p11-kit: $name: $got" || not_ok "p11-kit: $name: $got, wanted $expect" "$(cat "$WORK/vfy.out")"
+    else
+        not_ok "p11-kit: $name: INVALID, the baseline fails" "$(cat "$WORK/vfy.out")"
+    fi
+done <<EOF2
+leaf-by-issuer-serial 1 leaf-a1-2 int-a1 distrusted
+control-sibling-leaf 1 leaf-a1 int-a1 trusted
+distrusted-intermediate 1 leaf-a2 int-a2 distrusted
+distrusted-intermediate-negative-serial 1 leaf-neg int-a2 distrusted
+distrusted-root-the-anchors-trust 1 leaf-utf8 int-utf8 distrusted
+control-root-b-path 1 leaf-a1 int-a1-xb trusted
+distrust-after-root-leaf-before 1 leaf-c-before int-c trusted
+EOF2
+# Why each distrusted chain fails: the classic engine names the error.
+vfychain -d "sql:$WORK/with" -u 1 -b 250601000000Z -a "$P/leaf-a1-2.pem" -a "$P/int-a1.pem" >"$WORK/classic.out" 2>&1
+has "the issuer/serial distrust is NSS's 'not trusted' (-8171)" "$WORK/classic.out" 'ERROR -8171'
+# The check checks: without the intermediate's object, its chain passes.
+awk 'BEGIN { RS = ""; ORS = "\n\n" } !/label: "Distrusted Test Intermediate 2 EC"/' "$K" >"$WORK/dist/distrust.p11-kit"
+nssdb "$WORK/with2" "$WORK/dist:$WORK/anchors"
+if vfy "$WORK/with2" 1 leaf-a2 int-a2; then ok "p11-kit: with that object removed, the intermediate's chain passes"; else
+    not_ok "p11-kit: with that object removed, the intermediate's chain passes" "$(cat "$WORK/vfy.out")"; fi
+cp "$K" "$WORK/dist/"
+
+# trust list over the same source (p11-kit reads user configuration only
+# when not root: as root, run it as nobody).
+H="$WORK/home"
+mkdir -p "$H/.config/pkcs11/modules"
+printf 'module: p11-kit-trust.so\ntrust-policy: yes\nx-init-reserved: paths=%s\n' "$WORK/dist" >"$H/.config/pkcs11/modules/p11-kit-trust.module"
+chmod -R a+rX "$WORK"
+chmod a+x "$(dirname "$WORK")" 2>/dev/null || true
+if [ "$(id -u)" -eq 0 ]; then
+    setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$H" trust list --filter=blocklist >"$WORK/list" 2>&1
+else
+    HOME="$H" trust list --filter=blocklist >"$WORK/list" 2>&1
+fi
+count "trust list shows the two blocklisted certificates" "$WORK/list" 'trust: distrusted' 2
+has "the intermediate" "$WORK/list" 'label: Distrusted Test Intermediate 2 EC'
+has "the root, its UTF-8 label decoded" "$WORK/list" 'label: Distrusted Test Kök root'
+hasnt "not the issuer/serial-only object (no extract format carries it)" "$WORK/list" 'leaf2.example.test'
+done_testing
