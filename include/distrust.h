@@ -107,6 +107,9 @@ struct dt_build_opts {
     int64_t expired_before;
     dt_line_fn prune; /* required with has_expired_before: one line per such entry */
     void *prune_ctx;
+    const char *const *cases; /* chain case files copied into OUT/tests/ for
+                               * OUT/test-distrust.sh (doc/packaging.md) */
+    size_t n_cases;
 };
 
 /* Summary of a build, filled by dt_build_run() even when it fails. */

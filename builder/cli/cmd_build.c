@@ -14,6 +14,7 @@ enum {
     OPT_DATE,
     OPT_SIGN_KEY,
     OPT_CERTDATA,
+    OPT_CASES,
     OPT_STRICT,
     OPT_VERBOSE,
     OPT_QUIET,
@@ -34,6 +35,9 @@ static const struct cli_opt build_opts[] = {
     [OPT_CERTDATA] = {"--certdata", 0, true,
                       "upstream NSS certdata.txt: also write OUT/certdata.txt, it with the "
                       "policy merged in"},
+    [OPT_CASES] = {"--cases", 0, true,
+                   "chain case file (repeatable): copied with its certificates into OUT/tests/, "
+                   "replayed by OUT/test-distrust.sh"},
     [OPT_STRICT] = {"--strict", 0, false, "treat warnings as errors"},
     [OPT_VERBOSE] = {"--verbose", 'v', false, "show where in the library an error arose"},
     [OPT_QUIET] = {"--quiet", 'q', false, "hide notes and the summary"},
@@ -58,7 +62,7 @@ static const struct cli_opt lint_opts[] = {
 struct build_args {
     const struct cli_opt *opts;
     const char *out;
-    struct cli_list pools;
+    struct cli_list pools, cases;
     bool explain;
     const char *date, *sign_key, *certdata, *expired_before;
 };
@@ -77,6 +81,8 @@ static int on_opt(void *ctx, size_t opt, const char *value)
         a->date = value;
     } else if (!strcmp(name, "--sign-key")) {
         a->sign_key = value;
+    } else if (!strcmp(name, "--cases")) {
+        return cli_list_push(&a->cases, value);
     } else if (!strcmp(name, "--certdata")) {
         a->certdata = value;
     } else if (!strcmp(name, "--expired-before")) {
@@ -109,6 +115,8 @@ static int run(struct cli *cli, const struct cli_cmd *cmd, const struct build_ar
     o.n_pools = a->pools.n;
     o.sign_key = a->sign_key;
     o.certdata_upstream = a->certdata;
+    o.cases = a->cases.v;
+    o.n_cases = a->cases.n;
     const char *sde = getenv("SOURCE_DATE_EPOCH");
     if (a->date) {
         if (!cli_parse_time(a->date, &o.date))
@@ -207,6 +215,7 @@ static int build_or_lint(struct cli *cli, const char *name, const struct cli_opt
         code = run(cli, cmd, &a, pos, n_pos);
     free(pos);
     free(a.pools.v);
+    free(a.cases.v);
     return code;
 }
 

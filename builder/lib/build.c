@@ -8,6 +8,7 @@
 #include "merge.h"
 #include "prune.h"
 #include "p11kit.h"
+#include "testscript.h"
 #include "io.h"
 #include "blob.h"
 #include "onecrl.h"
@@ -249,6 +250,11 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     struct dt_buf certdata, manifest, onecrl, onecrl_sig, blob, upstream, merged, p11kit;
     struct dt_p11kit_stats kst;
     memset(&kst, 0, sizeof(kst));
+    struct dt_testscript ts;
+    memset(&ts, 0, sizeof(ts));
+    struct dt_cases cases;
+    dt_cases_init(&cases);
+    struct dt_outfile *files = NULL;
     struct dt_merge_stats mst;
     memset(&mst, 0, sizeof(mst));
     struct dt_prune_stats pst;
@@ -279,6 +285,11 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
         DT_TRY(dt_outdir_check(opts->out_dir, &d));
     if (opts->certdata_upstream)
         DT_TRY(dt_file_read(opts->certdata_upstream, (size_t)64 << 20, &upstream, &d, NULL));
+    enum dt_err crc = opts->n_cases ? dt_cases_load(&cases, opts->cases, opts->n_cases, &d) : DT_OK;
+    if (crc != DT_OK && crc != DT_ERR_INPUT) {
+        rc = crc;
+        goto out;
+    }
 
     enum dt_err prc = dt_policy_load(&policy, opts->policies, opts->n_policies, &d);
     have_policy = true;
@@ -296,8 +307,8 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     enum dt_err rrc =
         dt_resolve(&policy, pool.n || pool.n_files ? &pool : NULL, &model, &d, &progress);
     have_model = true;
-    if (prc != DT_OK || rrc != DT_OK || lrc != DT_OK) {
-        rc = prc != DT_OK ? prc : rrc != DT_OK ? rrc : lrc;
+    if (prc != DT_OK || rrc != DT_OK || lrc != DT_OK || crc != DT_OK) {
+        rc = prc != DT_OK ? prc : rrc != DT_OK ? rrc : lrc != DT_OK ? lrc : crc;
         goto out;
     }
     if (model.ca_without_pool)
@@ -373,21 +384,30 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
                                     when_ms / 1000, opts->sign_key};
     struct dt_blob_write_stats bst;
     DT_TRY(dt_blob_write_model(&model, &bo, &blob, &bst, &d));
-    struct dt_outfile files[7];
+    DT_TRY(dt_testscript_write(&model, opts->n_cases ? &cases : NULL, digest, &ts, &d));
+    files = dt_calloc(8 + ts.n_files, sizeof(*files));
+    DT_ENSURE_MEM(files);
     size_t n_files = 0;
-    files[n_files++] =
-        (struct dt_outfile){"certdata-distrust.txt", dt_slice_make(certdata.data, certdata.len)};
+    files[n_files++] = (struct dt_outfile){.name = "certdata-distrust.txt",
+                                           .data = dt_slice_make(certdata.data, certdata.len)};
     if (opts->certdata_upstream)
-        files[n_files++] =
-            (struct dt_outfile){"certdata.txt", dt_slice_make(merged.data, merged.len)};
-    files[n_files++] = (struct dt_outfile){"onecrl.json", dt_slice_make(onecrl.data, onecrl.len)};
-    if (onecrl_sig.len)
-        files[n_files++] = (struct dt_outfile){"onecrl.signature.json",
-                                               dt_slice_make(onecrl_sig.data, onecrl_sig.len)};
-    files[n_files++] = (struct dt_outfile){"revocations.blob", dt_slice_make(blob.data, blob.len)};
+        files[n_files++] = (struct dt_outfile){.name = "certdata.txt",
+                                               .data = dt_slice_make(merged.data, merged.len)};
     files[n_files++] =
-        (struct dt_outfile){"distrust.p11-kit", dt_slice_make(p11kit.data, p11kit.len)};
-    files[n_files++] = (struct dt_outfile){"manifest.json", {NULL, 0}};
+        (struct dt_outfile){.name = "onecrl.json", .data = dt_slice_make(onecrl.data, onecrl.len)};
+    if (onecrl_sig.len)
+        files[n_files++] =
+            (struct dt_outfile){.name = "onecrl.signature.json",
+                                .data = dt_slice_make(onecrl_sig.data, onecrl_sig.len)};
+    files[n_files++] =
+        (struct dt_outfile){.name = "revocations.blob", .data = dt_slice_make(blob.data, blob.len)};
+    files[n_files++] = (struct dt_outfile){.name = "distrust.p11-kit",
+                                           .data = dt_slice_make(p11kit.data, p11kit.len)};
+    for (size_t i = 0; i < ts.n_files; i++) {
+        files[n_files] = ts.files[i];
+        files[n_files++].executable = !strcmp(ts.files[i].name, "test-distrust.sh");
+    }
+    files[n_files++] = (struct dt_outfile){.name = "manifest.json", .data = {NULL, 0}};
     struct dt_count counts[] = {
         {"policy_files", policy.n_files},
         {"entries", policy.n_rules},
@@ -408,6 +428,7 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
         {"p11kit.issuer_serial_only", kst.nss_trust},
         {"p11kit.distrust_after_roots", kst.afters},
         {"p11kit.subject_key_left_out", kst.subject_keys_left_out},
+        {"test_cases", ts.cases},
     };
     for (size_t i = 0; i < model.n_items; i++)
         n_exp += model.items[i].expanded;
@@ -523,6 +544,9 @@ out:
     dt_buf_free(&blob);
     dt_buf_free(&upstream);
     dt_buf_free(&p11kit);
+    dt_testscript_free(&ts);
+    dt_cases_free(&cases);
+    free(files);
     dt_buf_free(&merged);
     return rc;
 }

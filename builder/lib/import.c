@@ -398,9 +398,9 @@ static enum dt_err import_certdata(const struct dt_import_opts *o, struct dt_sli
     for (int i = 0; i < 32; i++)
         snprintf(hex + 2 * i, 3, "%02x", h[i]);
     const char *slash = strrchr(o->input, '/');
-    json_t *m = json_pack("{s:s, s:s, s:s, s:i}", "tool", "distrust " DT_VERSION,
-                          "imported_from", slash ? slash + 1 : o->input, "sha256", hex,
-                          "certificates", (json_int_t)pems.n);
+    json_t *m =
+        json_pack("{s:s, s:s, s:s, s:i}", "tool", "distrust " DT_VERSION, "imported_from",
+                  slash ? slash + 1 : o->input, "sha256", hex, "certificates", (json_int_t)pems.n);
     char *mt = m ? json_dumps(m, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     json_decref(m);
     DT_ENSURE_MEM(mt);
@@ -410,7 +410,8 @@ static enum dt_err import_certdata(const struct dt_import_opts *o, struct dt_sli
     struct dt_outfile *files = dt_calloc(pems.n + 1, sizeof(*files));
     DT_ENSURE_MEM(files);
     memcpy(files, pems.files, pems.n * sizeof(*files));
-    files[pems.n] = (struct dt_outfile){"manifest.json", dt_slice_make(man.data, man.len)};
+    files[pems.n] =
+        (struct dt_outfile){.name = "manifest.json", .data = dt_slice_make(man.data, man.len)};
     rc = dt_outdir_replace(dir, files, pems.n + 1, d);
     free(files);
 out:

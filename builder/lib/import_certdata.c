@@ -212,8 +212,8 @@ static enum dt_err cert_file(struct cimp *I, struct cobj *c, const char *label)
     I->pem_data = pd;
     dt_buf_init(&pd[I->n_pems], 0);
     DT_TRY(dt_cert_pem(c->cert, &pd[I->n_pems]));
+    memset(&pf[I->n_pems], 0, sizeof(pf[I->n_pems]));
     pf[I->n_pems].name = dt_strdup(c->file);
-    pf[I->n_pems].data = dt_slice_make(NULL, 0);
     I->n_pems++;
     DT_ENSURE_MEM(pf[I->n_pems - 1].name);
 out:

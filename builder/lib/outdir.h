@@ -15,6 +15,7 @@
 struct dt_outfile {
     const char *name; /* relative path inside OUT; '/' makes subdirectories */
     struct dt_slice data;
+    bool executable; /* mode 0777 & ~umask instead of 0666 & ~umask */
 };
 
 /* Refuses to replace an existing OUT that is not a directory, is a symbolic

@@ -172,7 +172,7 @@ static void test_nssname(void)
 
 static void test_manifest(void)
 {
-    struct dt_outfile files[1] = {{"a.txt", {(const uint8_t *)"abc", 3}}};
+    struct dt_outfile files[1] = {{.name = "a.txt", .data = {(const uint8_t *)"abc", 3}}};
     struct dt_count counts[] = {{"x", 1}, {"group.y", 2}, {"group.z", 3}};
     struct dt_buf b;
     dt_buf_init(&b, 0);

@@ -1,0 +1,349 @@
+/*
+ * testscript.c - OUT/test-distrust.sh and OUT/tests/ (build --cases).
+ *
+ * The chain cases given to the build are copied into OUT/tests/ (one
+ * directory per case: chain-NN.pem leaf first, anchor-NN.pem; a case whose
+ * anchors are a certdata.txt root store gets the store's trusted roots that
+ * issued its last certificate), with OUT/tests/cases.json so that `distrust
+ * verify --build OUT OUT/tests/cases.json` replays them too. test-distrust.sh
+ * is a self-contained POSIX sh script in the spirit of NSS's
+ * tests/cert/cert.sh: per case, a fresh database; a baseline without the
+ * distrust data that must validate (vfychain -pp, the anchors as -t); then
+ * the same with the NSS under test (its built-in roots module) or
+ * libdistrust-pkcs11.so serving the build's certdata-distrust.txt.
+ */
+#include "testscript.h"
+
+#include "certdata.h"
+#include "pool.h"
+#include "timeutil.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct out {
+    struct dt_outfile *files;
+    struct dt_buf *bufs;
+    size_t n, cap;
+};
+
+static enum dt_err add_file(struct out *o, const char *name, struct dt_buf *data)
+{
+    if (o->n == o->cap) {
+        size_t cap = o->cap ? 2 * o->cap : 16;
+        struct dt_outfile *f = realloc(o->files, cap * sizeof(*f));
+        if (!f)
+            return DT_ERR_NOMEM;
+        o->files = f;
+        struct dt_buf *b = realloc(o->bufs, cap * sizeof(*b));
+        if (!b)
+            return DT_ERR_NOMEM;
+        o->bufs = b;
+        o->cap = cap;
+    }
+    memset(&o->files[o->n], 0, sizeof(o->files[o->n]));
+    o->files[o->n].name = dt_strdup(name);
+    if (!o->files[o->n].name)
+        return DT_ERR_NOMEM;
+    o->bufs[o->n] = *data; /* ownership moves */
+    dt_buf_init(data, 0);
+    o->n++;
+    return DT_OK;
+}
+
+static unsigned purpose_of(enum dt_usage u)
+{
+    switch (u) {
+    case DT_USAGE_EMAIL_SIGNER:
+    case DT_USAGE_EMAIL_RECIPIENT:
+        return DT_PURPOSE_EMAIL;
+    case DT_USAGE_CODE_SIGNING:
+        return DT_PURPOSE_CODE;
+    default:
+        return DT_PURPOSE_SERVER;
+    }
+}
+
+/* A shell word in single quotes. */
+static enum dt_err sq(struct dt_buf *b, const char *s)
+{
+    enum dt_err rc = dt_buf_putc(b, '\'');
+    for (; rc == DT_OK && *s; s++)
+        rc = *s == '\'' ? dt_buf_puts(b, "'\\''") : dt_buf_putc(b, *s);
+    if (rc == DT_OK)
+        rc = dt_buf_putc(b, '\'');
+    return rc;
+}
+
+/* Whether Firefox's distrust-after rule distrusts the case: one of its
+ * anchors is a root the build dates, and the leaf was issued after the date
+ * for the usage. */
+static bool after_rule(const struct dt_model *m, const struct dt_case *k,
+                       struct dt_cert *const *anchors, size_t n_anchors)
+{
+    bool email = k->usage == DT_USAGE_EMAIL_SIGNER || k->usage == DT_USAGE_EMAIL_RECIPIENT;
+    for (size_t i = 0; i < m->n_afters; i++) {
+        const struct dt_after *a = &m->afters[i];
+        if (!(a->rule->targets & DT_TARGET_NSS))
+            continue;
+        bool has = email ? a->has_email : a->has_server;
+        int64_t date = email ? a->email : a->server;
+        if (!has || k->usage == DT_USAGE_CODE_SIGNING || k->usage == DT_USAGE_CLIENT)
+            continue;
+        for (size_t j = 0; j < n_anchors; j++)
+            if (!memcmp(anchors[j]->sha256, a->cert->sha256, 32) &&
+                k->chain[0]->not_before > date)
+                return true;
+    }
+    return false;
+}
+
+static const char script_head[] =
+    "#!/bin/sh\n"
+    "# test-distrust.sh - the chain cases of this build, replayed with NSS's\n"
+    "# vfychain in the spirit of NSS's tests/cert/cert.sh.\n"
+    "#\n"
+    "# Usage: test-distrust.sh [--ckbi LIB [--ckbi-args ARGS] | --module LIB]\n"
+    "#   --ckbi LIB       the NSS built-in roots module under test (the libnssckbi.so\n"
+    "#                    built from a certdata.txt with this build merged in);\n"
+    "#                    default: the system libnssckbi.so (or p11-kit-trust.so,\n"
+    "#                    which p11-kit based systems use in its place)\n"
+    "#   --ckbi-args ARGS module parameters for it (modutil -string)\n"
+    "#   --module LIB     libdistrust-pkcs11.so, serving this build's\n"
+    "#                    certdata-distrust.txt in overlay mode\n"
+    "# Per case, in a fresh temporary database: a baseline with the case's anchors\n"
+    "# (vfychain -pp -t) and no distrust data must validate (else the case is\n"
+    "# INVALID: it would prove nothing); then the same with the module loaded must\n"
+    "# give the expected verdict. Prints TAP; exits 1 on any mismatch or invalid\n"
+    "# case, 2 on a usage or setup error. Needs certutil, modutil and vfychain.\n"
+    "set -u\n"
+    "here=$(cd \"$(dirname \"$0\")\" && pwd)\n"
+    "usage() { sed -n '5,17p' \"$0\" | sed 's/^# \\{0,1\\}//'; }\n"
+    "mode=ckbi lib= args=\n"
+    "while [ $# -gt 0 ]; do\n"
+    "    case $1 in\n"
+    "    --ckbi) [ $# -ge 2 ] || { usage >&2; exit 2; }; mode=ckbi lib=$2; shift 2 ;;\n"
+    "    --ckbi-args) [ $# -ge 2 ] || { usage >&2; exit 2; }; args=$2; shift 2 ;;\n"
+    "    --module) [ $# -ge 2 ] || { usage >&2; exit 2; }; mode=module lib=$2; shift 2 ;;\n"
+    "    -h | --help) usage; exit 0 ;;\n"
+    "    *) echo \"test-distrust.sh: unknown argument: $1\" >&2; usage >&2; exit 2 ;;\n"
+    "    esac\n"
+    "done\n"
+    "for t in certutil modutil vfychain; do\n"
+    "    command -v $t >/dev/null 2>&1 || { echo \"test-distrust.sh: $t not found (NSS tools)\" >&2; exit 2; }\n"
+    "done\n"
+    "if [ -z \"$lib\" ]; then\n"
+    "    for f in /usr/lib/x86_64-linux-gnu/nss/libnssckbi.so /usr/lib/aarch64-linux-gnu/nss/libnssckbi.so \\\n"
+    "        /usr/lib64/libnssckbi.so /usr/lib/libnssckbi.so /usr/lib/nss/libnssckbi.so \\\n"
+    "        /usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-trust.so /usr/lib64/pkcs11/p11-kit-trust.so; do\n"
+    "        [ -f \"$f\" ] && { lib=$f; break; }\n"
+    "    done\n"
+    "    [ -n \"$lib\" ] || { echo \"test-distrust.sh: no system libnssckbi.so: give --ckbi or --module\" >&2; exit 2; }\n"
+    "fi\n"
+    "[ -f \"$lib\" ] || { echo \"test-distrust.sh: $lib: no such file\" >&2; exit 2; }\n"
+    "case $lib in /*) ;; *) lib=$(pwd)/$lib ;; esac\n"
+    "tmp=$(mktemp -d \"${TMPDIR:-/tmp}/test-distrust.XXXXXX\") || exit 2\n"
+    "trap 'rm -rf \"$tmp\"' EXIT\n"
+    "trap 'exit 2' HUP INT TERM\n"
+    "newdb() { # DIR WITH: a database, with the module under test when WITH is 1\n"
+    "    mkdir \"$1\" && certutil -N --empty-password -d \"sql:$1\" >/dev/null 2>&1 || return 1\n"
+    "    [ \"$2\" = 1 ] || return 0\n"
+    "    if [ $mode = module ]; then\n"
+    "        modutil -force -dbdir \"sql:$1\" -add distrust -libfile \"$lib\" \\\n"
+    "            -string \"certdata=\\\"$here/certdata-distrust.txt\\\"\" >/dev/null 2>&1\n"
+    "    elif [ -n \"$args\" ]; then\n"
+    "        modutil -force -dbdir \"sql:$1\" -add builtins -libfile \"$lib\" -string \"$args\" >/dev/null 2>&1\n"
+    "    else\n"
+    "        modutil -force -dbdir \"sql:$1\" -add builtins -libfile \"$lib\" >/dev/null 2>&1\n"
+    "    fi\n"
+    "}\n"
+    "n=0 bad=0\n"
+    "# check NAME USAGE TIME EXPECT AFTER DIR: one case.\n"
+    "check() {\n"
+    "    n=$((n + 1))\n"
+    "    name=$1 use=$2 at=$3 want=$4 after=$5 dir=$here/tests/$6\n"
+    "    set -- -a # every certificate file is PEM (vfychain's -a holds for the rest)\n"
+    "    [ -n \"$at\" ] && set -- \"$@\" -b \"$at\"\n"
+    "    for c in \"$dir\"/chain-*.pem; do set -- \"$@\" \"$c\"; done # leaf first\n"
+    "    for a in \"$dir\"/anchor-*.pem; do set -- \"$@\" -t \"$a\"; done\n"
+    "    if ! newdb \"$tmp/base$n\" 0; then\n"
+    "        echo \"not ok $n - $name # ERROR: cannot create an NSS database\"; bad=$((bad + 1)); return\n"
+    "    fi\n"
+    "    if ! vfychain -d \"sql:$tmp/base$n\" -pp -u \"$use\" \"$@\" >\"$tmp/out\" 2>&1; then\n"
+    "        echo \"not ok $n - $name # INVALID: the chain does not validate without the distrust data\"\n"
+    "        sed 's/^/#   /' \"$tmp/out\"; bad=$((bad + 1)); return\n"
+    "    fi\n"
+    "    if ! newdb \"$tmp/with$n\" 1; then\n"
+    "        echo \"not ok $n - $name # ERROR: modutil cannot load $lib\"; bad=$((bad + 1)); return\n"
+    "    fi\n"
+    "    note=\n"
+    "    if vfychain -d \"sql:$tmp/with$n\" -pp -u \"$use\" \"$@\" >\"$tmp/out\" 2>&1; then\n"
+    "        got=trusted\n"
+    "        if [ \"$after\" = after ]; then\n"
+    "            got=distrusted\n"
+    "            note=\" # NSS accepts it; the leaf was issued after the root's distrust-after date\"\n"
+    "            note=\"$note (Firefox's rule, which NSS does not enforce)\"\n"
+    "        fi\n"
+    "    else\n"
+    "        got=distrusted\n"
+    "    fi\n"
+    "    if [ \"$got\" = \"$want\" ]; then\n"
+    "        echo \"ok $n - $name$note\"\n"
+    "    else\n"
+    "        echo \"not ok $n - $name # expected $want, got $got\"\n"
+    "        sed 's/^/#   /' \"$tmp/out\"; bad=$((bad + 1))\n"
+    "    fi\n"
+    "}\n";
+
+enum dt_err dt_testscript_write(const struct dt_model *m, const struct dt_cases *cases,
+                                const char *policy_sha256_hex, struct dt_testscript *ts,
+                                struct dt_diags *d)
+{
+    enum dt_err rc = DT_OK;
+    struct out o = {NULL, NULL, 0, 0};
+    struct dt_buf script, body, f, cj;
+    dt_buf_init(&script, 0);
+    dt_buf_init(&body, 0);
+    dt_buf_init(&f, 0);
+    dt_buf_init(&cj, 0);
+    memset(ts, 0, sizeof(*ts));
+    json_t *jcases = json_array();
+    DT_ENSURE_MEM(jcases);
+    for (size_t ci = 0; cases && ci < cases->n; ci++) {
+        const struct dt_case *k = &cases->v[ci];
+        char dir[32], name[96];
+        snprintf(dir, sizeof(dir), "case-%03zu", ci + 1);
+        json_t *jc = json_object(), *jchain = json_array(), *janch = json_array();
+        DT_ENSURE_MEM(jc && jchain && janch);
+        json_array_append_new(jcases, jc);
+        json_object_set_new(jc, "name", json_string(k->name));
+        json_object_set_new(jc, "chain", jchain);
+        json_object_set_new(jc, "anchors", janch);
+        for (size_t i = 0; i < k->n_chain; i++) {
+            snprintf(name, sizeof(name), "tests/%s/chain-%02zu.pem", dir, i + 1);
+            DT_TRY(dt_cert_pem(k->chain[i], &f));
+            DT_TRY(add_file(&o, name, &f));
+            json_array_append_new(jchain, json_string(name + 6));
+        }
+        /* Anchors: the case's files, or the store's trusted roots that
+         * issued the last certificate of the chain. */
+        struct dt_cert **anchors = k->anchors;
+        size_t n_anchors = k->n_anchors;
+        struct dt_pool store;
+        dt_pool_init(&store);
+        struct dt_cert *found[16];
+        if (k->anchors_certdata) {
+            n_anchors = 0;
+            anchors = found;
+            rc = dt_pool_add(&store, k->anchors_certdata, NULL, d, NULL, NULL);
+            const struct dt_cert *last = k->chain[k->n_chain - 1];
+            for (size_t i = 0; rc == DT_OK && i < store.n && n_anchors < 16; i++) {
+                struct dt_cert *c = store.v[i].cert;
+                if ((store.v[i].trusted_for & purpose_of(k->usage)) &&
+                    (!dt_slice_cmp(c->info.subject, last->info.issuer) ||
+                     !memcmp(c->sha256, last->sha256, 32)))
+                    found[n_anchors++] = c;
+            }
+            if (rc == DT_OK && !n_anchors) {
+                struct dt_place pl = {k->file, 0, 0, k->json_path, NULL};
+                dt_report(d, DT_ERROR, &pl,
+                          "no root of the store %s is trusted for %s and issued the chain's "
+                          "last certificate: test-distrust.sh could not give the case its "
+                          "anchors",
+                          k->anchors_certdata, dt_usage_name(k->usage));
+                rc = DT_ERR_INPUT;
+            }
+        }
+        for (size_t i = 0; rc == DT_OK && i < n_anchors; i++) {
+            snprintf(name, sizeof(name), "tests/%s/anchor-%02zu.pem", dir, i + 1);
+            rc = dt_cert_pem(anchors[i], &f);
+            if (rc == DT_OK)
+                rc = add_file(&o, name, &f);
+            if (rc == DT_OK)
+                json_array_append_new(janch, json_string(name + 6));
+        }
+        bool after = rc == DT_OK && k->expect_distrusted && after_rule(m, k, anchors, n_anchors);
+        dt_pool_free(&store);
+        DT_TRY(rc);
+        char at[32] = "", rfc[32];
+        if (k->has_time) {
+            DT_ENSURE(dt_time_to_utctime(k->time, at), DT_ERR_INPUT);
+            dt_time_format_rfc3339(k->time, rfc);
+            json_object_set_new(jc, "time", json_string(rfc));
+        }
+        json_object_set_new(jc, "usage", json_string(dt_usage_name(k->usage)));
+        json_object_set_new(jc, "expect",
+                            json_string(k->expect_distrusted ? "distrusted" : "trusted"));
+        DT_TRY(dt_buf_puts(&body, "check "));
+        DT_TRY(sq(&body, k->name));
+        DT_TRY(dt_buf_printf(&body, " %d '%s' %s %s %s\n", dt_usage_vfychain(k->usage), at,
+                             k->expect_distrusted ? "distrusted" : "trusted",
+                             after ? "after" : "-", dir));
+        ts->cases++;
+        ts->distrusted += k->expect_distrusted;
+        ts->after_rule += after;
+    }
+    DT_TRY(dt_buf_printf(&script, "%s", script_head));
+    DT_TRY(dt_buf_printf(&script,
+                         "# Written by distrust %s from a policy with SHA-256\n# %s:\n"
+                         "# %zu case%s (%zu expected distrusted).\n",
+                         DT_VERSION, policy_sha256_hex, ts->cases, ts->cases == 1 ? "" : "s",
+                         ts->distrusted));
+    if (!ts->cases)
+        DT_TRY(dt_buf_puts(&script, "echo \"1..0 # SKIP no chain cases: build with "
+                                    "distrust build --cases CASEFILE\"\nexit 0\n"));
+    DT_TRY(dt_buf_append(&script, body.data, body.len));
+    DT_TRY(dt_buf_puts(&script, "echo \"1..$n\"\necho \"# $((n - bad)) passed, $bad failed "
+                                "(mode $mode: $lib)\"\n[ $bad -eq 0 ]\n"));
+    DT_TRY(add_file(&o, "test-distrust.sh", &script));
+    if (ts->cases) {
+        json_t *root = json_pack("{s:s, s:o}", "comment",
+                                 "The chain cases given to distrust build --cases, with their "
+                                 "certificates beside them: distrust verify --build OUT "
+                                 "OUT/tests/cases.json replays them, as test-distrust.sh does.",
+                                 "cases", jcases);
+        jcases = NULL;
+        DT_ENSURE_MEM(root);
+        char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        json_decref(root);
+        DT_ENSURE_MEM(text);
+        rc = dt_buf_printf(&cj, "%s\n", text);
+        free(text);
+        DT_TRY(rc);
+        DT_TRY(add_file(&o, "tests/cases.json", &cj));
+    }
+    ts->files = o.files;
+    ts->bufs = o.bufs;
+    ts->n_files = o.n;
+    for (size_t i = 0; i < o.n; i++)
+        ts->files[i].data = dt_slice_make(o.bufs[i].data, o.bufs[i].len);
+    o.files = NULL;
+    o.bufs = NULL;
+    o.n = 0;
+out:
+    json_decref(jcases);
+    for (size_t i = 0; i < o.n; i++) {
+        free((char *)o.files[i].name);
+        dt_buf_free(&o.bufs[i]);
+    }
+    free(o.files);
+    free(o.bufs);
+    dt_buf_free(&script);
+    dt_buf_free(&body);
+    dt_buf_free(&f);
+    dt_buf_free(&cj);
+    return rc;
+}
+
+void dt_testscript_free(struct dt_testscript *ts)
+{
+    for (size_t i = 0; i < ts->n_files; i++) {
+        free((char *)ts->files[i].name);
+        dt_buf_free(&ts->bufs[i]);
+    }
+    free(ts->files);
+    free(ts->bufs);
+    memset(ts, 0, sizeof(*ts));
+}
