@@ -8,6 +8,9 @@ BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
+PKCS11DIR ?= $(LIBDIR)/pkcs11
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+DT_VERSION := $(shell sed -n 's/^\#define DT_VERSION "\(.*\)"$$/\1/p' include/distrust.h)
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
@@ -23,7 +26,7 @@ PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
         -Wno-format-nonliteral -Werror
 CFLAGS ?= $(OPT) -g
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(SAN_FLAGS) -fPIC -Iinclude -iquote builder/lib \
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DDT_PKCS11DIR='"$(PKCS11DIR)"' $(WARN) $(SAN_FLAGS) -fPIC -Iinclude -iquote builder/lib \
               $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS := $(PKG_LIBS)
 
@@ -107,20 +110,25 @@ fuzz:
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
-	  $(DESTDIR)$(MANDIR)/man1
+	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(PKCS11DIR) $(DESTDIR)$(PKGCONFIGDIR)
 	install -m 755 $(B)/distrust $(DESTDIR)$(BINDIR)/distrust
 	install -m 644 $(B)/libdistrust.a $(DESTDIR)$(LIBDIR)/libdistrust.a
 	install -m 644 include/distrust.h $(DESTDIR)$(INCLUDEDIR)/distrust.h
 	install -m 644 include/distrust-openssl.h $(DESTDIR)$(INCLUDEDIR)/distrust-openssl.h
 	install -m 755 $(B)/libdistrust.so $(DESTDIR)$(LIBDIR)/libdistrust.so.0
 	ln -sf libdistrust.so.0 $(DESTDIR)$(LIBDIR)/libdistrust.so
-	install -m 755 $(B)/libdistrust-pkcs11.so $(DESTDIR)$(LIBDIR)/libdistrust-pkcs11.so
+	install -m 755 $(B)/libdistrust-pkcs11.so $(DESTDIR)$(PKCS11DIR)/libdistrust-pkcs11.so
 	install -m 644 doc/distrust.1 $(DESTDIR)$(MANDIR)/man1/distrust.1
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	  -e 's|@PKCS11DIR@|$(PKCS11DIR)|' \
+	  -e 's|@VERSION@|$(DT_VERSION)|' \
+	  -e 's|@PKGS@|$(PKGS)|' distrust.pc.in >$(DESTDIR)$(PKGCONFIGDIR)/distrust.pc
+	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/distrust.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/distrust $(DESTDIR)$(LIBDIR)/libdistrust.a \
 	  $(DESTDIR)$(LIBDIR)/libdistrust.so $(DESTDIR)$(LIBDIR)/libdistrust.so.0 \
-	  $(DESTDIR)$(LIBDIR)/libdistrust-pkcs11.so \
+	  $(DESTDIR)$(PKCS11DIR)/libdistrust-pkcs11.so $(DESTDIR)$(PKGCONFIGDIR)/distrust.pc \
 	  $(DESTDIR)$(INCLUDEDIR)/distrust.h $(DESTDIR)$(INCLUDEDIR)/distrust-openssl.h \
 	  $(DESTDIR)$(MANDIR)/man1/distrust.1
 

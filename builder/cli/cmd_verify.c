@@ -59,7 +59,7 @@ static void print_line(const char *line, void *ctx)
     fflush(stdout);
 }
 
-/* The module next to the binary (build tree) or in ../lib (installed). */
+/* The module next to the binary (build tree) or where make install puts it. */
 static const char *default_module(char *buf, size_t cap)
 {
     const char *env = getenv("DISTRUST_PKCS11");
@@ -77,9 +77,19 @@ static const char *default_module(char *buf, size_t cap)
     snprintf(buf, cap, "%s/libdistrust-pkcs11.so", exe);
     if (access(buf, R_OK) == 0)
         return buf;
-    snprintf(buf, cap, "%s/../lib/libdistrust-pkcs11.so", exe);
+    /* Installed: PKCS11DIR (default LIBDIR/pkcs11) beside ../lib, or the
+     * directory the build was configured for. */
+    static const char *const rel[] = {"../lib/pkcs11", "../lib"};
+    for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+        snprintf(buf, cap, "%s/%s/libdistrust-pkcs11.so", exe, rel[i]);
+        if (access(buf, R_OK) == 0)
+            return buf;
+    }
+#ifdef DT_PKCS11DIR
+    snprintf(buf, cap, "%s/libdistrust-pkcs11.so", DT_PKCS11DIR);
     if (access(buf, R_OK) == 0)
         return buf;
+#endif
     return NULL;
 }
 

@@ -12,8 +12,8 @@
 
 const struct cli_cmd cli_cmds[] = {
     {"build", cmd_build,
-     "build -o OUT [--pool PATH]... [--certdata UPSTREAM.txt] [--date T] [--sign-key KEY] "
-     "[--explain] [--strict] POLICY...",
+     "build -o OUT [--pool PATH]... [--certdata UPSTREAM.txt] [--cases CASEFILE]... [--date T] "
+     "[--sign-key KEY] [--explain] [--strict] POLICY...",
      "Build the distrust outputs of POLICY (files or directories of *.json) into OUT,\n"
      "replacing OUT atomically: certdata-distrust.txt (NSS built-in distrust objects),\n"
      "onecrl.json (OneCRL records) and manifest.json. With a certificate pool, the "
@@ -48,6 +48,11 @@ const struct cli_cmd cli_cmds[] = {
      "added, removed and changed, grouped by incident with bugs, names, purposes and\n"
      "targets; distrust-after dates; revocation blob keys per issuer; and a CHANGELOG\n"
      "snippet. Markdown, or JSON with --json. Exit 0 whether or not the builds differ."},
+    {"emit-tests", cmd_emit, "emit-tests --build OUT --nss-chains DIR",
+     "Write the chain cases of a build (made with --cases) as a scenario file for NSS's\n"
+     "own tests/chains/chains.sh (DIR/scenarios/distrust.cfg, certificates in\n"
+     "DIR/certs/ for tests/libpkix/certs/): per case a baseline database that must\n"
+     "pass and one with the build's distrusts imported as not trusted."},
     {"query", cmd_query,
      "query BLOB [--cert FILE]... [--issuer-der B64 --serial HEX] [--subject-der B64 "
      "--spki-sha256 B64] [--batch FILE] [--verify-key PEM] [--info]",
@@ -67,7 +72,7 @@ static void usage(FILE *f)
     fprintf(f, "usage: distrust COMMAND [OPTIONS] ARGS...\n\ncommands:\n");
     for (size_t i = 0; i < cli_n_cmds; i++)
         fprintf(f, "  %-16s %s\n", cli_cmds[i].name, cli_cmds[i].synopsis);
-    fprintf(f, "\nRun 'distrust COMMAND --help' for a command's options.\n"
+    fprintf(f, "\nRun 'distrust help COMMAND' (or 'distrust COMMAND --help') for a command's options.\n"
                "Exit status: 0 ok, 1 bad input (or warnings with --strict), 2 usage,\n"
                "3 verification mismatch, 4 internal or I/O error.\n");
 }
@@ -86,6 +91,16 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *name = argv[1];
+    if (!strcmp(name, "help") && argc >= 3) { /* distrust help COMMAND */
+        for (size_t i = 0; i < cli_n_cmds; i++)
+            if (!strcmp(cli_cmds[i].name, argv[2])) {
+                char *args[2] = {(char *)"--help", NULL};
+                return cli_cmds[i].run(&cli, 1, args);
+            }
+        fprintf(stderr, "distrust: help: unknown command '%s'\n", argv[2]);
+        usage(stderr);
+        return EXIT_USAGE;
+    }
     if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
         usage(stdout);
         return EXIT_OK;

@@ -1,14 +1,86 @@
-# make install honours PREFIX and DESTDIR and installs a working tool.
+# make install honours PREFIX and DESTDIR and installs a working tool: the
+# installed binary builds and verifies with the installed PKCS#11 module
+# (found under LIBDIR/pkcs11 without being told), the installed
+# test-distrust.sh runs against it, distrust.pc describes the library, a
+# program compiles against the installed header and library, and the man
+# page covers every subcommand.
 . "$TOP/tests/e2e/lib.sh"
-if make -s -C "$TOP" B="$B" install PREFIX=/opt/dt DESTDIR="$WORK/root" >"$WORK/log" 2>&1; then
+R="$WORK/root"
+if make -s -C "$TOP" B="$B" install PREFIX=/opt/dt DESTDIR="$R" >"$WORK/log" 2>&1; then
     ok "make install PREFIX=/opt/dt DESTDIR=..."
 else
     not_ok "make install" "$(cat "$WORK/log")"
 fi
-for f in bin/distrust lib/libdistrust.a lib/libdistrust.so.0 lib/libdistrust.so include/distrust.h include/distrust-openssl.h share/man/man1/distrust.1; do
-    [ -f "$WORK/root/opt/dt/$f" ] && ok "installed $f" || not_ok "installed $f"
+I="$R/opt/dt"
+for f in bin/distrust lib/libdistrust.a lib/libdistrust.so.0 lib/libdistrust.so include/distrust.h \
+    include/distrust-openssl.h share/man/man1/distrust.1 lib/pkcs11/libdistrust-pkcs11.so lib/pkgconfig/distrust.pc; do
+    [ -e "$I/$f" ] && ok "installed $f" || not_ok "installed $f"
 done
-v=$("$WORK/root/opt/dt/bin/distrust" --version 2>&1)
+[ "$(readlink "$I/lib/libdistrust.so")" = libdistrust.so.0 ] && ok "libdistrust.so -> libdistrust.so.0" || not_ok "the .so symlink"
+soname=$(objdump -p "$I/lib/libdistrust.so.0" 2>/dev/null | awk '$1 == "SONAME" { print $2 }')
+[ "$soname" = libdistrust.so.0 ] && ok "soname libdistrust.so.0" || not_ok "soname" "$soname"
+v=$("$I/bin/distrust" --version 2>&1)
 case "$v" in "distrust "[0-9]*) ok "installed binary runs: $v" ;; *) not_ok "installed binary runs" "$v" ;; esac
+run "$I/bin/distrust" help build
+expect_status "distrust help build" 0
+has "prints the command's options" "$WORK/out" '--cases'
 [ ! -e "/opt/dt/bin/distrust" ] && ok "nothing written outside DESTDIR" || not_ok "nothing written outside DESTDIR"
+# pkg-config.
+if PKG_CONFIG_PATH="$I/lib/pkgconfig" pkg-config --modversion distrust >"$WORK/pc" 2>&1; then
+    same_v=$(cat "$WORK/pc")
+    [ "distrust $same_v" = "$v" ] && ok "distrust.pc: version $same_v" || not_ok "distrust.pc version" "$same_v vs $v"
+else
+    not_ok "pkg-config reads distrust.pc" "$(cat "$WORK/pc")"
+fi
+has "distrust.pc: the PKCS#11 module directory" "$I/lib/pkgconfig/distrust.pc" '^pkcs11dir=/opt/dt/lib/pkcs11$'
+# A program built against the installed header and library (paths from the
+# staging tree: pkg-config's prefix is /opt/dt).
+cat >"$WORK/prog.c" <<'C'
+#include <distrust.h>
+#include <stdio.h>
+int main(int argc, char **argv)
+{
+    struct dt_blob *b = NULL;
+    char err[256];
+    if (argc < 2 || dt_blob_open_file(argv[1], NULL, &b, err, sizeof(err)) != DT_OK) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    struct dt_blob_info in;
+    dt_blob_get_info(b, &in);
+    printf("%zu serials\n", in.serials);
+    dt_blob_close(b);
+    return 0;
+}
+C
+libs=$(PKG_CONFIG_PATH="$I/lib/pkgconfig" pkg-config --libs --static distrust | sed "s|-L/opt/dt/lib|-L$I/lib|")
+if cc -o "$WORK/prog" "$WORK/prog.c" -I"$I/include" $libs -Wl,-rpath,"$I/lib" >"$WORK/cc.log" 2>&1; then
+    ok "a program compiles and links against the installed library (pkg-config --libs)"
+else
+    not_ok "a program compiles and links against the installed library" "$(cat "$WORK/cc.log")"
+fi
+# The installed tool, end to end, with the installed module found on its own.
+C="$TOP/testdata/chains"
+run env -u DISTRUST_PKCS11 "$I/bin/distrust" build -q -o "$WORK/out-b" --cases "$C/basic/cases.json" "$C/basic/policy.json"
+expect_status "the installed binary builds" 0
+"$WORK/prog" "$WORK/out-b/revocations.blob" >"$WORK/prog.out" 2>&1
+has "the program reads the build's blob with the installed library" "$WORK/prog.out" '^[0-9]+ serials$'
+run env -u DISTRUST_PKCS11 "$I/bin/distrust" verify --build "$WORK/out-b" "$C/basic/cases.json"
+expect_status "the installed binary verifies with the installed module" 0
+has "13 cases" "$WORK/out" '^13 passed, 0 failed$'
+run "$WORK/out-b/test-distrust.sh" --module "$I/lib/pkcs11/libdistrust-pkcs11.so"
+expect_status "test-distrust.sh against the installed module" 0
+# The man page covers every subcommand.
+missing=
+for c in $("$I/bin/distrust" --help | awk '/^commands:/ { f = 1; next } f && /^  [a-z]/ { print $1 }'); do
+    pat=$(printf '%s' "$c" | sed 's/-/\\\\-/g')
+    grep -q "^\.B .*$pat" "$I/share/man/man1/distrust.1" || missing="$missing $c"
+done
+[ -z "$missing" ] && ok "the man page covers every subcommand" || not_ok "the man page lacks:$missing"
+if make -s -C "$TOP" B="$B" uninstall PREFIX=/opt/dt DESTDIR="$R" >"$WORK/log" 2>&1 &&
+    [ -z "$(find "$R" -type f -o -type l)" ]; then
+    ok "make uninstall removes every file"
+else
+    not_ok "make uninstall removes every file" "$(find "$R" -type f -o -type l)"
+fi
 done_testing
