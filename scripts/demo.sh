@@ -121,6 +121,13 @@ echo "Pruning candidates in the imported 2017 distrusts:"
 echo "Release notes from the 2017 distrusts to the shipped policies (head):"
 "$D" diff build/demo/nss2017 "$OUT" | sed -n '1,9p'
 
+say "10c. For packagers: the p11-kit blocklist and the regression script"
+"$D" build -q -o build/demo/pkg --cases policy/cases/2011-comodo.json --cases policy/cases/2011-diginotar.json \
+    --cases policy/cases/2015-cnnic.json --cases policy/cases/2024-entrust.json policy/ 2>/dev/null
+echo "distrust.p11-kit (for a p11-kit trust source): $(grep -c '^x-distrusted: true$' build/demo/pkg/distrust.p11-kit) distrusted certificates, $(grep -c '^class: nss-trust$' build/demo/pkg/distrust.p11-kit) issuer/serial-only nss-trust objects"
+echo "OUT/test-distrust.sh against libdistrust-pkcs11.so, every real chain case (tail):"
+build/demo/pkg/test-distrust.sh --module build/libdistrust-pkcs11.so | tail -n 4
+
 say "11. Verdict: our objects vs what NSS shipped (certdata.txt of 2017-11-16)"
 sh policy/check-against-nss-history.sh testdata/nss/certdata-4a0b9ef4e195-2017-11-16-28distrust.txt \
     "$OUT/certdata-distrust.txt" | grep -v '# SKIP' | tail -n 8

@@ -467,3 +467,25 @@ out:
     dt_buf_free(&body);
     return rc;
 }
+
+enum dt_err dt_certdata_anchors_file(struct dt_buf *out, struct dt_cert *const *anchors, size_t n,
+                                     const char *who)
+{
+    enum dt_err rc = DT_OK;
+    DT_TRY(dt_buf_printf(out,
+                         "#\n# Trust anchors of one chain case, written by %s as\n"
+                         "# nss-addbuiltin -t \"CT,C,C\" would.\n#\nBEGINDATA\n",
+                         who));
+    for (size_t i = 0; i < n; i++) {
+        char *name = dt_name_display(anchors[i]->info.subject);
+        char label[160];
+        snprintf(label, sizeof(label), "Anchor %zu: %s", i + 1, name ? name : "?");
+        free(name);
+        for (char *p = label; *p; p++)
+            if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20)
+                *p = '_';
+        DT_TRY(dt_certdata_anchor(out, label, anchors[i]));
+    }
+out:
+    return rc;
+}

@@ -57,6 +57,12 @@ DT_MUST_USE enum dt_err dt_certdata_trust_object(struct dt_buf *out, const char 
 DT_MUST_USE enum dt_err dt_certdata_anchor(struct dt_buf *out, const char *label,
                                            const struct dt_cert *c);
 
+/* A whole root store of trust anchors (BEGINDATA, then each certificate as
+ * dt_certdata_anchor writes it, labelled "Anchor N: subject"); who names
+ * the writer in the header comment. */
+DT_MUST_USE enum dt_err dt_certdata_anchors_file(struct dt_buf *out, struct dt_cert *const *anchors,
+                                                 size_t n, const char *who);
+
 /* Appends a CKO_CERTIFICATE object (attribute lines only). server_after /
  * email_after are 13-byte UTCTime strings or NULL for CK_FALSE;
  * ca_policy adds CKA_NSS_MOZILLA_CA_POLICY CK_TRUE. */

@@ -114,13 +114,15 @@ static const char script_head[] =
     "#   --module LIB     libdistrust-pkcs11.so, serving this build's\n"
     "#                    certdata-distrust.txt in overlay mode\n"
     "# Per case, in a fresh temporary database: a baseline with the case's anchors\n"
-    "# (vfychain -pp -t) and no distrust data must validate (else the case is\n"
-    "# INVALID: it would prove nothing); then the same with the module loaded must\n"
-    "# give the expected verdict. Prints TAP; exits 1 on any mismatch or invalid\n"
-    "# case, 2 on a usage or setup error. Needs certutil, modutil and vfychain.\n"
+    "# (--module: served as built-in roots by a copy of the module, as distrust\n"
+    "# verify serves them; --ckbi: vfychain -t) and no distrust data must validate\n"
+    "# (else the case is INVALID: it would prove nothing); then the same with the\n"
+    "# module loaded must give the expected verdict. Prints TAP; exits 1 on any\n"
+    "# mismatch or invalid case, 2 on a usage or setup error. Needs certutil,\n"
+    "# modutil and vfychain.\n"
     "set -u\n"
     "here=$(cd \"$(dirname \"$0\")\" && pwd)\n"
-    "usage() { sed -n '5,17p' \"$0\" | sed 's/^# \\{0,1\\}//'; }\n"
+    "usage() { sed -n '5,19p' \"$0\" | sed 's/^# \\{0,1\\}//'; }\n"
     "mode=ckbi lib= args=\n"
     "while [ $# -gt 0 ]; do\n"
     "    case $1 in\n"
@@ -147,8 +149,14 @@ static const char script_head[] =
     "tmp=$(mktemp -d \"${TMPDIR:-/tmp}/test-distrust.XXXXXX\") || exit 2\n"
     "trap 'rm -rf \"$tmp\"' EXIT\n"
     "trap 'exit 2' HUP INT TERM\n"
-    "newdb() { # DIR WITH: a database, with the module under test when WITH is 1\n"
+    "newdb() { # DIR WITH ANCHORS: a database; the module under test when WITH is 1\n"
     "    mkdir \"$1\" && certutil -N --empty-password -d \"sql:$1\" >/dev/null 2>&1 || return 1\n"
+    "    if [ $mode = module ]; then\n"
+    "        # the anchors as built-in roots, served by a copy of the module (NSS loads\n"
+    "        # one instance per library file), as distrust verify serves them\n"
+    "        modutil -force -dbdir \"sql:$1\" -add anchors -libfile \"$tmp/anchors-module.so\" \\\n"
+    "            -string \"certdata=\\\"$3\\\" mode=root-store\" >/dev/null 2>&1 || return 1\n"
+    "    fi\n"
     "    [ \"$2\" = 1 ] || return 0\n"
     "    if [ $mode = module ]; then\n"
     "        modutil -force -dbdir \"sql:$1\" -add distrust -libfile \"$lib\" \\\n"
@@ -159,6 +167,7 @@ static const char script_head[] =
     "        modutil -force -dbdir \"sql:$1\" -add builtins -libfile \"$lib\" >/dev/null 2>&1\n"
     "    fi\n"
     "}\n"
+    "[ $mode = module ] && { cp \"$lib\" \"$tmp/anchors-module.so\" || exit 2; }\n"
     "n=0 bad=0\n"
     "# check NAME USAGE TIME EXPECT AFTER DIR: one case.\n"
     "check() {\n"
@@ -167,15 +176,18 @@ static const char script_head[] =
     "    set -- -a # every certificate file is PEM (vfychain's -a holds for the rest)\n"
     "    [ -n \"$at\" ] && set -- \"$@\" -b \"$at\"\n"
     "    for c in \"$dir\"/chain-*.pem; do set -- \"$@\" \"$c\"; done # leaf first\n"
-    "    for a in \"$dir\"/anchor-*.pem; do set -- \"$@\" -t \"$a\"; done\n"
-    "    if ! newdb \"$tmp/base$n\" 0; then\n"
+    "    # --ckbi: the anchors as vfychain -t (the NSS under test has its own roots)\n"
+    "    if [ $mode = ckbi ]; then\n"
+    "        for a in \"$dir\"/anchor-*.pem; do set -- \"$@\" -t \"$a\"; done\n"
+    "    fi\n"
+    "    if ! newdb \"$tmp/base$n\" 0 \"$dir/anchors.txt\"; then\n"
     "        echo \"not ok $n - $name # ERROR: cannot create an NSS database\"; bad=$((bad + 1)); return\n"
     "    fi\n"
     "    if ! vfychain -d \"sql:$tmp/base$n\" -pp -u \"$use\" \"$@\" >\"$tmp/out\" 2>&1; then\n"
     "        echo \"not ok $n - $name # INVALID: the chain does not validate without the distrust data\"\n"
     "        sed 's/^/#   /' \"$tmp/out\"; bad=$((bad + 1)); return\n"
     "    fi\n"
-    "    if ! newdb \"$tmp/with$n\" 1; then\n"
+    "    if ! newdb \"$tmp/with$n\" 1 \"$dir/anchors.txt\"; then\n"
     "        echo \"not ok $n - $name # ERROR: modutil cannot load $lib\"; bad=$((bad + 1)); return\n"
     "    fi\n"
     "    note=\n"
@@ -263,6 +275,12 @@ enum dt_err dt_testscript_write(const struct dt_model *m, const struct dt_cases 
                 rc = add_file(&o, name, &f);
             if (rc == DT_OK)
                 json_array_append_new(janch, json_string(name + 6));
+        }
+        if (rc == DT_OK) {
+            snprintf(name, sizeof(name), "tests/%s/anchors.txt", dir);
+            rc = dt_certdata_anchors_file(&f, anchors, n_anchors, "distrust build --cases");
+            if (rc == DT_OK)
+                rc = add_file(&o, name, &f);
         }
         bool after = rc == DT_OK && k->expect_distrusted && after_rule(m, k, anchors, n_anchors);
         dt_pool_free(&store);

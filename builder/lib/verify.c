@@ -466,18 +466,7 @@ static enum dt_err prepare_case(struct run *R, const struct dt_case *k, size_t c
         }
     } else {
         snprintf(anchors, acap, "%s/anchors.txt", dir);
-        DT_TRY(dt_buf_puts(&b, "#\n# Trust anchors of one chain case, written by distrust "
-                               "verify as nss-addbuiltin -t \"CT,C,C\" would.\n#\nBEGINDATA\n"));
-        for (size_t i = 0; i < k->n_anchors; i++) {
-            char *n = dt_name_display(k->anchors[i]->info.subject);
-            char label[160];
-            snprintf(label, sizeof(label), "Anchor %zu: %s", i + 1, n ? n : "?");
-            free(n);
-            for (char *p = label; *p; p++)
-                if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20)
-                    *p = '_';
-            DT_TRY(dt_certdata_anchor(&b, label, k->anchors[i]));
-        }
+        DT_TRY(dt_certdata_anchors_file(&b, k->anchors, k->n_anchors, "distrust verify"));
         if (write_file(anchors, dt_slice_make(b.data, b.len)) != DT_OK) {
             rc = dt_fail(&R->d, NULL, DT_ERR_IO, "cannot write %s: %s", anchors, strerror(errno));
             goto out;

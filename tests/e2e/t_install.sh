@@ -6,6 +6,10 @@
 # page covers every subcommand.
 . "$TOP/tests/e2e/lib.sh"
 R="$WORK/root"
+# An ASan build installs ASan-built libraries: NSS's tools and a plain
+# program then need the ASan runtime preloaded.
+pre=
+case "$DISTRUST" in */asan/*) pre="LD_PRELOAD=$(cc -print-file-name=libasan.so) ASAN_OPTIONS=detect_leaks=0" ;; esac
 if make -s -C "$TOP" B="$B" install PREFIX=/opt/dt DESTDIR="$R" >"$WORK/log" 2>&1; then
     ok "make install PREFIX=/opt/dt DESTDIR=..."
 else
@@ -63,12 +67,12 @@ fi
 C="$TOP/testdata/chains"
 run env -u DISTRUST_PKCS11 "$I/bin/distrust" build -q -o "$WORK/out-b" --cases "$C/basic/cases.json" "$C/basic/policy.json"
 expect_status "the installed binary builds" 0
-"$WORK/prog" "$WORK/out-b/revocations.blob" >"$WORK/prog.out" 2>&1
+env $pre "$WORK/prog" "$WORK/out-b/revocations.blob" >"$WORK/prog.out" 2>&1
 has "the program reads the build's blob with the installed library" "$WORK/prog.out" '^[0-9]+ serials$'
 run env -u DISTRUST_PKCS11 "$I/bin/distrust" verify --build "$WORK/out-b" "$C/basic/cases.json"
 expect_status "the installed binary verifies with the installed module" 0
 has "13 cases" "$WORK/out" '^13 passed, 0 failed$'
-run "$WORK/out-b/test-distrust.sh" --module "$I/lib/pkcs11/libdistrust-pkcs11.so"
+run env $pre "$WORK/out-b/test-distrust.sh" --module "$I/lib/pkcs11/libdistrust-pkcs11.so"
 expect_status "test-distrust.sh against the installed module" 0
 # The man page covers every subcommand.
 missing=

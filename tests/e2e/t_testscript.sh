@@ -59,7 +59,7 @@ has "on the intermediate's cases" "$WORK/out" '^not ok 3 - distrusted intermedia
 
 # A case whose chain does not validate is INVALID, never passed.
 cp -r "$WORK/b" "$WORK/inv"
-cp "$TOP/testdata/pki/root-b.pem" "$WORK/inv/tests/case-001/anchor-01.pem"
+cp "$WORK/inv/tests/case-011/anchors.txt" "$WORK/inv/tests/case-001/anchors.txt" # Root B: not its root
 run "$WORK/inv/test-distrust.sh" --module "$MODULE"
 expect_status "an invalid case fails the script" 1
 has "and is reported INVALID" "$WORK/out" '^not ok 1 - .* # INVALID: the chain does not validate without the distrust data$'
