@@ -7,6 +7,8 @@
 # the chain and distrust verify reports that NSS did).
 . "$TOP/tests/e2e/lib.sh"
 C="$TOP/testdata/chains"
+mkdir -p "$WORK/tmpd"
+export TMPDIR="$WORK/tmpd" # reproduce.sh's databases, which must not be left behind
 for t in vfychain modutil certutil; do
     command -v $t >/dev/null 2>&1 || { not_ok "$t is installed (libnss3-tools)"; done_testing; exit 1; }
 done
@@ -61,4 +63,6 @@ compare pool-root "$C/pool-root/policy.json" "$C/pool-root/cases.json"
 compare diginotar-root "$C/diginotar-root/policy.json" "$C/diginotar-root/cases.json"
 compare diginotar-root-nx "$C/diginotar-root/policy-no-cross.json" "$C/diginotar-root/cases.json"
 compare real "$TOP/policy" "$TOP"/policy/cases/*.json
+[ -z "$(ls -A "$WORK/tmpd")" ] && ok "every reproduce.sh removed its database" ||
+    not_ok "every reproduce.sh removed its database" "$(ls "$WORK/tmpd" | head -3)"
 done_testing
