@@ -315,18 +315,15 @@ struct wissuer {
     struct dt_slice der;
     struct name *nm;     /* NULL: stored raw */
     size_t first, count; /* its serials in the sorted array */
+    uint32_t id;         /* its index among the distinct issuers, as interned */
 };
 
 struct wser {
     uint32_t issuer; /* index into the issuer array (sorted order) */
     struct dt_slice serial;
+    uint64_t pfx; /* the first 8 octets, big-endian, zero-padded: a cheap first comparison */
 };
 
-static int cmp_der(const void *x, const void *y)
-{
-    const struct dt_slice *a = x, *b = y;
-    return cmp_bytes(a->p, a->n, b->p, b->n);
-}
 
 /* Issuer order: by RDNs (OID, value), which puts similar names side by side
  * for zlib; raw names after the structured ones, by bytes. */
@@ -358,6 +355,8 @@ static int cmp_wser(const void *x, const void *y)
         return a->issuer < b->issuer ? -1 : 1;
     if (a->serial.n != b->serial.n)
         return a->serial.n < b->serial.n ? -1 : 1;
+    if (a->pfx != b->pfx)
+        return a->pfx < b->pfx ? -1 : 1;
     return memcmp(a->serial.p, b->serial.p, a->serial.n);
 }
 
@@ -520,6 +519,8 @@ out:
     return rc;
 }
 
+static uint64_t hash_bytes(const uint8_t *p, size_t n);
+
 enum dt_err dt_blob_write(const struct dt_blob_entry *serials, size_t n_serials,
                           const struct dt_blob_entry *skeys_in, size_t n_skeys,
                           const struct dt_blob_write_opts *o, struct dt_buf *out,
@@ -534,7 +535,7 @@ enum dt_err dt_blob_write(const struct dt_blob_entry *serials, size_t n_serials,
     struct wser *ws = NULL;
     struct dt_blob_entry *sk = NULL;
     struct name *names = NULL;
-    uint32_t *rank = NULL;
+    uint32_t *rank = NULL, *sid = NULL, *table = NULL;
     struct dt_buf sec[N_SECTIONS], body, content;
     for (int i = 0; i < N_SECTIONS; i++)
         dt_buf_init(&sec[i], 0);
@@ -544,9 +545,16 @@ enum dt_err dt_blob_write(const struct dt_blob_entry *serials, size_t n_serials,
     EVP_MD_CTX *ctx = NULL;
     uint8_t *sig = NULL;
 
-    /* Distinct issuers. */
+    /* Distinct issuers: interned (consecutive entries mostly share one
+     * issuer slice; a hash table finds the rest), then sorted. */
     inames = dt_calloc(n_serials ? n_serials : 1, sizeof(*inames));
-    DT_ENSURE_MEM(inames);
+    sid = dt_calloc(n_serials ? n_serials : 1, sizeof(*sid));
+    size_t tcap = 64;
+    while (tcap < 4 * n_serials && tcap < ((size_t)1 << 26))
+        tcap <<= 1;
+    table = dt_calloc(tcap, sizeof(*table));
+    DT_ENSURE_MEM(inames && sid && table);
+    size_t n_iss = 0;
     for (size_t i = 0; i < n_serials; i++) {
         if (!serials[i].b.n || serials[i].b.n > MAX_SERIAL_LEN) {
             rc = dt_fail(d, NULL, DT_ERR_INPUT,
@@ -554,19 +562,26 @@ enum dt_err dt_blob_write(const struct dt_blob_entry *serials, size_t n_serials,
                          MAX_SERIAL_LEN);
             goto out;
         }
-        inames[i] = serials[i].a;
+        struct dt_slice a = serials[i].a;
+        if (i && a.p == serials[i - 1].a.p && a.n == serials[i - 1].a.n) {
+            sid[i] = sid[i - 1];
+            continue;
+        }
+        size_t slot = (size_t)hash_bytes(a.p, a.n) & (tcap - 1);
+        while (table[slot] && !dt_slice_eq(inames[table[slot] - 1], a))
+            slot = (slot + 1) & (tcap - 1);
+        if (!table[slot]) {
+            inames[n_iss] = a;
+            table[slot] = (uint32_t)++n_iss;
+        }
+        sid[i] = table[slot] - 1;
     }
-    if (n_serials > 1)
-        qsort(inames, n_serials, sizeof(*inames), cmp_der);
-    size_t n_iss = 0;
-    for (size_t i = 0; i < n_serials; i++)
-        if (!n_iss || !dt_slice_eq(inames[n_iss - 1], inames[i]))
-            inames[n_iss++] = inames[i];
     iss = dt_calloc(n_iss ? n_iss : 1, sizeof(*iss));
     names = dt_calloc(n_iss ? n_iss : 1, sizeof(*names));
     DT_ENSURE_MEM(iss && names);
     for (size_t i = 0; i < n_iss; i++) {
         iss[i].der = inames[i];
+        iss[i].id = (uint32_t)i;
         if (parse_name(inames[i], &names[i])) {
             struct dt_buf again;
             dt_buf_init(&again, 0);
@@ -578,21 +593,20 @@ enum dt_err dt_blob_write(const struct dt_blob_entry *serials, size_t n_serials,
     }
     if (n_iss > 1)
         qsort(iss, n_iss, sizeof(*iss), cmp_issuer);
-    /* rank[i]: the blob index of inames[i] (inames is in byte order). */
+    /* rank[k]: the blob index of distinct issuer k. */
     rank = dt_calloc(n_iss ? n_iss : 1, sizeof(*rank));
     DT_ENSURE_MEM(rank);
-    for (size_t i = 0; i < n_iss; i++) {
-        struct dt_slice *at = bsearch(&iss[i].der, inames, n_iss, sizeof(*inames), cmp_der);
-        DT_ENSURE(at != NULL, DT_ERR_INTERNAL);
-        rank[at - inames] = (uint32_t)i;
-    }
+    for (size_t i = 0; i < n_iss; i++)
+        rank[iss[i].id] = (uint32_t)i;
     ws = dt_calloc(n_serials ? n_serials : 1, sizeof(*ws));
     DT_ENSURE_MEM(ws);
     for (size_t i = 0; i < n_serials; i++) {
-        struct dt_slice *at = bsearch(&serials[i].a, inames, n_iss, sizeof(*inames), cmp_der);
-        DT_ENSURE(at != NULL, DT_ERR_INTERNAL);
-        ws[i].issuer = rank[at - inames];
+        ws[i].issuer = rank[sid[i]];
         ws[i].serial = serials[i].b;
+        uint64_t p = 0;
+        for (size_t k = 0; k < 8; k++)
+            p = p << 8 | (k < ws[i].serial.n ? ws[i].serial.p[k] : 0);
+        ws[i].pfx = p;
     }
     if (n_serials > 1)
         qsort(ws, n_serials, sizeof(*ws), cmp_wser);
@@ -716,6 +730,8 @@ out:
     free(iss);
     free(names);
     free(rank);
+    free(sid);
+    free(table);
     free(ws);
     free(sk);
     return rc;

@@ -236,6 +236,45 @@ static void target_counts(const struct dt_model *m, uint64_t per[4])
                 per[b]++;
 }
 
+/* NSS's built-in list is not a mass-revocation channel: more than
+ * DT_MAX_NSS_LEAVES leaf distrusts (certificates that are not CAs, or
+ * issuer/serial pairs without a certificate) targeting nss is an error at
+ * the entry that contributes the most. */
+static enum dt_err check_nss_leaves(const struct dt_model *m, const struct dt_policy *p,
+                                    struct dt_diags *d)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < m->n_items; i++)
+        total += (m->items[i].targets & DT_TARGET_NSS) &&
+                 !(m->items[i].cert && m->items[i].cert->info.is_ca);
+    if (total <= DT_MAX_NSS_LEAVES)
+        return DT_OK;
+    size_t *per = dt_calloc(p->n_rules ? p->n_rules : 1, sizeof(*per));
+    if (!per)
+        return DT_ERR_NOMEM;
+    for (size_t i = 0; i < m->n_items; i++)
+        if ((m->items[i].targets & DT_TARGET_NSS) &&
+            !(m->items[i].cert && m->items[i].cert->info.is_ca) &&
+            m->items[i].rule->ordinal < p->n_rules)
+            per[m->items[i].rule->ordinal]++;
+    size_t best = 0;
+    for (size_t r = 1; r < p->n_rules; r++)
+        if (per[r] > per[best])
+            best = r;
+    const struct dt_rule *br = &p->rules[best];
+    struct dt_where w;
+    dt_policy_where(br->file, &w, false, "%s", br->json_path);
+    enum dt_err rc = dt_fail(
+        d, &w.pl, DT_ERR_INPUT,
+        "%zu leaf distrusts target nss (this entry: %zu), more than %d: NSS's built-in list "
+        "is not a mass-revocation channel (every process that loads NSS would carry them); "
+        "target OneCRL and the blob instead (\"targets\": [\"onecrl\", \"blob\"]), as a "
+        "serial list does by default",
+        total, per[best], DT_MAX_NSS_LEAVES);
+    free(per);
+    return rc;
+}
+
 enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summary *summary)
 {
     enum dt_err rc = DT_OK;
@@ -311,6 +350,7 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
         rc = prc != DT_OK ? prc : rrc != DT_OK ? rrc : lrc != DT_OK ? lrc : crc;
         goto out;
     }
+    DT_TRY(check_nss_leaves(&model, &policy, &d));
     if (model.ca_without_pool)
         dt_note(&d, NULL,
                 "%zu CA certificate%s distrusted without a certificate pool: their "
