@@ -153,7 +153,15 @@ $(B)/bench/blobbench: bench/blobbench.c $(B)/libdistrust.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libdistrust.a $(LDLIBS) -lm
 
-bench: all $(B)/bench/genpool $(B)/bench/blobbench
+$(B)/bench/crlbench: bench/crlbench.c $(B)/libdistrust.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libdistrust.a $(LDLIBS)
+
+$(B)/bench/rusage: bench/rusage.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $<
+
+bench: all $(B)/bench/genpool $(B)/bench/blobbench $(B)/bench/crlbench $(B)/bench/rusage
 	B=$(B) sh bench/run.sh
 
 clean:

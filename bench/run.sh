@@ -95,6 +95,9 @@ else
     fail=1
 fi
 
+# Mass revocation: build, peer, query --batch, the CRL comparison.
+B="$B" sh "$top/bench/scale.sh" || fail=1
+
 if [ "$fail" -ne 0 ]; then
     echo "bench: FAILED"
     exit 1
