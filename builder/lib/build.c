@@ -423,6 +423,8 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
                                                        : (uint64_t)(when_ms / 1000),
                                     when_ms / 1000, opts->sign_key};
     struct dt_blob_write_stats bst;
+    if (opts->progress && model.n_items > 100000)
+        opts->progress("writing revocations.blob", 0, model.n_items, opts->progress_ctx);
     DT_TRY(dt_blob_write_model(&model, &bo, &blob, &bst, &d));
     DT_TRY(dt_testscript_write(&model, opts->n_cases ? &cases : NULL, digest, &ts, &d));
     files = dt_calloc(8 + ts.n_files, sizeof(*files));
