@@ -1549,14 +1549,34 @@ static const struct rgroup *group_of(const struct dt_blob_issuer *is, size_t len
 }
 
 /* Stage 1: issuer, group, high part; prefetch the directory entry. */
+/* The last issuer a batch resolved: consecutive queries of one issuer (a
+ * serial list, a CRL) skip the hash table. */
+struct issuer_memo {
+    const uint8_t *der;
+    size_t len;
+    const struct dt_blob_issuer *is;
+};
+
+static const struct dt_blob_issuer *find_issuer_memo(const struct dt_blob *b, const uint8_t *der,
+                                                     size_t len, struct issuer_memo *mo)
+{
+    if (mo->der && len == mo->len && (der == mo->der || same_bytes(der, mo->der, len)))
+        return mo->is;
+    const struct dt_blob_issuer *is = dt_blob_find_issuer(b, der, len);
+    mo->der = der;
+    mo->len = len;
+    mo->is = is;
+    return is;
+}
+
 static void stage1(const struct dt_blob *b, const struct dt_blob_query *q, size_t m,
-                   struct pending *p, uint8_t *listed)
+                   struct pending *p, uint8_t *listed, struct issuer_memo *mo)
 {
     for (size_t i = 0; i < m; i++) {
         const struct dt_blob_query *x = &q[i];
         const struct rgroup *g =
-            x->serial && x->serial_len <= MAX_SERIAL_LEN
-                ? group_of(dt_blob_find_issuer(b, x->issuer, x->issuer_len), x->serial_len)
+            x->serial && x->serial_len <= MAX_SERIAL_LEN && x->issuer
+                ? group_of(find_issuer_memo(b, x->issuer, x->issuer_len, mo), x->serial_len)
                 : NULL;
         p[i].g = NULL;
         listed[i] = 0;
@@ -1629,6 +1649,7 @@ void dt_blob_lookup_many(const struct dt_blob *b, const struct dt_blob_query *q,
      * prefetches of each stage have a window's worth of work to arrive in. */
     static const size_t W = WINDOW;
     struct pending p[STAGES][WINDOW];
+    struct issuer_memo memo = {NULL, 0, NULL};
     size_t windows = (n + W - 1) / W;
     for (size_t k = 0; k < windows + STAGES - 1; k++) {
         for (size_t s = 0; s < STAGES; s++) {
@@ -1637,7 +1658,7 @@ void dt_blob_lookup_many(const struct dt_blob *b, const struct dt_blob_query *q,
             size_t w = k - s, base = w * W, m = n - base < W ? n - base : W;
             struct pending *pw = p[w % STAGES];
             if (s == 0)
-                stage1(b, q + base, m, pw, listed + base);
+                stage1(b, q + base, m, pw, listed + base, &memo);
             else if (s == 1)
                 stage2(m, pw);
             else if (s == 2)
