@@ -313,13 +313,21 @@ enum dt_err dt_nss_make_db(const char *dir, char *failure, size_t cap)
     return DT_OK;
 }
 
-enum dt_err dt_nss_verify(const struct dt_nss_job *job, struct dt_nss_outcome *out)
+/* A verification in flight: its child and the pipe its outcome comes on. */
+struct running {
+    pid_t pid;
+    int fd;
+    bool started;
+};
+
+static void start(const struct dt_nss_job *job, struct dt_nss_outcome *out, struct running *r)
 {
     memset(out, 0, sizeof(*out));
+    r->started = false;
     int fds[2];
     if (pipe(fds) != 0) {
         snprintf(out->failure, sizeof(out->failure), "pipe: %s", strerror(errno));
-        return DT_ERR_INTERNAL;
+        return;
     }
     fflush(NULL);
     pid_t pid = fork();
@@ -327,7 +335,7 @@ enum dt_err dt_nss_verify(const struct dt_nss_job *job, struct dt_nss_outcome *o
         snprintf(out->failure, sizeof(out->failure), "fork: %s", strerror(errno));
         close(fds[0]);
         close(fds[1]);
-        return DT_ERR_INTERNAL;
+        return;
     }
     if (pid == 0) {
         close(fds[0]);
@@ -347,29 +355,40 @@ enum dt_err dt_nss_verify(const struct dt_nss_job *job, struct dt_nss_outcome *o
         _exit(0); /* not exit(): the parent's atexit handlers are not ours to run */
     }
     close(fds[1]);
+    r->pid = pid;
+    r->fd = fds[0];
+    r->started = true;
+}
+
+static enum dt_err finish(const struct dt_nss_job *job, struct dt_nss_outcome *out,
+                          struct running *r)
+{
+    if (!r->started)
+        return DT_ERR_INTERNAL;
     uint8_t *p = (uint8_t *)out;
     size_t got = 0;
     int timeout_ms = (job->timeout_s > 0 ? job->timeout_s : 120) * 1000;
     bool timed_out = false;
     while (got < sizeof(*out)) {
-        struct pollfd pfd = {fds[0], POLLIN, 0};
-        int r = poll(&pfd, 1, timeout_ms);
-        if (r == 0) {
+        struct pollfd pfd = {r->fd, POLLIN, 0};
+        int n = poll(&pfd, 1, timeout_ms);
+        if (n == 0) {
             timed_out = true;
-            kill(pid, SIGKILL);
+            kill(r->pid, SIGKILL);
             break;
         }
-        if (r < 0 && errno == EINTR)
+        if (n < 0 && errno == EINTR)
             continue;
-        ssize_t n = read(fds[0], p + got, sizeof(*out) - got);
-        if (n <= 0)
+        ssize_t k = read(r->fd, p + got, sizeof(*out) - got);
+        if (k <= 0)
             break;
-        got += (size_t)n;
+        got += (size_t)k;
     }
-    close(fds[0]);
+    close(r->fd);
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    while (waitpid(r->pid, &status, 0) < 0 && errno == EINTR)
         ;
+    r->started = false;
     if (got != sizeof(*out)) {
         memset(out, 0, sizeof(*out));
         if (timed_out)
@@ -391,4 +410,28 @@ enum dt_err dt_nss_verify(const struct dt_nss_job *job, struct dt_nss_outcome *o
         return DT_ERR_INTERNAL;
     }
     return DT_OK;
+}
+
+enum dt_err dt_nss_verify(const struct dt_nss_job *job, struct dt_nss_outcome *out)
+{
+    return dt_nss_verify_many(job, out, 1, NULL);
+}
+
+enum dt_err dt_nss_verify_many(const struct dt_nss_job *jobs, struct dt_nss_outcome *outs,
+                               size_t n, enum dt_err *each)
+{
+    struct running r[DT_NSS_MAX_PARALLEL];
+    enum dt_err worst = DT_OK;
+    if (n > DT_NSS_MAX_PARALLEL)
+        return DT_ERR_INTERNAL;
+    for (size_t i = 0; i < n; i++)
+        start(&jobs[i], &outs[i], &r[i]);
+    for (size_t i = 0; i < n; i++) {
+        enum dt_err rc = finish(&jobs[i], &outs[i], &r[i]);
+        if (each)
+            each[i] = rc;
+        if (rc != DT_OK)
+            worst = rc;
+    }
+    return worst;
 }

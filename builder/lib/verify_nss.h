@@ -59,6 +59,15 @@ struct dt_nss_outcome {
  * error when the child could not be started or died (out->failure says why). */
 DT_MUST_USE enum dt_err dt_nss_verify(const struct dt_nss_job *job, struct dt_nss_outcome *out);
 
+/* Up to DT_NSS_MAX_PARALLEL independent verifications at once, each in its
+ * own fresh process (the configurations never share a process, so NSS's
+ * caches cannot leak between them); each[i] (may be NULL) gets each one's
+ * status, the return value the last failure. */
+#define DT_NSS_MAX_PARALLEL 8
+DT_MUST_USE enum dt_err dt_nss_verify_many(const struct dt_nss_job *jobs,
+                                           struct dt_nss_outcome *outs, size_t n,
+                                           enum dt_err *each);
+
 /* Creates an empty NSS database (cert9.db, key4.db) in dir, from a child
  * process. The verifications open it read-only, as vfychain -d does. */
 DT_MUST_USE enum dt_err dt_nss_make_db(const char *dir, char *failure, size_t cap);
