@@ -52,7 +52,7 @@ kv() { sed -n "s/.*$2=\([0-9.]*\).*/\1/p" "$1"; }
 
 echo
 echo "mass revocation (bench/scale.sh): build, peer, query --batch"
-printf '%-10s %10s %12s %12s %10s %s\n' entries build peak-RSS peer speedup verdict
+printf '%-10s %10s %12s %12s %10s %12s %s\n' entries build peak-RSS peer speedup blob/CRLSet verdict
 for n in 100000 1000000 3000000; do
     dir="$W/scale-$n"
     gen "$dir" "$n" || { echo "generation failed"; exit 1; }
@@ -73,15 +73,21 @@ for n in 100000 1000000 3000000; do
             speed=$(awk -v a="$peer" -v b="$t" 'BEGIN { printf "%.1fx", a / b }')
         fi
     fi
+    # A Chrome CRLSet body of the same serials: per issuer a 32-byte SPKI hash
+    # and a 4-byte count, per serial a length octet and the serial.
+    crlset=$(cat "$dir"/s[0-9]*.txt "$dir/inter.txt" | awk '{ n += 1 + length($1) / 2 } END { print n + 6 * 36 }')
+    blob=$(wc -c <"$dir/out/revocations.blob")
+    ratio=$(awk -v a="$blob" -v b="$crlset" 'BEGIN { printf "%.3f", a / b }')
     verdict=ok
     [ "$served" = $((n + 2000)) ] || verdict="WRONG ($served serials in the blob)"
     if [ "$n" = 3000000 ]; then
         awk -v t="$t" 'BEGIN { exit !(t > 10) }' && verdict="MISSED (over 10 s)"
         [ "$rss" -gt 1572864 ] && verdict="MISSED (over 1.5 GB)"
         [ "$speed" != - ] && awk -v s="${speed%x}" 'BEGIN { exit !(s < 5) }' && verdict="MISSED (< 5x the peer)"
+        awk -v r="$ratio" 'BEGIN { exit !(r > 0.85) }' && verdict="MISSED (blob > 0.85x the CRLSet body)"
     fi
     [ "$verdict" = ok ] || fail=1
-    printf '%-10s %9ss %9s MiB %11ss %10s %s\n' "$n" "$t" "$((rss / 1024))" "$peer" "$speed" "$verdict"
+    printf '%-10s %9ss %9s MiB %11ss %10s %12s %s\n' "$n" "$t" "$((rss / 1024))" "$peer" "$speed" "$ratio" "$verdict"
 done
 [ "$peer" = - ] && echo "(python3 is not installed: the peer was not run)"
 
