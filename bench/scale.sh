@@ -125,4 +125,30 @@ echo "query --batch: 1,000,000 lines against the 3M blob in ${t}s (${rate} lines
 echo
 echo "revocations.blob against a DER CRL made and read with OpenSSL (bench/crlbench.c)"
 "$top/$B/bench/crlbench" 100000 1000000 || fail=1
+
+# distrust verify against one vfychain process per chain: the fixture cases
+# (two NSS processes per case: baseline and with the build), five rounds each.
+echo
+C="$top/testdata/chains"
+V="$W/verify"
+rm -rf "$V" && mkdir -p "$V"
+"$D" build -q -o "$V/out" "$C/basic/policy.json" 2>/dev/null
+ncases=$(grep -c '"expect"' "$C/basic/cases.json")
+"$RU" "$V/verify.ru" sh -c "for r in 1 2 3 4 5; do \"$D\" verify --build \"$V/out\" \"$C/basic/cases.json\" >\"$V/verify.out\" || exit 1; done"
+vst=$?
+certutil -N --empty-password -d "sql:$V/db" >/dev/null 2>&1 || { mkdir -p "$V/db" && certutil -N --empty-password -d "sql:$V/db" >/dev/null 2>&1; }
+cp "$top/$B/libdistrust-pkcs11.so" "$V/anchors.so"
+modutil -force -dbdir "sql:$V/db" -add anchors -libfile "$V/anchors.so" -string "certdata=\"$C/roots-certdata.txt\" mode=root-store" >/dev/null 2>&1
+modutil -force -dbdir "sql:$V/db" -add distrust -libfile "$top/$B/libdistrust-pkcs11.so" -string "certdata=\"$V/out/certdata-distrust.txt\"" >/dev/null 2>&1
+P="$top/testdata/pki"
+"$RU" "$V/vfy.ru" sh -c "for r in 1 2 3 4 5; do i=0; while [ \$i -lt $ncases ]; do vfychain -d sql:$V/db -pp -u 1 -b 250601000000Z -a $P/leaf-a1.pem -a $P/int-a1.pem >/dev/null 2>&1 || exit 1; i=\$((i + 1)); done; done"
+fst=$?
+tv=$(kv "$V/verify.ru" wall_s)
+tf=$(kv "$V/vfy.ru" wall_s)
+ratio=$(awk -v a="$tf" -v b="$tv" 'BEGIN { printf "%.2f", a / b }')
+verdict=ok
+[ "$vst" -eq 0 ] && [ "$fst" -eq 0 ] && grep -q "^$ncases passed, 0 failed" "$V/verify.out" || verdict=WRONG
+awk -v r="$ratio" 'BEGIN { exit !(r < 20) }' && verdict="MISSED (< 20x a vfychain process per chain)"
+[ "$verdict" = ok ] || fail=1
+echo "verify: $((5 * ncases)) cases in ${tv}s (2 NSS processes each); $((5 * ncases)) vfychain runs in ${tf}s: ${ratio}x: $verdict"
 exit $fail
