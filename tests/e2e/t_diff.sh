@@ -62,6 +62,15 @@ expect_status "--json" 0
 has "JSON: the changed entries with what changed" "$WORK/out" '"changes": "purposes: all purposes -> server-auth"'
 has "JSON: the blob per issuer" "$WORK/out" '"added": 300'
 has "JSON: each entry's targets" "$WORK/out" '"targets": \['
+if command -v python3 >/dev/null 2>&1; then
+    if python3 -c 'import json, sys; d = json.load(sys.stdin); assert len(d["changed"]) == 3 and d["blob"][0]["added"] == 300' <"$WORK/out" 2>"$WORK/py.err"; then
+        ok "JSON: parses, with 3 changed entries and the batch in the blob list (python3 json)"
+    else
+        not_ok "JSON: parses (python3 json)" "$(cat "$WORK/py.err")"
+    fi
+else
+    ok "JSON: parse check # SKIP python3 is not installed"
+fi
 run "$DISTRUST" diff -o "$WORK/notes.md" "$WORK/fa" "$WORK/fb"
 expect_status "-o writes the notes into a file" 0
 has "the file holds them" "$WORK/notes.md" '^# Distrust release notes$'
