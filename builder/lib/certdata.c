@@ -379,20 +379,6 @@ out:
     return rc;
 }
 
-/* certdata-distrust.txt lists objects in policy order: file name, entry,
- * line, certificate position. */
-static int cmp_origin(const void *a, const void *b)
-{
-    const struct dt_item *x = *(const struct dt_item *const *)a;
-    const struct dt_item *y = *(const struct dt_item *const *)b;
-    if (x->rule->ordinal != y->rule->ordinal)
-        return x->rule->ordinal < y->rule->ordinal ? -1 : 1;
-    if (x->line != y->line)
-        return x->line < y->line ? -1 : 1;
-    if (x->sub_index != y->sub_index)
-        return x->sub_index < y->sub_index ? -1 : 1;
-    return dt_item_key_cmp(x, y);
-}
 
 static int cmp_after_origin(const void *a, const void *b)
 {
@@ -413,14 +399,10 @@ enum dt_err dt_certdata_write(const struct dt_model *m, const char *policy_sha25
     dt_buf_init(&body, out->max);
     memset(st, 0, sizeof(*st));
 
+    /* certdata-distrust.txt lists objects in policy order. */
     size_t n = 0;
-    order = dt_calloc(m->n_items, sizeof(*order));
+    order = dt_items_in_policy_order(m, DT_TARGET_NSS, &n);
     DT_ENSURE_MEM(order);
-    for (size_t i = 0; i < m->n_items; i++)
-        if (m->items[i].targets & DT_TARGET_NSS)
-            order[n++] = &m->items[i];
-    if (n > 1)
-        qsort(order, n, sizeof(*order), cmp_origin);
     for (size_t i = 0; i < n; i++)
         DT_TRY(write_item(&body, order[i], st));
 

@@ -313,18 +313,6 @@ out:
     return rc;
 }
 
-static int cmp_item_origin(const void *a, const void *b)
-{
-    const struct dt_item *x = *(const struct dt_item *const *)a;
-    const struct dt_item *y = *(const struct dt_item *const *)b;
-    if (x->rule->ordinal != y->rule->ordinal)
-        return x->rule->ordinal < y->rule->ordinal ? -1 : 1;
-    if (x->line != y->line)
-        return x->line < y->line ? -1 : 1;
-    if (x->sub_index != y->sub_index)
-        return x->sub_index < y->sub_index ? -1 : 1;
-    return dt_item_key_cmp(x, y);
-}
 
 enum dt_err dt_certdata_merge(const struct dt_model *m, const char *policy_sha256_hex,
                               const char *upstream_path, struct dt_slice upstream,
@@ -353,14 +341,9 @@ enum dt_err dt_certdata_merge(const struct dt_model *m, const char *policy_sha25
     }
     DT_TRY(split_lines(&M));
     DT_TRY(index_upstream(&M));
-    order = dt_calloc(m->n_items ? m->n_items : 1, sizeof(*order));
-    DT_ENSURE_MEM(order);
     size_t n = 0;
-    for (size_t i = 0; i < m->n_items; i++)
-        if (m->items[i].targets & DT_TARGET_NSS)
-            order[n++] = &m->items[i];
-    if (n > 1)
-        qsort(order, n, sizeof(*order), cmp_item_origin);
+    order = dt_items_in_policy_order(m, DT_TARGET_NSS, &n);
+    DT_ENSURE_MEM(order);
     for (size_t i = 0; i < n; i++)
         DT_TRY(merge_item(&M, order[i]));
     for (size_t i = 0; i < m->n_afters; i++)

@@ -137,18 +137,6 @@ out:
     return rc;
 }
 
-static int cmp_origin(const void *a, const void *b)
-{
-    const struct dt_item *x = *(const struct dt_item *const *)a;
-    const struct dt_item *y = *(const struct dt_item *const *)b;
-    if (x->rule->ordinal != y->rule->ordinal)
-        return x->rule->ordinal < y->rule->ordinal ? -1 : 1;
-    if (x->line != y->line)
-        return x->line < y->line ? -1 : 1;
-    if (x->sub_index != y->sub_index)
-        return x->sub_index < y->sub_index ? -1 : 1;
-    return dt_item_key_cmp(x, y);
-}
 
 enum dt_err dt_p11kit_write(const struct dt_model *m, const char *policy_sha256_hex,
                             struct dt_buf *out, struct dt_p11kit_stats *st)
@@ -157,14 +145,9 @@ enum dt_err dt_p11kit_write(const struct dt_model *m, const char *policy_sha256_
     memset(st, 0, sizeof(*st));
     struct dt_buf body;
     dt_buf_init(&body, 0);
-    const struct dt_item **order = dt_calloc(m->n_items ? m->n_items : 1, sizeof(*order));
-    DT_ENSURE_MEM(order);
     size_t n = 0;
-    for (size_t i = 0; i < m->n_items; i++)
-        if (m->items[i].targets & DT_TARGET_P11KIT)
-            order[n++] = &m->items[i];
-    if (n > 1)
-        qsort(order, n, sizeof(*order), cmp_origin);
+    const struct dt_item **order = dt_items_in_policy_order(m, DT_TARGET_P11KIT, &n);
+    DT_ENSURE_MEM(order);
     for (size_t i = 0; i < n; i++)
         DT_TRY(write_item(&body, order[i], st));
     for (size_t i = 0; i < m->n_afters; i++)

@@ -29,6 +29,35 @@ int dt_item_key_cmp(const struct dt_item *a, const struct dt_item *b)
     return c ? c : dt_slice_cmp(a->serial, b->serial);
 }
 
+/* Policy order: rule, serial-list line, certificate position, then key. */
+static int cmp_origin(const void *a, const void *b)
+{
+    const struct dt_item *x = *(const struct dt_item *const *)a;
+    const struct dt_item *y = *(const struct dt_item *const *)b;
+    if (x->rule->ordinal != y->rule->ordinal)
+        return x->rule->ordinal < y->rule->ordinal ? -1 : 1;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    if (x->sub_index != y->sub_index)
+        return x->sub_index < y->sub_index ? -1 : 1;
+    return dt_item_key_cmp(x, y);
+}
+
+const struct dt_item **dt_items_in_policy_order(const struct dt_model *m, unsigned targets,
+                                                size_t *n)
+{
+    const struct dt_item **v = dt_calloc(m->n_items ? m->n_items : 1, sizeof(*v));
+    *n = 0;
+    if (!v)
+        return NULL;
+    for (size_t i = 0; i < m->n_items; i++)
+        if (m->items[i].targets & targets)
+            v[(*n)++] = &m->items[i];
+    if (*n > 1)
+        qsort(v, *n, sizeof(*v), cmp_origin);
+    return v;
+}
+
 void dt_model_free(struct dt_model *m)
 {
     if (!m)

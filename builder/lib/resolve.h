@@ -88,6 +88,12 @@ void dt_model_free(struct dt_model *m);
  * directory). Borrowed from path. */
 const char *dt_rule_relpath(const struct dt_rule *r, const char *path);
 
+/* The items that have any of targets (DT_TARGET_* bits), in policy order
+ * (rule, serial-list line, certificate position): the order the emitters
+ * write them in. *n gets the count; NULL when out of memory; free(). */
+const struct dt_item **dt_items_in_policy_order(const struct dt_model *m, unsigned targets,
+                                                size_t *n);
+
 /* Order of items: issuer, then serial (shorter first on a common prefix). */
 int dt_item_key_cmp(const struct dt_item *a, const struct dt_item *b);
 
