@@ -14,6 +14,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -519,8 +520,6 @@ out:
     return rc;
 }
 
-static uint64_t hash_bytes(const uint8_t *p, size_t n);
-
 enum dt_err dt_blob_write(const struct dt_blob_entry *serials, size_t n_serials,
                           const struct dt_blob_entry *skeys_in, size_t n_skeys,
                           const struct dt_blob_write_opts *o, struct dt_buf *out,
@@ -535,7 +534,7 @@ enum dt_err dt_blob_write(const struct dt_blob_entry *serials, size_t n_serials,
     struct wser *ws = NULL;
     struct dt_blob_entry *sk = NULL;
     struct name *names = NULL;
-    uint32_t *rank = NULL, *sid = NULL, *table = NULL;
+    uint32_t *rank = NULL, *sid = NULL;
     struct dt_buf sec[N_SECTIONS], body, content;
     for (int i = 0; i < N_SECTIONS; i++)
         dt_buf_init(&sec[i], 0);
@@ -545,37 +544,20 @@ enum dt_err dt_blob_write(const struct dt_blob_entry *serials, size_t n_serials,
     EVP_MD_CTX *ctx = NULL;
     uint8_t *sig = NULL;
 
-    /* Distinct issuers: interned (consecutive entries mostly share one
-     * issuer slice; a hash table finds the rest), then sorted. */
-    inames = dt_calloc(n_serials ? n_serials : 1, sizeof(*inames));
-    sid = dt_calloc(n_serials ? n_serials : 1, sizeof(*sid));
-    size_t tcap = 64;
-    while (tcap < 4 * n_serials && tcap < ((size_t)1 << 26))
-        tcap <<= 1;
-    table = dt_calloc(tcap, sizeof(*table));
-    DT_ENSURE_MEM(inames && sid && table);
-    size_t n_iss = 0;
-    for (size_t i = 0; i < n_serials; i++) {
+    /* Distinct issuers: interned, then sorted. */
+    for (size_t i = 0; i < n_serials; i++)
         if (!serials[i].b.n || serials[i].b.n > MAX_SERIAL_LEN) {
             rc = dt_fail(d, NULL, DT_ERR_INPUT,
                          "a serial of %zu octets cannot go into the blob (1 to %d)", serials[i].b.n,
                          MAX_SERIAL_LEN);
             goto out;
         }
-        struct dt_slice a = serials[i].a;
-        if (i && a.p == serials[i - 1].a.p && a.n == serials[i - 1].a.n) {
-            sid[i] = sid[i - 1];
-            continue;
-        }
-        size_t slot = (size_t)hash_bytes(a.p, a.n) & (tcap - 1);
-        while (table[slot] && !dt_slice_eq(inames[table[slot] - 1], a))
-            slot = (slot + 1) & (tcap - 1);
-        if (!table[slot]) {
-            inames[n_iss] = a;
-            table[slot] = (uint32_t)++n_iss;
-        }
-        sid[i] = table[slot] - 1;
-    }
+    inames = dt_calloc(n_serials ? n_serials : 1, sizeof(*inames));
+    sid = dt_calloc(n_serials ? n_serials : 1, sizeof(*sid));
+    DT_ENSURE_MEM(inames && sid);
+    size_t n_iss = 0;
+    DT_TRY(dt_intern_slices(serials, n_serials, sizeof(*serials),
+                            offsetof(struct dt_blob_entry, a), sid, inames, &n_iss, NULL));
     iss = dt_calloc(n_iss ? n_iss : 1, sizeof(*iss));
     names = dt_calloc(n_iss ? n_iss : 1, sizeof(*names));
     DT_ENSURE_MEM(iss && names);
@@ -603,10 +585,7 @@ enum dt_err dt_blob_write(const struct dt_blob_entry *serials, size_t n_serials,
     for (size_t i = 0; i < n_serials; i++) {
         ws[i].issuer = rank[sid[i]];
         ws[i].serial = serials[i].b;
-        uint64_t p = 0;
-        for (size_t k = 0; k < 8; k++)
-            p = p << 8 | (k < ws[i].serial.n ? ws[i].serial.p[k] : 0);
-        ws[i].pfx = p;
+        ws[i].pfx = dt_slice_prefix64(serials[i].b);
     }
     if (n_serials > 1)
         qsort(ws, n_serials, sizeof(*ws), cmp_wser);
@@ -731,7 +710,6 @@ out:
     free(names);
     free(rank);
     free(sid);
-    free(table);
     free(ws);
     free(sk);
     return rc;

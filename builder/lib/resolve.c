@@ -10,6 +10,7 @@
 #include "serials.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -538,74 +539,21 @@ static int cmp_sort_key(const void *a, const void *b)
     return cmp_items(&sort_items_base[x->idx], &sort_items_base[y->idx]);
 }
 
-static int cmp_slice_ptr(const void *a, const void *b)
-{
-    return dt_slice_cmp(**(const struct dt_slice *const *)a, **(const struct dt_slice *const *)b);
-}
-
-static uint64_t hash_slice(struct dt_slice s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < s.n; i++)
-        h = (h ^ s.p[i]) * 1099511628211ULL;
-    return h;
-}
-
 static enum dt_err sort_items(struct dt_model *m)
 {
     enum dt_err rc = DT_OK;
     size_t n = m->n_items;
     struct sort_key *keys = dt_calloc(n, sizeof(*keys));
-    uint32_t *id = dt_calloc(n, sizeof(*id)); /* distinct issuer of each item */
-    size_t cap = 64;
-    while (cap < 4 * n && cap < ((size_t)1 << 26))
-        cap <<= 1;
-    uint32_t *table = dt_calloc(cap, sizeof(*table)); /* distinct index + 1 */
-    const struct dt_slice **distinct = dt_calloc(n, sizeof(*distinct));
-    uint32_t *rank = NULL;
+    uint32_t *id = dt_calloc(n, sizeof(*id)), *rank = dt_calloc(n, sizeof(*rank));
+    struct dt_slice *distinct = dt_calloc(n, sizeof(*distinct));
     struct dt_item *sorted = NULL;
-    DT_ENSURE_MEM(keys && id && table && distinct);
-    size_t nd = 0;
-    for (size_t i = 0; i < n; i++) {
-        const struct dt_slice *is = &m->items[i].issuer;
-        if (i && is->p == m->items[i - 1].issuer.p && is->n == m->items[i - 1].issuer.n) {
-            id[i] = id[i - 1]; /* the items of one rule share their issuer */
-            continue;
-        }
-        size_t slot = (size_t)hash_slice(*is) & (cap - 1);
-        while (table[slot] && !dt_slice_eq(*distinct[table[slot] - 1], *is))
-            slot = (slot + 1) & (cap - 1);
-        if (!table[slot]) {
-            distinct[nd] = is;
-            table[slot] = (uint32_t)++nd;
-        }
-        id[i] = table[slot] - 1;
-    }
-    /* Rank the distinct issuers in byte order. */
-    const struct dt_slice **order = dt_calloc(nd ? nd : 1, sizeof(*order));
-    rank = dt_calloc(nd ? nd : 1, sizeof(*rank));
-    if (!order || !rank) {
-        free(order);
-        rc = DT_ERR_NOMEM;
-        goto out;
-    }
-    memcpy(order, distinct, nd * sizeof(*order));
-    qsort(order, nd, sizeof(*order), cmp_slice_ptr);
-    for (size_t r = 0; r < nd; r++) {
-        /* find which distinct index this is: pointers identify them */
-        size_t slot = (size_t)hash_slice(*order[r]) & (cap - 1);
-        while (distinct[table[slot] - 1] != order[r])
-            slot = (slot + 1) & (cap - 1);
-        rank[table[slot] - 1] = (uint32_t)r;
-    }
-    free(order);
-    for (size_t i = 0; i < n; i++) {
-        const struct dt_slice sr = m->items[i].serial;
-        uint64_t p = 0;
-        for (size_t k = 0; k < 8; k++)
-            p = p << 8 | (k < sr.n ? sr.p[k] : 0);
-        keys[i] = (struct sort_key){rank[id[i]], (uint32_t)i, p};
-    }
+    DT_ENSURE_MEM(keys && id && rank && distinct);
+    size_t nd;
+    DT_TRY(dt_intern_slices(m->items, n, sizeof(*m->items), offsetof(struct dt_item, issuer), id,
+                            distinct, &nd, rank));
+    for (size_t i = 0; i < n; i++)
+        keys[i] = (struct sort_key){rank[id[i]], (uint32_t)i,
+                                    dt_slice_prefix64(m->items[i].serial)};
     sort_items_base = m->items;
     qsort(keys, n, sizeof(*keys), cmp_sort_key);
     sort_items_base = NULL;
@@ -619,9 +567,8 @@ static enum dt_err sort_items(struct dt_model *m)
 out:
     free(keys);
     free(id);
-    free(table);
-    free(distinct);
     free(rank);
+    free(distinct);
     free(sorted);
     return rc;
 }
