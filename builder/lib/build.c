@@ -427,7 +427,7 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
         opts->progress("writing revocations.blob", 0, model.n_items, opts->progress_ctx);
     DT_TRY(dt_blob_write_model(&model, &bo, &blob, &bst, &d));
     DT_TRY(dt_testscript_write(&model, opts->n_cases ? &cases : NULL, digest, &ts, &d));
-    files = dt_calloc(8 + ts.n_files, sizeof(*files));
+    files = dt_calloc(8 + ts.out.n, sizeof(*files));
     DT_ENSURE_MEM(files);
     size_t n_files = 0;
     files[n_files++] = (struct dt_outfile){.name = "certdata-distrust.txt",
@@ -445,9 +445,9 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
         (struct dt_outfile){.name = "revocations.blob", .data = dt_slice_make(blob.data, blob.len)};
     files[n_files++] = (struct dt_outfile){.name = "distrust.p11-kit",
                                            .data = dt_slice_make(p11kit.data, p11kit.len)};
-    for (size_t i = 0; i < ts.n_files; i++) {
-        files[n_files] = ts.files[i];
-        files[n_files++].executable = !strcmp(ts.files[i].name, "test-distrust.sh");
+    for (size_t i = 0; i < ts.out.n; i++) {
+        files[n_files] = ts.out.files[i];
+        files[n_files++].executable = !strcmp(ts.out.files[i].name, "test-distrust.sh");
     }
     files[n_files++] = (struct dt_outfile){.name = "manifest.json", .data = {NULL, 0}};
     struct dt_count counts[] = {

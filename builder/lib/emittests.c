@@ -28,35 +28,6 @@
 #include <string.h>
 #include <unistd.h>
 
-struct files {
-    struct dt_outfile *v;
-    struct dt_buf *bufs;
-    size_t n, cap;
-};
-
-static enum dt_err add(struct files *f, const char *name, struct dt_slice data)
-{
-    if (f->n == f->cap) {
-        size_t cap = f->cap ? 2 * f->cap : 32;
-        struct dt_outfile *v = realloc(f->v, cap * sizeof(*v));
-        if (!v)
-            return DT_ERR_NOMEM;
-        f->v = v;
-        struct dt_buf *b = realloc(f->bufs, cap * sizeof(*b));
-        if (!b)
-            return DT_ERR_NOMEM;
-        f->bufs = b;
-        f->cap = cap;
-    }
-    memset(&f->v[f->n], 0, sizeof(f->v[f->n]));
-    dt_buf_init(&f->bufs[f->n], 0);
-    f->v[f->n].name = dt_strdup(name);
-    if (!f->v[f->n].name || dt_buf_append(&f->bufs[f->n], data.p, data.n) != DT_OK)
-        return DT_ERR_NOMEM;
-    f->n++;
-    return DT_OK;
-}
-
 /* The NSS trust flags ("p,,p") that distrust c in the build, or "" when
  * the build does not distrust it. */
 static void distrust_flags(const struct dt_build_data *b, const struct dt_cert *c, char out[16])
@@ -93,10 +64,10 @@ enum dt_err dt_emit_nss_chains(const char *build_dir, const char *out_dir,
     enum dt_err rc = DT_OK;
     struct dt_build_data b;
     struct dt_cases cases;
-    struct files f = {NULL, NULL, 0, 0};
-    struct dt_buf cfg, der, man;
+    struct dt_outlist f;
+    dt_outlist_init(&f);
+    struct dt_buf cfg, man;
     dt_buf_init(&cfg, 0);
-    dt_buf_init(&der, 0);
     dt_buf_init(&man, 0);
     memset(sum, 0, sizeof(*sum));
     dt_cases_init(&cases);
@@ -151,11 +122,11 @@ enum dt_err dt_emit_nss_chains(const char *build_dir, const char *out_dir,
         /* The certificates, DER, one file per case and position. */
         for (size_t i = 0; i < k->n_chain; i++) {
             snprintf(file, sizeof(file), "certs/Distrust%zuC%zu.cert", no, i + 1);
-            DT_TRY(add(&f, file, dt_slice_make(k->chain[i]->der, k->chain[i]->der_len)));
+            DT_TRY(dt_outlist_add_copy(&f, file, dt_slice_make(k->chain[i]->der, k->chain[i]->der_len)));
         }
         for (size_t i = 0; i < k->n_anchors; i++) {
             snprintf(file, sizeof(file), "certs/Distrust%zuA%zu.cert", no, i + 1);
-            DT_TRY(add(&f, file, dt_slice_make(k->anchors[i]->der, k->anchors[i]->der_len)));
+            DT_TRY(dt_outlist_add_copy(&f, file, dt_slice_make(k->anchors[i]->der, k->anchors[i]->der_len)));
         }
         char at[16] = "";
         if (k->has_time)
@@ -185,31 +156,15 @@ enum dt_err dt_emit_nss_chains(const char *build_dir, const char *out_dir,
         }
         sum->cases++;
     }
-    DT_TRY(add(&f, "scenarios/distrust.cfg", dt_slice_make(cfg.data, cfg.len)));
+    DT_TRY(dt_outlist_add(&f, "scenarios/distrust.cfg", &cfg));
     /* A manifest, so that the directory can be replaced next time. */
-    struct dt_outfile *all = dt_calloc(f.n + 1, sizeof(*all));
-    DT_ENSURE_MEM(all);
-    for (size_t i = 0; i < f.n; i++) {
-        all[i] = f.v[i];
-        all[i].data = dt_slice_make(f.bufs[i].data, f.bufs[i].len);
-    }
     struct dt_count counts[] = {{"cases", sum->cases}, {"left_out", sum->skipped}};
-    rc = dt_manifest_write("-", all, f.n, counts, 2, NULL, 0, NULL, NULL, &man);
-    if (rc == DT_OK) {
-        all[f.n] = (struct dt_outfile){.name = "manifest.json",
-                                       .data = dt_slice_make(man.data, man.len)};
-        rc = dt_outdir_replace(out_dir, all, f.n + 1, d);
-    }
-    free(all);
+    DT_TRY(dt_manifest_write("-", f.files, f.n, counts, 2, NULL, 0, NULL, NULL, &man));
+    DT_TRY(dt_outlist_add(&f, "manifest.json", &man));
+    rc = dt_outdir_replace(out_dir, f.files, f.n, d);
 out:
-    for (size_t i = 0; i < f.n; i++) {
-        free((char *)f.v[i].name);
-        dt_buf_free(&f.bufs[i]);
-    }
-    free(f.v);
-    free(f.bufs);
+    dt_outlist_free(&f);
     dt_buf_free(&cfg);
-    dt_buf_free(&der);
     dt_buf_free(&man);
     dt_cases_free(&cases);
     dt_build_data_free(&b);

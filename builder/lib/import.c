@@ -377,8 +377,8 @@ static enum dt_err import_certdata(const struct dt_import_opts *o, struct dt_sli
                                    struct dt_diags *d)
 {
     enum dt_err rc = DT_OK;
-    struct dt_import_pems pems;
-    memset(&pems, 0, sizeof(pems));
+    struct dt_outlist pems;
+    dt_outlist_init(&pems);
     struct dt_buf man;
     dt_buf_init(&man, 0);
     char *dir = NULL, *parent = dt_path_dirname(o->output), *name = certs_dir_name(o->output);
@@ -407,15 +407,10 @@ static enum dt_err import_certdata(const struct dt_import_opts *o, struct dt_sli
     rc = dt_buf_printf(&man, "%s\n", mt);
     free(mt);
     DT_TRY(rc);
-    struct dt_outfile *files = dt_calloc(pems.n + 1, sizeof(*files));
-    DT_ENSURE_MEM(files);
-    memcpy(files, pems.files, pems.n * sizeof(*files));
-    files[pems.n] =
-        (struct dt_outfile){.name = "manifest.json", .data = dt_slice_make(man.data, man.len)};
-    rc = dt_outdir_replace(dir, files, pems.n + 1, d);
-    free(files);
+    DT_TRY(dt_outlist_add(&pems, "manifest.json", &man));
+    rc = dt_outdir_replace(dir, pems.files, pems.n, d);
 out:
-    dt_import_pems_free(&pems);
+    dt_outlist_free(&pems);
     dt_buf_free(&man);
     free(dir);
     free(parent);

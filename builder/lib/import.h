@@ -17,13 +17,6 @@ DT_MUST_USE enum dt_err dt_import_onecrl_mem(const char *input, struct dt_slice 
                                              struct dt_diags *d, dt_progress_fn progress,
                                              void *progress_ctx);
 
-/* The certificates an import writes beside the policy. */
-struct dt_import_pems {
-    struct dt_outfile *files; /* names owned */
-    struct dt_buf *bufs;
-    size_t n;
-};
-void dt_import_pems_free(struct dt_import_pems *p);
 
 /* The distrusts of an NSS certdata.txt (text, named input in messages) as
  * policy JSON appended to policy; the certificates it names go into pems,
@@ -31,7 +24,7 @@ void dt_import_pems_free(struct dt_import_pems *p);
  * reporting every problem. */
 DT_MUST_USE enum dt_err dt_import_certdata_mem(const char *input, struct dt_slice text,
                                                const char *dir_name, struct dt_buf *policy,
-                                               struct dt_import_pems *pems,
+                                               struct dt_outlist *pems,
                                                struct dt_import_summary *s, struct dt_diags *d);
 
 #endif

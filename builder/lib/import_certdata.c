@@ -61,9 +61,7 @@ struct cimp {
     size_t n_entries;
     char **names; /* PEM file names given so far */
     size_t n_names;
-    struct dt_outfile *pems;
-    struct dt_buf *pem_data;
-    size_t n_pems;
+    struct dt_outlist pems; /* the certificates' PEM files */
     struct dt_import_summary *s;
     const char *dir_name; /* the certificates' directory, relative to the policy */
 };
@@ -203,20 +201,13 @@ static enum dt_err cert_file(struct cimp *I, struct cobj *c, const char *label)
     enum dt_err rc = DT_OK;
     if (c->file)
         return DT_OK;
+    struct dt_buf pem;
+    dt_buf_init(&pem, 0);
     DT_TRY(pem_name(I, label, &c->file));
-    struct dt_outfile *pf = realloc(I->pems, (I->n_pems + 1) * sizeof(*pf));
-    DT_ENSURE_MEM(pf);
-    I->pems = pf;
-    struct dt_buf *pd = realloc(I->pem_data, (I->n_pems + 1) * sizeof(*pd));
-    DT_ENSURE_MEM(pd);
-    I->pem_data = pd;
-    dt_buf_init(&pd[I->n_pems], 0);
-    DT_TRY(dt_cert_pem(c->cert, &pd[I->n_pems]));
-    memset(&pf[I->n_pems], 0, sizeof(pf[I->n_pems]));
-    pf[I->n_pems].name = dt_strdup(c->file);
-    I->n_pems++;
-    DT_ENSURE_MEM(pf[I->n_pems - 1].name);
+    DT_TRY(dt_cert_pem(c->cert, &pem));
+    DT_TRY(dt_outlist_add(&I->pems, c->file, &pem));
 out:
+    dt_buf_free(&pem);
     return rc;
 }
 
@@ -476,19 +467,14 @@ static void free_cimp(struct cimp *I)
     for (size_t i = 0; i < I->n_names; i++)
         free(I->names[i]);
     free(I->names);
-    for (size_t i = 0; i < I->n_pems; i++) {
-        free((char *)I->pems[i].name);
-        dt_buf_free(&I->pem_data[i]);
-    }
-    free(I->pem_data);
-    free(I->pems);
+    dt_outlist_free(&I->pems);
     dt_dmap_free(&I->by_key);
     dt_buf_free(&I->entries);
     dt_cd_file_free(&I->f);
 }
 
 enum dt_err dt_import_certdata_mem(const char *input, struct dt_slice text, const char *dir_name,
-                                   struct dt_buf *policy, struct dt_import_pems *pems,
+                                   struct dt_buf *policy, struct dt_outlist *pems,
                                    struct dt_import_summary *s, struct dt_diags *d)
 {
     enum dt_err rc = DT_OK;
@@ -498,7 +484,8 @@ enum dt_err dt_import_certdata_mem(const char *input, struct dt_slice text, cons
     I.d = d;
     I.s = s;
     I.dir_name = dir_name;
-    memset(pems, 0, sizeof(*pems));
+    dt_outlist_init(pems);
+    dt_outlist_init(&I.pems);
     dt_dmap_init(&I.by_key);
     dt_buf_init(&I.entries, 0);
     size_t errors0 = d->errors;
@@ -545,26 +532,9 @@ enum dt_err dt_import_certdata_mem(const char *input, struct dt_slice text, cons
                          s->distrust_after, base));
     DT_TRY(dt_buf_append(policy, I.entries.data, I.entries.len));
     DT_TRY(dt_buf_puts(policy, "\n  ]\n}\n"));
-    for (size_t i = 0; i < I.n_pems; i++)
-        I.pems[i].data = dt_slice_make(I.pem_data[i].data, I.pem_data[i].len);
-    pems->files = I.pems;
-    pems->bufs = I.pem_data;
-    pems->n = I.n_pems;
-    I.pems = NULL;
-    I.pem_data = NULL;
-    I.n_pems = 0;
+    *pems = I.pems;
+    dt_outlist_init(&I.pems);
 out:
     free_cimp(&I);
     return rc;
-}
-
-void dt_import_pems_free(struct dt_import_pems *p)
-{
-    for (size_t i = 0; i < p->n; i++) {
-        free((char *)p->files[i].name);
-        dt_buf_free(&p->bufs[i]);
-    }
-    free(p->files);
-    free(p->bufs);
-    memset(p, 0, sizeof(*p));
 }

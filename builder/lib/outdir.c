@@ -220,3 +220,55 @@ out:
     free(old);
     return rc;
 }
+
+void dt_outlist_init(struct dt_outlist *l)
+{
+    memset(l, 0, sizeof(*l));
+}
+
+enum dt_err dt_outlist_add(struct dt_outlist *l, const char *name, struct dt_buf *data)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 16;
+        struct dt_outfile *f = realloc(l->files, cap * sizeof(*f));
+        if (!f)
+            return DT_ERR_NOMEM;
+        l->files = f;
+        struct dt_buf *b = realloc(l->bufs, cap * sizeof(*b));
+        if (!b)
+            return DT_ERR_NOMEM;
+        l->bufs = b;
+        l->cap = cap;
+    }
+    memset(&l->files[l->n], 0, sizeof(l->files[l->n]));
+    l->files[l->n].name = dt_strdup(name);
+    if (!l->files[l->n].name)
+        return DT_ERR_NOMEM;
+    l->bufs[l->n] = *data; /* ownership moves; the bytes do not */
+    l->files[l->n].data = dt_slice_make(data->data, data->len);
+    dt_buf_init(data, 0);
+    l->n++;
+    return DT_OK;
+}
+
+enum dt_err dt_outlist_add_copy(struct dt_outlist *l, const char *name, struct dt_slice data)
+{
+    struct dt_buf b;
+    dt_buf_init(&b, 0);
+    enum dt_err rc = dt_buf_append(&b, data.p, data.n);
+    if (rc == DT_OK)
+        rc = dt_outlist_add(l, name, &b);
+    dt_buf_free(&b);
+    return rc;
+}
+
+void dt_outlist_free(struct dt_outlist *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free((char *)l->files[i].name);
+        dt_buf_free(&l->bufs[i]);
+    }
+    free(l->files);
+    free(l->bufs);
+    memset(l, 0, sizeof(*l));
+}

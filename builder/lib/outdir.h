@@ -18,6 +18,21 @@ struct dt_outfile {
     bool executable; /* mode 0777 & ~umask instead of 0666 & ~umask */
 };
 
+/* A growing list of output files that owns their names and contents. */
+struct dt_outlist {
+    struct dt_outfile *files; /* files[i].data points into bufs[i] */
+    struct dt_buf *bufs;
+    size_t n, cap;
+};
+
+void dt_outlist_init(struct dt_outlist *l);
+/* Adds a file: data's contents move into the list (data is left empty). */
+DT_MUST_USE enum dt_err dt_outlist_add(struct dt_outlist *l, const char *name, struct dt_buf *data);
+/* Adds a file with a copy of data. */
+DT_MUST_USE enum dt_err dt_outlist_add_copy(struct dt_outlist *l, const char *name,
+                                            struct dt_slice data);
+void dt_outlist_free(struct dt_outlist *l);
+
 /* Refuses to replace an existing OUT that is not a directory, is a symbolic
  * link, or is a non-empty directory without a manifest.json (so that a
  * mistyped -o never wipes an unrelated directory). */

@@ -23,36 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct out {
-    struct dt_outfile *files;
-    struct dt_buf *bufs;
-    size_t n, cap;
-};
-
-static enum dt_err add_file(struct out *o, const char *name, struct dt_buf *data)
-{
-    if (o->n == o->cap) {
-        size_t cap = o->cap ? 2 * o->cap : 16;
-        struct dt_outfile *f = realloc(o->files, cap * sizeof(*f));
-        if (!f)
-            return DT_ERR_NOMEM;
-        o->files = f;
-        struct dt_buf *b = realloc(o->bufs, cap * sizeof(*b));
-        if (!b)
-            return DT_ERR_NOMEM;
-        o->bufs = b;
-        o->cap = cap;
-    }
-    memset(&o->files[o->n], 0, sizeof(o->files[o->n]));
-    o->files[o->n].name = dt_strdup(name);
-    if (!o->files[o->n].name)
-        return DT_ERR_NOMEM;
-    o->bufs[o->n] = *data; /* ownership moves */
-    dt_buf_init(data, 0);
-    o->n++;
-    return DT_OK;
-}
-
 static unsigned purpose_of(enum dt_usage u)
 {
     switch (u) {
@@ -214,7 +184,8 @@ enum dt_err dt_testscript_write(const struct dt_model *m, const struct dt_cases 
                                 struct dt_diags *d)
 {
     enum dt_err rc = DT_OK;
-    struct out o = {NULL, NULL, 0, 0};
+    struct dt_outlist o;
+    dt_outlist_init(&o);
     struct dt_buf script, body, f, cj;
     dt_buf_init(&script, 0);
     dt_buf_init(&body, 0);
@@ -236,7 +207,7 @@ enum dt_err dt_testscript_write(const struct dt_model *m, const struct dt_cases 
         for (size_t i = 0; i < k->n_chain; i++) {
             snprintf(name, sizeof(name), "tests/%s/chain-%02zu.pem", dir, i + 1);
             DT_TRY(dt_cert_pem(k->chain[i], &f));
-            DT_TRY(add_file(&o, name, &f));
+            DT_TRY(dt_outlist_add(&o, name, &f));
             json_array_append_new(jchain, json_string(name + 6));
         }
         /* Anchors: the case's files, or the store's trusted roots that
@@ -272,7 +243,7 @@ enum dt_err dt_testscript_write(const struct dt_model *m, const struct dt_cases 
             snprintf(name, sizeof(name), "tests/%s/anchor-%02zu.pem", dir, i + 1);
             rc = dt_cert_pem(anchors[i], &f);
             if (rc == DT_OK)
-                rc = add_file(&o, name, &f);
+                rc = dt_outlist_add(&o, name, &f);
             if (rc == DT_OK)
                 json_array_append_new(janch, json_string(name + 6));
         }
@@ -280,7 +251,7 @@ enum dt_err dt_testscript_write(const struct dt_model *m, const struct dt_cases 
             snprintf(name, sizeof(name), "tests/%s/anchors.txt", dir);
             rc = dt_certdata_anchors_file(&f, anchors, n_anchors, "distrust build --cases");
             if (rc == DT_OK)
-                rc = add_file(&o, name, &f);
+                rc = dt_outlist_add(&o, name, &f);
         }
         bool after = rc == DT_OK && k->expect_distrusted && after_rule(m, k, anchors, n_anchors);
         dt_pool_free(&store);
@@ -315,7 +286,7 @@ enum dt_err dt_testscript_write(const struct dt_model *m, const struct dt_cases 
     DT_TRY(dt_buf_append(&script, body.data, body.len));
     DT_TRY(dt_buf_puts(&script, "echo \"1..$n\"\necho \"# $((n - bad)) passed, $bad failed "
                                 "(mode $mode: $lib)\"\n[ $bad -eq 0 ]\n"));
-    DT_TRY(add_file(&o, "test-distrust.sh", &script));
+    DT_TRY(dt_outlist_add(&o, "test-distrust.sh", &script));
     if (ts->cases) {
         json_t *root = json_pack("{s:s, s:o}", "comment",
                                  "The chain cases given to distrust build --cases, with their "
@@ -330,24 +301,13 @@ enum dt_err dt_testscript_write(const struct dt_model *m, const struct dt_cases 
         rc = dt_buf_printf(&cj, "%s\n", text);
         free(text);
         DT_TRY(rc);
-        DT_TRY(add_file(&o, "tests/cases.json", &cj));
+        DT_TRY(dt_outlist_add(&o, "tests/cases.json", &cj));
     }
-    ts->files = o.files;
-    ts->bufs = o.bufs;
-    ts->n_files = o.n;
-    for (size_t i = 0; i < o.n; i++)
-        ts->files[i].data = dt_slice_make(o.bufs[i].data, o.bufs[i].len);
-    o.files = NULL;
-    o.bufs = NULL;
-    o.n = 0;
+    ts->out = o;
+    dt_outlist_init(&o);
 out:
     json_decref(jcases);
-    for (size_t i = 0; i < o.n; i++) {
-        free((char *)o.files[i].name);
-        dt_buf_free(&o.bufs[i]);
-    }
-    free(o.files);
-    free(o.bufs);
+    dt_outlist_free(&o);
     dt_buf_free(&script);
     dt_buf_free(&body);
     dt_buf_free(&f);
@@ -357,11 +317,6 @@ out:
 
 void dt_testscript_free(struct dt_testscript *ts)
 {
-    for (size_t i = 0; i < ts->n_files; i++) {
-        free((char *)ts->files[i].name);
-        dt_buf_free(&ts->bufs[i]);
-    }
-    free(ts->files);
-    free(ts->bufs);
+    dt_outlist_free(&ts->out);
     memset(ts, 0, sizeof(*ts));
 }

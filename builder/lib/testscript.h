@@ -10,9 +10,7 @@
 #include "resolve.h"
 
 struct dt_testscript {
-    struct dt_outfile *files; /* test-distrust.sh, tests/...; names owned */
-    struct dt_buf *bufs;
-    size_t n_files;
+    struct dt_outlist out; /* test-distrust.sh, tests/... */
     size_t cases, distrusted, after_rule;
 };
 

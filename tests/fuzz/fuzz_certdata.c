@@ -14,7 +14,7 @@ static void import(const uint8_t *data, size_t size)
     dt_diags_init(&d, fuzz_diag, NULL);
     struct dt_buf policy;
     dt_buf_init(&policy, 0);
-    struct dt_import_pems pems;
+    struct dt_outlist pems;
     struct dt_import_summary s;
     memset(&s, 0, sizeof(s));
     enum dt_err rc =
@@ -31,7 +31,7 @@ static void import(const uint8_t *data, size_t size)
         for (size_t i = 0; i < pems.n; i++)
             if (!pems.files[i].data.n || !pems.files[i].name)
                 __builtin_trap();
-        dt_import_pems_free(&pems);
+        dt_outlist_free(&pems);
     }
     dt_buf_free(&policy);
 }
