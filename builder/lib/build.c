@@ -244,19 +244,21 @@ static enum dt_err check_nss_leaves(const struct dt_model *m, const struct dt_po
                                     struct dt_diags *d)
 {
     size_t total = 0;
-    for (size_t i = 0; i < m->n_items; i++)
-        total += (m->items[i].targets & DT_TARGET_NSS) &&
-                 !(m->items[i].cert && m->items[i].cert->info.is_ca);
-    if (total <= DT_MAX_NSS_LEAVES)
-        return DT_OK;
     size_t *per = dt_calloc(p->n_rules ? p->n_rules : 1, sizeof(*per));
     if (!per)
         return DT_ERR_NOMEM;
-    for (size_t i = 0; i < m->n_items; i++)
-        if ((m->items[i].targets & DT_TARGET_NSS) &&
-            !(m->items[i].cert && m->items[i].cert->info.is_ca) &&
-            m->items[i].rule->ordinal < p->n_rules)
-            per[m->items[i].rule->ordinal]++;
+    for (size_t i = 0; i < m->n_items; i++) {
+        const struct dt_item *it = &m->items[i];
+        if (!(it->targets & DT_TARGET_NSS) || (it->cert && it->cert->info.is_ca))
+            continue;
+        total++;
+        if (it->rule->ordinal < p->n_rules)
+            per[it->rule->ordinal]++;
+    }
+    if (total <= DT_MAX_NSS_LEAVES) {
+        free(per);
+        return DT_OK;
+    }
     size_t best = 0;
     for (size_t r = 1; r < p->n_rules; r++)
         if (per[r] > per[best])

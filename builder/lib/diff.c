@@ -480,13 +480,13 @@ struct result {
     size_t blob_added, blob_removed;
 };
 
-static enum dt_err find_dent(const struct side *S, const struct dent *e, const struct dent **out)
+/* The other side's record of e's key, or NULL. */
+static const struct dent *find_dent(const struct side *S, const struct dent *e)
 {
     uint8_t key[32];
     key_of(e->spk, e->a, e->b, key);
     uint32_t it = dt_dmap_first(&S->map, key);
-    *out = it == DT_DMAP_END ? NULL : &S->v[dt_dmap_value(&S->map, it)];
-    return DT_OK;
+    return it == DT_DMAP_END ? NULL : &S->v[dt_dmap_value(&S->map, it)];
 }
 
 static struct blobsum *bsum(struct result *R, struct dt_slice issuer, size_t *cap)
@@ -511,8 +511,7 @@ static enum dt_err compute(const struct side *O, const struct side *N, struct re
     size_t cap = 0;
     memset(R, 0, sizeof(*R));
     for (size_t i = 0; i < N->n; i++) {
-        const struct dent *o;
-        DT_TRY(find_dent(O, &N->v[i], &o));
+        const struct dent *o = find_dent(O, &N->v[i]);
         char ch[512];
         if (o)
             compare(o, &N->v[i], ch, sizeof(ch));
@@ -528,9 +527,7 @@ static enum dt_err compute(const struct side *O, const struct side *N, struct re
         snprintf(it->changes, sizeof(it->changes), "%s", o ? ch : "");
     }
     for (size_t i = 0; i < O->n; i++) {
-        const struct dent *n;
-        DT_TRY(find_dent(N, &O->v[i], &n));
-        if (n)
+        if (find_dent(N, &O->v[i]))
             continue;
         DT_TRY(dt_grow((void **)&R->items, &cap, R->n_items + 1, sizeof(*R->items)));
         struct item *it = &R->items[R->n_items++];
