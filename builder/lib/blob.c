@@ -27,8 +27,6 @@
 #define EF_MIN 128 /* groups this large may use Elias-Fano */
 #define MAX_SERIAL_LEN 255
 #define DOMAIN "distrust revocation blob v1"
-#define SEL_SHIFT 6 /* the select directory: a position every 64 zeros */
-#define SEL_EVERY (1u << SEL_SHIFT)
 
 static const uint8_t magic[8] = {0x89, 'D', 'T', 'B', '\r', '\n', 0x1a, '\n'};
 
@@ -766,6 +764,20 @@ static void *big_calloc(size_t n)
     return p;
 }
 
+#define BUCKET_FPS 4
+#ifndef BUCKET_SHIFT
+#define BUCKET_SHIFT 1
+#endif
+/* Buckets of 2^BUCKET_SHIFT high parts: one to two serials each. */
+static unsigned bucket_shift(unsigned hb)
+{
+    return hb < BUCKET_SHIFT ? hb : BUCKET_SHIFT;
+}
+struct bucket {
+    uint32_t start;
+    uint8_t fp[BUCKET_FPS];
+};
+
 struct rgroup {
     uint8_t len;
     uint8_t enc;
@@ -775,16 +787,18 @@ struct rgroup {
     uint64_t l;          /* EF: low bits per serial */
     unsigned hb;         /* EF: high bits (8 * len - l) */
     uint64_t max_high;
-    /* EF: the upper bitmap (in the content, padded), a select directory
-     * (sel[k] = bit position of zero number 64 k) and a one-byte
-     * fingerprint per serial (the first 8 low bits): a lookup reads the
-     * small, cached structures and touches the low bits only on a likely
-     * match. */
+    /* EF: the upper bitmap (in the content, padded), decoded at open into
+     * buckets (the serials with high part h are [bk[h].start,
+     * bk[h + 1].start)) and a one-byte fingerprint per serial (the first 8
+     * low bits). A bucket also carries the fingerprints of its first
+     * BUCKET_FPS serials (a bucket holds one serial on average): a lookup
+     * reads one bucket, and touches the low bits only on a likely match. */
     const uint8_t *up;
     uint64_t up_bits;
-    uint32_t *sel;
+    struct bucket *bk;
     uint8_t *fp;
-    unsigned fpb; /* fingerprint bits: min(8, l) */
+    unsigned bs;  /* a bucket covers 2^bs high parts */
+    unsigned fpb; /* fingerprint bits: min(8, bs + l), from bit hb - bs on */
 };
 
 struct dt_blob_issuer {
@@ -811,7 +825,7 @@ struct dt_blob {
     size_t table_mask;
     struct rgroup *groups;
     size_t n_groups;
-    uint32_t *sels; /* every EF group's select directory */
+    struct bucket *bks; /* every EF group's buckets */
     uint8_t *fps;   /* every EF group's fingerprints */
     uint8_t *rows;  /* every raw group's serials, row by row */
     struct skey *skeys;
@@ -969,7 +983,7 @@ static enum dt_err read_groups(struct dt_blob *b, struct rd *gp, struct dt_slice
 {
     enum dt_err rc = DT_OK;
     struct rd g = *gp, s = {ss.p, ss.p + ss.n, false};
-    size_t cap = 0, total = 0, sels_needed = 0, fps_needed = 0, raw_bytes = 0;
+    size_t cap = 0, total = 0, bk_needed = 0, fps_needed = 0, raw_bytes = 0;
     /* First pass: the groups and their data; start arrays sized. */
     for (size_t i = 0; i < b->n_issuers; i++) {
         uint64_t ng = get_varint(&g);
@@ -1016,7 +1030,7 @@ static enum dt_err read_groups(struct dt_blob *b, struct rd *gp, struct dt_slice
             gr->max_high = up_bits - count - 1;
             gr->up = up;
             gr->up_bits = up_bits;
-            sels_needed += (gr->max_high + 1) / SEL_EVERY + 1;
+            bk_needed += (gr->max_high >> bucket_shift(hb)) + 2;
             fps_needed += count;
         }
         b->issuers[i].groups = (struct rgroup *)(uintptr_t)first; /* fixed below */
@@ -1044,29 +1058,30 @@ static enum dt_err read_groups(struct dt_blob *b, struct rd *gp, struct dt_slice
             if (memcmp(rows + (j - 1) * gr->len, rows + j * gr->len, gr->len) >= 0)
                 BAD("serials not in strictly ascending order");
     }
-    /* Second pass: the start arrays of the Elias-Fano groups, and their order. */
-    b->sels = dt_calloc(sels_needed + 1, sizeof(*b->sels));
+    /* Second pass: the bucket bounds of the Elias-Fano groups, and their order. */
+    b->bks = big_calloc((bk_needed + 1) * sizeof(*b->bks));
     b->fps = dt_calloc(fps_needed + 1, 1);
-    DT_ENSURE_MEM(b->sels && b->fps);
-    size_t sel_used = 0, fp_used = 0;
+    DT_ENSURE_MEM(b->bks && b->fps);
+    size_t bk_used = 0, fp_used = 0;
     for (size_t k = 0; k < b->n_groups; k++) {
         struct rgroup *gr = &b->groups[k];
         if (gr->enc != ENC_EF)
             continue;
-        gr->sel = b->sels + sel_used;
-        sel_used += (gr->max_high + 1) / SEL_EVERY + 1;
+        gr->bk = b->bks + bk_used;
+        gr->bs = bucket_shift(gr->hb);
+        bk_used += (gr->max_high >> gr->bs) + 2;
         gr->fp = b->fps + fp_used;
         fp_used += gr->count;
-        gr->fpb = gr->l < 8 ? (unsigned)gr->l : 8;
+        gr->fpb = gr->l + gr->bs < 8 ? (unsigned)gr->l + gr->bs : 8;
+        const uint64_t in_bucket = ((uint64_t)1 << gr->bs) - 1;
         /* One pass over the upper bitmap: count, directory, order. */
         uint64_t zeros = 0, ones = 0, prev = UINT64_MAX; /* prev: the previous serial in a bucket */
         for (uint64_t pos = 0; pos < gr->up_bits; pos++) {
             if (!bit_at(gr->up, pos)) {
                 if (zeros > gr->max_high)
                     BAD("bad Elias-Fano upper bits");
-                if (!(zeros & (SEL_EVERY - 1)))
-                    gr->sel[zeros >> SEL_SHIFT] = (uint32_t)pos;
-                zeros++;
+                if (!(++zeros & in_bucket))
+                    gr->bk[zeros >> gr->bs].start = (uint32_t)ones;
                 prev = UINT64_MAX;
                 continue;
             }
@@ -1075,11 +1090,17 @@ static enum dt_err read_groups(struct dt_blob *b, struct rd *gp, struct dt_slice
             if (prev != UINT64_MAX &&
                 bits_cmp(gr->data, prev * gr->l, gr->data, ones * gr->l, gr->l) >= 0)
                 BAD("serials not in strictly ascending order");
-            gr->fp[ones] = gr->fpb ? (uint8_t)get_bits(gr->data, ones * gr->l, gr->fpb) : 0;
+            unsigned lowb = gr->fpb - gr->bs;
+            gr->fp[ones] = (uint8_t)((zeros & in_bucket) << lowb |
+                                     get_bits(gr->data, ones * gr->l, lowb));
+            struct bucket *bk = &gr->bk[zeros >> gr->bs];
+            if (ones - bk->start < BUCKET_FPS)
+                bk->fp[ones - bk->start] = gr->fp[ones];
             prev = ones++;
         }
         if (ones != gr->count || zeros != gr->max_high + 1 || bit_at(gr->up, gr->up_bits - 1))
             BAD("bad Elias-Fano upper bits");
+        gr->bk[(gr->max_high >> gr->bs) + 1].start = (uint32_t)ones;
         for (uint64_t pad = gr->up_bits; pad < ((gr->up_bits + 7) & ~(uint64_t)7); pad++)
             if (bit_at(gr->up, pad))
                 BAD("bad Elias-Fano padding");
@@ -1147,7 +1168,7 @@ void dt_blob_close(struct dt_blob *b)
     free(b->issuers);
     free(b->table);
     free(b->groups);
-    free(b->sels);
+    free(b->bks);
     free(b->fps);
     free(b->rows);
     free(b->skeys);
@@ -1359,49 +1380,6 @@ const struct dt_blob_issuer *dt_blob_find_issuer(const struct dt_blob *b, const 
     return NULL;
 }
 
-/* x86-64 has a popcount instruction that baseline builds may not use:
- * the bit-selection functions get a copy that does, chosen at load time. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define WITH_POPCNT __attribute__((target_clones("popcnt", "default")))
-#else
-#define WITH_POPCNT
-#endif
-
-/* The position (0..63, from the most significant bit) of the n-th (0-based)
- * set bit of w; w has more than n set bits. */
-static inline unsigned select_in_word(uint64_t w, unsigned n)
-{
-    unsigned base = 0;
-    for (unsigned half = 32; half >= 8; half >>= 1) {
-        unsigned c = (unsigned)__builtin_popcountll(w >> (64 - half));
-        if (n >= c) {
-            n -= c;
-            w <<= half;
-            base += half;
-        }
-    }
-    for (;; base++, w <<= 1) /* at most 8 steps */
-        if (w >> 63 && !n--)
-            return base;
-}
-
-/* The bit position of zero number z (0-based) of a group's upper bitmap. */
-WITH_POPCNT static uint64_t select0(const struct rgroup *g, uint64_t z)
-{
-    uint64_t pos = g->sel[z >> SEL_SHIFT], left = z & (SEL_EVERY - 1); /* zeros to pass */
-    uint64_t word = pos & ~(uint64_t)63;
-    /* ones where the bitmap has zeros, from pos on */
-    uint64_t w = ~load_be64(g->up + (word >> 3)) & (~0ULL >> (pos & 63));
-    for (;;) {
-        unsigned n = (unsigned)__builtin_popcountll(w);
-        if (left < n)
-            return word + select_in_word(w, (unsigned)left);
-        left -= n;
-        word += 64;
-        w = ~load_be64(g->up + (word >> 3));
-    }
-}
-
 /* Copies a serial into a padded key buffer (PAD zero bytes after it) with
  * fixed-size moves: a lookup's serial is 8 to 32 octets nearly always, and
  * the generic copy of a variable length costs more than the rest of a
@@ -1439,15 +1417,51 @@ static inline bool low_equal(const struct rgroup *g, uint64_t j, const uint8_t *
     return !n || !((bits64(g->data, a) ^ bits64(key, b)) >> (64 - n));
 }
 
-/* Whether the bucket [j, end) holds the key. A bucket is sorted by the low
- * bits, so by fingerprint (their first bits): only equal fingerprints are
- * compared, and a greater one ends the search. */
-static inline int bucket_has(const struct rgroup *g, uint64_t j, uint64_t end, const uint8_t *key)
+/* The key's fingerprint in group g. */
+static inline unsigned key_fp(const struct rgroup *g, const uint8_t *key)
 {
-    unsigned kfp = g->fpb ? (unsigned)get_bits(key, g->hb, g->fpb) : 0;
-    for (; j < end && g->fp[j] <= kfp; j++)
-        if (g->fp[j] == kfp && low_equal(g, j, key))
+    return (unsigned)get_bits(key, g->hb - g->bs, g->fpb);
+}
+
+/* A bucket of serials that share their high part (a CA's sequential or
+ * prefixed serials) can be long: binary search, by the high part's bits
+ * the bucket spans (the top of the fingerprint), then by the low bits. */
+#define LARGE_BUCKET 16
+static int large_bucket_has(const struct rgroup *g, uint64_t lo, uint64_t hi, const uint8_t *key,
+                            unsigned kfp)
+{
+    unsigned lowb = g->fpb - g->bs, ksub = kfp >> lowb;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        unsigned sub = (unsigned)g->fp[mid] >> lowb;
+        int c = sub != ksub ? (sub < ksub ? -1 : 1)
+                            : bits_cmp(g->data, mid * g->l, key, g->hb, g->l);
+        if (!c)
             return 1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+/* Whether bucket bk holds the key. A bucket is sorted by the low bits, so
+ * by fingerprint (their first bits): only equal fingerprints are compared,
+ * and a greater one ends the search. */
+static inline int bucket_has(const struct rgroup *g, const struct bucket *bk, const uint8_t *key)
+{
+    uint64_t j = bk[0].start, end = bk[1].start;
+    unsigned kfp = key_fp(g, key);
+    if (end - j > LARGE_BUCKET)
+        return large_bucket_has(g, j, end, key, kfp);
+    for (unsigned k = 0; j < end; j++, k++) {
+        unsigned f = k < BUCKET_FPS ? bk->fp[k] : g->fp[j];
+        if (f > kfp)
+            break;
+        if (f == kfp && low_equal(g, j, key))
+            return 1;
+    }
     return 0;
 }
 
@@ -1472,19 +1486,7 @@ static int group_has(const struct rgroup *g, const uint8_t *s)
     uint64_t high = top_bits(key, g->hb);
     if (high > g->max_high)
         return 0;
-    /* The serials with this high part sit between zero number high - 1 and
-     * zero number high of the upper bitmap: find the latter from the
-     * directory, then walk back over the ones before it. */
-    uint64_t pos = select0(g, high);
-    uint64_t end = pos - high; /* serials before zero number high */
-    uint64_t j = end;
-    while (j > 0 && pos > 0 && bit_at(g->up, pos - 1)) {
-        pos--;
-        j--;
-    }
-    if (j == end)
-        return 0; /* an empty bucket */
-    return bucket_has(g, j, end, key);
+    return bucket_has(g, &g->bk[high >> g->bs], key);
 }
 
 int dt_blob_issuer_has(const struct dt_blob_issuer *is, const uint8_t *serial, size_t len)
@@ -1504,17 +1506,17 @@ int dt_blob_has_serial(const struct dt_blob *b, const uint8_t *issuer, size_t is
 }
 
 /* Many lookups at once: in windows of WINDOW queries, the first pass
- * resolves issuer and group and prefetches the select-directory entry, the
- * second prefetches the upper-bitmap word it points to, the third finds the
- * bucket and prefetches its fingerprints and low bits, the fourth decides;
- * the memory latencies of the windows in flight overlap instead of adding
- * up. */
+ * resolves issuer and group and prefetches the bucket bounds, the second
+ * reads them and prefetches the bucket's fingerprints and low bits, the
+ * third decides; the memory latencies of the windows in flight overlap
+ * instead of adding up. */
 #define WINDOW 16
-#define STAGES 4
+#define STAGES 3
 
 struct pending {
     const struct rgroup *g;
-    uint64_t high, j, end;
+    const struct bucket *bk;
+    uint64_t high;
     uint8_t key[32 + PAD]; /* longer serials are decided in stage 1 */
 };
 
@@ -1526,7 +1528,6 @@ static const struct rgroup *group_of(const struct dt_blob_issuer *is, size_t len
     return NULL;
 }
 
-/* Stage 1: issuer, group, high part; prefetch the directory entry. */
 /* The last issuer a batch resolved: consecutive queries of one issuer (a
  * serial list, a CRL) skip the hash table. */
 struct issuer_memo {
@@ -1547,6 +1548,7 @@ static const struct dt_blob_issuer *find_issuer_memo(const struct dt_blob *b, co
     return is;
 }
 
+/* Stage 1: issuer, group, high part; prefetch the bucket bounds. */
 static void stage1(const struct dt_blob *b, const struct dt_blob_query *q, size_t m,
                    struct pending *p, uint8_t *listed, struct issuer_memo *mo)
 {
@@ -1569,54 +1571,45 @@ static void stage1(const struct dt_blob *b, const struct dt_blob_query *q, size_
         if (p[i].high > g->max_high)
             continue;
         p[i].g = g;
-        __builtin_prefetch(&g->sel[p[i].high >> SEL_SHIFT]);
+        __builtin_prefetch(&g->bk[p[i].high >> g->bs]);
     }
 }
 
-/* Stage 2: prefetch the bitmap word the directory points to. */
-static void stage2(size_t m, const struct pending *p)
-{
-    for (size_t i = 0; i < m; i++) {
-        const struct rgroup *g = p[i].g;
-        if (g)
-            __builtin_prefetch(g->up + (g->sel[p[i].high >> SEL_SHIFT] >> 3));
-    }
-}
-
-/* Stage 3: the bucket; prefetch its fingerprints and low bits. */
-static void stage3(size_t m, struct pending *p)
+/* Stage 2: the bucket. A key whose fingerprint is not among the bucket's
+ * is decided here (most non-members); otherwise prefetch the low bits of
+ * the first candidate (and the fingerprints past the bucket's own). */
+static void stage2(size_t m, struct pending *p)
 {
     for (size_t i = 0; i < m; i++) {
         const struct rgroup *g = p[i].g;
         if (!g)
             continue;
-        uint64_t pos = select0(g, p[i].high);
-        uint64_t end = pos - p[i].high, j = end;
-        while (j > 0 && pos > 0 && bit_at(g->up, pos - 1)) {
-            pos--;
-            j--;
-        }
-        p[i].j = j;
-        p[i].end = end;
-        if (j == end) {
+        const struct bucket *bk = &g->bk[p[i].high >> g->bs];
+        uint64_t j = bk[0].start, size = bk[1].start - j;
+        unsigned kfp = key_fp(g, p[i].key), k = 0;
+        while (k < size && k < BUCKET_FPS && bk->fp[k] < kfp)
+            k++;
+        if (k == size || (k < BUCKET_FPS && bk->fp[k] != kfp)) {
             p[i].g = NULL;
             continue;
         }
-        __builtin_prefetch(g->fp + j);
-        uint64_t at = j * g->l;
+        p[i].bk = bk;
+        if (k == BUCKET_FPS)
+            __builtin_prefetch(g->fp + j + k);
+        uint64_t at = (j + k) * g->l;
         __builtin_prefetch(g->data + (at >> 3));
         __builtin_prefetch(g->data + ((at + g->l - 1) >> 3));
     }
 }
 
-/* Stage 4: the answer. */
-static void stage4(size_t m, const struct pending *p, uint8_t *listed)
+/* Stage 3: the answer. */
+static void stage3(size_t m, const struct pending *p, uint8_t *listed)
 {
     for (size_t i = 0; i < m; i++) {
         const struct rgroup *g = p[i].g;
         if (!g)
             continue;
-        listed[i] = (uint8_t)bucket_has(g, p[i].j, p[i].end, p[i].key);
+        listed[i] = (uint8_t)bucket_has(g, p[i].bk, p[i].key);
     }
 }
 
@@ -1639,10 +1632,8 @@ void dt_blob_lookup_many(const struct dt_blob *b, const struct dt_blob_query *q,
                 stage1(b, q + base, m, pw, listed + base, &memo);
             else if (s == 1)
                 stage2(m, pw);
-            else if (s == 2)
-                stage3(m, pw);
             else
-                stage4(m, pw, listed + base);
+                stage3(m, pw, listed + base);
         }
     }
 }

@@ -475,10 +475,84 @@ static void test_group_lengths(void)
     dt_buf_free(&b);
 }
 
+/* Serials that share their leading octets (a CA's sequential or prefixed
+ * serials) fall into few, long buckets: the long-bucket search, the
+ * fingerprints past a bucket's own and the merged high parts must still
+ * answer exactly, one at a time and in batches. */
+static void test_clustered(void)
+{
+    static const size_t lens[] = {3, 9, 16, 20};
+    enum { PER = 3000, NL = sizeof(lens) / sizeof(lens[0]) };
+    static uint8_t ser[NL * PER][32], names[64];
+    static struct dt_blob_entry e[NL * PER];
+    size_t nl = make_name(names, "Clustered Issuer"), n = 0;
+    for (size_t k = 0; k < NL; k++)
+        for (int i = 0; i < PER; i++, n++) {
+            size_t len = lens[k];
+            memset(ser[n], 0, len);
+            ser[n][0] = 0x41;
+            /* runs of consecutive serials, and a few far apart */
+            unsigned v = i < PER - 100 ? (unsigned)i * 3 : 0xA000u + (unsigned)i * 97;
+            ser[n][len - 1] = (uint8_t)v;
+            ser[n][len - 2] = (uint8_t)(v >> 8);
+            if (i >= PER - 100 && len > 3)
+                ser[n][1] = (uint8_t)(i * 7);
+            e[n].a = dt_slice_make(names, nl);
+            e[n].b = dt_slice_make(ser[n], len);
+        }
+    struct dt_buf b;
+    CHECK(write_blob(e, n, NULL, 0, NULL, &b), "write %zu clustered serials", n);
+    char err[256] = "";
+    struct dt_blob *bl = open_blob(&b, NULL, err, sizeof(err));
+    CHECK(bl != NULL, "open it (%s)", err);
+    if (!bl) {
+        dt_buf_free(&b);
+        return;
+    }
+    struct dt_blob_info in;
+    dt_blob_get_info(bl, &in);
+    CHECK(in.ef_groups == NL, "Elias-Fano for every length (%zu)", in.ef_groups);
+    /* Queries: each member, its neighbours in the last octet (members or
+     * gaps of a run), and one with a middle octet changed. */
+    static struct dt_blob_query q[4 * NL * PER];
+    static uint8_t qs[4 * NL * PER][32], want[4 * NL * PER], many[4 * NL * PER];
+    size_t nq = 0;
+    for (size_t i = 0; i < n; i++)
+        for (int v = 0; v < 4; v++, nq++) {
+            size_t len = e[i].b.n;
+            memcpy(qs[nq], e[i].b.p, len);
+            if (v == 1)
+                qs[nq][len - 1]++;
+            else if (v == 2)
+                qs[nq][len - 1]--;
+            else if (v == 3)
+                qs[nq][len / 2] ^= 0x10;
+            q[nq] = (struct dt_blob_query){names, nl, qs[nq], len};
+        }
+    size_t single_ok = 0, agree = 0, expect = 0;
+    for (size_t i = 0; i < nq; i++) {
+        bool member = false;
+        for (size_t j = 0; j < n && !member; j++)
+            member = e[j].b.n == q[i].serial_len && !memcmp(e[j].b.p, q[i].serial, e[j].b.n);
+        want[i] = member;
+        expect += member;
+        single_ok += dt_blob_has_serial(bl, names, nl, q[i].serial, q[i].serial_len) == member;
+    }
+    dt_blob_lookup_many(bl, q, nq, many);
+    for (size_t i = 0; i < nq; i++)
+        agree += many[i] == want[i];
+    CHECK(single_ok == nq && expect > n && expect < nq,
+          "one at a time: exact on long buckets (%zu of %zu; %zu members)", single_ok, nq, expect);
+    CHECK(agree == nq, "dt_blob_lookup_many: exact on long buckets (%zu of %zu)", agree, nq);
+    dt_blob_close(bl);
+    dt_buf_free(&b);
+}
+
 int main(void)
 {
     test_round_trip();
     test_group_lengths();
+    test_clustered();
     test_signatures();
     test_real();
     return unit_done();
