@@ -7,13 +7,15 @@
  *   cross-certified by the next; the rest leaves spread over the
  *   intermediates.
  *
- * usage: genpool OUTDIR TOTAL [--files]
+ * usage: genpool OUTDIR TOTAL [--files] [--rsa]
  *   OUTDIR/roots.pem          the self-signed roots
  *   OUTDIR/intermediates.pem  intermediates and cross-certificates
  *   OUTDIR/leaves.pem         the leaves, one PEM bundle (default), or
  *   OUTDIR/leaves/NNN/leafJ.pem one file per leaf, 1000 per directory (--files)
  *   OUTDIR/policy.json        a policy that distrusts intermediate 0 by naming
  *                             one certificate (the pool finds its cross-certificate)
+ *
+ * --rsa: the CAs' keys are RSA-2048 instead of ECDSA P-256.
  *
  * Keys are generated once per CA (leaves share one key: the benchmark is
  * about certificates, not key generation). Same arguments, same names and
@@ -39,9 +41,23 @@ static void die(const char *what)
     exit(1);
 }
 
+static int rsa; /* --rsa: RSA-2048 CA keys */
+
 static EVP_PKEY *new_key(void)
 {
     EVP_PKEY *k = EVP_EC_gen("P-256");
+    if (!k)
+        die("key generation");
+    return k;
+}
+
+/* A CA's key: ECDSA P-256, or RSA-2048 with --rsa (what most of the Web
+ * PKI's intermediates sign with). */
+static EVP_PKEY *new_ca_key(void)
+{
+    if (!rsa)
+        return new_key();
+    EVP_PKEY *k = EVP_RSA_gen(2048);
     if (!k)
         die("key generation");
     return k;
@@ -109,12 +125,22 @@ static FILE *open_out(const char *dir, const char *name)
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: genpool OUTDIR TOTAL [--files]\n");
+        fprintf(stderr, "usage: genpool OUTDIR TOTAL [--files] [--rsa]\n");
         return 2;
     }
     const char *dir = argv[1];
     long total = strtol(argv[2], NULL, 10);
-    int files = argc > 3 && !strcmp(argv[3], "--files");
+    int files = 0;
+    for (int i = 3; i < argc; i++) {
+        if (!strcmp(argv[i], "--files"))
+            files = 1;
+        else if (!strcmp(argv[i], "--rsa"))
+            rsa = 1;
+        else {
+            fprintf(stderr, "genpool: unknown option %s\n", argv[i]);
+            return 2;
+        }
+    }
     if (total < ROOTS + 2 * INTERMEDIATES + 1) {
         fprintf(stderr, "genpool: TOTAL must be at least %d\n", ROOTS + 2 * INTERMEDIATES + 1);
         return 2;
@@ -128,7 +154,7 @@ int main(int argc, char **argv)
     char cn[128], icn[128];
     FILE *f = open_out(dir, "roots.pem");
     for (int i = 0; i < ROOTS; i++) {
-        root_key[i] = new_key();
+        root_key[i] = new_ca_key();
         snprintf(cn, sizeof(cn), "Bench Root %02d", i);
         root[i] = make(cn, root_key[i], NULL, cn, root_key[i], 1, 1);
         PEM_write_X509(f, root[i]);
@@ -136,7 +162,7 @@ int main(int argc, char **argv)
     fclose(f);
     f = open_out(dir, "intermediates.pem");
     for (int i = 0; i < INTERMEDIATES; i++) {
-        int_key[i] = new_key();
+        int_key[i] = new_ca_key();
         int r = i % ROOTS, x = (i + 1) % ROOTS;
         snprintf(cn, sizeof(cn), "Bench Intermediate %03d", i);
         snprintf(icn, sizeof(icn), "Bench Root %02d", r);

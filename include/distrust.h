@@ -158,6 +158,12 @@ struct dt_verify_opts {
     void *diag_ctx;
     dt_line_fn report; /* required */
     void *report_ctx;
+    unsigned jobs;       /* NSS worker processes at once (0: one per online CPU) */
+    int fresh_processes; /* every verification in a process of its own, as one
+                          * vfychain per chain (default: chains of one
+                          * configuration share a worker, isolation checked) */
+    dt_progress_fn progress; /* optional: "verifying", results so far, total */
+    void *progress_ctx;
 };
 
 struct dt_verify_summary {
@@ -170,10 +176,11 @@ struct dt_verify_summary {
                            * case whose root store is the merge's upstream) */
 };
 
-/* Replays every case twice per engine, each time in a fresh process: without
- * the build's distrust data (the baseline must validate, otherwise the case
- * is INVALID) and with OUT/certdata-distrust.txt served by the PKCS#11
- * module; reports one TAP line per check. Returns DT_OK when every check ran
+/* Replays every case twice per engine under real NSS, in worker processes
+ * that never mix configurations: without the build's distrust data (the
+ * baseline must validate, otherwise the case is INVALID) and with
+ * OUT/certdata-distrust.txt served by the PKCS#11 module; reports one TAP
+ * line per check. Returns DT_OK when every check ran
  * (summary->failed says whether all held), DT_ERR_INPUT for bad case files
  * or build directory, DT_ERR_STRICT for warnings with strict. */
 DT_MUST_USE enum dt_err dt_verify_run(const struct dt_verify_opts *opts,

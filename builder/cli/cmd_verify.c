@@ -9,7 +9,18 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { OPT_BUILD, OPT_ENGINE, OPT_MODULE, OPT_KEEP, OPT_STRICT, OPT_VERBOSE, OPT_QUIET, OPT_HELP };
+enum {
+    OPT_BUILD,
+    OPT_ENGINE,
+    OPT_MODULE,
+    OPT_KEEP,
+    OPT_JOBS,
+    OPT_FRESH,
+    OPT_STRICT,
+    OPT_VERBOSE,
+    OPT_QUIET,
+    OPT_HELP
+};
 
 static const struct cli_opt opts[] = {
     [OPT_BUILD] = {"--build", 'b', true, "the `distrust build` output directory (required)"},
@@ -21,6 +32,11 @@ static const struct cli_opt opts[] = {
                     "$DISTRUST_PKCS11)"},
     [OPT_KEEP] = {"--keep-work", 'k', true,
                   "keep per-case anchors, chains and a reproduce.sh (vfychain) in this directory"},
+    [OPT_JOBS] = {"--jobs", 'j', true,
+                  "NSS worker processes at once, 1 to 256 (default: one per online CPU)"},
+    [OPT_FRESH] = {"--fresh-processes", 0, false,
+                   "every verification in a process of its own, as one vfychain per chain "
+                   "(default: chains of one configuration share a worker, isolation checked)"},
     [OPT_STRICT] = {"--strict", 0, false, "treat warnings (e.g. a manifest mismatch) as errors"},
     [OPT_VERBOSE] = {"--verbose", 'v', false, "show where in the library an error arose"},
     [OPT_QUIET] = {"--quiet", 'q', false, "print only the TAP result lines and the summary"},
@@ -28,7 +44,8 @@ static const struct cli_opt opts[] = {
 };
 
 struct args {
-    const char *build, *engine, *module, *keep;
+    const char *build, *engine, *module, *keep, *jobs;
+    bool fresh;
 };
 
 static int on_opt(void *ctx, size_t opt, const char *value)
@@ -42,6 +59,10 @@ static int on_opt(void *ctx, size_t opt, const char *value)
         a->module = value;
     else if (opt == OPT_KEEP)
         a->keep = value;
+    else if (opt == OPT_JOBS)
+        a->jobs = value;
+    else if (opt == OPT_FRESH)
+        a->fresh = true;
     return 0;
 }
 
@@ -99,7 +120,7 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
     for (size_t i = 0; i < cli_n_cmds; i++)
         if (!strcmp(cli_cmds[i].name, "verify"))
             cmd = &cli_cmds[i];
-    struct args a = {NULL, NULL, NULL, NULL};
+    struct args a = {NULL, NULL, NULL, NULL, NULL, false};
     char **pos = NULL;
     int n_pos = 0;
     int code;
@@ -144,6 +165,17 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
             goto out;
         }
     }
+    unsigned jobs = 0;
+    if (a.jobs) {
+        char *end = NULL;
+        unsigned long v = strtoul(a.jobs, &end, 10);
+        if (!*a.jobs || *end || a.jobs[0] == '-' || v < 1 || v > 256) {
+            code = cli_usage_error(cli, "verify", "--jobs %s: expected a number from 1 to 256",
+                                   a.jobs);
+            goto out;
+        }
+        jobs = (unsigned)v;
+    }
     char modbuf[PATH_MAX + 64];
     const char *module = a.module ? a.module : default_module(modbuf, sizeof(modbuf));
     if (!module) {
@@ -163,6 +195,10 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
     o.keep_work = a.keep;
     o.now = (int64_t)time(NULL);
     o.strict = cli->strict;
+    o.jobs = jobs;
+    o.fresh_processes = a.fresh;
+    o.progress = cli_progress;
+    o.progress_ctx = cli;
     o.diag = cli_diag;
     o.diag_ctx = cli;
     o.report = print_line;

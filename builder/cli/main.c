@@ -22,10 +22,13 @@ const struct cli_cmd cli_cmds[] = {
     {"lint", cmd_lint, "lint [--pool PATH]... [--expired-before DATE] [--strict] POLICY...",
      "Run every check of `distrust build` without writing anything; with a pool,\n"
      "report every path from a trust anchor to a distrusted key that stays open."},
-    {"verify", cmd_verify, "verify --build OUT [--engine pkix|classic|all] CASES...",
+    {"verify", cmd_verify,
+     "verify --build OUT [--engine pkix|classic|all] [--jobs N] [--fresh-processes] CASES...",
      "Replay the chain cases of CASES (JSON) under real NSS, each without the build's\n"
      "distrust data (the baseline must validate) and with OUT/certdata-distrust.txt\n"
-     "served by libdistrust-pkcs11.so, each run in a fresh process. Prints TAP and\n"
+     "served by libdistrust-pkcs11.so. Chains of one configuration share an NSS worker\n"
+     "process (a verdict that used another chain's certificate is redone alone);\n"
+     "configurations never share one. Prints TAP and\n"
      "\"N passed, N failed\"; exit 0 when every case gives its expected verdict, 3 on a\n"
      "mismatch or an INVALID case, 1 on bad input."},
     {"impact", cmd_impact,

@@ -4,6 +4,7 @@
 #include "cases.h"
 
 #include "caps.h"
+#include "dmap.h"
 #include "io.h"
 #include "timeutil.h"
 
@@ -44,20 +45,46 @@ struct loader {
     struct dt_cases *c;
     struct cache_entry *cache;
     size_t n_cache, cap_cache;
+    struct dt_dmap by_path; /* SHA-256 of a path -> its cache entry */
 };
+
+/* Diagnostics of a certificate file, placed in the case file: the place
+ * (a scan of the JSON text) is looked up only when there is something to
+ * say, not for every file of thousands of cases. */
+struct lazy_place {
+    struct loader *L;
+    const char *path;
+    bool found;
+    struct dt_where w;
+};
+
+static void placed(const struct dt_diag *dg, void *ctx)
+{
+    struct lazy_place *lp = ctx;
+    if (!lp->found) {
+        dt_jwhere(lp->L->j.display, lp->L->j.text, lp->L->j.len, &lp->w, false, lp->path, NULL);
+        lp->found = true;
+    }
+    dt_report(lp->L->j.d, dg->severity, &lp->w.pl, "%s", dg->message);
+}
 
 /* Loads (once) the certificates of a file named at path/key[index]. */
 static bool load_file(struct loader *L, const char *file, const char *path, size_t *first,
                       size_t *count)
 {
-    for (size_t i = 0; i < L->n_cache; i++) {
-        if (!strcmp(L->cache[i].path, file)) {
-            *first = L->cache[i].first;
-            *count = L->cache[i].count;
-            return !L->cache[i].failed;
+    uint8_t key[32];
+    dt_sha256(dt_slice_make(file, strlen(file)), key);
+    for (uint32_t it = dt_dmap_first(&L->by_path, key); it != DT_DMAP_END;
+         it = dt_dmap_next(&L->by_path, it, key)) {
+        const struct cache_entry *c = &L->cache[dt_dmap_value(&L->by_path, it)];
+        if (!strcmp(c->path, file)) {
+            *first = c->first;
+            *count = c->count;
+            return !c->failed;
         }
     }
-    if (dt_grow((void **)&L->cache, &L->cap_cache, L->n_cache + 1, sizeof(*L->cache)) != DT_OK) {
+    if (dt_grow((void **)&L->cache, &L->cap_cache, L->n_cache + 1, sizeof(*L->cache)) != DT_OK ||
+        dt_dmap_add(&L->by_path, key, (uint32_t)L->n_cache) != DT_OK) {
         L->j.rc = DT_ERR_NOMEM;
         return false;
     }
@@ -65,9 +92,11 @@ static bool load_file(struct loader *L, const char *file, const char *path, size
     e->path = dt_strdup(file);
     e->first = L->c->certs.n;
     e->failed = false;
-    struct dt_where w;
-    dt_jwhere(L->j.display, L->j.text, L->j.len, &w, false, path, NULL);
-    enum dt_err rc = e->path ? dt_cert_load_file(file, &L->c->certs, L->j.d, &w.pl) : DT_ERR_NOMEM;
+    struct lazy_place lp = {L, path, false, {{NULL, 0, 0, NULL, NULL}, "", ""}};
+    struct dt_diags fwd;
+    dt_diags_init(&fwd, placed, &lp);
+    struct dt_place pl = {L->j.display, 0, 0, path, NULL};
+    enum dt_err rc = e->path ? dt_cert_load_file(file, &L->c->certs, &fwd, &pl) : DT_ERR_NOMEM;
     e->count = L->c->certs.n - e->first;
     if (rc != DT_OK) {
         e->failed = true;
@@ -248,6 +277,7 @@ static void loader_done(struct loader *L)
     for (size_t i = 0; i < L->n_cache; i++)
         free(L->cache[i].path);
     free(L->cache);
+    dt_dmap_free(&L->by_path);
 }
 
 enum dt_err dt_cases_load_text(struct dt_cases *c, const char *display, const char *dir,
@@ -255,6 +285,7 @@ enum dt_err dt_cases_load_text(struct dt_cases *c, const char *display, const ch
 {
     struct loader L;
     memset(&L, 0, sizeof(L));
+    dt_dmap_init(&L.by_path);
     L.c = c;
     L.j.d = d;
     L.j.arena = &c->arena;
@@ -276,10 +307,11 @@ void dt_cases_init(struct dt_cases *c)
 }
 
 enum dt_err dt_cases_load(struct dt_cases *c, const char *const *paths, size_t n,
-                          struct dt_diags *d)
+                          bool openssl_check, struct dt_diags *d)
 {
     enum dt_err rc = DT_OK;
     dt_cases_init(c);
+    c->certs.skip_openssl_check = !openssl_check;
     for (size_t i = 0; i < n; i++) {
         struct dt_buf text;
         enum dt_err frc = dt_file_read(paths[i], MAX_CASE_FILE_BYTES, &text, d, NULL);

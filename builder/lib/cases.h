@@ -53,9 +53,12 @@ struct dt_cases {
 void dt_cases_init(struct dt_cases *c);
 
 /* Loads case files (all problems reported at file:line:col and JSON
- * pointer). Returns DT_ERR_INPUT if any error was found. */
+ * pointer). Returns DT_ERR_INPUT if any error was found. openssl_check:
+ * warn about certificates OpenSSL does not parse (costly: about 0.1 ms a
+ * certificate; verify asks only when the OpenSSL engine runs, since NSS
+ * decodes every certificate itself). */
 DT_MUST_USE enum dt_err dt_cases_load(struct dt_cases *c, const char *const *paths, size_t n,
-                                      struct dt_diags *d);
+                                      bool openssl_check, struct dt_diags *d);
 /* Adds one case file from memory to an initialised set (fuzzing, tests):
  * dir resolves its paths. */
 DT_MUST_USE enum dt_err dt_cases_load_text(struct dt_cases *c, const char *display, const char *dir,

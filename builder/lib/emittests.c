@@ -83,7 +83,7 @@ enum dt_err dt_emit_nss_chains(const char *build_dir, const char *out_dir,
         goto out;
     }
     const char *paths[1] = {cpath};
-    DT_TRY(dt_cases_load(&cases, paths, 1, d));
+    DT_TRY(dt_cases_load(&cases, paths, 1, true, d));
     DT_TRY(dt_buf_printf(&cfg,
                          "# distrust.cfg - written by distrust %s: the chain cases of a build\n"
                          "# for NSS's tests/chains/chains.sh. Copy this file into\n"

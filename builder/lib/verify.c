@@ -67,6 +67,21 @@ struct run {
                                 * name few stores: read and hash each once in a row) */
     bool upstream_same;
     uint8_t upstream_sha256[32];
+    /* Anchor files: written ones by content (cases with the same anchors
+     * share a file, so their chains can share an NSS process) and the root
+     * stores cases name, by path. */
+    struct anchor_file {
+        bool written;       /* written for cases; sha256 is the content's */
+        uint8_t sha256[32]; /* of the content */
+        char *path;         /* owned; jobs point to it */
+    } * anchor_files;
+    size_t n_anchor_files, cap_anchor_files;
+    /* The NSS jobs of every check, planned before any runs. */
+    struct dt_nss_job *jobs;
+    size_t n_jobs, cap_jobs;
+    struct dt_nss_outcome *outs;
+    enum dt_err *each;
+    struct dt_nss_run_stats stats;
 };
 
 static void line(struct run *R, const char *fmt, ...) DT_PRINTF(2, 3);
@@ -453,6 +468,35 @@ static enum dt_err copy_file(struct dt_diags *d, const char *from, const char *t
 
 /* Writes the anchors root store (and, with keep_work, the chain and a
  * reproduce.sh) for case index ci into dir. */
+static enum dt_err make_dir(struct run *R, const char *dir)
+{
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+        return dt_fail(&R->d, NULL, DT_ERR_IO, "cannot create %s: %s", dir, strerror(errno));
+    return DT_OK;
+}
+
+/* Records an anchors file jobs can point to (once per path). */
+static enum dt_err add_anchor_file(struct run *R, const char *path, bool written,
+                                   const uint8_t sha[32])
+{
+    enum dt_err rc = DT_OK;
+    for (size_t i = 0; i < R->n_anchor_files; i++)
+        if (!strcmp(R->anchor_files[i].path, path))
+            goto out;
+    DT_TRY(dt_grow((void **)&R->anchor_files, &R->cap_anchor_files, R->n_anchor_files + 1,
+                   sizeof(*R->anchor_files)));
+    struct anchor_file *af = &R->anchor_files[R->n_anchor_files];
+    memset(af, 0, sizeof(*af));
+    af->written = written;
+    if (sha)
+        memcpy(af->sha256, sha, 32);
+    af->path = strdup(path);
+    DT_ENSURE(af->path, DT_ERR_NOMEM);
+    R->n_anchor_files++;
+out:
+    return rc;
+}
+
 static enum dt_err prepare_case(struct run *R, const struct dt_case *k, size_t ci, char *dir,
                                 size_t dircap, char *anchors, size_t acap)
 {
@@ -460,10 +504,6 @@ static enum dt_err prepare_case(struct run *R, const struct dt_case *k, size_t c
     struct dt_buf b;
     dt_buf_init(&b, 0);
     snprintf(dir, dircap, "%s/case-%zu", R->work, ci + 1);
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        rc = dt_fail(&R->d, NULL, DT_ERR_IO, "cannot create %s: %s", dir, strerror(errno));
-        goto out;
-    }
     if (k->anchors_certdata) {
         if (!realpath(k->anchors_certdata, anchors)) {
             struct dt_place pl = dt_place_file(k->file);
@@ -471,16 +511,36 @@ static enum dt_err prepare_case(struct run *R, const struct dt_case *k, size_t c
                          k->anchors_certdata, strerror(errno));
             goto out;
         }
+        DT_TRY(add_anchor_file(R, anchors, false, NULL));
     } else {
-        snprintf(anchors, acap, "%s/anchors.txt", dir);
-        DT_TRY(dt_certdata_anchors_file(&b, k->anchors, k->n_anchors, "distrust verify"));
-        if (write_file(anchors, dt_slice_make(b.data, b.len)) != DT_OK) {
-            rc = dt_fail(&R->d, NULL, DT_ERR_IO, "cannot write %s: %s", anchors, strerror(errno));
-            goto out;
+        /* The file is a function of the anchors: key it by their digests. */
+        DT_TRY(dt_buf_reserve(&b, 32 * k->n_anchors));
+        for (size_t i = 0; i < k->n_anchors; i++)
+            DT_TRY(dt_buf_append(&b, k->anchors[i]->sha256, 32));
+        uint8_t sha[32];
+        dt_sha256(dt_slice_make(b.data, b.len), sha);
+        dt_buf_reset(&b);
+        const struct anchor_file *same = NULL;
+        for (size_t i = 0; i < R->n_anchor_files && !same; i++)
+            if (R->anchor_files[i].written && !memcmp(R->anchor_files[i].sha256, sha, 32))
+                same = &R->anchor_files[i];
+        if (same) {
+            snprintf(anchors, acap, "%s", same->path);
+        } else {
+            snprintf(anchors, acap, "%s/anchors.txt", dir);
+            DT_TRY(make_dir(R, dir));
+            DT_TRY(dt_certdata_anchors_file(&b, k->anchors, k->n_anchors, "distrust verify"));
+            if (write_file(anchors, dt_slice_make(b.data, b.len)) != DT_OK) {
+                rc = dt_fail(&R->d, NULL, DT_ERR_IO, "cannot write %s: %s", anchors,
+                             strerror(errno));
+                goto out;
+            }
+            DT_TRY(add_anchor_file(R, anchors, true, sha));
         }
     }
     if (!R->o->keep_work)
         goto out;
+    DT_TRY(make_dir(R, dir));
     /* The chain as PEM files and a script that replays it with NSS's tools. */
     struct dt_buf sh;
     dt_buf_init(&sh, 0);
@@ -582,17 +642,15 @@ static void outcome_line(struct run *R, const char *what, const struct dt_nss_ou
         line(R, "#   note: %s", o->shutdown);
 }
 
-static void check(struct run *R, const struct dt_case *k, size_t ci, enum dt_engine engine,
-                  const char *anchors)
+/* The NSS jobs of one check: the baseline, with the build, and (when the
+ * case's root store is the merge's upstream) the merged certdata.txt alone.
+ * Returns the index of the first. */
+static enum dt_err plan_check(struct run *R, const struct dt_case *k, enum dt_engine engine,
+                              const char *anchors, size_t *first)
 {
-    const char *tag = "";
-    if (R->several_engines)
-        tag = engine == DT_ENGINE_PKIX ? " [pkix]" : " [classic]";
-    size_t no = ++R->test_no;
-    R->sum->checks++;
     struct dt_nss_job job = {R->db,
                              R->rootstore_module,
-                             anchors,
+                             NULL,
                              R->o->module,
                              NULL,
                              k->chain,
@@ -601,23 +659,42 @@ static void check(struct run *R, const struct dt_case *k, size_t ci, enum dt_eng
                              k->has_time ? k->time : R->o->now,
                              engine,
                              0};
-    char when[32];
-    dt_time_format_rfc3339(job.time, when);
-    /* The configurations of a case, each in its own fresh process, run at
-     * once: the baseline, with the build, and (when the case's root store is
-     * the merge's upstream) the merged certdata.txt alone. */
-    struct dt_nss_job jobs[3] = {job, job, job};
-    jobs[1].overlay_certdata = R->b.path;
+    /* The job keeps the anchors path: one copy per distinct file. */
+    for (size_t i = 0; i < R->n_anchor_files && !job.anchors_certdata; i++)
+        if (!strcmp(R->anchor_files[i].path, anchors))
+            job.anchors_certdata = R->anchor_files[i].path;
+    if (!job.anchors_certdata)
+        return DT_ERR_INTERNAL;
     bool with_merged = from_upstream(R, k);
+    enum dt_err rc = dt_grow((void **)&R->jobs, &R->cap_jobs, R->n_jobs + 3, sizeof(*R->jobs));
+    if (rc != DT_OK)
+        return rc;
+    *first = R->n_jobs;
+    R->jobs[R->n_jobs++] = job;
+    job.overlay_certdata = R->b.path;
+    R->jobs[R->n_jobs++] = job;
     if (with_merged) {
-        jobs[2].anchors_certdata = R->merged;
-        jobs[2].overlay_certdata = NULL;
+        job.anchors_certdata = R->merged;
+        job.overlay_certdata = NULL;
+        R->jobs[R->n_jobs++] = job;
     }
-    struct dt_nss_outcome outs[3];
-    enum dt_err each[3];
-    enum dt_err all = dt_nss_verify_many(jobs, outs, with_merged ? 3 : 2, each);
-    if (all != DT_OK && all != DT_ERR_INTERNAL)
-        each[0] = all; /* not a per-job failure: report it on the first */
+    return DT_OK;
+}
+
+static void check(struct run *R, const struct dt_case *k, size_t ci, enum dt_engine engine,
+                  size_t first)
+{
+    const char *tag = "";
+    if (R->several_engines)
+        tag = engine == DT_ENGINE_PKIX ? " [pkix]" : " [classic]";
+    size_t no = ++R->test_no;
+    R->sum->checks++;
+    char when[32];
+    dt_time_format_rfc3339(k->has_time ? k->time : R->o->now, when);
+    bool with_merged = from_upstream(R, k);
+    const struct dt_nss_outcome *outs = R->outs + first;
+    enum dt_err each[3] = {R->each[first], R->each[first + 1],
+                           with_merged ? R->each[first + 2] : DT_OK};
     const struct dt_nss_outcome base = outs[0], with = outs[1];
     enum dt_err rc = each[0];
     if (rc != DT_OK || !base.ran) {
@@ -657,7 +734,8 @@ static void check(struct run *R, const struct dt_case *k, size_t ci, enum dt_eng
     bool ok = k->expect_distrusted ? !strcmp(verdict, "distrusted") : !strcmp(verdict, "trusted");
     /* The merged certdata.txt, served alone as the root store, must give
      * the same verdict as upstream + the overlay. */
-    const struct dt_nss_outcome merged = outs[2];
+    static const struct dt_nss_outcome none;
+    const struct dt_nss_outcome *mo = with_merged ? &outs[2] : &none, merged = *mo;
     const char *mverdict = NULL;
     if (with_merged) {
         rc = each[2];
@@ -705,6 +783,13 @@ static void check(struct run *R, const struct dt_case *k, size_t ci, enum dt_eng
 }
 
 /* ---- run ----------------------------------------------------------------------------- */
+
+static void nss_progress(size_t done, size_t total, void *ctx)
+{
+    const struct run *R = ctx;
+    if (R->o->progress)
+        R->o->progress("verifying", done, total, R->o->progress_ctx);
+}
 
 /* ---- the OpenSSL engine ---------------------------------------------------------- */
 
@@ -875,7 +960,8 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
         goto out;
     }
     enum dt_err brc = load_build(&R);
-    enum dt_err crc = dt_cases_load(&R.cases, opts->case_files, opts->n_case_files, &R.d);
+    enum dt_err crc = dt_cases_load(&R.cases, opts->case_files, opts->n_case_files,
+                                    (engines & DT_VERIFY_OPENSSL) != 0, &R.d);
     if (brc != DT_OK || crc != DT_OK) {
         rc = brc == DT_ERR_NOMEM || crc == DT_ERR_NOMEM ? DT_ERR_NOMEM : DT_ERR_INPUT;
         goto out;
@@ -944,9 +1030,10 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
         goto out;
     }
 
-    /* An empty NSS database, as vfychain -d uses: NSS without one
-     * (NSS_NoDB_Init) does not apply token trust to temporary issuers in
-     * the classic engine. */
+    /* An NSS configuration directory with an empty database, as vfychain -d
+     * uses: NSS_NoDB_Init (no directory at all) does not apply token trust
+     * to temporary issuers in the classic engine. The workers open it with
+     * NSS_INIT_NOCERTDB (see verify_nss.c). */
     snprintf(R.db, sizeof(R.db), "%s/nssdb", R.work);
     char why[300];
     if (mkdir(R.db, 0755) != 0 && errno != EEXIST) {
@@ -958,17 +1045,51 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
         goto out;
     }
 
-    for (size_t ci = 0; ci < R.cases.n; ci++) {
+    /* Plan every NSS job, run them all (configurations share worker
+     * processes, opts->jobs at a time), then report case by case. */
+    size_t *first = calloc(2 * R.cases.n + 1, sizeof(*first));
+    DT_ENSURE(first, DT_ERR_NOMEM);
+    for (size_t ci = 0; ci < R.cases.n && rc == DT_OK; ci++) {
         const struct dt_case *k = &R.cases.v[ci];
         char dir[PATH_MAX + 32], anchors[PATH_MAX + 64];
-        DT_TRY(prepare_case(&R, k, ci, dir, sizeof(dir), anchors, sizeof(anchors)));
+        rc = prepare_case(&R, k, ci, dir, sizeof(dir), anchors, sizeof(anchors));
+        if (rc == DT_OK && (engines & DT_VERIFY_PKIX))
+            rc = plan_check(&R, k, DT_ENGINE_PKIX, anchors, &first[2 * ci]);
+        if (rc == DT_OK && (engines & DT_VERIFY_CLASSIC))
+            rc = plan_check(&R, k, DT_ENGINE_CLASSIC, anchors, &first[2 * ci + 1]);
+    }
+    if (rc == DT_OK && R.n_jobs) {
+        R.outs = calloc(R.n_jobs, sizeof(*R.outs));
+        R.each = calloc(R.n_jobs, sizeof(*R.each));
+        if (!R.outs || !R.each)
+            rc = DT_ERR_NOMEM;
+    }
+    if (rc == DT_OK && R.n_jobs) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        struct dt_nss_run_opts ro = {opts->jobs       ? opts->jobs
+                                     : cpus > 0 ? (size_t)(cpus < 64 ? cpus : 64)
+                                                : 1,
+                                     opts->fresh_processes != 0, nss_progress, &R};
+        /* per-job failures are reported by check(); not having run at all is
+         * an error of the run */
+        if (dt_nss_run(R.jobs, R.outs, R.n_jobs, &ro, R.each, &R.stats) == DT_ERR_NOMEM)
+            rc = DT_ERR_NOMEM;
+    }
+    for (size_t ci = 0; ci < R.cases.n && rc == DT_OK; ci++) {
+        const struct dt_case *k = &R.cases.v[ci];
         if (engines & DT_VERIFY_PKIX)
-            check(&R, k, ci, DT_ENGINE_PKIX, anchors);
+            check(&R, k, ci, DT_ENGINE_PKIX, first[2 * ci]);
         if (engines & DT_VERIFY_CLASSIC)
-            check(&R, k, ci, DT_ENGINE_CLASSIC, anchors);
+            check(&R, k, ci, DT_ENGINE_CLASSIC, first[2 * ci + 1]);
         if (engines & DT_VERIFY_OPENSSL)
             check_openssl(&R, k);
     }
+    free(first);
+    DT_TRY(rc);
+    if (R.n_jobs)
+        line(&R, "# NSS: %zu verifications in %zu processes (%zu run again alone, %zu "
+                 "processes stopped early)",
+             R.n_jobs, R.stats.processes, R.stats.rerun, R.stats.leaked);
     if (summary->errors)
         rc = DT_ERR_INTERNAL;
 out:
@@ -983,5 +1104,11 @@ out:
     dt_cases_free(&R.cases);
     dt_certlist_free(&R.extra);
     free(R.known);
+    for (size_t i = 0; i < R.n_anchor_files; i++)
+        free(R.anchor_files[i].path);
+    free(R.anchor_files);
+    free(R.jobs);
+    free(R.outs);
+    free(R.each);
     return rc;
 }

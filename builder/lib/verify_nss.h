@@ -3,9 +3,10 @@
  *
  * NSS and libpkix cache trust inside a process (on the CERTCertificate, in
  * the PKIX chain cache, in the modules' sessions), so every configuration
- * runs in a child of its own: fork, NSS_NoDB_Init, load the PKCS#11 modules,
- * make the chain temporary certificates, verify, report through a pipe,
- * shut NSS down, exit. The parent never initialises NSS.
+ * runs in children of its own: fork, NSS_Initialize, load the PKCS#11
+ * modules, then per chain make its temporary certificates, verify, destroy
+ * them and report through a pipe; shut NSS down, exit. The parent never
+ * initialises NSS.
  */
 #ifndef DT_VERIFY_NSS_H
 #define DT_VERIFY_NSS_H
@@ -50,23 +51,47 @@ struct dt_nss_outcome {
         bool have_cert;
         uint8_t sha256[32];
     } log[16];
+    bool foreign; /* NSS used a certificate another job of the process left
+                   * (the scheduler reruns the job alone; never set in a result) */
+    bool leaked;  /* a certificate of this job stayed known to NSS after it:
+                   * its process took no further job */
     char failure[512];  /* why the run could not happen (module load, NSS init, crash) */
     char shutdown[128]; /* non-empty when NSS_Shutdown failed (references leaked) */
 };
 
-/* Runs the job in a child process and fills out. Returns DT_OK when the
- * child reported back (out->ran says whether NSS got to verify); an internal
- * error when the child could not be started or died (out->failure says why). */
+/* Runs the job in a fresh child process and fills out. Returns DT_OK when
+ * the child reported back (out->ran says whether NSS got to verify); an
+ * internal error when the child could not be started or died (out->failure
+ * says why). */
 DT_MUST_USE enum dt_err dt_nss_verify(const struct dt_nss_job *job, struct dt_nss_outcome *out);
 
-/* Up to DT_NSS_MAX_PARALLEL independent verifications at once, each in its
- * own fresh process (the configurations never share a process, so NSS's
- * caches cannot leak between them); each[i] (may be NULL) gets each one's
- * status, the return value the last failure. */
-#define DT_NSS_MAX_PARALLEL 8
-DT_MUST_USE enum dt_err dt_nss_verify_many(const struct dt_nss_job *jobs,
-                                           struct dt_nss_outcome *outs, size_t n,
-                                           enum dt_err *each);
+struct dt_nss_run_opts {
+    size_t procs; /* worker processes at once (0: 1) */
+    bool fresh;   /* every job in a process of its own (as one vfychain per chain) */
+    void (*progress)(size_t done, size_t total, void *ctx); /* NULL, or after each result */
+    void *progress_ctx;
+};
+
+struct dt_nss_run_stats {
+    size_t processes; /* worker processes started */
+    size_t rerun;     /* jobs run again alone: NSS used another job's certificate */
+    size_t leaked;    /* workers stopped early: a job's certificate stayed in NSS */
+};
+
+/* Runs many jobs in worker processes, procs at a time. Jobs that share a
+ * configuration (database, modules, certdata files, engine) share a worker,
+ * which initialises NSS and loads the modules once and verifies its jobs
+ * one after another, each chain's temporary certificates destroyed before
+ * the next. Isolation is checked, not assumed: a job whose path or verify
+ * log holds a temporary certificate of another job is run again in a
+ * process of its own, and a worker after which a job's certificate is still
+ * known to NSS takes no further job (the rest go to a new worker). Different
+ * configurations never share a process (NSS caches trust per process).
+ * outs[i] and each[i] (each may be NULL) receive job i's outcome and status;
+ * the return value is the last failure. */
+DT_MUST_USE enum dt_err dt_nss_run(const struct dt_nss_job *jobs, struct dt_nss_outcome *outs,
+                                   size_t n, const struct dt_nss_run_opts *opts, enum dt_err *each,
+                                   struct dt_nss_run_stats *stats);
 
 /* Creates an empty NSS database (cert9.db, key4.db) in dir, from a child
  * process. The verifications open it read-only, as vfychain -d does. */
