@@ -12,6 +12,31 @@ set -u
 B=${B:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
+
+# The whole output also becomes bench/RESULTS.md (date, machine, commands and
+# every figure with its verdict): the run re-invokes itself under tee.
+if [ -z "${DT_BENCH_INNER:-}" ]; then
+    mkdir -p "$top/$B/bench"
+    log="$top/$B/bench/output.txt"
+    rm -f "$top/$B/bench/status"
+    DT_BENCH_INNER=1 sh "$0" "$@" 2>&1 | tee "$log"
+    st=$(cat "$top/$B/bench/status" 2>/dev/null || echo 1)
+    {
+        echo "# Benchmark results"
+        echo
+        echo "Written by \`make bench\` (\`bench/run.sh\`, then \`bench/scale.sh\`) on"
+        echo "$(date -u +%Y-%m-%d) at $(date -u +%H:%M) UTC; exit status $st."
+        echo "Machine: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)),"
+        echo "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr); NSS $(pkg-config --modversion nss 2>/dev/null), $(openssl version 2>/dev/null | cut -d' ' -f1-2)."
+        echo "What each figure means, and how they moved: NOTES.md and README.md here."
+        echo
+        echo '```'
+        cat "$log"
+        echo '```'
+    } >"$top/bench/RESULTS.md"
+    exit "$st"
+fi
+echo 1 >"$top/$B/bench/status"
 D="$top/$B/distrust"
 G="$top/$B/bench/genpool"
 W="$top/$B/bench"
@@ -99,7 +124,9 @@ fi
 B="$B" sh "$top/bench/scale.sh" || fail=1
 
 if [ "$fail" -ne 0 ]; then
-    echo "bench: FAILED"
+    echo "bench: FAILED (a target missed or a wrong answer; see above)"
+    echo 1 >"$top/$B/bench/status"
     exit 1
 fi
 echo "bench: every target met"
+echo 0 >"$top/$B/bench/status"

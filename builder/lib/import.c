@@ -309,6 +309,14 @@ enum dt_err dt_import_onecrl_mem(const char *input, struct dt_slice text, struct
                      "records");
         goto out;
     }
+    if (!json_array_size(data)) {
+        /* An empty dump is a broken download, not "nothing is distrusted". */
+        struct dt_place pl = dt_place_file(input);
+        rc = dt_fail(d, &pl, DT_ERR_INPUT,
+                     "the dump holds no records: nothing to import (a real OneCRL dump is never "
+                     "empty)");
+        goto out;
+    }
     const char *slash = strrchr(input, '/');
     char base[256];
     snprintf(base, sizeof(base), "%s", slash ? slash + 1 : input);

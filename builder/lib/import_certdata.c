@@ -490,6 +490,12 @@ enum dt_err dt_import_certdata_mem(const char *input, struct dt_slice text, cons
     dt_buf_init(&I.entries, 0);
     size_t errors0 = d->errors;
     DT_TRY(dt_cd_parse(input, text, &I.f, d));
+    if (!I.f.has_begindata) {
+        /* Not a damaged file read as "nothing distrusted". */
+        struct dt_place pl = dt_place_file(input);
+        rc = dt_fail(d, &pl, DT_ERR_INPUT, "no BEGINDATA line: not an NSS certdata.txt");
+        goto out;
+    }
     DT_TRY(collect_certs(&I));
     /* Trust objects: distrusts, and dates placed on them. */
     for (size_t i = 0; i < I.f.n_objs; i++) {

@@ -39,6 +39,15 @@ enum dt_err dt_file_read(const char *path, size_t max, struct dt_buf *out, struc
         rc = DT_ERR_INPUT;
         goto out;
     }
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && max && (uint64_t)st.st_size > max) {
+        /* Refused before reading: a huge (or sparse) file costs nothing. */
+        struct dt_place pl = ref ? *ref : dt_place_file(path);
+        dt_report(d, DT_ERROR, &pl,
+                  "%s is larger than the %zu-byte limit for this kind of file (%lld bytes)",
+                  path, max, (long long)st.st_size);
+        rc = DT_ERR_LIMIT;
+        goto out;
+    }
     for (;;) {
         uint8_t chunk[65536];
         size_t n = fread(chunk, 1, sizeof(chunk), f);

@@ -94,15 +94,18 @@ static void print_diag(const struct dt_diag *dg, void *ctx)
 }
 
 /* Next KEY=VALUE of the parameters string; VALUE may be "quoted" with \" and
- * \\ escapes. Returns false at the end; *bad on a syntax error. */
-static bool next_param(const char **p, char *key, size_t kcap, char *val, size_t vcap, bool *bad)
+ * \\ escapes. Returns false at the end; on a syntax error *bad says what is
+ * wrong and *p points at the parameter. */
+static bool next_param(const char **p, char *key, size_t kcap, char *val, size_t vcap,
+                       const char **bad)
 {
     const char *s = *p;
-    *bad = false;
+    *bad = NULL;
     while (*s == ' ' || *s == '\t' || *s == '\n')
         s++;
     if (!*s)
         return false;
+    const char *start = s;
     size_t k = 0;
     while (*s && *s != '=' && *s != ' ' && *s != '\t') {
         if (k + 1 < kcap)
@@ -111,8 +114,8 @@ static bool next_param(const char **p, char *key, size_t kcap, char *val, size_t
     }
     key[k] = '\0';
     if (*s != '=') {
-        *bad = true;
-        *p = s;
+        *bad = "expected KEY=VALUE";
+        *p = start;
         return true;
     }
     s++;
@@ -126,10 +129,12 @@ static bool next_param(const char **p, char *key, size_t kcap, char *val, size_t
                 val[v++] = *s;
             s++;
         }
-        if (*s != '"')
-            *bad = true;
-        else
-            s++;
+        if (*s != '"') {
+            *bad = "a quoted value without its closing quote";
+            *p = start;
+            return true;
+        }
+        s++;
     } else {
         while (*s && *s != ' ' && *s != '\t' && *s != '\n') {
             if (v + 1 < vcap)
@@ -202,7 +207,7 @@ static CK_RV load(const char *params)
     const char *p = params ? params : "";
     const char *paths[MAX_FILES];
     size_t n_paths = 0;
-    bool bad;
+    const char *bad;
     struct dt_diags d;
     dt_diags_init(&d, print_diag, NULL);
 
@@ -212,10 +217,7 @@ static CK_RV load(const char *params)
     CK_RV rv = CKR_OK;
     while (next_param(&p, key, sizeof(key), val, sizeof(val), &bad)) {
         if (bad) {
-            fprintf(stderr,
-                    PROG ": error: malformed parameter near \"%.40s\" (expected "
-                         "KEY=VALUE)\n",
-                    p);
+            fprintf(stderr, PROG ": error: malformed parameter \"%.60s\": %s\n", p, bad);
             rv = CKR_ARGUMENTS_BAD;
             goto out;
         }

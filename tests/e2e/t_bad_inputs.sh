@@ -1,6 +1,17 @@
-# The bad-input catalogue: every case in testdata/bad/NN-name/ is a policy
-# (policy.json, plus the files it names) that must be rejected. Its `expect`
-# file says how, one item a line:
+# The bad-input catalogue: every case in testdata/bad/NN-name/ is a
+# malformed input that must be rejected. Its `expect` file says how, one item
+# a line:
+#   command KIND ARGS the command to run (default: build and lint of the
+#                     case's policy.json), from inside the case directory:
+#                       import-certdata FILE  distrust import certdata FILE -o P
+#                       import-onecrl FILE    distrust import onecrl FILE -o P
+#                         (over a previous P: unchanged, nothing left beside it)
+#                       build-certdata FILE   distrust build --certdata FILE of a
+#                         good policy over a previous build (OUT unchanged)
+#                       verify CASES          distrust verify --build (a good build)
+#                       query ARGS...         distrust query ARGS...
+#                       module PARAMS-FILE    modutil -add of libdistrust-pkcs11.so
+#                         with the file's parameters (@DIR@: the case directory)
 #   exit N            the exit status (1: bad input)
 #   message FRAGMENT  text that must appear in stderr (several allowed)
 #   place FRAGMENT    where the problem is, as stderr must name it: e.g.
@@ -59,30 +70,127 @@ check_run() {
     done
 }
 
+# out_unchanged NAME WHAT: OUT as in before.snap, nothing new beside it.
+out_unchanged() {
+    if [ -d "$OUT" ]; then
+        snapshot "$WORK/after.snap"
+        if cmp -s "$WORK/before.snap" "$WORK/after.snap"; then
+            ok "$1: $2 leaves the previous output unchanged"
+        else
+            not_ok "$1: $2 leaves the previous output unchanged" \
+                "$(diff "$WORK/before.snap" "$WORK/after.snap" | head -20)"
+        fi
+    else
+        not_ok "$1: $2 leaves the previous output unchanged" "$OUT is gone"
+    fi
+    ls -A "$OUTDIR" >"$WORK/after.ls"
+    if cmp -s "$WORK/before.ls" "$WORK/after.ls"; then
+        ok "$1: $2 leaves nothing beside the output"
+    else
+        not_ok "$1: $2 leaves nothing beside the output" \
+            "beside OUT before: $(tr '\n' ' ' <"$WORK/before.ls")" \
+            "beside OUT after: $(tr '\n' ' ' <"$WORK/after.ls")"
+    fi
+}
+
+# run_command NAME DIR "KIND ARGS...": a case of another format than a policy.
+run_command() {
+    name=$1 dir=$2
+    set -- $3
+    kind=$1
+    shift
+    rm -rf "$OUTDIR"
+    mkdir -p "$OUTDIR"
+    if ! "$DISTRUST" build -q -o "$OUT" "$WORK/good/policy.json" </dev/null >"$WORK/stdout" 2>"$WORK/stderr"; then
+        not_ok "$name: previous good build" "$(show "$WORK/stderr")"
+        return
+    fi
+    case $kind in
+    import-certdata | import-onecrl)
+        # The previous import in OUTDIR/policy.json stays as it was.
+        rm -rf "$OUT"
+        echo '{"version": 1, "entries": []}' >"$OUTDIR/policy.json"
+        (cd "$OUTDIR" && find . | LC_ALL=C sort >"$WORK/before.ls" && sha256sum policy.json >"$WORK/before.snap")
+        (cd "$dir" && "$DISTRUST" import "${kind#import-}" "$@" -o "$OUTDIR/policy.json" </dev/null >"$WORK/stdout" 2>"$WORK/stderr")
+        echo $? >"$WORK/rc"
+        check_run "$name" "import ${kind#import-}"
+        (cd "$OUTDIR" && find . | LC_ALL=C sort >"$WORK/after.ls" && sha256sum policy.json >"$WORK/after.snap")
+        if cmp -s "$WORK/before.snap" "$WORK/after.snap" && cmp -s "$WORK/before.ls" "$WORK/after.ls"; then
+            ok "$name: import leaves the previous policy unchanged and nothing beside it"
+        else
+            not_ok "$name: import leaves the previous policy unchanged and nothing beside it" \
+                "$(diff "$WORK/before.ls" "$WORK/after.ls")"
+        fi
+        ;;
+    build-certdata)
+        snapshot "$WORK/before.snap"
+        ls -A "$OUTDIR" >"$WORK/before.ls"
+        (cd "$dir" && "$DISTRUST" build --certdata "$1" -o "$OUT" "$WORK/good/policy.json" </dev/null >"$WORK/stdout" 2>"$WORK/stderr")
+        echo $? >"$WORK/rc"
+        check_run "$name" "build --certdata"
+        out_unchanged "$name" "build --certdata"
+        ;;
+    verify)
+        (cd "$dir" && "$DISTRUST" verify --build "$OUT" "$@" </dev/null >"$WORK/stdout" 2>"$WORK/stderr")
+        echo $? >"$WORK/rc"
+        check_run "$name" verify
+        ;;
+    query)
+        (cd "$dir" && "$DISTRUST" query "$@" </dev/null >"$WORK/stdout" 2>"$WORK/stderr")
+        echo $? >"$WORK/rc"
+        check_run "$name" query
+        ;;
+    module)
+        rm -rf "$WORK/mdb" && mkdir -p "$WORK/mdb"
+        certutil -N --empty-password -d "sql:$WORK/mdb" >/dev/null 2>&1
+        params=$(sed "s|@DIR@|$dir|g" "$dir/$1")
+        modutil -force -dbdir "sql:$WORK/mdb" -add bad -libfile "$MODULE" -string "$params" \
+            </dev/null >"$WORK/stdout" 2>"$WORK/stderr"
+        echo $? >"$WORK/rc"
+        cat "$WORK/stdout" >>"$WORK/stderr"
+        check_run "$name" "modutil -add with these parameters"
+        ;;
+    *)
+        not_ok "$name: unknown command kind $kind"
+        ;;
+    esac
+}
+
+MODULE="$TOP/$B/libdistrust-pkcs11.so"
 ncases=0
+kinds=""
 for dir in "$BAD"/*/; do
     dir=${dir%/}
     name=$(basename "$dir")
     [ -f "$dir/expect" ] || { not_ok "$name: has an expect file"; continue; }
-    [ -f "$dir/policy.json" ] || { not_ok "$name: has a policy.json"; continue; }
     ncases=$((ncases + 1))
 
     want_exit=""
+    command=""
     : >"$WORK/message.want"
     : >"$WORK/place.want"
     while IFS= read -r line || [ -n "$line" ]; do
         case $line in
         "exit "*) want_exit=${line#exit } ;;
+        "command "*) command=${line#command } ;;
         "message "*) printf '%s\n' "${line#message }" >>"$WORK/message.want" ;;
         "place "*) printf '%s\n' "${line#place }" >>"$WORK/place.want" ;;
         "" | "#"*) ;;
-        *) not_ok "$name: expect line is exit, message or place" "got: $line" ;;
+        *) not_ok "$name: expect line is command, exit, message or place" "got: $line" ;;
         esac
     done <"$dir/expect"
     if [ -z "$want_exit" ]; then
         not_ok "$name: expect names the exit status"
         continue
     fi
+
+    if [ -n "$command" ]; then
+        kinds="$kinds ${command%% *}"
+        run_command "$name" "$dir" "$command"
+        continue
+    fi
+    [ -f "$dir/policy.json" ] || { not_ok "$name: has a policy.json"; continue; }
+    kinds="$kinds policy"
 
     # (1) A previous good build in OUT.
     rm -rf "$OUTDIR"
@@ -131,5 +239,10 @@ if [ "$ncases" -ge 40 ]; then
 else
     not_ok "catalogue holds at least 40 cases" "found $ncases"
 fi
+# Every format has cases of its own.
+for k in policy import-certdata build-certdata import-onecrl verify query module; do
+    c=$(printf '%s\n' $kinds | grep -c "^$k\$")
+    if [ "$c" -ge 1 ]; then ok "catalogue: $c case(s) of kind $k"; else not_ok "catalogue: no case of kind $k"; fi
+done
 
 done_testing
