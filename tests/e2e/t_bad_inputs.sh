@@ -144,8 +144,8 @@ run_command() {
         rm -rf "$WORK/mdb" && mkdir -p "$WORK/mdb"
         certutil -N --empty-password -d "sql:$WORK/mdb" >/dev/null 2>&1
         params=$(sed "s|@DIR@|$dir|g" "$dir/$1")
-        modutil -force -dbdir "sql:$WORK/mdb" -add bad -libfile "$MODULE" -string "$params" \
-            </dev/null >"$WORK/stdout" 2>"$WORK/stderr"
+        env $ASAN_TOOLS modutil -force -dbdir "sql:$WORK/mdb" -add bad -libfile "$MODULE" \
+            -string "$params" </dev/null >"$WORK/stdout" 2>"$WORK/stderr"
         echo $? >"$WORK/rc"
         cat "$WORK/stdout" >>"$WORK/stderr"
         check_run "$name" "modutil -add with these parameters"
@@ -157,6 +157,11 @@ run_command() {
 }
 
 MODULE="$TOP/$B/libdistrust-pkcs11.so"
+# An ASan-built module needs the ASan runtime in NSS's own tools.
+ASAN_TOOLS=
+case "$DISTRUST" in
+*/asan/*) ASAN_TOOLS="LD_PRELOAD=$(cc -print-file-name=libasan.so) ASAN_OPTIONS=detect_leaks=0" ;;
+esac
 ncases=0
 kinds=""
 for dir in "$BAD"/*/; do
