@@ -325,7 +325,7 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     if (opts->out_dir)
         DT_TRY(dt_outdir_check(opts->out_dir, &d));
     if (opts->certdata_upstream)
-        DT_TRY(dt_file_read(opts->certdata_upstream, (size_t)64 << 20, &upstream, &d, NULL));
+        DT_TRY(dt_file_read(opts->certdata_upstream, DT_MAX_CERTDATA_BYTES, &upstream, &d, NULL));
     enum dt_err crc = opts->n_cases ? dt_cases_load(&cases, opts->cases, opts->n_cases, true, &d) : DT_OK;
     if (crc != DT_OK && crc != DT_ERR_INPUT) {
         rc = crc;

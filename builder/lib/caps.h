@@ -20,6 +20,8 @@
 #define DT_MAX_SERIALS 20000000                  /* serials across all files */
 #define DT_MAX_LABEL_BYTES 1024                  /* label, bug, why, created */
 #define DT_MAX_JSON_DEPTH 32                     /* nesting of a policy file */
+#define DT_MAX_CERTDATA_BYTES ((size_t)64 << 20) /* a certdata.txt */
+#define DT_MAX_ONECRL_BYTES ((size_t)256 << 20)  /* a OneCRL dump */
 #define DT_MAX_NSS_LEAVES 5000 /* leaf (non-CA or unknown) distrusts targeting nss, per build */
 
 #endif

@@ -590,7 +590,7 @@ enum dt_err dt_cd_parse_file(const char *path, struct dt_cd_file *out, struct dt
 {
     struct dt_buf b;
     memset(out, 0, sizeof(*out));
-    enum dt_err rc = dt_file_read(path, (size_t)64 << 20, &b, d, NULL);
+    enum dt_err rc = dt_file_read(path, DT_MAX_CERTDATA_BYTES, &b, d, NULL);
     if (rc != DT_OK)
         return rc;
     rc = dt_cd_parse(path, dt_slice_make(b.data, b.len), out, d);

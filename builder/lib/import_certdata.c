@@ -38,7 +38,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_CERTDATA_BYTES ((size_t)64 << 20)
 
 /* A certificate object of the file. */
 struct cobj {

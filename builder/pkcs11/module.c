@@ -113,6 +113,11 @@ static bool next_param(const char **p, char *key, size_t kcap, char *val, size_t
         s++;
     }
     key[k] = '\0';
+    if (k + 1 >= kcap) {
+        *bad = "a name longer than the parameter names";
+        *p = start;
+        return true;
+    }
     if (*s != '=') {
         *bad = "expected KEY=VALUE";
         *p = start;
@@ -143,6 +148,12 @@ static bool next_param(const char **p, char *key, size_t kcap, char *val, size_t
         }
     }
     val[v] = '\0';
+    if (v + 1 >= vcap) {
+        /* never a cut path: that could name another file */
+        *bad = "a value longer than the 4,094-byte cap";
+        *p = start;
+        return true;
+    }
     *p = s;
     return true;
 }

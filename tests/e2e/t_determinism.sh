@@ -24,9 +24,17 @@ pdir="$WORK/b/x/y/testdata/policies/fixture"
 r2=$?
 [ $r1 -eq 0 ] && ok "first build" || not_ok "first build" "$(cat "$WORK/log1")"
 [ $r2 -eq 0 ] && ok "second build" || not_ok "second build" "$(cat "$WORK/log2")"
-for f in certdata-distrust.txt manifest.json; do
+# Every output file, the blob included (the manifest lists each file's digest).
+nfiles=0
+for f in $(cd "$WORK/out1" && find . -type f | LC_ALL=C sort); do
+    nfiles=$((nfiles + 1))
     same "$f identical across TZ, locale, umask, cwd and order" "$WORK/out1/$f" "$WORK/out2/$f"
 done
+if [ "$nfiles" -ge 6 ] && [ -f "$WORK/out1/revocations.blob" ] && [ -f "$WORK/out1/onecrl.json" ]; then
+    ok "$nfiles output files compared, revocations.blob and onecrl.json among them"
+else
+    not_ok "the comparison covers every output" "$(ls -R "$WORK/out1")"
+fi
 if [ "$(ls "$WORK/out1")" = "$(ls "$WORK/out2")" ]; then ok "same file set"; else
     not_ok "same file set" "$(ls "$WORK/out1")" "$(ls "$WORK/out2")"
 fi
