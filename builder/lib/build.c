@@ -301,6 +301,7 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     struct dt_prune_stats pst;
     memset(&pst, 0, sizeof(pst));
     char up_hex[65] = "";
+    json_t *incidents = NULL;
     bool have_policy = false, have_model = false;
     char digest[65] = "";
     struct dt_certdata_stats st;
@@ -346,7 +347,8 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     /* Entries without errors are still resolved, so that one run reports
      * the problems of the files they name too. */
     enum dt_err rrc =
-        dt_resolve(&policy, pool.n || pool.n_files ? &pool : NULL, &model, &d, &progress);
+        dt_resolve(&policy, pool.n || pool.n_files ? &pool : NULL, &model,
+                   opts->has_date ? &opts->date : NULL, &d, &progress);
     have_model = true;
     if (prc != DT_OK || rrc != DT_OK || lrc != DT_OK || crc != DT_OK) {
         rc = prc != DT_OK ? prc : rrc != DT_OK ? rrc : lrc != DT_OK ? lrc : crc;
@@ -524,8 +526,17 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
         up_name = strrchr(opts->certdata_upstream, '/');
         up_name = up_name ? up_name + 1 : opts->certdata_upstream;
     }
+    if (model.n_incidents) {
+        incidents = json_array();
+        DT_ENSURE_MEM(incidents);
+        for (size_t i = 0; i < model.n_incidents; i++) {
+            json_t *one = dt_incident_json(&model.incidents[i], false, NULL);
+            DT_ENSURE_MEM(one);
+            DT_ENSURE(json_array_append_new(incidents, one) == 0, DT_ERR_NOMEM);
+        }
+    }
     DT_TRY(dt_manifest_write(digest, files, n_files - 1, all2, n_all, exp, n_exp, up_name,
-                             up_name ? up_hex : NULL, &manifest));
+                             up_name ? up_hex : NULL, incidents, &manifest));
     if (summary) {
         summary->pool_certs = pool.n;
         summary->expanded = n_exp;
@@ -544,6 +555,7 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     if (opts->out_dir)
         DT_TRY(dt_outdir_replace(opts->out_dir, files, n_files, &d));
 out:
+    json_decref(incidents);
     if (rc == DT_OK && opts && opts->diag && d.errors)
         rc = DT_ERR_INPUT; /* never succeed after reporting an error */
     if (summary) {

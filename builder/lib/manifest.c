@@ -24,6 +24,7 @@ enum dt_err dt_manifest_write(const char *policy_sha256_hex, const struct dt_out
                               size_t n, const struct dt_count *counts, size_t n_counts,
                               const struct dt_expansion *exp, size_t n_exp,
                               const char *upstream_name, const char *upstream_sha256_hex,
+                              json_t *incidents,
                               struct dt_buf *out)
 {
     enum dt_err rc = DT_OK;
@@ -88,6 +89,8 @@ enum dt_err dt_manifest_write(const char *policy_sha256_hex, const struct dt_out
             DT_ENSURE(json_array_append_new(arr, e) == 0, DT_ERR_NOMEM);
         }
     }
+    if (incidents)
+        DT_ENSURE(json_object_set(root, "incidents", incidents) == 0, DT_ERR_NOMEM);
     DT_ENSURE(json_object_set(root, "files", jfiles) == 0, DT_ERR_NOMEM);
     DT_ENSURE(json_object_set(root, "counts", jcounts) == 0, DT_ERR_NOMEM);
     text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);

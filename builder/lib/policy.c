@@ -59,6 +59,9 @@ static const char *const entry_keys[] = {
     "issuer_der",
     "serial",
     "serials_file",
+    "incident_serials",
+    "revoke_by",
+    "crl",
     "serial_format",
     "subject_der",
     "spki_sha256",
@@ -272,6 +275,64 @@ static bool get_date(struct loader *L, json_t *obj, const char *path, const char
     return true;
 }
 
+/* An incident's deadline: RFC 3339 (any year; it is never written as a
+ * UTCTime). */
+static bool get_incident_date(struct loader *L, json_t *obj, const char *path, const char *key,
+                              int64_t *t)
+{
+    bool present;
+    const char *s = get_str(L, obj, path, key, &present);
+    if (!s)
+        return false;
+    bool frac;
+    const char *why = dt_time_parse_rfc3339(s, t, &frac);
+    if (why) {
+        lerrk(L, false, path, key, "\"%s\": %s", key, why);
+        return false;
+    }
+    return true;
+}
+
+/* "crl": one path or an array of paths. */
+static void get_crls(struct loader *L, json_t *e, const char *path, struct dt_rule *r)
+{
+    json_t *v = json_object_get(e, "crl");
+    if (!v)
+        return;
+    size_t n = json_is_array(v) ? json_array_size(v) : 1;
+    if ((!json_is_array(v) && !json_is_string(v)) || !n) {
+        lerrk(L, false, path, "crl",
+              "\"crl\" is a CRL file or a non-empty array of CRL files (DER or PEM)");
+        return;
+    }
+    r->crls = dt_arena_alloc(&L->p->arena, n * sizeof(*r->crls));
+    if (!r->crls) {
+        L->j.rc = DT_ERR_NOMEM;
+        return;
+    }
+    if (!json_is_array(v)) {
+        r->crls[0] = (char *)get_path(L, e, path, "crl");
+        r->n_crls = r->crls[0] ? 1 : 0;
+        return;
+    }
+    char sub[200];
+    snprintf(sub, sizeof(sub), "%s/crl", path);
+    for (size_t i = 0; i < n; i++) {
+        char k[24];
+        snprintf(k, sizeof(k), "%zu", i);
+        json_t *one = json_object();
+        if (!one) {
+            L->j.rc = DT_ERR_NOMEM;
+            return;
+        }
+        json_object_set(one, k, json_array_get(v, i));
+        const char *p = get_path(L, one, sub, k);
+        json_decref(one);
+        if (p)
+            r->crls[r->n_crls++] = (char *)p;
+    }
+}
+
 /* ---- serials ---------------------------------------------------------- */
 
 const char dt_serial_err_high_bit[] =
@@ -459,13 +520,47 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
     bool has_ider = json_object_get(e, "issuer_der") != NULL;
     bool has_serial = json_object_get(e, "serial") != NULL;
     bool has_sfile = json_object_get(e, "serials_file") != NULL;
+    bool has_incident = json_object_get(e, "incident_serials") != NULL;
     bool has_subj = json_object_get(e, "subject_der") != NULL;
     bool has_spki = json_object_get(e, "spki_sha256") != NULL;
     bool has_after = json_object_get(e, "server_distrust_after") != NULL ||
                      json_object_get(e, "email_distrust_after") != NULL;
 
     /* Which form is this entry? */
-    if (has_cert) {
+    if (has_incident) {
+        static const char *const others[] = {"certificate", "serial", "serials_file",
+                                             "subject_der", "spki_sha256",
+                                             "server_distrust_after", "email_distrust_after"};
+        for (size_t i = 0; i < DT_ARRAY_LEN(others); i++)
+            exclusive(L, e, path, "incident_serials", others[i],
+                      "(an incident entry distrusts the serials its issuer did not revoke "
+                      "in time)");
+        if (has_icert && has_ider)
+            exclusive(L, e, path, "issuer_certificate", "issuer_der", "(give the issuer one way)");
+        if (!has_icert && !has_ider)
+            lerrk(L, true, path, "incident_serials",
+                  "an incident needs its issuer: \"issuer_certificate\" (to check its CRLs) "
+                  "or \"issuer_der\"");
+        r->kind = DT_RULE_INCIDENT;
+        if (has_icert)
+            r->issuer_certificate = (char *)get_path(L, e, path, "issuer_certificate");
+        else if (has_ider)
+            get_name_der(L, e, path, "issuer_der", &r->issuer_der);
+        r->serials_file = (char *)get_path(L, e, path, "incident_serials");
+        if (!json_object_get(e, "revoke_by"))
+            lerrk(L, true, path, "incident_serials",
+                  "an incident needs \"revoke_by\": the deadline (RFC 3339) by which the CA "
+                  "had to revoke");
+        else
+            (void)get_incident_date(L, e, path, "revoke_by", &r->revoke_by);
+        get_crls(L, e, path, r);
+    } else if (json_object_get(e, "revoke_by") || json_object_get(e, "crl")) {
+        lerrk(L, true, path, json_object_get(e, "revoke_by") ? "revoke_by" : "crl",
+              "\"revoke_by\" and \"crl\" belong to an incident entry (with "
+              "\"incident_serials\")");
+        L->p->n_rules--;
+        return;
+    } else if (has_cert) {
         static const char *const others[] = {"issuer_certificate", "issuer_der",  "serial",
                                              "serials_file",       "subject_der", "spki_sha256"};
         for (size_t i = 0; i < DT_ARRAY_LEN(others); i++)
@@ -542,7 +637,7 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
                        DT_ARRAY_LEN(serial_format_names), &fmt_present);
     if (fmt >= 0)
         r->serial_format = (enum dt_serial_format)fmt;
-    if (fmt_present && !has_serial && !has_sfile) {
+    if (fmt_present && !has_serial && !has_sfile && !has_incident) {
         lerrk(L, true, path, "serial_format",
               "\"serial_format\" applies only to \"serial\" and \"serials_file\"");
     }
@@ -616,6 +711,9 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
     case DT_RULE_SERIALS_FILE:
         r->targets = DT_TARGET_BLOB;
         break;
+    case DT_RULE_INCIDENT:
+        r->targets = DT_TARGET_ONECRL | DT_TARGET_BLOB;
+        break;
     case DT_RULE_DISTRUST_AFTER:
         r->targets = DT_TARGET_NSS | DT_TARGET_P11KIT;
         break;
@@ -675,6 +773,16 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
     if (!r->bug)
         r->bug = L->pf->incident.bug;
     r->why = get_text(L, e, path, "why", false);
+    if (r->kind == DT_RULE_INCIDENT) {
+        /* The provenance every overdue serial's records carry. */
+        char when[32], buf[DT_MAX_LABEL_BYTES + 96];
+        dt_time_format_rfc3339(r->revoke_by, when);
+        snprintf(buf, sizeof(buf), "%s%srevocation overdue since %s", r->why ? r->why : "",
+                 r->why ? "; " : "", when);
+        r->why = dt_arena_strdup(&L->p->arena, buf);
+        if (!r->why)
+            L->j.rc = DT_ERR_NOMEM;
+    }
     r->who = get_text(L, e, path, "who", false);
     r->created = get_text(L, e, path, "created", false);
     json_t *en = json_object_get(e, "onecrl_enabled");

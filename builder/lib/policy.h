@@ -48,6 +48,7 @@ enum dt_rule_kind {
     DT_RULE_SERIALS_FILE,   /* issuer + serials_file */
     DT_RULE_SUBJECT_KEY,    /* subject_der + spki_sha256 */
     DT_RULE_DISTRUST_AFTER, /* certificate + *_distrust_after only */
+    DT_RULE_INCIDENT,       /* issuer + incident_serials + revoke_by (+ crl) */
 };
 
 struct dt_incident {
@@ -78,7 +79,10 @@ struct dt_rule {
 
     char *certificate; /* resolved paths (relative to the policy) */
     char *issuer_certificate;
-    char *serials_file;
+    char *serials_file; /* serials_file, or incident_serials */
+    int64_t revoke_by;  /* incidents: the revocation deadline */
+    char **crls;        /* incidents: CRL files (resolved paths) */
+    size_t n_crls;
     struct dt_slice issuer_der; /* decoded issuer_der */
     struct dt_slice serial;     /* decoded serial contents */
     struct dt_slice subject_der;

@@ -8,6 +8,7 @@
 #include "io.h"
 #include "nssname.h"
 #include "serials.h"
+#include "timeutil.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -69,6 +70,9 @@ void dt_model_free(struct dt_model *m)
     for (size_t i = 0; i < m->n_inputs; i++)
         free(m->inputs[i].name);
     free(m->inputs);
+    for (size_t i = 0; i < m->n_incidents; i++)
+        dt_incident_eval_free(&m->incidents[i]);
+    free(m->incidents);
     for (size_t i = 0; i < m->n_files; i++)
         free(m->files[i].path);
     free(m->files);
@@ -341,10 +345,15 @@ out:
 }
 
 /* The issuer Name of an issuer/serial rule. */
-static enum dt_err rule_issuer(struct dt_model *m, const struct dt_rule *r, struct dt_diags *d,
-                               struct dt_slice *issuer)
+/* The rule's issuer Name, and its certificate when the rule names one
+ * (cert may be NULL). */
+static enum dt_err rule_issuer_cert(struct dt_model *m, const struct dt_rule *r,
+                                    struct dt_diags *d, struct dt_slice *issuer,
+                                    const struct dt_cert **cert)
 {
     enum dt_err rc = DT_OK;
+    if (cert)
+        *cert = NULL;
     if (!r->issuer_certificate) {
         *issuer = r->issuer_der;
         return DT_OK;
@@ -370,8 +379,16 @@ static enum dt_err rule_issuer(struct dt_model *m, const struct dt_rule *r, stru
                     r->issuer_certificate);
     }
     *issuer = c->info.subject;
+    if (cert)
+        *cert = c;
 out:
     return rc;
+}
+
+static enum dt_err rule_issuer(struct dt_model *m, const struct dt_rule *r, struct dt_diags *d,
+                               struct dt_slice *issuer)
+{
+    return rule_issuer_cert(m, r, d, issuer, NULL);
 }
 
 static enum dt_err resolve_serial_rule(struct dt_model *m, const struct dt_rule *r,
@@ -441,6 +458,61 @@ static enum dt_err resolve_serials_file(struct dt_model *m, const struct dt_rule
     DT_TRY(add_input(m, dt_rule_relpath(r, r->serials_file), res.sha256));
     if (!res.serials)
         dt_warn(d, &w.pl, "%s lists no serials", r->serials_file);
+out:
+    return rc;
+}
+
+/* An incident: the serials its issuer did not revoke by the deadline, on
+ * the CRLs given, become distrust entries once the deadline has passed. */
+static enum dt_err resolve_incident(struct dt_model *m, const struct dt_rule *r, const int64_t *now,
+                                    struct dt_diags *d)
+{
+    enum dt_err rc = DT_OK;
+    if (!now) {
+        rule_report(d, DT_ERROR, r, "revoke_by",
+                    "an incident is judged at the build's time: give --date (a date, or now) "
+                    "or SOURCE_DATE_EPOCH");
+        return DT_ERR_INPUT;
+    }
+    struct dt_slice issuer;
+    const struct dt_cert *ic;
+    DT_TRY(rule_issuer_cert(m, r, d, &issuer, &ic));
+    DT_TRY(dt_grow((void **)&m->incidents, &m->cap_incidents, m->n_incidents + 1,
+                   sizeof(*m->incidents)));
+    struct dt_incident_eval *e = &m->incidents[m->n_incidents];
+    DT_TRY(dt_incident_evaluate(r, ic, issuer, *now, e, d));
+    m->n_incidents++;
+    DT_TRY(add_input(m, dt_rule_relpath(r, r->serials_file), e->list_sha256));
+    for (size_t i = 0; i < e->n_crls; i++)
+        DT_TRY(add_input(m, e->crls[i].path, e->crls[i].sha256));
+    char when[32];
+    dt_time_format_rfc3339(e->deadline, when);
+    if (!e->overdue) {
+        if (e->count[DT_INC_UNREVOKED])
+            rule_report(d, DT_NOTE, r, "revoke_by",
+                        "%zu of %zu serials not revoked yet, before the deadline %s: no "
+                        "distrust entries yet",
+                        e->count[DT_INC_UNREVOKED], e->n_serials, when);
+        goto out;
+    }
+    struct dt_item it = item_for(r);
+    it.issuer = issuer;
+    for (size_t i = 0; i < e->n_serials; i++) {
+        const struct dt_inc_serial *s = &e->serials[i];
+        if (s->klass != DT_INC_UNREVOKED)
+            continue;
+        void *bytes = dt_arena_dup(&m->arena, s->serial.p, s->serial.n);
+        DT_ENSURE_MEM(bytes);
+        it.serial = dt_slice_make(bytes, s->serial.n);
+        it.line = s->line;
+        DT_TRY(push_item(m, &it));
+    }
+    if (e->count[DT_INC_UNREVOKED])
+        rule_report(d, DT_NOTE, r, "incident_serials",
+                    "%zu of %zu serials not revoked by %s: distrusted (%zu revoked on time, %zu "
+                    "late)",
+                    e->count[DT_INC_UNREVOKED], e->n_serials, when, e->count[DT_INC_ON_TIME],
+                    e->count[DT_INC_LATE]);
 out:
     return rc;
 }
@@ -749,7 +821,7 @@ static enum dt_err merge_afters(struct dt_model *m, struct dt_diags *d)
 }
 
 enum dt_err dt_resolve(const struct dt_policy *p, struct dt_pool *pool, struct dt_model *m,
-                       struct dt_diags *d, const struct dt_progress *progress)
+                       const int64_t *now, struct dt_diags *d, const struct dt_progress *progress)
 {
     enum dt_err rc = DT_OK;
     bool failed = false;
@@ -773,6 +845,9 @@ enum dt_err dt_resolve(const struct dt_policy *p, struct dt_pool *pool, struct d
             break;
         case DT_RULE_SUBJECT_KEY:
             rrc = resolve_subjkey_rule(m, r, d);
+            break;
+        case DT_RULE_INCIDENT:
+            rrc = resolve_incident(m, r, now, d);
             break;
         }
         if (rrc == DT_ERR_INPUT) {

@@ -7,6 +7,7 @@
 #define DT_RESOLVE_H
 
 #include "cert.h"
+#include "incident.h"
 #include "policy.h"
 #include "pool.h"
 
@@ -64,6 +65,8 @@ struct dt_model {
     size_t n_skeys, cap_skeys;
     struct dt_input *inputs;
     size_t n_inputs, cap_inputs;
+    struct dt_incident_eval *incidents; /* one per incident rule, in policy order */
+    size_t n_incidents, cap_incidents;
     struct dt_certlist certs; /* owns every certificate */
     struct dt_cached_file *files;
     size_t n_files, cap_files;
@@ -77,10 +80,11 @@ struct dt_progress {
 
 /* Resolves every rule of p into m (initialised here; free with
  * dt_model_free()): reads certificates and serial lists, checks them,
- * merges duplicates and sorts. Returns DT_ERR_INPUT after reporting all
- * problems if any error was found. */
+ * merges duplicates and sorts. now (NULL when the build has no time) is
+ * when incident deadlines are judged; an incident without it is an error.
+ * Returns DT_ERR_INPUT after reporting all problems if any error was found. */
 DT_MUST_USE enum dt_err dt_resolve(const struct dt_policy *p, struct dt_pool *pool,
-                                   struct dt_model *m, struct dt_diags *d,
+                                   struct dt_model *m, const int64_t *now, struct dt_diags *d,
                                    const struct dt_progress *progress);
 void dt_model_free(struct dt_model *m);
 
