@@ -87,6 +87,7 @@ int cmd_sig(struct cli *cli, int argc, char **argv);
 int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_query(struct cli *cli, int argc, char **argv);
 int cmd_diff(struct cli *cli, int argc, char **argv);
+int cmd_deadlines(struct cli *cli, int argc, char **argv);
 int cmd_emit(struct cli *cli, int argc, char **argv);
 
 extern const struct cli_cmd cli_cmds[];

@@ -51,6 +51,13 @@ const struct cli_cmd cli_cmds[] = {
      "added, removed and changed, grouped by incident with bugs, names, purposes and\n"
      "targets; distrust-after dates; revocation blob keys per issuer; and a CHANGELOG\n"
      "snippet. Markdown, or JSON with --json. Exit 0 whether or not the builds differ."},
+    {"deadlines", cmd_deadlines,
+     "deadlines [--now T] [--pool PATH]... [--json] [--rows N] [-o FILE] POLICY...",
+     "The report a root program posts on an incident's bug: for every incident entry\n"
+     "(incident_serials, revoke_by, crl), the serials revoked on time, revoked late and\n"
+     "not revoked, hours past the deadline, the CRLs checked (a stale one is flagged and\n"
+     "is no evidence), when the unrevoked certificates expire (from --pool) and which\n"
+     "distrust entries the next build adds. Markdown, or JSON with --json."},
     {"emit-tests", cmd_emit, "emit-tests --build OUT --nss-chains DIR",
      "Write the chain cases of a build (made with --cases) as a scenario file for NSS's\n"
      "own tests/chains/chains.sh (DIR/scenarios/distrust.cfg, certificates in\n"

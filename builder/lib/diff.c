@@ -74,6 +74,7 @@ struct side {
     struct dt_arena ar;
     struct dt_diags *d;
     bool have_onecrl, have_blob;
+    json_t *incidents; /* the manifest's revocation deadlines, or NULL */
 };
 
 static const char *adup(struct side *S, const char *s)
@@ -335,6 +336,7 @@ static enum dt_err read_manifest(struct side *S)
     const char *t = json_string_value(json_object_get(m, "tool"));
     snprintf(S->policy_sha256, sizeof(S->policy_sha256), "%s", p ? p : "?");
     snprintf(S->tool, sizeof(S->tool), "%s", t ? t : "?");
+    S->incidents = json_incref(json_object_get(m, "incidents"));
     json_decref(m);
     return DT_OK;
 }
@@ -365,6 +367,54 @@ static void free_side(struct side *S)
     free(S->issuers);
     dt_dmap_free(&S->map);
     dt_arena_free(&S->ar);
+    json_decref(S->incidents);
+}
+
+static char *name_of(struct dt_slice der);
+
+/* Why an entry of a revocation deadline left the build: the new build
+ * judged the same issuer's incident and found it revoked on a current CRL,
+ * or no longer has the incident. NULL for other entries. */
+static const char *removal_reason(const struct side *N, const struct dent *e, char *buf,
+                                  size_t cap)
+{
+    if (e->spk || !e->why || !strstr(e->why, "revocation overdue since"))
+        return NULL;
+    char *issuer = name_of(e->a);
+    size_t i;
+    json_t *inc;
+    const char *out = NULL;
+    json_array_foreach(N->incidents, i, inc)
+    {
+        const char *is = json_string_value(json_object_get(inc, "issuer"));
+        if (!issuer || !is || strcmp(is, issuer))
+            continue;
+        const char *at = json_string_value(json_object_get(inc, "evaluated_at"));
+        const char *newest = NULL, *file = NULL;
+        size_t k;
+        json_t *c;
+        json_array_foreach(json_object_get(inc, "crls"), k, c)
+        {
+            const char *st = json_string_value(json_object_get(c, "status"));
+            const char *tu = json_string_value(json_object_get(c, "this_update"));
+            if (st && !strcmp(st, "current") && tu && (!newest || strcmp(tu, newest) > 0)) {
+                newest = tu;
+                file = json_string_value(json_object_get(c, "file"));
+            }
+        }
+        snprintf(buf, cap,
+                 "no longer overdue: a current CRL of the issuer lists it as revoked (newest: "
+                 "%s, thisUpdate %s; judged at %s)",
+                 file ? file : "?", newest ? newest : "?", at ? at : "?");
+        out = buf;
+        break;
+    }
+    if (!out) {
+        snprintf(buf, cap, "its incident entry is no longer in the policy");
+        out = buf;
+    }
+    free(issuer);
+    return out;
 }
 
 /* ---- comparing ---------------------------------------------------------------- */
@@ -626,7 +676,7 @@ static const char *label_or(const struct dent *e)
     return e->label ? e->label : "(no label)";
 }
 
-static enum dt_err md_item(struct dt_buf *out, const struct item *it)
+static enum dt_err md_item(struct dt_buf *out, const struct item *it, const struct side *N)
 {
     enum dt_err rc = DT_OK;
     const struct dent *e = it->e;
@@ -642,6 +692,9 @@ static enum dt_err md_item(struct dt_buf *out, const struct item *it)
     }
     if (e->why && it->what != CHANGED)
         DT_TRY(dt_buf_printf(out, ". Why: %s", e->why));
+    char reason[400];
+    if (it->what == REMOVED && removal_reason(N, e, reason, sizeof(reason)))
+        DT_TRY(dt_buf_printf(out, ". Removed: %s", reason));
     DT_TRY(dt_buf_puts(out, "\n"));
 out:
     return rc;
@@ -710,7 +763,7 @@ static enum dt_err write_md(struct dt_buf *out, const struct side *O, const stru
                 m++;
             DT_TRY(dt_buf_printf(out, "\n%s (%zu):\n\n", what_name(w), m - k));
             for (; k < m; k++)
-                DT_TRY(md_item(out, &R->items[k]));
+                DT_TRY(md_item(out, &R->items[k], N));
         }
         i = j;
     }
@@ -875,6 +928,9 @@ static enum dt_err write_json(struct dt_buf *out, const struct side *O, const st
         DT_ENSURE_MEM(e);
         if (R->items[i].what == CHANGED)
             json_object_set_new(e, "changes", json_string(R->items[i].changes));
+        char reason[400];
+        if (R->items[i].what == REMOVED && removal_reason(N, R->items[i].e, reason, sizeof(reason)))
+            json_object_set_new(e, "removal_reason", json_string(reason));
         json_array_append_new(lists[R->items[i].what], e);
     }
     json_object_set_new(root, "added", lists[0]);

@@ -77,6 +77,53 @@ build sep 2024-09-20T00:00:00Z
     ok "after the CA caught up: only the leaf on hold stays distrusted (5 and 6 dropped)" ||
     not_ok "re-run after catch-up (exit $st, listed: $(listed_set sep))" "$(cat "$WORK/b.err")"
 
+# distrust diff shows the two dropped serials as removed, with the reason.
+build aug 2024-09-01T00:00:00Z
+"$DISTRUST" diff "$WORK/aug" "$WORK/sep" >"$WORK/diff.md" 2>&1
+nrm=$(grep -c 'Removed: no longer overdue: a current CRL of the issuer lists it as revoked (newest: crl-sep.pem, thisUpdate 2024-09-11T00:00:00Z; judged at 2024-09-20T00:00:00Z)' "$WORK/diff.md")
+if [ "$nrm" -eq 2 ] && grep -q '| distrusts (NSS objects, OneCRL records) | 0 | 2 | 0 | 1 |' "$WORK/diff.md"; then
+    ok "diff: the two serials the CA caught up on are removed, with the CRL that shows it"
+else
+    not_ok "diff after catch-up ($nrm reasons)" "$(head -n 30 "$WORK/diff.md")"
+fi
+"$DISTRUST" diff --json "$WORK/aug" "$WORK/sep" >"$WORK/diff.json" 2>&1
+[ "$(grep -c '"removal_reason": "no longer overdue' "$WORK/diff.json")" -eq 2 ] &&
+    ok "diff --json: removal_reason on both" || not_ok "diff --json removal_reason" "$(head -c 800 "$WORK/diff.json")"
+
+# distrust deadlines: the report for the bug.
+"$DISTRUST" deadlines -q --now 2024-09-01T00:00:00Z --pool "$F/ca/newcerts" "$F/aug.json" >"$WORK/dl.md" 2>"$WORK/dl.err"
+st=$?
+if [ "$st" -eq 0 ] && grep -q '^- Deadline: 2024-07-31T19:30:00Z, \*\*passed 748 hours ago\*\* (31.2 days)$' "$WORK/dl.md" &&
+    grep -q '^| revoked on time | 2 |$' "$WORK/dl.md" &&
+    grep -q '^| revoked late | 1 (the latest 100 hours after the deadline) |$' "$WORK/dl.md" &&
+    grep -q '^| not revoked | 3 (1 on hold, 0 only on CRLs that are not current) |$' "$WORK/dl.md" &&
+    grep -q '^| crl-aug.pem | 01 | 2024-08-06T00:00:00Z | 2034-08-13T00:00:00Z | 4 | current |$' "$WORK/dl.md" &&
+    grep -q '^### Not revoked (3): the next build distrusts them (OneCRL and the blob)$' "$WORK/dl.md" &&
+    grep -q 'expire between 2025-07-01T00:00:00Z and 2025-07-01T00:00:00Z (3 of 3 found in the pool)' "$WORK/dl.md" &&
+    grep -q '^| 1003 | 4 | 2025-07-01T00:00:00Z | on hold (certificateHold) |$' "$WORK/dl.md" &&
+    grep -q '^| 1002 | 3 | 2024-08-05T00:00:00Z | 100 |$' "$WORK/dl.md"; then
+    ok "deadlines: classes, hours past and late, the CRL, expiry from the pool, the entries the next build adds"
+else
+    not_ok "deadlines Markdown (exit $st)" "$(cat "$WORK/dl.md" "$WORK/dl.err" | head -n 40)"
+fi
+# A stale CRL is flagged and counts for nothing; before the deadline nothing is added.
+policy both crl-aug.pem crl-stale.pem
+"$DISTRUST" deadlines -q --now 2024-09-01T00:00:00Z --json "$F/both.json" >"$WORK/dl.json" 2>/dev/null
+tr -d ' \n' <"$WORK/dl.json" >"$WORK/dl.txt"
+grep -q '"status":"stale"' "$WORK/dl.txt" && grep -q '"status":"current"' "$WORK/dl.txt" &&
+    grep -q '"not_revoked":\[{"line":4,"on_hold":true,"only_on_stale_crls":true,"serial":"1003"}' "$WORK/dl.txt" &&
+    grep -q '"revoked_late":\[{"hours_late":100,"line":3,"revoked_at":"2024-08-05T00:00:00Z","serial":"1002"}\]' "$WORK/dl.txt" &&
+    ok "deadlines --json: the stale CRL flagged, every list in full" || not_ok "deadlines JSON" "$(head -c 1500 "$WORK/dl.json")"
+"$DISTRUST" deadlines -q --now 2024-07-30T00:00:00Z "$F/aug.json" >"$WORK/dl2.md" 2>&1
+grep -q 'Deadline: 2024-07-31T19:30:00Z, in 43 hours' "$WORK/dl2.md" && grep -q '^| crl-aug.pem | .*| not yet valid: not counted |$' "$WORK/dl2.md" &&
+    grep -q 'Not revoked yet (6): no entry before the deadline' "$WORK/dl2.md" &&
+    ok "deadlines before the deadline: hours left, nothing added yet, the future CRL not counted" ||
+    not_ok "deadlines before the deadline" "$(cat "$WORK/dl2.md" | head -n 30)"
+"$DISTRUST" deadlines -q --now 2024-09-01 "$TOP/testdata/chains/basic/policy.json" >/dev/null 2>"$WORK/dl.err"
+st=$?
+[ "$st" -eq 1 ] && grep -q 'the policies hold no incident entry' "$WORK/dl.err" && ok "deadlines on a policy without incidents: exit 1" ||
+    not_ok "no incidents (exit $st)" "$(cat "$WORK/dl.err")"
+
 # Wrongly signed, foreign: errors, nothing written.
 for bad in wrongkey foreign; do
     policy "$bad" "crl-$bad.pem"

@@ -1,0 +1,123 @@
+/*
+ * cmd_deadlines.c - `distrust deadlines [--now T] [--pool PATH]... [--json]
+ * [-o FILE] POLICY...`: the revocation-deadline report of the incident
+ * entries.
+ */
+#include "cli.h"
+
+#include "deadlines.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { OPT_NOW, OPT_POOL, OPT_JSON, OPT_ROWS, OPT_OUT, OPT_VERBOSE, OPT_QUIET, OPT_HELP };
+
+static const struct cli_opt opts[] = {
+    [OPT_NOW] = {"--now", 0, true,
+                 "judge the deadlines and CRLs at this time: RFC 3339, a date, @SECONDS or now "
+                 "(default: now)"},
+    [OPT_POOL] = {"--pool", 'p', true,
+                  "certificates of the incident (a directory, PEM bundle or certdata.txt; "
+                  "repeatable): their expiry goes in the report"},
+    [OPT_JSON] = {"--json", 0, false, "JSON with every list in full, instead of Markdown"},
+    [OPT_ROWS] = {"--rows", 0, true, "Markdown rows per list (default 50)"},
+    [OPT_OUT] = {"--out", 'o', true, "write the report into this file instead of stdout"},
+    [OPT_VERBOSE] = {"--verbose", 'v', false, "show where in the library an error arose"},
+    [OPT_QUIET] = {"--quiet", 'q', false, "hide notes"},
+    [OPT_HELP] = {"--help", 'h', false, "show this help"},
+};
+
+struct args {
+    const char *now, *out, *rows;
+    bool json;
+    struct cli_list pools;
+};
+
+static int on_opt(void *ctx, size_t opt, const char *value)
+{
+    struct args *a = ctx;
+    if (opt == OPT_NOW)
+        a->now = value;
+    else if (opt == OPT_POOL)
+        return cli_list_push(&a->pools, value);
+    else if (opt == OPT_JSON)
+        a->json = true;
+    else if (opt == OPT_ROWS)
+        a->rows = value;
+    else if (opt == OPT_OUT)
+        a->out = value;
+    return 0;
+}
+
+int cmd_deadlines(struct cli *cli, int argc, char **argv)
+{
+    const struct cli_cmd *cmd = NULL;
+    for (size_t i = 0; i < cli_n_cmds; i++)
+        if (!strcmp(cli_cmds[i].name, "deadlines"))
+            cmd = &cli_cmds[i];
+    struct args a;
+    memset(&a, 0, sizeof(a));
+    char **pos = NULL;
+    int n_pos = 0, code;
+    struct dt_deadlines_opts o;
+    memset(&o, 0, sizeof(o));
+    int r = cli_parse(cli, cmd, opts, DT_ARRAY_LEN_CLI(opts), argc, argv, on_opt, &a, &pos, &n_pos);
+    if (r != 0) {
+        code = r > 0 ? EXIT_OK : EXIT_USAGE;
+        goto out;
+    }
+    if (n_pos == 0) {
+        code = cli_usage_error(cli, "deadlines", "missing POLICY (files or directories)");
+        goto out;
+    }
+    o.now = (int64_t)time(NULL);
+    if (a.now && !cli_parse_time(a.now, &o.now)) {
+        code = cli_usage_error(cli, "deadlines",
+                               "--now %s: expected RFC 3339, a date, @SECONDS or now", a.now);
+        goto out;
+    }
+    if (a.rows) {
+        char *end = NULL;
+        unsigned long v = strtoul(a.rows, &end, 10);
+        if (!*a.rows || *end || a.rows[0] == '-' || v < 1 || v > 1000000) {
+            code = cli_usage_error(cli, "deadlines", "--rows %s: expected a number from 1",
+                                   a.rows);
+            goto out;
+        }
+        o.max_rows = v;
+    }
+    o.policies = (const char *const *)pos;
+    o.n_policies = (size_t)n_pos;
+    o.pools = a.pools.v;
+    o.n_pools = a.pools.n;
+    o.json = a.json;
+    struct dt_diags d;
+    dt_diags_init(&d, cli_diag, cli);
+    struct dt_buf text;
+    dt_buf_init(&text, 0);
+    struct dt_deadlines_summary s;
+    enum dt_err rc = dt_deadlines_report(&o, &text, &s, &d);
+    if (rc == DT_OK) {
+        FILE *f = a.out ? fopen(a.out, "w") : stdout;
+        bool ok = f && fwrite(text.data, 1, text.len, f) == text.len;
+        if (a.out && f)
+            ok = fclose(f) == 0 && ok;
+        else if (f)
+            ok = fflush(f) == 0 && ok;
+        if (!ok) {
+            struct dt_place pl = dt_place_file(a.out ? a.out : "(stdout)");
+            rc = dt_fail(&d, &pl, DT_ERR_IO, "cannot write the report");
+        }
+    }
+    if (rc == DT_OK && a.out && !cli->quiet)
+        fprintf(stderr, "deadlines: wrote %s: %zu incident%s, %zu serial%s overdue\n", a.out,
+                s.incidents, s.incidents == 1 ? "" : "s", s.overdue, s.overdue == 1 ? "" : "s");
+    dt_buf_free(&text);
+    code = cli_exit_for(cli, rc);
+out:
+    free(a.pools.v);
+    free(pos);
+    return code;
+}
