@@ -92,18 +92,18 @@ struct dt_build_opts {
     size_t n_pools;
     dt_line_fn explain; /* optional: one line per distrust and why it is there */
     void *explain_ctx;
-    int has_date;         /* date is set: */
-    int64_t date;         /* seconds since the epoch for the outputs' timestamps
-                           * (onecrl.json last_modified); without it the newest
-                           * "created" of the onecrl entries, or 0 */
-    const char *sign_key; /* optional: ECDSA private key (PEM) that signs
-                           * revocations.blob (P-256 or P-384) and, when it is
-                           * P-384, onecrl.json (onecrl.signature.json) */
-    int has_sequence;     /* sequence is set: */
-    uint64_t sequence;    /* the blob's sequence number (default: the date in seconds) */
+    int has_date;                  /* date is set: */
+    int64_t date;                  /* seconds since the epoch for the outputs' timestamps
+                                    * (onecrl.json last_modified); without it the newest
+                                    * "created" of the onecrl entries, or 0 */
+    const char *sign_key;          /* optional: ECDSA private key (PEM) that signs
+                                    * revocations.blob (P-256 or P-384) and, when it is
+                                    * P-384, onecrl.json (onecrl.signature.json) */
+    int has_sequence;              /* sequence is set: */
+    uint64_t sequence;             /* the blob's sequence number (default: the date in seconds) */
     const char *certdata_upstream; /* optional: an NSS certdata.txt; OUT/certdata.txt is it
                                     * with the policy merged in (doc/certdata.md) */
-    int has_expired_before; /* report entries whose certificates all expired before: */
+    int has_expired_before;        /* report entries whose certificates all expired before: */
     int64_t expired_before;
     dt_line_fn prune; /* required with has_expired_before: one line per such entry */
     void *prune_ctx;
@@ -158,10 +158,10 @@ struct dt_verify_opts {
     void *diag_ctx;
     dt_line_fn report; /* required */
     void *report_ctx;
-    unsigned jobs;       /* NSS worker processes at once (0: one per online CPU) */
-    int fresh_processes; /* every verification in a process of its own, as one
-                          * vfychain per chain (default: chains of one
-                          * configuration share a worker, isolation checked) */
+    unsigned jobs;           /* NSS worker processes at once (0: one per online CPU) */
+    int fresh_processes;     /* every verification in a process of its own, as one
+                              * vfychain per chain (default: chains of one
+                              * configuration share a worker, isolation checked) */
     dt_progress_fn progress; /* optional: "verifying", results so far, total */
     void *progress_ctx;
 };
@@ -169,9 +169,9 @@ struct dt_verify_opts {
 struct dt_verify_summary {
     size_t checks; /* case x engine verdicts */
     size_t passed;
-    size_t failed;  /* mismatches, INVALID cases and errors */
-    size_t invalid; /* of which: the baseline already failed */
-    size_t errors;  /* of which: the verification could not run */
+    size_t failed;        /* mismatches, INVALID cases and errors */
+    size_t invalid;       /* of which: the baseline already failed */
+    size_t errors;        /* of which: the verification could not run */
     size_t merged_checks; /* verdicts also checked against OUT/certdata.txt (a
                            * case whose root store is the merge's upstream) */
 };
@@ -188,9 +188,9 @@ DT_MUST_USE enum dt_err dt_verify_run(const struct dt_verify_opts *opts,
 
 /* Options of dt_verify_signatures(). Zero-initialise, then fill in. */
 struct dt_sigcheck_opts {
-    const char *build_dir; /* a `distrust build` output directory */
-    const char *key;       /* the public key (PEM: a key or a certificate); NULL with
-                            * message_out: write the message only */
+    const char *build_dir;   /* a `distrust build` output directory */
+    const char *key;         /* the public key (PEM: a key or a certificate); NULL with
+                              * message_out: write the message only */
     const char *message_out; /* optional: file that receives the bytes the onecrl.json
                               * signature covers */
     dt_diag_fn diag;         /* required */
@@ -201,8 +201,7 @@ struct dt_sigcheck_opts {
 /* Checks every signature of a build (onecrl.signature.json over
  * onecrl.json) with the key. DT_OK when there is at least one and all
  * verify; DT_ERR_INPUT, reported, otherwise. */
-DT_MUST_USE enum dt_err dt_verify_signatures(const struct dt_sigcheck_opts *opts,
-                                             size_t *checked);
+DT_MUST_USE enum dt_err dt_verify_signatures(const struct dt_sigcheck_opts *opts, size_t *checked);
 
 /* Options of dt_import_run(). Zero-initialise, then fill in. */
 struct dt_import_opts {
@@ -312,8 +311,8 @@ typedef int (*dt_blob_serial_fn)(const uint8_t *issuer, size_t issuer_len, const
                                  size_t serial_len, void *ctx);
 typedef int (*dt_blob_spki_fn)(const uint8_t *subject, size_t subject_len,
                                const uint8_t spki_sha256[32], void *ctx);
-int dt_blob_iterate(const struct dt_blob *b, dt_blob_serial_fn on_serial,
-                    dt_blob_spki_fn on_spki, void *ctx);
+int dt_blob_iterate(const struct dt_blob *b, dt_blob_serial_fn on_serial, dt_blob_spki_fn on_spki,
+                    void *ctx);
 
 /* Purposes for dt_impact_run(). */
 #define DT_IMPACT_SERVER 0 /* TLS server authentication (CKA_TRUST_SERVER_AUTH) */

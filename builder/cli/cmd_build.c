@@ -27,8 +27,9 @@ static const struct cli_opt build_opts[] = {
                   "certificate pool: a directory, PEM bundle or certdata.txt (repeatable)"},
     [OPT_EXPLAIN] = {"--explain", 0, false, "print every distrust and why it is there"},
     [OPT_DATE] = {"--date", 0, true,
-                  "timestamp of the outputs (onecrl.json last_modified): RFC 3339, a date, "
-                  "@SECONDS or now (default: $SOURCE_DATE_EPOCH, else the newest \"created\")"},
+                  "timestamp of the outputs (onecrl.json last_modified) and the time incident "
+                  "deadlines and CRLs are judged at: RFC 3339, a date, @SECONDS or now "
+                  "(default: $SOURCE_DATE_EPOCH, else the newest \"created\")"},
     [OPT_SIGN_KEY] = {"--sign-key", 0, true,
                       "ECDSA P-384 private key (PEM) that signs onecrl.json "
                       "(onecrl.signature.json)"},
@@ -50,6 +51,9 @@ static const struct cli_opt lint_opts[] = {
      "certificate pool: a directory, PEM bundle or certdata.txt (repeatable); also reports "
      "open paths to distrusted keys"},
     {"--explain", 0, false, "print every distrust and why it is there"},
+    {"--date", 0, true,
+     "the time incident deadlines and CRLs are judged at: RFC 3339, a date, @SECONDS or now "
+     "(default: $SOURCE_DATE_EPOCH)"},
     {"--expired-before", 0, true,
      "list the entries whose certificates all expired before this date (RFC 3339, a date, "
      "@SECONDS or now): candidates for removal"},

@@ -82,8 +82,7 @@ int cmd_deadlines(struct cli *cli, int argc, char **argv)
         char *end = NULL;
         unsigned long v = strtoul(a.rows, &end, 10);
         if (!*a.rows || *end || a.rows[0] == '-' || v < 1 || v > 1000000) {
-            code = cli_usage_error(cli, "deadlines", "--rows %s: expected a number from 1",
-                                   a.rows);
+            code = cli_usage_error(cli, "deadlines", "--rows %s: expected a number from 1", a.rows);
             goto out;
         }
         o.max_rows = v;

@@ -19,7 +19,8 @@ const struct cli_cmd cli_cmds[] = {
      "onecrl.json (OneCRL records) and manifest.json. With a certificate pool, the "
      "cross-certificates of every\n"
      "distrusted CA key are found and distrusted too."},
-    {"lint", cmd_lint, "lint [--pool PATH]... [--expired-before DATE] [--strict] POLICY...",
+    {"lint", cmd_lint,
+     "lint [--pool PATH]... [--date T] [--expired-before DATE] [--strict] POLICY...",
      "Run every check of `distrust build` without writing anything; with a pool,\n"
      "report every path from a trust anchor to a distrusted key that stays open."},
     {"verify", cmd_verify,
@@ -82,9 +83,10 @@ static void usage(FILE *f)
     fprintf(f, "usage: distrust COMMAND [OPTIONS] ARGS...\n\ncommands:\n");
     for (size_t i = 0; i < cli_n_cmds; i++)
         fprintf(f, "  %-16s %s\n", cli_cmds[i].name, cli_cmds[i].synopsis);
-    fprintf(f, "\nRun 'distrust help COMMAND' (or 'distrust COMMAND --help') for a command's options.\n"
-               "Exit status: 0 ok, 1 bad input (or warnings with --strict), 2 usage,\n"
-               "3 verification mismatch, 4 internal or I/O error.\n");
+    fprintf(
+        f, "\nRun 'distrust help COMMAND' (or 'distrust COMMAND --help') for a command's options.\n"
+           "Exit status: 0 ok, 1 bad input (or warnings with --strict), 2 usage,\n"
+           "3 verification mismatch, 4 internal or I/O error.\n");
 }
 
 int main(int argc, char **argv)

@@ -323,7 +323,6 @@ struct wser {
     uint64_t pfx; /* the first 8 octets, big-endian, zero-padded: a cheap first comparison */
 };
 
-
 /* Issuer order: by RDNs (OID, value), which puts similar names side by side
  * for zlib; raw names after the structured ones, by bytes. */
 static int cmp_issuer(const void *x, const void *y)
@@ -554,8 +553,8 @@ enum dt_err dt_blob_write(const struct dt_blob_entry *serials, size_t n_serials,
     sid = dt_calloc(n_serials ? n_serials : 1, sizeof(*sid));
     DT_ENSURE_MEM(inames && sid);
     size_t n_iss = 0;
-    DT_TRY(dt_intern_slices(serials, n_serials, sizeof(*serials),
-                            offsetof(struct dt_blob_entry, a), sid, inames, &n_iss, NULL));
+    DT_TRY(dt_intern_slices(serials, n_serials, sizeof(*serials), offsetof(struct dt_blob_entry, a),
+                            sid, inames, &n_iss, NULL));
     iss = dt_calloc(n_iss ? n_iss : 1, sizeof(*iss));
     names = dt_calloc(n_iss ? n_iss : 1, sizeof(*names));
     DT_ENSURE_MEM(iss && names);
@@ -826,8 +825,8 @@ struct dt_blob {
     struct rgroup *groups;
     size_t n_groups;
     struct bucket *bks; /* every EF group's buckets */
-    uint8_t *fps;   /* every EF group's fingerprints */
-    uint8_t *rows;  /* every raw group's serials, row by row */
+    uint8_t *fps;       /* every EF group's fingerprints */
+    uint8_t *rows;      /* every raw group's serials, row by row */
     struct skey *skeys;
     size_t n_skeys;
 };
@@ -1091,8 +1090,8 @@ static enum dt_err read_groups(struct dt_blob *b, struct rd *gp, struct dt_slice
                 bits_cmp(gr->data, prev * gr->l, gr->data, ones * gr->l, gr->l) >= 0)
                 BAD("serials not in strictly ascending order");
             unsigned lowb = gr->fpb - gr->bs;
-            gr->fp[ones] = (uint8_t)((zeros & in_bucket) << lowb |
-                                     get_bits(gr->data, ones * gr->l, lowb));
+            gr->fp[ones] =
+                (uint8_t)((zeros & in_bucket) << lowb | get_bits(gr->data, ones * gr->l, lowb));
             struct bucket *bk = &gr->bk[zeros >> gr->bs];
             if (ones - bk->start < BUCKET_FPS)
                 bk->fp[ones - bk->start] = gr->fp[ones];
@@ -1434,8 +1433,8 @@ static int large_bucket_has(const struct rgroup *g, uint64_t lo, uint64_t hi, co
     while (lo < hi) {
         uint64_t mid = lo + (hi - lo) / 2;
         unsigned sub = (unsigned)g->fp[mid] >> lowb;
-        int c = sub != ksub ? (sub < ksub ? -1 : 1)
-                            : bits_cmp(g->data, mid * g->l, key, g->hb, g->l);
+        int c =
+            sub != ksub ? (sub < ksub ? -1 : 1) : bits_cmp(g->data, mid * g->l, key, g->hb, g->l);
         if (!c)
             return 1;
         if (c < 0)

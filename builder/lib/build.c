@@ -327,7 +327,8 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
         DT_TRY(dt_outdir_check(opts->out_dir, &d));
     if (opts->certdata_upstream)
         DT_TRY(dt_file_read(opts->certdata_upstream, DT_MAX_CERTDATA_BYTES, &upstream, &d, NULL));
-    enum dt_err crc = opts->n_cases ? dt_cases_load(&cases, opts->cases, opts->n_cases, true, &d) : DT_OK;
+    enum dt_err crc =
+        opts->n_cases ? dt_cases_load(&cases, opts->cases, opts->n_cases, true, &d) : DT_OK;
     if (crc != DT_OK && crc != DT_ERR_INPUT) {
         rc = crc;
         goto out;
@@ -346,9 +347,8 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     }
     /* Entries without errors are still resolved, so that one run reports
      * the problems of the files they name too. */
-    enum dt_err rrc =
-        dt_resolve(&policy, pool.n || pool.n_files ? &pool : NULL, &model,
-                   opts->has_date ? &opts->date : NULL, &d, &progress);
+    enum dt_err rrc = dt_resolve(&policy, pool.n || pool.n_files ? &pool : NULL, &model,
+                                 opts->has_date ? &opts->date : NULL, &d, &progress);
     have_model = true;
     if (prc != DT_OK || rrc != DT_OK || lrc != DT_OK || crc != DT_OK) {
         rc = prc != DT_OK ? prc : rrc != DT_OK ? rrc : lrc != DT_OK ? lrc : crc;

@@ -134,7 +134,7 @@ struct parser {
     const char *line; /* current line text, for the echo */
     size_t line_len;
     size_t errors;
-    struct dt_buf comment; /* comment lines since the last object */
+    struct dt_buf comment;  /* comment lines since the last object */
     unsigned comment_start; /* line of the first of them */
 };
 

@@ -167,7 +167,8 @@ enum dt_err dt_certdata_cert_object(struct dt_buf *out, const char *label, const
     DT_TRY(octal_attr(out, "CKA_VALUE", dt_slice_make(c->der, c->der_len)));
     if (ca_policy)
         DT_TRY(dt_buf_puts(out, "CKA_NSS_MOZILLA_CA_POLICY CK_BBOOL CK_TRUE\n"));
-    DT_TRY(dt_certdata_after_attr(out, "CKA_NSS_SERVER_DISTRUST_AFTER", server_after, server_comment));
+    DT_TRY(
+        dt_certdata_after_attr(out, "CKA_NSS_SERVER_DISTRUST_AFTER", server_after, server_comment));
     DT_TRY(dt_certdata_after_attr(out, "CKA_NSS_EMAIL_DISTRUST_AFTER", email_after, email_comment));
 out:
     dt_buf_free(&tlv);
@@ -316,8 +317,8 @@ enum dt_err dt_certdata_item_text(const struct dt_item *it, struct dt_buf *cert_
         DT_ENSURE_REF(c);
         DT_TRY(dt_buf_printf(cert_part, "\n#\n# Certificate \"%s\"\n#\n", label));
         DT_TRY(cert_info(cert_part, c));
-        DT_TRY(provenance(cert_part, it->rule, it->line, it->sub_index, it->sub_count,
-                          it->purposes, it->expanded ? it : NULL));
+        DT_TRY(provenance(cert_part, it->rule, it->line, it->sub_index, it->sub_count, it->purposes,
+                          it->expanded ? it : NULL));
         DT_TRY(dt_certdata_cert_object(cert_part, label, c, false, NULL, NULL, NULL, NULL));
     }
     DT_TRY(dt_buf_printf(trust_part, "\n# Distrust \"%s\"\n", label));
@@ -378,7 +379,6 @@ out:
     free(label);
     return rc;
 }
-
 
 static int cmp_after_origin(const void *a, const void *b)
 {

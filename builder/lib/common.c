@@ -109,9 +109,8 @@ static int cmp_ranked(const void *a, const void *b)
     return dt_slice_cmp(((const struct ranked *)a)->s, ((const struct ranked *)b)->s);
 }
 
-enum dt_err dt_intern_slices(const void *base, size_t n, size_t stride, size_t offset,
-                             uint32_t *id, struct dt_slice *distinct, size_t *n_distinct,
-                             uint32_t *rank)
+enum dt_err dt_intern_slices(const void *base, size_t n, size_t stride, size_t offset, uint32_t *id,
+                             struct dt_slice *distinct, size_t *n_distinct, uint32_t *rank)
 {
     size_t cap = 64;
     while (cap < 4 * n && cap < ((size_t)1 << 26))

@@ -61,14 +61,13 @@ static enum dt_err markdown(const struct dt_incident_eval *e, const int64_t *na,
     char *issuer = dt_name_text(e->issuer);
     DT_ENSURE_MEM(issuer);
     DT_TRY(dt_buf_printf(out, "## %s\n\n", r->label ? r->label : "Incident"));
-    DT_TRY(dt_buf_printf(out, "- Entry: %s %s\n- Issuer: %s\n", r->file->name, r->json_path,
-                         issuer));
+    DT_TRY(
+        dt_buf_printf(out, "- Entry: %s %s\n- Issuer: %s\n", r->file->name, r->json_path, issuer));
     if (r->bug)
         DT_TRY(dt_buf_printf(out, "- Bug: %s\n", r->bug));
     int64_t past = e->now - e->deadline;
     if (e->overdue)
-        DT_TRY(dt_buf_printf(out,
-                             "- Deadline: %s, **passed %lld hours ago** (%.1f days)\n",
+        DT_TRY(dt_buf_printf(out, "- Deadline: %s, **passed %lld hours ago** (%.1f days)\n",
                              when(e->deadline, t1), (long long)(past / 3600),
                              (double)past / 86400.0));
     else
@@ -91,8 +90,7 @@ static enum dt_err markdown(const struct dt_incident_eval *e, const int64_t *na,
     DT_TRY(dt_buf_printf(out, " |\n| not revoked | %zu", e->count[DT_INC_UNREVOKED]));
     if (e->on_hold || e->on_stale)
         DT_TRY(dt_buf_printf(out, " (%zu on hold, %zu only on CRLs that are not current)",
-                             e->on_hold,
-                             e->on_stale));
+                             e->on_hold, e->on_stale));
     DT_TRY(dt_buf_puts(out, " |\n\n"));
 
     /* CRLs. */
@@ -132,13 +130,12 @@ static enum dt_err markdown(const struct dt_incident_eval *e, const int64_t *na,
         }
     if (un) {
         if (e->overdue)
-            DT_TRY(dt_buf_printf(out,
-                                 "### Not revoked (%zu): the next build distrusts them (%s)\n\n",
-                                 un,
-                                 (r->targets & (DT_TARGET_ONECRL | DT_TARGET_BLOB)) ==
-                                         (DT_TARGET_ONECRL | DT_TARGET_BLOB)
-                                     ? "OneCRL and the blob"
-                                     : "its targets"));
+            DT_TRY(dt_buf_printf(
+                out, "### Not revoked (%zu): the next build distrusts them (%s)\n\n", un,
+                (r->targets & (DT_TARGET_ONECRL | DT_TARGET_BLOB)) ==
+                        (DT_TARGET_ONECRL | DT_TARGET_BLOB)
+                    ? "OneCRL and the blob"
+                    : "its targets"));
         else
             DT_TRY(dt_buf_printf(out,
                                  "### Not revoked yet (%zu): no entry before the deadline; the "
@@ -174,8 +171,9 @@ static enum dt_err markdown(const struct dt_incident_eval *e, const int64_t *na,
         DT_TRY(dt_buf_puts(out, "### Every serial is revoked: the next build adds no entry\n\n"));
     }
     if (e->count[DT_INC_LATE]) {
-        DT_TRY(dt_buf_printf(out, "### Revoked late (%zu)\n\n| serial | line | revoked | hours "
-                                  "late |\n| --- | --- | --- | --- |\n",
+        DT_TRY(dt_buf_printf(out,
+                             "### Revoked late (%zu)\n\n| serial | line | revoked | hours "
+                             "late |\n| --- | --- | --- | --- |\n",
                              e->count[DT_INC_LATE]));
         size_t shown = 0;
         for (size_t i = 0; i < e->n_serials && shown < max_rows; i++) {

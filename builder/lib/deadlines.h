@@ -31,7 +31,6 @@ struct dt_deadlines_summary {
 /* Writes the report into out. DT_ERR_INPUT for bad policies, CRLs or serial
  * lists (reported), and when the policies hold no incident entry. */
 DT_MUST_USE enum dt_err dt_deadlines_report(const struct dt_deadlines_opts *o, struct dt_buf *out,
-                                            struct dt_deadlines_summary *sum,
-                                            struct dt_diags *d);
+                                            struct dt_deadlines_summary *sum, struct dt_diags *d);
 
 #endif

@@ -375,8 +375,7 @@ static char *name_of(struct dt_slice der);
 /* Why an entry of a revocation deadline left the build: the new build
  * judged the same issuer's incident and found it revoked on a current CRL,
  * or no longer has the incident. NULL for other entries. */
-static const char *removal_reason(const struct side *N, const struct dent *e, char *buf,
-                                  size_t cap)
+static const char *removal_reason(const struct side *N, const struct dent *e, char *buf, size_t cap)
 {
     if (e->spk || !e->why || !strstr(e->why, "revocation overdue since"))
         return NULL;
@@ -616,9 +615,7 @@ static enum dt_err compute(const struct side *O, const struct side *N, struct re
     /* Blob keys: a merge of the two sorted lists, summed per issuer. */
     size_t i = 0, j = 0, bcap = 0;
     while (i < O->n_bk || j < N->n_bk) {
-        int c = i == O->n_bk   ? 1
-                : j == N->n_bk ? -1
-                               : memcmp(O->bk[i].key, N->bk[j].key, 32);
+        int c = i == O->n_bk ? 1 : j == N->n_bk ? -1 : memcmp(O->bk[i].key, N->bk[j].key, 32);
         if (!c) {
             i++, j++;
             continue;
@@ -754,8 +751,8 @@ static enum dt_err write_md(struct dt_buf *out, const struct side *O, const stru
         while (j < R->n_items && !strcmp(group_of(R->items[j].e), g))
             j++;
         const char *bug = group_bug(R, i, j);
-        DT_TRY(dt_buf_printf(out, "\n## %s%s%s\n", *g ? g : "Without an incident",
-                             bug ? ": " : "", bug ? bug : ""));
+        DT_TRY(dt_buf_printf(out, "\n## %s%s%s\n", *g ? g : "Without an incident", bug ? ": " : "",
+                             bug ? bug : ""));
         for (size_t k = i; k < j;) {
             enum change w = R->items[k].what;
             size_t m = k;
@@ -780,15 +777,14 @@ static enum dt_err write_md(struct dt_buf *out, const struct side *O, const stru
                                  a->what == ADDED     ? "new"
                                  : a->what == REMOVED ? "removed"
                                                       : "changed",
-                                 a->a->incident ? ", " : "",
-                                 a->a->incident ? a->a->incident : ""));
+                                 a->a->incident ? ", " : "", a->a->incident ? a->a->incident : ""));
             if (s[0])
                 DT_TRY(dt_buf_printf(out, "TLS server certificates issued after %s%s", s,
                                      e[0] ? "; " : ""));
             if (e[0])
                 DT_TRY(dt_buf_printf(out, "e-mail certificates issued after %s", e));
-            DT_TRY(dt_buf_puts(out, a->what == REMOVED ? " were distrusted\n"
-                                                       : " are distrusted\n"));
+            DT_TRY(
+                dt_buf_puts(out, a->what == REMOVED ? " were distrusted\n" : " are distrusted\n"));
         }
     }
     if (R->n_bs) {
@@ -832,9 +828,9 @@ static enum dt_err write_md(struct dt_buf *out, const struct side *O, const stru
                 header = any = true;
             }
             if (rc == DT_OK && n)
-                rc = dt_buf_printf(out, "- %s: %.*s%s%s%s\n", *g ? g : "other",
-                                   (int)names.len, (const char *)names.data, bug ? " (" : "",
-                                   bug ? bug : "", bug ? ")" : "");
+                rc = dt_buf_printf(out, "- %s: %.*s%s%s%s\n", *g ? g : "other", (int)names.len,
+                                   (const char *)names.data, bug ? " (" : "", bug ? bug : "",
+                                   bug ? ")" : "");
             dt_buf_free(&names);
             DT_TRY(rc);
             i = j;
@@ -919,10 +915,12 @@ static enum dt_err write_json(struct dt_buf *out, const struct side *O, const st
     json_t *root = json_object(), *lists[3] = {json_array(), json_array(), json_array()};
     json_t *af = json_array(), *bl = json_array();
     DT_ENSURE_MEM(root && lists[0] && lists[1] && lists[2] && af && bl);
-    json_object_set_new(root, "old", json_pack("{s:s, s:s, s:s}", "dir", O->dir, "policy_sha256",
-                                               O->policy_sha256, "tool", O->tool));
-    json_object_set_new(root, "new", json_pack("{s:s, s:s, s:s}", "dir", N->dir, "policy_sha256",
-                                               N->policy_sha256, "tool", N->tool));
+    json_object_set_new(root, "old",
+                        json_pack("{s:s, s:s, s:s}", "dir", O->dir, "policy_sha256",
+                                  O->policy_sha256, "tool", O->tool));
+    json_object_set_new(root, "new",
+                        json_pack("{s:s, s:s, s:s}", "dir", N->dir, "policy_sha256",
+                                  N->policy_sha256, "tool", N->tool));
     for (size_t i = 0; i < R->n_items; i++) {
         json_t *e = jentry(R->items[i].e);
         DT_ENSURE_MEM(e);
@@ -984,8 +982,8 @@ out:
     return rc;
 }
 
-enum dt_err dt_diff_run(const char *old_dir, const char *new_dir, bool as_json,
-                        struct dt_buf *out, struct dt_diff_summary *sum, struct dt_diags *d)
+enum dt_err dt_diff_run(const char *old_dir, const char *new_dir, bool as_json, struct dt_buf *out,
+                        struct dt_diff_summary *sum, struct dt_diags *d)
 {
     enum dt_err rc = DT_OK;
     struct side O, N;

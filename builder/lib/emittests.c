@@ -84,16 +84,17 @@ enum dt_err dt_emit_nss_chains(const char *build_dir, const char *out_dir,
     }
     const char *paths[1] = {cpath};
     DT_TRY(dt_cases_load(&cases, paths, 1, true, d));
-    DT_TRY(dt_buf_printf(&cfg,
-                         "# distrust.cfg - written by distrust %s: the chain cases of a build\n"
-                         "# for NSS's tests/chains/chains.sh. Copy this file into\n"
-                         "# tests/chains/scenarios/ and add \"distrust.cfg\" to\n"
-                         "# tests/chains/scenarios/scenarios; copy certs/*.cert into\n"
-                         "# tests/libpkix/certs/. Each case has a baseline database (anchors\n"
-                         "# trusted, nothing distrusted: must pass) and one where the certificates\n"
-                         "# the build distrusts are imported with p (not trusted) for their\n"
-                         "# purposes.\n\nscenario distrust\n\n",
-                         DT_VERSION));
+    DT_TRY(
+        dt_buf_printf(&cfg,
+                      "# distrust.cfg - written by distrust %s: the chain cases of a build\n"
+                      "# for NSS's tests/chains/chains.sh. Copy this file into\n"
+                      "# tests/chains/scenarios/ and add \"distrust.cfg\" to\n"
+                      "# tests/chains/scenarios/scenarios; copy certs/*.cert into\n"
+                      "# tests/libpkix/certs/. Each case has a baseline database (anchors\n"
+                      "# trusted, nothing distrusted: must pass) and one where the certificates\n"
+                      "# the build distrusts are imported with p (not trusted) for their\n"
+                      "# purposes.\n\nscenario distrust\n\n",
+                      DT_VERSION));
     for (size_t ci = 0; ci < cases.n; ci++) {
         const struct dt_case *k = &cases.v[ci];
         char nick[64], file[96], flags[16];
@@ -122,11 +123,13 @@ enum dt_err dt_emit_nss_chains(const char *build_dir, const char *out_dir,
         /* The certificates, DER, one file per case and position. */
         for (size_t i = 0; i < k->n_chain; i++) {
             snprintf(file, sizeof(file), "certs/Distrust%zuC%zu.cert", no, i + 1);
-            DT_TRY(dt_outlist_add_copy(&f, file, dt_slice_make(k->chain[i]->der, k->chain[i]->der_len)));
+            DT_TRY(dt_outlist_add_copy(&f, file,
+                                       dt_slice_make(k->chain[i]->der, k->chain[i]->der_len)));
         }
         for (size_t i = 0; i < k->n_anchors; i++) {
             snprintf(file, sizeof(file), "certs/Distrust%zuA%zu.cert", no, i + 1);
-            DT_TRY(dt_outlist_add_copy(&f, file, dt_slice_make(k->anchors[i]->der, k->anchors[i]->der_len)));
+            DT_TRY(dt_outlist_add_copy(&f, file,
+                                       dt_slice_make(k->anchors[i]->der, k->anchors[i]->der_len)));
         }
         char at[16] = "";
         if (k->has_time)

@@ -30,7 +30,6 @@
 #include <string.h>
 #include <unistd.h>
 
-
 struct imp {
     const char *input; /* for messages */
     dt_progress_fn progress;
@@ -444,8 +443,8 @@ enum dt_err dt_import_run(const struct dt_import_opts *o, struct dt_import_summa
     bool certdata = !strcmp(o->kind, "certdata");
     struct dt_diags d;
     dt_diags_init(&d, o->diag, o->diag_ctx);
-    DT_TRY(dt_file_read(o->input, certdata ? DT_MAX_CERTDATA_BYTES : DT_MAX_ONECRL_BYTES, &text,
-                        &d, NULL));
+    DT_TRY(dt_file_read(o->input, certdata ? DT_MAX_CERTDATA_BYTES : DT_MAX_ONECRL_BYTES, &text, &d,
+                        NULL));
     if (certdata)
         rc = import_certdata(o, dt_slice_make(text.data, text.len), &policy, s, &d);
     else

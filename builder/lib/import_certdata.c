@@ -38,7 +38,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
 /* A certificate object of the file. */
 struct cobj {
     const struct dt_cd_object *o;
@@ -229,8 +228,8 @@ static char *comment_text(const struct cimp *I, const struct dt_cd_object *o)
         s = e ? e + 1 : s + n;
     }
     const char *slash = strrchr(I->input, '/');
-    ok = ok && dt_buf_printf(&b, "%s(%s line %u)", b.len ? "\n" : "",
-                             slash ? slash + 1 : I->input, o->line) == DT_OK;
+    ok = ok && dt_buf_printf(&b, "%s(%s line %u)", b.len ? "\n" : "", slash ? slash + 1 : I->input,
+                             o->line) == DT_OK;
     char *r = ok ? dt_buf_steal(&b, NULL) : NULL;
     dt_buf_free(&b);
     return r;
@@ -369,7 +368,8 @@ static enum dt_err trust_entry(struct cimp *I, const struct dt_cd_object *o)
         dt_buf_free(&b64);
         DT_TRY(rc);
         DT_TRY(dt_hex_encode(serial, false, ':', &hex));
-        DT_ENSURE_MEM(!json_object_set_new(e, "serial", json_stringn((const char *)hex.data, hex.len)));
+        DT_ENSURE_MEM(
+            !json_object_set_new(e, "serial", json_stringn((const char *)hex.data, hex.len)));
         if (serial.p[0] >= 0x80)
             DT_ENSURE_MEM(!json_object_set_new(e, "serial_format", json_string("der-negative")));
         I->s->issuer_serial++;
@@ -441,9 +441,10 @@ static enum dt_err collect_certs(struct cimp *I)
         if (v && dt_cert_from_der(v->value, v->len, &c->cert, &why) != DT_OK)
             c->cert = NULL;
         if (!c->cert) {
-            dt_report(I->d, DT_WARNING, &pl, "a certificate object whose value is not a "
-                                             "certificate (%s): its distrusts are imported by "
-                                             "issuer and serial",
+            dt_report(I->d, DT_WARNING, &pl,
+                      "a certificate object whose value is not a "
+                      "certificate (%s): its distrusts are imported by "
+                      "issuer and serial",
                       why);
             continue;
         }
@@ -511,8 +512,7 @@ enum dt_err dt_import_certdata_mem(const char *input, struct dt_slice text, cons
         uint8_t key[32];
         dt_issuer_serial_key(dt_slice_make(ia->value, ia->len), serial, key);
         uint32_t at = dt_dmap_first(&I.by_key, key);
-        read_afters(&I, o, at != DT_DMAP_END ? &I.certs[dt_dmap_value(&I.by_key, at)] : NULL,
-                    true);
+        read_afters(&I, o, at != DT_DMAP_END ? &I.certs[dt_dmap_value(&I.by_key, at)] : NULL, true);
     }
     for (size_t i = 0; i < I.n_certs; i++)
         if (I.certs[i].has_after[0] || I.certs[i].has_after[1])

@@ -79,8 +79,8 @@ static bool int_contents(const ASN1_INTEGER *a, uint8_t *buf, size_t cap, struct
 struct rev {
     struct dt_slice serial; /* in the arena */
     int64_t at;
-    bool hold;   /* certificateHold / removeFromCRL: suspended, not revoked */
-    bool stale;  /* from a CRL that is not current */
+    bool hold;  /* certificateHold / removeFromCRL: suspended, not revoked */
+    bool stale; /* from a CRL that is not current */
 };
 
 static int cmp_rev(const void *x, const void *y)
@@ -173,8 +173,8 @@ static enum dt_err take_crl(struct dt_incident_eval *e, const struct dt_rule *r,
     ASN1_INTEGER *delta = X509_CRL_get_ext_d2i(crl, NID_delta_crl, &crit, NULL);
     if (delta) {
         ASN1_INTEGER_free(delta);
-        at_rule(d, DT_ERROR, r, key,
-                "%s is a delta CRL; give the full CRLs the CA publishes", path);
+        at_rule(d, DT_ERROR, r, key, "%s is a delta CRL; give the full CRLs the CA publishes",
+                path);
         return DT_ERR_INPUT;
     }
     if (!asn1_time(X509_CRL_get0_lastUpdate(crl), &info->this_update)) {
@@ -298,8 +298,8 @@ static enum dt_err on_serial(void *ctx, struct dt_slice serial, unsigned long li
 }
 
 enum dt_err dt_incident_evaluate(const struct dt_rule *r, const struct dt_cert *issuer_cert,
-                                 struct dt_slice issuer, int64_t now,
-                                 struct dt_incident_eval *e, struct dt_diags *d)
+                                 struct dt_slice issuer, int64_t now, struct dt_incident_eval *e,
+                                 struct dt_diags *d)
 {
     enum dt_err rc = DT_OK;
     memset(e, 0, sizeof(*e));
@@ -319,13 +319,12 @@ enum dt_err dt_incident_evaluate(const struct dt_rule *r, const struct dt_cert *
     struct dt_where w;
     dt_policy_where(r->file, &w, false, "%s/incident_serials", r->json_path);
     struct dt_serials_result res;
-    DT_TRY(dt_serials_read(r->serials_file, r->serial_format, d, &w.pl, on_serial, &col, NULL,
-                           NULL, &res));
+    DT_TRY(dt_serials_read(r->serials_file, r->serial_format, d, &w.pl, on_serial, &col, NULL, NULL,
+                           &res));
     memcpy(e->list_sha256, res.sha256, 32);
     if (!e->n_serials) {
         at_rule(d, DT_ERROR, r, "incident_serials",
-                "%s lists no serials: an incident without serials proves nothing",
-                r->serials_file);
+                "%s lists no serials: an incident without serials proves nothing", r->serials_file);
         rc = DT_ERR_INPUT;
         goto out;
     }
@@ -389,8 +388,8 @@ enum dt_err dt_incident_evaluate(const struct dt_rule *r, const struct dt_cert *
             dt_time_format_rfc3339(info->not_yet ? info->this_update : info->next_update, t1);
             dt_time_format_rfc3339(now, t2);
             at_rule(d, DT_WARNING, r, key,
-                    "%s is %s at %s (%s %s): its revocations are not counted",
-                    r->crls[ci], info->not_yet ? "not yet valid" : "stale", t2,
+                    "%s is %s at %s (%s %s): its revocations are not counted", r->crls[ci],
+                    info->not_yet ? "not yet valid" : "stale", t2,
                     info->not_yet ? "thisUpdate" : "nextUpdate", t1);
         }
     }
@@ -487,10 +486,12 @@ static json_t *crl_json(const struct dt_crl_info *c)
 {
     char hex[65];
     hex_of(dt_slice_make(c->sha256, 32), hex);
-    json_t *o = json_pack("{s:s, s:s, s:o, s:I, s:s}", "file", c->path, "sha256", hex,
-                          "this_update", time_json(c->this_update), "entries",
-                          (json_int_t)c->entries, "status",
-                          c->not_yet ? "not yet valid" : c->stale ? "stale" : "current");
+    json_t *o =
+        json_pack("{s:s, s:s, s:o, s:I, s:s}", "file", c->path, "sha256", hex, "this_update",
+                  time_json(c->this_update), "entries", (json_int_t)c->entries, "status",
+                  c->not_yet ? "not yet valid"
+                  : c->stale ? "stale"
+                             : "current");
     if (o && c->has_next)
         json_object_set_new(o, "next_update", time_json(c->next_update));
     if (o && c->number[0])
@@ -508,12 +509,12 @@ json_t *dt_incident_json(const struct dt_incident_eval *e, bool with_lists,
     json_t *o = json_pack(
         "{s:s, s:s, s:o, s:o, s:b, s:s, s:I, s:{s:I, s:I, s:I, s:I, s:I}, s:I}", "entry", entry,
         "issuer", issuer ? issuer : "?", "revoke_by", time_json(e->deadline), "evaluated_at",
-        time_json(e->now), "overdue", e->overdue, "serial_list", dt_rule_relpath(r, r->serials_file),
-        "serials", (json_int_t)e->n_serials, "counts", "revoked_on_time",
-        (json_int_t)e->count[DT_INC_ON_TIME], "revoked_late", (json_int_t)e->count[DT_INC_LATE],
-        "not_revoked", (json_int_t)e->count[DT_INC_UNREVOKED], "on_hold", (json_int_t)e->on_hold,
-        "only_on_stale_crls", (json_int_t)e->on_stale, "distrusted",
-        (json_int_t)(e->overdue ? e->count[DT_INC_UNREVOKED] : 0));
+        time_json(e->now), "overdue", e->overdue, "serial_list",
+        dt_rule_relpath(r, r->serials_file), "serials", (json_int_t)e->n_serials, "counts",
+        "revoked_on_time", (json_int_t)e->count[DT_INC_ON_TIME], "revoked_late",
+        (json_int_t)e->count[DT_INC_LATE], "not_revoked", (json_int_t)e->count[DT_INC_UNREVOKED],
+        "on_hold", (json_int_t)e->on_hold, "only_on_stale_crls", (json_int_t)e->on_stale,
+        "distrusted", (json_int_t)(e->overdue ? e->count[DT_INC_UNREVOKED] : 0));
     free(issuer);
     if (!o)
         return NULL;

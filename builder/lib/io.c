@@ -43,8 +43,8 @@ enum dt_err dt_file_read(const char *path, size_t max, struct dt_buf *out, struc
         /* Refused before reading: a huge (or sparse) file costs nothing. */
         struct dt_place pl = ref ? *ref : dt_place_file(path);
         dt_report(d, DT_ERROR, &pl,
-                  "%s is larger than the %zu-byte limit for this kind of file (%lld bytes)",
-                  path, max, (long long)st.st_size);
+                  "%s is larger than the %zu-byte limit for this kind of file (%lld bytes)", path,
+                  max, (long long)st.st_size);
         rc = DT_ERR_LIMIT;
         goto out;
     }

@@ -24,8 +24,7 @@ enum dt_err dt_manifest_write(const char *policy_sha256_hex, const struct dt_out
                               size_t n, const struct dt_count *counts, size_t n_counts,
                               const struct dt_expansion *exp, size_t n_exp,
                               const char *upstream_name, const char *upstream_sha256_hex,
-                              json_t *incidents,
-                              struct dt_buf *out)
+                              json_t *incidents, struct dt_buf *out)
 {
     enum dt_err rc = DT_OK;
     char *text = NULL;

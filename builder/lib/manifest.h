@@ -26,12 +26,10 @@ struct dt_expansion {
  * for files[0..n) into out. counts may contain names with a '.' to nest one
  * level ("targets.nss"). incidents (borrowed, may be NULL): the revocation
  * deadlines the build judged, as "incidents". */
-DT_MUST_USE enum dt_err dt_manifest_write(const char *policy_sha256_hex,
-                                          const struct dt_outfile *files, size_t n,
-                                          const struct dt_count *counts, size_t n_counts,
-                                          const struct dt_expansion *exp, size_t n_exp,
-                                          const char *upstream_name,
-                                          const char *upstream_sha256_hex, json_t *incidents,
-                                          struct dt_buf *out);
+DT_MUST_USE enum dt_err
+dt_manifest_write(const char *policy_sha256_hex, const struct dt_outfile *files, size_t n,
+                  const struct dt_count *counts, size_t n_counts, const struct dt_expansion *exp,
+                  size_t n_exp, const char *upstream_name, const char *upstream_sha256_hex,
+                  json_t *incidents, struct dt_buf *out);
 
 #endif

@@ -292,8 +292,8 @@ static enum dt_err merge_after(struct merger *M, const struct dt_after *a)
     if (a->has_email)
         DT_ENSURE(dt_time_to_utctime(a->email, eu), DT_ERR_INTERNAL);
     bool changed = false;
-    DT_TRY(set_after(M, o, CKA_NSS_SERVER_DISTRUST_AFTER, "CKA_NSS_SERVER_DISTRUST_AFTER",
-                     "Server", a->has_server ? su : NULL, a->server, &changed));
+    DT_TRY(set_after(M, o, CKA_NSS_SERVER_DISTRUST_AFTER, "CKA_NSS_SERVER_DISTRUST_AFTER", "Server",
+                     a->has_server ? su : NULL, a->server, &changed));
     DT_TRY(set_after(M, o, CKA_NSS_EMAIL_DISTRUST_AFTER, "CKA_NSS_EMAIL_DISTRUST_AFTER", "Email",
                      a->has_email ? eu : NULL, a->email, &changed));
     if (changed)
@@ -312,7 +312,6 @@ static enum dt_err merge_after(struct merger *M, const struct dt_after *a)
 out:
     return rc;
 }
-
 
 enum dt_err dt_certdata_merge(const struct dt_model *m, const char *policy_sha256_hex,
                               const char *upstream_path, struct dt_slice upstream,

@@ -149,7 +149,9 @@ enum dt_err dt_outdir_replace(const char *out_arg, const struct dt_outfile *file
         DT_ENSURE_MEM(fn);
         snprintf(fn, fnl, "%s/%s", tmp, files[i].name);
         enum dt_err frc = make_parents(tmp, files[i].name, dmode);
-        int fd = frc == DT_OK ? open(fn, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, files[i].executable ? 0777 : 0666) : -1;
+        int fd = frc == DT_OK ? open(fn, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+                                     files[i].executable ? 0777 : 0666)
+                              : -1;
         if (fd < 0 || write_all(fd, files[i].data) != DT_OK || fsync(fd) != 0) {
             int e = errno;
             if (fd >= 0)

@@ -137,7 +137,6 @@ out:
     return rc;
 }
 
-
 enum dt_err dt_p11kit_write(const struct dt_model *m, const char *policy_sha256_hex,
                             struct dt_buf *out, struct dt_p11kit_stats *st)
 {

@@ -528,9 +528,10 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
 
     /* Which form is this entry? */
     if (has_incident) {
-        static const char *const others[] = {"certificate", "serial", "serials_file",
-                                             "subject_der", "spki_sha256",
-                                             "server_distrust_after", "email_distrust_after"};
+        static const char *const others[] = {"certificate",         "serial",
+                                             "serials_file",        "subject_der",
+                                             "spki_sha256",         "server_distrust_after",
+                                             "email_distrust_after"};
         for (size_t i = 0; i < DT_ARRAY_LEN(others); i++)
             exclusive(L, e, path, "incident_serials", others[i],
                       "(an incident entry distrusts the serials its issuer did not revoke "

@@ -103,7 +103,7 @@ struct dt_rule {
     const char *label; /* NULL when not given */
     const char *bug;   /* entry bug, else the incident's */
     const char *why;
-    const char *who;      /* OneCRL details.who */
+    const char *who; /* OneCRL details.who */
     const char *created;
     bool onecrl_disabled; /* "onecrl_enabled": false (the record's "enabled"; Firefox
                            * enforces it either way) */

@@ -347,9 +347,8 @@ out:
 /* The issuer Name of an issuer/serial rule. */
 /* The rule's issuer Name, and its certificate when the rule names one
  * (cert may be NULL). */
-static enum dt_err rule_issuer_cert(struct dt_model *m, const struct dt_rule *r,
-                                    struct dt_diags *d, struct dt_slice *issuer,
-                                    const struct dt_cert **cert)
+static enum dt_err rule_issuer_cert(struct dt_model *m, const struct dt_rule *r, struct dt_diags *d,
+                                    struct dt_slice *issuer, const struct dt_cert **cert)
 {
     enum dt_err rc = DT_OK;
     if (cert)
@@ -624,8 +623,8 @@ static enum dt_err sort_items(struct dt_model *m)
     DT_TRY(dt_intern_slices(m->items, n, sizeof(*m->items), offsetof(struct dt_item, issuer), id,
                             distinct, &nd, rank));
     for (size_t i = 0; i < n; i++)
-        keys[i] = (struct sort_key){rank[id[i]], (uint32_t)i,
-                                    dt_slice_prefix64(m->items[i].serial)};
+        keys[i] =
+            (struct sort_key){rank[id[i]], (uint32_t)i, dt_slice_prefix64(m->items[i].serial)};
     sort_items_base = m->items;
     qsort(keys, n, sizeof(*keys), cmp_sort_key);
     sort_items_base = NULL;

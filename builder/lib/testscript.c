@@ -63,8 +63,7 @@ static bool after_rule(const struct dt_model *m, const struct dt_case *k,
         if (!has || k->usage == DT_USAGE_CODE_SIGNING || k->usage == DT_USAGE_CLIENT)
             continue;
         for (size_t j = 0; j < n_anchors; j++)
-            if (!memcmp(anchors[j]->sha256, a->cert->sha256, 32) &&
-                k->chain[0]->not_before > date)
+            if (!memcmp(anchors[j]->sha256, a->cert->sha256, 32) && k->chain[0]->not_before > date)
                 return true;
     }
     return false;
@@ -104,15 +103,19 @@ static const char script_head[] =
     "    esac\n"
     "done\n"
     "for t in certutil modutil vfychain; do\n"
-    "    command -v $t >/dev/null 2>&1 || { echo \"test-distrust.sh: $t not found (NSS tools)\" >&2; exit 2; }\n"
+    "    command -v $t >/dev/null 2>&1 || { echo \"test-distrust.sh: $t not found (NSS tools)\" "
+    ">&2; exit 2; }\n"
     "done\n"
     "if [ -z \"$lib\" ]; then\n"
-    "    for f in /usr/lib/x86_64-linux-gnu/nss/libnssckbi.so /usr/lib/aarch64-linux-gnu/nss/libnssckbi.so \\\n"
+    "    for f in /usr/lib/x86_64-linux-gnu/nss/libnssckbi.so "
+    "/usr/lib/aarch64-linux-gnu/nss/libnssckbi.so \\\n"
     "        /usr/lib64/libnssckbi.so /usr/lib/libnssckbi.so /usr/lib/nss/libnssckbi.so \\\n"
-    "        /usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-trust.so /usr/lib64/pkcs11/p11-kit-trust.so; do\n"
+    "        /usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-trust.so /usr/lib64/pkcs11/p11-kit-trust.so; "
+    "do\n"
     "        [ -f \"$f\" ] && { lib=$f; break; }\n"
     "    done\n"
-    "    [ -n \"$lib\" ] || { echo \"test-distrust.sh: no system libnssckbi.so: give --ckbi or --module\" >&2; exit 2; }\n"
+    "    [ -n \"$lib\" ] || { echo \"test-distrust.sh: no system libnssckbi.so: give --ckbi or "
+    "--module\" >&2; exit 2; }\n"
     "fi\n"
     "[ -f \"$lib\" ] || { echo \"test-distrust.sh: $lib: no such file\" >&2; exit 2; }\n"
     "case $lib in /*) ;; *) lib=$(pwd)/$lib ;; esac\n"
@@ -132,7 +135,8 @@ static const char script_head[] =
     "        modutil -force -dbdir \"sql:$1\" -add distrust -libfile \"$lib\" \\\n"
     "            -string \"certdata=\\\"$here/certdata-distrust.txt\\\"\" >/dev/null 2>&1\n"
     "    elif [ -n \"$args\" ]; then\n"
-    "        modutil -force -dbdir \"sql:$1\" -add builtins -libfile \"$lib\" -string \"$args\" >/dev/null 2>&1\n"
+    "        modutil -force -dbdir \"sql:$1\" -add builtins -libfile \"$lib\" -string \"$args\" "
+    ">/dev/null 2>&1\n"
     "    else\n"
     "        modutil -force -dbdir \"sql:$1\" -add builtins -libfile \"$lib\" >/dev/null 2>&1\n"
     "    fi\n"
@@ -151,21 +155,25 @@ static const char script_head[] =
     "        for a in \"$dir\"/anchor-*.pem; do set -- \"$@\" -t \"$a\"; done\n"
     "    fi\n"
     "    if ! newdb \"$tmp/base$n\" 0 \"$dir/anchors.txt\"; then\n"
-    "        echo \"not ok $n - $name # ERROR: cannot create an NSS database\"; bad=$((bad + 1)); return\n"
+    "        echo \"not ok $n - $name # ERROR: cannot create an NSS database\"; bad=$((bad + 1)); "
+    "return\n"
     "    fi\n"
     "    if ! vfychain -d \"sql:$tmp/base$n\" -pp -u \"$use\" \"$@\" >\"$tmp/out\" 2>&1; then\n"
-    "        echo \"not ok $n - $name # INVALID: the chain does not validate without the distrust data\"\n"
+    "        echo \"not ok $n - $name # INVALID: the chain does not validate without the distrust "
+    "data\"\n"
     "        sed 's/^/#   /' \"$tmp/out\"; bad=$((bad + 1)); return\n"
     "    fi\n"
     "    if ! newdb \"$tmp/with$n\" 1 \"$dir/anchors.txt\"; then\n"
-    "        echo \"not ok $n - $name # ERROR: modutil cannot load $lib\"; bad=$((bad + 1)); return\n"
+    "        echo \"not ok $n - $name # ERROR: modutil cannot load $lib\"; bad=$((bad + 1)); "
+    "return\n"
     "    fi\n"
     "    note=\n"
     "    if vfychain -d \"sql:$tmp/with$n\" -pp -u \"$use\" \"$@\" >\"$tmp/out\" 2>&1; then\n"
     "        got=trusted\n"
     "        if [ \"$after\" = after ]; then\n"
     "            got=distrusted\n"
-    "            note=\" # NSS accepts it; the leaf was issued after the root's distrust-after date\"\n"
+    "            note=\" # NSS accepts it; the leaf was issued after the root's distrust-after "
+    "date\"\n"
     "            note=\"$note (Firefox's rule, which NSS does not enforce)\"\n"
     "        fi\n"
     "    else\n"
@@ -268,8 +276,8 @@ enum dt_err dt_testscript_write(const struct dt_model *m, const struct dt_cases 
         DT_TRY(dt_buf_puts(&body, "check "));
         DT_TRY(sq(&body, k->name));
         DT_TRY(dt_buf_printf(&body, " %d '%s' %s %s %s\n", dt_usage_vfychain(k->usage), at,
-                             k->expect_distrusted ? "distrusted" : "trusted",
-                             after ? "after" : "-", dir));
+                             k->expect_distrusted ? "distrusted" : "trusted", after ? "after" : "-",
+                             dir));
         ts->cases++;
         ts->distrusted += k->expect_distrusted;
         ts->after_rule += after;

@@ -17,8 +17,8 @@ struct dt_testscript {
 /* The script and the case files for cases (may be NULL: a script that
  * says it has no cases). Free with dt_testscript_free(). */
 DT_MUST_USE enum dt_err dt_testscript_write(const struct dt_model *m, const struct dt_cases *cases,
-                                            const char *policy_sha256_hex,
-                                            struct dt_testscript *ts, struct dt_diags *d);
+                                            const char *policy_sha256_hex, struct dt_testscript *ts,
+                                            struct dt_diags *d);
 void dt_testscript_free(struct dt_testscript *ts);
 
 #endif

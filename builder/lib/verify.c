@@ -62,7 +62,7 @@ struct run {
      * checked against the merged file alone. */
     bool has_merged;
     char merged[PATH_MAX + 32];
-    struct dt_build_data mb; /* its objects: the dates the merged file carries */
+    struct dt_build_data mb;   /* its objects: the dates the merged file carries */
     const char *upstream_seen; /* the last root store compared with the upstream (cases
                                 * name few stores: read and hash each once in a row) */
     bool upstream_same;
@@ -138,8 +138,8 @@ static void find_merged(struct run *R)
     if (access(R->merged, R_OK) != 0)
         return;
     json_t *m = json_load_file(man, 0, NULL);
-    const char *h = json_string_value(
-        json_object_get(json_object_get(m, "certdata_upstream"), "sha256"));
+    const char *h =
+        json_string_value(json_object_get(json_object_get(m, "certdata_upstream"), "sha256"));
     struct dt_buf b;
     dt_buf_init(&b, 64);
     size_t col;
@@ -390,8 +390,8 @@ static void explain_miss(struct run *R, const struct dt_case *k, const struct dt
 
 /* Applies a root's distrust-after date as Firefox does: a chain that ends
  * at the root is rejected when the leaf's notBefore is after the date. */
-static bool distrust_after_in(struct run *R, const struct dt_build_data *b,
-                              const struct dt_case *k, const uint8_t *anchor, bool report)
+static bool distrust_after_in(struct run *R, const struct dt_build_data *b, const struct dt_case *k,
+                              const uint8_t *anchor, bool report)
 {
     if (!anchor)
         return false;
@@ -1066,7 +1066,7 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
     }
     if (rc == DT_OK && R.n_jobs) {
         long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-        struct dt_nss_run_opts ro = {opts->jobs       ? opts->jobs
+        struct dt_nss_run_opts ro = {opts->jobs ? opts->jobs
                                      : cpus > 0 ? (size_t)(cpus < 64 ? cpus : 64)
                                                 : 1,
                                      opts->fresh_processes != 0, nss_progress, &R};
@@ -1087,8 +1087,9 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
     free(first);
     DT_TRY(rc);
     if (R.n_jobs)
-        line(&R, "# NSS: %zu verifications in %zu processes (%zu run again alone, %zu "
-                 "processes stopped early)",
+        line(&R,
+             "# NSS: %zu verifications in %zu processes (%zu run again alone, %zu "
+             "processes stopped early)",
              R.n_jobs, R.stats.processes, R.stats.rerun, R.stats.leaked);
     if (summary->errors)
         rc = DT_ERR_INTERNAL;

@@ -245,8 +245,7 @@ static bool list_foreign(const struct dt_nss_job *job, CERTCertList *list)
 {
     if (!list)
         return false;
-    for (CERTCertListNode *n = CERT_LIST_HEAD(list); !CERT_LIST_END(n, list);
-         n = CERT_LIST_NEXT(n))
+    for (CERTCertListNode *n = CERT_LIST_HEAD(list); !CERT_LIST_END(n, list); n = CERT_LIST_NEXT(n))
         if (foreign(job, n->cert))
             return true;
     return false;
@@ -265,8 +264,7 @@ static bool log_foreign(const struct dt_nss_job *job, const CERTVerifyLog *log)
  * o->foreign says that NSS used a leftover certificate of another job (the
  * verdict is void) and o->leaked that one of this job's certificates is
  * still known to NSS after it (the process must not go on). */
-static void verify_one(struct nss_state *st, const struct dt_nss_job *job,
-                       struct dt_nss_outcome *o)
+static void verify_one(struct nss_state *st, const struct dt_nss_job *job, struct dt_nss_outcome *o)
 {
     CERTCertificate *certs[DT_NSS_MAX_PATH] = {NULL};
     bool known_before[DT_NSS_MAX_PATH] = {false};
@@ -506,7 +504,8 @@ static const char *str_or_empty(const char *s)
 static int cmp_config(const struct dt_nss_job *a, const struct dt_nss_job *b)
 {
     int c;
-    if ((c = strcmp(a->db_dir, b->db_dir)) || (c = strcmp(a->rootstore_module, b->rootstore_module)) ||
+    if ((c = strcmp(a->db_dir, b->db_dir)) ||
+        (c = strcmp(a->rootstore_module, b->rootstore_module)) ||
         (c = strcmp(a->anchors_certdata, b->anchors_certdata)) ||
         (c = strcmp(str_or_empty(a->overlay_module), str_or_empty(b->overlay_module))) ||
         (c = strcmp(str_or_empty(a->overlay_certdata), str_or_empty(b->overlay_certdata))))
@@ -748,7 +747,8 @@ enum dt_err dt_nss_run(const struct dt_nss_job *jobs, struct dt_nss_outcome *out
                     snprintf(why, sizeof(why), "the NSS process died (signal %d)",
                              WTERMSIG(status));
                 else
-                    snprintf(why, sizeof(why), "the NSS process exited (status %d) without a result",
+                    snprintf(why, sizeof(why),
+                             "the NSS process exited (status %d) without a result",
                              WIFEXITED(status) ? WEXITSTATUS(status) : -1);
                 fail_job(&outs[j], &each[j], why);
                 done++;

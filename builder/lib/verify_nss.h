@@ -51,10 +51,10 @@ struct dt_nss_outcome {
         bool have_cert;
         uint8_t sha256[32];
     } log[16];
-    bool foreign; /* NSS used a certificate another job of the process left
-                   * (the scheduler reruns the job alone; never set in a result) */
-    bool leaked;  /* a certificate of this job stayed known to NSS after it:
-                   * its process took no further job */
+    bool foreign;       /* NSS used a certificate another job of the process left
+                         * (the scheduler reruns the job alone; never set in a result) */
+    bool leaked;        /* a certificate of this job stayed known to NSS after it:
+                         * its process took no further job */
     char failure[512];  /* why the run could not happen (module load, NSS init, crash) */
     char shutdown[128]; /* non-empty when NSS_Shutdown failed (references leaked) */
 };

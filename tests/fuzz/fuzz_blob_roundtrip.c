@@ -116,7 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             vn = 1 + byte(&r) % 8;
             for (size_t j = 0; j < vn; j++)
                 v[j] = (uint8_t)(0x41 + byte(&r) % 26); /* printable: a valid UTF8String */
-            v[0] = (uint8_t)('a' + k); /* distinct names */
+            v[0] = (uint8_t)('a' + k);                  /* distinct names */
         }
         name_len[k] = make_name(names[k], v, vn);
     }

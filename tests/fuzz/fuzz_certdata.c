@@ -17,9 +17,8 @@ static void import(const uint8_t *data, size_t size)
     struct dt_outlist pems;
     struct dt_import_summary s;
     memset(&s, 0, sizeof(s));
-    enum dt_err rc =
-        dt_import_certdata_mem("fuzz.txt", dt_slice_make(data, size), "fuzz-certs", &policy,
-                               &pems, &s, &d);
+    enum dt_err rc = dt_import_certdata_mem("fuzz.txt", dt_slice_make(data, size), "fuzz-certs",
+                                            &policy, &pems, &s, &d);
     if (rc == DT_OK) {
         if (d.errors)
             __builtin_trap();

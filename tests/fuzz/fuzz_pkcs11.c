@@ -44,12 +44,28 @@ static void up(const char *params)
 }
 
 /* The module's attribute types, and some it does not hold. */
-static const CK_ATTRIBUTE_TYPE types[] = {
-    CKA_CLASS, CKA_TOKEN, CKA_PRIVATE, CKA_MODIFIABLE, CKA_LABEL, CKA_CERTIFICATE_TYPE,
-    CKA_SUBJECT, CKA_ID, CKA_ISSUER, CKA_SERIAL_NUMBER, CKA_VALUE, CKA_CERT_SHA1_HASH,
-    CKA_CERT_MD5_HASH, CKA_TRUST_SERVER_AUTH, CKA_TRUST_EMAIL_PROTECTION,
-    CKA_TRUST_CODE_SIGNING, CKA_TRUST_STEP_UP_APPROVED, CKA_NSS_MOZILLA_CA_POLICY,
-    CKA_NSS_SERVER_DISTRUST_AFTER, CKA_NSS_EMAIL_DISTRUST_AFTER, CKA_APPLICATION, 0x12345678};
+static const CK_ATTRIBUTE_TYPE types[] = {CKA_CLASS,
+                                          CKA_TOKEN,
+                                          CKA_PRIVATE,
+                                          CKA_MODIFIABLE,
+                                          CKA_LABEL,
+                                          CKA_CERTIFICATE_TYPE,
+                                          CKA_SUBJECT,
+                                          CKA_ID,
+                                          CKA_ISSUER,
+                                          CKA_SERIAL_NUMBER,
+                                          CKA_VALUE,
+                                          CKA_CERT_SHA1_HASH,
+                                          CKA_CERT_MD5_HASH,
+                                          CKA_TRUST_SERVER_AUTH,
+                                          CKA_TRUST_EMAIL_PROTECTION,
+                                          CKA_TRUST_CODE_SIGNING,
+                                          CKA_TRUST_STEP_UP_APPROVED,
+                                          CKA_NSS_MOZILLA_CA_POLICY,
+                                          CKA_NSS_SERVER_DISTRUST_AFTER,
+                                          CKA_NSS_EMAIL_DISTRUST_AFTER,
+                                          CKA_APPLICATION,
+                                          0x12345678};
 
 struct rd {
     const uint8_t *p;
@@ -80,8 +96,7 @@ static bool attr_of(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h, CK_ATTRIBUTE_TYPE t
 
 /* The documented rule, independently: exact bytes, or for CKA_SERIAL_NUMBER
  * the contents of a stored DER INTEGER (short or long form). */
-static bool should_match(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h, const CK_ATTRIBUTE *t,
-                         CK_ULONG n)
+static bool should_match(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h, const CK_ATTRIBUTE *t, CK_ULONG n)
 {
     static uint8_t buf[1 << 16];
     for (CK_ULONG i = 0; i < n; i++) {

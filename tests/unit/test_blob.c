@@ -460,8 +460,8 @@ static void test_group_lengths(void)
         single_ok += one == (int)member;
         got[i] = (uint8_t)member; /* compared with the batch below */
     }
-    CHECK(single_ok == nq, "one at a time: every member listed, every other serial not (%zu of %zu)",
-          single_ok, nq);
+    CHECK(single_ok == nq,
+          "one at a time: every member listed, every other serial not (%zu of %zu)", single_ok, nq);
     static uint8_t many[3 * NL * PER];
     dt_blob_lookup_many(bl, q, nq, many);
     size_t agree = 0;

@@ -176,7 +176,8 @@ static void test_manifest(void)
     struct dt_count counts[] = {{"x", 1}, {"group.y", 2}, {"group.z", 3}};
     struct dt_buf b;
     dt_buf_init(&b, 0);
-    CHECK(dt_manifest_write("00ff", files, 1, counts, 3, NULL, 0, NULL, NULL, NULL, &b) == DT_OK, "manifest written");
+    CHECK(dt_manifest_write("00ff", files, 1, counts, 3, NULL, 0, NULL, NULL, NULL, &b) == DT_OK,
+          "manifest written");
     const char *m = dt_buf_cstr(&b);
     CHECK(strstr(
               m,
