@@ -128,6 +128,19 @@ echo "distrust.p11-kit (for a p11-kit trust source): $(grep -c '^x-distrusted: t
 echo "OUT/test-distrust.sh against libdistrust-pkcs11.so, every real chain case (tail):"
 build/demo/pkg/test-distrust.sh --module build/libdistrust-pkcs11.so | tail -n 4
 
+say "10d. Revocation deadlines: a CA that did not revoke in time (fixture CA made with openssl ca)"
+rm -rf build/demo/incident
+sh tests/e2e/mkincident.sh build/demo/incident >/dev/null 2>&1
+cat >build/demo/incident/policy.json <<'JSON'
+{"version": 1, "incident": {"id": "demo-incident", "bug": "https://bugzilla.example/1"},
+ "entries": [{"incident_serials": "serials.txt", "issuer_certificate": "ca.pem",
+   "revoke_by": "2024-07-31T19:30:00Z", "crl": ["crl-aug.pem"], "label": "Incident CA mis-issuance"}]}
+JSON
+"$D" deadlines -q --now 2024-09-01 --pool build/demo/incident/ca/newcerts build/demo/incident/policy.json |
+    sed -n '3,16p'
+run "$D" build -q -o build/demo/incident/out --date 2024-09-01 build/demo/incident/policy.json
+for i in 1 3 5; do "$D" query build/demo/incident/out/revocations.blob --cert build/demo/incident/leaf$i.pem || true; done
+
 say "11. Verdict: our objects vs what NSS shipped (certdata.txt of 2017-11-16)"
 sh policy/check-against-nss-history.sh testdata/nss/certdata-4a0b9ef4e195-2017-11-16-28distrust.txt \
     "$OUT/certdata-distrust.txt" | grep -v '# SKIP' | tail -n 8
