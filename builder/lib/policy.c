@@ -555,6 +555,10 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
         else
             (void)get_incident_date(L, e, path, "revoke_by", &r->revoke_by);
         get_crls(L, e, path, r);
+        if (has_ider && json_object_get(e, "crl"))
+            lerrk(L, true, path, "crl",
+                  "checking a CRL's signature needs the issuer's certificate: give "
+                  "\"issuer_certificate\" instead of \"issuer_der\"");
     } else if (json_object_get(e, "revoke_by") || json_object_get(e, "crl")) {
         lerrk(L, true, path, json_object_get(e, "revoke_by") ? "revoke_by" : "crl",
               "\"revoke_by\" and \"crl\" belong to an incident entry (with "
