@@ -70,6 +70,21 @@ vg "lint --expired-before" 0 lint -q --expired-before 2026-11-22 --pool "$TOP/po
 vg "diff, Markdown" 0 diff "$WORK/out2" "$WORK/merged"
 vg "diff --json" 0 diff --json "$WORK/merged" "$WORK/out2"
 vg "diff of a missing build" 1 diff "$WORK/out2" "$WORK/none"
+# Revocation deadlines: the fixture CA, a build, the report, a bad CRL.
+if sh "$TOP/tests/e2e/mkincident.sh" "$WORK/inc" >/dev/null 2>&1; then
+    cat >"$WORK/inc/p.json" <<JSON
+{"version": 1, "entries": [{"incident_serials": "serials.txt", "issuer_certificate": "ca.pem",
+  "revoke_by": "2024-07-31T19:30:00Z", "crl": ["crl-aug.pem", "crl-stale.pem"], "label": "Incident"}]}
+JSON
+    sed 's/crl-stale.pem/crl-wrongkey.pem/' "$WORK/inc/p.json" >"$WORK/inc/bad.json"
+    vg "build with an incident (CRLs read with OpenSSL)" 0 build -q --date 2024-09-01 -o "$WORK/inc/out" "$WORK/inc/p.json"
+    vg "build with a wrongly signed CRL" 1 build -q --date 2024-09-01 -o "$WORK/inc/out2" "$WORK/inc/bad.json"
+    vg "deadlines, Markdown with a pool" 0 deadlines -q --now 2024-09-01 --pool "$WORK/inc/ca/newcerts" "$WORK/inc/p.json"
+    vg "deadlines --json" 0 deadlines -q --now 2024-09-01 --json "$WORK/inc/p.json"
+    vg "verify --jobs 1 (shared NSS workers)" 0 verify --jobs 1 --engine all --build "$WORK/vbuild" "$TOP/testdata/chains/cross-signed/cases.json"
+else
+    not_ok "fixture CA for the incident paths"
+fi
 vg "usage error" 2 build
 vg "help" 0 build --help
 done_testing
