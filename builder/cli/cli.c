@@ -3,6 +3,7 @@
  */
 #include "cli.h"
 
+#include "diag.h"
 #include "suggest.h"
 #include "timeutil.h"
 
@@ -278,4 +279,19 @@ bool cli_parse_time(const char *s, int64_t *t)
         return false;
     snprintf(buf, sizeof(buf), "%sT00:00:00Z", s);
     return !dt_time_parse_rfc3339(buf, t, &frac);
+}
+
+enum dt_err cli_write_text(const char *path, const void *text, size_t len, const char *what,
+                           struct dt_diags *d)
+{
+    FILE *f = path ? fopen(path, "w") : stdout;
+    bool ok = f && fwrite(text, 1, len, f) == len;
+    if (path && f)
+        ok = fclose(f) == 0 && ok;
+    else if (f)
+        ok = fflush(f) == 0 && ok;
+    if (ok)
+        return DT_OK;
+    struct dt_place pl = dt_place_file(path ? path : "(stdout)");
+    return dt_fail(d, &pl, DT_ERR_IO, "cannot write %s", what);
 }

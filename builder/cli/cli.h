@@ -50,6 +50,12 @@ int cli_usage_error(struct cli *cli, const char *cmd, const char *fmt, ...)
 /* Maps a library error to an exit code, printing the trace with -v. */
 int cli_exit_for(struct cli *cli, enum dt_err err);
 
+/* Writes text into path (stdout when NULL); an error (DT_ERR_IO) names it
+ * and says what could not be written. */
+struct dt_diags;
+enum dt_err cli_write_text(const char *path, const void *text, size_t len, const char *what,
+                           struct dt_diags *d);
+
 /* Option table for a subcommand. */
 struct cli_opt {
     const char *long_name; /* "--out" */

@@ -98,18 +98,8 @@ int cmd_deadlines(struct cli *cli, int argc, char **argv)
     dt_buf_init(&text, 0);
     struct dt_deadlines_summary s;
     enum dt_err rc = dt_deadlines_report(&o, &text, &s, &d);
-    if (rc == DT_OK) {
-        FILE *f = a.out ? fopen(a.out, "w") : stdout;
-        bool ok = f && fwrite(text.data, 1, text.len, f) == text.len;
-        if (a.out && f)
-            ok = fclose(f) == 0 && ok;
-        else if (f)
-            ok = fflush(f) == 0 && ok;
-        if (!ok) {
-            struct dt_place pl = dt_place_file(a.out ? a.out : "(stdout)");
-            rc = dt_fail(&d, &pl, DT_ERR_IO, "cannot write the report");
-        }
-    }
+    if (rc == DT_OK)
+        rc = cli_write_text(a.out, text.data, text.len, "the report", &d);
     if (rc == DT_OK && a.out && !cli->quiet)
         fprintf(stderr, "deadlines: wrote %s: %zu incident%s, %zu serial%s overdue\n", a.out,
                 s.incidents, s.incidents == 1 ? "" : "s", s.overdue, s.overdue == 1 ? "" : "s");

@@ -56,18 +56,8 @@ int cmd_diff(struct cli *cli, int argc, char **argv)
         dt_buf_init(&out, 0);
         struct dt_diff_summary s;
         enum dt_err rc = dt_diff_run(pos[0], pos[1], a.json, &out, &s, &d);
-        if (rc == DT_OK) {
-            FILE *f = a.out ? fopen(a.out, "w") : stdout;
-            bool ok = f && fwrite(out.data, 1, out.len, f) == out.len;
-            if (a.out && f)
-                ok = fclose(f) == 0 && ok;
-            else if (f)
-                ok = fflush(f) == 0 && ok;
-            if (!ok) {
-                struct dt_place pl = dt_place_file(a.out ? a.out : "(stdout)");
-                rc = dt_fail(&d, &pl, DT_ERR_IO, "cannot write the notes");
-            }
-        }
+        if (rc == DT_OK)
+            rc = cli_write_text(a.out, out.data, out.len, "the notes", &d);
         if (rc == DT_OK && a.out && !cli->quiet)
             fprintf(stderr,
                     "diff: wrote %s: %zu added, %zu removed, %zu changed, %zu unchanged; %zu "

@@ -13,16 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void hex_of(struct dt_slice s, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < s.n; i++) {
-        out[2 * i] = digits[s.p[i] >> 4];
-        out[2 * i + 1] = digits[s.p[i] & 15];
-    }
-    out[2 * s.n] = '\0';
-}
-
 static const char *when(int64_t t, char buf[32])
 {
     dt_time_format_rfc3339(t, buf);
@@ -156,7 +146,7 @@ static enum dt_err markdown(const struct dt_incident_eval *e, const int64_t *na,
             if (s->klass != DT_INC_UNREVOKED)
                 continue;
             char hex[2 * 255 + 1];
-            hex_of(s->serial, hex);
+            dt_inc_hex(s->serial, hex);
             DT_TRY(dt_buf_printf(out, "| %s | %u | %s | %s |\n", hex, s->line,
                                  na[i] != INT64_MIN ? when(na[i], t1) : "unknown",
                                  s->on_hold    ? "on hold (certificateHold)"
@@ -181,7 +171,7 @@ static enum dt_err markdown(const struct dt_incident_eval *e, const int64_t *na,
             if (s->klass != DT_INC_LATE)
                 continue;
             char hex[2 * 255 + 1];
-            hex_of(s->serial, hex);
+            dt_inc_hex(s->serial, hex);
             DT_TRY(dt_buf_printf(out, "| %s | %u | %s | %lld |\n", hex, s->line,
                                  when(s->revoked_at, t1),
                                  (long long)((s->revoked_at - e->deadline) / 3600)));

@@ -472,7 +472,7 @@ static json_t *time_json(int64_t t)
     return json_string(buf);
 }
 
-static void hex_of(struct dt_slice s, char *out)
+void dt_inc_hex(struct dt_slice s, char *out)
 {
     static const char digits[] = "0123456789abcdef";
     for (size_t i = 0; i < s.n; i++) {
@@ -485,7 +485,7 @@ static void hex_of(struct dt_slice s, char *out)
 static json_t *crl_json(const struct dt_crl_info *c)
 {
     char hex[65];
-    hex_of(dt_slice_make(c->sha256, 32), hex);
+    dt_inc_hex(dt_slice_make(c->sha256, 32), hex);
     json_t *o =
         json_pack("{s:s, s:s, s:o, s:I, s:s}", "file", c->path, "sha256", hex, "this_update",
                   time_json(c->this_update), "entries", (json_int_t)c->entries, "status",
@@ -537,7 +537,7 @@ json_t *dt_incident_json(const struct dt_incident_eval *e, bool with_lists,
             if (s->klass != k)
                 continue;
             char hex[2 * 255 + 1];
-            hex_of(s->serial, hex);
+            dt_inc_hex(s->serial, hex);
             json_t *x = json_pack("{s:s, s:I}", "serial", hex, "line", (json_int_t)s->line);
             if (!x)
                 continue;

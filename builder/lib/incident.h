@@ -68,6 +68,9 @@ DT_MUST_USE enum dt_err dt_incident_evaluate(const struct dt_rule *r,
                                              struct dt_incident_eval *out, struct dt_diags *d);
 void dt_incident_eval_free(struct dt_incident_eval *e);
 
+/* A serial in lowercase hex into out (2 * n + 1 bytes). */
+void dt_inc_hex(struct dt_slice s, char *out);
+
 /* "revoked on time" etc. */
 const char *dt_inc_class_name(enum dt_inc_class c);
 

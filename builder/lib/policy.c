@@ -246,18 +246,14 @@ out:
     return ok;
 }
 
+static bool get_rfc3339(struct loader *L, json_t *obj, const char *path, const char *key,
+                        int64_t *t, bool *frac);
+
 static bool get_date(struct loader *L, json_t *obj, const char *path, const char *key, int64_t *t)
 {
-    bool present;
-    const char *s = get_str(L, obj, path, key, &present);
-    if (!s)
-        return false;
     bool frac;
-    const char *why = dt_time_parse_rfc3339(s, t, &frac);
-    if (why) {
-        lerrk(L, false, path, key, "\"%s\": %s", key, why);
+    if (!get_rfc3339(L, obj, path, key, t, &frac))
         return false;
-    }
     if (frac) {
         lerrk(L, false, path, key,
               "\"%s\": NSS stores the date as a UTCTime, which has no fractional seconds", key);
@@ -275,17 +271,16 @@ static bool get_date(struct loader *L, json_t *obj, const char *path, const char
     return true;
 }
 
-/* An incident's deadline: RFC 3339 (any year; it is never written as a
- * UTCTime). */
-static bool get_incident_date(struct loader *L, json_t *obj, const char *path, const char *key,
-                              int64_t *t)
+/* An RFC 3339 date-time member (an incident's deadline takes any year and
+ * fractional seconds; a distrust-after date checks more, above). */
+static bool get_rfc3339(struct loader *L, json_t *obj, const char *path, const char *key,
+                        int64_t *t, bool *frac)
 {
     bool present;
     const char *s = get_str(L, obj, path, key, &present);
     if (!s)
         return false;
-    bool frac;
-    const char *why = dt_time_parse_rfc3339(s, t, &frac);
+    const char *why = dt_time_parse_rfc3339(s, t, frac);
     if (why) {
         lerrk(L, false, path, key, "\"%s\": %s", key, why);
         return false;
@@ -548,12 +543,13 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
         else if (has_ider)
             get_name_der(L, e, path, "issuer_der", &r->issuer_der);
         r->serials_file = (char *)get_path(L, e, path, "incident_serials");
+        bool frac;
         if (!json_object_get(e, "revoke_by"))
             lerrk(L, true, path, "incident_serials",
                   "an incident needs \"revoke_by\": the deadline (RFC 3339) by which the CA "
                   "had to revoke");
         else
-            (void)get_incident_date(L, e, path, "revoke_by", &r->revoke_by);
+            (void)get_rfc3339(L, e, path, "revoke_by", &r->revoke_by, &frac);
         get_crls(L, e, path, r);
         if (has_ider && json_object_get(e, "crl"))
             lerrk(L, true, path, "crl",

@@ -213,25 +213,7 @@ for dir in "$BAD"/*/; do
 
     # (3) Exit status, messages, places; OUT untouched; no temporary left.
     check_run "$name" build
-    if [ -d "$OUT" ]; then
-        snapshot "$WORK/after.snap"
-        if cmp -s "$WORK/before.snap" "$WORK/after.snap"; then
-            ok "$name: build leaves the previous output unchanged"
-        else
-            not_ok "$name: build leaves the previous output unchanged" \
-                "$(diff "$WORK/before.snap" "$WORK/after.snap" | head -20)"
-        fi
-    else
-        not_ok "$name: build leaves the previous output unchanged" "$OUT is gone"
-    fi
-    ls -A "$OUTDIR" >"$WORK/after.ls"
-    if cmp -s "$WORK/before.ls" "$WORK/after.ls"; then
-        ok "$name: build leaves no temporary directory beside the output"
-    else
-        not_ok "$name: build leaves no temporary directory beside the output" \
-            "beside OUT before: $(tr '\n' ' ' <"$WORK/before.ls")" \
-            "beside OUT after: $(tr '\n' ' ' <"$WORK/after.ls")"
-    fi
+    out_unchanged "$name" build
 
     # (4) lint: the same verdict.
     (cd "$dir" && "$DISTRUST" lint policy.json </dev/null >"$WORK/stdout" 2>"$WORK/stderr")

@@ -15,21 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_ENTRIES 4096
+#define MAX_ENTRIES 1024
 #define MAX_ISSUERS 8
-
-struct rd {
-    const uint8_t *p;
-    size_t n;
-};
-
-static unsigned byte(struct rd *r)
-{
-    if (!r->n)
-        return 0;
-    r->n--;
-    return *r->p++;
-}
 
 /* A DER Name: SEQUENCE { SET { SEQUENCE { OID 2.5.4.3, UTF8String v } } }. */
 static size_t make_name(uint8_t *out, const uint8_t *v, size_t vn)
@@ -105,18 +92,18 @@ static int on_spki(const uint8_t *s, size_t n, const uint8_t *h, void *ctx)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct rd r = {data, size};
+    struct fuzz_rd r = {data, size};
     static uint8_t names[MAX_ISSUERS][32];
     static size_t name_len[MAX_ISSUERS];
-    unsigned n_names = 1 + byte(&r) % MAX_ISSUERS;
+    unsigned n_names = 1 + fuzz_byte(&r) % MAX_ISSUERS;
     for (unsigned k = 0; k < MAX_ISSUERS; k++) {
         uint8_t v[8] = {'i', (uint8_t)('0' + k)};
         size_t vn = 2;
         if (k < n_names) {
-            vn = 1 + byte(&r) % 8;
+            vn = 1 + fuzz_byte(&r) % 8;
             for (size_t j = 0; j < vn; j++)
-                v[j] = (uint8_t)(0x41 + byte(&r) % 26); /* printable: a valid UTF8String */
-            v[0] = (uint8_t)('a' + k);                  /* distinct names */
+                v[j] = (uint8_t)(0x41 + fuzz_byte(&r) % 26); /* printable: a valid UTF8String */
+            v[0] = (uint8_t)('a' + k);                       /* distinct names */
         }
         name_len[k] = make_name(names[k], v, vn);
     }
@@ -126,7 +113,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * a copy of the previous entry's with its last octets changed (shared
      * prefixes, sequential serials). */
     while (r.n >= 2 && n < MAX_ENTRIES) {
-        unsigned kb = byte(&r), lb = byte(&r);
+        unsigned kb = fuzz_byte(&r), lb = fuzz_byte(&r);
         struct ent *x = &e[n];
         int skey = kb & 0x80;
         x->issuer = (kb % n_names) + (skey ? MAX_ISSUERS : 0);
@@ -136,7 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             x->b[x->len - 1] = (uint8_t)(x->b[x->len - 1] + 1 + (lb & 3));
         } else {
             for (size_t j = 0; j < x->len; j++)
-                x->b[j] = (uint8_t)byte(&r);
+                x->b[j] = (uint8_t)fuzz_byte(&r);
         }
         n++;
     }

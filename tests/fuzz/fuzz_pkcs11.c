@@ -67,19 +67,6 @@ static const CK_ATTRIBUTE_TYPE types[] = {CKA_CLASS,
                                           CKA_APPLICATION,
                                           0x12345678};
 
-struct rd {
-    const uint8_t *p;
-    size_t n;
-};
-
-static unsigned byte(struct rd *r)
-{
-    if (!r->n)
-        return 0;
-    r->n--;
-    return *r->p++;
-}
-
 /* The value of attribute t of object h, read through the module. */
 static bool attr_of(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h, CK_ATTRIBUTE_TYPE t, uint8_t *buf,
                     CK_ULONG cap, CK_ULONG *len)
@@ -129,7 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (!size)
         return 0;
-    struct rd r = {data + 1, size - 1};
+    struct fuzz_rd r = {data + 1, size - 1};
     if (data[0] == 'P') {
         /* A parameters string: down, up with it, down, up again. */
         char *params = malloc(size);
@@ -160,18 +147,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * value of some object (so that matches happen), or NULL. */
     CK_ATTRIBUTE t[6];
     uint8_t vals[6][256];
-    CK_ULONG n = byte(&r) % 7;
+    CK_ULONG n = fuzz_byte(&r) % 7;
     for (CK_ULONG i = 0; i < n; i++) {
-        unsigned sel = byte(&r), how = byte(&r);
+        unsigned sel = fuzz_byte(&r), how = fuzz_byte(&r);
         t[i].type = types[sel % DT_ARRAY_LEN(types)];
         t[i].pValue = vals[i];
         if (how < 16) {
             t[i].pValue = NULL;
             t[i].ulValueLen = how;
         } else if (how < 128) {
-            CK_ULONG len = byte(&r);
+            CK_ULONG len = fuzz_byte(&r);
             for (CK_ULONG j = 0; j < len; j++)
-                vals[i][j] = (uint8_t)byte(&r);
+                vals[i][j] = (uint8_t)fuzz_byte(&r);
             t[i].ulValueLen = len;
         } else {
             /* object (how - 128) % objects' value, possibly cut to its
@@ -182,7 +169,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (!attr_of(s, h, t[i].type, big, sizeof(big), &len) || len > sizeof(vals[i]))
                 len = 0;
             memcpy(vals[i], big, len);
-            unsigned tweak = byte(&r);
+            unsigned tweak = fuzz_byte(&r);
             if ((tweak & 3) == 1 && len > 2 && vals[i][0] == 0x02 && vals[i][1] < 0x80) {
                 memmove(vals[i], vals[i] + 2, len - 2);
                 len -= 2;
@@ -196,7 +183,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         __builtin_trap();
     static CK_OBJECT_HANDLE found[4096];
     CK_ULONG nf = 0, got = 0;
-    unsigned chunk = 1 + byte(&r) % 8;
+    unsigned chunk = 1 + fuzz_byte(&r) % 8;
     do {
         if (F->C_FindObjects(s, found + nf, chunk, &got) != CKR_OK)
             __builtin_trap();
@@ -216,12 +203,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CK_ATTRIBUTE q[4];
         uint8_t qb[4][64];
         for (int i = 0; i < 4; i++) {
-            q[i].type = types[byte(&r) % DT_ARRAY_LEN(types)];
-            unsigned m = byte(&r);
+            q[i].type = types[fuzz_byte(&r) % DT_ARRAY_LEN(types)];
+            unsigned m = fuzz_byte(&r);
             q[i].pValue = m & 1 ? qb[i] : NULL;
             q[i].ulValueLen = m & 1 ? m % 65 : 0;
         }
-        (void)F->C_GetAttributeValue(s, found[byte(&r) % nf], q, 4);
+        (void)F->C_GetAttributeValue(s, found[fuzz_byte(&r) % nf], q, 4);
     }
     (void)F->C_FindObjectsInit(s, NULL, 1); /* a count without a template */
     F->C_CloseSession(s);

@@ -10,6 +10,20 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* A fuzz input read a byte at a time (zeros past its end). */
+struct fuzz_rd {
+    const uint8_t *p;
+    size_t n;
+};
+
+static inline unsigned fuzz_byte(struct fuzz_rd *r)
+{
+    if (!r->n)
+        return 0;
+    r->n--;
+    return *r->p++;
+}
+
 /* Diagnostics are formatted (to exercise the sink) and dropped. */
 static inline void fuzz_diag(const struct dt_diag *d, void *ctx)
 {
