@@ -538,7 +538,6 @@ enum dt_err dt_blob_write(const struct dt_blob_entry *serials, size_t n_serials,
     dt_buf_init(&body, 0);
     dt_buf_init(&content, 0);
     EVP_PKEY *key = NULL;
-    EVP_MD_CTX *ctx = NULL;
     uint8_t *sig = NULL;
 
     /* Distinct issuers: interned, then sorted. */
@@ -671,12 +670,9 @@ enum dt_err dt_blob_write(const struct dt_blob_entry *serials, size_t n_serials,
         dt_buf_init(&msg, 0);
         rc = sig_message(header, dt_slice_make(body.data, body.len), &msg);
         size_t slen = 0;
-        ctx = EVP_MD_CTX_new();
-        const EVP_MD *md = bits == 384 ? EVP_sha384() : EVP_sha256();
-        bool ok = rc == DT_OK && ctx && EVP_DigestSignInit(ctx, NULL, md, NULL, key) == 1 &&
-                  EVP_DigestSign(ctx, NULL, &slen, msg.data, msg.len) == 1 &&
-                  (sig = OPENSSL_malloc(slen)) != NULL &&
-                  EVP_DigestSign(ctx, sig, &slen, msg.data, msg.len) == 1;
+        /* deterministic (RFC 6979): the same inputs, the same signed blob */
+        bool ok = rc == DT_OK &&
+                  dt_ecdsa_sign_rfc6979(key, bits, msg.data, msg.len, &sig, &slen) == DT_OK;
         dt_buf_free(&msg);
         DT_TRY(rc);
         DT_ENSURE(ok && slen < 0x10000, DT_ERR_INTERNAL);
@@ -696,7 +692,6 @@ enum dt_err dt_blob_write(const struct dt_blob_entry *serials, size_t n_serials,
 out:
     ERR_clear_error();
     OPENSSL_free(sig);
-    EVP_MD_CTX_free(ctx);
     EVP_PKEY_free(key);
     for (int i = 0; i < N_SECTIONS; i++)
         dt_buf_free(&sec[i]);

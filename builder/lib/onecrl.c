@@ -426,7 +426,6 @@ enum dt_err dt_onecrl_sign(struct dt_slice onecrl_json, const char *key_path, st
     dt_buf_init(&msg, 0);
     dt_buf_init(&sig64, 0);
     EVP_PKEY *k = read_key(key_path, true, d);
-    EVP_MD_CTX *ctx = NULL;
     unsigned char *der = NULL;
     ECDSA_SIG *es = NULL;
     json_t *doc = NULL;
@@ -435,14 +434,9 @@ enum dt_err dt_onecrl_sign(struct dt_slice onecrl_json, const char *key_path, st
         goto out;
     }
     DT_TRY(dt_onecrl_signed_message("onecrl.json", onecrl_json, &msg, d));
-    ctx = EVP_MD_CTX_new();
     size_t dlen = 0;
-    DT_ENSURE(ctx && EVP_DigestSignInit(ctx, NULL, EVP_sha384(), NULL, k) == 1 &&
-                  EVP_DigestSign(ctx, NULL, &dlen, msg.data, msg.len) == 1,
-              DT_ERR_INTERNAL);
-    der = OPENSSL_malloc(dlen);
-    DT_ENSURE_MEM(der);
-    DT_ENSURE(EVP_DigestSign(ctx, der, &dlen, msg.data, msg.len) == 1, DT_ERR_INTERNAL);
+    /* deterministic (RFC 6979): the same inputs, the same signature */
+    DT_TRY(dt_ecdsa_sign_rfc6979(k, 384, msg.data, msg.len, &der, &dlen));
     const unsigned char *q = der;
     es = d2i_ECDSA_SIG(NULL, &q, (long)dlen);
     DT_ENSURE(es != NULL, DT_ERR_INTERNAL);
@@ -468,7 +462,6 @@ out:
     json_decref(doc);
     ECDSA_SIG_free(es);
     OPENSSL_free(der);
-    EVP_MD_CTX_free(ctx);
     EVP_PKEY_free(k);
     dt_buf_free(&msg);
     dt_buf_free(&sig64);

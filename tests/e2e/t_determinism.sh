@@ -38,6 +38,18 @@ fi
 if [ "$(ls "$WORK/out1")" = "$(ls "$WORK/out2")" ]; then ok "same file set"; else
     not_ok "same file set" "$(ls "$WORK/out1")" "$(ls "$WORK/out2")"
 fi
+# Signed builds too: the signatures are deterministic ECDSA (RFC 6979).
+K="$TOP/testdata/keys/signer-p384.pem"
+(cd "$WORK/a" && TZ=UTC "$DISTRUST" build -q --sign-key "$K" -o "$WORK/s1" testdata/policies/fixture) >"$WORK/logs1" 2>&1
+(cd "$WORK/b/x" && TZ=Asia/Kolkata LC_ALL=C.UTF-8 && umask 077 && "$DISTRUST" build -q --sign-key "$K" -o ../../s2 \
+    "$pdir/04-partial.json" y/testdata/policies/fixture/03-distrust-after.json \
+    "$pdir/02-serials.json" "$pdir/01-intermediate.json") >"$WORK/logs2" 2>&1
+if [ -f "$WORK/s1/onecrl.signature.json" ] && diff -r "$WORK/s1" "$WORK/s2" >/dev/null 2>&1 &&
+    "$DISTRUST" verify-signature --key "$TOP/testdata/keys/signer-p384.pub.pem" "$WORK/s1" >/dev/null 2>&1; then
+    ok "signed builds are identical too (onecrl.signature.json, the signed blob), and their signatures verify"
+else
+    not_ok "signed builds identical" "$(diff -r "$WORK/s1" "$WORK/s2" | head -n 5)" "$(cat "$WORK/logs1" "$WORK/logs2")"
+fi
 # A rebuild over the previous output is identical too.
 (cd "$WORK/a" && "$DISTRUST" build -q -o "$WORK/out1" testdata/policies/fixture) >/dev/null 2>&1
 same "rebuild over the previous output is identical" "$WORK/out1/certdata-distrust.txt" "$WORK/out2/certdata-distrust.txt"
