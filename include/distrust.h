@@ -18,7 +18,7 @@
 extern "C" {
 #endif
 
-#define DT_VERSION "0.3.0"
+#define DT_VERSION "0.4.0"
 
 #if defined(__GNUC__)
 #define DT_MUST_USE __attribute__((warn_unused_result))
