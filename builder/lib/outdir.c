@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static bool dir_is_empty(const char *path)
@@ -105,12 +107,63 @@ static enum dt_err make_parents(const char *root, const char *name, mode_t mode)
     return DT_OK;
 }
 
+/* Leftovers of builds killed before they could clean up: temporary and
+ * previous-release directories beside OUT that no live build holds (each
+ * build keeps an exclusive lock on its own for as long as it runs) and that
+ * are more than a minute old (a build between creating its directory and
+ * locking it is never touched). */
+static void sweep_leftovers(const char *parent, const char *base, struct dt_diags *d)
+{
+    DIR *dir = opendir(parent);
+    if (!dir)
+        return;
+    char tmp_prefix[300], old_prefix[300];
+    snprintf(tmp_prefix, sizeof(tmp_prefix), ".%s.tmp-", base);
+    snprintf(old_prefix, sizeof(old_prefix), ".%s.old-", base);
+    size_t tl = strlen(tmp_prefix), ol = strlen(old_prefix);
+    struct dirent *de;
+    time_t now = time(NULL);
+    while ((de = readdir(dir)) != NULL) {
+        if (strncmp(de->d_name, tmp_prefix, tl) && strncmp(de->d_name, old_prefix, ol))
+            continue;
+        size_t pn = strlen(parent) + strlen(de->d_name) + 2;
+        char *path = malloc(pn);
+        if (!path)
+            break;
+        snprintf(path, pn, "%s/%s", parent, de->d_name);
+        struct stat st;
+        int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd >= 0 && fstat(fd, &st) == 0 && now - st.st_mtime > 60 &&
+            flock(fd, LOCK_EX | LOCK_NB) == 0) {
+            dt_rm_tree(path);
+            struct dt_place pl = dt_place_file(path);
+            dt_note(d, &pl, "removed what an interrupted build left beside the output");
+        }
+        if (fd >= 0)
+            close(fd);
+        free(path);
+    }
+    closedir(dir);
+}
+
+/* Holds an exclusive lock on a directory for as long as fd is open. */
+static int lock_dir(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0 && flock(fd, LOCK_EX) != 0) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
 enum dt_err dt_outdir_replace(const char *out_arg, const struct dt_outfile *files, size_t n,
                               struct dt_diags *d)
 {
     enum dt_err rc = DT_OK;
     char *out = NULL, *tmp = NULL, *parent = NULL, *old = NULL;
     bool tmp_made = false;
+    int tmp_lock = -1, old_lock = -1;
     struct dt_place pl = dt_place_file(out_arg);
 
     out = dt_strdup(out_arg);
@@ -129,12 +182,14 @@ enum dt_err dt_outdir_replace(const char *out_arg, const struct dt_outfile *file
     tmp = malloc(tn);
     DT_ENSURE_MEM(tmp);
     snprintf(tmp, tn, "%s/.%s.tmp-XXXXXX", parent, base);
+    sweep_leftovers(parent, base, d);
     if (!mkdtemp(tmp)) {
         rc = dt_fail(d, &pl, DT_ERR_IO, "cannot create a temporary directory beside it: %s",
                      strerror(errno));
         goto out;
     }
     tmp_made = true;
+    tmp_lock = lock_dir(tmp);
     mode_t um = umask(0);
     umask(um);
     mode_t dmode = 0777 & ~um;
@@ -185,7 +240,7 @@ enum dt_err dt_outdir_replace(const char *out_arg, const struct dt_outfile *file
             old = malloc(on);
             DT_ENSURE_MEM(old);
             snprintf(old, on, "%s/.%s.old-XXXXXX", parent, base);
-            if (!mkdtemp(old) || rename(out, old) != 0) {
+            if (!mkdtemp(old) || (old_lock = lock_dir(old), rename(out, old) != 0)) {
                 rc = dt_fail(d, &pl, DT_ERR_IO, "cannot move the previous output aside: %s",
                              strerror(errno));
                 goto out;
@@ -216,6 +271,10 @@ enum dt_err dt_outdir_replace(const char *out_arg, const struct dt_outfile *file
 out:
     if (tmp_made)
         dt_rm_tree(tmp);
+    if (tmp_lock >= 0)
+        close(tmp_lock);
+    if (old_lock >= 0)
+        close(old_lock);
     free(out);
     free(tmp);
     free(parent);

@@ -101,6 +101,28 @@ else
     not_ok "a build after the kills writes release B"
 fi
 
+# Leftovers of killed builds are swept by the next build: an old unlocked
+# temporary directory goes; a fresh one (a build that may be starting) and
+# one a live build holds locked stay.
+rm -rf "$D"/.out.*
+mkdir -p "$D/.out.tmp-dead1" "$D/.out.old-dead2" "$D/.out.tmp-fresh" "$D/.out.tmp-held"
+echo partial >"$D/.out.tmp-dead1/onecrl.json"
+touch -d '5 minutes ago' "$D/.out.tmp-dead1" "$D/.out.old-dead2" "$D/.out.tmp-held"
+flock "$D/.out.tmp-held" sleep 30 &
+holder=$!
+sleep 0.2
+touch -d '5 minutes ago' "$D/.out.tmp-held"
+"$DISTRUST" build -o "$D/out" "$D/a.json" >/dev/null 2>"$WORK/sweep.err"
+left=$(cd "$D" && ls -d .out.* 2>/dev/null | tr '\n' ' ')
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+if [ "$left" = ".out.tmp-fresh .out.tmp-held " ] && grep -q 'removed what an interrupted build left beside the output' "$WORK/sweep.err"; then
+    ok "the next build removes what killed builds left (old and unlocked), keeps a fresh one and a locked one"
+else
+    not_ok "sweeping leftovers (left: $left)" "$(cat "$WORK/sweep.err")"
+fi
+rm -rf "$D"/.out.*
+
 # import onecrl -o: killed while replacing a previous policy file.
 echo '{"version": 1, "entries": []}' >"$D/prev.json"
 "$DISTRUST" import onecrl "$TOP/testdata/onecrl/onecrl-2026-10.json" -o "$D/full.json" >/dev/null 2>&1 ||
