@@ -66,8 +66,10 @@ while [ "$i" -lt "$TRIALS" ]; do
     i=$((i + 1))
     rm -rf "$D/out" "$D"/.out.* 2>/dev/null
     cp -a "$D/ref-a" "$D/out"
-    # a delay from 0 to 1.2 times the build's duration, spread over the trials
-    ms=$(awk -v i="$i" -v n="$TRIALS" -v t="$build_ms" 'BEGIN { srand(i * 7919); printf "%d", (i - 1 + rand()) / n * t * 1.2 }')
+    # a delay from 0 to twice the build's duration, spread over the trials (the
+    # switch comes at the very end: half the kills land before it, half after,
+    # unless a killed build runs twice as slow as the timed one)
+    ms=$(awk -v i="$i" -v n="$TRIALS" -v t="$build_ms" 'BEGIN { srand(i * 7919); printf "%d", (i - 1 + rand()) / n * t * 2 }')
     "$DISTRUST" build -q -o "$D/out" "$D/b.json" >/dev/null 2>&1 &
     pid=$!
     sleep "$(awk -v ms="$ms" 'BEGIN { printf "%.3f", ms / 1000 }')"
@@ -84,7 +86,7 @@ while [ "$i" -lt "$TRIALS" ]; do
     fi
 done
 if [ "$bad" -eq 0 ]; then
-    ok "build killed $TRIALS times (0 to 1.2x its ${build_ms} ms): OUT held the previous release $old times, the new one $new times, nothing else"
+    ok "build killed $TRIALS times (0 to 2x its ${build_ms} ms): OUT held the previous release $old times, the new one $new times, nothing else"
 else
     not_ok "build under SIGKILL: $bad of $TRIALS left OUT damaged"
 fi
