@@ -273,23 +273,13 @@ static enum dt_err drop_duplicates(struct dt_incident_eval *e, const struct dt_r
     return DT_OK;
 }
 
-struct collect {
-    struct dt_incident_eval *e;
-};
-
 static enum dt_err on_serial(void *ctx, struct dt_slice serial, unsigned long line)
 {
-    struct dt_incident_eval *e = ((struct collect *)ctx)->e;
+    struct dt_incident_eval *e = ctx;
     void *copy = dt_arena_dup(&e->arena, serial.p, serial.n);
-    if (!copy)
+    if (!copy || dt_grow((void **)&e->serials, &e->cap_serials, e->n_serials + 1,
+                         sizeof(*e->serials)) != DT_OK)
         return DT_ERR_NOMEM;
-    if ((e->n_serials & (e->n_serials - 1)) == 0) { /* grown by doubling */
-        size_t want = e->n_serials ? 2 * e->n_serials : 64;
-        struct dt_inc_serial *v = realloc(e->serials, want * sizeof(*v));
-        if (!v)
-            return DT_ERR_NOMEM;
-        e->serials = v;
-    }
     struct dt_inc_serial *s = &e->serials[e->n_serials++];
     memset(s, 0, sizeof(*s));
     s->serial = dt_slice_make(copy, serial.n);
@@ -315,11 +305,10 @@ enum dt_err dt_incident_evaluate(const struct dt_rule *r, const struct dt_cert *
     bool bad = false;
 
     /* The serial list. */
-    struct collect col = {e};
     struct dt_where w;
     dt_policy_where(r->file, &w, false, "%s/incident_serials", r->json_path);
     struct dt_serials_result res;
-    DT_TRY(dt_serials_read(r->serials_file, r->serial_format, d, &w.pl, on_serial, &col, NULL, NULL,
+    DT_TRY(dt_serials_read(r->serials_file, r->serial_format, d, &w.pl, on_serial, e, NULL, NULL,
                            &res));
     memcpy(e->list_sha256, res.sha256, 32);
     if (!e->n_serials) {

@@ -51,7 +51,7 @@ struct dt_incident_eval {
     struct dt_crl_info *crls;
     size_t n_crls;
     struct dt_inc_serial *serials; /* in list order, duplicates once */
-    size_t n_serials;
+    size_t n_serials, cap_serials;
     size_t count[3]; /* per class */
     size_t on_stale, on_hold;
     uint8_t list_sha256[32]; /* the serial list's bytes */

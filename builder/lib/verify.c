@@ -475,14 +475,17 @@ static enum dt_err make_dir(struct run *R, const char *dir)
     return DT_OK;
 }
 
-/* Records an anchors file jobs can point to (once per path). */
+/* Records an anchors file jobs can point to (once per path); *stored gets
+ * the recorded copy of the path, which lives as long as the run. */
 static enum dt_err add_anchor_file(struct run *R, const char *path, bool written,
-                                   const uint8_t sha[32])
+                                   const uint8_t sha[32], const char **stored)
 {
     enum dt_err rc = DT_OK;
     for (size_t i = 0; i < R->n_anchor_files; i++)
-        if (!strcmp(R->anchor_files[i].path, path))
+        if (!strcmp(R->anchor_files[i].path, path)) {
+            *stored = R->anchor_files[i].path;
             goto out;
+        }
     DT_TRY(dt_grow((void **)&R->anchor_files, &R->cap_anchor_files, R->n_anchor_files + 1,
                    sizeof(*R->anchor_files)));
     struct anchor_file *af = &R->anchor_files[R->n_anchor_files];
@@ -493,12 +496,13 @@ static enum dt_err add_anchor_file(struct run *R, const char *path, bool written
     af->path = strdup(path);
     DT_ENSURE(af->path, DT_ERR_NOMEM);
     R->n_anchor_files++;
+    *stored = af->path;
 out:
     return rc;
 }
 
 static enum dt_err prepare_case(struct run *R, const struct dt_case *k, size_t ci, char *dir,
-                                size_t dircap, char *anchors, size_t acap)
+                                size_t dircap, char *anchors, size_t acap, const char **stored)
 {
     enum dt_err rc = DT_OK;
     struct dt_buf b;
@@ -511,7 +515,7 @@ static enum dt_err prepare_case(struct run *R, const struct dt_case *k, size_t c
                          k->anchors_certdata, strerror(errno));
             goto out;
         }
-        DT_TRY(add_anchor_file(R, anchors, false, NULL));
+        DT_TRY(add_anchor_file(R, anchors, false, NULL, stored));
     } else {
         /* The file is a function of the anchors: key it by their digests. */
         DT_TRY(dt_buf_reserve(&b, 32 * k->n_anchors));
@@ -526,6 +530,7 @@ static enum dt_err prepare_case(struct run *R, const struct dt_case *k, size_t c
                 same = &R->anchor_files[i];
         if (same) {
             snprintf(anchors, acap, "%s", same->path);
+            *stored = same->path;
         } else {
             snprintf(anchors, acap, "%s/anchors.txt", dir);
             DT_TRY(make_dir(R, dir));
@@ -535,7 +540,7 @@ static enum dt_err prepare_case(struct run *R, const struct dt_case *k, size_t c
                              strerror(errno));
                 goto out;
             }
-            DT_TRY(add_anchor_file(R, anchors, true, sha));
+            DT_TRY(add_anchor_file(R, anchors, true, sha, stored));
         }
     }
     if (!R->o->keep_work)
@@ -644,13 +649,14 @@ static void outcome_line(struct run *R, const char *what, const struct dt_nss_ou
 
 /* The NSS jobs of one check: the baseline, with the build, and (when the
  * case's root store is the merge's upstream) the merged certdata.txt alone.
- * Returns the index of the first. */
+ * anchors is the run's stored copy of the case's anchors path. Returns the
+ * index of the first. */
 static enum dt_err plan_check(struct run *R, const struct dt_case *k, enum dt_engine engine,
                               const char *anchors, size_t *first)
 {
     struct dt_nss_job job = {R->db,
                              R->rootstore_module,
-                             NULL,
+                             anchors,
                              R->o->module,
                              NULL,
                              k->chain,
@@ -659,12 +665,6 @@ static enum dt_err plan_check(struct run *R, const struct dt_case *k, enum dt_en
                              k->has_time ? k->time : R->o->now,
                              engine,
                              0};
-    /* The job keeps the anchors path: one copy per distinct file. */
-    for (size_t i = 0; i < R->n_anchor_files && !job.anchors_certdata; i++)
-        if (!strcmp(R->anchor_files[i].path, anchors))
-            job.anchors_certdata = R->anchor_files[i].path;
-    if (!job.anchors_certdata)
-        return DT_ERR_INTERNAL;
     bool with_merged = from_upstream(R, k);
     enum dt_err rc = dt_grow((void **)&R->jobs, &R->cap_jobs, R->n_jobs + 3, sizeof(*R->jobs));
     if (rc != DT_OK)
@@ -1052,11 +1052,12 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
     for (size_t ci = 0; ci < R.cases.n && rc == DT_OK; ci++) {
         const struct dt_case *k = &R.cases.v[ci];
         char dir[PATH_MAX + 32], anchors[PATH_MAX + 64];
-        rc = prepare_case(&R, k, ci, dir, sizeof(dir), anchors, sizeof(anchors));
+        const char *stored = NULL;
+        rc = prepare_case(&R, k, ci, dir, sizeof(dir), anchors, sizeof(anchors), &stored);
         if (rc == DT_OK && (engines & DT_VERIFY_PKIX))
-            rc = plan_check(&R, k, DT_ENGINE_PKIX, anchors, &first[2 * ci]);
+            rc = plan_check(&R, k, DT_ENGINE_PKIX, stored, &first[2 * ci]);
         if (rc == DT_OK && (engines & DT_VERIFY_CLASSIC))
-            rc = plan_check(&R, k, DT_ENGINE_CLASSIC, anchors, &first[2 * ci + 1]);
+            rc = plan_check(&R, k, DT_ENGINE_CLASSIC, stored, &first[2 * ci + 1]);
     }
     if (rc == DT_OK && R.n_jobs) {
         R.outs = calloc(R.n_jobs, sizeof(*R.outs));
