@@ -90,6 +90,9 @@ struct dt_build_opts {
     const char *const *pools; /* certificate pools (directories or files), besides the
                                * "pool" of each policy file */
     size_t n_pools;
+    const char *const *roots; /* root stores (certdata.txt or PEM): their certificates
+                               * join the pool as its only trust anchors */
+    size_t n_roots;
     dt_line_fn explain; /* optional: one line per distrust and why it is there */
     void *explain_ctx;
     int has_date;                  /* date is set: */

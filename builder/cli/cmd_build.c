@@ -10,6 +10,7 @@
 enum {
     OPT_OUT,
     OPT_POOL,
+    OPT_ROOTS,
     OPT_EXPLAIN,
     OPT_DATE,
     OPT_SIGN_KEY,
@@ -25,6 +26,10 @@ static const struct cli_opt build_opts[] = {
     [OPT_OUT] = {"--out", 'o', true, "output directory, replaced atomically (required)"},
     [OPT_POOL] = {"--pool", 'p', true,
                   "certificate pool: a directory, PEM bundle or certdata.txt (repeatable)"},
+    [OPT_ROOTS] = {"--roots", 'r', true,
+                   "root store (certdata.txt or PEM, repeatable): its certificates join the "
+                   "pool and are its only trust anchors; expansion never reaches one unless "
+                   "the policy says so (the --certdata file is a root store too)"},
     [OPT_EXPLAIN] = {"--explain", 0, false, "print every distrust and why it is there"},
     [OPT_DATE] = {"--date", 0, true,
                   "timestamp of the outputs (onecrl.json last_modified) and the time incident "
@@ -50,6 +55,9 @@ static const struct cli_opt lint_opts[] = {
     {"--pool", 'p', true,
      "certificate pool: a directory, PEM bundle or certdata.txt (repeatable); also reports "
      "open paths to distrusted keys"},
+    {"--roots", 'r', true,
+     "root store (certdata.txt or PEM, repeatable): its certificates join the pool and are "
+     "its only trust anchors"},
     {"--explain", 0, false, "print every distrust and why it is there"},
     {"--date", 0, true,
      "the time incident deadlines and CRLs are judged at: RFC 3339, a date, @SECONDS or now "
@@ -66,7 +74,7 @@ static const struct cli_opt lint_opts[] = {
 struct build_args {
     const struct cli_opt *opts;
     const char *out;
-    struct cli_list pools, cases;
+    struct cli_list pools, roots, cases;
     bool explain;
     const char *date, *sign_key, *certdata, *expired_before;
 };
@@ -81,6 +89,8 @@ static int on_opt(void *ctx, size_t opt, const char *value)
         a->explain = true;
     } else if (!strcmp(name, "--pool")) {
         return cli_list_push(&a->pools, value);
+    } else if (!strcmp(name, "--roots")) {
+        return cli_list_push(&a->roots, value);
     } else if (!strcmp(name, "--date")) {
         a->date = value;
     } else if (!strcmp(name, "--sign-key")) {
@@ -117,6 +127,8 @@ static int run(struct cli *cli, const struct cli_cmd *cmd, const struct build_ar
     o.progress_ctx = cli;
     o.pools = a->pools.v;
     o.n_pools = a->pools.n;
+    o.roots = a->roots.v;
+    o.n_roots = a->roots.n;
     o.sign_key = a->sign_key;
     o.certdata_upstream = a->certdata;
     o.cases = a->cases.v;
@@ -219,6 +231,7 @@ static int build_or_lint(struct cli *cli, const char *name, const struct cli_opt
         code = run(cli, cmd, &a, pos, n_pos);
     free(pos);
     free(a.pools.v);
+    free(a.roots.v);
     free(a.cases.v);
     return code;
 }

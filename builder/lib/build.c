@@ -51,10 +51,11 @@ static void hex(const uint8_t *d, size_t n, char *out)
  * pool's files ("pool:" and their name under the pool). It depends on
  * contents and names only, not on order, paths or the clock. */
 static enum dt_err policy_digest(const struct dt_policy *p, const struct dt_model *m,
-                                 const struct dt_pool *pool, char out[65])
+                                 const struct dt_pool *pool, const struct dt_pool *roots,
+                                 char out[65])
 {
     enum dt_err rc = DT_OK;
-    size_t n = p->n_files + m->n_inputs + pool->n_files;
+    size_t n = p->n_files + m->n_inputs + pool->n_files + roots->n_files;
     struct digest_line *lines = dt_calloc(n, sizeof(*lines));
     struct dt_buf all;
     dt_buf_init(&all, 0);
@@ -75,6 +76,12 @@ static enum dt_err policy_digest(const struct dt_policy *p, const struct dt_mode
         hex(pool->files[i].sha256, 32, h);
         snprintf(lines[p->n_files + m->n_inputs + i].text, sizeof(lines[0].text), "%s  pool:%s\n",
                  h, pool->files[i].name);
+    }
+    for (size_t i = 0; i < roots->n_files; i++) {
+        char h[65];
+        hex(roots->files[i].sha256, 32, h);
+        snprintf(lines[p->n_files + m->n_inputs + pool->n_files + i].text, sizeof(lines[0].text),
+                 "%s  roots:%s\n", h, roots->files[i].name);
     }
     qsort(lines, n, sizeof(*lines), cmp_lines);
     for (size_t i = 0; i < n; i++)
@@ -156,6 +163,51 @@ out:
     return rc;
 }
 
+/* Reads the root stores (--roots, then the --certdata upstream file): their
+ * certificates join the pool as its only trust anchors, so that expansion
+ * knows which certificates a root store trusts. Without a pool and without
+ * --roots, the upstream file alone makes no pool (a merge without a pool
+ * looks for no cross-certificates). */
+static enum dt_err load_roots(const struct dt_build_opts *opts, struct dt_pool *roots,
+                              struct dt_pool *upstream_roots, struct dt_pool *pool,
+                              struct dt_diags *d)
+{
+    enum dt_err rc = DT_OK;
+    if (opts->out_dir) {
+        DT_TRY(dt_pool_exclude(roots, opts->out_dir));
+        DT_TRY(dt_pool_exclude(upstream_roots, opts->out_dir));
+    }
+    for (size_t i = 0; i < opts->n_roots; i++) {
+        enum dt_err r = dt_pool_add(roots, opts->roots[i], NULL, d, NULL, NULL);
+        if (r == DT_ERR_NOMEM || r == DT_ERR_LIMIT) {
+            rc = r == DT_ERR_LIMIT ? DT_ERR_INPUT : r;
+            goto out;
+        }
+        if (r != DT_OK)
+            rc = DT_ERR_INPUT;
+    }
+    if (rc != DT_OK)
+        goto out;
+    if (opts->n_roots && !roots->n) {
+        rc = dt_fail(d, NULL, DT_ERR_INPUT, "the root stores (--roots) hold no certificate");
+        goto out;
+    }
+    bool have_pool = pool->n || pool->n_files || opts->n_roots;
+    if (opts->certdata_upstream && have_pool) {
+        enum dt_err r = dt_pool_add(upstream_roots, opts->certdata_upstream, NULL, d, NULL, NULL);
+        if (r != DT_OK) {
+            rc = r == DT_ERR_LIMIT ? DT_ERR_INPUT : r;
+            goto out;
+        }
+    }
+    if (roots->n)
+        DT_TRY(dt_pool_set_roots(pool, roots));
+    if (upstream_roots->n)
+        DT_TRY(dt_pool_set_roots(pool, upstream_roots));
+out:
+    return rc;
+}
+
 /* `distrust build --explain`: one line per distrust and why it is there. */
 static void explain(const struct dt_build_opts *opts, const struct dt_model *m)
 {
@@ -178,11 +230,15 @@ static void explain(const struct dt_build_opts *opts, const struct dt_model *m)
         char why[700];
         if (it->expanded) {
             char *via = it->via ? dt_name_common_name(it->via->info.subject) : NULL;
-            snprintf(why, sizeof(why), "%s %s; found in the pool (%s) %s%s%s", it->rule->file->name,
-                     it->rule->json_path, it->from_pool->name,
+            bool anchor = it->from_pool->trusted_for & it->purposes;
+            snprintf(why, sizeof(why), "%s %s; found in the pool (%s) %s%s%s%s",
+                     it->rule->file->name, it->rule->json_path, it->from_pool->name,
                      it->via ? "with the same subject and key as "
                              : "with the entry's subject and key",
-                     it->via ? (via ? via : "?") : "", "");
+                     it->via ? (via ? via : "?") : "",
+                     anchor ? "; a trust anchor of " : "",
+                     anchor ? (it->from_pool->trusted_by ? it->from_pool->trusted_by : "a root store")
+                            : "");
             free(via);
         } else {
             snprintf(why, sizeof(why), "%s %s%s", it->rule->file->name, it->rule->json_path,
@@ -283,11 +339,15 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     struct dt_diags d;
     struct dt_policy policy;
     struct dt_model model;
-    struct dt_pool pool;
+    struct dt_pool pool, roots, upstream_roots;
     struct dt_expansion *exp = NULL;
     char **exp_strings = NULL;
     size_t n_exp = 0;
     dt_pool_init(&pool);
+    dt_pool_init(&roots);
+    dt_pool_init(&upstream_roots);
+    roots.kind = "root store";
+    upstream_roots.kind = "root store";
     struct dt_buf certdata, manifest, onecrl, onecrl_sig, blob, upstream, merged, p11kit;
     struct dt_p11kit_stats kst;
     memset(&kst, 0, sizeof(kst));
@@ -345,6 +405,13 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
         rc = lrc;
         goto out;
     }
+    enum dt_err rootrc = load_roots(opts, &roots, &upstream_roots, &pool, &d);
+    if (rootrc == DT_ERR_NOMEM) {
+        rc = rootrc;
+        goto out;
+    }
+    if (rootrc != DT_OK && lrc == DT_OK)
+        lrc = rootrc;
     /* Entries without errors are still resolved, so that one run reports
      * the problems of the files they name too. */
     enum dt_err rrc = dt_resolve(&policy, pool.n || pool.n_files ? &pool : NULL, &model,
@@ -367,7 +434,7 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
         DT_TRY(dt_prune_report(&model, pool.n ? &pool : NULL, opts->expired_before, opts->prune,
                                opts->prune_ctx, &pst));
     }
-    DT_TRY(policy_digest(&policy, &model, &pool, digest));
+    DT_TRY(policy_digest(&policy, &model, &pool, &roots, digest));
     DT_TRY(dt_certdata_write(&model, digest, &certdata, &st));
     if (opts->certdata_upstream) {
         enum dt_err mrc =
@@ -494,6 +561,13 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
         exp[k].label = exp_strings[2 * k + 1];
         exp[k].pool_file = it->from_pool->name;
         memcpy(exp[k].sha256, it->cert->sha256, 32);
+        exp[k].relation = "same subject and key";
+        if (it->via) {
+            exp[k].has_via = true;
+            memcpy(exp[k].via_sha256, it->via->sha256, 32);
+        }
+        if (it->from_pool->trusted_for & it->purposes)
+            exp[k].anchor_of = it->from_pool->trusted_by ? it->from_pool->trusted_by : "a root store";
         k++;
     }
     if (n_exp > 1)
@@ -587,6 +661,8 @@ out:
     if (have_model)
         dt_model_free(&model);
     dt_pool_free(&pool);
+    dt_pool_free(&roots);
+    dt_pool_free(&upstream_roots);
     for (size_t i = 0; exp_strings && i < 2 * n_exp; i++)
         free(exp_strings[i]);
     free(exp_strings);

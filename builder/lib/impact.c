@@ -310,15 +310,8 @@ static enum dt_err load_all(struct impact *I, const char *const *paths, size_t n
 static enum dt_err set_anchors(struct impact *I)
 {
     enum dt_err rc = DT_OK;
-    if (I->o->n_roots) {
-        DT_TRY(load_all(I, I->o->roots, I->o->n_roots, &I->pool));
-        for (size_t i = 0; i < I->pool.n; i++) {
-            struct dt_pool_entry *e = &I->pool.v[i];
-            const struct dt_pool_entry *r = dt_pool_find(&I->roots, e->cert->sha256);
-            e->trusted_for = r ? (r->from_certdata ? r->trusted_for : DT_PURPOSE_ALL) : 0;
-        }
-        I->pool.explicit_anchors = true;
-    }
+    if (I->o->n_roots)
+        DT_TRY(dt_pool_set_roots(&I->pool, &I->roots));
     for (size_t i = 0; i < I->b.certs.n; i++) {
         const struct dt_cert *c = I->b.certs.v[i];
         struct dt_pool_entry *e;

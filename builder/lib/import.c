@@ -200,6 +200,8 @@ static enum dt_err record(struct imp *I, json_t *rec, size_t i)
         DT_TRY(rc);
         if (b.len && b.data[0] >= 0x80) /* kept exactly: OneCRL matches the bytes */
             DT_ENSURE_MEM(!json_object_set_new(e, "serial_format", json_string("der-negative")));
+        /* A OneCRL record revokes one certificate, never its key. */
+        DT_ENSURE_MEM(!json_object_set_new(e, "scope", json_string("certificate")));
     } else {
         DT_TRY(put_b64(e, "subject_der", dt_slice_make(a.data, a.len)));
         DT_TRY(put_b64(e, "spki_sha256", dt_slice_make(b.data, b.len)));

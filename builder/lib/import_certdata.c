@@ -351,8 +351,10 @@ static enum dt_err trust_entry(struct cimp *I, const struct dt_cd_object *o)
                           c->o->line);
             }
         }
+        /* NSS lists each distrusted certificate: the import distrusts what
+         * it lists, never the other certificates of a key. */
         if (c->cert->info.is_ca)
-            DT_ENSURE_MEM(!json_object_set_new(e, "cross_signs", json_false()));
+            DT_ENSURE_MEM(!json_object_set_new(e, "scope", json_string("certificate")));
         I->s->certificates++;
     } else {
         if (sha1)

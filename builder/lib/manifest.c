@@ -81,10 +81,19 @@ enum dt_err dt_manifest_write(const char *policy_sha256_hex, const struct dt_out
         DT_ENSURE(json_object_set_new(root, "expanded", arr) == 0, DT_ERR_NOMEM);
         for (size_t i = 0; i < n_exp; i++) {
             char hex[65];
-            json_t *e = json_pack("{s:s, s:s, s:s, s:s}", "entry", exp[i].entry, "label",
+            json_t *e = json_pack("{s:s, s:s, s:s, s:s, s:s}", "entry", exp[i].entry, "label",
                                   exp[i].label, "pool_file", exp[i].pool_file, "certificate_sha256",
-                                  hex32(exp[i].sha256, hex));
+                                  hex32(exp[i].sha256, hex), "relation",
+                                  exp[i].relation ? exp[i].relation : "same subject and key");
             DT_ENSURE_MEM(e);
+            if (exp[i].has_via)
+                DT_ENSURE(json_object_set_new(e, "via_sha256",
+                                              json_string(hex32(exp[i].via_sha256, hex))) == 0,
+                          DT_ERR_NOMEM);
+            if (exp[i].anchor_of)
+                DT_ENSURE(json_object_set_new(e, "trust_anchor_of",
+                                              json_string(exp[i].anchor_of)) == 0,
+                          DT_ERR_NOMEM);
             DT_ENSURE(json_array_append_new(arr, e) == 0, DT_ERR_NOMEM);
         }
     }

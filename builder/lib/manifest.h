@@ -20,6 +20,10 @@ struct dt_expansion {
     const char *label;     /* of the object written */
     const char *pool_file; /* where the certificate was found */
     uint8_t sha256[32];    /* of the certificate */
+    const char *relation;  /* why it was found: "same subject and key" */
+    bool has_via;          /* via_sha256 is set: */
+    uint8_t via_sha256[32]; /* the named certificate it shares subject and key with */
+    const char *anchor_of; /* the root store that trusts it as an anchor, or NULL */
 };
 
 /* Writes the manifest JSON (sorted keys, two-space indent, final newline)

@@ -259,6 +259,64 @@ static unsigned check_purpose(unsigned purposes)
                                          : DT_PURPOSE_CODE;
 }
 
+/* Revocations ("scope": "certificate") of CA certificates whose key has
+ * other certificates in the pool that no entry distrusts: said once each (a
+ * note, up to MAX_OPEN_PER_KEY of them, then a count), since those stay
+ * trusted on purpose. */
+static int cmp_item_key(const void *a, const void *b)
+{
+    return dt_item_key_cmp(a, b);
+}
+
+static void note_revocations(struct dt_model *m, struct dt_diags *d)
+{
+    size_t noted = 0, more = 0;
+    for (size_t i = 0; i < m->n_items; i++) {
+        const struct dt_item *it = &m->items[i];
+        if (!it->cert || !it->cert->info.is_ca || it->key_scope || it->expanded)
+            continue;
+        uint8_t key[32];
+        dt_cert_key(it->cert, key);
+        size_t others = 0;
+        const struct dt_pool_entry *first = NULL;
+        for (uint32_t p = dt_dmap_first(&m->pool->by_key, key); p != DT_DMAP_END;
+             p = dt_dmap_next(&m->pool->by_key, p, key)) {
+            const struct dt_pool_entry *e = &m->pool->v[dt_dmap_value(&m->pool->by_key, p)];
+            if (!memcmp(e->cert->sha256, it->cert->sha256, 32))
+                continue;
+            struct dt_item probe;
+            memset(&probe, 0, sizeof(probe));
+            probe.issuer = e->cert->info.issuer;
+            probe.serial = e->cert->info.serial;
+            if (bsearch(&probe, m->items, m->n_items, sizeof(*m->items), cmp_item_key))
+                continue; /* distrusted by an entry (for some target) */
+            if (!others++)
+                first = e;
+        }
+        if (!others)
+            continue;
+        if (noted >= MAX_OPEN_PER_KEY) {
+            more++;
+            continue;
+        }
+        noted++;
+        char *issuer = dt_name_text(first->cert->info.issuer);
+        struct dt_where w;
+        dt_policy_where(it->rule->file, &w, false, "%s", it->rule->json_path);
+        dt_note(d, &w.pl,
+                "revokes this certificate alone (\"scope\": \"certificate\"): %zu other "
+                "certificate%s of its subject and key stay%s trusted (first: issued by \"%s\", in "
+                "%s)",
+                others, others == 1 ? "" : "s", others == 1 ? "s" : "", issuer ? issuer : "?",
+                first->name);
+        free(issuer);
+    }
+    if (more)
+        dt_note(d, NULL,
+                "%zu more revocations leave other certificates of their subject and key trusted",
+                more);
+}
+
 size_t dt_paths_check(struct dt_model *m, struct dt_diags *d)
 {
     struct dt_pool *pool = m->pool;
@@ -282,11 +340,15 @@ size_t dt_paths_check(struct dt_model *m, struct dt_diags *d)
         if (dt_dmap_add(&closed, k, (uint32_t)i) != DT_OK)
             goto out;
     }
+    note_revocations(m, d);
     /* Every distrusted CA key once, for the purposes its entries distrust
      * together (TLS server first). */
     for (size_t i = 0; i < m->n_items; i++) {
         const struct dt_item *it = &m->items[i];
-        if (!(it->targets & DT_TARGET_NSS) || !it->cert || !it->cert->info.is_ca)
+        /* A revocation ("scope": "certificate") leaves the key's other
+         * certificates trusted on purpose: no path to the key is open. */
+        if (!(it->targets & DT_TARGET_NSS) || !it->cert || !it->cert->info.is_ca ||
+            !it->key_scope)
             continue;
         uint8_t key[32];
         dt_cert_key(it->cert, key);

@@ -28,6 +28,7 @@
 static const char *const purpose_names[] = {"server-auth", "email-protection", "code-signing"};
 static const char *const target_names[] = {"nss", "onecrl", "blob", "p11-kit"};
 static const char *const shape_names[] = {"trust", "trust+hash", "certificate+trust"};
+static const char *const scope_names[] = {"certificate", "key"};
 static const char *const serial_format_names[] = {"der", "integer", "der-negative"};
 
 const char *dt_purpose_name(unsigned bit)
@@ -51,6 +52,28 @@ const char *dt_shape_name(enum dt_nss_shape s)
     return (unsigned)s < 3 ? shape_names[s] : "?";
 }
 
+const char *dt_scope_name(enum dt_scope s)
+{
+    return (unsigned)s < 2 ? scope_names[s] : "?";
+}
+
+enum dt_scope dt_rule_scope(const struct dt_rule *r, bool is_ca)
+{
+    if (r->scope_explicit)
+        return r->scope;
+    if (r->cross_signs_explicit && r->cross_signs)
+        return DT_SCOPE_KEY;
+    switch (r->kind) {
+    case DT_RULE_SUBJECT_KEY:
+        return DT_SCOPE_KEY;
+    case DT_RULE_CERT:
+    case DT_RULE_ISSUER_SERIAL:
+        return is_ca ? DT_SCOPE_KEY : DT_SCOPE_CERT;
+    default:
+        return DT_SCOPE_CERT;
+    }
+}
+
 static const char *const top_keys[] = {"version", "incident", "entries", "pool", "comment"};
 static const char *const incident_keys[] = {"id", "bug", "summary", "comment"};
 static const char *const entry_keys[] = {
@@ -66,6 +89,8 @@ static const char *const entry_keys[] = {
     "subject_der",
     "spki_sha256",
     "cross_signs",
+    "scope",
+    "distrust_anchors",
     "server_distrust_after",
     "email_distrust_after",
     "purposes",
@@ -694,6 +719,9 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
         exclusive(L, e, path, "a distrust-after date", "nss_object",
                   "(the date is an attribute of the root's certificate object)");
         exclusive(L, e, path, "a distrust-after date", "cross_signs", NULL);
+        exclusive(L, e, path, "a distrust-after date", "scope",
+                  "(a distrust-after date binds the root it is set on)");
+        exclusive(L, e, path, "a distrust-after date", "distrust_anchors", NULL);
     }
 
     /* Purposes and targets. */
@@ -766,6 +794,41 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
                 lerrk(L, true, path, "cross_signs",
                       "\"cross_signs\" does not apply to a serial list");
         }
+    }
+
+    /* Scope: one certificate, or the key. */
+    int scope = get_enum(L, e, path, "scope", scope_names, 2, &present);
+    if (scope >= 0) {
+        r->scope = (enum dt_scope)scope;
+        r->scope_explicit = true;
+        if (r->scope == DT_SCOPE_KEY &&
+            (r->kind == DT_RULE_SERIALS_FILE || r->kind == DT_RULE_INCIDENT))
+            lerrk(L, false, path, "scope",
+                  "\"scope\": \"key\" needs a certificate, or an issuer and one serial: a "
+                  "serial list names certificates, not keys");
+        else if (r->scope == DT_SCOPE_CERT && r->kind == DT_RULE_SUBJECT_KEY)
+            lerrk(L, false, path, "scope",
+                  "a subject and key entry distrusts the key (every certificate of it); "
+                  "\"scope\": \"certificate\" cannot apply: name the certificate instead");
+        else if (r->scope == DT_SCOPE_CERT && r->cross_signs_explicit && r->cross_signs)
+            lerrk(L, false, path, "cross_signs",
+                  "\"cross_signs\": true looks for the other certificates of the key, but "
+                  "\"scope\": \"certificate\" distrusts this certificate alone: drop one");
+    }
+    json_t *da = json_object_get(e, "distrust_anchors");
+    if (da) {
+        if (!json_is_boolean(da))
+            lerrk(L, false, path, "distrust_anchors",
+                  "\"distrust_anchors\" must be true or false");
+        else
+            r->distrust_anchors = json_is_true(da);
+        if (r->scope_explicit && r->scope == DT_SCOPE_CERT)
+            lwarnk(L, false, path, "distrust_anchors",
+                   "\"distrust_anchors\" has no effect: \"scope\": \"certificate\" never "
+                   "reaches another certificate");
+        else if (r->kind == DT_RULE_SERIALS_FILE || r->kind == DT_RULE_INCIDENT)
+            lwarnk(L, false, path, "distrust_anchors",
+                   "\"distrust_anchors\" has no effect on a serial list");
     }
 
     /* Metadata. */

@@ -42,6 +42,14 @@ enum dt_serial_format {
     DT_SERIAL_DER_NEGATIVE, /* DER contents exactly, negative serials allowed */
 };
 
+/* What an entry distrusts (scope): one certificate (a revocation: OneCRL
+ * records, CRL entries, a superseded cross-certificate), or a key (an
+ * incident such as DigiNotar: every certificate of the subject and key). */
+enum dt_scope {
+    DT_SCOPE_CERT = 0, /* "certificate": the certificate alone */
+    DT_SCOPE_KEY,      /* "key": the subject and key, every certificate of it */
+};
+
 enum dt_rule_kind {
     DT_RULE_CERT,           /* certificate: distrust these certificates */
     DT_RULE_ISSUER_SERIAL,  /* issuer + serial */
@@ -99,6 +107,10 @@ struct dt_rule {
     bool shape_explicit;
     bool cross_signs;
     bool cross_signs_explicit;
+    enum dt_scope scope;    /* resolved: see dt_rule_scope() for the default */
+    bool scope_explicit;    /* "scope" (or its older spelling, "cross_signs") given */
+    bool distrust_anchors;  /* "distrust_anchors": true: expansion may reach a trust
+                             * anchor of a root store of the build */
 
     const char *label; /* NULL when not given */
     const char *bug;   /* entry bug, else the incident's */
@@ -141,6 +153,13 @@ const char *dt_serial_decode(const char *s, size_t n, enum dt_serial_format fmt,
  * the hint that says how to write it instead (into out). */
 extern const char dt_serial_err_high_bit[];
 void dt_serial_pad_hint(const char *s, size_t n, char *out, size_t cap);
+
+/* The scope of a rule for a certificate it names or found (c may be NULL):
+ * "scope" when given; else "key" for a CA certificate named by a
+ * certificate entry or found for an issuer/serial entry, and for
+ * subject+key entries; "certificate" otherwise. */
+enum dt_scope dt_rule_scope(const struct dt_rule *r, bool is_ca);
+const char *dt_scope_name(enum dt_scope s);
 
 /* Names for messages. */
 const char *dt_purpose_name(unsigned bit);

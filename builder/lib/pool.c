@@ -7,6 +7,7 @@
 #include "cdparse.h"
 #include "der.h"
 #include "io.h"
+#include "policy.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -140,6 +141,8 @@ static enum dt_err add_cert(struct dt_pool *p, struct dt_cert *c, const char *fi
         e->trusted_for |= t->trusted_for;
         e->distrusted_before |= t->distrusted;
         e->store_says = true;
+        if (t->trusted_for && !e->trusted_by)
+            e->trusted_by = t->file;
     }
     dt_subject_key(c->info.subject, k);
     DT_TRY(dt_dmap_add(&p->by_subject, k, idx));
@@ -321,6 +324,32 @@ bool dt_pool_is_anchor(struct dt_pool *p, struct dt_pool_entry *e, unsigned purp
     return e->self_signed == 1;
 }
 
+enum dt_err dt_pool_set_roots(struct dt_pool *p, const struct dt_pool *roots)
+{
+    enum dt_err rc = DT_OK;
+    for (size_t i = 0; i < p->n && !p->explicit_anchors; i++) {
+        p->v[i].trusted_for = 0;
+        p->v[i].trusted_by = NULL;
+    }
+    for (size_t i = 0; i < roots->n; i++) {
+        const struct dt_pool_entry *r = &roots->v[i];
+        struct dt_pool_entry *e;
+        DT_TRY(dt_pool_add_der(p, r->cert->der, r->cert->der_len, r->file, r->name, &e));
+        uint8_t t = r->from_certdata ? r->trusted_for : DT_PURPOSE_ALL;
+        e->trusted_for |= t;
+        e->distrusted_before |= r->distrusted_before;
+        e->store_says = true;
+        if (t && !e->trusted_by) {
+            e->trusted_by = dt_arena_strdup(
+                &p->arena, r->from_certdata && r->trusted_by ? r->trusted_by : r->file);
+            DT_ENSURE_MEM(e->trusted_by);
+        }
+    }
+    p->explicit_anchors = true;
+out:
+    return rc;
+}
+
 enum dt_err dt_pool_exclude(struct dt_pool *p, const char *path)
 {
     char *real = realpath(path, NULL);
@@ -365,12 +394,14 @@ static enum dt_err add_file_record(struct dt_pool *p, const char *name, struct d
 /* Records a trust object's word on issuer + serial, for the certificates
  * read so far and for those read later. */
 static enum dt_err add_trust(struct dt_pool *p, const uint8_t k[32], uint8_t trusted,
-                             uint8_t distrusted)
+                             uint8_t distrusted, const char *file, unsigned line)
 {
     enum dt_err rc = DT_OK;
     DT_TRY(dt_grow((void **)&p->trusts, &p->cap_trusts, p->n_trusts + 1, sizeof(*p->trusts)));
     p->trusts[p->n_trusts].trusted_for = trusted;
     p->trusts[p->n_trusts].distrusted = distrusted;
+    p->trusts[p->n_trusts].file = file;
+    p->trusts[p->n_trusts].line = line;
     DT_TRY(dt_dmap_add(&p->trust_by_is, k, (uint32_t)p->n_trusts));
     p->n_trusts++;
     for (uint32_t it = dt_dmap_first(&p->by_issuer_serial, k); it != DT_DMAP_END;
@@ -379,6 +410,8 @@ static enum dt_err add_trust(struct dt_pool *p, const uint8_t k[32], uint8_t tru
         e->trusted_for |= trusted;
         e->distrusted_before |= distrusted;
         e->store_says = true;
+        if (trusted && !e->trusted_by)
+            e->trusted_by = file;
     }
 out:
     return rc;
@@ -439,7 +472,7 @@ static enum dt_err add_certdata(struct dt_pool *p, const char *file, const char 
             continue;
         uint8_t k[32];
         dt_issuer_serial_key(dt_slice_make(is->value, is->len), tlv.val, k);
-        DT_TRY(add_trust(p, k, trusted, distrusted));
+        DT_TRY(add_trust(p, k, trusted, distrusted, file, o->line));
     }
     if (bad)
         rc = DT_ERR_INPUT;

@@ -32,6 +32,8 @@ struct dt_pool_entry {
     bool no_anchor;            /* never a trust anchor (a corpus certificate) */
     int8_t self_signed;        /* -1 not checked yet, 0 no, 1 a CA whose own key verifies it */
     bool from_certdata;        /* read from a certdata.txt file */
+    const char *trusted_by;    /* the root store file whose trust object (or whose
+                                * certificate list, for --roots) makes it an anchor */
     struct x509_st *x509;
     bool x509_tried;
     struct evp_pkey_st *pkey;
@@ -60,6 +62,8 @@ struct dt_pool {
     struct dt_dmap trust_by_is; /* issuer + serial -> index in trusts */
     struct dt_pool_trust {
         uint8_t trusted_for, distrusted;
+        const char *file; /* the certdata.txt it came from (arena) */
+        unsigned line;    /* its object's first line */
     } * trusts;
     size_t n_trusts, cap_trusts;
     const char *kind; /* "pool" (default), "corpus", "root store": for messages */
@@ -104,6 +108,14 @@ void dt_pool_release(struct dt_pool_entry *e);
  * for it or the pool's anchors are explicit, a self-signed CA certificate
  * whose signature verifies. */
 bool dt_pool_is_anchor(struct dt_pool *p, struct dt_pool_entry *e, unsigned purpose);
+
+/* Makes the certificates of roots (root stores, read with dt_pool_add: a
+ * certdata.txt's certificates are anchors for the purposes its trust objects
+ * give them, a PEM or DER file's for every purpose) the only trust anchors
+ * of p: they join p, every other certificate of p becomes an anchor for
+ * nothing (the first call only: later calls add anchors), and no
+ * self-signed certificate is taken for an anchor. */
+DT_MUST_USE enum dt_err dt_pool_set_roots(struct dt_pool *p, const struct dt_pool *roots);
 
 /* A note on what was skipped, if anything was. */
 void dt_pool_note(const struct dt_pool *p, struct dt_diags *d);

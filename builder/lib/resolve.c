@@ -233,11 +233,19 @@ static void lint_cert_serial(const struct dt_rule *r, const char *key, const str
                 what);
 }
 
-/* Whether a rule's cross-signs are looked for: "cross_signs" when given,
- * else for CA certificates. */
+/* Whether a rule's cross-signs are looked for: only when it distrusts the
+ * key (dt_rule_scope), and then unless "cross_signs" is false (the
+ * certificates of the key are listed by hand). */
 static bool cross_signs_on(const struct dt_rule *r, const struct dt_cert *c)
 {
-    return r->cross_signs_explicit ? r->cross_signs : c && c->info.is_ca;
+    if (dt_rule_scope(r, c && c->info.is_ca) != DT_SCOPE_KEY)
+        return false;
+    return r->cross_signs_explicit ? r->cross_signs : true;
+}
+
+static bool key_scope_of(const struct dt_rule *r, const struct dt_cert *c)
+{
+    return dt_rule_scope(r, c && c->info.is_ca) == DT_SCOPE_KEY;
 }
 
 /* Adds an item for every pool certificate with key (subject + key digest)
@@ -261,6 +269,8 @@ static enum dt_err expand_key(struct dt_model *m, const struct dt_rule *r, const
         it.serial = e->cert->info.serial;
         it.targets = (uint8_t)targets;
         it.expanded = true;
+        it.key_scope = true;
+        it.anchors_ok = r->distrust_anchors;
         /* nss_object describes the certificate the entry names; a found
          * certificate needs only its trust object (the default shape). */
         it.shape = DT_SHAPE_TRUST;
@@ -331,6 +341,7 @@ static enum dt_err resolve_cert_rule(struct dt_model *m, const struct dt_rule *r
         it.serial = c->info.serial;
         it.sub_index = (uint16_t)(i + 1);
         it.sub_count = (uint16_t)count;
+        it.key_scope = key_scope_of(r, c);
         DT_TRY(push_item(m, &it));
         DT_TRY(expand_cert(m, r, c));
     }
@@ -406,6 +417,7 @@ static enum dt_err resolve_serial_rule(struct dt_model *m, const struct dt_rule 
         if (at != DT_DMAP_END)
             it.cert = m->pool->v[dt_dmap_value(&m->pool->by_issuer_serial, at)].cert;
     }
+    it.key_scope = it.cert && key_scope_of(r, it.cert);
     DT_TRY(push_item(m, &it));
     if (it.cert)
         DT_TRY(expand_cert(m, r, it.cert));
@@ -703,6 +715,8 @@ static enum dt_err merge_items(struct dt_model *m, struct dt_diags *d)
             }
             merged.purposes |= o->purposes;
             merged.targets |= o->targets;
+            merged.key_scope |= o->key_scope;
+            merged.anchors_ok |= o->anchors_ok;
             if (o->cert && !merged.cert) {
                 merged.cert = o->cert;
             } else if (o->cert && merged.cert &&
@@ -819,6 +833,67 @@ static enum dt_err merge_afters(struct dt_model *m, struct dt_diags *d)
     return rc;
 }
 
+/* ---- expansion never reaches a trust anchor unasked ----------------------- */
+
+static void cert_brief(const struct dt_cert *c, char *buf, size_t cap)
+{
+    char *name = dt_name_display(c->info.subject);
+    char *issuer = dt_name_text(c->info.issuer);
+    struct dt_buf hex;
+    dt_buf_init(&hex, 1024);
+    const char *h = dt_hex_encode(c->info.serial, false, ':', &hex) == DT_OK ? dt_buf_cstr(&hex)
+                                                                              : "?";
+    snprintf(buf, cap, "\"%s\" (issuer \"%s\", serial %s, SHA-256 %02X%02X%02X%02X...)",
+             name ? name : "?", issuer ? issuer : "?", h ? h : "?", c->sha256[0], c->sha256[1],
+             c->sha256[2], c->sha256[3]);
+    free(name);
+    free(issuer);
+    dt_buf_free(&hex);
+}
+
+/* A certificate found through a key (the other certificates of a distrusted
+ * subject and key) that a root store of the build trusts as an anchor for a
+ * purpose the entry distrusts is an error, unless an entry names it or
+ * allows it ("distrust_anchors"): revoking one certificate must never take
+ * a trust anchor of the store with it. */
+static enum dt_err check_anchor_reach(struct dt_model *m, struct dt_diags *d)
+{
+    enum dt_err rc = DT_OK;
+    for (size_t i = 0; i < m->n_items; i++) {
+        const struct dt_item *it = &m->items[i];
+        if (!it->expanded || !it->from_pool)
+            continue;
+        unsigned hit = it->from_pool->trusted_for & it->purposes;
+        if (!hit)
+            continue;
+        char anchor[700], via[700], purposes[64];
+        cert_brief(it->cert, anchor, sizeof(anchor));
+        purposes_text(hit, purposes, sizeof(purposes));
+        if (it->via)
+            cert_brief(it->via, via, sizeof(via));
+        else
+            snprintf(via, sizeof(via), "the entry's subject and key");
+        const char *store = it->from_pool->trusted_by ? it->from_pool->trusted_by : "a root store";
+        if (it->anchors_ok) {
+            rule_report(d, DT_NOTE, it->rule, "distrust_anchors",
+                        "distrusts the trust anchor %s of %s (%s), which shares subject and key "
+                        "with %s, as \"distrust_anchors\" allows",
+                        anchor, store, purposes, via);
+            continue;
+        }
+        rule_report(d, DT_ERROR, it->rule, NULL,
+                    "distrusting the key of %s reaches the trust anchor %s, which %s trusts for "
+                    "%s: the two share subject and key (path: %s -> same subject and key -> "
+                    "the anchor). Revoking a certificate is not distrusting its key: give "
+                    "\"scope\": \"certificate\" to distrust the named certificate alone; to "
+                    "distrust the key everywhere, name the anchor in an entry of its own or set "
+                    "\"distrust_anchors\": true",
+                    via, anchor, store, purposes, it->via ? "the named certificate" : "the entry");
+        rc = DT_ERR_INPUT;
+    }
+    return rc;
+}
+
 enum dt_err dt_resolve(const struct dt_policy *p, struct dt_pool *pool, struct dt_model *m,
                        const int64_t *now, struct dt_diags *d, const struct dt_progress *progress)
 {
@@ -867,6 +942,7 @@ enum dt_err dt_resolve(const struct dt_policy *p, struct dt_pool *pool, struct d
         progress->fn("sorting", 0, m->n_items, progress->ctx);
     DT_TRY(merge_items(m, d));
     DT_TRY(merge_afters(m, d));
+    DT_TRY(check_anchor_reach(m, d));
 out:
     return rc;
 }

@@ -24,6 +24,10 @@ struct dt_item {
     uint8_t targets;
     uint8_t shape; /* enum dt_nss_shape */
     bool shape_explicit;
+    bool key_scope;                        /* the entry distrusts the key, not just this
+                                            * certificate: the open-path check covers it */
+    bool anchors_ok;                       /* an entry that found it allows trust anchors
+                                            * ("distrust_anchors") */
     bool expanded;                         /* found in the pool, not named by the rule */
     const struct dt_pool_entry *from_pool; /* where, when expanded */
     const struct dt_cert *via;             /* the certificate whose key it shares */

@@ -41,7 +41,7 @@ got=$(ls "$WORK/$Y-certs" | grep -c '\.pem$')
 has "the certificates' directory says where they came from" "$WORK/$Y-certs/manifest.json" '"imported_from": "certdata-4a0b9ef4e195'
 has "labels are kept" "$WORK/$Y.json" '"label":"Distrust: O=Egypt Trust, OU=VeriSign Trust Network \(cert 1/3\)"'
 has "comments become the entry's comment, with the source line" "$WORK/$Y.json" '"comment":"Distrust \\"Distrust a pb.com certificate.*line 80\)"'
-has "CA certificates keep exactly what the file distrusted (cross_signs false)" "$WORK/$Y.json" '"label":"Explicitly Distrust DigiNotar Root CA".*"cross_signs":false'
+has "CA certificates keep exactly what the file distrusted (scope certificate)" "$WORK/$Y.json" '"label":"Explicitly Distrust DigiNotar Root CA".*"scope":"certificate"'
 
 # Izenpe: the date on the trust object is imported as the root's date.
 has "2026: Izenpe's date on its trust object is imported" "$WORK/2026.json" '"label":"Izenpe.com".*"server_distrust_after":"2026-04-15T23:59:59Z"'
