@@ -167,7 +167,8 @@ out:
  * certificates join the pool as its only trust anchors, so that expansion
  * knows which certificates a root store trusts. Without a pool and without
  * --roots, the upstream file alone makes no pool (a merge without a pool
- * looks for no cross-certificates). */
+ * looks for no cross-certificates), but its trust objects are still read
+ * (store_trust()). */
 static enum dt_err load_roots(const struct dt_build_opts *opts, struct dt_pool *roots,
                               struct dt_pool *upstream_roots, struct dt_pool *pool,
                               struct dt_diags *d)
@@ -193,7 +194,7 @@ static enum dt_err load_roots(const struct dt_build_opts *opts, struct dt_pool *
         goto out;
     }
     bool have_pool = pool->n || pool->n_files || opts->n_roots;
-    if (opts->certdata_upstream && have_pool) {
+    if (opts->certdata_upstream) {
         enum dt_err r = dt_pool_add(upstream_roots, opts->certdata_upstream, NULL, d, NULL, NULL);
         if (r != DT_OK) {
             rc = r == DT_ERR_LIMIT ? DT_ERR_INPUT : r;
@@ -202,10 +203,83 @@ static enum dt_err load_roots(const struct dt_build_opts *opts, struct dt_pool *
     }
     if (roots->n)
         DT_TRY(dt_pool_set_roots(pool, roots));
-    if (upstream_roots->n)
+    if (upstream_roots->n && have_pool)
         DT_TRY(dt_pool_set_roots(pool, upstream_roots));
 out:
     return rc;
+}
+
+/* The trust object the build's root stores have for an issuer and serial:
+ * the --certdata upstream file first (the store the outputs go with), then
+ * --roots, then a certdata.txt in the pool. */
+static const struct dt_pool_trust *store_trust(const struct dt_pool *const *stores, size_t n,
+                                               struct dt_slice issuer, struct dt_slice serial,
+                                               const struct dt_cert **cert)
+{
+    *cert = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const struct dt_pool_trust *t = dt_pool_trust_of(stores[i], issuer, serial);
+        if (!t)
+            continue;
+        uint8_t k[32];
+        dt_issuer_serial_key(issuer, serial, k);
+        uint32_t at = dt_dmap_first(&stores[i]->by_issuer_serial, k);
+        if (at != DT_DMAP_END)
+            *cert = stores[i]->v[dt_dmap_value(&stores[i]->by_issuer_serial, at)].cert;
+        return t;
+    }
+    return NULL;
+}
+
+/* A distrust limited to some purposes must not change another purpose's
+ * verdict: when a root store of the build has a trust object for the
+ * certificate, the item keeps it (the writers copy its other purposes'
+ * values and write the hashes); when the build knows no root store and the
+ * certificate may be a root, it cannot know what the store says, and warns
+ * (an error with --strict). */
+static void attach_store_trust(struct dt_model *m, const struct dt_pool *const *stores,
+                               size_t n_stores, bool have_store, struct dt_diags *d)
+{
+    const struct dt_rule *warned = NULL;
+    for (size_t i = 0; i < m->n_items; i++) {
+        struct dt_item *it = &m->items[i];
+        if (it->purposes == DT_PURPOSE_ALL || !(it->targets & (DT_TARGET_NSS | DT_TARGET_P11KIT)))
+            continue;
+        const struct dt_cert *store_cert;
+        const struct dt_pool_trust *t =
+            store_trust(stores, n_stores, it->issuer, it->serial, &store_cert);
+        struct dt_where w;
+        dt_policy_where(it->rule->file, &w, false, "%s/purposes", it->rule->json_path);
+        bool others = false; /* the store sets a purpose the entry leaves alone */
+        for (unsigned k = 0; t && k < 3; k++)
+            others |= !(it->purposes & (1u << k)) && t->value[k];
+        if (t && !others)
+            continue; /* nothing of the store's to keep */
+        if (t) {
+            if (!it->cert && store_cert)
+                it->cert = (struct dt_cert *)store_cert;
+            if (!it->cert && !(t->has_sha1 && t->has_md5)) {
+                dt_warn(d, &w.pl,
+                        "%s line %u has a trust object for this certificate, but the build has "
+                        "neither the certificate nor its hashes: a hash-free object cannot carry "
+                        "the store's other purposes, so NSS may drop them; give the certificate "
+                        "(\"certificate\", or a pool that holds it)",
+                        t->file, t->line);
+                continue;
+            }
+            it->store = t;
+            continue;
+        }
+        if (have_store || (it->cert && !it->cert->info.is_ca) || it->rule == warned)
+            continue;
+        warned = it->rule;
+        dt_warn(d, &w.pl,
+                "a distrust limited to some purposes: the build knows no root store, so it "
+                "cannot tell whether a store trusts this certificate for the other purposes; "
+                "if one does, the object written (which leaves them out) would take that trust "
+                "away wherever it outranks the store. Give the store (--certdata UPSTREAM.txt "
+                "or --roots STORE) so that the object keeps its other purposes");
+    }
 }
 
 /* `distrust build --explain`: one line per distrust and why it is there. */
@@ -422,6 +496,17 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
         goto out;
     }
     DT_TRY(check_nss_leaves(&model, &policy, &d));
+    {
+        const struct dt_pool *stores[3];
+        size_t n_stores = 0;
+        if (upstream_roots.n_trusts)
+            stores[n_stores++] = &upstream_roots;
+        if (roots.n_trusts)
+            stores[n_stores++] = &roots;
+        if (pool.n_trusts)
+            stores[n_stores++] = &pool;
+        attach_store_trust(&model, stores, n_stores, n_stores || roots.n, &d);
+    }
     if (model.ca_without_pool)
         dt_note(&d, NULL,
                 "%zu CA certificate%s distrusted without a certificate pool: their "
@@ -539,6 +624,7 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
         {"targets.p11-kit", per[3]},
         {"p11kit.certificates", kst.certificates},
         {"p11kit.issuer_serial_only", kst.nss_trust},
+        {"p11kit.purpose_limited", kst.nss_trust_partial},
         {"p11kit.distrust_after_roots", kst.afters},
         {"p11kit.subject_key_left_out", kst.subject_keys_left_out},
         {"test_cases", ts.cases},

@@ -3,6 +3,7 @@
  */
 #include "certdata.h"
 
+#include "cdparse.h"
 #include "nssname.h"
 #include "timeutil.h"
 
@@ -101,6 +102,43 @@ enum dt_err dt_certdata_trust_object(struct dt_buf *out, const char *label,
                                      const struct dt_cert *hash_of, struct dt_slice issuer,
                                      struct dt_slice serial, unsigned purposes, const char *trust)
 {
+    const char *values[3];
+    for (unsigned k = 0; k < 3; k++)
+        values[k] = purposes & (1u << k) ? trust : NULL;
+    return dt_certdata_trust_object_values(out, label, hash_of ? hash_of->sha1 : NULL,
+                                           hash_of ? hash_of->md5 : NULL, issuer, serial, values,
+                                           false);
+}
+
+void dt_certdata_item_values(const struct dt_item *it, const char *values[3])
+{
+    for (unsigned k = 0; k < 3; k++) {
+        if (it->purposes & (1u << k))
+            values[k] = "CKT_NSS_NOT_TRUSTED";
+        else if (it->store && it->store->value[k])
+            values[k] = dt_cd_trust_name(it->store->value[k]);
+        else
+            values[k] = NULL;
+    }
+}
+
+void dt_certdata_item_hashes(const struct dt_item *it, const uint8_t **sha1, const uint8_t **md5)
+{
+    *sha1 = *md5 = NULL;
+    if (it->cert && (it->shape != DT_SHAPE_TRUST || it->store)) {
+        *sha1 = it->cert->sha1;
+        *md5 = it->cert->md5;
+    } else if (it->store && it->store->has_sha1 && it->store->has_md5) {
+        *sha1 = it->store->sha1;
+        *md5 = it->store->md5;
+    }
+}
+
+enum dt_err dt_certdata_trust_object_values(struct dt_buf *out, const char *label,
+                                            const uint8_t *sha1, const uint8_t *md5,
+                                            struct dt_slice issuer, struct dt_slice serial,
+                                            const char *const values[3], bool step_up)
+{
     enum dt_err rc = DT_OK;
     struct dt_buf tlv;
     dt_buf_init(&tlv, 1024);
@@ -111,20 +149,20 @@ enum dt_err dt_certdata_trust_object(struct dt_buf *out, const char *label,
                          "CKA_MODIFIABLE CK_BBOOL CK_FALSE\n"
                          "CKA_LABEL UTF8 \"%s\"\n",
                          label));
-    if (hash_of) {
-        DT_TRY(octal_attr(out, "CKA_CERT_SHA1_HASH", dt_slice_make(hash_of->sha1, 20)));
-        DT_TRY(octal_attr(out, "CKA_CERT_MD5_HASH", dt_slice_make(hash_of->md5, 16)));
+    if (sha1 && md5) {
+        DT_TRY(octal_attr(out, "CKA_CERT_SHA1_HASH", dt_slice_make(sha1, 20)));
+        DT_TRY(octal_attr(out, "CKA_CERT_MD5_HASH", dt_slice_make(md5, 16)));
     }
     DT_TRY(octal_attr(out, "CKA_ISSUER", issuer));
     DT_TRY(dt_int_wrap(serial, &tlv));
     DT_TRY(octal_attr(out, "CKA_SERIAL_NUMBER", dt_slice_make(tlv.data, tlv.len)));
-    if (purposes & DT_PURPOSE_SERVER)
-        DT_TRY(dt_buf_printf(out, "CKA_TRUST_SERVER_AUTH CK_TRUST %s\n", trust));
-    if (purposes & DT_PURPOSE_EMAIL)
-        DT_TRY(dt_buf_printf(out, "CKA_TRUST_EMAIL_PROTECTION CK_TRUST %s\n", trust));
-    if (purposes & DT_PURPOSE_CODE)
-        DT_TRY(dt_buf_printf(out, "CKA_TRUST_CODE_SIGNING CK_TRUST %s\n", trust));
-    DT_TRY(dt_buf_puts(out, "CKA_TRUST_STEP_UP_APPROVED CK_BBOOL CK_FALSE\n"));
+    static const char *const attrs[3] = {"CKA_TRUST_SERVER_AUTH", "CKA_TRUST_EMAIL_PROTECTION",
+                                         "CKA_TRUST_CODE_SIGNING"};
+    for (unsigned k = 0; k < 3; k++)
+        if (values[k])
+            DT_TRY(dt_buf_printf(out, "%s CK_TRUST %s\n", attrs[k], values[k]));
+    DT_TRY(dt_buf_printf(out, "CKA_TRUST_STEP_UP_APPROVED CK_BBOOL %s\n",
+                         step_up ? "CK_TRUE" : "CK_FALSE"));
 out:
     dt_buf_free(&tlv);
     return rc;
@@ -330,9 +368,20 @@ enum dt_err dt_certdata_item_text(const struct dt_item *it, struct dt_buf *cert_
     }
     DT_TRY(provenance(trust_part, it->rule, it->line, it->sub_index, it->sub_count, it->purposes,
                       it->expanded ? it : NULL));
+    if (it->store)
+        DT_TRY(dt_buf_printf(trust_part,
+                             "# Other purposes: as %s line %u has them (a purpose-limited "
+                             "distrust changes no other purpose)\n",
+                             it->store->file, it->store->line));
+    const char *values[3];
+    const uint8_t *sha1, *md5;
+    dt_certdata_item_values(it, values);
+    dt_certdata_item_hashes(it, &sha1, &md5);
     size_t at = trust_part->len;
-    DT_TRY(dt_certdata_trust_object(trust_part, label, it->shape == DT_SHAPE_TRUST ? NULL : c,
-                                    it->issuer, it->serial, it->purposes, "CKT_NSS_NOT_TRUSTED"));
+    DT_TRY(dt_certdata_trust_object_values(trust_part, label, sha1, md5, it->issuer, it->serial,
+                                           values,
+                                           it->store && it->store->has_step_up &&
+                                               it->store->step_up));
     if (trust_object)
         DT_TRY(dt_buf_append(trust_object, trust_part->data + at, trust_part->len - at));
 out:

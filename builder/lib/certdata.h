@@ -8,12 +8,17 @@
  *   trust+hash         nss-addbuiltin -t p,p,p -c: trust object with SHA-1/MD5
  *   certificate+trust  nss-addbuiltin -t p,p,p: certificate object + hashed trust
  *
- * One deliberate difference: a distrust limited to some purposes leaves the
- * other CKA_TRUST_* attributes out instead of writing MUST_VERIFY_TRUST.
- * NSS discards a hash-free trust object that holds any value other than
- * NOT_TRUSTED or unknown (and with it all trust for the certificate), and in a
- * module that outranks the built-ins a MUST_VERIFY_TRUST would also take the
- * other purposes' trust away from a root.
+ * A distrust limited to some purposes never changes another purpose's
+ * verdict. When a root store of the build (--certdata, --roots, a
+ * certdata.txt in the pool) has a trust object for the certificate, the
+ * object written keeps that object's values for the other purposes and
+ * carries the certificate's hashes: NSS takes each purpose from the
+ * highest-ranked token that sets it, and discards a hash-free object that
+ * holds anything but NOT_TRUSTED or unknown (NSS 3.87 also loses all trust
+ * when a hash-free and a hashed object for one certificate meet, bug
+ * 1984165). Otherwise the other CKA_TRUST_* attributes are left out (as
+ * `nss-addbuiltin -t "p,,"` would write MUST_VERIFY_TRUST, which a hash-free
+ * object cannot carry); the build warns when it cannot know the store.
  */
 #ifndef DT_CERTDATA_H
 #define DT_CERTDATA_H
@@ -40,6 +45,30 @@ DT_MUST_USE enum dt_err dt_certdata_octal(struct dt_buf *out, struct dt_slice b)
 /* Appends the "# Serial Number..." comment line for INTEGER contents, as
  * NSS's SECU_PrintInteger prints it (without its printable-text echo). */
 DT_MUST_USE enum dt_err dt_certdata_serial_comment(struct dt_buf *out, struct dt_slice serial);
+
+/* Appends a CKO_NSS_TRUST object (attribute lines only, no comments) with a
+ * value per purpose: values[0..3) are the CKT_* names of
+ * CKA_TRUST_SERVER_AUTH, _EMAIL_PROTECTION and _CODE_SIGNING (NULL: the
+ * attribute is left out); sha1/md5 are the certificate's hashes or NULL
+ * (hash-free). */
+DT_MUST_USE enum dt_err dt_certdata_trust_object_values(struct dt_buf *out, const char *label,
+                                                        const uint8_t *sha1, const uint8_t *md5,
+                                                        struct dt_slice issuer,
+                                                        struct dt_slice serial,
+                                                        const char *const values[3],
+                                                        bool step_up);
+
+/* The trust values an item's object carries: NOT_TRUSTED for the
+ * purposes it distrusts and, when it->store is set, the root store's value
+ * for the others (else left out). values[k] is NULL for an attribute left
+ * out. */
+void dt_certdata_item_values(const struct dt_item *it, const char *values[3]);
+
+/* The hashes an item's object carries (NULL, NULL when hash-free): the
+ * certificate's for the hashed shapes, and for a purpose-limited distrust
+ * of a certificate a root store has an object for (it->store) the
+ * certificate's or else the store object's. */
+void dt_certdata_item_hashes(const struct dt_item *it, const uint8_t **sha1, const uint8_t **md5);
 
 /* Appends a CKO_NSS_TRUST object (attribute lines only, no comments).
  * hash_of: the certificate whose SHA-1/MD5 go in, or NULL for hash-free.

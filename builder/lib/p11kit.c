@@ -56,6 +56,23 @@ static enum dt_err label_line(struct dt_buf *out, const char *label)
     return rc;
 }
 
+/* p11-kit's name of a CKT_NSS_* trust value (common/constants.c), or NULL. */
+static const char *p11kit_trust_name(const char *ckt)
+{
+    static const char *const map[][2] = {
+        {"CKT_NSS_TRUSTED", "nss-trusted"},
+        {"CKT_NSS_TRUSTED_DELEGATOR", "nss-trusted-delegator"},
+        {"CKT_NSS_MUST_VERIFY_TRUST", "nss-must-verify-trust"},
+        {"CKT_NSS_NOT_TRUSTED", "nss-not-trusted"},
+        {"CKT_NSS_TRUST_UNKNOWN", "nss-trust-unknown"},
+        {"CKT_NSS_VALID_DELEGATOR", "nss-valid-delegator"},
+    };
+    for (size_t i = 0; i < DT_ARRAY_LEN(map); i++)
+        if (!strcmp(map[i][0], ckt))
+            return map[i][1];
+    return NULL;
+}
+
 static enum dt_err comment_lines(struct dt_buf *out, const struct dt_rule *r, const char *what)
 {
     enum dt_err rc = DT_OK;
@@ -88,6 +105,9 @@ static enum dt_err write_item(struct dt_buf *out, const struct dt_item *it,
     DT_TRY(comment_lines(out, it->rule,
                          it->cert ? "Distrusted for some purposes (nss-trust, by issuer and serial)"
                                   : "Distrusted by issuer and serial (nss-trust)"));
+    if (it->store)
+        DT_TRY(dt_buf_printf(out, "# Other purposes: as %s line %u has them\n", it->store->file,
+                             it->store->line));
     DT_TRY(dt_buf_puts(out, "[p11-kit-object-v1]\nclass: nss-trust\n"));
     DT_TRY(label_line(out, label));
     DT_TRY(dt_buf_puts(out, "issuer: "));
@@ -95,14 +115,34 @@ static enum dt_err write_item(struct dt_buf *out, const struct dt_item *it,
     DT_TRY(dt_int_wrap(it->serial, &tlv));
     DT_TRY(dt_buf_puts(out, "serial-number: "));
     DT_TRY(pct(out, dt_slice_make(tlv.data, tlv.len)));
-    if (it->purposes & DT_PURPOSE_SERVER)
-        DT_TRY(dt_buf_puts(out, "trust-server-auth: nss-not-trusted\n"));
-    if (it->purposes & DT_PURPOSE_EMAIL)
-        DT_TRY(dt_buf_puts(out, "trust-email-protection: nss-not-trusted\n"));
-    if (it->purposes & DT_PURPOSE_CODE)
-        DT_TRY(dt_buf_puts(out, "trust-code-signing: nss-not-trusted\n"));
-    DT_TRY(dt_buf_puts(out, "trust-step-up-approved: false\n"));
-    st->nss_trust++;
+    /* The same values and hashes as the certdata object: a purpose-limited
+     * distrust keeps the root store's other purposes (certdata.h). */
+    const char *values[3];
+    const uint8_t *sha1, *md5;
+    dt_certdata_item_values(it, values);
+    dt_certdata_item_hashes(it, &sha1, &md5);
+    if (sha1 && md5) {
+        DT_TRY(dt_buf_puts(out, "cert-sha1-hash: "));
+        DT_TRY(pct(out, dt_slice_make(sha1, 20)));
+        DT_TRY(dt_buf_puts(out, "cert-md5-hash: "));
+        DT_TRY(pct(out, dt_slice_make(md5, 16)));
+    }
+    static const char *const attrs[3] = {"trust-server-auth", "trust-email-protection",
+                                         "trust-code-signing"};
+    for (unsigned k = 0; k < 3; k++) {
+        if (!values[k])
+            continue;
+        const char *v = p11kit_trust_name(values[k]);
+        DT_ENSURE(v, DT_ERR_INTERNAL);
+        DT_TRY(dt_buf_printf(out, "%s: %s\n", attrs[k], v));
+    }
+    DT_TRY(dt_buf_printf(out, "trust-step-up-approved: %s\n",
+                         it->store && it->store->has_step_up && it->store->step_up ? "true"
+                                                                                    : "false"));
+    if (it->cert)
+        st->nss_trust_partial++;
+    else
+        st->nss_trust++;
 out:
     free(label);
     dt_buf_free(&tlv);
@@ -169,7 +209,9 @@ enum dt_err dt_p11kit_write(const struct dt_model *m, const char *policy_sha256_
         "# through p11-kit-trust.so; `trust extract` formats hold certificates only and\n"
         "# leave them out.\n",
         DT_VERSION, policy_sha256_hex, st->certificates, st->certificates == 1 ? "" : "s",
-        st->nss_trust, st->nss_trust == 1 ? "" : "s", st->afters, st->afters == 1 ? "" : "s"));
+        st->nss_trust + st->nss_trust_partial,
+        st->nss_trust + st->nss_trust_partial == 1 ? "" : "s", st->afters,
+        st->afters == 1 ? "" : "s"));
     DT_TRY(dt_buf_append(out, body.data, body.len));
 out:
     free(order);

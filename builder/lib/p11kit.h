@@ -9,7 +9,10 @@
 
 struct dt_p11kit_stats {
     size_t certificates;          /* certificates with x-distrusted: true */
-    size_t nss_trust;             /* nss-trust objects (issuer and serial only) */
+    size_t nss_trust;             /* nss-trust objects of certificates the build does not
+                                   * have (issuer and serial only) */
+    size_t nss_trust_partial;     /* nss-trust objects of certificates it has, distrusted
+                                   * for some purposes only */
     size_t afters;                /* roots with distrust-after dates */
     size_t subject_keys_left_out; /* subject+key entries p11-kit cannot express */
 };

@@ -324,6 +324,17 @@ bool dt_pool_is_anchor(struct dt_pool *p, struct dt_pool_entry *e, unsigned purp
     return e->self_signed == 1;
 }
 
+const struct dt_pool_trust *dt_pool_trust_of(const struct dt_pool *p, struct dt_slice issuer,
+                                             struct dt_slice serial)
+{
+    if (!p || !p->n_trusts)
+        return NULL;
+    uint8_t k[32];
+    dt_issuer_serial_key(issuer, serial, k);
+    uint32_t it = dt_dmap_first(&p->trust_by_is, k);
+    return it == DT_DMAP_END ? NULL : &p->trusts[dt_dmap_value(&p->trust_by_is, it)];
+}
+
 enum dt_err dt_pool_set_roots(struct dt_pool *p, const struct dt_pool *roots)
 {
     enum dt_err rc = DT_OK;
@@ -393,15 +404,14 @@ static enum dt_err add_file_record(struct dt_pool *p, const char *name, struct d
 
 /* Records a trust object's word on issuer + serial, for the certificates
  * read so far and for those read later. */
-static enum dt_err add_trust(struct dt_pool *p, const uint8_t k[32], uint8_t trusted,
-                             uint8_t distrusted, const char *file, unsigned line)
+static enum dt_err add_trust(struct dt_pool *p, const uint8_t k[32],
+                             const struct dt_pool_trust *t)
 {
     enum dt_err rc = DT_OK;
+    uint8_t trusted = t->trusted_for, distrusted = t->distrusted;
+    const char *file = t->file;
     DT_TRY(dt_grow((void **)&p->trusts, &p->cap_trusts, p->n_trusts + 1, sizeof(*p->trusts)));
-    p->trusts[p->n_trusts].trusted_for = trusted;
-    p->trusts[p->n_trusts].distrusted = distrusted;
-    p->trusts[p->n_trusts].file = file;
-    p->trusts[p->n_trusts].line = line;
+    p->trusts[p->n_trusts] = *t;
     DT_TRY(dt_dmap_add(&p->trust_by_is, k, (uint32_t)p->n_trusts));
     p->n_trusts++;
     for (uint32_t it = dt_dmap_first(&p->by_issuer_serial, k); it != DT_DMAP_END;
@@ -456,15 +466,31 @@ static enum dt_err add_certdata(struct dt_pool *p, const char *file, const char 
             continue;
         static const unsigned long attrs[3] = {CKA_TRUST_SERVER_AUTH, CKA_TRUST_EMAIL_PROTECTION,
                                                CKA_TRUST_CODE_SIGNING};
-        uint8_t trusted = 0, distrusted = 0;
+        struct dt_pool_trust rec;
+        memset(&rec, 0, sizeof(rec));
         for (int j = 0; j < 3; j++) {
             unsigned long t = 0;
-            (void)dt_cd_get_ulong(o, attrs[j], &t);
+            if (dt_cd_get_ulong(o, attrs[j], &t))
+                rec.value[j] = t;
             if (t == CKT_NSS_TRUSTED_DELEGATOR)
-                trusted |= (uint8_t)(1u << j);
+                rec.trusted_for |= (uint8_t)(1u << j);
             else if (t == CKT_NSS_NOT_TRUSTED)
-                distrusted |= (uint8_t)(1u << j);
+                rec.distrusted |= (uint8_t)(1u << j);
         }
+        rec.has_step_up = dt_cd_get(o, CKA_TRUST_STEP_UP_APPROVED) != NULL;
+        (void)dt_cd_get_bool(o, CKA_TRUST_STEP_UP_APPROVED, &rec.step_up);
+        const struct dt_cd_attr *h1 = dt_cd_get(o, CKA_CERT_SHA1_HASH);
+        const struct dt_cd_attr *h5 = dt_cd_get(o, CKA_CERT_MD5_HASH);
+        if (h1 && h1->len == 20) {
+            rec.has_sha1 = true;
+            memcpy(rec.sha1, h1->value, 20);
+        }
+        if (h5 && h5->len == 16) {
+            rec.has_md5 = true;
+            memcpy(rec.md5, h5->value, 16);
+        }
+        rec.file = file;
+        rec.line = o->line;
         const struct dt_cd_attr *is = dt_cd_get(o, CKA_ISSUER);
         const struct dt_cd_attr *sn = dt_cd_get(o, CKA_SERIAL_NUMBER);
         struct dt_tlv tlv;
@@ -472,7 +498,7 @@ static enum dt_err add_certdata(struct dt_pool *p, const char *file, const char 
             continue;
         uint8_t k[32];
         dt_issuer_serial_key(dt_slice_make(is->value, is->len), tlv.val, k);
-        DT_TRY(add_trust(p, k, trusted, distrusted, file, o->line));
+        DT_TRY(add_trust(p, k, &rec));
     }
     if (bad)
         rc = DT_ERR_INPUT;

@@ -64,6 +64,12 @@ struct dt_pool {
         uint8_t trusted_for, distrusted;
         const char *file; /* the certdata.txt it came from (arena) */
         unsigned line;    /* its object's first line */
+        /* The object's values: CKA_TRUST_SERVER_AUTH, _EMAIL_PROTECTION,
+         * _CODE_SIGNING (0: absent), CKA_TRUST_STEP_UP_APPROVED, hashes. */
+        unsigned long value[3];
+        bool has_step_up, step_up;
+        bool has_sha1, has_md5;
+        uint8_t sha1[20], md5[16];
     } * trusts;
     size_t n_trusts, cap_trusts;
     const char *kind; /* "pool" (default), "corpus", "root store": for messages */
@@ -116,6 +122,11 @@ bool dt_pool_is_anchor(struct dt_pool *p, struct dt_pool_entry *e, unsigned purp
  * nothing (the first call only: later calls add anchors), and no
  * self-signed certificate is taken for an anchor. */
 DT_MUST_USE enum dt_err dt_pool_set_roots(struct dt_pool *p, const struct dt_pool *roots);
+
+/* The trust object a root store of p (a certdata.txt read into it) has for
+ * issuer + serial, or NULL. Borrowed, valid while p lives. */
+const struct dt_pool_trust *dt_pool_trust_of(const struct dt_pool *p, struct dt_slice issuer,
+                                             struct dt_slice serial);
 
 /* A note on what was skipped, if anything was. */
 void dt_pool_note(const struct dt_pool *p, struct dt_diags *d);

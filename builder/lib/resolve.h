@@ -30,6 +30,10 @@ struct dt_item {
                                             * ("distrust_anchors") */
     bool expanded;                         /* found in the pool, not named by the rule */
     const struct dt_pool_entry *from_pool; /* where, when expanded */
+    /* A distrust limited to some purposes of a certificate a root store of
+     * the build has a trust object for: that object (its other purposes'
+     * values and its hashes are kept by every writer), or NULL. */
+    const struct dt_pool_trust *store;
     const struct dt_cert *via;             /* the certificate whose key it shares */
 };
 

@@ -138,16 +138,19 @@ LC_ALL=C comm -23 "$WORK/deb.all" "$WORK/r3.all" >"$WORK/r3.gone"
 count "only that root's certificate object changed" "$WORK/r3.gone" 'CKA_LABEL UTF8 "Entrust Root Certification Authority - G2"' 1
 count "and nothing else" "$WORK/r3.gone" '' 1
 
-# A policy that changes an existing upstream distrust replaces it.
+# A policy that distrusts fewer purposes than an upstream distrust never
+# weakens it: the upstream object's other purposes (NOT_TRUSTED) are kept,
+# so the object is unchanged.
 sed 's/"label":"Bogus Skype",\("certificate":"[^"]*"\),"nss_object":"certificate+trust"/"label":"Bogus Skype",\1,"nss_object":"certificate+trust","purposes":["server-auth"]/' \
     "$WORK/p2017.json" >"$WORK/p2017-changed.json"
 cp -r "$WORK/p2017-certs" "$WORK/p2017-changed-certs" 2>/dev/null
 run "$DISTRUST" build -o "$WORK/r4" --certdata "$NSS/certdata-$Y.txt" "$WORK/p2017-changed.json"
-expect_status "a policy that narrows an upstream distrust" 0
-has "replaces that one object" "$WORK/err" '0 distrusts added, 1 replaced, 27 already there'
+expect_status "a policy that names fewer purposes than an upstream distrust" 0
+has "changes nothing upstream" "$WORK/err" '0 distrusts added, 0 replaced, 28 already there'
 certdata_objects "$NSS/certdata-$Y.txt" >"$WORK/y.all"
 certdata_objects "$WORK/r4/certdata.txt" >"$WORK/r4.all"
 LC_ALL=C comm -23 "$WORK/y.all" "$WORK/r4.all" >"$WORK/r4.gone"
-count "one upstream object changed" "$WORK/r4.gone" '' 1
-has "the Bogus Skype distrust now names the server purpose only" "$WORK/r4/certdata.txt" '^# Purposes: server-auth$'
+count "no upstream object changed" "$WORK/r4.gone" '' 0
+has "the overlay object keeps the e-mail distrust upstream has" "$WORK/r4/certdata-distrust.txt" \
+    '^# Other purposes: as .*certdata-4a0b9ef4e195-2017-11-16-28distrust.txt line [0-9]+ has them'
 done_testing
