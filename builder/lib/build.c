@@ -305,11 +305,16 @@ static void explain(const struct dt_build_opts *opts, const struct dt_model *m)
         if (it->expanded) {
             char *via = it->via ? dt_name_common_name(it->via->info.subject) : NULL;
             bool anchor = it->from_pool->trusted_for & it->purposes;
-            snprintf(why, sizeof(why), "%s %s; found in the pool (%s) %s%s%s%s",
+            /* " (subject encoded differently)", when it was */
+            const char *paren = strchr(dt_item_relation(it), '(');
+            snprintf(why, sizeof(why), "%s %s; found in the pool (%s) %s%s%s%s%s",
                      it->rule->file->name, it->rule->json_path, it->from_pool->name,
-                     it->via ? "with the same subject and key as "
-                             : "with the entry's subject and key",
-                     it->via ? (via ? via : "?") : "",
+                     it->name_twin ? "with the entry's issuer name, encoded differently, and "
+                                     "serial"
+                     : it->via     ? "with the same subject and key as "
+                                   : "with the entry's subject and key",
+                     it->name_twin ? "" : it->via ? (via ? via : "?") : "",
+                     !it->name_twin && paren ? paren - 1 : "",
                      anchor ? "; a trust anchor of " : "",
                      anchor ? (it->from_pool->trusted_by ? it->from_pool->trusted_by : "a root store")
                             : "");
@@ -413,13 +418,15 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     struct dt_diags d;
     struct dt_policy policy;
     struct dt_model model;
-    struct dt_pool pool, roots, upstream_roots;
+    struct dt_pool pool, roots, upstream_roots, seen;
     struct dt_expansion *exp = NULL;
     char **exp_strings = NULL;
     size_t n_exp = 0;
     dt_pool_init(&pool);
     dt_pool_init(&roots);
     dt_pool_init(&upstream_roots);
+    dt_pool_init(&seen);
+    seen.kind = "chain cases";
     roots.kind = "root store";
     upstream_roots.kind = "root store";
     struct dt_buf certdata, manifest, onecrl, onecrl_sig, blob, upstream, merged, p11kit;
@@ -486,9 +493,19 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     }
     if (rootrc != DT_OK && lrc == DT_OK)
         lrc = rootrc;
+    /* The chain cases' certificates are searched for certificates an entry
+     * names under an issuer encoded differently (resolve.c). */
+    for (size_t i = 0; crc == DT_OK && i < cases.certs.n; i++) {
+        const struct dt_cert *c = cases.certs.v[i];
+        struct dt_pool_entry *e;
+        DT_TRY(dt_pool_add_der(&seen, c->der, c->der_len, c->file ? c->file : "chain case",
+                               c->file ? c->file : "chain case", &e));
+        e->no_anchor = true;
+    }
     /* Entries without errors are still resolved, so that one run reports
      * the problems of the files they name too. */
-    enum dt_err rrc = dt_resolve(&policy, pool.n || pool.n_files ? &pool : NULL, &model,
+    enum dt_err rrc = dt_resolve(&policy, pool.n || pool.n_files ? &pool : NULL,
+                                 seen.n ? &seen : NULL, &model,
                                  opts->has_date ? &opts->date : NULL, &d, &progress);
     have_model = true;
     if (prc != DT_OK || rrc != DT_OK || lrc != DT_OK || crc != DT_OK) {
@@ -647,7 +664,7 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
         exp[k].label = exp_strings[2 * k + 1];
         exp[k].pool_file = it->from_pool->name;
         memcpy(exp[k].sha256, it->cert->sha256, 32);
-        exp[k].relation = "same subject and key";
+        exp[k].relation = dt_item_relation(it);
         if (it->via) {
             exp[k].has_via = true;
             memcpy(exp[k].via_sha256, it->via->sha256, 32);
@@ -749,6 +766,7 @@ out:
     dt_pool_free(&pool);
     dt_pool_free(&roots);
     dt_pool_free(&upstream_roots);
+    dt_pool_free(&seen);
     for (size_t i = 0; exp_strings && i < 2 * n_exp; i++)
         free(exp_strings[i]);
     free(exp_strings);

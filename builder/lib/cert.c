@@ -7,6 +7,9 @@
  */
 #include "cert.h"
 
+#include "pubkey.h"
+#include "x509name.h"
+
 #include "io.h"
 #include "caps.h"
 
@@ -105,6 +108,12 @@ enum dt_err dt_cert_from_der(const uint8_t *der, size_t n, struct dt_cert **out,
     dt_md5(all, c->md5);
     dt_sha256(all, c->sha256);
     dt_sha256(c->info.spki, c->spki_sha256);
+    dt_name_id(c->info.subject, c->subject_id);
+    if (dt_slice_eq(c->info.issuer, c->info.subject))
+        memcpy(c->issuer_id, c->subject_id, 32);
+    else
+        dt_name_id(c->info.issuer, c->issuer_id);
+    dt_pubkey_id_or_bytes(c->info.spki, c->pubkey_id);
     *out = c;
     c = NULL;
 out:

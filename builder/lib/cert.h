@@ -15,6 +15,12 @@ struct dt_cert {
     uint8_t md5[16];
     uint8_t sha256[32];
     uint8_t spki_sha256[32];
+    /* Identities for discovery (never written out): the subject and the
+     * issuer as names (x509name.h: equal names, whatever their encoding,
+     * have equal ids) and the public key whatever its encoding (pubkey.h). */
+    uint8_t subject_id[32];
+    uint8_t issuer_id[32];
+    uint8_t pubkey_id[32];
     int64_t not_before; /* seconds since the epoch */
     int64_t not_after;
     char *file;     /* owned: the path it was read from */

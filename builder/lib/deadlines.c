@@ -214,7 +214,7 @@ enum dt_err dt_deadlines_report(const struct dt_deadlines_opts *o, struct dt_buf
         for (size_t i = 0; i < policy.files[f].n_pools; i++)
             DT_TRY(dt_pool_add(&pool, policy.files[f].pools[i], policy.files[f].pool_names[i], d,
                                NULL, NULL));
-    enum dt_err rrc = dt_resolve(&policy, pool.n ? &pool : NULL, &model, &o->now, d, NULL);
+    enum dt_err rrc = dt_resolve(&policy, pool.n ? &pool : NULL, NULL, &model, &o->now, d, NULL);
     have_model = true;
     DT_TRY(rrc);
     if (!model.n_incidents) {

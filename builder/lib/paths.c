@@ -52,10 +52,10 @@ static bool is_closed(const struct walk *w, const struct dt_pool_entry *e)
     return false;
 }
 
+/* The same subject (as a name) and the same public key (as a key). */
 static bool same_key(const struct dt_cert *a, const struct dt_cert *b)
 {
-    return !memcmp(a->spki_sha256, b->spki_sha256, 32) &&
-           dt_slice_eq(a->info.subject, b->info.subject);
+    return !memcmp(a->pubkey_id, b->pubkey_id, 32) && !memcmp(a->subject_id, b->subject_id, 32);
 }
 
 static void up(struct walk *w, struct dt_pool_entry *node)
@@ -71,8 +71,10 @@ static void up(struct walk *w, struct dt_pool_entry *node)
         w->found++;
         w->fn(&w->cur, w->ctx);
     } else if (w->cur.n <= DT_PATH_MAX_DEPTH) {
-        uint8_t k[32];
-        dt_subject_key(node->cert->info.issuer, k);
+        /* Issuers are found by name, as OpenSSL and NSS with explicit
+         * anchors find them: a subject encoded differently from node's
+         * issuer field still issues it when its key verifies node. */
+        const uint8_t *k = node->cert->issuer_id;
         bool issued = false; /* a certificate of the pool verifies node's signature */
         for (uint32_t it = dt_dmap_first(&w->pool->by_subject, k); it != DT_DMAP_END;
              it = dt_dmap_next(&w->pool->by_subject, it, k)) {
@@ -89,7 +91,7 @@ static void up(struct walk *w, struct dt_pool_entry *node)
                 continue;
             up(w, p);
         }
-        bool self_issued = dt_slice_eq(node->cert->info.issuer, node->cert->info.subject);
+        bool self_issued = !memcmp(node->cert->issuer_id, node->cert->subject_id, 32);
         if (!issued && !self_issued && !w->dead_ends++)
             w->first_dead_end = node;
     }

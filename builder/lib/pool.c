@@ -8,6 +8,7 @@
 #include "der.h"
 #include "io.h"
 #include "policy.h"
+#include "x509name.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -28,7 +29,9 @@ void dt_pool_init(struct dt_pool *p)
     memset(p, 0, sizeof(*p));
     dt_dmap_init(&p->by_sha256);
     dt_dmap_init(&p->by_key);
+    dt_dmap_init(&p->by_spki);
     dt_dmap_init(&p->by_issuer_serial);
+    dt_dmap_init(&p->by_name_serial);
     dt_dmap_init(&p->by_subject);
     dt_dmap_init(&p->sig_cache);
     dt_dmap_init(&p->trust_by_is);
@@ -48,7 +51,9 @@ void dt_pool_free(struct dt_pool *p)
     dt_certlist_free(&p->certs);
     dt_dmap_free(&p->by_sha256);
     dt_dmap_free(&p->by_key);
+    dt_dmap_free(&p->by_spki);
     dt_dmap_free(&p->by_issuer_serial);
+    dt_dmap_free(&p->by_name_serial);
     dt_dmap_free(&p->by_subject);
     dt_dmap_free(&p->sig_cache);
     dt_dmap_free(&p->trust_by_is);
@@ -83,7 +88,19 @@ void dt_key_of(struct dt_slice subject, const uint8_t spki_sha256[32], uint8_t o
 
 void dt_cert_key(const struct dt_cert *c, uint8_t out[32])
 {
-    dt_key_of(c->info.subject, c->spki_sha256, out);
+    digest2(c->subject_id, 32, c->pubkey_id, 32, out);
+}
+
+void dt_spki_key(struct dt_slice subject, const uint8_t spki_sha256[32], uint8_t out[32])
+{
+    uint8_t id[32];
+    dt_name_id(subject, id);
+    digest2(id, 32, spki_sha256, 32, out);
+}
+
+void dt_name_serial_key(const uint8_t issuer_id[32], struct dt_slice serial, uint8_t out[32])
+{
+    digest2(issuer_id, 32, serial.p, serial.n, out);
 }
 
 void dt_issuer_serial_key(struct dt_slice issuer, struct dt_slice serial, uint8_t out[32])
@@ -93,7 +110,7 @@ void dt_issuer_serial_key(struct dt_slice issuer, struct dt_slice serial, uint8_
 
 void dt_subject_key(struct dt_slice subject, uint8_t out[32])
 {
-    digest2(subject.p, subject.n, "", 0, out);
+    dt_name_id(subject, out);
 }
 
 struct dt_pool_entry *dt_pool_find(struct dt_pool *p, const uint8_t sha256[32])
@@ -132,6 +149,10 @@ static enum dt_err add_cert(struct dt_pool *p, struct dt_cert *c, const char *fi
     DT_TRY(dt_dmap_add(&p->by_sha256, c->sha256, idx));
     dt_cert_key(c, k);
     DT_TRY(dt_dmap_add(&p->by_key, k, idx));
+    digest2(c->subject_id, 32, c->spki_sha256, 32, k); /* dt_spki_key, id known */
+    DT_TRY(dt_dmap_add(&p->by_spki, k, idx));
+    dt_name_serial_key(c->issuer_id, c->info.serial, k);
+    DT_TRY(dt_dmap_add(&p->by_name_serial, k, idx));
     dt_issuer_serial_key(c->info.issuer, c->info.serial, k);
     DT_TRY(dt_dmap_add(&p->by_issuer_serial, k, idx));
     /* Trust objects read before the certificate (another file) apply too. */
@@ -144,8 +165,7 @@ static enum dt_err add_cert(struct dt_pool *p, struct dt_cert *c, const char *fi
         if (t->trusted_for && !e->trusted_by)
             e->trusted_by = t->file;
     }
-    dt_subject_key(c->info.subject, k);
-    DT_TRY(dt_dmap_add(&p->by_subject, k, idx));
+    DT_TRY(dt_dmap_add(&p->by_subject, c->subject_id, idx));
     *out = e;
 out:
     return rc;

@@ -9,6 +9,7 @@
 #include "nssname.h"
 #include "serials.h"
 #include "timeutil.h"
+#include "x509name.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -528,24 +529,69 @@ out:
     return rc;
 }
 
-static enum dt_err resolve_subjkey_rule(struct dt_model *m, const struct dt_rule *r,
-                                        struct dt_diags *d)
+static enum dt_err push_skey(struct dt_model *m, const struct dt_rule *r, struct dt_slice subject,
+                             const uint8_t spki_sha256[32], const struct dt_pool_entry *from)
 {
+    for (size_t i = 0; i < m->n_skeys; i++)
+        if (m->skeys[i].rule == r && dt_slice_eq(m->skeys[i].subject, subject) &&
+            !memcmp(m->skeys[i].spki_sha256, spki_sha256, 32))
+            return DT_OK; /* this rule has this pair already */
     enum dt_err rc = dt_grow((void **)&m->skeys, &m->cap_skeys, m->n_skeys + 1, sizeof(*m->skeys));
     if (rc != DT_OK)
         return rc;
     struct dt_subjkey *k = &m->skeys[m->n_skeys++];
     k->rule = r;
-    k->subject = r->subject_der;
-    memcpy(k->spki_sha256, r->spki_sha256, 32);
+    k->subject = subject;
+    memcpy(k->spki_sha256, spki_sha256, 32);
+    k->from_pool = from;
+    return DT_OK;
+}
+
+/* A subject + SPKI-hash entry names a key through one encoding of it. The
+ * pool certificates of that subject (as a name) and that SPKI hash give the
+ * key; every certificate of the subject and key, whatever the encoding of
+ * either, is that key too: each of their (subject, SPKI hash) pairs becomes
+ * an entry of its own for OneCRL, the blob and p11-kit (they match the
+ * exact bytes), and, for NSS, each certificate an issuer/serial distrust. */
+static enum dt_err resolve_subjkey_rule(struct dt_model *m, const struct dt_rule *r,
+                                        struct dt_diags *d)
+{
+    enum dt_err rc = DT_OK;
+    uint8_t (*keys)[32] = NULL;
+    size_t n_keys = 0, cap_keys = 0, added = 0;
+    DT_TRY(push_skey(m, r, r->subject_der, r->spki_sha256, NULL));
+    if (m->pool) {
+        uint8_t sk[32];
+        dt_spki_key(r->subject_der, r->spki_sha256, sk);
+        for (uint32_t i = dt_dmap_first(&m->pool->by_spki, sk); i != DT_DMAP_END;
+             i = dt_dmap_next(&m->pool->by_spki, i, sk)) {
+            uint8_t key[32];
+            dt_cert_key(m->pool->v[dt_dmap_value(&m->pool->by_spki, i)].cert, key);
+            bool known = false;
+            for (size_t k = 0; k < n_keys && !known; k++)
+                known = !memcmp(keys[k], key, 32);
+            if (known)
+                continue;
+            DT_TRY(dt_grow((void **)&keys, &cap_keys, n_keys + 1, sizeof(*keys)));
+            memcpy(keys[n_keys++], key, 32);
+        }
+    }
+    for (size_t k = 0; k < n_keys && (r->targets & ~DT_TARGET_NSS); k++) {
+        for (uint32_t i = dt_dmap_first(&m->pool->by_key, keys[k]); i != DT_DMAP_END;
+             i = dt_dmap_next(&m->pool->by_key, i, keys[k])) {
+            const struct dt_pool_entry *e = &m->pool->v[dt_dmap_value(&m->pool->by_key, i)];
+            DT_TRY(push_skey(m, r, e->cert->info.subject, e->cert->spki_sha256, e));
+        }
+    }
     if (!(r->targets & DT_TARGET_NSS))
         goto out;
     /* NSS trust objects are keyed by issuer and serial: the entry reaches
      * NSS through every pool certificate of this subject and key. */
-    size_t added = 0;
-    uint8_t key[32];
-    dt_key_of(r->subject_der, r->spki_sha256, key);
-    DT_TRY(expand_key(m, r, key, NULL, DT_TARGET_NSS, &added));
+    for (size_t k = 0; k < n_keys; k++) {
+        size_t one = 0;
+        DT_TRY(expand_key(m, r, keys[k], NULL, DT_TARGET_NSS, &one));
+        added += one;
+    }
     if (!added) {
         rule_report(d, DT_ERROR, r, "targets",
                     "NSS trust objects are keyed by issuer and serial, so a subject+key entry "
@@ -556,6 +602,7 @@ static enum dt_err resolve_subjkey_rule(struct dt_model *m, const struct dt_rule
         rc = DT_ERR_INPUT;
     }
 out:
+    free(keys);
     return rc;
 }
 
@@ -861,8 +908,8 @@ static enum dt_err check_anchor_reach(struct dt_model *m, struct dt_diags *d)
     enum dt_err rc = DT_OK;
     for (size_t i = 0; i < m->n_items; i++) {
         const struct dt_item *it = &m->items[i];
-        if (!it->expanded || !it->from_pool)
-            continue;
+        if (!it->expanded || !it->from_pool || it->name_twin)
+            continue; /* a name twin is the certificate the entry names */
         unsigned hit = it->from_pool->trusted_for & it->purposes;
         if (!hit)
             continue;
@@ -894,14 +941,189 @@ static enum dt_err check_anchor_reach(struct dt_model *m, struct dt_diags *d)
     return rc;
 }
 
-enum dt_err dt_resolve(const struct dt_policy *p, struct dt_pool *pool, struct dt_model *m,
-                       const int64_t *now, struct dt_diags *d, const struct dt_progress *progress)
+/* ---- the same certificate under an issuer encoded differently ------------ */
+
+const char *dt_item_relation(const struct dt_item *it)
+{
+    if (it->name_twin)
+        return "same issuer name and serial (issuer encoded differently)";
+    const struct dt_cert *c = it->cert;
+    struct dt_slice subject = it->via ? it->via->info.subject : it->rule->subject_der;
+    const uint8_t *spki = it->via ? it->via->spki_sha256 : it->rule->spki_sha256;
+    if (!c)
+        return "same subject and key";
+    bool subj = !dt_slice_eq(c->info.subject, subject);
+    bool key = memcmp(c->spki_sha256, spki, 32) != 0;
+    return subj && key ? "same subject and key (both encoded differently)"
+           : subj      ? "same subject and key (subject encoded differently)"
+           : key       ? "same subject and key (key encoded differently)"
+                       : "same subject and key";
+}
+
+/* Certificates of a pool whose serial an item names and whose issuer is
+ * the item's issuer as a name (RFC 5280 7.1) but encoded differently (a
+ * UTF8String for a PrintableString, other case or spaces): OpenSSL (and
+ * NSS with explicit anchors) chains them to the same CA, but NSS's trust
+ * lookup, OneCRL and the blob match the exact issuer bytes, so each becomes
+ * an item under its own bytes. Appends them to *out. */
+static enum dt_err name_twins_in(struct dt_model *m, const struct dt_pool *src,
+                                 const struct dt_slice *issuers, const struct dt_dmap *by_id,
+                                 struct dt_item **out, size_t *n_out, size_t *cap_out)
+{
+    enum dt_err rc = DT_OK;
+    for (size_t i = 0; i < src->n; i++) {
+        const struct dt_pool_entry *e = &src->v[i];
+        const struct dt_cert *c = e->cert;
+        for (uint32_t at = dt_dmap_first(by_id, c->issuer_id); at != DT_DMAP_END;
+             at = dt_dmap_next(by_id, at, c->issuer_id)) {
+            struct dt_slice iss = issuers[dt_dmap_value(by_id, at)];
+            if (dt_slice_eq(iss, c->info.issuer) || !dt_name_equal(iss, c->info.issuer))
+                continue;
+            struct dt_item probe;
+            memset(&probe, 0, sizeof(probe));
+            probe.issuer = iss;
+            probe.serial = c->info.serial;
+            const struct dt_item *orig =
+                bsearch(&probe, m->items, m->n_items, sizeof(*m->items), cmp_item_keys);
+            if (!orig)
+                continue;
+            probe.issuer = c->info.issuer;
+            if (bsearch(&probe, m->items, m->n_items, sizeof(*m->items), cmp_item_keys))
+                continue; /* an entry has it already */
+            bool dup = false;
+            for (size_t k = 0; k < *n_out && !dup; k++)
+                dup = dt_item_key_cmp(&(*out)[k], &probe) == 0;
+            if (dup)
+                continue;
+            DT_TRY(dt_grow((void **)out, cap_out, *n_out + 1, sizeof(**out)));
+            struct dt_item tw = *orig;
+            tw.cert = (struct dt_cert *)c; /* borrowed from the pool, as expansions are */
+            tw.issuer = c->info.issuer;
+            tw.serial = c->info.serial;
+            tw.expanded = true;
+            tw.name_twin = true;
+            tw.key_scope = false;
+            tw.shape = DT_SHAPE_TRUST;
+            tw.shape_explicit = false;
+            tw.from_pool = e;
+            tw.via = orig->cert;
+            tw.store = NULL;
+            (*out)[(*n_out)++] = tw;
+        }
+    }
+out:
+    return rc;
+}
+
+/* The string types of a Name's values, in order ("PrintableString,
+ * UTF8String, ..."), for messages about names encoded differently. */
+static void name_types(struct dt_slice name, char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    struct dt_tlv seq, set, ava, oid, val;
+    if (dt_der_read_one(name, DT_TAG_SEQUENCE, &seq))
+        return;
+    struct dt_slice rdns = seq.val;
+    while (rdns.n && !dt_der_read(&rdns, &set)) {
+        struct dt_slice avas = set.val;
+        while (avas.n && !dt_der_read(&avas, &ava)) {
+            struct dt_slice in = ava.val;
+            if (dt_der_read(&in, &oid) || dt_der_read(&in, &val))
+                return;
+            const char *t = val.tag == 0x13   ? "PrintableString"
+                            : val.tag == 0x0c ? "UTF8String"
+                            : val.tag == 0x14 ? "T61String"
+                            : val.tag == 0x1e ? "BMPString"
+                            : val.tag == 0x1c ? "UniversalString"
+                            : val.tag == 0x16 ? "IA5String"
+                                              : "other";
+            size_t len = strlen(buf);
+            snprintf(buf + len, cap - len, "%s%s", len ? ", " : "", t);
+        }
+    }
+}
+
+/* Finds the name twins of every item in the pool and the certificates the
+ * build saw, adds them and merges again; each is a note at its entry. */
+static enum dt_err add_name_twins(struct dt_model *m, struct dt_diags *d)
+{
+    enum dt_err rc = DT_OK;
+    struct dt_slice *issuers = NULL;
+    size_t n_iss = 0;
+    struct dt_dmap by_id;
+    dt_dmap_init(&by_id);
+    struct dt_item *tw = NULL;
+    size_t n_tw = 0, cap_tw = 0;
+    if ((!m->pool || !m->pool->n) && (!m->seen || !m->seen->n))
+        goto out;
+    /* The items' distinct issuers (items are sorted by issuer). */
+    issuers = dt_calloc(m->n_items ? m->n_items : 1, sizeof(*issuers));
+    DT_ENSURE_MEM(issuers);
+    for (size_t i = 0; i < m->n_items; i++) {
+        if (n_iss && dt_slice_eq(issuers[n_iss - 1], m->items[i].issuer))
+            continue;
+        issuers[n_iss] = m->items[i].issuer;
+        uint8_t id[32];
+        dt_name_id(issuers[n_iss], id);
+        DT_TRY(dt_dmap_add(&by_id, id, (uint32_t)n_iss));
+        n_iss++;
+    }
+    if (m->pool)
+        DT_TRY(name_twins_in(m, m->pool, issuers, &by_id, &tw, &n_tw, &cap_tw));
+    if (m->seen)
+        DT_TRY(name_twins_in(m, m->seen, issuers, &by_id, &tw, &n_tw, &cap_tw));
+    for (size_t i = 0; i < n_tw; i++) {
+        const struct dt_item *t = &tw[i];
+        if (i < MAX_DUP_WARNINGS) {
+            char *issuer = dt_name_text(t->issuer);
+            char *name = dt_name_display(t->cert->info.subject);
+            struct dt_buf hex;
+            dt_buf_init(&hex, 1024);
+            const char *h = dt_hex_encode(t->serial, false, ':', &hex) == DT_OK
+                                ? dt_buf_cstr(&hex)
+                                : NULL;
+            char types[160], ours[160];
+            name_types(t->issuer, types, sizeof(types));
+            name_types(t->via ? t->via->info.subject : t->issuer, ours, sizeof(ours));
+            rule_report(d, DT_NOTE, t->rule, NULL,
+                        "\"%s\" (in %s) has this entry's serial %s and an issuer field that is "
+                        "the entry's issuer as a name but encoded differently (\"%s\": %s%s%s): "
+                        "OpenSSL chains it to the same CA, while NSS, OneCRL and the blob match "
+                        "the exact issuer bytes, so it is distrusted under its own issuer bytes "
+                        "too",
+                        name ? name : "?", t->from_pool->name, h ? h : "?",
+                        issuer ? issuer : "?", types, t->via ? "; the entry's: " : "",
+                        t->via ? ours : "");
+            free(issuer);
+            free(name);
+            dt_buf_free(&hex);
+        }
+        DT_TRY(push_item(m, t));
+    }
+    if (n_tw > MAX_DUP_WARNINGS)
+        dt_note(d, NULL, "%zu more certificates distrusted under an issuer encoded differently",
+                n_tw - MAX_DUP_WARNINGS);
+    m->n_name_twins = n_tw;
+    m->n_expanded += n_tw;
+    if (n_tw)
+        DT_TRY(merge_items(m, d));
+out:
+    free(issuers);
+    free(tw);
+    dt_dmap_free(&by_id);
+    return rc;
+}
+
+enum dt_err dt_resolve(const struct dt_policy *p, struct dt_pool *pool, const struct dt_pool *seen,
+                       struct dt_model *m, const int64_t *now, struct dt_diags *d,
+                       const struct dt_progress *progress)
 {
     enum dt_err rc = DT_OK;
     bool failed = false;
     memset(m, 0, sizeof(*m));
     dt_arena_init(&m->arena);
     m->pool = pool;
+    m->seen = seen;
 
     for (size_t i = 0; i < p->n_rules; i++) {
         const struct dt_rule *r = &p->rules[i];
@@ -941,6 +1163,7 @@ enum dt_err dt_resolve(const struct dt_policy *p, struct dt_pool *pool, struct d
     if (progress && progress->fn && m->n_items > 100000)
         progress->fn("sorting", 0, m->n_items, progress->ctx);
     DT_TRY(merge_items(m, d));
+    DT_TRY(add_name_twins(m, d));
     DT_TRY(merge_afters(m, d));
     DT_TRY(check_anchor_reach(m, d));
 out:

@@ -29,6 +29,9 @@ struct dt_item {
     bool anchors_ok;                       /* an entry that found it allows trust anchors
                                             * ("distrust_anchors") */
     bool expanded;                         /* found in the pool, not named by the rule */
+    bool name_twin;                        /* expanded: the same issuer (as a name) and
+                                            * serial as an entry, the issuer encoded
+                                            * differently (else: the same subject and key) */
     const struct dt_pool_entry *from_pool; /* where, when expanded */
     /* A distrust limited to some purposes of a certificate a root store of
      * the build has a trust object for: that object (its other purposes'
@@ -51,6 +54,9 @@ struct dt_subjkey {
     const struct dt_rule *rule;
     struct dt_slice subject;
     uint8_t spki_sha256[32];
+    /* Found, not named: another encoding of the entry's subject or key, in
+     * this pool certificate (NULL for the entry's own pair). */
+    const struct dt_pool_entry *from_pool;
 };
 
 /* A file the build read besides the policy files, for the policy digest. */
@@ -63,6 +69,9 @@ struct dt_cached_file; /* certificate file cache entry (resolve.c) */
 
 struct dt_model {
     struct dt_pool *pool;   /* borrowed: expanded items point into it */
+    const struct dt_pool *seen; /* borrowed, may be NULL: other certificates the build saw
+                                 * (the chain cases), searched for name-equal issuers */
+    size_t n_name_twins;        /* items added for name-equal issuers */
     size_t n_expanded;      /* items added from the pool */
     size_t ca_without_pool; /* CA entries whose cross-signs no pool could show */
     struct dt_item *items;
@@ -92,8 +101,15 @@ struct dt_progress {
  * when incident deadlines are judged; an incident without it is an error.
  * Returns DT_ERR_INPUT after reporting all problems if any error was found. */
 DT_MUST_USE enum dt_err dt_resolve(const struct dt_policy *p, struct dt_pool *pool,
-                                   struct dt_model *m, const int64_t *now, struct dt_diags *d,
+                                   const struct dt_pool *seen, struct dt_model *m,
+                                   const int64_t *now, struct dt_diags *d,
                                    const struct dt_progress *progress);
+
+/* Why an expanded item was found, for comments, --explain and the manifest:
+ * "same subject and key", with "(subject encoded differently)" or "(key
+ * encoded differently)" when the bytes differ, or "same issuer name and
+ * serial (issuer encoded differently)". Static text. */
+const char *dt_item_relation(const struct dt_item *it);
 void dt_model_free(struct dt_model *m);
 
 /* A path the rule named, as the policy wrote it (relative to the policy's

@@ -1,8 +1,9 @@
 #!/bin/sh
-# der-field.sh serial|issuer|subject FILE.der [hex|b64]: prints a field of a
-# DER certificate as lowercase hex (or base64), cut from the DER by offsets that
-# `openssl asn1parse` reports (an oracle independent of our DER walker):
-# serial = the INTEGER contents octets, issuer/subject = the whole Name TLV.
+# der-field.sh serial|issuer|subject|spki FILE.der [hex|b64]: prints a field of
+# a DER certificate as lowercase hex (or base64), cut from the DER by offsets
+# that `openssl asn1parse` reports (an oracle independent of our DER walker):
+# serial = the INTEGER contents octets, issuer/subject = the whole Name TLV,
+# spki = the whole SubjectPublicKeyInfo TLV, exactly as encoded.
 set -eu
 field=$1
 der=$2
@@ -18,7 +19,7 @@ awk -v want="$field" '
         if ($0 ~ /cont \[ 0 \]/) next
         i++
         if ((want == "serial" && i == 1) ) { print off + hl, l; exit }
-        if ((want == "issuer" && i == 3) || (want == "subject" && i == 5)) { print off, hl + l; exit }
+        if ((want == "issuer" && i == 3) || (want == "subject" && i == 5) || (want == "spki" && i == 6)) { print off, hl + l; exit }
     }' "${TMPDIR:-/tmp}/dfield.$$" >"${TMPDIR:-/tmp}/dfield.$$.r"
 rm -f "${TMPDIR:-/tmp}/dfield.$$"
 read -r skip count <"${TMPDIR:-/tmp}/dfield.$$.r"
