@@ -11,9 +11,12 @@
  * One deliberate difference: a distrust limited to some purposes leaves the
  * other CKA_TRUST_* attributes out instead of writing MUST_VERIFY_TRUST.
  * NSS discards a hash-free trust object that holds any value other than
- * NOT_TRUSTED or unknown (and with it all trust for the certificate), and in a
- * module that outranks the built-ins a MUST_VERIFY_TRUST would also take the
- * other purposes' trust away from a root.
+ * NOT_TRUSTED or unknown (and with it all trust for the certificate). In a
+ * module that outranks the built-ins neither keeps a root's other purposes
+ * under NSS 3.87 (the lower trustOrder wins every trust bit, an absent one
+ * included; read first, a hash-free object drops all its trust, bug 1984165).
+ * Merged into upstream's certdata.txt (merge.c), only the distrusted
+ * purposes' lines of upstream's trust object change.
  */
 #ifndef DT_CERTDATA_H
 #define DT_CERTDATA_H
