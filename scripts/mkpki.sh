@@ -320,6 +320,8 @@ selfsign root-utf8 rsa2048 7A     "$ROOT_START" "$ROOT_END" \
     "/C=TR/O=$TR_O/CN=Test Kök Sertifika Hizmet Sağlayıcısı"
 selfsign root-c    rsa2048 0C     "$ROOT_START" "$ROOT_END" \
     '/C=US/O=Distrust Test/CN=Test Root C (distrust-after)'
+selfsign root-d    p256    0D     "$ROOT_START" "$ROOT_END" \
+    '/C=US/O=Distrust Test/CN=Test Root D (server-auth distrust)'
 
 # Intermediates.
 issue int-a1    root-a    rsa2048       8BADF00D1234 "$INT_START" "$INT_END" v3_ca \
@@ -334,6 +336,8 @@ issue int-utf8  root-utf8 p256 0123456789ABCDEF0123456789ABCDEF01234567 \
     "/C=TR/O=$TR_O/CN=Test Ara Sertifika Ünvanı"
 issue int-c     root-c    rsa2048       0C01 "$INT_START" "$INT_END" v3_ca \
     '/C=US/O=Distrust Test/CN=Test Intermediate C'
+issue int-d     root-d    p256          0D01 "$INT_START" "$INT_END" v3_ca \
+    '/C=US/O=Distrust Test/CN=Test Intermediate D'
 
 # Leaves.
 issue leaf-a1    int-a1   rsa2048 0102     "$LEAF_START" "$LEAF_END" v3_leaf_server \
@@ -352,6 +356,8 @@ issue leaf-c-before int-c rsa2048 0C0B 20240601000000Z 20340601000000Z v3_leaf_s
     '/CN=before.example.test'
 issue leaf-c-after  int-c rsa2048 0C0A 20250301000000Z 20350301000000Z v3_leaf_server \
     '/CN=after.example.test'
+issue leaf-d     int-d    p256    0D0D     "$LEAF_START" "$LEAF_END" v3_leaf_server \
+    '/CN=server-and-mail.example.test'
 issue_negative leaf-neg int-a2 p256 -5 "$LEAF_START" "$LEAF_END" v3_leaf_server \
     '/CN=negative-serial.example.test'
 
@@ -408,11 +414,13 @@ root-a         01                                          01
 root-b         00c0ffee                                    C0FFEE
 root-utf8      7a                                          7A
 root-c         0c                                          0C
+root-d         0d                                          0D
 int-a1         008badf00d1234                              8BADF00D1234
 int-a1-xb      1001                                        1001
 int-a2         2002                                        2002
 int-utf8       0123456789abcdef0123456789abcdef01234567    0123456789ABCDEF0123456789ABCDEF01234567
 int-c          0c01                                        0C01
+int-d          0d01                                        0D01
 leaf-a1        0102                                        0102
 leaf-a1-2      0080000001                                  80000001
 leaf-ascii     53455249414c2d3432                          53455249414C2D3432
@@ -420,6 +428,7 @@ leaf-a2        3003                                        3003
 leaf-utf8      7f00ff00ff00ff00ff00ff00ff00ff00ff00ff00    7F00FF00FF00FF00FF00FF00FF00FF00FF00FF00
 leaf-c-before  0c0b                                        0C0B
 leaf-c-after   0c0a                                        0C0A
+leaf-d         0d0d                                        0D0D
 leaf-neg       fb                                          -05
 '
 
@@ -467,6 +476,7 @@ verify_ok  "leaf-a2 <- int-a2 <- root-a"          "$VERIFY_TIME" root-a    int-a
 verify_ok  "leaf-utf8 <- int-utf8 <- root-utf8"   "$VERIFY_TIME" root-utf8 int-utf8  leaf-utf8
 verify_ok  "leaf-c-before <- int-c <- root-c"     "$VERIFY_TIME" root-c    int-c     leaf-c-before
 verify_ok  "leaf-c-after <- int-c <- root-c"      "$VERIFY_TIME_LATE" root-c int-c   leaf-c-after
+verify_ok  "leaf-d <- int-d <- root-d"            "$VERIFY_TIME" root-d    int-d     leaf-d
 verify_bad "leaf-c-after before its notBefore"    "$VERIFY_TIME" root-c    int-c     leaf-c-after
 verify_bad "leaf-a1 <- int-a1 <- root-b (wrong)"  "$VERIFY_TIME" root-b    int-a1    leaf-a1
 # Negative serials are non-conformant; OpenSSL 3.0 happens to accept them,
@@ -537,11 +547,13 @@ root-a 2020-01-01 2045-01-01
 root-b 2020-01-01 2045-01-01
 root-utf8 2020-01-01 2045-01-01
 root-c 2020-01-01 2045-01-01
+root-d 2020-01-01 2045-01-01
 int-a1 2021-01-01 2040-01-01
 int-a1-xb 2021-06-01 2039-01-01
 int-a2 2021-01-01 2040-01-01
 int-utf8 2021-01-01 2040-01-01
 int-c 2021-01-01 2040-01-01
+int-d 2021-01-01 2040-01-01
 leaf-a1 2024-01-01 2034-01-01
 leaf-a1-2 2024-01-01 2034-01-01
 leaf-ascii 2024-01-01 2034-01-01
@@ -549,6 +561,7 @@ leaf-a2 2024-01-01 2034-01-01
 leaf-utf8 2024-01-01 2034-01-01
 leaf-c-before 2024-06-01 2034-06-01
 leaf-c-after 2025-03-01 2035-03-01
+leaf-d 2024-01-01 2034-01-01
 leaf-neg 2024-01-01 2034-01-01
 '
 while read -r name nb na; do
@@ -572,11 +585,13 @@ purpose() {
         root-b)        echo "EC trust anchor that cross-signs int-a1 (int-a1-xb). Serial C0FFEE needs a 00 pad octet." ;;
         root-utf8)     echo "Root with non-ASCII UTF8String O and CN: issuer/subject DER and label escaping with UTF-8." ;;
         root-c)        echo "Root that carries a server distrust-after date of 2024-11-30T23:59:59Z in the tests." ;;
+        root-d)        echo "Root the fixture root store trusts for every purpose and a merge test distrusts for server-auth only: its e-mail trust must stay." ;;
         int-a1)        echo "Intermediate to distrust. Serial 8BADF00D1234 needs a 00 pad octet." ;;
         int-a1-xb)     echo "Cross-certificate: same subject and key as int-a1, issued by root-b. Distrust by issuer+serial hits only one of the two; by subject/key hits both." ;;
         int-a2)        echo "Control intermediate (EC P-384) that stays trusted." ;;
         int-utf8)      echo "Intermediate with UTF-8 subject and a 20-octet serial (the RFC 5280 maximum), first octet 01, no pad." ;;
         int-c)         echo "Intermediate under root-c (distrust-after chain)." ;;
+        int-d)         echo "Intermediate under root-d." ;;
         leaf-a1)       echo "Leaf under int-a1 (and under int-a1-xb via chain-a1-x.pem). Short 2-octet serial." ;;
         leaf-a1-2)     echo "Second leaf under int-a1. 4-byte serial 80000001 with the high bit set, so 5 content octets." ;;
         leaf-ascii)    echo "Serial octets are printable ASCII (\"SERIAL-42\"), longer than 4 bytes: a serial must be handled as bytes, never as text." ;;
@@ -584,6 +599,7 @@ purpose() {
         leaf-utf8)     echo "Leaf with a UTF-8 CN under int-utf8, no SAN. 20-octet serial with first octet 7f (highest value without a pad)." ;;
         leaf-c-before) echo "Leaf under int-c issued (notBefore 2024-06-01) before root-c's distrust-after date: still trusted." ;;
         leaf-c-after)  echo "Leaf under int-c issued (notBefore 2025-03-01) after root-c's distrust-after date: distrusted." ;;
+        leaf-d)        echo "Leaf under int-d, verified for TLS server (distrusted through root-d) and as an e-mail signer (still trusted)." ;;
         leaf-neg)      echo "Non-conformant negative serial -5 (DER content fb) under int-a2. Made with openssl x509 -set_serial, see below." ;;
         *)             echo "" ;;
     esac
@@ -621,6 +637,11 @@ once it has passed its self-check). Keys are generated fresh on every run, so
 each run changes the keys, public keys and signatures. Subjects, issuers,
 serials, validity dates and extensions are fixed, and this README comes out
 byte-identical every time.
+
+Tests and golden files depend on the existing certificates' bytes. To add
+certificates without changing them, run the script into another directory
+and copy only the new certificates' files and this README (root-d, int-d
+and leaf-d were added that way).
 
 ## Files
 
@@ -704,7 +725,7 @@ cat <<'EOF'
     `openssl x509 -noout -serial`.
   * `openssl verify -x509_strict -attime 1735689600` (2025-01-01) passes
     for leaf-a1 (via int-a1/root-a and via int-a1-xb/root-b), leaf-a1-2,
-    leaf-ascii, leaf-a2, leaf-utf8, leaf-c-before and leaf-neg.
+    leaf-ascii, leaf-a2, leaf-utf8, leaf-c-before, leaf-d and leaf-neg.
   * leaf-c-after verifies at 1750000000 (2025-06-15) and is rejected at
     1735689600.
   * int-a1 and int-a1-xb have identical subject DER and identical

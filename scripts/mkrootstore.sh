@@ -22,7 +22,7 @@ trap 'rm -f "$tmp"' EXIT
     echo "CKA_PRIVATE CK_BBOOL CK_FALSE"
     echo "CKA_MODIFIABLE CK_BBOOL CK_FALSE"
     echo "CKA_LABEL UTF8 \"Distrust Test Roots\""
-    for r in root-a root-b root-c root-utf8; do
+    for r in root-a root-b root-c root-utf8 root-d; do
         cn=$(openssl x509 -in "$pki/$r.pem" -noout -subject -nameopt multiline,-esc_msb,utf8 |
             sed -n 's/^ *commonName *= //p')
         nss-addbuiltin -t "CT,C,C" -n "$cn" -i "$pki/$r.der"

@@ -540,7 +540,7 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     DT_TRY(dt_certdata_write(&model, digest, &certdata, &st));
     if (opts->certdata_upstream) {
         enum dt_err mrc =
-            dt_certdata_merge(&model, digest, opts->certdata_upstream,
+            dt_certdata_merge(&model, &policy, digest, opts->certdata_upstream,
                               dt_slice_make(upstream.data, upstream.len), &merged, &mst, &d);
         if (mrc != DT_OK && mrc != DT_ERR_INPUT) {
             rc = mrc;
@@ -551,10 +551,23 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
         hex(uh, 32, up_hex);
         if (mrc == DT_OK)
             dt_note(&d, NULL,
-                    "certdata.txt: %zu distrust%s added, %zu replaced, %zu already there; "
-                    "distrust-after dates set on %zu root%s (%zu already set)",
-                    mst.added, mst.added == 1 ? "" : "s", mst.replaced, mst.unchanged,
-                    mst.afters_set, mst.afters_set == 1 ? "" : "s", mst.afters_unchanged);
+                    "certdata.txt: %zu distrust%s added, %zu replaced, %zu edited in place, %zu "
+                    "already there (%zu relaxing upstream's distrust); distrust-after dates: "
+                    "%zu set, %zu already set, %zu tightened, %zu relaxed",
+                    mst.added, mst.added == 1 ? "" : "s", mst.replaced, mst.edited, mst.unchanged,
+                    mst.relaxed, mst.afters_set, mst.afters_unchanged, mst.afters_tightened,
+                    mst.afters_relaxed);
+    } else if (opts->out_dir) {
+        for (size_t i = 0; i < policy.n_rules; i++) {
+            const struct dt_rule *r = &policy.rules[i];
+            if (!r->relax_upstream || !(r->targets & DT_TARGET_NSS))
+                continue;
+            struct dt_where w;
+            dt_policy_where(r->file, &w, false, "%s/relax_upstream", r->json_path);
+            dt_warn(&d, &w.pl,
+                    "relax_upstream has no effect without --certdata: only the merge into an "
+                    "upstream certdata.txt can relax a distrust it holds");
+        }
     }
 
     uint64_t per[4];
@@ -687,10 +700,14 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     struct dt_count merge_counts[] = {
         {"certdata_merge.added", mst.added},
         {"certdata_merge.replaced", mst.replaced},
+        {"certdata_merge.edited", mst.edited},
         {"certdata_merge.unchanged", mst.unchanged},
+        {"certdata_merge.relaxed", mst.relaxed},
         {"certdata_merge.certificate_objects_added", mst.cert_objects_added},
         {"certdata_merge.distrust_after_set", mst.afters_set},
         {"certdata_merge.distrust_after_unchanged", mst.afters_unchanged},
+        {"certdata_merge.distrust_after_tightened", mst.afters_tightened},
+        {"certdata_merge.distrust_after_relaxed", mst.afters_relaxed},
     };
     struct dt_count all2[DT_ARRAY_LEN(counts) + DT_ARRAY_LEN(more) + DT_ARRAY_LEN(merge_counts)];
     memcpy(all2, all, n_all * sizeof(*all));

@@ -7,6 +7,7 @@
 #include "nssname.h"
 #include "timeutil.h"
 
+#include <pkcs11.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,8 +116,10 @@ void dt_certdata_item_values(const struct dt_item *it, const char *values[3])
     for (unsigned k = 0; k < 3; k++) {
         if (it->purposes & (1u << k))
             values[k] = "CKT_NSS_NOT_TRUSTED";
-        else if (it->store && it->store->value[k])
+        else if (it->store && it->store->value[k] &&
+                 !(it->rule->relax_upstream && it->store->value[k] == CKT_NSS_NOT_TRUSTED))
             values[k] = dt_cd_trust_name(it->store->value[k]);
+        /* relax_upstream: the entry's purposes are what stays distrusted */
         else
             values[k] = NULL;
     }

@@ -19,6 +19,8 @@
  * 1984165). Otherwise the other CKA_TRUST_* attributes are left out (as
  * `nss-addbuiltin -t "p,,"` would write MUST_VERIFY_TRUST, which a hash-free
  * object cannot carry); the build warns when it cannot know the store.
+ * Merged into upstream's certdata.txt (merge.c), only the distrusted
+ * purposes' lines of upstream's trust object change.
  */
 #ifndef DT_CERTDATA_H
 #define DT_CERTDATA_H

@@ -102,6 +102,7 @@ static const char *const entry_keys[] = {
     "who",
     "created",
     "onecrl_enabled",
+    "relax_upstream",
     "comment",
 };
 
@@ -858,6 +859,18 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
         if (!(r->targets & DT_TARGET_ONECRL))
             lwarnk(L, false, path, "onecrl_enabled",
                    "onecrl_enabled has no effect: the entry does not target onecrl");
+    }
+    json_t *ru = json_object_get(e, "relax_upstream");
+    if (ru) {
+        if (!json_is_boolean(ru))
+            lerrk(L, false, path, "relax_upstream", "\"relax_upstream\" must be true or false");
+        else
+            r->relax_upstream = json_is_true(ru);
+        if (r->relax_upstream && !(r->targets & DT_TARGET_NSS))
+            lwarnk(L, false, path, "relax_upstream",
+                   "relax_upstream has no effect: the entry does not target nss (only the "
+                   "merge into an upstream certdata.txt, build --certdata, can relax a "
+                   "distrust)");
     }
     if (r->created) {
         const char *why = dt_time_parse_date_or_datetime(r->created);

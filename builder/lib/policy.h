@@ -119,6 +119,8 @@ struct dt_rule {
     const char *created;
     bool onecrl_disabled; /* "onecrl_enabled": false (the record's "enabled"; Firefox
                            * enforces it either way) */
+    bool relax_upstream;  /* "relax_upstream": true: the merge into an upstream
+                           * certdata.txt may loosen a distrust upstream holds */
 };
 
 struct dt_policy {

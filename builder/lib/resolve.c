@@ -332,6 +332,8 @@ static enum dt_err resolve_cert_rule(struct dt_model *m, const struct dt_rule *r
             a->server = r->server_after;
             a->has_email = r->has_email_after;
             a->email = r->email_after;
+            a->date_rule[0] = r->has_server_after ? r : NULL;
+            a->date_rule[1] = r->has_email_after ? r : NULL;
             a->sub_index = (uint16_t)(i + 1);
             a->sub_count = (uint16_t)count;
             continue;
@@ -841,10 +843,14 @@ static enum dt_err merge_afters(struct dt_model *m, struct dt_diags *d)
             if (a->has_server) {
                 p->has_server = true;
                 p->server = a->server;
+                if (!p->date_rule[0])
+                    p->date_rule[0] = a->rule;
             }
             if (a->has_email) {
                 p->has_email = true;
                 p->email = a->email;
+                if (!p->date_rule[1])
+                    p->date_rule[1] = a->rule;
             }
             continue;
         }

@@ -46,6 +46,9 @@ struct dt_after {
     struct dt_cert *cert;
     bool has_server, has_email;
     int64_t server, email;
+    const struct dt_rule *date_rule[2]; /* the entry that gave the server [0] and the
+                                         * email [1] date (rule, unless another entry
+                                         * of the same root gave it) */
     uint16_t sub_index, sub_count;
 };
 

@@ -102,7 +102,7 @@ line "basic, e-mail: totals 5 / 0 / 3 / 0" \
 # 5. A root store of Root A alone: B, C and Kök are no anchors any more.
 impact basic --roots "$PKI/root-a.pem"
 line "--roots: one anchor" \
-    "impact of $WORK/basic (4 distrusts, 4 entries) on 8 corpus certificates; pool of 19 certificates with 1 trust anchor; purpose server; validity not checked"
+    "impact of $WORK/basic (4 distrusts, 4 entries) on 8 corpus certificates; pool of 22 certificates with 1 trust anchor; purpose server; validity not checked"
 line "--roots: leaf-a1 has A>I1 and A>Cxa>I1xc (C in the middle is no anchor)" \
     'unaffected  leaf-a1.pem#1 "leaf1.example.test": 0 of 2 chains cut'
 line "--roots: leaf-utf8 has no path" \
@@ -116,8 +116,8 @@ awk '/^CKA_CLASS/ { b = 0 } /^CKA_LABEL UTF8 "Test Root B"/ { b = 1 }
     "$C/roots-certdata.txt" >"$WORK/roots.txt"
 run "$DISTRUST" impact -b "$WORK/basic" -p "$PKI" -p "$X" $CORPUS --list --roots "$WORK/roots.txt"
 expect_status "--roots with a certdata.txt" 0
-line "a certdata.txt root store: its three trusted roots are the anchors" \
-    "impact of $WORK/basic (4 distrusts, 4 entries) on 8 corpus certificates; pool of 19 certificates with 3 trust anchors; purpose server; validity not checked"
+line "a certdata.txt root store: its four trusted roots are the anchors" \
+    "impact of $WORK/basic (4 distrusts, 4 entries) on 8 corpus certificates; pool of 22 certificates with 4 trust anchors; purpose server; validity not checked"
 line "... so leaf-a1 has A>I1, C>I1xc and A>Cxa>I1xc, not B>I1xb" \
     'unaffected  leaf-a1.pem#1 "leaf1.example.test": 0 of 3 chains cut'
 

@@ -35,17 +35,17 @@ has "the distrust-after case says why it counts as distrusted" "$WORK/out" '^ok 
 [ -z "$(ls -A "$WORK/tmpd")" ] && ok "it cleans up its temporary databases" || not_ok "it cleans up" "$(ls "$WORK/tmpd")"
 
 # A root-store build: the merged certdata.txt served as the built-in roots.
-run "$DISTRUST" build -o "$WORK/m" --certdata "$C/roots-certdata.txt" --cases "$C/merge/cases.json" "$C/basic/policy.json"
+run "$DISTRUST" build -o "$WORK/m" --certdata "$C/roots-certdata.txt" --cases "$C/merge/cases.json" "$C/basic/policy.json" "$C/merge/partial.json"
 expect_status "build --certdata --cases" 0
 run "$WORK/m/test-distrust.sh" --ckbi "$MODULE" --ckbi-args "certdata=\"$WORK/m/certdata.txt\" mode=root-store"
 expect_status "test-distrust.sh --ckbi over the merged root store" 0
-count "9 cases pass" "$WORK/out" '^ok [0-9]+ - ' 9
+count "11 cases pass" "$WORK/out" '^ok [0-9]+ - ' 11
 # The check checks: the upstream store (without the distrusts) as the NSS
 # under test fails every distrusted case and passes every control.
 run "$WORK/m/test-distrust.sh" --ckbi "$MODULE" --ckbi-args "certdata=\"$C/roots-certdata.txt\" mode=root-store"
 expect_status "an NSS without the distrusts fails the script" 1
-count "the four distrusted cases fail" "$WORK/out" '^not ok [0-9]+ - .* # expected distrusted, got trusted$' 4
-has "the summary line" "$WORK/out" '^# 5 passed, 4 failed'
+count "the five distrusted cases fail" "$WORK/out" '^not ok [0-9]+ - .* # expected distrusted, got trusted$' 5
+has "the summary line" "$WORK/out" '^# 6 passed, 5 failed'
 
 # One distrust entry removed from the build: its case fails.
 sed -e '/"certificate": "..\/..\/pki\/int-a2.pem"/,/why/d' -e "s|\.\./\.\./pki/|$TOP/testdata/pki/|g" \

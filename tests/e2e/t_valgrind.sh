@@ -63,8 +63,14 @@ vg "import certdata of the 2017 file" 0 import -q certdata "$N/certdata-4a0b9ef4
 vg "import certdata of the current file (dates on a trust object)" 0 import -q certdata "$N/certdata-2026.txt" -o "$WORK/now.json"
 vg "build --certdata (merge into the current file)" 0 build -q --certdata "$N/certdata-2026.txt" -o "$WORK/merged" "$WORK/p2017.json"
 vg "build --certdata with a root upstream lacks" 1 build -q --certdata "$N/certdata-2026.txt" -o "$WORK/m2" "$TOP/testdata/chains/basic/policy.json"
-vg "build --certdata of the fixture store (replace, set a date)" 0 build -q --certdata "$TOP/testdata/chains/roots-certdata.txt" -o "$WORK/m3" "$TOP/testdata/chains/basic/policy.json"
+vg "build --certdata of the fixture store (replace, edit a purpose, set a date)" 0 build -q --certdata "$TOP/testdata/chains/roots-certdata.txt" -o "$WORK/m3" "$TOP/testdata/chains/basic/policy.json" "$TOP/testdata/chains/merge/partial.json"
 vg "verify against a merged certdata.txt" 0 verify --build "$WORK/m3" "$TOP/testdata/chains/merge/cases.json"
+for relax in "" ', "relax_upstream": true'; do
+    printf '{"version": 1, "entries": [{"certificate": "%s", "server_distrust_after": "2030-01-01T00:00:00Z"%s}]}\n' \
+        "$TOP/policy/certs/2024-entrust/root_Entrust_Root_CA_G2.pem" "$relax" >"$WORK/g2${relax:+-relax}.json"
+done
+vg "build --certdata refusing a later distrust-after date" 1 build -q --certdata "$N/certdata-2026.txt" -o "$WORK/m4" "$WORK/g2.json"
+vg "build --certdata relaxing it (relax_upstream)" 0 build -q --certdata "$N/certdata-2026.txt" -o "$WORK/m5" "$WORK/g2-relax.json"
 vg "build --cases (tests/ and test-distrust.sh)" 0 build -q --cases "$TOP/testdata/chains/basic/cases.json" -o "$WORK/ts" "$TOP/testdata/chains/basic/policy.json"
 vg "lint --expired-before" 0 lint -q --expired-before 2026-11-22 --pool "$TOP/policy/certs" "$WORK/p2017.json"
 vg "diff, Markdown" 0 diff "$WORK/out2" "$WORK/merged"

@@ -244,6 +244,36 @@ static void test_dir_order(void)
     dt_policy_free(&p);
 }
 
+/* relax_upstream: a boolean, kept on the rule; a warning where it can have
+ * no effect (the entry does not target nss). */
+static void test_relax_upstream(void)
+{
+    struct dt_policy p;
+    enum dt_err rc = load_text("{\"version\": 1, \"entries\": [\n"
+                               "  {\"certificate\": \"a.pem\", \"relax_upstream\": true},\n"
+                               "  {\"certificate\": \"b.pem\", \"relax_upstream\": false},\n"
+                               "  {\"certificate\": \"c.pem\"}\n"
+                               "]}\n",
+                               &p);
+    CHECK(rc == DT_OK && p.n_rules == 3 && p.rules[0].relax_upstream &&
+              !p.rules[1].relax_upstream && !p.rules[2].relax_upstream && U.warnings == 0,
+          "relax_upstream: true is kept on the rule; false and absent are the default");
+    dt_policy_free(&p);
+    rc = load_text("{\"version\": 1, \"entries\": [\n"
+                   "  {\"certificate\": \"a.pem\", \"targets\": [\"onecrl\"], "
+                   "\"relax_upstream\": true}\n"
+                   "]}\n",
+                   &p);
+    CHECK(rc == DT_OK && U.warnings == 1 &&
+              unit_has(&U, "|/entries/0/relax_upstream|relax_upstream has no effect: the entry "
+                           "does not target nss"),
+          "relax_upstream on an entry that does not target nss: a warning");
+    dt_policy_free(&p);
+    expect_error("{\"version\": 1, \"entries\": [{\"certificate\": \"a.pem\", "
+                 "\"relax_upstream\": 1}]}",
+                 "\"relax_upstream\" must be true or false", "relax_upstream: 1 is refused");
+}
+
 int main(void)
 {
     test_valid();
@@ -251,5 +281,6 @@ int main(void)
     test_places();
     test_serial_decode();
     test_dir_order();
+    test_relax_upstream();
     return unit_done();
 }

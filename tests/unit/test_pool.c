@@ -103,9 +103,9 @@ static void test_pool_dirs(void)
     const char *paths[] = {"testdata/pki", "testdata/pki-cross"};
     enum dt_err rc = pool_of(&p, paths, 2);
     CHECK(rc == DT_OK, "pool: testdata/pki and pki-cross load (%s)", U.text);
-    /* 15 distinct certificates in pki (bundle and chain files repeat them),
-     * 2 in pki-cross as PEM and DER: 17 + ... counted by hand below. */
-    CHECK(p.n == 19, "pool: 19 distinct certificates (got %zu)", p.n);
+    /* 20 distinct certificates in pki (bundle and chain files repeat them),
+     * 2 in pki-cross as PEM and DER. */
+    CHECK(p.n == 22, "pool: 22 distinct certificates (got %zu)", p.n);
     CHECK(p.duplicates > 0, "pool: repeated certificates are de-duplicated (%zu)", p.duplicates);
     CHECK(p.skipped_files >= 18, "pool: keys and READMEs are skipped (%zu)", p.skipped_files);
     struct dt_pool_entry *root_a = by_file(&p, "pki/root-a.der");
@@ -116,7 +116,7 @@ static void test_pool_dirs(void)
     size_t anchors = 0;
     for (size_t i = 0; i < p.n; i++)
         anchors += dt_pool_is_anchor(&p, &p.v[i], 1);
-    CHECK(anchors == 4, "pool: four anchors, the self-signed roots (got %zu)", anchors);
+    CHECK(anchors == 5, "pool: five anchors, the self-signed roots (got %zu)", anchors);
 
     /* Indexes: Test Intermediate 1's key has three certificates. */
     struct dt_pool_entry *leaf = NULL, *int1 = NULL;
@@ -172,11 +172,11 @@ static void test_pool_files(void)
      * anchors (Root B's is edited to "must verify" below). */
     const char *paths[] = {"testdata/chains/roots-certdata.txt"};
     CHECK(pool_of(&p, paths, 1) == DT_OK, "pool: a certdata.txt root store loads");
-    CHECK(p.n == 4, "pool: its four certificate objects (got %zu)", p.n);
+    CHECK(p.n == 5, "pool: its five certificate objects (got %zu)", p.n);
     size_t from_cd = 0;
     for (size_t i = 0; i < p.n; i++)
         from_cd += p.v[i].from_certdata && p.v[i].trusted_for == 7;
-    CHECK(from_cd == 4, "pool: trusted by the store, so anchors (got %zu)", from_cd);
+    CHECK(from_cd == 5, "pool: trusted by the store, so anchors (got %zu)", from_cd);
     dt_pool_free(&p);
 
     /* A distrust in a certdata.txt marks its certificate distrusted already. */
