@@ -156,6 +156,28 @@ refused "policy pool is a FIFO" 1 "pool-fifo.json:2:" "/pool/0: cannot read pool
     "$DISTRUST" build -o "$OUT" pool-fifo.json
 out_unchanged "policy pool is a FIFO"
 
+# An incident's CRLs and serial list (a fixture CA made by mkincident.sh).
+if sh "$TOP/tests/e2e/mkincident.sh" "$D/inc" >"$WORK/mk.log" 2>&1; then
+    incident() { # FILE SERIALS CRL
+        printf '{"version": 1,\n "entries": [\n  {"incident_serials": "%s", "issuer_certificate": "inc/ca.pem", "revoke_by": "2024-07-31T19:30:00Z", "crl": ["%s"]}\n ]}\n' \
+            "$2" "$3" >"$D/$1"
+    }
+    incident incident-good.json inc/serials.txt inc/crl-sep.pem
+    incident incident-crl-fifo.json inc/serials.txt fifo
+    incident incident-serials-fifo.json fifo inc/crl-sep.pem
+    accepted "incident" 0 "$DISTRUST" build -q --date 2024-10-01T00:00:00Z -o "$NEW" incident-good.json
+    refused "an incident CRL is a FIFO" 1 "incident-crl-fifo.json:3:" \
+        "/entries/0/crl/0: fifo cannot be read: $FIFOMSG" \
+        "$DISTRUST" build --date 2024-10-01T00:00:00Z -o "$OUT" incident-crl-fifo.json
+    out_unchanged "an incident CRL is a FIFO"
+    refused "incident_serials is a FIFO" 1 "incident-serials-fifo.json:3:" \
+        "/entries/0/incident_serials: cannot read fifo: $FIFOMSG" \
+        "$DISTRUST" build --date 2024-10-01T00:00:00Z -o "$OUT" incident-serials-fifo.json
+    out_unchanged "incident_serials is a FIFO"
+else
+    not_ok "mkincident.sh makes the incident fixture" "$(tail -n 5 "$WORK/mk.log")"
+fi
+
 # --- files the command line names: the place is the option, or the path ---------------
 accepted "--certdata" 0 "$DISTRUST" build -q --certdata "$C/roots-certdata.txt" -o "$NEW" good.json
 refused "--certdata is a FIFO" 1 "--certdata: error:" "cannot read fifo: $FIFOMSG" \
