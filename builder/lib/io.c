@@ -21,6 +21,11 @@ void dt_report_io(struct dt_diags *d, const struct dt_place *ref, const char *pa
         dt_report(d, DT_ERROR, &pl, "cannot %s: %s", what, strerror(err));
 }
 
+bool dt_starts_with_bom(const void *p, size_t n)
+{
+    return n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0;
+}
+
 enum dt_err dt_open_regular(const char *path, int *fd, struct stat *st, int *err)
 {
     struct stat local;

@@ -48,6 +48,18 @@ DT_MUST_USE enum dt_err dt_open_input(const char *path, int *fd, struct stat *st
 DT_MUST_USE enum dt_err dt_file_read(const char *path, size_t max, struct dt_buf *out,
                                      struct dt_diags *d, const struct dt_place *ref);
 
+/* True when the bytes start with a UTF-8 byte-order mark (EF BB BF). */
+bool dt_starts_with_bom(const void *p, size_t n);
+
+/* What is said about a byte-order mark at 1:1 of a JSON file and of a
+ * serial list. */
+#define DT_BOM_JSON_MESSAGE                                                                     \
+    "the file starts with a UTF-8 byte-order mark (EF BB BF), which JSON does not allow; save " \
+    "it without one"
+#define DT_BOM_LINES_MESSAGE                                                                 \
+    "the file starts with a UTF-8 byte-order mark (EF BB BF), which a serial list does not " \
+    "allow; save it without one"
+
 /* Reports a failed file operation ("cannot open X: reason") at ref, or at
  * the file itself when ref is NULL. */
 void dt_report_io(struct dt_diags *d, const struct dt_place *ref, const char *path,
