@@ -275,6 +275,9 @@ struct dt_blob_info {
 DT_MUST_USE enum dt_err dt_blob_open(const void *data, size_t len,
                                      const struct dt_blob_open_opts *opts, struct dt_blob **out,
                                      char *err, size_t err_cap);
+/* The same from a file. Only a regular file is read: a FIFO, a socket, a
+ * device or a directory is refused (DT_ERR_INPUT) without blocking and
+ * before anything is read; a file that cannot be opened is DT_ERR_IO. */
 DT_MUST_USE enum dt_err dt_blob_open_file(const char *path, const struct dt_blob_open_opts *opts,
                                           struct dt_blob **out, char *err, size_t err_cap);
 void dt_blob_close(struct dt_blob *b);

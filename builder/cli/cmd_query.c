@@ -126,7 +126,8 @@ static int query_certs(struct q *Q, const char *path)
     struct dt_diags d;
     dt_diags_init(&d, cli_diag, Q->cli);
     struct dt_certlist l = {0};
-    if (dt_cert_load_file(path, &l, &d, NULL) != DT_OK) {
+    struct dt_place opt = {"--cert", 0, 0, NULL, NULL};
+    if (dt_cert_load_file(path, &l, &d, &opt) != DT_OK) {
         dt_certlist_free(&l);
         return EXIT_QUERY_ERROR;
     }
@@ -185,7 +186,8 @@ static int query_batch(struct q *Q, const char *path)
     struct dt_diags d;
     dt_diags_init(&d, cli_diag, Q->cli);
     struct dt_buf text;
-    if (dt_file_read(path, (size_t)1 << 31, &text, &d, NULL) != DT_OK)
+    struct dt_place opt = {"--batch", 0, 0, NULL, NULL};
+    if (dt_file_read(path, (size_t)1 << 31, &text, &d, &opt) != DT_OK)
         return EXIT_QUERY_ERROR;
     int code = 0;
     char *res = NULL; /* per line: 0 skip, 1 listed, 2 not listed */
@@ -306,7 +308,8 @@ int cmd_query(struct cli *cli, int argc, char **argv)
     dt_diags_init(&d, cli_diag, cli);
     if (a.key) {
         struct dt_buf k;
-        if (dt_file_read(a.key, (size_t)1 << 20, &k, &d, NULL) != DT_OK ||
+        struct dt_place opt = {"--verify-key", 0, 0, NULL, NULL};
+        if (dt_file_read(a.key, (size_t)1 << 20, &k, &d, &opt) != DT_OK ||
             dt_buf_putc(&k, 0) != DT_OK) {
             code = EXIT_QUERY_ERROR;
             goto out;

@@ -18,7 +18,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #define HEADER_LEN 104
@@ -638,7 +641,8 @@ enum dt_err dt_blob_write(const struct dt_blob_entry *serials, size_t n_serials,
     int bits = 0;
     if (o->sign_key) {
         struct dt_buf kt;
-        DT_TRY(dt_file_read(o->sign_key, (size_t)1 << 20, &kt, d, NULL));
+        struct dt_place opt = {"--sign-key", 0, 0, NULL, NULL};
+        DT_TRY(dt_file_read(o->sign_key, (size_t)1 << 20, &kt, d, &opt));
         key = dt_pem_key((const char *)kt.data, kt.len, true);
         dt_buf_free(&kt);
         bits = dt_ec_bits(key);
@@ -1307,30 +1311,40 @@ out:
 enum dt_err dt_blob_open_file(const char *path, const struct dt_blob_open_opts *o,
                               struct dt_blob **out, char *err, size_t err_cap)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fail(err, err_cap, "cannot open %s", path);
-        return DT_ERR_IO;
+    /* Only a regular file: a FIFO or a device would block or never end. */
+    int fd, oerr;
+    struct stat st;
+    *out = NULL;
+    if (dt_open_regular(path, &fd, &st, &oerr) != DT_OK) {
+        char why[512];
+        fail(err, err_cap, "%s", dt_open_failure(path, oerr, &st, why, sizeof(why)));
+        return oerr && oerr != EISDIR ? DT_ERR_IO : DT_ERR_INPUT;
     }
     struct dt_buf b;
     dt_buf_init(&b, 0);
-    char chunk[65536];
-    size_t n;
+    uint8_t chunk[65536];
     enum dt_err rc = DT_OK;
     size_t cap = (o && o->max_content_bytes ? o->max_content_bytes : DEFAULT_MAX_CONTENT) + 4096;
-    while (rc == DT_OK && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        if (b.len + n > cap) {
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof(chunk));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            fail(err, err_cap, "cannot read %s: %s", path, strerror(errno));
+            rc = DT_ERR_IO;
+            break;
+        }
+        if (n == 0)
+            break;
+        if (b.len + (size_t)n > cap) {
             fail(err, err_cap, "%s is larger than any blob this reader accepts", path);
             rc = DT_ERR_INPUT;
             break;
         }
-        rc = dt_buf_append(&b, chunk, n);
+        if ((rc = dt_buf_append(&b, chunk, (size_t)n)) != DT_OK)
+            break;
     }
-    if (rc == DT_OK && ferror(f)) {
-        fail(err, err_cap, "cannot read %s", path);
-        rc = DT_ERR_IO;
-    }
-    fclose(f);
+    close(fd);
     if (rc == DT_OK)
         rc = dt_blob_open(b.data, b.len, o, out, err, err_cap);
     dt_buf_free(&b);

@@ -112,21 +112,40 @@ static enum dt_err load_pools(const struct dt_build_opts *opts, const struct dt_
         total += p->files[i].n_pools;
     for (size_t k = 0; k < total; k++) {
         const char *path, *name = NULL;
+        struct stat st;
         if (k < opts->n_pools) {
             path = opts->pools[k];
+            /* A pool is a directory or a regular file: anything else (a
+             * FIFO, a device) is refused at the option, before any open. */
+            if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
+                struct dt_place opt = {"--pool", 0, 0, NULL, NULL};
+                dt_report(d, DT_ERROR, &opt,
+                          "cannot read pool %s: it is %s, not a directory "
+                          "or a regular file",
+                          path, dt_file_kind(st.st_mode));
+                rc = DT_ERR_INPUT;
+                continue;
+            }
         } else {
             size_t j = k - opts->n_pools, f = 0;
             while (j >= p->files[f].n_pools)
                 j -= p->files[f++].n_pools;
             path = p->files[f].pools[j];
             name = p->files[f].pool_names[j];
-            struct stat st;
+            /* Named by a policy: errors go to its place there. */
+            struct dt_where w;
             if (stat(path, &st) != 0) {
-                /* Named by a policy: the error goes to its place there. */
                 int e = errno;
-                struct dt_where w;
                 dt_policy_where(&p->files[f], &w, false, "/pool/%zu", j);
                 dt_report(d, DT_ERROR, &w.pl, "cannot open pool %s: %s", name, strerror(e));
+                rc = DT_ERR_INPUT;
+                continue;
+            }
+            if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
+                dt_policy_where(&p->files[f], &w, false, "/pool/%zu", j);
+                dt_report(d, DT_ERROR, &w.pl,
+                          "cannot read pool %s: it is %s, not a directory or a regular file", name,
+                          dt_file_kind(st.st_mode));
                 rc = DT_ERR_INPUT;
                 continue;
             }
@@ -466,10 +485,13 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
 
     if (opts->out_dir)
         DT_TRY(dt_outdir_check(opts->out_dir, &d));
-    if (opts->certdata_upstream)
-        DT_TRY(dt_file_read(opts->certdata_upstream, DT_MAX_CERTDATA_BYTES, &upstream, &d, NULL));
+    if (opts->certdata_upstream) {
+        struct dt_place opt = {"--certdata", 0, 0, NULL, NULL};
+        DT_TRY(dt_file_read(opts->certdata_upstream, DT_MAX_CERTDATA_BYTES, &upstream, &d, &opt));
+    }
     enum dt_err crc =
-        opts->n_cases ? dt_cases_load(&cases, opts->cases, opts->n_cases, true, &d) : DT_OK;
+        opts->n_cases ? dt_cases_load_named(&cases, opts->cases, opts->n_cases, true, "--cases", &d)
+                      : DT_OK;
     if (crc != DT_OK && crc != DT_ERR_INPUT) {
         rc = crc;
         goto out;

@@ -309,12 +309,20 @@ void dt_cases_init(struct dt_cases *c)
 enum dt_err dt_cases_load(struct dt_cases *c, const char *const *paths, size_t n,
                           bool openssl_check, struct dt_diags *d)
 {
+    return dt_cases_load_named(c, paths, n, openssl_check, NULL, d);
+}
+
+enum dt_err dt_cases_load_named(struct dt_cases *c, const char *const *paths, size_t n,
+                                bool openssl_check, const char *option, struct dt_diags *d)
+{
     enum dt_err rc = DT_OK;
+    struct dt_place opt = {option, 0, 0, NULL, NULL};
     dt_cases_init(c);
     c->certs.skip_openssl_check = !openssl_check;
     for (size_t i = 0; i < n; i++) {
         struct dt_buf text;
-        enum dt_err frc = dt_file_read(paths[i], MAX_CASE_FILE_BYTES, &text, d, NULL);
+        enum dt_err frc =
+            dt_file_read(paths[i], MAX_CASE_FILE_BYTES, &text, d, option ? &opt : NULL);
         if (frc != DT_OK) {
             if (frc == DT_ERR_NOMEM)
                 return frc;

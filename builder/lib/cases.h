@@ -59,6 +59,11 @@ void dt_cases_init(struct dt_cases *c);
  * decodes every certificate itself). */
 DT_MUST_USE enum dt_err dt_cases_load(struct dt_cases *c, const char *const *paths, size_t n,
                                       bool openssl_check, struct dt_diags *d);
+/* dt_cases_load for files named by a command-line option (e.g. "--cases"):
+ * a file that cannot be opened is reported at the option. */
+DT_MUST_USE enum dt_err dt_cases_load_named(struct dt_cases *c, const char *const *paths, size_t n,
+                                            bool openssl_check, const char *option,
+                                            struct dt_diags *d);
 /* Adds one case file from memory to an initialised set (fuzzing, tests):
  * dir resolves its paths. */
 DT_MUST_USE enum dt_err dt_cases_load_text(struct dt_cases *c, const char *display, const char *dir,

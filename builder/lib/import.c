@@ -297,6 +297,11 @@ enum dt_err dt_import_onecrl_mem(const char *input, struct dt_slice text, struct
     dt_buf_init(&I.out, 0);
     size_t errors0 = d->errors, warnings0 = d->warnings;
     json_error_t jerr;
+    if (dt_starts_with_bom(text.p, text.n)) {
+        struct dt_place pl = {input, 1, 1, NULL, NULL};
+        rc = dt_fail(d, &pl, DT_ERR_INPUT, "%s", DT_BOM_JSON_MESSAGE);
+        goto out;
+    }
     I.doc = json_loadb((const char *)text.p, text.n, 0, &jerr);
     if (!I.doc) {
         struct dt_place pl = {input, (unsigned)jerr.line, (unsigned)jerr.column, NULL, NULL};

@@ -17,8 +17,10 @@
 #include <openssl/x509v3.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_CRL_BYTES ((size_t)256 << 20)
 
@@ -98,10 +100,25 @@ struct revs {
 
 /* Reads every CRL in one file (PEM, several allowed, or one DER). */
 static enum dt_err read_crls(const char *path, STACK_OF(X509_CRL) * out, struct dt_buf *raw,
-                             const char **why)
+                             const char **why, char *whybuf, size_t cap)
 {
     enum dt_err rc = DT_OK;
     struct dt_diags quiet;
+    int fd, err;
+    struct stat st;
+    /* Why the file cannot be read, when it cannot (a FIFO, a device, a
+     * directory, a missing file): dt_file_read itself refuses them too. */
+    if (dt_open_regular(path, &fd, &st, &err) != DT_OK) {
+        if (err)
+            snprintf(whybuf, cap, "cannot be read: %s", strerror(err));
+        else
+            snprintf(whybuf, cap, "cannot be read: it is %s, not a regular file",
+                     dt_file_kind(st.st_mode));
+        *why = whybuf;
+        rc = DT_ERR_INPUT;
+        goto out;
+    }
+    close(fd);
     dt_diags_init(&quiet, NULL, NULL);
     DT_TRY(dt_file_read(path, MAX_CRL_BYTES, raw, &quiet, NULL));
     if (raw->len >= 10 && memmem(raw->data, raw->len, "-----BEGIN", 10)) {
@@ -348,9 +365,9 @@ enum dt_err dt_incident_evaluate(const struct dt_rule *r, const struct dt_cert *
         struct dt_buf raw;
         dt_buf_init(&raw, MAX_CRL_BYTES);
         const char *why = NULL;
-        char key[32];
+        char key[32], whybuf[160];
         snprintf(key, sizeof(key), "crl/%zu", ci);
-        enum dt_err frc = read_crls(r->crls[ci], crls, &raw, &why);
+        enum dt_err frc = read_crls(r->crls[ci], crls, &raw, &why, whybuf, sizeof(whybuf));
         if (frc == DT_OK)
             dt_sha256(dt_slice_make(raw.data, raw.len), info->sha256);
         dt_buf_free(&raw);

@@ -8,12 +8,57 @@
 #include "diag.h"
 
 #include <stdio.h>
+#include <sys/stat.h>
+
+/* Opens an input file for reading without ever blocking or spinning on
+ * something that is not a file: open(2) with O_RDONLY | O_NONBLOCK |
+ * O_CLOEXEC | O_NOCTTY (opening a FIFO without a writer returns at once),
+ * fstat(2) on the descriptor, anything but a regular file refused (a FIFO,
+ * a socket, a device such as /dev/zero, a directory), then O_NONBLOCK
+ * cleared. DT_OK: *fd is open (the caller closes it) and *st (optional)
+ * holds the file's status. DT_ERR_INPUT: nothing is open and *err is the
+ * errno value of the failed call, EISDIR for a directory, or 0 for another
+ * file that is not regular (*st, when given, then says which kind). Reports
+ * nothing: see dt_open_input. */
+DT_MUST_USE enum dt_err dt_open_regular(const char *path, int *fd, struct stat *st, int *err);
+
+/* What a file of this mode is, for messages: "a FIFO (named pipe)", "a
+ * character device", "a block device", "a socket", "a directory", "a
+ * symbolic link" or "something other than a regular file". Static
+ * storage. */
+const char *dt_file_kind(mode_t mode);
+
+/* Writes why dt_open_regular failed for path into buf (cap bytes, always
+ * terminated): "cannot open PATH: REASON", "cannot read PATH: Is a
+ * directory" or "cannot read PATH: it is a FIFO (named pipe), not a regular
+ * file". Returns buf. */
+const char *dt_open_failure(const char *path, int err, const struct stat *st, char *buf,
+                            size_t cap);
+
+/* dt_open_regular, with a failure reported at ref (the place that named
+ * the file: a policy's file:line:col and JSON path, or a command-line
+ * option) or, when ref is NULL, at the file itself. */
+DT_MUST_USE enum dt_err dt_open_input(const char *path, int *fd, struct stat *st,
+                                      struct dt_diags *d, const struct dt_place *ref);
 
 /* Reads the whole file into out (initialised here; caller frees with
- * dt_buf_free). A file over max bytes is DT_ERR_LIMIT. Failures are reported
- * at ref (the place that named the file) or, when ref is NULL, at the file. */
+ * dt_buf_free). A file over max bytes is DT_ERR_LIMIT. Only regular files
+ * are read (dt_open_input). Failures are reported at ref (the place that
+ * named the file) or, when ref is NULL, at the file. */
 DT_MUST_USE enum dt_err dt_file_read(const char *path, size_t max, struct dt_buf *out,
                                      struct dt_diags *d, const struct dt_place *ref);
+
+/* True when the bytes start with a UTF-8 byte-order mark (EF BB BF). */
+bool dt_starts_with_bom(const void *p, size_t n);
+
+/* What is said about a byte-order mark at 1:1 of a JSON file and of a
+ * serial list. */
+#define DT_BOM_JSON_MESSAGE                                                                     \
+    "the file starts with a UTF-8 byte-order mark (EF BB BF), which JSON does not allow; save " \
+    "it without one"
+#define DT_BOM_LINES_MESSAGE                                                                 \
+    "the file starts with a UTF-8 byte-order mark (EF BB BF), which a serial list does not " \
+    "allow; save it without one"
 
 /* Reports a failed file operation ("cannot open X: reason") at ref, or at
  * the file itself when ref is NULL. */

@@ -113,6 +113,10 @@ json_t *dt_jparse(struct dt_jctx *j, int max_depth)
 {
     json_error_t jerr;
     size_t at;
+    if (dt_starts_with_bom(j->text, j->len)) {
+        err_at_offset(j, 0, 0, "%s", DT_BOM_JSON_MESSAGE);
+        return NULL;
+    }
     if (j->len == 0 || strspn(j->text, " \t\r\n") == j->len) {
         struct dt_place pl = {j->display, 1, 1, NULL, NULL};
         dt_report(j->d, DT_ERROR, &pl, "the file is empty (expected one JSON object)");

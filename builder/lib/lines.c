@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define LINES_CHUNK ((size_t)1 << 16)
 
@@ -20,20 +21,18 @@ enum dt_err dt_lines_open(struct dt_lines *lr, const char *path, size_t max_line
     lr->path = path;
     lr->max_line = max_line;
     dt_buf_init(&lr->line, max_line + 8);
-    lr->f = fopen(path, "rb");
-    if (!lr->f) {
-        dt_report_io(d, ref, path, "open", errno);
+    int fd;
+    struct stat st;
+    if (dt_open_input(path, &fd, &st, d, ref) != DT_OK) {
+        dt_lines_close(lr);
         return DT_ERR_INPUT;
     }
-    struct stat st;
-    if (fstat(fileno(lr->f), &st) == 0) {
-        if (S_ISDIR(st.st_mode)) {
-            dt_report_io(d, ref, path, "read", EISDIR);
-            dt_lines_close(lr);
-            return DT_ERR_INPUT;
-        }
-        if (S_ISREG(st.st_mode))
-            lr->size = (uint64_t)st.st_size;
+    lr->size = (uint64_t)st.st_size;
+    lr->f = fdopen(fd, "rb");
+    if (!lr->f) {
+        close(fd);
+        dt_lines_close(lr);
+        return DT_ERR_NOMEM;
     }
     lr->chunk = dt_malloc(LINES_CHUNK);
     lr->sha = EVP_MD_CTX_new();

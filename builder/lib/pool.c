@@ -645,18 +645,21 @@ static bool is_excluded(const struct dt_pool *p, const char *dir)
 
 void dt_pool_note(const struct dt_pool *p, struct dt_diags *d)
 {
-    if (!p->skipped_files && !p->skipped_links && !p->excluded_dirs)
+    if (!p->skipped_files && !p->skipped_links && !p->excluded_dirs && !p->skipped_special)
         return;
-    char links[96] = "", excl[128] = "";
+    char links[96] = "", special[128] = "", excl[128] = "";
     if (p->skipped_links)
         snprintf(links, sizeof(links), "; %zu link%s to directories, or dangling, not followed",
                  p->skipped_links, p->skipped_links == 1 ? "" : "s");
+    if (p->skipped_special)
+        snprintf(special, sizeof(special), "; %zu special file%s (FIFO, socket or device) not read",
+                 p->skipped_special, p->skipped_special == 1 ? "" : "s");
     if (p->excluded_dirs)
         snprintf(excl, sizeof(excl), "; the build's output directory left out");
     dt_note(d, NULL,
-            "the certificate %s: %zu certificate%s; %zu file%s held none and %s skipped%s%s",
+            "the certificate %s: %zu certificate%s; %zu file%s held none and %s skipped%s%s%s",
             p->kind, p->n, p->n == 1 ? "" : "s", p->skipped_files, p->skipped_files == 1 ? "" : "s",
-            p->skipped_files == 1 ? "was" : "were", links, excl);
+            p->skipped_files == 1 ? "was" : "were", links, special, excl);
 }
 
 static enum dt_err walk(struct dt_pool *p, const char *dir, const char *name, int depth,
@@ -717,6 +720,10 @@ static enum dt_err walk(struct dt_pool *p, const char *dir, const char *name, in
             frc = add_one(p, full, sub, true, d, progress, pctx);
             if (progress && (p->n_files & 255) == 0)
                 progress("reading the certificate pool", p->n, 0, pctx);
+        } else {
+            /* A FIFO, socket or device: opening or reading it could block
+             * or never end, and it holds no certificate file. */
+            p->skipped_special++;
         }
         free(full);
         free(sub);

@@ -55,6 +55,7 @@ struct dt_pool {
     size_t n_files, cap_files;
     size_t skipped_files;       /* files in directories that hold no certificate */
     size_t skipped_links;       /* links to directories and dangling links, not followed */
+    size_t skipped_special;     /* FIFOs, sockets, devices in directories: never opened */
     size_t excluded_dirs;       /* directories left out (dt_pool_exclude) */
     size_t duplicates;          /* certificates seen more than once */
     bool explicit_anchors;      /* only trusted_for counts (a root store was given): no

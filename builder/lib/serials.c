@@ -47,6 +47,12 @@ enum dt_err dt_serials_read(const char *path, enum dt_serial_format fmt, struct 
             break;
         if (progress && (lr.lineno & 0xffff) == 0)
             progress("reading serials", lr.bytes, lr.size, progress_ctx);
+        if (lr.lineno == 1 && dt_starts_with_bom(s, n)) {
+            struct dt_place pl = {path, 1, 1, NULL, s};
+            dt_report(d, DT_ERROR, &pl, "%s", DT_BOM_LINES_MESSAGE);
+            res->errors++;
+            continue;
+        }
         /* A comment runs from '#' to the end of the line. */
         const char *hash = memchr(s, '#', n);
         size_t len = hash ? (size_t)(hash - s) : n;

@@ -1,5 +1,5 @@
-/* Unit tests: timeutil, suggest, jsonpos, buf, arena, io (line reader),
- * nssname, manifest. */
+/* Unit tests: timeutil, suggest, jsonpos, buf, arena, io (line reader,
+ * refusing special files), nssname, manifest. */
 #include "arena.h"
 #include "buf.h"
 #include "io.h"
@@ -10,6 +10,12 @@
 #include "timeutil.h"
 #include "cert.h"
 #include "unit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 static void test_time(void)
 {
@@ -144,6 +150,89 @@ static void test_lines(void)
     dt_lines_close(&lr);
 }
 
+/* Special files are refused at once, by every reader in io.c: an open that
+ * blocked would hang here, so an alarm turns a hang into a failure. */
+static void test_special_files(void)
+{
+    alarm(20);
+    char fifo[512], sock[512], dir[512];
+    snprintf(fifo, sizeof(fifo), "%s/a-fifo", unit_tmp());
+    snprintf(sock, sizeof(sock), "%s/a-socket", unit_tmp());
+    snprintf(dir, sizeof(dir), "%s", unit_tmp());
+    if (mkfifo(fifo, 0600) != 0) {
+        perror("mkfifo");
+        exit(2);
+    }
+    int sfd = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sun_family = AF_UNIX;
+    if (strlen(sock) >= sizeof(sa.sun_path)) {
+        printf("# scratch path too long for a socket: %s\n", sock);
+        exit(2);
+    }
+    memcpy(sa.sun_path, sock, strlen(sock) + 1);
+    if (sfd < 0 || bind(sfd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+        perror("socket");
+        exit(2);
+    }
+    const char *regular = UNIT_WRITE_STR("regular.txt", "01\n02\n");
+
+    struct dt_diags d;
+    struct unit_diags u;
+    struct dt_buf b;
+    struct stat st;
+    int fd, err;
+    unit_diags_setup(&u, &d);
+    CHECK(dt_file_read(regular, 100, &b, &d, NULL) == DT_OK && b.len == 6 && u.errors == 0,
+          "baseline: a regular file is read");
+    dt_buf_free(&b);
+    CHECK(dt_open_regular(regular, &fd, &st, &err) == DT_OK && fd >= 0 &&
+              !(fcntl(fd, F_GETFL) & O_NONBLOCK),
+          "dt_open_regular: a regular file, O_NONBLOCK cleared");
+    if (fd >= 0)
+        close(fd);
+
+    static const struct {
+        const char *what, *kind;
+        int err;
+    } cases[] = {{"a FIFO", "it is a FIFO (named pipe), not a regular file", 0},
+                 {"/dev/zero", "it is a character device, not a regular file", 0},
+                 {"a socket", "it is a socket, not a regular file", 0},
+                 {"a directory", "Is a directory", EISDIR}};
+    const char *paths[] = {fifo, "/dev/zero", sock, dir};
+    for (size_t i = 0; i < DT_ARRAY_LEN(cases); i++) {
+        CHECK(dt_open_regular(paths[i], &fd, &st, &err) == DT_ERR_INPUT && fd == -1 &&
+                  err == cases[i].err,
+              "dt_open_regular refuses %s (err %d)", cases[i].what, err);
+        unit_diags_setup(&u, &d);
+        CHECK(dt_file_read(paths[i], 100, &b, &d, NULL) == DT_ERR_INPUT && u.errors == 1 &&
+                  unit_has(&u, cases[i].kind) && unit_has(&u, paths[i]),
+              "dt_file_read refuses %s, at the file", cases[i].what);
+        unit_diags_setup(&u, &d);
+        struct dt_place ref = {"--option", 0, 0, NULL, NULL};
+        CHECK(dt_file_read(paths[i], 100, &b, &d, &ref) == DT_ERR_INPUT &&
+                  unit_has(&u, "|--option|") && unit_has(&u, paths[i]) &&
+                  unit_has(&u, cases[i].kind),
+              "dt_file_read refuses %s, at the place that named it", cases[i].what);
+        unit_diags_setup(&u, &d);
+        struct dt_lines lr;
+        CHECK(dt_lines_open(&lr, paths[i], 100, &d, &ref) == DT_ERR_INPUT && u.errors == 1 &&
+                  unit_has(&u, cases[i].kind),
+              "dt_lines_open refuses %s", cases[i].what);
+        char msg[600];
+        dt_open_failure(paths[i], err, &st, msg, sizeof(msg));
+        CHECK(strstr(msg, paths[i]) && strstr(msg, cases[i].kind), "dt_open_failure: %s", msg);
+    }
+    struct dt_lines lr;
+    unit_diags_setup(&u, &d);
+    CHECK(dt_lines_open(&lr, regular, 100, &d, NULL) == DT_OK, "baseline: dt_lines_open reads a "
+                                                               "regular file");
+    dt_lines_close(&lr);
+    close(sfd);
+    alarm(0);
+}
+
 static void test_nssname(void)
 {
     static const uint8_t name[] = {0x30, 0x1c, 0x31, 0x0b, 0x30, 0x09, 0x06, 0x03, 0x55, 0x04,
@@ -196,6 +285,7 @@ int main(void)
     test_jsonpos();
     test_buf();
     test_lines();
+    test_special_files();
     test_nssname();
     test_manifest();
     return unit_done();

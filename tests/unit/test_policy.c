@@ -274,9 +274,29 @@ static void test_relax_upstream(void)
                  "\"relax_upstream\" must be true or false", "relax_upstream: 1 is refused");
 }
 
+/* A UTF-8 byte-order mark at the start is named; the same text without it
+ * loads, and U+FEFF inside a string is just a character. */
+static void test_bom(void)
+{
+    static const char body[] = "{\"version\": 1, \"entries\": [\n"
+                               "  {\"certificate\": \"a.pem\", \"label\": \"A\xef\xbb\xbf\"}]}\n";
+    struct dt_policy p;
+    CHECK(load_text(body, &p) == DT_OK && U.errors == 0,
+          "baseline: the policy loads, with U+FEFF inside a label");
+    dt_policy_free(&p);
+    char with[sizeof(body) + 3] = "\xef\xbb\xbf";
+    memcpy(with + 3, body, sizeof(body));
+    CHECK(load_text(with, &p) == DT_ERR_INPUT && U.errors == 1 &&
+              unit_has(&U, "|1|1||the file starts with a UTF-8 byte-order mark (EF BB BF), which "
+                           "JSON does not allow; save it without one"),
+          "a leading byte-order mark is an error at 1:1 that names it");
+    dt_policy_free(&p);
+}
+
 int main(void)
 {
     test_valid();
+    test_bom();
     test_errors();
     test_places();
     test_serial_decode();

@@ -2,6 +2,7 @@
  * PEM/DER/bundles/certdata.txt, de-duplication, indexes, anchors, skipped
  * and broken files) and chain building through it. */
 #include "dmap.h"
+#include "io.h"
 #include "paths.h"
 #include "pool.h"
 #include "unit.h"
@@ -264,11 +265,52 @@ static void test_signatures(void)
     dt_pool_free(&p);
 }
 
+/* Special files: skipped and counted inside a directory, never opened (an
+ * open that blocked would hang: the alarm makes that a failure); an error
+ * when named directly. */
+static void test_pool_special(void)
+{
+    alarm(20);
+    char dir[600], fifo[700], cert[700];
+    snprintf(dir, sizeof(dir), "%s/special-pool", unit_tmp());
+    snprintf(fifo, sizeof(fifo), "%s/a-fifo.pem", dir);
+    snprintf(cert, sizeof(cert), "%s/int-a1.pem", dir);
+    struct dt_buf pem;
+    struct dt_diags d;
+    struct unit_diags u;
+    unit_diags_setup(&u, &d);
+    if (mkdir(dir, 0700) != 0 || dt_file_read("testdata/pki/int-a1.pem", 1 << 20, &pem, &d, NULL) ||
+        !unit_write("special-pool/int-a1.pem", (const char *)pem.data, pem.len)) {
+        printf("# cannot set up %s\n", dir);
+        exit(2);
+    }
+    dt_buf_free(&pem);
+    struct dt_pool p;
+    const char *paths[] = {dir};
+    CHECK(pool_of(&p, paths, 1) == DT_OK && p.n == 1 && p.skipped_special == 0,
+          "baseline: a pool directory of one certificate");
+    dt_pool_free(&p);
+    if (mkfifo(fifo, 0600) != 0) {
+        perror("mkfifo");
+        exit(2);
+    }
+    CHECK(pool_of(&p, paths, 1) == DT_OK && p.n == 1 && p.skipped_special == 1 &&
+              p.skipped_files == 0 && U.errors == 0,
+          "pool: a FIFO in a directory is skipped and counted, not opened");
+    dt_pool_free(&p);
+    const char *named[] = {fifo};
+    CHECK(pool_of(&p, named, 1) == DT_ERR_INPUT && unit_has(&U, "FIFO") && unit_has(&U, fifo),
+          "pool: a FIFO named as the pool is an error that names it");
+    dt_pool_free(&p);
+    alarm(0);
+}
+
 int main(void)
 {
     test_signatures();
     test_dmap();
     test_pool_dirs();
     test_pool_files();
+    test_pool_special();
     return unit_done();
 }

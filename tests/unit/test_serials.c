@@ -57,5 +57,17 @@ int main(void)
           "the same warning shown 5 times, then counted");
     rc = run("", DT_SERIAL_DER, &r);
     CHECK(rc == DT_OK && r.serials == 0, "empty file: no serials, no error");
+    rc = run("# batch\n01\n02\n", DT_SERIAL_DER, &r);
+    CHECK(rc == DT_OK && r.serials == 2, "baseline: a list without a byte-order mark");
+    rc = run("\xef\xbb\xbf# batch\n01\n02\n", DT_SERIAL_DER, &r);
+    CHECK(rc == DT_ERR_INPUT && r.errors == 1 && !got[0] &&
+              unit_has(&U, "|1|1||the file starts with a UTF-8 byte-order mark (EF BB BF), which "
+                           "a serial list does not allow; save it without one"),
+          "a leading byte-order mark is an error at 1:1 that names it, nothing delivered");
+    rc = run("\xef\xbb\xbf"
+             "01\n",
+             DT_SERIAL_DER, &r);
+    CHECK(rc == DT_ERR_INPUT && r.errors == 1 && !unit_has(&U, "hex"),
+          "a byte-order mark before a serial: the mark is named, not a bad hex digit");
     return unit_done();
 }
