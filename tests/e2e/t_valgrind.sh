@@ -91,6 +91,26 @@ JSON
 else
     not_ok "fixture CA for the incident paths"
 fi
+# Scope, anchors, purposes with a store, names and keys compared as such.
+X="$TOP/testdata/pki-cross"
+STORE="$TOP/testdata/chains/roots-certdata.txt"
+printf '{"version": 1, "entries": [{"certificate": "%s"%s}]}\n' "$X/root-c-xa.pem" "" >"$WORK/key.json"
+printf '{"version": 1, "entries": [{"certificate": "%s"%s}]}\n' "$X/root-c-xa.pem" ', "distrust_anchors": true' >"$WORK/anch.json"
+vg "a key distrust reaching a trust anchor (refused)" 1 build -q --pool "$X" --roots "$STORE" -o "$WORK/s1" "$WORK/key.json"
+vg "distrust_anchors with --explain" 0 build -q --explain --pool "$X" --roots "$STORE" -o "$WORK/s2" "$WORK/anch.json"
+printf '{"version": 1, "entries": [{"certificate": "%s", "purposes": ["server-auth"]}]}\n' "$TOP/testdata/pki/root-a.pem" >"$WORK/purp.json"
+vg "a purpose-limited distrust keeping the store's other purposes" 0 build -q --roots "$STORE" -o "$WORK/s3" "$WORK/purp.json"
+if sh "$TOP/tests/e2e/mkequiv.sh" "$WORK/eq" >/dev/null 2>&1; then
+    mkdir -p "$WORK/eqpool"
+    cp "$WORK/eq/x2.pem" "$WORK/eq/x3.pem" "$WORK/eq/i2.pem" "$WORK/eq/j2.pem" "$WORK/eqpool/"
+    printf '{"version": 1, "entries": [{"issuer_certificate": "%s", "serial": "2a:2a"}, {"certificate": "%s"}, {"certificate": "%s"}]}\n' \
+        "$WORK/eq/i1.pem" "$WORK/eq/i1.pem" "$WORK/eq/j1.pem" >"$WORK/twin.json"
+    vg "name twins and key re-encodings found in the pool" 0 build -q --explain --pool "$WORK/eqpool" -o "$WORK/s4" "$WORK/twin.json"
+    grep -q 'encoded differently' "$WORK/s4/manifest.json" && ok "and the valgrind run found them" ||
+        not_ok "and the valgrind run found them"
+else
+    not_ok "mkequiv.sh makes the equivalence PKI"
+fi
 vg "usage error" 2 build
 vg "help" 0 build --help
 done_testing
