@@ -1223,6 +1223,26 @@ static void check_nss(struct run *R, const struct dt_case *k, size_t ci, unsigne
         R->sum->invalid++;
         return;
     }
+    /* The baseline's anchors are served as built-in roots: a date they carry
+     * themselves (a real root store's) is one Firefox enforces without the
+     * build, so a chain it distrusts proves nothing either. */
+    struct date_rule bd;
+    if (date_read(k, base, &bd) && bd.after) {
+        char root[256], d1[32], d2[32];
+        date_root(R, &bd, base->anchor_sha256, root, sizeof(root));
+        dt_time_format_rfc3339(bd.date, d1);
+        dt_time_format_rfc3339(k->chain[0]->not_before, d2);
+        line(R,
+             "not ok %zu - %s%s # INVALID: the chain is distrusted without the distrust data: "
+             "the anchors' own built-in root \"%s\" carries a %s distrust-after date of %s and "
+             "the leaf's notBefore %s is after it (Firefox's rule), so the case proves nothing",
+             no, k->name, tag, root, bd.server ? "server" : "email", d1, d2);
+        outcome_line(R, "baseline", base, NULL);
+        reproduce_line(R, ci, engine, dep);
+        R->sum->failed++;
+        R->sum->invalid++;
+        return;
+    }
     if (dep == DT_DEPLOY_P11KIT) {
         if (not_run(R, J[J_P11_BASE], no, k, tag))
             return;

@@ -75,6 +75,21 @@ expect_status "the date case judged by the overlay fails" 3
 has "trusted, as Firefox would leave it with an overlay module" "$WORK/out" \
     '^not ok [0-9]+ - distrust-after set on the upstream root: leaf issued after the date \[overlay/pkix\]$'
 has "the explanation says what would make the date effective" "$WORK/out" '^#     to make the date effective: merge the policy into the root store'
+# A root store that itself dates a root (the merged file as a case's
+# anchors): Firefox distrusts the leaf issued after the date without the
+# build, so that case is INVALID; the leaf issued before it stays a case.
+cat >"$WORK/dated-store.json" <<JSON
+{"cases": [
+ {"name": "after the store's own date", "chain": ["$TOP/testdata/pki/leaf-c-after.pem", "$TOP/testdata/pki/int-c.pem"],
+  "anchors": "$M", "time": "2025-06-01T00:00:00Z", "expect": "distrusted"},
+ {"name": "before the store's own date", "chain": ["$TOP/testdata/pki/leaf-c-before.pem", "$TOP/testdata/pki/int-c.pem"],
+  "anchors": "$M", "time": "2025-06-01T00:00:00Z", "expect": "trusted"}]}
+JSON
+run "$DISTRUST" verify --build "$WORK/m" "$WORK/dated-store.json"
+expect_status "a chain the anchors' own date distrusts is INVALID" 3
+has "and says why" "$WORK/out" '^not ok 1 - after the store.s own date \[overlay/pkix\] # INVALID: the chain is distrusted without the distrust data: the anchors. own built-in root "Test Root C \(distrust-after\)" carries a server distrust-after date of 2024-11-30T23:59:59Z and the leaf.s notBefore 2025-03-01T00:00:00Z is after it'
+has "the leaf issued before the date is checked" "$WORK/out" '^ok 2 - before the store.s own date \[overlay/pkix\]$'
+
 # The check checks: the merged file without the intermediate's distrust
 # fails the root-store deployment (the overlay still passes).
 awk '/^CKA_LABEL UTF8 "Distrusted Test Intermediate 2 EC"$/ { s = 1 }
