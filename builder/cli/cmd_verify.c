@@ -186,6 +186,10 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
     unsigned deployments = 0;
     if (a.deployments) {
         char list[128];
+        if (strlen(a.deployments) >= sizeof(list)) {
+            code = cli_usage_error(cli, "verify", "--deployments: the list is too long");
+            goto out;
+        }
         snprintf(list, sizeof(list), "%s", a.deployments);
         for (char *save = NULL, *d = strtok_r(list, ",", &save); d;
              d = strtok_r(NULL, ",", &save)) {
