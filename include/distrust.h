@@ -145,6 +145,23 @@ DT_MUST_USE enum dt_err dt_build_run(const struct dt_build_opts *opts,
 #define DT_VERIFY_CLASSIC 2u /* CERT_VerifyCertificate, as vfychain without -p */
 #define DT_VERIFY_OPENSSL 4u /* X509_verify_cert with OUT/revocations.blob enforced */
 
+/* Deployments for dt_verify_run(): the real client a verdict models. Each
+ * is credited only with the effects its client has (doc/verify.md). */
+#define DT_DEPLOY_OVERLAY                                    \
+    1u /* NSS + libdistrust-pkcs11.so (overlay mode) serving \
+        * OUT/certdata-distrust.txt over the case's anchors: \
+        * trust objects, never distrust-after dates */
+#define DT_DEPLOY_ROOT_STORE                               \
+    2u /* OUT/certdata.txt (build --certdata) alone as the \
+        * built-in roots: trust objects and its dates */
+#define DT_DEPLOY_P11KIT                                      \
+    4u /* NSS + p11-kit-trust.so serving OUT/distrust.p11-kit \
+        * and the case's anchors: trust objects, never dates */
+#define DT_DEPLOY_OPENSSL                                 \
+    8u /* X509_verify_cert with OUT/revocations.blob: the \
+        * blob's entries, never dates */
+#define DT_DEPLOY_ALL 15u
+
 /* Options of dt_verify_run(). Zero-initialise, then fill in. */
 struct dt_verify_opts {
     const char *build_dir;         /* a `distrust build` output directory */
@@ -167,25 +184,34 @@ struct dt_verify_opts {
                               * configuration share a worker, isolation checked) */
     dt_progress_fn progress; /* optional: "verifying", results so far, total */
     void *progress_ctx;
+    unsigned deployments;      /* DT_DEPLOY_* bits; 0: the default (overlay, plus
+                                * root-store when OUT has a merged certdata.txt, for
+                                * the NSS engines; openssl with DT_VERIFY_OPENSSL) */
+    const char *p11kit_module; /* p11-kit-trust.so for DT_DEPLOY_P11KIT (NULL: the
+                                * usual system paths); not found, the deployment is
+                                * not checked and the report says so */
 };
 
 struct dt_verify_summary {
-    size_t checks; /* case x engine verdicts */
+    size_t checks; /* case x deployment x engine verdicts */
     size_t passed;
     size_t failed;        /* mismatches, INVALID cases and errors */
     size_t invalid;       /* of which: the baseline already failed */
     size_t errors;        /* of which: the verification could not run */
-    size_t merged_checks; /* verdicts also checked against OUT/certdata.txt (a
-                           * case whose root store is the merge's upstream) */
+    size_t merged_checks; /* root-store verdicts: OUT/certdata.txt alone (a case
+                           * whose root store is the merge's upstream) */
+    size_t not_checked;   /* cases no selected deployment judges */
 };
 
-/* Replays every case twice per engine under real NSS, in worker processes
- * that never mix configurations: without the build's distrust data (the
- * baseline must validate, otherwise the case is INVALID) and with
- * OUT/certdata-distrust.txt served by the PKCS#11 module; reports one TAP
- * line per check. Returns DT_OK when every check ran
- * (summary->failed says whether all held), DT_ERR_INPUT for bad case files
- * or build directory, DT_ERR_STRICT for warnings with strict. */
+/* Replays every case under real NSS, in worker processes that never mix
+ * configurations: first without the build's distrust data (the baseline
+ * must validate, otherwise the case is INVALID), then once per selected
+ * deployment and engine with the build as that deployment's client
+ * consumes it; reports one TAP line per (case, deployment, engine) check.
+ * Returns DT_OK when every check ran (summary->failed says whether all
+ * held), DT_ERR_INPUT for bad case files or build directory, or when no
+ * selected deployment judges any case, DT_ERR_STRICT for warnings with
+ * strict. */
 DT_MUST_USE enum dt_err dt_verify_run(const struct dt_verify_opts *opts,
                                       struct dt_verify_summary *summary);
 

@@ -31,17 +31,18 @@ say "5. manifest.json"
 cat "$OUT/manifest.json"
 
 say "6. Verdicts: the shipped chain cases replayed under real NSS (distrust verify)"
-echo "Each case runs twice per engine, each run in a fresh process: without the"
-echo "build (the baseline must validate) and with certdata-distrust.txt served by"
-echo "libdistrust-pkcs11.so. PKIX = CERT_PKIXVerifyCert (vfychain -pp), classic ="
-echo "CERT_VerifyCertificate."
+echo "Each case runs per engine in worker processes: without the build (the"
+echo "baseline must validate), then as the overlay deployment (certdata-distrust.txt"
+echo "served by libdistrust-pkcs11.so over the case's anchors; distrust-after dates"
+echo "are not enforced there, as in Firefox). PKIX = CERT_PKIXVerifyCert (vfychain"
+echo "-pp), classic = CERT_VerifyCertificate."
 "$D" verify --build "$OUT" --engine all policy/cases/*.json >build/demo/verify.tap 2>build/demo/verify.err &&
     vstatus=0 || vstatus=$?
 awk '/^(not )?ok [0-9]+ - / {
          ok = $1 == "ok"; line = $0
          sub(/^(not )?ok [0-9]+ - /, "", line)
-         eng = line ~ /\[classic\]$/ ? "classic" : "pkix"
-         sub(/ \[(pkix|classic)\]$/, "", line)
+         eng = line ~ /classic\]$/ ? "classic" : "pkix"
+         sub(/ \[([a-z-]+\/)?(pkix|classic)\]$/, "", line)
          name = line; cur = eng; status[name, eng] = ok ? "ok" : "FAIL"
          if (!(name in seen)) { seen[name] = 1; order[++n] = name }
      }
@@ -61,6 +62,15 @@ say "7. The fixture PKI: a leaf, an intermediate, a root, purposes, distrust-aft
 "$D" build -q -o build/demo/basic testdata/chains/basic/policy.json
 "$D" verify --build build/demo/basic --engine all testdata/chains/basic/cases.json |
     grep -E '^(not )?ok|passed'
+
+say "7b. Distrust-after: where the date takes effect"
+echo "Firefox enforces a root's distrust-after date only from its built-in roots"
+echo "module. Merged into the root store (build --certdata), the root-store deployment"
+echo "(the merged certdata.txt alone) distrusts the leaf issued after Root C's date;"
+echo "the overlay leaves it trusted, and says so."
+"$D" build -q -o build/demo/merged --certdata testdata/chains/roots-certdata.txt testdata/chains/basic/policy.json
+"$D" verify --build build/demo/merged testdata/chains/merge/cases.json |
+    grep -E '^(not )?ok .*(the date|Root B)|^#   distrust-after: .*after it|passed'
 
 say "8. The fixture PKI: a forgotten cross-certificate is caught"
 "$D" build -q -o build/demo/cross testdata/chains/cross-signed-incomplete/policy.json

@@ -3,6 +3,8 @@
  */
 #include "cli.h"
 
+#include "cases.h"
+
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +14,9 @@
 enum {
     OPT_BUILD,
     OPT_ENGINE,
+    OPT_DEPLOYMENTS,
     OPT_MODULE,
+    OPT_P11KIT,
     OPT_KEEP,
     OPT_JOBS,
     OPT_FRESH,
@@ -27,9 +31,19 @@ static const struct cli_opt opts[] = {
     [OPT_ENGINE] = {"--engine", 'e', true,
                     "pkix (default, as vfychain -pp), classic, all (both), openssl "
                     "(X509_verify_cert with OUT/revocations.blob), or a comma list"},
+    [OPT_DEPLOYMENTS] = {"--deployments", 0, true,
+                         "the deployments to check, a comma list of overlay (NSS + our module "
+                         "over the case's anchors), root-store (OUT/certdata.txt alone, with "
+                         "its distrust-after dates), p11-kit (NSS + p11-kit-trust.so), openssl "
+                         "(the blob), or all (default: overlay, plus root-store when OUT has "
+                         "a merged certdata.txt; openssl with --engine openssl)"},
     [OPT_MODULE] = {"--module", 'm', true,
                     "libdistrust-pkcs11.so (default: beside the distrust binary, or "
                     "$DISTRUST_PKCS11)"},
+    [OPT_P11KIT] = {"--p11-kit-trust", 0, true,
+                    "p11-kit-trust.so for the p11-kit deployment (default: "
+                    "$DISTRUST_P11KIT_TRUST, or the system's, e.g. "
+                    "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-trust.so)"},
     [OPT_KEEP] = {"--keep-work", 'k', true,
                   "keep per-case anchors, chains and a reproduce.sh (vfychain) in this directory"},
     [OPT_JOBS] = {"--jobs", 'j', true,
@@ -44,7 +58,7 @@ static const struct cli_opt opts[] = {
 };
 
 struct args {
-    const char *build, *engine, *module, *keep, *jobs;
+    const char *build, *engine, *deployments, *module, *p11kit, *keep, *jobs;
     bool fresh;
 };
 
@@ -55,8 +69,12 @@ static int on_opt(void *ctx, size_t opt, const char *value)
         a->build = value;
     else if (opt == OPT_ENGINE)
         a->engine = value;
+    else if (opt == OPT_DEPLOYMENTS)
+        a->deployments = value;
     else if (opt == OPT_MODULE)
         a->module = value;
+    else if (opt == OPT_P11KIT)
+        a->p11kit = value;
     else if (opt == OPT_KEEP)
         a->keep = value;
     else if (opt == OPT_JOBS)
@@ -120,7 +138,7 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
     for (size_t i = 0; i < cli_n_cmds; i++)
         if (!strcmp(cli_cmds[i].name, "verify"))
             cmd = &cli_cmds[i];
-    struct args a = {NULL, NULL, NULL, NULL, NULL, false};
+    struct args a = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, false};
     char **pos = NULL;
     int n_pos = 0;
     int code;
@@ -165,6 +183,34 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
             goto out;
         }
     }
+    unsigned deployments = 0;
+    if (a.deployments) {
+        char list[128];
+        if (strlen(a.deployments) >= sizeof(list)) {
+            code = cli_usage_error(cli, "verify", "--deployments: the list is too long");
+            goto out;
+        }
+        snprintf(list, sizeof(list), "%s", a.deployments);
+        for (char *save = NULL, *d = strtok_r(list, ",", &save); d;
+             d = strtok_r(NULL, ",", &save)) {
+            const char *sug = NULL;
+            unsigned bit = !strcmp(d, "all") ? DT_DEPLOY_ALL : dt_deployment_parse(d, &sug);
+            if (!bit) {
+                code = cli_usage_error(cli, "verify",
+                                       "--deployments: unknown deployment \"%s\"%s%s%s "
+                                       "(overlay, root-store, p11-kit, openssl or all, or a "
+                                       "comma list of them)",
+                                       d, sug ? "; did you mean \"" : "", sug ? sug : "",
+                                       sug ? "\"?" : "");
+                goto out;
+            }
+            deployments |= bit;
+        }
+        if (!deployments) {
+            code = cli_usage_error(cli, "verify", "--deployments: no deployment given");
+            goto out;
+        }
+    }
     unsigned jobs = 0;
     if (a.jobs) {
         char *end = NULL;
@@ -191,6 +237,10 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
     o.case_files = (const char *const *)pos;
     o.n_case_files = (size_t)n_pos;
     o.engines = engines;
+    o.deployments = deployments;
+    o.p11kit_module = a.p11kit;
+    if (!o.p11kit_module && getenv("DISTRUST_P11KIT_TRUST") && *getenv("DISTRUST_P11KIT_TRUST"))
+        o.p11kit_module = getenv("DISTRUST_P11KIT_TRUST");
     o.module = module;
     o.keep_work = a.keep;
     o.now = (int64_t)time(NULL);

@@ -24,13 +24,18 @@ const struct cli_cmd cli_cmds[] = {
      "Run every check of `distrust build` without writing anything; with a pool,\n"
      "report every path from a trust anchor to a distrusted key that stays open."},
     {"verify", cmd_verify,
-     "verify --build OUT [--engine pkix|classic|all] [--jobs N] [--fresh-processes] CASES...",
-     "Replay the chain cases of CASES (JSON) under real NSS, each without the build's\n"
-     "distrust data (the baseline must validate) and with OUT/certdata-distrust.txt\n"
-     "served by libdistrust-pkcs11.so. Chains of one configuration share an NSS worker\n"
-     "process (a verdict that used another chain's certificate is redone alone);\n"
-     "configurations never share one. Prints TAP and\n"
-     "\"N passed, N failed\"; exit 0 when every case gives its expected verdict, 3 on a\n"
+     "verify --build OUT [--engine pkix|classic|all|openssl] [--deployments LIST] [--jobs N] "
+     "[--fresh-processes] CASES...",
+     "Replay the chain cases of CASES (JSON) under real NSS, each first without the\n"
+     "build's distrust data (the baseline must validate), then once per deployment as\n"
+     "its real client consumes the build: overlay (OUT/certdata-distrust.txt in\n"
+     "libdistrust-pkcs11.so over the case's anchors; distrust-after dates are never\n"
+     "credited), root-store (OUT/certdata.txt alone as the built-in roots, with the\n"
+     "dates NSS reads from it), p11-kit (p11-kit-trust.so serving OUT/distrust.p11-kit\n"
+     "and the anchors), openssl (OUT/revocations.blob). Chains of one configuration\n"
+     "share an NSS worker process (a verdict that used another chain's certificate is\n"
+     "redone alone); configurations never share one. Prints TAP and\n"
+     "\"N passed, N failed\"; exit 0 when every check gives its expected verdict, 3 on a\n"
      "mismatch or an INVALID case, 1 on bad input."},
     {"impact", cmd_impact,
      "impact --build OUT --pool PATH... [--roots PATH]... --corpus PATH... [--json]",

@@ -6,6 +6,7 @@
 #include "caps.h"
 #include "dmap.h"
 #include "io.h"
+#include "suggest.h"
 #include "timeutil.h"
 
 #include <stdio.h>
@@ -17,8 +18,9 @@ static const char *const usage_names[] = {"server",          "client",       "em
 static const int usage_vfychain[] = {1, 0, 4, 5, 6, 3};
 static const char *const expect_names[] = {"trusted", "distrusted"};
 static const char *const top_keys[] = {"version", "cases", "comment"};
-static const char *const case_keys[] = {"name", "chain",  "anchors", "usage",
-                                        "time", "expect", "comment"};
+static const char *const case_keys[] = {"name", "chain",  "anchors",     "usage",
+                                        "time", "expect", "deployments", "comment"};
+static const char *const deployment_names[] = {"overlay", "root-store", "p11-kit", "openssl"};
 
 #define MAX_CASES 100000
 #define MAX_CASE_FILE_BYTES ((size_t)4 << 20)
@@ -32,6 +34,39 @@ const char *dt_usage_name(enum dt_usage u)
 int dt_usage_vfychain(enum dt_usage u)
 {
     return (unsigned)u < DT_ARRAY_LEN(usage_vfychain) ? usage_vfychain[u] : 1;
+}
+
+const char *dt_deployment_name(unsigned bit)
+{
+    for (size_t i = 0; i < DT_ARRAY_LEN(deployment_names); i++)
+        if (bit == 1u << i)
+            return deployment_names[i];
+    return "?";
+}
+
+unsigned dt_deployment_parse(const char *name, const char **suggest)
+{
+    if (suggest)
+        *suggest = NULL;
+    for (size_t i = 0; i < DT_ARRAY_LEN(deployment_names); i++)
+        if (!strcmp(name, deployment_names[i]))
+            return 1u << i;
+    if (suggest)
+        *suggest = dt_suggest(name, deployment_names, DT_ARRAY_LEN(deployment_names));
+    return 0;
+}
+
+void dt_deployments_text(unsigned bits, char *out, size_t cap)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < DT_ARRAY_LEN(deployment_names) && len < cap; i++)
+        if (bits & (1u << i)) {
+            int n = snprintf(out + len, cap - len, "%s%s", len ? ", " : "", deployment_names[i]);
+            if (n < 0)
+                break;
+            len += (size_t)n;
+        }
 }
 
 struct cache_entry {
@@ -168,6 +203,47 @@ static bool load_cert_array(struct loader *L, json_t *arr, const char *path, con
     return *out != NULL;
 }
 
+/* "deployments": a non-empty array of deployment names, each once. */
+static unsigned load_deployments(struct loader *L, json_t *e, const char *path)
+{
+    json_t *v = json_object_get(e, "deployments");
+    if (!v)
+        return 0;
+    char sub[96], list[96];
+    snprintf(sub, sizeof(sub), "%s/deployments", path);
+    dt_names_list(deployment_names, DT_ARRAY_LEN(deployment_names), list, sizeof(list));
+    if (!json_is_array(v) || !json_array_size(v)) {
+        dt_jerr(&L->j, false, sub, NULL,
+                "\"deployments\" must be a non-empty array of deployment names (%s); leave it "
+                "out for every deployment the run checks",
+                list);
+        return 0;
+    }
+    unsigned bits = 0;
+    size_t i;
+    json_t *d;
+    json_array_foreach(v, i, d)
+    {
+        char esub[128];
+        snprintf(esub, sizeof(esub), "%s/%zu", sub, i);
+        const char *name = json_string_value(d);
+        const char *sug = NULL;
+        unsigned bit = name ? dt_deployment_parse(name, &sug) : 0;
+        if (!name)
+            dt_jerr(&L->j, false, esub, NULL, "each item of \"deployments\" must be a name (%s)",
+                    list);
+        else if (!bit && sug)
+            dt_jerr(&L->j, false, esub, NULL,
+                    "unknown deployment \"%s\"; did you mean \"%s\"? (one of %s)", name, sug, list);
+        else if (!bit)
+            dt_jerr(&L->j, false, esub, NULL, "unknown deployment \"%s\" (one of %s)", name, list);
+        else if (bits & bit)
+            dt_jerr(&L->j, false, esub, NULL, "deployment \"%s\" is listed twice", name);
+        bits |= bit;
+    }
+    return bits;
+}
+
 static void load_case(struct loader *L, json_t *e, size_t index)
 {
     char path[64];
@@ -221,6 +297,7 @@ static void load_case(struct loader *L, json_t *e, size_t index)
     if (!present)
         dt_jerr(&L->j, false, path, NULL, "missing \"expect\" (\"distrusted\" or \"trusted\")");
     k.expect_distrusted = x == 1;
+    k.deployments = load_deployments(L, e, path);
 
     for (size_t i = 0; k.name && i < L->c->n; i++)
         if (!strcmp(L->c->v[i].name, k.name))

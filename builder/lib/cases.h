@@ -7,7 +7,8 @@
  *                 "anchors": ["root.pem"],             or "roots/certdata.txt"
  *                 "usage": "server",                   default server
  *                 "time": "2011-03-17T00:00:00Z",      default: now
- *                 "expect": "distrusted"} ] }          or "trusted"
+ *                 "expect": "distrusted",              or "trusted"
+ *                 "deployments": ["overlay"]} ] }      default: every one the run checks
  *
  * Paths are relative to the case file. A chain file may hold several
  * certificates (a PEM bundle, leaf first).
@@ -40,6 +41,8 @@ struct dt_case {
     bool has_time;
     int64_t time;
     bool expect_distrusted;
+    unsigned deployments; /* DT_DEPLOY_* bits named by "deployments"; 0: not given
+                           * (every deployment the run checks judges the case) */
 };
 
 struct dt_cases {
@@ -71,6 +74,14 @@ DT_MUST_USE enum dt_err dt_cases_load_text(struct dt_cases *c, const char *displ
 void dt_cases_free(struct dt_cases *c);
 
 const char *dt_usage_name(enum dt_usage u);
+/* The name of one DT_DEPLOY_* bit ("overlay", "root-store", "p11-kit",
+ * "openssl"), or "?". */
+const char *dt_deployment_name(unsigned bit);
+/* The DT_DEPLOY_* bit a name stands for, or 0; *suggest (may be NULL) gets
+ * the closest name for a misspelling, or NULL. */
+unsigned dt_deployment_parse(const char *name, const char **suggest);
+/* "overlay, root-store" for the bits set, in a fixed order. */
+void dt_deployments_text(unsigned bits, char *out, size_t cap);
 /* vfychain's -u number for a usage. */
 int dt_usage_vfychain(enum dt_usage u);
 

@@ -9,8 +9,11 @@
  * is a self-contained POSIX sh script in the spirit of NSS's
  * tests/cert/cert.sh: per case, a fresh database; a baseline without the
  * distrust data that must validate (vfychain -pp, the anchors as -t); then
- * the same with the NSS under test (its built-in roots module) or
- * libdistrust-pkcs11.so serving the build's certdata-distrust.txt.
+ * the same with the NSS under test (its built-in roots module: the
+ * root-store deployment) or libdistrust-pkcs11.so serving the build's
+ * certdata-distrust.txt (the overlay deployment). Distrust-after dates are
+ * credited only to a built-in roots module that carries them (vfychain -vv
+ * shows the root's dates), never to the overlay or p11-kit-trust.so.
  */
 #include "testscript.h"
 
@@ -47,23 +50,21 @@ static enum dt_err sq(struct dt_buf *b, const char *s)
     return rc;
 }
 
-/* Whether Firefox's distrust-after rule distrusts the case: one of its
- * anchors is a root the build dates, and the leaf was issued after the date
- * for the usage. */
-static bool after_rule(const struct dt_model *m, const struct dt_case *k,
-                       struct dt_cert *const *anchors, size_t n_anchors)
+/* Whether the build gives one of the case's anchors a distrust-after date
+ * for its usage (the script then says that the date is not credited
+ * where its client does not enforce it). */
+static bool dated(const struct dt_model *m, const struct dt_case *k, struct dt_cert *const *anchors,
+                  size_t n_anchors)
 {
     bool email = k->usage == DT_USAGE_EMAIL_SIGNER || k->usage == DT_USAGE_EMAIL_RECIPIENT;
+    if (k->usage == DT_USAGE_CODE_SIGNING || k->usage == DT_USAGE_CLIENT)
+        return false;
     for (size_t i = 0; i < m->n_afters; i++) {
         const struct dt_after *a = &m->afters[i];
-        if (!(a->rule->targets & DT_TARGET_NSS))
-            continue;
-        bool has = email ? a->has_email : a->has_server;
-        int64_t date = email ? a->email : a->server;
-        if (!has || k->usage == DT_USAGE_CODE_SIGNING || k->usage == DT_USAGE_CLIENT)
+        if (!(a->rule->targets & DT_TARGET_NSS) || !(email ? a->has_email : a->has_server))
             continue;
         for (size_t j = 0; j < n_anchors; j++)
-            if (!memcmp(anchors[j]->sha256, a->cert->sha256, 32) && k->chain[0]->not_before > date)
+            if (!memcmp(anchors[j]->sha256, a->cert->sha256, 32))
                 return true;
     }
     return false;
@@ -76,22 +77,27 @@ static const char script_head[] =
     "#\n"
     "# Usage: test-distrust.sh [--ckbi LIB [--ckbi-args ARGS] | --module LIB]\n"
     "#   --ckbi LIB       the NSS built-in roots module under test (the libnssckbi.so\n"
-    "#                    built from a certdata.txt with this build merged in);\n"
-    "#                    default: the system libnssckbi.so (or p11-kit-trust.so,\n"
-    "#                    which p11-kit based systems use in its place)\n"
+    "#                    built from a certdata.txt with this build merged in: the\n"
+    "#                    root-store deployment); default: the system libnssckbi.so\n"
+    "#                    (or p11-kit-trust.so, which p11-kit based systems use in\n"
+    "#                    its place: the p11-kit deployment)\n"
     "#   --ckbi-args ARGS module parameters for it (modutil -string)\n"
     "#   --module LIB     libdistrust-pkcs11.so, serving this build's\n"
-    "#                    certdata-distrust.txt in overlay mode\n"
+    "#                    certdata-distrust.txt in overlay mode (the overlay deployment)\n"
     "# Per case, in a fresh temporary database: a baseline with the case's anchors\n"
     "# (--module: served as built-in roots by a copy of the module, as distrust\n"
     "# verify serves them; --ckbi: vfychain -t) and no distrust data must validate\n"
     "# (else the case is INVALID: it would prove nothing); then the same with the\n"
-    "# module loaded must give the expected verdict. Prints TAP; exits 1 on any\n"
-    "# mismatch or invalid case, 2 on a usage or setup error. Needs certutil,\n"
-    "# modutil and vfychain.\n"
+    "# module loaded must give the expected verdict. NSS does not enforce\n"
+    "# distrust-after dates; Firefox does, from its built-in roots module only: with\n"
+    "# --ckbi (not p11-kit-trust.so) the script applies Firefox's rule to the date\n"
+    "# the module under test carries for the root (vfychain -vv shows it), and\n"
+    "# never otherwise. A case whose \"deployments\" leave out the mode's is skipped.\n"
+    "# Prints TAP; exits 1 on any mismatch or invalid case, 2 on a usage or setup\n"
+    "# error. Needs certutil, modutil and vfychain.\n"
     "set -u\n"
     "here=$(cd \"$(dirname \"$0\")\" && pwd)\n"
-    "usage() { sed -n '5,19p' \"$0\" | sed 's/^# \\{0,1\\}//'; }\n"
+    "usage() { sed -n '5,24p' \"$0\" | sed 's/^# \\{0,1\\}//'; }\n"
     "mode=ckbi lib= args=\n"
     "while [ $# -gt 0 ]; do\n"
     "    case $1 in\n"
@@ -119,6 +125,13 @@ static const char script_head[] =
     "fi\n"
     "[ -f \"$lib\" ] || { echo \"test-distrust.sh: $lib: no such file\" >&2; exit 2; }\n"
     "case $lib in /*) ;; *) lib=$(pwd)/$lib ;; esac\n"
+    "# The deployment the mode models (distrust verify --deployments names them).\n"
+    "deployment=overlay\n"
+    "if [ $mode = ckbi ]; then\n"
+    "    deployment=root-store real=$lib\n"
+    "    [ -L \"$lib\" ] && real=$(readlink -f \"$lib\" 2>/dev/null || echo \"$lib\")\n"
+    "    case $real in */p11-kit-trust.so) deployment=p11-kit ;; esac\n"
+    "fi\n"
     "tmp=$(mktemp -d \"${TMPDIR:-/tmp}/test-distrust.XXXXXX\") || exit 2\n"
     "trap 'rm -rf \"$tmp\"' EXIT\n"
     "trap 'exit 2' HUP INT TERM\n"
@@ -142,11 +155,34 @@ static const char script_head[] =
     "    fi\n"
     "}\n"
     "[ $mode = module ] && { cp \"$lib\" \"$tmp/anchors-module.so\" || exit 2; }\n"
-    "n=0 bad=0\n"
-    "# check NAME USAGE TIME EXPECT AFTER DIR: one case.\n"
+    "# root_date KIND FILE: the KIND (Server, E-mail) distrust-after date that\n"
+    "# vfychain -vv shows on the root of the chain it accepted (NSS reads it from\n"
+    "# the built-in roots module), as YYYYMMDDHHMMSS; nothing when there is none.\n"
+    "root_date() {\n"
+    "    awk -v kind=\"$1\" 'BEGIN { split(\"Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec\", m, "
+    "\" \")\n"
+    "            for (i = 1; i <= 12; i++) mon[m[i]] = i }\n"
+    "        /^Certificate [0-9]+ Subject:/ { exit }\n"
+    "        index($0, kind \" Distrust After: \") { sub(/.*Distrust After: /, \"\"); "
+    "split($0, f, /[ :]+/)\n"
+    "            printf \"%04d%02d%02d%02d%02d%02d\\n\", f[7], mon[f[2]], f[3], f[4], f[5], f[6]; "
+    "exit }' \"$2\"\n"
+    "}\n"
+    "rfc3339() { echo \"$1\" | sed "
+    "'s/\\(....\\)\\(..\\)\\(..\\)\\(..\\)\\(..\\)\\(..\\)/\\1-\\2-\\3T\\4:\\5:\\6Z/'; }\n"
+    "n=0 bad=0 skipped=0\n"
+    "# check NAME USAGE TIME EXPECT LEAF_NOTBEFORE DATED DIR DEPLOYMENTS: one case.\n"
+    "# DATED: the build gives an anchor a distrust-after date for the usage (1 or 0);\n"
+    "# DEPLOYMENTS: the case's, comma-separated, or - for every one.\n"
     "check() {\n"
     "    n=$((n + 1))\n"
-    "    name=$1 use=$2 at=$3 want=$4 after=$5 dir=$here/tests/$6\n"
+    "    name=$1 use=$2 at=$3 want=$4 nb=$5 dated=$6 dir=$here/tests/$7 deps=$8\n"
+    "    case \",$deps,\" in\n"
+    "    ,-, | *,$deployment,*) ;;\n"
+    "    *) echo \"ok $n - $name # SKIP not judged by the $deployment deployment (the case names "
+    "$deps)\"\n"
+    "       skipped=$((skipped + 1)); return ;;\n"
+    "    esac\n"
     "    set -- -a # every certificate file is PEM (vfychain's -a holds for the rest)\n"
     "    [ -n \"$at\" ] && set -- \"$@\" -b \"$at\"\n"
     "    for c in \"$dir\"/chain-*.pem; do set -- \"$@\" \"$c\"; done # leaf first\n"
@@ -168,23 +204,47 @@ static const char script_head[] =
     "return\n"
     "    fi\n"
     "    note=\n"
-    "    if vfychain -d \"sql:$tmp/with$n\" -pp -u \"$use\" \"$@\" >\"$tmp/out\" 2>&1; then\n"
+    "    if vfychain -d \"sql:$tmp/with$n\" -pp -vv -u \"$use\" \"$@\" >\"$tmp/out\" 2>&1; then\n"
     "        got=trusted\n"
-    "        if [ \"$after\" = after ]; then\n"
-    "            got=distrusted\n"
-    "            note=\" # NSS accepts it; the leaf was issued after the root's distrust-after "
-    "date\"\n"
-    "            note=\"$note (Firefox's rule, which NSS does not enforce)\"\n"
+    "        kind=Server what=server\n"
+    "        case $use in 4 | 5) kind=E-mail what=email ;; 0 | 6) kind= ;; esac\n"
+    "        date=\n"
+    "        [ -n \"$kind\" ] && date=$(root_date \"$kind\" \"$tmp/out\")\n"
+    "        if [ $deployment = root-store ] && [ -n \"$date\" ]; then\n"
+    "            # Firefox's rule, on the date the built-in roots module carries\n"
+    "            if [ \"$nb\" -gt \"$date\" ]; then got=distrusted; rel=after; else rel=\"not "
+    "after\"; fi\n"
+    "            note=\"distrust-after: the built-in roots module under test gives the root a "
+    "$what distrust-after date of $(rfc3339 \"$date\") (vfychain -vv); the leaf's notBefore "
+    "$(rfc3339 \"$nb\") is $rel it: $got (Firefox's rule, which NSS does not enforce)\"\n"
+    "        elif [ $deployment = root-store ] && [ \"$dated\" = 1 ]; then\n"
+    "            note=\"distrust-after: the build dates the root, but the built-in roots module "
+    "under test does not carry the date (vfychain -vv shows none): not applied\"\n"
+    "        elif [ \"$dated\" = 1 ] || [ -n \"$date\" ]; then\n"
+    "            if [ $deployment = overlay ]; then\n"
+    "                note=\"distrust-after: the overlay module does not enforce distrust-after "
+    "dates: Firefox reads them only from its built-in roots module. Not applied.\"\n"
+    "            else\n"
+    "                note=\"distrust-after: p11-kit-trust.so is not credited with distrust-after "
+    "dates (where it replaces libnssckbi as the built-in roots, as on Fedora, they could apply). "
+    "Not applied.\"\n"
+    "            fi\n"
     "        fi\n"
     "    else\n"
     "        got=distrusted\n"
     "    fi\n"
     "    if [ \"$got\" = \"$want\" ]; then\n"
-    "        echo \"ok $n - $name$note\"\n"
+    "        echo \"ok $n - $name\"\n"
     "    else\n"
     "        echo \"not ok $n - $name # expected $want, got $got\"\n"
-    "        sed 's/^/#   /' \"$tmp/out\"; bad=$((bad + 1))\n"
+    "        # vfychain's lines, without -vv's dump of the root\n"
+    "        grep -v -e '^    ' -e '^Root Certificate:' -e '^ *$' \"$tmp/out\" | sed 's/^/#   /'; "
+    "bad=$((bad + 1))\n"
     "    fi\n"
+    "    [ -z \"$note\" ] || echo \"#   $note\"\n"
+    "    case $note in *'Not applied.') echo \"#     to make the date effective: merge the policy "
+    "into the root store (distrust build --certdata UPSTREAM.txt), ship that certdata.txt as the "
+    "built-in roots, and run this script with --ckbi on it\" ;; esac\n"
     "}\n";
 
 enum dt_err dt_testscript_write(const struct dt_model *m, const struct dt_cases *cases,
@@ -261,7 +321,7 @@ enum dt_err dt_testscript_write(const struct dt_model *m, const struct dt_cases 
             if (rc == DT_OK)
                 rc = dt_outlist_add(&o, name, &f);
         }
-        bool after = rc == DT_OK && k->expect_distrusted && after_rule(m, k, anchors, n_anchors);
+        bool has_date = rc == DT_OK && dated(m, k, anchors, n_anchors);
         dt_pool_free(&store);
         DT_TRY(rc);
         char at[32] = "", rfc[32];
@@ -273,14 +333,30 @@ enum dt_err dt_testscript_write(const struct dt_model *m, const struct dt_cases 
         json_object_set_new(jc, "usage", json_string(dt_usage_name(k->usage)));
         json_object_set_new(jc, "expect",
                             json_string(k->expect_distrusted ? "distrusted" : "trusted"));
+        char deps[64] = "-";
+        if (k->deployments) {
+            json_t *jd = json_array();
+            DT_ENSURE_MEM(jd);
+            json_object_set_new(jc, "deployments", jd);
+            for (unsigned bit = 1; bit <= DT_DEPLOY_ALL; bit <<= 1)
+                if (k->deployments & bit)
+                    json_array_append_new(jd, json_string(dt_deployment_name(bit)));
+            dt_deployments_text(k->deployments, deps, sizeof(deps));
+            for (char *c = deps; *c; c++) /* "a, b" -> "a,b" */
+                if (*c == ' ')
+                    memmove(c, c + 1, strlen(c));
+        }
+        struct dt_civil nb;
+        dt_epoch_to_civil(k->chain[0]->not_before, &nb);
         DT_TRY(dt_buf_puts(&body, "check "));
         DT_TRY(sq(&body, k->name));
-        DT_TRY(dt_buf_printf(&body, " %d '%s' %s %s %s\n", dt_usage_vfychain(k->usage), at,
-                             k->expect_distrusted ? "distrusted" : "trusted", after ? "after" : "-",
-                             dir));
+        DT_TRY(dt_buf_printf(&body, " %d '%s' %s %04d%02d%02d%02d%02d%02d %d %s %s\n",
+                             dt_usage_vfychain(k->usage), at,
+                             k->expect_distrusted ? "distrusted" : "trusted", nb.year, nb.month,
+                             nb.day, nb.hour, nb.min, nb.sec, has_date ? 1 : 0, dir, deps));
         ts->cases++;
         ts->distrusted += k->expect_distrusted;
-        ts->after_rule += after;
+        ts->dated += has_date;
     }
     DT_TRY(dt_buf_printf(&script, "%s", script_head));
     DT_TRY(dt_buf_printf(&script,
@@ -292,8 +368,9 @@ enum dt_err dt_testscript_write(const struct dt_model *m, const struct dt_cases 
         DT_TRY(dt_buf_puts(&script, "echo \"1..0 # SKIP no chain cases: build with "
                                     "distrust build --cases CASEFILE\"\nexit 0\n"));
     DT_TRY(dt_buf_append(&script, body.data, body.len));
-    DT_TRY(dt_buf_puts(&script, "echo \"1..$n\"\necho \"# $((n - bad)) passed, $bad failed "
-                                "(mode $mode: $lib)\"\n[ $bad -eq 0 ]\n"));
+    DT_TRY(dt_buf_puts(&script, "echo \"1..$n\"\necho \"# $((n - bad - skipped)) passed, $bad "
+                                "failed, $skipped skipped (mode $mode, the $deployment deployment: "
+                                "$lib)\"\n[ $bad -eq 0 ]\n"));
     DT_TRY(dt_outlist_add(&o, "test-distrust.sh", &script));
     if (ts->cases) {
         json_t *root = json_pack("{s:s, s:o}", "comment",

@@ -10,8 +10,8 @@
 #include "resolve.h"
 
 struct dt_testscript {
-    struct dt_outlist out; /* test-distrust.sh, tests/... */
-    size_t cases, distrusted, after_rule;
+    struct dt_outlist out;           /* test-distrust.sh, tests/... */
+    size_t cases, distrusted, dated; /* dated: the build dates an anchor */
 };
 
 /* The script and the case files for cases (may be NULL: a script that

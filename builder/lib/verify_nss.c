@@ -4,6 +4,7 @@
 #include "verify_nss.h"
 
 #include "cert.h"
+#include "timeutil.h"
 
 #include <cert.h>
 #include <certdb.h>
@@ -95,6 +96,30 @@ static bool spec_value(char *out, size_t cap, const char *fmt, const char *a, co
     return n > 0 && (size_t)n < cap && !strchr(a, '\'') && (!b || !strchr(b, '\''));
 }
 
+/* p11-kit-trust.so with paths=PATHS; p11-kit splits its parameters at
+ * white space, so the paths must have none (nor quotes). */
+static SECMODModule *load_p11kit(const char *lib, const char *paths, struct dt_nss_outcome *o)
+{
+    char spec[8800];
+    if (strpbrk(paths, " \t\n\"'") || strchr(lib, '"') ||
+        snprintf(spec, sizeof(spec), "library=\"%s\" name=\"p11-kit-trust\" parameters='paths=%s'",
+                 lib, paths) >= (int)sizeof(spec)) {
+        snprintf(o->failure, sizeof(o->failure),
+                 "path unusable as p11-kit's paths= parameter (white space or quotes): %.400s",
+                 paths);
+        return NULL;
+    }
+    SECMODModule *m = SECMOD_LoadUserModule(spec, NULL, PR_FALSE);
+    if (!m || !m->loaded) {
+        snprintf(o->failure, sizeof(o->failure), "NSS could not load %s with paths=%.300s", lib,
+                 paths);
+        if (m)
+            SECMOD_DestroyModule(m);
+        return NULL;
+    }
+    return m;
+}
+
 static SECMODModule *load_module(const char *lib, const char *name, const char *certdata,
                                  bool root_store, struct dt_nss_outcome *o)
 {
@@ -158,6 +183,37 @@ static void record_log(CERTVerifyLog *log, struct dt_nss_outcome *o)
     }
 }
 
+/* A distrust-after value as NSS keeps it: the 13 bytes of a UTCTime
+ * (YYMMDDHHMMSSZ), no tag. */
+static bool after_date(const SECItem *it, int64_t *t)
+{
+    if (!it || it->len != 13 || !it->data || it->data[12] != 'Z')
+        return false;
+    int v[6];
+    for (int i = 0; i < 6; i++) {
+        unsigned char a = it->data[2 * i], b = it->data[2 * i + 1];
+        if (a < '0' || a > '9' || b < '0' || b > '9')
+            return false;
+        v[i] = (a - '0') * 10 + (b - '0');
+    }
+    struct dt_civil c = {v[0] < 50 ? 2000 + v[0] : 1900 + v[0], v[1], v[2], v[3], v[4], v[5]};
+    if (!dt_civil_valid(&c))
+        return false;
+    *t = dt_civil_to_epoch(&c);
+    return true;
+}
+
+static void record_anchor(const CERTCertificate *a, struct dt_nss_outcome *o)
+{
+    o->have_anchor = true;
+    cert_sha256(a->derCert.data, a->derCert.len, o->anchor_sha256);
+    if (a->distrust) {
+        o->anchor_server_after =
+            after_date(&a->distrust->serverDistrustAfter, &o->anchor_server_date);
+        o->anchor_email_after = after_date(&a->distrust->emailDistrustAfter, &o->anchor_email_date);
+    }
+}
+
 static void set_error(struct dt_nss_outcome *o, long code)
 {
     o->error = code;
@@ -167,7 +223,7 @@ static void set_error(struct dt_nss_outcome *o, long code)
 
 /* An NSS instance in a worker: initialised once, with the job's modules. */
 struct nss_state {
-    SECMODModule *anchors, *overlay;
+    SECMODModule *p11kit, *anchors, *overlay;
     CERTCertDBHandle *db;
     bool up;
 };
@@ -188,10 +244,17 @@ static bool setup(const struct dt_nss_job *job, struct nss_state *st, struct dt_
         return false;
     }
     st->up = true;
-    st->anchors =
-        load_module(job->rootstore_module, "distrust-anchors", job->anchors_certdata, true, o);
-    if (!st->anchors)
-        return false;
+    if (job->p11kit_module) {
+        st->p11kit = load_p11kit(job->p11kit_module, job->p11kit_paths, o);
+        if (!st->p11kit)
+            return false;
+    }
+    if (job->anchors_certdata) {
+        st->anchors =
+            load_module(job->rootstore_module, "distrust-anchors", job->anchors_certdata, true, o);
+        if (!st->anchors)
+            return false;
+    }
     if (job->overlay_certdata) {
         st->overlay =
             load_module(job->overlay_module, "distrust-overlay", job->overlay_certdata, false, o);
@@ -211,6 +274,10 @@ static void teardown(struct nss_state *st, char *shutdown, size_t cap)
     if (st->anchors) {
         SECMOD_UnloadUserModule(st->anchors);
         SECMOD_DestroyModule(st->anchors);
+    }
+    if (st->p11kit) {
+        SECMOD_UnloadUserModule(st->p11kit);
+        SECMOD_DestroyModule(st->p11kit);
     }
     if (st->up && NSS_Shutdown() != SECSuccess)
         snprintf(shutdown, cap, "NSS_Shutdown failed: %s", PR_ErrorToName(PORT_GetError()));
@@ -328,10 +395,8 @@ static void verify_one(struct nss_state *st, const struct dt_nss_job *job, struc
         anchor = outp[1].value.pointer.cert;
         o->foreign |= list_foreign(job, list) || foreign(job, anchor);
         record_path(list, o);
-        if (anchor) {
-            o->have_anchor = true;
-            cert_sha256(anchor->derCert.data, anchor->derCert.len, o->anchor_sha256);
-        }
+        if (anchor)
+            record_anchor(anchor, o);
     } else {
         CERTVerifyLog log;
         memset(&log, 0, sizeof(log));
@@ -354,11 +419,8 @@ static void verify_one(struct nss_state *st, const struct dt_nss_job *job, struc
             list = CERT_GetCertChainFromCert(certs[0], when, classic_usage(job->usage));
             o->foreign |= list_foreign(job, list);
             record_path(list, o);
-            if (list && !CERT_LIST_EMPTY(list)) {
-                CERTCertificate *last = CERT_LIST_TAIL(list)->cert;
-                o->have_anchor = true;
-                cert_sha256(last->derCert.data, last->derCert.len, o->anchor_sha256);
-            }
+            if (list && !CERT_LIST_EMPTY(list))
+                record_anchor(CERT_LIST_TAIL(list)->cert, o);
         }
     }
 out:
@@ -506,7 +568,9 @@ static int cmp_config(const struct dt_nss_job *a, const struct dt_nss_job *b)
     int c;
     if ((c = strcmp(a->db_dir, b->db_dir)) ||
         (c = strcmp(a->rootstore_module, b->rootstore_module)) ||
-        (c = strcmp(a->anchors_certdata, b->anchors_certdata)) ||
+        (c = strcmp(str_or_empty(a->anchors_certdata), str_or_empty(b->anchors_certdata))) ||
+        (c = strcmp(str_or_empty(a->p11kit_module), str_or_empty(b->p11kit_module))) ||
+        (c = strcmp(str_or_empty(a->p11kit_paths), str_or_empty(b->p11kit_paths))) ||
         (c = strcmp(str_or_empty(a->overlay_module), str_or_empty(b->overlay_module))) ||
         (c = strcmp(str_or_empty(a->overlay_certdata), str_or_empty(b->overlay_certdata))))
         return c;

@@ -21,9 +21,11 @@ enum dt_engine {
 struct dt_nss_job {
     const char *db_dir;           /* an empty NSS database (dt_nss_make_db), opened read-only */
     const char *rootstore_module; /* a copy of libdistrust-pkcs11.so for the anchors */
-    const char *anchors_certdata; /* served in root-store mode */
+    const char *anchors_certdata; /* served in root-store mode; NULL: no such module */
     const char *overlay_module;   /* libdistrust-pkcs11.so */
     const char *overlay_certdata; /* served in overlay mode; NULL for the baseline */
+    const char *p11kit_module;    /* p11-kit-trust.so, loaded first when set, */
+    const char *p11kit_paths;     /* with its paths= parameter ("DIST:ANCHORS") */
     struct dt_cert *const *chain; /* leaf first */
     size_t n_chain;
     enum dt_usage usage;
@@ -43,6 +45,10 @@ struct dt_nss_outcome {
     uint8_t path_sha256[DT_NSS_MAX_PATH][32];
     bool have_anchor;
     uint8_t anchor_sha256[32];
+    /* The distrust-after dates NSS read for the anchor (cert->distrust:
+     * only from a read-only token with a root list, as nssckbi) */
+    bool anchor_server_after, anchor_email_after;
+    int64_t anchor_server_date, anchor_email_date;
     size_t n_log; /* NSS's verify log: where the chain failed */
     struct {
         unsigned depth;

@@ -88,9 +88,14 @@ run "$DISTRUST" verify --build "$WORK/n1" --engine pkix,openssl "$WORK/cases1.js
 expect_status "negative: without the certificates the distrust misses x2 and x3" 3
 hasnt "no case is INVALID (the baselines hold)" "$WORK/out" "INVALID"
 count "NSS and OpenSSL accept x2 and x3" "$WORK/out" "^#   expected distrusted, got trusted" 4
-has "the miss is x2 under NSS" "$WORK/out" "^not ok 1 - x2 \(issuer field in i2's encoding\) through i2 \[pkix\]$"
+has "the miss is x2 under NSS" "$WORK/out" "^not ok 1 - x2 \(issuer field in i2's encoding\) through i2 \[overlay/pkix\]$"
 has "and under OpenSSL with the blob" "$WORK/out" "^not ok 2 - x2 \(issuer field in i2's encoding\) through i2 \[openssl\]$"
-has "x1 is distrusted without the pool" "$WORK/out" "^ok 5 - x1 \(i1's own encoding\) through i1 \[pkix\]$"
+has "x1 is distrusted without the pool" "$WORK/out" "^ok 5 - x1 \(i1's own encoding\) through i1 \[overlay/pkix\]$"
+count "NSS's miss is explained as the issuer encoded differently" "$WORK/out" \
+    "^#     leaf.equiv.test has its serial, and an issuer field that is its issuer as a name but encoded differently" 2
+count "so is OpenSSL's" "$WORK/out" \
+    "^#   leaf.equiv.test has the serial of entry \"Leaf 2A2A\" and an issuer field that is the entry's issuer as a name but encoded differently" 2
+hasnt "never as a missing cross-certificate" "$WORK/out" "a cross-certificate the build misses"
 run "$DISTRUST" verify --build "$WORK/b1" --engine pkix,openssl "$WORK/cases1.json"
 expect_status "with the pool: every encoding distrusted under NSS and OpenSSL" 0
 has "six checks" "$WORK/out" "^6 passed, 0 failed$"

@@ -81,22 +81,66 @@ same "the attribute is added in its place, the rest unchanged" "$WORK/d.want" "$
 run "$DISTRUST" build -q -o "$WORK/nosa2" --certdata "$WORK/nosa/certdata.txt" $POLICIES
 same "merging again changes nothing" "$WORK/nosa/certdata.txt" "$WORK/nosa2/certdata.txt"
 
-# distrust verify checks the merged file alone for every case whose root
-# store is the upstream file.
+# distrust verify checks every case under two deployments: the overlay
+# (certdata-distrust.txt over the upstream store) and root-store (the merged
+# file alone as the built-in roots, the default when OUT has one).
 run "$DISTRUST" verify --build "$WORK/m" "$C/merge/cases.json"
 expect_status "distrust verify passes with the merged certdata.txt" 0
-count "every case is also checked against the merged file" "$WORK/out" '^#   the merged certdata.txt alone \(root-store mode\): (distrusted|trusted)$' 11
-has "11 passed" "$WORK/out" '^11 passed, 0 failed$'
-has "Root D's e-mail control holds under upstream + the overlay and the merged file" "$WORK/out" '^ok [0-9]+ - server-auth distrust of a root upstream trusts: e-mail still trusted$'
-has "Root D's TLS server chain is distrusted by the merged file" "$WORK/out" '^ok [0-9]+ - server-auth distrust of a root upstream trusts: TLS server distrusted$'
+count "every case is checked against the merged file alone" "$WORK/out" '^ok [0-9]+ - .* \[root-store/pkix\]$' 11
+count "and all but the root-store-only case under the overlay" "$WORK/out" '^ok [0-9]+ - .* \[overlay/pkix\]$' 10
+has "21 passed" "$WORK/out" '^21 passed, 0 failed$'
+for dep in overlay root-store; do
+    has "Root D's e-mail control holds ($dep)" "$WORK/out" "^ok [0-9]+ - server-auth distrust of a root upstream trusts: e-mail still trusted \\[$dep/pkix\\]$"
+    has "Root D's TLS server chain is distrusted ($dep)" "$WORK/out" "^ok [0-9]+ - server-auth distrust of a root upstream trusts: TLS server distrusted \\[$dep/pkix\\]$"
+done
+# Distrust-after: only the root-store deployment enforces it, with the date
+# NSS reads off the merged built-in root; the overlay never does, and says so.
+has "the root-store deployment distrusts the leaf issued after the date" "$WORK/out" \
+    '^ok [0-9]+ - distrust-after set on the upstream root: leaf issued after the date \[root-store/pkix\]$'
+has "with the date NSS reads from the merged file" "$WORK/out" \
+    '^#   distrust-after: the built-in root "Test Root C \(distrust-after\)" carries a server distrust-after date of 2024-11-30T23:59:59Z \(NSS reads it from the merged certdata\.txt\); the leaf.s notBefore 2025-03-01T00:00:00Z is after it: distrusted \(the rule Firefox applies to its built-in roots; distrust verify applies it because NSS 3\.87 does not\)$'
+hasnt "the case names root-store only: no overlay check of it" "$WORK/out" 'leaf issued after the date \[overlay/'
+has "the overlay does not credit the date of the leaf issued before it either" "$WORK/out" \
+    '^#   distrust-after: the build gives "Test Root C \(distrust-after\)" a server distrust-after date of 2024-11-30T23:59:59Z \(the leaf.s notBefore 2024-06-01T00:00:00Z is not after it\), but the overlay module does not enforce distrust-after dates'
+# The check checks: under the overlay, the case that names root-store only
+# is not checked (and the report says so); asked to judge it, the overlay
+# leaves the chain trusted.
+run "$DISTRUST" verify --build "$WORK/m" --deployments overlay "$C/merge/cases.json"
+expect_status "--deployments overlay" 0
+has "the root-store-only case is not checked, visibly" "$WORK/out" '^# not checked: "distrust-after set on the upstream root: leaf issued after the date" .*: its deployments \(root-store\) are not among this run.s \(overlay\)$'
+sed -e 's/"deployments": \["root-store"\]/"deployments": ["overlay"]/' -e "s|\"\\.\\./\\.\\./pki/|\"$TOP/testdata/pki/|g" \
+    -e "s|\"\\.\\./roots-certdata\\.txt\"|\"$C/roots-certdata.txt\"|g" "$C/merge/cases.json" >"$WORK/overlay-cases.json"
+run "$DISTRUST" verify --build "$WORK/m" "$WORK/overlay-cases.json"
+expect_status "the date case judged by the overlay fails" 3
+has "trusted, as Firefox would leave it with an overlay module" "$WORK/out" \
+    '^not ok [0-9]+ - distrust-after set on the upstream root: leaf issued after the date \[overlay/pkix\]$'
+has "the explanation says what would make the date effective" "$WORK/out" '^#     to make the date effective: merge the policy into the root store'
+# A root store that itself dates a root (the merged file as a case's
+# anchors): Firefox distrusts the leaf issued after the date without the
+# build, so that case is INVALID; the leaf issued before it stays a case.
+cat >"$WORK/dated-store.json" <<JSON
+{"cases": [
+ {"name": "after the store's own date", "chain": ["$TOP/testdata/pki/leaf-c-after.pem", "$TOP/testdata/pki/int-c.pem"],
+  "anchors": "$M", "time": "2025-06-01T00:00:00Z", "expect": "distrusted"},
+ {"name": "before the store's own date", "chain": ["$TOP/testdata/pki/leaf-c-before.pem", "$TOP/testdata/pki/int-c.pem"],
+  "anchors": "$M", "time": "2025-06-01T00:00:00Z", "expect": "trusted"}]}
+JSON
+run "$DISTRUST" verify --build "$WORK/m" "$WORK/dated-store.json"
+expect_status "a chain the anchors' own date distrusts is INVALID" 3
+has "and says why" "$WORK/out" '^not ok 1 - after the store.s own date \[overlay/pkix\] # INVALID: the chain is distrusted without the distrust data: the anchors. own built-in root "Test Root C \(distrust-after\)" carries a server distrust-after date of 2024-11-30T23:59:59Z and the leaf.s notBefore 2025-03-01T00:00:00Z is after it'
+has "the leaf issued before the date is checked" "$WORK/out" '^ok 2 - before the store.s own date \[overlay/pkix\]$'
+
 # The check checks: the merged file without the intermediate's distrust
-# disagrees with upstream + the overlay.
+# fails the root-store deployment (the overlay still passes).
 awk '/^CKA_LABEL UTF8 "Distrusted Test Intermediate 2 EC"$/ { s = 1 }
      s && /CKT_NSS_NOT_TRUSTED/ { sub(/CKT_NSS_NOT_TRUSTED/, "CKT_NSS_MUST_VERIFY_TRUST") }
      /^$/ { s = 0 } 1' "$M" >"$WORK/tampered" && cp "$WORK/tampered" "$M"
 run "$DISTRUST" verify --build "$WORK/m" "$C/merge/cases.json"
 expect_status "a merged file that lost a distrust fails distrust verify" 3
-has "the case says the merged file differs" "$WORK/out" 'the merged certdata.txt alone \(root-store mode\): trusted, which differs from upstream \+ the build'
+has "the root-store check fails" "$WORK/out" '^not ok [0-9]+ - distrusted intermediate \[root-store/pkix\]$'
+has "and says the merge lost the entry" "$WORK/out" \
+    '^#   the merged certdata.txt does not distrust Test Intermediate 2 EC for the server usage, though the build.s entry "Distrusted Test Intermediate 2 EC" does: the merge lost it'
+has "the overlay check of the same case still passes" "$WORK/out" '^ok [0-9]+ - distrusted intermediate \[overlay/pkix\]$'
 cp "$WORK/m2/certdata.txt" "$M"
 
 # vfychain, an independent verifier: the merged file loaded by our module in
@@ -231,6 +275,21 @@ certdata_objects "$WORK/r3/certdata.txt" >"$WORK/r3.all"
 LC_ALL=C comm -23 "$WORK/deb.all" "$WORK/r3.all" >"$WORK/r3.gone"
 count "only that root's certificate object changed" "$WORK/r3.gone" 'CKA_LABEL UTF8 "Entrust Root Certification Authority - G2"' 1
 count "and nothing else" "$WORK/r3.gone" '' 1
+
+# The real Entrust date, merged into Debian 12's file: the root-store
+# deployment reads it off the built-in root and leaves validg2.entrust.net
+# (issued 2024-06-28, before the date) trusted at 2024-12-15.
+cat >"$WORK/entrust-cases.json" <<JSON
+{"cases": [{"name": "validg2.entrust.net under Debian 12's roots with the Entrust date",
+  "chain": ["$TOP/policy/chains/2024-entrust/leaf_validg2.entrust.net.chain.pem"],
+  "anchors": "$NSS/certdata-NSS_3_87_1_RTM-debian12.txt", "time": "2024-12-15T00:00:00Z",
+  "expect": "trusted", "deployments": ["root-store"]}]}
+JSON
+run "$DISTRUST" verify --build "$WORK/r3" --engine all "$WORK/entrust-cases.json"
+expect_status "the Entrust case under the merged Debian 12 root store" 0
+count "checked under both engines" "$WORK/out" '^ok [0-9]+ - validg2\.entrust\.net .* \[root-store/(pkix|classic)\]$' 2
+count "NSS reads the Entrust date from the merged file; the leaf predates it" "$WORK/out" \
+    '^#   distrust-after: the built-in root "Entrust Root Certification Authority - G2" carries a server distrust-after date of 2024-11-30T23:59:59Z \(NSS reads it from the merged certdata\.txt\); the leaf.s notBefore 2024-06-28T21:42:14Z is not after it: still trusted ' 2
 
 # A policy that narrows an existing upstream distrust (Bogus Skype, every
 # purpose in 2017's file, server-auth only in the policy) keeps it.

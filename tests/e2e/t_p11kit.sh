@@ -11,8 +11,15 @@ for t in vfychain modutil certutil trust; do
     command -v $t >/dev/null 2>&1 || { not_ok "$t is installed"; done_testing; exit 1; }
 done
 [ -f "$TRUSTMOD" ] || { not_ok "p11-kit-trust.so is installed (p11-kit-modules)"; done_testing; exit 1; }
-# Only Debian's own p11-kit-trust.so and NSS tools run here (no module of
-# ours), so an ASan build needs no preloaded runtime.
+# Only the measurement below loads a module of ours into NSS's tools: an
+# ASan-built module needs the ASan runtime there (and only there: p11-kit's
+# own tools run without it).
+ours() { "$@"; }
+case "$DISTRUST" in
+*/asan/*)
+    ours() { env LD_PRELOAD="$(cc -print-file-name=libasan.so)" ASAN_OPTIONS=detect_leaks=0 "$@"; } ;;
+esac
+MODULE=${DISTRUST_PKCS11:-$(dirname "$DISTRUST")/libdistrust-pkcs11.so}
 
 run "$DISTRUST" build -o "$WORK/b" "$C/basic/policy.json"
 expect_status "build" 0
@@ -77,6 +84,74 @@ if vfy "$WORK/docform" 1 leaf-a1-2 int-a1; then not_ok "the documented form dist
 has "but NSS cannot shut down cleanly after it" "$WORK/vfy.out" 'NSS_Shutdown: SEC_ERROR_BUSY'
 vfy "$WORK/with" 1 leaf-a1-2 int-a1
 hasnt "with the nss-trust form it can" "$WORK/vfy.out" 'SEC_ERROR_BUSY'
+
+# The configuration distrust verify's p11-kit deployment uses, measured
+# against the others (doc/verify.md): p11-kit-trust.so alone, the distrust
+# file's directory first in paths= and the anchors after it, as Fedora's
+# single trust module serves /etc/pki/ca-trust/source before
+# /usr/share/pki/ca-trust-source. Every p11-kit token and every root store
+# has trust order 100, so when the anchors come first (another path order,
+# one directory for both, or a root-store module loaded before p11-kit) the
+# anchor's own trust object wins and a distrusted root stays trusted.
+mkdir -p "$WORK/one/anchors"
+cp "$P/root-a.pem" "$P/root-b.pem" "$P/root-c.pem" "$P/root-utf8.pem" "$WORK/one/anchors/"
+cp "$K" "$WORK/one/"
+printf '{"cases": [{"name": "x", "chain": ["%s"], "anchors": ["%s", "%s", "%s", "%s"], "expect": "trusted"}]}\n' \
+    "$P/leaf-a1.pem" "$P/root-a.pem" "$P/root-b.pem" "$P/root-c.pem" "$P/root-utf8.pem" >"$WORK/anchors-case.json"
+"$DISTRUST" verify --build "$WORK/b" --keep-work "$WORK/kw" "$WORK/anchors-case.json" >/dev/null 2>&1
+AT="$WORK/kw/case-1/anchors.txt"
+[ -f "$AT" ] && ok "the fixture roots as a root store (anchors.txt)" || not_ok "anchors.txt written by --keep-work"
+cp "$MODULE" "$WORK/anchors-module.so"
+addroots() { ours modutil -force -dbdir "sql:$1" -add anchors -libfile "$WORK/anchors-module.so" -string "certdata=\"$AT\" mode=root-store" >/dev/null 2>&1; }
+addp11() { ours modutil -force -dbdir "sql:$1" -add p11-kit-trust -libfile "$TRUSTMOD" -string "paths=$2" >/dev/null 2>&1; }
+mkdir -p "$WORK/c1" "$WORK/c2"
+certutil -N --empty-password -d "sql:$WORK/c1" >/dev/null 2>&1 && addroots "$WORK/c1" && addp11 "$WORK/c1" "$WORK/dist"
+certutil -N --empty-password -d "sql:$WORK/c2" >/dev/null 2>&1 && addp11 "$WORK/c2" "$WORK/dist" && addroots "$WORK/c2"
+nssdb "$WORK/a2" "$WORK/anchors:$WORK/dist"
+nssdb "$WORK/b1" "$WORK/one"
+# CONFIG DB ROOT-DISTRUST-HOLDS
+while read -r what db holds; do
+    for eng in -pp ""; do
+        if ours vfychain -d "sql:$WORK/$db" $eng -u 1 -b 250601000000Z -a "$P/leaf-utf8.pem" -a "$P/int-utf8.pem" >"$WORK/vfy.out" 2>&1; then
+            got=no; else got=yes; fi
+        e=${eng:-classic}
+        [ "$got" = "$holds" ] && ok "measured: $what ($e): the root's distrust holds: $got" ||
+            not_ok "measured: $what ($e): the root's distrust holds: $got, wanted $holds" "$(cat "$WORK/vfy.out")"
+        # a control chain passes in every configuration (the baseline beside the negatives)
+        if ours vfychain -d "sql:$WORK/$db" $eng -u 1 -b 250601000000Z -a "$P/leaf-a1.pem" -a "$P/int-a1.pem" >"$WORK/vfy.out" 2>&1; then
+            ok "measured: $what ($e): a control chain passes"; else
+            not_ok "measured: $what ($e): a control chain passes" "$(cat "$WORK/vfy.out")"; fi
+        # and the intermediate's distrust holds in every configuration (no anchor conflict)
+        if ours vfychain -d "sql:$WORK/$db" $eng -u 1 -b 250601000000Z -a "$P/leaf-a2.pem" -a "$P/int-a2.pem" >"$WORK/vfy.out" 2>&1; then
+            not_ok "measured: $what ($e): the intermediate's distrust holds" "$(cat "$WORK/vfy.out")"; else
+            ok "measured: $what ($e): the intermediate's distrust holds"; fi
+    done
+done <<EOF3
+paths=DIST:ANCHORS,_the_configuration_verify_uses with yes
+paths=ANCHORS:DIST a2 no
+one_directory_for_both b1 no
+root-store_module_loaded_before_p11-kit c1 no
+p11-kit_loaded_before_a_root-store_module c2 yes
+EOF3
+
+# distrust verify's p11-kit deployment: every basic case through
+# p11-kit-trust.so, each beside a p11-kit baseline over the anchors alone.
+run "$DISTRUST" verify --build "$WORK/b" --deployments p11-kit --engine all "$C/basic/cases.json"
+expect_status "verify --deployments p11-kit: the nss-only e-mail distrust is not in distrust.p11-kit" 3
+has "every other check holds" "$WORK/out" '^24 passed, 2 failed$'
+count "the failures are the entry that targets nss only" "$WORK/out" '^not ok [0-9]+ - e-mail-only distrust: e-mail distrusted \[p11-kit/(pkix|classic)\]$' 2
+has "and are explained" "$WORK/out" '^#   the entries above are in certdata-distrust\.txt, but p11-kit-trust\.so serving distrust\.p11-kit does not distrust the chain: an entry whose "targets" leave out p11-kit is not in distrust\.p11-kit$'
+count "each check has a p11-kit baseline" "$WORK/out" '^#   p11-kit baseline \(p11-kit-trust\.so over the anchors alone\): NSS accepts the chain' 26
+has "the distrusted root that the anchors trust fails through p11-kit" "$WORK/out" '^ok [0-9]+ - distrusted root that the anchors trust \[p11-kit/pkix\]$'
+has "the leaf issued after Root C's date stays trusted" "$WORK/out" '^ok [0-9]+ - distrust-after: leaf issued after the date \[p11-kit/pkix\]$'
+has "p11-kit is not credited with the date, and the report says so" "$WORK/out" \
+    'but p11-kit-trust\.so loaded beside the anchors is not Firefox.s built-in roots module, so its dates are not credited \(where p11-kit-trust\.so replaces libnssckbi as the built-in roots, as on Fedora, they could apply; distrust verify does not model that\)\. Not applied\.$'
+# The check checks: without the intermediate's object, its chains pass.
+awk 'BEGIN { RS = ""; ORS = "\n\n" } !/label: "Distrusted Test Intermediate 2 EC"/' "$K" >"$WORK/k2" && cp "$K" "$WORK/k.orig" && cp "$WORK/k2" "$K"
+run "$DISTRUST" verify --build "$WORK/b" --deployments p11-kit "$C/basic/cases.json"
+expect_status "distrust.p11-kit without the intermediate's object fails verify" 3
+has "its chain is trusted through p11-kit" "$WORK/out" '^not ok [0-9]+ - distrusted intermediate$'
+cp "$WORK/k.orig" "$K"
 
 # trust list over the same source (p11-kit reads user configuration only
 # when not root: as root, run it as nobody).

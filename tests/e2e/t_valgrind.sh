@@ -71,6 +71,16 @@ for relax in "" ', "relax_upstream": true'; do
 done
 vg "build --certdata refusing a later distrust-after date" 1 build -q --certdata "$N/certdata-2026.txt" -o "$WORK/m4" "$WORK/g2.json"
 vg "build --certdata relaxing it (relax_upstream)" 0 build -q --certdata "$N/certdata-2026.txt" -o "$WORK/m5" "$WORK/g2-relax.json"
+P="$TOP/testdata/pki"
+cat >"$WORK/two.json" <<JSON
+{"cases": [
+ {"name": "root store anchors", "chain": ["$P/leaf-a2.pem", "$P/int-a2.pem"], "anchors": "$TOP/testdata/chains/roots-certdata.txt",
+  "time": "2025-06-01T00:00:00Z", "expect": "distrusted"},
+ {"name": "file anchors", "chain": ["$P/leaf-c-after.pem", "$P/int-c.pem"], "anchors": ["$P/root-c.pem"],
+  "time": "2025-06-01T00:00:00Z", "expect": "trusted", "deployments": ["overlay", "p11-kit", "openssl"]}]}
+JSON
+vg "verify --deployments all (overlay, root-store, p11-kit, openssl), keep-work" 0 verify --deployments all \
+    --keep-work "$WORK/kw" --build "$WORK/m3" "$WORK/two.json"
 vg "build --cases (tests/ and test-distrust.sh)" 0 build -q --cases "$TOP/testdata/chains/basic/cases.json" -o "$WORK/ts" "$TOP/testdata/chains/basic/policy.json"
 vg "lint --expired-before" 0 lint -q --expired-before 2026-11-22 --pool "$TOP/policy/certs" "$WORK/p2017.json"
 vg "diff, Markdown" 0 diff "$WORK/out2" "$WORK/merged"

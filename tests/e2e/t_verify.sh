@@ -22,7 +22,9 @@ shift_verify basic "$C/basic/cases.json"
 expect_status "basic: every case holds under pkix and classic" 0
 has "basic: 26 checks passed" '^26 passed, 0 failed$'
 has "basic: the distrusted root is reported with its entry" 'entry "Distrusted Test Kök root"'
-has "basic: the distrust-after rule is applied and labelled" 'distrust-after: .* is after it: distrusted \(the rule Firefox applies'
+has "basic: the overlay does not credit the distrust-after date, and says so" '^#   distrust-after: the build gives "Test Root C \(distrust-after\)" a server distrust-after date of 2024-11-30T23:59:59Z \(the leaf.s notBefore 2025-03-01T00:00:00Z is after it\), but the overlay module does not enforce distrust-after dates: Firefox reads them only from its built-in roots module\. Not applied\.$'
+has "basic: and what would make the date effective" '^#     to make the date effective: merge the policy into the root store \(distrust build --certdata UPSTREAM\.txt\), ship that certdata\.txt as the built-in roots, and verify with the upstream root store as the case.s anchors, so that the root-store deployment is checked$'
+has "basic: the leaf issued after the date stays trusted under the overlay" '^ok 17 - distrust-after: leaf issued after the date \[overlay/pkix\]$'
 
 build cross "$C/cross-signed/policy.json"
 shift_verify cross "$C/cross-signed/cases.json"
@@ -32,10 +34,10 @@ has "cross-signed: 8 checks passed" '^8 passed, 0 failed$'
 build incomplete "$C/cross-signed-incomplete/policy.json"
 shift_verify incomplete "$C/cross-signed/cases.json"
 expect_status "a build missing the cross-certificate is caught" 3
-has "the path via Root B is reported" '^not ok 3 - cross-signed key via Root B \[pkix\]$'
-has "PKIX backtracks to Root B when both paths are offered" '^not ok 5 - cross-signed key, both paths offered \[pkix\]$'
+has "the path via Root B is reported" '^not ok 3 - cross-signed key via Root B \[overlay/pkix\]$'
+has "PKIX backtracks to Root B when both paths are offered" '^not ok 5 - cross-signed key, both paths offered \[overlay/pkix\]$'
 has "the missing cross-certificate is named" 'a cross-certificate the build misses'
-has "the Root A path still fails" '^ok 1 - cross-signed key via Root A \[pkix\]$'
+has "the Root A path still fails" '^ok 1 - cross-signed key via Root A \[overlay/pkix\]$'
 
 # A wrong SHA-1: first the baseline with the hash right, then one octet off.
 cat >"$WORK/hash.json" <<JSON
@@ -78,8 +80,8 @@ cat >"$WORK/invalid.json" <<JSON
 JSON
 shift_verify cross "$WORK/invalid.json"
 expect_status "INVALID cases fail the run" 3
-has "an expired chain is INVALID" '^not ok 1 - expired chain \[pkix\] # INVALID: .*SEC_ERROR_EXPIRED_CERTIFICATE'
-has "a chain to an untrusted anchor is INVALID" '^not ok 3 - unrelated anchor \[pkix\] # INVALID: .*SEC_ERROR_UNKNOWN_ISSUER'
+has "an expired chain is INVALID" '^not ok 1 - expired chain \[overlay/pkix\] # INVALID: .*SEC_ERROR_EXPIRED_CERTIFICATE'
+has "a chain to an untrusted anchor is INVALID" '^not ok 3 - unrelated anchor \[overlay/pkix\] # INVALID: .*SEC_ERROR_UNKNOWN_ISSUER'
 
 # Bad input: exit 1 with the place.
 printf '{"cases": [{"name": "x", "chain": ["%s"], "anchors": ["%s"], "expect": "distrustd"}]}\n' \
@@ -100,7 +102,130 @@ expect_status "no --build: usage" 2
 shift_verify real "$TOP"/policy/cases/*.json
 expect_status "real incidents: Comodo, DigiNotar, CNNIC leaves and intermediates, Entrust distrust-after" 0
 has "real incidents: 42 checks passed" '^42 passed, 0 failed$'
-has "kuix.de, the tenth Comodo leaf, is distrusted under PKIX" '^ok 19 - Comodo trial certificate kuix.de .*\[pkix\]$'
+has "kuix.de, the tenth Comodo leaf, is distrusted under PKIX" '^ok 19 - Comodo trial certificate kuix.de .*\[overlay/pkix\]$'
+
+# A case with certificate-file anchors after one whose anchors are a
+# certdata.txt root store (verify used to strcmp a NULL path here: exit 139).
+P="$TOP/testdata/pki"
+cat >"$WORK/order.json" <<JSON
+{"cases": [
+ {"name": "root-store anchors first", "chain": ["$P/leaf-a2.pem", "$P/int-a2.pem"], "anchors": "$C/roots-certdata.txt",
+  "time": "2025-06-01T00:00:00Z", "expect": "distrusted"},
+ {"name": "file anchors after it", "chain": ["$P/leaf-a1.pem", "$P/int-a1.pem"], "anchors": ["$P/root-a.pem"],
+  "time": "2025-06-01T00:00:00Z", "expect": "trusted"}]}
+JSON
+shift_verify basic "$WORK/order.json"
+expect_status "file anchors after a certdata.txt root store" 0
+has "both cases are checked under both engines" '^4 passed, 0 failed$'
+
+# A purpose-limited distrust of the anchor: the overlay leaves the server
+# purpose unset, and NSS (the overlay loaded after the anchors, trust order
+# 50 over 100) takes the anchor's server trust away. The report names the
+# entry, says why, and never claims that no entry names a certificate; the
+# rejected certificate's place is counted the same way under both engines
+# (libpkix logs it at depth 3, the classic engine at depth 2).
+cat >"$WORK/email-root.json" <<JSON
+{"version": 1, "entries": [
+  {"certificate": "$P/root-a.pem", "purposes": ["email-protection"], "targets": ["nss"], "label": "E-mail distrust of Root A"}]}
+JSON
+cat >"$WORK/email-root-cases.json" <<JSON
+{"cases": [{"name": "control under Root A", "chain": ["$P/leaf-a1.pem", "$P/int-a1.pem"], "anchors": ["$P/root-a.pem"],
+            "time": "2025-06-01T00:00:00Z", "expect": "trusted"}]}
+JSON
+build email-root "$WORK/email-root.json"
+shift_verify email-root "$WORK/email-root-cases.json"
+expect_status "the anchor lost its server trust to a purpose-limited entry" 3
+cat >"$WORK/want.txt" <<'EOF2'
+not ok 1 - control under Root A [overlay/pkix]
+#   expected trusted, got distrusted (usage server, time 2025-06-01T00:00:00Z)
+#   baseline: NSS accepts the chain: leaf1.example.test < Test Intermediate 1 < Test Root A (anchor)
+#   with the build (overlay): NSS rejects the chain: SEC_ERROR_UNTRUSTED_ISSUER (-8172): an issuer is marked as not trusted
+#     at certificate 3 of 3 (the anchor), Test Root A: SEC_ERROR_UNTRUSTED_ISSUER (entry "E-mail distrust of Root A")
+#   entry "E-mail distrust of Root A" (email-root.json /entries/0) on Test Root A
+#     it does not distrust the server usage, yet NSS rejected the chain at that certificate
+#     it leaves the server purpose unset, and NSS 3.87 merges trust per purpose (nssTrust_Create): a later token of higher precedence replaces a purpose's trust even with "unset", so with the overlay (trust order 50) loaded after the anchors (100) the anchor has no server trust left. Build with the root store (--roots STORE or --certdata UPSTREAM.txt): the object then keeps the store's other purposes and the hashes
+not ok 2 - control under Root A [overlay/classic]
+#   expected trusted, got distrusted (usage server, time 2025-06-01T00:00:00Z)
+#   baseline: NSS accepts the chain: leaf1.example.test < Test Intermediate 1 < Test Root A
+#   with the build (overlay): NSS rejects the chain: SEC_ERROR_UNTRUSTED_ISSUER (-8172): an issuer is marked as not trusted
+#     at certificate 3 of 3 (the anchor), Test Root A: SEC_ERROR_UNTRUSTED_ISSUER (entry "E-mail distrust of Root A")
+#   entry "E-mail distrust of Root A" (email-root.json /entries/0) on Test Root A
+#     it does not distrust the server usage, yet NSS rejected the chain at that certificate
+#     it leaves the server purpose unset, and NSS 3.87 merges trust per purpose (nssTrust_Create): a later token of higher precedence replaces a purpose's trust even with "unset", so with the overlay (trust order 50) loaded after the anchors (100) the anchor has no server trust left. Build with the root store (--roots STORE or --certdata UPSTREAM.txt): the object then keeps the store's other purposes and the hashes
+1..2
+0 passed, 2 failed
+EOF2
+grep -v '^# NSS: ' "$WORK/v.out" >"$WORK/got.txt"
+same "the explanation, line for line" "$WORK/want.txt" "$WORK/got.txt"
+if grep -q 'no entry of the build names' "$WORK/v.out"; then not_ok "no false 'no entry' line"; else ok "no false 'no entry' line"; fi
+# Positions on a longer path: the intermediate is certificate 2 of 3 under both engines.
+shift_verify basic "$C/basic/cases.json"
+count "the distrusted intermediate is certificate 2 of 3 (pkix and classic, two cases)" "$WORK/v.out" \
+    '^#     at certificate 2 of 3, Test Intermediate 2 EC: SEC_ERROR_UNTRUSTED_(CERT|ISSUER) \(entry "Distrusted Test Intermediate 2 EC"\)$' 6
+count "the distrusted leaf is certificate 1 of 3 (the leaf)" "$WORK/v.out" \
+    '^#     at certificate 1 of 3 \(the leaf\), leaf2\.example\.test: ' 1
+hasnt_v() { if grep -Eq -- "$2" "$WORK/v.out"; then not_ok "$1" "$(grep -E -- "$2" "$WORK/v.out" | head -3)"; else ok "$1"; fi; }
+hasnt_v "no raw NSS depth is printed" 'at depth [0-9]'
+
+# "deployments" in a case file: validated like the other keys.
+bad_case() { # NAME JSON-VALUE MESSAGE-REGEX
+    printf '{"cases": [{"name": "x", "chain": ["%s"], "anchors": ["%s"], "expect": "trusted", "deployments": %s}]}\n' \
+        "$P/leaf-a1.pem" "$P/root-a.pem" "$2" >"$WORK/dep.json"
+    shift_verify basic "$WORK/dep.json"
+    if [ "$st" -eq 1 ] && grep -Eq -- "$3" "$WORK/v.err"; then ok "deployments: $1 (exit 1)"; else
+        not_ok "deployments: $1 (exit $st)" "$(cat "$WORK/v.err")"; fi
+}
+bad_case "a misspelt name gets a suggestion" '["overlai"]' 'dep.json:1:[0-9]+: error: /cases/0/deployments/0: unknown deployment "overlai"; did you mean "overlay"\? \(one of "overlay", "root-store", "p11-kit", "openssl"\)'
+bad_case "a name listed twice" '["overlay", "overlay"]' '/cases/0/deployments/1: deployment "overlay" is listed twice'
+bad_case "an empty list" '[]' '/cases/0/deployments: "deployments" must be a non-empty array'
+bad_case "not a list" '"overlay"' '/cases/0/deployments: "deployments" must be a non-empty array'
+bad_case "not a name" '[3]' '/cases/0/deployments/0: each item of "deployments" must be a name'
+
+# --deployments: names checked; what the run cannot check is said, never passed.
+"$DISTRUST" verify --build "$WORK/basic" --deployments overlay,rootstore "$C/basic/cases.json" >/dev/null 2>"$WORK/v.err"
+st=$?
+expect_status "an unknown --deployments name is a usage error" 2
+if grep -q 'unknown deployment "rootstore"; did you mean "root-store"?' "$WORK/v.err"; then ok "with a suggestion"; else
+    not_ok "with a suggestion" "$(cat "$WORK/v.err")"; fi
+cat >"$WORK/rs.json" <<JSON
+{"cases": [
+ {"name": "judged by root-store only", "chain": ["$P/leaf-a2.pem", "$P/int-a2.pem"], "anchors": "$C/roots-certdata.txt",
+  "time": "2025-06-01T00:00:00Z", "expect": "distrusted", "deployments": ["root-store"]},
+ {"name": "judged by every deployment", "chain": ["$P/leaf-a1.pem", "$P/int-a1.pem"], "anchors": ["$P/root-a.pem"],
+  "time": "2025-06-01T00:00:00Z", "expect": "trusted"}]}
+JSON
+# The build has no merged certdata.txt: a case that names root-store fails, saying why.
+"$DISTRUST" verify --build "$WORK/basic" "$WORK/rs.json" >"$WORK/v.out" 2>"$WORK/v.err"
+st=$?
+expect_status "the default run (overlay) leaves the root-store case out" 0
+has "and says so" '^# not checked: "judged by root-store only" \(.*rs\.json /cases/0\): its deployments \(root-store\) are not among this run.s \(overlay\)$'
+has "the other case is checked" '^ok 1 - judged by every deployment$'
+"$DISTRUST" verify --build "$WORK/basic" --deployments overlay,root-store "$WORK/rs.json" >"$WORK/v.out" 2>"$WORK/v.err"
+st=$?
+expect_status "root-store asked for, but the build has no merged certdata.txt" 3
+has "the run says root-store cannot be checked" '^# root-store: not checked: the build has no merged certdata\.txt \(distrust build --certdata UPSTREAM\.txt\)$'
+has "the case that names it is not ok, not passed" '^not ok 1 - judged by root-store only \[root-store/pkix\] # NOT RUN: the case names the root-store deployment, which cannot judge it: the build has no merged certdata\.txt'
+has "the other case passes under the overlay" '^ok 2 - judged by every deployment \[overlay/pkix\]$'
+has "1 passed, 1 failed" '^1 passed, 1 failed$'
+printf '{"cases": [{"name": "root-store only", "chain": ["%s", "%s"], "anchors": ["%s"], "time": "2025-06-01T00:00:00Z", "expect": "trusted", "deployments": ["root-store"]}]}\n' \
+    "$P/leaf-a1.pem" "$P/int-a1.pem" "$P/root-a.pem" >"$WORK/none.json"
+"$DISTRUST" verify --build "$WORK/basic" "$WORK/none.json" >"$WORK/v.out" 2>"$WORK/v.err"
+st=$?
+expect_status "a run that checks nothing is an error, never a pass" 1
+if grep -q 'nothing was checked: no deployment of this run judges any case' "$WORK/v.err"; then ok "it says nothing was checked"; else
+    not_ok "it says nothing was checked" "$(cat "$WORK/v.err")"; fi
+# p11-kit-trust.so not found: a clear note, never a pass.
+"$DISTRUST" verify --build "$WORK/basic" --deployments overlay,p11-kit --p11-kit-trust "$WORK/no-such.so" "$WORK/rs.json" >"$WORK/v.out" 2>"$WORK/v.err"
+st=$?
+expect_status "p11-kit-trust.so not found: the overlay still runs" 0
+has "the report says p11-kit was not checked" "^# p11-kit: not checked: p11-kit-trust\.so not found: $WORK/no-such\.so: No such file or directory$"
+has "and how many cases it did not judge" '^# p11-kit did not judge 1 of 2 cases: p11-kit-trust\.so not found'
+has "the case that names only root-store is left out, visibly" '^# not checked: "judged by root-store only"'
+sed -e 's/"deployments": \["root-store"\]/"deployments": ["p11-kit"]/' -e 's/judged by root-store only/judged by p11-kit only/' "$WORK/rs.json" >"$WORK/p11.json"
+DISTRUST_P11KIT_TRUST="$WORK/no-such.so" "$DISTRUST" verify --build "$WORK/basic" --deployments p11-kit "$WORK/p11.json" >"$WORK/v.out" 2>"$WORK/v.err"
+st=$?
+expect_status "a case that names p11-kit, without p11-kit-trust.so, fails" 3
+has "NOT RUN, with the reason" '^not ok 1 - judged by p11-kit only # NOT RUN: the case names the p11-kit deployment, which cannot judge it: p11-kit-trust\.so not found'
 
 # --keep-work writes a reproduce.sh per case.
 "$DISTRUST" verify --build "$WORK/basic" --keep-work "$WORK/kw" "$C/basic/cases.json" >/dev/null 2>&1

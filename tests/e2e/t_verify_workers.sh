@@ -13,9 +13,11 @@ build() { "$DISTRUST" build -q -o "$WORK/$1" "$2" >"$WORK/build.log" 2>&1 || not
 same_as_fresh() {
     name=$1 out=$2
     shift 2
-    "$DISTRUST" verify --build "$WORK/$out" --engine all "$@" >"$WORK/shared.out" 2>&1
+    # shellcheck disable=SC2086
+    "$DISTRUST" verify --build "$WORK/$out" --engine all ${VOPTS:-} "$@" >"$WORK/shared.out" 2>&1
     s1=$?
-    "$DISTRUST" verify --build "$WORK/$out" --engine all --fresh-processes "$@" >"$WORK/fresh.out" 2>&1
+    # shellcheck disable=SC2086
+    "$DISTRUST" verify --build "$WORK/$out" --engine all ${VOPTS:-} --fresh-processes "$@" >"$WORK/fresh.out" 2>&1
     s2=$?
     grep -v '^# NSS: ' "$WORK/shared.out" >"$WORK/shared.cmp"
     grep -v '^# NSS: ' "$WORK/fresh.out" >"$WORK/fresh.cmp"
@@ -47,6 +49,12 @@ set -- $(sed -n 's/^# NSS: \([0-9]*\) verifications in \([0-9]*\) processes.*/\1
 if [ "$#" -eq 2 ] && [ "$2" -lt "$1" ]; then ok "real incidents: $1 verifications in $2 worker processes"; else
     not_ok "workers are shared" "$(grep '^# NSS' "$WORK/shared.out")"; fi
 
+# Every NSS deployment: the root-store deployment of a merged build, and p11-kit.
+"$DISTRUST" build -q -o "$WORK/merged" --certdata "$C/roots-certdata.txt" "$C/basic/policy.json" >"$WORK/build.log" 2>&1 ||
+    not_ok "build --certdata" "$(cat "$WORK/build.log")"
+same_as_fresh "merged build (overlay and root-store)" merged "$C/merge/cases.json"
+VOPTS="--deployments overlay,p11-kit" same_as_fresh "overlay and p11-kit" basic "$C/basic/cases.json"
+
 # Contamination: case 1 offers leaf + intermediate; cases 2 and 3 offer a
 # leaf of the same intermediate without it (the same leaf, and its
 # sibling). Alone, they cannot validate: INVALID. In one worker after case
@@ -62,10 +70,10 @@ JSON
 for mode in "--jobs 1" "--fresh-processes"; do
     "$DISTRUST" verify --build "$WORK/basic" --engine all $mode "$WORK/contam.json" >"$WORK/c.out" 2>&1
     st=$?
-    if [ "$st" -eq 3 ] && grep -q '^ok 1 - complete chain \[pkix\]$' "$WORK/c.out" &&
-        grep -q '^not ok 3 - same leaf, no intermediate \[pkix\] # INVALID: .*SEC_ERROR_UNKNOWN_ISSUER' "$WORK/c.out" &&
-        grep -q '^not ok 5 - sibling leaf, no intermediate \[pkix\] # INVALID: .*SEC_ERROR_UNKNOWN_ISSUER' "$WORK/c.out" &&
-        grep -q '^not ok 6 - sibling leaf, no intermediate \[classic\] # INVALID' "$WORK/c.out"; then
+    if [ "$st" -eq 3 ] && grep -q '^ok 1 - complete chain \[overlay/pkix\]$' "$WORK/c.out" &&
+        grep -q '^not ok 3 - same leaf, no intermediate \[overlay/pkix\] # INVALID: .*SEC_ERROR_UNKNOWN_ISSUER' "$WORK/c.out" &&
+        grep -q '^not ok 5 - sibling leaf, no intermediate \[overlay/pkix\] # INVALID: .*SEC_ERROR_UNKNOWN_ISSUER' "$WORK/c.out" &&
+        grep -q '^not ok 6 - sibling leaf, no intermediate \[overlay/classic\] # INVALID' "$WORK/c.out"; then
         ok "$mode: chains without their intermediate stay INVALID after a case that had it (exit 3)"
     else
         not_ok "$mode: contamination changed a verdict (exit $st)" "$(grep -v '^#   ' "$WORK/c.out")"
