@@ -316,9 +316,12 @@ static enum dt_err provenance(struct dt_buf *out, const struct dt_rule *r, uint3
 {
     enum dt_err rc = DT_OK;
     DT_TRY(dt_buf_printf(out, "# Source: %s %s", r->file->name, r->json_path));
-    if (expanded)
+    if (expanded && expanded->name_twin)
+        DT_TRY(dt_buf_printf(out, ", %s: %s", dt_item_relation(expanded),
+                             expanded->from_pool->name));
+    else if (expanded)
         DT_TRY(dt_buf_printf(out, ", %s in the pool: %s",
-                             expanded->via ? "same subject and key" : "the subject and key",
+                             expanded->via ? dt_item_relation(expanded) : "the subject and key",
                              expanded->from_pool->name));
     else if (line)
         DT_TRY(dt_buf_printf(out, ", %s line %u", dt_rule_relpath(r, r->serials_file),
@@ -330,7 +333,11 @@ static enum dt_err provenance(struct dt_buf *out, const struct dt_rule *r, uint3
         DT_TRY(dt_buf_printf(out, "# Incident: %s\n", r->file->incident.id));
     if (r->bug)
         DT_TRY(dt_buf_printf(out, "# Bug: %s\n", r->bug));
-    if (expanded) /* the entry's why is about the certificate it names */
+    if (expanded && expanded->name_twin)
+        DT_TRY(dt_buf_puts(out, "# Why: the certificate this entry names, its issuer field "
+                                "encoded differently (the same name under RFC 5280); NSS, "
+                                "OneCRL and the blob match the exact issuer bytes\n"));
+    else if (expanded) /* the entry's why is about the certificate it names */
         DT_TRY(dt_buf_puts(out, "# Why: another certificate of the CA key this entry "
                                 "distrusts (a cross-certificate, the self-signed root or a "
                                 "re-issue); NSS matches issuer and serial only\n"));

@@ -56,6 +56,8 @@ count "a note names each one found" "$WORK/err" "note: /entries/0: \"leaf.equiv.
 has "and says how it is encoded" "$WORK/err" "BMPString"
 count "the manifest says why" "$WORK/b1/manifest.json" '"relation": "same issuer name and serial \(issuer encoded differently\)"' 3
 count "--explain says so" "$WORK/out" "with the entry's issuer name, encoded differently, and serial" 3
+count "so do the certdata comments" "$WORK/b1/certdata-distrust.txt" '^# Source: p1.json /entries/0, same issuer name and serial \(issuer encoded differently\): pool1/x[234].pem$' 3
+count "with the reason" "$WORK/b1/certdata-distrust.txt" '^# Why: the certificate this entry names, its issuer field encoded differently' 3
 for i in 2 3 4; do
     run "$DISTRUST" query "$WORK/b1/revocations.blob" --cert "$K/x$i.pem"
     expect_status "the blob lists x$i under its own issuer bytes" 0
@@ -149,6 +151,7 @@ count "six trust objects: i1..i4 and j1, j2" "$WORK/b2/certdata-distrust.txt" "^
 count "three with the subject encoded differently" "$WORK/b2/manifest.json" '"relation": "same subject and key \(subject encoded differently\)"' 3
 count "one with the key encoded differently" "$WORK/b2/manifest.json" '"relation": "same subject and key \(key encoded differently\)"' 1
 has "--explain says which" "$WORK/out" "with the same subject and key as Equiv EC Intermediate \(key encoded differently\)"
+has "so do the certdata comments" "$WORK/b2/certdata-distrust.txt" '^# Source: p2.json /entries/1, same subject and key \(key encoded differently\) in the pool: pool2/j2.pem$'
 run "$DISTRUST" verify --build "$WORK/b2" --engine pkix,openssl "$WORK/cases2.json"
 expect_status "with the pool: leaves through i2 fail under NSS and OpenSSL" 0
 run "$DISTRUST" verify --build "$WORK/b2" --engine openssl "$WORK/cases2o.json"
