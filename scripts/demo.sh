@@ -92,6 +92,19 @@ for b in dn dnx; do
         --time 2011-07-12 --list | grep '^[a-z].*google'
 done
 
+say "9b. Revoking a certificate is not distrusting its key"
+echo "Test Root C is a trust anchor of the fixture root store and is cross-signed by"
+echo "Test Root A (the same subject and key). A CA certificate without a scope means"
+echo "its key: the build finds Root C itself, and refuses to distrust an anchor unasked."
+printf '{"version": 1, "entries": [{"certificate": "%s"}]}\n' "$top/testdata/pki-cross/root-c-xa.pem" >build/demo/key.json
+"$D" build -q -o build/demo/key --pool testdata/pki-cross --roots testdata/chains/roots-certdata.txt \
+    build/demo/key.json 2>&1 | cut -c1-300 || echo "(exit status $?: nothing written)"
+echo "Said as a revocation (\"scope\": \"certificate\", what import onecrl writes), it is built:"
+printf '{"version": 1, "entries": [{"certificate": "%s", "scope": "certificate"}]}\n' \
+    "$top/testdata/pki-cross/root-c-xa.pem" >build/demo/revoke.json
+run "$D" build -o build/demo/revoke --pool testdata/pki-cross --roots testdata/chains/roots-certdata.txt \
+    build/demo/revoke.json
+
 say "10. OneCRL and the revocation blob: Firefox's real OneCRL dump, round trip"
 run "$D" import onecrl testdata/onecrl/onecrl-2026-10.json -o build/demo/onecrl-policy.json 2>/dev/null
 echo "(two real serials draw warnings: one of 21 octets, one negative; both are kept exactly)"

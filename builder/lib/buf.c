@@ -130,3 +130,13 @@ char *dt_buf_steal(struct dt_buf *b, size_t *len)
     b->len = b->cap = 0;
     return p;
 }
+
+enum dt_err dt_buf_shell_word(struct dt_buf *b, const char *s)
+{
+    enum dt_err rc = dt_buf_putc(b, '\'');
+    for (; rc == DT_OK && *s; s++)
+        rc = *s == '\'' ? dt_buf_puts(b, "'\\''") : dt_buf_putc(b, *s);
+    if (rc == DT_OK)
+        rc = dt_buf_putc(b, '\'');
+    return rc;
+}

@@ -35,6 +35,8 @@ DT_MUST_USE enum dt_err dt_buf_reserve(struct dt_buf *b, size_t extra);
 DT_MUST_USE enum dt_err dt_buf_append(struct dt_buf *b, const void *p, size_t n);
 DT_MUST_USE enum dt_err dt_buf_putc(struct dt_buf *b, char c);
 DT_MUST_USE enum dt_err dt_buf_puts(struct dt_buf *b, const char *s);
+/* Appends s as one POSIX shell word in single quotes ('\'' for a quote). */
+DT_MUST_USE enum dt_err dt_buf_shell_word(struct dt_buf *b, const char *s);
 DT_MUST_USE enum dt_err dt_buf_printf(struct dt_buf *b, const char *fmt, ...) DT_PRINTF(2, 3);
 DT_MUST_USE enum dt_err dt_buf_vprintf(struct dt_buf *b, const char *fmt, va_list ap);
 

@@ -39,17 +39,6 @@ static unsigned purpose_of(enum dt_usage u)
     }
 }
 
-/* A shell word in single quotes. */
-static enum dt_err sq(struct dt_buf *b, const char *s)
-{
-    enum dt_err rc = dt_buf_putc(b, '\'');
-    for (; rc == DT_OK && *s; s++)
-        rc = *s == '\'' ? dt_buf_puts(b, "'\\''") : dt_buf_putc(b, *s);
-    if (rc == DT_OK)
-        rc = dt_buf_putc(b, '\'');
-    return rc;
-}
-
 /* Whether the build gives one of the case's anchors a distrust-after date
  * for its usage (the script then says that the date is not credited
  * where its client does not enforce it). */
@@ -349,7 +338,7 @@ enum dt_err dt_testscript_write(const struct dt_model *m, const struct dt_cases 
         struct dt_civil nb;
         dt_epoch_to_civil(k->chain[0]->not_before, &nb);
         DT_TRY(dt_buf_puts(&body, "check "));
-        DT_TRY(sq(&body, k->name));
+        DT_TRY(dt_buf_shell_word(&body, k->name));
         DT_TRY(dt_buf_printf(&body, " %d '%s' %s %04d%02d%02d%02d%02d%02d %d %s %s\n",
                              dt_usage_vfychain(k->usage), at,
                              k->expect_distrusted ? "distrusted" : "trusted", nb.year, nb.month,

@@ -782,17 +782,6 @@ out:
     return rc;
 }
 
-/* A shell word in single quotes. */
-static enum dt_err shq(struct dt_buf *b, const char *s)
-{
-    enum dt_err rc = dt_buf_putc(b, '\'');
-    for (; rc == DT_OK && *s; s++)
-        rc = *s == '\'' ? dt_buf_puts(b, "'\\''") : dt_buf_putc(b, *s);
-    if (rc == DT_OK)
-        rc = dt_buf_putc(b, '\'');
-    return rc;
-}
-
 /* case-N/reproduce.sh: the case's checks replayed with NSS's own tools,
  * one deployment at a time. */
 static enum dt_err write_reproduce(struct run *R, const struct dt_case *k, size_t ci,
@@ -824,11 +813,11 @@ static enum dt_err write_reproduce(struct run *R, const struct dt_case *k, size_
         "here=$(cd \"$(dirname \"$0\")\" && pwd)\n"
         "MODULE=${DISTRUST_PKCS11:-",
         ci + 1, k->name, deps));
-    DT_TRY(shq(&sh, R->o->module));
+    DT_TRY(dt_buf_shell_word(&sh, R->o->module));
     DT_TRY(dt_buf_puts(&sh, "}\n"));
     if (p->deps & DT_DEPLOY_P11KIT) {
         DT_TRY(dt_buf_puts(&sh, "P11KIT=${DISTRUST_P11KIT_TRUST:-"));
-        DT_TRY(shq(&sh, R->p11kit));
+        DT_TRY(dt_buf_shell_word(&sh, R->p11kit));
         DT_TRY(dt_buf_puts(&sh, "}\n"));
     }
     DT_TRY(dt_buf_puts(
@@ -843,9 +832,9 @@ static enum dt_err write_reproduce(struct run *R, const struct dt_case *k, size_
              "case $deployment in\n"));
     if (p->deps & DT_DEPLOY_OVERLAY) {
         DT_TRY(dt_buf_puts(&sh, "overlay)\n    anchors="));
-        DT_TRY(shq(&sh, anchors));
+        DT_TRY(dt_buf_shell_word(&sh, anchors));
         DT_TRY(dt_buf_puts(&sh, " build="));
-        DT_TRY(shq(&sh, R->b.path));
+        DT_TRY(dt_buf_shell_word(&sh, R->b.path));
         DT_TRY(dt_buf_puts(
             &sh, "\n    cp \"$MODULE\" \"$db/anchors-module.so\"\n"
                  "    modutil -force -dbdir \"sql:$db\" -add anchors -libfile "
@@ -858,9 +847,9 @@ static enum dt_err write_reproduce(struct run *R, const struct dt_case *k, size_
     }
     if (p->deps & DT_DEPLOY_ROOT_STORE) {
         DT_TRY(dt_buf_puts(&sh, "root-store)\n    store="));
-        DT_TRY(shq(&sh, anchors));
+        DT_TRY(dt_buf_shell_word(&sh, anchors));
         DT_TRY(dt_buf_puts(&sh, "\n    [ \"$run\" = with ] && store="));
-        DT_TRY(shq(&sh, R->merged));
+        DT_TRY(dt_buf_shell_word(&sh, R->merged));
         DT_TRY(dt_buf_puts(
             &sh,
             "\n    cp \"$MODULE\" \"$db/store-module.so\"\n"
@@ -869,9 +858,9 @@ static enum dt_err write_reproduce(struct run *R, const struct dt_case *k, size_
     }
     if (p->deps & DT_DEPLOY_P11KIT) {
         DT_TRY(dt_buf_puts(&sh, "p11-kit)\n    paths="));
-        DT_TRY(shq(&sh, p->p11_base));
+        DT_TRY(dt_buf_shell_word(&sh, p->p11_base));
         DT_TRY(dt_buf_puts(&sh, "\n    [ \"$run\" = with ] && paths="));
-        DT_TRY(shq(&sh, p->p11_with));
+        DT_TRY(dt_buf_shell_word(&sh, p->p11_with));
         DT_TRY(dt_buf_puts(&sh,
                            "\n    modutil -force -dbdir \"sql:$db\" -add p11-kit-trust -libfile "
                            "\"$P11KIT\" -string \"paths=$paths\" >/dev/null\n    ;;\n"));
