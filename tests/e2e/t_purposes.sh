@@ -68,6 +68,15 @@ expect_status "overlay without the store's values: the e-mail control fails (the
 has "the e-mail control is what failed" "$WORK/out" "^not ok 3 - control: e-mail through Root A stays trusted \[overlay/pkix\]"
 has "and verify says what to do" "$WORK/out" "Build with the root store \(--roots STORE or --certdata UPSTREAM.txt\)"
 
+# ... and distrust verify's p11-kit deployment (p11-kit-trust.so serving
+# distrust.p11-kit before the anchors), beside the store-less negative.
+run "$DISTRUST" verify --build "$WORK/b" --deployments overlay,p11-kit --engine all "$WORK/cases.json"
+expect_status "overlay and p11-kit deployments: TLS distrusted, e-mail untouched" 0
+count "every control holds under p11-kit" "$WORK/out" "^ok [0-9]+ - control: .* \[p11-kit/(pkix|classic)\]$" 4
+run "$DISTRUST" verify --build "$WORK/n" --deployments p11-kit "$WORK/cases.json"
+expect_status "p11-kit without the store's values: the e-mail control fails" 3
+has "the e-mail control is what failed" "$WORK/out" "^not ok 2 - control: e-mail through Root A stays trusted$"
+
 # 2. The merged root store: the upstream object edited, not replaced.
 run "$DISTRUST" build -o "$WORK/m" --certdata "$STORE" "$WORK/p.json"
 expect_status "merge into the fixture root store" 0
