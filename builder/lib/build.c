@@ -212,6 +212,7 @@ static enum dt_err load_roots(const struct dt_build_opts *opts, struct dt_pool *
         rc = dt_fail(d, NULL, DT_ERR_INPUT, "the root stores (--roots) hold no certificate");
         goto out;
     }
+    DT_TRY(dt_pool_trust_file_anchors(roots));
     bool have_pool = pool->n || pool->n_files || opts->n_roots;
     if (opts->certdata_upstream) {
         enum dt_err r = dt_pool_add(upstream_roots, opts->certdata_upstream, NULL, d, NULL, NULL);

@@ -379,10 +379,16 @@ enum dt_err dt_certdata_item_text(const struct dt_item *it, struct dt_buf *cert_
     DT_TRY(provenance(trust_part, it->rule, it->line, it->sub_index, it->sub_count, it->purposes,
                       it->expanded ? it : NULL));
     if (it->store)
-        DT_TRY(dt_buf_printf(trust_part,
-                             "# Other purposes: as %s line %u has them (a purpose-limited "
-                             "distrust changes no other purpose)\n",
-                             it->store->file, it->store->line));
+        DT_TRY(it->store->line
+                   ? dt_buf_printf(trust_part,
+                                   "# Other purposes: as %s line %u has them (a purpose-limited "
+                                   "distrust changes no other purpose)\n",
+                                   it->store->file, it->store->line)
+                   : dt_buf_printf(trust_part,
+                                   "# Other purposes: as %s has them, a trust anchor for every "
+                                   "purpose (a purpose-limited distrust changes no other "
+                                   "purpose)\n",
+                                   it->store->file));
     const char *values[3];
     const uint8_t *sha1, *md5;
     dt_certdata_item_values(it, values);

@@ -106,8 +106,10 @@ static enum dt_err write_item(struct dt_buf *out, const struct dt_item *it,
                          it->cert ? "Distrusted for some purposes (nss-trust, by issuer and serial)"
                                   : "Distrusted by issuer and serial (nss-trust)"));
     if (it->store)
-        DT_TRY(dt_buf_printf(out, "# Other purposes: as %s line %u has them\n", it->store->file,
-                             it->store->line));
+        DT_TRY(it->store->line ? dt_buf_printf(out, "# Other purposes: as %s line %u has them\n",
+                                               it->store->file, it->store->line)
+                               : dt_buf_printf(out, "# Other purposes: as %s has them\n",
+                                               it->store->file));
     DT_TRY(dt_buf_puts(out, "[p11-kit-object-v1]\nclass: nss-trust\n"));
     DT_TRY(label_line(out, label));
     DT_TRY(dt_buf_puts(out, "issuer: "));

@@ -344,6 +344,35 @@ bool dt_pool_is_anchor(struct dt_pool *p, struct dt_pool_entry *e, unsigned purp
     return e->self_signed == 1;
 }
 
+static enum dt_err add_trust(struct dt_pool *p, const uint8_t k[32],
+                             const struct dt_pool_trust *t);
+
+enum dt_err dt_pool_trust_file_anchors(struct dt_pool *roots)
+{
+    enum dt_err rc = DT_OK;
+    for (size_t i = 0; i < roots->n; i++) {
+        const struct dt_pool_entry *e = &roots->v[i];
+        if (e->from_certdata)
+            continue;
+        struct dt_pool_trust rec;
+        memset(&rec, 0, sizeof(rec));
+        rec.trusted_for = DT_PURPOSE_ALL;
+        for (int k = 0; k < 3; k++)
+            rec.value[k] = CKT_NSS_TRUSTED_DELEGATOR;
+        rec.has_step_up = true;
+        rec.has_sha1 = rec.has_md5 = true;
+        memcpy(rec.sha1, e->cert->sha1, 20);
+        memcpy(rec.md5, e->cert->md5, 16);
+        rec.file = e->file;
+        rec.line = 0;
+        uint8_t k[32];
+        dt_issuer_serial_key(e->cert->info.issuer, e->cert->info.serial, k);
+        DT_TRY(add_trust(roots, k, &rec));
+    }
+out:
+    return rc;
+}
+
 const struct dt_pool_trust *dt_pool_trust_of(const struct dt_pool *p, struct dt_slice issuer,
                                              struct dt_slice serial)
 {

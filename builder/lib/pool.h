@@ -140,6 +140,12 @@ bool dt_pool_is_anchor(struct dt_pool *p, struct dt_pool_entry *e, unsigned purp
  * self-signed certificate is taken for an anchor. */
 DT_MUST_USE enum dt_err dt_pool_set_roots(struct dt_pool *p, const struct dt_pool *roots);
 
+/* Gives every certificate of a root store that was read from a PEM or DER
+ * file (not a certdata.txt) the trust record such a store implies: a trust
+ * anchor for every purpose (CKT_NSS_TRUSTED_DELEGATOR), with its hashes, at
+ * line 0 of its file. */
+DT_MUST_USE enum dt_err dt_pool_trust_file_anchors(struct dt_pool *roots);
+
 /* The trust object a root store of p (a certdata.txt read into it) has for
  * issuer + serial, or NULL. Borrowed, valid while p lives. */
 const struct dt_pool_trust *dt_pool_trust_of(const struct dt_pool *p, struct dt_slice issuer,

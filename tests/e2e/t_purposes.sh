@@ -49,6 +49,14 @@ grep -v '^#' "$WORK/b/certdata-distrust.txt" >"$WORK/b.objs"
 grep -v '^#' "$WORK/b2/certdata-distrust.txt" >"$WORK/b2.objs"
 same "the same object from --certdata" "$WORK/b.objs" "$WORK/b2.objs"
 
+# A PEM root store: its certificates are anchors for every purpose.
+run "$DISTRUST" build -o "$WORK/b3" --roots "$PKI/root-a.pem" "$WORK/p.json"
+expect_status "a PEM file as the root store" 0
+grep -v '^#' "$WORK/b3/certdata-distrust.txt" >"$WORK/b3.objs"
+same "the same object as with the certdata.txt store" "$WORK/b.objs" "$WORK/b3.objs"
+has "the comment says why" "$WORK/b3/certdata-distrust.txt" \
+    "^# Other purposes: as $PKI/root-a.pem has them, a trust anchor for every purpose"
+
 # The build that cannot know: a warning (an error with --strict), and the
 # object leaves the other purposes out.
 run "$DISTRUST" build -o "$WORK/n" "$WORK/p.json"
