@@ -26,15 +26,20 @@ PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
         -Wno-format-nonliteral -Werror
 CFLAGS ?= $(OPT) -g
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DDT_PKCS11DIR='"$(PKCS11DIR)"' $(WARN) $(SAN_FLAGS) -fPIC -Iinclude -iquote builder/lib \
+# The tool's layers (DESIGN.md "Layout"; tests/e2e/t_layers.sh checks that
+# a lower layer never includes a higher one).
+LAYERS := base x509 reader load model emit verify tasks
+IQUOTE := $(LAYERS:%=-iquote builder/%)
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DDT_PKCS11DIR='"$(PKCS11DIR)"' $(WARN) $(SAN_FLAGS) -fPIC -Iinclude $(IQUOTE) \
               $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS := $(PKG_LIBS)
 
-LIB_SRC := $(sort $(wildcard builder/lib/*.c))
+LIB_SRC := $(sort $(foreach l,$(LAYERS),$(wildcard builder/$(l)/*.c)))
 PKCS11_SRC := builder/pkcs11/module.c
 # The library modules the PKCS#11 module is linked from (no OpenSSL, no NSS
 # libraries: NSS loads the module, the module only uses NSS's headers).
-PKCS11_LIB := cdparse buf common diag io der timeutil arena suggest
+PKCS11_LIB := load/cdparse base/buf base/common base/diag base/file x509/der base/time base/arena \
+              base/suggest
 CLI_SRC := $(sort $(wildcard builder/cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -67,10 +72,10 @@ $(B)/obj/builder/pkcs11/module.o: builder/pkcs11/module.c builder/pkcs11/stubs.h
 	$(CC) $(ALL_CFLAGS) -Wno-unused-parameter -fvisibility=hidden -MMD -MP -c $< -o $@
 
 $(B)/libdistrust-pkcs11.so: $(B)/obj/builder/pkcs11/module.o \
-		$(PKCS11_LIB:%=$(B)/obj/builder/lib/%.o) builder/pkcs11/exports.map
+		$(PKCS11_LIB:%=$(B)/obj/builder/%.o) builder/pkcs11/exports.map
 	$(CC) $(SAN_FLAGS) -shared -Wl,--version-script=builder/pkcs11/exports.map \
 	  -Wl,-z,defs -o $@ $(B)/obj/builder/pkcs11/module.o \
-	  $(PKCS11_LIB:%=$(B)/obj/builder/lib/%.o) -lpthread
+	  $(PKCS11_LIB:%=$(B)/obj/builder/%.o) -lpthread
 
 $(B)/distrust: $(CLI_OBJ) $(B)/libdistrust.a
 	$(CC) $(SAN_FLAGS) -o $@ $(CLI_OBJ) $(B)/libdistrust.a $(LDLIBS)
@@ -104,7 +109,7 @@ fuzz:
 	    SAN_FLAGS="-fsanitize=address,undefined,fuzzer-no-link" build/fuzz/obj/libdistrust.a; \
 	  echo "  FUZZ $$name"; \
 	  $(FUZZ_CC) -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=address,undefined,fuzzer \
-	    -Iinclude -iquote builder/lib $(PKG_CFLAGS) -o build/fuzz/$$name $$src \
+	    -Iinclude $(IQUOTE) $(PKG_CFLAGS) -o build/fuzz/$$name $$src \
 	    build/fuzz/obj/libdistrust.a $(LDLIBS); \
 	done
 

@@ -5,7 +5,7 @@
 
 #include "diag.h"
 #include "suggest.h"
-#include "timeutil.h"
+#include "time.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  */
 #include "cli.h"
 
-#include "emittests.h"
+#include "nsschains.h"
 
 #include <stdio.h>
 #include <stdlib.h>

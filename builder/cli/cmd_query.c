@@ -9,9 +9,9 @@
 #include "buf.h"
 #include "cert.h"
 #include "der.h"
-#include "io.h"
+#include "file.h"
 #include "nssname.h"
-#include "timeutil.h"
+#include "time.h"
 
 #include <stdarg.h>
 

@@ -14,7 +14,7 @@
 #include "caps.h"
 #include "der.h"
 #include "fuzz_util.h"
-#include "x509name.h"
+#include "name.h"
 
 #include <openssl/err.h>
 #include <openssl/x509.h>

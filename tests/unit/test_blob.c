@@ -4,7 +4,7 @@
  * signatures. */
 #include "blob.h"
 #include "der.h"
-#include "io.h"
+#include "file.h"
 #include "distrust.h"
 #include "unit.h"
 

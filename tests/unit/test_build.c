@@ -1,7 +1,7 @@
 /* Unit tests: the pipeline (resolve merging, labels, certdata output,
  * manifest, atomic output directory) through dt_build_run(). */
 #include "distrust.h"
-#include "io.h"
+#include "file.h"
 #include "unit.h"
 
 #include <sys/stat.h>

@@ -1,6 +1,6 @@
 /* Unit tests: cert.c (PEM/DER loading, several per file, bad files). */
 #include "cert.h"
-#include "io.h"
+#include "file.h"
 #include "unit.h"
 
 static struct unit_diags U;

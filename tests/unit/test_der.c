@@ -2,7 +2,7 @@
  * INTEGER helpers, hex, base64) on hand-made DER and the fixture PKI. */
 #include "cert.h"
 #include "der.h"
-#include "io.h"
+#include "file.h"
 #include "unit.h"
 
 static struct dt_cert *load(const char *name)

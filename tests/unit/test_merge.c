@@ -6,10 +6,10 @@
  * text edited by hand, so "only these lines change" is checked byte for
  * byte. Every merged file must parse again and merge again unchanged. */
 #include "cdparse.h"
-#include "io.h"
-#include "merge.h"
+#include "file.h"
+#include "certdata_merge.h"
 #include "policy.h"
-#include "resolve.h"
+#include "model.h"
 #include "unit.h"
 
 static char cwd[400];

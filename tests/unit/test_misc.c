@@ -2,12 +2,12 @@
  * refusing special files), nssname, manifest. */
 #include "arena.h"
 #include "buf.h"
-#include "io.h"
+#include "file.h"
 #include "jsonpos.h"
 #include "manifest.h"
 #include "nssname.h"
 #include "suggest.h"
-#include "timeutil.h"
+#include "time.h"
 #include "cert.h"
 #include "unit.h"
 

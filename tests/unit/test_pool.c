@@ -2,7 +2,7 @@
  * PEM/DER/bundles/certdata.txt, de-duplication, indexes, anchors, skipped
  * and broken files) and chain building through it. */
 #include "dmap.h"
-#include "io.h"
+#include "file.h"
 #include "paths.h"
 #include "pool.h"
 #include "unit.h"

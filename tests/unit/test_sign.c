@@ -1,7 +1,7 @@
 /* test_sign.c - deterministic ECDSA (RFC 6979) against the RFC's own
  * vectors (appendix A.2.5, P-256; A.2.6, P-384; message "sample"), and the
  * signatures of a build against OpenSSL's verifier. */
-#include "eckey.h"
+#include "ecdsa.h"
 #include "unit.h"
 
 #include <openssl/core_names.h>

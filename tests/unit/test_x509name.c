@@ -4,7 +4,7 @@
 #include "cert.h"
 #include "der.h"
 #include "unit.h"
-#include "x509name.h"
+#include "name.h"
 
 #include <openssl/err.h>
 #include <openssl/x509.h>

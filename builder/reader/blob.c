@@ -1,0 +1,1719 @@
+/*
+ * blob.c - the revocation blob: writer and fail-closed reader. The byte
+ * layout is documented in doc/blob-format.md; keep the two in step.
+ */
+#include "blob.h"
+
+#include "der.h"
+#include "ecdsa.h"
+#include "file.h"
+
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define HEADER_LEN 104
+#define N_SECTIONS 3
+#define DEFAULT_MAX_CONTENT ((size_t)1 << 30)
+#define EF_MIN 128 /* groups this large may use Elias-Fano */
+#define MAX_SERIAL_LEN 255
+#define DOMAIN "distrust revocation blob v1"
+
+static const uint8_t magic[8] = {0x89, 'D', 'T', 'B', '\r', '\n', 0x1a, '\n'};
+
+enum { SEC_STRUCT, SEC_VALUES, SEC_SERIALS };
+enum { ENC_RAW = 0, ENC_EF = 1 };
+
+/* ---- little helpers ---------------------------------------------------------------- */
+
+static void put_be(uint8_t *p, uint64_t v, int n)
+{
+    for (int i = n - 1; i >= 0; i--, v >>= 8)
+        p[i] = (uint8_t)v;
+}
+
+static uint64_t get_be(const uint8_t *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < n; i++)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+static enum dt_err put_varint(struct dt_buf *b, uint64_t v)
+{
+    uint8_t t[10];
+    size_t n = 0;
+    do {
+        t[n] = (uint8_t)(v & 0x7f);
+        v >>= 7;
+        if (v)
+            t[n] |= 0x80;
+        n++;
+    } while (v);
+    return dt_buf_append(b, t, n);
+}
+
+/* A bounded reader over a section. */
+struct rd {
+    const uint8_t *p, *end;
+    bool bad;
+};
+
+static uint64_t get_varint(struct rd *r)
+{
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (r->p >= r->end) {
+            r->bad = true;
+            return 0;
+        }
+        uint8_t c = *r->p++;
+        v |= (uint64_t)(c & 0x7f) << shift;
+        if (!(c & 0x80)) {
+            if (shift && !c) /* not minimal: a trailing zero group */
+                r->bad = true;
+            return v;
+        }
+    }
+    r->bad = true;
+    return 0;
+}
+
+static const uint8_t *get_bytes(struct rd *r, uint64_t n)
+{
+    if (r->bad || n > (uint64_t)(r->end - r->p)) {
+        r->bad = true;
+        return NULL;
+    }
+    const uint8_t *q = r->p;
+    r->p += n;
+    return q;
+}
+
+static int cmp_bytes(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
+{
+    size_t n = an < bn ? an : bn;
+    int c = n ? memcmp(a, b, n) : 0;
+    return c ? c : (an > bn) - (an < bn);
+}
+
+/* Bits, most significant first. */
+static inline unsigned bit_at(const uint8_t *s, uint64_t i)
+{
+    return (s[i >> 3] >> (7 - (i & 7))) & 1u;
+}
+
+/* Word-wise bit access. Every buffer read here has at least 8 readable
+ * bytes after its last bit (PAD): the reader pads what it allocates, the
+ * writer and the lookups copy serials into padded buffers. */
+#define PAD 16
+
+static inline uint64_t load_be64(const uint8_t *p)
+{
+    return (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 | (uint64_t)p[2] << 40 |
+           (uint64_t)p[3] << 32 | (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
+           (uint64_t)p[6] << 8 | (uint64_t)p[7];
+}
+
+/* n (1 to 56) bits at bit offset pos. */
+static inline uint64_t get_bits(const uint8_t *s, uint64_t pos, unsigned n)
+{
+    return (load_be64(s + (pos >> 3)) << (pos & 7)) >> (64 - n);
+}
+
+/* ORs the n low bits of v into dst at bit offset pos. */
+static void or_bits(uint8_t *dst, uint64_t pos, uint64_t v, unsigned n)
+{
+    while (n) {
+        unsigned off = (unsigned)(pos & 7), take = 8 - off < n ? 8 - off : n;
+        unsigned bits = (unsigned)(v >> (n - take)) & ((1u << take) - 1);
+        dst[pos >> 3] |= (uint8_t)(bits << (8 - off - take));
+        pos += take;
+        n -= take;
+    }
+}
+
+static void bits_put(uint8_t *dst, uint64_t pos, const uint8_t *src, uint64_t from, uint64_t n)
+{
+    while (n) {
+        unsigned c = n < 56 ? (unsigned)n : 56;
+        or_bits(dst, pos, get_bits(src, from, c), c);
+        pos += c;
+        from += c;
+        n -= c;
+    }
+}
+
+/* Compares n bits of a at bit offset ao with n bits of b at bit offset bo. */
+static int bits_cmp(const uint8_t *a, uint64_t ao, const uint8_t *b, uint64_t bo, uint64_t n)
+{
+    while (n) {
+        unsigned c = n < 56 ? (unsigned)n : 56;
+        uint64_t x = get_bits(a, ao, c), y = get_bits(b, bo, c);
+        if (x != y)
+            return x < y ? -1 : 1;
+        ao += c;
+        bo += c;
+        n -= c;
+    }
+    return 0;
+}
+
+/* The top n (<= 56) bits of a padded big-endian byte string. */
+static uint64_t top_bits(const uint8_t *s, unsigned n)
+{
+    return n ? get_bits(s, 0, n) : 0;
+}
+
+static unsigned ceil_log2(uint64_t n)
+{
+    unsigned k = 0;
+    while (k < 64 && ((uint64_t)1 << k) < n)
+        k++;
+    return k;
+}
+
+/* ---- DER names: a structured encoding that zlib compresses well -------------------- */
+
+struct ava {
+    struct dt_slice oid, value;
+    uint8_t tag;
+};
+
+#define MAX_RDNS 32
+#define MAX_AVAS 64
+
+struct name {
+    struct ava avas[MAX_AVAS];
+    uint16_t rdn_start[MAX_RDNS + 1];
+    unsigned n_rdns;
+};
+
+static bool read_tlv(struct dt_slice *in, unsigned tag, struct dt_slice *val)
+{
+    struct dt_tlv t;
+    if (dt_der_read(in, &t) || (tag && t.tag != tag))
+        return false;
+    *val = t.val;
+    return true;
+}
+
+/* Parses a DER Name into RDNs of AVAs; false for anything the structured
+ * encoding cannot reproduce byte for byte (it is then stored raw). */
+static bool parse_name(struct dt_slice der, struct name *nm)
+{
+    struct dt_slice all = der, seq;
+    nm->n_rdns = 0;
+    unsigned na = 0;
+    if (!read_tlv(&all, 0x30, &seq) || all.n)
+        return false;
+    while (seq.n) {
+        struct dt_slice set;
+        if (nm->n_rdns >= MAX_RDNS || !read_tlv(&seq, 0x31, &set) || !set.n)
+            return false;
+        nm->rdn_start[nm->n_rdns++] = (uint16_t)na;
+        while (set.n) {
+            struct dt_slice av, oid;
+            struct dt_tlv val;
+            if (na >= MAX_AVAS || !read_tlv(&set, 0x30, &av) || !read_tlv(&av, 0x06, &oid) ||
+                dt_der_read(&av, &val) || av.n || val.tag > 0xfe || (val.tag & 0x1f) == 0x1f)
+                return false;
+            nm->avas[na].oid = oid;
+            nm->avas[na].tag = (uint8_t)val.tag;
+            nm->avas[na].value = val.val;
+            na++;
+        }
+    }
+    nm->rdn_start[nm->n_rdns] = (uint16_t)na;
+    return true;
+}
+
+static enum dt_err put_len(struct dt_buf *b, size_t n)
+{
+    uint8_t t[6];
+    size_t k = 0;
+    if (n < 0x80) {
+        t[k++] = (uint8_t)n;
+    } else {
+        int bytes = n > 0xffffff ? 4 : n > 0xffff ? 3 : n > 0xff ? 2 : 1;
+        t[k++] = (uint8_t)(0x80 | bytes);
+        for (int i = bytes - 1; i >= 0; i--)
+            t[k++] = (uint8_t)(n >> (8 * i));
+    }
+    return dt_buf_append(b, t, k);
+}
+
+static size_t len_len(size_t n)
+{
+    return n < 0x80 ? 1 : n <= 0xff ? 2 : n <= 0xffff ? 3 : n <= 0xffffff ? 4 : 5;
+}
+
+/* DER of a parsed name (minimal lengths). */
+static enum dt_err build_name(const struct name *nm, struct dt_buf *out)
+{
+    enum dt_err rc = DT_OK;
+    size_t rdn_len[MAX_RDNS], total = 0;
+    for (unsigned r = 0; r < nm->n_rdns; r++) {
+        size_t set = 0;
+        for (unsigned a = nm->rdn_start[r]; a < nm->rdn_start[r + 1]; a++) {
+            const struct ava *v = &nm->avas[a];
+            size_t inner = 1 + len_len(v->oid.n) + v->oid.n + 1 + len_len(v->value.n) + v->value.n;
+            set += 1 + len_len(inner) + inner;
+        }
+        rdn_len[r] = set;
+        total += 1 + len_len(set) + set;
+    }
+    DT_TRY(dt_buf_putc(out, 0x30));
+    DT_TRY(put_len(out, total));
+    for (unsigned r = 0; r < nm->n_rdns; r++) {
+        DT_TRY(dt_buf_putc(out, 0x31));
+        DT_TRY(put_len(out, rdn_len[r]));
+        for (unsigned a = nm->rdn_start[r]; a < nm->rdn_start[r + 1]; a++) {
+            const struct ava *v = &nm->avas[a];
+            size_t inner = 1 + len_len(v->oid.n) + v->oid.n + 1 + len_len(v->value.n) + v->value.n;
+            DT_TRY(dt_buf_putc(out, 0x30));
+            DT_TRY(put_len(out, inner));
+            DT_TRY(dt_buf_putc(out, 0x06));
+            DT_TRY(put_len(out, v->oid.n));
+            DT_TRY(dt_buf_append(out, v->oid.p, v->oid.n));
+            DT_TRY(dt_buf_putc(out, (char)v->tag));
+            DT_TRY(put_len(out, v->value.n));
+            DT_TRY(dt_buf_append(out, v->value.p, v->value.n));
+        }
+    }
+out:
+    return rc;
+}
+
+static bool rdn_equal(const struct name *a, unsigned ra, const struct name *b, unsigned rb)
+{
+    unsigned na = a->rdn_start[ra + 1] - a->rdn_start[ra];
+    if (na != (unsigned)(b->rdn_start[rb + 1] - b->rdn_start[rb]))
+        return false;
+    for (unsigned i = 0; i < na; i++) {
+        const struct ava *x = &a->avas[a->rdn_start[ra] + i], *y = &b->avas[b->rdn_start[rb] + i];
+        if (x->tag != y->tag || !dt_slice_eq(x->oid, y->oid) || !dt_slice_eq(x->value, y->value))
+            return false;
+    }
+    return true;
+}
+
+/* ---- writer -------------------------------------------------------------------------- */
+
+struct wissuer {
+    struct dt_slice der;
+    struct name *nm;     /* NULL: stored raw */
+    size_t first, count; /* its serials in the sorted array */
+    uint32_t id;         /* its index among the distinct issuers, as interned */
+};
+
+struct wser {
+    uint32_t issuer; /* index into the issuer array (sorted order) */
+    struct dt_slice serial;
+    uint64_t pfx; /* the first 8 octets, big-endian, zero-padded: a cheap first comparison */
+};
+
+/* Issuer order: by RDNs (OID, value), which puts similar names side by side
+ * for zlib; raw names after the structured ones, by bytes. */
+static int cmp_issuer(const void *x, const void *y)
+{
+    const struct wissuer *a = x, *b = y;
+    if (!a->nm || !b->nm)
+        return a->nm ? -1 : b->nm ? 1 : cmp_bytes(a->der.p, a->der.n, b->der.p, b->der.n);
+    unsigned na = a->nm->rdn_start[a->nm->n_rdns], nb = b->nm->rdn_start[b->nm->n_rdns];
+    for (unsigned i = 0; i < na && i < nb; i++) {
+        const struct ava *p = &a->nm->avas[i], *q = &b->nm->avas[i];
+        int c = cmp_bytes(p->oid.p, p->oid.n, q->oid.p, q->oid.n);
+        if (!c)
+            c = cmp_bytes(p->value.p, p->value.n, q->value.p, q->value.n);
+        if (!c)
+            c = (int)p->tag - (int)q->tag;
+        if (c)
+            return c;
+    }
+    if (na != nb)
+        return na < nb ? -1 : 1;
+    return cmp_bytes(a->der.p, a->der.n, b->der.p, b->der.n);
+}
+
+static int cmp_wser(const void *x, const void *y)
+{
+    const struct wser *a = x, *b = y;
+    if (a->issuer != b->issuer)
+        return a->issuer < b->issuer ? -1 : 1;
+    if (a->serial.n != b->serial.n)
+        return a->serial.n < b->serial.n ? -1 : 1;
+    if (a->pfx != b->pfx)
+        return a->pfx < b->pfx ? -1 : 1;
+    return memcmp(a->serial.p, b->serial.p, a->serial.n);
+}
+
+static int cmp_skey(const void *x, const void *y)
+{
+    const struct dt_blob_entry *a = x, *b = y;
+    int c = cmp_bytes(a->a.p, a->a.n, b->a.p, b->a.n);
+    return c ? c : memcmp(a->b.p, b->b.p, 32);
+}
+
+static enum dt_err write_names(struct wissuer *iss, size_t n, struct dt_buf *st,
+                               struct dt_buf *vals)
+{
+    enum dt_err rc = DT_OK;
+    struct dt_slice *oids = NULL;
+    size_t n_oids = 0, cap_oids = 0;
+    const struct name *prev = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const struct name *nm = iss[i].nm;
+        if (!nm) {
+            DT_TRY(dt_buf_putc(st, 1)); /* raw */
+            DT_TRY(put_varint(st, iss[i].der.n));
+            DT_TRY(dt_buf_append(vals, iss[i].der.p, iss[i].der.n));
+            prev = NULL;
+            continue;
+        }
+        unsigned k = 0;
+        while (prev && k < nm->n_rdns && k < prev->n_rdns && rdn_equal(nm, k, prev, k))
+            k++;
+        DT_TRY(dt_buf_putc(st, 0)); /* structured */
+        DT_TRY(put_varint(st, k));
+        DT_TRY(put_varint(st, nm->n_rdns - k));
+        for (unsigned r = k; r < nm->n_rdns; r++) {
+            DT_TRY(put_varint(st, nm->rdn_start[r + 1] - nm->rdn_start[r]));
+            for (unsigned a = nm->rdn_start[r]; a < nm->rdn_start[r + 1]; a++) {
+                const struct ava *v = &nm->avas[a];
+                size_t ref = 0;
+                for (size_t o = 0; o < n_oids && !ref; o++)
+                    if (dt_slice_eq(oids[o], v->oid))
+                        ref = o + 1;
+                DT_TRY(put_varint(st, ref));
+                if (!ref) {
+                    DT_TRY(put_varint(st, v->oid.n));
+                    DT_TRY(dt_buf_append(st, v->oid.p, v->oid.n));
+                    DT_TRY(dt_grow((void **)&oids, &cap_oids, n_oids + 1, sizeof(*oids)));
+                    oids[n_oids++] = v->oid;
+                }
+                DT_TRY(dt_buf_putc(st, (char)v->tag));
+                DT_TRY(put_varint(st, v->value.n));
+                DT_TRY(dt_buf_append(vals, v->value.p, v->value.n));
+            }
+        }
+        prev = nm;
+    }
+out:
+    free(oids);
+    return rc;
+}
+
+/* One group of serials (same issuer, same length L, sorted, distinct). */
+static enum dt_err write_group(const struct wser *s, size_t n, size_t L, struct dt_buf *groups,
+                               struct dt_buf *serials, struct dt_blob_write_stats *stt)
+{
+    enum dt_err rc = DT_OK;
+    uint8_t *lowb = NULL, *upb = NULL;
+    DT_TRY(put_varint(groups, L));
+    DT_TRY(put_varint(groups, n));
+    /* The encoding follows from the count and the length alone: Elias-Fano
+     * for EF_MIN serials or more when some bits are left for the low part,
+     * raw otherwise. */
+    uint64_t bits = 8 * (uint64_t)L;
+    unsigned hb = ceil_log2(n); /* high bits */
+    bool ef = n >= EF_MIN && hb < bits;
+    uint64_t l = ef ? bits - hb : 0;
+    if (!ef) {
+        /* Column by column: the first octets of all, then the second ...,
+         * which zlib compresses better than row by row. */
+        for (size_t c = 0; c < L; c++)
+            for (size_t i = 0; i < n; i++)
+                DT_TRY(dt_buf_putc(serials, (char)s[i].serial.p[c]));
+        stt->raw_groups++;
+        goto out;
+    }
+    uint8_t key[MAX_SERIAL_LEN + PAD];
+    memset(key, 0, sizeof(key));
+    memcpy(key, s[n - 1].serial.p, L);
+    uint64_t up_bits = n + top_bits(key, hb) + 1;
+    size_t low_bytes = (size_t)((n * l + 7) / 8), up_bytes = (size_t)((up_bits + 7) / 8);
+    lowb = dt_calloc(low_bytes + PAD, 1);
+    upb = dt_calloc(up_bytes ? up_bytes : 1, 1);
+    DT_ENSURE_MEM(lowb && upb);
+    for (size_t i = 0; i < n; i++) {
+        memcpy(key, s[i].serial.p, L);
+        uint64_t high = top_bits(key, hb);
+        uint64_t pos = high + i;
+        upb[pos >> 3] |= (uint8_t)(0x80u >> (pos & 7));
+        bits_put(lowb, i * l, key, hb, l);
+    }
+    DT_TRY(put_varint(serials, up_bits));
+    DT_TRY(dt_buf_append(serials, lowb, low_bytes));
+    DT_TRY(dt_buf_append(serials, upb, up_bytes));
+    stt->ef_groups++;
+out:
+    free(lowb);
+    free(upb);
+    return rc;
+}
+
+static enum dt_err deflate_section(struct dt_slice in, struct dt_buf *out)
+{
+    enum dt_err rc = DT_OK;
+    uLongf cap = compressBound((uLong)in.n);
+    uint8_t *tmp = dt_calloc(cap ? cap : 1, 1);
+    DT_ENSURE_MEM(tmp);
+    z_stream z;
+    memset(&z, 0, sizeof(z));
+    DT_ENSURE(deflateInit2(&z, 9, Z_DEFLATED, 15, 9, Z_DEFAULT_STRATEGY) == Z_OK, DT_ERR_NOMEM);
+    z.next_in = (Bytef *)(uintptr_t)in.p;
+    z.avail_in = (uInt)in.n;
+    z.next_out = tmp;
+    z.avail_out = (uInt)cap;
+    int zr = deflate(&z, Z_FINISH);
+    size_t produced = cap - z.avail_out;
+    deflateEnd(&z);
+    DT_ENSURE(zr == Z_STREAM_END, DT_ERR_INTERNAL);
+    uint8_t h[8];
+    put_be(h, in.n, 4);
+    put_be(h + 4, produced, 4);
+    DT_TRY(dt_buf_append(out, h, 8));
+    DT_TRY(dt_buf_append(out, tmp, produced));
+out:
+    free(tmp);
+    return rc;
+}
+
+/* The header's digest: SHA-256 over the header's first 64 bytes (every
+ * field before the digest) and the body as stored (the compressed
+ * sections): any change of any bit, even one inflate would not notice
+ * (padding), is caught. */
+static void content_digest(const uint8_t *header, struct dt_slice content, uint8_t out[32])
+{
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    unsigned n = 0;
+    if (!c || !EVP_DigestInit_ex(c, EVP_sha256(), NULL) || !EVP_DigestUpdate(c, header, 64) ||
+        !EVP_DigestUpdate(c, content.p, content.n) || !EVP_DigestFinal_ex(c, out, &n))
+        memset(out, 0, 32);
+    EVP_MD_CTX_free(c);
+}
+
+/* The message a signature covers: the domain, the header, SHA-256(body). */
+static enum dt_err sig_message(const uint8_t *header, struct dt_slice body, struct dt_buf *out)
+{
+    enum dt_err rc = DT_OK;
+    uint8_t h[32];
+    dt_sha256(body, h);
+    DT_TRY(dt_buf_append(out, DOMAIN, sizeof(DOMAIN))); /* with its NUL */
+    DT_TRY(dt_buf_append(out, header, HEADER_LEN));
+    DT_TRY(dt_buf_append(out, h, 32));
+out:
+    return rc;
+}
+
+enum dt_err dt_blob_write(const struct dt_blob_entry *serials, size_t n_serials,
+                          const struct dt_blob_entry *skeys_in, size_t n_skeys,
+                          const struct dt_blob_write_opts *o, struct dt_buf *out,
+                          struct dt_blob_write_stats *st, struct dt_diags *d)
+{
+    enum dt_err rc = DT_OK;
+    struct dt_blob_write_stats local;
+    struct dt_blob_write_stats *stt = st ? st : &local;
+    memset(stt, 0, sizeof(*stt));
+    struct dt_slice *inames = NULL;
+    struct wissuer *iss = NULL;
+    struct wser *ws = NULL;
+    struct dt_blob_entry *sk = NULL;
+    struct name *names = NULL;
+    uint32_t *rank = NULL, *sid = NULL;
+    struct dt_buf sec[N_SECTIONS], body, content;
+    for (int i = 0; i < N_SECTIONS; i++)
+        dt_buf_init(&sec[i], 0);
+    dt_buf_init(&body, 0);
+    dt_buf_init(&content, 0);
+    EVP_PKEY *key = NULL;
+    uint8_t *sig = NULL;
+
+    /* Distinct issuers: interned, then sorted. */
+    for (size_t i = 0; i < n_serials; i++)
+        if (!serials[i].b.n || serials[i].b.n > MAX_SERIAL_LEN) {
+            rc = dt_fail(d, NULL, DT_ERR_INPUT,
+                         "a serial of %zu octets cannot go into the blob (1 to %d)", serials[i].b.n,
+                         MAX_SERIAL_LEN);
+            goto out;
+        }
+    inames = dt_calloc(n_serials ? n_serials : 1, sizeof(*inames));
+    sid = dt_calloc(n_serials ? n_serials : 1, sizeof(*sid));
+    DT_ENSURE_MEM(inames && sid);
+    size_t n_iss = 0;
+    DT_TRY(dt_intern_slices(serials, n_serials, sizeof(*serials), offsetof(struct dt_blob_entry, a),
+                            sid, inames, &n_iss, NULL));
+    iss = dt_calloc(n_iss ? n_iss : 1, sizeof(*iss));
+    names = dt_calloc(n_iss ? n_iss : 1, sizeof(*names));
+    DT_ENSURE_MEM(iss && names);
+    for (size_t i = 0; i < n_iss; i++) {
+        iss[i].der = inames[i];
+        iss[i].id = (uint32_t)i;
+        if (parse_name(inames[i], &names[i])) {
+            struct dt_buf again;
+            dt_buf_init(&again, 0);
+            DT_TRY(build_name(&names[i], &again));
+            if (dt_slice_eq(dt_slice_make(again.data, again.len), inames[i]))
+                iss[i].nm = &names[i];
+            dt_buf_free(&again);
+        }
+    }
+    if (n_iss > 1)
+        qsort(iss, n_iss, sizeof(*iss), cmp_issuer);
+    /* rank[k]: the blob index of distinct issuer k. */
+    rank = dt_calloc(n_iss ? n_iss : 1, sizeof(*rank));
+    DT_ENSURE_MEM(rank);
+    for (size_t i = 0; i < n_iss; i++)
+        rank[iss[i].id] = (uint32_t)i;
+    ws = dt_calloc(n_serials ? n_serials : 1, sizeof(*ws));
+    DT_ENSURE_MEM(ws);
+    for (size_t i = 0; i < n_serials; i++) {
+        ws[i].issuer = rank[sid[i]];
+        ws[i].serial = serials[i].b;
+        ws[i].pfx = dt_slice_prefix64(serials[i].b);
+    }
+    if (n_serials > 1)
+        qsort(ws, n_serials, sizeof(*ws), cmp_wser);
+    size_t n_ser = 0;
+    for (size_t i = 0; i < n_serials; i++)
+        if (!n_ser || cmp_wser(&ws[n_ser - 1], &ws[i]))
+            ws[n_ser++] = ws[i];
+
+    DT_TRY(write_names(iss, n_iss, &sec[SEC_STRUCT], &sec[SEC_VALUES]));
+    size_t at = 0;
+    for (size_t i = 0; i < n_iss; i++) {
+        size_t end = at;
+        while (end < n_ser && ws[end].issuer == i)
+            end++;
+        size_t n_groups = 0;
+        for (size_t g = at; g < end; g++)
+            n_groups += g == at || ws[g].serial.n != ws[g - 1].serial.n;
+        DT_TRY(put_varint(&sec[SEC_STRUCT], n_groups));
+        for (size_t g = at; g < end;) {
+            size_t ge = g;
+            while (ge < end && ws[ge].serial.n == ws[g].serial.n)
+                ge++;
+            DT_TRY(write_group(ws + g, ge - g, ws[g].serial.n, &sec[SEC_STRUCT], &sec[SEC_SERIALS],
+                               stt));
+            g = ge;
+        }
+        at = end;
+    }
+
+    /* Subject + key entries, sorted, distinct. */
+    sk = dt_calloc(n_skeys ? n_skeys : 1, sizeof(*sk));
+    DT_ENSURE_MEM(sk);
+    if (n_skeys)
+        memcpy(sk, skeys_in, n_skeys * sizeof(*sk));
+    if (n_skeys > 1)
+        qsort(sk, n_skeys, sizeof(*sk), cmp_skey);
+    size_t n_sk = 0;
+    for (size_t i = 0; i < n_skeys; i++) {
+        DT_ENSURE(sk[i].b.n == 32, DT_ERR_INTERNAL);
+        if (!n_sk || cmp_skey(&sk[n_sk - 1], &sk[i]))
+            sk[n_sk++] = sk[i];
+    }
+    for (size_t i = 0; i < n_sk; i++) {
+        DT_TRY(put_varint(&sec[SEC_STRUCT], sk[i].a.n));
+        DT_TRY(dt_buf_append(&sec[SEC_STRUCT], sk[i].a.p, sk[i].a.n));
+        DT_TRY(dt_buf_append(&sec[SEC_STRUCT], sk[i].b.p, 32));
+    }
+
+    for (int i = 0; i < N_SECTIONS; i++) {
+        DT_TRY(dt_buf_append(&content, sec[i].data, sec[i].len));
+        DT_TRY(deflate_section(dt_slice_make(sec[i].data, sec[i].len), &body));
+    }
+
+    int bits = 0;
+    if (o->sign_key) {
+        struct dt_buf kt;
+        struct dt_place opt = {"--sign-key", 0, 0, NULL, NULL};
+        DT_TRY(dt_file_read(o->sign_key, (size_t)1 << 20, &kt, d, &opt));
+        key = dt_pem_key((const char *)kt.data, kt.len, true);
+        dt_buf_free(&kt);
+        bits = dt_ec_bits(key);
+        if (!bits) {
+            struct dt_place pl = dt_place_file(o->sign_key);
+            rc = dt_fail(d, &pl, DT_ERR_INPUT,
+                         "the blob signing key must be an ECDSA P-256 or P-384 private key (PEM)");
+            goto out;
+        }
+    }
+    uint8_t header[HEADER_LEN];
+    memset(header, 0, sizeof(header));
+    memcpy(header, magic, 8);
+    put_be(header + 8, 1, 2);
+    put_be(header + 10, bits ? 1 : 0, 2);
+    put_be(header + 12, HEADER_LEN, 4);
+    put_be(header + 16, o->sequence, 8);
+    put_be(header + 24, (uint64_t)o->created, 8);
+    put_be(header + 32, n_iss, 4);
+    put_be(header + 36, n_ser, 8);
+    put_be(header + 44, n_sk, 4);
+    put_be(header + 48, content.len, 8);
+    put_be(header + 56, body.len, 8);
+    content_digest(header, dt_slice_make(body.data, body.len), header + 64);
+    DT_TRY(dt_buf_append(out, header, HEADER_LEN));
+    DT_TRY(dt_buf_append(out, body.data, body.len));
+    if (bits) {
+        struct dt_buf msg;
+        dt_buf_init(&msg, 0);
+        rc = sig_message(header, dt_slice_make(body.data, body.len), &msg);
+        size_t slen = 0;
+        /* deterministic (RFC 6979): the same inputs, the same signed blob */
+        bool ok = rc == DT_OK &&
+                  dt_ecdsa_sign_rfc6979(key, bits, msg.data, msg.len, &sig, &slen) == DT_OK;
+        dt_buf_free(&msg);
+        DT_TRY(rc);
+        DT_ENSURE(ok && slen < 0x10000, DT_ERR_INTERNAL);
+        uint8_t t[36];
+        t[0] = bits == 384 ? 2 : 1;
+        t[1] = 0;
+        put_be(t + 2, slen, 2);
+        DT_TRY(dt_buf_append(out, t, 4));
+        dt_key_id(key, t);
+        DT_TRY(dt_buf_append(out, t, 32));
+        DT_TRY(dt_buf_append(out, sig, slen));
+    }
+    stt->issuers = n_iss;
+    stt->serials = n_ser;
+    stt->subject_keys = n_sk;
+    stt->bytes = out->len;
+out:
+    ERR_clear_error();
+    OPENSSL_free(sig);
+    EVP_PKEY_free(key);
+    for (int i = 0; i < N_SECTIONS; i++)
+        dt_buf_free(&sec[i]);
+    dt_buf_free(&body);
+    dt_buf_free(&content);
+    free(inames);
+    free(iss);
+    free(names);
+    free(rank);
+    free(sid);
+    free(ws);
+    free(sk);
+    return rc;
+}
+
+enum dt_err dt_blob_write_model(const struct dt_model *m, const struct dt_blob_write_opts *o,
+                                struct dt_buf *out, struct dt_blob_write_stats *st,
+                                struct dt_diags *d)
+{
+    enum dt_err rc = DT_OK;
+    struct dt_blob_entry *ser = dt_calloc(m->n_items ? m->n_items : 1, sizeof(*ser));
+    struct dt_blob_entry *sk = dt_calloc(m->n_skeys ? m->n_skeys : 1, sizeof(*sk));
+    DT_ENSURE_MEM(ser && sk);
+    size_t ns = 0, nk = 0;
+    for (size_t i = 0; i < m->n_items; i++) {
+        if (!(m->items[i].targets & DT_TARGET_BLOB))
+            continue;
+        ser[ns].a = m->items[i].issuer;
+        ser[ns].b = m->items[i].serial;
+        ns++;
+    }
+    for (size_t i = 0; i < m->n_skeys; i++) {
+        if (!(m->skeys[i].rule->targets & DT_TARGET_BLOB))
+            continue;
+        sk[nk].a = m->skeys[i].subject;
+        sk[nk].b = dt_slice_make(m->skeys[i].spki_sha256, 32);
+        nk++;
+    }
+    rc = dt_blob_write(ser, ns, sk, nk, o, out, st, d);
+out:
+    free(ser);
+    free(sk);
+    return rc;
+}
+
+/* ---- reader -------------------------------------------------------------------------- */
+
+/* Large lookup tables in transparent huge pages where the kernel offers
+ * them: a lookup touches two random places of tables that can be larger
+ * than the last-level cache, and with 4 KiB pages each also misses the TLB. */
+static void *big_calloc(size_t n)
+{
+    const size_t huge = (size_t)2 << 20;
+    if (n < 4 * huge)
+        return dt_calloc(n ? n : 1, 1);
+    size_t sz = (n + huge - 1) & ~(huge - 1);
+    void *p = aligned_alloc(huge, sz);
+    if (!p)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    (void)madvise(p, sz, MADV_HUGEPAGE);
+#endif
+    memset(p, 0, sz);
+    return p;
+}
+
+#define BUCKET_FPS 4
+#ifndef BUCKET_SHIFT
+#define BUCKET_SHIFT 1
+#endif
+/* Buckets of 2^BUCKET_SHIFT high parts: one to two serials each. */
+static unsigned bucket_shift(unsigned hb)
+{
+    return hb < BUCKET_SHIFT ? hb : BUCKET_SHIFT;
+}
+struct bucket {
+    uint32_t start;
+    uint8_t fp[BUCKET_FPS];
+};
+
+struct rgroup {
+    uint8_t len;
+    uint8_t enc;
+    uint32_t count;
+    /* raw: count * len bytes; EF: */
+    const uint8_t *data; /* raw serials, or the low bits */
+    uint64_t l;          /* EF: low bits per serial */
+    unsigned hb;         /* EF: high bits (8 * len - l) */
+    uint64_t max_high;
+    /* EF: the upper bitmap (in the content, padded), decoded at open into
+     * buckets (the serials with high part h are [bk[h].start,
+     * bk[h + 1].start)) and a one-byte fingerprint per serial (the first 8
+     * low bits). A bucket also carries the fingerprints of its first
+     * BUCKET_FPS serials (a bucket holds one serial on average): a lookup
+     * reads one bucket, and touches the low bits only on a likely match. */
+    const uint8_t *up;
+    uint64_t up_bits;
+    struct bucket *bk;
+    uint8_t *fp;
+    unsigned bs;  /* a bucket covers 2^bs high parts */
+    unsigned fpb; /* fingerprint bits: min(8, bs + l), from bit hb - bs on */
+};
+
+struct dt_blob_issuer {
+    const uint8_t *der;
+    size_t der_len;
+    uint64_t hash; /* hash_bytes(der) */
+    struct rgroup *groups;
+    uint32_t n_groups;
+};
+
+struct skey {
+    const uint8_t *subject;
+    size_t n;
+    const uint8_t *hash;
+};
+
+struct dt_blob {
+    struct dt_blob_info info;
+    uint8_t *content; /* decompressed sections */
+    uint8_t *names;   /* rebuilt issuer DER names */
+    struct dt_blob_issuer *issuers;
+    size_t n_issuers;
+    uint32_t *table; /* open addressing: issuer index + 1, 0 empty */
+    size_t table_mask;
+    struct rgroup *groups;
+    size_t n_groups;
+    struct bucket *bks; /* every EF group's buckets */
+    uint8_t *fps;       /* every EF group's fingerprints */
+    uint8_t *rows;      /* every raw group's serials, row by row */
+    struct skey *skeys;
+    size_t n_skeys;
+};
+
+/* Issuer names are hashed 8 bytes at a time (a lookup hashes one). */
+static uint64_t hash_bytes(const uint8_t *p, size_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+    while (n >= 8) {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        h = (h ^ v) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+        p += 8;
+        n -= 8;
+    }
+    uint64_t v = 0;
+    memcpy(&v, p, n);
+    h = (h ^ v) * 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 29);
+}
+
+static void fail(char *err, size_t cap, const char *fmt, ...) DT_PRINTF(3, 4);
+static void fail(char *err, size_t cap, const char *fmt, ...)
+{
+    if (!err || !cap)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, cap, fmt, ap);
+    va_end(ap);
+}
+
+#define BAD(...)                         \
+    do {                                 \
+        fail(err, err_cap, __VA_ARGS__); \
+        rc = DT_ERR_INPUT;               \
+        goto out;                        \
+    } while (0)
+
+static bool inflate_exact(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len)
+{
+    z_stream z;
+    memset(&z, 0, sizeof(z));
+    if (inflateInit(&z) != Z_OK)
+        return false;
+    z.next_in = (Bytef *)(uintptr_t)in;
+    z.avail_in = (uInt)in_len;
+    z.next_out = out;
+    z.avail_out = (uInt)out_len;
+    int r = inflate(&z, Z_FINISH);
+    bool ok = r == Z_STREAM_END && z.avail_in == 0 && z.avail_out == 0;
+    inflateEnd(&z);
+    return ok;
+}
+
+/* Reads the structured names into DER. */
+static enum dt_err read_names(struct dt_blob *b, struct rd *sp, struct dt_slice vals, char *err,
+                              size_t err_cap)
+{
+    enum dt_err rc = DT_OK;
+    struct rd s = *sp, v = {vals.p, vals.p + vals.n, false};
+    struct dt_buf all;
+    dt_buf_init(&all, 0);
+    struct dt_slice *oids = NULL;
+    size_t n_oids = 0, cap_oids = 0;
+    size_t *offs = dt_calloc(b->n_issuers + 1, sizeof(*offs));
+    struct name *prev = dt_calloc(1, sizeof(*prev)), *cur = dt_calloc(1, sizeof(*cur));
+    DT_ENSURE_MEM(offs && prev && cur);
+    bool have_prev = false;
+    for (size_t i = 0; i < b->n_issuers; i++) {
+        offs[i] = all.len;
+        const uint8_t *kind = get_bytes(&s, 1);
+        if (!kind || *kind > 1)
+            BAD("issuer %zu: bad name record", i);
+        if (*kind == 1) {
+            uint64_t n = get_varint(&s);
+            const uint8_t *p = get_bytes(&v, n);
+            if (!p || dt_der_check_name(dt_slice_make(p, n)))
+                BAD("issuer %zu: not a DER Name", i);
+            DT_TRY(dt_buf_append(&all, p, n));
+            have_prev = false;
+            continue;
+        }
+        uint64_t k = get_varint(&s), fresh = get_varint(&s);
+        if (s.bad || k > (have_prev ? prev->n_rdns : 0) || k + fresh > MAX_RDNS)
+            BAD("issuer %zu: bad name structure", i);
+        /* The shared RDNs are the previous name's. */
+        unsigned na = 0;
+        cur->n_rdns = 0;
+        for (unsigned r = 0; r < k; r++) {
+            cur->rdn_start[cur->n_rdns++] = (uint16_t)na;
+            for (unsigned a = prev->rdn_start[r]; a < prev->rdn_start[r + 1]; a++)
+                cur->avas[na++] = prev->avas[a];
+        }
+        for (uint64_t r = 0; r < fresh; r++) {
+            uint64_t n_avas = get_varint(&s);
+            if (s.bad || !n_avas || na + n_avas > MAX_AVAS)
+                BAD("issuer %zu: bad name structure", i);
+            cur->rdn_start[cur->n_rdns++] = (uint16_t)na;
+            for (uint64_t a = 0; a < n_avas; a++) {
+                uint64_t ref = get_varint(&s);
+                struct ava *x = &cur->avas[na++];
+                if (!ref) {
+                    uint64_t on = get_varint(&s);
+                    const uint8_t *op = get_bytes(&s, on);
+                    if (!op || !on)
+                        BAD("issuer %zu: bad attribute type", i);
+                    DT_TRY(dt_grow((void **)&oids, &cap_oids, n_oids + 1, sizeof(*oids)));
+                    oids[n_oids++] = dt_slice_make(op, on);
+                    x->oid = oids[n_oids - 1];
+                } else if (ref > n_oids) {
+                    BAD("issuer %zu: bad attribute type reference", i);
+                } else {
+                    x->oid = oids[ref - 1];
+                }
+                const uint8_t *tag = get_bytes(&s, 1);
+                uint64_t vn = get_varint(&s);
+                const uint8_t *vp = get_bytes(&v, vn);
+                if (!tag || !vp || *tag == 0xff || (*tag & 0x1f) == 0x1f)
+                    BAD("issuer %zu: bad attribute value", i);
+                x->tag = *tag;
+                x->value = dt_slice_make(vp, vn);
+            }
+        }
+        cur->rdn_start[cur->n_rdns] = (uint16_t)na;
+        DT_TRY(build_name(cur, &all));
+        struct name *t = prev;
+        prev = cur;
+        cur = t;
+        have_prev = true;
+    }
+    offs[b->n_issuers] = all.len;
+    if (s.bad || v.bad || v.p != v.end)
+        BAD("the issuer names do not end where the header says");
+    *sp = s;
+    b->names = (uint8_t *)dt_buf_steal(&all, NULL);
+    for (size_t i = 0; i < b->n_issuers; i++) {
+        b->issuers[i].der = b->names + offs[i];
+        b->issuers[i].der_len = offs[i + 1] - offs[i];
+    }
+out:
+    dt_buf_free(&all);
+    free(oids);
+    free(offs);
+    free(prev);
+    free(cur);
+    return rc;
+}
+
+static enum dt_err read_groups(struct dt_blob *b, struct rd *gp, struct dt_slice ss, char *err,
+                               size_t err_cap)
+{
+    enum dt_err rc = DT_OK;
+    struct rd g = *gp, s = {ss.p, ss.p + ss.n, false};
+    size_t cap = 0, total = 0, bk_needed = 0, fps_needed = 0, raw_bytes = 0;
+    /* First pass: the groups and their data; start arrays sized. */
+    for (size_t i = 0; i < b->n_issuers; i++) {
+        uint64_t ng = get_varint(&g);
+        if (g.bad || !ng || ng > MAX_SERIAL_LEN)
+            BAD("issuer %zu: bad serial groups", i);
+        b->issuers[i].n_groups = (uint32_t)ng;
+        size_t first = b->n_groups;
+        unsigned prev_len = 0;
+        for (uint64_t k = 0; k < ng; k++) {
+            uint64_t len = get_varint(&g), count = get_varint(&g);
+            if (g.bad || len <= prev_len || len > MAX_SERIAL_LEN || !count ||
+                count > b->info.serials)
+                BAD("issuer %zu: bad serial group %llu", i, (unsigned long long)k);
+            unsigned hb = ceil_log2(count);
+            uint8_t enc = count >= EF_MIN && hb < 8 * len ? ENC_EF : ENC_RAW;
+            prev_len = (unsigned)len;
+            DT_TRY(dt_grow((void **)&b->groups, &cap, b->n_groups + 1, sizeof(*b->groups)));
+            struct rgroup *gr = &b->groups[b->n_groups++];
+            memset(gr, 0, sizeof(*gr));
+            gr->len = (uint8_t)len;
+            gr->enc = enc;
+            gr->count = (uint32_t)count;
+            total += count;
+            if (total > b->info.serials)
+                BAD("more serials than the header says");
+            if (enc == ENC_RAW) {
+                gr->data = get_bytes(&s, count * len); /* column by column; rows below */
+                if (!gr->data)
+                    BAD("issuer %zu: serial data runs past its section", i);
+                raw_bytes += count * len;
+                continue;
+            }
+            uint64_t l = 8 * len - hb;
+            if (hb > 40)
+                BAD("issuer %zu: a serial group too large", i);
+            uint64_t up_bits = get_varint(&s);
+            uint64_t low_bytes = (count * l + 7) / 8;
+            gr->l = l;
+            gr->hb = hb;
+            gr->data = get_bytes(&s, low_bytes);
+            const uint8_t *up = get_bytes(&s, (up_bits + 7) / 8);
+            if (!gr->data || !up || up_bits < count || up_bits - count > ((uint64_t)1 << hb))
+                BAD("issuer %zu: Elias-Fano data runs past its section", i);
+            gr->max_high = up_bits - count - 1;
+            gr->up = up;
+            gr->up_bits = up_bits;
+            bk_needed += (gr->max_high >> bucket_shift(hb)) + 2;
+            fps_needed += count;
+        }
+        b->issuers[i].groups = (struct rgroup *)(uintptr_t)first; /* fixed below */
+    }
+    if (g.bad || s.bad || s.p != s.end || total != b->info.serials)
+        BAD("the serial sections do not end where the header says");
+    *gp = g;
+    for (size_t i = 0; i < b->n_issuers; i++)
+        b->issuers[i].groups = b->groups + (uintptr_t)b->issuers[i].groups;
+    /* Raw groups row by row, for binary search, and their order. */
+    b->rows = dt_calloc(raw_bytes + PAD, 1);
+    DT_ENSURE_MEM(b->rows);
+    size_t row_at = 0;
+    for (size_t k = 0; k < b->n_groups; k++) {
+        struct rgroup *gr = &b->groups[k];
+        if (gr->enc != ENC_RAW)
+            continue;
+        uint8_t *rows = b->rows + row_at;
+        for (size_t c = 0; c < gr->len; c++)
+            for (size_t j = 0; j < gr->count; j++)
+                rows[j * gr->len + c] = gr->data[c * gr->count + j];
+        gr->data = rows;
+        row_at += (size_t)gr->count * gr->len;
+        for (uint32_t j = 1; j < gr->count; j++)
+            if (memcmp(rows + (j - 1) * gr->len, rows + j * gr->len, gr->len) >= 0)
+                BAD("serials not in strictly ascending order");
+    }
+    /* Second pass: the bucket bounds of the Elias-Fano groups, and their order. */
+    b->bks = big_calloc((bk_needed + 1) * sizeof(*b->bks));
+    b->fps = dt_calloc(fps_needed + 1, 1);
+    DT_ENSURE_MEM(b->bks && b->fps);
+    size_t bk_used = 0, fp_used = 0;
+    for (size_t k = 0; k < b->n_groups; k++) {
+        struct rgroup *gr = &b->groups[k];
+        if (gr->enc != ENC_EF)
+            continue;
+        gr->bk = b->bks + bk_used;
+        gr->bs = bucket_shift(gr->hb);
+        bk_used += (gr->max_high >> gr->bs) + 2;
+        gr->fp = b->fps + fp_used;
+        fp_used += gr->count;
+        gr->fpb = gr->l + gr->bs < 8 ? (unsigned)gr->l + gr->bs : 8;
+        const uint64_t in_bucket = ((uint64_t)1 << gr->bs) - 1;
+        /* One pass over the upper bitmap: count, directory, order. */
+        uint64_t zeros = 0, ones = 0, prev = UINT64_MAX; /* prev: the previous serial in a bucket */
+        for (uint64_t pos = 0; pos < gr->up_bits; pos++) {
+            if (!bit_at(gr->up, pos)) {
+                if (zeros > gr->max_high)
+                    BAD("bad Elias-Fano upper bits");
+                if (!(++zeros & in_bucket))
+                    gr->bk[zeros >> gr->bs].start = (uint32_t)ones;
+                prev = UINT64_MAX;
+                continue;
+            }
+            if (ones >= gr->count)
+                BAD("bad Elias-Fano upper bits");
+            if (prev != UINT64_MAX &&
+                bits_cmp(gr->data, prev * gr->l, gr->data, ones * gr->l, gr->l) >= 0)
+                BAD("serials not in strictly ascending order");
+            unsigned lowb = gr->fpb - gr->bs;
+            gr->fp[ones] =
+                (uint8_t)((zeros & in_bucket) << lowb | get_bits(gr->data, ones * gr->l, lowb));
+            struct bucket *bk = &gr->bk[zeros >> gr->bs];
+            if (ones - bk->start < BUCKET_FPS)
+                bk->fp[ones - bk->start] = gr->fp[ones];
+            prev = ones++;
+        }
+        if (ones != gr->count || zeros != gr->max_high + 1 || bit_at(gr->up, gr->up_bits - 1))
+            BAD("bad Elias-Fano upper bits");
+        gr->bk[(gr->max_high >> gr->bs) + 1].start = (uint32_t)ones;
+        for (uint64_t pad = gr->up_bits; pad < ((gr->up_bits + 7) & ~(uint64_t)7); pad++)
+            if (bit_at(gr->up, pad))
+                BAD("bad Elias-Fano padding");
+    }
+out:
+    return rc;
+}
+
+static enum dt_err check_signature(struct dt_blob *b, const uint8_t *data, size_t len,
+                                   size_t body_end, const struct dt_blob_open_opts *o, char *err,
+                                   size_t err_cap)
+{
+    enum dt_err rc = DT_OK;
+    EVP_PKEY *key = NULL;
+    EVP_MD_CTX *ctx = NULL;
+    struct dt_buf msg;
+    dt_buf_init(&msg, 0);
+    if (!b->info.is_signed) {
+        if (len != body_end)
+            BAD("%zu bytes after the content of an unsigned blob", len - body_end);
+        if (o && o->verify_key_pem)
+            BAD("the blob is not signed, and a signature is required");
+        goto out;
+    }
+    if (len - body_end < 36)
+        BAD("the signature is cut short");
+    const uint8_t *t = data + body_end;
+    size_t slen = (size_t)get_be(t + 2, 2);
+    if ((t[0] != 1 && t[0] != 2) || t[1] || len - body_end != 36 + slen)
+        BAD("a malformed signature block");
+    b->info.signature_bits = t[0] == 2 ? 384 : 256;
+    memcpy(b->info.key_id, t + 4, 32);
+    if (!o || !o->verify_key_pem)
+        goto out;
+    key = dt_pem_key(o->verify_key_pem, strlen(o->verify_key_pem), false);
+    int bits = dt_ec_bits(key);
+    if (!bits)
+        BAD("the verification key is not an ECDSA P-256 or P-384 public key (PEM)");
+    uint8_t id[32];
+    dt_key_id(key, id);
+    if (memcmp(id, b->info.key_id, 32) || bits != b->info.signature_bits)
+        BAD("the blob is signed by another key");
+    DT_TRY(sig_message(data, dt_slice_make(data + HEADER_LEN, body_end - HEADER_LEN), &msg));
+    ctx = EVP_MD_CTX_new();
+    if (!ctx ||
+        EVP_DigestVerifyInit(ctx, NULL, bits == 384 ? EVP_sha384() : EVP_sha256(), NULL, key) !=
+            1 ||
+        EVP_DigestVerify(ctx, t + 36, slen, msg.data, msg.len) != 1)
+        BAD("the signature does not verify");
+    b->info.signature_verified = 1;
+out:
+    ERR_clear_error();
+    EVP_MD_CTX_free(ctx);
+    EVP_PKEY_free(key);
+    dt_buf_free(&msg);
+    return rc;
+}
+
+void dt_blob_close(struct dt_blob *b)
+{
+    if (!b)
+        return;
+    free(b->content);
+    free(b->names);
+    free(b->issuers);
+    free(b->table);
+    free(b->groups);
+    free(b->bks);
+    free(b->fps);
+    free(b->rows);
+    free(b->skeys);
+    free(b);
+}
+
+enum dt_err dt_blob_open(const void *vdata, size_t len, const struct dt_blob_open_opts *o,
+                         struct dt_blob **outp, char *err, size_t err_cap)
+{
+    enum dt_err rc = DT_OK;
+    const uint8_t *data = vdata;
+    if (err && err_cap)
+        err[0] = 0;
+    if (!outp)
+        return DT_ERR_USAGE;
+    *outp = NULL;
+    struct dt_blob *b = dt_calloc(1, sizeof(*b));
+    if (!b)
+        return DT_ERR_NOMEM;
+    size_t max = o && o->max_content_bytes ? o->max_content_bytes : DEFAULT_MAX_CONTENT;
+    if (!data || len < HEADER_LEN)
+        BAD("truncated: %zu bytes, the header alone is %d", len, HEADER_LEN);
+    if (memcmp(data, magic, 8))
+        BAD("not a distrust revocation blob (bad magic)");
+    unsigned version = (unsigned)get_be(data + 8, 2);
+    if (version != 1)
+        BAD("unknown format version %u (this reader knows 1)", version);
+    uint64_t flags = get_be(data + 10, 2), hlen = get_be(data + 12, 4);
+    if (flags & ~(uint64_t)1 || hlen != HEADER_LEN)
+        BAD("unknown header flags or length");
+    for (int i = 96; i < HEADER_LEN; i++)
+        if (data[i])
+            BAD("reserved header bytes are not zero");
+    b->info.version = version;
+    b->info.sequence = get_be(data + 16, 8);
+    b->info.created = (int64_t)get_be(data + 24, 8);
+    b->info.issuers = (size_t)get_be(data + 32, 4);
+    b->info.serials = (size_t)get_be(data + 36, 8);
+    b->info.subject_keys = (size_t)get_be(data + 44, 4);
+    uint64_t clen = get_be(data + 48, 8), blen = get_be(data + 56, 8);
+    memcpy(b->info.digest, data + 64, 32);
+    b->info.is_signed = (int)(flags & 1);
+    b->info.file_bytes = len;
+    if (clen > max)
+        BAD("the content would be %llu bytes, over the %zu-byte cap (a decompression bomb?)",
+            (unsigned long long)clen, max);
+    if (blen > len - HEADER_LEN)
+        BAD("truncated: the body needs %llu bytes, %zu are there", (unsigned long long)blen,
+            len - HEADER_LEN);
+    if (b->info.serials > clen || b->info.issuers > clen || b->info.subject_keys > clen)
+        BAD("counts larger than the content");
+    size_t body_end = HEADER_LEN + (size_t)blen;
+    DT_TRY(check_signature(b, data, len, body_end, o, err, err_cap));
+    uint8_t h[32];
+    content_digest(data, dt_slice_make(data + HEADER_LEN, (size_t)blen), h);
+    if (memcmp(h, b->info.digest, 32))
+        BAD("the header and body do not match their SHA-256 (corrupted)");
+
+    /* Sections: inflate each into the content buffer, exactly. */
+    b->content = big_calloc((size_t)clen + PAD);
+    if (!b->content)
+        BAD("out of memory for %llu bytes of content", (unsigned long long)clen);
+    struct dt_slice sec[N_SECTIONS];
+    size_t pos = HEADER_LEN, cpos = 0;
+    for (int i = 0; i < N_SECTIONS; i++) {
+        if (body_end - pos < 8)
+            BAD("truncated: section %d", i);
+        uint64_t un = get_be(data + pos, 4), cn = get_be(data + pos + 4, 4);
+        pos += 8;
+        if (cn > body_end - pos || un > clen - cpos)
+            BAD("section %d runs past the blob", i);
+        if (!inflate_exact(data + pos, (size_t)cn, b->content + cpos, (size_t)un))
+            BAD("section %d does not decompress to its %llu bytes (corrupted)", i,
+                (unsigned long long)un);
+        sec[i] = dt_slice_make(b->content + cpos, (size_t)un);
+        pos += (size_t)cn;
+        cpos += (size_t)un;
+    }
+    if (pos != body_end || cpos != clen)
+        BAD("the sections do not fill the body");
+
+    b->info.content_bytes = (size_t)clen;
+
+    b->n_issuers = b->info.issuers;
+    b->issuers = dt_calloc(b->n_issuers ? b->n_issuers : 1, sizeof(*b->issuers));
+    if (!b->issuers)
+        BAD("out of memory");
+    struct rd r = {sec[SEC_STRUCT].p, sec[SEC_STRUCT].p + sec[SEC_STRUCT].n, false};
+    DT_TRY(read_names(b, &r, sec[SEC_VALUES], err, err_cap));
+    DT_TRY(read_groups(b, &r, sec[SEC_SERIALS], err, err_cap));
+    for (size_t k = 0; k < b->n_groups; k++) {
+        b->info.ef_groups += b->groups[k].enc == ENC_EF;
+        b->info.raw_groups += b->groups[k].enc == ENC_RAW;
+    }
+    /* The issuer table; a name twice is corruption. */
+    size_t tsize = 16;
+    while (tsize < 2 * b->n_issuers)
+        tsize <<= 1;
+    b->table = dt_calloc(tsize, sizeof(*b->table));
+    if (!b->table)
+        BAD("out of memory");
+    b->table_mask = tsize - 1;
+    for (size_t i = 0; i < b->n_issuers; i++) {
+        struct dt_blob_issuer *is = &b->issuers[i];
+        is->hash = hash_bytes(is->der, is->der_len);
+        size_t slot = (size_t)is->hash & b->table_mask;
+        while (b->table[slot]) {
+            const struct dt_blob_issuer *o2 = &b->issuers[b->table[slot] - 1];
+            if (!cmp_bytes(o2->der, o2->der_len, is->der, is->der_len))
+                BAD("issuer %zu is listed twice", i);
+            slot = (slot + 1) & b->table_mask;
+        }
+        b->table[slot] = (uint32_t)(i + 1);
+    }
+    /* Subject + key entries: the rest of the structure section. */
+    b->n_skeys = b->info.subject_keys;
+    b->skeys = dt_calloc(b->n_skeys ? b->n_skeys : 1, sizeof(*b->skeys));
+    if (!b->skeys)
+        BAD("out of memory");
+    for (size_t i = 0; i < b->n_skeys; i++) {
+        uint64_t n = get_varint(&r);
+        const uint8_t *sp = get_bytes(&r, n), *hp = get_bytes(&r, 32);
+        if (!sp || !hp || dt_der_check_name(dt_slice_make(sp, n)))
+            BAD("subject + key entry %zu is malformed", i);
+        b->skeys[i] = (struct skey){sp, n, hp};
+        if (i) {
+            const struct skey *p = &b->skeys[i - 1];
+            int c = cmp_bytes(p->subject, p->n, sp, n);
+            if (c > 0 || (!c && memcmp(p->hash, hp, 32) >= 0))
+                BAD("subject + key entries not in strictly ascending order");
+        }
+    }
+    if (r.bad || r.p != r.end)
+        BAD("the subject + key section does not end where the header says");
+    *outp = b;
+    b = NULL;
+out:
+    dt_blob_close(b);
+    return rc;
+}
+
+enum dt_err dt_blob_open_file(const char *path, const struct dt_blob_open_opts *o,
+                              struct dt_blob **out, char *err, size_t err_cap)
+{
+    /* Only a regular file: a FIFO or a device would block or never end. */
+    int fd, oerr;
+    struct stat st;
+    *out = NULL;
+    if (dt_open_regular(path, &fd, &st, &oerr) != DT_OK) {
+        char why[512];
+        fail(err, err_cap, "%s", dt_open_failure(path, oerr, &st, why, sizeof(why)));
+        return oerr && oerr != EISDIR ? DT_ERR_IO : DT_ERR_INPUT;
+    }
+    struct dt_buf b;
+    dt_buf_init(&b, 0);
+    uint8_t chunk[65536];
+    enum dt_err rc = DT_OK;
+    size_t cap = (o && o->max_content_bytes ? o->max_content_bytes : DEFAULT_MAX_CONTENT) + 4096;
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof(chunk));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            fail(err, err_cap, "cannot read %s: %s", path, strerror(errno));
+            rc = DT_ERR_IO;
+            break;
+        }
+        if (n == 0)
+            break;
+        if (b.len + (size_t)n > cap) {
+            fail(err, err_cap, "%s is larger than any blob this reader accepts", path);
+            rc = DT_ERR_INPUT;
+            break;
+        }
+        if ((rc = dt_buf_append(&b, chunk, (size_t)n)) != DT_OK)
+            break;
+    }
+    close(fd);
+    if (rc == DT_OK)
+        rc = dt_blob_open(b.data, b.len, o, out, err, err_cap);
+    dt_buf_free(&b);
+    return rc;
+}
+
+void dt_blob_get_info(const struct dt_blob *b, struct dt_blob_info *info)
+{
+    if (b && info)
+        *info = b->info;
+}
+
+/* Equality of two byte strings, inline: an issuer name is compared on
+ * every lookup, and a library call costs more than the comparison. */
+static inline bool same_bytes(const uint8_t *a, const uint8_t *b, size_t n)
+{
+    uint64_t x, y, diff = 0;
+    for (; n >= 8; n -= 8, a += 8, b += 8) {
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        diff |= x ^ y;
+    }
+    for (; n; n--)
+        diff |= (uint64_t)(*a++ ^ *b++);
+    return !diff;
+}
+
+const struct dt_blob_issuer *dt_blob_find_issuer(const struct dt_blob *b, const uint8_t *der,
+                                                 size_t len)
+{
+    if (!b || !der)
+        return NULL;
+    uint64_t h = hash_bytes(der, len);
+    size_t slot = (size_t)h & b->table_mask;
+    while (b->table[slot]) {
+        const struct dt_blob_issuer *is = &b->issuers[b->table[slot] - 1];
+        if (is->hash == h && is->der_len == len && same_bytes(is->der, der, len))
+            return is;
+        slot = (slot + 1) & b->table_mask;
+    }
+    return NULL;
+}
+
+/* Copies a serial into a padded key buffer (PAD zero bytes after it) with
+ * fixed-size moves: a lookup's serial is 8 to 32 octets nearly always, and
+ * the generic copy of a variable length costs more than the rest of a
+ * cached lookup. */
+static inline void load_key(uint8_t *key, const uint8_t *s, size_t len)
+{
+    if (len >= 16 && len <= 32) {
+        memcpy(key, s, 16);
+        memcpy(key + len - 16, s + len - 16, 16);
+    } else if (len >= 8 && len < 16) {
+        memcpy(key, s, 8);
+        memcpy(key + len - 8, s + len - 8, 8);
+    } else {
+        memcpy(key, s, len);
+    }
+    memset(key + len, 0, PAD);
+}
+
+/* 64 bits at bit offset pos (the buffer is padded). */
+static inline uint64_t bits64(const uint8_t *s, uint64_t pos)
+{
+    const uint8_t *p = s + (pos >> 3);
+    unsigned sh = (unsigned)(pos & 7);
+    uint64_t v = load_be64(p) << sh;
+    return sh ? v | (uint64_t)p[8] >> (8 - sh) : v;
+}
+
+/* Whether serial j's low bits equal the key's, a word at a time. */
+static inline bool low_equal(const struct rgroup *g, uint64_t j, const uint8_t *key)
+{
+    uint64_t a = j * g->l, b = g->hb, n = g->l;
+    for (; n >= 64; n -= 64, a += 64, b += 64)
+        if (bits64(g->data, a) != bits64(key, b))
+            return false;
+    return !n || !((bits64(g->data, a) ^ bits64(key, b)) >> (64 - n));
+}
+
+/* The key's fingerprint in group g. */
+static inline unsigned key_fp(const struct rgroup *g, const uint8_t *key)
+{
+    return (unsigned)get_bits(key, g->hb - g->bs, g->fpb);
+}
+
+/* A bucket of serials that share their high part (a CA's sequential or
+ * prefixed serials) can be long: binary search, by the high part's bits
+ * the bucket spans (the top of the fingerprint), then by the low bits. */
+#define LARGE_BUCKET 16
+static int large_bucket_has(const struct rgroup *g, uint64_t lo, uint64_t hi, const uint8_t *key,
+                            unsigned kfp)
+{
+    unsigned lowb = g->fpb - g->bs, ksub = kfp >> lowb;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        unsigned sub = (unsigned)g->fp[mid] >> lowb;
+        int c =
+            sub != ksub ? (sub < ksub ? -1 : 1) : bits_cmp(g->data, mid * g->l, key, g->hb, g->l);
+        if (!c)
+            return 1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+/* Whether bucket bk holds the key. A bucket is sorted by the low bits, so
+ * by fingerprint (their first bits): only equal fingerprints are compared,
+ * and a greater one ends the search. */
+static inline int bucket_has(const struct rgroup *g, const struct bucket *bk, const uint8_t *key)
+{
+    uint64_t j = bk[0].start, end = bk[1].start;
+    unsigned kfp = key_fp(g, key);
+    if (end - j > LARGE_BUCKET)
+        return large_bucket_has(g, j, end, key, kfp);
+    for (unsigned k = 0; j < end; j++, k++) {
+        unsigned f = k < BUCKET_FPS ? bk->fp[k] : g->fp[j];
+        if (f > kfp)
+            break;
+        if (f == kfp && low_equal(g, j, key))
+            return 1;
+    }
+    return 0;
+}
+
+static int group_has(const struct rgroup *g, const uint8_t *s)
+{
+    if (g->enc == ENC_RAW) {
+        size_t lo = 0, hi = g->count;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            int c = memcmp(g->data + mid * g->len, s, g->len);
+            if (!c)
+                return 1;
+            if (c < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return 0;
+    }
+    uint8_t key[MAX_SERIAL_LEN + PAD];
+    load_key(key, s, g->len);
+    uint64_t high = top_bits(key, g->hb);
+    if (high > g->max_high)
+        return 0;
+    return bucket_has(g, &g->bk[high >> g->bs], key);
+}
+
+int dt_blob_issuer_has(const struct dt_blob_issuer *is, const uint8_t *serial, size_t len)
+{
+    if (!is || !serial)
+        return 0;
+    for (uint32_t k = 0; k < is->n_groups; k++)
+        if (is->groups[k].len == len)
+            return group_has(&is->groups[k], serial);
+    return 0;
+}
+
+int dt_blob_has_serial(const struct dt_blob *b, const uint8_t *issuer, size_t issuer_len,
+                       const uint8_t *serial, size_t serial_len)
+{
+    return dt_blob_issuer_has(dt_blob_find_issuer(b, issuer, issuer_len), serial, serial_len);
+}
+
+/* Many lookups at once: in windows of WINDOW queries, the first pass
+ * resolves issuer and group and prefetches the bucket bounds, the second
+ * reads them and prefetches the bucket's fingerprints and low bits, the
+ * third decides; the memory latencies of the windows in flight overlap
+ * instead of adding up. */
+#define WINDOW 16
+#define STAGES 3
+
+struct pending {
+    const struct rgroup *g;
+    const struct bucket *bk;
+    uint64_t high;
+    uint8_t key[32 + PAD]; /* longer serials are decided in stage 1 */
+};
+
+static const struct rgroup *group_of(const struct dt_blob_issuer *is, size_t len)
+{
+    for (uint32_t k = 0; is && k < is->n_groups; k++)
+        if (is->groups[k].len == len)
+            return &is->groups[k];
+    return NULL;
+}
+
+/* The last issuer a batch resolved: consecutive queries of one issuer (a
+ * serial list, a CRL) skip the hash table. */
+struct issuer_memo {
+    const uint8_t *der;
+    size_t len;
+    const struct dt_blob_issuer *is;
+};
+
+static const struct dt_blob_issuer *find_issuer_memo(const struct dt_blob *b, const uint8_t *der,
+                                                     size_t len, struct issuer_memo *mo)
+{
+    if (mo->der && len == mo->len && (der == mo->der || same_bytes(der, mo->der, len)))
+        return mo->is;
+    const struct dt_blob_issuer *is = dt_blob_find_issuer(b, der, len);
+    mo->der = der;
+    mo->len = len;
+    mo->is = is;
+    return is;
+}
+
+/* Stage 1: issuer, group, high part; prefetch the bucket bounds. */
+static void stage1(const struct dt_blob *b, const struct dt_blob_query *q, size_t m,
+                   struct pending *p, uint8_t *listed, struct issuer_memo *mo)
+{
+    for (size_t i = 0; i < m; i++) {
+        const struct dt_blob_query *x = &q[i];
+        const struct rgroup *g =
+            x->serial && x->serial_len <= MAX_SERIAL_LEN && x->issuer
+                ? group_of(find_issuer_memo(b, x->issuer, x->issuer_len, mo), x->serial_len)
+                : NULL;
+        p[i].g = NULL;
+        listed[i] = 0;
+        if (!g)
+            continue;
+        if (g->enc == ENC_RAW || g->len > 32) {
+            listed[i] = (uint8_t)group_has(g, x->serial);
+            continue;
+        }
+        load_key(p[i].key, x->serial, g->len);
+        p[i].high = top_bits(p[i].key, g->hb);
+        if (p[i].high > g->max_high)
+            continue;
+        p[i].g = g;
+        __builtin_prefetch(&g->bk[p[i].high >> g->bs]);
+    }
+}
+
+/* Stage 2: the bucket. A key whose fingerprint is not among the bucket's
+ * is decided here (most non-members); otherwise prefetch the low bits of
+ * the first candidate (and the fingerprints past the bucket's own). */
+static void stage2(size_t m, struct pending *p)
+{
+    for (size_t i = 0; i < m; i++) {
+        const struct rgroup *g = p[i].g;
+        if (!g)
+            continue;
+        const struct bucket *bk = &g->bk[p[i].high >> g->bs];
+        uint64_t j = bk[0].start, size = bk[1].start - j;
+        unsigned kfp = key_fp(g, p[i].key), k = 0;
+        while (k < size && k < BUCKET_FPS && bk->fp[k] < kfp)
+            k++;
+        if (k == size || (k < BUCKET_FPS && bk->fp[k] != kfp)) {
+            p[i].g = NULL;
+            continue;
+        }
+        p[i].bk = bk;
+        if (k == BUCKET_FPS)
+            __builtin_prefetch(g->fp + j + k);
+        uint64_t at = (j + k) * g->l;
+        __builtin_prefetch(g->data + (at >> 3));
+        __builtin_prefetch(g->data + ((at + g->l - 1) >> 3));
+    }
+}
+
+/* Stage 3: the answer. */
+static void stage3(size_t m, const struct pending *p, uint8_t *listed)
+{
+    for (size_t i = 0; i < m; i++) {
+        const struct rgroup *g = p[i].g;
+        if (!g)
+            continue;
+        listed[i] = (uint8_t)bucket_has(g, p[i].bk, p[i].key);
+    }
+}
+
+void dt_blob_lookup_many(const struct dt_blob *b, const struct dt_blob_query *q, size_t n,
+                         uint8_t *listed)
+{
+    /* STAGES windows in flight, each a stage further than the next, so the
+     * prefetches of each stage have a window's worth of work to arrive in. */
+    static const size_t W = WINDOW;
+    struct pending p[STAGES][WINDOW];
+    struct issuer_memo memo = {NULL, 0, NULL};
+    size_t windows = (n + W - 1) / W;
+    for (size_t k = 0; k < windows + STAGES - 1; k++) {
+        for (size_t s = 0; s < STAGES; s++) {
+            if (k < s || k - s >= windows)
+                continue;
+            size_t w = k - s, base = w * W, m = n - base < W ? n - base : W;
+            struct pending *pw = p[w % STAGES];
+            if (s == 0)
+                stage1(b, q + base, m, pw, listed + base, &memo);
+            else if (s == 1)
+                stage2(m, pw);
+            else
+                stage3(m, pw, listed + base);
+        }
+    }
+}
+
+int dt_blob_has_serial_der(const struct dt_blob *b, const uint8_t *issuer, size_t issuer_len,
+                           const uint8_t *tlv, size_t tlv_len)
+{
+    struct dt_tlv t;
+    if (!tlv || dt_der_read_one(dt_slice_make(tlv, tlv_len), DT_TAG_INTEGER, &t))
+        return -1;
+    return dt_blob_has_serial(b, issuer, issuer_len, t.val.p, t.val.n);
+}
+
+int dt_blob_has_spki(const struct dt_blob *b, const uint8_t *subject, size_t n,
+                     const uint8_t spki_sha256[32])
+{
+    if (!b || !subject || !spki_sha256)
+        return 0;
+    size_t lo = 0, hi = b->n_skeys;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const struct skey *k = &b->skeys[mid];
+        int c = cmp_bytes(k->subject, k->n, subject, n);
+        if (!c)
+            c = memcmp(k->hash, spki_sha256, 32);
+        if (!c)
+            return 1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+int dt_blob_iterate(const struct dt_blob *b, dt_blob_serial_fn on_serial, dt_blob_spki_fn on_spki,
+                    void *ctx)
+{
+    if (!b)
+        return 0;
+    uint8_t s[MAX_SERIAL_LEN + PAD];
+    for (size_t i = 0; on_serial && i < b->n_issuers; i++) {
+        const struct dt_blob_issuer *is = &b->issuers[i];
+        for (uint32_t k = 0; k < is->n_groups; k++) {
+            const struct rgroup *g = &is->groups[k];
+            uint64_t walk_pos = 0, walk_high = 0;
+            for (uint32_t j = 0; j < g->count; j++) {
+                if (g->enc == ENC_RAW) {
+                    memcpy(s, g->data + (size_t)j * g->len, g->len);
+                } else {
+                    memset(s, 0, g->len);
+                    /* high: the zeros before the j-th one of the bitmap */
+                    while (bit_at(g->up, walk_pos) == 0) {
+                        walk_pos++;
+                        walk_high++;
+                    }
+                    walk_pos++;
+                    for (unsigned bit = 0; bit < g->hb; bit++)
+                        if ((walk_high >> (g->hb - 1 - bit)) & 1)
+                            s[bit >> 3] |= (uint8_t)(0x80u >> (bit & 7));
+                    bits_put(s, g->hb, g->data, (uint64_t)j * g->l, g->l);
+                }
+                int r = on_serial(is->der, is->der_len, s, g->len, ctx);
+                if (r)
+                    return r;
+            }
+        }
+    }
+    for (size_t i = 0; on_spki && i < b->n_skeys; i++) {
+        int r = on_spki(b->skeys[i].subject, b->skeys[i].n, b->skeys[i].hash, ctx);
+        if (r)
+            return r;
+    }
+    return 0;
+}

@@ -1,0 +1,42 @@
+/*
+ * blob.h - the revocation blob (doc/blob-format.md): writing it from a
+ * model. Reading it is the public API in distrust.h (dt_blob_*).
+ */
+#ifndef DT_BLOB_H
+#define DT_BLOB_H
+
+#include "buf.h"
+#include "diag.h"
+#include "distrust.h"
+#include "model.h"
+
+/* One revoked key for the writer. */
+struct dt_blob_entry {
+    struct dt_slice a; /* issuer DER Name, or subject DER Name */
+    struct dt_slice b; /* serial content octets, or the SHA-256 of the SPKI (32 bytes) */
+};
+
+struct dt_blob_write_opts {
+    uint64_t sequence;
+    int64_t created;      /* seconds since the epoch */
+    const char *sign_key; /* PEM ECDSA P-256 or P-384 private key, or NULL */
+};
+
+struct dt_blob_write_stats {
+    size_t issuers, serials, subject_keys;
+    size_t ef_groups, raw_groups;
+    size_t bytes;
+};
+
+/* Writes the blob of the given entries (any order; duplicates once). */
+DT_MUST_USE enum dt_err dt_blob_write(const struct dt_blob_entry *serials, size_t n_serials,
+                                      const struct dt_blob_entry *skeys, size_t n_skeys,
+                                      const struct dt_blob_write_opts *o, struct dt_buf *out,
+                                      struct dt_blob_write_stats *st, struct dt_diags *d);
+
+/* The blob of a model: every item and subject+key entry that targets blob. */
+DT_MUST_USE enum dt_err dt_blob_write_model(const struct dt_model *m,
+                                            const struct dt_blob_write_opts *o, struct dt_buf *out,
+                                            struct dt_blob_write_stats *st, struct dt_diags *d);
+
+#endif
