@@ -38,8 +38,8 @@ LIB_SRC := $(sort $(foreach l,$(LAYERS),$(wildcard builder/$(l)/*.c)))
 PKCS11_SRC := builder/pkcs11/module.c
 # The library modules the PKCS#11 module is linked from (no OpenSSL, no NSS
 # libraries: NSS loads the module, the module only uses NSS's headers).
-PKCS11_LIB := load/cdparse base/buf base/common base/diag base/file x509/der base/time base/arena \
-              base/suggest
+PKCS11_LIB := load/cdparse base/buf base/err base/mem base/slice base/diag base/file x509/der base/hex base/time \
+              base/arena base/suggest
 CLI_SRC := $(sort $(wildcard builder/cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))

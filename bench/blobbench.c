@@ -14,6 +14,7 @@
  */
 #include "blob.h"
 #include "der.h"
+#include "b64.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -93,7 +94,7 @@ static void real_dump(const char *path)
         x->b = dt_slice_make(b[2 * i + 1].data, b[2 * i + 1].len);
     }
     struct dt_diags d;
-    dt_diags_init(&d, NULL, NULL);
+    dt_diag_init(&d, NULL, NULL);
     struct dt_blob_write_opts o = {1, 0, NULL};
     struct dt_buf out;
     dt_buf_init(&out, 0);
@@ -236,7 +237,7 @@ static void batch(size_t n)
     }
 
     struct dt_diags d;
-    dt_diags_init(&d, NULL, NULL);
+    dt_diag_init(&d, NULL, NULL);
     struct dt_blob_write_opts o = {1, 0, NULL};
     struct dt_buf out;
     dt_buf_init(&out, 0);

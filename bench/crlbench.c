@@ -99,7 +99,7 @@ static void run(size_t n, EVP_PKEY *key)
         e[i].b = dt_slice_make(ser + i * LEN, LEN);
     }
     struct dt_diags d;
-    dt_diags_init(&d, NULL, NULL);
+    dt_diag_init(&d, NULL, NULL);
     struct dt_blob_write_opts o = {1, 0, NULL};
     struct dt_buf out;
     dt_buf_init(&out, 0);

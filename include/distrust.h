@@ -40,7 +40,7 @@ enum dt_err {
 };
 
 /* Static English text for an error code. Never NULL. */
-const char *dt_strerror(enum dt_err err);
+const char *dt_err_str(enum dt_err err);
 
 /* Process exit code for an error: 0 ok, 1 bad input (and strict warnings),
  * 2 usage, 4 internal or I/O. */
@@ -215,7 +215,7 @@ struct dt_verify_summary {
 DT_MUST_USE enum dt_err dt_verify_run(const struct dt_verify_opts *opts,
                                       struct dt_verify_summary *summary);
 
-/* Options of dt_verify_signatures(). Zero-initialise, then fill in. */
+/* Options of dt_sigcheck_run(). Zero-initialise, then fill in. */
 struct dt_sigcheck_opts {
     const char *build_dir;   /* a `distrust build` output directory */
     const char *key;         /* the public key (PEM: a key or a certificate); NULL with
@@ -230,7 +230,7 @@ struct dt_sigcheck_opts {
 /* Checks every signature of a build (onecrl.signature.json over
  * onecrl.json) with the key. DT_OK when there is at least one and all
  * verify; DT_ERR_INPUT, reported, otherwise. */
-DT_MUST_USE enum dt_err dt_verify_signatures(const struct dt_sigcheck_opts *opts, size_t *checked);
+DT_MUST_USE enum dt_err dt_sigcheck_run(const struct dt_sigcheck_opts *opts, size_t *checked);
 
 /* Options of dt_import_run(). Zero-initialise, then fill in. */
 struct dt_import_opts {
@@ -393,7 +393,7 @@ DT_MUST_USE enum dt_err dt_impact_run(const struct dt_impact_opts *opts,
 /* Where the last error was first raised inside the library, as
  * "file.c:123 <- file.c:456 ..." for -v output. Thread-local, borrowed, valid
  * until the next library call on this thread. */
-const char *dt_error_trace(void);
+const char *dt_err_trace(void);
 
 #ifdef __cplusplus
 }

@@ -8,14 +8,14 @@
 
 #define MSG_MAX 2048
 
-void dt_diags_init(struct dt_diags *d, dt_diag_fn fn, void *ctx)
+void dt_diag_init(struct dt_diags *d, dt_diag_fn fn, void *ctx)
 {
     d->fn = fn;
     d->ctx = ctx;
     d->errors = d->warnings = d->notes = 0;
 }
 
-void dt_vreport(struct dt_diags *d, enum dt_severity sev, const struct dt_place *pl,
+void dt_diag_vreport(struct dt_diags *d, enum dt_severity sev, const struct dt_place *pl,
                 const char *fmt, va_list ap)
 {
     char msg[MSG_MAX];
@@ -39,37 +39,37 @@ void dt_vreport(struct dt_diags *d, enum dt_severity sev, const struct dt_place 
     d->fn(&diag, d->ctx);
 }
 
-void dt_report(struct dt_diags *d, enum dt_severity sev, const struct dt_place *pl, const char *fmt,
+void dt_diag_report(struct dt_diags *d, enum dt_severity sev, const struct dt_place *pl, const char *fmt,
                ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    dt_vreport(d, sev, pl, fmt, ap);
+    dt_diag_vreport(d, sev, pl, fmt, ap);
     va_end(ap);
 }
 
-enum dt_err dt_fail(struct dt_diags *d, const struct dt_place *pl, enum dt_err code,
+enum dt_err dt_diag_fail(struct dt_diags *d, const struct dt_place *pl, enum dt_err code,
                     const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    dt_vreport(d, DT_ERROR, pl, fmt, ap);
+    dt_diag_vreport(d, DT_ERROR, pl, fmt, ap);
     va_end(ap);
     return code;
 }
 
-void dt_warn(struct dt_diags *d, const struct dt_place *pl, const char *fmt, ...)
+void dt_diag_warn(struct dt_diags *d, const struct dt_place *pl, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    dt_vreport(d, DT_WARNING, pl, fmt, ap);
+    dt_diag_vreport(d, DT_WARNING, pl, fmt, ap);
     va_end(ap);
 }
 
-void dt_note(struct dt_diags *d, const struct dt_place *pl, const char *fmt, ...)
+void dt_diag_note(struct dt_diags *d, const struct dt_place *pl, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    dt_vreport(d, DT_NOTE, pl, fmt, ap);
+    dt_diag_vreport(d, DT_NOTE, pl, fmt, ap);
     va_end(ap);
 }

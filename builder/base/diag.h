@@ -28,22 +28,22 @@ struct dt_place {
     const char *source_line;
 };
 
-void dt_diags_init(struct dt_diags *d, dt_diag_fn fn, void *ctx);
+void dt_diag_init(struct dt_diags *d, dt_diag_fn fn, void *ctx);
 
 /* Reports one diagnostic. pl may be NULL. */
-void dt_report(struct dt_diags *d, enum dt_severity sev, const struct dt_place *pl, const char *fmt,
+void dt_diag_report(struct dt_diags *d, enum dt_severity sev, const struct dt_place *pl, const char *fmt,
                ...) DT_PRINTF(4, 5);
-void dt_vreport(struct dt_diags *d, enum dt_severity sev, const struct dt_place *pl,
+void dt_diag_vreport(struct dt_diags *d, enum dt_severity sev, const struct dt_place *pl,
                 const char *fmt, va_list ap);
 
 /* Shorthands that also return the error code to propagate. */
-DT_MUST_USE enum dt_err dt_fail(struct dt_diags *d, const struct dt_place *pl, enum dt_err code,
+DT_MUST_USE enum dt_err dt_diag_fail(struct dt_diags *d, const struct dt_place *pl, enum dt_err code,
                                 const char *fmt, ...) DT_PRINTF(4, 5);
-void dt_warn(struct dt_diags *d, const struct dt_place *pl, const char *fmt, ...) DT_PRINTF(3, 4);
-void dt_note(struct dt_diags *d, const struct dt_place *pl, const char *fmt, ...) DT_PRINTF(3, 4);
+void dt_diag_warn(struct dt_diags *d, const struct dt_place *pl, const char *fmt, ...) DT_PRINTF(3, 4);
+void dt_diag_note(struct dt_diags *d, const struct dt_place *pl, const char *fmt, ...) DT_PRINTF(3, 4);
 
 /* A place naming only a file. */
-static inline struct dt_place dt_place_file(const char *file)
+static inline struct dt_place dt_diag_place_file(const char *file)
 {
     struct dt_place p = {file, 0, 0, NULL, NULL};
     return p;

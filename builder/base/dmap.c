@@ -55,7 +55,7 @@ enum dt_err dt_dmap_add(struct dt_dmap *m, const uint8_t key[32], uint32_t value
         if (rc != DT_OK)
             return rc;
     }
-    rc = dt_grow((void **)&m->ents, &m->cap, m->n + 1, sizeof(*m->ents));
+    rc = dt_mem_grow((void **)&m->ents, &m->cap, m->n + 1, sizeof(*m->ents));
     if (rc != DT_OK)
         return rc;
     struct dt_dmap_ent *e = &m->ents[m->n];

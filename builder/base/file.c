@@ -11,22 +11,22 @@
 #include <string.h>
 #include <sys/stat.h>
 
-void dt_report_io(struct dt_diags *d, const struct dt_place *ref, const char *path,
+void dt_file_report_error(struct dt_diags *d, const struct dt_place *ref, const char *path,
                   const char *what, int err)
 {
-    struct dt_place pl = ref ? *ref : dt_place_file(path);
+    struct dt_place pl = ref ? *ref : dt_diag_place_file(path);
     if (ref)
-        dt_report(d, DT_ERROR, &pl, "cannot %s %s: %s", what, path, strerror(err));
+        dt_diag_report(d, DT_ERROR, &pl, "cannot %s %s: %s", what, path, strerror(err));
     else
-        dt_report(d, DT_ERROR, &pl, "cannot %s: %s", what, strerror(err));
+        dt_diag_report(d, DT_ERROR, &pl, "cannot %s: %s", what, strerror(err));
 }
 
-bool dt_starts_with_bom(const void *p, size_t n)
+bool dt_file_starts_with_bom(const void *p, size_t n)
 {
     return n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0;
 }
 
-enum dt_err dt_open_regular(const char *path, int *fd, struct stat *st, int *err)
+enum dt_err dt_file_open_regular(const char *path, int *fd, struct stat *st, int *err)
 {
     struct stat local;
     struct stat *s = st ? st : &local;
@@ -77,7 +77,7 @@ const char *dt_file_kind(mode_t mode)
     return "something other than a regular file";
 }
 
-const char *dt_open_failure(const char *path, int err, const struct stat *st, char *buf, size_t cap)
+const char *dt_file_open_failure(const char *path, int err, const struct stat *st, char *buf, size_t cap)
 {
     if (err == 0)
         snprintf(buf, cap, "cannot read %s: it is %s, not a regular file", path,
@@ -89,24 +89,24 @@ const char *dt_open_failure(const char *path, int err, const struct stat *st, ch
     return buf;
 }
 
-enum dt_err dt_open_input(const char *path, int *fd, struct stat *st, struct dt_diags *d,
+enum dt_err dt_file_open_input(const char *path, int *fd, struct stat *st, struct dt_diags *d,
                           const struct dt_place *ref)
 {
     struct stat local;
     struct stat *s = st ? st : &local;
     int err;
-    enum dt_err rc = dt_open_regular(path, fd, s, &err);
+    enum dt_err rc = dt_file_open_regular(path, fd, s, &err);
     if (rc == DT_OK)
         return DT_OK;
     if (err) {
-        dt_report_io(d, ref, path, err == EISDIR ? "read" : "open", err);
+        dt_file_report_error(d, ref, path, err == EISDIR ? "read" : "open", err);
     } else {
-        struct dt_place pl = ref ? *ref : dt_place_file(path);
+        struct dt_place pl = ref ? *ref : dt_diag_place_file(path);
         if (ref)
-            dt_report(d, DT_ERROR, &pl, "cannot read %s: it is %s, not a regular file", path,
+            dt_diag_report(d, DT_ERROR, &pl, "cannot read %s: it is %s, not a regular file", path,
                       dt_file_kind(s->st_mode));
         else
-            dt_report(d, DT_ERROR, &pl, "cannot read: it is %s, not a regular file",
+            dt_diag_report(d, DT_ERROR, &pl, "cannot read: it is %s, not a regular file",
                       dt_file_kind(s->st_mode));
     }
     return rc;
@@ -120,11 +120,11 @@ enum dt_err dt_file_read(const char *path, size_t max, struct dt_buf *out, struc
     struct stat st;
     dt_buf_init(out, max);
 
-    DT_TRY(dt_open_input(path, &fd, &st, d, ref));
+    DT_TRY(dt_file_open_input(path, &fd, &st, d, ref));
     if (max && (uint64_t)st.st_size > max) {
         /* Refused before reading: a huge (or sparse) file costs nothing. */
-        struct dt_place pl = ref ? *ref : dt_place_file(path);
-        dt_report(d, DT_ERROR, &pl,
+        struct dt_place pl = ref ? *ref : dt_diag_place_file(path);
+        dt_diag_report(d, DT_ERROR, &pl,
                   "%s is larger than the %zu-byte limit for this kind of file (%lld bytes)", path,
                   max, (long long)st.st_size);
         rc = DT_ERR_LIMIT;
@@ -136,7 +136,7 @@ enum dt_err dt_file_read(const char *path, size_t max, struct dt_buf *out, struc
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            dt_report_io(d, ref, path, "read", errno);
+            dt_file_report_error(d, ref, path, "read", errno);
             rc = DT_ERR_INPUT;
             goto out;
         }
@@ -144,8 +144,8 @@ enum dt_err dt_file_read(const char *path, size_t max, struct dt_buf *out, struc
             break;
         rc = dt_buf_append(out, chunk, (size_t)n);
         if (rc == DT_ERR_LIMIT) {
-            struct dt_place pl = ref ? *ref : dt_place_file(path);
-            dt_report(d, DT_ERROR, &pl,
+            struct dt_place pl = ref ? *ref : dt_diag_place_file(path);
+            dt_diag_report(d, DT_ERROR, &pl,
                       "%s is larger than the %zu-byte limit for this kind of file", path, max);
             goto out;
         }
@@ -159,34 +159,8 @@ out:
     return rc;
 }
 
-char *dt_path_join(const char *dir, const char *rel)
-{
-    if (rel[0] == '/' || !dir || !dir[0] || strcmp(dir, ".") == 0)
-        return dt_strdup(rel);
-    size_t a = strlen(dir), b = strlen(rel);
-    char *p = dt_malloc(a + b + 2);
-    if (!p)
-        return NULL;
-    memcpy(p, dir, a);
-    size_t k = a;
-    if (a && dir[a - 1] != '/')
-        p[k++] = '/';
-    memcpy(p + k, rel, b + 1);
-    return p;
-}
-
-char *dt_path_dirname(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return dt_strdup(".");
-    if (slash == path)
-        return dt_strdup("/");
-    return dt_strndup(path, (size_t)(slash - path));
-}
-
 /* Removes a directory tree (best effort; used on our own temporaries). */
-void dt_rm_tree(const char *path)
+void dt_file_rm_tree(const char *path)
 {
     struct stat st;
     if (lstat(path, &st) != 0)
@@ -203,7 +177,7 @@ void dt_rm_tree(const char *path)
                 if (!child)
                     continue;
                 snprintf(child, n, "%s/%s", path, de->d_name);
-                dt_rm_tree(child);
+                dt_file_rm_tree(child);
                 free(child);
             }
             closedir(dir);

@@ -19,8 +19,8 @@
  * holds the file's status. DT_ERR_INPUT: nothing is open and *err is the
  * errno value of the failed call, EISDIR for a directory, or 0 for another
  * file that is not regular (*st, when given, then says which kind). Reports
- * nothing: see dt_open_input. */
-DT_MUST_USE enum dt_err dt_open_regular(const char *path, int *fd, struct stat *st, int *err);
+ * nothing: see dt_file_open_input. */
+DT_MUST_USE enum dt_err dt_file_open_regular(const char *path, int *fd, struct stat *st, int *err);
 
 /* What a file of this mode is, for messages: "a FIFO (named pipe)", "a
  * character device", "a block device", "a socket", "a directory", "a
@@ -28,28 +28,28 @@ DT_MUST_USE enum dt_err dt_open_regular(const char *path, int *fd, struct stat *
  * storage. */
 const char *dt_file_kind(mode_t mode);
 
-/* Writes why dt_open_regular failed for path into buf (cap bytes, always
+/* Writes why dt_file_open_regular failed for path into buf (cap bytes, always
  * terminated): "cannot open PATH: REASON", "cannot read PATH: Is a
  * directory" or "cannot read PATH: it is a FIFO (named pipe), not a regular
  * file". Returns buf. */
-const char *dt_open_failure(const char *path, int err, const struct stat *st, char *buf,
+const char *dt_file_open_failure(const char *path, int err, const struct stat *st, char *buf,
                             size_t cap);
 
-/* dt_open_regular, with a failure reported at ref (the place that named
+/* dt_file_open_regular, with a failure reported at ref (the place that named
  * the file: a policy's file:line:col and JSON path, or a command-line
  * option) or, when ref is NULL, at the file itself. */
-DT_MUST_USE enum dt_err dt_open_input(const char *path, int *fd, struct stat *st,
+DT_MUST_USE enum dt_err dt_file_open_input(const char *path, int *fd, struct stat *st,
                                       struct dt_diags *d, const struct dt_place *ref);
 
 /* Reads the whole file into out (initialised here; caller frees with
  * dt_buf_free). A file over max bytes is DT_ERR_LIMIT. Only regular files
- * are read (dt_open_input). Failures are reported at ref (the place that
+ * are read (dt_file_open_input). Failures are reported at ref (the place that
  * named the file) or, when ref is NULL, at the file. */
 DT_MUST_USE enum dt_err dt_file_read(const char *path, size_t max, struct dt_buf *out,
                                      struct dt_diags *d, const struct dt_place *ref);
 
 /* True when the bytes start with a UTF-8 byte-order mark (EF BB BF). */
-bool dt_starts_with_bom(const void *p, size_t n);
+bool dt_file_starts_with_bom(const void *p, size_t n);
 
 /* What is said about a byte-order mark at 1:1 of a JSON file and of a
  * serial list. */
@@ -62,18 +62,12 @@ bool dt_starts_with_bom(const void *p, size_t n);
 
 /* Reports a failed file operation ("cannot open X: reason") at ref, or at
  * the file itself when ref is NULL. */
-void dt_report_io(struct dt_diags *d, const struct dt_place *ref, const char *path,
+void dt_file_report_error(struct dt_diags *d, const struct dt_place *ref, const char *path,
                   const char *what, int err);
 
 /* Removes a directory tree, best effort (our own temporary and replaced
  * output directories only; symbolic links are removed, not followed). */
-void dt_rm_tree(const char *path);
-
-/* Joins a path relative to dir; an absolute rel is returned as is.
- * Caller frees with free(). NULL on allocation failure. */
-char *dt_path_join(const char *dir, const char *rel);
-/* Directory part of path ("." when there is none). Caller frees. */
-char *dt_path_dirname(const char *path);
+void dt_file_rm_tree(const char *path);
 
 /* Line-by-line reader for big text inputs (serial lists): reads in chunks,
  * tracks line numbers, strips the newline and a CR before it, caps the line

@@ -23,7 +23,7 @@ enum dt_err dt_lines_open(struct dt_lines *lr, const char *path, size_t max_line
     dt_buf_init(&lr->line, max_line + 8);
     int fd;
     struct stat st;
-    if (dt_open_input(path, &fd, &st, d, ref) != DT_OK) {
+    if (dt_file_open_input(path, &fd, &st, d, ref) != DT_OK) {
         dt_lines_close(lr);
         return DT_ERR_INPUT;
     }
@@ -34,7 +34,7 @@ enum dt_err dt_lines_open(struct dt_lines *lr, const char *path, size_t max_line
         dt_lines_close(lr);
         return DT_ERR_NOMEM;
     }
-    lr->chunk = dt_malloc(LINES_CHUNK);
+    lr->chunk = dt_mem_alloc(LINES_CHUNK);
     lr->sha = EVP_MD_CTX_new();
     if (!lr->chunk || !lr->sha || !EVP_DigestInit_ex(lr->sha, EVP_sha256(), NULL)) {
         dt_lines_close(lr);
@@ -56,8 +56,8 @@ enum dt_err dt_lines_next(struct dt_lines *lr, const char **s, size_t *n, bool *
             lr->chunk_pos = 0;
             if (lr->chunk_len == 0) {
                 if (ferror(lr->f)) {
-                    struct dt_place pl = dt_place_file(lr->path);
-                    dt_report(d, DT_ERROR, &pl, "cannot read: %s", strerror(errno ? errno : EIO));
+                    struct dt_place pl = dt_diag_place_file(lr->path);
+                    dt_diag_report(d, DT_ERROR, &pl, "cannot read: %s", strerror(errno ? errno : EIO));
                     return DT_ERR_INPUT;
                 }
                 break;
@@ -102,7 +102,7 @@ enum dt_err dt_lines_next(struct dt_lines *lr, const char **s, size_t *n, bool *
                 echo[i] = ' ';
         struct dt_place pl = {lr->path, (unsigned)lr->lineno, (unsigned)lr->max_line + 1, NULL,
                               echo};
-        dt_report(d, DT_ERROR, &pl, "line is longer than the %zu-byte limit", lr->max_line);
+        dt_diag_report(d, DT_ERROR, &pl, "line is longer than the %zu-byte limit", lr->max_line);
         return DT_ERR_LIMIT;
     }
     const char *str = dt_buf_cstr(&lr->line);

@@ -34,7 +34,7 @@ static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
     *y = yoe + era * 400 + (*m <= 2);
 }
 
-int64_t dt_civil_to_epoch(const struct dt_civil *c)
+int64_t dt_time_civil_to_epoch(const struct dt_civil *c)
 {
     return days_from_civil(c->year, c->month, c->day) * 86400 + (int64_t)c->hour * 3600 +
            (int64_t)c->min * 60 + c->sec;
@@ -48,7 +48,7 @@ static int64_t floor_div(int64_t a, int64_t b)
     return q;
 }
 
-void dt_epoch_to_civil(int64_t t, struct dt_civil *c)
+void dt_time_epoch_to_civil(int64_t t, struct dt_civil *c)
 {
     int64_t days = floor_div(t, 86400);
     int64_t rem = t - days * 86400;
@@ -60,7 +60,7 @@ void dt_epoch_to_civil(int64_t t, struct dt_civil *c)
     c->sec = (int)(rem % 60);
 }
 
-int dt_weekday(int64_t t)
+int dt_time_weekday(int64_t t)
 {
     int64_t days = floor_div(t, 86400);
     int64_t w = (days + 4) % 7; /* 1970-01-01 was a Thursday */
@@ -72,7 +72,7 @@ static bool is_leap(int y)
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-bool dt_civil_valid(const struct dt_civil *c)
+bool dt_time_civil_valid(const struct dt_civil *c)
 {
     static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (c->month < 1 || c->month > 12 || c->day < 1)
@@ -85,15 +85,15 @@ bool dt_civil_valid(const struct dt_civil *c)
 void dt_time_format_ctime(int64_t t, char buf[32])
 {
     struct dt_civil c;
-    dt_epoch_to_civil(t, &c);
-    snprintf(buf, 32, "%s %s %02d %02d:%02d:%02d %04d", wday_names[dt_weekday(t)],
+    dt_time_epoch_to_civil(t, &c);
+    snprintf(buf, 32, "%s %s %02d %02d:%02d:%02d %04d", wday_names[dt_time_weekday(t)],
              mon_names[c.month - 1], c.day, c.hour, c.min, c.sec, c.year);
 }
 
 void dt_time_format_rfc3339(int64_t t, char buf[32])
 {
     struct dt_civil c;
-    dt_epoch_to_civil(t, &c);
+    dt_time_epoch_to_civil(t, &c);
     snprintf(buf, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year, c.month, c.day, c.hour, c.min,
              c.sec);
 }
@@ -155,9 +155,9 @@ const char *dt_time_parse_rfc3339(const char *s, int64_t *t, bool *frac)
         return "unexpected characters after the time";
     if (c.sec == 60)
         return "leap seconds are not supported";
-    if (!dt_civil_valid(&c))
+    if (!dt_time_civil_valid(&c))
         return "no such date or time";
-    *t = dt_civil_to_epoch(&c) - off;
+    *t = dt_time_civil_to_epoch(&c) - off;
     return NULL;
 }
 
@@ -165,7 +165,7 @@ const char *dt_time_parse_date_or_datetime(const char *s)
 {
     struct dt_civil c = {0, 0, 0, 0, 0, 0};
     if (strlen(s) == 10) {
-        if (parse_date(s, &c) || !dt_civil_valid(&c))
+        if (parse_date(s, &c) || !dt_time_civil_valid(&c))
             return "expected a date (YYYY-MM-DD) or an RFC 3339 date-time";
         return NULL;
     }
@@ -177,7 +177,7 @@ const char *dt_time_parse_date_or_datetime(const char *s)
 bool dt_time_to_utctime(int64_t t, char out[14])
 {
     struct dt_civil c;
-    dt_epoch_to_civil(t, &c);
+    dt_time_epoch_to_civil(t, &c);
     if (c.year < 1950 || c.year > 2049)
         return false;
     char tmp[64];

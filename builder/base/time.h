@@ -13,12 +13,12 @@ struct dt_civil {
 
 /* Seconds since 1970-01-01T00:00:00Z for a civil UTC time (proleptic
  * Gregorian; no leap seconds). Fields are not range-checked here. */
-int64_t dt_civil_to_epoch(const struct dt_civil *c);
-void dt_epoch_to_civil(int64_t t, struct dt_civil *c);
+int64_t dt_time_civil_to_epoch(const struct dt_civil *c);
+void dt_time_epoch_to_civil(int64_t t, struct dt_civil *c);
 /* Day of week, 0 = Sunday. */
-int dt_weekday(int64_t t);
+int dt_time_weekday(int64_t t);
 /* True if the fields form a real date and time (sec 0..59). */
-bool dt_civil_valid(const struct dt_civil *c);
+bool dt_time_civil_valid(const struct dt_civil *c);
 
 /* "Sat Nov 30 23:59:59 2024" - the form nss-addbuiltin and certdata.txt
  * comments use. buf must hold 32 bytes. */

@@ -123,10 +123,10 @@ int cli_usage_error(struct cli *cli, const char *cmd, const char *fmt, ...)
 int cli_exit_for(struct cli *cli, enum dt_err err)
 {
     cli_progress_done(cli);
-    if (err != DT_OK && cli->verbose && dt_error_trace()[0])
-        fprintf(stderr, "%s: trace: %s (%s)\n", cli->prog, dt_error_trace(), dt_strerror(err));
+    if (err != DT_OK && cli->verbose && dt_err_trace()[0])
+        fprintf(stderr, "%s: trace: %s (%s)\n", cli->prog, dt_err_trace(), dt_err_str(err));
     if (err == DT_ERR_NOMEM || err == DT_ERR_INTERNAL)
-        fprintf(stderr, "%s: error: %s\n", cli->prog, dt_strerror(err));
+        fprintf(stderr, "%s: error: %s\n", cli->prog, dt_err_str(err));
     return dt_err_exit_code(err);
 }
 
@@ -292,6 +292,6 @@ enum dt_err cli_write_text(const char *path, const void *text, size_t len, const
         ok = fflush(f) == 0 && ok;
     if (ok)
         return DT_OK;
-    struct dt_place pl = dt_place_file(path ? path : "(stdout)");
-    return dt_fail(d, &pl, DT_ERR_IO, "cannot write %s", what);
+    struct dt_place pl = dt_diag_place_file(path ? path : "(stdout)");
+    return dt_diag_fail(d, &pl, DT_ERR_IO, "cannot write %s", what);
 }

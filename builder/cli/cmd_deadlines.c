@@ -93,7 +93,7 @@ int cmd_deadlines(struct cli *cli, int argc, char **argv)
     o.n_pools = a.pools.n;
     o.json = a.json;
     struct dt_diags d;
-    dt_diags_init(&d, cli_diag, cli);
+    dt_diag_init(&d, cli_diag, cli);
     struct dt_buf text;
     dt_buf_init(&text, 0);
     struct dt_deadlines_summary s;

@@ -51,7 +51,7 @@ int cmd_diff(struct cli *cli, int argc, char **argv)
         code = cli_usage_error(cli, "diff", "expected OLD_OUT NEW_OUT (two build directories)");
     } else {
         struct dt_diags d;
-        dt_diags_init(&d, cli_diag, cli);
+        dt_diag_init(&d, cli_diag, cli);
         struct dt_buf out;
         dt_buf_init(&out, 0);
         struct dt_diff_summary s;

@@ -53,9 +53,9 @@ int cmd_emit(struct cli *cli, int argc, char **argv)
         code = cli_usage_error(cli, "emit-tests", "needs --build OUT and --nss-chains DIR");
     } else {
         struct dt_diags d;
-        dt_diags_init(&d, cli_diag, cli);
+        dt_diag_init(&d, cli_diag, cli);
         struct dt_emit_summary s;
-        enum dt_err rc = dt_emit_nss_chains(a.build, a.chains, &s, &d);
+        enum dt_err rc = dt_nsschains_write(a.build, a.chains, &s, &d);
         if (rc == DT_OK && !cli->quiet)
             printf("emit-tests: wrote %s: %zu case%s as chains.sh scenarios (each with a "
                    "baseline), %zu left out\n",

@@ -12,6 +12,8 @@
 #include "file.h"
 #include "nssname.h"
 #include "time.h"
+#include "hex.h"
+#include "b64.h"
 
 #include <stdarg.h>
 
@@ -124,11 +126,11 @@ static bool b64(const char *s, size_t n, struct dt_buf *out)
 static int query_certs(struct q *Q, const char *path)
 {
     struct dt_diags d;
-    dt_diags_init(&d, cli_diag, Q->cli);
+    dt_diag_init(&d, cli_diag, Q->cli);
     struct dt_certlist l = {0};
     struct dt_place opt = {"--cert", 0, 0, NULL, NULL};
     if (dt_cert_load_file(path, &l, &d, &opt) != DT_OK) {
-        dt_certlist_free(&l);
+        dt_cert_list_free(&l);
         return EXIT_QUERY_ERROR;
     }
     for (size_t i = 0; i < l.n; i++) {
@@ -137,7 +139,7 @@ static int query_certs(struct q *Q, const char *path)
                                             c->info.serial.p, c->info.serial.n) == 1;
         bool by_key =
             dt_blob_has_spki(Q->blob, c->info.subject.p, c->info.subject.n, c->spki_sha256) == 1;
-        char *name = dt_name_display(c->info.subject);
+        char *name = dt_nssname_display(c->info.subject);
         answer(Q, by_serial || by_key, "%s#%zu \"%s\"%s", path, i + 1, name ? name : "?",
                by_serial && by_key ? " (issuer + serial, subject + key)"
                : by_serial         ? " (issuer + serial)"
@@ -145,7 +147,7 @@ static int query_certs(struct q *Q, const char *path)
                                    : "");
         free(name);
     }
-    dt_certlist_free(&l);
+    dt_cert_list_free(&l);
     return 0;
 }
 
@@ -184,7 +186,7 @@ static const char *parse_line(const char *s, size_t n, bool *is, struct dt_buf *
 static int query_batch(struct q *Q, const char *path)
 {
     struct dt_diags d;
-    dt_diags_init(&d, cli_diag, Q->cli);
+    dt_diag_init(&d, cli_diag, Q->cli);
     struct dt_buf text;
     struct dt_place opt = {"--batch", 0, 0, NULL, NULL};
     if (dt_file_read(path, (size_t)1 << 31, &text, &d, &opt) != DT_OK)
@@ -215,7 +217,7 @@ static int query_batch(struct q *Q, const char *path)
             if (why) {
                 if (errors++ < 20) {
                     struct dt_place pl = {path, (unsigned)line, 0, NULL, NULL};
-                    dt_report(&d, DT_ERROR, &pl, "%s", why);
+                    dt_diag_report(&d, DT_ERROR, &pl, "%s", why);
                 }
             } else {
                 bool hit = is ? dt_blob_has_serial(Q->blob, a.data, a.len, b.data, b.len) == 1
@@ -305,7 +307,7 @@ int cmd_query(struct cli *cli, int argc, char **argv)
     if (code)
         goto out;
     struct dt_diags d;
-    dt_diags_init(&d, cli_diag, cli);
+    dt_diag_init(&d, cli_diag, cli);
     if (a.key) {
         struct dt_buf k;
         struct dt_place opt = {"--verify-key", 0, 0, NULL, NULL};

@@ -68,7 +68,7 @@ int cmd_sig(struct cli *cli, int argc, char **argv)
         o.report = print_line;
         o.report_ctx = cli;
         size_t n = 0;
-        code = cli_exit_for(cli, dt_verify_signatures(&o, &n));
+        code = cli_exit_for(cli, dt_sigcheck_run(&o, &n));
     }
     free(pos);
     return code;

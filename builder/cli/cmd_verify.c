@@ -194,7 +194,7 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
         for (char *save = NULL, *d = strtok_r(list, ",", &save); d;
              d = strtok_r(NULL, ",", &save)) {
             const char *sug = NULL;
-            unsigned bit = !strcmp(d, "all") ? DT_DEPLOY_ALL : dt_deployment_parse(d, &sug);
+            unsigned bit = !strcmp(d, "all") ? DT_DEPLOY_ALL : dt_cases_deployment_parse(d, &sug);
             if (!bit) {
                 code = cli_usage_error(cli, "verify",
                                        "--deployments: unknown deployment \"%s\"%s%s%s "

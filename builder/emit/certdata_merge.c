@@ -40,6 +40,7 @@
 #include "policy.h"
 #include "pool.h"
 #include "time.h"
+#include "nssobj.h"
 
 #include <pkcs11.h>
 #include <stdio.h>
@@ -72,7 +73,7 @@ struct merger {
 
 static enum dt_err add_edit(struct merger *M, unsigned from, unsigned to, struct dt_buf *text)
 {
-    enum dt_err rc = dt_grow((void **)&M->edits, &M->cap_edits, M->n_edits + 1, sizeof(*M->edits));
+    enum dt_err rc = dt_mem_grow((void **)&M->edits, &M->cap_edits, M->n_edits + 1, sizeof(*M->edits));
     if (rc != DT_OK)
         return rc;
     struct edit *e = &M->edits[M->n_edits];
@@ -103,7 +104,7 @@ static enum dt_err split_lines(struct merger *M)
     for (size_t i = 0; i < M->up.n; i++)
         n += M->up.p[i] == '\n';
     n += M->up.n && M->up.p[M->up.n - 1] != '\n';
-    M->line_off = dt_calloc(n + 2, sizeof(*M->line_off));
+    M->line_off = dt_mem_calloc(n + 2, sizeof(*M->line_off));
     if (!M->line_off)
         return DT_ERR_NOMEM;
     size_t k = 0;
@@ -146,12 +147,12 @@ out:
 
 static bool key_of(const struct dt_cd_object *o, uint8_t key[32])
 {
-    const struct dt_cd_attr *ia = dt_cd_get(o, CKA_ISSUER), *sa = dt_cd_get(o, CKA_SERIAL_NUMBER);
+    const struct dt_cd_attr *ia = dt_cdparse_get(o, CKA_ISSUER), *sa = dt_cdparse_get(o, CKA_SERIAL_NUMBER);
     struct dt_tlv t;
     if (!ia || !sa || ia->kind != DT_CD_OCTAL || sa->kind != DT_CD_OCTAL ||
         dt_der_read_one(dt_slice_make(sa->value, sa->len), DT_TAG_INTEGER, &t))
         return false;
-    dt_issuer_serial_key(dt_slice_make(ia->value, ia->len), t.val, key);
+    dt_idkey_issuer_serial(dt_slice_make(ia->value, ia->len), t.val, key);
     return true;
 }
 
@@ -167,10 +168,10 @@ static enum dt_err index_upstream(struct merger *M)
         } else if (o->klass == CKO_CERTIFICATE) {
             if (key_of(o, key) && dt_dmap_first(&M->cert_by_key, key) == DT_DMAP_END)
                 DT_TRY(dt_dmap_add(&M->cert_by_key, key, (uint32_t)i));
-            const struct dt_cd_attr *v = dt_cd_get(o, CKA_VALUE);
+            const struct dt_cd_attr *v = dt_cdparse_get(o, CKA_VALUE);
             if (v && v->kind == DT_CD_OCTAL) {
                 uint8_t h[32];
-                dt_sha256(dt_slice_make(v->value, v->len), h);
+                dt_digest_sha256(dt_slice_make(v->value, v->len), h);
                 if (dt_dmap_first(&M->cert_by_der, h) == DT_DMAP_END)
                     DT_TRY(dt_dmap_add(&M->cert_by_der, h, (uint32_t)i));
             }
@@ -222,13 +223,13 @@ static void read_upstream_trust(const struct dt_cd_object *t, struct upstream_tr
     memset(u, 0, sizeof(*u));
     unsigned long v;
     for (int k = 0; k < 3; k++) {
-        u->attr[k] = dt_cd_get(t, purpose_attrs[k].type);
-        if (dt_cd_get_ulong(t, purpose_attrs[k].type, &v) && v == CKT_NSS_NOT_TRUSTED)
+        u->attr[k] = dt_cdparse_get(t, purpose_attrs[k].type);
+        if (dt_cdparse_get_ulong(t, purpose_attrs[k].type, &v) && v == CKT_NSS_NOT_TRUSTED)
             u->distrusted |= purpose_attrs[k].bit;
     }
-    u->sha1 = dt_cd_get(t, CKA_CERT_SHA1_HASH);
-    if (dt_cd_get_ulong(t, CKA_TRUST_CLIENT_AUTH, &v) && v == CKT_NSS_NOT_TRUSTED)
-        u->client = dt_cd_get(t, CKA_TRUST_CLIENT_AUTH);
+    u->sha1 = dt_cdparse_get(t, CKA_CERT_SHA1_HASH);
+    if (dt_cdparse_get_ulong(t, CKA_TRUST_CLIENT_AUTH, &v) && v == CKT_NSS_NOT_TRUSTED)
+        u->client = dt_cdparse_get(t, CKA_TRUST_CLIENT_AUTH);
 }
 
 /* "server-auth, code-signing" */
@@ -239,7 +240,7 @@ static void purposes_text(unsigned bits, char *buf, size_t cap)
     for (int k = 0; k < 3; k++)
         if (bits & purpose_attrs[k].bit) {
             int w = snprintf(buf + n, cap - n, "%s%s", n ? ", " : "",
-                             dt_purpose_name(purpose_attrs[k].bit));
+                             dt_policy_purpose_name(purpose_attrs[k].bit));
             if (w < 0 || (size_t)w >= cap - n)
                 return;
             n += (size_t)w;
@@ -284,7 +285,7 @@ static enum dt_err edit_in_place(struct merger *M, const struct dt_cd_object *t,
             unsigned at = 0;
             for (int j = k + 1; j <= 3; j++) {
                 const struct dt_cd_attr *b =
-                    j < 3 ? u->attr[j] : dt_cd_get(t, CKA_TRUST_STEP_UP_APPROVED);
+                    j < 3 ? u->attr[j] : dt_cdparse_get(t, CKA_TRUST_STEP_UP_APPROVED);
                 if (b && (!at || b->line < at))
                     at = b->line;
             }
@@ -347,7 +348,7 @@ static enum dt_err merge_full(struct merger *M, const struct dt_item *it,
     if (!missing && !wider && !(r->relax_upstream && loses)) {
         M->st->unchanged++;
         if (narrower)
-            dt_note(M->d, &up,
+            dt_diag_note(M->d, &up,
                     "upstream's hash-free distrust object already covers every certificate "
                     "with this issuer and serial: kept (%s %s asks for a hashed object, which "
                     "would cover this certificate only; relax_upstream: true would write it)",
@@ -361,7 +362,7 @@ static enum dt_err merge_full(struct merger *M, const struct dt_item *it,
             M->st->edited++;
         else
             M->st->unchanged++;
-        dt_note(M->d, &up,
+        dt_diag_note(M->d, &up,
                 "%s %s distrusts every purpose, but its object would lose %s: upstream's "
                 "object %s (relax_upstream: true on the entry would replace it)",
                 r->file->name, r->json_path,
@@ -373,19 +374,19 @@ static enum dt_err merge_full(struct merger *M, const struct dt_item *it,
     }
     DT_TRY(replace_object(M, t, cert_part, trust_part, need_cert));
     M->st->replaced++;
-    dt_note(M->d, &up, "the policy changes this trust object (%s %s): replaced", r->file->name,
+    dt_diag_note(M->d, &up, "the policy changes this trust object (%s %s): replaced", r->file->name,
             r->json_path);
     if (loses) {
         struct dt_where w;
         entry_where(r, "relax_upstream", &w);
         if (narrower)
-            dt_warn(M->d, &w.pl,
+            dt_diag_warn(M->d, &w.pl,
                     "relax_upstream: upstream's hash-free distrust object (%s:%u) covered "
                     "every certificate with this issuer and serial; the entry's hashed object "
                     "that replaces it covers only the entry's certificate",
                     M->path, t->line);
         if (u->client)
-            dt_warn(M->d, &w.pl,
+            dt_diag_warn(M->d, &w.pl,
                     "relax_upstream: upstream's distrust for client-auth (%s:%u, "
                     "CKA_TRUST_CLIENT_AUTH CKT_NSS_NOT_TRUSTED) is dropped with the object "
                     "the entry's replaces",
@@ -416,7 +417,7 @@ static enum dt_err merge_partial(struct merger *M, const struct dt_item *it,
         M->st->edited++;
         purposes_text(missing, names, sizeof(names));
         if (missing)
-            dt_note(M->d, &up,
+            dt_diag_note(M->d, &up,
                     "the policy (%s %s) distrusts this certificate for %s: those trust "
                     "attributes set to CKT_NSS_NOT_TRUSTED, the rest of the object kept",
                     r->file->name, r->json_path, names);
@@ -429,17 +430,17 @@ static enum dt_err merge_partial(struct merger *M, const struct dt_item *it,
         purposes_text(it->purposes, names, sizeof(names));
         for (int k = 0; k < 3; k++)
             if (drop & purpose_attrs[k].bit)
-                dt_warn(M->d, &w.pl,
+                dt_diag_warn(M->d, &w.pl,
                         "relax_upstream: upstream's distrust of this certificate for %s "
                         "(%s:%u, %s CKT_NSS_NOT_TRUSTED) is dropped: the entry distrusts %s "
                         "only",
-                        dt_purpose_name(purpose_attrs[k].bit), M->path, u->attr[k]->line,
+                        dt_policy_purpose_name(purpose_attrs[k].bit), M->path, u->attr[k]->line,
                         purpose_attrs[k].name, names);
         M->st->relaxed++;
         relaxed_by(M, r);
     } else if (extra) {
         purposes_text(extra, names, sizeof(names));
-        dt_note(M->d, &up,
+        dt_diag_note(M->d, &up,
                 "upstream also distrusts this certificate for %s, which %s %s does not list: "
                 "kept (relax_upstream: true on the entry would drop it)",
                 names, r->file->name, r->json_path);
@@ -464,7 +465,7 @@ static enum dt_err merge_item(struct merger *M, const struct dt_item *it)
     dt_buf_init(&have, 0);
     DT_TRY(dt_certdata_item_text(it, &cert_part, &trust_part, &obj));
     uint8_t key[32];
-    dt_issuer_serial_key(it->issuer, it->serial, key);
+    dt_idkey_issuer_serial(it->issuer, it->serial, key);
     const struct dt_cd_object *t = find(M, &M->trust_by_key, key);
     bool need_cert = it->shape == DT_SHAPE_CERT_TRUST && !find(M, &M->cert_by_key, key);
     if (!t) {
@@ -496,7 +497,7 @@ static enum dt_err merge_item(struct merger *M, const struct dt_item *it)
         hex_prefix(it->cert->sha1, 20, b);
         struct dt_where w;
         dt_policy_where(it->rule->file, &w, false, "%s", it->rule->json_path);
-        dt_report(M->d, DT_ERROR, &w.pl,
+        dt_diag_report(M->d, DT_ERROR, &w.pl,
                   "upstream's trust object for this issuer and serial (%s:%u) carries the "
                   "hashes of another certificate (SHA-1 %s...) than the entry's (SHA-1 "
                   "%s...): editing it would distrust that certificate instead, and the "
@@ -531,7 +532,7 @@ static enum dt_err set_after(struct merger *M, const struct dt_cd_object *o, uns
     enum dt_err rc = DT_OK;
     struct dt_buf text;
     dt_buf_init(&text, 0);
-    const struct dt_cd_attr *a = dt_cd_get(o, type);
+    const struct dt_cd_attr *a = dt_cdparse_get(o, type);
     char comment[96], ct[32];
     if (utc) {
         dt_time_format_ctime(t, ct);
@@ -539,7 +540,7 @@ static enum dt_err set_after(struct merger *M, const struct dt_cd_object *o, uns
     }
     if (a && !utc)
         goto out; /* present; not ours to change */
-    DT_TRY(dt_certdata_after_attr(&text, name, utc, utc ? comment : NULL));
+    DT_TRY(dt_nssobj_after_attr(&text, name, utc, utc ? comment : NULL));
     if (a) {
         unsigned from = a->line;
         struct dt_slice prev = line_text(M, a->line - 1);
@@ -587,7 +588,7 @@ static enum dt_err merge_date(struct merger *M, const struct dt_after *a,
     }
     char utc[14], was_s[32], want_s[32];
     DT_ENSURE(dt_time_to_utctime(want, utc), DT_ERR_INTERNAL);
-    const struct dt_cd_attr *ua = dt_cd_get(o, types[k]);
+    const struct dt_cd_attr *ua = dt_cdparse_get(o, types[k]);
     int64_t was;
     if (!upstream_date(ua, &was)) {
         DT_TRY(set_after(M, o, types[k], names[k], whats[k], utc, want));
@@ -606,12 +607,12 @@ static enum dt_err merge_date(struct merger *M, const struct dt_after *a,
         struct dt_place up = {M->path, ua->line, 0, NULL, NULL};
         DT_TRY(set_after(M, o, types[k], names[k], whats[k], utc, want));
         M->st->afters_tightened++;
-        dt_note(M->d, &up,
+        dt_diag_note(M->d, &up,
                 "the policy (%s %s) moves this root's %s earlier, from %s to %s: leaves "
                 "issued in between are distrusted too",
                 r->file->name, r->json_path, names[k], was_s, want_s);
     } else if (!r->relax_upstream) {
-        dt_report(M->d, DT_ERROR, &w.pl,
+        dt_diag_report(M->d, DT_ERROR, &w.pl,
                   "%s %s is later than the %s upstream gives this root (%s, %s:%u): merging it "
                   "would trust again the leaves issued in between; a merge never relaxes an "
                   "upstream distrust unless the entry says \"relax_upstream\": true",
@@ -620,7 +621,7 @@ static enum dt_err merge_date(struct merger *M, const struct dt_after *a,
         DT_TRY(set_after(M, o, types[k], names[k], whats[k], utc, want));
         M->st->afters_relaxed++;
         relaxed_by(M, r);
-        dt_warn(M->d, &w.pl,
+        dt_diag_warn(M->d, &w.pl,
                 "relax_upstream: %s %s replaces the earlier %s upstream gives this root (%s, "
                 "%s:%u): leaves issued in between are trusted again",
                 keys[k], want_s, names[k], was_s, M->path, ua->line);
@@ -633,13 +634,13 @@ static enum dt_err merge_after(struct merger *M, const struct dt_after *a)
 {
     enum dt_err rc = DT_OK;
     uint8_t h[32];
-    dt_sha256(dt_slice_make(a->cert->der, a->cert->der_len), h);
+    dt_digest_sha256(dt_slice_make(a->cert->der, a->cert->der_len), h);
     const struct dt_cd_object *o = find(M, &M->cert_by_der, h);
     struct dt_where w;
     dt_policy_where(a->rule->file, &w, false, "%s", a->rule->json_path);
     if (!o) {
-        char *n = dt_name_text(a->cert->info.subject);
-        dt_report(M->d, DT_ERROR, &w.pl,
+        char *n = dt_nssname_text(a->cert->info.subject);
+        dt_diag_report(M->d, DT_ERROR, &w.pl,
                   "the root \"%s\" (SHA-256 of the certificate %02X%02X%02X...) is not in %s: a "
                   "distrust-after date is set on the upstream certificate object of the root, "
                   "matched by DER",
@@ -650,9 +651,9 @@ static enum dt_err merge_after(struct merger *M, const struct dt_after *a)
     DT_TRY(merge_date(M, a, o, 0));
     DT_TRY(merge_date(M, a, o, 1));
     bool ca_policy = false;
-    if (!dt_cd_get_bool(o, CKA_NSS_MOZILLA_CA_POLICY, &ca_policy) || !ca_policy) {
+    if (!dt_cdparse_get_bool(o, CKA_NSS_MOZILLA_CA_POLICY, &ca_policy) || !ca_policy) {
         struct dt_place pl = {M->path, o->line, 0, NULL, NULL};
-        dt_warn(M->d, &pl,
+        dt_diag_warn(M->d, &pl,
                 "the root a distrust-after date is set on (%s %s) has no "
                 "CKA_NSS_MOZILLA_CA_POLICY CK_TRUE: Firefox applies the date only to roots "
                 "that have it",
@@ -681,22 +682,22 @@ enum dt_err dt_certdata_merge(const struct dt_model *m, const struct dt_policy *
     dt_buf_init(&M.tail, 0);
     const struct dt_item **order = NULL;
     size_t errors0 = d->errors;
-    DT_TRY(dt_cd_parse(upstream_path, upstream, &M.f, d));
+    DT_TRY(dt_cdparse_mem(upstream_path, upstream, &M.f, d));
     if (!M.f.has_begindata) {
-        struct dt_place pl = dt_place_file(upstream_path);
-        rc = dt_fail(d, &pl, DT_ERR_INPUT,
+        struct dt_place pl = dt_diag_place_file(upstream_path);
+        rc = dt_diag_fail(d, &pl, DT_ERR_INPUT,
                      "no BEGINDATA line: not an NSS certdata.txt to merge into");
         goto out;
     }
     DT_TRY(split_lines(&M));
     DT_TRY(index_upstream(&M));
     if (p && p->n_rules) {
-        M.relaxed = dt_calloc(p->n_rules, sizeof(*M.relaxed));
+        M.relaxed = dt_mem_calloc(p->n_rules, sizeof(*M.relaxed));
         DT_ENSURE_MEM(M.relaxed);
         M.n_rules = p->n_rules;
     }
     size_t n = 0;
-    order = dt_items_in_policy_order(m, DT_TARGET_NSS, &n);
+    order = dt_model_items_in_policy_order(m, DT_TARGET_NSS, &n);
     DT_ENSURE_MEM(order);
     for (size_t i = 0; i < n; i++)
         DT_TRY(merge_item(&M, order[i]));
@@ -710,7 +711,7 @@ enum dt_err dt_certdata_merge(const struct dt_model *m, const struct dt_policy *
             continue;
         struct dt_where w;
         entry_where(r, "relax_upstream", &w);
-        dt_warn(d, &w.pl,
+        dt_diag_warn(d, &w.pl,
                 "relax_upstream has no effect: this entry loosens no distrust that %s holds",
                 upstream_path);
     }
@@ -753,6 +754,6 @@ out:
     dt_dmap_free(&M.trust_by_key);
     dt_dmap_free(&M.cert_by_key);
     dt_dmap_free(&M.cert_by_der);
-    dt_cd_file_free(&M.f);
+    dt_cdparse_free(&M.f);
     return rc;
 }

@@ -58,14 +58,14 @@ static bool rests_on_date(const struct dt_build_data *b, const struct dt_case *k
     return false;
 }
 
-enum dt_err dt_emit_nss_chains(const char *build_dir, const char *out_dir,
+enum dt_err dt_nsschains_write(const char *build_dir, const char *out_dir,
                                struct dt_emit_summary *sum, struct dt_diags *d)
 {
     enum dt_err rc = DT_OK;
     struct dt_build_data b;
     struct dt_cases cases;
     struct dt_outlist f;
-    dt_outlist_init(&f);
+    dt_outdir_list_init(&f);
     struct dt_buf cfg, man;
     dt_buf_init(&cfg, 0);
     dt_buf_init(&man, 0);
@@ -73,12 +73,12 @@ enum dt_err dt_emit_nss_chains(const char *build_dir, const char *out_dir,
     dt_cases_init(&cases);
     memset(&b, 0, sizeof(b));
     DT_TRY(dt_outdir_check(out_dir, d));
-    DT_TRY(dt_build_data_load(build_dir, &b, d));
+    DT_TRY(dt_builddir_load(build_dir, &b, d));
     char cpath[4096];
     snprintf(cpath, sizeof(cpath), "%s/tests/cases.json", build_dir);
     if (access(cpath, R_OK) != 0) {
-        struct dt_place pl = dt_place_file(cpath);
-        rc = dt_fail(d, &pl, DT_ERR_INPUT,
+        struct dt_place pl = dt_diag_place_file(cpath);
+        rc = dt_diag_fail(d, &pl, DT_ERR_INPUT,
                      "the build has no chain cases: build it with --cases CASEFILE");
         goto out;
     }
@@ -123,12 +123,12 @@ enum dt_err dt_emit_nss_chains(const char *build_dir, const char *out_dir,
         /* The certificates, DER, one file per case and position. */
         for (size_t i = 0; i < k->n_chain; i++) {
             snprintf(file, sizeof(file), "certs/Distrust%zuC%zu.cert", no, i + 1);
-            DT_TRY(dt_outlist_add_copy(&f, file,
+            DT_TRY(dt_outdir_list_add_copy(&f, file,
                                        dt_slice_make(k->chain[i]->der, k->chain[i]->der_len)));
         }
         for (size_t i = 0; i < k->n_anchors; i++) {
             snprintf(file, sizeof(file), "certs/Distrust%zuA%zu.cert", no, i + 1);
-            DT_TRY(dt_outlist_add_copy(&f, file,
+            DT_TRY(dt_outdir_list_add_copy(&f, file,
                                        dt_slice_make(k->anchors[i]->der, k->anchors[i]->der_len)));
         }
         char at[16] = "";
@@ -154,22 +154,22 @@ enum dt_err dt_emit_nss_chains(const char *build_dir, const char *out_dir,
                 DT_TRY(dt_buf_printf(&cfg, "cert Distrust%zuC%zu:x\n", no, i + 1));
             if (at[0])
                 DT_TRY(dt_buf_printf(&cfg, "at_time %s\n", at));
-            DT_TRY(dt_buf_printf(&cfg, "usage %d\nresult %s\n\n", dt_usage_vfychain(k->usage),
+            DT_TRY(dt_buf_printf(&cfg, "usage %d\nresult %s\n\n", dt_cases_usage_vfychain(k->usage),
                                  with && k->expect_distrusted ? "fail" : "pass"));
         }
         sum->cases++;
     }
-    DT_TRY(dt_outlist_add(&f, "scenarios/distrust.cfg", &cfg));
+    DT_TRY(dt_outdir_list_add(&f, "scenarios/distrust.cfg", &cfg));
     /* A manifest, so that the directory can be replaced next time. */
     struct dt_count counts[] = {{"cases", sum->cases}, {"left_out", sum->skipped}};
     DT_TRY(dt_manifest_write("-", f.files, f.n, counts, 2, NULL, 0, NULL, NULL, NULL, &man));
-    DT_TRY(dt_outlist_add(&f, "manifest.json", &man));
+    DT_TRY(dt_outdir_list_add(&f, "manifest.json", &man));
     rc = dt_outdir_replace(out_dir, f.files, f.n, d);
 out:
-    dt_outlist_free(&f);
+    dt_outdir_list_free(&f);
     dt_buf_free(&cfg);
     dt_buf_free(&man);
     dt_cases_free(&cases);
-    dt_build_data_free(&b);
+    dt_builddir_free(&b);
     return rc;
 }

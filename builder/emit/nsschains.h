@@ -14,7 +14,7 @@ struct dt_emit_summary {
 
 /* Writes DIR/scenarios/distrust.cfg and DIR/certs/NICK.cert for the cases
  * of build_dir/tests/cases.json, replacing DIR atomically. */
-DT_MUST_USE enum dt_err dt_emit_nss_chains(const char *build_dir, const char *out_dir,
+DT_MUST_USE enum dt_err dt_nsschains_write(const char *build_dir, const char *out_dir,
                                            struct dt_emit_summary *sum, struct dt_diags *d);
 
 #endif

@@ -10,6 +10,8 @@
 #include "ecdsa.h"
 #include "file.h"
 #include "time.h"
+#include "b64.h"
+#include "item.h"
 
 #include <jansson.h>
 #include <openssl/bn.h>
@@ -44,7 +46,7 @@ static void uuid_of(const char *prefix, struct dt_slice a, struct dt_slice b, ch
         dt_buf_append(&k, b.p, b.n) != DT_OK)
         memset(h, 0, sizeof(h));
     else
-        dt_sha256(dt_slice_make(k.data, k.len), h);
+        dt_digest_sha256(dt_slice_make(k.data, k.len), h);
     dt_buf_free(&k);
     h[6] = (uint8_t)((h[6] & 0x0f) | 0x80); /* version 8: custom (RFC 9562) */
     h[8] = (uint8_t)((h[8] & 0x3f) | 0x80); /* variant 10 */
@@ -80,7 +82,7 @@ static enum dt_err push_rec(struct rec **v, size_t *n, size_t *cap, const char *
 {
     if (!obj)
         return DT_ERR_NOMEM;
-    enum dt_err rc = dt_grow((void **)v, cap, *n + 1, sizeof(**v));
+    enum dt_err rc = dt_mem_grow((void **)v, cap, *n + 1, sizeof(**v));
     if (rc != DT_OK) {
         json_decref(obj);
         return rc;
@@ -259,7 +261,7 @@ static int cmp_keys(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-enum dt_err dt_json_canonical(const struct json_t *cv, struct dt_buf *out)
+enum dt_err dt_onecrl_canonical_json(const struct json_t *cv, struct dt_buf *out)
 {
     enum dt_err rc = DT_OK;
     json_t *v = (json_t *)cv;
@@ -267,7 +269,7 @@ enum dt_err dt_json_canonical(const struct json_t *cv, struct dt_buf *out)
     switch (json_typeof(v)) {
     case JSON_OBJECT: {
         size_t n = json_object_size(v), i = 0;
-        keys = n ? dt_calloc(n, sizeof(*keys)) : NULL;
+        keys = n ? dt_mem_calloc(n, sizeof(*keys)) : NULL;
         DT_ENSURE_MEM(keys || !n);
         const char *k;
         json_t *x;
@@ -283,7 +285,7 @@ enum dt_err dt_json_canonical(const struct json_t *cv, struct dt_buf *out)
                 DT_TRY(dt_buf_putc(out, ','));
             DT_TRY(canon_string(keys[i], strlen(keys[i]), out));
             DT_TRY(dt_buf_putc(out, ':'));
-            DT_TRY(dt_json_canonical(json_object_get(v, keys[i]), out));
+            DT_TRY(dt_onecrl_canonical_json(json_object_get(v, keys[i]), out));
         }
         DT_TRY(dt_buf_putc(out, '}'));
         break;
@@ -293,7 +295,7 @@ enum dt_err dt_json_canonical(const struct json_t *cv, struct dt_buf *out)
         for (size_t i = 0; i < json_array_size(v); i++) {
             if (i)
                 DT_TRY(dt_buf_putc(out, ','));
-            DT_TRY(dt_json_canonical(json_array_get(v, i), out));
+            DT_TRY(dt_onecrl_canonical_json(json_array_get(v, i), out));
         }
         DT_TRY(dt_buf_putc(out, ']'));
         break;
@@ -338,22 +340,22 @@ enum dt_err dt_onecrl_signed_message(const char *file, struct dt_slice text, str
     json_t **recs = NULL, *sorted = NULL, *msg = NULL;
     struct dt_place pl = {file, doc ? 0 : (unsigned)jerr.line, 0, NULL, NULL};
     if (!doc) {
-        rc = dt_fail(d, &pl, DT_ERR_INPUT, "not JSON: %s", jerr.text);
+        rc = dt_diag_fail(d, &pl, DT_ERR_INPUT, "not JSON: %s", jerr.text);
         goto out;
     }
     json_t *data = json_object_get(doc, "data");
     json_t *ts = json_object_get(doc, "timestamp");
     if (!json_is_array(data) || !json_is_integer(ts)) {
-        rc = dt_fail(d, &pl, DT_ERR_INPUT, "expected {\"data\": [records], \"timestamp\": N}");
+        rc = dt_diag_fail(d, &pl, DT_ERR_INPUT, "expected {\"data\": [records], \"timestamp\": N}");
         goto out;
     }
     size_t n = json_array_size(data);
-    recs = n ? dt_calloc(n, sizeof(*recs)) : NULL;
+    recs = n ? dt_mem_calloc(n, sizeof(*recs)) : NULL;
     DT_ENSURE_MEM(recs || !n);
     for (size_t i = 0; i < n; i++) {
         recs[i] = json_array_get(data, i);
         if (!json_is_string(json_object_get(recs[i], "id"))) {
-            rc = dt_fail(d, &pl, DT_ERR_INPUT, "/data/%zu: a record without an \"id\"", i);
+            rc = dt_diag_fail(d, &pl, DT_ERR_INPUT, "/data/%zu: a record without an \"id\"", i);
             goto out;
         }
     }
@@ -368,7 +370,7 @@ enum dt_err dt_onecrl_signed_message(const char *file, struct dt_slice text, str
     msg = json_pack("{s:O, s:s}", "data", sorted, "last_modified", stamp);
     DT_ENSURE_MEM(msg);
     DT_TRY(dt_buf_append(out, CS_PREFIX, CS_PREFIX_LEN));
-    DT_TRY(dt_json_canonical(msg, out));
+    DT_TRY(dt_onecrl_canonical_json(msg, out));
 out:
     free(recs);
     json_decref(sorted);
@@ -382,16 +384,16 @@ static EVP_PKEY *read_key(const char *path, bool private_key, struct dt_diags *d
     struct dt_buf b;
     if (dt_file_read(path, (size_t)1 << 20, &b, d, NULL) != DT_OK)
         return NULL;
-    EVP_PKEY *k = dt_pem_key((const char *)b.data, b.len, private_key);
+    EVP_PKEY *k = dt_ecdsa_pem_key((const char *)b.data, b.len, private_key);
     dt_buf_free(&b);
-    struct dt_place pl = dt_place_file(path);
+    struct dt_place pl = dt_diag_place_file(path);
     if (!k) {
-        dt_report(d, DT_ERROR, &pl, "not a PEM %s",
+        dt_diag_report(d, DT_ERROR, &pl, "not a PEM %s",
                   private_key ? "private key" : "public key or certificate");
         return NULL;
     }
-    if (dt_ec_bits(k) != 384) {
-        dt_report(d, DT_ERROR, &pl,
+    if (dt_ecdsa_bits(k) != 384) {
+        dt_diag_report(d, DT_ERROR, &pl,
                   "the key must be ECDSA P-384 (Remote Settings' p384ecdsa mode)");
         EVP_PKEY_free(k);
         return NULL;
@@ -413,7 +415,7 @@ static void to_b64url(struct dt_buf *b)
 static void key_sha256(EVP_PKEY *k, char hex[65])
 {
     uint8_t h[32];
-    dt_key_id(k, h);
+    dt_ecdsa_key_id(k, h);
     for (int i = 0; i < 32; i++)
         snprintf(hex + 2 * i, 3, "%02x", h[i]);
 }
@@ -483,21 +485,21 @@ enum dt_err dt_onecrl_verify(const char *json_path, struct dt_slice onecrl_json,
     BIGNUM *r = NULL, *s = NULL;
     json_error_t jerr;
     json_t *sig = json_loadb((const char *)sig_json.p, sig_json.n, 0, &jerr);
-    struct dt_place pl = dt_place_file(sig_path);
+    struct dt_place pl = dt_diag_place_file(sig_path);
     const char *mode = sig ? json_string_value(json_object_get(sig, "mode")) : NULL;
     const char *val = sig ? json_string_value(json_object_get(sig, "signature")) : NULL;
     if (!sig || !mode || !val) {
-        rc = dt_fail(d, &pl, DT_ERR_INPUT,
+        rc = dt_diag_fail(d, &pl, DT_ERR_INPUT,
                      "not a signature file (JSON with \"mode\" and \"signature\")");
         goto out;
     }
     if (strcmp(mode, "p384ecdsa") != 0) {
-        rc = dt_fail(d, &pl, DT_ERR_INPUT, "mode \"%s\": only p384ecdsa is supported", mode);
+        rc = dt_diag_fail(d, &pl, DT_ERR_INPUT, "mode \"%s\": only p384ecdsa is supported", mode);
         goto out;
     }
     /* base64url, unpadded, to standard base64 */
     size_t n = strlen(val);
-    char *std = dt_calloc(1, n + 4);
+    char *std = dt_mem_calloc(1, n + 4);
     DT_ENSURE_MEM(std);
     for (size_t i = 0; i < n; i++)
         std[i] = val[i] == '-' ? '+' : val[i] == '_' ? '/' : val[i];
@@ -506,7 +508,7 @@ enum dt_err dt_onecrl_verify(const char *json_path, struct dt_slice onecrl_json,
     const char *why = dt_b64_decode(std, n, false, &raw);
     free(std);
     if (why || raw.len != 96) {
-        rc = dt_fail(d, &pl, DT_ERR_INPUT, "the signature is not 96 bytes of base64url (r || s)");
+        rc = dt_diag_fail(d, &pl, DT_ERR_INPUT, "the signature is not 96 bytes of base64url (r || s)");
         goto out;
     }
     if (!(k = read_key(key_path, false, d))) {
@@ -525,8 +527,8 @@ enum dt_err dt_onecrl_verify(const char *json_path, struct dt_slice onecrl_json,
     int ok = EVP_DigestVerifyInit(ctx, NULL, EVP_sha384(), NULL, k) == 1 &&
              EVP_DigestVerify(ctx, der, (size_t)dlen, msg.data, msg.len) == 1;
     if (!ok) {
-        struct dt_place jp = dt_place_file(json_path);
-        rc = dt_fail(d, &jp, DT_ERR_INPUT,
+        struct dt_place jp = dt_diag_place_file(json_path);
+        rc = dt_diag_fail(d, &jp, DT_ERR_INPUT,
                      "the content signature in %s does not verify with %s: the records or "
                      "their timestamp changed after signing, or another key signed them",
                      sig_path, key_path);
@@ -545,7 +547,7 @@ out:
     return rc;
 }
 
-/* ---- dt_verify_signatures ---------------------------------------------------------- */
+/* ---- dt_sigcheck_run ---------------------------------------------------------- */
 
 static enum dt_err read_in(const char *dir, const char *name, char *path, size_t cap,
                            struct dt_buf *b, struct dt_diags *d)
@@ -554,15 +556,15 @@ static enum dt_err read_in(const char *dir, const char *name, char *path, size_t
     return dt_file_read(path, (size_t)1 << 30, b, d, NULL);
 }
 
-enum dt_err dt_verify_signatures(const struct dt_sigcheck_opts *o, size_t *checked)
+enum dt_err dt_sigcheck_run(const struct dt_sigcheck_opts *o, size_t *checked)
 {
     enum dt_err rc = DT_OK;
     size_t n = 0;
-    dt_trace_clear();
+    dt_err_trace_clear();
     if (!o || !o->diag || !o->report || !o->build_dir || (!o->key && !o->message_out))
         return DT_ERR_USAGE;
     struct dt_diags d;
-    dt_diags_init(&d, o->diag, o->diag_ctx);
+    dt_diag_init(&d, o->diag, o->diag_ctx);
     struct dt_buf json, sig, msg;
     dt_buf_init(&json, 0);
     dt_buf_init(&sig, 0);
@@ -576,8 +578,8 @@ enum dt_err dt_verify_signatures(const struct dt_sigcheck_opts *o, size_t *check
         if (f && fclose(f) != 0)
             ok = false;
         if (!ok) {
-            struct dt_place pl = dt_place_file(o->message_out);
-            rc = dt_fail(&d, &pl, DT_ERR_IO, "cannot write the message");
+            struct dt_place pl = dt_diag_place_file(o->message_out);
+            rc = dt_diag_fail(&d, &pl, DT_ERR_IO, "cannot write the message");
             goto out;
         }
         snprintf(line, sizeof(line), "wrote %s: the %zu bytes the onecrl.json signature covers",
@@ -602,9 +604,9 @@ enum dt_err dt_verify_signatures(const struct dt_sigcheck_opts *o, size_t *check
             rc = vrc;
     }
     if (!n) {
-        struct dt_place pl = dt_place_file(o->build_dir);
+        struct dt_place pl = dt_diag_place_file(o->build_dir);
         rc =
-            dt_fail(&d, &pl, DT_ERR_INPUT,
+            dt_diag_fail(&d, &pl, DT_ERR_INPUT,
                     "no signature to check (build with --sign-key to write onecrl.signature.json)");
     }
 out:
@@ -616,16 +618,16 @@ out:
     return rc;
 }
 
-int dt_ec_private_key_bits(const char *path)
+int dt_ecdsa_private_key_bits(const char *path)
 {
     struct dt_diags quiet;
-    dt_diags_init(&quiet, NULL, NULL);
+    dt_diag_init(&quiet, NULL, NULL);
     struct dt_buf b;
     if (dt_file_read(path, (size_t)1 << 20, &b, &quiet, NULL) != DT_OK)
         return 0;
-    EVP_PKEY *k = dt_pem_key((const char *)b.data, b.len, true);
+    EVP_PKEY *k = dt_ecdsa_pem_key((const char *)b.data, b.len, true);
     dt_buf_free(&b);
-    int bits = dt_ec_bits(k);
+    int bits = dt_ecdsa_bits(k);
     EVP_PKEY_free(k);
     return bits;
 }

@@ -42,13 +42,13 @@ DT_MUST_USE enum dt_err dt_onecrl_verify(const char *json_path, struct dt_slice 
 
 /* 256 or 384 when path holds an ECDSA P-256 or P-384 private key (PEM),
  * else 0. Reports nothing. */
-int dt_ec_private_key_bits(const char *path);
+int dt_ecdsa_private_key_bits(const char *path);
 
 /* Canonical JSON (keys sorted, no whitespace, strings escaped as
  * JSON.stringify does with every non-ASCII character as a lowercase \uXXXX,
  * surrogate pairs above U+FFFF) of a value holding objects, arrays, strings,
  * integers, booleans and null. */
 struct json_t;
-DT_MUST_USE enum dt_err dt_json_canonical(const struct json_t *v, struct dt_buf *out);
+DT_MUST_USE enum dt_err dt_onecrl_canonical_json(const struct json_t *v, struct dt_buf *out);
 
 #endif

@@ -36,18 +36,18 @@ static bool dir_is_empty(const char *path)
 enum dt_err dt_outdir_check(const char *out, struct dt_diags *d)
 {
     struct stat st;
-    struct dt_place pl = dt_place_file(out);
+    struct dt_place pl = dt_diag_place_file(out);
     if (lstat(out, &st) != 0) {
         if (errno == ENOENT)
             return DT_OK;
-        return dt_fail(d, &pl, DT_ERR_IO, "cannot inspect the output directory: %s",
+        return dt_diag_fail(d, &pl, DT_ERR_IO, "cannot inspect the output directory: %s",
                        strerror(errno));
     }
     if (S_ISLNK(st.st_mode))
-        return dt_fail(d, &pl, DT_ERR_INPUT,
+        return dt_diag_fail(d, &pl, DT_ERR_INPUT,
                        "the output directory is a symbolic link; give the real path");
     if (!S_ISDIR(st.st_mode))
-        return dt_fail(d, &pl, DT_ERR_INPUT, "the output path exists and is not a directory");
+        return dt_diag_fail(d, &pl, DT_ERR_INPUT, "the output path exists and is not a directory");
     size_t n = strlen(out) + 16;
     char *manifest = malloc(n);
     if (!manifest)
@@ -56,7 +56,7 @@ enum dt_err dt_outdir_check(const char *out, struct dt_diags *d)
     bool ok = access(manifest, F_OK) == 0 || dir_is_empty(out);
     free(manifest);
     if (!ok)
-        return dt_fail(d, &pl, DT_ERR_INPUT,
+        return dt_diag_fail(d, &pl, DT_ERR_INPUT,
                        "refusing to replace this directory: it is not empty and has no "
                        "manifest.json, so it is not the output of a previous build");
     return DT_OK;
@@ -135,9 +135,9 @@ static void sweep_leftovers(const char *parent, const char *base, struct dt_diag
         int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd >= 0 && fstat(fd, &st) == 0 && now - st.st_mtime > 60 &&
             flock(fd, LOCK_EX | LOCK_NB) == 0) {
-            dt_rm_tree(path);
-            struct dt_place pl = dt_place_file(path);
-            dt_note(d, &pl, "removed what an interrupted build left beside the output");
+            dt_file_rm_tree(path);
+            struct dt_place pl = dt_diag_place_file(path);
+            dt_diag_note(d, &pl, "removed what an interrupted build left beside the output");
         }
         if (fd >= 0)
             close(fd);
@@ -164,9 +164,9 @@ enum dt_err dt_outdir_replace(const char *out_arg, const struct dt_outfile *file
     char *out = NULL, *tmp = NULL, *parent = NULL, *old = NULL;
     bool tmp_made = false;
     int tmp_lock = -1, old_lock = -1;
-    struct dt_place pl = dt_place_file(out_arg);
+    struct dt_place pl = dt_diag_place_file(out_arg);
 
-    out = dt_strdup(out_arg);
+    out = dt_mem_strdup(out_arg);
     DT_ENSURE_MEM(out);
     size_t len = strlen(out);
     while (len > 1 && out[len - 1] == '/')
@@ -174,8 +174,8 @@ enum dt_err dt_outdir_replace(const char *out_arg, const struct dt_outfile *file
     DT_TRY(dt_outdir_check(out, d));
 
     const char *slash = strrchr(out, '/');
-    parent = slash ? (slash == out ? dt_strdup("/") : dt_strndup(out, (size_t)(slash - out)))
-                   : dt_strdup(".");
+    parent = slash ? (slash == out ? dt_mem_strdup("/") : dt_mem_strndup(out, (size_t)(slash - out)))
+                   : dt_mem_strdup(".");
     DT_ENSURE_MEM(parent);
     const char *base = slash ? slash + 1 : out;
     size_t tn = strlen(parent) + strlen(base) + 32;
@@ -184,7 +184,7 @@ enum dt_err dt_outdir_replace(const char *out_arg, const struct dt_outfile *file
     snprintf(tmp, tn, "%s/.%s.tmp-XXXXXX", parent, base);
     sweep_leftovers(parent, base, d);
     if (!mkdtemp(tmp)) {
-        rc = dt_fail(d, &pl, DT_ERR_IO, "cannot create a temporary directory beside it: %s",
+        rc = dt_diag_fail(d, &pl, DT_ERR_IO, "cannot create a temporary directory beside it: %s",
                      strerror(errno));
         goto out;
     }
@@ -194,7 +194,7 @@ enum dt_err dt_outdir_replace(const char *out_arg, const struct dt_outfile *file
     umask(um);
     mode_t dmode = 0777 & ~um;
     if (chmod(tmp, dmode) != 0) {
-        rc = dt_fail(d, &pl, DT_ERR_IO, "cannot set permissions: %s", strerror(errno));
+        rc = dt_diag_fail(d, &pl, DT_ERR_IO, "cannot set permissions: %s", strerror(errno));
         goto out;
     }
 
@@ -212,19 +212,19 @@ enum dt_err dt_outdir_replace(const char *out_arg, const struct dt_outfile *file
             if (fd >= 0)
                 close(fd);
             free(fn);
-            rc = dt_fail(d, &pl, DT_ERR_IO, "cannot write %s: %s", files[i].name, strerror(e));
+            rc = dt_diag_fail(d, &pl, DT_ERR_IO, "cannot write %s: %s", files[i].name, strerror(e));
             goto out;
         }
         if (close(fd) != 0) {
             int e = errno;
             free(fn);
-            rc = dt_fail(d, &pl, DT_ERR_IO, "cannot write %s: %s", files[i].name, strerror(e));
+            rc = dt_diag_fail(d, &pl, DT_ERR_IO, "cannot write %s: %s", files[i].name, strerror(e));
             goto out;
         }
         free(fn);
     }
     if (fsync_path(tmp) != DT_OK) {
-        rc = dt_fail(d, &pl, DT_ERR_IO, "cannot sync the new output: %s", strerror(errno));
+        rc = dt_diag_fail(d, &pl, DT_ERR_IO, "cannot sync the new output: %s", strerror(errno));
         goto out;
     }
 
@@ -232,7 +232,7 @@ enum dt_err dt_outdir_replace(const char *out_arg, const struct dt_outfile *file
     if (lstat(out, &st) == 0) {
         if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out, RENAME_EXCHANGE) == 0) {
             /* tmp now holds the previous build. */
-            dt_rm_tree(tmp);
+            dt_file_rm_tree(tmp);
             tmp_made = false;
         } else if (errno == EINVAL || errno == ENOSYS || errno == ENOTSUP) {
             /* No atomic exchange on this file system: two renames. */
@@ -241,27 +241,27 @@ enum dt_err dt_outdir_replace(const char *out_arg, const struct dt_outfile *file
             DT_ENSURE_MEM(old);
             snprintf(old, on, "%s/.%s.old-XXXXXX", parent, base);
             if (!mkdtemp(old) || (old_lock = lock_dir(old), rename(out, old) != 0)) {
-                rc = dt_fail(d, &pl, DT_ERR_IO, "cannot move the previous output aside: %s",
+                rc = dt_diag_fail(d, &pl, DT_ERR_IO, "cannot move the previous output aside: %s",
                              strerror(errno));
                 goto out;
             }
             if (rename(tmp, out) != 0) {
                 int e = errno;
                 (void)rename(old, out);
-                rc = dt_fail(d, &pl, DT_ERR_IO, "cannot move the new output in place: %s",
+                rc = dt_diag_fail(d, &pl, DT_ERR_IO, "cannot move the new output in place: %s",
                              strerror(e));
                 goto out;
             }
             tmp_made = false;
-            dt_rm_tree(old);
+            dt_file_rm_tree(old);
         } else {
-            rc = dt_fail(d, &pl, DT_ERR_IO, "cannot replace the output directory: %s",
+            rc = dt_diag_fail(d, &pl, DT_ERR_IO, "cannot replace the output directory: %s",
                          strerror(errno));
             goto out;
         }
     } else {
         if (rename(tmp, out) != 0) {
-            rc = dt_fail(d, &pl, DT_ERR_IO, "cannot move the new output in place: %s",
+            rc = dt_diag_fail(d, &pl, DT_ERR_IO, "cannot move the new output in place: %s",
                          strerror(errno));
             goto out;
         }
@@ -270,7 +270,7 @@ enum dt_err dt_outdir_replace(const char *out_arg, const struct dt_outfile *file
     (void)fsync_path(parent);
 out:
     if (tmp_made)
-        dt_rm_tree(tmp);
+        dt_file_rm_tree(tmp);
     if (tmp_lock >= 0)
         close(tmp_lock);
     if (old_lock >= 0)
@@ -282,12 +282,12 @@ out:
     return rc;
 }
 
-void dt_outlist_init(struct dt_outlist *l)
+void dt_outdir_list_init(struct dt_outlist *l)
 {
     memset(l, 0, sizeof(*l));
 }
 
-enum dt_err dt_outlist_add(struct dt_outlist *l, const char *name, struct dt_buf *data)
+enum dt_err dt_outdir_list_add(struct dt_outlist *l, const char *name, struct dt_buf *data)
 {
     if (l->n == l->cap) {
         size_t cap = l->cap ? 2 * l->cap : 16;
@@ -302,7 +302,7 @@ enum dt_err dt_outlist_add(struct dt_outlist *l, const char *name, struct dt_buf
         l->cap = cap;
     }
     memset(&l->files[l->n], 0, sizeof(l->files[l->n]));
-    l->files[l->n].name = dt_strdup(name);
+    l->files[l->n].name = dt_mem_strdup(name);
     if (!l->files[l->n].name)
         return DT_ERR_NOMEM;
     l->bufs[l->n] = *data; /* ownership moves; the bytes do not */
@@ -312,18 +312,18 @@ enum dt_err dt_outlist_add(struct dt_outlist *l, const char *name, struct dt_buf
     return DT_OK;
 }
 
-enum dt_err dt_outlist_add_copy(struct dt_outlist *l, const char *name, struct dt_slice data)
+enum dt_err dt_outdir_list_add_copy(struct dt_outlist *l, const char *name, struct dt_slice data)
 {
     struct dt_buf b;
     dt_buf_init(&b, 0);
     enum dt_err rc = dt_buf_append(&b, data.p, data.n);
     if (rc == DT_OK)
-        rc = dt_outlist_add(l, name, &b);
+        rc = dt_outdir_list_add(l, name, &b);
     dt_buf_free(&b);
     return rc;
 }
 
-void dt_outlist_free(struct dt_outlist *l)
+void dt_outdir_list_free(struct dt_outlist *l)
 {
     for (size_t i = 0; i < l->n; i++) {
         free((char *)l->files[i].name);

@@ -25,13 +25,13 @@ struct dt_outlist {
     size_t n, cap;
 };
 
-void dt_outlist_init(struct dt_outlist *l);
+void dt_outdir_list_init(struct dt_outlist *l);
 /* Adds a file: data's contents move into the list (data is left empty). */
-DT_MUST_USE enum dt_err dt_outlist_add(struct dt_outlist *l, const char *name, struct dt_buf *data);
+DT_MUST_USE enum dt_err dt_outdir_list_add(struct dt_outlist *l, const char *name, struct dt_buf *data);
 /* Adds a file with a copy of data. */
-DT_MUST_USE enum dt_err dt_outlist_add_copy(struct dt_outlist *l, const char *name,
+DT_MUST_USE enum dt_err dt_outdir_list_add_copy(struct dt_outlist *l, const char *name,
                                             struct dt_slice data);
-void dt_outlist_free(struct dt_outlist *l);
+void dt_outdir_list_free(struct dt_outlist *l);
 
 /* Refuses to replace an existing OUT that is not a directory, is a symbolic
  * link, or is a non-empty directory without a manifest.json (so that a

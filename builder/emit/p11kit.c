@@ -20,10 +20,10 @@
  */
 #include "p11kit.h"
 
-#include "certdata.h"
 #include "der.h"
 #include "nssname.h"
 #include "time.h"
+#include "item.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,15 +114,15 @@ static enum dt_err write_item(struct dt_buf *out, const struct dt_item *it,
     DT_TRY(label_line(out, label));
     DT_TRY(dt_buf_puts(out, "issuer: "));
     DT_TRY(pct(out, it->issuer));
-    DT_TRY(dt_int_wrap(it->serial, &tlv));
+    DT_TRY(dt_der_int_wrap(it->serial, &tlv));
     DT_TRY(dt_buf_puts(out, "serial-number: "));
     DT_TRY(pct(out, dt_slice_make(tlv.data, tlv.len)));
     /* The same values and hashes as the certdata object: a purpose-limited
      * distrust keeps the root store's other purposes (certdata.h). */
     const char *values[3];
     const uint8_t *sha1, *md5;
-    dt_certdata_item_values(it, values);
-    dt_certdata_item_hashes(it, &sha1, &md5);
+    dt_item_trust_values(it, values);
+    dt_item_hashes(it, &sha1, &md5);
     if (sha1 && md5) {
         DT_TRY(dt_buf_puts(out, "cert-sha1-hash: "));
         DT_TRY(pct(out, dt_slice_make(sha1, 20)));
@@ -155,7 +155,7 @@ static enum dt_err write_after(struct dt_buf *out, const struct dt_after *a,
                                struct dt_p11kit_stats *st)
 {
     enum dt_err rc = DT_OK;
-    char *label = dt_name_common_name(a->cert->info.subject);
+    char *label = dt_nssname_common_name(a->cert->info.subject);
     DT_TRY(comment_lines(out, a->rule, "Distrust-after dates of a root"));
     DT_TRY(dt_buf_puts(out, "[p11-kit-object-v1]\nclass: certificate\n"));
     DT_TRY(label_line(out, a->rule->label ? a->rule->label : label ? label : "root"));
@@ -187,7 +187,7 @@ enum dt_err dt_p11kit_write(const struct dt_model *m, const char *policy_sha256_
     struct dt_buf body;
     dt_buf_init(&body, 0);
     size_t n = 0;
-    const struct dt_item **order = dt_items_in_policy_order(m, DT_TARGET_P11KIT, &n);
+    const struct dt_item **order = dt_model_items_in_policy_order(m, DT_TARGET_P11KIT, &n);
     DT_ENSURE_MEM(order);
     for (size_t i = 0; i < n; i++)
         DT_TRY(write_item(&body, order[i], st));

@@ -20,6 +20,7 @@
 #include "certdata.h"
 #include "pool.h"
 #include "time.h"
+#include "nssobj.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -242,7 +243,7 @@ enum dt_err dt_testscript_write(const struct dt_model *m, const struct dt_cases 
 {
     enum dt_err rc = DT_OK;
     struct dt_outlist o;
-    dt_outlist_init(&o);
+    dt_outdir_list_init(&o);
     struct dt_buf script, body, f, cj;
     dt_buf_init(&script, 0);
     dt_buf_init(&body, 0);
@@ -264,7 +265,7 @@ enum dt_err dt_testscript_write(const struct dt_model *m, const struct dt_cases 
         for (size_t i = 0; i < k->n_chain; i++) {
             snprintf(name, sizeof(name), "tests/%s/chain-%02zu.pem", dir, i + 1);
             DT_TRY(dt_cert_pem(k->chain[i], &f));
-            DT_TRY(dt_outlist_add(&o, name, &f));
+            DT_TRY(dt_outdir_list_add(&o, name, &f));
             json_array_append_new(jchain, json_string(name + 6));
         }
         /* Anchors: the case's files, or the store's trusted roots that
@@ -288,11 +289,11 @@ enum dt_err dt_testscript_write(const struct dt_model *m, const struct dt_cases 
             }
             if (rc == DT_OK && !n_anchors) {
                 struct dt_place pl = {k->file, 0, 0, k->json_path, NULL};
-                dt_report(d, DT_ERROR, &pl,
+                dt_diag_report(d, DT_ERROR, &pl,
                           "no root of the store %s is trusted for %s and issued the chain's "
                           "last certificate: test-distrust.sh could not give the case its "
                           "anchors",
-                          k->anchors_certdata, dt_usage_name(k->usage));
+                          k->anchors_certdata, dt_cases_usage_name(k->usage));
                 rc = DT_ERR_INPUT;
             }
         }
@@ -300,15 +301,15 @@ enum dt_err dt_testscript_write(const struct dt_model *m, const struct dt_cases 
             snprintf(name, sizeof(name), "tests/%s/anchor-%02zu.pem", dir, i + 1);
             rc = dt_cert_pem(anchors[i], &f);
             if (rc == DT_OK)
-                rc = dt_outlist_add(&o, name, &f);
+                rc = dt_outdir_list_add(&o, name, &f);
             if (rc == DT_OK)
                 json_array_append_new(janch, json_string(name + 6));
         }
         if (rc == DT_OK) {
             snprintf(name, sizeof(name), "tests/%s/anchors.txt", dir);
-            rc = dt_certdata_anchors_file(&f, anchors, n_anchors, "distrust build --cases");
+            rc = dt_nssobj_anchors_file(&f, anchors, n_anchors, "distrust build --cases");
             if (rc == DT_OK)
-                rc = dt_outlist_add(&o, name, &f);
+                rc = dt_outdir_list_add(&o, name, &f);
         }
         bool has_date = rc == DT_OK && dated(m, k, anchors, n_anchors);
         dt_pool_free(&store);
@@ -319,7 +320,7 @@ enum dt_err dt_testscript_write(const struct dt_model *m, const struct dt_cases 
             dt_time_format_rfc3339(k->time, rfc);
             json_object_set_new(jc, "time", json_string(rfc));
         }
-        json_object_set_new(jc, "usage", json_string(dt_usage_name(k->usage)));
+        json_object_set_new(jc, "usage", json_string(dt_cases_usage_name(k->usage)));
         json_object_set_new(jc, "expect",
                             json_string(k->expect_distrusted ? "distrusted" : "trusted"));
         char deps[64] = "-";
@@ -329,18 +330,18 @@ enum dt_err dt_testscript_write(const struct dt_model *m, const struct dt_cases 
             json_object_set_new(jc, "deployments", jd);
             for (unsigned bit = 1; bit <= DT_DEPLOY_ALL; bit <<= 1)
                 if (k->deployments & bit)
-                    json_array_append_new(jd, json_string(dt_deployment_name(bit)));
-            dt_deployments_text(k->deployments, deps, sizeof(deps));
+                    json_array_append_new(jd, json_string(dt_cases_deployment_name(bit)));
+            dt_cases_deployments_text(k->deployments, deps, sizeof(deps));
             for (char *c = deps; *c; c++) /* "a, b" -> "a,b" */
                 if (*c == ' ')
                     memmove(c, c + 1, strlen(c));
         }
         struct dt_civil nb;
-        dt_epoch_to_civil(k->chain[0]->not_before, &nb);
+        dt_time_epoch_to_civil(k->chain[0]->not_before, &nb);
         DT_TRY(dt_buf_puts(&body, "check "));
         DT_TRY(dt_buf_shell_word(&body, k->name));
         DT_TRY(dt_buf_printf(&body, " %d '%s' %s %04d%02d%02d%02d%02d%02d %d %s %s\n",
-                             dt_usage_vfychain(k->usage), at,
+                             dt_cases_usage_vfychain(k->usage), at,
                              k->expect_distrusted ? "distrusted" : "trusted", nb.year, nb.month,
                              nb.day, nb.hour, nb.min, nb.sec, has_date ? 1 : 0, dir, deps));
         ts->cases++;
@@ -360,7 +361,7 @@ enum dt_err dt_testscript_write(const struct dt_model *m, const struct dt_cases 
     DT_TRY(dt_buf_puts(&script, "echo \"1..$n\"\necho \"# $((n - bad - skipped)) passed, $bad "
                                 "failed, $skipped skipped (mode $mode, the $deployment deployment: "
                                 "$lib)\"\n[ $bad -eq 0 ]\n"));
-    DT_TRY(dt_outlist_add(&o, "test-distrust.sh", &script));
+    DT_TRY(dt_outdir_list_add(&o, "test-distrust.sh", &script));
     if (ts->cases) {
         json_t *root = json_pack("{s:s, s:o}", "comment",
                                  "The chain cases given to distrust build --cases, with their "
@@ -375,13 +376,13 @@ enum dt_err dt_testscript_write(const struct dt_model *m, const struct dt_cases 
         rc = dt_buf_printf(&cj, "%s\n", text);
         free(text);
         DT_TRY(rc);
-        DT_TRY(dt_outlist_add(&o, "tests/cases.json", &cj));
+        DT_TRY(dt_outdir_list_add(&o, "tests/cases.json", &cj));
     }
     ts->out = o;
-    dt_outlist_init(&o);
+    dt_outdir_list_init(&o);
 out:
     json_decref(jcases);
-    dt_outlist_free(&o);
+    dt_outdir_list_free(&o);
     dt_buf_free(&script);
     dt_buf_free(&body);
     dt_buf_free(&f);
@@ -391,6 +392,6 @@ out:
 
 void dt_testscript_free(struct dt_testscript *ts)
 {
-    dt_outlist_free(&ts->out);
+    dt_outdir_list_free(&ts->out);
     memset(ts, 0, sizeof(*ts));
 }

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void dt_comment_field(const char *comment, const char *name, char *out, size_t cap)
+void dt_builddir_comment_field(const char *comment, const char *name, char *out, size_t cap)
 {
     out[0] = '\0';
     char tag[64];
@@ -28,9 +28,9 @@ void dt_comment_field(const char *comment, const char *name, char *out, size_t c
     snprintf(out, cap, "%.*s", (int)n, s);
 }
 
-void dt_source_of(const char *comment, char *out, size_t cap)
+void dt_builddir_source_of(const char *comment, char *out, size_t cap)
 {
-    dt_comment_field(comment, "Source", out, cap);
+    dt_builddir_comment_field(comment, "Source", out, cap);
 }
 
 static bool utctime13(const uint8_t *v, size_t n, int64_t *t)
@@ -61,7 +61,7 @@ static void check_manifest(const char *dir, const char *path, struct dt_diags *d
         return;
     uint8_t sum[32];
     char hex[65];
-    dt_sha256(dt_slice_make(data.data, data.len), sum);
+    dt_digest_sha256(dt_slice_make(data.data, data.len), sum);
     for (int i = 0; i < 32; i++)
         snprintf(hex + 2 * i, 3, "%02x", sum[i]);
     dt_buf_free(&data);
@@ -73,13 +73,13 @@ static void check_manifest(const char *dir, const char *path, struct dt_diags *d
         m ? json_string_value(json_object_get(
                 json_object_get(json_object_get(m, "files"), "certdata-distrust.txt"), "sha256"))
           : NULL;
-    struct dt_place pl = dt_place_file(mpath);
+    struct dt_place pl = dt_diag_place_file(mpath);
     if (!m)
-        dt_warn(d, &pl,
+        dt_diag_warn(d, &pl,
                 "no readable manifest.json: the files are not checked against the "
                 "build that wrote them");
     else if (!want || strcmp(want, hex) != 0)
-        dt_warn(d, &pl,
+        dt_diag_warn(d, &pl,
                 "certdata-distrust.txt does not match its SHA-256 in the manifest: it "
                 "was changed after the build; using the file as it is now");
     json_decref(m);
@@ -90,25 +90,25 @@ static enum dt_err read_trust(struct dt_build_data *b, const struct dt_cd_object
     struct dt_bentry e;
     memset(&e, 0, sizeof(e));
     const struct dt_cd_attr *a;
-    e.label = (a = dt_cd_get(o, CKA_LABEL)) ? (const char *)a->value : "(no label)";
-    dt_source_of(o->comment, e.source, sizeof(e.source));
+    e.label = (a = dt_cdparse_get(o, CKA_LABEL)) ? (const char *)a->value : "(no label)";
+    dt_builddir_source_of(o->comment, e.source, sizeof(e.source));
     e.comment = o->comment;
-    if ((a = dt_cd_get(o, CKA_ISSUER)))
+    if ((a = dt_cdparse_get(o, CKA_ISSUER)))
         e.issuer = dt_slice_make(a->value, a->len);
-    if ((a = dt_cd_get(o, CKA_SERIAL_NUMBER))) {
+    if ((a = dt_cdparse_get(o, CKA_SERIAL_NUMBER))) {
         e.serial_tlv = dt_slice_make(a->value, a->len);
         if (!integer_contents(e.serial_tlv, &e.serial))
             e.serial = e.serial_tlv; /* a raw serial: NSS matches it only raw */
     }
-    if ((a = dt_cd_get(o, CKA_CERT_SHA1_HASH)) && a->len == 20) {
+    if ((a = dt_cdparse_get(o, CKA_CERT_SHA1_HASH)) && a->len == 20) {
         e.has_sha1 = true;
         memcpy(e.sha1, a->value, 20);
     }
-    (void)dt_cd_get_ulong(o, CKA_TRUST_SERVER_AUTH, &e.trust[0]);
-    (void)dt_cd_get_ulong(o, CKA_TRUST_EMAIL_PROTECTION, &e.trust[1]);
-    (void)dt_cd_get_ulong(o, CKA_TRUST_CODE_SIGNING, &e.trust[2]);
+    (void)dt_cdparse_get_ulong(o, CKA_TRUST_SERVER_AUTH, &e.trust[0]);
+    (void)dt_cdparse_get_ulong(o, CKA_TRUST_EMAIL_PROTECTION, &e.trust[1]);
+    (void)dt_cdparse_get_ulong(o, CKA_TRUST_CODE_SIGNING, &e.trust[2]);
     enum dt_err rc =
-        dt_grow((void **)&b->entries, &b->cap_entries, b->n_entries + 1, sizeof(*b->entries));
+        dt_mem_grow((void **)&b->entries, &b->cap_entries, b->n_entries + 1, sizeof(*b->entries));
     if (rc == DT_OK)
         b->entries[b->n_entries++] = e;
     return rc;
@@ -117,26 +117,26 @@ static enum dt_err read_trust(struct dt_build_data *b, const struct dt_cd_object
 static enum dt_err read_cert(struct dt_build_data *b, const struct dt_cd_object *o)
 {
     enum dt_err rc = DT_OK;
-    const struct dt_cd_attr *v = dt_cd_get(o, CKA_VALUE);
+    const struct dt_cd_attr *v = dt_cdparse_get(o, CKA_VALUE);
     struct dt_cert *c;
     const char *why;
     if (!v || dt_cert_from_der(v->value, v->len, &c, &why) != DT_OK)
         return DT_OK; /* NSS would not use it either */
-    DT_TRY(dt_certlist_push(&b->certs, c));
-    const struct dt_cd_attr *sa = dt_cd_get(o, CKA_NSS_SERVER_DISTRUST_AFTER);
-    const struct dt_cd_attr *ea = dt_cd_get(o, CKA_NSS_EMAIL_DISTRUST_AFTER);
+    DT_TRY(dt_cert_list_push(&b->certs, c));
+    const struct dt_cd_attr *sa = dt_cdparse_get(o, CKA_NSS_SERVER_DISTRUST_AFTER);
+    const struct dt_cd_attr *ea = dt_cdparse_get(o, CKA_NSS_EMAIL_DISTRUST_AFTER);
     struct dt_bafter a;
     memset(&a, 0, sizeof(a));
     a.has_server = sa && sa->kind == DT_CD_OCTAL && utctime13(sa->value, sa->len, &a.server);
     a.has_email = ea && ea->kind == DT_CD_OCTAL && utctime13(ea->value, ea->len, &a.email);
     if (!a.has_server && !a.has_email)
         return DT_OK;
-    const struct dt_cd_attr *lab = dt_cd_get(o, CKA_LABEL);
+    const struct dt_cd_attr *lab = dt_cdparse_get(o, CKA_LABEL);
     a.label = lab ? (const char *)lab->value : "?";
-    dt_source_of(o->comment, a.source, sizeof(a.source));
+    dt_builddir_source_of(o->comment, a.source, sizeof(a.source));
     a.comment = o->comment;
     a.cert = c;
-    DT_TRY(dt_grow((void **)&b->afters, &b->cap_afters, b->n_afters + 1, sizeof(*b->afters)));
+    DT_TRY(dt_mem_grow((void **)&b->afters, &b->cap_afters, b->n_afters + 1, sizeof(*b->afters)));
     b->afters[b->n_afters++] = a;
 out:
     return rc;
@@ -144,31 +144,31 @@ out:
 
 static enum dt_err read_objects(struct dt_build_data *b);
 
-enum dt_err dt_build_data_load(const char *dir, struct dt_build_data *b, struct dt_diags *d)
+enum dt_err dt_builddir_load(const char *dir, struct dt_build_data *b, struct dt_diags *d)
 {
     enum dt_err rc = DT_OK;
     memset(b, 0, sizeof(*b));
     char path[PATH_MAX];
     snprintf(path, sizeof(path), "%s/certdata-distrust.txt", dir);
     if (!realpath(path, b->path)) {
-        struct dt_place pl = dt_place_file(path);
-        return dt_fail(d, &pl, DT_ERR_INPUT,
+        struct dt_place pl = dt_diag_place_file(path);
+        return dt_diag_fail(d, &pl, DT_ERR_INPUT,
                        "cannot use the build: %s (is %s a `distrust build` output directory?)",
                        strerror(errno), dir);
     }
-    DT_TRY(dt_cd_parse_file(b->path, &b->cd, d));
+    DT_TRY(dt_cdparse_file(b->path, &b->cd, d));
     check_manifest(dir, b->path, d);
     DT_TRY(read_objects(b));
 out:
     return rc;
 }
 
-enum dt_err dt_build_data_load_file(const char *file, struct dt_build_data *b, struct dt_diags *d)
+enum dt_err dt_builddir_load_file(const char *file, struct dt_build_data *b, struct dt_diags *d)
 {
     enum dt_err rc = DT_OK;
     memset(b, 0, sizeof(*b));
     snprintf(b->path, sizeof(b->path), "%s", file);
-    DT_TRY(dt_cd_parse_file(b->path, &b->cd, d));
+    DT_TRY(dt_cdparse_file(b->path, &b->cd, d));
     DT_TRY(read_objects(b));
 out:
     return rc;
@@ -188,11 +188,11 @@ out:
     return rc;
 }
 
-void dt_build_data_free(struct dt_build_data *b)
+void dt_builddir_free(struct dt_build_data *b)
 {
-    dt_cd_file_free(&b->cd);
+    dt_cdparse_free(&b->cd);
     free(b->entries);
     free(b->afters);
-    dt_certlist_free(&b->certs);
+    dt_cert_list_free(&b->certs);
     memset(b, 0, sizeof(*b));
 }

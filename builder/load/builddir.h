@@ -46,18 +46,18 @@ struct dt_build_data {
 };
 
 /* Reads dir/certdata-distrust.txt; warns when it does not match the
- * manifest. Free with dt_build_data_free() even on failure. */
-DT_MUST_USE enum dt_err dt_build_data_load(const char *dir, struct dt_build_data *b,
+ * manifest. Free with dt_builddir_free() even on failure. */
+DT_MUST_USE enum dt_err dt_builddir_load(const char *dir, struct dt_build_data *b,
                                            struct dt_diags *d);
 /* The same objects from any certdata.txt (a merged one), without the
  * manifest check. */
-DT_MUST_USE enum dt_err dt_build_data_load_file(const char *file, struct dt_build_data *b,
+DT_MUST_USE enum dt_err dt_builddir_load_file(const char *file, struct dt_build_data *b,
                                                 struct dt_diags *d);
-void dt_build_data_free(struct dt_build_data *b);
+void dt_builddir_free(struct dt_build_data *b);
 
 /* The text after "# Source: " in a comment, up to the end of its line. */
-void dt_source_of(const char *comment, char *out, size_t cap);
+void dt_builddir_source_of(const char *comment, char *out, size_t cap);
 /* The same for any "# NAME: " line ("Incident", "Bug", "Why"); "" when absent. */
-void dt_comment_field(const char *comment, const char *name, char *out, size_t cap);
+void dt_builddir_comment_field(const char *comment, const char *name, char *out, size_t cap);
 
 #endif

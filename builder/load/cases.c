@@ -8,6 +8,7 @@
 #include "file.h"
 #include "suggest.h"
 #include "time.h"
+#include "path.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,17 +27,17 @@ static const char *const deployment_names[] = {"overlay", "root-store", "p11-kit
 #define MAX_CASE_FILE_BYTES ((size_t)4 << 20)
 #define MAX_CHAIN 16
 
-const char *dt_usage_name(enum dt_usage u)
+const char *dt_cases_usage_name(enum dt_usage u)
 {
     return (unsigned)u < DT_ARRAY_LEN(usage_names) ? usage_names[u] : "?";
 }
 
-int dt_usage_vfychain(enum dt_usage u)
+int dt_cases_usage_vfychain(enum dt_usage u)
 {
     return (unsigned)u < DT_ARRAY_LEN(usage_vfychain) ? usage_vfychain[u] : 1;
 }
 
-const char *dt_deployment_name(unsigned bit)
+const char *dt_cases_deployment_name(unsigned bit)
 {
     for (size_t i = 0; i < DT_ARRAY_LEN(deployment_names); i++)
         if (bit == 1u << i)
@@ -44,7 +45,7 @@ const char *dt_deployment_name(unsigned bit)
     return "?";
 }
 
-unsigned dt_deployment_parse(const char *name, const char **suggest)
+unsigned dt_cases_deployment_parse(const char *name, const char **suggest)
 {
     if (suggest)
         *suggest = NULL;
@@ -56,7 +57,7 @@ unsigned dt_deployment_parse(const char *name, const char **suggest)
     return 0;
 }
 
-void dt_deployments_text(unsigned bits, char *out, size_t cap)
+void dt_cases_deployments_text(unsigned bits, char *out, size_t cap)
 {
     size_t len = 0;
     out[0] = '\0';
@@ -97,10 +98,10 @@ static void placed(const struct dt_diag *dg, void *ctx)
 {
     struct lazy_place *lp = ctx;
     if (!lp->found) {
-        dt_jwhere(lp->L->j.display, lp->L->j.text, lp->L->j.len, &lp->w, false, lp->path, NULL);
+        dt_json_where(lp->L->j.display, lp->L->j.text, lp->L->j.len, &lp->w, false, lp->path, NULL);
         lp->found = true;
     }
-    dt_report(lp->L->j.d, dg->severity, &lp->w.pl, "%s", dg->message);
+    dt_diag_report(lp->L->j.d, dg->severity, &lp->w.pl, "%s", dg->message);
 }
 
 /* Loads (once) the certificates of a file named at path/key[index]. */
@@ -108,7 +109,7 @@ static bool load_file(struct loader *L, const char *file, const char *path, size
                       size_t *count)
 {
     uint8_t key[32];
-    dt_sha256(dt_slice_make(file, strlen(file)), key);
+    dt_digest_sha256(dt_slice_make(file, strlen(file)), key);
     for (uint32_t it = dt_dmap_first(&L->by_path, key); it != DT_DMAP_END;
          it = dt_dmap_next(&L->by_path, it, key)) {
         const struct cache_entry *c = &L->cache[dt_dmap_value(&L->by_path, it)];
@@ -118,18 +119,18 @@ static bool load_file(struct loader *L, const char *file, const char *path, size
             return !c->failed;
         }
     }
-    if (dt_grow((void **)&L->cache, &L->cap_cache, L->n_cache + 1, sizeof(*L->cache)) != DT_OK ||
+    if (dt_mem_grow((void **)&L->cache, &L->cap_cache, L->n_cache + 1, sizeof(*L->cache)) != DT_OK ||
         dt_dmap_add(&L->by_path, key, (uint32_t)L->n_cache) != DT_OK) {
         L->j.rc = DT_ERR_NOMEM;
         return false;
     }
     struct cache_entry *e = &L->cache[L->n_cache++];
-    e->path = dt_strdup(file);
+    e->path = dt_mem_strdup(file);
     e->first = L->c->certs.n;
     e->failed = false;
     struct lazy_place lp = {L, path, false, {{NULL, 0, 0, NULL, NULL}, "", ""}};
     struct dt_diags fwd;
-    dt_diags_init(&fwd, placed, &lp);
+    dt_diag_init(&fwd, placed, &lp);
     struct dt_place pl = {L->j.display, 0, 0, path, NULL};
     enum dt_err rc = e->path ? dt_cert_load_file(file, &L->c->certs, &fwd, &pl) : DT_ERR_NOMEM;
     e->count = L->c->certs.n - e->first;
@@ -138,7 +139,7 @@ static bool load_file(struct loader *L, const char *file, const char *path, size
         if (rc == DT_ERR_NOMEM)
             L->j.rc = DT_ERR_NOMEM;
         else
-            dt_jerr(&L->j, false, path, NULL, "cannot use %s (see above)", file);
+            dt_json_err(&L->j, false, path, NULL, "cannot use %s (see above)", file);
         return false;
     }
     *first = e->first;
@@ -153,7 +154,7 @@ static bool load_cert_array(struct loader *L, json_t *arr, const char *path, con
     char sub[160];
     snprintf(sub, sizeof(sub), "%s/%s", path, key);
     if (!json_is_array(arr) || json_array_size(arr) == 0) {
-        dt_jerr(&L->j, false, sub, NULL, "\"%s\" must be a non-empty array of certificate files",
+        dt_json_err(&L->j, false, sub, NULL, "\"%s\" must be a non-empty array of certificate files",
                 key);
         return false;
     }
@@ -167,7 +168,7 @@ static bool load_cert_array(struct loader *L, json_t *arr, const char *path, con
         char esub[200];
         snprintf(esub, sizeof(esub), "%s/%zu", sub, i);
         if (!json_is_string(e) || !json_string_length(e)) {
-            dt_jerr(&L->j, false, esub, NULL, "each item of \"%s\" must be a file name", key);
+            dt_json_err(&L->j, false, esub, NULL, "each item of \"%s\" must be a file name", key);
             ok = false;
             continue;
         }
@@ -180,7 +181,7 @@ static bool load_cert_array(struct loader *L, json_t *arr, const char *path, con
             continue;
         }
         for (size_t k = 0; k < count; k++) {
-            if (dt_grow((void **)&v, &cap, n + 1, sizeof(*v)) != DT_OK) {
+            if (dt_mem_grow((void **)&v, &cap, n + 1, sizeof(*v)) != DT_OK) {
                 L->j.rc = DT_ERR_NOMEM;
                 free(v);
                 return false;
@@ -189,7 +190,7 @@ static bool load_cert_array(struct loader *L, json_t *arr, const char *path, con
         }
     }
     if (ok && strcmp(key, "chain") == 0 && n > MAX_CHAIN) {
-        dt_jerr(&L->j, false, sub, NULL, "a chain of more than %d certificates", MAX_CHAIN);
+        dt_json_err(&L->j, false, sub, NULL, "a chain of more than %d certificates", MAX_CHAIN);
         ok = false;
     }
     if (!ok) {
@@ -211,9 +212,9 @@ static unsigned load_deployments(struct loader *L, json_t *e, const char *path)
         return 0;
     char sub[96], list[96];
     snprintf(sub, sizeof(sub), "%s/deployments", path);
-    dt_names_list(deployment_names, DT_ARRAY_LEN(deployment_names), list, sizeof(list));
+    dt_json_names_list(deployment_names, DT_ARRAY_LEN(deployment_names), list, sizeof(list));
     if (!json_is_array(v) || !json_array_size(v)) {
-        dt_jerr(&L->j, false, sub, NULL,
+        dt_json_err(&L->j, false, sub, NULL,
                 "\"deployments\" must be a non-empty array of deployment names (%s); leave it "
                 "out for every deployment the run checks",
                 list);
@@ -228,17 +229,17 @@ static unsigned load_deployments(struct loader *L, json_t *e, const char *path)
         snprintf(esub, sizeof(esub), "%s/%zu", sub, i);
         const char *name = json_string_value(d);
         const char *sug = NULL;
-        unsigned bit = name ? dt_deployment_parse(name, &sug) : 0;
+        unsigned bit = name ? dt_cases_deployment_parse(name, &sug) : 0;
         if (!name)
-            dt_jerr(&L->j, false, esub, NULL, "each item of \"deployments\" must be a name (%s)",
+            dt_json_err(&L->j, false, esub, NULL, "each item of \"deployments\" must be a name (%s)",
                     list);
         else if (!bit && sug)
-            dt_jerr(&L->j, false, esub, NULL,
+            dt_json_err(&L->j, false, esub, NULL,
                     "unknown deployment \"%s\"; did you mean \"%s\"? (one of %s)", name, sug, list);
         else if (!bit)
-            dt_jerr(&L->j, false, esub, NULL, "unknown deployment \"%s\" (one of %s)", name, list);
+            dt_json_err(&L->j, false, esub, NULL, "unknown deployment \"%s\" (one of %s)", name, list);
         else if (bits & bit)
-            dt_jerr(&L->j, false, esub, NULL, "deployment \"%s\" is listed twice", name);
+            dt_json_err(&L->j, false, esub, NULL, "deployment \"%s\" is listed twice", name);
         bits |= bit;
     }
     return bits;
@@ -249,64 +250,64 @@ static void load_case(struct loader *L, json_t *e, size_t index)
     char path[64];
     snprintf(path, sizeof(path), "/cases/%zu", index);
     if (!json_is_object(e)) {
-        dt_jerr(&L->j, false, path, NULL, "each case must be a JSON object");
+        dt_json_err(&L->j, false, path, NULL, "each case must be a JSON object");
         return;
     }
     enum dt_err before = L->j.rc;
     L->j.rc = DT_OK;
-    dt_jcheck_keys(&L->j, e, path, case_keys, DT_ARRAY_LEN(case_keys), "a case");
+    dt_json_check_keys(&L->j, e, path, case_keys, DT_ARRAY_LEN(case_keys), "a case");
     struct dt_case k;
     memset(&k, 0, sizeof(k));
     k.file = L->j.display;
     k.json_path = dt_arena_strdup(&L->c->arena, path);
     bool present;
-    (void)dt_jstr(&L->j, e, path, "comment", &present);
-    k.name = dt_jtext(&L->j, e, path, "name", false, DT_MAX_LABEL_BYTES);
+    (void)dt_json_str(&L->j, e, path, "comment", &present);
+    k.name = dt_json_text(&L->j, e, path, "name", false, DT_MAX_LABEL_BYTES);
     if (!k.name && !json_object_get(e, "name"))
-        dt_jerr(&L->j, false, path, NULL, "missing \"name\"");
+        dt_json_err(&L->j, false, path, NULL, "missing \"name\"");
     else if (k.name && !*k.name)
-        dt_jerr(&L->j, false, path, "name", "\"name\" is empty");
+        dt_json_err(&L->j, false, path, "name", "\"name\" is empty");
 
     json_t *chain = json_object_get(e, "chain");
     if (!chain)
-        dt_jerr(&L->j, false, path, NULL, "missing \"chain\" (certificate files, leaf first)");
+        dt_json_err(&L->j, false, path, NULL, "missing \"chain\" (certificate files, leaf first)");
     else
         (void)load_cert_array(L, chain, path, "chain", &k.chain, &k.n_chain);
 
     json_t *anchors = json_object_get(e, "anchors");
     if (!anchors) {
-        dt_jerr(&L->j, false, path, NULL,
+        dt_json_err(&L->j, false, path, NULL,
                 "missing \"anchors\" (certificate files, or a certdata.txt root store)");
     } else if (json_is_string(anchors)) {
-        k.anchors_certdata = dt_jpath(&L->j, e, path, "anchors");
+        k.anchors_certdata = dt_json_path(&L->j, e, path, "anchors");
     } else {
         (void)load_cert_array(L, anchors, path, "anchors", &k.anchors, &k.n_anchors);
     }
 
-    int u = dt_jenum(&L->j, e, path, "usage", usage_names, DT_ARRAY_LEN(usage_names), &present);
+    int u = dt_json_enum(&L->j, e, path, "usage", usage_names, DT_ARRAY_LEN(usage_names), &present);
     k.usage = u >= 0 ? (enum dt_usage)u : DT_USAGE_SERVER;
-    const char *t = dt_jstr(&L->j, e, path, "time", &present);
+    const char *t = dt_json_str(&L->j, e, path, "time", &present);
     if (t) {
         bool frac;
         const char *why = dt_time_parse_rfc3339(t, &k.time, &frac);
         if (why)
-            dt_jerr(&L->j, false, path, "time", "\"time\": %s", why);
+            dt_json_err(&L->j, false, path, "time", "\"time\": %s", why);
         k.has_time = !why;
     }
-    int x = dt_jenum(&L->j, e, path, "expect", expect_names, 2, &present);
+    int x = dt_json_enum(&L->j, e, path, "expect", expect_names, 2, &present);
     if (!present)
-        dt_jerr(&L->j, false, path, NULL, "missing \"expect\" (\"distrusted\" or \"trusted\")");
+        dt_json_err(&L->j, false, path, NULL, "missing \"expect\" (\"distrusted\" or \"trusted\")");
     k.expect_distrusted = x == 1;
     k.deployments = load_deployments(L, e, path);
 
     for (size_t i = 0; k.name && i < L->c->n; i++)
         if (!strcmp(L->c->v[i].name, k.name))
-            dt_jwarn(&L->j, false, path, "name", "another case is also named \"%s\"", k.name);
+            dt_json_warn(&L->j, false, path, "name", "another case is also named \"%s\"", k.name);
 
     if (L->j.rc == DT_OK) {
         if (L->c->n >= MAX_CASES ||
-            dt_grow((void **)&L->c->v, &L->c->cap, L->c->n + 1, sizeof(*L->c->v)) != DT_OK) {
-            dt_jerr(&L->j, false, path, NULL, "too many cases (the limit is %d)", MAX_CASES);
+            dt_mem_grow((void **)&L->c->v, &L->c->cap, L->c->n + 1, sizeof(*L->c->v)) != DT_OK) {
+            dt_json_err(&L->j, false, path, NULL, "too many cases (the limit is %d)", MAX_CASES);
         } else {
             L->c->v[L->c->n++] = k;
         }
@@ -317,25 +318,25 @@ static void load_case(struct loader *L, json_t *e, size_t index)
 
 static void load_json(struct loader *L)
 {
-    json_t *root = dt_jparse(&L->j, 16);
+    json_t *root = dt_json_parse(&L->j, 16);
     if (!root)
         return;
     if (!json_is_object(root)) {
-        dt_jerr(&L->j, false, "", NULL, "a case file must hold one JSON object");
+        dt_json_err(&L->j, false, "", NULL, "a case file must hold one JSON object");
         goto out;
     }
-    dt_jcheck_keys(&L->j, root, "", top_keys, DT_ARRAY_LEN(top_keys), "the case file");
+    dt_json_check_keys(&L->j, root, "", top_keys, DT_ARRAY_LEN(top_keys), "the case file");
     json_t *ver = json_object_get(root, "version");
     if (ver && (!json_is_integer(ver) || json_integer_value(ver) != 1))
-        dt_jerr(&L->j, false, "/version", NULL, "\"version\" must be 1");
+        dt_json_err(&L->j, false, "/version", NULL, "\"version\" must be 1");
     json_t *cases = json_object_get(root, "cases");
     if (!cases) {
-        dt_jerr(&L->j, false, "", NULL, "missing \"cases\" (an array of chain cases)");
+        dt_json_err(&L->j, false, "", NULL, "missing \"cases\" (an array of chain cases)");
     } else if (!json_is_array(cases)) {
-        dt_jerr(&L->j, false, "/cases", NULL, "\"cases\" must be an array");
+        dt_json_err(&L->j, false, "/cases", NULL, "\"cases\" must be an array");
     } else {
         if (!json_array_size(cases))
-            dt_jwarn(&L->j, false, "/cases", NULL, "the file has no cases");
+            dt_json_warn(&L->j, false, "/cases", NULL, "the file has no cases");
         size_t i;
         json_t *e;
         json_array_foreach(cases, i, e)
@@ -426,7 +427,7 @@ void dt_cases_free(struct dt_cases *c)
     if (!c)
         return;
     free(c->v);
-    dt_certlist_free(&c->certs);
+    dt_cert_list_free(&c->certs);
     dt_arena_free(&c->arena);
     memset(c, 0, sizeof(*c));
 }

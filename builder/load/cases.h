@@ -73,16 +73,16 @@ DT_MUST_USE enum dt_err dt_cases_load_text(struct dt_cases *c, const char *displ
                                            const char *text, size_t len, struct dt_diags *d);
 void dt_cases_free(struct dt_cases *c);
 
-const char *dt_usage_name(enum dt_usage u);
+const char *dt_cases_usage_name(enum dt_usage u);
 /* The name of one DT_DEPLOY_* bit ("overlay", "root-store", "p11-kit",
  * "openssl"), or "?". */
-const char *dt_deployment_name(unsigned bit);
+const char *dt_cases_deployment_name(unsigned bit);
 /* The DT_DEPLOY_* bit a name stands for, or 0; *suggest (may be NULL) gets
  * the closest name for a misspelling, or NULL. */
-unsigned dt_deployment_parse(const char *name, const char **suggest);
+unsigned dt_cases_deployment_parse(const char *name, const char **suggest);
 /* "overlay, root-store" for the bits set, in a fixed order. */
-void dt_deployments_text(unsigned bits, char *out, size_t cap);
+void dt_cases_deployments_text(unsigned bits, char *out, size_t cap);
 /* vfychain's -u number for a usage. */
-int dt_usage_vfychain(enum dt_usage u);
+int dt_cases_usage_vfychain(enum dt_usage u);
 
 #endif

@@ -8,6 +8,7 @@
 #include "caps.h"
 #include "file.h"
 #include "suggest.h"
+#include "hex.h"
 
 #include <pkcs11.h>
 #include <stdio.h>
@@ -99,7 +100,7 @@ static const char *name_of(const struct named *t, size_t n, unsigned long v)
     return "?";
 }
 
-const char *dt_cd_attr_name(unsigned long type)
+const char *dt_cdparse_attr_name(unsigned long type)
 {
     for (size_t i = 0; i < DT_ARRAY_LEN(attr_defs); i++)
         if (attr_defs[i].type == type)
@@ -107,12 +108,12 @@ const char *dt_cd_attr_name(unsigned long type)
     return "?";
 }
 
-const char *dt_cd_class_name(unsigned long klass)
+const char *dt_cdparse_class_name(unsigned long klass)
 {
     return name_of(class_names, DT_ARRAY_LEN(class_names), klass);
 }
 
-const char *dt_cd_trust_name(unsigned long trust)
+const char *dt_cdparse_trust_name(unsigned long trust)
 {
     return name_of(trust_names, DT_ARRAY_LEN(trust_names), trust);
 }
@@ -153,7 +154,7 @@ static void perr(struct parser *P, unsigned col, const char *fmt, ...)
     struct dt_place pl = {P->path, P->lineno, col, NULL, echo};
     va_list ap;
     va_start(ap, fmt);
-    dt_vreport(P->d, DT_ERROR, &pl, fmt, ap);
+    dt_diag_vreport(P->d, DT_ERROR, &pl, fmt, ap);
     va_end(ap);
     P->errors++;
 }
@@ -193,7 +194,7 @@ static struct dt_cd_object *cur(struct parser *P)
 static enum dt_err new_object(struct parser *P)
 {
     enum dt_err rc =
-        dt_grow((void **)&P->f->objs, &P->cap_objs, P->f->n_objs + 1, sizeof(*P->f->objs));
+        dt_mem_grow((void **)&P->f->objs, &P->cap_objs, P->f->n_objs + 1, sizeof(*P->f->objs));
     if (rc != DT_OK)
         return rc;
     struct dt_cd_object *o = &P->f->objs[P->f->n_objs++];
@@ -216,7 +217,7 @@ static enum dt_err add_attr(struct parser *P, unsigned long type, enum dt_cd_typ
                             const void *value, size_t len, unsigned line)
 {
     struct dt_cd_object *o = cur(P);
-    enum dt_err rc = dt_grow((void **)&o->attrs, &P->cap_attrs, o->n_attrs + 1, sizeof(*o->attrs));
+    enum dt_err rc = dt_mem_grow((void **)&o->attrs, &P->cap_attrs, o->n_attrs + 1, sizeof(*o->attrs));
     if (rc != DT_OK)
         return rc;
     /* One spare NUL after every value: UTF8 values are served with it, as
@@ -256,8 +257,8 @@ static bool parse_utf8(struct parser *P, const char *s, size_t n, unsigned col0,
         }
         if (c == '\\') {
             int hi, lo;
-            if (i + 3 < n && s[i + 1] == 'x' && (hi = dt_hexdigit(s[i + 2])) >= 0 &&
-                (lo = dt_hexdigit(s[i + 3])) >= 0) {
+            if (i + 3 < n && s[i + 1] == 'x' && (hi = dt_hex_digit(s[i + 2])) >= 0 &&
+                (lo = dt_hex_digit(s[i + 3])) >= 0) {
                 uint8_t b = (uint8_t)(hi << 4 | lo);
                 if (dt_buf_append(out, &b, 1) != DT_OK)
                     return false;
@@ -344,7 +345,7 @@ static const char *next_line(const char *s, size_t n, size_t *pos, size_t *len)
     return line;
 }
 
-enum dt_err dt_cd_parse(const char *path, struct dt_slice text, struct dt_cd_file *out,
+enum dt_err dt_cdparse_mem(const char *path, struct dt_slice text, struct dt_cd_file *out,
                         struct dt_diags *d)
 {
     enum dt_err rc = DT_OK;
@@ -354,7 +355,7 @@ enum dt_err dt_cd_parse(const char *path, struct dt_slice text, struct dt_cd_fil
     memset(&P, 0, sizeof(P));
     dt_buf_init(&val, DT_MAX_CERT_FILE_BYTES);
     dt_buf_init(&P.comment, 1 << 20);
-    P.st = dt_calloc(1, sizeof(*P.st));
+    P.st = dt_mem_calloc(1, sizeof(*P.st));
     DT_ENSURE_MEM(P.st);
     dt_arena_init(&P.st->arena);
     out->priv = P.st;
@@ -370,8 +371,8 @@ enum dt_err dt_cd_parse(const char *path, struct dt_slice text, struct dt_cd_fil
         P.line = line;
         P.line_len = len;
         if (P.errors >= MAX_ERRORS) {
-            struct dt_place pl = dt_place_file(path);
-            dt_report(d, DT_NOTE, &pl, "stopped after %d errors", MAX_ERRORS);
+            struct dt_place pl = dt_diag_place_file(path);
+            dt_diag_report(d, DT_NOTE, &pl, "stopped after %d errors", MAX_ERRORS);
             break;
         }
         size_t cat;
@@ -582,23 +583,23 @@ out:
     dt_buf_free(&val);
     dt_buf_free(&P.comment);
     if (rc != DT_OK && rc != DT_ERR_INPUT)
-        dt_report(d, DT_ERROR, NULL, "%s: %s", path, dt_strerror(rc));
+        dt_diag_report(d, DT_ERROR, NULL, "%s: %s", path, dt_err_str(rc));
     return rc;
 }
 
-enum dt_err dt_cd_parse_file(const char *path, struct dt_cd_file *out, struct dt_diags *d)
+enum dt_err dt_cdparse_file(const char *path, struct dt_cd_file *out, struct dt_diags *d)
 {
     struct dt_buf b;
     memset(out, 0, sizeof(*out));
     enum dt_err rc = dt_file_read(path, DT_MAX_CERTDATA_BYTES, &b, d, NULL);
     if (rc != DT_OK)
         return rc;
-    rc = dt_cd_parse(path, dt_slice_make(b.data, b.len), out, d);
+    rc = dt_cdparse_mem(path, dt_slice_make(b.data, b.len), out, d);
     dt_buf_free(&b);
     return rc;
 }
 
-void dt_cd_file_free(struct dt_cd_file *f)
+void dt_cdparse_free(struct dt_cd_file *f)
 {
     if (!f)
         return;
@@ -613,7 +614,7 @@ void dt_cd_file_free(struct dt_cd_file *f)
     memset(f, 0, sizeof(*f));
 }
 
-const struct dt_cd_attr *dt_cd_get(const struct dt_cd_object *o, unsigned long type)
+const struct dt_cd_attr *dt_cdparse_get(const struct dt_cd_object *o, unsigned long type)
 {
     for (size_t i = 0; i < o->n_attrs; i++)
         if (o->attrs[i].type == type)
@@ -621,9 +622,9 @@ const struct dt_cd_attr *dt_cd_get(const struct dt_cd_object *o, unsigned long t
     return NULL;
 }
 
-bool dt_cd_get_ulong(const struct dt_cd_object *o, unsigned long type, unsigned long *v)
+bool dt_cdparse_get_ulong(const struct dt_cd_object *o, unsigned long type, unsigned long *v)
 {
-    const struct dt_cd_attr *a = dt_cd_get(o, type);
+    const struct dt_cd_attr *a = dt_cdparse_get(o, type);
     if (!a || a->len != sizeof(unsigned long) ||
         (a->kind != DT_CD_OBJECT_CLASS && a->kind != DT_CD_CERT_TYPE && a->kind != DT_CD_TRUST))
         return false;
@@ -631,9 +632,9 @@ bool dt_cd_get_ulong(const struct dt_cd_object *o, unsigned long type, unsigned 
     return true;
 }
 
-bool dt_cd_get_bool(const struct dt_cd_object *o, unsigned long type, bool *v)
+bool dt_cdparse_get_bool(const struct dt_cd_object *o, unsigned long type, bool *v)
 {
-    const struct dt_cd_attr *a = dt_cd_get(o, type);
+    const struct dt_cd_attr *a = dt_cdparse_get(o, type);
     if (!a || a->kind != DT_CD_BBOOL || a->len != 1)
         return false;
     *v = a->value[0] != 0;

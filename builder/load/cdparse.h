@@ -58,25 +58,25 @@ struct dt_cd_file {
 };
 
 /* Parses text (named path in messages) into out (free with
- * dt_cd_file_free). Returns DT_ERR_INPUT after reporting every problem. */
-DT_MUST_USE enum dt_err dt_cd_parse(const char *path, struct dt_slice text, struct dt_cd_file *out,
+ * dt_cdparse_free). Returns DT_ERR_INPUT after reporting every problem. */
+DT_MUST_USE enum dt_err dt_cdparse_mem(const char *path, struct dt_slice text, struct dt_cd_file *out,
                                     struct dt_diags *d);
 /* Reads and parses a file. */
-DT_MUST_USE enum dt_err dt_cd_parse_file(const char *path, struct dt_cd_file *out,
+DT_MUST_USE enum dt_err dt_cdparse_file(const char *path, struct dt_cd_file *out,
                                          struct dt_diags *d);
-void dt_cd_file_free(struct dt_cd_file *f);
+void dt_cdparse_free(struct dt_cd_file *f);
 
 /* The attribute of an object, or NULL. */
-const struct dt_cd_attr *dt_cd_get(const struct dt_cd_object *o, unsigned long type);
+const struct dt_cd_attr *dt_cdparse_get(const struct dt_cd_object *o, unsigned long type);
 /* A CK_ULONG-valued attribute (class, certificate type, trust) as a number;
  * false when absent or not such an attribute. */
-bool dt_cd_get_ulong(const struct dt_cd_object *o, unsigned long type, unsigned long *v);
+bool dt_cdparse_get_ulong(const struct dt_cd_object *o, unsigned long type, unsigned long *v);
 /* A CK_BBOOL attribute; false when absent. */
-bool dt_cd_get_bool(const struct dt_cd_object *o, unsigned long type, bool *v);
+bool dt_cdparse_get_bool(const struct dt_cd_object *o, unsigned long type, bool *v);
 
 /* Names of constants, for messages ("CKO_NSS_TRUST"); "?" when unknown. */
-const char *dt_cd_attr_name(unsigned long type);
-const char *dt_cd_class_name(unsigned long klass);
-const char *dt_cd_trust_name(unsigned long trust);
+const char *dt_cdparse_attr_name(unsigned long type);
+const char *dt_cdparse_class_name(unsigned long klass);
+const char *dt_cdparse_trust_name(unsigned long trust);
 
 #endif

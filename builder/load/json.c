@@ -6,13 +6,14 @@
 #include "file.h"
 #include "jsonpos.h"
 #include "suggest.h"
+#include "path.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-void dt_jwhere(const char *display, const char *text, size_t len, struct dt_where *w, bool at_key,
+void dt_json_where(const char *display, const char *text, size_t len, struct dt_where *w, bool at_key,
                const char *path, const char *key)
 {
     if (key)
@@ -57,13 +58,13 @@ static void vreport(struct dt_jctx *j, enum dt_severity sev, bool at_key, const 
                     const char *key, const char *fmt, va_list ap)
 {
     struct dt_where w;
-    dt_jwhere(j->display, j->text, j->len, &w, at_key, path, key);
-    dt_vreport(j->d, sev, &w.pl, fmt, ap);
+    dt_json_where(j->display, j->text, j->len, &w, at_key, path, key);
+    dt_diag_vreport(j->d, sev, &w.pl, fmt, ap);
     if (sev == DT_ERROR && j->rc == DT_OK)
         j->rc = DT_ERR_INPUT;
 }
 
-void dt_jerr(struct dt_jctx *j, bool at_key, const char *path, const char *key, const char *fmt,
+void dt_json_err(struct dt_jctx *j, bool at_key, const char *path, const char *key, const char *fmt,
              ...)
 {
     va_list ap;
@@ -72,7 +73,7 @@ void dt_jerr(struct dt_jctx *j, bool at_key, const char *path, const char *key, 
     va_end(ap);
 }
 
-void dt_jwarn(struct dt_jctx *j, bool at_key, const char *path, const char *key, const char *fmt,
+void dt_json_warn(struct dt_jctx *j, bool at_key, const char *path, const char *key, const char *fmt,
               ...)
 {
     va_list ap;
@@ -104,22 +105,22 @@ static void err_at_offset(struct dt_jctx *j, size_t offset, size_t path_offset, 
     struct dt_place pl = {j->display, pos.line, pos.col, path[0] ? path : NULL, n ? line : NULL};
     va_list ap;
     va_start(ap, fmt);
-    dt_vreport(j->d, DT_ERROR, &pl, fmt, ap);
+    dt_diag_vreport(j->d, DT_ERROR, &pl, fmt, ap);
     va_end(ap);
     j->rc = DT_ERR_INPUT;
 }
 
-json_t *dt_jparse(struct dt_jctx *j, int max_depth)
+json_t *dt_json_parse(struct dt_jctx *j, int max_depth)
 {
     json_error_t jerr;
     size_t at;
-    if (dt_starts_with_bom(j->text, j->len)) {
+    if (dt_file_starts_with_bom(j->text, j->len)) {
         err_at_offset(j, 0, 0, "%s", DT_BOM_JSON_MESSAGE);
         return NULL;
     }
     if (j->len == 0 || strspn(j->text, " \t\r\n") == j->len) {
         struct dt_place pl = {j->display, 1, 1, NULL, NULL};
-        dt_report(j->d, DT_ERROR, &pl, "the file is empty (expected one JSON object)");
+        dt_diag_report(j->d, DT_ERROR, &pl, "the file is empty (expected one JSON object)");
         j->rc = DT_ERR_INPUT;
         return NULL;
     }
@@ -152,7 +153,7 @@ json_t *dt_jparse(struct dt_jctx *j, int max_depth)
     return NULL;
 }
 
-void dt_names_list(const char *const *names, size_t n, char *out, size_t cap)
+void dt_json_names_list(const char *const *names, size_t n, char *out, size_t cap)
 {
     out[0] = '\0';
     for (size_t i = 0; i < n; i++) {
@@ -162,7 +163,7 @@ void dt_names_list(const char *const *names, size_t n, char *out, size_t cap)
     }
 }
 
-void dt_jcheck_keys(struct dt_jctx *j, json_t *obj, const char *path, const char *const *keys,
+void dt_json_check_keys(struct dt_jctx *j, json_t *obj, const char *path, const char *const *keys,
                     size_t n, const char *what)
 {
     const char *k;
@@ -177,13 +178,13 @@ void dt_jcheck_keys(struct dt_jctx *j, json_t *obj, const char *path, const char
             continue;
         const char *s = dt_suggest(k, keys, n);
         if (s)
-            dt_jerr(j, true, path, k, "unknown key \"%s\" in %s; did you mean \"%s\"?", k, what, s);
+            dt_json_err(j, true, path, k, "unknown key \"%s\" in %s; did you mean \"%s\"?", k, what, s);
         else
-            dt_jerr(j, true, path, k, "unknown key \"%s\" in %s", k, what);
+            dt_json_err(j, true, path, k, "unknown key \"%s\" in %s", k, what);
     }
 }
 
-const char *dt_jstr(struct dt_jctx *j, json_t *obj, const char *path, const char *key,
+const char *dt_json_str(struct dt_jctx *j, json_t *obj, const char *path, const char *key,
                     bool *present)
 {
     json_t *v = json_object_get(obj, key);
@@ -191,7 +192,7 @@ const char *dt_jstr(struct dt_jctx *j, json_t *obj, const char *path, const char
     if (!v)
         return NULL;
     if (!json_is_string(v)) {
-        dt_jerr(j, false, path, key, "\"%s\" must be a string", key);
+        dt_json_err(j, false, path, key, "\"%s\" must be a string", key);
         return NULL;
     }
     return json_string_value(v);
@@ -205,7 +206,7 @@ static char *adup(struct dt_jctx *j, const char *s)
     return c;
 }
 
-const char *dt_jtext(struct dt_jctx *j, json_t *obj, const char *path, const char *key,
+const char *dt_json_text(struct dt_jctx *j, json_t *obj, const char *path, const char *key,
                      bool allow_int, size_t max)
 {
     json_t *v = json_object_get(obj, key);
@@ -217,36 +218,36 @@ const char *dt_jtext(struct dt_jctx *j, json_t *obj, const char *path, const cha
         return adup(j, num);
     }
     if (!json_is_string(v)) {
-        dt_jerr(j, false, path, key,
+        dt_json_err(j, false, path, key,
                 allow_int ? "\"%s\" must be a string or a number" : "\"%s\" must be a string", key);
         return NULL;
     }
     const char *s = json_string_value(v);
     size_t n = json_string_length(v);
     if (n > max) {
-        dt_jerr(j, false, path, key, "\"%s\" is longer than the %zu-byte limit", key, max);
+        dt_json_err(j, false, path, key, "\"%s\" is longer than the %zu-byte limit", key, max);
         return NULL;
     }
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         unsigned char c2 = i + 1 < n ? (unsigned char)s[i + 1] : 0;
         if (c < 0x20 || c == 0x7f) {
-            dt_jerr(j, false, path, key, "\"%s\" contains a control character (byte 0x%02x)", key,
+            dt_json_err(j, false, path, key, "\"%s\" contains a control character (byte 0x%02x)", key,
                     c);
             return NULL;
         }
         if (c == 0xc2 && c2 >= 0x80 && c2 <= 0x9f) {
-            dt_jerr(j, false, path, key, "\"%s\" contains a control character (U+%04X)", key, c2);
+            dt_json_err(j, false, path, key, "\"%s\" contains a control character (U+%04X)", key, c2);
             return NULL;
         }
     }
     return adup(j, s);
 }
 
-int dt_jenum(struct dt_jctx *j, json_t *obj, const char *path, const char *key,
+int dt_json_enum(struct dt_jctx *j, json_t *obj, const char *path, const char *key,
              const char *const *names, size_t n, bool *present)
 {
-    const char *s = dt_jstr(j, obj, path, key, present);
+    const char *s = dt_json_str(j, obj, path, key, present);
     if (!s)
         return -1;
     for (size_t i = 0; i < n; i++)
@@ -254,23 +255,23 @@ int dt_jenum(struct dt_jctx *j, json_t *obj, const char *path, const char *key,
             return (int)i;
     const char *sug = dt_suggest(s, names, n);
     char list[200];
-    dt_names_list(names, n, list, sizeof(list));
+    dt_json_names_list(names, n, list, sizeof(list));
     if (sug)
-        dt_jerr(j, false, path, key, "unknown %s \"%s\"; did you mean \"%s\"? (one of %s)", key, s,
+        dt_json_err(j, false, path, key, "unknown %s \"%s\"; did you mean \"%s\"? (one of %s)", key, s,
                 sug, list);
     else
-        dt_jerr(j, false, path, key, "unknown %s \"%s\" (one of %s)", key, s, list);
+        dt_json_err(j, false, path, key, "unknown %s \"%s\" (one of %s)", key, s, list);
     return -1;
 }
 
-const char *dt_jpath(struct dt_jctx *j, json_t *obj, const char *path, const char *key)
+const char *dt_json_path(struct dt_jctx *j, json_t *obj, const char *path, const char *key)
 {
     bool present;
-    const char *s = dt_jstr(j, obj, path, key, &present);
+    const char *s = dt_json_str(j, obj, path, key, &present);
     if (!s)
         return NULL;
     if (!*s) {
-        dt_jerr(j, false, path, key, "\"%s\" is empty", key);
+        dt_json_err(j, false, path, key, "\"%s\" is empty", key);
         return NULL;
     }
     char *joined = dt_path_join(j->dir, s);

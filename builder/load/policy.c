@@ -13,6 +13,9 @@
 #include "suggest.h"
 #include "time.h"
 #include "cert.h"
+#include "hex.h"
+#include "b64.h"
+#include "path.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -31,7 +34,7 @@ static const char *const shape_names[] = {"trust", "trust+hash", "certificate+tr
 static const char *const scope_names[] = {"certificate", "key"};
 static const char *const serial_format_names[] = {"der", "integer", "der-negative"};
 
-const char *dt_purpose_name(unsigned bit)
+const char *dt_policy_purpose_name(unsigned bit)
 {
     for (unsigned i = 0; i < 3; i++)
         if (bit == 1u << i)
@@ -39,7 +42,7 @@ const char *dt_purpose_name(unsigned bit)
     return "?";
 }
 
-const char *dt_target_name(unsigned bit)
+const char *dt_policy_target_name(unsigned bit)
 {
     for (unsigned i = 0; i < 4; i++)
         if (bit == 1u << i)
@@ -47,17 +50,17 @@ const char *dt_target_name(unsigned bit)
     return "?";
 }
 
-const char *dt_shape_name(enum dt_nss_shape s)
+const char *dt_policy_shape_name(enum dt_nss_shape s)
 {
     return (unsigned)s < 3 ? shape_names[s] : "?";
 }
 
-const char *dt_scope_name(enum dt_scope s)
+const char *dt_policy_scope_name(enum dt_scope s)
 {
     return (unsigned)s < 2 ? scope_names[s] : "?";
 }
 
-enum dt_scope dt_rule_scope(const struct dt_rule *r, bool is_ca)
+enum dt_scope dt_policy_rule_scope(const struct dt_rule *r, bool is_ca)
 {
     if (r->scope_explicit)
         return r->scope;
@@ -116,7 +119,7 @@ void dt_policy_where(const struct dt_policy_file *pf, struct dt_where *w, bool a
     va_start(ap, fmt);
     vsnprintf(path, sizeof(path), fmt, ap);
     va_end(ap);
-    dt_jwhere(pf->display, pf->text, pf->text_len, w, at_key, path, NULL);
+    dt_json_where(pf->display, pf->text, pf->text_len, w, at_key, path, NULL);
 }
 
 /* ---- loader state ----------------------------------------------------- */
@@ -129,21 +132,21 @@ struct loader {
 
 /* Errors and warnings at a JSON pointer (lerr), or at a member of the object
  * at that pointer (lerrk). */
-#define lerr(L, at_key, path, ...) dt_jerr(&(L)->j, at_key, path, NULL, __VA_ARGS__)
-#define lerrk(L, at_key, path, key, ...) dt_jerr(&(L)->j, at_key, path, key, __VA_ARGS__)
-#define lwarn(L, at_key, path, ...) dt_jwarn(&(L)->j, at_key, path, NULL, __VA_ARGS__)
-#define lwarnk(L, at_key, path, key, ...) dt_jwarn(&(L)->j, at_key, path, key, __VA_ARGS__)
-#define check_keys(L, obj, path, keys, n, what) dt_jcheck_keys(&(L)->j, obj, path, keys, n, what)
-#define get_str(L, obj, path, key, present) dt_jstr(&(L)->j, obj, path, key, present)
+#define lerr(L, at_key, path, ...) dt_json_err(&(L)->j, at_key, path, NULL, __VA_ARGS__)
+#define lerrk(L, at_key, path, key, ...) dt_json_err(&(L)->j, at_key, path, key, __VA_ARGS__)
+#define lwarn(L, at_key, path, ...) dt_json_warn(&(L)->j, at_key, path, NULL, __VA_ARGS__)
+#define lwarnk(L, at_key, path, key, ...) dt_json_warn(&(L)->j, at_key, path, key, __VA_ARGS__)
+#define check_keys(L, obj, path, keys, n, what) dt_json_check_keys(&(L)->j, obj, path, keys, n, what)
+#define get_str(L, obj, path, key, present) dt_json_str(&(L)->j, obj, path, key, present)
 #define get_enum(L, obj, path, key, names, n, present) \
-    dt_jenum(&(L)->j, obj, path, key, names, n, present)
-#define get_path(L, obj, path, key) dt_jpath(&(L)->j, obj, path, key)
+    dt_json_enum(&(L)->j, obj, path, key, names, n, present)
+#define get_path(L, obj, path, key) dt_json_path(&(L)->j, obj, path, key)
 
 /* Free text: label, bug, why, created, summary. */
 static const char *get_text(struct loader *L, json_t *obj, const char *path, const char *key,
                             bool allow_int)
 {
-    return dt_jtext(&L->j, obj, path, key, allow_int, DT_MAX_LABEL_BYTES);
+    return dt_json_text(&L->j, obj, path, key, allow_int, DT_MAX_LABEL_BYTES);
 }
 
 /* Labels end up in certdata.txt as CKA_LABEL UTF8 "...", which NSS's
@@ -208,7 +211,7 @@ static bool get_bits(struct loader *L, json_t *obj, const char *path, const char
         if (k == nnames) {
             const char *s = dt_suggest(name, names, nnames);
             char list[160];
-            dt_names_list(names, nnames, list, sizeof(list));
+            dt_json_names_list(names, nnames, list, sizeof(list));
             if (s)
                 lerr(L, false, esub, "unknown %s \"%s\"; did you mean \"%s\"? (one of %s)", key,
                      name, s, list);
@@ -356,13 +359,13 @@ static void get_crls(struct loader *L, json_t *e, const char *path, struct dt_ru
 
 /* ---- serials ---------------------------------------------------------- */
 
-const char dt_serial_err_high_bit[] =
+const char dt_serials_err_high_bit[] =
     "the first octet has its high bit set, so as DER INTEGER contents this is a "
     "negative number; a certificate whose serial is this positive number stores it "
     "with a 00 octet in front, and NSS would never match the entry as typed";
 
-/* The fix for dt_serial_err_high_bit, as a hint appended to the message. */
-void dt_serial_pad_hint(const char *s, size_t n, char *out, size_t cap)
+/* The fix for dt_serials_err_high_bit, as a hint appended to the message. */
+void dt_serials_pad_hint(const char *s, size_t n, char *out, size_t cap)
 {
     while (n && (*s == ' ' || *s == '\t')) {
         s++;
@@ -378,7 +381,7 @@ void dt_serial_pad_hint(const char *s, size_t n, char *out, size_t cap)
              colons ? "00:" : "00", (int)(n < 200 ? n : 200), s);
 }
 
-const char *dt_serial_decode(const char *s, size_t n, enum dt_serial_format fmt, struct dt_buf *out,
+const char *dt_serials_decode(const char *s, size_t n, enum dt_serial_format fmt, struct dt_buf *out,
                              size_t *col, const char **warn)
 {
     *warn = NULL;
@@ -469,13 +472,13 @@ const char *dt_serial_decode(const char *s, size_t n, enum dt_serial_format fmt,
     *col = lead + 1;
     if (v.n > DT_MAX_SERIAL_OCTETS)
         return "serial longer than 64 octets";
-    if (fmt == DT_SERIAL_DER && dt_int_is_negative(v))
-        return dt_serial_err_high_bit;
-    if (!dt_int_is_minimal(v))
+    if (fmt == DT_SERIAL_DER && dt_der_int_is_negative(v))
+        return dt_serials_err_high_bit;
+    if (!dt_der_int_is_minimal(v))
         *warn = "serial is not a minimal DER INTEGER (a redundant leading 00 or ff "
                 "octet); it is emitted exactly as typed, so it matches only a "
                 "certificate that carries these exact bytes";
-    else if (dt_int_is_negative(v))
+    else if (dt_der_int_is_negative(v))
         *warn = "serial is negative (RFC 5280 requires positive serials); it is emitted "
                 "exactly as typed";
     else if (v.n > DT_WARN_SERIAL_OCTETS)
@@ -491,7 +494,7 @@ static struct dt_rule *new_rule(struct loader *L)
     struct dt_policy *p = L->p;
     if (p->n_rules >= DT_MAX_RULES)
         return NULL;
-    if (dt_grow((void **)&p->rules, &p->cap_rules, p->n_rules + 1, sizeof(*p->rules)) != DT_OK)
+    if (dt_mem_grow((void **)&p->rules, &p->cap_rules, p->n_rules + 1, sizeof(*p->rules)) != DT_OK)
         return NULL;
     struct dt_rule *r = &p->rules[p->n_rules++];
     memset(r, 0, sizeof(*r));
@@ -675,7 +678,7 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
             dt_buf_init(&b, DT_MAX_SERIAL_OCTETS * 2);
             size_t col;
             const char *warn;
-            const char *why = dt_serial_decode(s, strlen(s), r->serial_format, &b, &col, &warn);
+            const char *why = dt_serials_decode(s, strlen(s), r->serial_format, &b, &col, &warn);
             struct dt_where w;
             if (why || warn) { /* finding the place scans the text: only when needed */
                 dt_policy_where(L->pf, &w, false, "%s/serial", path);
@@ -684,13 +687,13 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
             }
             if (why) {
                 char hint[320] = "";
-                if (why == dt_serial_err_high_bit)
-                    dt_serial_pad_hint(s, strlen(s), hint, sizeof(hint));
-                dt_report(L->j.d, DT_ERROR, &w.pl, "serial \"%s\": %s%s", s, why, hint);
+                if (why == dt_serials_err_high_bit)
+                    dt_serials_pad_hint(s, strlen(s), hint, sizeof(hint));
+                dt_diag_report(L->j.d, DT_ERROR, &w.pl, "serial \"%s\": %s%s", s, why, hint);
                 L->j.rc = DT_ERR_INPUT;
             } else {
                 if (warn)
-                    dt_report(L->j.d, DT_WARNING, &w.pl, "serial \"%s\": %s", s, warn);
+                    dt_diag_report(L->j.d, DT_WARNING, &w.pl, "serial \"%s\": %s", s, warn);
                 void *copy = dt_arena_dup(&L->p->arena, b.data, b.len);
                 if (copy)
                     r->serial = dt_slice_make(copy, b.len);
@@ -946,7 +949,7 @@ static void load_incident(struct loader *L, json_t *inc)
 
 static void load_file_json(struct loader *L)
 {
-    json_t *root = dt_jparse(&L->j, DT_MAX_JSON_DEPTH);
+    json_t *root = dt_json_parse(&L->j, DT_MAX_JSON_DEPTH);
     if (!root)
         return;
     if (!json_is_object(root)) {
@@ -1010,11 +1013,11 @@ static bool ends_with(const char *s, const char *suffix)
 static enum dt_err push_input(struct input **v, size_t *n, size_t *cap, const char *path,
                               const char *name)
 {
-    enum dt_err rc = dt_grow((void **)v, cap, *n + 1, sizeof(**v));
+    enum dt_err rc = dt_mem_grow((void **)v, cap, *n + 1, sizeof(**v));
     if (rc != DT_OK)
         return rc;
-    (*v)[*n].path = dt_strdup(path);
-    (*v)[*n].name = dt_strdup(name);
+    (*v)[*n].path = dt_mem_strdup(path);
+    (*v)[*n].name = dt_mem_strdup(name);
     if (!(*v)[*n].path || !(*v)[*n].name) {
         free((*v)[*n].path);
         free((*v)[*n].name);
@@ -1033,9 +1036,9 @@ static enum dt_err collect_inputs(const char *const *paths, size_t n, struct inp
     *nout = 0;
     for (size_t i = 0; i < n; i++) {
         struct stat st;
-        struct dt_place pl = dt_place_file(paths[i]);
+        struct dt_place pl = dt_diag_place_file(paths[i]);
         if (stat(paths[i], &st) != 0) {
-            dt_report(d, DT_ERROR, &pl, "cannot open policy: %s", strerror(errno));
+            dt_diag_report(d, DT_ERROR, &pl, "cannot open policy: %s", strerror(errno));
             rc = DT_ERR_INPUT;
             continue;
         }
@@ -1046,7 +1049,7 @@ static enum dt_err collect_inputs(const char *const *paths, size_t n, struct inp
         }
         DIR *dir = opendir(paths[i]);
         if (!dir) {
-            dt_report(d, DT_ERROR, &pl, "cannot read policy directory: %s", strerror(errno));
+            dt_diag_report(d, DT_ERROR, &pl, "cannot read policy directory: %s", strerror(errno));
             rc = DT_ERR_INPUT;
             continue;
         }
@@ -1071,7 +1074,7 @@ static enum dt_err collect_inputs(const char *const *paths, size_t n, struct inp
         }
         closedir(dir);
         if (*nout == before) {
-            dt_report(d, DT_ERROR, &pl, "no *.json policy files in this directory");
+            dt_diag_report(d, DT_ERROR, &pl, "no *.json policy files in this directory");
             rc = DT_ERR_INPUT;
         }
     }
@@ -1091,7 +1094,7 @@ enum dt_err dt_policy_load(struct dt_policy *p, const char *const *paths, size_t
     memset(p, 0, sizeof(*p));
     dt_arena_init(&p->arena);
     if (n == 0) {
-        rc = dt_fail(d, NULL, DT_ERR_USAGE, "no policy given");
+        rc = dt_diag_fail(d, NULL, DT_ERR_USAGE, "no policy given");
         goto out;
     }
     enum dt_err crc = collect_inputs(paths, n, &inputs, &n_inputs, d);
@@ -1100,10 +1103,10 @@ enum dt_err dt_policy_load(struct dt_policy *p, const char *const *paths, size_t
         goto out;
     }
     if (n_inputs > DT_MAX_POLICY_FILES) {
-        rc = dt_fail(d, NULL, DT_ERR_LIMIT, "more than %d policy files", DT_MAX_POLICY_FILES);
+        rc = dt_diag_fail(d, NULL, DT_ERR_LIMIT, "more than %d policy files", DT_MAX_POLICY_FILES);
         goto out;
     }
-    p->files = dt_calloc(n_inputs, sizeof(*p->files));
+    p->files = dt_mem_calloc(n_inputs, sizeof(*p->files));
     DT_ENSURE_MEM(p->files);
     struct loader L;
     memset(&L, 0, sizeof(L));
@@ -1121,8 +1124,8 @@ enum dt_err dt_policy_load(struct dt_policy *p, const char *const *paths, size_t
                 dup = true;
         }
         if (dup) {
-            struct dt_place pl = dt_place_file(inputs[i].path);
-            dt_warn(d, &pl, "policy file given twice; read once");
+            struct dt_place pl = dt_diag_place_file(inputs[i].path);
+            dt_diag_warn(d, &pl, "policy file given twice; read once");
             continue;
         }
         struct dt_policy_file *pf = &p->files[p->n_files];
@@ -1146,14 +1149,14 @@ enum dt_err dt_policy_load(struct dt_policy *p, const char *const *paths, size_t
         for (size_t j = 0; pf->name && j + 1 < p->n_files; j++) {
             if (strcmp(p->files[j].name, pf->name))
                 continue;
-            struct dt_place pl = dt_place_file(inputs[i].path);
-            dt_report(d, DT_ERROR, &pl,
+            struct dt_place pl = dt_diag_place_file(inputs[i].path);
+            dt_diag_report(d, DT_ERROR, &pl,
                       "another policy file of this build has the same name (%s): the outputs "
                       "name every entry by its file's name, so rename one",
                       p->files[j].path);
             L.j.rc = DT_ERR_INPUT;
         }
-        dt_sha256(dt_slice_make(text.data, text.len), pf->sha256);
+        dt_digest_sha256(dt_slice_make(text.data, text.len), pf->sha256);
         pf->text_len = text.len;
         const char *t = dt_buf_cstr(&text);
         pf->text = t ? dt_arena_dup(&p->arena, t, text.len + 1) : NULL;

@@ -12,13 +12,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "json.h"
-
-enum dt_purpose {
-    DT_PURPOSE_SERVER = 1,
-    DT_PURPOSE_EMAIL = 2,
-    DT_PURPOSE_CODE = 4,
-    DT_PURPOSE_ALL = 7,
-};
+#include "purpose.h"
 
 enum dt_target {
     DT_TARGET_NSS = 1,
@@ -107,7 +101,7 @@ struct dt_rule {
     bool shape_explicit;
     bool cross_signs;
     bool cross_signs_explicit;
-    enum dt_scope scope;    /* resolved: see dt_rule_scope() for the default */
+    enum dt_scope scope;    /* resolved: see dt_policy_rule_scope() for the default */
     bool scope_explicit;    /* "scope" (or its older spelling, "cross_signs") given */
     bool distrust_anchors;  /* "distrust_anchors": true: expansion may reach a trust
                              * anchor of a root store of the build */
@@ -148,24 +142,24 @@ void dt_policy_where(const struct dt_policy_file *pf, struct dt_where *w, bool a
  * Returns NULL on success with the contents in out, else a reason and the
  * 1-based column. *warn gets a warning text (or NULL) for non-minimal,
  * negative or over-20-octet serials, which are still accepted. */
-const char *dt_serial_decode(const char *s, size_t n, enum dt_serial_format fmt, struct dt_buf *out,
+const char *dt_serials_decode(const char *s, size_t n, enum dt_serial_format fmt, struct dt_buf *out,
                              size_t *col, const char **warn);
 
-/* The reason dt_serial_decode gives for an unpadded high-bit serial, and
+/* The reason dt_serials_decode gives for an unpadded high-bit serial, and
  * the hint that says how to write it instead (into out). */
-extern const char dt_serial_err_high_bit[];
-void dt_serial_pad_hint(const char *s, size_t n, char *out, size_t cap);
+extern const char dt_serials_err_high_bit[];
+void dt_serials_pad_hint(const char *s, size_t n, char *out, size_t cap);
 
 /* The scope of a rule for a certificate it names or found (c may be NULL):
  * "scope" when given; else "key" for a CA certificate named by a
  * certificate entry or found for an issuer/serial entry, and for
  * subject+key entries; "certificate" otherwise. */
-enum dt_scope dt_rule_scope(const struct dt_rule *r, bool is_ca);
-const char *dt_scope_name(enum dt_scope s);
+enum dt_scope dt_policy_rule_scope(const struct dt_rule *r, bool is_ca);
+const char *dt_policy_scope_name(enum dt_scope s);
 
 /* Names for messages. */
-const char *dt_purpose_name(unsigned bit);
-const char *dt_target_name(unsigned bit);
-const char *dt_shape_name(enum dt_nss_shape s);
+const char *dt_policy_purpose_name(unsigned bit);
+const char *dt_policy_target_name(unsigned bit);
+const char *dt_policy_shape_name(enum dt_nss_shape s);
 
 #endif

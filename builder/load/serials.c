@@ -47,9 +47,9 @@ enum dt_err dt_serials_read(const char *path, enum dt_serial_format fmt, struct 
             break;
         if (progress && (lr.lineno & 0xffff) == 0)
             progress("reading serials", lr.bytes, lr.size, progress_ctx);
-        if (lr.lineno == 1 && dt_starts_with_bom(s, n)) {
+        if (lr.lineno == 1 && dt_file_starts_with_bom(s, n)) {
             struct dt_place pl = {path, 1, 1, NULL, s};
-            dt_report(d, DT_ERROR, &pl, "%s", DT_BOM_LINES_MESSAGE);
+            dt_diag_report(d, DT_ERROR, &pl, "%s", DT_BOM_LINES_MESSAGE);
             res->errors++;
             continue;
         }
@@ -64,16 +64,16 @@ enum dt_err dt_serials_read(const char *path, enum dt_serial_format fmt, struct 
         dt_buf_reset(&serial);
         size_t col;
         const char *warn;
-        const char *why = dt_serial_decode(s, len, fmt, &serial, &col, &warn);
+        const char *why = dt_serials_decode(s, len, fmt, &serial, &col, &warn);
         struct dt_place pl = {path, (unsigned)lr.lineno, (unsigned)col, NULL, s};
         if (why) {
             char hint[320] = "";
-            if (why == dt_serial_err_high_bit)
-                dt_serial_pad_hint(s, len, hint, sizeof(hint));
-            dt_report(d, DT_ERROR, &pl, "%s%s", why, hint);
+            if (why == dt_serials_err_high_bit)
+                dt_serials_pad_hint(s, len, hint, sizeof(hint));
+            dt_diag_report(d, DT_ERROR, &pl, "%s%s", why, hint);
             if (++res->errors >= MAX_ERRORS_PER_FILE) {
-                struct dt_place fp = dt_place_file(path);
-                dt_note(d, &fp, "stopped after %d errors in this file", MAX_ERRORS_PER_FILE);
+                struct dt_place fp = dt_diag_place_file(path);
+                dt_diag_note(d, &fp, "stopped after %d errors in this file", MAX_ERRORS_PER_FILE);
                 break;
             }
             continue;
@@ -85,7 +85,7 @@ enum dt_err dt_serials_read(const char *path, enum dt_serial_format fmt, struct 
             if (slot < 4) {
                 warns[slot].text = warn;
                 if (warns[slot].count++ < MAX_SAME_WARNINGS)
-                    dt_report(d, DT_WARNING, &pl, "%s", warn);
+                    dt_diag_report(d, DT_WARNING, &pl, "%s", warn);
             }
         }
         if (res->errors)
@@ -95,8 +95,8 @@ enum dt_err dt_serials_read(const char *path, enum dt_serial_format fmt, struct 
     }
     for (size_t i = 0; i < 4; i++) {
         if (warns[i].count > MAX_SAME_WARNINGS) {
-            struct dt_place fp = dt_place_file(path);
-            dt_warn(d, &fp, "%zu more serials in this file with the warning \"%.60s...\"",
+            struct dt_place fp = dt_diag_place_file(path);
+            dt_diag_warn(d, &fp, "%zu more serials in this file with the warning \"%.60s...\"",
                     warns[i].count - MAX_SAME_WARNINGS, warns[i].text);
         }
     }

@@ -24,7 +24,7 @@
 
 #define MAX_CRL_BYTES ((size_t)256 << 20)
 
-const char *dt_inc_class_name(enum dt_inc_class c)
+const char *dt_incident_class_name(enum dt_inc_class c)
 {
     switch (c) {
     case DT_INC_ON_TIME:
@@ -47,7 +47,7 @@ static void at_rule(struct dt_diags *d, enum dt_severity sev, const struct dt_ru
     dt_policy_where(r->file, &w, false, "%s/%s", r->json_path, key);
     va_list ap;
     va_start(ap, fmt);
-    dt_vreport(d, sev, &w.pl, fmt, ap);
+    dt_diag_vreport(d, sev, &w.pl, fmt, ap);
     va_end(ap);
 }
 
@@ -58,7 +58,7 @@ static bool asn1_time(const ASN1_TIME *t, int64_t *out)
         return false;
     struct dt_civil c = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                          tm.tm_hour,        tm.tm_min,     tm.tm_sec};
-    *out = dt_civil_to_epoch(&c);
+    *out = dt_time_civil_to_epoch(&c);
     return true;
 }
 
@@ -108,7 +108,7 @@ static enum dt_err read_crls(const char *path, STACK_OF(X509_CRL) * out, struct 
     struct stat st;
     /* Why the file cannot be read, when it cannot (a FIFO, a device, a
      * directory, a missing file): dt_file_read itself refuses them too. */
-    if (dt_open_regular(path, &fd, &st, &err) != DT_OK) {
+    if (dt_file_open_regular(path, &fd, &st, &err) != DT_OK) {
         if (err)
             snprintf(whybuf, cap, "cannot be read: %s", strerror(err));
         else
@@ -119,7 +119,7 @@ static enum dt_err read_crls(const char *path, STACK_OF(X509_CRL) * out, struct 
         goto out;
     }
     close(fd);
-    dt_diags_init(&quiet, NULL, NULL);
+    dt_diag_init(&quiet, NULL, NULL);
     DT_TRY(dt_file_read(path, MAX_CRL_BYTES, raw, &quiet, NULL));
     if (raw->len >= 10 && memmem(raw->data, raw->len, "-----BEGIN", 10)) {
         BIO *b = BIO_new_mem_buf(raw->data, (int)raw->len);
@@ -214,7 +214,7 @@ static enum dt_err take_crl(struct dt_incident_eval *e, const struct dt_rule *r,
     STACK_OF(X509_REVOKED) *list = X509_CRL_get_REVOKED(crl);
     int n = list ? sk_X509_REVOKED_num(list) : 0;
     info->entries = (size_t)n;
-    DT_TRY(dt_grow((void **)&rv->v, &rv->cap, rv->n + (size_t)n, sizeof(*rv->v)));
+    DT_TRY(dt_mem_grow((void **)&rv->v, &rv->cap, rv->n + (size_t)n, sizeof(*rv->v)));
     for (int i = 0; i < n; i++) {
         X509_REVOKED *x = sk_X509_REVOKED_value(list, i);
         uint8_t buf[80];
@@ -294,7 +294,7 @@ static enum dt_err on_serial(void *ctx, struct dt_slice serial, unsigned long li
 {
     struct dt_incident_eval *e = ctx;
     void *copy = dt_arena_dup(&e->arena, serial.p, serial.n);
-    if (!copy || dt_grow((void **)&e->serials, &e->cap_serials, e->n_serials + 1,
+    if (!copy || dt_mem_grow((void **)&e->serials, &e->cap_serials, e->n_serials + 1,
                          sizeof(*e->serials)) != DT_OK)
         return DT_ERR_NOMEM;
     struct dt_inc_serial *s = &e->serials[e->n_serials++];
@@ -359,7 +359,7 @@ enum dt_err dt_incident_evaluate(const struct dt_rule *r, const struct dt_cert *
     e->n_crls = r->n_crls;
     for (size_t ci = 0; ci < r->n_crls; ci++) {
         struct dt_crl_info *info = &e->crls[ci];
-        info->path = dt_rule_relpath(r, r->crls[ci]);
+        info->path = dt_policy_relpath(r, r->crls[ci]);
         crls = sk_X509_CRL_new_null();
         DT_ENSURE_MEM(crls);
         struct dt_buf raw;
@@ -369,7 +369,7 @@ enum dt_err dt_incident_evaluate(const struct dt_rule *r, const struct dt_cert *
         snprintf(key, sizeof(key), "crl/%zu", ci);
         enum dt_err frc = read_crls(r->crls[ci], crls, &raw, &why, whybuf, sizeof(whybuf));
         if (frc == DT_OK)
-            dt_sha256(dt_slice_make(raw.data, raw.len), info->sha256);
+            dt_digest_sha256(dt_slice_make(raw.data, raw.len), info->sha256);
         dt_buf_free(&raw);
         if (frc == DT_ERR_NOMEM) {
             rc = frc;
@@ -478,7 +478,7 @@ static json_t *time_json(int64_t t)
     return json_string(buf);
 }
 
-void dt_inc_hex(struct dt_slice s, char *out)
+void dt_incident_hex(struct dt_slice s, char *out)
 {
     static const char digits[] = "0123456789abcdef";
     for (size_t i = 0; i < s.n; i++) {
@@ -491,7 +491,7 @@ void dt_inc_hex(struct dt_slice s, char *out)
 static json_t *crl_json(const struct dt_crl_info *c)
 {
     char hex[65];
-    dt_inc_hex(dt_slice_make(c->sha256, 32), hex);
+    dt_incident_hex(dt_slice_make(c->sha256, 32), hex);
     json_t *o =
         json_pack("{s:s, s:s, s:o, s:I, s:s}", "file", c->path, "sha256", hex, "this_update",
                   time_json(c->this_update), "entries", (json_int_t)c->entries, "status",
@@ -511,12 +511,12 @@ json_t *dt_incident_json(const struct dt_incident_eval *e, bool with_lists,
     const struct dt_rule *r = e->rule;
     char entry[320];
     snprintf(entry, sizeof(entry), "%s %s", r->file->name, r->json_path);
-    char *issuer = dt_name_text(e->issuer);
+    char *issuer = dt_nssname_text(e->issuer);
     json_t *o = json_pack(
         "{s:s, s:s, s:o, s:o, s:b, s:s, s:I, s:{s:I, s:I, s:I, s:I, s:I}, s:I}", "entry", entry,
         "issuer", issuer ? issuer : "?", "revoke_by", time_json(e->deadline), "evaluated_at",
         time_json(e->now), "overdue", e->overdue, "serial_list",
-        dt_rule_relpath(r, r->serials_file), "serials", (json_int_t)e->n_serials, "counts",
+        dt_policy_relpath(r, r->serials_file), "serials", (json_int_t)e->n_serials, "counts",
         "revoked_on_time", (json_int_t)e->count[DT_INC_ON_TIME], "revoked_late",
         (json_int_t)e->count[DT_INC_LATE], "not_revoked", (json_int_t)e->count[DT_INC_UNREVOKED],
         "on_hold", (json_int_t)e->on_hold, "only_on_stale_crls", (json_int_t)e->on_stale,
@@ -543,7 +543,7 @@ json_t *dt_incident_json(const struct dt_incident_eval *e, bool with_lists,
             if (s->klass != k)
                 continue;
             char hex[2 * 255 + 1];
-            dt_inc_hex(s->serial, hex);
+            dt_incident_hex(s->serial, hex);
             json_t *x = json_pack("{s:s, s:I}", "serial", hex, "line", (json_int_t)s->line);
             if (!x)
                 continue;

@@ -69,10 +69,10 @@ DT_MUST_USE enum dt_err dt_incident_evaluate(const struct dt_rule *r,
 void dt_incident_eval_free(struct dt_incident_eval *e);
 
 /* A serial in lowercase hex into out (2 * n + 1 bytes). */
-void dt_inc_hex(struct dt_slice s, char *out);
+void dt_incident_hex(struct dt_slice s, char *out);
 
 /* "revoked on time" etc. */
-const char *dt_inc_class_name(enum dt_inc_class c);
+const char *dt_incident_class_name(enum dt_inc_class c);
 
 /* The incident as JSON: entry, label, issuer, deadline, evaluation time,
  * counts per class, the CRLs (file, digest, thisUpdate, nextUpdate, number,

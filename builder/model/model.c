@@ -10,6 +10,8 @@
 #include "serials.h"
 #include "time.h"
 #include "name.h"
+#include "hex.h"
+#include "item.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,12 +28,6 @@ struct dt_cached_file {
 /* Individual duplicate-key warnings before a summary. */
 #define MAX_DUP_WARNINGS 10
 
-int dt_item_key_cmp(const struct dt_item *a, const struct dt_item *b)
-{
-    int c = dt_slice_cmp(a->issuer, b->issuer);
-    return c ? c : dt_slice_cmp(a->serial, b->serial);
-}
-
 /* Policy order: rule, serial-list line, certificate position, then key. */
 static int cmp_origin(const void *a, const void *b)
 {
@@ -43,13 +39,13 @@ static int cmp_origin(const void *a, const void *b)
         return x->line < y->line ? -1 : 1;
     if (x->sub_index != y->sub_index)
         return x->sub_index < y->sub_index ? -1 : 1;
-    return dt_item_key_cmp(x, y);
+    return dt_item_cmp(x, y);
 }
 
-const struct dt_item **dt_items_in_policy_order(const struct dt_model *m, unsigned targets,
+const struct dt_item **dt_model_items_in_policy_order(const struct dt_model *m, unsigned targets,
                                                 size_t *n)
 {
-    const struct dt_item **v = dt_calloc(m->n_items ? m->n_items : 1, sizeof(*v));
+    const struct dt_item **v = dt_mem_calloc(m->n_items ? m->n_items : 1, sizeof(*v));
     *n = 0;
     if (!v)
         return NULL;
@@ -77,7 +73,7 @@ void dt_model_free(struct dt_model *m)
     for (size_t i = 0; i < m->n_files; i++)
         free(m->files[i].path);
     free(m->files);
-    dt_certlist_free(&m->certs);
+    dt_cert_list_free(&m->certs);
     dt_arena_free(&m->arena);
     memset(m, 0, sizeof(*m));
 }
@@ -100,7 +96,7 @@ static void rule_report(struct dt_diags *d, enum dt_severity sev, const struct d
     rule_where(r, key, &w);
     va_list ap;
     va_start(ap, fmt);
-    dt_vreport(d, sev, &w.pl, fmt, ap);
+    dt_diag_vreport(d, sev, &w.pl, fmt, ap);
     va_end(ap);
 }
 
@@ -113,14 +109,14 @@ static const char *origin(const struct dt_item *it, char *buf, size_t cap)
     if (n < 0 || (size_t)n >= cap)
         return buf;
     if (it->line)
-        snprintf(buf + n, cap - (size_t)n, " (%s line %u)", dt_rule_relpath(r, r->serials_file),
+        snprintf(buf + n, cap - (size_t)n, " (%s line %u)", dt_policy_relpath(r, r->serials_file),
                  it->line);
     else if (it->sub_count > 1)
         snprintf(buf + n, cap - (size_t)n, " (certificate %u of %u)", it->sub_index, it->sub_count);
     return buf;
 }
 
-const char *dt_rule_relpath(const struct dt_rule *r, const char *path)
+const char *dt_policy_relpath(const struct dt_rule *r, const char *path)
 {
     const char *dir = r->file->dir;
     size_t k = strlen(dir);
@@ -135,10 +131,10 @@ static enum dt_err add_input(struct dt_model *m, const char *name, const uint8_t
         if (strcmp(m->inputs[i].name, name) == 0 && !memcmp(m->inputs[i].sha256, sha, 32))
             return DT_OK;
     enum dt_err rc =
-        dt_grow((void **)&m->inputs, &m->cap_inputs, m->n_inputs + 1, sizeof(*m->inputs));
+        dt_mem_grow((void **)&m->inputs, &m->cap_inputs, m->n_inputs + 1, sizeof(*m->inputs));
     if (rc != DT_OK)
         return rc;
-    m->inputs[m->n_inputs].name = dt_strdup(name);
+    m->inputs[m->n_inputs].name = dt_mem_strdup(name);
     if (!m->inputs[m->n_inputs].name)
         return DT_ERR_NOMEM;
     memcpy(m->inputs[m->n_inputs].sha256, sha, 32);
@@ -160,9 +156,9 @@ static enum dt_err load_certs(struct dt_model *m, const struct dt_rule *r, const
             return m->files[i].failed ? DT_ERR_INPUT : DT_OK;
         }
     }
-    DT_TRY(dt_grow((void **)&m->files, &m->cap_files, m->n_files + 1, sizeof(*m->files)));
+    DT_TRY(dt_mem_grow((void **)&m->files, &m->cap_files, m->n_files + 1, sizeof(*m->files)));
     struct dt_cached_file *cf = &m->files[m->n_files];
-    cf->path = dt_strdup(path);
+    cf->path = dt_mem_strdup(path);
     DT_ENSURE_MEM(cf->path);
     m->n_files++;
     cf->first = m->certs.n;
@@ -174,11 +170,11 @@ static enum dt_err load_certs(struct dt_model *m, const struct dt_rule *r, const
     rc = dt_file_read(path, DT_MAX_CERT_FILE_BYTES, &data, d, &w.pl);
     if (rc == DT_OK) {
         uint8_t sha[32];
-        dt_sha256(dt_slice_make(data.data, data.len), sha);
-        DT_TRY(add_input(m, dt_rule_relpath(r, path), sha));
+        dt_digest_sha256(dt_slice_make(data.data, data.len), sha);
+        DT_TRY(add_input(m, dt_policy_relpath(r, path), sha));
         rc = dt_cert_load_mem(path, dt_slice_make(data.data, data.len), &m->certs, d, &w.pl);
         if (rc == DT_ERR_INPUT || rc == DT_ERR_LIMIT)
-            dt_report(d, DT_NOTE, &w.pl, "the file is named here");
+            dt_diag_report(d, DT_NOTE, &w.pl, "the file is named here");
     }
     if (rc != DT_OK) {
         cf->failed = true;
@@ -196,7 +192,7 @@ out:
 
 static enum dt_err push_item(struct dt_model *m, const struct dt_item *it)
 {
-    enum dt_err rc = dt_grow((void **)&m->items, &m->cap_items, m->n_items + 1, sizeof(*m->items));
+    enum dt_err rc = dt_mem_grow((void **)&m->items, &m->cap_items, m->n_items + 1, sizeof(*m->items));
     if (rc == DT_OK)
         m->items[m->n_items++] = *it;
     return rc;
@@ -220,9 +216,9 @@ static void lint_cert_serial(const struct dt_rule *r, const char *key, const str
 {
     struct dt_slice s = c->info.serial;
     const char *what = NULL;
-    if (!dt_int_is_minimal(s))
+    if (!dt_der_int_is_minimal(s))
         what = "is not a minimal DER INTEGER; it is used exactly as it stands";
-    else if (dt_int_is_negative(s))
+    else if (dt_der_int_is_negative(s))
         what = "is negative (RFC 5280 requires positive serials); it is used exactly as "
                "it stands";
     else if (s.n > DT_WARN_SERIAL_OCTETS)
@@ -235,18 +231,18 @@ static void lint_cert_serial(const struct dt_rule *r, const char *key, const str
 }
 
 /* Whether a rule's cross-signs are looked for: only when it distrusts the
- * key (dt_rule_scope), and then unless "cross_signs" is false (the
+ * key (dt_policy_rule_scope), and then unless "cross_signs" is false (the
  * certificates of the key are listed by hand). */
 static bool cross_signs_on(const struct dt_rule *r, const struct dt_cert *c)
 {
-    if (dt_rule_scope(r, c && c->info.is_ca) != DT_SCOPE_KEY)
+    if (dt_policy_rule_scope(r, c && c->info.is_ca) != DT_SCOPE_KEY)
         return false;
     return r->cross_signs_explicit ? r->cross_signs : true;
 }
 
 static bool key_scope_of(const struct dt_rule *r, const struct dt_cert *c)
 {
-    return dt_rule_scope(r, c && c->info.is_ca) == DT_SCOPE_KEY;
+    return dt_policy_rule_scope(r, c && c->info.is_ca) == DT_SCOPE_KEY;
 }
 
 /* Adds an item for every pool certificate with key (subject + key digest)
@@ -297,7 +293,7 @@ static enum dt_err expand_cert(struct dt_model *m, const struct dt_rule *r, cons
         return DT_OK;
     }
     uint8_t key[32];
-    dt_cert_key(c, key);
+    dt_idkey_cert(c, key);
     return expand_key(m, r, key, c, r->targets, &added);
 }
 
@@ -323,7 +319,7 @@ static enum dt_err resolve_cert_rule(struct dt_model *m, const struct dt_rule *r
                             c->index, c->file);
             }
             DT_TRY(
-                dt_grow((void **)&m->afters, &m->cap_afters, m->n_afters + 1, sizeof(*m->afters)));
+                dt_mem_grow((void **)&m->afters, &m->cap_afters, m->n_afters + 1, sizeof(*m->afters)));
             struct dt_after *a = &m->afters[m->n_afters++];
             memset(a, 0, sizeof(*a));
             a->rule = r;
@@ -415,7 +411,7 @@ static enum dt_err resolve_serial_rule(struct dt_model *m, const struct dt_rule 
      * the comments, and its cross-signs can be found. */
     if (m->pool) {
         uint8_t k[32];
-        dt_issuer_serial_key(it.issuer, it.serial, k);
+        dt_idkey_issuer_serial(it.issuer, it.serial, k);
         uint32_t at = dt_dmap_first(&m->pool->by_issuer_serial, k);
         if (at != DT_DMAP_END)
             it.cert = m->pool->v[dt_dmap_value(&m->pool->by_issuer_serial, at)].cert;
@@ -446,7 +442,7 @@ static enum dt_err add_serial(void *ctx, struct dt_slice serial, unsigned long l
     struct serial_sink *k = ctx;
     if (k->m->n_items + 1 > DT_MAX_SERIALS) {
         struct dt_place pl = {k->path, (unsigned)line, 0, NULL, NULL};
-        return dt_fail(k->d, &pl, DT_ERR_LIMIT, "more than %d serials in one build",
+        return dt_diag_fail(k->d, &pl, DT_ERR_LIMIT, "more than %d serials in one build",
                        DT_MAX_SERIALS);
     }
     struct dt_item it = k->proto;
@@ -469,9 +465,9 @@ static enum dt_err resolve_serials_file(struct dt_model *m, const struct dt_rule
     rule_where(r, "serials_file", &w);
     DT_TRY(dt_serials_read(r->serials_file, r->serial_format, d, &w.pl, add_serial, &sink,
                            prog ? prog->fn : NULL, prog ? prog->ctx : NULL, &res));
-    DT_TRY(add_input(m, dt_rule_relpath(r, r->serials_file), res.sha256));
+    DT_TRY(add_input(m, dt_policy_relpath(r, r->serials_file), res.sha256));
     if (!res.serials)
-        dt_warn(d, &w.pl, "%s lists no serials", r->serials_file);
+        dt_diag_warn(d, &w.pl, "%s lists no serials", r->serials_file);
 out:
     return rc;
 }
@@ -491,12 +487,12 @@ static enum dt_err resolve_incident(struct dt_model *m, const struct dt_rule *r,
     struct dt_slice issuer;
     const struct dt_cert *ic;
     DT_TRY(rule_issuer_cert(m, r, d, &issuer, &ic));
-    DT_TRY(dt_grow((void **)&m->incidents, &m->cap_incidents, m->n_incidents + 1,
+    DT_TRY(dt_mem_grow((void **)&m->incidents, &m->cap_incidents, m->n_incidents + 1,
                    sizeof(*m->incidents)));
     struct dt_incident_eval *e = &m->incidents[m->n_incidents];
     DT_TRY(dt_incident_evaluate(r, ic, issuer, *now, e, d));
     m->n_incidents++;
-    DT_TRY(add_input(m, dt_rule_relpath(r, r->serials_file), e->list_sha256));
+    DT_TRY(add_input(m, dt_policy_relpath(r, r->serials_file), e->list_sha256));
     for (size_t i = 0; i < e->n_crls; i++)
         DT_TRY(add_input(m, e->crls[i].path, e->crls[i].sha256));
     char when[32];
@@ -538,7 +534,7 @@ static enum dt_err push_skey(struct dt_model *m, const struct dt_rule *r, struct
         if (m->skeys[i].rule == r && dt_slice_eq(m->skeys[i].subject, subject) &&
             !memcmp(m->skeys[i].spki_sha256, spki_sha256, 32))
             return DT_OK; /* this rule has this pair already */
-    enum dt_err rc = dt_grow((void **)&m->skeys, &m->cap_skeys, m->n_skeys + 1, sizeof(*m->skeys));
+    enum dt_err rc = dt_mem_grow((void **)&m->skeys, &m->cap_skeys, m->n_skeys + 1, sizeof(*m->skeys));
     if (rc != DT_OK)
         return rc;
     struct dt_subjkey *k = &m->skeys[m->n_skeys++];
@@ -564,17 +560,17 @@ static enum dt_err resolve_subjkey_rule(struct dt_model *m, const struct dt_rule
     DT_TRY(push_skey(m, r, r->subject_der, r->spki_sha256, NULL));
     if (m->pool) {
         uint8_t sk[32];
-        dt_spki_key(r->subject_der, r->spki_sha256, sk);
+        dt_idkey_spki(r->subject_der, r->spki_sha256, sk);
         for (uint32_t i = dt_dmap_first(&m->pool->by_spki, sk); i != DT_DMAP_END;
              i = dt_dmap_next(&m->pool->by_spki, i, sk)) {
             uint8_t key[32];
-            dt_cert_key(m->pool->v[dt_dmap_value(&m->pool->by_spki, i)].cert, key);
+            dt_idkey_cert(m->pool->v[dt_dmap_value(&m->pool->by_spki, i)].cert, key);
             bool known = false;
             for (size_t k = 0; k < n_keys && !known; k++)
                 known = !memcmp(keys[k], key, 32);
             if (known)
                 continue;
-            DT_TRY(dt_grow((void **)&keys, &cap_keys, n_keys + 1, sizeof(*keys)));
+            DT_TRY(dt_mem_grow((void **)&keys, &cap_keys, n_keys + 1, sizeof(*keys)));
             memcpy(keys[n_keys++], key, 32);
         }
     }
@@ -613,7 +609,7 @@ out:
 static int cmp_items(const void *a, const void *b)
 {
     const struct dt_item *x = a, *y = b;
-    int c = dt_item_key_cmp(x, y);
+    int c = dt_item_cmp(x, y);
     if (c)
         return c;
     if (x->expanded != y->expanded)
@@ -627,7 +623,7 @@ static int cmp_items(const void *a, const void *b)
 
 static void describe_key(const struct dt_item *it, char *buf, size_t cap)
 {
-    char *name = dt_name_text(it->issuer);
+    char *name = dt_nssname_text(it->issuer);
     struct dt_buf hex;
     dt_buf_init(&hex, 1024);
     const char *h = NULL;
@@ -646,7 +642,7 @@ static void purposes_text(unsigned bits, char *buf, size_t cap)
             continue;
         if (buf[0])
             strncat(buf, ", ", cap - strlen(buf) - 1);
-        strncat(buf, dt_purpose_name(b), cap - strlen(buf) - 1);
+        strncat(buf, dt_policy_purpose_name(b), cap - strlen(buf) - 1);
     }
 }
 
@@ -675,13 +671,13 @@ static enum dt_err sort_items(struct dt_model *m)
 {
     enum dt_err rc = DT_OK;
     size_t n = m->n_items;
-    struct sort_key *keys = dt_calloc(n, sizeof(*keys));
-    uint32_t *id = dt_calloc(n, sizeof(*id)), *rank = dt_calloc(n, sizeof(*rank));
-    struct dt_slice *distinct = dt_calloc(n, sizeof(*distinct));
+    struct sort_key *keys = dt_mem_calloc(n, sizeof(*keys));
+    uint32_t *id = dt_mem_calloc(n, sizeof(*id)), *rank = dt_mem_calloc(n, sizeof(*rank));
+    struct dt_slice *distinct = dt_mem_calloc(n, sizeof(*distinct));
     struct dt_item *sorted = NULL;
     DT_ENSURE_MEM(keys && id && rank && distinct);
     size_t nd;
-    DT_TRY(dt_intern_slices(m->items, n, sizeof(*m->items), offsetof(struct dt_item, issuer), id,
+    DT_TRY(dt_slice_intern(m->items, n, sizeof(*m->items), offsetof(struct dt_item, issuer), id,
                             distinct, &nd, rank));
     for (size_t i = 0; i < n; i++)
         keys[i] =
@@ -689,7 +685,7 @@ static enum dt_err sort_items(struct dt_model *m)
     sort_items_base = m->items;
     qsort(keys, n, sizeof(*keys), cmp_sort_key);
     sort_items_base = NULL;
-    sorted = dt_calloc(m->cap_items ? m->cap_items : n, sizeof(*sorted));
+    sorted = dt_mem_calloc(m->cap_items ? m->cap_items : n, sizeof(*sorted));
     DT_ENSURE_MEM(sorted);
     for (size_t i = 0; i < n; i++)
         sorted[i] = m->items[keys[i].idx];
@@ -714,7 +710,7 @@ static enum dt_err merge_items(struct dt_model *m, struct dt_diags *d)
     size_t out = 0;
     for (size_t i = 0; i < m->n_items;) {
         size_t j = i + 1;
-        while (j < m->n_items && dt_item_key_cmp(&m->items[i], &m->items[j]) == 0)
+        while (j < m->n_items && dt_item_cmp(&m->items[i], &m->items[j]) == 0)
             j++;
         struct dt_item merged = m->items[i];
         for (size_t k = i + 1; k < j; k++) {
@@ -731,23 +727,23 @@ static enum dt_err merge_items(struct dt_model *m, struct dt_diags *d)
             } else if (o->line && o->rule == merged.rule) {
                 struct dt_place pl = {o->rule->serials_file, o->line, 0, NULL, NULL};
                 if (dup_warned < MAX_DUP_WARNINGS) {
-                    dt_warn(d, &pl, "serial repeats line %u; listed once", merged.line);
+                    dt_diag_warn(d, &pl, "serial repeats line %u; listed once", merged.line);
                     dup_warned++;
                 } else {
                     dup_more++;
                 }
             } else if (dup_warned < MAX_DUP_WARNINGS) {
-                dt_warn(d, &w.pl, "%s is also distrusted by %s; one entry is written", key, a);
+                dt_diag_warn(d, &w.pl, "%s is also distrusted by %s; one entry is written", key, a);
                 dup_warned++;
             } else {
                 dup_more++;
             }
             if (o->shape_explicit && merged.shape_explicit && o->shape != merged.shape) {
-                rc = dt_fail(d, &w.pl, DT_ERR_INPUT,
+                rc = dt_diag_fail(d, &w.pl, DT_ERR_INPUT,
                              "%s: nss_object \"%s\" here but \"%s\" in %s; NSS reads one "
                              "trust object per issuer and serial, so choose one",
-                             key, dt_shape_name((enum dt_nss_shape)o->shape),
-                             dt_shape_name((enum dt_nss_shape)merged.shape), a);
+                             key, dt_policy_shape_name((enum dt_nss_shape)o->shape),
+                             dt_policy_shape_name((enum dt_nss_shape)merged.shape), a);
             } else if (o->shape_explicit && !merged.shape_explicit) {
                 merged.shape = o->shape;
                 merged.shape_explicit = true;
@@ -757,7 +753,7 @@ static enum dt_err merge_items(struct dt_model *m, struct dt_diags *d)
                 purposes_text(merged.purposes, pa, sizeof(pa));
                 purposes_text(o->purposes, pb, sizeof(pb));
                 purposes_text(merged.purposes | o->purposes, pu, sizeof(pu));
-                dt_warn(d, &w.pl,
+                dt_diag_warn(d, &w.pl,
                         "%s: purposes (%s) here but (%s) in %s; the union (%s) is "
                         "distrusted",
                         key, pb, pa, a, pu);
@@ -771,14 +767,14 @@ static enum dt_err merge_items(struct dt_model *m, struct dt_diags *d)
             } else if (o->cert && merged.cert &&
                        memcmp(o->cert->sha256, merged.cert->sha256, 32) != 0) {
                 if (merged.shape != DT_SHAPE_TRUST || o->shape != DT_SHAPE_TRUST)
-                    rc = dt_fail(d, &w.pl, DT_ERR_INPUT,
+                    rc = dt_diag_fail(d, &w.pl, DT_ERR_INPUT,
                                  "%s: two different certificates (%s and %s) share this "
                                  "issuer and serial; a trust object with hashes covers only "
                                  "one of them and makes NSS drop all trust for the other, "
                                  "so use nss_object \"trust\"",
                                  key, b, a);
                 else
-                    dt_warn(d, &w.pl,
+                    dt_diag_warn(d, &w.pl,
                             "%s: two different certificates (%s and %s) share this issuer "
                             "and serial; the hash-free trust object covers both",
                             key, b, a);
@@ -796,13 +792,13 @@ static enum dt_err merge_items(struct dt_model *m, struct dt_diags *d)
     }
     m->n_items = out;
     if (dup_more)
-        dt_warn(d, NULL, "%zu more duplicate issuer/serial pairs were merged", dup_more);
+        dt_diag_warn(d, NULL, "%zu more duplicate issuer/serial pairs were merged", dup_more);
     return rc;
 }
 
 static int cmp_item_keys(const void *a, const void *b)
 {
-    return dt_item_key_cmp(a, b);
+    return dt_item_cmp(a, b);
 }
 
 static int cmp_afters(const void *a, const void *b)
@@ -832,13 +828,13 @@ static enum dt_err merge_afters(struct dt_model *m, struct dt_diags *d)
             bool clash = (a->has_server && p->has_server && a->server != p->server) ||
                          (a->has_email && p->has_email && a->email != p->email);
             if (clash) {
-                rc = dt_fail(d, &w.pl, DT_ERR_INPUT,
+                rc = dt_diag_fail(d, &w.pl, DT_ERR_INPUT,
                              "this root already has a different distrust-after date from "
                              "%s at %s",
                              p->rule->file->display, p->rule->json_path);
                 continue;
             }
-            dt_warn(d, &w.pl, "distrust-after dates for this root are also set by %s at %s",
+            dt_diag_warn(d, &w.pl, "distrust-after dates for this root are also set by %s at %s",
                     p->rule->file->display, p->rule->json_path);
             if (a->has_server) {
                 p->has_server = true;
@@ -890,8 +886,8 @@ static enum dt_err merge_afters(struct dt_model *m, struct dt_diags *d)
 
 static void cert_brief(const struct dt_cert *c, char *buf, size_t cap)
 {
-    char *name = dt_name_display(c->info.subject);
-    char *issuer = dt_name_text(c->info.issuer);
+    char *name = dt_nssname_display(c->info.subject);
+    char *issuer = dt_nssname_text(c->info.issuer);
     struct dt_buf hex;
     dt_buf_init(&hex, 1024);
     const char *h = dt_hex_encode(c->info.serial, false, ':', &hex) == DT_OK ? dt_buf_cstr(&hex)
@@ -949,23 +945,6 @@ static enum dt_err check_anchor_reach(struct dt_model *m, struct dt_diags *d)
 
 /* ---- the same certificate under an issuer encoded differently ------------ */
 
-const char *dt_item_relation(const struct dt_item *it)
-{
-    if (it->name_twin)
-        return "same issuer name and serial (issuer encoded differently)";
-    const struct dt_cert *c = it->cert;
-    struct dt_slice subject = it->via ? it->via->info.subject : it->rule->subject_der;
-    const uint8_t *spki = it->via ? it->via->spki_sha256 : it->rule->spki_sha256;
-    if (!c)
-        return "same subject and key";
-    bool subj = !dt_slice_eq(c->info.subject, subject);
-    bool key = memcmp(c->spki_sha256, spki, 32) != 0;
-    return subj && key ? "same subject and key (both encoded differently)"
-           : subj      ? "same subject and key (subject encoded differently)"
-           : key       ? "same subject and key (key encoded differently)"
-                       : "same subject and key";
-}
-
 /* Certificates of a pool whose serial an item names and whose issuer is
  * the item's issuer as a name (RFC 5280 7.1) but encoded differently (a
  * UTF8String for a PrintableString, other case or spaces): OpenSSL (and
@@ -998,10 +977,10 @@ static enum dt_err name_twins_in(struct dt_model *m, const struct dt_pool *src,
                 continue; /* an entry has it already */
             bool dup = false;
             for (size_t k = 0; k < *n_out && !dup; k++)
-                dup = dt_item_key_cmp(&(*out)[k], &probe) == 0;
+                dup = dt_item_cmp(&(*out)[k], &probe) == 0;
             if (dup)
                 continue;
-            DT_TRY(dt_grow((void **)out, cap_out, *n_out + 1, sizeof(**out)));
+            DT_TRY(dt_mem_grow((void **)out, cap_out, *n_out + 1, sizeof(**out)));
             struct dt_item tw = *orig;
             tw.cert = (struct dt_cert *)c; /* borrowed from the pool, as expansions are */
             tw.issuer = c->info.issuer;
@@ -1063,7 +1042,7 @@ static enum dt_err add_name_twins(struct dt_model *m, struct dt_diags *d)
     if ((!m->pool || !m->pool->n) && (!m->seen || !m->seen->n))
         goto out;
     /* The items' distinct issuers (items are sorted by issuer). */
-    issuers = dt_calloc(m->n_items ? m->n_items : 1, sizeof(*issuers));
+    issuers = dt_mem_calloc(m->n_items ? m->n_items : 1, sizeof(*issuers));
     DT_ENSURE_MEM(issuers);
     for (size_t i = 0; i < m->n_items; i++) {
         if (n_iss && dt_slice_eq(issuers[n_iss - 1], m->items[i].issuer))
@@ -1081,8 +1060,8 @@ static enum dt_err add_name_twins(struct dt_model *m, struct dt_diags *d)
     for (size_t i = 0; i < n_tw; i++) {
         const struct dt_item *t = &tw[i];
         if (i < MAX_DUP_WARNINGS) {
-            char *issuer = dt_name_text(t->issuer);
-            char *name = dt_name_display(t->cert->info.subject);
+            char *issuer = dt_nssname_text(t->issuer);
+            char *name = dt_nssname_display(t->cert->info.subject);
             struct dt_buf hex;
             dt_buf_init(&hex, 1024);
             const char *h = dt_hex_encode(t->serial, false, ':', &hex) == DT_OK
@@ -1107,7 +1086,7 @@ static enum dt_err add_name_twins(struct dt_model *m, struct dt_diags *d)
         DT_TRY(push_item(m, t));
     }
     if (n_tw > MAX_DUP_WARNINGS)
-        dt_note(d, NULL, "%zu more certificates distrusted under an issuer encoded differently",
+        dt_diag_note(d, NULL, "%zu more certificates distrusted under an issuer encoded differently",
                 n_tw - MAX_DUP_WARNINGS);
     m->n_name_twins = n_tw;
     m->n_expanded += n_tw;
@@ -1120,7 +1099,7 @@ out:
     return rc;
 }
 
-enum dt_err dt_resolve(const struct dt_policy *p, struct dt_pool *pool, const struct dt_pool *seen,
+enum dt_err dt_model_resolve(const struct dt_policy *p, struct dt_pool *pool, const struct dt_pool *seen,
                        struct dt_model *m, const int64_t *now, struct dt_diags *d,
                        const struct dt_progress *progress)
 {

@@ -103,29 +103,21 @@ struct dt_progress {
  * merges duplicates and sorts. now (NULL when the build has no time) is
  * when incident deadlines are judged; an incident without it is an error.
  * Returns DT_ERR_INPUT after reporting all problems if any error was found. */
-DT_MUST_USE enum dt_err dt_resolve(const struct dt_policy *p, struct dt_pool *pool,
+DT_MUST_USE enum dt_err dt_model_resolve(const struct dt_policy *p, struct dt_pool *pool,
                                    const struct dt_pool *seen, struct dt_model *m,
                                    const int64_t *now, struct dt_diags *d,
                                    const struct dt_progress *progress);
 
-/* Why an expanded item was found, for comments, --explain and the manifest:
- * "same subject and key", with "(subject encoded differently)" or "(key
- * encoded differently)" when the bytes differ, or "same issuer name and
- * serial (issuer encoded differently)". Static text. */
-const char *dt_item_relation(const struct dt_item *it);
 void dt_model_free(struct dt_model *m);
 
 /* A path the rule named, as the policy wrote it (relative to the policy's
  * directory). Borrowed from path. */
-const char *dt_rule_relpath(const struct dt_rule *r, const char *path);
+const char *dt_policy_relpath(const struct dt_rule *r, const char *path);
 
 /* The items that have any of targets (DT_TARGET_* bits), in policy order
  * (rule, serial-list line, certificate position): the order the emitters
  * write them in. *n gets the count; NULL when out of memory; free(). */
-const struct dt_item **dt_items_in_policy_order(const struct dt_model *m, unsigned targets,
+const struct dt_item **dt_model_items_in_policy_order(const struct dt_model *m, unsigned targets,
                                                 size_t *n);
-
-/* Order of items: issuer, then serial (shorter first on a common prefix). */
-int dt_item_key_cmp(const struct dt_item *a, const struct dt_item *b);
 
 #endif

@@ -4,6 +4,7 @@
 #include "paths.h"
 
 #include "nssname.h"
+#include "item.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,7 +45,7 @@ static bool is_closed(const struct walk *w, const struct dt_pool_entry *e)
     if (e->distrusted_before & w->purpose) /* a root store in the pool distrusts it already */
         return true;
     uint8_t k[32];
-    dt_issuer_serial_key(e->cert->info.issuer, e->cert->info.serial, k);
+    dt_idkey_issuer_serial(e->cert->info.issuer, e->cert->info.serial, k);
     for (uint32_t it = dt_dmap_first(w->closed, k); it != DT_DMAP_END;
          it = dt_dmap_next(w->closed, it, k))
         if (w->items[dt_dmap_value(w->closed, it)].purposes & w->purpose)
@@ -161,18 +162,18 @@ static void report_open(const struct dt_chain *c, void *ctx)
         return;
     char path[1500] = "";
     for (size_t i = c->n; i-- > 0;) {
-        char *n = dt_name_display(c->certs[i]->cert->info.subject);
+        char *n = dt_nssname_display(c->certs[i]->cert->info.subject);
         size_t len = strlen(path);
         snprintf(path + len, sizeof(path) - len, "%s%s", i + 1 < c->n ? " > " : "", n ? n : "?");
         free(n);
     }
     const struct dt_cert *last = c->certs[0]->cert;
-    char *issuer = dt_name_text(last->info.issuer);
+    char *issuer = dt_nssname_text(last->info.issuer);
     char serial[200];
     serial_hex(last->info.serial, serial, sizeof(serial));
     struct dt_where w;
     dt_policy_where(r->rule->file, &w, false, "%s", r->rule->json_path);
-    dt_warn(r->d, &w.pl,
+    dt_diag_warn(r->d, &w.pl,
             "an open path reaches the %s key of this entry%s%s: %s; its last certificate "
             "(issuer \"%s\", serial %s, in %s) is not distrusted%s%s, so NSS can still build "
             "chains through it (%s)",
@@ -193,14 +194,14 @@ static void report_unknown(struct report *r, const struct dt_pool_entry *e,
     r->open++;
     if (r->open > MAX_OPEN_PER_KEY)
         return;
-    char *issuer = dt_name_text(e->cert->info.issuer);
-    char *missing = dt_name_text(dead_end->cert->info.issuer);
-    char *where = dt_name_display(dead_end->cert->info.subject);
+    char *issuer = dt_nssname_text(e->cert->info.issuer);
+    char *missing = dt_nssname_text(dead_end->cert->info.issuer);
+    char *where = dt_nssname_display(dead_end->cert->info.subject);
     char serial[200];
     serial_hex(e->cert->info.serial, serial, sizeof(serial));
     struct dt_where w;
     dt_policy_where(r->rule->file, &w, false, "%s", r->rule->json_path);
-    dt_warn(r->d, &w.pl,
+    dt_diag_warn(r->d, &w.pl,
             "a possibly open path reaches the %s key of this entry: the certificate with issuer "
             "\"%s\", serial %s (in %s) is not distrusted, and its chains leave the pool: no "
             "certificate of \"%s\" in the pool has the key that signed %s\"%s\", so the pool "
@@ -245,9 +246,9 @@ static void check_key(struct dt_pool *pool, const uint8_t key[32], const struct 
     struct dt_where wh;
     dt_policy_where(r->rule->file, &wh, false, "%s", r->rule->json_path);
     if (r->open > MAX_OPEN_PER_KEY)
-        dt_warn(r->d, &wh.pl, "%zu more open paths reach this key", r->open - MAX_OPEN_PER_KEY);
+        dt_diag_warn(r->d, &wh.pl, "%zu more open paths reach this key", r->open - MAX_OPEN_PER_KEY);
     if (exhausted)
-        dt_warn(r->d, &wh.pl,
+        dt_diag_warn(r->d, &wh.pl,
                 "the pool is too interconnected to follow every path to this key (the search "
                 "stopped after %d certificates): some open paths may not be reported",
                 DT_PATH_MAX_STEPS);
@@ -267,7 +268,7 @@ static unsigned check_purpose(unsigned purposes)
  * trusted on purpose. */
 static int cmp_item_key(const void *a, const void *b)
 {
-    return dt_item_key_cmp(a, b);
+    return dt_item_cmp(a, b);
 }
 
 static void note_revocations(struct dt_model *m, struct dt_diags *d)
@@ -278,7 +279,7 @@ static void note_revocations(struct dt_model *m, struct dt_diags *d)
         if (!it->cert || !it->cert->info.is_ca || it->key_scope || it->expanded)
             continue;
         uint8_t key[32];
-        dt_cert_key(it->cert, key);
+        dt_idkey_cert(it->cert, key);
         size_t others = 0;
         const struct dt_pool_entry *first = NULL;
         for (uint32_t p = dt_dmap_first(&m->pool->by_key, key); p != DT_DMAP_END;
@@ -302,10 +303,10 @@ static void note_revocations(struct dt_model *m, struct dt_diags *d)
             continue;
         }
         noted++;
-        char *issuer = dt_name_text(first->cert->info.issuer);
+        char *issuer = dt_nssname_text(first->cert->info.issuer);
         struct dt_where w;
         dt_policy_where(it->rule->file, &w, false, "%s", it->rule->json_path);
-        dt_note(d, &w.pl,
+        dt_diag_note(d, &w.pl,
                 "revokes this certificate alone (\"scope\": \"certificate\"): %zu other "
                 "certificate%s of its subject and key stay%s trusted (first: issued by \"%s\", in "
                 "%s)",
@@ -314,7 +315,7 @@ static void note_revocations(struct dt_model *m, struct dt_diags *d)
         free(issuer);
     }
     if (more)
-        dt_note(d, NULL,
+        dt_diag_note(d, NULL,
                 "%zu more revocations leave other certificates of their subject and key trusted",
                 more);
 }
@@ -338,7 +339,7 @@ size_t dt_paths_check(struct dt_model *m, struct dt_diags *d)
         if (!(it->targets & DT_TARGET_NSS))
             continue;
         uint8_t k[32];
-        dt_issuer_serial_key(it->issuer, it->serial, k);
+        dt_idkey_issuer_serial(it->issuer, it->serial, k);
         if (dt_dmap_add(&closed, k, (uint32_t)i) != DT_OK)
             goto out;
     }
@@ -353,13 +354,13 @@ size_t dt_paths_check(struct dt_model *m, struct dt_diags *d)
             !it->key_scope)
             continue;
         uint8_t key[32];
-        dt_cert_key(it->cert, key);
+        dt_idkey_cert(it->cert, key);
         uint32_t at = dt_dmap_first(&keys, key);
         if (at != DT_DMAP_END) {
             uses[dt_dmap_value(&keys, at)].purposes |= it->purposes;
             continue;
         }
-        if (dt_grow((void **)&uses, &cap_uses, n_uses + 1, sizeof(*uses)) != DT_OK ||
+        if (dt_mem_grow((void **)&uses, &cap_uses, n_uses + 1, sizeof(*uses)) != DT_OK ||
             dt_dmap_add(&keys, key, (uint32_t)n_uses) != DT_OK)
             goto out;
         uses[n_uses].item = i;
@@ -369,7 +370,7 @@ size_t dt_paths_check(struct dt_model *m, struct dt_diags *d)
     for (size_t u = 0; u < n_uses; u++) {
         const struct dt_item *it = &m->items[uses[u].item];
         uint8_t key[32];
-        dt_cert_key(it->cert, key);
+        dt_idkey_cert(it->cert, key);
         struct report r = {d, it->rule, check_purpose(uses[u].purposes), false, 0};
         check_key(pool, key, NULL, &closed, m->items, &r);
         total += r.open;
@@ -381,7 +382,7 @@ size_t dt_paths_check(struct dt_model *m, struct dt_diags *d)
         if (!(a->rule->targets & DT_TARGET_NSS))
             continue;
         uint8_t key[32];
-        dt_cert_key(a->cert, key);
+        dt_idkey_cert(a->cert, key);
         struct report r = {d, a->rule, a->has_server ? DT_PURPOSE_SERVER : DT_PURPOSE_EMAIL, true,
                            0};
         check_key(pool, key, a->cert, &closed, m->items, &r);

@@ -3,12 +3,15 @@
  */
 #include "pool.h"
 
+#include "idkey.h"
+
 #include "caps.h"
 #include "cdparse.h"
 #include "der.h"
 #include "file.h"
 #include "policy.h"
 #include "name.h"
+#include "path.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -48,7 +51,7 @@ void dt_pool_free(struct dt_pool *p)
         EVP_PKEY_free(p->v[i].pkey);
     }
     free(p->v);
-    dt_certlist_free(&p->certs);
+    dt_cert_list_free(&p->certs);
     dt_dmap_free(&p->by_sha256);
     dt_dmap_free(&p->by_key);
     dt_dmap_free(&p->by_spki);
@@ -64,53 +67,6 @@ void dt_pool_free(struct dt_pool *p)
     free(p->files);
     dt_arena_free(&p->arena);
     memset(p, 0, sizeof(*p));
-}
-
-static void digest2(const void *a, size_t an, const void *b, size_t bn, uint8_t out[32])
-{
-    /* Length-prefixed, so that (a, b) pairs cannot collide by shifting bytes. */
-    uint8_t len[8];
-    for (int i = 0; i < 8; i++)
-        len[i] = (uint8_t)((uint64_t)an >> (56 - 8 * i));
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    unsigned int n = 0;
-    if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) || !EVP_DigestUpdate(ctx, len, 8) ||
-        !EVP_DigestUpdate(ctx, a, an) || !EVP_DigestUpdate(ctx, b, bn) ||
-        !EVP_DigestFinal_ex(ctx, out, &n))
-        memset(out, 0, 32);
-    EVP_MD_CTX_free(ctx);
-}
-
-void dt_key_of(struct dt_slice subject, const uint8_t spki_sha256[32], uint8_t out[32])
-{
-    digest2(subject.p, subject.n, spki_sha256, 32, out);
-}
-
-void dt_cert_key(const struct dt_cert *c, uint8_t out[32])
-{
-    digest2(c->subject_id, 32, c->pubkey_id, 32, out);
-}
-
-void dt_spki_key(struct dt_slice subject, const uint8_t spki_sha256[32], uint8_t out[32])
-{
-    uint8_t id[32];
-    dt_name_id(subject, id);
-    digest2(id, 32, spki_sha256, 32, out);
-}
-
-void dt_name_serial_key(const uint8_t issuer_id[32], struct dt_slice serial, uint8_t out[32])
-{
-    digest2(issuer_id, 32, serial.p, serial.n, out);
-}
-
-void dt_issuer_serial_key(struct dt_slice issuer, struct dt_slice serial, uint8_t out[32])
-{
-    digest2(issuer.p, issuer.n, serial.p, serial.n, out);
-}
-
-void dt_subject_key(struct dt_slice subject, uint8_t out[32])
-{
-    dt_name_id(subject, out);
 }
 
 struct dt_pool_entry *dt_pool_find(struct dt_pool *p, const uint8_t sha256[32])
@@ -131,8 +87,8 @@ static enum dt_err add_cert(struct dt_pool *p, struct dt_cert *c, const char *fi
         *out = known;
         return DT_OK;
     }
-    DT_TRY(dt_certlist_push(&p->certs, c));
-    rc = dt_grow((void **)&p->v, &p->cap, p->n + 1, sizeof(*p->v));
+    DT_TRY(dt_cert_list_push(&p->certs, c));
+    rc = dt_mem_grow((void **)&p->v, &p->cap, p->n + 1, sizeof(*p->v));
     if (rc != DT_OK) {
         p->certs.n--; /* the list keeps owning nothing it cannot index */
         dt_cert_free(c);
@@ -147,13 +103,13 @@ static enum dt_err add_cert(struct dt_pool *p, struct dt_cert *c, const char *fi
     e->self_signed = -1;
     uint8_t k[32];
     DT_TRY(dt_dmap_add(&p->by_sha256, c->sha256, idx));
-    dt_cert_key(c, k);
+    dt_idkey_cert(c, k);
     DT_TRY(dt_dmap_add(&p->by_key, k, idx));
-    digest2(c->subject_id, 32, c->spki_sha256, 32, k); /* dt_spki_key, id known */
+    dt_idkey_pair(c->subject_id, 32, c->spki_sha256, 32, k); /* dt_idkey_spki, id known */
     DT_TRY(dt_dmap_add(&p->by_spki, k, idx));
-    dt_name_serial_key(c->issuer_id, c->info.serial, k);
+    dt_idkey_name_serial(c->issuer_id, c->info.serial, k);
     DT_TRY(dt_dmap_add(&p->by_name_serial, k, idx));
-    dt_issuer_serial_key(c->info.issuer, c->info.serial, k);
+    dt_idkey_issuer_serial(c->info.issuer, c->info.serial, k);
     DT_TRY(dt_dmap_add(&p->by_issuer_serial, k, idx));
     /* Trust objects read before the certificate (another file) apply too. */
     for (uint32_t it = dt_dmap_first(&p->trust_by_is, k); it != DT_DMAP_END;
@@ -181,7 +137,7 @@ enum dt_err dt_pool_add_der(struct dt_pool *p, const uint8_t *der, size_t len, c
         return rc;
     const char *f = dt_arena_strdup(&p->arena, file);
     const char *n = dt_arena_strdup(&p->arena, name);
-    c->file = dt_strdup(file);
+    c->file = dt_mem_strdup(file);
     if (!f || !n || !c->file) {
         dt_cert_free(c);
         return DT_ERR_NOMEM;
@@ -303,7 +259,7 @@ bool dt_pool_signed_by(struct dt_pool *p, struct dt_pool_entry *child, struct dt
      * cross-certificate and its twin share the answer, and chains through
      * the same intermediates ask the same questions again and again. */
     uint8_t k[32];
-    digest2(child->cert->sha256, 32, parent->cert->spki_sha256, 32, k);
+    dt_idkey_pair(child->cert->sha256, 32, parent->cert->spki_sha256, 32, k);
     uint32_t it = dt_dmap_first(&p->sig_cache, k);
     if (it != DT_DMAP_END)
         return dt_dmap_value(&p->sig_cache, it) != 0;
@@ -366,7 +322,7 @@ enum dt_err dt_pool_trust_file_anchors(struct dt_pool *roots)
         rec.file = e->file;
         rec.line = 0;
         uint8_t k[32];
-        dt_issuer_serial_key(e->cert->info.issuer, e->cert->info.serial, k);
+        dt_idkey_issuer_serial(e->cert->info.issuer, e->cert->info.serial, k);
         DT_TRY(add_trust(roots, k, &rec));
     }
 out:
@@ -379,7 +335,7 @@ const struct dt_pool_trust *dt_pool_trust_of(const struct dt_pool *p, struct dt_
     if (!p || !p->n_trusts)
         return NULL;
     uint8_t k[32];
-    dt_issuer_serial_key(issuer, serial, k);
+    dt_idkey_issuer_serial(issuer, serial, k);
     uint32_t it = dt_dmap_first(&p->trust_by_is, k);
     return it == DT_DMAP_END ? NULL : &p->trusts[dt_dmap_value(&p->trust_by_is, it)];
 }
@@ -416,7 +372,7 @@ enum dt_err dt_pool_exclude(struct dt_pool *p, const char *path)
     if (!real)
         return DT_OK; /* nothing there yet: nothing to walk into */
     enum dt_err rc =
-        dt_grow((void **)&p->excluded, &p->cap_excluded, p->n_excluded + 1, sizeof(*p->excluded));
+        dt_mem_grow((void **)&p->excluded, &p->cap_excluded, p->n_excluded + 1, sizeof(*p->excluded));
     if (rc != DT_OK) {
         free(real);
         return rc;
@@ -442,11 +398,11 @@ static void quiet_fn(const struct dt_diag *dg, void *ctx)
 
 static enum dt_err add_file_record(struct dt_pool *p, const char *name, struct dt_slice data)
 {
-    enum dt_err rc = dt_grow((void **)&p->files, &p->cap_files, p->n_files + 1, sizeof(*p->files));
+    enum dt_err rc = dt_mem_grow((void **)&p->files, &p->cap_files, p->n_files + 1, sizeof(*p->files));
     if (rc != DT_OK)
         return rc;
     p->files[p->n_files].name = name;
-    dt_sha256(data, p->files[p->n_files].sha256);
+    dt_digest_sha256(data, p->files[p->n_files].sha256);
     p->n_files++;
     return DT_OK;
 }
@@ -459,7 +415,7 @@ static enum dt_err add_trust(struct dt_pool *p, const uint8_t k[32],
     enum dt_err rc = DT_OK;
     uint8_t trusted = t->trusted_for, distrusted = t->distrusted;
     const char *file = t->file;
-    DT_TRY(dt_grow((void **)&p->trusts, &p->cap_trusts, p->n_trusts + 1, sizeof(*p->trusts)));
+    DT_TRY(dt_mem_grow((void **)&p->trusts, &p->cap_trusts, p->n_trusts + 1, sizeof(*p->trusts)));
     p->trusts[p->n_trusts] = *t;
     DT_TRY(dt_dmap_add(&p->trust_by_is, k, (uint32_t)p->n_trusts));
     p->n_trusts++;
@@ -483,10 +439,10 @@ static enum dt_err add_certdata(struct dt_pool *p, const char *file, const char 
     bool bad = false;
     unsigned index = 0;
     struct dt_cd_file f;
-    DT_TRY(dt_cd_parse(file, data, &f, d));
+    DT_TRY(dt_cdparse_mem(file, data, &f, d));
     for (size_t i = 0; i < f.n_objs; i++) {
         const struct dt_cd_object *o = &f.objs[i];
-        const struct dt_cd_attr *v = dt_cd_get(o, CKA_VALUE);
+        const struct dt_cd_attr *v = dt_cdparse_get(o, CKA_VALUE);
         if (o->klass != CKO_CERTIFICATE || !v)
             continue;
         index++;
@@ -495,11 +451,11 @@ static enum dt_err add_certdata(struct dt_pool *p, const char *file, const char 
         enum dt_err crc = dt_cert_from_der(v->value, v->len, &c, &why);
         if (crc != DT_OK) {
             struct dt_place pl = {file, o->line, 0, NULL, NULL};
-            dt_report(d, DT_ERROR, &pl, "certificate object: %s", why);
+            dt_diag_report(d, DT_ERROR, &pl, "certificate object: %s", why);
             bad = true;
             continue;
         }
-        c->file = dt_strdup(file);
+        c->file = dt_mem_strdup(file);
         c->index = index;
         c->line = o->line;
         struct dt_pool_entry *e;
@@ -519,17 +475,17 @@ static enum dt_err add_certdata(struct dt_pool *p, const char *file, const char 
         memset(&rec, 0, sizeof(rec));
         for (int j = 0; j < 3; j++) {
             unsigned long t = 0;
-            if (dt_cd_get_ulong(o, attrs[j], &t))
+            if (dt_cdparse_get_ulong(o, attrs[j], &t))
                 rec.value[j] = t;
             if (t == CKT_NSS_TRUSTED_DELEGATOR)
                 rec.trusted_for |= (uint8_t)(1u << j);
             else if (t == CKT_NSS_NOT_TRUSTED)
                 rec.distrusted |= (uint8_t)(1u << j);
         }
-        rec.has_step_up = dt_cd_get(o, CKA_TRUST_STEP_UP_APPROVED) != NULL;
-        (void)dt_cd_get_bool(o, CKA_TRUST_STEP_UP_APPROVED, &rec.step_up);
-        const struct dt_cd_attr *h1 = dt_cd_get(o, CKA_CERT_SHA1_HASH);
-        const struct dt_cd_attr *h5 = dt_cd_get(o, CKA_CERT_MD5_HASH);
+        rec.has_step_up = dt_cdparse_get(o, CKA_TRUST_STEP_UP_APPROVED) != NULL;
+        (void)dt_cdparse_get_bool(o, CKA_TRUST_STEP_UP_APPROVED, &rec.step_up);
+        const struct dt_cd_attr *h1 = dt_cdparse_get(o, CKA_CERT_SHA1_HASH);
+        const struct dt_cd_attr *h5 = dt_cdparse_get(o, CKA_CERT_MD5_HASH);
         if (h1 && h1->len == 20) {
             rec.has_sha1 = true;
             memcpy(rec.sha1, h1->value, 20);
@@ -540,19 +496,19 @@ static enum dt_err add_certdata(struct dt_pool *p, const char *file, const char 
         }
         rec.file = file;
         rec.line = o->line;
-        const struct dt_cd_attr *is = dt_cd_get(o, CKA_ISSUER);
-        const struct dt_cd_attr *sn = dt_cd_get(o, CKA_SERIAL_NUMBER);
+        const struct dt_cd_attr *is = dt_cdparse_get(o, CKA_ISSUER);
+        const struct dt_cd_attr *sn = dt_cdparse_get(o, CKA_SERIAL_NUMBER);
         struct dt_tlv tlv;
         if (!is || !sn || dt_der_read_one(dt_slice_make(sn->value, sn->len), DT_TAG_INTEGER, &tlv))
             continue;
         uint8_t k[32];
-        dt_issuer_serial_key(dt_slice_make(is->value, is->len), tlv.val, k);
+        dt_idkey_issuer_serial(dt_slice_make(is->value, is->len), tlv.val, k);
         DT_TRY(add_trust(p, k, &rec));
     }
     if (bad)
         rc = DT_ERR_INPUT;
 out:
-    dt_cd_file_free(&f);
+    dt_cdparse_free(&f);
     return rc;
 }
 
@@ -593,8 +549,8 @@ static enum dt_err add_one(struct dt_pool *p, const char *file, const char *name
             p->skipped_files++;
             goto out;
         }
-        struct dt_place pl = dt_place_file(file);
-        rc = dt_fail(d, &pl, DT_ERR_INPUT, "empty file: no certificate in this %s file", p->kind);
+        struct dt_place pl = dt_diag_place_file(file);
+        rc = dt_diag_fail(d, &pl, DT_ERR_INPUT, "empty file: no certificate in this %s file", p->kind);
         goto out;
     }
     if (is_certdata(s)) {
@@ -606,7 +562,7 @@ static enum dt_err add_one(struct dt_pool *p, const char *file, const char *name
      * not to hold any is skipped, not an error. */
     struct quiet q = {d, "", 0};
     struct dt_diags qd;
-    dt_diags_init(&qd, quiet_fn, &q);
+    dt_diag_init(&qd, quiet_fn, &q);
     struct dt_certlist l = {0};
     l.max_per_file = DT_MAX_POOL_CERTS_PER_FILE;
     l.skip_openssl_check = true;
@@ -615,7 +571,7 @@ static enum dt_err add_one(struct dt_pool *p, const char *file, const char *name
                      memmem(s.p, s.n, "-----BEGIN TRUSTED CERTIFICATE", 30) ||
                      memmem(s.p, s.n, "-----BEGIN X509 CERTIFICATE", 27);
     if (lrc != DT_OK) {
-        dt_certlist_free(&l);
+        dt_cert_list_free(&l);
         if (lrc == DT_ERR_NOMEM) {
             rc = lrc;
             goto out;
@@ -629,7 +585,7 @@ static enum dt_err add_one(struct dt_pool *p, const char *file, const char *name
         l2.max_per_file = DT_MAX_POOL_CERTS_PER_FILE;
         l2.skip_openssl_check = true;
         rc = dt_cert_load_mem(fcopy, s, &l2, d, NULL);
-        dt_certlist_free(&l2);
+        dt_cert_list_free(&l2);
         if (rc == DT_OK)
             rc = DT_ERR_INPUT;
         goto out;
@@ -685,7 +641,7 @@ void dt_pool_note(const struct dt_pool *p, struct dt_diags *d)
                  p->skipped_special, p->skipped_special == 1 ? "" : "s");
     if (p->excluded_dirs)
         snprintf(excl, sizeof(excl), "; the build's output directory left out");
-    dt_note(d, NULL,
+    dt_diag_note(d, NULL,
             "the certificate %s: %zu certificate%s; %zu file%s held none and %s skipped%s%s%s",
             p->kind, p->n, p->n == 1 ? "" : "s", p->skipped_files, p->skipped_files == 1 ? "" : "s",
             p->skipped_files == 1 ? "was" : "were", links, special, excl);
@@ -698,22 +654,22 @@ static enum dt_err walk(struct dt_pool *p, const char *dir, const char *name, in
     char **names = NULL;
     size_t n = 0, cap = 0;
     if (depth > MAX_DEPTH) {
-        struct dt_place pl = dt_place_file(dir);
-        return dt_fail(d, &pl, DT_ERR_LIMIT, "%s directories nested deeper than %d", p->kind,
+        struct dt_place pl = dt_diag_place_file(dir);
+        return dt_diag_fail(d, &pl, DT_ERR_LIMIT, "%s directories nested deeper than %d", p->kind,
                        MAX_DEPTH);
     }
     DIR *dh = opendir(dir);
     if (!dh) {
-        struct dt_place pl = dt_place_file(dir);
-        return dt_fail(d, &pl, DT_ERR_INPUT, "cannot read %s directory: %s", p->kind,
+        struct dt_place pl = dt_diag_place_file(dir);
+        return dt_diag_fail(d, &pl, DT_ERR_INPUT, "cannot read %s directory: %s", p->kind,
                        strerror(errno));
     }
     struct dirent *de;
     while ((de = readdir(dh)) != NULL) {
         if (de->d_name[0] == '.')
             continue;
-        if (dt_grow((void **)&names, &cap, n + 1, sizeof(*names)) != DT_OK ||
-            !(names[n] = dt_strdup(de->d_name))) {
+        if (dt_mem_grow((void **)&names, &cap, n + 1, sizeof(*names)) != DT_OK ||
+            !(names[n] = dt_mem_strdup(de->d_name))) {
             rc = DT_ERR_NOMEM;
             break;
         }
@@ -774,14 +730,14 @@ enum dt_err dt_pool_add(struct dt_pool *p, const char *path, const char *name_ro
                         struct dt_diags *d, dt_progress_fn progress, void *progress_ctx)
 {
     struct stat st;
-    struct dt_place pl = dt_place_file(path);
+    struct dt_place pl = dt_diag_place_file(path);
     if (stat(path, &st) != 0)
-        return dt_fail(d, &pl, DT_ERR_INPUT, "cannot open %s: %s", p->kind, strerror(errno));
+        return dt_diag_fail(d, &pl, DT_ERR_INPUT, "cannot open %s: %s", p->kind, strerror(errno));
     if (S_ISDIR(st.st_mode) && is_excluded(p, path)) {
         p->excluded_dirs++;
         return DT_OK;
     }
-    char *trimmed = dt_strdup(path);
+    char *trimmed = dt_mem_strdup(path);
     if (!trimmed)
         return DT_ERR_NOMEM;
     size_t len = strlen(trimmed);

@@ -14,6 +14,7 @@
 #define DT_POOL_H
 
 #include "cert.h"
+#include "idkey.h"
 #include "arena.h"
 #include "dmap.h"
 
@@ -90,28 +91,6 @@ DT_MUST_USE enum dt_err dt_pool_add(struct dt_pool *p, const char *path, const c
                                     struct dt_diags *d, dt_progress_fn progress,
                                     void *progress_ctx);
 
-/* Keys: SHA-256 digests of length-prefixed pairs.
- * - dt_cert_key: the subject as a name and the public key as a key
- *   (cert.h subject_id, pubkey_id): the certificates of one subject and key
- *   share it whatever the encoding of either (a re-issue with the subject
- *   re-encoded, an EC key in compressed form). Discovery's "same subject and
- *   key".
- * - dt_spki_key: the subject as a name and the SHA-256 of one SPKI encoding:
- *   what a subject_der + spki_sha256 entry (OneCRL's second record type)
- *   names.
- * - dt_key_of: the exact subject bytes and SPKI hash (records compared as
- *   they are written).
- * - dt_issuer_serial_key: the exact issuer bytes and serial: NSS's, OneCRL's
- *   and the blob's lookup key.
- * - dt_name_serial_key: the issuer as a name and the serial: one certificate
- *   under RFC 5280, however its issuer field is encoded.
- * - dt_subject_key: the subject as a name (finding issuers). */
-void dt_key_of(struct dt_slice subject, const uint8_t spki_sha256[32], uint8_t out[32]);
-void dt_cert_key(const struct dt_cert *c, uint8_t out[32]);
-void dt_spki_key(struct dt_slice subject, const uint8_t spki_sha256[32], uint8_t out[32]);
-void dt_issuer_serial_key(struct dt_slice issuer, struct dt_slice serial, uint8_t out[32]);
-void dt_name_serial_key(const uint8_t issuer_id[32], struct dt_slice serial, uint8_t out[32]);
-void dt_subject_key(struct dt_slice subject, uint8_t out[32]);
 
 /* Adds one certificate by its DER (copied); *out is the new or known entry. */
 DT_MUST_USE enum dt_err dt_pool_add_der(struct dt_pool *p, const uint8_t *der, size_t len,

@@ -166,7 +166,7 @@ static void free_objects(void)
     g.objs = NULL;
     g.n_objs = 0;
     for (size_t i = 0; i < g.n_files; i++)
-        dt_cd_file_free(&g.files[i]);
+        dt_cdparse_free(&g.files[i]);
     g.n_files = 0;
     for (size_t i = 0; i < g.n_sessions; i++)
         free(g.sessions[i].found);
@@ -220,7 +220,7 @@ static CK_RV load(const char *params)
     size_t n_paths = 0;
     const char *bad;
     struct dt_diags d;
-    dt_diags_init(&d, print_diag, NULL);
+    dt_diag_init(&d, print_diag, NULL);
 
     g.root_store = false;
     snprintf(g.label, sizeof(g.label), "%s", "");
@@ -273,8 +273,8 @@ static CK_RV load(const char *params)
 
     size_t total = 1;
     for (size_t i = 0; i < n_paths; i++) {
-        if (dt_cd_parse_file(paths[i], &g.files[g.n_files], &d) != DT_OK) {
-            dt_cd_file_free(&g.files[g.n_files]);
+        if (dt_cdparse_file(paths[i], &g.files[g.n_files], &d) != DT_OK) {
+            dt_cdparse_free(&g.files[g.n_files]);
             rv = CKR_GENERAL_ERROR;
             goto out;
         }

@@ -402,7 +402,7 @@ static enum dt_err write_names(struct wissuer *iss, size_t n, struct dt_buf *st,
                 if (!ref) {
                     DT_TRY(put_varint(st, v->oid.n));
                     DT_TRY(dt_buf_append(st, v->oid.p, v->oid.n));
-                    DT_TRY(dt_grow((void **)&oids, &cap_oids, n_oids + 1, sizeof(*oids)));
+                    DT_TRY(dt_mem_grow((void **)&oids, &cap_oids, n_oids + 1, sizeof(*oids)));
                     oids[n_oids++] = v->oid;
                 }
                 DT_TRY(dt_buf_putc(st, (char)v->tag));
@@ -446,8 +446,8 @@ static enum dt_err write_group(const struct wser *s, size_t n, size_t L, struct 
     memcpy(key, s[n - 1].serial.p, L);
     uint64_t up_bits = n + top_bits(key, hb) + 1;
     size_t low_bytes = (size_t)((n * l + 7) / 8), up_bytes = (size_t)((up_bits + 7) / 8);
-    lowb = dt_calloc(low_bytes + PAD, 1);
-    upb = dt_calloc(up_bytes ? up_bytes : 1, 1);
+    lowb = dt_mem_calloc(low_bytes + PAD, 1);
+    upb = dt_mem_calloc(up_bytes ? up_bytes : 1, 1);
     DT_ENSURE_MEM(lowb && upb);
     for (size_t i = 0; i < n; i++) {
         memcpy(key, s[i].serial.p, L);
@@ -470,7 +470,7 @@ static enum dt_err deflate_section(struct dt_slice in, struct dt_buf *out)
 {
     enum dt_err rc = DT_OK;
     uLongf cap = compressBound((uLong)in.n);
-    uint8_t *tmp = dt_calloc(cap ? cap : 1, 1);
+    uint8_t *tmp = dt_mem_calloc(cap ? cap : 1, 1);
     DT_ENSURE_MEM(tmp);
     z_stream z;
     memset(&z, 0, sizeof(z));
@@ -512,7 +512,7 @@ static enum dt_err sig_message(const uint8_t *header, struct dt_slice body, stru
 {
     enum dt_err rc = DT_OK;
     uint8_t h[32];
-    dt_sha256(body, h);
+    dt_digest_sha256(body, h);
     DT_TRY(dt_buf_append(out, DOMAIN, sizeof(DOMAIN))); /* with its NUL */
     DT_TRY(dt_buf_append(out, header, HEADER_LEN));
     DT_TRY(dt_buf_append(out, h, 32));
@@ -546,19 +546,19 @@ enum dt_err dt_blob_write(const struct dt_blob_entry *serials, size_t n_serials,
     /* Distinct issuers: interned, then sorted. */
     for (size_t i = 0; i < n_serials; i++)
         if (!serials[i].b.n || serials[i].b.n > MAX_SERIAL_LEN) {
-            rc = dt_fail(d, NULL, DT_ERR_INPUT,
+            rc = dt_diag_fail(d, NULL, DT_ERR_INPUT,
                          "a serial of %zu octets cannot go into the blob (1 to %d)", serials[i].b.n,
                          MAX_SERIAL_LEN);
             goto out;
         }
-    inames = dt_calloc(n_serials ? n_serials : 1, sizeof(*inames));
-    sid = dt_calloc(n_serials ? n_serials : 1, sizeof(*sid));
+    inames = dt_mem_calloc(n_serials ? n_serials : 1, sizeof(*inames));
+    sid = dt_mem_calloc(n_serials ? n_serials : 1, sizeof(*sid));
     DT_ENSURE_MEM(inames && sid);
     size_t n_iss = 0;
-    DT_TRY(dt_intern_slices(serials, n_serials, sizeof(*serials), offsetof(struct dt_blob_entry, a),
+    DT_TRY(dt_slice_intern(serials, n_serials, sizeof(*serials), offsetof(struct dt_blob_entry, a),
                             sid, inames, &n_iss, NULL));
-    iss = dt_calloc(n_iss ? n_iss : 1, sizeof(*iss));
-    names = dt_calloc(n_iss ? n_iss : 1, sizeof(*names));
+    iss = dt_mem_calloc(n_iss ? n_iss : 1, sizeof(*iss));
+    names = dt_mem_calloc(n_iss ? n_iss : 1, sizeof(*names));
     DT_ENSURE_MEM(iss && names);
     for (size_t i = 0; i < n_iss; i++) {
         iss[i].der = inames[i];
@@ -575,11 +575,11 @@ enum dt_err dt_blob_write(const struct dt_blob_entry *serials, size_t n_serials,
     if (n_iss > 1)
         qsort(iss, n_iss, sizeof(*iss), cmp_issuer);
     /* rank[k]: the blob index of distinct issuer k. */
-    rank = dt_calloc(n_iss ? n_iss : 1, sizeof(*rank));
+    rank = dt_mem_calloc(n_iss ? n_iss : 1, sizeof(*rank));
     DT_ENSURE_MEM(rank);
     for (size_t i = 0; i < n_iss; i++)
         rank[iss[i].id] = (uint32_t)i;
-    ws = dt_calloc(n_serials ? n_serials : 1, sizeof(*ws));
+    ws = dt_mem_calloc(n_serials ? n_serials : 1, sizeof(*ws));
     DT_ENSURE_MEM(ws);
     for (size_t i = 0; i < n_serials; i++) {
         ws[i].issuer = rank[sid[i]];
@@ -615,7 +615,7 @@ enum dt_err dt_blob_write(const struct dt_blob_entry *serials, size_t n_serials,
     }
 
     /* Subject + key entries, sorted, distinct. */
-    sk = dt_calloc(n_skeys ? n_skeys : 1, sizeof(*sk));
+    sk = dt_mem_calloc(n_skeys ? n_skeys : 1, sizeof(*sk));
     DT_ENSURE_MEM(sk);
     if (n_skeys)
         memcpy(sk, skeys_in, n_skeys * sizeof(*sk));
@@ -643,12 +643,12 @@ enum dt_err dt_blob_write(const struct dt_blob_entry *serials, size_t n_serials,
         struct dt_buf kt;
         struct dt_place opt = {"--sign-key", 0, 0, NULL, NULL};
         DT_TRY(dt_file_read(o->sign_key, (size_t)1 << 20, &kt, d, &opt));
-        key = dt_pem_key((const char *)kt.data, kt.len, true);
+        key = dt_ecdsa_pem_key((const char *)kt.data, kt.len, true);
         dt_buf_free(&kt);
-        bits = dt_ec_bits(key);
+        bits = dt_ecdsa_bits(key);
         if (!bits) {
-            struct dt_place pl = dt_place_file(o->sign_key);
-            rc = dt_fail(d, &pl, DT_ERR_INPUT,
+            struct dt_place pl = dt_diag_place_file(o->sign_key);
+            rc = dt_diag_fail(d, &pl, DT_ERR_INPUT,
                          "the blob signing key must be an ECDSA P-256 or P-384 private key (PEM)");
             goto out;
         }
@@ -685,7 +685,7 @@ enum dt_err dt_blob_write(const struct dt_blob_entry *serials, size_t n_serials,
         t[1] = 0;
         put_be(t + 2, slen, 2);
         DT_TRY(dt_buf_append(out, t, 4));
-        dt_key_id(key, t);
+        dt_ecdsa_key_id(key, t);
         DT_TRY(dt_buf_append(out, t, 32));
         DT_TRY(dt_buf_append(out, sig, slen));
     }
@@ -716,8 +716,8 @@ enum dt_err dt_blob_write_model(const struct dt_model *m, const struct dt_blob_w
                                 struct dt_diags *d)
 {
     enum dt_err rc = DT_OK;
-    struct dt_blob_entry *ser = dt_calloc(m->n_items ? m->n_items : 1, sizeof(*ser));
-    struct dt_blob_entry *sk = dt_calloc(m->n_skeys ? m->n_skeys : 1, sizeof(*sk));
+    struct dt_blob_entry *ser = dt_mem_calloc(m->n_items ? m->n_items : 1, sizeof(*ser));
+    struct dt_blob_entry *sk = dt_mem_calloc(m->n_skeys ? m->n_skeys : 1, sizeof(*sk));
     DT_ENSURE_MEM(ser && sk);
     size_t ns = 0, nk = 0;
     for (size_t i = 0; i < m->n_items; i++) {
@@ -750,7 +750,7 @@ static void *big_calloc(size_t n)
 {
     const size_t huge = (size_t)2 << 20;
     if (n < 4 * huge)
-        return dt_calloc(n ? n : 1, 1);
+        return dt_mem_calloc(n ? n : 1, 1);
     size_t sz = (n + huge - 1) & ~(huge - 1);
     void *p = aligned_alloc(huge, sz);
     if (!p)
@@ -892,8 +892,8 @@ static enum dt_err read_names(struct dt_blob *b, struct rd *sp, struct dt_slice 
     dt_buf_init(&all, 0);
     struct dt_slice *oids = NULL;
     size_t n_oids = 0, cap_oids = 0;
-    size_t *offs = dt_calloc(b->n_issuers + 1, sizeof(*offs));
-    struct name *prev = dt_calloc(1, sizeof(*prev)), *cur = dt_calloc(1, sizeof(*cur));
+    size_t *offs = dt_mem_calloc(b->n_issuers + 1, sizeof(*offs));
+    struct name *prev = dt_mem_calloc(1, sizeof(*prev)), *cur = dt_mem_calloc(1, sizeof(*cur));
     DT_ENSURE_MEM(offs && prev && cur);
     bool have_prev = false;
     for (size_t i = 0; i < b->n_issuers; i++) {
@@ -934,7 +934,7 @@ static enum dt_err read_names(struct dt_blob *b, struct rd *sp, struct dt_slice 
                     const uint8_t *op = get_bytes(&s, on);
                     if (!op || !on)
                         BAD("issuer %zu: bad attribute type", i);
-                    DT_TRY(dt_grow((void **)&oids, &cap_oids, n_oids + 1, sizeof(*oids)));
+                    DT_TRY(dt_mem_grow((void **)&oids, &cap_oids, n_oids + 1, sizeof(*oids)));
                     oids[n_oids++] = dt_slice_make(op, on);
                     x->oid = oids[n_oids - 1];
                 } else if (ref > n_oids) {
@@ -998,7 +998,7 @@ static enum dt_err read_groups(struct dt_blob *b, struct rd *gp, struct dt_slice
             unsigned hb = ceil_log2(count);
             uint8_t enc = count >= EF_MIN && hb < 8 * len ? ENC_EF : ENC_RAW;
             prev_len = (unsigned)len;
-            DT_TRY(dt_grow((void **)&b->groups, &cap, b->n_groups + 1, sizeof(*b->groups)));
+            DT_TRY(dt_mem_grow((void **)&b->groups, &cap, b->n_groups + 1, sizeof(*b->groups)));
             struct rgroup *gr = &b->groups[b->n_groups++];
             memset(gr, 0, sizeof(*gr));
             gr->len = (uint8_t)len;
@@ -1039,7 +1039,7 @@ static enum dt_err read_groups(struct dt_blob *b, struct rd *gp, struct dt_slice
     for (size_t i = 0; i < b->n_issuers; i++)
         b->issuers[i].groups = b->groups + (uintptr_t)b->issuers[i].groups;
     /* Raw groups row by row, for binary search, and their order. */
-    b->rows = dt_calloc(raw_bytes + PAD, 1);
+    b->rows = dt_mem_calloc(raw_bytes + PAD, 1);
     DT_ENSURE_MEM(b->rows);
     size_t row_at = 0;
     for (size_t k = 0; k < b->n_groups; k++) {
@@ -1058,7 +1058,7 @@ static enum dt_err read_groups(struct dt_blob *b, struct rd *gp, struct dt_slice
     }
     /* Second pass: the bucket bounds of the Elias-Fano groups, and their order. */
     b->bks = big_calloc((bk_needed + 1) * sizeof(*b->bks));
-    b->fps = dt_calloc(fps_needed + 1, 1);
+    b->fps = dt_mem_calloc(fps_needed + 1, 1);
     DT_ENSURE_MEM(b->bks && b->fps);
     size_t bk_used = 0, fp_used = 0;
     for (size_t k = 0; k < b->n_groups; k++) {
@@ -1133,12 +1133,12 @@ static enum dt_err check_signature(struct dt_blob *b, const uint8_t *data, size_
     memcpy(b->info.key_id, t + 4, 32);
     if (!o || !o->verify_key_pem)
         goto out;
-    key = dt_pem_key(o->verify_key_pem, strlen(o->verify_key_pem), false);
-    int bits = dt_ec_bits(key);
+    key = dt_ecdsa_pem_key(o->verify_key_pem, strlen(o->verify_key_pem), false);
+    int bits = dt_ecdsa_bits(key);
     if (!bits)
         BAD("the verification key is not an ECDSA P-256 or P-384 public key (PEM)");
     uint8_t id[32];
-    dt_key_id(key, id);
+    dt_ecdsa_key_id(key, id);
     if (memcmp(id, b->info.key_id, 32) || bits != b->info.signature_bits)
         BAD("the blob is signed by another key");
     DT_TRY(sig_message(data, dt_slice_make(data + HEADER_LEN, body_end - HEADER_LEN), &msg));
@@ -1183,7 +1183,7 @@ enum dt_err dt_blob_open(const void *vdata, size_t len, const struct dt_blob_ope
     if (!outp)
         return DT_ERR_USAGE;
     *outp = NULL;
-    struct dt_blob *b = dt_calloc(1, sizeof(*b));
+    struct dt_blob *b = dt_mem_calloc(1, sizeof(*b));
     if (!b)
         return DT_ERR_NOMEM;
     size_t max = o && o->max_content_bytes ? o->max_content_bytes : DEFAULT_MAX_CONTENT;
@@ -1251,7 +1251,7 @@ enum dt_err dt_blob_open(const void *vdata, size_t len, const struct dt_blob_ope
     b->info.content_bytes = (size_t)clen;
 
     b->n_issuers = b->info.issuers;
-    b->issuers = dt_calloc(b->n_issuers ? b->n_issuers : 1, sizeof(*b->issuers));
+    b->issuers = dt_mem_calloc(b->n_issuers ? b->n_issuers : 1, sizeof(*b->issuers));
     if (!b->issuers)
         BAD("out of memory");
     struct rd r = {sec[SEC_STRUCT].p, sec[SEC_STRUCT].p + sec[SEC_STRUCT].n, false};
@@ -1265,7 +1265,7 @@ enum dt_err dt_blob_open(const void *vdata, size_t len, const struct dt_blob_ope
     size_t tsize = 16;
     while (tsize < 2 * b->n_issuers)
         tsize <<= 1;
-    b->table = dt_calloc(tsize, sizeof(*b->table));
+    b->table = dt_mem_calloc(tsize, sizeof(*b->table));
     if (!b->table)
         BAD("out of memory");
     b->table_mask = tsize - 1;
@@ -1283,7 +1283,7 @@ enum dt_err dt_blob_open(const void *vdata, size_t len, const struct dt_blob_ope
     }
     /* Subject + key entries: the rest of the structure section. */
     b->n_skeys = b->info.subject_keys;
-    b->skeys = dt_calloc(b->n_skeys ? b->n_skeys : 1, sizeof(*b->skeys));
+    b->skeys = dt_mem_calloc(b->n_skeys ? b->n_skeys : 1, sizeof(*b->skeys));
     if (!b->skeys)
         BAD("out of memory");
     for (size_t i = 0; i < b->n_skeys; i++) {
@@ -1315,9 +1315,9 @@ enum dt_err dt_blob_open_file(const char *path, const struct dt_blob_open_opts *
     int fd, oerr;
     struct stat st;
     *out = NULL;
-    if (dt_open_regular(path, &fd, &st, &oerr) != DT_OK) {
+    if (dt_file_open_regular(path, &fd, &st, &oerr) != DT_OK) {
         char why[512];
-        fail(err, err_cap, "%s", dt_open_failure(path, oerr, &st, why, sizeof(why)));
+        fail(err, err_cap, "%s", dt_file_open_failure(path, oerr, &st, why, sizeof(why)));
         return oerr && oerr != EISDIR ? DT_ERR_IO : DT_ERR_INPUT;
     }
     struct dt_buf b;

@@ -18,6 +18,7 @@
 #include "policy.h"
 #include "pool.h"
 #include "model.h"
+#include "item.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -56,7 +57,7 @@ static enum dt_err policy_digest(const struct dt_policy *p, const struct dt_mode
 {
     enum dt_err rc = DT_OK;
     size_t n = p->n_files + m->n_inputs + pool->n_files + roots->n_files;
-    struct digest_line *lines = dt_calloc(n, sizeof(*lines));
+    struct digest_line *lines = dt_mem_calloc(n, sizeof(*lines));
     struct dt_buf all;
     dt_buf_init(&all, 0);
     DT_ENSURE_MEM(lines);
@@ -87,7 +88,7 @@ static enum dt_err policy_digest(const struct dt_policy *p, const struct dt_mode
     for (size_t i = 0; i < n; i++)
         DT_TRY(dt_buf_puts(&all, lines[i].text));
     uint8_t d[32];
-    dt_sha256(dt_slice_make(all.data, all.len), d);
+    dt_digest_sha256(dt_slice_make(all.data, all.len), d);
     hex(d, 32, out);
 out:
     free(lines);
@@ -119,7 +120,7 @@ static enum dt_err load_pools(const struct dt_build_opts *opts, const struct dt_
              * FIFO, a device) is refused at the option, before any open. */
             if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
                 struct dt_place opt = {"--pool", 0, 0, NULL, NULL};
-                dt_report(d, DT_ERROR, &opt,
+                dt_diag_report(d, DT_ERROR, &opt,
                           "cannot read pool %s: it is %s, not a directory "
                           "or a regular file",
                           path, dt_file_kind(st.st_mode));
@@ -137,13 +138,13 @@ static enum dt_err load_pools(const struct dt_build_opts *opts, const struct dt_
             if (stat(path, &st) != 0) {
                 int e = errno;
                 dt_policy_where(&p->files[f], &w, false, "/pool/%zu", j);
-                dt_report(d, DT_ERROR, &w.pl, "cannot open pool %s: %s", name, strerror(e));
+                dt_diag_report(d, DT_ERROR, &w.pl, "cannot open pool %s: %s", name, strerror(e));
                 rc = DT_ERR_INPUT;
                 continue;
             }
             if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
                 dt_policy_where(&p->files[f], &w, false, "/pool/%zu", j);
-                dt_report(d, DT_ERROR, &w.pl,
+                dt_diag_report(d, DT_ERROR, &w.pl,
                           "cannot read pool %s: it is %s, not a directory or a regular file", name,
                           dt_file_kind(st.st_mode));
                 rc = DT_ERR_INPUT;
@@ -159,7 +160,7 @@ static enum dt_err load_pools(const struct dt_build_opts *opts, const struct dt_
             continue;
         }
         if (real) {
-            if (dt_grow((void **)&seen, &cap, n_seen + 1, sizeof(*seen)) != DT_OK) {
+            if (dt_mem_grow((void **)&seen, &cap, n_seen + 1, sizeof(*seen)) != DT_OK) {
                 free(real);
                 rc = DT_ERR_NOMEM;
                 goto out;
@@ -209,7 +210,7 @@ static enum dt_err load_roots(const struct dt_build_opts *opts, struct dt_pool *
     if (rc != DT_OK)
         goto out;
     if (opts->n_roots && !roots->n) {
-        rc = dt_fail(d, NULL, DT_ERR_INPUT, "the root stores (--roots) hold no certificate");
+        rc = dt_diag_fail(d, NULL, DT_ERR_INPUT, "the root stores (--roots) hold no certificate");
         goto out;
     }
     DT_TRY(dt_pool_trust_file_anchors(roots));
@@ -242,7 +243,7 @@ static const struct dt_pool_trust *store_trust(const struct dt_pool *const *stor
         if (!t)
             continue;
         uint8_t k[32];
-        dt_issuer_serial_key(issuer, serial, k);
+        dt_idkey_issuer_serial(issuer, serial, k);
         uint32_t at = dt_dmap_first(&stores[i]->by_issuer_serial, k);
         if (at != DT_DMAP_END)
             *cert = stores[i]->v[dt_dmap_value(&stores[i]->by_issuer_serial, at)].cert;
@@ -279,7 +280,7 @@ static void attach_store_trust(struct dt_model *m, const struct dt_pool *const *
             if (!it->cert && store_cert)
                 it->cert = (struct dt_cert *)store_cert;
             if (!it->cert && !(t->has_sha1 && t->has_md5)) {
-                dt_warn(d, &w.pl,
+                dt_diag_warn(d, &w.pl,
                         "%s line %u has a trust object for this certificate, but the build has "
                         "neither the certificate nor its hashes: a hash-free object cannot carry "
                         "the store's other purposes, so NSS may drop them; give the certificate "
@@ -293,7 +294,7 @@ static void attach_store_trust(struct dt_model *m, const struct dt_pool *const *
         if (have_store || (it->cert && !it->cert->info.is_ca) || it->rule == warned)
             continue;
         warned = it->rule;
-        dt_warn(d, &w.pl,
+        dt_diag_warn(d, &w.pl,
                 "a distrust limited to some purposes: the build knows no root store, so it "
                 "cannot tell whether a store trusts this certificate for the other purposes; "
                 "if one does, the object written (which leaves them out) would take that trust "
@@ -311,7 +312,7 @@ static void explain(const struct dt_build_opts *opts, const struct dt_model *m)
     for (size_t i = 0; i < m->n_items; i++) {
         const struct dt_item *it = &m->items[i];
         char *label = dt_item_label(it);
-        char *issuer = dt_name_text(it->issuer);
+        char *issuer = dt_nssname_text(it->issuer);
         char serial[200] = "";
         for (size_t k = 0; k < it->serial.n && 3 * k + 3 < sizeof(serial); k++)
             snprintf(serial + strlen(serial), sizeof(serial) - strlen(serial), "%s%02x",
@@ -320,10 +321,10 @@ static void explain(const struct dt_build_opts *opts, const struct dt_model *m)
         for (unsigned b = 1; b <= 8; b <<= 1)
             if (it->targets & b)
                 snprintf(targets + strlen(targets), sizeof(targets) - strlen(targets), "%s%s",
-                         targets[0] ? "," : "", dt_target_name(b));
+                         targets[0] ? "," : "", dt_policy_target_name(b));
         char why[700];
         if (it->expanded) {
-            char *via = it->via ? dt_name_common_name(it->via->info.subject) : NULL;
+            char *via = it->via ? dt_nssname_common_name(it->via->info.subject) : NULL;
             bool anchor = it->from_pool->trusted_for & it->purposes;
             /* " (subject encoded differently)", when it was */
             const char *paren = strchr(dt_item_relation(it), '(');
@@ -350,14 +351,14 @@ static void explain(const struct dt_build_opts *opts, const struct dt_model *m)
         free(issuer);
     }
     for (size_t i = 0; i < m->n_afters; i++) {
-        char *n = dt_name_common_name(m->afters[i].cert->info.subject);
+        char *n = dt_nssname_common_name(m->afters[i].cert->info.subject);
         snprintf(line, sizeof(line), "\"%s\": distrust-after date(s) on the root <- %s %s",
                  n ? n : "?", m->afters[i].rule->file->name, m->afters[i].rule->json_path);
         opts->explain(line, opts->explain_ctx);
         free(n);
     }
     for (size_t i = 0; i < m->n_skeys; i++) {
-        char *n = dt_name_text(m->skeys[i].subject);
+        char *n = dt_nssname_text(m->skeys[i].subject);
         snprintf(line, sizeof(line), "subject \"%s\" and key (SHA-256 of the SPKI) <- %s %s",
                  n ? n : "?", m->skeys[i].rule->file->name, m->skeys[i].rule->json_path);
         opts->explain(line, opts->explain_ctx);
@@ -399,7 +400,7 @@ static enum dt_err check_nss_leaves(const struct dt_model *m, const struct dt_po
                                     struct dt_diags *d)
 {
     size_t total = 0;
-    size_t *per = dt_calloc(p->n_rules ? p->n_rules : 1, sizeof(*per));
+    size_t *per = dt_mem_calloc(p->n_rules ? p->n_rules : 1, sizeof(*per));
     if (!per)
         return DT_ERR_NOMEM;
     for (size_t i = 0; i < m->n_items; i++) {
@@ -421,7 +422,7 @@ static enum dt_err check_nss_leaves(const struct dt_model *m, const struct dt_po
     const struct dt_rule *br = &p->rules[best];
     struct dt_where w;
     dt_policy_where(br->file, &w, false, "%s", br->json_path);
-    enum dt_err rc = dt_fail(
+    enum dt_err rc = dt_diag_fail(
         d, &w.pl, DT_ERR_INPUT,
         "%zu leaf distrusts target nss (this entry: %zu), more than %d: NSS's built-in list "
         "is not a mass-revocation channel (every process that loads NSS would carry them); "
@@ -468,7 +469,7 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     struct dt_certdata_stats st;
     memset(&st, 0, sizeof(st));
 
-    dt_trace_clear();
+    dt_err_trace_clear();
     dt_buf_init(&certdata, OUT_MAX);
     dt_buf_init(&manifest, OUT_MAX);
     dt_buf_init(&onecrl, OUT_MAX);
@@ -481,7 +482,7 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
         rc = DT_ERR_USAGE;
         goto out;
     }
-    dt_diags_init(&d, opts->diag, opts->diag_ctx);
+    dt_diag_init(&d, opts->diag, opts->diag_ctx);
     struct dt_progress progress = {opts->progress, opts->progress_ctx};
 
     if (opts->out_dir)
@@ -527,7 +528,7 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     }
     /* Entries without errors are still resolved, so that one run reports
      * the problems of the files they name too. */
-    enum dt_err rrc = dt_resolve(&policy, pool.n || pool.n_files ? &pool : NULL,
+    enum dt_err rrc = dt_model_resolve(&policy, pool.n || pool.n_files ? &pool : NULL,
                                  seen.n ? &seen : NULL, &model,
                                  opts->has_date ? &opts->date : NULL, &d, &progress);
     have_model = true;
@@ -548,7 +549,7 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
         attach_store_trust(&model, stores, n_stores, n_stores || roots.n, &d);
     }
     if (model.ca_without_pool)
-        dt_note(&d, NULL,
+        dt_diag_note(&d, NULL,
                 "%zu CA certificate%s distrusted without a certificate pool: their "
                 "cross-certificates were not looked for (give --pool, or \"pool\" in the "
                 "policy)",
@@ -570,10 +571,10 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
             goto out;
         }
         uint8_t uh[32];
-        dt_sha256(dt_slice_make(upstream.data, upstream.len), uh);
+        dt_digest_sha256(dt_slice_make(upstream.data, upstream.len), uh);
         hex(uh, 32, up_hex);
         if (mrc == DT_OK)
-            dt_note(&d, NULL,
+            dt_diag_note(&d, NULL,
                     "certdata.txt: %zu distrust%s added, %zu replaced, %zu edited in place, %zu "
                     "already there (%zu relaxing upstream's distrust); distrust-after dates: "
                     "%zu set, %zu already set, %zu tightened, %zu relaxed",
@@ -587,7 +588,7 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
                 continue;
             struct dt_where w;
             dt_policy_where(r->file, &w, false, "%s/relax_upstream", r->json_path);
-            dt_warn(&d, &w.pl,
+            dt_diag_warn(&d, &w.pl,
                     "relax_upstream has no effect without --certdata: only the merge into an "
                     "upstream certdata.txt can relax a distrust it holds");
         }
@@ -597,24 +598,24 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     target_counts(&model, per);
     DT_TRY(dt_p11kit_write(&model, digest, &p11kit, &kst));
     if (kst.nss_trust)
-        dt_note(&d, NULL,
+        dt_diag_note(&d, NULL,
                 "distrust.p11-kit: %zu distrust%s by issuer and serial only (nss-trust objects): "
                 "NSS through p11-kit-trust.so honours them, but no `trust extract` format can "
                 "carry them (they hold certificates only); give the certificates to carry them "
                 "everywhere",
                 kst.nss_trust, kst.nss_trust == 1 ? "" : "s");
     if (kst.subject_keys_left_out)
-        dt_note(&d, NULL,
+        dt_diag_note(&d, NULL,
                 "distrust.p11-kit: %zu subject+key entr%s left out: p11-kit distrusts "
                 "certificates by issuer and serial, so it needs the certificates (give --pool)",
                 kst.subject_keys_left_out, kst.subject_keys_left_out == 1 ? "y" : "ies");
     if (!(per[0]))
-        dt_note(&d, NULL, "no entry targets NSS: certdata-distrust.txt holds no objects");
+        dt_diag_note(&d, NULL, "no entry targets NSS: certdata-distrust.txt holds no objects");
 
     int64_t when_ms = opts->has_date ? opts->date * 1000 : dt_onecrl_default_time(&model);
     size_t n_onecrl = 0;
     DT_TRY(dt_onecrl_write(&model, when_ms, &onecrl, &n_onecrl));
-    int key_bits = opts->sign_key ? dt_ec_private_key_bits(opts->sign_key) : 0;
+    int key_bits = opts->sign_key ? dt_ecdsa_private_key_bits(opts->sign_key) : 0;
     if (opts->sign_key && key_bits == 384) {
         enum dt_err src =
             dt_onecrl_sign(dt_slice_make(onecrl.data, onecrl.len), opts->sign_key, &onecrl_sig, &d);
@@ -623,8 +624,8 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
             goto out;
         }
     } else if (opts->sign_key && key_bits == 256) {
-        struct dt_place kp = dt_place_file(opts->sign_key);
-        dt_note(&d, &kp,
+        struct dt_place kp = dt_diag_place_file(opts->sign_key);
+        dt_diag_note(&d, &kp,
                 "a P-256 key signs revocations.blob only: onecrl.json stays unsigned (Remote "
                 "Settings signs with P-384)");
     }
@@ -636,7 +637,7 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
         opts->progress("writing revocations.blob", 0, model.n_items, opts->progress_ctx);
     DT_TRY(dt_blob_write_model(&model, &bo, &blob, &bst, &d));
     DT_TRY(dt_testscript_write(&model, opts->n_cases ? &cases : NULL, digest, &ts, &d));
-    files = dt_calloc(8 + ts.out.n, sizeof(*files));
+    files = dt_mem_calloc(8 + ts.out.n, sizeof(*files));
     DT_ENSURE_MEM(files);
     size_t n_files = 0;
     files[n_files++] = (struct dt_outfile){.name = "certdata-distrust.txt",
@@ -684,8 +685,8 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     };
     for (size_t i = 0; i < model.n_items; i++)
         n_exp += model.items[i].expanded;
-    exp = dt_calloc(n_exp, sizeof(*exp));
-    exp_strings = dt_calloc(2 * n_exp, sizeof(*exp_strings));
+    exp = dt_mem_calloc(n_exp, sizeof(*exp));
+    exp_strings = dt_mem_calloc(2 * n_exp, sizeof(*exp_strings));
     DT_ENSURE_MEM(exp && exp_strings);
     for (size_t i = 0, k = 0; i < model.n_items; i++) {
         const struct dt_item *it = &model.items[i];
@@ -693,7 +694,7 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
             continue;
         char entry[256];
         snprintf(entry, sizeof(entry), "%s %s", it->rule->file->name, it->rule->json_path);
-        exp_strings[2 * k] = dt_strdup(entry);
+        exp_strings[2 * k] = dt_mem_strdup(entry);
         exp_strings[2 * k + 1] = dt_item_label(it);
         DT_ENSURE_MEM(exp_strings[2 * k] && exp_strings[2 * k + 1]);
         exp[k].entry = exp_strings[2 * k];

@@ -30,7 +30,7 @@ static int64_t *expiries(const struct dt_incident_eval *e, const struct dt_pool 
         if (!pool)
             continue;
         uint8_t key[32];
-        dt_issuer_serial_key(e->issuer, e->serials[i].serial, key);
+        dt_idkey_issuer_serial(e->issuer, e->serials[i].serial, key);
         for (uint32_t it = dt_dmap_first(&pool->by_issuer_serial, key); it != DT_DMAP_END;
              it = dt_dmap_next(&pool->by_issuer_serial, it, key)) {
             const struct dt_cert *c = pool->v[dt_dmap_value(&pool->by_issuer_serial, it)].cert;
@@ -48,7 +48,7 @@ static enum dt_err markdown(const struct dt_incident_eval *e, const int64_t *na,
     enum dt_err rc = DT_OK;
     const struct dt_rule *r = e->rule;
     char t1[32], t2[32];
-    char *issuer = dt_name_text(e->issuer);
+    char *issuer = dt_nssname_text(e->issuer);
     DT_ENSURE_MEM(issuer);
     DT_TRY(dt_buf_printf(out, "## %s\n\n", r->label ? r->label : "Incident"));
     DT_TRY(
@@ -64,7 +64,7 @@ static enum dt_err markdown(const struct dt_incident_eval *e, const int64_t *na,
         DT_TRY(dt_buf_printf(out, "- Deadline: %s, in %lld hours\n", when(e->deadline, t1),
                              (long long)(-past / 3600)));
     DT_TRY(dt_buf_printf(out, "- Serials: %zu (%s)\n\n", e->n_serials,
-                         dt_rule_relpath(r, r->serials_file)));
+                         dt_policy_relpath(r, r->serials_file)));
 
     /* Counts. */
     int64_t worst = 0;
@@ -146,7 +146,7 @@ static enum dt_err markdown(const struct dt_incident_eval *e, const int64_t *na,
             if (s->klass != DT_INC_UNREVOKED)
                 continue;
             char hex[2 * 255 + 1];
-            dt_inc_hex(s->serial, hex);
+            dt_incident_hex(s->serial, hex);
             DT_TRY(dt_buf_printf(out, "| %s | %u | %s | %s |\n", hex, s->line,
                                  na[i] != INT64_MIN ? when(na[i], t1) : "unknown",
                                  s->on_hold    ? "on hold (certificateHold)"
@@ -171,7 +171,7 @@ static enum dt_err markdown(const struct dt_incident_eval *e, const int64_t *na,
             if (s->klass != DT_INC_LATE)
                 continue;
             char hex[2 * 255 + 1];
-            dt_inc_hex(s->serial, hex);
+            dt_incident_hex(s->serial, hex);
             DT_TRY(dt_buf_printf(out, "| %s | %u | %s | %lld |\n", hex, s->line,
                                  when(s->revoked_at, t1),
                                  (long long)((s->revoked_at - e->deadline) / 3600)));
@@ -214,11 +214,11 @@ enum dt_err dt_deadlines_report(const struct dt_deadlines_opts *o, struct dt_buf
         for (size_t i = 0; i < policy.files[f].n_pools; i++)
             DT_TRY(dt_pool_add(&pool, policy.files[f].pools[i], policy.files[f].pool_names[i], d,
                                NULL, NULL));
-    enum dt_err rrc = dt_resolve(&policy, pool.n ? &pool : NULL, NULL, &model, &o->now, d, NULL);
+    enum dt_err rrc = dt_model_resolve(&policy, pool.n ? &pool : NULL, NULL, &model, &o->now, d, NULL);
     have_model = true;
     DT_TRY(rrc);
     if (!model.n_incidents) {
-        rc = dt_fail(d, NULL, DT_ERR_INPUT,
+        rc = dt_diag_fail(d, NULL, DT_ERR_INPUT,
                      "the policies hold no incident entry (\"incident_serials\" with "
                      "\"revoke_by\"): nothing to report");
         goto out;

@@ -24,6 +24,8 @@
 #include "policy.h"
 #include "pool.h"
 #include "time.h"
+#include "hex.h"
+#include "b64.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -95,9 +97,9 @@ static struct dt_slice adup_bytes(struct side *S, const uint8_t *p, size_t n)
 static void key_of(bool spk, struct dt_slice a, struct dt_slice b, uint8_t key[32])
 {
     if (spk)
-        dt_key_of(a, b.p, key);
+        dt_idkey_exact(a, b.p, key);
     else
-        dt_issuer_serial_key(a, b, key);
+        dt_idkey_issuer_serial(a, b, key);
     key[0] ^= (uint8_t)spk;
 }
 
@@ -109,7 +111,7 @@ static struct dent *entry(struct side *S, bool spk, struct dt_slice a, struct dt
     uint32_t it = dt_dmap_first(&S->map, key);
     if (it != DT_DMAP_END)
         return &S->v[dt_dmap_value(&S->map, it)];
-    if (dt_grow((void **)&S->v, &S->cap, S->n + 1, sizeof(*S->v)) != DT_OK ||
+    if (dt_mem_grow((void **)&S->v, &S->cap, S->n + 1, sizeof(*S->v)) != DT_OK ||
         dt_dmap_add(&S->map, key, (uint32_t)S->n) != DT_OK)
         return NULL;
     struct dent *e = &S->v[S->n++];
@@ -123,7 +125,7 @@ static struct dent *entry(struct side *S, bool spk, struct dt_slice a, struct dt
 static enum dt_err read_nss(struct side *S)
 {
     enum dt_err rc = DT_OK;
-    DT_TRY(dt_build_data_load(S->dir, &S->bd, S->d));
+    DT_TRY(dt_builddir_load(S->dir, &S->bd, S->d));
     S->have_bd = true;
     static const unsigned bits[3] = {DT_PURPOSE_SERVER, DT_PURPOSE_EMAIL, DT_PURPOSE_CODE};
     for (size_t i = 0; i < S->bd.n_entries; i++) {
@@ -141,24 +143,24 @@ static enum dt_err read_nss(struct side *S)
         e->purposes = purposes;
         e->hashed = b->has_sha1;
         e->label = adup(S, b->label);
-        dt_comment_field(b->comment, "Incident", f, sizeof(f));
+        dt_builddir_comment_field(b->comment, "Incident", f, sizeof(f));
         e->incident = adup(S, f);
-        dt_comment_field(b->comment, "Bug", f, sizeof(f));
+        dt_builddir_comment_field(b->comment, "Bug", f, sizeof(f));
         e->bug = adup(S, f);
-        dt_comment_field(b->comment, "Why", f, sizeof(f));
+        dt_builddir_comment_field(b->comment, "Why", f, sizeof(f));
         e->why = adup(S, f);
     }
     for (size_t i = 0; i < S->bd.n_afters; i++) {
         const struct dt_bafter *b = &S->bd.afters[i];
-        DT_TRY(dt_grow((void **)&S->af, &S->cap_af, S->n_af + 1, sizeof(*S->af)));
+        DT_TRY(dt_mem_grow((void **)&S->af, &S->cap_af, S->n_af + 1, sizeof(*S->af)));
         struct dafter *a = &S->af[S->n_af++];
         memset(a, 0, sizeof(*a));
         memcpy(a->sha256, b->cert->sha256, 32);
         a->label = adup(S, b->label);
         char f[512];
-        dt_comment_field(b->comment, "Incident", f, sizeof(f));
+        dt_builddir_comment_field(b->comment, "Incident", f, sizeof(f));
         a->incident = adup(S, f);
-        dt_comment_field(b->comment, "Bug", f, sizeof(f));
+        dt_builddir_comment_field(b->comment, "Bug", f, sizeof(f));
         a->bug = adup(S, f);
         a->has_server = b->has_server;
         a->has_email = b->has_email;
@@ -187,15 +189,15 @@ static enum dt_err read_onecrl(struct side *S)
     json_error_t je;
     json_t *doc = NULL;
     if (access(path, R_OK) != 0) {
-        struct dt_place pl = dt_place_file(path);
-        dt_note(S->d, &pl, "no onecrl.json (a build before 0.4): OneCRL not compared");
+        struct dt_place pl = dt_diag_place_file(path);
+        dt_diag_note(S->d, &pl, "no onecrl.json (a build before 0.4): OneCRL not compared");
         goto out;
     }
     doc = json_load_file(path, 0, &je);
     json_t *data = json_object_get(doc, "data");
     if (!json_is_array(data)) {
         struct dt_place pl = {path, (unsigned)je.line, (unsigned)je.column, NULL, NULL};
-        rc = dt_fail(S->d, &pl, DT_ERR_INPUT, "not a onecrl.json (%s)",
+        rc = dt_diag_fail(S->d, &pl, DT_ERR_INPUT, "not a onecrl.json (%s)",
                      doc ? "no \"data\" array" : je.text);
         goto out;
     }
@@ -208,7 +210,7 @@ static enum dt_err read_onecrl(struct side *S)
             char jp[64];
             snprintf(jp, sizeof(jp), "/data/%zu", i);
             struct dt_place pl = {path, 0, 0, jp, NULL};
-            rc = dt_fail(S->d, &pl, DT_ERR_INPUT, "a record without its base64 key fields");
+            rc = dt_diag_fail(S->d, &pl, DT_ERR_INPUT, "a record without its base64 key fields");
             goto out;
         }
         struct dent *e = entry(S, spk, dt_slice_make(a.data, a.len), dt_slice_make(b.data, b.len));
@@ -244,7 +246,7 @@ static uint32_t issuer_index(struct side *S, const uint8_t *p, size_t n)
     for (size_t i = 0; i < S->n_issuers; i++)
         if (S->issuers[i].n == n && !memcmp(S->issuers[i].p, p, n))
             return (uint32_t)i;
-    if (dt_grow((void **)&S->issuers, &S->cap_issuers, S->n_issuers + 1, sizeof(*S->issuers)) !=
+    if (dt_mem_grow((void **)&S->issuers, &S->cap_issuers, S->n_issuers + 1, sizeof(*S->issuers)) !=
         DT_OK)
         return UINT32_MAX;
     S->issuers[S->n_issuers] = adup_bytes(S, p, n);
@@ -257,7 +259,7 @@ static int on_serial(const uint8_t *issuer, size_t il, const uint8_t *serial, si
     struct side *S = c->S;
     uint32_t ix = issuer_index(S, issuer, il);
     if (ix == UINT32_MAX ||
-        dt_grow((void **)&S->bk, &S->cap_bk, S->n_bk + 1, sizeof(*S->bk)) != DT_OK) {
+        dt_mem_grow((void **)&S->bk, &S->cap_bk, S->n_bk + 1, sizeof(*S->bk)) != DT_OK) {
         c->rc = DT_ERR_NOMEM;
         return 1;
     }
@@ -273,7 +275,7 @@ static int on_spki(const uint8_t *subject, size_t n, const uint8_t h[32], void *
     struct side *S = c->S;
     uint32_t ix = issuer_index(S, subject, n);
     if (ix == UINT32_MAX ||
-        dt_grow((void **)&S->bk, &S->cap_bk, S->n_bk + 1, sizeof(*S->bk)) != DT_OK) {
+        dt_mem_grow((void **)&S->bk, &S->cap_bk, S->n_bk + 1, sizeof(*S->bk)) != DT_OK) {
         c->rc = DT_ERR_NOMEM;
         return 1;
     }
@@ -294,14 +296,14 @@ static enum dt_err read_blob(struct side *S)
     char path[4096], err[512];
     snprintf(path, sizeof(path), "%s/revocations.blob", S->dir);
     if (access(path, R_OK) != 0) {
-        struct dt_place pl = dt_place_file(path);
-        dt_note(S->d, &pl, "no revocations.blob (a build before 0.4): the blob not compared");
+        struct dt_place pl = dt_diag_place_file(path);
+        dt_diag_note(S->d, &pl, "no revocations.blob (a build before 0.4): the blob not compared");
         return DT_OK;
     }
     struct dt_blob *b = NULL;
     if (dt_blob_open_file(path, NULL, &b, err, sizeof(err)) != DT_OK) {
-        struct dt_place pl = dt_place_file(path);
-        return dt_fail(S->d, &pl, DT_ERR_INPUT, "%s", err);
+        struct dt_place pl = dt_diag_place_file(path);
+        return dt_diag_fail(S->d, &pl, DT_ERR_INPUT, "%s", err);
     }
     S->have_blob = true;
     struct blob_ctx c = {S, DT_OK};
@@ -327,7 +329,7 @@ static enum dt_err read_manifest(struct side *S)
     json_t *m = json_load_file(path, 0, &je);
     if (!m) {
         struct dt_place pl = {path, (unsigned)je.line, (unsigned)je.column, NULL, NULL};
-        return dt_fail(S->d, &pl, DT_ERR_INPUT,
+        return dt_diag_fail(S->d, &pl, DT_ERR_INPUT,
                        "cannot read the manifest (%s): is %s a `distrust build` output "
                        "directory?",
                        je.text, S->dir);
@@ -360,7 +362,7 @@ out:
 static void free_side(struct side *S)
 {
     if (S->have_bd)
-        dt_build_data_free(&S->bd);
+        dt_builddir_free(&S->bd);
     free(S->v);
     free(S->af);
     free(S->bk);
@@ -466,7 +468,7 @@ static void purposes_text(unsigned p, char *buf, size_t cap)
     for (unsigned b = 1; b <= 4; b <<= 1)
         if (p & b) {
             size_t n = strlen(buf);
-            snprintf(buf + n, cap - n, "%s%s", n ? ", " : "", dt_purpose_name(b));
+            snprintf(buf + n, cap - n, "%s%s", n ? ", " : "", dt_policy_purpose_name(b));
         }
 }
 
@@ -543,7 +545,7 @@ static struct blobsum *bsum(struct result *R, struct dt_slice issuer, size_t *ca
     for (size_t i = 0; i < R->n_bs; i++)
         if (!dt_slice_cmp(R->bs[i].issuer, issuer))
             return &R->bs[i];
-    if (dt_grow((void **)&R->bs, cap, R->n_bs + 1, sizeof(*R->bs)) != DT_OK)
+    if (dt_mem_grow((void **)&R->bs, cap, R->n_bs + 1, sizeof(*R->bs)) != DT_OK)
         return NULL;
     R->bs[R->n_bs] = (struct blobsum){issuer, 0, 0};
     return &R->bs[R->n_bs++];
@@ -568,7 +570,7 @@ static enum dt_err compute(const struct side *O, const struct side *N, struct re
             R->unchanged++;
             continue;
         }
-        DT_TRY(dt_grow((void **)&R->items, &cap, R->n_items + 1, sizeof(*R->items)));
+        DT_TRY(dt_mem_grow((void **)&R->items, &cap, R->n_items + 1, sizeof(*R->items)));
         struct item *it = &R->items[R->n_items++];
         it->what = o ? CHANGED : ADDED;
         it->e = &N->v[i];
@@ -578,7 +580,7 @@ static enum dt_err compute(const struct side *O, const struct side *N, struct re
     for (size_t i = 0; i < O->n; i++) {
         if (find_dent(N, &O->v[i]))
             continue;
-        DT_TRY(dt_grow((void **)&R->items, &cap, R->n_items + 1, sizeof(*R->items)));
+        DT_TRY(dt_mem_grow((void **)&R->items, &cap, R->n_items + 1, sizeof(*R->items)));
         struct item *it = &R->items[R->n_items++];
         memset(it, 0, sizeof(*it));
         it->what = REMOVED;
@@ -600,7 +602,7 @@ static enum dt_err compute(const struct side *O, const struct side *N, struct re
             R->af_unchanged++;
             continue;
         }
-        DT_TRY(dt_grow((void **)&R->af, &acap, R->n_af + 1, sizeof(*R->af)));
+        DT_TRY(dt_mem_grow((void **)&R->af, &acap, R->n_af + 1, sizeof(*R->af)));
         R->af[R->n_af++] = (struct afitem){o ? CHANGED : ADDED, a, o};
     }
     for (size_t j = 0; j < O->n_af; j++) {
@@ -608,7 +610,7 @@ static enum dt_err compute(const struct side *O, const struct side *N, struct re
         for (size_t i = 0; i < N->n_af && !found; i++)
             found = !memcmp(O->af[j].sha256, N->af[i].sha256, 32);
         if (!found) {
-            DT_TRY(dt_grow((void **)&R->af, &acap, R->n_af + 1, sizeof(*R->af)));
+            DT_TRY(dt_mem_grow((void **)&R->af, &acap, R->n_af + 1, sizeof(*R->af)));
             R->af[R->n_af++] = (struct afitem){REMOVED, &O->af[j], NULL};
         }
     }
@@ -643,8 +645,8 @@ out:
 
 static char *name_of(struct dt_slice der)
 {
-    char *n = dt_name_text(der);
-    return n ? n : dt_strdup("?");
+    char *n = dt_nssname_text(der);
+    return n ? n : dt_mem_strdup("?");
 }
 
 static enum dt_err key_text(struct dt_buf *out, const struct dent *e)
@@ -889,7 +891,7 @@ static json_t *jentry(const struct dent *e)
         unsigned pp = e->nss ? e->purposes : DT_PURPOSE_ALL;
         for (unsigned bit = 1; bit <= 4; bit <<= 1)
             if (pp & bit)
-                json_array_append_new(p, json_string(dt_purpose_name(bit)));
+                json_array_append_new(p, json_string(dt_policy_purpose_name(bit)));
         json_object_set_new(j, "purposes", p);
         if (e->nss)
             json_object_set_new(j, "nss_hashes", json_boolean(e->hashed));

@@ -106,7 +106,7 @@ static enum dt_err group_for(struct impact *I, const char *source, const char *l
         }
     }
     enum dt_err rc =
-        dt_grow((void **)&I->groups, &I->cap_groups, I->n_groups + 1, sizeof(*I->groups));
+        dt_mem_grow((void **)&I->groups, &I->cap_groups, I->n_groups + 1, sizeof(*I->groups));
     if (rc != DT_OK)
         return rc;
     struct group *g = &I->groups[I->n_groups];
@@ -131,7 +131,7 @@ static enum dt_err index_build(struct impact *I)
         DT_TRY(group_for(I, e->source, e->label, &g));
         I->groups[g].objects++;
         uint8_t k[32];
-        dt_issuer_serial_key(e->issuer, e->serial, k);
+        dt_idkey_issuer_serial(e->issuer, e->serial, k);
         DT_TRY(dt_dmap_add(&I->distrusts, k, g));
     }
     if (I->b.n_afters) {
@@ -156,7 +156,7 @@ static void hit(struct impact *I, uint32_t g)
     if (I->groups[g].stamp == I->stamp)
         return;
     I->groups[g].stamp = I->stamp;
-    if (dt_grow((void **)&I->hits, &I->cap_hits, I->n_hits + 1, sizeof(*I->hits)) != DT_OK) {
+    if (dt_mem_grow((void **)&I->hits, &I->cap_hits, I->n_hits + 1, sizeof(*I->hits)) != DT_OK) {
         I->err = DT_ERR_NOMEM;
         return;
     }
@@ -177,7 +177,7 @@ static void on_chain(const struct dt_chain *c, void *ctx)
     for (size_t i = 0; i < c->n; i++) {
         const struct dt_cert *x = c->certs[i]->cert;
         uint8_t k[32];
-        dt_issuer_serial_key(x->info.issuer, x->info.serial, k);
+        dt_idkey_issuer_serial(x->info.issuer, x->info.serial, k);
         for (uint32_t it = dt_dmap_first(&I->distrusts, k); it != DT_DMAP_END;
              it = dt_dmap_next(&I->distrusts, it, k)) {
             cut = true;
@@ -215,7 +215,7 @@ static enum dt_err record_cert(struct impact *I, const struct dt_pool_entry *ce,
     enum dt_err rc = DT_OK;
     if (I->n_hits > 1) /* entries in policy order */
         qsort(I->hits, I->n_hits, sizeof(*I->hits), cmp_u32);
-    char *name = dt_name_display(ce->cert->info.subject);
+    char *name = dt_nssname_display(ce->cert->info.subject);
     if (I->o->list && !I->o->json) {
         char by[600] = "";
         for (size_t i = 0; i < I->n_hits; i++)
@@ -405,18 +405,18 @@ enum dt_err dt_impact_run(const struct dt_impact_opts *opts, struct dt_impact_su
     dt_pool_init(&I.corpus);
     dt_pool_init(&I.roots);
     dt_dmap_init(&I.distrusts);
-    dt_trace_clear();
+    dt_err_trace_clear();
     if (!opts || !opts->diag || !opts->report || !opts->build_dir || opts->purpose < 0 ||
         opts->purpose > 2) {
         rc = DT_ERR_USAGE;
         goto out;
     }
     I.o = opts;
-    dt_diags_init(&I.d, opts->diag, opts->diag_ctx);
+    dt_diag_init(&I.d, opts->diag, opts->diag_ctx);
 
     I.corpus.kind = "corpus";
     I.roots.kind = "root store";
-    enum dt_err brc = dt_build_data_load(opts->build_dir, &I.b, &I.d);
+    enum dt_err brc = dt_builddir_load(opts->build_dir, &I.b, &I.d);
     /* The build's own directory is never part of the pool or the corpus:
      * its distrusts would count as in place before the change. */
     DT_TRY(dt_pool_exclude(&I.pool, opts->build_dir));
@@ -439,11 +439,11 @@ enum dt_err dt_impact_run(const struct dt_impact_opts *opts, struct dt_impact_su
         goto out;
     }
     if (opts->n_roots && !I.roots.n) {
-        rc = dt_fail(&I.d, NULL, DT_ERR_INPUT, "the root stores hold no certificate");
+        rc = dt_diag_fail(&I.d, NULL, DT_ERR_INPUT, "the root stores hold no certificate");
         goto out;
     }
     if (!I.corpus.n) {
-        rc = dt_fail(&I.d, NULL, DT_ERR_INPUT, "the corpus holds no certificate");
+        rc = dt_diag_fail(&I.d, NULL, DT_ERR_INPUT, "the corpus holds no certificate");
         goto out;
     }
     DT_TRY(set_anchors(&I));
@@ -471,11 +471,11 @@ enum dt_err dt_impact_run(const struct dt_impact_opts *opts, struct dt_impact_su
     I.sum->entries = I.n_groups;
     I.sum->corpus = I.corpus.n;
     if (!I.sum->anchors)
-        dt_warn(&I.d, NULL,
+        dt_diag_warn(&I.d, NULL,
                 "the pool holds no trust anchor: every corpus certificate has no "
                 "path (give a root store with --roots, or put roots in the pool)");
     if (!I.sum->distrusts)
-        dt_warn(&I.d, NULL, "the build distrusts nothing for the %s purpose",
+        dt_diag_warn(&I.d, NULL, "the build distrusts nothing for the %s purpose",
                 purpose_names[opts->purpose]);
     if (opts->strict && I.d.warnings) {
         rc = DT_ERR_STRICT;
@@ -508,7 +508,7 @@ enum dt_err dt_impact_run(const struct dt_impact_opts *opts, struct dt_impact_su
     if (opts->progress)
         opts->progress("building chains", I.corpus.n, I.corpus.n, opts->progress_ctx);
     if (I.sum->capped)
-        dt_note(&I.d, NULL,
+        dt_diag_note(&I.d, NULL,
                 "%zu corpus certificate%s more than %d chains through the pool; only the "
                 "first %d were looked at",
                 I.sum->capped, I.sum->capped == 1 ? " has" : "s have", MAX_CHAINS, MAX_CHAINS);
@@ -528,6 +528,6 @@ out:
     dt_pool_free(&I.pool);
     dt_pool_free(&I.corpus);
     dt_pool_free(&I.roots);
-    dt_build_data_free(&I.b);
+    dt_builddir_free(&I.b);
     return rc;
 }

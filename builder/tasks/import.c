@@ -22,6 +22,9 @@
 #include "cert.h"
 #include "outdir.h"
 #include "time.h"
+#include "hex.h"
+#include "b64.h"
+#include "path.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -64,11 +67,11 @@ static bool field(struct imp *I, json_t *rec, size_t i, const char *key, struct 
     json_t *v = json_object_get(rec, key);
     if (!v) {
         if (required)
-            dt_report(I->d, DT_ERROR, &pl, "missing \"%s\"", key);
+            dt_diag_report(I->d, DT_ERROR, &pl, "missing \"%s\"", key);
         return false;
     }
     if (!json_is_string(v)) {
-        dt_report(I->d, DT_ERROR, &pl, "\"%s\" must be a base64 string", key);
+        dt_diag_report(I->d, DT_ERROR, &pl, "\"%s\" must be a base64 string", key);
         return false;
     }
     const char *s = json_string_value(v);
@@ -79,7 +82,7 @@ static bool field(struct imp *I, json_t *rec, size_t i, const char *key, struct 
         n--;
     const char *why = n ? dt_b64_decode(s, n, true, out) : "empty";
     if (why) {
-        dt_report(I->d, DT_ERROR, &pl, "\"%s\" is not base64: %s", key, why);
+        dt_diag_report(I->d, DT_ERROR, &pl, "\"%s\" is not base64: %s", key, why);
         return false;
     }
     return true;
@@ -128,7 +131,7 @@ static enum dt_err record(struct imp *I, json_t *rec, size_t i)
     dt_buf_init(&b, 0);
     json_t *e = NULL;
     if (!json_is_object(rec)) {
-        dt_report(I->d, DT_ERROR, &pl, "a record must be an object");
+        dt_diag_report(I->d, DT_ERROR, &pl, "a record must be an object");
         goto out;
     }
     if (json_is_true(json_object_get(rec, "deleted"))) {
@@ -138,7 +141,7 @@ static enum dt_err record(struct imp *I, json_t *rec, size_t i)
     bool is = json_object_get(rec, "issuerName") || json_object_get(rec, "serialNumber");
     bool spk = json_object_get(rec, "subject") || json_object_get(rec, "pubKeyHash");
     if (is == spk) {
-        dt_report(I->d, DT_ERROR, &pl,
+        dt_diag_report(I->d, DT_ERROR, &pl,
                   "a record has issuerName + serialNumber or subject + pubKeyHash, %s",
                   is ? "not both" : "and this one has neither");
         goto out;
@@ -153,32 +156,32 @@ static enum dt_err record(struct imp *I, json_t *rec, size_t i)
     where(I, i, k1, &pl1, p1, sizeof(p1));
     const char *why = dt_der_check_name(dt_slice_make(a.data, a.len));
     if (why) {
-        dt_report(I->d, DT_ERROR, &pl1, "\"%s\" is not a DER Name: %s", k1, why);
+        dt_diag_report(I->d, DT_ERROR, &pl1, "\"%s\" is not a DER Name: %s", k1, why);
         goto out;
     }
     char p2[96];
     struct dt_place pl2;
     where(I, i, k2, &pl2, p2, sizeof(p2));
     if (spk && b.len != 32) {
-        dt_report(I->d, DT_ERROR, &pl2, "\"pubKeyHash\" must be a SHA-256 (32 bytes), not %zu",
+        dt_diag_report(I->d, DT_ERROR, &pl2, "\"pubKeyHash\" must be a SHA-256 (32 bytes), not %zu",
                   b.len);
         goto out;
     }
     if (is && b.len > 64) {
-        dt_report(I->d, DT_ERROR, &pl2, "\"serialNumber\" has %zu octets (64 at most)", b.len);
+        dt_diag_report(I->d, DT_ERROR, &pl2, "\"serialNumber\" has %zu octets (64 at most)", b.len);
         goto out;
     }
     /* Duplicates by DER bytes (OneCRL-Tools#184: string DN comparison made
      * them). */
     uint8_t key[32];
     if (is)
-        dt_issuer_serial_key(dt_slice_make(a.data, a.len), dt_slice_make(b.data, b.len), key);
+        dt_idkey_issuer_serial(dt_slice_make(a.data, a.len), dt_slice_make(b.data, b.len), key);
     else
-        dt_key_of(dt_slice_make(a.data, a.len), b.data, key);
+        dt_idkey_exact(dt_slice_make(a.data, a.len), b.data, key);
     key[0] ^= (uint8_t)is; /* the two kinds never collide */
     uint32_t at = dt_dmap_first(&I->seen, key);
     if (at != DT_DMAP_END) {
-        dt_report(I->d, DT_WARNING, &pl,
+        dt_diag_report(I->d, DT_WARNING, &pl,
                   "the same %s as /data/%u (compared as DER bytes): imported once",
                   is ? "issuer and serial" : "subject and key", dt_dmap_value(&I->seen, at));
         I->duplicates++;
@@ -253,15 +256,15 @@ out:
 /* Writes path atomically: a temporary file beside it, then rename. */
 static enum dt_err write_atomic(struct dt_diags *d, const char *path, struct dt_slice data)
 {
-    char *tmp = dt_calloc(1, strlen(path) + 16);
+    char *tmp = dt_mem_calloc(1, strlen(path) + 16);
     if (!tmp)
         return DT_ERR_NOMEM;
     sprintf(tmp, "%s.tmp-XXXXXX", path);
-    struct dt_place pl = dt_place_file(path);
+    struct dt_place pl = dt_diag_place_file(path);
     enum dt_err rc = DT_OK;
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        rc = dt_fail(d, &pl, DT_ERR_IO, "cannot write: %s", strerror(errno));
+        rc = dt_diag_fail(d, &pl, DT_ERR_IO, "cannot write: %s", strerror(errno));
         goto out;
     }
     size_t done = 0;
@@ -274,7 +277,7 @@ static enum dt_err write_atomic(struct dt_diags *d, const char *path, struct dt_
     bool ok = done == data.n && fsync(fd) == 0;
     ok = close(fd) == 0 && ok;
     if (!ok || rename(tmp, path) != 0) {
-        rc = dt_fail(d, &pl, DT_ERR_IO, "cannot write: %s", strerror(errno));
+        rc = dt_diag_fail(d, &pl, DT_ERR_IO, "cannot write: %s", strerror(errno));
         unlink(tmp);
     }
 out:
@@ -297,29 +300,29 @@ enum dt_err dt_import_onecrl_mem(const char *input, struct dt_slice text, struct
     dt_buf_init(&I.out, 0);
     size_t errors0 = d->errors, warnings0 = d->warnings;
     json_error_t jerr;
-    if (dt_starts_with_bom(text.p, text.n)) {
+    if (dt_file_starts_with_bom(text.p, text.n)) {
         struct dt_place pl = {input, 1, 1, NULL, NULL};
-        rc = dt_fail(d, &pl, DT_ERR_INPUT, "%s", DT_BOM_JSON_MESSAGE);
+        rc = dt_diag_fail(d, &pl, DT_ERR_INPUT, "%s", DT_BOM_JSON_MESSAGE);
         goto out;
     }
     I.doc = json_loadb((const char *)text.p, text.n, 0, &jerr);
     if (!I.doc) {
         struct dt_place pl = {input, (unsigned)jerr.line, (unsigned)jerr.column, NULL, NULL};
-        rc = dt_fail(d, &pl, DT_ERR_INPUT, "not JSON: %s", jerr.text);
+        rc = dt_diag_fail(d, &pl, DT_ERR_INPUT, "not JSON: %s", jerr.text);
         goto out;
     }
     json_t *data = json_is_array(I.doc) ? I.doc : json_object_get(I.doc, "data");
     if (!json_is_array(data)) {
-        struct dt_place pl = dt_place_file(input);
-        rc = dt_fail(d, &pl, DT_ERR_INPUT,
+        struct dt_place pl = dt_diag_place_file(input);
+        rc = dt_diag_fail(d, &pl, DT_ERR_INPUT,
                      "expected a Remote Settings dump: {\"data\": [records]} or an array of "
                      "records");
         goto out;
     }
     if (!json_array_size(data)) {
         /* An empty dump is a broken download, not "nothing is distrusted". */
-        struct dt_place pl = dt_place_file(input);
-        rc = dt_fail(d, &pl, DT_ERR_INPUT,
+        struct dt_place pl = dt_diag_place_file(input);
+        rc = dt_diag_fail(d, &pl, DT_ERR_INPUT,
                      "the dump holds no records: nothing to import (a real OneCRL dump is never "
                      "empty)");
         goto out;
@@ -378,7 +381,7 @@ static char *certs_dir_name(const char *output)
     size_t n = strlen(base);
     if (n > 5 && !strcmp(base + n - 5, ".json"))
         n -= 5;
-    char *r = dt_calloc(1, n + 8);
+    char *r = dt_mem_calloc(1, n + 8);
     if (r)
         snprintf(r, n + 8, "%.*s-certs", (int)n, base);
     return r;
@@ -393,7 +396,7 @@ static enum dt_err import_certdata(const struct dt_import_opts *o, struct dt_sli
 {
     enum dt_err rc = DT_OK;
     struct dt_outlist pems;
-    dt_outlist_init(&pems);
+    dt_outdir_list_init(&pems);
     struct dt_buf man;
     dt_buf_init(&man, 0);
     char *dir = NULL, *parent = dt_path_dirname(o->output), *name = certs_dir_name(o->output);
@@ -408,7 +411,7 @@ static enum dt_err import_certdata(const struct dt_import_opts *o, struct dt_sli
         goto out;
     }
     uint8_t h[32];
-    dt_sha256(text, h);
+    dt_digest_sha256(text, h);
     char hex[65];
     for (int i = 0; i < 32; i++)
         snprintf(hex + 2 * i, 3, "%02x", h[i]);
@@ -422,10 +425,10 @@ static enum dt_err import_certdata(const struct dt_import_opts *o, struct dt_sli
     rc = dt_buf_printf(&man, "%s\n", mt);
     free(mt);
     DT_TRY(rc);
-    DT_TRY(dt_outlist_add(&pems, "manifest.json", &man));
+    DT_TRY(dt_outdir_list_add(&pems, "manifest.json", &man));
     rc = dt_outdir_replace(dir, pems.files, pems.n, d);
 out:
-    dt_outlist_free(&pems);
+    dt_outdir_list_free(&pems);
     dt_buf_free(&man);
     free(dir);
     free(parent);
@@ -439,7 +442,7 @@ enum dt_err dt_import_run(const struct dt_import_opts *o, struct dt_import_summa
     struct dt_buf text, policy;
     dt_buf_init(&text, 0);
     dt_buf_init(&policy, 0);
-    dt_trace_clear();
+    dt_err_trace_clear();
     struct dt_import_summary local;
     if (!s)
         s = &local;
@@ -449,7 +452,7 @@ enum dt_err dt_import_run(const struct dt_import_opts *o, struct dt_import_summa
         return DT_ERR_USAGE;
     bool certdata = !strcmp(o->kind, "certdata");
     struct dt_diags d;
-    dt_diags_init(&d, o->diag, o->diag_ctx);
+    dt_diag_init(&d, o->diag, o->diag_ctx);
     DT_TRY(dt_file_read(o->input, certdata ? DT_MAX_CERTDATA_BYTES : DT_MAX_ONECRL_BYTES, &text, &d,
                         NULL));
     if (certdata)

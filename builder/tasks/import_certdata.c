@@ -27,6 +27,8 @@
 #include "policy.h"
 #include "pool.h"
 #include "time.h"
+#include "hex.h"
+#include "b64.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -73,7 +75,7 @@ static void place(const struct cimp *I, unsigned line, struct dt_place *pl)
 
 static const struct dt_cd_attr *octal(const struct dt_cd_object *o, unsigned long type)
 {
-    const struct dt_cd_attr *a = dt_cd_get(o, type);
+    const struct dt_cd_attr *a = dt_cdparse_get(o, type);
     return a && a->kind == DT_CD_OCTAL ? a : NULL;
 }
 
@@ -115,21 +117,21 @@ static void read_afters(struct cimp *I, const struct dt_cd_object *o, struct cob
         int64_t t;
         const char *why = after_value(a, &t);
         if (why) {
-            dt_report(I->d, DT_WARNING, &pl, "%s: %s, and NSS ignores it: not imported",
-                      dt_cd_attr_name(types[k]), why);
+            dt_diag_report(I->d, DT_WARNING, &pl, "%s: %s, and NSS ignores it: not imported",
+                      dt_cdparse_attr_name(types[k]), why);
             continue;
         }
         if (!c) {
-            dt_report(I->d, DT_WARNING, &pl,
+            dt_diag_report(I->d, DT_WARNING, &pl,
                       "a distrust-after date for a certificate this file does not hold: a "
                       "policy names the root by its certificate, so it is not imported");
             continue;
         }
         if (c->has_after[k] && c->after[k] != t) {
-            dt_report(I->d, DT_WARNING, &pl,
+            dt_diag_report(I->d, DT_WARNING, &pl,
                       "%s differs from the one on the certificate object (line %u): the "
                       "certificate's is kept, as NSS reads it there",
-                      dt_cd_attr_name(types[k]), c->o->line);
+                      dt_cdparse_attr_name(types[k]), c->o->line);
             continue;
         }
         if (!c->has_after[k]) {
@@ -137,11 +139,11 @@ static void read_afters(struct cimp *I, const struct dt_cd_object *o, struct cob
             c->after[k] = t;
             c->after_from_trust[k] = from_trust;
             if (from_trust)
-                dt_report(I->d, DT_NOTE, &pl,
+                dt_diag_report(I->d, DT_NOTE, &pl,
                           "%s on the trust object, not the certificate object (line %u): "
                           "imported as the root's date, which a build writes on the "
                           "certificate object, where NSS and Firefox read it",
-                          dt_cd_attr_name(types[k]), c->o->line);
+                          dt_cdparse_attr_name(types[k]), c->o->line);
         }
     }
 }
@@ -186,7 +188,7 @@ static enum dt_err pem_name(struct cimp *I, const char *label, char **out)
     if (!v)
         return DT_ERR_NOMEM;
     I->names = v;
-    v[I->n_names] = dt_strdup(name);
+    v[I->n_names] = dt_mem_strdup(name);
     if (!v[I->n_names])
         return DT_ERR_NOMEM;
     *out = v[I->n_names++];
@@ -203,7 +205,7 @@ static enum dt_err cert_file(struct cimp *I, struct cobj *c, const char *label)
     dt_buf_init(&pem, 0);
     DT_TRY(pem_name(I, label, &c->file));
     DT_TRY(dt_cert_pem(c->cert, &pem));
-    DT_TRY(dt_outlist_add(&I->pems, c->file, &pem));
+    DT_TRY(dt_outdir_list_add(&I->pems, c->file, &pem));
 out:
     dt_buf_free(&pem);
     return rc;
@@ -238,10 +240,10 @@ static char *comment_text(const struct cimp *I, const struct dt_cd_object *o)
 /* Text a policy label may hold (policy.c's rules); anything else becomes '_'. */
 static char *label_of(struct cimp *I, const struct dt_cd_object *o)
 {
-    const struct dt_cd_attr *a = dt_cd_get(o, CKA_LABEL);
+    const struct dt_cd_attr *a = dt_cdparse_get(o, CKA_LABEL);
     if (!a || !a->len)
         return NULL;
-    char *s = dt_calloc(1, a->len + 1);
+    char *s = dt_mem_calloc(1, a->len + 1);
     if (!s)
         return NULL;
     memcpy(s, a->value, a->len);
@@ -254,7 +256,7 @@ static char *label_of(struct cimp *I, const struct dt_cd_object *o)
     if (changed || strlen(s) != a->len) {
         struct dt_place pl;
         place(I, a->line, &pl);
-        dt_report(I->d, DT_WARNING, &pl,
+        dt_diag_report(I->d, DT_WARNING, &pl,
                   "the label holds characters a policy label cannot ('\"', '\\', '$', '@', "
                   "control characters): imported as \"%s\"",
                   s);
@@ -288,7 +290,7 @@ static enum dt_err trust_entry(struct cimp *I, const struct dt_cd_object *o)
     unsigned purposes = 0, other = 0;
     for (int k = 0; k < 3; k++) {
         unsigned long v;
-        if (!dt_cd_get_ulong(o, types[k], &v))
+        if (!dt_cdparse_get_ulong(o, types[k], &v))
             continue;
         if (v == CKT_NSS_NOT_TRUSTED)
             purposes |= bits[k];
@@ -306,24 +308,24 @@ static enum dt_err trust_entry(struct cimp *I, const struct dt_cd_object *o)
     const struct dt_cd_attr *ia = octal(o, CKA_ISSUER), *sa = octal(o, CKA_SERIAL_NUMBER);
     struct dt_slice serial;
     if (!ia || dt_der_check_name(dt_slice_make(ia->value, ia->len)) || !serial_of(sa, &serial)) {
-        dt_report(I->d, DT_ERROR, &pl,
+        dt_diag_report(I->d, DT_ERROR, &pl,
                   "a distrust trust object needs CKA_ISSUER (a DER Name) and CKA_SERIAL_NUMBER "
                   "(a DER INTEGER)");
         goto out;
     }
     if (other) {
-        dt_report(I->d, DT_WARNING, &pl,
+        dt_diag_report(I->d, DT_WARNING, &pl,
                   "a distrust for some purposes only, with other trust values for the rest: "
                   "a build writes the distrusted purposes only");
     }
     bool step_up = false;
-    if (dt_cd_get_bool(o, CKA_TRUST_STEP_UP_APPROVED, &step_up) && step_up)
-        dt_report(I->d, DT_WARNING, &pl,
+    if (dt_cdparse_get_bool(o, CKA_TRUST_STEP_UP_APPROVED, &step_up) && step_up)
+        dt_diag_report(I->d, DT_WARNING, &pl,
                   "CKA_TRUST_STEP_UP_APPROVED is CK_TRUE on a distrust: a build writes CK_FALSE");
     const struct dt_cd_attr *sha1 = octal(o, CKA_CERT_SHA1_HASH);
     uint8_t key[32];
     struct dt_slice issuer = dt_slice_make(ia->value, ia->len);
-    dt_issuer_serial_key(issuer, serial, key);
+    dt_idkey_issuer_serial(issuer, serial, key);
     uint32_t at = dt_dmap_first(&I->by_key, key);
     struct cobj *c = at != DT_DMAP_END ? &I->certs[dt_dmap_value(&I->by_key, at)] : NULL;
     if (c && !c->cert)
@@ -345,7 +347,7 @@ static enum dt_err trust_entry(struct cimp *I, const struct dt_cd_object *o)
             if (sha1->len != 20 || memcmp(sha1->value, c->cert->sha1, 20)) {
                 struct dt_place hp;
                 place(I, sha1->line, &hp);
-                dt_report(I->d, DT_WARNING, &hp,
+                dt_diag_report(I->d, DT_WARNING, &hp,
                           "CKA_CERT_SHA1_HASH is not the SHA-1 of the certificate at line %u "
                           "(NSS ignores such a trust object): a build writes the right one",
                           c->o->line);
@@ -358,7 +360,7 @@ static enum dt_err trust_entry(struct cimp *I, const struct dt_cd_object *o)
         I->s->certificates++;
     } else {
         if (sha1)
-            dt_report(I->d, DT_WARNING, &pl,
+            dt_diag_report(I->d, DT_WARNING, &pl,
                       "the trust object has certificate hashes but the file does not hold the "
                       "certificate: imported as an issuer/serial distrust without hashes");
         struct dt_buf b64;
@@ -382,7 +384,7 @@ static enum dt_err trust_entry(struct cimp *I, const struct dt_cd_object *o)
         DT_ENSURE_MEM(a && !json_object_set_new(e, "purposes", a));
         for (int k = 0; k < 3; k++)
             if (purposes & bits[k])
-                DT_ENSURE_MEM(!json_array_append_new(a, json_string(dt_purpose_name(bits[k]))));
+                DT_ENSURE_MEM(!json_array_append_new(a, json_string(dt_policy_purpose_name(bits[k]))));
     }
     DT_TRY(set_str(e, "comment", comment));
     DT_TRY(add_entry(I, e));
@@ -428,7 +430,7 @@ out:
 static enum dt_err collect_certs(struct cimp *I)
 {
     enum dt_err rc = DT_OK;
-    I->certs = dt_calloc(I->f.n_objs ? I->f.n_objs : 1, sizeof(*I->certs));
+    I->certs = dt_mem_calloc(I->f.n_objs ? I->f.n_objs : 1, sizeof(*I->certs));
     DT_ENSURE_MEM(I->certs);
     for (size_t i = 0; i < I->f.n_objs; i++) {
         const struct dt_cd_object *o = &I->f.objs[i];
@@ -443,7 +445,7 @@ static enum dt_err collect_certs(struct cimp *I)
         if (v && dt_cert_from_der(v->value, v->len, &c->cert, &why) != DT_OK)
             c->cert = NULL;
         if (!c->cert) {
-            dt_report(I->d, DT_WARNING, &pl,
+            dt_diag_report(I->d, DT_WARNING, &pl,
                       "a certificate object whose value is not a "
                       "certificate (%s): its distrusts are imported by "
                       "issuer and serial",
@@ -451,7 +453,7 @@ static enum dt_err collect_certs(struct cimp *I)
             continue;
         }
         uint8_t key[32];
-        dt_issuer_serial_key(c->cert->info.issuer, c->cert->info.serial, key);
+        dt_idkey_issuer_serial(c->cert->info.issuer, c->cert->info.serial, key);
         if (dt_dmap_first(&I->by_key, key) == DT_DMAP_END)
             DT_TRY(dt_dmap_add(&I->by_key, key, (uint32_t)I->n_certs));
         I->n_certs++;
@@ -469,10 +471,10 @@ static void free_cimp(struct cimp *I)
     for (size_t i = 0; i < I->n_names; i++)
         free(I->names[i]);
     free(I->names);
-    dt_outlist_free(&I->pems);
+    dt_outdir_list_free(&I->pems);
     dt_dmap_free(&I->by_key);
     dt_buf_free(&I->entries);
-    dt_cd_file_free(&I->f);
+    dt_cdparse_free(&I->f);
 }
 
 enum dt_err dt_import_certdata_mem(const char *input, struct dt_slice text, const char *dir_name,
@@ -486,16 +488,16 @@ enum dt_err dt_import_certdata_mem(const char *input, struct dt_slice text, cons
     I.d = d;
     I.s = s;
     I.dir_name = dir_name;
-    dt_outlist_init(pems);
-    dt_outlist_init(&I.pems);
+    dt_outdir_list_init(pems);
+    dt_outdir_list_init(&I.pems);
     dt_dmap_init(&I.by_key);
     dt_buf_init(&I.entries, 0);
     size_t errors0 = d->errors;
-    DT_TRY(dt_cd_parse(input, text, &I.f, d));
+    DT_TRY(dt_cdparse_mem(input, text, &I.f, d));
     if (!I.f.has_begindata) {
         /* Not a damaged file read as "nothing distrusted". */
-        struct dt_place pl = dt_place_file(input);
-        rc = dt_fail(d, &pl, DT_ERR_INPUT, "no BEGINDATA line: not an NSS certdata.txt");
+        struct dt_place pl = dt_diag_place_file(input);
+        rc = dt_diag_fail(d, &pl, DT_ERR_INPUT, "no BEGINDATA line: not an NSS certdata.txt");
         goto out;
     }
     DT_TRY(collect_certs(&I));
@@ -512,7 +514,7 @@ enum dt_err dt_import_certdata_mem(const char *input, struct dt_slice text, cons
         if (!octal(o, CKA_NSS_SERVER_DISTRUST_AFTER) && !octal(o, CKA_NSS_EMAIL_DISTRUST_AFTER))
             continue;
         uint8_t key[32];
-        dt_issuer_serial_key(dt_slice_make(ia->value, ia->len), serial, key);
+        dt_idkey_issuer_serial(dt_slice_make(ia->value, ia->len), serial, key);
         uint32_t at = dt_dmap_first(&I.by_key, key);
         read_afters(&I, o, at != DT_DMAP_END ? &I.certs[dt_dmap_value(&I.by_key, at)] : NULL, true);
     }
@@ -540,7 +542,7 @@ enum dt_err dt_import_certdata_mem(const char *input, struct dt_slice text, cons
     DT_TRY(dt_buf_append(policy, I.entries.data, I.entries.len));
     DT_TRY(dt_buf_puts(policy, "\n  ]\n}\n"));
     *pems = I.pems;
-    dt_outlist_init(&I.pems);
+    dt_outdir_list_init(&I.pems);
 out:
     free_cimp(&I);
     return rc;

@@ -82,7 +82,7 @@ enum dt_err dt_prune_report(const struct dt_model *m, const struct dt_pool *pool
 {
     memset(st, 0, sizeof(*st));
     size_t cap = m->n_items + m->n_skeys + m->n_afters;
-    struct rule_acc *v = dt_calloc(cap ? cap : 1, sizeof(*v));
+    struct rule_acc *v = dt_mem_calloc(cap ? cap : 1, sizeof(*v));
     if (!v)
         return DT_ERR_NOMEM;
     size_t n = 0;
@@ -92,7 +92,7 @@ enum dt_err dt_prune_report(const struct dt_model *m, const struct dt_pool *pool
         struct acc one = {NONE, 0, 0};
         see(&one, it->cert, before);
         uint8_t key[32];
-        dt_issuer_serial_key(it->issuer, it->serial, key);
+        dt_idkey_issuer_serial(it->issuer, it->serial, key);
         if (pool)
             see_key(&one, pool, &pool->by_issuer_serial, key, it->cert, before);
         r->items++;
@@ -112,7 +112,7 @@ enum dt_err dt_prune_report(const struct dt_model *m, const struct dt_pool *pool
         const struct dt_subjkey *k = &m->skeys[i];
         struct rule_acc *r = slot(v, &n, k->rule);
         uint8_t key[32];
-        dt_key_of(k->subject, k->spki_sha256, key);
+        dt_idkey_exact(k->subject, k->spki_sha256, key);
         struct acc one = {NONE, 0, 0};
         if (pool)
             see_key(&one, pool, &pool->by_key, key, NULL, before);

@@ -15,6 +15,8 @@
 #include "verify_nss.h"
 #include "name.h"
 #include "verify_openssl.h"
+#include "hex.h"
+#include "nssobj.h"
 
 #include <openssl/x509_vfy.h>
 
@@ -118,7 +120,7 @@ static enum dt_err add_known(struct run *R, const struct dt_cert *c)
     for (size_t i = 0; i < R->n_known; i++)
         if (!memcmp(R->known[i].sha256, c->sha256, 32))
             return DT_OK;
-    enum dt_err rc = dt_grow((void **)&R->known, &R->cap_known, R->n_known + 1, sizeof(*R->known));
+    enum dt_err rc = dt_mem_grow((void **)&R->known, &R->cap_known, R->n_known + 1, sizeof(*R->known));
     if (rc != DT_OK)
         return rc;
     memcpy(R->known[R->n_known].sha256, c->sha256, 32);
@@ -133,12 +135,12 @@ static enum dt_err index_certdata(struct run *R, const struct dt_cd_file *f)
     enum dt_err rc = DT_OK;
     for (size_t i = 0; i < f->n_objs; i++) {
         const struct dt_cd_object *o = &f->objs[i];
-        const struct dt_cd_attr *v = dt_cd_get(o, CKA_VALUE);
+        const struct dt_cd_attr *v = dt_cdparse_get(o, CKA_VALUE);
         struct dt_cert *c;
         const char *why;
         if (o->klass != CKO_CERTIFICATE || !v || dt_cert_from_der(v->value, v->len, &c, &why))
             continue; /* NSS would not use it either; nothing to name */
-        DT_TRY(dt_certlist_push(&R->extra, c));
+        DT_TRY(dt_cert_list_push(&R->extra, c));
         DT_TRY(add_known(R, c));
     }
 out:
@@ -160,7 +162,7 @@ static void find_merged(struct run *R)
     dt_buf_init(&b, 64);
     size_t col;
     if (h && strlen(h) == 64 && !dt_hex_decode(h, 64, &b, &col) && b.len == 32 &&
-        dt_build_data_load_file(R->merged, &R->mb, &R->d) == DT_OK) {
+        dt_builddir_load_file(R->merged, &R->mb, &R->d) == DT_OK) {
         memcpy(R->upstream_sha256, b.data, 32);
         R->has_merged = true;
     }
@@ -171,7 +173,7 @@ static void find_merged(struct run *R)
 static enum dt_err load_build(struct run *R)
 {
     enum dt_err rc = DT_OK;
-    DT_TRY(dt_build_data_load(R->o->build_dir, &R->b, &R->d));
+    DT_TRY(dt_builddir_load(R->o->build_dir, &R->b, &R->d));
     for (size_t i = 0; i < R->b.certs.n; i++)
         DT_TRY(add_known(R, R->b.certs.v[i]));
     find_merged(R);
@@ -191,7 +193,7 @@ static bool from_upstream(struct run *R, const struct dt_case *k)
     bool same = false;
     if (dt_file_read(k->anchors_certdata, (size_t)64 << 20, &b, &R->d, NULL) == DT_OK) {
         uint8_t h[32];
-        dt_sha256(dt_slice_make(b.data, b.len), h);
+        dt_digest_sha256(dt_slice_make(b.data, b.len), h);
         same = !memcmp(h, R->upstream_sha256, 32);
     }
     dt_buf_free(&b);
@@ -215,7 +217,7 @@ static void path_text(struct run *R, const struct dt_nss_outcome *o, char *buf, 
     buf[0] = '\0';
     for (size_t i = 0; i < o->n_path; i++) {
         const struct dt_cert *c = known_cert(R, o->path_sha256[i]);
-        char *n = c ? dt_name_display(c->info.subject) : NULL;
+        char *n = c ? dt_nssname_display(c->info.subject) : NULL;
         size_t len = strlen(buf);
         snprintf(buf + len, cap - len, "%s%s", i ? " < " : "", n ? n : "(unknown certificate)");
         free(n);
@@ -223,7 +225,7 @@ static void path_text(struct run *R, const struct dt_nss_outcome *o, char *buf, 
     if (o->have_anchor &&
         (o->n_path == 0 || memcmp(o->anchor_sha256, o->path_sha256[o->n_path - 1], 32))) {
         const struct dt_cert *c = known_cert(R, o->anchor_sha256);
-        char *n = c ? dt_name_display(c->info.subject) : NULL;
+        char *n = c ? dt_nssname_display(c->info.subject) : NULL;
         size_t len = strlen(buf);
         snprintf(buf + len, cap - len, "%s%s (anchor)", o->n_path ? " < " : "",
                  n ? n : "(unknown)");
@@ -272,7 +274,7 @@ static bool pad_only(struct dt_slice a, struct dt_slice b)
 static void entry_line(struct run *R, const struct dt_bentry *e, const struct dt_cert *c,
                        const char *what)
 {
-    char *n = dt_name_display(c->info.subject);
+    char *n = dt_nssname_display(c->info.subject);
     line(R, "#   %s \"%s\"%s%s%s on %s", what, e->label, e->source[0] ? " (" : "", e->source,
          e->source[0] ? ")" : "", n ? n : "?");
     free(n);
@@ -370,8 +372,8 @@ static void explain_miss(struct run *R, const struct dt_case *k, const struct dt
                  * one to NSS's byte-exact lookup. */
                 if (dt_slice_eq(e->serial, c->info.serial) &&
                     dt_name_equal(e->issuer, c->info.issuer)) {
-                    char *cn = dt_name_display(c->info.subject);
-                    char *issuer = dt_name_text(c->info.issuer);
+                    char *cn = dt_nssname_display(c->info.subject);
+                    char *issuer = dt_nssname_text(c->info.issuer);
                     entry_line(R, e, c, "entry");
                     line(R,
                          "#     %s has its serial, and an issuer field that is its issuer as a "
@@ -396,7 +398,7 @@ static void explain_miss(struct run *R, const struct dt_case *k, const struct dt
                     hints++;
                 } else if (e->trust[usage_slot(k->usage)] != CKT_NSS_NOT_TRUSTED) {
                     entry_line(R, e, c, "entry");
-                    line(R, "#     it does not distrust the %s usage", dt_usage_name(k->usage));
+                    line(R, "#     it does not distrust the %s usage", dt_cases_usage_name(k->usage));
                     hints++;
                 }
                 continue;
@@ -430,7 +432,7 @@ static void explain_miss(struct run *R, const struct dt_case *k, const struct dt
             for (size_t i = 0; i < R->b.n_entries; i++) {
                 if (!exact(&R->b.entries[i], d))
                     continue;
-                char *cn = dt_name_display(c->info.subject), *issuer = dt_name_text(c->info.issuer),
+                char *cn = dt_nssname_display(c->info.subject), *issuer = dt_nssname_text(c->info.issuer),
                      ser[200];
                 hex_of(c->info.serial, ser, sizeof(ser));
                 line(R,
@@ -455,7 +457,7 @@ static void explain_miss(struct run *R, const struct dt_case *k, const struct dt
         line(R,
              "#   NSS accepts the chain although the entries above distrust a certificate of "
              "the case for the %s usage: look at the path NSS took",
-             dt_usage_name(k->usage));
+             dt_cases_usage_name(k->usage));
     else
         line(R, "#   no entry of the build applies to any certificate on that path");
 }
@@ -489,7 +491,7 @@ static void tag_of(const struct run *R, unsigned dep, enum dt_engine e, char *bu
     else if (dep == DT_DEPLOY_OPENSSL)
         snprintf(buf, cap, " [openssl]");
     else
-        snprintf(buf, cap, " [%s/%s]", dt_deployment_name(dep),
+        snprintf(buf, cap, " [%s/%s]", dt_cases_deployment_name(dep),
                  e == DT_ENGINE_PKIX ? "pkix" : "classic");
 }
 
@@ -580,7 +582,7 @@ static void date_root(struct run *R, const struct date_rule *r, const uint8_t *a
                       size_t cap)
 {
     const struct dt_cert *c = r->label ? NULL : known_cert(R, anchor);
-    char *n = c ? dt_name_display(c->info.subject) : NULL;
+    char *n = c ? dt_nssname_display(c->info.subject) : NULL;
     snprintf(buf, cap, "%s", r->label ? r->label : n ? n : "the anchor");
     free(n);
 }
@@ -682,7 +684,7 @@ static enum dt_err copy_file(struct dt_diags *d, const char *from, const char *t
 static enum dt_err make_dir(struct run *R, const char *dir)
 {
     if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-        return dt_fail(&R->d, NULL, DT_ERR_IO, "cannot create %s: %s", dir, strerror(errno));
+        return dt_diag_fail(&R->d, NULL, DT_ERR_IO, "cannot create %s: %s", dir, strerror(errno));
     return DT_OK;
 }
 
@@ -697,7 +699,7 @@ static enum dt_err add_anchor_file(struct run *R, const char *path, bool written
             *stored = R->anchor_files[i].path;
             goto out;
         }
-    DT_TRY(dt_grow((void **)&R->anchor_files, &R->cap_anchor_files, R->n_anchor_files + 1,
+    DT_TRY(dt_mem_grow((void **)&R->anchor_files, &R->cap_anchor_files, R->n_anchor_files + 1,
                    sizeof(*R->anchor_files)));
     struct anchor_file *af = &R->anchor_files[R->n_anchor_files];
     memset(af, 0, sizeof(*af));
@@ -742,14 +744,14 @@ static enum dt_err p11kit_anchors(struct run *R, const struct dt_case *k, struct
     for (size_t i = 0; i < n; i++)
         DT_TRY(dt_buf_append(&b, certs[i]->sha256, 32));
     uint8_t sha[32];
-    dt_sha256(dt_slice_make(b.data, b.len), sha);
+    dt_digest_sha256(dt_slice_make(b.data, b.len), sha);
     for (size_t i = 0; i < R->n_p11kit_dirs; i++)
         if (!memcmp(R->p11kit_dirs[i].sha256, sha, 32)) {
             p->p11_base = R->p11kit_dirs[i].base;
             p->p11_with = R->p11kit_dirs[i].with;
             goto out;
         }
-    DT_TRY(dt_grow((void **)&R->p11kit_dirs, &R->cap_p11kit_dirs, R->n_p11kit_dirs + 1,
+    DT_TRY(dt_mem_grow((void **)&R->p11kit_dirs, &R->cap_p11kit_dirs, R->n_p11kit_dirs + 1,
                    sizeof(*R->p11kit_dirs)));
     struct p11kit_dir *pd = &R->p11kit_dirs[R->n_p11kit_dirs];
     memset(pd, 0, sizeof(*pd));
@@ -764,7 +766,7 @@ static enum dt_err p11kit_anchors(struct run *R, const struct dt_case *k, struct
         DT_TRY(dt_cert_pem(certs[i], &b));
         snprintf(pem, sizeof(pem), "%s/anchor-%02zu.pem", sub, i + 1);
         if (write_file(pem, dt_slice_make(b.data, b.len)) != DT_OK) {
-            rc = dt_fail(&R->d, NULL, DT_ERR_IO, "cannot write %s: %s", pem, strerror(errno));
+            rc = dt_diag_fail(&R->d, NULL, DT_ERR_IO, "cannot write %s: %s", pem, strerror(errno));
             goto out;
         }
     }
@@ -792,10 +794,10 @@ static enum dt_err write_reproduce(struct run *R, const struct dt_case *k, size_
     dt_buf_init(&sh, 0);
     char when[16], deps[64];
     struct dt_civil c;
-    dt_epoch_to_civil(k->has_time ? k->time : R->o->now, &c);
+    dt_time_epoch_to_civil(k->has_time ? k->time : R->o->now, &c);
     snprintf(when, sizeof(when), "%02d%02d%02d%02d%02d%02dZ", c.year % 100, c.month, c.day, c.hour,
              c.min, c.sec);
-    dt_deployments_text(p->deps & NSS_DEPLOYS, deps, sizeof(deps));
+    dt_cases_deployments_text(p->deps & NSS_DEPLOYS, deps, sizeof(deps));
     DT_TRY(dt_buf_printf(
         &sh,
         "#!/bin/sh\n"
@@ -870,14 +872,14 @@ static enum dt_err write_reproduce(struct run *R, const struct dt_case *k, size_
                          "(%s)\" >&2\n    exit 2\n    ;;\nesac\n"
                          "# not exec: the EXIT trap must remove the database\n"
                          "vfychain -d \"sql:$db\" $flag -u %d -b %s",
-                         deps, dt_usage_vfychain(k->usage), when));
+                         deps, dt_cases_usage_vfychain(k->usage), when));
     for (size_t i = 0; i < k->n_chain; i++)
         DT_TRY(dt_buf_printf(&sh, " -a \"$here/chain-%zu.pem\"", i + 1));
     DT_TRY(dt_buf_puts(&sh, "\n"));
     char path[PATH_MAX + 64];
     snprintf(path, sizeof(path), "%s/reproduce.sh", dir);
     if (write_file(path, dt_slice_make(sh.data, sh.len)) != DT_OK) {
-        rc = dt_fail(&R->d, NULL, DT_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+        rc = dt_diag_fail(&R->d, NULL, DT_ERR_IO, "cannot write %s: %s", path, strerror(errno));
         goto out;
     }
     chmod(path, 0755);
@@ -899,8 +901,8 @@ static enum dt_err prepare_case(struct run *R, const struct dt_case *k, size_t c
     snprintf(dir, sizeof(dir), "%s/case-%zu", R->work, ci + 1);
     if (k->anchors_certdata) {
         if (!realpath(k->anchors_certdata, anchors)) {
-            struct dt_place pl = dt_place_file(k->file);
-            rc = dt_fail(&R->d, &pl, DT_ERR_INPUT, "%s: anchors %s: %s", k->json_path,
+            struct dt_place pl = dt_diag_place_file(k->file);
+            rc = dt_diag_fail(&R->d, &pl, DT_ERR_INPUT, "%s: anchors %s: %s", k->json_path,
                          k->anchors_certdata, strerror(errno));
             goto out;
         }
@@ -911,7 +913,7 @@ static enum dt_err prepare_case(struct run *R, const struct dt_case *k, size_t c
         for (size_t i = 0; i < k->n_anchors; i++)
             DT_TRY(dt_buf_append(&b, k->anchors[i]->sha256, 32));
         uint8_t sha[32];
-        dt_sha256(dt_slice_make(b.data, b.len), sha);
+        dt_digest_sha256(dt_slice_make(b.data, b.len), sha);
         dt_buf_reset(&b);
         const struct anchor_file *same = NULL;
         for (size_t i = 0; i < R->n_anchor_files && !same; i++)
@@ -923,9 +925,9 @@ static enum dt_err prepare_case(struct run *R, const struct dt_case *k, size_t c
         } else {
             snprintf(anchors, sizeof(anchors), "%s/anchors.txt", dir);
             DT_TRY(make_dir(R, dir));
-            DT_TRY(dt_certdata_anchors_file(&b, k->anchors, k->n_anchors, "distrust verify"));
+            DT_TRY(dt_nssobj_anchors_file(&b, k->anchors, k->n_anchors, "distrust verify"));
             if (write_file(anchors, dt_slice_make(b.data, b.len)) != DT_OK) {
-                rc = dt_fail(&R->d, NULL, DT_ERR_IO, "cannot write %s: %s", anchors,
+                rc = dt_diag_fail(&R->d, NULL, DT_ERR_IO, "cannot write %s: %s", anchors,
                              strerror(errno));
                 goto out;
             }
@@ -943,7 +945,7 @@ static enum dt_err prepare_case(struct run *R, const struct dt_case *k, size_t c
         dt_buf_reset(&b);
         DT_TRY(dt_cert_pem(k->chain[i], &b));
         if (write_file(f, dt_slice_make(b.data, b.len)) != DT_OK) {
-            rc = dt_fail(&R->d, NULL, DT_ERR_IO, "cannot write %s: %s", f, strerror(errno));
+            rc = dt_diag_fail(&R->d, NULL, DT_ERR_IO, "cannot write %s: %s", f, strerror(errno));
             goto out;
         }
     }
@@ -1006,7 +1008,7 @@ static void outcome_line(struct run *R, const char *what, const struct dt_nss_ou
     if (o->good) {
         line(R, "#   %s: NSS accepts the chain: %s", what, path[0] ? path : "(no path)");
     } else {
-        const char *hint = dt_nss_error_hint(o->error);
+        const char *hint = dt_verify_nss_error_hint(o->error);
         line(R, "#   %s: NSS rejects the chain: %s (%ld)%s%s", what, o->error_name, o->error,
              hint ? ": " : "", hint ? hint : "");
         struct refpath rp;
@@ -1023,7 +1025,7 @@ static void outcome_line(struct run *R, const char *what, const struct dt_nss_ou
             if (dup)
                 continue;
             const struct dt_cert *c = o->log[i].have_cert ? known_cert(R, o->log[i].sha256) : NULL;
-            char *n = c ? dt_name_display(c->info.subject) : NULL, where[96];
+            char *n = c ? dt_nssname_display(c->info.subject) : NULL, where[96];
             position(&rp, counted->have_anchor, o->log[i].sha256, o->log[i].have_cert,
                      o->log[i].depth, where, sizeof(where));
             const struct dt_bentry *hit = NULL;
@@ -1052,7 +1054,7 @@ static void explain_rejection(struct run *R, const struct dt_case *k,
     struct certset s;
     certset_of(R, k, base, with, &s);
     size_t named = shown;
-    const char *use = dt_usage_name(k->usage);
+    const char *use = dt_cases_usage_name(k->usage);
     for (size_t a = 0; a < s.n; a++) {
         const struct dt_cert *c = s.v[a];
         bool logged = false, anchor = false;
@@ -1112,7 +1114,7 @@ static enum dt_err plan_jobs(struct run *R, const struct dt_case *k, enum dt_eng
         .engine = engine,
     };
     size_t *J = p->job[engine_index(engine)];
-    DT_TRY(dt_grow((void **)&R->jobs, &R->cap_jobs, R->n_jobs + N_J, sizeof(*R->jobs)));
+    DT_TRY(dt_mem_grow((void **)&R->jobs, &R->cap_jobs, R->n_jobs + N_J, sizeof(*R->jobs)));
     J[J_BASE] = R->n_jobs;
     R->jobs[R->n_jobs++] = base;
     if (p->deps & DT_DEPLOY_OVERLAY) {
@@ -1188,12 +1190,12 @@ static size_t merged_lost(struct run *R, const struct dt_case *k, const struct d
                        R->mb.entries[j].trust[slot] == CKT_NSS_NOT_TRUSTED;
             if (kept)
                 continue;
-            char *n = dt_name_display(s.v[a]->info.subject);
+            char *n = dt_nssname_display(s.v[a]->info.subject);
             line(R,
                  "#   the merged certdata.txt does not distrust %s for the %s usage, though the "
                  "build's entry \"%s\" does: the merge lost it (compare OUT/certdata.txt with "
                  "OUT/certdata-distrust.txt)",
-                 n ? n : "?", dt_usage_name(k->usage), e->label);
+                 n ? n : "?", dt_cases_usage_name(k->usage), e->label);
             free(n);
             lost++;
         }
@@ -1205,7 +1207,7 @@ static void reproduce_line(struct run *R, size_t ci, enum dt_engine engine, unsi
 {
     if (R->o->keep_work)
         line(R, "#   reproduce: %s/case-%zu/reproduce.sh [baseline|with] %s %s", R->work, ci + 1,
-             engine == DT_ENGINE_PKIX ? "pkix" : "classic", dt_deployment_name(dep));
+             engine == DT_ENGINE_PKIX ? "pkix" : "classic", dt_cases_deployment_name(dep));
 }
 
 /* One (case, deployment, engine) check under NSS. */
@@ -1223,14 +1225,14 @@ static void check_nss(struct run *R, const struct dt_case *k, size_t ci, unsigne
         return;
     const struct dt_nss_outcome *base = &R->outs[J[J_BASE]], *pbase = NULL;
     if (!base->good) {
-        const char *hint = dt_nss_error_hint(base->error);
+        const char *hint = dt_verify_nss_error_hint(base->error);
         line(R,
              "not ok %zu - %s%s # INVALID: the chain does not validate without the "
              "distrust data (%s%s%s), so the case proves nothing",
              no, k->name, tag, base->error_name, hint ? ": " : "", hint ? hint : "");
         outcome_line(R, "baseline", base, NULL);
         line(R, "#   case %s at %s, usage %s, time %s", k->file, k->json_path,
-             dt_usage_name(k->usage), when);
+             dt_cases_usage_name(k->usage), when);
         reproduce_line(R, ci, engine, dep);
         R->sum->failed++;
         R->sum->invalid++;
@@ -1296,7 +1298,7 @@ static void check_nss(struct run *R, const struct dt_case *k, size_t ci, unsigne
         R->sum->merged_checks++;
     line(R, "%s %zu - %s%s", ok ? "ok" : "not ok", no, k->name, tag);
     line(R, "#   expected %s, got %s (usage %s, time %s)",
-         k->expect_distrusted ? "distrusted" : "trusted", verdict, dt_usage_name(k->usage), when);
+         k->expect_distrusted ? "distrusted" : "trusted", verdict, dt_cases_usage_name(k->usage), when);
     outcome_line(R, "baseline", base, NULL);
     if (pbase)
         outcome_line(R, "p11-kit baseline (p11-kit-trust.so over the anchors alone)", pbase, base);
@@ -1331,7 +1333,7 @@ static void check_missing(struct run *R, const struct dt_case *k, unsigned dep,
     R->sum->checks++;
     line(R,
          "not ok %zu - %s%s # NOT RUN: the case names the %s deployment, which cannot judge it: %s",
-         no, k->name, tag, dt_deployment_name(dep), why_not(R, dep));
+         no, k->name, tag, dt_cases_deployment_name(dep), why_not(R, dep));
     R->sum->failed++;
 }
 
@@ -1353,7 +1355,7 @@ static struct dt_pool *rootstore_of(struct run *R, const char *path)
     for (size_t i = 0; i < R->n_stores; i++)
         if (!strcmp(R->stores[i].path, path))
             return &R->stores[i].pool;
-    if (dt_grow((void **)&R->stores, &R->cap_stores, R->n_stores + 1, sizeof(*R->stores)) != DT_OK)
+    if (dt_mem_grow((void **)&R->stores, &R->cap_stores, R->n_stores + 1, sizeof(*R->stores)) != DT_OK)
         return NULL;
     struct rootstore *rs = &R->stores[R->n_stores];
     rs->path = path;
@@ -1372,7 +1374,7 @@ static void ossl_path(struct run *R, const struct dt_ossl_outcome *o, char *buf,
     buf[0] = 0;
     for (size_t i = 0; i < o->n_path; i++) {
         const struct dt_cert *c = known_cert(R, o->path_sha256[i]);
-        char *n = c ? dt_name_display(c->info.subject) : NULL;
+        char *n = c ? dt_nssname_display(c->info.subject) : NULL;
         size_t len = strlen(buf);
         snprintf(buf + len, cap - len, "%s%s", i ? " <- " : "", n ? n : "(an unknown certificate)");
         free(n);
@@ -1400,7 +1402,7 @@ static void check_openssl(struct run *R, const struct dt_case *k)
     dt_time_format_rfc3339(when_t, when);
     struct dt_pool *rs = rootstore_of(R, k->anchors_certdata);
     struct dt_ossl_outcome base, with;
-    if (dt_ossl_verify(k, rs, when_t, NULL, &base) != DT_OK || !base.ran) {
+    if (dt_verify_openssl_run(k, rs, when_t, NULL, &base) != DT_OK || !base.ran) {
         line(R, "not ok %zu - %s%s # ERROR: %s", no, k->name, tag,
              base.failure[0] ? base.failure : "the verification could not run");
         R->sum->failed++;
@@ -1417,7 +1419,7 @@ static void check_openssl(struct run *R, const struct dt_case *k)
         R->sum->invalid++;
         return;
     }
-    if (dt_ossl_verify(k, rs, when_t, R->blob, &with) != DT_OK || !with.ran) {
+    if (dt_verify_openssl_run(k, rs, when_t, R->blob, &with) != DT_OK || !with.ran) {
         line(R, "not ok %zu - %s%s # ERROR: %s", no, k->name, tag,
              with.failure[0] ? with.failure : "the verification could not run");
         R->sum->failed++;
@@ -1432,7 +1434,7 @@ static void check_openssl(struct run *R, const struct dt_case *k)
     bool ok = k->expect_distrusted ? !strcmp(verdict, "distrusted") : !strcmp(verdict, "trusted");
     line(R, "%s %zu - %s%s", ok ? "ok" : "not ok", no, k->name, tag);
     line(R, "#   expected %s, got %s (usage %s, time %s)",
-         k->expect_distrusted ? "distrusted" : "trusted", verdict, dt_usage_name(k->usage), when);
+         k->expect_distrusted ? "distrusted" : "trusted", verdict, dt_cases_usage_name(k->usage), when);
     ossl_path(R, &base, path, sizeof(path));
     line(R, "#   baseline: OpenSSL accepts the chain: %s", path);
     ossl_path(R, &with, path, sizeof(path));
@@ -1443,7 +1445,7 @@ static void check_openssl(struct run *R, const struct dt_case *k)
         const struct dt_cert *c = with.error_depth >= 0 && (size_t)with.error_depth < with.n_path
                                       ? known_cert(R, with.path_sha256[with.error_depth])
                                       : NULL;
-        char *n = c ? dt_name_display(c->info.subject) : NULL;
+        char *n = c ? dt_nssname_display(c->info.subject) : NULL;
         if (with.error_depth >= 0 && (size_t)with.error_depth < with.n_path)
             line(R,
                  "#   with the blob: OpenSSL rejects the chain at certificate %d of %zu%s, %s: %s",
@@ -1475,7 +1477,7 @@ static void check_openssl(struct run *R, const struct dt_case *k)
             const struct dt_bentry *e = c ? nss_entry_of(R, c) : NULL;
             if (!e)
                 continue;
-            char *n = dt_name_display(c->info.subject);
+            char *n = dt_nssname_display(c->info.subject);
             line(R,
                  "#   the build distrusts %s for NSS (entry \"%s\"%s%s%s) but the blob does not "
                  "list it: the entry does not target the blob (or limits purposes, which the "
@@ -1495,7 +1497,7 @@ static void check_openssl(struct run *R, const struct dt_case *k)
                     !dt_slice_eq(e->serial, c->info.serial) ||
                     !dt_name_equal(e->issuer, c->info.issuer))
                     continue;
-                char *n = dt_name_display(c->info.subject);
+                char *n = dt_nssname_display(c->info.subject);
                 line(R,
                      "#   %s has the serial of entry \"%s\" and an issuer field that is the "
                      "entry's issuer as a name but encoded differently: OpenSSL chains it, the "
@@ -1593,8 +1595,8 @@ static enum dt_err p11kit_dist(struct run *R)
     snprintf(R->p11kit_dist, sizeof(R->p11kit_dist), "%s/p11kit-dist", R->work);
     snprintf(to, sizeof(to), "%s/distrust.p11-kit", R->p11kit_dist);
     if (access(from, R_OK) != 0) {
-        struct dt_place pl = dt_place_file(from);
-        rc = dt_fail(&R->d, &pl, DT_ERR_INPUT,
+        struct dt_place pl = dt_diag_place_file(from);
+        rc = dt_diag_fail(&R->d, &pl, DT_ERR_INPUT,
                      "the p11-kit deployment needs the build's "
                      "distrust.p11-kit: %s",
                      strerror(errno));
@@ -1602,7 +1604,7 @@ static enum dt_err p11kit_dist(struct run *R)
     }
     DT_TRY(make_dir(R, R->p11kit_dist));
     if (copy_file(&R->d, from, to) != DT_OK) {
-        rc = dt_fail(&R->d, NULL, DT_ERR_IO, "cannot copy %s to %s", from, to);
+        rc = dt_diag_fail(&R->d, NULL, DT_ERR_IO, "cannot copy %s to %s", from, to);
         goto out;
     }
     chmod(to, 0644);
@@ -1614,8 +1616,8 @@ out:
 static void not_checked(struct run *R, const struct dt_case *k, const struct plan *p)
 {
     char named[64], run[64];
-    dt_deployments_text(k->deployments, named, sizeof(named));
-    dt_deployments_text(R->selected, run, sizeof(run));
+    dt_cases_deployments_text(k->deployments, named, sizeof(named));
+    dt_cases_deployments_text(R->selected, run, sizeof(run));
     if (k->deployments && !(k->deployments & R->selected))
         line(R, "# not checked: \"%s\" (%s %s): its deployments (%s) are not among this run's (%s)",
              k->name, k->file, k->json_path, named, run[0] ? run : "none");
@@ -1661,7 +1663,7 @@ static void report_skipped(struct run *R, const struct plan *plans)
         for (size_t ci = 0; ci < R->cases.n; ci++)
             n += (plans[ci].skipped & order[d]) != 0;
         if (n)
-            line(R, "# %s did not judge %zu of %zu case%s: %s", dt_deployment_name(order[d]), n,
+            line(R, "# %s did not judge %zu of %zu case%s: %s", dt_cases_deployment_name(order[d]), n,
                  R->cases.n, R->cases.n == 1 ? "" : "s", why_not(R, order[d]));
     }
 }
@@ -1673,7 +1675,7 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
     struct dt_verify_summary dummy;
     struct plan *plans = NULL;
     memset(&R, 0, sizeof(R));
-    dt_trace_clear();
+    dt_err_trace_clear();
     if (!summary)
         summary = &dummy;
     memset(summary, 0, sizeof(*summary));
@@ -1681,13 +1683,13 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
         return DT_ERR_USAGE;
     R.o = opts;
     R.sum = summary;
-    dt_diags_init(&R.d, opts->diag, opts->diag_ctx);
+    dt_diag_init(&R.d, opts->diag, opts->diag_ctx);
     unsigned engines = opts->engines ? opts->engines : DT_VERIFY_PKIX;
 
     if (access(opts->module, R_OK) != 0) {
-        struct dt_place pl = dt_place_file(opts->module);
+        struct dt_place pl = dt_diag_place_file(opts->module);
         rc =
-            dt_fail(&R.d, &pl, DT_ERR_INPUT,
+            dt_diag_fail(&R.d, &pl, DT_ERR_INPUT,
                     "the PKCS#11 module is not readable: %s (give --module PATH)", strerror(errno));
         goto out;
     }
@@ -1704,8 +1706,8 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
         snprintf(bp, sizeof(bp), "%s/revocations.blob", opts->build_dir);
         enum dt_err orc = dt_blob_open_file(bp, NULL, &R.blob, err, sizeof(err));
         if (orc != DT_OK) {
-            struct dt_place pl = dt_place_file(bp);
-            rc = dt_fail(&R.d, &pl, orc == DT_ERR_NOMEM ? orc : DT_ERR_INPUT,
+            struct dt_place pl = dt_diag_place_file(bp);
+            rc = dt_diag_fail(&R.d, &pl, orc == DT_ERR_NOMEM ? orc : DT_ERR_INPUT,
                          "the OpenSSL engine needs the build's blob: %s", err);
             goto out;
         }
@@ -1727,31 +1729,31 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
         if (seen)
             continue;
         struct dt_cd_file f;
-        if (dt_cd_parse_file(rs, &f, &R.d) != DT_OK) {
-            dt_cd_file_free(&f);
+        if (dt_cdparse_file(rs, &f, &R.d) != DT_OK) {
+            dt_cdparse_free(&f);
             rc = DT_ERR_INPUT;
             goto out;
         }
         enum dt_err irc = index_certdata(&R, &f);
-        dt_cd_file_free(&f);
+        dt_cdparse_free(&f);
         DT_TRY(irc);
     }
 
     if (opts->keep_work) {
         if (mkdir(opts->keep_work, 0755) != 0 && errno != EEXIST) {
-            rc = dt_fail(&R.d, NULL, DT_ERR_IO, "cannot create %s: %s", opts->keep_work,
+            rc = dt_diag_fail(&R.d, NULL, DT_ERR_IO, "cannot create %s: %s", opts->keep_work,
                          strerror(errno));
             goto out;
         }
         if (!realpath(opts->keep_work, R.work)) {
-            rc = dt_fail(&R.d, NULL, DT_ERR_IO, "%s: %s", opts->keep_work, strerror(errno));
+            rc = dt_diag_fail(&R.d, NULL, DT_ERR_IO, "%s: %s", opts->keep_work, strerror(errno));
             goto out;
         }
     } else {
         const char *tmp = getenv("TMPDIR");
         snprintf(R.work, sizeof(R.work), "%s/distrust-verify-XXXXXX", tmp && *tmp ? tmp : "/tmp");
         if (!mkdtemp(R.work)) {
-            rc = dt_fail(&R.d, NULL, DT_ERR_IO, "cannot create a work directory: %s",
+            rc = dt_diag_fail(&R.d, NULL, DT_ERR_IO, "cannot create a work directory: %s",
                          strerror(errno));
             goto out;
         }
@@ -1761,7 +1763,7 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
      * and the anchors need a root-store instance beside the overlay. */
     snprintf(R.rootstore_module, sizeof(R.rootstore_module), "%s/anchors-module.so", R.work);
     if (copy_file(&R.d, opts->module, R.rootstore_module) != DT_OK) {
-        rc = dt_fail(&R.d, NULL, DT_ERR_IO, "cannot copy the module to %s", R.rootstore_module);
+        rc = dt_diag_fail(&R.d, NULL, DT_ERR_IO, "cannot copy the module to %s", R.rootstore_module);
         goto out;
     }
     if (R.has_p11kit)
@@ -1774,11 +1776,11 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
     snprintf(R.db, sizeof(R.db), "%s/nssdb", R.work);
     char why[300];
     if (mkdir(R.db, 0755) != 0 && errno != EEXIST) {
-        rc = dt_fail(&R.d, NULL, DT_ERR_IO, "cannot create %s: %s", R.db, strerror(errno));
+        rc = dt_diag_fail(&R.d, NULL, DT_ERR_IO, "cannot create %s: %s", R.db, strerror(errno));
         goto out;
     }
-    if (dt_nss_make_db(R.db, why, sizeof(why)) != DT_OK) {
-        rc = dt_fail(&R.d, NULL, DT_ERR_INTERNAL, "%s", why);
+    if (dt_verify_nss_make_db(R.db, why, sizeof(why)) != DT_OK) {
+        rc = dt_diag_fail(&R.d, NULL, DT_ERR_INTERNAL, "%s", why);
         goto out;
     }
 
@@ -1816,7 +1818,7 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
                                      opts->fresh_processes != 0, nss_progress, &R};
         /* per-job failures are reported by the checks; not having run at all
          * is an error of the run */
-        if (dt_nss_run(R.jobs, R.outs, R.n_jobs, &ro, R.each, &R.stats) == DT_ERR_NOMEM)
+        if (dt_verify_nss_run(R.jobs, R.outs, R.n_jobs, &ro, R.each, &R.stats) == DT_ERR_NOMEM)
             rc = DT_ERR_NOMEM;
         DT_TRY(rc);
     }
@@ -1829,7 +1831,7 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
              "processes stopped early)",
              R.n_jobs, R.stats.processes, R.stats.rerun, R.stats.leaked);
     if (!summary->checks && R.cases.n) {
-        rc = dt_fail(&R.d, NULL, DT_ERR_INPUT,
+        rc = dt_diag_fail(&R.d, NULL, DT_ERR_INPUT,
                      "nothing was checked: no deployment of this run judges any case (see "
                      "--deployments and the cases' \"deployments\")");
         goto out;
@@ -1839,15 +1841,15 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
 out:
     free(plans);
     if (R.work_is_temp)
-        dt_rm_tree(R.work);
-    dt_build_data_free(&R.b);
-    dt_build_data_free(&R.mb);
+        dt_file_rm_tree(R.work);
+    dt_builddir_free(&R.b);
+    dt_builddir_free(&R.mb);
     dt_blob_close(R.blob);
     for (size_t i = 0; i < R.n_stores; i++)
         dt_pool_free(&R.stores[i].pool);
     free(R.stores);
     dt_cases_free(&R.cases);
-    dt_certlist_free(&R.extra);
+    dt_cert_list_free(&R.extra);
     free(R.known);
     for (size_t i = 0; i < R.n_anchor_files; i++)
         free(R.anchor_files[i].path);

@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-const char *dt_nss_error_hint(long code)
+const char *dt_verify_nss_error_hint(long code)
 {
     switch (code) {
     case SEC_ERROR_UNTRUSTED_CERT:
@@ -149,7 +149,7 @@ static SECMODModule *load_module(const char *lib, const char *name, const char *
  * PK11_HashBuf would open a session on NSS's internal token every time). */
 static void cert_sha256(const unsigned char *der, unsigned len, uint8_t out[32])
 {
-    dt_sha256(dt_slice_make(der, len), out);
+    dt_digest_sha256(dt_slice_make(der, len), out);
 }
 
 static void record_path(CERTCertList *list, struct dt_nss_outcome *o)
@@ -197,9 +197,9 @@ static bool after_date(const SECItem *it, int64_t *t)
         v[i] = (a - '0') * 10 + (b - '0');
     }
     struct dt_civil c = {v[0] < 50 ? 2000 + v[0] : 1900 + v[0], v[1], v[2], v[3], v[4], v[5]};
-    if (!dt_civil_valid(&c))
+    if (!dt_time_civil_valid(&c))
         return false;
-    *t = dt_civil_to_epoch(&c);
+    *t = dt_time_civil_to_epoch(&c);
     return true;
 }
 
@@ -441,7 +441,7 @@ out:
                 o->leaked = true;
 }
 
-enum dt_err dt_nss_make_db(const char *dir, char *failure, size_t cap)
+enum dt_err dt_verify_nss_make_db(const char *dir, char *failure, size_t cap)
 {
     fflush(NULL);
     pid_t pid = fork();
@@ -662,7 +662,7 @@ static void fail_job(struct dt_nss_outcome *o, enum dt_err *e, const char *why)
     *e = DT_ERR_INTERNAL;
 }
 
-enum dt_err dt_nss_run(const struct dt_nss_job *jobs, struct dt_nss_outcome *outs, size_t n,
+enum dt_err dt_verify_nss_run(const struct dt_nss_job *jobs, struct dt_nss_outcome *outs, size_t n,
                        const struct dt_nss_run_opts *ro, enum dt_err *each,
                        struct dt_nss_run_stats *stats)
 {
@@ -839,7 +839,7 @@ out:
     return rc;
 }
 
-enum dt_err dt_nss_verify(const struct dt_nss_job *job, struct dt_nss_outcome *out)
+enum dt_err dt_verify_nss_verify(const struct dt_nss_job *job, struct dt_nss_outcome *out)
 {
-    return dt_nss_run(job, out, 1, NULL, NULL, NULL);
+    return dt_verify_nss_run(job, out, 1, NULL, NULL, NULL);
 }

@@ -19,7 +19,7 @@ enum dt_engine {
 };
 
 struct dt_nss_job {
-    const char *db_dir;           /* an empty NSS database (dt_nss_make_db), opened read-only */
+    const char *db_dir;           /* an empty NSS database (dt_verify_nss_make_db), opened read-only */
     const char *rootstore_module; /* a copy of libdistrust-pkcs11.so for the anchors */
     const char *anchors_certdata; /* served in root-store mode; NULL: no such module */
     const char *overlay_module;   /* libdistrust-pkcs11.so */
@@ -69,7 +69,7 @@ struct dt_nss_outcome {
  * the child reported back (out->ran says whether NSS got to verify); an
  * internal error when the child could not be started or died (out->failure
  * says why). */
-DT_MUST_USE enum dt_err dt_nss_verify(const struct dt_nss_job *job, struct dt_nss_outcome *out);
+DT_MUST_USE enum dt_err dt_verify_nss_verify(const struct dt_nss_job *job, struct dt_nss_outcome *out);
 
 struct dt_nss_run_opts {
     size_t procs; /* worker processes at once (0: 1) */
@@ -95,16 +95,16 @@ struct dt_nss_run_stats {
  * configurations never share a process (NSS caches trust per process).
  * outs[i] and each[i] (each may be NULL) receive job i's outcome and status;
  * the return value is the last failure. */
-DT_MUST_USE enum dt_err dt_nss_run(const struct dt_nss_job *jobs, struct dt_nss_outcome *outs,
+DT_MUST_USE enum dt_err dt_verify_nss_run(const struct dt_nss_job *jobs, struct dt_nss_outcome *outs,
                                    size_t n, const struct dt_nss_run_opts *opts, enum dt_err *each,
                                    struct dt_nss_run_stats *stats);
 
 /* Creates an empty NSS database (cert9.db, key4.db) in dir, from a child
  * process. The verifications open it read-only, as vfychain -d does. */
-DT_MUST_USE enum dt_err dt_nss_make_db(const char *dir, char *failure, size_t cap);
+DT_MUST_USE enum dt_err dt_verify_nss_make_db(const char *dir, char *failure, size_t cap);
 
 /* NSS's name for an error code ("SEC_ERROR_UNTRUSTED_ISSUER"), computed in
  * the child; this table covers the codes the verifier reasons about. */
-const char *dt_nss_error_hint(long code);
+const char *dt_verify_nss_error_hint(long code);
 
 #endif

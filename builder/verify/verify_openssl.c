@@ -47,7 +47,7 @@ static unsigned trust_bit(enum dt_usage u)
                                                                        : DT_PURPOSE_SERVER;
 }
 
-enum dt_err dt_ossl_verify(const struct dt_case *k, struct dt_pool *rootstore, int64_t time,
+enum dt_err dt_verify_openssl_run(const struct dt_case *k, struct dt_pool *rootstore, int64_t time,
                            const struct dt_blob *blob, struct dt_ossl_outcome *o)
 {
     enum dt_err rc = DT_OK;
@@ -115,7 +115,7 @@ enum dt_err dt_ossl_verify(const struct dt_case *k, struct dt_pool *rootstore, i
         unsigned char *der = NULL;
         int n = i2d_X509(sk_X509_value(chain, i), &der);
         if (n > 0)
-            dt_sha256(dt_slice_make(der, (size_t)n), o->path_sha256[o->n_path++]);
+            dt_digest_sha256(dt_slice_make(der, (size_t)n), o->path_sha256[o->n_path++]);
         OPENSSL_free(der);
     }
 out:

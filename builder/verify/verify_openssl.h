@@ -27,7 +27,7 @@ struct dt_ossl_outcome {
  * the anchors of a root store read as a pool (trusted for the usage's
  * purpose). blob NULL: the baseline. */
 struct dt_pool;
-DT_MUST_USE enum dt_err dt_ossl_verify(const struct dt_case *k, struct dt_pool *rootstore,
+DT_MUST_USE enum dt_err dt_verify_openssl_run(const struct dt_case *k, struct dt_pool *rootstore,
                                        int64_t time, const struct dt_blob *blob,
                                        struct dt_ossl_outcome *out);
 

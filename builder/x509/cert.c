@@ -12,6 +12,7 @@
 
 #include "file.h"
 #include "caps.h"
+#include "b64.h"
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -19,44 +20,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Digests fetched once: an implicit fetch per call (EVP_sha256() with
- * EVP_Digest) takes OpenSSL's provider locks every time, which dominates
- * reading a pool of 100,000 certificates. */
-static EVP_MD *fetched[3];
-static pthread_once_t fetch_once = PTHREAD_ONCE_INIT;
-
-static void fetch_mds(void)
-{
-    fetched[0] = EVP_MD_fetch(NULL, "SHA1", NULL);
-    fetched[1] = EVP_MD_fetch(NULL, "MD5", NULL);
-    fetched[2] = EVP_MD_fetch(NULL, "SHA256", NULL);
-    ERR_clear_error();
-}
-
-static void digest(int which, const EVP_MD *fallback, struct dt_slice in, uint8_t *out)
-{
-    pthread_once(&fetch_once, fetch_mds);
-    const EVP_MD *md = fetched[which] ? fetched[which] : fallback;
-    unsigned int len = 0;
-    if (!EVP_Digest(in.p, in.n, out, &len, md, NULL))
-        memset(out, 0, (size_t)EVP_MD_get_size(md));
-}
-
-void dt_sha1(struct dt_slice in, uint8_t out[20])
-{
-    digest(0, EVP_sha1(), in, out);
-}
-
-void dt_md5(struct dt_slice in, uint8_t out[16])
-{
-    digest(1, EVP_md5(), in, out);
-}
-
-void dt_sha256(struct dt_slice in, uint8_t out[32])
-{
-    digest(2, EVP_sha256(), in, out);
-}
 
 bool dt_cert_openssl_ok(const struct dt_cert *c)
 {
@@ -89,9 +52,9 @@ enum dt_err dt_cert_from_der(const uint8_t *der, size_t n, struct dt_cert **out,
         rc = DT_ERR_LIMIT;
         goto out;
     }
-    c = dt_calloc(1, sizeof(*c));
+    c = dt_mem_calloc(1, sizeof(*c));
     DT_ENSURE_MEM(c);
-    c->der = dt_memdup(der, n);
+    c->der = dt_mem_dup(der, n);
     DT_ENSURE_MEM(c->der);
     c->der_len = n;
     struct dt_slice all = dt_slice_make(c->der, n);
@@ -104,10 +67,10 @@ enum dt_err dt_cert_from_der(const uint8_t *der, size_t n, struct dt_cert **out,
         rc = DT_ERR_INPUT;
         goto out;
     }
-    dt_sha1(all, c->sha1);
-    dt_md5(all, c->md5);
-    dt_sha256(all, c->sha256);
-    dt_sha256(c->info.spki, c->spki_sha256);
+    dt_digest_sha1(all, c->sha1);
+    dt_digest_md5(all, c->md5);
+    dt_digest_sha256(all, c->sha256);
+    dt_digest_sha256(c->info.spki, c->spki_sha256);
     dt_name_id(c->info.subject, c->subject_id);
     if (dt_slice_eq(c->info.issuer, c->info.subject))
         memcpy(c->issuer_id, c->subject_id, 32);
@@ -121,15 +84,15 @@ out:
     return rc;
 }
 
-enum dt_err dt_certlist_push(struct dt_certlist *l, struct dt_cert *c)
+enum dt_err dt_cert_list_push(struct dt_certlist *l, struct dt_cert *c)
 {
-    enum dt_err rc = dt_grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v));
+    enum dt_err rc = dt_mem_grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v));
     if (rc == DT_OK)
         l->v[l->n++] = c;
     return rc;
 }
 
-void dt_certlist_free(struct dt_certlist *l)
+void dt_cert_list_free(struct dt_certlist *l)
 {
     if (!l)
         return;
@@ -151,25 +114,25 @@ static enum dt_err add_cert(const char *path, unsigned line, unsigned index, str
 
     size_t max = out->max_per_file ? out->max_per_file : DT_MAX_CERTS_PER_FILE;
     if (index > max) {
-        rc = dt_fail(d, &pl, DT_ERR_LIMIT, "more than %zu certificates in one file", max);
+        rc = dt_diag_fail(d, &pl, DT_ERR_LIMIT, "more than %zu certificates in one file", max);
         goto out;
     }
     rc = dt_cert_from_der(der.p, der.n, &c, &why);
     if (rc == DT_ERR_INPUT || rc == DT_ERR_LIMIT) {
-        dt_report(d, DT_ERROR, &pl, "certificate %u: %s", index, why);
+        dt_diag_report(d, DT_ERROR, &pl, "certificate %u: %s", index, why);
         goto out;
     }
     DT_TRY(rc);
-    c->file = dt_strdup(path);
+    c->file = dt_mem_strdup(path);
     DT_ENSURE_MEM(c->file);
     c->index = index;
     c->line = line;
     if (!out->skip_openssl_check && !dt_cert_openssl_ok(c))
-        dt_warn(d, &pl,
+        dt_diag_warn(d, &pl,
                 "certificate %u: OpenSSL does not accept this certificate; its DER fields "
                 "are used exactly as they stand",
                 index);
-    DT_TRY(dt_certlist_push(out, c));
+    DT_TRY(dt_cert_list_push(out, c));
     c = NULL;
 out:
     dt_cert_free(c);
@@ -245,7 +208,7 @@ static enum dt_err load_pem(const char *path, struct dt_slice data, struct dt_ce
                 continue;
             if (len < 16 || memcmp(line + len - 5, "-----", 5) != 0) {
                 struct dt_place pl = {path, lineno, 1, NULL, NULL};
-                rc = dt_fail(d, &pl, DT_ERR_INPUT, "malformed PEM BEGIN line");
+                rc = dt_diag_fail(d, &pl, DT_ERR_INPUT, "malformed PEM BEGIN line");
                 goto out;
             }
             label = line + 11;
@@ -257,7 +220,7 @@ static enum dt_err load_pem(const char *path, struct dt_slice data, struct dt_ce
         }
         if (starts_with(line, len, "-----BEGIN ")) {
             struct dt_place pl = {path, begin_line, 1, NULL, NULL};
-            rc = dt_fail(d, &pl, DT_ERR_INPUT,
+            rc = dt_diag_fail(d, &pl, DT_ERR_INPUT,
                          "PEM block has no END line (another BEGIN line follows at line %u)",
                          lineno);
             goto out;
@@ -266,14 +229,14 @@ static enum dt_err load_pem(const char *path, struct dt_slice data, struct dt_ce
             if (len != label_len + 14 || memcmp(line + 9, label, label_len) != 0 ||
                 memcmp(line + len - 5, "-----", 5) != 0) {
                 struct dt_place pl = {path, lineno, 1, NULL, NULL};
-                rc = dt_fail(d, &pl, DT_ERR_INPUT,
+                rc = dt_diag_fail(d, &pl, DT_ERR_INPUT,
                              "PEM END line does not match the BEGIN line at line %u", begin_line);
                 goto out;
             }
             in_block = false;
             if (!is_cert_label(label, label_len)) {
                 struct dt_place pl = {path, begin_line, 0, NULL, NULL};
-                dt_warn(d, &pl, "skipping a PEM block that is not a certificate (%.*s)",
+                dt_diag_warn(d, &pl, "skipping a PEM block that is not a certificate (%.*s)",
                         (int)label_len, label);
                 skipped++;
                 continue;
@@ -287,7 +250,7 @@ static enum dt_err load_pem(const char *path, struct dt_slice data, struct dt_ce
                 size_t bad_col = 0;
                 find_bad_b64(s, data.n, begin_line, lineno, &bad, &bad_col);
                 struct dt_place pl = {path, bad, (unsigned)bad_col, NULL, NULL};
-                rc = dt_fail(d, &pl, DT_ERR_INPUT, "certificate %u (BEGIN at line %u): %s",
+                rc = dt_diag_fail(d, &pl, DT_ERR_INPUT, "certificate %u (BEGIN at line %u): %s",
                              found + 1, begin_line, why);
                 goto out;
             }
@@ -311,12 +274,12 @@ static enum dt_err load_pem(const char *path, struct dt_slice data, struct dt_ce
     }
     if (in_block) {
         struct dt_place pl = {path, begin_line, 1, NULL, NULL};
-        rc = dt_fail(d, &pl, DT_ERR_INPUT, "PEM block has no END line");
+        rc = dt_diag_fail(d, &pl, DT_ERR_INPUT, "PEM block has no END line");
         goto out;
     }
     if (!found) {
-        struct dt_place pl = dt_place_file(path);
-        rc = dt_fail(d, &pl, DT_ERR_INPUT,
+        struct dt_place pl = dt_diag_place_file(path);
+        rc = dt_diag_fail(d, &pl, DT_ERR_INPUT,
                      skipped ? "no CERTIFICATE block in this PEM file"
                              : "no certificate found in this file");
         goto out;
@@ -337,8 +300,8 @@ static enum dt_err load_der(const char *path, struct dt_slice data, struct dt_ce
         struct dt_tlv t;
         const char *why = dt_der_read(&rest, &t);
         if (why) {
-            struct dt_place pl = dt_place_file(path);
-            rc = dt_fail(d, &pl, DT_ERR_INPUT, "certificate %u at byte offset %zu: %s", index + 1,
+            struct dt_place pl = dt_diag_place_file(path);
+            rc = dt_diag_fail(d, &pl, DT_ERR_INPUT, "certificate %u at byte offset %zu: %s", index + 1,
                          (size_t)(rest.p - data.p), why);
             goto out;
         }
@@ -354,16 +317,16 @@ enum dt_err dt_cert_load_mem(const char *path, struct dt_slice data, struct dt_c
 {
     enum dt_err rc;
     size_t before = out->n;
-    struct dt_place pl = dt_place_file(path);
+    struct dt_place pl = dt_diag_place_file(path);
     (void)ref;
     if (data.n == 0)
-        rc = dt_fail(d, &pl, DT_ERR_INPUT, "empty file: expected a PEM or DER certificate");
+        rc = dt_diag_fail(d, &pl, DT_ERR_INPUT, "empty file: expected a PEM or DER certificate");
     else if (memmem(data.p, data.n, "-----BEGIN ", 11))
         rc = load_pem(path, data, out, d);
     else if (data.p[0] == DT_TAG_SEQUENCE)
         rc = load_der(path, data, out, d);
     else
-        rc = dt_fail(d, &pl, DT_ERR_INPUT,
+        rc = dt_diag_fail(d, &pl, DT_ERR_INPUT,
                      "neither PEM (no -----BEGIN line) nor DER (does not start with a "
                      "SEQUENCE)");
     if (rc != DT_OK) {

@@ -6,6 +6,7 @@
 
 #include "der.h"
 #include "diag.h"
+#include "digest.h"
 
 struct dt_cert {
     uint8_t *der; /* owned */
@@ -61,15 +62,11 @@ DT_MUST_USE enum dt_err dt_cert_load_mem(const char *path, struct dt_slice data,
                                          struct dt_certlist *out, struct dt_diags *d,
                                          const struct dt_place *ref);
 
-DT_MUST_USE enum dt_err dt_certlist_push(struct dt_certlist *l, struct dt_cert *c);
-void dt_certlist_free(struct dt_certlist *l);
+DT_MUST_USE enum dt_err dt_cert_list_push(struct dt_certlist *l, struct dt_cert *c);
+void dt_cert_list_free(struct dt_certlist *l);
 
 /* Appends the certificate as PEM (64-column base64). */
 DT_MUST_USE enum dt_err dt_cert_pem(const struct dt_cert *c, struct dt_buf *out);
 
-/* SHA-1, MD5, SHA-256 helpers (OpenSSL). */
-void dt_sha1(struct dt_slice in, uint8_t out[20]);
-void dt_md5(struct dt_slice in, uint8_t out[16]);
-void dt_sha256(struct dt_slice in, uint8_t out[32]);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * der.c - DER walking, certificate field extraction, hex and base64.
+ * der.c - DER walking and certificate field extraction.
  */
 #include "der.h"
 
@@ -278,18 +278,18 @@ const char *dt_der_time(struct dt_slice tlv, int64_t *t)
     } else {
         return "time without a zone";
     }
-    if (i != n || !dt_civil_valid(&c))
+    if (i != n || !dt_time_civil_valid(&c))
         return "malformed time";
-    *t = dt_civil_to_epoch(&c) - off;
+    *t = dt_time_civil_to_epoch(&c) - off;
     return NULL;
 }
 
-bool dt_int_is_negative(struct dt_slice content)
+bool dt_der_int_is_negative(struct dt_slice content)
 {
     return content.n > 0 && (content.p[0] & 0x80);
 }
 
-bool dt_int_is_minimal(struct dt_slice c)
+bool dt_der_int_is_minimal(struct dt_slice c)
 {
     if (c.n < 2)
         return c.n == 1;
@@ -300,7 +300,7 @@ bool dt_int_is_minimal(struct dt_slice c)
     return true;
 }
 
-enum dt_err dt_int_wrap(struct dt_slice content, struct dt_buf *out)
+enum dt_err dt_der_int_wrap(struct dt_slice content, struct dt_buf *out)
 {
     uint8_t hdr[6];
     size_t h = 0;
@@ -323,167 +323,3 @@ enum dt_err dt_int_wrap(struct dt_slice content, struct dt_buf *out)
     return rc;
 }
 
-int dt_hexdigit(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-const char *dt_hex_decode(const char *s, size_t n, struct dt_buf *out, size_t *col)
-{
-    bool colons = memchr(s, ':', n) != NULL;
-    size_t i = 0;
-    *col = 0;
-    if (n == 0) {
-        *col = 1;
-        return "empty";
-    }
-    while (i < n) {
-        int h = dt_hexdigit((unsigned char)s[i]);
-        if (h < 0) {
-            *col = i + 1;
-            return s[i] == ':' ? "misplaced ':' (colons go between pairs of hex digits)"
-                               : "not a hex digit";
-        }
-        if (i + 1 >= n) {
-            *col = i + 1;
-            return colons ? "each byte needs two hex digits"
-                          : "odd number of hex digits (DER is whole octets)";
-        }
-        int l = dt_hexdigit((unsigned char)s[i + 1]);
-        if (l < 0) {
-            *col = i + 2;
-            return s[i + 1] == ':' ? "each byte needs two hex digits" : "not a hex digit";
-        }
-        uint8_t byte = (uint8_t)(h << 4 | l);
-        if (dt_buf_append(out, &byte, 1) != DT_OK) {
-            *col = i + 1;
-            return "too long";
-        }
-        i += 2;
-        if (colons && i < n) {
-            if (s[i] != ':') {
-                *col = i + 1;
-                return dt_hexdigit((unsigned char)s[i]) >= 0
-                           ? "each byte needs two hex digits, separated by ':'"
-                           : "not a hex digit";
-            }
-            i++;
-            if (i == n) {
-                *col = i;
-                return "trailing ':'";
-            }
-        }
-    }
-    return NULL;
-}
-
-enum dt_err dt_hex_encode(struct dt_slice b, bool upper, char sep, struct dt_buf *out)
-{
-    const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-    enum dt_err rc = dt_buf_reserve(out, b.n * 3);
-    if (rc != DT_OK)
-        return rc;
-    for (size_t i = 0; i < b.n; i++) {
-        if (sep && i)
-            out->data[out->len++] = (uint8_t)sep;
-        out->data[out->len++] = (uint8_t)digits[b.p[i] >> 4];
-        out->data[out->len++] = (uint8_t)digits[b.p[i] & 15];
-    }
-    return DT_OK;
-}
-
-static int b64val(int c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
-
-static bool is_ws(int c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-const char *dt_b64_decode(const char *s, size_t n, bool lenient, struct dt_buf *out)
-{
-    uint32_t acc = 0;
-    int bits = 0;
-    size_t chars = 0, pad = 0;
-    for (size_t i = 0; i < n; i++) {
-        int c = (unsigned char)s[i];
-        if (is_ws(c)) {
-            if (!lenient)
-                return "whitespace inside base64";
-            continue;
-        }
-        if (c == '=') {
-            pad++;
-            continue;
-        }
-        if (pad)
-            return "base64 data after '=' padding";
-        int v = b64val(c);
-        if (v < 0)
-            return "not base64 (character outside A-Z a-z 0-9 + /)";
-        acc = (acc << 6) | (uint32_t)v;
-        bits += 6;
-        chars++;
-        if (bits >= 8) {
-            bits -= 8;
-            uint8_t byte = (uint8_t)(acc >> bits);
-            if (dt_buf_append(out, &byte, 1) != DT_OK)
-                return "base64 data too long";
-        }
-    }
-    if (chars % 4 == 1)
-        return "truncated base64";
-    if (pad > 2)
-        return "too much base64 padding";
-    if (pad && (chars + pad) % 4)
-        return "wrong base64 padding";
-    if (!pad && chars % 4 && !lenient)
-        return "missing base64 '=' padding";
-    if (bits && (acc & ((1u << bits) - 1)))
-        return "base64 has stray bits at the end";
-    return NULL;
-}
-
-enum dt_err dt_b64_encode(struct dt_slice b, struct dt_buf *out)
-{
-    static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    enum dt_err rc = dt_buf_reserve(out, (b.n + 2) / 3 * 4);
-    if (rc != DT_OK)
-        return rc;
-    size_t i = 0;
-    for (; i + 3 <= b.n; i += 3) {
-        uint32_t v = (uint32_t)b.p[i] << 16 | (uint32_t)b.p[i + 1] << 8 | b.p[i + 2];
-        out->data[out->len++] = (uint8_t)tbl[v >> 18];
-        out->data[out->len++] = (uint8_t)tbl[(v >> 12) & 63];
-        out->data[out->len++] = (uint8_t)tbl[(v >> 6) & 63];
-        out->data[out->len++] = (uint8_t)tbl[v & 63];
-    }
-    if (i < b.n) {
-        uint32_t v = (uint32_t)b.p[i] << 16;
-        if (i + 1 < b.n)
-            v |= (uint32_t)b.p[i + 1] << 8;
-        out->data[out->len++] = (uint8_t)tbl[v >> 18];
-        out->data[out->len++] = (uint8_t)tbl[(v >> 12) & 63];
-        out->data[out->len++] = i + 1 < b.n ? (uint8_t)tbl[(v >> 6) & 63] : '=';
-        out->data[out->len++] = '=';
-    }
-    return DT_OK;
-}

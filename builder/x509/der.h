@@ -64,23 +64,9 @@ const char *dt_der_check_name(struct dt_slice name);
 const char *dt_der_time(struct dt_slice tlv, int64_t *t);
 
 /* INTEGER contents helpers. */
-bool dt_int_is_negative(struct dt_slice content);
-bool dt_int_is_minimal(struct dt_slice content);
+bool dt_der_int_is_negative(struct dt_slice content);
+bool dt_der_int_is_minimal(struct dt_slice content);
 /* Writes the DER INTEGER TLV (02, length, content) into out. */
-DT_MUST_USE enum dt_err dt_int_wrap(struct dt_slice content, struct dt_buf *out);
-
-/* The value of a hex digit, or -1. */
-int dt_hexdigit(int c);
-
-/* Hex. dt_hex_decode accepts "0a1b" or "0a:1b" (colons between every pair,
- * or none). On failure *col is the 1-based column of the problem. */
-const char *dt_hex_decode(const char *s, size_t n, struct dt_buf *out, size_t *col);
-/* Appends bytes as hex: upper or lower case, sep between bytes (0 for none). */
-DT_MUST_USE enum dt_err dt_hex_encode(struct dt_slice b, bool upper, char sep, struct dt_buf *out);
-
-/* Base64 (standard alphabet). lenient accepts missing '=' padding and
- * surrounding and embedded whitespace. */
-const char *dt_b64_decode(const char *s, size_t n, bool lenient, struct dt_buf *out);
-DT_MUST_USE enum dt_err dt_b64_encode(struct dt_slice b, struct dt_buf *out);
+DT_MUST_USE enum dt_err dt_der_int_wrap(struct dt_slice content, struct dt_buf *out);
 
 #endif

@@ -17,7 +17,7 @@
 #include <openssl/x509.h>
 #include <string.h>
 
-EVP_PKEY *dt_pem_key(const char *text, size_t n, bool private_key)
+EVP_PKEY *dt_ecdsa_pem_key(const char *text, size_t n, bool private_key)
 {
     BIO *bio = BIO_new_mem_buf(text, (int)n);
     EVP_PKEY *k = NULL;
@@ -37,7 +37,7 @@ EVP_PKEY *dt_pem_key(const char *text, size_t n, bool private_key)
     return k;
 }
 
-int dt_ec_bits(EVP_PKEY *k)
+int dt_ecdsa_bits(EVP_PKEY *k)
 {
     char group[64] = "";
     size_t glen = 0;
@@ -49,13 +49,13 @@ int dt_ec_bits(EVP_PKEY *k)
     return bits;
 }
 
-void dt_key_id(EVP_PKEY *k, uint8_t out[32])
+void dt_ecdsa_key_id(EVP_PKEY *k, uint8_t out[32])
 {
     unsigned char *der = NULL;
     int n = i2d_PUBKEY(k, &der);
     memset(out, 0, 32);
     if (n > 0)
-        dt_sha256(dt_slice_make(der, (size_t)n), out);
+        dt_digest_sha256(dt_slice_make(der, (size_t)n), out);
     OPENSSL_free(der);
 }
 

@@ -332,7 +332,7 @@ enum dt_err dt_name_canon(struct dt_slice name, struct dt_buf *out)
                 DT_TRY(dt_buf_append(&one, val.all.p, val.all.n));
             else
                 DT_TRY(prc);
-            DT_TRY(dt_grow((void **)&spans, &cap, n + 1, sizeof(*spans)));
+            DT_TRY(dt_mem_grow((void **)&spans, &cap, n + 1, sizeof(*spans)));
             spans[n].off = avas.len;
             DT_TRY(put_tlv(&avas, DT_TAG_SEQUENCE, &one));
             spans[n].len = avas.len - spans[n].off;
@@ -393,7 +393,7 @@ void dt_name_id(struct dt_slice name, uint8_t out[32])
              dt_buf_append(&b, name.p, name.n) == DT_OK;
     }
     if (ok)
-        dt_sha256(dt_slice_make(b.data, b.len), out);
+        dt_digest_sha256(dt_slice_make(b.data, b.len), out);
     else
         memset(out, 0, 32);
     dt_buf_free(&b);

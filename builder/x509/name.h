@@ -78,7 +78,7 @@ bool dt_name_equal(struct dt_slice a, struct dt_slice b);
  * exact bytes (the labels keep the two kinds apart). dt_name_id(a) ==
  * dt_name_id(b) iff dt_name_equal(a, b), up to SHA-256 collisions. When
  * memory runs out it is the exact-bytes key, as dt_name_equal does, and
- * when there is not even room for that, all zeros (as dt_sha256 gives when
+ * when there is not even room for that, all zeros (as dt_digest_sha256 gives when
  * OpenSSL fails): confirm a hit with dt_name_equal when that matters. */
 void dt_name_id(struct dt_slice name, uint8_t out[32]);
 

@@ -42,7 +42,7 @@ static char *with_name(struct dt_slice der, int mode)
         if (name)
             s = CERT_GetCommonName(name);
         if (s)
-            out = dt_strdup(s);
+            out = dt_mem_strdup(s);
     } else {
         const char *text;
         if (name && (!name->rdns || !name->rdns[0]))
@@ -52,7 +52,7 @@ static char *with_name(struct dt_slice der, int mode)
         else
             text = mode == 1 ? "!Invalid AVA!" : NULL;
         if (text)
-            out = dt_strdup(text);
+            out = dt_mem_strdup(text);
         if (out && mode == 1) {
             for (char *p = out; *p; p++) {
                 unsigned char c = (unsigned char)*p;
@@ -67,26 +67,26 @@ static char *with_name(struct dt_slice der, int mode)
     return out;
 }
 
-char *dt_name_comment_text(struct dt_slice der)
+char *dt_nssname_comment(struct dt_slice der)
 {
     return with_name(der, 1);
 }
 
-char *dt_name_text(struct dt_slice der)
+char *dt_nssname_text(struct dt_slice der)
 {
     return with_name(der, 0);
 }
 
-char *dt_name_common_name(struct dt_slice der)
+char *dt_nssname_common_name(struct dt_slice der)
 {
     return with_name(der, 2);
 }
 
-char *dt_name_display(struct dt_slice der)
+char *dt_nssname_display(struct dt_slice der)
 {
-    char *cn = dt_name_common_name(der);
+    char *cn = dt_nssname_common_name(der);
     if (cn && *cn)
         return cn;
     free(cn);
-    return dt_name_text(der);
+    return dt_nssname_text(der);
 }

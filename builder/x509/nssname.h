@@ -15,18 +15,18 @@
  * most specific RDN first, bytes outside printable ASCII shown as '.',
  * "(empty)" for an empty name and "!Invalid AVA!" when NSS cannot print it.
  * Caller frees with free(); NULL only on allocation failure. */
-char *dt_name_comment_text(struct dt_slice der);
+char *dt_nssname_comment(struct dt_slice der);
 
 /* The name as UTF-8 RFC 1485 text (no '.' substitution), or NULL.
  * Caller frees with free(). */
-char *dt_name_text(struct dt_slice der);
+char *dt_nssname_text(struct dt_slice der);
 
 /* The most specific common name as UTF-8, or NULL when there is none.
  * Caller frees with free(). */
-char *dt_name_common_name(struct dt_slice der);
+char *dt_nssname_common_name(struct dt_slice der);
 
 /* A name to show a certificate by: its common name, else its whole subject
  * as text. Caller frees with free(). */
-char *dt_name_display(struct dt_slice der);
+char *dt_nssname_display(struct dt_slice der);
 
 #endif

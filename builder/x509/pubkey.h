@@ -54,7 +54,7 @@ DT_MUST_USE enum dt_err dt_pubkey_id(struct dt_slice spki, uint8_t out[32]);
  * never the identity of a key that parses. When memory runs out inside
  * dt_pubkey_id this is the exact-bytes key too (it can then miss an
  * equivalence, never invent one); all zeros only when OpenSSL cannot hash
- * at all (as dt_sha256). */
+ * at all (as dt_digest_sha256). */
 void dt_pubkey_id_or_bytes(struct dt_slice spki, uint8_t out[32]);
 
 #endif

@@ -140,7 +140,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             ser[ns++] = be;
     }
     struct dt_diags d;
-    dt_diags_init(&d, fuzz_diag, NULL);
+    dt_diag_init(&d, fuzz_diag, NULL);
     struct dt_blob_write_opts o = {7, 1700000000, NULL};
     struct dt_buf out;
     dt_buf_init(&out, 0);

@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(text, data, size);
     text[size] = '\0';
     struct dt_diags d;
-    dt_diags_init(&d, fuzz_diag, NULL);
+    dt_diag_init(&d, fuzz_diag, NULL);
     struct dt_cases c;
     dt_cases_init(&c);
     enum dt_err rc = dt_cases_load_text(&c, "fuzz.json", "/nonexistent-dir", text, size, &d);

@@ -11,7 +11,7 @@
 static void import(const uint8_t *data, size_t size)
 {
     struct dt_diags d;
-    dt_diags_init(&d, fuzz_diag, NULL);
+    dt_diag_init(&d, fuzz_diag, NULL);
     struct dt_buf policy;
     dt_buf_init(&policy, 0);
     struct dt_outlist pems;
@@ -30,7 +30,7 @@ static void import(const uint8_t *data, size_t size)
         for (size_t i = 0; i < pems.n; i++)
             if (!pems.files[i].data.n || !pems.files[i].name)
                 __builtin_trap();
-        dt_outlist_free(&pems);
+        dt_outdir_list_free(&pems);
     }
     dt_buf_free(&policy);
 }
@@ -38,9 +38,9 @@ static void import(const uint8_t *data, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct dt_diags d;
-    dt_diags_init(&d, fuzz_diag, NULL);
+    dt_diag_init(&d, fuzz_diag, NULL);
     struct dt_cd_file f;
-    enum dt_err rc = dt_cd_parse("fuzz.txt", dt_slice_make(data, size), &f, &d);
+    enum dt_err rc = dt_cdparse_mem("fuzz.txt", dt_slice_make(data, size), &f, &d);
     if (rc == DT_OK && d.errors)
         __builtin_trap(); /* success after an error is a bug */
     for (size_t i = 0; rc == DT_OK && i < f.n_objs; i++) {
@@ -55,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 __builtin_trap();
         }
     }
-    dt_cd_file_free(&f);
+    dt_cdparse_free(&f);
     import(data, size);
     return 0;
 }

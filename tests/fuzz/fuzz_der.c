@@ -3,6 +3,8 @@
 #include "der.h"
 #include "fuzz_util.h"
 #include "nssname.h"
+#include "hex.h"
+#include "b64.h"
 
 #include <stdlib.h>
 
@@ -19,11 +21,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 __builtin_trap();
         int64_t t;
         (void)dt_der_time(ci.not_before, &t);
-        free(dt_name_comment_text(ci.issuer));
-        free(dt_name_common_name(ci.subject));
+        free(dt_nssname_comment(ci.issuer));
+        free(dt_nssname_common_name(ci.subject));
     }
     (void)dt_der_check_name(in);
-    free(dt_name_text(in));
+    free(dt_nssname_text(in));
     int64_t t;
     (void)dt_der_time(in, &t);
     struct dt_buf b;

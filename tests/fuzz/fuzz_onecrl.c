@@ -10,7 +10,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct dt_diags d;
-    dt_diags_init(&d, fuzz_diag, NULL);
+    dt_diag_init(&d, fuzz_diag, NULL);
     struct dt_buf policy;
     dt_buf_init(&policy, 0);
     struct dt_import_summary s;

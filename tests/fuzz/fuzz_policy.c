@@ -9,7 +9,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!fuzz_memfile(data, size, &fd, path))
         return 0;
     struct dt_diags d;
-    dt_diags_init(&d, fuzz_diag, NULL);
+    dt_diag_init(&d, fuzz_diag, NULL);
     struct dt_policy p;
     const char *paths[1] = {path};
     enum dt_err rc = dt_policy_load(&p, paths, 1, &d);

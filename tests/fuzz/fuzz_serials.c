@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!fuzz_memfile(data + 1, size - 1, &fd, path))
         return 0;
     struct dt_diags d;
-    dt_diags_init(&d, fuzz_diag, NULL);
+    dt_diag_init(&d, fuzz_diag, NULL);
     struct dt_serials_result r;
     enum dt_err rc = dt_serials_read(path, fmt, &d, NULL, sink, NULL, NULL, NULL, &r);
     if (rc == DT_OK && r.errors)

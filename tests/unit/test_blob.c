@@ -7,6 +7,7 @@
 #include "file.h"
 #include "distrust.h"
 #include "unit.h"
+#include "b64.h"
 
 #include <jansson.h>
 #include <pthread.h>

@@ -11,7 +11,7 @@ static enum dt_err parse_text(const char *text, struct dt_cd_file *f)
 {
     struct dt_diags d;
     unit_diags_setup(&U, &d);
-    return dt_cd_parse("t.txt", dt_slice_make(text, strlen(text)), f, &d);
+    return dt_cdparse_mem("t.txt", dt_slice_make(text, strlen(text)), f, &d);
 }
 
 static size_t count_class(const struct dt_cd_file *f, unsigned long klass)
@@ -29,7 +29,7 @@ static void expect_bad(const char *text, const char *fragment, const char *what)
     CHECK(rc == DT_ERR_INPUT && unit_has(&U, fragment), "%s", what);
     if (!(rc == DT_ERR_INPUT && unit_has(&U, fragment)))
         printf("#   rc=%d\n%s", rc, U.text);
-    dt_cd_file_free(&f);
+    dt_cdparse_free(&f);
 }
 
 int main(void)
@@ -37,30 +37,30 @@ int main(void)
     struct dt_cd_file f;
     struct dt_diags d;
     unit_diags_setup(&U, &d);
-    enum dt_err rc = dt_cd_parse_file("testdata/nss/certdata-2026.txt", &f, &d);
+    enum dt_err rc = dt_cdparse_file("testdata/nss/certdata-2026.txt", &f, &d);
     CHECK(rc == DT_OK && f.has_begindata, "NSS's current certdata.txt parses");
     CHECK(count_class(&f, CKO_CERTIFICATE) == 167 && count_class(&f, CKO_NSS_TRUST) == 167 &&
               count_class(&f, CKO_NSS_BUILTIN_ROOT_LIST) == 1,
           "167 certificates, 167 trust objects, 1 root list (%zu objects)", f.n_objs);
     size_t dated = 0;
     for (size_t i = 0; i < f.n_objs; i++) {
-        const struct dt_cd_attr *a = dt_cd_get(&f.objs[i], CKA_NSS_SERVER_DISTRUST_AFTER);
+        const struct dt_cd_attr *a = dt_cdparse_get(&f.objs[i], CKA_NSS_SERVER_DISTRUST_AFTER);
         if (a && a->kind == DT_CD_OCTAL && a->len == 13)
             dated++;
     }
     CHECK(dated == 6, "six server distrust-after dates (%zu)", dated);
-    const struct dt_cd_attr *lab = dt_cd_get(&f.objs[0], CKA_LABEL);
+    const struct dt_cd_attr *lab = dt_cdparse_get(&f.objs[0], CKA_LABEL);
     CHECK(lab && lab->len == 21 && !memcmp(lab->value, "Mozilla Builtin Roots", 21) &&
               lab->value[21] == 0,
           "root list label, NUL after the value");
-    dt_cd_file_free(&f);
+    dt_cdparse_free(&f);
 
     unit_diags_setup(&U, &d);
-    rc = dt_cd_parse_file("testdata/nss/certdata-4a0b9ef4e195-2017-11-16-28distrust.txt", &f, &d);
+    rc = dt_cdparse_file("testdata/nss/certdata-4a0b9ef4e195-2017-11-16-28distrust.txt", &f, &d);
     size_t distrust = 0;
     for (size_t i = 0; i < f.n_objs; i++) {
         unsigned long t;
-        if (dt_cd_get_ulong(&f.objs[i], CKA_TRUST_SERVER_AUTH, &t) && t == CKT_NSS_NOT_TRUSTED)
+        if (dt_cdparse_get_ulong(&f.objs[i], CKA_TRUST_SERVER_AUTH, &t) && t == CKT_NSS_NOT_TRUSTED)
             distrust++;
     }
     CHECK(rc == DT_OK && distrust == 28, "2017 file: 28 distrust trust objects (%zu)", distrust);
@@ -69,27 +69,27 @@ int main(void)
         if (f.objs[i].comment && strstr(f.objs[i].comment, "# Distrust \""))
             has_comment = true;
     CHECK(has_comment, "comment blocks are kept with their object");
-    dt_cd_file_free(&f);
+    dt_cdparse_free(&f);
 
     unit_diags_setup(&U, &d);
-    rc = dt_cd_parse_file("tests/e2e/golden/fixture/certdata-distrust.txt", &f, &d);
+    rc = dt_cdparse_file("tests/e2e/golden/fixture/certdata-distrust.txt", &f, &d);
     CHECK(rc == DT_OK && !f.has_begindata && count_class(&f, CKO_NSS_TRUST) == 12,
           "our own output parses back: 12 trust objects, no BEGINDATA");
     const struct dt_cd_attr *ser = NULL;
     for (size_t i = 0; i < f.n_objs && !ser; i++)
         if (f.objs[i].klass == CKO_NSS_TRUST)
-            ser = dt_cd_get(&f.objs[i], CKA_SERIAL_NUMBER);
+            ser = dt_cdparse_get(&f.objs[i], CKA_SERIAL_NUMBER);
     static const uint8_t want[] = {0x02, 0x07, 0x00, 0x8b, 0xad, 0xf0, 0x0d, 0x12, 0x34};
     CHECK(ser && ser->len == 9 && !memcmp(ser->value, want, 9), "octal serial decoded");
-    dt_cd_file_free(&f);
+    dt_cdparse_free(&f);
 
     rc = parse_text("CKA_CLASS CK_OBJECT_CLASS CKO_NSS_TRUST # trailing\n"
                     "CKA_LABEL UTF8 \"AC Ra\\xC3\\xADz # not a comment\"\n",
                     &f);
-    lab = rc == DT_OK ? dt_cd_get(&f.objs[0], CKA_LABEL) : NULL;
+    lab = rc == DT_OK ? dt_cdparse_get(&f.objs[0], CKA_LABEL) : NULL;
     CHECK(lab && lab->len == 24 && !memcmp(lab->value, "AC Ra\xc3\xadz # not a comment", 24),
           "\\xHH escapes and '#' inside quotes");
-    dt_cd_file_free(&f);
+    dt_cdparse_free(&f);
 
     expect_bad("CKA_CLASS CK_OBJECT_CLASS CKO_NSS_TRUSTY\n", "did you mean CKO_NSS_TRUST",
                "unknown class suggests");

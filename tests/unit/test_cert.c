@@ -2,6 +2,7 @@
 #include "cert.h"
 #include "file.h"
 #include "unit.h"
+#include "b64.h"
 
 static struct unit_diags U;
 
@@ -39,7 +40,7 @@ int main(void)
     if (l.n == 3)
         CHECK(l.v[0]->index == 1 && l.v[2]->index == 3 && l.v[0]->line == 1 && l.v[1]->line > 1,
               "certificates know their index and PEM line");
-    dt_certlist_free(&l);
+    dt_cert_list_free(&l);
 
     size_t n1, n2;
     char *a = slurp("testdata/pki/leaf-a1.der", &n1);
@@ -49,13 +50,13 @@ int main(void)
     memcpy(cat + n1, b, n2);
     CHECK(load_text(cat, n1 + n2, &l, &rc) == 2 && rc == DT_OK,
           "two concatenated DER certificates");
-    dt_certlist_free(&l);
+    dt_cert_list_free(&l);
     CHECK(load_text(cat, n1 + n2 - 1, &l, &rc) == 0 && rc == DT_ERR_INPUT &&
               unit_has(&U, "certificate 2 at byte offset"),
           "truncated second DER certificate reported with its offset");
     if (!unit_has(&U, "certificate 2 at byte offset"))
         printf("%s", U.text);
-    dt_certlist_free(&l);
+    dt_cert_list_free(&l);
     free(cat);
 
     size_t pn;
@@ -69,7 +70,7 @@ int main(void)
     CHECK(load_text(buf, (size_t)k, &l, &rc) == 1 && rc == DT_OK &&
               unit_has(&U, "not a certificate (PRIVATE KEY)"),
           "a PRIVATE KEY block is skipped with a warning");
-    dt_certlist_free(&l);
+    dt_cert_list_free(&l);
 
     /* CRLF line endings. */
     char crlf[16384];
@@ -80,7 +81,7 @@ int main(void)
         crlf[m++] = pem[i];
     }
     CHECK(load_text(crlf, m, &l, &rc) == 1 && rc == DT_OK, "CRLF PEM loads");
-    dt_certlist_free(&l);
+    dt_cert_list_free(&l);
 
     /* TRUSTED CERTIFICATE: the certificate followed by OpenSSL's aux data. */
     {
@@ -98,49 +99,49 @@ int main(void)
         CHECK(load_text(buf, (size_t)k, &l, &rc) == 1 && rc == DT_OK && l.v[0]->der_len == n1 &&
                   !memcmp(l.v[0]->der, a, n1),
               "TRUSTED CERTIFICATE: the certificate without the aux data");
-        dt_certlist_free(&l);
+        dt_cert_list_free(&l);
         dt_buf_free(&e);
         free(tc);
     }
     CHECK(load_text("-----BEGIN CERTIFICATE-----\nMIIB\n", 33, &l, &rc) == 0 &&
               rc == DT_ERR_INPUT && unit_has(&U, "no END line"),
           "PEM without END refused");
-    dt_certlist_free(&l);
+    dt_cert_list_free(&l);
     CHECK(load_text("-----BEGIN CERTIFICATE-----\nMIIB\n-----END X509 CRL-----\n", 56, &l, &rc) ==
                   0 &&
               rc == DT_ERR_INPUT && unit_has(&U, "does not match"),
           "mismatched END refused");
-    dt_certlist_free(&l);
+    dt_cert_list_free(&l);
     CHECK(load_text("-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n", 58, &l,
                     &rc) == 0 &&
               rc == DT_ERR_INPUT && unit_has(&U, "base64"),
           "bad base64 refused");
-    dt_certlist_free(&l);
+    dt_cert_list_free(&l);
     CHECK(load_text("-----BEGIN CERTIFICATE-----\nAQID\n-----END CERTIFICATE-----\n", 58, &l,
                     &rc) == 0 &&
               rc == DT_ERR_INPUT && unit_has(&U, "certificate 1"),
           "PEM that is not a certificate refused");
-    dt_certlist_free(&l);
+    dt_cert_list_free(&l);
     CHECK(load_text("hello world\n", 12, &l, &rc) == 0 && rc == DT_ERR_INPUT &&
               unit_has(&U, "neither PEM"),
           "neither PEM nor DER refused");
-    dt_certlist_free(&l);
+    dt_cert_list_free(&l);
     CHECK(load_text("", 0, &l, &rc) == 0 && rc == DT_ERR_INPUT && unit_has(&U, "empty file"),
           "empty file refused");
-    dt_certlist_free(&l);
+    dt_cert_list_free(&l);
     CHECK(load_path("testdata/pki/no-such-file.pem", &l, &rc) == 0 && rc == DT_ERR_INPUT &&
               unit_has(&U, "No such file"),
           "missing file refused");
-    dt_certlist_free(&l);
+    dt_cert_list_free(&l);
     CHECK(load_path("testdata/pki", &l, &rc) == 0 && rc == DT_ERR_INPUT, "a directory is refused");
-    dt_certlist_free(&l);
+    dt_cert_list_free(&l);
 
     struct dt_cert *c;
     const char *why;
     CHECK(dt_cert_from_der((const uint8_t *)a, n1, &c, &why) == DT_OK && dt_cert_openssl_ok(c),
           "from_der of a fixture");
     uint8_t sha1[20];
-    dt_sha1(dt_slice_make(a, n1), sha1);
+    dt_digest_sha1(dt_slice_make(a, n1), sha1);
     CHECK(!memcmp(sha1, c->sha1, 20), "SHA-1 over the whole DER");
     dt_cert_free(c);
     free(a);

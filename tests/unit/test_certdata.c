@@ -1,11 +1,12 @@
 /* Unit tests: certdata.c (octal layout, serial comments, objects, labels). */
 #include "certdata.h"
 #include "unit.h"
+#include "nssobj.h"
 
 static const char *octal(const uint8_t *p, size_t n, struct dt_buf *b)
 {
     dt_buf_reset(b);
-    if (dt_certdata_octal(b, dt_slice_make(p, n)) != DT_OK)
+    if (dt_nssobj_octal(b, dt_slice_make(p, n)) != DT_OK)
         return NULL;
     return dt_buf_cstr(b);
 }
@@ -13,7 +14,7 @@ static const char *octal(const uint8_t *p, size_t n, struct dt_buf *b)
 static const char *serial_comment(const uint8_t *p, size_t n, struct dt_buf *b)
 {
     dt_buf_reset(b);
-    if (dt_certdata_serial_comment(b, dt_slice_make(p, n)) != DT_OK)
+    if (dt_nssobj_serial_comment(b, dt_slice_make(p, n)) != DT_OK)
         return NULL;
     return dt_buf_cstr(b);
 }
@@ -60,7 +61,7 @@ int main(void)
                                    0x55, 0x04, 0x03, 0x0c, 0x02, 'h',  'i'};
     dt_buf_reset(&b);
     static const uint8_t sc[] = {0x01};
-    CHECK(dt_certdata_trust_object(&b, "L", NULL, dt_slice_make(name, sizeof(name)),
+    CHECK(dt_nssobj_trust(&b, "L", NULL, dt_slice_make(name, sizeof(name)),
                                    dt_slice_make(sc, 1), DT_PURPOSE_SERVER,
                                    "CKT_NSS_NOT_TRUSTED") == DT_OK,
           "trust object written");

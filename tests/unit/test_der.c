@@ -4,6 +4,8 @@
 #include "der.h"
 #include "file.h"
 #include "unit.h"
+#include "hex.h"
+#include "b64.h"
 
 static struct dt_cert *load(const char *name)
 {
@@ -155,19 +157,19 @@ static void test_ints(void)
     static const uint8_t nonmin[] = {0x00, 0x0b};
     static const uint8_t nonmin_neg[] = {0xff, 0x8b};
     static const uint8_t neg[] = {0x8b};
-    CHECK(dt_int_is_minimal(dt_slice_make(pad, 2)) && !dt_int_is_negative(dt_slice_make(pad, 2)),
+    CHECK(dt_der_int_is_minimal(dt_slice_make(pad, 2)) && !dt_der_int_is_negative(dt_slice_make(pad, 2)),
           "00 8b is minimal and positive");
-    CHECK(!dt_int_is_minimal(dt_slice_make(nonmin, 2)), "00 0b is not minimal");
-    CHECK(!dt_int_is_minimal(dt_slice_make(nonmin_neg, 2)), "ff 8b is not minimal");
-    CHECK(dt_int_is_negative(dt_slice_make(neg, 1)), "8b is negative");
+    CHECK(!dt_der_int_is_minimal(dt_slice_make(nonmin, 2)), "00 0b is not minimal");
+    CHECK(!dt_der_int_is_minimal(dt_slice_make(nonmin_neg, 2)), "ff 8b is not minimal");
+    CHECK(dt_der_int_is_negative(dt_slice_make(neg, 1)), "8b is negative");
     struct dt_buf b;
     dt_buf_init(&b, 0);
-    CHECK(dt_int_wrap(dt_slice_make(pad, 2), &b) == DT_OK && b.len == 4 && b.data[0] == 2 &&
+    CHECK(dt_der_int_wrap(dt_slice_make(pad, 2), &b) == DT_OK && b.len == 4 && b.data[0] == 2 &&
               b.data[1] == 2 && b.data[2] == 0,
           "wrap gives 02 02 00 8b");
     uint8_t big[200] = {1};
     dt_buf_reset(&b);
-    CHECK(dt_int_wrap(dt_slice_make(big, 200), &b) == DT_OK && b.len == 203 && b.data[1] == 0x81 &&
+    CHECK(dt_der_int_wrap(dt_slice_make(big, 200), &b) == DT_OK && b.len == 203 && b.data[1] == 0x81 &&
               b.data[2] == 200,
           "wrap of 200 octets uses the 0x81 long form");
     dt_buf_free(&b);

@@ -75,7 +75,7 @@ static void merge(const char *policy_fmt, const char *upstream, struct run *r)
     unit_diags_setup(&r->u, &d);
     r->rc = dt_policy_load(&p, paths, 1, &d);
     if (r->rc == DT_OK)
-        r->rc = dt_resolve(&p, NULL, NULL, &m, NULL, &d, NULL);
+        r->rc = dt_model_resolve(&p, NULL, NULL, &m, NULL, &d, NULL);
     if (r->rc == DT_OK) {
         r->rc = dt_certdata_merge(&m, &p, "digest", "upstream.txt",
                                   dt_slice_make(upstream, strlen(upstream)), &out, &r->st, &d);
@@ -95,9 +95,9 @@ static bool stable(const char *policy_fmt, const char *merged)
     struct unit_diags u;
     struct dt_cd_file f;
     unit_diags_setup(&u, &d);
-    if (dt_cd_parse("merged.txt", dt_slice_make(merged, strlen(merged)), &f, &d) != DT_OK)
+    if (dt_cdparse_mem("merged.txt", dt_slice_make(merged, strlen(merged)), &f, &d) != DT_OK)
         return false;
-    dt_cd_file_free(&f);
+    dt_cdparse_free(&f);
     struct run again;
     merge(policy_fmt, merged, &again);
     bool same = again.rc == DT_OK && again.out && !strcmp(again.out, merged) &&

@@ -51,8 +51,8 @@ static void test_time(void)
     bool all = true;
     for (int64_t day = -30000; day < 60000; day += 37) {
         struct dt_civil c;
-        dt_epoch_to_civil(day * 86400 + 3723, &c);
-        if (dt_civil_to_epoch(&c) != day * 86400 + 3723 || !dt_civil_valid(&c))
+        dt_time_epoch_to_civil(day * 86400 + 3723, &c);
+        if (dt_time_civil_to_epoch(&c) != day * 86400 + 3723 || !dt_time_civil_valid(&c))
             all = false;
     }
     CHECK(all, "civil <-> epoch round trip 1888..2134");
@@ -134,7 +134,7 @@ static void test_lines(void)
     uint8_t sha[32], want[32];
     dt_lines_sha256(&lr, sha);
     const char *raw = "one\r\ntwo\n\nlast-no-newline";
-    dt_sha256(dt_slice_make(raw, strlen(raw)), want);
+    dt_digest_sha256(dt_slice_make(raw, strlen(raw)), want);
     CHECK(!memcmp(sha, want, 32), "SHA-256 of the file's exact bytes");
     dt_lines_close(&lr);
 
@@ -187,9 +187,9 @@ static void test_special_files(void)
     CHECK(dt_file_read(regular, 100, &b, &d, NULL) == DT_OK && b.len == 6 && u.errors == 0,
           "baseline: a regular file is read");
     dt_buf_free(&b);
-    CHECK(dt_open_regular(regular, &fd, &st, &err) == DT_OK && fd >= 0 &&
+    CHECK(dt_file_open_regular(regular, &fd, &st, &err) == DT_OK && fd >= 0 &&
               !(fcntl(fd, F_GETFL) & O_NONBLOCK),
-          "dt_open_regular: a regular file, O_NONBLOCK cleared");
+          "dt_file_open_regular: a regular file, O_NONBLOCK cleared");
     if (fd >= 0)
         close(fd);
 
@@ -202,9 +202,9 @@ static void test_special_files(void)
                  {"a directory", "Is a directory", EISDIR}};
     const char *paths[] = {fifo, "/dev/zero", sock, dir};
     for (size_t i = 0; i < DT_ARRAY_LEN(cases); i++) {
-        CHECK(dt_open_regular(paths[i], &fd, &st, &err) == DT_ERR_INPUT && fd == -1 &&
+        CHECK(dt_file_open_regular(paths[i], &fd, &st, &err) == DT_ERR_INPUT && fd == -1 &&
                   err == cases[i].err,
-              "dt_open_regular refuses %s (err %d)", cases[i].what, err);
+              "dt_file_open_regular refuses %s (err %d)", cases[i].what, err);
         unit_diags_setup(&u, &d);
         CHECK(dt_file_read(paths[i], 100, &b, &d, NULL) == DT_ERR_INPUT && u.errors == 1 &&
                   unit_has(&u, cases[i].kind) && unit_has(&u, paths[i]),
@@ -221,8 +221,8 @@ static void test_special_files(void)
                   unit_has(&u, cases[i].kind),
               "dt_lines_open refuses %s", cases[i].what);
         char msg[600];
-        dt_open_failure(paths[i], err, &st, msg, sizeof(msg));
-        CHECK(strstr(msg, paths[i]) && strstr(msg, cases[i].kind), "dt_open_failure: %s", msg);
+        dt_file_open_failure(paths[i], err, &st, msg, sizeof(msg));
+        CHECK(strstr(msg, paths[i]) && strstr(msg, cases[i].kind), "dt_file_open_failure: %s", msg);
     }
     struct dt_lines lr;
     unit_diags_setup(&u, &d);
@@ -238,9 +238,9 @@ static void test_nssname(void)
     static const uint8_t name[] = {0x30, 0x1c, 0x31, 0x0b, 0x30, 0x09, 0x06, 0x03, 0x55, 0x04,
                                    0x06, 0x13, 0x02, 'T',  'R',  0x31, 0x0d, 0x30, 0x0b, 0x06,
                                    0x03, 0x55, 0x04, 0x03, 0x0c, 0x04, 0xc3, 0x96, 'z',  'l'};
-    char *c = dt_name_comment_text(dt_slice_make(name, sizeof(name)));
-    char *t = dt_name_text(dt_slice_make(name, sizeof(name)));
-    char *cn = dt_name_common_name(dt_slice_make(name, sizeof(name)));
+    char *c = dt_nssname_comment(dt_slice_make(name, sizeof(name)));
+    char *t = dt_nssname_text(dt_slice_make(name, sizeof(name)));
+    char *cn = dt_nssname_common_name(dt_slice_make(name, sizeof(name)));
     CHECK_STR(c, "CN=..zl,C=TR", "comment text: most specific first, non-ASCII as dots");
     CHECK_STR(t, "CN=\xc3\x96zl,C=TR", "UTF-8 text");
     CHECK_STR(cn, "\xc3\x96zl", "common name");
@@ -248,13 +248,13 @@ static void test_nssname(void)
     free(t);
     free(cn);
     static const uint8_t empty[] = {0x30, 0x00};
-    c = dt_name_comment_text(dt_slice_make(empty, 2));
+    c = dt_nssname_comment(dt_slice_make(empty, 2));
     CHECK_STR(c, "(empty)", "empty name");
     free(c);
-    cn = dt_name_common_name(dt_slice_make(empty, 2));
+    cn = dt_nssname_common_name(dt_slice_make(empty, 2));
     CHECK(cn == NULL, "no common name");
     static const uint8_t junk[] = {0x04, 0x01, 0x00};
-    c = dt_name_comment_text(dt_slice_make(junk, 3));
+    c = dt_nssname_comment(dt_slice_make(junk, 3));
     CHECK_STR(c, "!Invalid AVA!", "undecodable name");
     free(c);
 }

@@ -5,6 +5,7 @@
 #include "import.h"
 #include "onecrl.h"
 #include "unit.h"
+#include "b64.h"
 
 #include <jansson.h>
 
@@ -19,7 +20,7 @@ static char *canon(const char *json_text)
     struct dt_buf b;
     dt_buf_init(&b, 0);
     char *s = NULL;
-    if (dt_json_canonical(v, &b) == DT_OK && dt_buf_putc(&b, '\0') == DT_OK)
+    if (dt_onecrl_canonical_json(v, &b) == DT_OK && dt_buf_putc(&b, '\0') == DT_OK)
         s = dt_buf_steal(&b, NULL);
     dt_buf_free(&b);
     json_decref(v);

@@ -73,7 +73,7 @@ int main(void)
     CK_C_GetFunctionList gfl = (CK_C_GetFunctionList)dlsym(lib, "C_GetFunctionList");
     CHECK(gfl && gfl(&F) == CKR_OK && F->version.major == 2 && F->version.minor == 40,
           "C_GetFunctionList gives a v2.40 function list");
-    CHECK(dlsym(lib, "dt_cd_parse") == NULL, "only C_GetFunctionList is exported");
+    CHECK(dlsym(lib, "dt_cdparse_mem") == NULL, "only C_GetFunctionList is exported");
 
     CHECK(init(NULL) == CKR_ARGUMENTS_BAD, "no parameters: refused");
     CHECK(init("certdata=testdata/nosuch.txt") == CKR_GENERAL_ERROR, "missing file: refused");

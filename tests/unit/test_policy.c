@@ -2,6 +2,7 @@
 #include "policy.h"
 #include "der.h"
 #include "unit.h"
+#include "hex.h"
 
 static struct unit_diags U;
 
@@ -191,7 +192,7 @@ static void test_serial_decode(void)
         size_t col;
         const char *warn;
         const char *why =
-            dt_serial_decode(cases[i].in, strlen(cases[i].in), cases[i].fmt, &b, &col, &warn);
+            dt_serials_decode(cases[i].in, strlen(cases[i].in), cases[i].fmt, &b, &col, &warn);
         bool ok;
         if (!cases[i].out_hex) {
             ok = why != NULL;
@@ -212,7 +213,7 @@ static void test_serial_decode(void)
     dt_buf_init(&b, 0);
     size_t col;
     const char *warn;
-    CHECK(dt_serial_decode(big, 130, DT_SERIAL_DER_NEGATIVE, &b, &col, &warn) != NULL,
+    CHECK(dt_serials_decode(big, 130, DT_SERIAL_DER_NEGATIVE, &b, &col, &warn) != NULL,
           "65 octets refused");
     dt_buf_free(&b);
 }

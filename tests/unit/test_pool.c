@@ -131,11 +131,11 @@ static void test_pool_dirs(void)
     CHECK(leaf && int1, "pool: leaf-a1 and int-a1 are found by serial");
     if (leaf && int1) {
         uint8_t k[32];
-        dt_cert_key(int1->cert, k);
+        dt_idkey_cert(int1->cert, k);
         CHECK(count_key(&p, &p.by_key, k) == 3, "pool: int-a1's subject and key: 3 certificates");
-        dt_subject_key(int1->cert->info.subject, k);
+        dt_idkey_subject(int1->cert->info.subject, k);
         CHECK(count_key(&p, &p.by_subject, k) == 3, "pool: int-a1's subject: 3 certificates");
-        dt_issuer_serial_key(int1->cert->info.issuer, int1->cert->info.serial, k);
+        dt_idkey_issuer_serial(int1->cert->info.issuer, int1->cert->info.serial, k);
         CHECK(count_key(&p, &p.by_issuer_serial, k) == 1, "pool: by issuer and serial");
         CHECK(dt_pool_find(&p, int1->cert->sha256) == int1, "pool: by SHA-256");
         CHECK(dt_pool_signed_by(&p, int1, root_a), "pool: int-a1 is signed by Root A");

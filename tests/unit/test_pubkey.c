@@ -549,7 +549,7 @@ static void test_malformed_and_fallback(void)
         CHECK(memcmp(fb[i], good_id, 32) != 0, "%s: the fallback is not the key's identity",
               what[i]);
         uint8_t plain[32];
-        dt_sha256(SL(&v[i]), plain);
+        dt_digest_sha256(SL(&v[i]), plain);
         CHECK(memcmp(fb[i], plain, 32) != 0,
               "%s: the fallback is domain-separated from a plain SHA-256 of the bytes", what[i]);
     }
@@ -587,7 +587,7 @@ static void test_fixtures(void)
             distinct += memcmp(id[i], id[j], 32) != 0;
     CHECK(distinct == 6, "root-a, root-b, int-a2 and int-a1: four keys");
     for (size_t i = 0; i < 5; i++)
-        dt_certlist_free(&l[i]);
+        dt_cert_list_free(&l[i]);
 }
 
 int main(void)

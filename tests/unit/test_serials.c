@@ -2,6 +2,7 @@
 #include "der.h"
 #include "serials.h"
 #include "unit.h"
+#include "hex.h"
 
 static struct unit_diags U;
 static char got[4096];

@@ -615,7 +615,7 @@ static void test_fixtures(void)
           "so (%zu of %zu pairs)",
           agree, pairs);
     for (size_t i = 0; i < DT_ARRAY_LEN(files); i++)
-        dt_certlist_free(&l[i]);
+        dt_cert_list_free(&l[i]);
 }
 
 /* dt_name_id and dt_name_canon agree with dt_name_equal on every pair of

@@ -74,7 +74,7 @@ static inline void unit_diag_fn(const struct dt_diag *d, void *ctx)
 static inline void unit_diags_setup(struct unit_diags *u, struct dt_diags *d)
 {
     memset(u, 0, sizeof(*u));
-    dt_diags_init(d, unit_diag_fn, u);
+    dt_diag_init(d, unit_diag_fn, u);
 }
 
 static inline bool unit_has(const struct unit_diags *u, const char *fragment)
