@@ -2,6 +2,7 @@
  * cmd_sig.c - `distrust verify-signature --key KEY.pem OUT`.
  */
 #include "cli.h"
+#include "sigcheck.h"
 
 #include <stdlib.h>
 #include <string.h>

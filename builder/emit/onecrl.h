@@ -40,10 +40,6 @@ DT_MUST_USE enum dt_err dt_onecrl_verify(const char *json_path, struct dt_slice 
                                          const char *sig_path, struct dt_slice sig_json,
                                          const char *key_path, struct dt_diags *d);
 
-/* 256 or 384 when path holds an ECDSA P-256 or P-384 private key (PEM),
- * else 0. Reports nothing. */
-int dt_ecdsa_private_key_bits(const char *path);
-
 /* Canonical JSON (keys sorted, no whitespace, strings escaped as
  * JSON.stringify does with every non-ASCII character as a lowercase \uXXXX,
  * surrogate pairs above U+FFFF) of a value holding objects, arrays, strings,

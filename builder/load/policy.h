@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "json.h"
 #include "purpose.h"
+#include "serials.h"
 
 enum dt_target {
     DT_TARGET_NSS = 1,
@@ -27,13 +28,6 @@ enum dt_nss_shape {
     DT_SHAPE_TRUST = 0,  /* "trust": hash-free trust object (nss-addbuiltin -D) */
     DT_SHAPE_TRUST_HASH, /* "trust+hash": trust object with hashes (-t p,p,p -c) */
     DT_SHAPE_CERT_TRUST, /* "certificate+trust": both objects (-t p,p,p) */
-};
-
-/* How a typed serial is read (serial_format). */
-enum dt_serial_format {
-    DT_SERIAL_DER = 0,      /* DER INTEGER contents; a first octet >= 0x80 is refused */
-    DT_SERIAL_INTEGER,      /* the positive integer in hex, as openssl x509 -serial prints it */
-    DT_SERIAL_DER_NEGATIVE, /* DER contents exactly, negative serials allowed */
 };
 
 /* What an entry distrusts (scope): one certificate (a revocation: OneCRL
@@ -138,17 +132,6 @@ void dt_policy_free(struct dt_policy *p);
 void dt_policy_where(const struct dt_policy_file *pf, struct dt_where *w, bool at_key,
                      const char *fmt, ...) DT_PRINTF(4, 5);
 
-/* Decodes a typed serial (hex, colons optional) under a serial_format.
- * Returns NULL on success with the contents in out, else a reason and the
- * 1-based column. *warn gets a warning text (or NULL) for non-minimal,
- * negative or over-20-octet serials, which are still accepted. */
-const char *dt_serials_decode(const char *s, size_t n, enum dt_serial_format fmt, struct dt_buf *out,
-                             size_t *col, const char **warn);
-
-/* The reason dt_serials_decode gives for an unpadded high-bit serial, and
- * the hint that says how to write it instead (into out). */
-extern const char dt_serials_err_high_bit[];
-void dt_serials_pad_hint(const char *s, size_t n, char *out, size_t cap);
 
 /* The scope of a rule for a certificate it names or found (c may be NULL):
  * "scope" when given; else "key" for a CA certificate named by a
@@ -161,5 +144,9 @@ const char *dt_policy_scope_name(enum dt_scope s);
 const char *dt_policy_purpose_name(unsigned bit);
 const char *dt_policy_target_name(unsigned bit);
 const char *dt_policy_shape_name(enum dt_nss_shape s);
+
+/* A path the rule named, as the policy wrote it (relative to the policy's
+ * directory). Borrowed from path. */
+const char *dt_policy_relpath(const struct dt_rule *r, const char *path);
 
 #endif

@@ -3,6 +3,9 @@
  */
 #include "serials.h"
 
+#include "der.h"
+#include "hex.h"
+
 #include "caps.h"
 #include "file.h"
 
@@ -113,3 +116,134 @@ out:
     dt_buf_free(&serial);
     return rc;
 }
+
+/* The fix for dt_serials_err_high_bit, as a hint appended to the message. */
+void dt_serials_pad_hint(const char *s, size_t n, char *out, size_t cap)
+{
+    while (n && (*s == ' ' || *s == '\t')) {
+        s++;
+        n--;
+    }
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    bool colons = memchr(s, ':', n) != NULL;
+    snprintf(out, cap,
+             "; write \"%s%.*s\" (or set \"serial_format\": \"integer\" for serials "
+             "printed as numbers, or \"der-negative\" if the certificate really carries a "
+             "negative serial)",
+             colons ? "00:" : "00", (int)(n < 200 ? n : 200), s);
+}
+
+const char *dt_serials_decode(const char *s, size_t n, enum dt_serial_format fmt, struct dt_buf *out,
+                             size_t *col, const char **warn)
+{
+    *warn = NULL;
+    *col = 0;
+    size_t lead = 0;
+    while (lead < n && (s[lead] == ' ' || s[lead] == '\t'))
+        lead++;
+    while (n > lead && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    s += lead;
+    n -= lead;
+    if (n == 0) {
+        *col = lead + 1;
+        return "empty serial";
+    }
+    if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        *col = lead + 1;
+        return "write the serial as plain hex, without 0x";
+    }
+    size_t start = out->len;
+    const char *why;
+    size_t ndigits = 0;
+    for (size_t i = 0; i < n; i++)
+        ndigits += s[i] != ':';
+    if (ndigits > 2 * DT_MAX_SERIAL_OCTETS + 2 ||
+        (fmt != DT_SERIAL_INTEGER && ndigits > 2 * DT_MAX_SERIAL_OCTETS)) {
+        *col = lead + 1;
+        return "serial longer than 64 octets";
+    }
+    if (fmt == DT_SERIAL_INTEGER) {
+        /* A non-negative integer in hex, any number of digits and leading
+         * zeros; colons are ignored. */
+        struct dt_buf digits;
+        dt_buf_init(&digits, 4 * DT_MAX_SERIAL_OCTETS + 8);
+        for (size_t i = 0; i < n; i++) {
+            if (s[i] == ':')
+                continue;
+            if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
+                  (s[i] >= 'A' && s[i] <= 'F'))) {
+                dt_buf_free(&digits);
+                *col = lead + i + 1;
+                return "not a hex digit";
+            }
+            if (digits.len == 0 && s[i] == '0')
+                continue;
+            if (dt_buf_putc(&digits, s[i]) != DT_OK) {
+                dt_buf_free(&digits);
+                *col = lead + 1;
+                return "serial longer than 64 octets";
+            }
+        }
+        /* Left-pad to whole octets, then add the sign octet if needed. */
+        struct dt_buf padded;
+        dt_buf_init(&padded, 4 * DT_MAX_SERIAL_OCTETS + 8);
+        bool ok = true;
+        if (digits.len == 0)
+            ok = dt_buf_puts(&padded, "00") == DT_OK;
+        else if (digits.len % 2)
+            ok = dt_buf_putc(&padded, '0') == DT_OK;
+        ok = ok && dt_buf_append(&padded, digits.data, digits.len) == DT_OK;
+        size_t c;
+        why = ok ? dt_hex_decode((const char *)padded.data, padded.len, out, &c)
+                 : "serial longer than 64 octets";
+        dt_buf_free(&digits);
+        dt_buf_free(&padded);
+        if (why) {
+            *col = lead + 1;
+            return why;
+        }
+        if (out->data[start] & 0x80) {
+            uint8_t zero = 0;
+            if (dt_buf_append(out, &zero, 1) != DT_OK) {
+                *col = lead + 1;
+                return "serial longer than 64 octets";
+            }
+            memmove(out->data + start + 1, out->data + start, out->len - start - 1);
+            out->data[start] = 0;
+        }
+    } else {
+        size_t c;
+        why = dt_hex_decode(s, n, out, &c);
+        if (why) {
+            *col = lead + c;
+            return why;
+        }
+    }
+    struct dt_slice v = dt_slice_make(out->data + start, out->len - start);
+    *col = lead + 1;
+    if (v.n > DT_MAX_SERIAL_OCTETS)
+        return "serial longer than 64 octets";
+    if (fmt == DT_SERIAL_DER && dt_der_int_is_negative(v))
+        return dt_serials_err_high_bit;
+    if (!dt_der_int_is_minimal(v))
+        *warn = "serial is not a minimal DER INTEGER (a redundant leading 00 or ff "
+                "octet); it is emitted exactly as typed, so it matches only a "
+                "certificate that carries these exact bytes";
+    else if (dt_der_int_is_negative(v))
+        *warn = "serial is negative (RFC 5280 requires positive serials); it is emitted "
+                "exactly as typed";
+    else if (v.n > DT_WARN_SERIAL_OCTETS)
+        *warn = "serial is longer than the 20 octets RFC 5280 allows; it is emitted "
+                "exactly as typed";
+    return NULL;
+}
+
+/* ---- typed serials (policy "serial", serials_file lines) ------------------ */
+
+const char dt_serials_err_high_bit[] =
+    "the first octet has its high bit set, so as DER INTEGER contents this is a "
+    "negative number; a certificate whose serial is this positive number stores it "
+    "with a 00 octet in front, and NSS would never match the entry as typed";
+

@@ -7,7 +7,7 @@
 #include "der.h"
 #include "file.h"
 #include "nssname.h"
-#include "model.h"
+#include "crl.h"
 #include "serials.h"
 #include "time.h"
 
@@ -21,8 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#define MAX_CRL_BYTES ((size_t)256 << 20)
 
 const char *dt_incident_class_name(enum dt_inc_class c)
 {
@@ -51,32 +49,6 @@ static void at_rule(struct dt_diags *d, enum dt_severity sev, const struct dt_ru
     va_end(ap);
 }
 
-static bool asn1_time(const ASN1_TIME *t, int64_t *out)
-{
-    struct tm tm;
-    if (!t || !ASN1_TIME_to_tm(t, &tm))
-        return false;
-    struct dt_civil c = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                         tm.tm_hour,        tm.tm_min,     tm.tm_sec};
-    *out = dt_time_civil_to_epoch(&c);
-    return true;
-}
-
-/* An INTEGER's contents octets (as certificates and serial lists hold them). */
-static bool int_contents(const ASN1_INTEGER *a, uint8_t *buf, size_t cap, struct dt_slice *out)
-{
-    int n = i2d_ASN1_INTEGER(a, NULL);
-    if (n <= 0 || (size_t)n > cap)
-        return false;
-    unsigned char *p = buf;
-    i2d_ASN1_INTEGER(a, &p);
-    struct dt_tlv t;
-    if (dt_der_read_one(dt_slice_make(buf, (size_t)n), DT_TAG_INTEGER, &t))
-        return false;
-    *out = t.val;
-    return true;
-}
-
 /* One revocation a CRL lists. */
 struct rev {
     struct dt_slice serial; /* in the arena */
@@ -97,58 +69,6 @@ struct revs {
     struct rev *v;
     size_t n, cap;
 };
-
-/* Reads every CRL in one file (PEM, several allowed, or one DER). */
-static enum dt_err read_crls(const char *path, STACK_OF(X509_CRL) * out, struct dt_buf *raw,
-                             const char **why, char *whybuf, size_t cap)
-{
-    enum dt_err rc = DT_OK;
-    struct dt_diags quiet;
-    int fd, err;
-    struct stat st;
-    /* Why the file cannot be read, when it cannot (a FIFO, a device, a
-     * directory, a missing file): dt_file_read itself refuses them too. */
-    if (dt_file_open_regular(path, &fd, &st, &err) != DT_OK) {
-        if (err)
-            snprintf(whybuf, cap, "cannot be read: %s", strerror(err));
-        else
-            snprintf(whybuf, cap, "cannot be read: it is %s, not a regular file",
-                     dt_file_kind(st.st_mode));
-        *why = whybuf;
-        rc = DT_ERR_INPUT;
-        goto out;
-    }
-    close(fd);
-    dt_diag_init(&quiet, NULL, NULL);
-    DT_TRY(dt_file_read(path, MAX_CRL_BYTES, raw, &quiet, NULL));
-    if (raw->len >= 10 && memmem(raw->data, raw->len, "-----BEGIN", 10)) {
-        BIO *b = BIO_new_mem_buf(raw->data, (int)raw->len);
-        X509_CRL *c;
-        while (b && (c = PEM_read_bio_X509_CRL(b, NULL, NULL, NULL)) != NULL)
-            sk_X509_CRL_push(out, c);
-        BIO_free(b);
-        ERR_clear_error();
-        if (!sk_X509_CRL_num(out)) {
-            *why = "holds no PEM X509 CRL block";
-            rc = DT_ERR_INPUT;
-        }
-    } else {
-        const unsigned char *p = raw->data;
-        X509_CRL *c = d2i_X509_CRL(NULL, &p, (long)raw->len);
-        ERR_clear_error();
-        if (!c || p != raw->data + raw->len) {
-            X509_CRL_free(c);
-            *why = "is not a DER CRL (CertificateList)";
-            rc = DT_ERR_INPUT;
-        } else {
-            sk_X509_CRL_push(out, c);
-        }
-    }
-out:
-    if (rc != DT_OK && !*why)
-        *why = "cannot be read";
-    return rc;
-}
 
 /* Checks one CRL against the issuer, records it, adds its revocations. */
 static enum dt_err take_crl(struct dt_incident_eval *e, const struct dt_rule *r, size_t ci,
@@ -194,11 +114,11 @@ static enum dt_err take_crl(struct dt_incident_eval *e, const struct dt_rule *r,
                 path);
         return DT_ERR_INPUT;
     }
-    if (!asn1_time(X509_CRL_get0_lastUpdate(crl), &info->this_update)) {
+    if (!dt_crl_time(X509_CRL_get0_lastUpdate(crl), &info->this_update)) {
         at_rule(d, DT_ERROR, r, key, "%s: a CRL without a readable thisUpdate", path);
         return DT_ERR_INPUT;
     }
-    info->has_next = asn1_time(X509_CRL_get0_nextUpdate(crl), &info->next_update);
+    info->has_next = dt_crl_time(X509_CRL_get0_nextUpdate(crl), &info->next_update);
     ASN1_INTEGER *num = X509_CRL_get_ext_d2i(crl, NID_crl_number, &crit, NULL);
     if (num) {
         BIGNUM *bn = ASN1_INTEGER_to_BN(num, NULL);
@@ -219,14 +139,14 @@ static enum dt_err take_crl(struct dt_incident_eval *e, const struct dt_rule *r,
         X509_REVOKED *x = sk_X509_REVOKED_value(list, i);
         uint8_t buf[80];
         struct dt_slice s;
-        if (!int_contents(X509_REVOKED_get0_serialNumber(x), buf, sizeof(buf), &s))
+        if (!dt_crl_serial(X509_REVOKED_get0_serialNumber(x), buf, sizeof(buf), &s))
             continue; /* a serial too long for any list: cannot match */
         struct rev re;
         memset(&re, 0, sizeof(re));
         void *copy = dt_arena_dup(&e->arena, s.p, s.n);
         DT_ENSURE_MEM(copy);
         re.serial = dt_slice_make(copy, s.n);
-        if (!asn1_time(X509_REVOKED_get0_revocationDate(x), &re.at)) {
+        if (!dt_crl_time(X509_REVOKED_get0_revocationDate(x), &re.at)) {
             at_rule(d, DT_ERROR, r, key, "%s: entry %d has no readable revocationDate", path,
                     i + 1);
             rc = DT_ERR_INPUT;
@@ -363,11 +283,11 @@ enum dt_err dt_incident_evaluate(const struct dt_rule *r, const struct dt_cert *
         crls = sk_X509_CRL_new_null();
         DT_ENSURE_MEM(crls);
         struct dt_buf raw;
-        dt_buf_init(&raw, MAX_CRL_BYTES);
+        dt_buf_init(&raw, DT_MAX_CRL_BYTES);
         const char *why = NULL;
         char key[32], whybuf[160];
         snprintf(key, sizeof(key), "crl/%zu", ci);
-        enum dt_err frc = read_crls(r->crls[ci], crls, &raw, &why, whybuf, sizeof(whybuf));
+        enum dt_err frc = dt_crl_read_file(r->crls[ci], crls, &raw, &why, whybuf, sizeof(whybuf));
         if (frc == DT_OK)
             dt_digest_sha256(dt_slice_make(raw.data, raw.len), info->sha256);
         dt_buf_free(&raw);

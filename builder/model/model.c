@@ -116,15 +116,6 @@ static const char *origin(const struct dt_item *it, char *buf, size_t cap)
     return buf;
 }
 
-const char *dt_policy_relpath(const struct dt_rule *r, const char *path)
-{
-    const char *dir = r->file->dir;
-    size_t k = strlen(dir);
-    if (strcmp(dir, ".") != 0 && strncmp(path, dir, k) == 0 && path[k] == '/')
-        return path + k + 1;
-    return path;
-}
-
 static enum dt_err add_input(struct dt_model *m, const char *name, const uint8_t sha[32])
 {
     for (size_t i = 0; i < m->n_inputs; i++)

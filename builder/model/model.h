@@ -110,10 +110,6 @@ DT_MUST_USE enum dt_err dt_model_resolve(const struct dt_policy *p, struct dt_po
 
 void dt_model_free(struct dt_model *m);
 
-/* A path the rule named, as the policy wrote it (relative to the policy's
- * directory). Borrowed from path. */
-const char *dt_policy_relpath(const struct dt_rule *r, const char *path);
-
 /* The items that have any of targets (DT_TARGET_* bits), in policy order
  * (rule, serial-list line, certificate position): the order the emitters
  * write them in. *n gets the count; NULL when out of memory; free(). */

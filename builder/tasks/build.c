@@ -19,6 +19,7 @@
 #include "pool.h"
 #include "model.h"
 #include "item.h"
+#include "ecdsa.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -4,6 +4,7 @@
 #include "ecdsa.h"
 
 #include "cert.h"
+#include "file.h"
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -220,4 +221,18 @@ enum dt_err dt_ecdsa_sign_rfc6979(EVP_PKEY *k, int md_bits, const uint8_t *msg, 
     if (!EVP_Digest(msg, len, h, &hl, md, NULL))
         return DT_ERR_INTERNAL;
     return dt_ecdsa_sign_digest_rfc6979(k, md_bits, h, hl, der, der_len);
+}
+
+int dt_ecdsa_private_key_bits(const char *path)
+{
+    struct dt_diags quiet;
+    dt_diag_init(&quiet, NULL, NULL);
+    struct dt_buf b;
+    if (dt_file_read(path, (size_t)1 << 20, &b, &quiet, NULL) != DT_OK)
+        return 0;
+    EVP_PKEY *k = dt_ecdsa_pem_key((const char *)b.data, b.len, true);
+    dt_buf_free(&b);
+    int bits = dt_ecdsa_bits(k);
+    EVP_PKEY_free(k);
+    return bits;
 }

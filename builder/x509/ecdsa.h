@@ -30,4 +30,8 @@ DT_MUST_USE enum dt_err dt_ecdsa_sign_digest_rfc6979(struct evp_pkey_st *k, int 
                                                      const uint8_t *h, size_t h_len, uint8_t **der,
                                                      size_t *der_len);
 
+/* 256 or 384 when path holds an ECDSA P-256 or P-384 private key (PEM),
+ * else 0. Reports nothing. */
+int dt_ecdsa_private_key_bits(const char *path);
+
 #endif
