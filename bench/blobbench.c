@@ -12,7 +12,7 @@
  * usage: blobbench --speed N...
  *   only the speed figures of random batches (for profiling: no yardsticks)
  */
-#include "blob.h"
+#include "blob_write.h"
 #include "der.h"
 #include "b64.h"
 

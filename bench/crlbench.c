@@ -10,7 +10,7 @@
  *   a time, against dt_blob_has_serial and dt_blob_lookup_many), half of the
  *   queries members.
  */
-#include "blob.h"
+#include "blob_write.h"
 
 #include <openssl/bn.h>
 #include <openssl/evp.h>

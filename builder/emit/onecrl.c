@@ -5,7 +5,6 @@
 
 #include "distrust.h"
 
-#include "certdata.h"
 #include "der.h"
 #include "ecdsa.h"
 #include "file.h"

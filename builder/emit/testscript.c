@@ -17,7 +17,6 @@
  */
 #include "testscript.h"
 
-#include "certdata.h"
 #include "pool.h"
 #include "time.h"
 #include "nssobj.h"

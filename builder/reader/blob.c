@@ -1,9 +1,11 @@
 /*
- * blob.c - the revocation blob: writer and fail-closed reader. The byte
- * layout is documented in doc/blob-format.md; keep the two in step.
+ * blob.c - the revocation blob's fail-closed reader (the public dt_blob_*
+ * API). The byte layout is documented in doc/blob-format.md; keep it, this
+ * reader and the writer (emit/blob_write.c) in step.
  */
-#include "blob.h"
+#include "distrust.h"
 
+#include "blobfmt.h"
 #include "der.h"
 #include "ecdsa.h"
 #include "file.h"
@@ -24,25 +26,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#define HEADER_LEN 104
-#define N_SECTIONS 3
-#define DEFAULT_MAX_CONTENT ((size_t)1 << 30)
-#define EF_MIN 128 /* groups this large may use Elias-Fano */
-#define MAX_SERIAL_LEN 255
-#define DOMAIN "distrust revocation blob v1"
-
-static const uint8_t magic[8] = {0x89, 'D', 'T', 'B', '\r', '\n', 0x1a, '\n'};
-
-enum { SEC_STRUCT, SEC_VALUES, SEC_SERIALS };
-enum { ENC_RAW = 0, ENC_EF = 1 };
 
 /* ---- little helpers ---------------------------------------------------------------- */
-
-static void put_be(uint8_t *p, uint64_t v, int n)
-{
-    for (int i = n - 1; i >= 0; i--, v >>= 8)
-        p[i] = (uint8_t)v;
-}
 
 static uint64_t get_be(const uint8_t *p, int n)
 {
@@ -50,20 +35,6 @@ static uint64_t get_be(const uint8_t *p, int n)
     for (int i = 0; i < n; i++)
         v = (v << 8) | p[i];
     return v;
-}
-
-static enum dt_err put_varint(struct dt_buf *b, uint64_t v)
-{
-    uint8_t t[10];
-    size_t n = 0;
-    do {
-        t[n] = (uint8_t)(v & 0x7f);
-        v >>= 7;
-        if (v)
-            t[n] |= 0x80;
-        n++;
-    } while (v);
-    return dt_buf_append(b, t, n);
 }
 
 /* A bounded reader over a section. */
@@ -103,66 +74,19 @@ static const uint8_t *get_bytes(struct rd *r, uint64_t n)
     return q;
 }
 
-static int cmp_bytes(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
-{
-    size_t n = an < bn ? an : bn;
-    int c = n ? memcmp(a, b, n) : 0;
-    return c ? c : (an > bn) - (an < bn);
-}
-
 /* Bits, most significant first. */
 static inline unsigned bit_at(const uint8_t *s, uint64_t i)
 {
     return (s[i >> 3] >> (7 - (i & 7))) & 1u;
 }
 
-/* Word-wise bit access. Every buffer read here has at least 8 readable
- * bytes after its last bit (PAD): the reader pads what it allocates, the
- * writer and the lookups copy serials into padded buffers. */
-#define PAD 16
-
-static inline uint64_t load_be64(const uint8_t *p)
-{
-    return (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 | (uint64_t)p[2] << 40 |
-           (uint64_t)p[3] << 32 | (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
-           (uint64_t)p[6] << 8 | (uint64_t)p[7];
-}
-
-/* n (1 to 56) bits at bit offset pos. */
-static inline uint64_t get_bits(const uint8_t *s, uint64_t pos, unsigned n)
-{
-    return (load_be64(s + (pos >> 3)) << (pos & 7)) >> (64 - n);
-}
-
-/* ORs the n low bits of v into dst at bit offset pos. */
-static void or_bits(uint8_t *dst, uint64_t pos, uint64_t v, unsigned n)
-{
-    while (n) {
-        unsigned off = (unsigned)(pos & 7), take = 8 - off < n ? 8 - off : n;
-        unsigned bits = (unsigned)(v >> (n - take)) & ((1u << take) - 1);
-        dst[pos >> 3] |= (uint8_t)(bits << (8 - off - take));
-        pos += take;
-        n -= take;
-    }
-}
-
-static void bits_put(uint8_t *dst, uint64_t pos, const uint8_t *src, uint64_t from, uint64_t n)
-{
-    while (n) {
-        unsigned c = n < 56 ? (unsigned)n : 56;
-        or_bits(dst, pos, get_bits(src, from, c), c);
-        pos += c;
-        from += c;
-        n -= c;
-    }
-}
 
 /* Compares n bits of a at bit offset ao with n bits of b at bit offset bo. */
 static int bits_cmp(const uint8_t *a, uint64_t ao, const uint8_t *b, uint64_t bo, uint64_t n)
 {
     while (n) {
         unsigned c = n < 56 ? (unsigned)n : 56;
-        uint64_t x = get_bits(a, ao, c), y = get_bits(b, bo, c);
+        uint64_t x = dt_blobfmt_get_bits(a, ao, c), y = dt_blobfmt_get_bits(b, bo, c);
         if (x != y)
             return x < y ? -1 : 1;
         ao += c;
@@ -172,574 +96,8 @@ static int bits_cmp(const uint8_t *a, uint64_t ao, const uint8_t *b, uint64_t bo
     return 0;
 }
 
-/* The top n (<= 56) bits of a padded big-endian byte string. */
-static uint64_t top_bits(const uint8_t *s, unsigned n)
-{
-    return n ? get_bits(s, 0, n) : 0;
-}
-
-static unsigned ceil_log2(uint64_t n)
-{
-    unsigned k = 0;
-    while (k < 64 && ((uint64_t)1 << k) < n)
-        k++;
-    return k;
-}
-
 /* ---- DER names: a structured encoding that zlib compresses well -------------------- */
 
-struct ava {
-    struct dt_slice oid, value;
-    uint8_t tag;
-};
-
-#define MAX_RDNS 32
-#define MAX_AVAS 64
-
-struct name {
-    struct ava avas[MAX_AVAS];
-    uint16_t rdn_start[MAX_RDNS + 1];
-    unsigned n_rdns;
-};
-
-static bool read_tlv(struct dt_slice *in, unsigned tag, struct dt_slice *val)
-{
-    struct dt_tlv t;
-    if (dt_der_read(in, &t) || (tag && t.tag != tag))
-        return false;
-    *val = t.val;
-    return true;
-}
-
-/* Parses a DER Name into RDNs of AVAs; false for anything the structured
- * encoding cannot reproduce byte for byte (it is then stored raw). */
-static bool parse_name(struct dt_slice der, struct name *nm)
-{
-    struct dt_slice all = der, seq;
-    nm->n_rdns = 0;
-    unsigned na = 0;
-    if (!read_tlv(&all, 0x30, &seq) || all.n)
-        return false;
-    while (seq.n) {
-        struct dt_slice set;
-        if (nm->n_rdns >= MAX_RDNS || !read_tlv(&seq, 0x31, &set) || !set.n)
-            return false;
-        nm->rdn_start[nm->n_rdns++] = (uint16_t)na;
-        while (set.n) {
-            struct dt_slice av, oid;
-            struct dt_tlv val;
-            if (na >= MAX_AVAS || !read_tlv(&set, 0x30, &av) || !read_tlv(&av, 0x06, &oid) ||
-                dt_der_read(&av, &val) || av.n || val.tag > 0xfe || (val.tag & 0x1f) == 0x1f)
-                return false;
-            nm->avas[na].oid = oid;
-            nm->avas[na].tag = (uint8_t)val.tag;
-            nm->avas[na].value = val.val;
-            na++;
-        }
-    }
-    nm->rdn_start[nm->n_rdns] = (uint16_t)na;
-    return true;
-}
-
-static enum dt_err put_len(struct dt_buf *b, size_t n)
-{
-    uint8_t t[6];
-    size_t k = 0;
-    if (n < 0x80) {
-        t[k++] = (uint8_t)n;
-    } else {
-        int bytes = n > 0xffffff ? 4 : n > 0xffff ? 3 : n > 0xff ? 2 : 1;
-        t[k++] = (uint8_t)(0x80 | bytes);
-        for (int i = bytes - 1; i >= 0; i--)
-            t[k++] = (uint8_t)(n >> (8 * i));
-    }
-    return dt_buf_append(b, t, k);
-}
-
-static size_t len_len(size_t n)
-{
-    return n < 0x80 ? 1 : n <= 0xff ? 2 : n <= 0xffff ? 3 : n <= 0xffffff ? 4 : 5;
-}
-
-/* DER of a parsed name (minimal lengths). */
-static enum dt_err build_name(const struct name *nm, struct dt_buf *out)
-{
-    enum dt_err rc = DT_OK;
-    size_t rdn_len[MAX_RDNS], total = 0;
-    for (unsigned r = 0; r < nm->n_rdns; r++) {
-        size_t set = 0;
-        for (unsigned a = nm->rdn_start[r]; a < nm->rdn_start[r + 1]; a++) {
-            const struct ava *v = &nm->avas[a];
-            size_t inner = 1 + len_len(v->oid.n) + v->oid.n + 1 + len_len(v->value.n) + v->value.n;
-            set += 1 + len_len(inner) + inner;
-        }
-        rdn_len[r] = set;
-        total += 1 + len_len(set) + set;
-    }
-    DT_TRY(dt_buf_putc(out, 0x30));
-    DT_TRY(put_len(out, total));
-    for (unsigned r = 0; r < nm->n_rdns; r++) {
-        DT_TRY(dt_buf_putc(out, 0x31));
-        DT_TRY(put_len(out, rdn_len[r]));
-        for (unsigned a = nm->rdn_start[r]; a < nm->rdn_start[r + 1]; a++) {
-            const struct ava *v = &nm->avas[a];
-            size_t inner = 1 + len_len(v->oid.n) + v->oid.n + 1 + len_len(v->value.n) + v->value.n;
-            DT_TRY(dt_buf_putc(out, 0x30));
-            DT_TRY(put_len(out, inner));
-            DT_TRY(dt_buf_putc(out, 0x06));
-            DT_TRY(put_len(out, v->oid.n));
-            DT_TRY(dt_buf_append(out, v->oid.p, v->oid.n));
-            DT_TRY(dt_buf_putc(out, (char)v->tag));
-            DT_TRY(put_len(out, v->value.n));
-            DT_TRY(dt_buf_append(out, v->value.p, v->value.n));
-        }
-    }
-out:
-    return rc;
-}
-
-static bool rdn_equal(const struct name *a, unsigned ra, const struct name *b, unsigned rb)
-{
-    unsigned na = a->rdn_start[ra + 1] - a->rdn_start[ra];
-    if (na != (unsigned)(b->rdn_start[rb + 1] - b->rdn_start[rb]))
-        return false;
-    for (unsigned i = 0; i < na; i++) {
-        const struct ava *x = &a->avas[a->rdn_start[ra] + i], *y = &b->avas[b->rdn_start[rb] + i];
-        if (x->tag != y->tag || !dt_slice_eq(x->oid, y->oid) || !dt_slice_eq(x->value, y->value))
-            return false;
-    }
-    return true;
-}
-
-/* ---- writer -------------------------------------------------------------------------- */
-
-struct wissuer {
-    struct dt_slice der;
-    struct name *nm;     /* NULL: stored raw */
-    size_t first, count; /* its serials in the sorted array */
-    uint32_t id;         /* its index among the distinct issuers, as interned */
-};
-
-struct wser {
-    uint32_t issuer; /* index into the issuer array (sorted order) */
-    struct dt_slice serial;
-    uint64_t pfx; /* the first 8 octets, big-endian, zero-padded: a cheap first comparison */
-};
-
-/* Issuer order: by RDNs (OID, value), which puts similar names side by side
- * for zlib; raw names after the structured ones, by bytes. */
-static int cmp_issuer(const void *x, const void *y)
-{
-    const struct wissuer *a = x, *b = y;
-    if (!a->nm || !b->nm)
-        return a->nm ? -1 : b->nm ? 1 : cmp_bytes(a->der.p, a->der.n, b->der.p, b->der.n);
-    unsigned na = a->nm->rdn_start[a->nm->n_rdns], nb = b->nm->rdn_start[b->nm->n_rdns];
-    for (unsigned i = 0; i < na && i < nb; i++) {
-        const struct ava *p = &a->nm->avas[i], *q = &b->nm->avas[i];
-        int c = cmp_bytes(p->oid.p, p->oid.n, q->oid.p, q->oid.n);
-        if (!c)
-            c = cmp_bytes(p->value.p, p->value.n, q->value.p, q->value.n);
-        if (!c)
-            c = (int)p->tag - (int)q->tag;
-        if (c)
-            return c;
-    }
-    if (na != nb)
-        return na < nb ? -1 : 1;
-    return cmp_bytes(a->der.p, a->der.n, b->der.p, b->der.n);
-}
-
-static int cmp_wser(const void *x, const void *y)
-{
-    const struct wser *a = x, *b = y;
-    if (a->issuer != b->issuer)
-        return a->issuer < b->issuer ? -1 : 1;
-    if (a->serial.n != b->serial.n)
-        return a->serial.n < b->serial.n ? -1 : 1;
-    if (a->pfx != b->pfx)
-        return a->pfx < b->pfx ? -1 : 1;
-    return memcmp(a->serial.p, b->serial.p, a->serial.n);
-}
-
-static int cmp_skey(const void *x, const void *y)
-{
-    const struct dt_blob_entry *a = x, *b = y;
-    int c = cmp_bytes(a->a.p, a->a.n, b->a.p, b->a.n);
-    return c ? c : memcmp(a->b.p, b->b.p, 32);
-}
-
-static enum dt_err write_names(struct wissuer *iss, size_t n, struct dt_buf *st,
-                               struct dt_buf *vals)
-{
-    enum dt_err rc = DT_OK;
-    struct dt_slice *oids = NULL;
-    size_t n_oids = 0, cap_oids = 0;
-    const struct name *prev = NULL;
-    for (size_t i = 0; i < n; i++) {
-        const struct name *nm = iss[i].nm;
-        if (!nm) {
-            DT_TRY(dt_buf_putc(st, 1)); /* raw */
-            DT_TRY(put_varint(st, iss[i].der.n));
-            DT_TRY(dt_buf_append(vals, iss[i].der.p, iss[i].der.n));
-            prev = NULL;
-            continue;
-        }
-        unsigned k = 0;
-        while (prev && k < nm->n_rdns && k < prev->n_rdns && rdn_equal(nm, k, prev, k))
-            k++;
-        DT_TRY(dt_buf_putc(st, 0)); /* structured */
-        DT_TRY(put_varint(st, k));
-        DT_TRY(put_varint(st, nm->n_rdns - k));
-        for (unsigned r = k; r < nm->n_rdns; r++) {
-            DT_TRY(put_varint(st, nm->rdn_start[r + 1] - nm->rdn_start[r]));
-            for (unsigned a = nm->rdn_start[r]; a < nm->rdn_start[r + 1]; a++) {
-                const struct ava *v = &nm->avas[a];
-                size_t ref = 0;
-                for (size_t o = 0; o < n_oids && !ref; o++)
-                    if (dt_slice_eq(oids[o], v->oid))
-                        ref = o + 1;
-                DT_TRY(put_varint(st, ref));
-                if (!ref) {
-                    DT_TRY(put_varint(st, v->oid.n));
-                    DT_TRY(dt_buf_append(st, v->oid.p, v->oid.n));
-                    DT_TRY(dt_mem_grow((void **)&oids, &cap_oids, n_oids + 1, sizeof(*oids)));
-                    oids[n_oids++] = v->oid;
-                }
-                DT_TRY(dt_buf_putc(st, (char)v->tag));
-                DT_TRY(put_varint(st, v->value.n));
-                DT_TRY(dt_buf_append(vals, v->value.p, v->value.n));
-            }
-        }
-        prev = nm;
-    }
-out:
-    free(oids);
-    return rc;
-}
-
-/* One group of serials (same issuer, same length L, sorted, distinct). */
-static enum dt_err write_group(const struct wser *s, size_t n, size_t L, struct dt_buf *groups,
-                               struct dt_buf *serials, struct dt_blob_write_stats *stt)
-{
-    enum dt_err rc = DT_OK;
-    uint8_t *lowb = NULL, *upb = NULL;
-    DT_TRY(put_varint(groups, L));
-    DT_TRY(put_varint(groups, n));
-    /* The encoding follows from the count and the length alone: Elias-Fano
-     * for EF_MIN serials or more when some bits are left for the low part,
-     * raw otherwise. */
-    uint64_t bits = 8 * (uint64_t)L;
-    unsigned hb = ceil_log2(n); /* high bits */
-    bool ef = n >= EF_MIN && hb < bits;
-    uint64_t l = ef ? bits - hb : 0;
-    if (!ef) {
-        /* Column by column: the first octets of all, then the second ...,
-         * which zlib compresses better than row by row. */
-        for (size_t c = 0; c < L; c++)
-            for (size_t i = 0; i < n; i++)
-                DT_TRY(dt_buf_putc(serials, (char)s[i].serial.p[c]));
-        stt->raw_groups++;
-        goto out;
-    }
-    uint8_t key[MAX_SERIAL_LEN + PAD];
-    memset(key, 0, sizeof(key));
-    memcpy(key, s[n - 1].serial.p, L);
-    uint64_t up_bits = n + top_bits(key, hb) + 1;
-    size_t low_bytes = (size_t)((n * l + 7) / 8), up_bytes = (size_t)((up_bits + 7) / 8);
-    lowb = dt_mem_calloc(low_bytes + PAD, 1);
-    upb = dt_mem_calloc(up_bytes ? up_bytes : 1, 1);
-    DT_ENSURE_MEM(lowb && upb);
-    for (size_t i = 0; i < n; i++) {
-        memcpy(key, s[i].serial.p, L);
-        uint64_t high = top_bits(key, hb);
-        uint64_t pos = high + i;
-        upb[pos >> 3] |= (uint8_t)(0x80u >> (pos & 7));
-        bits_put(lowb, i * l, key, hb, l);
-    }
-    DT_TRY(put_varint(serials, up_bits));
-    DT_TRY(dt_buf_append(serials, lowb, low_bytes));
-    DT_TRY(dt_buf_append(serials, upb, up_bytes));
-    stt->ef_groups++;
-out:
-    free(lowb);
-    free(upb);
-    return rc;
-}
-
-static enum dt_err deflate_section(struct dt_slice in, struct dt_buf *out)
-{
-    enum dt_err rc = DT_OK;
-    uLongf cap = compressBound((uLong)in.n);
-    uint8_t *tmp = dt_mem_calloc(cap ? cap : 1, 1);
-    DT_ENSURE_MEM(tmp);
-    z_stream z;
-    memset(&z, 0, sizeof(z));
-    DT_ENSURE(deflateInit2(&z, 9, Z_DEFLATED, 15, 9, Z_DEFAULT_STRATEGY) == Z_OK, DT_ERR_NOMEM);
-    z.next_in = (Bytef *)(uintptr_t)in.p;
-    z.avail_in = (uInt)in.n;
-    z.next_out = tmp;
-    z.avail_out = (uInt)cap;
-    int zr = deflate(&z, Z_FINISH);
-    size_t produced = cap - z.avail_out;
-    deflateEnd(&z);
-    DT_ENSURE(zr == Z_STREAM_END, DT_ERR_INTERNAL);
-    uint8_t h[8];
-    put_be(h, in.n, 4);
-    put_be(h + 4, produced, 4);
-    DT_TRY(dt_buf_append(out, h, 8));
-    DT_TRY(dt_buf_append(out, tmp, produced));
-out:
-    free(tmp);
-    return rc;
-}
-
-/* The header's digest: SHA-256 over the header's first 64 bytes (every
- * field before the digest) and the body as stored (the compressed
- * sections): any change of any bit, even one inflate would not notice
- * (padding), is caught. */
-static void content_digest(const uint8_t *header, struct dt_slice content, uint8_t out[32])
-{
-    EVP_MD_CTX *c = EVP_MD_CTX_new();
-    unsigned n = 0;
-    if (!c || !EVP_DigestInit_ex(c, EVP_sha256(), NULL) || !EVP_DigestUpdate(c, header, 64) ||
-        !EVP_DigestUpdate(c, content.p, content.n) || !EVP_DigestFinal_ex(c, out, &n))
-        memset(out, 0, 32);
-    EVP_MD_CTX_free(c);
-}
-
-/* The message a signature covers: the domain, the header, SHA-256(body). */
-static enum dt_err sig_message(const uint8_t *header, struct dt_slice body, struct dt_buf *out)
-{
-    enum dt_err rc = DT_OK;
-    uint8_t h[32];
-    dt_digest_sha256(body, h);
-    DT_TRY(dt_buf_append(out, DOMAIN, sizeof(DOMAIN))); /* with its NUL */
-    DT_TRY(dt_buf_append(out, header, HEADER_LEN));
-    DT_TRY(dt_buf_append(out, h, 32));
-out:
-    return rc;
-}
-
-enum dt_err dt_blob_write(const struct dt_blob_entry *serials, size_t n_serials,
-                          const struct dt_blob_entry *skeys_in, size_t n_skeys,
-                          const struct dt_blob_write_opts *o, struct dt_buf *out,
-                          struct dt_blob_write_stats *st, struct dt_diags *d)
-{
-    enum dt_err rc = DT_OK;
-    struct dt_blob_write_stats local;
-    struct dt_blob_write_stats *stt = st ? st : &local;
-    memset(stt, 0, sizeof(*stt));
-    struct dt_slice *inames = NULL;
-    struct wissuer *iss = NULL;
-    struct wser *ws = NULL;
-    struct dt_blob_entry *sk = NULL;
-    struct name *names = NULL;
-    uint32_t *rank = NULL, *sid = NULL;
-    struct dt_buf sec[N_SECTIONS], body, content;
-    for (int i = 0; i < N_SECTIONS; i++)
-        dt_buf_init(&sec[i], 0);
-    dt_buf_init(&body, 0);
-    dt_buf_init(&content, 0);
-    EVP_PKEY *key = NULL;
-    uint8_t *sig = NULL;
-
-    /* Distinct issuers: interned, then sorted. */
-    for (size_t i = 0; i < n_serials; i++)
-        if (!serials[i].b.n || serials[i].b.n > MAX_SERIAL_LEN) {
-            rc = dt_diag_fail(d, NULL, DT_ERR_INPUT,
-                         "a serial of %zu octets cannot go into the blob (1 to %d)", serials[i].b.n,
-                         MAX_SERIAL_LEN);
-            goto out;
-        }
-    inames = dt_mem_calloc(n_serials ? n_serials : 1, sizeof(*inames));
-    sid = dt_mem_calloc(n_serials ? n_serials : 1, sizeof(*sid));
-    DT_ENSURE_MEM(inames && sid);
-    size_t n_iss = 0;
-    DT_TRY(dt_slice_intern(serials, n_serials, sizeof(*serials), offsetof(struct dt_blob_entry, a),
-                            sid, inames, &n_iss, NULL));
-    iss = dt_mem_calloc(n_iss ? n_iss : 1, sizeof(*iss));
-    names = dt_mem_calloc(n_iss ? n_iss : 1, sizeof(*names));
-    DT_ENSURE_MEM(iss && names);
-    for (size_t i = 0; i < n_iss; i++) {
-        iss[i].der = inames[i];
-        iss[i].id = (uint32_t)i;
-        if (parse_name(inames[i], &names[i])) {
-            struct dt_buf again;
-            dt_buf_init(&again, 0);
-            DT_TRY(build_name(&names[i], &again));
-            if (dt_slice_eq(dt_slice_make(again.data, again.len), inames[i]))
-                iss[i].nm = &names[i];
-            dt_buf_free(&again);
-        }
-    }
-    if (n_iss > 1)
-        qsort(iss, n_iss, sizeof(*iss), cmp_issuer);
-    /* rank[k]: the blob index of distinct issuer k. */
-    rank = dt_mem_calloc(n_iss ? n_iss : 1, sizeof(*rank));
-    DT_ENSURE_MEM(rank);
-    for (size_t i = 0; i < n_iss; i++)
-        rank[iss[i].id] = (uint32_t)i;
-    ws = dt_mem_calloc(n_serials ? n_serials : 1, sizeof(*ws));
-    DT_ENSURE_MEM(ws);
-    for (size_t i = 0; i < n_serials; i++) {
-        ws[i].issuer = rank[sid[i]];
-        ws[i].serial = serials[i].b;
-        ws[i].pfx = dt_slice_prefix64(serials[i].b);
-    }
-    if (n_serials > 1)
-        qsort(ws, n_serials, sizeof(*ws), cmp_wser);
-    size_t n_ser = 0;
-    for (size_t i = 0; i < n_serials; i++)
-        if (!n_ser || cmp_wser(&ws[n_ser - 1], &ws[i]))
-            ws[n_ser++] = ws[i];
-
-    DT_TRY(write_names(iss, n_iss, &sec[SEC_STRUCT], &sec[SEC_VALUES]));
-    size_t at = 0;
-    for (size_t i = 0; i < n_iss; i++) {
-        size_t end = at;
-        while (end < n_ser && ws[end].issuer == i)
-            end++;
-        size_t n_groups = 0;
-        for (size_t g = at; g < end; g++)
-            n_groups += g == at || ws[g].serial.n != ws[g - 1].serial.n;
-        DT_TRY(put_varint(&sec[SEC_STRUCT], n_groups));
-        for (size_t g = at; g < end;) {
-            size_t ge = g;
-            while (ge < end && ws[ge].serial.n == ws[g].serial.n)
-                ge++;
-            DT_TRY(write_group(ws + g, ge - g, ws[g].serial.n, &sec[SEC_STRUCT], &sec[SEC_SERIALS],
-                               stt));
-            g = ge;
-        }
-        at = end;
-    }
-
-    /* Subject + key entries, sorted, distinct. */
-    sk = dt_mem_calloc(n_skeys ? n_skeys : 1, sizeof(*sk));
-    DT_ENSURE_MEM(sk);
-    if (n_skeys)
-        memcpy(sk, skeys_in, n_skeys * sizeof(*sk));
-    if (n_skeys > 1)
-        qsort(sk, n_skeys, sizeof(*sk), cmp_skey);
-    size_t n_sk = 0;
-    for (size_t i = 0; i < n_skeys; i++) {
-        DT_ENSURE(sk[i].b.n == 32, DT_ERR_INTERNAL);
-        if (!n_sk || cmp_skey(&sk[n_sk - 1], &sk[i]))
-            sk[n_sk++] = sk[i];
-    }
-    for (size_t i = 0; i < n_sk; i++) {
-        DT_TRY(put_varint(&sec[SEC_STRUCT], sk[i].a.n));
-        DT_TRY(dt_buf_append(&sec[SEC_STRUCT], sk[i].a.p, sk[i].a.n));
-        DT_TRY(dt_buf_append(&sec[SEC_STRUCT], sk[i].b.p, 32));
-    }
-
-    for (int i = 0; i < N_SECTIONS; i++) {
-        DT_TRY(dt_buf_append(&content, sec[i].data, sec[i].len));
-        DT_TRY(deflate_section(dt_slice_make(sec[i].data, sec[i].len), &body));
-    }
-
-    int bits = 0;
-    if (o->sign_key) {
-        struct dt_buf kt;
-        struct dt_place opt = {"--sign-key", 0, 0, NULL, NULL};
-        DT_TRY(dt_file_read(o->sign_key, (size_t)1 << 20, &kt, d, &opt));
-        key = dt_ecdsa_pem_key((const char *)kt.data, kt.len, true);
-        dt_buf_free(&kt);
-        bits = dt_ecdsa_bits(key);
-        if (!bits) {
-            struct dt_place pl = dt_diag_place_file(o->sign_key);
-            rc = dt_diag_fail(d, &pl, DT_ERR_INPUT,
-                         "the blob signing key must be an ECDSA P-256 or P-384 private key (PEM)");
-            goto out;
-        }
-    }
-    uint8_t header[HEADER_LEN];
-    memset(header, 0, sizeof(header));
-    memcpy(header, magic, 8);
-    put_be(header + 8, 1, 2);
-    put_be(header + 10, bits ? 1 : 0, 2);
-    put_be(header + 12, HEADER_LEN, 4);
-    put_be(header + 16, o->sequence, 8);
-    put_be(header + 24, (uint64_t)o->created, 8);
-    put_be(header + 32, n_iss, 4);
-    put_be(header + 36, n_ser, 8);
-    put_be(header + 44, n_sk, 4);
-    put_be(header + 48, content.len, 8);
-    put_be(header + 56, body.len, 8);
-    content_digest(header, dt_slice_make(body.data, body.len), header + 64);
-    DT_TRY(dt_buf_append(out, header, HEADER_LEN));
-    DT_TRY(dt_buf_append(out, body.data, body.len));
-    if (bits) {
-        struct dt_buf msg;
-        dt_buf_init(&msg, 0);
-        rc = sig_message(header, dt_slice_make(body.data, body.len), &msg);
-        size_t slen = 0;
-        /* deterministic (RFC 6979): the same inputs, the same signed blob */
-        bool ok = rc == DT_OK &&
-                  dt_ecdsa_sign_rfc6979(key, bits, msg.data, msg.len, &sig, &slen) == DT_OK;
-        dt_buf_free(&msg);
-        DT_TRY(rc);
-        DT_ENSURE(ok && slen < 0x10000, DT_ERR_INTERNAL);
-        uint8_t t[36];
-        t[0] = bits == 384 ? 2 : 1;
-        t[1] = 0;
-        put_be(t + 2, slen, 2);
-        DT_TRY(dt_buf_append(out, t, 4));
-        dt_ecdsa_key_id(key, t);
-        DT_TRY(dt_buf_append(out, t, 32));
-        DT_TRY(dt_buf_append(out, sig, slen));
-    }
-    stt->issuers = n_iss;
-    stt->serials = n_ser;
-    stt->subject_keys = n_sk;
-    stt->bytes = out->len;
-out:
-    ERR_clear_error();
-    OPENSSL_free(sig);
-    EVP_PKEY_free(key);
-    for (int i = 0; i < N_SECTIONS; i++)
-        dt_buf_free(&sec[i]);
-    dt_buf_free(&body);
-    dt_buf_free(&content);
-    free(inames);
-    free(iss);
-    free(names);
-    free(rank);
-    free(sid);
-    free(ws);
-    free(sk);
-    return rc;
-}
-
-enum dt_err dt_blob_write_model(const struct dt_model *m, const struct dt_blob_write_opts *o,
-                                struct dt_buf *out, struct dt_blob_write_stats *st,
-                                struct dt_diags *d)
-{
-    enum dt_err rc = DT_OK;
-    struct dt_blob_entry *ser = dt_mem_calloc(m->n_items ? m->n_items : 1, sizeof(*ser));
-    struct dt_blob_entry *sk = dt_mem_calloc(m->n_skeys ? m->n_skeys : 1, sizeof(*sk));
-    DT_ENSURE_MEM(ser && sk);
-    size_t ns = 0, nk = 0;
-    for (size_t i = 0; i < m->n_items; i++) {
-        if (!(m->items[i].targets & DT_TARGET_BLOB))
-            continue;
-        ser[ns].a = m->items[i].issuer;
-        ser[ns].b = m->items[i].serial;
-        ns++;
-    }
-    for (size_t i = 0; i < m->n_skeys; i++) {
-        if (!(m->skeys[i].rule->targets & DT_TARGET_BLOB))
-            continue;
-        sk[nk].a = m->skeys[i].subject;
-        sk[nk].b = dt_slice_make(m->skeys[i].spki_sha256, 32);
-        nk++;
-    }
-    rc = dt_blob_write(ser, ns, sk, nk, o, out, st, d);
-out:
-    free(ser);
-    free(sk);
-    return rc;
-}
 
 /* ---- reader -------------------------------------------------------------------------- */
 
@@ -893,7 +251,7 @@ static enum dt_err read_names(struct dt_blob *b, struct rd *sp, struct dt_slice 
     struct dt_slice *oids = NULL;
     size_t n_oids = 0, cap_oids = 0;
     size_t *offs = dt_mem_calloc(b->n_issuers + 1, sizeof(*offs));
-    struct name *prev = dt_mem_calloc(1, sizeof(*prev)), *cur = dt_mem_calloc(1, sizeof(*cur));
+    struct dt_blobfmt_name *prev = dt_mem_calloc(1, sizeof(*prev)), *cur = dt_mem_calloc(1, sizeof(*cur));
     DT_ENSURE_MEM(offs && prev && cur);
     bool have_prev = false;
     for (size_t i = 0; i < b->n_issuers; i++) {
@@ -928,7 +286,7 @@ static enum dt_err read_names(struct dt_blob *b, struct rd *sp, struct dt_slice 
             cur->rdn_start[cur->n_rdns++] = (uint16_t)na;
             for (uint64_t a = 0; a < n_avas; a++) {
                 uint64_t ref = get_varint(&s);
-                struct ava *x = &cur->avas[na++];
+                struct dt_blobfmt_ava *x = &cur->avas[na++];
                 if (!ref) {
                     uint64_t on = get_varint(&s);
                     const uint8_t *op = get_bytes(&s, on);
@@ -952,8 +310,8 @@ static enum dt_err read_names(struct dt_blob *b, struct rd *sp, struct dt_slice 
             }
         }
         cur->rdn_start[cur->n_rdns] = (uint16_t)na;
-        DT_TRY(build_name(cur, &all));
-        struct name *t = prev;
+        DT_TRY(dt_blobfmt_build_name(cur, &all));
+        struct dt_blobfmt_name *t = prev;
         prev = cur;
         cur = t;
         have_prev = true;
@@ -995,7 +353,7 @@ static enum dt_err read_groups(struct dt_blob *b, struct rd *gp, struct dt_slice
             if (g.bad || len <= prev_len || len > MAX_SERIAL_LEN || !count ||
                 count > b->info.serials)
                 BAD("issuer %zu: bad serial group %llu", i, (unsigned long long)k);
-            unsigned hb = ceil_log2(count);
+            unsigned hb = dt_blobfmt_ceil_log2(count);
             uint8_t enc = count >= EF_MIN && hb < 8 * len ? ENC_EF : ENC_RAW;
             prev_len = (unsigned)len;
             DT_TRY(dt_mem_grow((void **)&b->groups, &cap, b->n_groups + 1, sizeof(*b->groups)));
@@ -1090,7 +448,7 @@ static enum dt_err read_groups(struct dt_blob *b, struct rd *gp, struct dt_slice
                 BAD("serials not in strictly ascending order");
             unsigned lowb = gr->fpb - gr->bs;
             gr->fp[ones] =
-                (uint8_t)((zeros & in_bucket) << lowb | get_bits(gr->data, ones * gr->l, lowb));
+                (uint8_t)((zeros & in_bucket) << lowb | dt_blobfmt_get_bits(gr->data, ones * gr->l, lowb));
             struct bucket *bk = &gr->bk[zeros >> gr->bs];
             if (ones - bk->start < BUCKET_FPS)
                 bk->fp[ones - bk->start] = gr->fp[ones];
@@ -1141,7 +499,7 @@ static enum dt_err check_signature(struct dt_blob *b, const uint8_t *data, size_
     dt_ecdsa_key_id(key, id);
     if (memcmp(id, b->info.key_id, 32) || bits != b->info.signature_bits)
         BAD("the blob is signed by another key");
-    DT_TRY(sig_message(data, dt_slice_make(data + HEADER_LEN, body_end - HEADER_LEN), &msg));
+    DT_TRY(dt_blobfmt_sig_message(data, dt_slice_make(data + HEADER_LEN, body_end - HEADER_LEN), &msg));
     ctx = EVP_MD_CTX_new();
     if (!ctx ||
         EVP_DigestVerifyInit(ctx, NULL, bits == 384 ? EVP_sha384() : EVP_sha256(), NULL, key) !=
@@ -1189,7 +547,7 @@ enum dt_err dt_blob_open(const void *vdata, size_t len, const struct dt_blob_ope
     size_t max = o && o->max_content_bytes ? o->max_content_bytes : DEFAULT_MAX_CONTENT;
     if (!data || len < HEADER_LEN)
         BAD("truncated: %zu bytes, the header alone is %d", len, HEADER_LEN);
-    if (memcmp(data, magic, 8))
+    if (memcmp(data, dt_blobfmt_magic, 8))
         BAD("not a distrust revocation blob (bad magic)");
     unsigned version = (unsigned)get_be(data + 8, 2);
     if (version != 1)
@@ -1221,7 +579,7 @@ enum dt_err dt_blob_open(const void *vdata, size_t len, const struct dt_blob_ope
     size_t body_end = HEADER_LEN + (size_t)blen;
     DT_TRY(check_signature(b, data, len, body_end, o, err, err_cap));
     uint8_t h[32];
-    content_digest(data, dt_slice_make(data + HEADER_LEN, (size_t)blen), h);
+    dt_blobfmt_content_digest(data, dt_slice_make(data + HEADER_LEN, (size_t)blen), h);
     if (memcmp(h, b->info.digest, 32))
         BAD("the header and body do not match their SHA-256 (corrupted)");
 
@@ -1275,7 +633,7 @@ enum dt_err dt_blob_open(const void *vdata, size_t len, const struct dt_blob_ope
         size_t slot = (size_t)is->hash & b->table_mask;
         while (b->table[slot]) {
             const struct dt_blob_issuer *o2 = &b->issuers[b->table[slot] - 1];
-            if (!cmp_bytes(o2->der, o2->der_len, is->der, is->der_len))
+            if (!dt_blobfmt_cmp_bytes(o2->der, o2->der_len, is->der, is->der_len))
                 BAD("issuer %zu is listed twice", i);
             slot = (slot + 1) & b->table_mask;
         }
@@ -1294,7 +652,7 @@ enum dt_err dt_blob_open(const void *vdata, size_t len, const struct dt_blob_ope
         b->skeys[i] = (struct skey){sp, n, hp};
         if (i) {
             const struct skey *p = &b->skeys[i - 1];
-            int c = cmp_bytes(p->subject, p->n, sp, n);
+            int c = dt_blobfmt_cmp_bytes(p->subject, p->n, sp, n);
             if (c > 0 || (!c && memcmp(p->hash, hp, 32) >= 0))
                 BAD("subject + key entries not in strictly ascending order");
         }
@@ -1411,7 +769,7 @@ static inline uint64_t bits64(const uint8_t *s, uint64_t pos)
 {
     const uint8_t *p = s + (pos >> 3);
     unsigned sh = (unsigned)(pos & 7);
-    uint64_t v = load_be64(p) << sh;
+    uint64_t v = dt_blobfmt_load_be64(p) << sh;
     return sh ? v | (uint64_t)p[8] >> (8 - sh) : v;
 }
 
@@ -1428,7 +786,7 @@ static inline bool low_equal(const struct rgroup *g, uint64_t j, const uint8_t *
 /* The key's fingerprint in group g. */
 static inline unsigned key_fp(const struct rgroup *g, const uint8_t *key)
 {
-    return (unsigned)get_bits(key, g->hb - g->bs, g->fpb);
+    return (unsigned)dt_blobfmt_get_bits(key, g->hb - g->bs, g->fpb);
 }
 
 /* A bucket of serials that share their high part (a CA's sequential or
@@ -1491,7 +849,7 @@ static int group_has(const struct rgroup *g, const uint8_t *s)
     }
     uint8_t key[MAX_SERIAL_LEN + PAD];
     load_key(key, s, g->len);
-    uint64_t high = top_bits(key, g->hb);
+    uint64_t high = dt_blobfmt_top_bits(key, g->hb);
     if (high > g->max_high)
         return 0;
     return bucket_has(g, &g->bk[high >> g->bs], key);
@@ -1575,7 +933,7 @@ static void stage1(const struct dt_blob *b, const struct dt_blob_query *q, size_
             continue;
         }
         load_key(p[i].key, x->serial, g->len);
-        p[i].high = top_bits(p[i].key, g->hb);
+        p[i].high = dt_blobfmt_top_bits(p[i].key, g->hb);
         if (p[i].high > g->max_high)
             continue;
         p[i].g = g;
@@ -1664,7 +1022,7 @@ int dt_blob_has_spki(const struct dt_blob *b, const uint8_t *subject, size_t n,
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         const struct skey *k = &b->skeys[mid];
-        int c = cmp_bytes(k->subject, k->n, subject, n);
+        int c = dt_blobfmt_cmp_bytes(k->subject, k->n, subject, n);
         if (!c)
             c = memcmp(k->hash, spki_sha256, 32);
         if (!c)
@@ -1702,7 +1060,7 @@ int dt_blob_iterate(const struct dt_blob *b, dt_blob_serial_fn on_serial, dt_blo
                     for (unsigned bit = 0; bit < g->hb; bit++)
                         if ((walk_high >> (g->hb - 1 - bit)) & 1)
                             s[bit >> 3] |= (uint8_t)(0x80u >> (bit & 7));
-                    bits_put(s, g->hb, g->data, (uint64_t)j * g->l, g->l);
+                    dt_blobfmt_bits_put(s, g->hb, g->data, (uint64_t)j * g->l, g->l);
                 }
                 int r = on_serial(is->der, is->der_len, s, g->len, ctx);
                 if (r)

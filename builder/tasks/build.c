@@ -10,7 +10,7 @@
 #include "p11kit.h"
 #include "testscript.h"
 #include "file.h"
-#include "blob.h"
+#include "blob_write.h"
 #include "onecrl.h"
 #include "nssname.h"
 #include "outdir.h"

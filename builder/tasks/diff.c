@@ -14,7 +14,7 @@
 #include "diff.h"
 
 #include "arena.h"
-#include "blob.h"
+#include "blob_write.h"
 #include "builddir.h"
 #include "common.h"
 #include "der.h"

@@ -7,7 +7,6 @@
 #include "cases.h"
 #include "cdparse.h"
 #include "cert.h"
-#include "certdata.h"
 #include "file.h"
 #include "nssname.h"
 #include "time.h"

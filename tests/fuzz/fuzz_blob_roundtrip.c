@@ -6,7 +6,7 @@
  * when that serial is itself one of the entries. Serial lengths, shared
  * prefixes and group sizes come from the input, so raw and Elias-Fano
  * groups, long buckets and one-serial issuers are all reached. */
-#include "blob.h"
+#include "blob_write.h"
 #include "buf.h"
 #include "diag.h"
 #include "distrust.h"

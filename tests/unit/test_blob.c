@@ -2,7 +2,7 @@
  * groups, every entry found, non-members not), the real OneCRL dump, and
  * fail-closed reading: every truncation, every bit flip, bombs, versions,
  * signatures. */
-#include "blob.h"
+#include "blob_write.h"
 #include "der.h"
 #include "file.h"
 #include "distrust.h"

@@ -1,9 +1,9 @@
 /*
- * blob.h - the revocation blob (doc/blob-format.md): writing it from a
+ * blob_write.h - the revocation blob (doc/blob-format.md): writing it from a
  * model. Reading it is the public API in distrust.h (dt_blob_*).
  */
-#ifndef DT_BLOB_H
-#define DT_BLOB_H
+#ifndef DT_BLOB_WRITE_H
+#define DT_BLOB_WRITE_H
 
 #include "buf.h"
 #include "diag.h"
