@@ -8,7 +8,9 @@
 #define DT_VERIFY_OPENSSL_H
 
 #include "cases.h"
-#include "distrust.h"
+#include "common.h"
+
+#include <distrust/blob.h>
 
 #define DT_OSSL_MAX_PATH 12
 
