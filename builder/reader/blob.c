@@ -267,11 +267,11 @@ static int public_code(enum dt_err rc, struct why *w)
     return w->code;
 }
 
-#define BAD_AS(code, ...)                \
-    do {                                 \
-        fail(w, (code), __VA_ARGS__);    \
-        rc = DT_ERR_INPUT;               \
-        goto out;                        \
+#define BAD_AS(code, ...)             \
+    do {                              \
+        fail(w, (code), __VA_ARGS__); \
+        rc = DT_ERR_INPUT;            \
+        goto out;                     \
     } while (0)
 #define BAD(...) BAD_AS(DT_BLOB_ERR_FORMAT, __VA_ARGS__)
 
@@ -292,7 +292,8 @@ static bool inflate_exact(const uint8_t *in, size_t in_len, uint8_t *out, size_t
 }
 
 /* Reads the structured names into DER. */
-static enum dt_err read_names(struct dt_blob *b, struct rd *sp, struct dt_slice vals, struct why *w)
+static enum dt_err read_names(struct dt_blob *b, struct rd *sp, struct dt_slice vals,
+                              struct why *w)
 {
     enum dt_err rc = DT_OK;
     struct rd s = *sp, v = {vals.p, vals.p + vals.n, false};
@@ -384,7 +385,8 @@ out:
     return rc;
 }
 
-static enum dt_err read_groups(struct dt_blob *b, struct rd *gp, struct dt_slice ss, struct why *w)
+static enum dt_err read_groups(struct dt_blob *b, struct rd *gp, struct dt_slice ss,
+                               struct why *w)
 {
     enum dt_err rc = DT_OK;
     struct rd g = *gp, s = {ss.p, ss.p + ss.n, false};
@@ -515,7 +517,8 @@ out:
 }
 
 static enum dt_err check_signature(struct dt_blob *b, const uint8_t *data, size_t len,
-                                   size_t body_end, const struct dt_blob_open_opts *o, struct why *w)
+                                   size_t body_end, const struct dt_blob_open_opts *o,
+                                   struct why *w)
 {
     enum dt_err rc = DT_OK;
     EVP_PKEY *key = NULL;

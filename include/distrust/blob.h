@@ -59,19 +59,27 @@ extern "C" {
 /* Result codes (negative: an error). Values are part of the ABI; a later
  * version may add codes, so treat any negative value as an error. */
 #define DT_BLOB_OK 0
-#define DT_BLOB_ERR_ARG (-1)       /* a bad call: NULL handle or pointer, zero length,
-                                    * a struct_size not accepted, a malformed argument */
-#define DT_BLOB_ERR_NOMEM (-2)     /* out of memory */
-#define DT_BLOB_ERR_IO (-3)        /* the file cannot be opened or read, or is not a
-                                    * regular file */
-#define DT_BLOB_ERR_FORMAT (-4)    /* not a valid blob: truncated, corrupted, trailing
-                                    * bytes, an unknown format version */
-#define DT_BLOB_ERR_LIMIT (-5)     /* larger than max_content_bytes (or the default cap) */
-#define DT_BLOB_ERR_SIGNATURE (-6) /* a signature is required and the blob is unsigned,
-                                    * signed by another key, or the signature is wrong */
-#define DT_BLOB_ERR_CERT (-7)      /* a certificate that cannot be read (distrust/openssl.h) */
-#define DT_BLOB_ERR_OPENSSL (-8)   /* an OpenSSL call failed (distrust/openssl.h) */
-#define DT_BLOB_ERR_INTERNAL (-9)  /* a bug in the library: an invariant did not hold */
+/* A bad call: a NULL handle or pointer, a zero length, a struct_size not
+ * accepted, a malformed argument. */
+#define DT_BLOB_ERR_ARG (-1)
+/* Out of memory. */
+#define DT_BLOB_ERR_NOMEM (-2)
+/* The file cannot be opened or read, or is not a regular file. */
+#define DT_BLOB_ERR_IO (-3)
+/* Not a valid blob: truncated, corrupted, trailing bytes, an unknown format
+ * version. */
+#define DT_BLOB_ERR_FORMAT (-4)
+/* Larger than max_content_bytes (or the default cap). */
+#define DT_BLOB_ERR_LIMIT (-5)
+/* A signature is required and the blob is unsigned, signed by another key,
+ * or the signature is wrong. */
+#define DT_BLOB_ERR_SIGNATURE (-6)
+/* A certificate that cannot be read (distrust/openssl.h). */
+#define DT_BLOB_ERR_CERT (-7)
+/* An OpenSSL call failed (distrust/openssl.h). */
+#define DT_BLOB_ERR_OPENSSL (-8)
+/* A bug in the library: an invariant did not hold. */
+#define DT_BLOB_ERR_INTERNAL (-9)
 
 /* Static English text for a result code (0, 1 and unknown codes included).
  * Never NULL. */
@@ -91,30 +99,36 @@ struct dt_blob_open_opts {
                                  * (nor checked) */
     size_t max_content_bytes;   /* cap on the decompressed content; 0: 1 GiB */
 };
-#define DT_BLOB_OPEN_OPTS_INIT {sizeof(struct dt_blob_open_opts), NULL, 0}
+#define DT_BLOB_OPEN_OPTS_INIT                    \
+    {                                             \
+        sizeof(struct dt_blob_open_opts), NULL, 0 \
+    }
 
 /* What dt_blob_get_info() reports. Start from DT_BLOB_INFO_INIT. */
 struct dt_blob_info {
     size_t struct_size; /* sizeof(struct dt_blob_info) */
     unsigned version;   /* format version (1) */
     uint64_t sequence;
-    int64_t created;         /* seconds since the epoch */
-    uint64_t issuers;        /* issuer names */
-    uint64_t serials;        /* issuer + serial entries */
-    uint64_t subject_keys;   /* subject + SPKI-hash entries */
-    uint64_t ef_groups;      /* serial groups stored Elias-Fano coded, */
-    uint64_t raw_groups;     /* and stored as they are (for diagnostics) */
-    int is_signed;           /* a signature trailer is present */
-    int signature_verified;  /* and it was checked against verify_key_pem */
-    int signature_bits;      /* 256 (P-256/SHA-256) or 384 (P-384/SHA-384); 0 unsigned */
-    const uint8_t *key_id;   /* 32 bytes: SHA-256 of the signer's DER SubjectPublicKeyInfo;
-                              * NULL when unsigned. Borrowed: valid until dt_blob_close */
-    const uint8_t *digest;   /* 32 bytes: SHA-256 of the header fields and the stored
-                              * body. Borrowed: valid until dt_blob_close */
-    uint64_t file_bytes;     /* the blob's size */
-    uint64_t content_bytes;  /* its content, decompressed */
+    int64_t created;        /* seconds since the epoch */
+    uint64_t issuers;       /* issuer names */
+    uint64_t serials;       /* issuer + serial entries */
+    uint64_t subject_keys;  /* subject + SPKI-hash entries */
+    uint64_t ef_groups;     /* serial groups stored Elias-Fano coded, */
+    uint64_t raw_groups;    /* and stored as they are (for diagnostics) */
+    int is_signed;          /* a signature trailer is present */
+    int signature_verified; /* and it was checked against verify_key_pem */
+    int signature_bits;     /* 256 (P-256/SHA-256) or 384 (P-384/SHA-384); 0 unsigned */
+    const uint8_t *key_id;  /* 32 bytes: SHA-256 of the signer's DER SubjectPublicKeyInfo;
+                             * NULL when unsigned. Borrowed: valid until dt_blob_close */
+    const uint8_t *digest;  /* 32 bytes: SHA-256 of the header fields and the stored
+                             * body. Borrowed: valid until dt_blob_close */
+    uint64_t file_bytes;    /* the blob's size */
+    uint64_t content_bytes; /* its content, decompressed */
 };
-#define DT_BLOB_INFO_INIT {sizeof(struct dt_blob_info), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 0, 0}
+#define DT_BLOB_INFO_INIT                                                              \
+    {                                                                                  \
+        sizeof(struct dt_blob_info), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 0, 0 \
+    }
 
 /* Opens a blob from memory. The bytes are copied: data can go as soon as
  * the call returns. opts may be NULL (no signature required, 1 GiB cap).
@@ -156,28 +170,23 @@ DISTRUST_API DISTRUST_MUST_USE int dt_blob_get_info(const struct dt_blob *b,
  * serials). issuer_der / subject_der are the DER Names, exactly as in the
  * certificate. A serial longer than 255 octets is never listed. */
 DISTRUST_API DISTRUST_MUST_USE int dt_blob_has_serial(const struct dt_blob *b,
-                                                      const uint8_t *issuer_der,
-                                                      size_t issuer_len, const uint8_t *serial,
-                                                      size_t serial_len);
+                                                      const uint8_t *issuer_der, size_t issuer_len,
+                                                      const uint8_t *serial, size_t serial_len);
 /* The same with the serial as its whole INTEGER TLV (02 len content):
  * DT_BLOB_ERR_ARG when the bytes are not exactly one DER INTEGER. */
-DISTRUST_API DISTRUST_MUST_USE int dt_blob_has_serial_der(const struct dt_blob *b,
-                                                          const uint8_t *issuer_der,
-                                                          size_t issuer_len,
-                                                          const uint8_t *serial_tlv,
-                                                          size_t tlv_len);
+DISTRUST_API DISTRUST_MUST_USE int
+dt_blob_has_serial_der(const struct dt_blob *b, const uint8_t *issuer_der, size_t issuer_len,
+                       const uint8_t *serial_tlv, size_t tlv_len);
 /* By subject and SHA-256 of the DER SubjectPublicKeyInfo (32 bytes). */
 DISTRUST_API DISTRUST_MUST_USE int dt_blob_has_spki(const struct dt_blob *b,
-                                                    const uint8_t *subject_der,
-                                                    size_t subject_len,
+                                                    const uint8_t *subject_der, size_t subject_len,
                                                     const uint8_t spki_sha256[32]);
 
 /* Many serials of one issuer: find it once, then ask. Returns 1 and sets
  * *issuer when the blob lists serials of this issuer, 0 (and *issuer NULL)
  * when it lists none. The handle is valid until dt_blob_close(b). */
 DISTRUST_API DISTRUST_MUST_USE int dt_blob_find_issuer(const struct dt_blob *b,
-                                                       const uint8_t *issuer_der,
-                                                       size_t issuer_len,
+                                                       const uint8_t *issuer_der, size_t issuer_len,
                                                        const struct dt_blob_issuer **issuer);
 /* 1 when the issuer's serial is listed, 0 when not. A NULL issuer (one
  * dt_blob_find_issuer did not find) is DT_BLOB_ERR_ARG, not "not listed". */

@@ -61,7 +61,7 @@ DISTRUST_API DISTRUST_MUST_USE int dt_blob_has_cert(const struct dt_blob *b, con
  * 0 when none is (an empty chain included); a negative code when a
  * certificate cannot be read or an argument is NULL. */
 DISTRUST_API DISTRUST_MUST_USE int dt_blob_check_chain(const struct dt_blob *b,
-                                                       const STACK_OF(X509) *chain, int *depth);
+                                                       const STACK_OF(X509) * chain, int *depth);
 
 /* Makes every verification with store check each certificate of the chain
  * it builds against b (see ENFORCEMENT above): a listed one fails with

@@ -208,8 +208,8 @@ static void test_attach(void)
               kinds[i].how);
         struct run r = verify(st, leaf_listed, int_a1, kinds[i].kind);
         CHECK(r.ok == 0 && r.error == X509_V_ERR_CERT_REVOKED && r.depth == 0,
-              "%s: the listed leaf fails as revoked at depth 0 (ok %d, %s, depth %d)",
-              kinds[i].how, r.ok, X509_verify_cert_error_string(r.error), r.depth);
+              "%s: the listed leaf fails as revoked at depth 0 (ok %d, %s, depth %d)", kinds[i].how,
+              r.ok, X509_verify_cert_error_string(r.error), r.depth);
         if (kinds[i].kind != CB_NONE)
             CHECK(cb_revoked == 1 && cb_revoked_depth == 0,
                   "%s: the callback saw the revocation with preverify_ok 0", kinds[i].how);
@@ -217,8 +217,8 @@ static void test_attach(void)
         CHECK(c.ok == 1, "%s: an unlisted chain verifies with the blob attached", kinds[i].how);
         struct run k = verify(st, leaf_a2, int_a2, kinds[i].kind);
         CHECK(k.ok == 0 && k.error == X509_V_ERR_CERT_REVOKED && k.depth == 1,
-              "%s: an intermediate listed by subject + key fails at depth 1 (%s, %d)",
-              kinds[i].how, X509_verify_cert_error_string(k.error), k.depth);
+              "%s: an intermediate listed by subject + key fails at depth 1 (%s, %d)", kinds[i].how,
+              X509_verify_cert_error_string(k.error), k.depth);
         X509_STORE_set_verify_cb(plain, NULL);
         X509_STORE_set_verify_cb(st, NULL);
     }
@@ -233,8 +233,8 @@ static void test_attach(void)
     /* Attaching again replaces the blob. */
     struct dt_blob *other = blob_of(leaf_control, NULL);
     CHECK(other && dt_blob_attach(st, other) == DT_BLOB_OK, "attach another blob to the store");
-    struct run r1 = verify(st, leaf_listed, int_a1, CB_CTX), r2 = verify(st, leaf_control, int_a1,
-                                                                         CB_CTX);
+    struct run r1 = verify(st, leaf_listed, int_a1, CB_CTX),
+               r2 = verify(st, leaf_control, int_a1, CB_CTX);
     CHECK(r1.ok == 1 && r2.ok == 0 && r2.error == X509_V_ERR_CERT_REVOKED,
           "the new blob is the one enforced (the old leaf verifies, the new one is revoked)");
     X509_STORE_free(st); /* frees the attachment (ASan: no leak) */
