@@ -16,6 +16,7 @@
 #include "der.h"
 #include "b64.h"
 
+#include <distrust/blob.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -255,7 +256,7 @@ static void batch(size_t n)
         if (bl)
             dt_blob_close(bl);
         t0 = now();
-        if (dt_blob_open(out.data, out.len, NULL, &bl, err, sizeof(err)) != DT_OK) {
+        if (dt_blob_open(out.data, out.len, NULL, &bl, err, sizeof(err)) != DT_BLOB_OK) {
             fprintf(stderr, "blobbench: %s\n", err);
             exit(2);
         }
@@ -300,14 +301,22 @@ static void batch(size_t n)
     for (size_t i = 0; bq && i < Q; i++)
         bq[i] = (struct dt_blob_query){q[i].a.p, q[i].a.n, q[i].b.p, q[i].b.n};
     t0 = now();
-    dt_blob_lookup_many(bl, bq, Q, res);
+    int many_rc = bq && res ? dt_blob_lookup_many(bl, bq, Q, res) : DT_BLOB_ERR_NOMEM;
     double rate_many = Q / (now() - t0);
+    if (many_rc != DT_BLOB_OK) {
+        fprintf(stderr, "blobbench: dt_blob_lookup_many: %s\n", dt_blob_strerror(many_rc));
+        exit(2);
+    }
     size_t hits_many = 0;
     for (size_t i = 0; res && i < Q; i++)
         hits_many += res[i] && (i & 1);
     free(bq);
     free(res);
-    const struct dt_blob_issuer *first = dt_blob_find_issuer(bl, names[0], nl[0]);
+    const struct dt_blob_issuer *first = NULL;
+    if (dt_blob_find_issuer(bl, names[0], nl[0], &first) != 1) {
+        fprintf(stderr, "blobbench: the first issuer is not in the blob\n");
+        exit(2);
+    }
     size_t hits2 = 0, asked2 = 0;
     struct dt_blob_entry *q0 = malloc(Q * sizeof(*q0));
     for (size_t i = 0; q0 && i < Q; i++)

@@ -12,6 +12,7 @@
  */
 #include "blob_write.h"
 
+#include <distrust/blob.h>
 #include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
@@ -110,7 +111,7 @@ static void run(size_t n, EVP_PKEY *key)
     struct dt_blob *bl = NULL;
     char err[256];
     t0 = now();
-    if (dt_blob_open(out.data, out.len, NULL, &bl, err, sizeof(err)) != DT_OK) {
+    if (dt_blob_open(out.data, out.len, NULL, &bl, err, sizeof(err)) != DT_BLOB_OK) {
         fprintf(stderr, "crlbench: %s\n", err);
         exit(2);
     }
@@ -146,8 +147,12 @@ static void run(size_t n, EVP_PKEY *key)
         hits_one += dt_blob_has_serial(bl, issuer, (size_t)il, qs + i * LEN, LEN) == 1;
     double r_one = Q / (now() - t0);
     t0 = now();
-    dt_blob_lookup_many(bl, bq, Q, res);
+    int many_rc = dt_blob_lookup_many(bl, bq, Q, res);
     double r_many = Q / (now() - t0);
+    if (many_rc != DT_BLOB_OK) {
+        fprintf(stderr, "crlbench: dt_blob_lookup_many: %s\n", dt_blob_strerror(many_rc));
+        exit(2);
+    }
     for (size_t i = 0; i < Q; i++)
         hits_many += res[i];
 

@@ -8,7 +8,6 @@
 #ifndef DT_COMMON_H
 #define DT_COMMON_H
 
-#include "distrust.h"
 #include "err.h"
 #include "mem.h"
 #include "slice.h"

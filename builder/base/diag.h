@@ -12,6 +12,37 @@
 
 #include <stdarg.h>
 
+enum dt_severity {
+    DT_NOTE = 0,
+    DT_WARNING,
+    DT_ERROR,
+};
+
+/* One diagnostic. All pointers are borrowed and valid only during the
+ * callback. file may be NULL (no file involved); line/col are 1-based, 0 when
+ * unknown; json_path is a JSON pointer ("/entries/3/serial") or NULL;
+ * source_line is the text of the offending line (no newline) or NULL. */
+struct dt_diag {
+    enum dt_severity severity;
+    const char *file;
+    unsigned line;
+    unsigned col;
+    const char *json_path;
+    const char *source_line;
+    const char *message;
+};
+
+/* Diagnostics sink: called once per diagnostic, in order. */
+typedef void (*dt_diag_fn)(const struct dt_diag *diag, void *ctx);
+
+/* Progress callback for long steps: phase is a short static string, total is
+ * 0 when unknown. Called at most a few times per second. */
+typedef void (*dt_progress_fn)(const char *phase, uint64_t done, uint64_t total, void *ctx);
+
+/* Receives one line of a report (the verifier's TAP, build --explain),
+ * without a newline. */
+typedef void (*dt_line_fn)(const char *line, void *ctx);
+
 struct dt_diags {
     dt_diag_fn fn;
     void *ctx;

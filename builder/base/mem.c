@@ -4,6 +4,7 @@
 #include "mem.h"
 
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 

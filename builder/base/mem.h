@@ -4,7 +4,7 @@
 #ifndef DT_MEM_H
 #define DT_MEM_H
 
-#include "distrust.h"
+#include "err.h"
 
 #include <stddef.h>
 

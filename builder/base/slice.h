@@ -4,7 +4,7 @@
 #ifndef DT_SLICE_H
 #define DT_SLICE_H
 
-#include "distrust.h"
+#include "err.h"
 
 #include <stdbool.h>
 #include <stddef.h>

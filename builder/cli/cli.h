@@ -5,7 +5,9 @@
 #ifndef DT_CLI_H
 #define DT_CLI_H
 
-#include "distrust.h"
+#include "common.h"
+#include "diag.h"
+#include "version.h"
 
 #include <stdbool.h>
 #include <stdio.h>

@@ -3,6 +3,8 @@
  */
 #include "cli.h"
 
+#include "build.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>

@@ -3,6 +3,8 @@
  */
 #include "cli.h"
 
+#include "impact.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>

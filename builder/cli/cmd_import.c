@@ -3,6 +3,8 @@
  */
 #include "cli.h"
 
+#include "import.h"
+
 #include <stdlib.h>
 #include <string.h>
 

@@ -15,6 +15,8 @@
 #include "hex.h"
 #include "b64.h"
 
+#include <distrust/blob.h>
+
 #include <stdarg.h>
 
 #include <stdlib.h>
@@ -102,6 +104,17 @@ struct q {
     size_t listed, asked;
 };
 
+/* A lookup's answer (1 listed, 0 not); a negative result, which the
+ * arguments checked here should never give, is an internal error: never
+ * "not listed". */
+static bool lookup_failed(struct q *Q, int r)
+{
+    if (r >= 0)
+        return false;
+    cli_error(Q->cli, "the blob lookup failed: %s", dt_blob_strerror(r));
+    return true;
+}
+
 static void answer(struct q *Q, bool listed, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void answer(struct q *Q, bool listed, const char *fmt, ...)
@@ -135,10 +148,14 @@ static int query_certs(struct q *Q, const char *path)
     }
     for (size_t i = 0; i < l.n; i++) {
         const struct dt_cert *c = l.v[i];
-        bool by_serial = dt_blob_has_serial(Q->blob, c->info.issuer.p, c->info.issuer.n,
-                                            c->info.serial.p, c->info.serial.n) == 1;
-        bool by_key =
-            dt_blob_has_spki(Q->blob, c->info.subject.p, c->info.subject.n, c->spki_sha256) == 1;
+        int rs = dt_blob_has_serial(Q->blob, c->info.issuer.p, c->info.issuer.n,
+                                    c->info.serial.p, c->info.serial.n);
+        int rk = dt_blob_has_spki(Q->blob, c->info.subject.p, c->info.subject.n, c->spki_sha256);
+        if (lookup_failed(Q, rs) || lookup_failed(Q, rk)) {
+            dt_cert_list_free(&l);
+            return EXIT_INTERNAL;
+        }
+        bool by_serial = rs == 1, by_key = rk == 1;
         char *name = dt_nssname_display(c->info.subject);
         answer(Q, by_serial || by_key, "%s#%zu \"%s\"%s", path, i + 1, name ? name : "?",
                by_serial && by_key ? " (issuer + serial, subject + key)"
@@ -220,9 +237,15 @@ static int query_batch(struct q *Q, const char *path)
                     dt_diag_report(&d, DT_ERROR, &pl, "%s", why);
                 }
             } else {
-                bool hit = is ? dt_blob_has_serial(Q->blob, a.data, a.len, b.data, b.len) == 1
-                              : dt_blob_has_spki(Q->blob, a.data, a.len, b.data) == 1;
-                res[line - 1] = hit ? 1 : 2;
+                int r = is ? dt_blob_has_serial(Q->blob, a.data, a.len, b.data, b.len)
+                           : dt_blob_has_spki(Q->blob, a.data, a.len, b.data);
+                if (lookup_failed(Q, r)) {
+                    dt_buf_free(&a);
+                    dt_buf_free(&b);
+                    code = EXIT_INTERNAL;
+                    goto out;
+                }
+                res[line - 1] = r == 1 ? 1 : 2;
             }
             dt_buf_free(&a);
             dt_buf_free(&b);
@@ -253,27 +276,34 @@ out:
     return code;
 }
 
-static void print_info(const struct dt_blob *b)
+static int print_info(const struct dt_blob *b)
 {
-    struct dt_blob_info in;
-    dt_blob_get_info(b, &in);
+    struct dt_blob_info in = DT_BLOB_INFO_INIT;
+    int r = dt_blob_get_info(b, &in);
+    if (r < 0) {
+        fprintf(stderr, "error: cannot read the blob's header: %s\n", dt_blob_strerror(r));
+        return EXIT_INTERNAL;
+    }
     char when[32];
     dt_time_format_rfc3339(in.created, when);
     char digest[65], kid[65];
     for (int i = 0; i < 32; i++) {
         snprintf(digest + 2 * i, 3, "%02x", in.digest[i]);
-        snprintf(kid + 2 * i, 3, "%02x", in.key_id[i]);
+        snprintf(kid + 2 * i, 3, "%02x", in.key_id ? in.key_id[i] : 0);
     }
-    printf("format version: %u\nsequence: %llu\ncreated: %s\nissuers: %zu\nissuer+serial "
-           "entries: %zu\nsubject+key entries: %zu\nserial groups: %zu Elias-Fano, %zu raw\n"
-           "bytes: %zu (content %zu decompressed)\ndigest: %s\n",
-           in.version, (unsigned long long)in.sequence, when, in.issuers, in.serials,
-           in.subject_keys, in.ef_groups, in.raw_groups, in.file_bytes, in.content_bytes, digest);
+    printf("format version: %u\nsequence: %llu\ncreated: %s\nissuers: %llu\nissuer+serial "
+           "entries: %llu\nsubject+key entries: %llu\nserial groups: %llu Elias-Fano, %llu raw\n"
+           "bytes: %llu (content %llu decompressed)\ndigest: %s\n",
+           in.version, (unsigned long long)in.sequence, when, (unsigned long long)in.issuers,
+           (unsigned long long)in.serials, (unsigned long long)in.subject_keys,
+           (unsigned long long)in.ef_groups, (unsigned long long)in.raw_groups,
+           (unsigned long long)in.file_bytes, (unsigned long long)in.content_bytes, digest);
     if (in.is_signed)
         printf("signature: ECDSA P-%d, key %s, %s\n", in.signature_bits, kid,
                in.signature_verified ? "verified" : "not checked (no --verify-key)");
     else
         printf("signature: none\n");
+    return 0;
 }
 
 int cmd_query(struct cli *cli, int argc, char **argv)
@@ -318,16 +348,18 @@ int cmd_query(struct cli *cli, int argc, char **argv)
         }
         key_pem = (char *)dt_buf_steal(&k, NULL);
     }
-    struct dt_blob_open_opts o = {key_pem, 0};
+    struct dt_blob_open_opts o = DT_BLOB_OPEN_OPTS_INIT;
+    o.verify_key_pem = key_pem;
     char err[512];
-    enum dt_err rc = dt_blob_open_file(pos[0], &o, &blob, err, sizeof(err));
-    if (rc != DT_OK) {
+    int rc = dt_blob_open_file(pos[0], &o, &blob, err, sizeof(err));
+    if (rc != DT_BLOB_OK) {
         fprintf(stderr, "%s: error: %s\n", pos[0], err);
-        code = rc == DT_ERR_NOMEM || rc == DT_ERR_INTERNAL ? EXIT_INTERNAL : EXIT_QUERY_ERROR;
+        code = rc == DT_BLOB_ERR_NOMEM || rc == DT_BLOB_ERR_INTERNAL ? EXIT_INTERNAL
+                                                                     : EXIT_QUERY_ERROR;
         goto out;
     }
-    if (a.info && !cli->quiet)
-        print_info(blob);
+    if (a.info && !cli->quiet && (code = print_info(blob)) != 0)
+        goto out;
     struct q Q = {cli, blob, 0, 0};
     if (single_is) {
         struct dt_buf is, sn;
@@ -345,8 +377,12 @@ int cmd_query(struct cli *cli, int argc, char **argv)
             struct dt_buf sb;
             dt_buf_init(&sb, 0);
             bool ok = dt_b64_encode(dt_slice_make(sn.data, sn.len), &sb) == DT_OK;
-            answer(&Q, dt_blob_has_serial(blob, is.data, is.len, sn.data, sn.len) == 1,
-                   "is %s %.*s", a.issuer, ok ? (int)sb.len : 0, ok ? (const char *)sb.data : "");
+            int found = dt_blob_has_serial(blob, is.data, is.len, sn.data, sn.len);
+            if (lookup_failed(&Q, found))
+                code = EXIT_INTERNAL;
+            else
+                answer(&Q, found == 1, "is %s %.*s", a.issuer, ok ? (int)sb.len : 0,
+                       ok ? (const char *)sb.data : "");
             dt_buf_free(&sb);
         }
         dt_buf_free(&is);
@@ -366,8 +402,11 @@ int cmd_query(struct cli *cli, int argc, char **argv)
             cli_error(cli, "--spki-sha256: not the base64 of a SHA-256 (32 bytes)");
             code = EXIT_QUERY_ERROR;
         } else {
-            answer(&Q, dt_blob_has_spki(blob, su.data, su.len, h.data) == 1, "spk %s %s", a.subject,
-                   a.spki);
+            int found = dt_blob_has_spki(blob, su.data, su.len, h.data);
+            if (lookup_failed(&Q, found))
+                code = EXIT_INTERNAL;
+            else
+                answer(&Q, found == 1, "spk %s %s", a.subject, a.spki);
         }
         dt_buf_free(&su);
         dt_buf_free(&h);

@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include "cases.h"
+#include "verify.h"
 
 #include <limits.h>
 #include <stdlib.h>

@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include "suggest.h"
+#include "version.h"
 
 #include <locale.h>
 #include <stdlib.h>

@@ -1,13 +1,12 @@
 /*
  * blob_write.h - the revocation blob (doc/blob-format.md): writing it from a
- * model. Reading it is the public API in distrust.h (dt_blob_*).
+ * model. Reading it is the installed reader (include/distrust/blob.h).
  */
 #ifndef DT_BLOB_WRITE_H
 #define DT_BLOB_WRITE_H
 
 #include "buf.h"
 #include "diag.h"
-#include "distrust.h"
 #include "model.h"
 
 /* One revoked key for the writer. */

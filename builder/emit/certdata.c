@@ -9,6 +9,7 @@
 #include "cdparse.h"
 #include "nssname.h"
 #include "time.h"
+#include "version.h"
 #include "hex.h"
 
 #include <pkcs11.h>

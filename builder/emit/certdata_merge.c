@@ -40,6 +40,7 @@
 #include "policy.h"
 #include "pool.h"
 #include "time.h"
+#include "version.h"
 #include "nssobj.h"
 
 #include <pkcs11.h>

@@ -4,6 +4,7 @@
 #include "manifest.h"
 
 #include "cert.h"
+#include "version.h"
 
 #include <jansson.h>
 #include <stdlib.h>

@@ -21,6 +21,7 @@
 #include "outdir.h"
 #include "policy.h"
 #include "time.h"
+#include "version.h"
 
 #include <pkcs11.h>
 #include <stdio.h>

@@ -3,8 +3,6 @@
  */
 #include "onecrl.h"
 
-#include "distrust.h"
-
 #include "der.h"
 #include "ecdsa.h"
 #include "file.h"

@@ -23,6 +23,7 @@
 #include "der.h"
 #include "nssname.h"
 #include "time.h"
+#include "version.h"
 #include "item.h"
 
 #include <stdio.h>

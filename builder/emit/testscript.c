@@ -19,6 +19,7 @@
 
 #include "pool.h"
 #include "time.h"
+#include "version.h"
 #include "nssobj.h"
 
 #include <jansson.h>

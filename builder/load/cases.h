@@ -19,6 +19,24 @@
 #include "cert.h"
 #include "json.h"
 
+/* Deployments: the real client a verdict models (verify.h, doc/verify.md).
+ * Each is credited only with the effects its client has. Named here, the
+ * lowest layer that reads them (a case's "deployments"). */
+#define DT_DEPLOY_OVERLAY                                    \
+    1u /* NSS + libdistrust-pkcs11.so (overlay mode) serving \
+        * OUT/certdata-distrust.txt over the case's anchors: \
+        * trust objects, never distrust-after dates */
+#define DT_DEPLOY_ROOT_STORE                               \
+    2u /* OUT/certdata.txt (build --certdata) alone as the \
+        * built-in roots: trust objects and its dates */
+#define DT_DEPLOY_P11KIT                                      \
+    4u /* NSS + p11-kit-trust.so serving OUT/distrust.p11-kit \
+        * and the case's anchors: trust objects, never dates */
+#define DT_DEPLOY_OPENSSL                                 \
+    8u /* X509_verify_cert with OUT/revocations.blob: the \
+        * blob's entries, never dates */
+#define DT_DEPLOY_ALL 15u
+
 enum dt_usage {
     DT_USAGE_SERVER = 0,
     DT_USAGE_CLIENT,

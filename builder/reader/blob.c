@@ -1,11 +1,17 @@
 /*
- * blob.c - the revocation blob's fail-closed reader (the public dt_blob_*
- * API). The byte layout is documented in doc/blob-format.md; keep it, this
- * reader and the writer (emit/blob_write.c) in step.
+ * blob.c - the revocation blob's fail-closed reader: the public API of
+ * include/distrust/blob.h (libdistrust.so.1). The byte layout is documented
+ * in doc/blob-format.md; keep it, this reader and the writer
+ * (emit/blob_write.c) in step.
+ *
+ * Inside, functions return enum dt_err as everywhere in the tool; the
+ * exported functions (at the end) check their arguments and turn an
+ * internal failure into a public DT_BLOB_ERR_* code.
  */
-#include "distrust.h"
+#include <distrust/blob.h>
 
 #include "blobfmt.h"
+#include "common.h"
 #include "der.h"
 #include "ecdsa.h"
 #include "file.h"
@@ -172,7 +178,9 @@ struct skey {
 };
 
 struct dt_blob {
-    struct dt_blob_info info;
+    struct dt_blob_info info; /* key_id and digest point into the two below */
+    uint8_t key_id[32];
+    uint8_t digest[32];
     uint8_t *content; /* decompressed sections */
     uint8_t *names;   /* rebuilt issuer DER names */
     struct dt_blob_issuer *issuers;
@@ -206,23 +214,66 @@ static uint64_t hash_bytes(const uint8_t *p, size_t n)
     return h ^ (h >> 29);
 }
 
-static void fail(char *err, size_t cap, const char *fmt, ...) DT_PRINTF(3, 4);
-static void fail(char *err, size_t cap, const char *fmt, ...)
+/* Why an open failed: the public code and the English reason (the first
+ * failure recorded wins). */
+struct why {
+    char *msg;
+    size_t cap;
+    int code; /* DT_BLOB_ERR_*; 0 until a failure is recorded */
+};
+
+static void fail(struct why *w, int code, const char *fmt, ...) DT_PRINTF(3, 4);
+static void fail(struct why *w, int code, const char *fmt, ...)
 {
-    if (!err || !cap)
+    if (w->code)
+        return;
+    w->code = code;
+    if (!w->msg || !w->cap)
         return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
+    vsnprintf(w->msg, w->cap, fmt, ap);
     va_end(ap);
 }
 
-#define BAD(...)                         \
-    do {                                 \
-        fail(err, err_cap, __VA_ARGS__); \
-        rc = DT_ERR_INPUT;               \
-        goto out;                        \
+/* The public code of an internal result: the failure recorded, or one
+ * named after rc (with its reason) when none was. */
+static int public_code(enum dt_err rc, struct why *w)
+{
+    if (rc == DT_OK)
+        return DT_BLOB_OK;
+    if (!w->code) {
+        switch (rc) {
+        case DT_ERR_NOMEM:
+            fail(w, DT_BLOB_ERR_NOMEM, "out of memory");
+            break;
+        case DT_ERR_LIMIT:
+            fail(w, DT_BLOB_ERR_LIMIT, "a size limit was exceeded");
+            break;
+        case DT_ERR_IO:
+            fail(w, DT_BLOB_ERR_IO, "input/output error");
+            break;
+        case DT_ERR_INPUT:
+            fail(w, DT_BLOB_ERR_FORMAT, "not a valid blob");
+            break;
+        case DT_ERR_USAGE:
+            fail(w, DT_BLOB_ERR_ARG, "a bad argument");
+            break;
+        default:
+            fail(w, DT_BLOB_ERR_INTERNAL, "internal error (%s)", dt_err_str(rc));
+            break;
+        }
+    }
+    return w->code;
+}
+
+#define BAD_AS(code, ...)             \
+    do {                              \
+        fail(w, (code), __VA_ARGS__); \
+        rc = DT_ERR_INPUT;            \
+        goto out;                     \
     } while (0)
+#define BAD(...) BAD_AS(DT_BLOB_ERR_FORMAT, __VA_ARGS__)
 
 static bool inflate_exact(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len)
 {
@@ -241,8 +292,8 @@ static bool inflate_exact(const uint8_t *in, size_t in_len, uint8_t *out, size_t
 }
 
 /* Reads the structured names into DER. */
-static enum dt_err read_names(struct dt_blob *b, struct rd *sp, struct dt_slice vals, char *err,
-                              size_t err_cap)
+static enum dt_err read_names(struct dt_blob *b, struct rd *sp, struct dt_slice vals,
+                              struct why *w)
 {
     enum dt_err rc = DT_OK;
     struct rd s = *sp, v = {vals.p, vals.p + vals.n, false};
@@ -334,8 +385,8 @@ out:
     return rc;
 }
 
-static enum dt_err read_groups(struct dt_blob *b, struct rd *gp, struct dt_slice ss, char *err,
-                               size_t err_cap)
+static enum dt_err read_groups(struct dt_blob *b, struct rd *gp, struct dt_slice ss,
+                               struct why *w)
 {
     enum dt_err rc = DT_OK;
     struct rd g = *gp, s = {ss.p, ss.p + ss.n, false};
@@ -466,8 +517,8 @@ out:
 }
 
 static enum dt_err check_signature(struct dt_blob *b, const uint8_t *data, size_t len,
-                                   size_t body_end, const struct dt_blob_open_opts *o, char *err,
-                                   size_t err_cap)
+                                   size_t body_end, const struct dt_blob_open_opts *o,
+                                   struct why *w)
 {
     enum dt_err rc = DT_OK;
     EVP_PKEY *key = NULL;
@@ -478,7 +529,7 @@ static enum dt_err check_signature(struct dt_blob *b, const uint8_t *data, size_
         if (len != body_end)
             BAD("%zu bytes after the content of an unsigned blob", len - body_end);
         if (o && o->verify_key_pem)
-            BAD("the blob is not signed, and a signature is required");
+            BAD_AS(DT_BLOB_ERR_SIGNATURE, "the blob is not signed, and a signature is required");
         goto out;
     }
     if (len - body_end < 36)
@@ -488,24 +539,26 @@ static enum dt_err check_signature(struct dt_blob *b, const uint8_t *data, size_
     if ((t[0] != 1 && t[0] != 2) || t[1] || len - body_end != 36 + slen)
         BAD("a malformed signature block");
     b->info.signature_bits = t[0] == 2 ? 384 : 256;
-    memcpy(b->info.key_id, t + 4, 32);
+    memcpy(b->key_id, t + 4, 32);
+    b->info.key_id = b->key_id;
     if (!o || !o->verify_key_pem)
         goto out;
     key = dt_ecdsa_pem_key(o->verify_key_pem, strlen(o->verify_key_pem), false);
     int bits = dt_ecdsa_bits(key);
     if (!bits)
-        BAD("the verification key is not an ECDSA P-256 or P-384 public key (PEM)");
+        BAD_AS(DT_BLOB_ERR_ARG,
+               "the verification key is not an ECDSA P-256 or P-384 public key (PEM)");
     uint8_t id[32];
     dt_ecdsa_key_id(key, id);
-    if (memcmp(id, b->info.key_id, 32) || bits != b->info.signature_bits)
-        BAD("the blob is signed by another key");
+    if (memcmp(id, b->key_id, 32) || bits != b->info.signature_bits)
+        BAD_AS(DT_BLOB_ERR_SIGNATURE, "the blob is signed by another key");
     DT_TRY(dt_blobfmt_sig_message(data, dt_slice_make(data + HEADER_LEN, body_end - HEADER_LEN), &msg));
     ctx = EVP_MD_CTX_new();
     if (!ctx ||
         EVP_DigestVerifyInit(ctx, NULL, bits == 384 ? EVP_sha384() : EVP_sha256(), NULL, key) !=
             1 ||
         EVP_DigestVerify(ctx, t + 36, slen, msg.data, msg.len) != 1)
-        BAD("the signature does not verify");
+        BAD_AS(DT_BLOB_ERR_SIGNATURE, "the signature does not verify");
     b->info.signature_verified = 1;
 out:
     ERR_clear_error();
@@ -531,19 +584,15 @@ void dt_blob_close(struct dt_blob *b)
     free(b);
 }
 
-enum dt_err dt_blob_open(const void *vdata, size_t len, const struct dt_blob_open_opts *o,
-                         struct dt_blob **outp, char *err, size_t err_cap)
+/* dt_blob_open without the argument checks; *outp is set on success. */
+static enum dt_err open_blob(const uint8_t *data, size_t len, const struct dt_blob_open_opts *o,
+                             struct dt_blob **outp, struct why *w)
 {
     enum dt_err rc = DT_OK;
-    const uint8_t *data = vdata;
-    if (err && err_cap)
-        err[0] = 0;
-    if (!outp)
-        return DT_ERR_USAGE;
-    *outp = NULL;
     struct dt_blob *b = dt_mem_calloc(1, sizeof(*b));
     if (!b)
         return DT_ERR_NOMEM;
+    b->info.struct_size = sizeof(b->info);
     size_t max = o && o->max_content_bytes ? o->max_content_bytes : DEFAULT_MAX_CONTENT;
     if (!data || len < HEADER_LEN)
         BAD("truncated: %zu bytes, the header alone is %d", len, HEADER_LEN);
@@ -565,11 +614,13 @@ enum dt_err dt_blob_open(const void *vdata, size_t len, const struct dt_blob_ope
     b->info.serials = (size_t)get_be(data + 36, 8);
     b->info.subject_keys = (size_t)get_be(data + 44, 4);
     uint64_t clen = get_be(data + 48, 8), blen = get_be(data + 56, 8);
-    memcpy(b->info.digest, data + 64, 32);
+    memcpy(b->digest, data + 64, 32);
+    b->info.digest = b->digest;
     b->info.is_signed = (int)(flags & 1);
     b->info.file_bytes = len;
     if (clen > max)
-        BAD("the content would be %llu bytes, over the %zu-byte cap (a decompression bomb?)",
+        BAD_AS(DT_BLOB_ERR_LIMIT,
+               "the content would be %llu bytes, over the %zu-byte cap (a decompression bomb?)",
             (unsigned long long)clen, max);
     if (blen > len - HEADER_LEN)
         BAD("truncated: the body needs %llu bytes, %zu are there", (unsigned long long)blen,
@@ -577,16 +628,17 @@ enum dt_err dt_blob_open(const void *vdata, size_t len, const struct dt_blob_ope
     if (b->info.serials > clen || b->info.issuers > clen || b->info.subject_keys > clen)
         BAD("counts larger than the content");
     size_t body_end = HEADER_LEN + (size_t)blen;
-    DT_TRY(check_signature(b, data, len, body_end, o, err, err_cap));
+    DT_TRY(check_signature(b, data, len, body_end, o, w));
     uint8_t h[32];
     dt_blobfmt_content_digest(data, dt_slice_make(data + HEADER_LEN, (size_t)blen), h);
-    if (memcmp(h, b->info.digest, 32))
+    if (memcmp(h, b->digest, 32))
         BAD("the header and body do not match their SHA-256 (corrupted)");
 
     /* Sections: inflate each into the content buffer, exactly. */
     b->content = big_calloc((size_t)clen + PAD);
     if (!b->content)
-        BAD("out of memory for %llu bytes of content", (unsigned long long)clen);
+        BAD_AS(DT_BLOB_ERR_NOMEM, "out of memory for %llu bytes of content",
+               (unsigned long long)clen);
     struct dt_slice sec[N_SECTIONS];
     size_t pos = HEADER_LEN, cpos = 0;
     for (int i = 0; i < N_SECTIONS; i++) {
@@ -611,10 +663,10 @@ enum dt_err dt_blob_open(const void *vdata, size_t len, const struct dt_blob_ope
     b->n_issuers = b->info.issuers;
     b->issuers = dt_mem_calloc(b->n_issuers ? b->n_issuers : 1, sizeof(*b->issuers));
     if (!b->issuers)
-        BAD("out of memory");
+        BAD_AS(DT_BLOB_ERR_NOMEM, "out of memory");
     struct rd r = {sec[SEC_STRUCT].p, sec[SEC_STRUCT].p + sec[SEC_STRUCT].n, false};
-    DT_TRY(read_names(b, &r, sec[SEC_VALUES], err, err_cap));
-    DT_TRY(read_groups(b, &r, sec[SEC_SERIALS], err, err_cap));
+    DT_TRY(read_names(b, &r, sec[SEC_VALUES], w));
+    DT_TRY(read_groups(b, &r, sec[SEC_SERIALS], w));
     for (size_t k = 0; k < b->n_groups; k++) {
         b->info.ef_groups += b->groups[k].enc == ENC_EF;
         b->info.raw_groups += b->groups[k].enc == ENC_RAW;
@@ -625,7 +677,7 @@ enum dt_err dt_blob_open(const void *vdata, size_t len, const struct dt_blob_ope
         tsize <<= 1;
     b->table = dt_mem_calloc(tsize, sizeof(*b->table));
     if (!b->table)
-        BAD("out of memory");
+        BAD_AS(DT_BLOB_ERR_NOMEM, "out of memory");
     b->table_mask = tsize - 1;
     for (size_t i = 0; i < b->n_issuers; i++) {
         struct dt_blob_issuer *is = &b->issuers[i];
@@ -643,7 +695,7 @@ enum dt_err dt_blob_open(const void *vdata, size_t len, const struct dt_blob_ope
     b->n_skeys = b->info.subject_keys;
     b->skeys = dt_mem_calloc(b->n_skeys ? b->n_skeys : 1, sizeof(*b->skeys));
     if (!b->skeys)
-        BAD("out of memory");
+        BAD_AS(DT_BLOB_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < b->n_skeys; i++) {
         uint64_t n = get_varint(&r);
         const uint8_t *sp = get_bytes(&r, n), *hp = get_bytes(&r, 32);
@@ -666,37 +718,38 @@ out:
     return rc;
 }
 
-enum dt_err dt_blob_open_file(const char *path, const struct dt_blob_open_opts *o,
-                              struct dt_blob **out, char *err, size_t err_cap)
+/* dt_blob_open_file without the argument checks. */
+static enum dt_err open_file(const char *path, const struct dt_blob_open_opts *o,
+                             struct dt_blob **out, struct why *w)
 {
     /* Only a regular file: a FIFO or a device would block or never end. */
     int fd, oerr;
     struct stat st;
-    *out = NULL;
     if (dt_file_open_regular(path, &fd, &st, &oerr) != DT_OK) {
         char why[512];
-        fail(err, err_cap, "%s", dt_file_open_failure(path, oerr, &st, why, sizeof(why)));
-        return oerr && oerr != EISDIR ? DT_ERR_IO : DT_ERR_INPUT;
+        fail(w, DT_BLOB_ERR_IO, "%s", dt_file_open_failure(path, oerr, &st, why, sizeof(why)));
+        return DT_ERR_IO;
     }
     struct dt_buf b;
     dt_buf_init(&b, 0);
     uint8_t chunk[65536];
     enum dt_err rc = DT_OK;
-    size_t cap = (o && o->max_content_bytes ? o->max_content_bytes : DEFAULT_MAX_CONTENT) + 4096;
+    size_t max = o->max_content_bytes ? o->max_content_bytes : DEFAULT_MAX_CONTENT;
+    size_t cap = max > SIZE_MAX - 4096 ? SIZE_MAX : max + 4096;
     for (;;) {
         ssize_t n = read(fd, chunk, sizeof(chunk));
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            fail(err, err_cap, "cannot read %s: %s", path, strerror(errno));
+            fail(w, DT_BLOB_ERR_IO, "cannot read %s: %s", path, strerror(errno));
             rc = DT_ERR_IO;
             break;
         }
         if (n == 0)
             break;
         if (b.len + (size_t)n > cap) {
-            fail(err, err_cap, "%s is larger than any blob this reader accepts", path);
-            rc = DT_ERR_INPUT;
+            fail(w, DT_BLOB_ERR_LIMIT, "%s is larger than any blob this reader accepts", path);
+            rc = DT_ERR_LIMIT;
             break;
         }
         if ((rc = dt_buf_append(&b, chunk, (size_t)n)) != DT_OK)
@@ -704,15 +757,9 @@ enum dt_err dt_blob_open_file(const char *path, const struct dt_blob_open_opts *
     }
     close(fd);
     if (rc == DT_OK)
-        rc = dt_blob_open(b.data, b.len, o, out, err, err_cap);
+        rc = open_blob(b.data, b.len, o, out, w);
     dt_buf_free(&b);
     return rc;
-}
-
-void dt_blob_get_info(const struct dt_blob *b, struct dt_blob_info *info)
-{
-    if (b && info)
-        *info = b->info;
 }
 
 /* Equality of two byte strings, inline: an issuer name is compared on
@@ -730,11 +777,11 @@ static inline bool same_bytes(const uint8_t *a, const uint8_t *b, size_t n)
     return !diff;
 }
 
-const struct dt_blob_issuer *dt_blob_find_issuer(const struct dt_blob *b, const uint8_t *der,
-                                                 size_t len)
+/* The issuer of these DER bytes, or NULL when the blob lists none of its
+ * serials. */
+static const struct dt_blob_issuer *find_issuer(const struct dt_blob *b, const uint8_t *der,
+                                                size_t len)
 {
-    if (!b || !der)
-        return NULL;
     uint64_t h = hash_bytes(der, len);
     size_t slot = (size_t)h & b->table_mask;
     while (b->table[slot]) {
@@ -855,20 +902,19 @@ static int group_has(const struct rgroup *g, const uint8_t *s)
     return bucket_has(g, &g->bk[high >> g->bs], key);
 }
 
-int dt_blob_issuer_has(const struct dt_blob_issuer *is, const uint8_t *serial, size_t len)
+static int issuer_has(const struct dt_blob_issuer *is, const uint8_t *serial, size_t len)
 {
-    if (!is || !serial)
-        return 0;
     for (uint32_t k = 0; k < is->n_groups; k++)
         if (is->groups[k].len == len)
             return group_has(&is->groups[k], serial);
     return 0;
 }
 
-int dt_blob_has_serial(const struct dt_blob *b, const uint8_t *issuer, size_t issuer_len,
-                       const uint8_t *serial, size_t serial_len)
+static int has_serial(const struct dt_blob *b, const uint8_t *issuer, size_t issuer_len,
+                      const uint8_t *serial, size_t serial_len)
 {
-    return dt_blob_issuer_has(dt_blob_find_issuer(b, issuer, issuer_len), serial, serial_len);
+    const struct dt_blob_issuer *is = find_issuer(b, issuer, issuer_len);
+    return is ? issuer_has(is, serial, serial_len) : 0;
 }
 
 /* Many lookups at once: in windows of WINDOW queries, the first pass
@@ -907,21 +953,26 @@ static const struct dt_blob_issuer *find_issuer_memo(const struct dt_blob *b, co
 {
     if (mo->der && len == mo->len && (der == mo->der || same_bytes(der, mo->der, len)))
         return mo->is;
-    const struct dt_blob_issuer *is = dt_blob_find_issuer(b, der, len);
+    const struct dt_blob_issuer *is = find_issuer(b, der, len);
     mo->der = der;
     mo->len = len;
     mo->is = is;
     return is;
 }
 
-/* Stage 1: issuer, group, high part; prefetch the bucket bounds. */
-static void stage1(const struct dt_blob *b, const struct dt_blob_query *q, size_t m,
+/* Stage 1: issuer, group, high part; prefetch the bucket bounds. Returns
+ * whether a query of the window is malformed (a NULL pointer or a zero
+ * length: answered 0 here, the batch fails). */
+static bool stage1(const struct dt_blob *b, const struct dt_blob_query *q, size_t m,
                    struct pending *p, uint8_t *listed, struct issuer_memo *mo)
 {
+    bool bad = false;
     for (size_t i = 0; i < m; i++) {
         const struct dt_blob_query *x = &q[i];
+        bool ok = x->serial && x->serial_len && x->issuer && x->issuer_len;
+        bad |= !ok;
         const struct rgroup *g =
-            x->serial && x->serial_len <= MAX_SERIAL_LEN && x->issuer
+            ok && x->serial_len <= MAX_SERIAL_LEN
                 ? group_of(find_issuer_memo(b, x->issuer, x->issuer_len, mo), x->serial_len)
                 : NULL;
         p[i].g = NULL;
@@ -939,6 +990,7 @@ static void stage1(const struct dt_blob *b, const struct dt_blob_query *q, size_
         p[i].g = g;
         __builtin_prefetch(&g->bk[p[i].high >> g->bs]);
     }
+    return bad;
 }
 
 /* Stage 2: the bucket. A key whose fingerprint is not among the bucket's
@@ -979,14 +1031,17 @@ static void stage3(size_t m, const struct pending *p, uint8_t *listed)
     }
 }
 
-void dt_blob_lookup_many(const struct dt_blob *b, const struct dt_blob_query *q, size_t n,
-                         uint8_t *listed)
+/* dt_blob_lookup_many without the argument checks: false when a query is
+ * malformed. */
+static bool lookup_many(const struct dt_blob *b, const struct dt_blob_query *q, size_t n,
+                        uint8_t *listed)
 {
     /* STAGES windows in flight, each a stage further than the next, so the
      * prefetches of each stage have a window's worth of work to arrive in. */
     static const size_t W = WINDOW;
     struct pending p[STAGES][WINDOW];
     struct issuer_memo memo = {NULL, 0, NULL};
+    bool bad = false;
     size_t windows = (n + W - 1) / W;
     for (size_t k = 0; k < windows + STAGES - 1; k++) {
         for (size_t s = 0; s < STAGES; s++) {
@@ -995,29 +1050,19 @@ void dt_blob_lookup_many(const struct dt_blob *b, const struct dt_blob_query *q,
             size_t w = k - s, base = w * W, m = n - base < W ? n - base : W;
             struct pending *pw = p[w % STAGES];
             if (s == 0)
-                stage1(b, q + base, m, pw, listed + base, &memo);
+                bad |= stage1(b, q + base, m, pw, listed + base, &memo);
             else if (s == 1)
                 stage2(m, pw);
             else
                 stage3(m, pw, listed + base);
         }
     }
+    return !bad;
 }
 
-int dt_blob_has_serial_der(const struct dt_blob *b, const uint8_t *issuer, size_t issuer_len,
-                           const uint8_t *tlv, size_t tlv_len)
+static int has_spki(const struct dt_blob *b, const uint8_t *subject, size_t n,
+                    const uint8_t spki_sha256[32])
 {
-    struct dt_tlv t;
-    if (!tlv || dt_der_read_one(dt_slice_make(tlv, tlv_len), DT_TAG_INTEGER, &t))
-        return -1;
-    return dt_blob_has_serial(b, issuer, issuer_len, t.val.p, t.val.n);
-}
-
-int dt_blob_has_spki(const struct dt_blob *b, const uint8_t *subject, size_t n,
-                     const uint8_t spki_sha256[32])
-{
-    if (!b || !subject || !spki_sha256)
-        return 0;
     size_t lo = 0, hi = b->n_skeys;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
@@ -1035,11 +1080,10 @@ int dt_blob_has_spki(const struct dt_blob *b, const uint8_t *subject, size_t n,
     return 0;
 }
 
-int dt_blob_iterate(const struct dt_blob *b, dt_blob_serial_fn on_serial, dt_blob_spki_fn on_spki,
-                    void *ctx)
+/* The walk of dt_blob_iterate: 0, or the value a callback stopped it with. */
+static int iterate(const struct dt_blob *b, dt_blob_serial_fn on_serial, dt_blob_spki_fn on_spki,
+                   void *ctx)
 {
-    if (!b)
-        return 0;
     uint8_t s[MAX_SERIAL_LEN + PAD];
     for (size_t i = 0; on_serial && i < b->n_issuers; i++) {
         const struct dt_blob_issuer *is = &b->issuers[i];
@@ -1074,4 +1118,185 @@ int dt_blob_iterate(const struct dt_blob *b, dt_blob_serial_fn on_serial, dt_blo
             return r;
     }
     return 0;
+}
+
+/* ---- the public API (include/distrust/blob.h) -------------------------------------- */
+
+/* The sizes of the public structs in DISTRUST_1.0: the least struct_size a
+ * caller may give. They never change; a struct grows only at its end. */
+#define OPEN_OPTS_V1_SIZE (offsetof(struct dt_blob_open_opts, max_content_bytes) + sizeof(size_t))
+#define INFO_V1_SIZE (offsetof(struct dt_blob_info, content_bytes) + sizeof(uint64_t))
+/* A struct_size larger than this is a bad call, not a struct from the future. */
+#define MAX_STRUCT_SIZE 4096
+
+/* The caller's options as this library's struct: NULL is the defaults; a
+ * struct_size under the DISTRUST_1.0 size, or one from a later header whose
+ * options this library does not know (non-zero bytes past its struct), is
+ * DT_BLOB_ERR_ARG: an option must never be silently ignored. */
+static int read_open_opts(const struct dt_blob_open_opts *in, struct dt_blob_open_opts *o,
+                          struct why *w)
+{
+    memset(o, 0, sizeof(*o));
+    o->struct_size = sizeof(*o);
+    if (!in)
+        return DT_BLOB_OK;
+    if (in->struct_size < OPEN_OPTS_V1_SIZE || in->struct_size > MAX_STRUCT_SIZE) {
+        fail(w, DT_BLOB_ERR_ARG, "dt_blob_open_opts.struct_size is %zu (set it to sizeof)",
+             in->struct_size);
+        return w->code;
+    }
+    size_t n = in->struct_size < sizeof(*o) ? in->struct_size : sizeof(*o);
+    memcpy(o, in, n);
+    for (size_t i = sizeof(*o); i < in->struct_size; i++)
+        if (((const unsigned char *)in)[i]) {
+            fail(w, DT_BLOB_ERR_ARG, "dt_blob_open_opts: an option this library does not know");
+            return w->code;
+        }
+    o->struct_size = sizeof(*o);
+    return DT_BLOB_OK;
+}
+
+const char *dt_blob_strerror(int rc)
+{
+    switch (rc) {
+    case DT_BLOB_OK:
+        return "0: success (for a lookup: not listed)";
+    case 1:
+        return "1: listed";
+    case DT_BLOB_ERR_ARG:
+        return "bad argument";
+    case DT_BLOB_ERR_NOMEM:
+        return "out of memory";
+    case DT_BLOB_ERR_IO:
+        return "the file cannot be read";
+    case DT_BLOB_ERR_FORMAT:
+        return "not a valid revocation blob";
+    case DT_BLOB_ERR_LIMIT:
+        return "over the size limit";
+    case DT_BLOB_ERR_SIGNATURE:
+        return "no valid signature by the required key";
+    case DT_BLOB_ERR_CERT:
+        return "a certificate that cannot be read";
+    case DT_BLOB_ERR_OPENSSL:
+        return "an OpenSSL call failed";
+    case DT_BLOB_ERR_INTERNAL:
+        return "internal error";
+    default:
+        return "unknown result code";
+    }
+}
+
+int dt_blob_open(const void *data, size_t len, const struct dt_blob_open_opts *opts,
+                 struct dt_blob **out, char *err, size_t err_cap)
+{
+    struct why w = {err, err_cap, 0};
+    struct dt_blob_open_opts o;
+    if (err && err_cap)
+        err[0] = 0;
+    if (out)
+        *out = NULL;
+    if (!out || (!err && err_cap)) {
+        fail(&w, DT_BLOB_ERR_ARG, "dt_blob_open: out is NULL, or err is NULL with err_cap");
+        return w.code;
+    }
+    if (!data) {
+        fail(&w, DT_BLOB_ERR_ARG, "dt_blob_open: data is NULL");
+        return w.code;
+    }
+    if (read_open_opts(opts, &o, &w) != DT_BLOB_OK)
+        return w.code;
+    return public_code(open_blob(data, len, &o, out, &w), &w);
+}
+
+int dt_blob_open_file(const char *path, const struct dt_blob_open_opts *opts,
+                      struct dt_blob **out, char *err, size_t err_cap)
+{
+    struct why w = {err, err_cap, 0};
+    struct dt_blob_open_opts o;
+    if (err && err_cap)
+        err[0] = 0;
+    if (out)
+        *out = NULL;
+    if (!out || !path || (!err && err_cap)) {
+        fail(&w, DT_BLOB_ERR_ARG,
+             "dt_blob_open_file: path or out is NULL, or err is NULL with err_cap");
+        return w.code;
+    }
+    if (read_open_opts(opts, &o, &w) != DT_BLOB_OK)
+        return w.code;
+    return public_code(open_file(path, &o, out, &w), &w);
+}
+
+int dt_blob_get_info(const struct dt_blob *b, struct dt_blob_info *info)
+{
+    if (!b || !info || info->struct_size < INFO_V1_SIZE || info->struct_size > MAX_STRUCT_SIZE)
+        return DT_BLOB_ERR_ARG;
+    size_t want = info->struct_size, n = want < sizeof(b->info) ? want : sizeof(b->info);
+    memcpy(info, &b->info, n);
+    if (want > n)
+        memset((unsigned char *)info + n, 0, want - n);
+    info->struct_size = want;
+    return DT_BLOB_OK;
+}
+
+int dt_blob_has_serial(const struct dt_blob *b, const uint8_t *issuer, size_t issuer_len,
+                       const uint8_t *serial, size_t serial_len)
+{
+    if (!b || !issuer || !issuer_len || !serial || !serial_len)
+        return DT_BLOB_ERR_ARG;
+    return has_serial(b, issuer, issuer_len, serial, serial_len);
+}
+
+int dt_blob_has_serial_der(const struct dt_blob *b, const uint8_t *issuer, size_t issuer_len,
+                           const uint8_t *tlv, size_t tlv_len)
+{
+    struct dt_tlv t;
+    if (!b || !issuer || !issuer_len || !tlv ||
+        dt_der_read_one(dt_slice_make(tlv, tlv_len), DT_TAG_INTEGER, &t) || !t.val.n)
+        return DT_BLOB_ERR_ARG;
+    return has_serial(b, issuer, issuer_len, t.val.p, t.val.n);
+}
+
+int dt_blob_has_spki(const struct dt_blob *b, const uint8_t *subject, size_t subject_len,
+                     const uint8_t spki_sha256[32])
+{
+    if (!b || !subject || !subject_len || !spki_sha256)
+        return DT_BLOB_ERR_ARG;
+    return has_spki(b, subject, subject_len, spki_sha256);
+}
+
+int dt_blob_find_issuer(const struct dt_blob *b, const uint8_t *der, size_t len,
+                        const struct dt_blob_issuer **issuer)
+{
+    if (issuer)
+        *issuer = NULL;
+    if (!b || !der || !len || !issuer)
+        return DT_BLOB_ERR_ARG;
+    *issuer = find_issuer(b, der, len);
+    return *issuer != NULL;
+}
+
+int dt_blob_issuer_has(const struct dt_blob_issuer *issuer, const uint8_t *serial,
+                       size_t serial_len)
+{
+    if (!issuer || !serial || !serial_len)
+        return DT_BLOB_ERR_ARG;
+    return issuer_has(issuer, serial, serial_len);
+}
+
+int dt_blob_lookup_many(const struct dt_blob *b, const struct dt_blob_query *q, size_t n,
+                        uint8_t *listed)
+{
+    if (!b || (n && (!q || !listed)))
+        return DT_BLOB_ERR_ARG;
+    return lookup_many(b, q, n, listed) ? DT_BLOB_OK : DT_BLOB_ERR_ARG;
+}
+
+int dt_blob_iterate(const struct dt_blob *b, dt_blob_serial_fn on_serial, dt_blob_spki_fn on_spki,
+                    void *ctx)
+{
+    if (!b || (!on_serial && !on_spki))
+        return DT_BLOB_ERR_ARG;
+    (void)iterate(b, on_serial, on_spki, ctx);
+    return DT_BLOB_OK;
 }

@@ -1,6 +1,8 @@
 /*
  * build.c - the pipeline: load, resolve, emit, write OUT atomically.
  */
+#include "build.h"
+
 #include "caps.h"
 #include "cert.h"
 #include "certdata.h"

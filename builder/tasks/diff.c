@@ -24,6 +24,8 @@
 #include "policy.h"
 #include "pool.h"
 #include "time.h"
+
+#include <distrust/blob.h>
 #include "hex.h"
 #include "b64.h"
 
@@ -301,14 +303,17 @@ static enum dt_err read_blob(struct side *S)
         return DT_OK;
     }
     struct dt_blob *b = NULL;
-    if (dt_blob_open_file(path, NULL, &b, err, sizeof(err)) != DT_OK) {
+    int orc = dt_blob_open_file(path, NULL, &b, err, sizeof(err));
+    if (orc != DT_BLOB_OK) {
         struct dt_place pl = dt_diag_place_file(path);
-        return dt_diag_fail(S->d, &pl, DT_ERR_INPUT, "%s", err);
+        return dt_diag_fail(S->d, &pl, orc == DT_BLOB_ERR_NOMEM ? DT_ERR_NOMEM : DT_ERR_INPUT,
+                            "%s", err);
     }
     S->have_blob = true;
     struct blob_ctx c = {S, DT_OK};
-    (void)dt_blob_iterate(b, on_serial, on_spki, &c);
+    int irc = dt_blob_iterate(b, on_serial, on_spki, &c);
     dt_blob_close(b);
+    DT_ENSURE(irc == DT_BLOB_OK, DT_ERR_INTERNAL);
     DT_TRY(c.rc);
     if (S->n_bk > 1)
         qsort(S->bk, S->n_bk, sizeof(*S->bk), cmp_bkey);

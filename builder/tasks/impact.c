@@ -10,7 +10,7 @@
  * change (chains through certificates a root store of the pool already
  * distrusts are not chains before the change).
  */
-#include "distrust.h"
+#include "impact.h"
 
 #include "builddir.h"
 #include "common.h"
@@ -19,6 +19,7 @@
 #include "paths.h"
 #include "pool.h"
 #include "time.h"
+#include "version.h"
 
 #include <jansson.h>
 #include <pkcs11.h>

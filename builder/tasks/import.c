@@ -7,8 +7,6 @@
  * kept (duplicates by DER bytes once, with a warning), with its details as
  * metadata, targeting onecrl and blob.
  */
-#include "distrust.h"
-
 #include "buf.h"
 #include "common.h"
 #include "der.h"
@@ -25,6 +23,7 @@
 #include "hex.h"
 #include "b64.h"
 #include "path.h"
+#include "version.h"
 
 #include <errno.h>
 #include <jansson.h>

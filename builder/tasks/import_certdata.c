@@ -13,8 +13,6 @@
  * the comment blocks go into each entry's "comment". The certificates are
  * written as PEM files into a directory beside the policy.
  */
-#include "distrust.h"
-
 #include "buf.h"
 #include "cdparse.h"
 #include "cert.h"
@@ -27,6 +25,7 @@
 #include "policy.h"
 #include "pool.h"
 #include "time.h"
+#include "version.h"
 #include "hex.h"
 #include "b64.h"
 

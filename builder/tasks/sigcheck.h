@@ -5,6 +5,7 @@
 #define DT_SIGCHECK_H
 
 #include "common.h"
+#include "diag.h"
 
 /* Options of dt_sigcheck_run(). Zero-initialise, then fill in. */
 struct dt_sigcheck_opts {

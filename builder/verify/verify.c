@@ -2,6 +2,8 @@
  * verify.c - `distrust verify`: replay chain cases under real NSS with and
  * without the build's distrust data, and explain every verdict.
  */
+#include "verify.h"
+
 #include "buf.h"
 #include "builddir.h"
 #include "cases.h"
@@ -1703,10 +1705,10 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
     if (R.selected & DT_DEPLOY_OPENSSL) {
         char bp[PATH_MAX], err[512];
         snprintf(bp, sizeof(bp), "%s/revocations.blob", opts->build_dir);
-        enum dt_err orc = dt_blob_open_file(bp, NULL, &R.blob, err, sizeof(err));
-        if (orc != DT_OK) {
+        int orc = dt_blob_open_file(bp, NULL, &R.blob, err, sizeof(err));
+        if (orc != DT_BLOB_OK) {
             struct dt_place pl = dt_diag_place_file(bp);
-            rc = dt_diag_fail(&R.d, &pl, orc == DT_ERR_NOMEM ? orc : DT_ERR_INPUT,
+            rc = dt_diag_fail(&R.d, &pl, orc == DT_BLOB_ERR_NOMEM ? DT_ERR_NOMEM : DT_ERR_INPUT,
                          "the OpenSSL engine needs the build's blob: %s", err);
             goto out;
         }

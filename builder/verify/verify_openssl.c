@@ -3,10 +3,10 @@
  */
 #include "verify_openssl.h"
 
-#include "distrust-openssl.h"
 #include "policy.h"
 #include "pool.h"
 
+#include <distrust/openssl.h>
 #include <openssl/err.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
@@ -92,8 +92,10 @@ enum dt_err dt_verify_openssl_run(const struct dt_case *k, struct dt_pool *roots
         snprintf(o->failure, sizeof(o->failure), "OpenSSL cannot parse the leaf");
         goto out;
     }
-    if (blob && !dt_blob_attach(st, blob)) {
-        snprintf(o->failure, sizeof(o->failure), "cannot attach the blob");
+    int arc = blob ? dt_blob_attach(st, blob) : DT_BLOB_OK;
+    if (arc != DT_BLOB_OK) {
+        snprintf(o->failure, sizeof(o->failure), "cannot attach the blob: %s",
+                 dt_blob_strerror(arc));
         rc = DT_ERR_INTERNAL;
         goto out;
     }

@@ -1,14 +1,16 @@
 /*
  * verify_openssl.h - one chain verification under OpenSSL's
- * X509_verify_cert, with the revocation blob enforced through the verify
- * callback of distrust-openssl.h. In process: OpenSSL keeps no trust state
- * between stores.
+ * X509_verify_cert, with the revocation blob enforced by dt_blob_attach
+ * (include/distrust/openssl.h: the store's revocation check). In process:
+ * OpenSSL keeps no trust state between stores.
  */
 #ifndef DT_VERIFY_OPENSSL_H
 #define DT_VERIFY_OPENSSL_H
 
 #include "cases.h"
-#include "distrust.h"
+#include "common.h"
+
+#include <distrust/blob.h>
 
 #define DT_OSSL_MAX_PATH 12
 

@@ -110,7 +110,7 @@ same "the unsigned blob is byte-for-byte reproducible" "$WORK/r2/revocations.blo
 
 # An OpenSSL client against the library: X509_verify_cert with the blob.
 cat >"$WORK/client.c" <<'EOF'
-#include <distrust-openssl.h>
+#include <distrust/openssl.h>
 #include <openssl/pem.h>
 #include <stdio.h>
 #include <string.h>
@@ -119,7 +119,7 @@ int main(int argc, char **argv)
 {
     struct dt_blob *b = NULL;
     char err[256];
-    if (argc != 5 || dt_blob_open_file(argv[1], NULL, &b, err, sizeof(err)) != DT_OK) {
+    if (argc != 5 || dt_blob_open_file(argv[1], NULL, &b, err, sizeof(err)) != DT_BLOB_OK) {
         fprintf(stderr, "open: %s\n", err);
         return 2;
     }
@@ -135,7 +135,7 @@ int main(int argc, char **argv)
         leaf ? (void)sk_X509_push(chain, x) : (void)(leaf = x);
     if (f)
         fclose(f);
-    if (!a || !leaf || !X509_STORE_add_cert(st, a) || !dt_blob_attach(st, b))
+    if (!a || !leaf || !X509_STORE_add_cert(st, a) || dt_blob_attach(st, b) != DT_BLOB_OK)
         return 2;
     X509_STORE_CTX *ctx = X509_STORE_CTX_new();
     X509_STORE_CTX_init(ctx, st, leaf, chain);
@@ -156,7 +156,7 @@ sed -i 's/#include <string.h>/#include <stdlib.h>\n#include <string.h>/' "$WORK/
 SAN=""
 case "$BUILD" in *asan*) SAN="-fsanitize=address,undefined" ;; esac
 if cc $SAN -o "$WORK/client" "$WORK/client.c" -I"$TOP/include" -L"$TOP/$BUILD" -ldistrust -lcrypto >"$WORK/cc.log" 2>&1; then
-    ok "an OpenSSL client compiles against distrust-openssl.h and libdistrust.so"
+    ok "an OpenSSL client compiles against distrust/openssl.h and libdistrust.so"
     export LD_LIBRARY_PATH="$TOP/$BUILD"
     T=1748736000 # 2025-06-01
     cat "$PKI/leaf-a1.pem" "$PKI/int-a1.pem" >"$WORK/c1.pem"
@@ -169,7 +169,7 @@ if cc $SAN -o "$WORK/client" "$WORK/client.c" -I"$TOP/include" -L"$TOP/$BUILD" -
     run "$WORK/client" "$WORK/r2/revocations.blob" "$PKI/root-a.pem" "$WORK/c2.pem" $T
     expect_status "the same chain against a blob that does not list it verifies" 0
 else
-    not_ok "an OpenSSL client compiles against distrust-openssl.h and libdistrust.so" "$(cat "$WORK/cc.log")"
+    not_ok "an OpenSSL client compiles against distrust/openssl.h and libdistrust.so" "$(cat "$WORK/cc.log")"
 fi
 
 done_testing

@@ -3,7 +3,8 @@
 # (found under LIBDIR/pkcs11 without being told), the installed
 # test-distrust.sh runs against it, distrust.pc describes the library, a
 # program compiles against the installed header and library, and the man
-# page covers every subcommand.
+# page covers every subcommand. The reader library's ABI (exports, headers,
+# consumers of the installed tree) is tests/e2e/t_reader_abi.sh.
 . "$TOP/tests/e2e/lib.sh"
 R="$WORK/root"
 # An ASan build installs ASan-built libraries: NSS's tools and a plain
@@ -16,13 +17,20 @@ else
     not_ok "make install" "$(cat "$WORK/log")"
 fi
 I="$R/opt/dt"
-for f in bin/distrust lib/libdistrust.a lib/libdistrust.so.0 lib/libdistrust.so include/distrust.h \
-    include/distrust-openssl.h share/man/man1/distrust.1 lib/pkcs11/libdistrust-pkcs11.so lib/pkgconfig/distrust.pc; do
+for f in bin/distrust lib/libdistrust.a lib/libdistrust.so.1.0.0 lib/libdistrust.so.1 lib/libdistrust.so \
+    include/distrust/blob.h include/distrust/openssl.h share/man/man1/distrust.1 \
+    lib/pkcs11/libdistrust-pkcs11.so lib/pkgconfig/distrust.pc; do
     [ -e "$I/$f" ] && ok "installed $f" || not_ok "installed $f"
 done
-[ "$(readlink "$I/lib/libdistrust.so")" = libdistrust.so.0 ] && ok "libdistrust.so -> libdistrust.so.0" || not_ok "the .so symlink"
-soname=$(objdump -p "$I/lib/libdistrust.so.0" 2>/dev/null | awk '$1 == "SONAME" { print $2 }')
-[ "$soname" = libdistrust.so.0 ] && ok "soname libdistrust.so.0" || not_ok "soname" "$soname"
+# The tool's internals and the 0.4 headers are not installed.
+for f in lib/libdistrust-internal.a include/distrust.h include/distrust-openssl.h lib/libdistrust.so.0; do
+    [ ! -e "$I/$f" ] && ok "not installed: $f" || not_ok "not installed: $f"
+done
+[ "$(readlink "$I/lib/libdistrust.so")" = libdistrust.so.1 ] && ok "libdistrust.so -> libdistrust.so.1" || not_ok "the .so symlink"
+[ "$(readlink "$I/lib/libdistrust.so.1")" = libdistrust.so.1.0.0 ] && ok "libdistrust.so.1 -> libdistrust.so.1.0.0" ||
+    not_ok "the .so.1 symlink"
+soname=$(objdump -p "$I/lib/libdistrust.so.1" 2>/dev/null | awk '$1 == "SONAME" { print $2 }')
+[ "$soname" = libdistrust.so.1 ] && ok "soname libdistrust.so.1" || not_ok "soname" "$soname"
 v=$("$I/bin/distrust" --version 2>&1)
 case "$v" in "distrust "[0-9]*) ok "installed binary runs: $v" ;; *) not_ok "installed binary runs" "$v" ;; esac
 run "$I/bin/distrust" help build
@@ -40,24 +48,25 @@ has "distrust.pc: the PKCS#11 module directory" "$I/lib/pkgconfig/distrust.pc" '
 # A program built against the installed header and library (paths from the
 # staging tree: pkg-config's prefix is /opt/dt).
 cat >"$WORK/prog.c" <<'C'
-#include <distrust.h>
+#include <distrust/blob.h>
 #include <stdio.h>
 int main(int argc, char **argv)
 {
     struct dt_blob *b = NULL;
-    char err[256];
-    if (argc < 2 || dt_blob_open_file(argv[1], NULL, &b, err, sizeof(err)) != DT_OK) {
+    char err[256] = "";
+    if (argc < 2 || dt_blob_open_file(argv[1], NULL, &b, err, sizeof(err)) != DT_BLOB_OK) {
         fprintf(stderr, "%s\n", err);
         return 1;
     }
-    struct dt_blob_info in;
-    dt_blob_get_info(b, &in);
-    printf("%zu serials\n", in.serials);
+    struct dt_blob_info in = DT_BLOB_INFO_INIT;
+    if (dt_blob_get_info(b, &in) != DT_BLOB_OK)
+        return 1;
+    printf("%llu serials\n", (unsigned long long)in.serials);
     dt_blob_close(b);
     return 0;
 }
 C
-libs=$(PKG_CONFIG_PATH="$I/lib/pkgconfig" pkg-config --libs --static distrust | sed "s|-L/opt/dt/lib|-L$I/lib|")
+libs=$(PKG_CONFIG_PATH="$I/lib/pkgconfig" pkg-config --libs distrust | sed "s|-L/opt/dt/lib|-L$I/lib|")
 if cc -o "$WORK/prog" "$WORK/prog.c" -I"$I/include" $libs -Wl,-rpath,"$I/lib" >"$WORK/cc.log" 2>&1; then
     ok "a program compiles and links against the installed library (pkg-config --libs)"
 else

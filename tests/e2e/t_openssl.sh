@@ -1,6 +1,6 @@
 # distrust verify --engine openssl: the chain cases under OpenSSL's
-# X509_verify_cert with OUT/revocations.blob enforced through the verify
-# callback of distrust-openssl.h. Its verdicts must equal NSS's (PKIX) on
+# X509_verify_cert with OUT/revocations.blob enforced by dt_blob_attach
+# (distrust/openssl.h: the store's revocation check). Its verdicts must equal NSS's (PKIX) on
 # every case, except where the report says why they differ: a distrust
 # the blob cannot carry (purposes, an nss-only entry), or a case with
 # several paths, where OpenSSL does not backtrack.

@@ -4,9 +4,9 @@
  * digest, so that the section parsers (names, groups, Elias-Fano,
  * subject + key) get mutated data past the checksum. Whatever opens must
  * find, by lookup, every entry it lists by iteration. */
-#include "distrust.h"
 #include "fuzz_util.h"
 
+#include <distrust/blob.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,17 +41,21 @@ static int on_spki(const uint8_t *s, size_t n, const uint8_t *h, void *vc)
 static void try_open(const uint8_t *data, size_t size)
 {
     struct dt_blob *b = NULL;
-    struct dt_blob_open_opts o = {NULL, (size_t)1 << 24};
+    struct dt_blob_open_opts o = DT_BLOB_OPEN_OPTS_INIT;
+    o.max_content_bytes = (size_t)1 << 24;
     char err[256];
-    if (dt_blob_open(data, size, &o, &b, err, sizeof(err)) != DT_OK) {
-        if (b)
-            __builtin_trap();
+    int rc = dt_blob_open(data, size, &o, &b, err, sizeof(err));
+    if (rc != DT_BLOB_OK) {
+        if (b || rc >= 0 || !err[0])
+            __builtin_trap(); /* a refusal is a negative code, a reason and no handle */
         return;
     }
     struct ctx c = {b};
-    dt_blob_iterate(b, on_serial, on_spki, &c);
+    if (dt_blob_iterate(b, on_serial, on_spki, &c) != DT_BLOB_OK)
+        __builtin_trap();
     uint8_t probe[32] = {0};
-    (void)dt_blob_has_serial(b, probe, 2, probe, 16);
+    if (dt_blob_has_serial(b, probe, 2, probe, 16) < 0)
+        __builtin_trap(); /* a well-formed query is answered */
     dt_blob_close(b);
 }
 

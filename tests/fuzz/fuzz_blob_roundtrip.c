@@ -9,9 +9,9 @@
 #include "blob_write.h"
 #include "buf.h"
 #include "diag.h"
-#include "distrust.h"
 #include "fuzz_util.h"
 
+#include <distrust/blob.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,7 +148,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         goto done; /* refused input (a serial the writer rejects): reported, not written */
     struct dt_blob *b = NULL;
     char err[256];
-    if (dt_blob_open(out.data, out.len, NULL, &b, err, sizeof(err)) != DT_OK)
+    if (dt_blob_open(out.data, out.len, NULL, &b, err, sizeof(err)) != DT_BLOB_OK)
         __builtin_trap(); /* what we wrote does not open */
     /* Every entry is found; a changed serial exactly when it is an entry. */
     for (size_t i = 0; i < n; i++) {
@@ -182,7 +182,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     struct iter it = {e, n, names, name_len, 0, 0, 0};
-    if (dt_blob_iterate(b, on_serial, on_spki, &it) != 0 || it.seen_serials != distinct_s ||
+    if (dt_blob_iterate(b, on_serial, on_spki, &it) != DT_BLOB_OK || it.seen_serials != distinct_s ||
         it.seen_skeys != distinct_k)
         __builtin_trap();
     dt_blob_close(b);

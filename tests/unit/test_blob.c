@@ -5,10 +5,10 @@
 #include "blob_write.h"
 #include "der.h"
 #include "file.h"
-#include "distrust.h"
 #include "unit.h"
 #include "b64.h"
 
+#include <distrust/blob.h>
 #include <jansson.h>
 #include <pthread.h>
 
@@ -64,11 +64,21 @@ static bool write_blob(const struct dt_blob_entry *s, size_t ns, const struct dt
 
 static struct dt_blob *open_blob(const struct dt_buf *b, const char *key_pem, char *err, size_t cap)
 {
-    struct dt_blob_open_opts o = {key_pem, 0};
+    struct dt_blob_open_opts o = DT_BLOB_OPEN_OPTS_INIT;
+    o.verify_key_pem = key_pem;
     struct dt_blob *bl = NULL;
-    if (dt_blob_open(b->data, b->len, &o, &bl, err, cap) != DT_OK)
+    if (dt_blob_open(b->data, b->len, &o, &bl, err, cap) != DT_BLOB_OK)
         return NULL;
     return bl;
+}
+
+/* The blob's info (zeros when it cannot be read). */
+static struct dt_blob_info info_of(const struct dt_blob *b)
+{
+    struct dt_blob_info in = DT_BLOB_INFO_INIT;
+    if (dt_blob_get_info(b, &in) != DT_BLOB_OK)
+        memset(&in, 0, sizeof(in));
+    return in;
 }
 
 struct count {
@@ -153,8 +163,7 @@ static void test_round_trip(void)
         dt_buf_free(&b);
         return;
     }
-    struct dt_blob_info in;
-    dt_blob_get_info(bl, &in);
+    struct dt_blob_info in = info_of(bl);
     CHECK(in.issuers == 3 && in.serials == distinct && in.subject_keys == 1,
           "info: 3 issuers, %zu serials (duplicate once), 1 subject+key (got %zu, %zu, %zu)",
           distinct, in.issuers, in.serials, in.subject_keys);
@@ -186,8 +195,8 @@ static void test_round_trip(void)
     memcpy(tlv + 2, ser[7], 16);
     CHECK(dt_blob_has_serial_der(bl, names[0], nl[0], tlv, 18) == 1,
           "lookup by the DER INTEGER (02 len content)");
-    CHECK(dt_blob_has_serial_der(bl, names[0], nl[0], tlv, 17) == -1,
-          "a malformed INTEGER is -1, not \"not listed\"");
+    CHECK(dt_blob_has_serial_der(bl, names[0], nl[0], tlv, 17) == DT_BLOB_ERR_ARG,
+          "a malformed INTEGER is DT_BLOB_ERR_ARG, not \"not listed\"");
     CHECK(dt_blob_has_spki(bl, subj, sl, hash) == 1, "the subject+key entry is listed");
     hash[0] ^= 1;
     CHECK(dt_blob_has_spki(bl, subj, sl, hash) == 0, "another key of that subject is not");
@@ -203,7 +212,7 @@ static void test_round_trip(void)
             fill(qs[i], m->b.n < 16 ? m->b.n : 16);
         q[i] = (struct dt_blob_query){m->a.p, m->a.n, i & 1 ? qs[i] : m->b.p, m->b.n};
     }
-    dt_blob_lookup_many(bl, q, QN, got);
+    CHECK(dt_blob_lookup_many(bl, q, QN, got) == DT_BLOB_OK, "dt_blob_lookup_many answers");
     for (size_t i = 0; i < QN; i++) {
         int one =
             dt_blob_has_serial(bl, q[i].issuer, q[i].issuer_len, q[i].serial, q[i].serial_len);
@@ -227,7 +236,7 @@ static void test_round_trip(void)
     }
     CHECK(all == 4 * n, "four threads find every serial at once (%zu of %zu)", all, 4 * n);
     struct count c = {0, 0};
-    dt_blob_iterate(bl, on_serial, on_spki, &c);
+    CHECK(dt_blob_iterate(bl, on_serial, on_spki, &c) == DT_BLOB_OK, "dt_blob_iterate walks");
     CHECK(c.serials == distinct && c.spki == 1, "iteration visits every entry once (%zu, %zu)",
           c.serials, c.spki);
     dt_blob_close(bl);
@@ -238,8 +247,8 @@ static void test_round_trip(void)
     CHECK(write_blob(e + BIG, n - BIG, k, 1, NULL, &small), "a small blob");
     for (size_t cut = 0; cut < small.len; cut++) {
         struct dt_blob *x = NULL;
-        struct dt_blob_open_opts o = {NULL, 0};
-        if (dt_blob_open(small.data, cut, &o, &x, err, sizeof(err)) == DT_OK) {
+        struct dt_blob_open_opts o = DT_BLOB_OPEN_OPTS_INIT;
+        if (dt_blob_open(small.data, cut, &o, &x, err, sizeof(err)) == DT_BLOB_OK) {
             bad_trunc++;
             dt_blob_close(x);
         }
@@ -250,8 +259,8 @@ static void test_round_trip(void)
         for (int bit = 0; bit < 8; bit++) {
             small.data[i] ^= (uint8_t)(1u << bit);
             struct dt_blob *x = NULL;
-            struct dt_blob_open_opts o = {NULL, 0};
-            if (dt_blob_open(small.data, small.len, &o, &x, err, sizeof(err)) == DT_OK) {
+            struct dt_blob_open_opts o = DT_BLOB_OPEN_OPTS_INIT;
+            if (dt_blob_open(small.data, small.len, &o, &x, err, sizeof(err)) == DT_BLOB_OK) {
                 bad_flip++;
                 dt_blob_close(x);
             }
@@ -269,9 +278,10 @@ static void test_round_trip(void)
     CHECK(!open_blob(&small, NULL, err, sizeof(err)) && strstr(err, "unknown format version 2"),
           "an unknown version is refused (%s)", err);
     small.data[9] = 1;
-    struct dt_blob_open_opts tiny = {NULL, 64};
+    struct dt_blob_open_opts tiny = DT_BLOB_OPEN_OPTS_INIT;
+    tiny.max_content_bytes = 64;
     struct dt_blob *x = NULL;
-    CHECK(dt_blob_open(small.data, small.len, &tiny, &x, err, sizeof(err)) == DT_ERR_INPUT &&
+    CHECK(dt_blob_open(small.data, small.len, &tiny, &x, err, sizeof(err)) == DT_BLOB_ERR_LIMIT &&
               strstr(err, "cap"),
           "content over the cap is refused before it is inflated (%s)", err);
     dt_buf_free(&small);
@@ -297,18 +307,24 @@ static void test_signatures(void)
     }
     char err[256] = "";
     struct dt_blob *bl = open_blob(&b, (const char *)pub.data, err, sizeof(err));
-    struct dt_blob_info in;
-    if (bl)
-        dt_blob_get_info(bl, &in);
-    CHECK(bl && in.signature_verified && in.signature_bits == 384,
-          "it opens with the signer's key, verified (%s)", err);
+    struct dt_blob_info in = info_of(bl);
+    CHECK(bl && in.signature_verified && in.signature_bits == 384 && in.key_id,
+          "it opens with the signer's key, verified, with its key id (%s)", err);
     dt_blob_close(bl);
     CHECK(!open_blob(&b, (const char *)other.data, err, sizeof(err)) && strstr(err, "another key"),
           "another key is refused (%s)", err);
+    struct dt_blob *x = NULL;
+    struct dt_blob_open_opts ko = DT_BLOB_OPEN_OPTS_INIT;
+    ko.verify_key_pem = (const char *)other.data;
+    CHECK(dt_blob_open(b.data, b.len, &ko, &x, err, sizeof(err)) == DT_BLOB_ERR_SIGNATURE && !x,
+          "... as DT_BLOB_ERR_SIGNATURE");
+    ko.verify_key_pem = "-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----\n";
+    CHECK(dt_blob_open(b.data, b.len, &ko, &x, err, sizeof(err)) == DT_BLOB_ERR_ARG && !x &&
+              strstr(err, "verification key"),
+          "a verification key that is not one is DT_BLOB_ERR_ARG (%s)", err);
     bl = open_blob(&b, NULL, err, sizeof(err));
     CHECK(bl != NULL, "without a required key it opens, unverified");
-    if (bl)
-        dt_blob_get_info(bl, &in);
+    in = info_of(bl);
     CHECK(bl && in.is_signed && !in.signature_verified, "... and says so");
     dt_blob_close(bl);
     b.data[b.len - 1] ^= 1;
@@ -324,11 +340,15 @@ static void test_signatures(void)
     CHECK(!open_blob(&unsigned_b, (const char *)pub.data, err, sizeof(err)) &&
               strstr(err, "not signed"),
           "an unsigned blob when a signature is required is refused (%s)", err);
+    ko.verify_key_pem = (const char *)pub.data;
+    CHECK(dt_blob_open(unsigned_b.data, unsigned_b.len, &ko, &x, err, sizeof(err)) ==
+                  DT_BLOB_ERR_SIGNATURE &&
+              !x,
+          "... as DT_BLOB_ERR_SIGNATURE");
     CHECK(write_blob(&e, 1, NULL, 0, "testdata/keys/signer-p256.pem", &p256),
           "a P-256-signed blob");
     bl = open_blob(&p256, NULL, err, sizeof(err));
-    if (bl)
-        dt_blob_get_info(bl, &in);
+    in = info_of(bl);
     CHECK(bl && in.signature_bits == 256, "P-256 signatures are read");
     dt_blob_close(bl);
     dt_buf_free(&b);
@@ -336,6 +356,252 @@ static void test_signatures(void)
     dt_buf_free(&p256);
     dt_buf_free(&pub);
     dt_buf_free(&other);
+}
+
+/* A callback that stops the walk after three serials. */
+static int stop_after_three(const uint8_t *i, size_t in, const uint8_t *s, size_t sn, void *ctx)
+{
+    (void)i, (void)in, (void)s, (void)sn;
+    return ++((struct count *)ctx)->serials == 3;
+}
+
+/* The public API's edges (include/distrust/blob.h): every bad call is an
+ * error code, never "not listed"; each check beside a baseline that
+ * answers. */
+static void test_api_edges(void)
+{
+    uint8_t nm[64], other[64], s1[16], s2[16], subj[64], h[32];
+    size_t nl = make_name(nm, "Edge Issuer"), ol = make_name(other, "Unlisted Issuer");
+    size_t sl = make_name(subj, "Edge Subject");
+    fill(s1, 16);
+    fill(s2, 16);
+    fill(h, 32);
+    struct dt_blob_entry e[2] = {{dt_slice_make(nm, nl), dt_slice_make(s1, 16)},
+                                 {dt_slice_make(nm, nl), dt_slice_make(s2, 16)}};
+    struct dt_blob_entry k = {dt_slice_make(subj, sl), dt_slice_make(h, 32)};
+    struct dt_buf b;
+    CHECK(write_blob(e, 2, &k, 1, NULL, &b), "an edge-case blob");
+    char err[256] = "";
+    struct dt_blob *bl = open_blob(&b, NULL, err, sizeof(err));
+    CHECK(bl != NULL, "it opens (%s)", err);
+    if (!bl) {
+        dt_buf_free(&b);
+        return;
+    }
+
+    /* Lookups: the baseline, then each bad argument. */
+    CHECK(dt_blob_has_serial(bl, nm, nl, s1, 16) == 1, "baseline: a member is listed");
+    CHECK(dt_blob_has_serial(bl, other, ol, s1, 16) == 0, "baseline: another issuer is not");
+    CHECK(dt_blob_has_serial(NULL, nm, nl, s1, 16) == DT_BLOB_ERR_ARG,
+          "a NULL blob is DT_BLOB_ERR_ARG, not \"not listed\"");
+    CHECK(dt_blob_has_serial(bl, NULL, nl, s1, 16) == DT_BLOB_ERR_ARG, "a NULL issuer");
+    CHECK(dt_blob_has_serial(bl, nm, 0, s1, 16) == DT_BLOB_ERR_ARG, "an empty issuer");
+    CHECK(dt_blob_has_serial(bl, nm, nl, NULL, 16) == DT_BLOB_ERR_ARG, "a NULL serial");
+    CHECK(dt_blob_has_serial(bl, nm, nl, s1, 0) == DT_BLOB_ERR_ARG, "an empty serial");
+    uint8_t long_serial[300] = {0};
+    CHECK(dt_blob_has_serial(bl, nm, nl, long_serial, sizeof(long_serial)) == 0,
+          "a serial longer than 255 octets is not listed (answered, not an error)");
+    uint8_t tlv[18] = {0x02, 16};
+    memcpy(tlv + 2, s2, 16);
+    CHECK(dt_blob_has_serial_der(bl, nm, nl, tlv, 18) == 1, "baseline: by the INTEGER TLV");
+    CHECK(dt_blob_has_serial_der(NULL, nm, nl, tlv, 18) == DT_BLOB_ERR_ARG,
+          "by the TLV: a NULL blob");
+    CHECK(dt_blob_has_serial_der(bl, nm, nl, NULL, 18) == DT_BLOB_ERR_ARG, "a NULL TLV");
+    uint8_t not_int[18];
+    memcpy(not_int, tlv, 18);
+    not_int[0] = 0x04;
+    CHECK(dt_blob_has_serial_der(bl, nm, nl, not_int, 18) == DT_BLOB_ERR_ARG,
+          "an OCTET STRING is not an INTEGER");
+    CHECK(dt_blob_has_spki(bl, subj, sl, h) == 1, "baseline: the subject + key is listed");
+    CHECK(dt_blob_has_spki(NULL, subj, sl, h) == DT_BLOB_ERR_ARG, "subject + key: a NULL blob");
+    CHECK(dt_blob_has_spki(bl, NULL, sl, h) == DT_BLOB_ERR_ARG, "a NULL subject");
+    CHECK(dt_blob_has_spki(bl, subj, 0, h) == DT_BLOB_ERR_ARG, "an empty subject");
+    CHECK(dt_blob_has_spki(bl, subj, sl, NULL) == DT_BLOB_ERR_ARG, "a NULL key hash");
+
+    /* One issuer, many serials. */
+    const struct dt_blob_issuer *is = (const struct dt_blob_issuer *)1;
+    CHECK(dt_blob_find_issuer(bl, nm, nl, &is) == 1 && is, "find_issuer: found (1, a handle)");
+    CHECK(is && dt_blob_issuer_has(is, s2, 16) == 1 && dt_blob_issuer_has(is, s1, 15) == 0,
+          "issuer_has: a member 1, a shorter serial 0");
+    CHECK(dt_blob_issuer_has(is, NULL, 16) == DT_BLOB_ERR_ARG &&
+              dt_blob_issuer_has(is, s2, 0) == DT_BLOB_ERR_ARG,
+          "issuer_has: a NULL or empty serial");
+    CHECK(dt_blob_find_issuer(bl, other, ol, &is) == 0 && !is,
+          "find_issuer: an issuer the blob does not list is 0 and a NULL handle");
+    CHECK(dt_blob_issuer_has(is, s1, 16) == DT_BLOB_ERR_ARG,
+          "issuer_has on that NULL handle is DT_BLOB_ERR_ARG, not \"not listed\"");
+    is = (const struct dt_blob_issuer *)1;
+    CHECK(dt_blob_find_issuer(NULL, nm, nl, &is) == DT_BLOB_ERR_ARG && !is,
+          "find_issuer: a NULL blob (and the handle cleared)");
+    CHECK(dt_blob_find_issuer(bl, nm, nl, NULL) == DT_BLOB_ERR_ARG, "find_issuer: NULL out");
+
+    /* The batch. */
+    struct dt_blob_query q[3] = {{nm, nl, s1, 16}, {other, ol, s1, 16}, {nm, nl, s2, 16}};
+    uint8_t got[3] = {9, 9, 9};
+    CHECK(dt_blob_lookup_many(bl, q, 3, got) == DT_BLOB_OK && got[0] == 1 && got[1] == 0 &&
+              got[2] == 1,
+          "lookup_many: baseline answers 1 0 1");
+    CHECK(dt_blob_lookup_many(bl, NULL, 0, NULL) == DT_BLOB_OK, "lookup_many: no query is fine");
+    CHECK(dt_blob_lookup_many(NULL, q, 3, got) == DT_BLOB_ERR_ARG, "lookup_many: a NULL blob");
+    CHECK(dt_blob_lookup_many(NULL, NULL, 0, NULL) == DT_BLOB_ERR_ARG,
+          "lookup_many: a NULL blob even with no query");
+    CHECK(dt_blob_lookup_many(bl, NULL, 3, got) == DT_BLOB_ERR_ARG, "lookup_many: NULL queries");
+    CHECK(dt_blob_lookup_many(bl, q, 3, NULL) == DT_BLOB_ERR_ARG, "lookup_many: NULL answers");
+    q[2].serial = NULL;
+    CHECK(dt_blob_lookup_many(bl, q, 3, got) == DT_BLOB_ERR_ARG,
+          "lookup_many: one query with a NULL serial fails the batch");
+    q[2].serial = s2;
+    q[1].issuer_len = 0;
+    CHECK(dt_blob_lookup_many(bl, q, 3, got) == DT_BLOB_ERR_ARG,
+          "lookup_many: one query with an empty issuer fails the batch");
+    q[1].issuer_len = ol;
+
+    /* The walk. */
+    struct count c = {0, 0};
+    CHECK(dt_blob_iterate(bl, NULL, NULL, &c) == DT_BLOB_ERR_ARG, "iterate: no callback at all");
+    CHECK(dt_blob_iterate(NULL, on_serial, on_spki, &c) == DT_BLOB_ERR_ARG, "iterate: NULL blob");
+    CHECK(dt_blob_iterate(bl, NULL, on_spki, &c) == DT_BLOB_OK && c.serials == 0 && c.spki == 1,
+          "iterate: one callback NULL skips its entries");
+    struct dt_buf many;
+    static uint8_t ms[10][16];
+    struct dt_blob_entry me[10];
+    for (int i = 0; i < 10; i++) {
+        fill(ms[i], 16);
+        me[i] = (struct dt_blob_entry){dt_slice_make(nm, nl), dt_slice_make(ms[i], 16)};
+    }
+    struct dt_blob *mb = NULL;
+    if (write_blob(me, 10, NULL, 0, NULL, &many))
+        mb = open_blob(&many, NULL, err, sizeof(err));
+    c = (struct count){0, 0};
+    CHECK(mb && dt_blob_iterate(mb, stop_after_three, NULL, &c) == DT_BLOB_OK && c.serials == 3,
+          "iterate: a callback stops the walk after 3 of 10 (0 returned, %zu seen)", c.serials);
+    dt_blob_close(mb);
+    dt_buf_free(&many);
+
+    /* Info: struct_size. */
+    struct dt_blob_info in = DT_BLOB_INFO_INIT;
+    CHECK(dt_blob_get_info(bl, &in) == DT_BLOB_OK && in.serials == 2 && in.subject_keys == 1 &&
+              in.struct_size == sizeof(in) && in.digest && !in.key_id && !in.is_signed,
+          "get_info: counts, the digest, no key id when unsigned");
+    CHECK(dt_blob_get_info(NULL, &in) == DT_BLOB_ERR_ARG, "get_info: a NULL blob");
+    CHECK(dt_blob_get_info(bl, NULL) == DT_BLOB_ERR_ARG, "get_info: a NULL info");
+    struct dt_blob_info zero;
+    memset(&zero, 0, sizeof(zero));
+    CHECK(dt_blob_get_info(bl, &zero) == DT_BLOB_ERR_ARG, "get_info: struct_size 0 (not set)");
+    zero.struct_size = offsetof(struct dt_blob_info, content_bytes);
+    CHECK(dt_blob_get_info(bl, &zero) == DT_BLOB_ERR_ARG,
+          "get_info: a struct_size under the DISTRUST_1.0 size");
+    /* A caller built against a later header: its struct is longer; the
+     * fields this library does not know come back zero. */
+    struct {
+        struct dt_blob_info v1;
+        uint64_t later_field;
+    } newer;
+    memset(&newer, 0xff, sizeof(newer));
+    newer.v1.struct_size = sizeof(newer);
+    CHECK(dt_blob_get_info(bl, &newer.v1) == DT_BLOB_OK && newer.v1.serials == 2 &&
+              newer.later_field == 0 && newer.v1.struct_size == sizeof(newer),
+          "get_info: a longer struct is filled, the unknown tail zeroed");
+
+    /* Open options: struct_size. */
+    struct dt_blob *x = NULL;
+    struct dt_blob_open_opts o = DT_BLOB_OPEN_OPTS_INIT;
+    CHECK(dt_blob_open(b.data, b.len, &o, &x, err, sizeof(err)) == DT_BLOB_OK && x,
+          "open: DT_BLOB_OPEN_OPTS_INIT (baseline)");
+    dt_blob_close(x);
+    o.struct_size = 0;
+    CHECK(dt_blob_open(b.data, b.len, &o, &x, err, sizeof(err)) == DT_BLOB_ERR_ARG && !x &&
+              strstr(err, "struct_size"),
+          "open: struct_size not set is refused (%s)", err);
+    struct {
+        struct dt_blob_open_opts v1;
+        uint64_t later_option;
+    } later;
+    memset(&later, 0, sizeof(later));
+    later.v1.struct_size = sizeof(later);
+    CHECK(dt_blob_open(b.data, b.len, &later.v1, &x, err, sizeof(err)) == DT_BLOB_OK && x,
+          "open: a longer struct whose unknown options are zero is accepted");
+    dt_blob_close(x);
+    later.later_option = 1;
+    CHECK(dt_blob_open(b.data, b.len, &later.v1, &x, err, sizeof(err)) == DT_BLOB_ERR_ARG && !x,
+          "open: an option this library does not know is refused, not ignored (%s)", err);
+
+    /* Open: bad calls. */
+    CHECK(dt_blob_open(b.data, b.len, NULL, &x, NULL, 0) == DT_BLOB_OK && x,
+          "open: NULL opts and no error buffer (baseline)");
+    dt_blob_close(x);
+    CHECK(dt_blob_open(b.data, b.len, NULL, NULL, err, sizeof(err)) == DT_BLOB_ERR_ARG,
+          "open: NULL out");
+    CHECK(dt_blob_open(NULL, 0, NULL, &x, err, sizeof(err)) == DT_BLOB_ERR_ARG && !x,
+          "open: NULL data");
+    CHECK(dt_blob_open(b.data, b.len, NULL, &x, NULL, 10) == DT_BLOB_ERR_ARG && !x,
+          "open: a NULL error buffer with a capacity");
+    CHECK(dt_blob_open(b.data, 50, NULL, &x, err, sizeof(err)) == DT_BLOB_ERR_FORMAT && !x &&
+              strstr(err, "truncated"),
+          "open: truncated is DT_BLOB_ERR_FORMAT (%s)", err);
+    dt_blob_close(NULL);
+    CHECK(true, "close: NULL is a no-op");
+
+    /* From files. */
+    char dir[] = "/tmp/dt-blob-test-XXXXXX", path[64], fifo[64];
+    if (mkdtemp(dir)) {
+        snprintf(path, sizeof(path), "%s/r.blob", dir);
+        snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+        FILE *f = fopen(path, "wb");
+        bool wrote = f && fwrite(b.data, 1, b.len, f) == b.len;
+        if (f)
+            fclose(f);
+        CHECK(wrote && dt_blob_open_file(path, NULL, &x, err, sizeof(err)) == DT_BLOB_OK && x &&
+                  dt_blob_has_serial(x, nm, nl, s1, 16) == 1,
+              "open_file: a blob file (baseline) (%s)", err);
+        dt_blob_close(x);
+        CHECK(dt_blob_open_file(dir, NULL, &x, err, sizeof(err)) == DT_BLOB_ERR_IO && !x,
+              "open_file: a directory is DT_BLOB_ERR_IO (%s)", err);
+        snprintf(fifo, sizeof(fifo), "%s/none", dir);
+        CHECK(dt_blob_open_file(fifo, NULL, &x, err, sizeof(err)) == DT_BLOB_ERR_IO && !x,
+              "open_file: a missing file is DT_BLOB_ERR_IO (%s)", err);
+        snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+        CHECK(mkfifo(fifo, 0600) == 0 &&
+                  dt_blob_open_file(fifo, NULL, &x, err, sizeof(err)) == DT_BLOB_ERR_IO && !x,
+              "open_file: a FIFO is refused without blocking (%s)", err);
+        CHECK(dt_blob_open_file(NULL, NULL, &x, err, sizeof(err)) == DT_BLOB_ERR_ARG,
+              "open_file: a NULL path");
+        struct dt_blob_open_opts tiny = DT_BLOB_OPEN_OPTS_INIT;
+        tiny.max_content_bytes = 1;
+        CHECK(dt_blob_open_file(path, &tiny, &x, err, sizeof(err)) == DT_BLOB_ERR_LIMIT && !x,
+              "open_file: over the cap is DT_BLOB_ERR_LIMIT (%s)", err);
+        f = fopen(path, "wb");
+        if (f) {
+            fwrite(b.data, 1, b.len - 1, f);
+            fclose(f);
+        }
+        CHECK(dt_blob_open_file(path, NULL, &x, err, sizeof(err)) == DT_BLOB_ERR_FORMAT && !x,
+              "open_file: a truncated file is DT_BLOB_ERR_FORMAT (%s)", err);
+        unlink(path);
+        unlink(fifo);
+        rmdir(dir);
+    } else {
+        CHECK(false, "a temporary directory");
+    }
+
+    /* The text of every code: distinct, never NULL. */
+    static const int codes[] = {DT_BLOB_OK,        1,
+                                DT_BLOB_ERR_ARG,   DT_BLOB_ERR_NOMEM,
+                                DT_BLOB_ERR_IO,    DT_BLOB_ERR_FORMAT,
+                                DT_BLOB_ERR_LIMIT, DT_BLOB_ERR_SIGNATURE,
+                                DT_BLOB_ERR_CERT,  DT_BLOB_ERR_OPENSSL,
+                                DT_BLOB_ERR_INTERNAL};
+    size_t n_codes = sizeof(codes) / sizeof(codes[0]), distinct = 0;
+    for (size_t i = 0; i < n_codes; i++) {
+        bool dup = false;
+        for (size_t j = 0; j < i; j++)
+            dup |= !strcmp(dt_blob_strerror(codes[i]), dt_blob_strerror(codes[j]));
+        distinct += !dup && dt_blob_strerror(codes[i])[0];
+    }
+    CHECK(distinct == n_codes && !strcmp(dt_blob_strerror(-100), "unknown result code"),
+          "strerror: a distinct text for each of the %zu codes, and for an unknown one", n_codes);
+    dt_blob_close(bl);
+    dt_buf_free(&b);
 }
 
 /* The real OneCRL dump: every record of it is listed. */
@@ -430,8 +696,7 @@ static void test_group_lengths(void)
         dt_buf_free(&b);
         return;
     }
-    struct dt_blob_info in;
-    dt_blob_get_info(bl, &in);
+    struct dt_blob_info in = info_of(bl);
     CHECK(in.ef_groups == NL - 1 && in.raw_groups == 1,
           "Elias-Fano for every length but one octet, whose 200 serials are all high part "
           "(%zu EF, %zu raw)",
@@ -464,7 +729,7 @@ static void test_group_lengths(void)
     CHECK(single_ok == nq,
           "one at a time: every member listed, every other serial not (%zu of %zu)", single_ok, nq);
     static uint8_t many[3 * NL * PER];
-    dt_blob_lookup_many(bl, q, nq, many);
+    CHECK(dt_blob_lookup_many(bl, q, nq, many) == DT_BLOB_OK, "dt_blob_lookup_many answers");
     size_t agree = 0;
     for (size_t i = 0; i < nq; i++) {
         agree += many[i] == got[i];
@@ -510,8 +775,7 @@ static void test_clustered(void)
         dt_buf_free(&b);
         return;
     }
-    struct dt_blob_info in;
-    dt_blob_get_info(bl, &in);
+    struct dt_blob_info in = info_of(bl);
     CHECK(in.ef_groups == NL, "Elias-Fano for every length (%zu)", in.ef_groups);
     /* Queries: each member, its neighbours in the last octet (members or
      * gaps of a run), and one with a middle octet changed. */
@@ -539,7 +803,7 @@ static void test_clustered(void)
         expect += member;
         single_ok += dt_blob_has_serial(bl, names, nl, q[i].serial, q[i].serial_len) == member;
     }
-    dt_blob_lookup_many(bl, q, nq, many);
+    CHECK(dt_blob_lookup_many(bl, q, nq, many) == DT_BLOB_OK, "dt_blob_lookup_many answers");
     for (size_t i = 0; i < nq; i++)
         agree += many[i] == want[i];
     CHECK(single_ok == nq && expect > n && expect < nq,
@@ -555,6 +819,7 @@ int main(void)
     test_group_lengths();
     test_clustered();
     test_signatures();
+    test_api_edges();
     test_real();
     return unit_done();
 }

@@ -1,8 +1,9 @@
 /* Unit tests: the pipeline (resolve merging, labels, certdata output,
  * manifest, atomic output directory) through dt_build_run(). */
-#include "distrust.h"
+#include "build.h"
 #include "file.h"
 #include "unit.h"
+#include "version.h"
 
 #include <sys/stat.h>
 

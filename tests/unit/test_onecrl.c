@@ -1,7 +1,7 @@
 /* Unit tests: canonical JSON, OneCRL records, and the round trip of the
  * real Firefox OneCRL dump (import, build, every key byte for byte). */
 #include "der.h"
-#include "distrust.h"
+#include "build.h"
 #include "import.h"
 #include "onecrl.h"
 #include "unit.h"
