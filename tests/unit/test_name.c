@@ -1,4 +1,4 @@
-/* Unit tests: x509name.c (RFC 5280 7.1 name comparison). The names are built
+/* Unit tests: name.c (RFC 5280 7.1 name comparison). The names are built
  * here with a small DER builder; every pair is also put to OpenSSL's
  * X509_NAME_cmp, the comparison its chain builder uses. */
 #include "cert.h"
