@@ -49,6 +49,8 @@ static void test_tlv(void)
           "read_one refuses the wrong tag");
 }
 
+/* The fields dt_der_parse_cert reads (through dt_cert_load_file); what
+ * cert.c computes from them is tested in test_cert.c. */
 static void test_cert_fields(void)
 {
     struct dt_cert *root = load("root-a.der");
@@ -65,14 +67,10 @@ static void test_cert_fields(void)
               dt_slice_eq(i1->info.spki, i1x->info.spki),
           "cross-certificate shares subject and key");
     CHECK(!dt_slice_eq(i1->info.issuer, i1x->info.issuer), "cross-certificate has another issuer");
-    CHECK(!memcmp(i1->spki_sha256, i1x->spki_sha256, 32), "same SPKI hash for both");
     CHECK(root->info.is_ca && i1->info.is_ca && !leaf->info.is_ca, "basicConstraints cA read");
     CHECK(root->info.version == 3, "v3 certificate");
     CHECK(neg->info.serial.n == 1 && neg->info.serial.p[0] == 0xfb,
           "negative serial -5 kept as the single octet fb");
-    CHECK(dt_cert_openssl_ok(neg), "OpenSSL accepts the negative-serial fixture too");
-    CHECK(i1->not_before == 1609459200 && i1->not_after == 2208988800,
-          "validity 2021-01-01 .. 2040-01-01");
     dt_cert_free(root);
     dt_cert_free(i1);
     dt_cert_free(i1x);
