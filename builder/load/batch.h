@@ -32,9 +32,9 @@ enum dt_batch_kind {
 /* One question. Every slice is borrowed, valid only during the callback. */
 struct dt_batch_query {
     enum dt_batch_kind kind;
-    unsigned long line;   /* 1-based line number */
-    struct dt_slice text; /* the line as written, without the ignored end */
-    struct dt_slice name; /* the DER issuer or subject Name (checked as a Name) */
+    unsigned long line;    /* 1-based line number */
+    struct dt_slice text;  /* the line as written, without the ignored end */
+    struct dt_slice name;  /* the DER issuer or subject Name (checked as a Name) */
     struct dt_slice value; /* the serial's contents (not empty), or the 32-byte hash */
 };
 
@@ -65,7 +65,6 @@ const char *dt_batch_parse_line(const char *s, size_t n, enum dt_batch_kind *kin
  * ones: a caller that must answer all or nothing collects first and acts
  * after), fn's error, or DT_ERR_NOMEM. res may be NULL. */
 DT_MUST_USE enum dt_err dt_batch_parse(const char *display, struct dt_slice text, dt_batch_fn fn,
-                                       void *ctx, struct dt_diags *d,
-                                       struct dt_batch_result *res);
+                                       void *ctx, struct dt_diags *d, struct dt_batch_result *res);
 
 #endif

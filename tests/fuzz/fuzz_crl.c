@@ -89,8 +89,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const char *why2 = NULL;
         enum dt_err rc2 = again ? dt_crl_read_file(path, again, &raw, &why2, whybuf, sizeof(whybuf))
                                 : DT_ERR_NOMEM;
-        if (again && (rc2 != rc || sk_X509_CRL_num(again) != n ||
-                      (rc2 == DT_OK && (raw.len != size || (size && memcmp(raw.data, data, size))))))
+        if (again &&
+            (rc2 != rc || sk_X509_CRL_num(again) != n ||
+             (rc2 == DT_OK && (raw.len != size || (size && memcmp(raw.data, data, size))))))
             __builtin_trap();
         dt_buf_free(&raw);
         sk_X509_CRL_pop_free(again, X509_CRL_free);

@@ -27,7 +27,8 @@ int main(void)
      * out before stays valid. */
     memset(p1, 0x5a, 1);
     uint8_t *huge = dt_arena_alloc(&a, (size_t)1 << 21);
-    CHECK(huge && ((uintptr_t)huge & 7) == 0 && p1[0] == 0x5a, "a 2 MiB block, earlier ones intact");
+    CHECK(huge && ((uintptr_t)huge & 7) == 0 && p1[0] == 0x5a,
+          "a 2 MiB block, earlier ones intact");
     memset(huge, 1, (size_t)1 << 21);
     CHECK(dt_arena_alloc(&a, SIZE_MAX) == NULL, "SIZE_MAX: NULL (the rounding would overflow)");
     CHECK(dt_arena_alloc(&a, SIZE_MAX - 6) == NULL, "SIZE_MAX - 6: NULL, too");

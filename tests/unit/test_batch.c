@@ -148,15 +148,17 @@ static void test_file(void)
 {
     struct dt_batch_result r;
     char t[2048];
-    int k = snprintf(t, sizeof(t),
-                     "# a comment\n\nis %s AQID\r\n\r\nspk %s %s  \n#is garbage\nis %s AA==", name64,
-                     name64, hash64, name64);
+    int k =
+        snprintf(t, sizeof(t),
+                 "# a comment\n\nis %s AQID\r\n\r\nspk %s %s  \n#is garbage\nis %s AA==", name64,
+                 name64, hash64, name64);
     CHECK(parse(t, (size_t)k, &r) == DT_OK && r.queries == 3 && r.errors == 0 && r.lines == 7 &&
               U.errors == 0,
           "comments, empty and CR-only lines skipped; the last line needs no newline");
     char want[1024];
-    snprintf(want, sizeof(want), "3:is:15:3:[is %s AQID]|5:spk:15:32:[spk %s %s]|7:is:15:1:[is %s AA==]|",
-             name64, name64, hash64, name64);
+    snprintf(want, sizeof(want),
+             "3:is:15:3:[is %s AQID]|5:spk:15:32:[spk %s %s]|7:is:15:1:[is %s AA==]|", name64,
+             name64, hash64, name64);
     CHECK_STR(got, want, "each query with its line, kind, sizes and text (trailing blanks cut)");
 
     CHECK(parse_str("", &r) == DT_OK && r.queries == 0 && r.lines == 0, "an empty text: no query");
@@ -201,7 +203,8 @@ static void test_file(void)
         if (dt_buf_puts(&many, "bogus line\n") != DT_OK)
             exit(2);
     CHECK(parse((const char *)many.data, many.len, &r) == DT_ERR_INPUT && r.errors == 25 &&
-              U.errors == DT_BATCH_MAX_REPORTED && unit_has(&U, "note|b.txt|0|0||5 more malformed lines"),
+              U.errors == DT_BATCH_MAX_REPORTED &&
+              unit_has(&U, "note|b.txt|0|0||5 more malformed lines"),
           "25 malformed lines: 20 errors reported, then a note with the 5 others");
     dt_buf_reset(&many);
     for (int i = 0; i < DT_BATCH_MAX_REPORTED; i++)

@@ -49,7 +49,8 @@ static void test_name(void)
           "a 300-byte value: two-octet lengths (82 01 3d for the name)");
     nm.n_rdns = 0;
     dt_buf_reset(&b);
-    CHECK(dt_blobfmt_build_name(&nm, &b) == DT_OK && b.len == 2 && b.data[0] == 0x30 && b.data[1] == 0,
+    CHECK(dt_blobfmt_build_name(&nm, &b) == DT_OK && b.len == 2 && b.data[0] == 0x30 &&
+              b.data[1] == 0,
           "no RDNs: the empty Name 30 00");
     dt_buf_free(&b);
     dt_buf_init(&b, 1);
@@ -68,7 +69,8 @@ static void test_digests(void)
     memcpy(all + 64, body, sizeof(body));
     dt_blobfmt_content_digest(header, dt_slice_make(body, sizeof(body)), got);
     dt_digest_sha256(dt_slice_make(all, sizeof(all)), want);
-    CHECK(!memcmp(got, want, 32), "content digest: SHA-256 of the header's first 64 bytes and the body");
+    CHECK(!memcmp(got, want, 32),
+          "content digest: SHA-256 of the header's first 64 bytes and the body");
     header[70] ^= 1;
     dt_blobfmt_content_digest(header, dt_slice_make(body, sizeof(body)), got);
     CHECK(!memcmp(got, want, 32), "bytes 64.. of the header (the digest's own place) do not count");
@@ -81,8 +83,8 @@ static void test_digests(void)
     struct dt_buf m;
     dt_buf_init(&m, 0);
     CHECK(dt_blobfmt_sig_message(header, dt_slice_make(body, sizeof(body)), &m) == DT_OK &&
-              m.len == sizeof(DOMAIN) + HEADER_LEN + 32 && !memcmp(m.data, DOMAIN, sizeof(DOMAIN)) &&
-              m.data[sizeof(DOMAIN) - 1] == 0 &&
+              m.len == sizeof(DOMAIN) + HEADER_LEN + 32 &&
+              !memcmp(m.data, DOMAIN, sizeof(DOMAIN)) && m.data[sizeof(DOMAIN) - 1] == 0 &&
               !memcmp(m.data + sizeof(DOMAIN), header, HEADER_LEN),
           "signed message: the domain with its NUL, the whole header, ...");
     dt_digest_sha256(dt_slice_make(body, sizeof(body)), want);
@@ -100,8 +102,8 @@ static void test_bits(void)
 {
     uint8_t buf[32 + PAD];
     memset(buf, 0, sizeof(buf));
-    dt_blobfmt_or_bits(buf, 3, 0x5, 3);       /* 101 at bit 3 */
-    dt_blobfmt_or_bits(buf, 6, 0x3ffff, 18);  /* across three bytes */
+    dt_blobfmt_or_bits(buf, 3, 0x5, 3);      /* 101 at bit 3 */
+    dt_blobfmt_or_bits(buf, 6, 0x3ffff, 18); /* across three bytes */
     dt_blobfmt_or_bits(buf, 60, 0xabcdef12345ULL, 44);
     CHECK(dt_blobfmt_get_bits(buf, 3, 3) == 0x5 && dt_blobfmt_get_bits(buf, 6, 18) == 0x3ffff &&
               dt_blobfmt_get_bits(buf, 60, 44) == 0xabcdef12345ULL,

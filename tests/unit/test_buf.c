@@ -87,10 +87,8 @@ static void test_shell_word(void)
     static const struct {
         const char *in, *out;
     } cases[] = {
-        {"plain", "'plain'"},
-        {"", "''"},
-        {"it's", "'it'\\''s'"},
-        {"$(rm -rf /) `x` \"q\"", "'$(rm -rf /) `x` \"q\"'"},
+        {"plain", "'plain'"},   {"", "''"},
+        {"it's", "'it'\\''s'"}, {"$(rm -rf /) `x` \"q\"", "'$(rm -rf /) `x` \"q\"'"},
         {"''", "''\\'''\\'''"},
     };
     for (size_t i = 0; i < DT_ARRAY_LEN(cases); i++) {

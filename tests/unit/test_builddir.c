@@ -25,26 +25,26 @@ static char *certdata(size_t *len)
     struct dt_buf b;
     dt_buf_init(&b, 0);
     static const uint8_t serial[] = {0x00, 0x8b};
-    bool ok = dt_buf_puts(&b, "#\n# header\n#\nBEGINDATA\n\n# Distrust \"One\"\n"
-                              "# Source: policy.json /entries/0\n# Incident: inc-1\n"
-                              "# Bug: https://bugzilla.example/1\n# Why: a reason\n") == DT_OK &&
-              dt_nssobj_trust(&b, "One", NULL, dt_slice_make(NAME, sizeof(NAME)),
-                              dt_slice_make(serial, 2), DT_PURPOSE_SERVER,
-                              "CKT_NSS_NOT_TRUSTED") == DT_OK &&
-              dt_buf_puts(&b, "\n# Distrust \"Two\"\n") == DT_OK &&
-              dt_nssobj_trust(&b, "Two", root, root->info.issuer, root->info.serial,
-                              DT_PURPOSE_ALL, "CKT_NSS_NOT_TRUSTED") == DT_OK &&
-              /* a raw serial: not a DER INTEGER */
-              dt_buf_puts(&b, "\n# Source: policy.json /entries/2\n"
-                              "CKA_CLASS CK_OBJECT_CLASS CKO_NSS_TRUST\nCKA_LABEL UTF8 \"Raw\"\n"
-                              "CKA_SERIAL_NUMBER MULTILINE_OCTAL\n\\001\\002\nEND\n"
-                              "CKA_TRUST_EMAIL_PROTECTION CK_TRUST CKT_NSS_NOT_TRUSTED\n") == DT_OK &&
-              dt_buf_puts(&b, "\n# Certificate \"Root\"\n# Source: policy.json /entries/3\n") ==
-                  DT_OK &&
-              dt_nssobj_cert(&b, "Root", root, false, "241130235959Z", NULL, NULL, NULL) == DT_OK &&
-              dt_buf_puts(&b, "\nCKA_CLASS CK_OBJECT_CLASS CKO_CERTIFICATE\n"
-                              "CKA_LABEL UTF8 \"Broken\"\nCKA_VALUE MULTILINE_OCTAL\n\\060\\003\n"
-                              "END\n") == DT_OK;
+    bool ok =
+        dt_buf_puts(&b, "#\n# header\n#\nBEGINDATA\n\n# Distrust \"One\"\n"
+                        "# Source: policy.json /entries/0\n# Incident: inc-1\n"
+                        "# Bug: https://bugzilla.example/1\n# Why: a reason\n") == DT_OK &&
+        dt_nssobj_trust(&b, "One", NULL, dt_slice_make(NAME, sizeof(NAME)),
+                        dt_slice_make(serial, 2), DT_PURPOSE_SERVER,
+                        "CKT_NSS_NOT_TRUSTED") == DT_OK &&
+        dt_buf_puts(&b, "\n# Distrust \"Two\"\n") == DT_OK &&
+        dt_nssobj_trust(&b, "Two", root, root->info.issuer, root->info.serial, DT_PURPOSE_ALL,
+                        "CKT_NSS_NOT_TRUSTED") == DT_OK &&
+        /* a raw serial: not a DER INTEGER */
+        dt_buf_puts(&b, "\n# Source: policy.json /entries/2\n"
+                        "CKA_CLASS CK_OBJECT_CLASS CKO_NSS_TRUST\nCKA_LABEL UTF8 \"Raw\"\n"
+                        "CKA_SERIAL_NUMBER MULTILINE_OCTAL\n\\001\\002\nEND\n"
+                        "CKA_TRUST_EMAIL_PROTECTION CK_TRUST CKT_NSS_NOT_TRUSTED\n") == DT_OK &&
+        dt_buf_puts(&b, "\n# Certificate \"Root\"\n# Source: policy.json /entries/3\n") == DT_OK &&
+        dt_nssobj_cert(&b, "Root", root, false, "241130235959Z", NULL, NULL, NULL) == DT_OK &&
+        dt_buf_puts(&b, "\nCKA_CLASS CK_OBJECT_CLASS CKO_CERTIFICATE\n"
+                        "CKA_LABEL UTF8 \"Broken\"\nCKA_VALUE MULTILINE_OCTAL\n\\060\\003\n"
+                        "END\n") == DT_OK;
     if (!ok)
         exit(2);
     return dt_buf_steal(&b, len);

@@ -22,16 +22,20 @@ static void test_valid(void)
         "{\"version\": 1, \"comment\": \"x\", \"cases\": [\n"
         " {\"name\": \"one\", \"chain\": [\"leaf-a1.pem\", \"int-a1.pem\"], \"anchors\": "
         "[\"root-a.pem\"],\n  \"usage\": \"email-signer\", \"time\": \"2025-06-01T00:00:00Z\", "
-        "\"expect\": \"distrusted\", \"deployments\": [\"openssl\", \"overlay\"], \"comment\": \"c\"},\n"
-        " {\"name\": \"two\", \"chain\": [\"chain-a1.pem\"], \"anchors\": \"../chains/roots-certdata.txt\", "
+        "\"expect\": \"distrusted\", \"deployments\": [\"openssl\", \"overlay\"], \"comment\": "
+        "\"c\"},\n"
+        " {\"name\": \"two\", \"chain\": [\"chain-a1.pem\"], \"anchors\": "
+        "\"../chains/roots-certdata.txt\", "
         "\"expect\": \"trusted\"},\n"
-        " {\"name\": \"three\", \"chain\": [\"int-a1.pem\"], \"anchors\": [\"root-a.pem\"], \"expect\": "
+        " {\"name\": \"three\", \"chain\": [\"int-a1.pem\"], \"anchors\": [\"root-a.pem\"], "
+        "\"expect\": "
         "\"trusted\"}]}";
     CHECK(load(&c, t) == DT_OK && U.errors == 0 && U.warnings == 0 && c.n == 3,
           "baseline: three cases, no diagnostics");
     if (c.n == 3) {
         const struct dt_case *k = &c.v[0];
-        CHECK(!strcmp(k->name, "one") && !strcmp(k->file, "c.json") && !strcmp(k->json_path, "/cases/0"),
+        CHECK(!strcmp(k->name, "one") && !strcmp(k->file, "c.json") &&
+                  !strcmp(k->json_path, "/cases/0"),
               "name, file and JSON path");
         CHECK(k->n_chain == 2 && k->n_anchors == 1 && !k->anchors_certdata &&
                   k->chain[0]->info.is_ca == false && k->chain[1]->info.is_ca,
@@ -101,7 +105,8 @@ static void test_errors(void)
     bad("{\"cases\": [5]}", "|/cases/0|each case must be a JSON object", "a case that is a number");
     bad(CASE(GOOD ", \"expect\": \"trusted\", \"usgae\": \"server\""),
         "unknown key \"usgae\" in a case; did you mean \"usage\"?", "a misspelt case key");
-    bad(CASE("\"chain\": [\"leaf-a1.pem\"], \"anchors\": [\"root-a.pem\"], \"expect\": \"trusted\""),
+    bad(CASE(
+            "\"chain\": [\"leaf-a1.pem\"], \"anchors\": [\"root-a.pem\"], \"expect\": \"trusted\""),
         "|/cases/0|missing \"name\"", "no name");
     bad(CASE("\"name\": \"\", \"chain\": [\"leaf-a1.pem\"], \"anchors\": [\"root-a.pem\"], "
              "\"expect\": \"trusted\""),
@@ -111,14 +116,19 @@ static void test_errors(void)
         "contains a control character (byte 0x01)", "a control character in the name");
     bad(CASE("\"name\": \"x\", \"anchors\": [\"root-a.pem\"], \"expect\": \"trusted\""),
         "missing \"chain\"", "no chain");
-    bad(CASE("\"name\": \"x\", \"chain\": [], \"anchors\": [\"root-a.pem\"], \"expect\": \"trusted\""),
-        "|/cases/0/chain|\"chain\" must be a non-empty array of certificate files", "an empty chain");
+    bad(CASE("\"name\": \"x\", \"chain\": [], \"anchors\": [\"root-a.pem\"], \"expect\": "
+             "\"trusted\""),
+        "|/cases/0/chain|\"chain\" must be a non-empty array of certificate files",
+        "an empty chain");
     bad(CASE("\"name\": \"x\", \"chain\": \"leaf-a1.pem\", \"anchors\": [\"root-a.pem\"], "
              "\"expect\": \"trusted\""),
         "\"chain\" must be a non-empty array", "a chain that is a string");
-    bad(CASE("\"name\": \"x\", \"chain\": [3], \"anchors\": [\"root-a.pem\"], \"expect\": \"trusted\""),
-        "|/cases/0/chain/0|each item of \"chain\" must be a file name", "a chain item that is a number");
-    bad(CASE("\"name\": \"x\", \"chain\": [\"\"], \"anchors\": [\"root-a.pem\"], \"expect\": \"trusted\""),
+    bad(CASE("\"name\": \"x\", \"chain\": [3], \"anchors\": [\"root-a.pem\"], \"expect\": "
+             "\"trusted\""),
+        "|/cases/0/chain/0|each item of \"chain\" must be a file name",
+        "a chain item that is a number");
+    bad(CASE("\"name\": \"x\", \"chain\": [\"\"], \"anchors\": [\"root-a.pem\"], \"expect\": "
+             "\"trusted\""),
         "each item of \"chain\" must be a file name", "an empty file name");
     bad(CASE("\"name\": \"x\", \"chain\": [\"nope.pem\"], \"anchors\": [\"root-a.pem\"], "
              "\"expect\": \"trusted\""),
@@ -129,9 +139,11 @@ static void test_errors(void)
         "a chain file that holds no certificate");
     bad(CASE("\"name\": \"x\", \"chain\": [\"leaf-a1.pem\"], \"expect\": \"trusted\""),
         "missing \"anchors\"", "no anchors");
-    bad(CASE("\"name\": \"x\", \"chain\": [\"leaf-a1.pem\"], \"anchors\": \"\", \"expect\": \"trusted\""),
+    bad(CASE("\"name\": \"x\", \"chain\": [\"leaf-a1.pem\"], \"anchors\": \"\", \"expect\": "
+             "\"trusted\""),
         "|/cases/0/anchors|\"anchors\" is empty", "an empty anchors store name");
-    bad(CASE("\"name\": \"x\", \"chain\": [\"leaf-a1.pem\"], \"anchors\": 7, \"expect\": \"trusted\""),
+    bad(CASE("\"name\": \"x\", \"chain\": [\"leaf-a1.pem\"], \"anchors\": 7, \"expect\": "
+             "\"trusted\""),
         "\"anchors\" must be a non-empty array", "anchors that are a number");
     bad(CASE(GOOD ", \"usage\": \"sever\", \"expect\": \"trusted\""),
         "unknown usage \"sever\"; did you mean \"server\"?", "a misspelt usage");
@@ -161,8 +173,9 @@ static void test_errors(void)
     /* One bad case does not hide the next one's errors, nor keep its good
      * neighbours from being counted. */
     struct dt_cases c;
-    CHECK(load(&c, "{\"cases\": [{" GOOD ", \"expect\": \"x\"}, {" GOOD ", \"expect\": \"trusted\"}, "
-                   "{\"name\": \"y\"}]}") == DT_ERR_INPUT &&
+    CHECK(load(&c,
+               "{\"cases\": [{" GOOD ", \"expect\": \"x\"}, {" GOOD ", \"expect\": \"trusted\"}, "
+               "{\"name\": \"y\"}]}") == DT_ERR_INPUT &&
               U.errors == 4 && c.n == 1 && unit_has(&U, "|/cases/2|missing \"chain\"") &&
               unit_has(&U, "|/cases/2|missing \"anchors\""),
           "every case is checked: 4 errors in cases 0 and 2, case 1 kept");

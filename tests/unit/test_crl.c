@@ -31,8 +31,7 @@ static X509_CRL *make_crl(int64_t last, int64_t next, const uint8_t *const *seri
 {
     X509_CRL *c = X509_CRL_new();
     X509_NAME *nm = X509_NAME_new();
-    X509_NAME_add_entry_by_txt(nm, "CN", MBSTRING_ASC, (const unsigned char *)"Unit CA", -1, -1,
-                               0);
+    X509_NAME_add_entry_by_txt(nm, "CN", MBSTRING_ASC, (const unsigned char *)"Unit CA", -1, -1, 0);
     X509_CRL_set_version(c, 1);
     X509_CRL_set_issuer_name(c, nm);
     ASN1_TIME *t = ASN1_TIME_set(NULL, (time_t)last);
@@ -124,7 +123,8 @@ static void test_parse(X509_CRL *aug, X509_CRL *sep)
                  "-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n%s", pem);
     CHECK(parse(text, (size_t)m, &k, &why) == DT_OK && k == 1,
           "another kind of PEM block before the CRL is skipped");
-    m = snprintf(text, sizeof(text), "-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n");
+    m = snprintf(text, sizeof(text),
+                 "-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n");
     CHECK(parse(text, (size_t)m, &k, &why) == DT_ERR_INPUT && k == 0 && why &&
               strstr(why, "holds no PEM X509 CRL block"),
           "PEM without a CRL block: \"holds no PEM X509 CRL block\"");
@@ -166,9 +166,9 @@ static void test_parse(X509_CRL *aug, X509_CRL *sep)
     CHECK(dt_crl_parse(dt_slice_make(text, (size_t)m), s, &why) == DT_ERR_INPUT &&
               sk_X509_CRL_num(s) == 2,
           "a failed parse leaves out as it was (two CRLs, not three)");
-    CHECK(dt_crl_parse(dt_slice_make("-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n",
-                                     58),
-                       s, &why) == DT_ERR_INPUT &&
+    CHECK(dt_crl_parse(
+              dt_slice_make("-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n", 58),
+              s, &why) == DT_ERR_INPUT &&
               sk_X509_CRL_num(s) == 2,
           "a text without a CRL fails even when out already holds CRLs");
     sk_X509_CRL_pop_free(s, X509_CRL_free);
@@ -246,8 +246,7 @@ static void test_files(X509_CRL *aug)
     } bad[] = {
         {"testdata/no-such.crl", "cannot be read: No such file or directory", DT_ERR_INPUT},
         {"testdata", "cannot be read: Is a directory", DT_ERR_INPUT},
-        {"/dev/null", "cannot be read: it is a character device, not a regular file",
-         DT_ERR_INPUT},
+        {"/dev/null", "cannot be read: it is a character device, not a regular file", DT_ERR_INPUT},
     };
     for (size_t i = 0; i < DT_ARRAY_LEN(bad); i++) {
         why = NULL;

@@ -61,7 +61,8 @@ int main(void)
         pthread_join(th[i], NULL);
     bool same = started == 4;
     for (int i = 0; same && i < 4; i++)
-        same = hex_is(outs[i], 32, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        same =
+            hex_is(outs[i], 32, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     CHECK(same, "four threads at once: every digest right");
     return unit_done();
 }

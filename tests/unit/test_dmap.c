@@ -44,7 +44,8 @@ int main(void)
     for (uint32_t v = 1; v <= 3; v++)
         ok = dt_dmap_add(&e, k, v) == DT_OK && dt_dmap_add(&e, k, 7) == DT_OK;
     uint32_t order[8], n = 0;
-    for (uint32_t it = dt_dmap_first(&e, k); it != DT_DMAP_END && n < 8; it = dt_dmap_next(&e, it, k))
+    for (uint32_t it = dt_dmap_first(&e, k); it != DT_DMAP_END && n < 8;
+         it = dt_dmap_next(&e, it, k))
         order[n++] = dt_dmap_value(&e, it);
     CHECK(ok && n == 6 && order[0] == 7 && order[1] == 3 && order[4] == 7 && order[5] == 1,
           "one key: every value, newest first, the same value twice kept twice");

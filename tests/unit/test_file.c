@@ -120,9 +120,10 @@ static void test_read(void)
     dt_buf_free(&b);
 
     unit_diags_setup(&u, &d);
-    CHECK(dt_file_read("testdata/no/such/file", 10, &b, &d, NULL) == DT_ERR_INPUT &&
-              unit_has(&u, "error|testdata/no/such/file|0|0||cannot open: No such file or directory"),
-          "a missing file: \"cannot open: ...\" at the file");
+    CHECK(
+        dt_file_read("testdata/no/such/file", 10, &b, &d, NULL) == DT_ERR_INPUT &&
+            unit_has(&u, "error|testdata/no/such/file|0|0||cannot open: No such file or directory"),
+        "a missing file: \"cannot open: ...\" at the file");
     unit_diags_setup(&u, &d);
     struct dt_place opt = {"--cases", 0, 0, NULL, NULL};
     CHECK(dt_file_read("testdata/no/such/file", 10, &b, &d, &opt) == DT_ERR_INPUT &&

@@ -47,8 +47,9 @@ static void test_decode(void)
     for (size_t i = 0; i < DT_ARRAY_LEN(bad); i++) {
         dt_buf_reset(&b);
         const char *why = dt_hex_decode(bad[i].in, strlen(bad[i].in), &b, &col);
-        CHECK(why && strstr(why, bad[i].why) && col == bad[i].col, "\"%s\": %s at column %zu (%s, %zu)",
-              bad[i].in, bad[i].why, bad[i].col, why ? why : "accepted", col);
+        CHECK(why && strstr(why, bad[i].why) && col == bad[i].col,
+              "\"%s\": %s at column %zu (%s, %zu)", bad[i].in, bad[i].why, bad[i].col,
+              why ? why : "accepted", col);
     }
     dt_buf_reset(&b);
     CHECK(dt_hex_decode("0102xx", 4, &b, &col) == NULL && b.len == 2 && col == 0,

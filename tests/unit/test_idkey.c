@@ -57,7 +57,8 @@ int main(void)
     pair_ref("", 0, "", 0, ref);
     CHECK(!memcmp(k1, ref, 32), "the empty pair");
 
-    struct dt_slice u = dt_slice_make(N_UTF8, sizeof(N_UTF8)), p = dt_slice_make(N_PRINT, sizeof(N_PRINT));
+    struct dt_slice u = dt_slice_make(N_UTF8, sizeof(N_UTF8)),
+                    p = dt_slice_make(N_PRINT, sizeof(N_PRINT));
     CHECK(dt_name_equal(u, p), "baseline: the two encodings are one name");
     static const uint8_t serial[] = {0x00, 0x8b};
     struct dt_slice s = dt_slice_make(serial, 2);

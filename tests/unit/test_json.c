@@ -34,10 +34,11 @@ static void test_parse(void)
         {"", "error|p.json|1|1||the file is empty (expected one JSON object)", 4},
         {" \n\t ", "the file is empty", 4},
         {"\xef\xbb\xbf{}", "error|p.json|1|1||the file starts with a UTF-8 byte-order mark", 4},
-        {"{\"a\": [[[[1]]]]}", "error|p.json|1|9|/a/0/0|JSON nested deeper than the limit of 3 levels",
-         3},
+        {"{\"a\": [[[[1]]]]}",
+         "error|p.json|1|9|/a/0/0|JSON nested deeper than the limit of 3 levels", 3},
         {"{\"a\": 1,}", "error|p.json|1|9||invalid JSON:", 4},
-        {"{\"a\": 1,\n \"b\": tru}", "error|p.json|2|9|/b|invalid JSON: invalid token near 'tru'", 4},
+        {"{\"a\": 1,\n \"b\": tru}", "error|p.json|2|9|/b|invalid JSON: invalid token near 'tru'",
+         4},
         {"{\"k\": 1, \"k\": 2}", "error|p.json|1|10|/k|duplicate key: a key may appear once", 4},
         {"{\"k\": \"\\u0000\"}", "\\u0000 (NUL) is not allowed in strings", 4},
         {"{\"x\": 1} 2", "invalid JSON: end of file expected", 4},
@@ -45,8 +46,8 @@ static void test_parse(void)
     for (size_t i = 0; i < DT_ARRAY_LEN(bad); i++) {
         ctx(&j, bad[i].text);
         r = dt_json_parse(&j, bad[i].depth);
-        CHECK(!r && j.rc == DT_ERR_INPUT && U.errors == 1 && unit_has(&U, bad[i].want), "refused: %s",
-              bad[i].want);
+        CHECK(!r && j.rc == DT_ERR_INPUT && U.errors == 1 && unit_has(&U, bad[i].want),
+              "refused: %s", bad[i].want);
         if (!unit_has(&U, bad[i].want))
             printf("#   got: %s", U.text);
         json_decref(r);
@@ -94,8 +95,9 @@ static void test_members(void)
 {
     dt_arena_init(&A);
     struct dt_jctx j;
-    const char *t = "{\"s\": \"v\", \"n\": 42, \"e\": \"\", \"c\": \"a\\u0007b\", \"c1\": \"a\\u0085b\", "
-                    "\"p\": \"sub/f.txt\", \"abs\": \"/etc/x\", \"usage\": \"sever\", \"x\": \"zzz\"}";
+    const char *t =
+        "{\"s\": \"v\", \"n\": 42, \"e\": \"\", \"c\": \"a\\u0007b\", \"c1\": \"a\\u0085b\", "
+        "\"p\": \"sub/f.txt\", \"abs\": \"/etc/x\", \"usage\": \"sever\", \"x\": \"zzz\"}";
     ctx(&j, t);
     json_t *o = dt_json_parse(&j, 4);
     bool present = false;
@@ -114,7 +116,8 @@ static void test_members(void)
     CHECK(dt_json_text(&j, o, "", "s", false, 0) == NULL &&
               unit_has(&U, "\"s\" is longer than the 0-byte limit"),
           "text: over its cap");
-    CHECK(dt_json_text(&j, o, "", "s", false, 1) && dt_json_text(&j, o, "", "none", false, 1) == NULL,
+    CHECK(dt_json_text(&j, o, "", "s", false, 1) &&
+              dt_json_text(&j, o, "", "none", false, 1) == NULL,
           "text: exactly at its cap; absent is NULL");
     CHECK(dt_json_text(&j, o, "", "c", false, 10) == NULL &&
               unit_has(&U, "\"c\" contains a control character (byte 0x07)"),

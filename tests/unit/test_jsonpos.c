@@ -72,8 +72,8 @@ static void test_path_at(void)
     dt_jsonpos_path_at(bad, strlen(bad), strlen(bad) - 1, out, sizeof(out));
     CHECK_STR(out, "/a/2", "invalid text after the offset is tolerated");
     dt_jsonpos_path_at(t, strlen(t), (size_t)(strstr(t, "true") - t), out, 12);
-    CHECK(strlen(out) < 12 && !strncmp(out, "/entries/1", 10), "a small out is cut, terminated (%s)",
-          out);
+    CHECK(strlen(out) < 12 && !strncmp(out, "/entries/1", 10),
+          "a small out is cut, terminated (%s)", out);
     dt_jsonpos_path_at(t, strlen(t), strlen(t) + 100, out, sizeof(out));
     CHECK_STR(out, "", "an offset past the end: the scan stops at the end (the root)");
 }

@@ -78,7 +78,8 @@ static void test_printing(void)
 static void test_names(void)
 {
     uint8_t der[600];
-    struct ava two_cn[] = {{6, 0x13, "US"}, {3, 0x0c, "Outer"}, {10, 0x0c, "Org"}, {3, 0x0c, "Inner"}};
+    struct ava two_cn[] = {
+        {6, 0x13, "US"}, {3, 0x0c, "Outer"}, {10, 0x0c, "Org"}, {3, 0x0c, "Inner"}};
     size_t n = name_of(two_cn, 4, der);
     char *cn = dt_nssname_common_name(dt_slice_make(der, n));
     CHECK_STR(cn, "Inner", "two common names: the most specific (the last RDN)");
@@ -98,7 +99,9 @@ static void test_names(void)
           c ? c : "NULL");
     free(c);
 
-    struct ava ctl[] = {{3, 0x0c, "a\x01\x7f" "b"}};
+    struct ava ctl[] = {{3, 0x0c,
+                         "a\x01\x7f"
+                         "b"}};
     n = name_of(ctl, 1, der);
     c = dt_nssname_comment(dt_slice_make(der, n));
     CHECK_STR(c, "CN=a\\01\\7fb", "control characters: NSS escapes them as \\hh (no dots)");

@@ -27,8 +27,9 @@ static void test_order(void)
               dt_slice_prefix64(S("0123456789")) == 0x3031323334353637ULL,
           "prefix64: the first 8 octets big-endian, zero-padded");
     /* Where prefixes differ, they order as dt_slice_cmp does. */
-    static const char *const v[] = {"", "\x01", "\x01\x00", "\xff", "abcdefgh", "abcdefgi",
-                                    "abcdefgh\x01", "b", "\x00\x00\x00"};
+    static const char *const v[] = {
+        "",         "\x01",         "\x01\x00", "\xff",        "abcdefgh",
+        "abcdefgi", "abcdefgh\x01", "b",        "\x00\x00\x00"};
     static const size_t len[] = {0, 1, 2, 1, 8, 8, 9, 1, 3};
     size_t agree = 0, compared = 0;
     for (size_t i = 0; i < 9; i++)
@@ -92,11 +93,12 @@ static void test_intern(void)
         many[i] = dt_slice_make(store[i], 5);
     }
     size_t mnd = 0;
-    bool ok = dt_slice_intern(many, N, sizeof(many[0]), 0, mid, md, &mnd, mrank) == DT_OK &&
-              mnd == N / 2;
+    bool ok =
+        dt_slice_intern(many, N, sizeof(many[0]), 0, mid, md, &mnd, mrank) == DT_OK && mnd == N / 2;
     for (int i = 0; ok && i < N; i++)
-        ok = dt_slice_eq(md[mid[i]], many[i]) &&
-             (unsigned)atoi(store[i]) == mrank[mid[i]]; /* zero-padded: byte order is number order */
+        ok =
+            dt_slice_eq(md[mid[i]], many[i]) &&
+            (unsigned)atoi(store[i]) == mrank[mid[i]]; /* zero-padded: byte order is number order */
     CHECK(ok, "20000 strings, 10000 distinct: every id and rank right");
 }
 

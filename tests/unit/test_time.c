@@ -116,7 +116,8 @@ static void test_civil(void)
               c.sec == 59,
           "epoch - 1 is 1969-12-31T23:59:59");
     dt_time_epoch_to_civil(4107542400, &c);
-    CHECK(c.year == 2100 && c.month == 3 && c.day == 1, "2100 is not a leap year (Feb 28 -> Mar 1)");
+    CHECK(c.year == 2100 && c.month == 3 && c.day == 1,
+          "2100 is not a leap year (Feb 28 -> Mar 1)");
     struct dt_civil feb29 = {2000, 2, 29, 0, 0, 0}, feb29_1900 = {1900, 2, 29, 0, 0, 0};
     CHECK(dt_time_civil_valid(&feb29) && !dt_time_civil_valid(&feb29_1900),
           "Feb 29: 2000 yes (400), 1900 no (100)");
@@ -130,8 +131,8 @@ static void test_civil(void)
           DT_ARRAY_LEN(bad));
     struct dt_civil end = {2024, 12, 31, 23, 59, 59};
     CHECK(dt_time_civil_valid(&end), "baseline: the last second of a year is valid");
-    CHECK(dt_time_weekday(0) == 4 && dt_time_weekday(1733011199) == 6 &&
-              dt_time_weekday(-1) == 3 && dt_time_weekday(-86400 * 4) == 0,
+    CHECK(dt_time_weekday(0) == 4 && dt_time_weekday(1733011199) == 6 && dt_time_weekday(-1) == 3 &&
+              dt_time_weekday(-86400 * 4) == 0,
           "weekdays: Thursday 1970, Saturday 2024-11-30, Wednesday before, Sunday 1969-12-28");
 }
 
