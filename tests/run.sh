@@ -2,7 +2,10 @@
 # Runs every test: unit tests, end-to-end scripts, fuzz corpus replays.
 # Each test program prints TAP-style "ok ..." / "not ok ..." lines; a program
 # that exits non-zero without reporting a failure counts as one failure.
-# The last line is "N passed, N failed".
+# A skip ("ok N - ... # SKIP reason", or a whole program's plan
+# "1..0 # SKIP reason") is neither a pass nor a failure: skips are counted
+# apart, each is echoed with its reason, and their number is printed on its
+# own line just before the last line, "N passed, N failed".
 set -u
 B=${B:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,6 +14,7 @@ export B DISTRUST="$top/$B/distrust" TOP="$top"
 
 passed=0
 failed=0
+skipped=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
@@ -20,8 +24,16 @@ run_suite() {
     shift
     "$@" >"$log" 2>&1
     status=$?
-    p=$(grep -c '^ok ' "$log")
+    # TAP: a directive follows '#' after the description, SKIP in any case.
+    sk=$(grep -Eic '^ok .*# *skip' "$log")
+    p=$(($(grep -c '^ok ' "$log") - sk))
     f=$(grep -c '^not ok ' "$log")
+    if grep -Eiq '^1\.\.0 *# *skip' "$log"; then
+        sk=$((sk + 1))
+    fi
+    if [ "$sk" -gt 0 ]; then
+        grep -Ei '^ok .*# *skip|^1\.\.0 *# *skip' "$log" | sed "s|^|[$name] |"
+    fi
     if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
         f=1
         echo "not ok - $name exited with status $status"
@@ -32,7 +44,12 @@ run_suite() {
     fi
     passed=$((passed + p))
     failed=$((failed + f))
-    printf '%-32s %4d passed, %d failed\n' "$name" "$p" "$f"
+    skipped=$((skipped + sk))
+    if [ "$sk" -gt 0 ]; then
+        printf '%-32s %4d passed, %d failed, %d skipped\n' "$name" "$p" "$f" "$sk"
+    else
+        printf '%-32s %4d passed, %d failed\n' "$name" "$p" "$f"
+    fi
 }
 
 for t in "$B"/tests/test_*; do
@@ -52,5 +69,6 @@ for f in "$B"/fuzz-stdin/fuzz_*; do
     run_suite "fuzz-corpus/$name" sh tests/fuzz/replay.sh "$f" "tests/fuzz/corpus/${name#fuzz_}"
 done
 
+echo "$skipped skipped"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -6,6 +6,7 @@
  */
 #include "cli.h"
 
+#include "batch.h"
 #include "buf.h"
 #include "cert.h"
 #include "der.h"
@@ -168,36 +169,31 @@ static int query_certs(struct q *Q, const char *path)
     return 0;
 }
 
-/* One batch line into kind and its two decoded fields; a reason on error. */
-static const char *parse_line(const char *s, size_t n, bool *is, struct dt_buf *a, struct dt_buf *b)
+/* The answers of a batch, collected while it is checked: nothing is printed
+ * unless every line is well-formed. */
+struct batch_answers {
+    struct q *Q;
+    struct {
+        struct dt_slice text;
+        bool listed;
+    } *v;
+    size_t n, cap;
+};
+
+static enum dt_err batch_lookup(void *ctx, const struct dt_batch_query *q)
 {
-    while (n && (s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
-        n--;
-    const char *sp1 = memchr(s, ' ', n);
-    if (!sp1)
-        return "expected \"is <issuerName> <serialNumber>\" or \"spk <subject> <pubKeyHash>\"";
-    size_t kl = (size_t)(sp1 - s);
-    if (kl == 2 && !memcmp(s, "is", 2))
-        *is = true;
-    else if (kl == 3 && !memcmp(s, "spk", 3))
-        *is = false;
-    else
-        return "the line must start with \"is \" or \"spk \"";
-    const char *f1 = sp1 + 1, *end = s + n;
-    const char *sp2 = memchr(f1, ' ', (size_t)(end - f1));
-    if (!sp2 || memchr(sp2 + 1, ' ', (size_t)(end - sp2 - 1)))
-        return "expected exactly two base64 fields after the kind";
-    if (!b64(f1, (size_t)(sp2 - f1), a))
-        return *is ? "the issuerName is not base64" : "the subject is not base64";
-    if (!b64(sp2 + 1, (size_t)(end - sp2 - 1), b))
-        return *is ? "the serialNumber is not base64" : "the pubKeyHash is not base64";
-    if (dt_der_check_name(dt_slice_make(a->data, a->len)))
-        return *is ? "the issuerName is not a DER Name" : "the subject is not a DER Name";
-    if (!*is && b->len != 32)
-        return "the pubKeyHash is not 32 bytes (SHA-256)";
-    if (*is && !b->len)
-        return "the serialNumber is empty";
-    return NULL;
+    struct batch_answers *A = ctx;
+    if (dt_mem_grow((void **)&A->v, &A->cap, A->n + 1, sizeof(*A->v)) != DT_OK)
+        return DT_ERR_NOMEM;
+    int r = q->kind == DT_BATCH_ISSUER_SERIAL
+                ? dt_blob_has_serial(A->Q->blob, q->name.p, q->name.n, q->value.p, q->value.n)
+                : dt_blob_has_spki(A->Q->blob, q->name.p, q->name.n, q->value.p);
+    if (lookup_failed(A->Q, r)) /* never "not listed" */
+        return DT_ERR_INTERNAL;
+    A->v[A->n].text = q->text;
+    A->v[A->n].listed = r == 1;
+    A->n++;
+    return DT_OK;
 }
 
 static int query_batch(struct q *Q, const char *path)
@@ -206,72 +202,15 @@ static int query_batch(struct q *Q, const char *path)
     dt_diag_init(&d, cli_diag, Q->cli);
     struct dt_buf text;
     struct dt_place opt = {"--batch", 0, 0, NULL, NULL};
-    if (dt_file_read(path, (size_t)1 << 31, &text, &d, &opt) != DT_OK)
+    if (dt_file_read(path, DT_MAX_BATCH_BYTES, &text, &d, &opt) != DT_OK)
         return EXIT_QUERY_ERROR;
-    int code = 0;
-    char *res = NULL; /* per line: 0 skip, 1 listed, 2 not listed */
-    size_t n_lines = 0;
-    for (size_t i = 0; i < text.len; i++)
-        n_lines += text.data[i] == '\n';
-    res = calloc(n_lines + 1, 1);
-    if (!res) {
-        dt_buf_free(&text);
-        return EXIT_INTERNAL;
-    }
-    /* Check every line before printing anything. */
-    size_t errors = 0, line = 0;
-    const char *s = (const char *)text.data, *end = s + text.len;
-    while (s < end) {
-        const char *nl = memchr(s, '\n', (size_t)(end - s));
-        size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
-        line++;
-        if (n && s[0] != '#' && !(n == 1 && s[0] == '\r')) {
-            bool is;
-            struct dt_buf a, b;
-            dt_buf_init(&a, 0);
-            dt_buf_init(&b, 0);
-            const char *why = parse_line(s, n, &is, &a, &b);
-            if (why) {
-                if (errors++ < 20) {
-                    struct dt_place pl = {path, (unsigned)line, 0, NULL, NULL};
-                    dt_diag_report(&d, DT_ERROR, &pl, "%s", why);
-                }
-            } else {
-                int r = is ? dt_blob_has_serial(Q->blob, a.data, a.len, b.data, b.len)
-                           : dt_blob_has_spki(Q->blob, a.data, a.len, b.data);
-                if (lookup_failed(Q, r)) {
-                    dt_buf_free(&a);
-                    dt_buf_free(&b);
-                    code = EXIT_INTERNAL;
-                    goto out;
-                }
-                res[line - 1] = r == 1 ? 1 : 2;
-            }
-            dt_buf_free(&a);
-            dt_buf_free(&b);
-        }
-        s = nl ? nl + 1 : end;
-    }
-    if (errors) {
-        if (errors > 20)
-            fprintf(stderr, "%s: %zu more malformed lines\n", path, errors - 20);
-        code = EXIT_QUERY_ERROR;
-        goto out;
-    }
-    s = (const char *)text.data;
-    line = 0;
-    while (s < end) {
-        const char *nl = memchr(s, '\n', (size_t)(end - s));
-        size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
-        while (n && (s[n - 1] == '\r' || s[n - 1] == ' '))
-            n--;
-        if (res[line])
-            answer(Q, res[line] == 1, "%.*s", (int)n, s);
-        line++;
-        s = nl ? nl + 1 : end;
-    }
-out:
-    free(res);
+    struct batch_answers A = {Q, NULL, 0, 0};
+    enum dt_err rc = dt_batch_parse(path, dt_slice_make(text.data, text.len), batch_lookup, &A,
+                                    &d, NULL);
+    int code = rc == DT_OK ? 0 : rc == DT_ERR_INPUT ? EXIT_QUERY_ERROR : EXIT_INTERNAL;
+    for (size_t i = 0; i < A.n && !code; i++)
+        answer(Q, A.v[i].listed, "%.*s", (int)A.v[i].text.n, (const char *)A.v[i].text.p);
+    free(A.v);
     dt_buf_free(&text);
     return code;
 }

@@ -3,7 +3,9 @@
  */
 #include "builddir.h"
 
+#include "caps.h"
 #include "der.h"
+#include "digest.h"
 #include "file.h"
 
 #include <errno.h>
@@ -53,22 +55,18 @@ static bool integer_contents(struct dt_slice tlv, struct dt_slice *c)
     return true;
 }
 
-/* The manifest says what the build wrote; warn when the file changed. */
-static void check_manifest(const char *dir, const char *path, struct dt_diags *d)
+/* The manifest says what the build wrote; warn when the text read is not
+ * what it wrote. manifest is NULL when there is no readable manifest. */
+static void check_manifest(const char *mpath, struct dt_slice text, const struct dt_slice *manifest,
+                           struct dt_diags *d)
 {
-    struct dt_buf data;
-    if (dt_file_read(path, (size_t)1 << 30, &data, d, NULL) != DT_OK)
-        return;
     uint8_t sum[32];
     char hex[65];
-    dt_digest_sha256(dt_slice_make(data.data, data.len), sum);
+    dt_digest_sha256(text, sum);
     for (int i = 0; i < 32; i++)
         snprintf(hex + 2 * i, 3, "%02x", sum[i]);
-    dt_buf_free(&data);
-    char mpath[PATH_MAX];
-    snprintf(mpath, sizeof(mpath), "%s/manifest.json", dir);
     json_error_t jerr;
-    json_t *m = json_load_file(mpath, 0, &jerr);
+    json_t *m = manifest ? json_loadb((const char *)manifest->p, manifest->n, 0, &jerr) : NULL;
     const char *want =
         m ? json_string_value(json_object_get(
                 json_object_get(json_object_get(m, "files"), "certdata-distrust.txt"), "sha256"))
@@ -144,23 +142,57 @@ out:
 
 static enum dt_err read_objects(struct dt_build_data *b);
 
+/* Parses the text of b->path, checks it against the manifest (when mpath is
+ * not NULL) and reads its objects. */
+static enum dt_err load_text(struct dt_build_data *b, struct dt_slice text, const char *mpath,
+                             const struct dt_slice *manifest, struct dt_diags *d)
+{
+    enum dt_err rc = DT_OK;
+    DT_TRY(dt_cdparse_mem(b->path, text, &b->cd, d));
+    if (mpath)
+        check_manifest(mpath, text, manifest, d);
+    DT_TRY(read_objects(b));
+out:
+    return rc;
+}
+
 enum dt_err dt_builddir_load(const char *dir, struct dt_build_data *b, struct dt_diags *d)
 {
     enum dt_err rc = DT_OK;
+    struct dt_buf text, manifest;
+    struct dt_diags quiet;
+    bool have_manifest;
     memset(b, 0, sizeof(*b));
-    char path[PATH_MAX];
+    dt_buf_init(&text, 0);
+    dt_buf_init(&manifest, 0);
+    char path[PATH_MAX], mpath[PATH_MAX];
     snprintf(path, sizeof(path), "%s/certdata-distrust.txt", dir);
+    snprintf(mpath, sizeof(mpath), "%s/manifest.json", dir);
     if (!realpath(path, b->path)) {
         struct dt_place pl = dt_diag_place_file(path);
         return dt_diag_fail(d, &pl, DT_ERR_INPUT,
                        "cannot use the build: %s (is %s a `distrust build` output directory?)",
                        strerror(errno), dir);
     }
-    DT_TRY(dt_cdparse_file(b->path, &b->cd, d));
-    check_manifest(dir, b->path, d);
-    DT_TRY(read_objects(b));
+    /* One read: the bytes checked against the manifest are the bytes parsed. */
+    DT_TRY(dt_file_read(b->path, DT_MAX_CERTDATA_BYTES, &text, d, NULL));
+    dt_diag_init(&quiet, NULL, NULL);
+    have_manifest = dt_file_read(mpath, DT_MAX_MANIFEST_BYTES, &manifest, &quiet, NULL) == DT_OK;
+    struct dt_slice m = dt_slice_make(manifest.data, manifest.len);
+    DT_TRY(load_text(b, dt_slice_make(text.data, text.len), mpath, have_manifest ? &m : NULL, d));
 out:
+    dt_buf_free(&text);
+    dt_buf_free(&manifest);
     return rc;
+}
+
+enum dt_err dt_builddir_load_mem(const char *display, struct dt_slice certdata,
+                                 const char *manifest_display, const struct dt_slice *manifest,
+                                 struct dt_build_data *b, struct dt_diags *d)
+{
+    memset(b, 0, sizeof(*b));
+    snprintf(b->path, sizeof(b->path), "%s", display);
+    return load_text(b, certdata, manifest_display, manifest, d);
 }
 
 enum dt_err dt_builddir_load_file(const char *file, struct dt_build_data *b, struct dt_diags *d)

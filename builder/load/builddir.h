@@ -12,6 +12,9 @@
 
 #include <limits.h>
 
+/* The largest manifest.json read back (one that is larger is unreadable). */
+#define DT_MAX_MANIFEST_BYTES ((size_t)64 << 20)
+
 /* One trust object of the build. */
 struct dt_bentry {
     const char *label;
@@ -49,6 +52,17 @@ struct dt_build_data {
  * manifest. Free with dt_builddir_free() even on failure. */
 DT_MUST_USE enum dt_err dt_builddir_load(const char *dir, struct dt_build_data *b,
                                            struct dt_diags *d);
+/* dt_builddir_load from memory (tests, fuzzing): certdata is the text of a
+ * certdata-distrust.txt, named display in diagnostics (and b->path). With
+ * manifest_display not NULL, the text is checked against manifest, the text
+ * of the build's manifest.json (NULL: there is none), as dt_builddir_load
+ * does; with manifest_display NULL there is no check. Borrows nothing from
+ * the slices after it returns. Free with dt_builddir_free() even on
+ * failure. */
+DT_MUST_USE enum dt_err dt_builddir_load_mem(const char *display, struct dt_slice certdata,
+                                             const char *manifest_display,
+                                             const struct dt_slice *manifest,
+                                             struct dt_build_data *b, struct dt_diags *d);
 /* The same objects from any certdata.txt (a merged one), without the
  * manifest check. */
 DT_MUST_USE enum dt_err dt_builddir_load_file(const char *file, struct dt_build_data *b,

@@ -113,7 +113,7 @@ static bool load_file(struct loader *L, const char *file, const char *path, size
     for (uint32_t it = dt_dmap_first(&L->by_path, key); it != DT_DMAP_END;
          it = dt_dmap_next(&L->by_path, it, key)) {
         const struct cache_entry *c = &L->cache[dt_dmap_value(&L->by_path, it)];
-        if (!strcmp(c->path, file)) {
+        if (c->path && !strcmp(c->path, file)) {
             *first = c->first;
             *count = c->count;
             return !c->failed;
@@ -305,12 +305,12 @@ static void load_case(struct loader *L, json_t *e, size_t index)
             dt_json_warn(&L->j, false, path, "name", "another case is also named \"%s\"", k.name);
 
     if (L->j.rc == DT_OK) {
-        if (L->c->n >= MAX_CASES ||
-            dt_mem_grow((void **)&L->c->v, &L->c->cap, L->c->n + 1, sizeof(*L->c->v)) != DT_OK) {
+        if (L->c->n >= MAX_CASES)
             dt_json_err(&L->j, false, path, NULL, "too many cases (the limit is %d)", MAX_CASES);
-        } else {
+        else if (dt_mem_grow((void **)&L->c->v, &L->c->cap, L->c->n + 1, sizeof(*L->c->v)) != DT_OK)
+            L->j.rc = DT_ERR_NOMEM; /* out of memory, not "too many cases" */
+        else
             L->c->v[L->c->n++] = k;
-        }
     }
     if (before != DT_OK && L->j.rc == DT_OK)
         L->j.rc = before;

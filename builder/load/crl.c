@@ -12,6 +12,7 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <stdio.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -42,32 +43,60 @@ bool dt_crl_serial(const ASN1_INTEGER *a, uint8_t *buf, size_t cap, struct dt_sl
     return true;
 }
 
+/* Pushes c on out (which then owns it); frees it when that fails. */
+static enum dt_err push(STACK_OF(X509_CRL) * out, X509_CRL *c)
+{
+    if (sk_X509_CRL_push(out, c) > 0)
+        return DT_OK;
+    X509_CRL_free(c);
+    return DT_ERR_NOMEM;
+}
+
 enum dt_err dt_crl_parse(struct dt_slice data, STACK_OF(X509_CRL) * out, const char **why)
 {
     enum dt_err rc = DT_OK;
+    BIO *b = NULL;
+    int before = sk_X509_CRL_num(out);
+    if (data.n > INT_MAX) {
+        *why = "is too large to be a CRL";
+        return DT_ERR_INPUT;
+    }
     if (data.n >= 10 && memmem(data.p, data.n, "-----BEGIN", 10)) {
-        BIO *b = BIO_new_mem_buf(data.p, (int)data.n);
+        b = BIO_new_mem_buf(data.p, (int)data.n);
+        DT_ENSURE_MEM(b);
         X509_CRL *c;
-        while (b && (c = PEM_read_bio_X509_CRL(b, NULL, NULL, NULL)) != NULL)
-            sk_X509_CRL_push(out, c);
-        BIO_free(b);
         ERR_clear_error();
-        if (!sk_X509_CRL_num(out)) {
+        while ((c = PEM_read_bio_X509_CRL(b, NULL, NULL, NULL)) != NULL)
+            DT_TRY(push(out, c));
+        /* The reading ends at the end of the text ("no start line") or at a
+         * block that does not decode: that one, and every CRL after it,
+         * would be dropped without a word. */
+        unsigned long e = ERR_peek_last_error();
+        if (ERR_GET_LIB(e) != ERR_LIB_PEM || ERR_GET_REASON(e) != PEM_R_NO_START_LINE) {
+            *why = "holds a PEM block that does not decode (damaged base64, or an X509 CRL "
+                   "block that is not a CRL)";
+            rc = DT_ERR_INPUT;
+        } else if (sk_X509_CRL_num(out) == before) {
             *why = "holds no PEM X509 CRL block";
             rc = DT_ERR_INPUT;
         }
     } else {
         const unsigned char *p = data.p;
         X509_CRL *c = d2i_X509_CRL(NULL, &p, (long)data.n);
-        ERR_clear_error();
         if (!c || p != data.p + data.n) {
             X509_CRL_free(c);
             *why = "is not a DER CRL (CertificateList)";
             rc = DT_ERR_INPUT;
         } else {
-            sk_X509_CRL_push(out, c);
+            DT_TRY(push(out, c));
         }
     }
+out:
+    /* All or nothing: a file that is partly bad gives no CRL. */
+    while (rc != DT_OK && sk_X509_CRL_num(out) > before)
+        X509_CRL_free(sk_X509_CRL_pop(out));
+    BIO_free(b);
+    ERR_clear_error();
     return rc;
 }
 
@@ -93,7 +122,13 @@ enum dt_err dt_crl_read_file(const char *path, STACK_OF(X509_CRL) * out, struct 
     }
     close(fd);
     dt_diag_init(&quiet, NULL, NULL);
-    DT_TRY(dt_file_read(path, DT_MAX_CRL_BYTES, raw, &quiet, NULL));
+    rc = dt_file_read(path, DT_MAX_CRL_BYTES, raw, &quiet, NULL);
+    if (rc == DT_ERR_LIMIT) {
+        snprintf(whybuf, cap, "is larger than the %zu MiB limit for a CRL file",
+                 DT_MAX_CRL_BYTES >> 20);
+        *why = whybuf;
+    }
+    DT_TRY(rc);
     rc = dt_crl_parse(dt_slice_make(raw->data, raw->len), out, why);
 out:
     if (rc != DT_OK && !*why)

@@ -12,16 +12,22 @@
 /* The largest CRL file read. */
 #define DT_MAX_CRL_BYTES ((size_t)256 << 20)
 
-/* Parses the CRLs in data: PEM (every X509 CRL block) or exactly one DER
- * CertificateList; each is pushed on out (the caller frees them). On
- * DT_ERR_INPUT *why is a static reason ("holds no PEM X509 CRL block", "is
- * not a DER CRL (CertificateList)"). */
+/* Parses the CRLs in data: PEM (every X509 CRL block; other blocks are
+ * skipped, but any block that does not decode fails the whole text) or
+ * exactly one DER CertificateList; each is pushed on out (the caller frees
+ * them). All or nothing: on failure out holds what it held before. On
+ * DT_ERR_INPUT *why is a static reason ("holds no PEM X509 CRL block",
+ * "holds a PEM block that does not decode ...", "is not a DER CRL
+ * (CertificateList)"); DT_ERR_NOMEM when memory runs out. */
 DT_MUST_USE enum dt_err dt_crl_parse(struct dt_slice data, STACK_OF(X509_CRL) * out,
                                      const char **why);
 
-/* Reads every CRL in the file path (a regular file of at most 256 MiB) into
- * out; raw receives its bytes (the caller initialised it). On DT_ERR_INPUT
- * *why says why, in whybuf (cap bytes) when it names an errno. */
+/* Reads every CRL in the file path (a regular file of at most
+ * DT_MAX_CRL_BYTES) into out, as dt_crl_parse does; raw receives its bytes
+ * (initialised here; the caller frees it with dt_buf_free). *why must be
+ * NULL on entry; on failure it says why (in whybuf, cap bytes, when it names
+ * an errno or the cap): DT_ERR_INPUT for a file that cannot be read or is
+ * not CRLs, DT_ERR_LIMIT for one over the cap, DT_ERR_NOMEM. */
 DT_MUST_USE enum dt_err dt_crl_read_file(const char *path, STACK_OF(X509_CRL) * out,
                                          struct dt_buf *raw, const char **why, char *whybuf,
                                          size_t cap);

@@ -124,6 +124,8 @@ static bool key_equals(struct scan *sc, const char *tok, size_t toklen)
 
 static void set_pos(const struct scan *sc, size_t at, struct dt_jsonpos *pos)
 {
+    if (at > sc->n)
+        at = sc->n; /* an offset past the end is the end */
     unsigned line = 1;
     size_t ls = 0;
     for (size_t i = 0; i < at && i < sc->n; i++) {

@@ -29,7 +29,7 @@ void dt_jsonpos_path_at(const char *text, size_t n, size_t offset, char *out, si
  * offset of the first bracket that goes too deep. */
 bool dt_jsonpos_too_deep(const char *text, size_t n, int max_depth, size_t *offset);
 
-/* Line and column of a byte offset. */
+/* Line and column of a byte offset (one past the end is the end). */
 void dt_jsonpos_at_offset(const char *text, size_t n, size_t offset, struct dt_jsonpos *pos);
 
 #endif

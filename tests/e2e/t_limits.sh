@@ -26,12 +26,9 @@ expect_run "a case file over 4 MiB is refused" 1 "larger than the 4194304-byte l
     "$DISTRUST" verify --build "$WORK/out" "$WORK/big-cases.json"
 
 # Chains: 16 certificates.
-chain17=$(i=0; while [ $i -lt 17 ]; do printf '"%s", ' "$PKI/int-a1.pem"; i=$((i + 1)); done)
 chain16=$(i=0; while [ $i -lt 14 ]; do printf '"%s", ' "$PKI/int-a1.pem"; i=$((i + 1)); done)
-printf '{"cases": [{"name": "long", "chain": [%s"%s"], "anchors": ["%s"], "expect": "trusted"}]}\n' \
-    "$chain17" "$PKI/leaf-a1.pem" "$PKI/root-a.pem" >"$WORK/chain18.json"
-expect_run "a chain of more than 16 certificates is refused" 1 "a chain of more than 16 certificates" \
-    "$DISTRUST" verify --build "$WORK/out" "$WORK/chain18.json"
+# (A chain of 18 is refused at its place: the catalogue's
+# testdata/bad/174-case-chain-over-16.)
 printf '{"cases": [{"name": "long", "chain": ["%s", %s"%s"], "anchors": ["%s"], "time": "2025-06-01T00:00:00Z", "expect": "trusted"}]}\n' \
     "$PKI/leaf-a1.pem" "$chain16" "$PKI/int-a1.pem" "$PKI/root-a.pem" >"$WORK/chain16.json"
 "$DISTRUST" verify --build "$WORK/out" "$WORK/chain16.json" >"$WORK/o" 2>&1
@@ -52,9 +49,9 @@ expect_run "a certdata.txt over 64 MiB is refused (import)" 1 "larger than the 6
 expect_run "a certdata.txt over 64 MiB is refused (build --certdata)" 1 "larger than the 67108864-byte limit" \
     "$DISTRUST" build --certdata "$WORK/big-certdata.txt" -o "$WORK/out2" "$C/basic/policy.json"
 
-# Blob content: the decompression cap (1 GiB by default; the library takes a smaller one).
-expect_run "a blob whose content would exceed 1 GiB is refused" 2 "over the 1073741824-byte cap (a decompression bomb?)" \
-    "$DISTRUST" query "$TOP/testdata/bad/132-blob-decompression-bomb/revocations.blob" --info
+# Blob content: the decompression cap (1 GiB by default; the library takes
+# a smaller one). A blob whose content would exceed it is the catalogue's
+# testdata/bad/132-blob-decompression-bomb.
 
 # The module: 16 certdata= files, values of at most 4,094 bytes.
 if command -v modutil >/dev/null 2>&1; then

@@ -220,14 +220,8 @@ run "$DISTRUST" build -o "$WORK/absent" --certdata "$NSS/certdata-2026.txt" "$C/
 expect_status "a distrust-after root missing from upstream is bad input" 1
 has "the error names the entry and the root" "$WORK/err" 'policy.json:[0-9]+:[0-9]+: error: /entries/4: the root "CN=Test Root C.*is not in .*certdata-2026.txt'
 [ ! -e "$WORK/absent" ] && ok "nothing is written" || not_ok "nothing is written"
-printf 'CKA_CLASS CK_OBJECT_CLASS CKO_NSS_BUILTIN_ROOT_LIST\n' >"$WORK/nobegin.txt"
-run "$DISTRUST" build -o "$WORK/nb" --certdata "$WORK/nobegin.txt" "$C/basic/policy.json"
-expect_status "an upstream file without BEGINDATA is bad input" 1
-has "and says so" "$WORK/err" 'nobegin.txt: error: no BEGINDATA line'
-printf 'BEGINDATA\nCKA_CLASS CK_OBJECT_CLASS CKO_CERTIFICATE\nCKA_VALUE MULTILINE_OCTAL\n\\060\n' >"$WORK/trunc.txt"
-run "$DISTRUST" build -o "$WORK/tr" --certdata "$WORK/trunc.txt" "$C/basic/policy.json"
-expect_status "a malformed upstream file is bad input" 1
-has "reported at its line" "$WORK/err" 'trunc.txt:3:[0-9]+: error: MULTILINE_OCTAL value without its END line'
+# Malformed upstream files are the catalogue's (testdata/bad/, command
+# build-certdata): 112-upstream-certdata-truncated, 178-upstream-no-begindata.
 
 # Real files. The 2017 distrusts into the current file: 28 added.
 Y=4a0b9ef4e195-2017-11-16-28distrust

@@ -30,8 +30,36 @@ static char *slurp(const char *path, size_t *n)
     return dt_buf_steal(&b, n);
 }
 
+static struct dt_cert *fixture(const char *name)
+{
+    struct dt_certlist l;
+    enum dt_err rc;
+    char path[256];
+    snprintf(path, sizeof(path), "testdata/pki/%s", name);
+    if (load_path(path, &l, &rc) != 1)
+        exit(2);
+    struct dt_cert *c = l.v[0];
+    free(l.v);
+    return c;
+}
+
+/* What cert.c computes from the parsed fields (moved from test_der.c). */
+static void test_computed(void)
+{
+    struct dt_cert *i1 = fixture("int-a1.der"), *i1x = fixture("int-a1-xb.der"),
+                   *neg = fixture("leaf-neg.der");
+    CHECK(!memcmp(i1->spki_sha256, i1x->spki_sha256, 32), "same SPKI hash for both");
+    CHECK(dt_cert_openssl_ok(neg), "OpenSSL accepts the negative-serial fixture too");
+    CHECK(i1->not_before == 1609459200 && i1->not_after == 2208988800,
+          "validity 2021-01-01 .. 2040-01-01");
+    dt_cert_free(i1);
+    dt_cert_free(i1x);
+    dt_cert_free(neg);
+}
+
 int main(void)
 {
+    test_computed();
     struct dt_certlist l;
     enum dt_err rc;
 

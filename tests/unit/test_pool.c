@@ -1,4 +1,4 @@
-/* Unit tests: the digest multimap, the certificate pool (directory walk,
+/* Unit tests: the certificate pool (directory walk,
  * PEM/DER/bundles/certdata.txt, de-duplication, indexes, anchors, skipped
  * and broken files) and chain building through it. */
 #include "dmap.h"
@@ -11,37 +11,6 @@
 #include <openssl/x509.h>
 
 static struct unit_diags U;
-
-static void test_dmap(void)
-{
-    struct dt_dmap m;
-    dt_dmap_init(&m);
-    uint8_t k[32];
-    bool ok = true;
-    /* 5000 keys, key i holding values i and i + 100000: growth and chains. */
-    for (uint32_t i = 0; i < 5000 && ok; i++) {
-        memset(k, 0, sizeof(k));
-        memcpy(k + 28, &i, 4); /* same first bytes: every key in one bucket run */
-        ok = dt_dmap_add(&m, k, i) == DT_OK && dt_dmap_add(&m, k, i + 100000) == DT_OK;
-    }
-    CHECK(ok, "dmap: 10000 values added");
-    size_t found = 0, wrong = 0;
-    for (uint32_t i = 0; i < 5000; i++) {
-        memset(k, 0, sizeof(k));
-        memcpy(k + 28, &i, 4);
-        for (uint32_t it = dt_dmap_first(&m, k); it != DT_DMAP_END; it = dt_dmap_next(&m, it, k)) {
-            uint32_t v = dt_dmap_value(&m, it);
-            found++;
-            wrong += v != i && v != i + 100000;
-        }
-    }
-    CHECK(found == 10000 && wrong == 0, "dmap: every value found under its key (%zu, %zu wrong)",
-          found, wrong);
-    memset(k, 0xee, sizeof(k));
-    CHECK(dt_dmap_first(&m, k) == DT_DMAP_END, "dmap: an absent key has no value");
-    dt_dmap_free(&m);
-    CHECK(dt_dmap_first(&m, k) == DT_DMAP_END, "dmap: a freed map is empty");
-}
 
 static enum dt_err pool_of(struct dt_pool *p, const char *const *paths, size_t n)
 {
@@ -308,7 +277,6 @@ static void test_pool_special(void)
 int main(void)
 {
     test_signatures();
-    test_dmap();
     test_pool_dirs();
     test_pool_files();
     test_pool_special();

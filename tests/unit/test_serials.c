@@ -1,4 +1,4 @@
-/* Unit tests: serials.c (serial list files). */
+/* Unit tests: serials.c (serial list files, typed serials). */
 #include "der.h"
 #include "serials.h"
 #include "unit.h"
@@ -29,8 +29,68 @@ static enum dt_err run(const char *text, enum dt_serial_format fmt, struct dt_se
     return dt_serials_read(p, fmt, &d, NULL, collect, NULL, NULL, NULL, r);
 }
 
+/* Typed serials (dt_serials_decode) under each serial_format; moved from
+ * test_policy.c. */
+static void test_serial_decode(void)
+{
+    static const struct {
+        const char *in;
+        enum dt_serial_format fmt;
+        const char *out_hex; /* NULL = error */
+        bool warn;
+    } cases[] = {
+        {"00:8b:ad", DT_SERIAL_DER, "008bad", false},
+        {"008BAD", DT_SERIAL_DER, "008bad", false},
+        {"  0102  ", DT_SERIAL_DER, "0102", false},
+        {"8bad", DT_SERIAL_DER, NULL, false},
+        {"8bad", DT_SERIAL_INTEGER, "008bad", false},
+        {"8bad", DT_SERIAL_DER_NEGATIVE, "8bad", true},
+        {"0000000102", DT_SERIAL_INTEGER, "0102", false},
+        {"0", DT_SERIAL_INTEGER, "00", false},
+        {"abc", DT_SERIAL_INTEGER, "0abc", false},
+        {"abc", DT_SERIAL_DER, NULL, false},
+        {"00:0b", DT_SERIAL_DER, "000b", true},
+        {"", DT_SERIAL_DER, NULL, false},
+        {"0x01", DT_SERIAL_DER, NULL, false},
+        {"01:02:03:04:05:06:07:08:09:0a:0b:0c:0d:0e:0f:10:11:12:13:14:15", DT_SERIAL_DER,
+         "0102030405060708090a0b0c0d0e0f101112131415", true},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct dt_buf b, h;
+        dt_buf_init(&b, 0);
+        dt_buf_init(&h, 0);
+        size_t col;
+        const char *warn;
+        const char *why =
+            dt_serials_decode(cases[i].in, strlen(cases[i].in), cases[i].fmt, &b, &col, &warn);
+        bool ok;
+        if (!cases[i].out_hex) {
+            ok = why != NULL;
+        } else {
+            ok = why == NULL &&
+                 dt_hex_encode(dt_slice_make(b.data, b.len), false, 0, &h) == DT_OK &&
+                 !strcmp(dt_buf_cstr(&h), cases[i].out_hex) && (warn != NULL) == cases[i].warn;
+        }
+        CHECK(ok, "serial \"%s\" format %d -> %s%s", cases[i].in, cases[i].fmt,
+              cases[i].out_hex ? cases[i].out_hex : "error", cases[i].warn ? " (warning)" : "");
+        dt_buf_free(&b);
+        dt_buf_free(&h);
+    }
+    char big[200];
+    memset(big, 'a', 130);
+    big[130] = '\0';
+    struct dt_buf b;
+    dt_buf_init(&b, 0);
+    size_t col;
+    const char *warn;
+    CHECK(dt_serials_decode(big, 130, DT_SERIAL_DER_NEGATIVE, &b, &col, &warn) != NULL,
+          "65 octets refused");
+    dt_buf_free(&b);
+}
+
 int main(void)
 {
+    test_serial_decode();
     struct dt_serials_result r;
     enum dt_err rc =
         run("# batch 1\n00:8b:ad\n\n  0102   # trailing comment\r\n7f\n", DT_SERIAL_DER, &r);
