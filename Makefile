@@ -80,7 +80,7 @@ $(B)/libdistrust-pkcs11.so: $(B)/obj/builder/pkcs11/module.o \
 $(B)/distrust: $(CLI_OBJ) $(B)/libdistrust.a
 	$(CC) $(SAN_FLAGS) -o $@ $(CLI_OBJ) $(B)/libdistrust.a $(LDLIBS)
 
-$(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libdistrust.a $(B)/libdistrust-pkcs11.so
+$(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libdistrust.a $(B)/libdistrust-pkcs11.so
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(B)/libdistrust.a $(LDLIBS) -lpthread -ldl
 
