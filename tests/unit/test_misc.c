@@ -1,10 +1,10 @@
 /* Unit tests: timeutil, suggest, jsonpos, buf, arena, io (line reader,
- * refusing special files), nssname, manifest. */
+ * refusing special files), nssname. (The manifest's are in
+ * test_manifest.c.) */
 #include "arena.h"
 #include "buf.h"
 #include "file.h"
 #include "jsonpos.h"
-#include "manifest.h"
 #include "nssname.h"
 #include "suggest.h"
 #include "time.h"
@@ -259,25 +259,6 @@ static void test_nssname(void)
     free(c);
 }
 
-static void test_manifest(void)
-{
-    struct dt_outfile files[1] = {{.name = "a.txt", .data = {(const uint8_t *)"abc", 3}}};
-    struct dt_count counts[] = {{"x", 1}, {"group.y", 2}, {"group.z", 3}};
-    struct dt_buf b;
-    dt_buf_init(&b, 0);
-    CHECK(dt_manifest_write("00ff", files, 1, counts, 3, NULL, 0, NULL, NULL, NULL, &b) == DT_OK,
-          "manifest written");
-    const char *m = dt_buf_cstr(&b);
-    CHECK(strstr(
-              m,
-              "\"sha256\": \"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\"") &&
-              strstr(m, "\"bytes\": 3"),
-          "file digest and size");
-    CHECK(strstr(m, "\"group\": {\n      \"y\": 2,\n      \"z\": 3\n    }"), "nested counts");
-    CHECK(m[b.len - 1] == '\n' && m[0] == '{', "one JSON object and a final newline");
-    dt_buf_free(&b);
-}
-
 int main(void)
 {
     test_time();
@@ -287,6 +268,5 @@ int main(void)
     test_lines();
     test_special_files();
     test_nssname();
-    test_manifest();
     return unit_done();
 }
