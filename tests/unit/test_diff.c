@@ -170,6 +170,26 @@ int main(void)
           "the same policy twice: no changes, said twice");
     free(md);
 
+    /* Builds without a blob key (every entry for NSS only): compared
+     * without one (regression: bsearch over no keys, undefined behaviour
+     * that UBSan stops at). */
+    char n1[600], n2[600];
+    snprintf(n1, sizeof(n1), "%s/nss1", unit_tmp());
+    snprintf(n2, sizeof(n2), "%s/nss2", unit_tmp());
+    build("nss1.json",
+          "{\"version\": 1, \"entries\": [{\"certificate\": \"%1$s/testdata/pki/leaf-a1.pem\", "
+          "\"targets\": [\"nss\"]}]}",
+          n1);
+    build("nss2.json",
+          "{\"version\": 1, \"entries\": [{\"certificate\": \"%1$s/testdata/pki/leaf-a2.pem\", "
+          "\"targets\": [\"nss\"]}]}",
+          n2);
+    md = diff(n1, n2, false, &rc, &s);
+    CHECK(rc == DT_OK && s.added == 1 && s.removed == 1 && s.blob_added == 0 &&
+              s.blob_removed == 0 && md && strstr(md, "; all purposes; NSS (issuer and serial)\n"),
+          "builds without blob keys: one added, one removed, for NSS only");
+    free(md);
+
     /* Not builds. */
     char empty[600];
     snprintf(empty, sizeof(empty), "%s/empty", unit_tmp());
