@@ -9,6 +9,9 @@
 
 #include <jansson.h>
 
+/* A string member, "" when absent (a failed check, never a crash). */
+#define JSTR(o, k) (json_string_value(json_object_get((o), (k))) ? json_string_value(json_object_get((o), (k))) : "")
+
 static struct unit_diags U;
 static char CWD[400];
 
@@ -130,15 +133,15 @@ int main(void)
     json_t *inc = json_array_get(json_object_get(j, "incidents"), 0);
     json_t *unrev = json_object_get(json_object_get(inc, "serials_by_class"), "not_revoked");
     CHECK(rc == DT_OK && j &&
-              !strcmp(json_string_value(json_object_get(j, "evaluated_at")), "2024-08-04T19:30:00Z") &&
+              !strcmp(JSTR(j, "evaluated_at"), "2024-08-04T19:30:00Z") &&
               json_array_size(json_object_get(j, "incidents")) == 1 && json_array_size(unrev) == 2,
           "JSON: the time, one incident, both unrevoked listed (max_rows does not apply)");
     bool exp = false;
     for (size_t i = 0; i < json_array_size(unrev); i++) {
         json_t *x = json_array_get(unrev, i);
-        exp |= !strcmp(json_string_value(json_object_get(x, "serial")), "0080000001") &&
+        exp |= !strcmp(JSTR(x, "serial"), "0080000001") &&
                json_object_get(x, "not_after") &&
-               !strcmp(json_string_value(json_object_get(x, "not_after")), "2034-01-01T00:00:00Z");
+               !strcmp(JSTR(x, "not_after"), "2034-01-01T00:00:00Z");
     }
     CHECK(exp, "JSON: the pool's notAfter of the unrevoked it holds");
     json_decref(j);

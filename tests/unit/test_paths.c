@@ -5,7 +5,7 @@
  * distrust-after root's key reached through a cross-certificate, and the
  * note on revocations that leave the key's other certificates trusted. */
 #include "paths.h"
-#include "unit.h"
+#include "unit_x509.h"
 
 static struct unit_diags U;
 static char cwd[400];
@@ -162,6 +162,51 @@ static void test_chains(void)
     dt_pool_free(&p);
 }
 
+/* Every certificate of a chain must be valid at the time, not the leaf
+ * alone: an intermediate valid in 2021 only, under a root and over a leaf
+ * valid for years. */
+static void test_issuer_validity(void)
+{
+    EVP_PKEY *rk = ux_key(), *ik = ux_key(), *lk = ux_key();
+    X509_NAME *rn = ux_name(V_ASN1_UTF8STRING, "CN", "Short Root", NULL);
+    X509_NAME *in = ux_name(V_ASN1_UTF8STRING, "CN", "Short Intermediate", NULL);
+    X509_NAME *ln = ux_name(V_ASN1_UTF8STRING, "CN", "long.example.test", NULL);
+    static const uint8_t s1[] = {1}, s2[] = {2}, s3[] = {3};
+    struct ux_cert_spec r = {rn, rn, s1, 1, true, rk, rk, 1577836800, 2366841600};
+    struct ux_cert_spec i = {in, rn, s2, 1, true, ik, rk, 1609459200, 1640995200};
+    struct ux_cert_spec l = {ln, in, s3, 1, false, lk, ik, 1609459200, 1893456000};
+    X509 *xr = ux_cert(&r), *xi = ux_cert(&i), *xl = ux_cert(&l);
+    char dir[600];
+    snprintf(dir, sizeof(dir), "%s/short", unit_tmp());
+    mkdir(dir, 0700);
+    ux_write_pem("short/root.pem", xr);
+    ux_write_pem("short/int.pem", xi);
+    ux_write_pem("short/leaf.pem", xl);
+    struct dt_pool p;
+    const char *paths[] = {dir};
+    if (pool_of(&p, paths, 1) != DT_OK || p.n != 3)
+        exit(2);
+    struct dt_pool_entry *leaf = by_serial(&p, s3, 1);
+    struct chains in2021 = {0}, in2025 = {0};
+    CHECK(leaf && dt_paths_chains(&p, leaf, 1, 1625097600 /* 2021-07-01 */, 8, on_chain, &in2021,
+                                  NULL) == 1 &&
+              !strcmp(in2021.names[0], "short/leaf.pem < short/int.pem < short/root.pem"),
+          "chains: while the intermediate is valid, the chain");
+    CHECK(leaf && dt_paths_chains(&p, leaf, 1, 1735689600 /* 2025-01-01 */, 8, on_chain, &in2025,
+                                  NULL) == 0,
+          "chains: once it expired, none, though the leaf is still valid");
+    dt_pool_free(&p);
+    X509_free(xr);
+    X509_free(xi);
+    X509_free(xl);
+    X509_NAME_free(rn);
+    X509_NAME_free(in);
+    X509_NAME_free(ln);
+    EVP_PKEY_free(rk);
+    EVP_PKEY_free(ik);
+    EVP_PKEY_free(lk);
+}
+
 /* ---- the open-path check ------------------------------------------------------------ */
 
 struct res {
@@ -309,6 +354,7 @@ int main(void)
     if (!getcwd(cwd, sizeof(cwd)))
         return 2;
     test_chains();
+    test_issuer_validity();
     test_open_paths();
     return unit_done();
 }
