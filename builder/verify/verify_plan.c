@@ -127,8 +127,8 @@ size_t dt_verify_plan_checks(const struct dt_verify_selection *sel,
                 out[n++] = (struct dt_verify_check){DT_VERIFY_CHECK_NOT_RUN, order[d], engines[e]};
         }
     if (p->deps & DT_DEPLOY_OPENSSL)
-        out[n++] = (struct dt_verify_check){DT_VERIFY_CHECK_OPENSSL, DT_DEPLOY_OPENSSL,
-                                            DT_ENGINE_PKIX};
+        out[n++] =
+            (struct dt_verify_check){DT_VERIFY_CHECK_OPENSSL, DT_DEPLOY_OPENSSL, DT_ENGINE_PKIX};
     return n;
 }
 

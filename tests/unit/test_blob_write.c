@@ -26,19 +26,17 @@ static const uint8_t ISS_A[] = {0x30, 0x0f, 0x31, 0x0d, 0x30, 0x0b, 0x06, 0x03, 
                                 0x04, 0x03, 0x0c, 0x04, 'C',  'A',  ' ',  'A'};
 static const uint8_t ISS_B[] = {0x30, 0x0f, 0x31, 0x0d, 0x30, 0x0b, 0x06, 0x03, 0x55,
                                 0x04, 0x03, 0x13, 0x04, 'C',  'A',  ' ',  'B'};
-static const uint8_t S1[] = {0x01}, S2[] = {0x00, 0x80, 0x00}, S3[] = {0x7f, 0x01},
-                     S4[] = {0x02};
+static const uint8_t S1[] = {0x01}, S2[] = {0x00, 0x80, 0x00}, S3[] = {0x7f, 0x01}, S4[] = {0x02};
 static uint8_t HASH[32];
 
-static struct dt_blob_entry E(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
-{
+static struct dt_blob_entry E(const uint8_t *a, size_t an, const uint8_t *b, size_t bn) {
     struct dt_blob_entry e = {dt_slice_make(a, an), dt_slice_make(b, bn)};
     return e;
 }
 
-static enum dt_err write_blob(const struct dt_blob_entry *s, size_t ns,
-                              const struct dt_blob_entry *k, size_t nk, const char *key,
-                              struct dt_buf *out, struct dt_blob_write_stats *st)
+static enum dt_err
+write_blob(const struct dt_blob_entry *s, size_t ns, const struct dt_blob_entry *k, size_t nk,
+           const char *key, struct dt_buf *out, struct dt_blob_write_stats *st)
 {
     struct dt_diags d;
     unit_diags_setup(&U, &d);
@@ -63,7 +61,8 @@ static void test_contents(void)
     struct dt_blob_entry in[] = {E(ISS_B, sizeof(ISS_B), S3, 2), E(ISS_A, sizeof(ISS_A), S1, 1),
                                  E(ISS_A, sizeof(ISS_A), S2, 3), E(ISS_B, sizeof(ISS_B), S1, 1),
                                  E(ISS_A, sizeof(ISS_A), S1, 1) /* again */};
-    struct dt_blob_entry sk[] = {E(ISS_A, sizeof(ISS_A), HASH, 32), E(ISS_A, sizeof(ISS_A), HASH, 32)};
+    struct dt_blob_entry sk[] = {E(ISS_A, sizeof(ISS_A), HASH, 32),
+                                 E(ISS_A, sizeof(ISS_A), HASH, 32)};
     struct dt_buf b;
     struct dt_blob_write_stats st;
     CHECKU(write_blob(in, 5, sk, 2, NULL, &b, &st) == DT_OK, "a blob of five serials, one twice");
@@ -122,8 +121,8 @@ static void test_contents(void)
 
     /* A Name the structured encoding cannot reproduce byte for byte (a
      * non-minimal length) is stored raw and still found. */
-    static const uint8_t odd[] = {0x30, 0x81, 0x0f, 0x31, 0x0d, 0x30, 0x0b, 0x06, 0x03, 0x55,
-                                  0x04, 0x03, 0x0c, 0x04, 'C',  'A',  ' ',  'X'};
+    static const uint8_t odd[] = {0x30, 0x81, 0x0f, 0x31, 0x0d, 0x30, 0x0b, 0x06, 0x03,
+                                  0x55, 0x04, 0x03, 0x0c, 0x04, 'C',  'A',  ' ',  'X'};
     struct dt_blob_entry raw[] = {E(odd, sizeof(odd), S1, 1), E(ISS_A, sizeof(ISS_A), S1, 1)};
     CHECKU(write_blob(raw, 2, NULL, 0, NULL, &b, &st) == DT_OK,
            "an issuer whose rebuild would differ");
@@ -136,7 +135,8 @@ static void test_contents(void)
     /* An issuer that is not a Name at all: the reader would refuse the
      * blob, so the writer refuses the entry. */
     static const uint8_t notname[] = {0x04, 0x03, 'x', 'y', 'z'};
-    struct dt_blob_entry bad[] = {E(ISS_A, sizeof(ISS_A), S1, 1), E(notname, sizeof(notname), S1, 1)};
+    struct dt_blob_entry bad[] = {E(ISS_A, sizeof(ISS_A), S1, 1),
+                                  E(notname, sizeof(notname), S1, 1)};
     CHECKU(write_blob(bad, 2, NULL, 0, NULL, &b, &st) == DT_ERR_INPUT &&
                unit_has(&U, "not a DER Name") && b.len == 0,
            "an issuer that is not a DER Name: an error, no blob (regression: a blob the reader "
@@ -244,7 +244,8 @@ static void test_signing(void)
     char missing[600];
     snprintf(missing, sizeof(missing), "%s/no-such-key.pem", unit_tmp());
     enum dt_err rc = write_blob(in, 2, NULL, 0, missing, &b, NULL);
-    CHECKU(rc != DT_OK && U.errors == 1 && unit_has(&U, "--sign-key") && unit_has(&U, "no-such-key"),
+    CHECKU(rc != DT_OK && U.errors == 1 && unit_has(&U, "--sign-key") &&
+               unit_has(&U, "no-such-key"),
            "a missing key file: an error at --sign-key naming it (rc %d)", rc);
     dt_buf_free(&b);
     EVP_PKEY_free(k384);

@@ -10,7 +10,9 @@
 #include <jansson.h>
 
 /* A string member, "" when absent (a failed check, never a crash). */
-#define JSTR(o, k) (json_string_value(json_object_get((o), (k))) ? json_string_value(json_object_get((o), (k))) : "")
+#define JSTR(o, k)                                                                               \
+    (json_string_value(json_object_get((o), (k))) ? json_string_value(json_object_get((o), (k))) \
+                                                  : "")
 
 static struct unit_diags U;
 static char CWD[400];
@@ -33,12 +35,12 @@ static char POLICY[600];
 static void write_policy(const char *list, const char *crl, const char *extra)
 {
     char text[4096];
-    snprintf(text, sizeof(text),
-             "{\"version\": 1, \"entries\": [{\"incident_serials\": \"%s\", \"issuer_certificate\": "
-             "\"%s/testdata/pki/int-a1.pem\", \"revoke_by\": \"2024-07-31T19:30:00Z\"%s%s%s, "
-             "\"label\": \"Mis-issued batch\", \"bug\": \"https://bugs.example/1\"%s}]}",
-             list, CWD, crl ? ", \"crl\": \"" : "", crl ? crl : "", crl ? "\"" : "",
-             extra ? extra : "");
+    snprintf(
+        text, sizeof(text),
+        "{\"version\": 1, \"entries\": [{\"incident_serials\": \"%s\", \"issuer_certificate\": "
+        "\"%s/testdata/pki/int-a1.pem\", \"revoke_by\": \"2024-07-31T19:30:00Z\"%s%s%s, "
+        "\"label\": \"Mis-issued batch\", \"bug\": \"https://bugs.example/1\"%s}]}",
+        list, CWD, crl ? ", \"crl\": \"" : "", crl ? crl : "", crl ? "\"" : "", extra ? extra : "");
     snprintf(POLICY, sizeof(POLICY), "%s", UNIT_WRITE_STR("incident.json", text));
 }
 
@@ -75,8 +77,8 @@ int main(void)
      * in the pool) and 0a:0a not revoked. */
     static const uint8_t s1[] = {0x01, 0x02}, s2[] = {0x0b, 0x0b};
     struct ux_revoked rv[] = {{s1, 2, DEADLINE - 3600, -1}, {s2, 2, DEADLINE + 49 * 3600, -1}};
-    struct ux_crl_spec cs = {issuer, NULL, key, DEADLINE + 3 * DAY, DEADLINE + 33 * DAY, rv, 2, 42,
-                             false};
+    struct ux_crl_spec cs = {issuer, NULL, key,  DEADLINE + 3 * DAY, DEADLINE + 33 * DAY, rv,
+                             2,      42,   false};
     char crl[600], list[600];
     snprintf(crl, sizeof(crl), "%s", ux_write_crl("batch.crl", &cs));
     snprintf(list, sizeof(list), "%s",
@@ -89,16 +91,18 @@ int main(void)
     char *md = report(now, false, 0, true, &rc, &sum);
     CHECKU(rc == DT_OK && sum.incidents == 1 && sum.overdue == 2,
            "a report: one incident, two serials overdue");
-    CHECK(md && strstr(md, "# Revocation deadlines at 2024-08-04T19:30:00Z\n\n## Mis-issued batch\n\n"
-                           "- Entry: incident.json /entries/0\n- Issuer: CN=Test Intermediate 1,"
-                           "O=Distrust Test,C=US\n- Bug: https://bugs.example/1\n"
-                           "- Deadline: 2024-07-31T19:30:00Z, **passed 96 hours ago** (4.0 days)\n"
-                           "- Serials: 4 ("),
+    CHECK(md &&
+              strstr(md, "# Revocation deadlines at 2024-08-04T19:30:00Z\n\n## Mis-issued batch\n\n"
+                         "- Entry: incident.json /entries/0\n- Issuer: CN=Test Intermediate 1,"
+                         "O=Distrust Test,C=US\n- Bug: https://bugs.example/1\n"
+                         "- Deadline: 2024-07-31T19:30:00Z, **passed 96 hours ago** (4.0 days)\n"
+                         "- Serials: 4 ("),
           "its head: the time, the entry, the issuer, the bug, how long ago the deadline passed");
     CHECK(md && strstr(md, "| revoked on time | 1 |\n| revoked late | 1 (the latest 49 hours after "
                            "the deadline) |\n| not revoked | 2 |\n"),
           "counts per class, the latest revocation's delay");
-    CHECK(md && strstr(md, "| 2A | 2024-08-03T19:30:00Z | 2024-09-02T19:30:00Z | 2 | current |\n") &&
+    CHECK(md &&
+              strstr(md, "| 2A | 2024-08-03T19:30:00Z | 2024-09-02T19:30:00Z | 2 | current |\n") &&
               strstr(md, "Newest current CRL: ") && strstr(md, "batch.crl"),
           "the CRL: number, thisUpdate, nextUpdate, entries, status; the newest current one");
     CHECK(md && strstr(md, "### Not revoked (2): the next build distrusts them (OneCRL and the "
@@ -122,7 +126,8 @@ int main(void)
 
     /* Without the pool: expiry unknown. */
     md = report(now, false, 0, false, &rc, &sum);
-    CHECK(rc == DT_OK && md && strstr(md, "Their expiry is unknown: give the certificates with --pool."),
+    CHECK(rc == DT_OK && md &&
+              strstr(md, "Their expiry is unknown: give the certificates with --pool."),
           "no pool: the expiry is unknown, and the report says how to give it");
     free(md);
 
@@ -132,15 +137,13 @@ int main(void)
     json_t *j = md ? json_loads(md, 0, &je) : NULL;
     json_t *inc = json_array_get(json_object_get(j, "incidents"), 0);
     json_t *unrev = json_object_get(json_object_get(inc, "serials_by_class"), "not_revoked");
-    CHECK(rc == DT_OK && j &&
-              !strcmp(JSTR(j, "evaluated_at"), "2024-08-04T19:30:00Z") &&
+    CHECK(rc == DT_OK && j && !strcmp(JSTR(j, "evaluated_at"), "2024-08-04T19:30:00Z") &&
               json_array_size(json_object_get(j, "incidents")) == 1 && json_array_size(unrev) == 2,
           "JSON: the time, one incident, both unrevoked listed (max_rows does not apply)");
     bool exp = false;
     for (size_t i = 0; i < json_array_size(unrev); i++) {
         json_t *x = json_array_get(unrev, i);
-        exp |= !strcmp(JSTR(x, "serial"), "0080000001") &&
-               json_object_get(x, "not_after") &&
+        exp |= !strcmp(JSTR(x, "serial"), "0080000001") && json_object_get(x, "not_after") &&
                !strcmp(JSTR(x, "not_after"), "2034-01-01T00:00:00Z");
     }
     CHECK(exp, "JSON: the pool's notAfter of the unrevoked it holds");
@@ -162,7 +165,8 @@ int main(void)
     snprintf(all, sizeof(all), "%s", UNIT_WRITE_STR("all.txt", "01:02\n0b:0b\n"));
     write_policy(all, crl, NULL);
     md = report(now, false, 0, false, &rc, &sum);
-    CHECK(rc == DT_OK && md && strstr(md, "### Every serial is revoked: the next build adds no entry") &&
+    CHECK(rc == DT_OK && md &&
+              strstr(md, "### Every serial is revoked: the next build adds no entry") &&
               sum.overdue == 0,
           "every serial revoked: no entry to add");
     free(md);
@@ -185,7 +189,8 @@ int main(void)
     free(md);
     snprintf(POLICY, sizeof(POLICY), "%s", UNIT_WRITE_STR("bad.json", "{\"version\": 2}"));
     md = report(now, false, 0, false, &rc, &sum);
-    CHECK(rc == DT_ERR_INPUT && U.errors >= 1 && (!md || !*md), "a bad policy: an input error, no report");
+    CHECK(rc == DT_ERR_INPUT && U.errors >= 1 && (!md || !*md),
+          "a bad policy: an input error, no report");
     free(md);
     struct dt_buf b;
     dt_buf_init(&b, 0);

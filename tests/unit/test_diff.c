@@ -11,7 +11,9 @@
 #include <jansson.h>
 
 /* A string member, "" when absent (a failed check, never a crash). */
-#define JSTR(o, k) (json_string_value(json_object_get((o), (k))) ? json_string_value(json_object_get((o), (k))) : "")
+#define JSTR(o, k)                                                                               \
+    (json_string_value(json_object_get((o), (k))) ? json_string_value(json_object_get((o), (k))) \
+                                                  : "")
 
 static struct unit_diags U;
 static char CWD[400];
@@ -60,14 +62,14 @@ static char *diff(const char *a, const char *b, bool json, enum dt_err *rc,
     return t;
 }
 
-#define OLD                                                                                      \
-    "{\"version\": 1, \"incident\": {\"id\": \"INC\", \"bug\": \"100\"}, \"entries\": [\n"      \
-    " {\"certificate\": \"%1$s/testdata/pki/leaf-a1.pem\", \"label\": \"Leaf A1\"},\n"           \
+#define OLD                                                                                        \
+    "{\"version\": 1, \"incident\": {\"id\": \"INC\", \"bug\": \"100\"}, \"entries\": [\n"         \
+    " {\"certificate\": \"%1$s/testdata/pki/leaf-a1.pem\", \"label\": \"Leaf A1\"},\n"             \
     " {\"certificate\": \"%1$s/testdata/pki/leaf-a2.pem\", \"label\": \"Leaf A2\", \"purposes\": " \
-    "[\"server-auth\"], \"targets\": [\"nss\"]},\n"                                               \
+    "[\"server-auth\"], \"targets\": [\"nss\"]},\n"                                                \
     " {\"certificate\": \"%1$s/testdata/pki/int-a2.pem\", \"label\": \"Int A2\", \"why\": "        \
-    "\"superseded\"},\n"                                                                         \
-    " {\"certificate\": \"%1$s/testdata/pki/root-c.pem\", \"server_distrust_after\": "           \
+    "\"superseded\"},\n"                                                                           \
+    " {\"certificate\": \"%1$s/testdata/pki/root-c.pem\", \"server_distrust_after\": "             \
     "\"2024-11-30T23:59:59Z\"}]}"
 
 static const char NEW_FMT[] =
@@ -123,17 +125,19 @@ int main(void)
     CHECK(strstr(md, "\nChanged (1):\n\n- **Leaf A2**: ") &&
               strstr(md, "serial `30:03`. purposes: server-auth -> all purposes\n"),
           "a changed one: what changed");
-    CHECK(strstr(md, "## Distrust-after dates\n\n- **Test Root C (distrust-after)** (changed, INC): "
-                     "TLS server certificates issued after 2024-06-30T23:59:59Z are distrusted\n"),
+    CHECK(strstr(md,
+                 "## Distrust-after dates\n\n- **Test Root C (distrust-after)** (changed, INC): "
+                 "TLS server certificates issued after 2024-06-30T23:59:59Z are distrusted\n"),
           "the changed date");
     CHECK(strstr(md, "## revocations.blob\n") &&
               strstr(md, "- `CN=Test Intermediate 1,O=Distrust Test,C=US`: 3 added, 0 removed\n") &&
               strstr(md, "- `CN=Test Root A,O=Distrust Test,C=US`: 0 added, 1 removed\n"),
           "blob keys per issuer");
-    CHECK(strstr(md, "## CHANGELOG snippet\n\n```markdown\n### Distrusted\n- INC: Leaf ASCII (100)\n\n"
-                     "### No longer distrusted\n- INC: Int A2 (100)\n\n### Changed\n- INC: Leaf A2 "
-                     "(100)\n\n### Distrust-after\n- Test Root C (distrust-after): date changed\n\n"
-                     "### Revocation blob\n- 3 keys added, 1 removed\n```\n"),
+    CHECK(strstr(md,
+                 "## CHANGELOG snippet\n\n```markdown\n### Distrusted\n- INC: Leaf ASCII (100)\n\n"
+                 "### No longer distrusted\n- INC: Int A2 (100)\n\n### Changed\n- INC: Leaf A2 "
+                 "(100)\n\n### Distrust-after\n- Test Root C (distrust-after): date changed\n\n"
+                 "### Revocation blob\n- 3 keys added, 1 removed\n```\n"),
           "the CHANGELOG snippet");
     char *again = diff(a, b, false, &rc, &s);
     CHECK(again && !strcmp(md, again), "the same builds: the same notes, byte for byte");
@@ -154,22 +158,20 @@ int main(void)
     json_t *ch = json_array_get(json_object_get(j, "changed"), 0);
     CHECK(rc == DT_OK && j && json_array_size(json_object_get(j, "added")) == 1 &&
               json_array_size(json_object_get(j, "removed")) == 1 && ch &&
-              !strcmp(JSTR(ch, "changes"),
-                      "purposes: server-auth -> all purposes") &&
+              !strcmp(JSTR(ch, "changes"), "purposes: server-auth -> all purposes") &&
               json_integer_value(json_object_get(j, "unchanged")) == 1 &&
               json_array_size(json_object_get(j, "distrust_after")) == 1 &&
               json_array_size(json_object_get(j, "blob")) == 2,
           "JSON: the same changes as data");
-    CHECK(j && !strcmp(JSTR(json_object_get(j, "old"), "dir"), a),
-          "JSON: which builds");
+    CHECK(j && !strcmp(JSTR(json_object_get(j, "old"), "dir"), a), "JSON: which builds");
     json_decref(j);
     free(md);
 
     /* Two builds of one policy. */
     md = diff(a, a2, false, &rc, &s);
     CHECK(rc == DT_OK && s.added + s.removed + s.changed == 0 && s.unchanged == 3 &&
-              s.afters_changed == 0 && md &&
-              strstr(md, "\nNo changes.\n") && strstr(md, "```markdown\nNo changes.\n```"),
+              s.afters_changed == 0 && md && strstr(md, "\nNo changes.\n") &&
+              strstr(md, "```markdown\nNo changes.\n```"),
           "the same policy twice: no changes, said twice");
     free(md);
 

@@ -11,7 +11,9 @@
 #include <jansson.h>
 
 /* A string member, "" when absent (a failed check, never a crash). */
-#define JSTR(o, k) (json_string_value(json_object_get((o), (k))) ? json_string_value(json_object_get((o), (k))) : "")
+#define JSTR(o, k)                                                                               \
+    (json_string_value(json_object_get((o), (k))) ? json_string_value(json_object_get((o), (k))) \
+                                                  : "")
 
 static struct unit_diags U;
 static char CWD[400];
@@ -88,16 +90,16 @@ static enum dt_err impact(const struct q *q, struct dt_impact_summary *s)
     return dt_impact_run(&o, s);
 }
 
-#define POLICY                                                                                   \
-    "{\"version\": 1, \"entries\": [\n"                                                          \
+#define POLICY                                                                                     \
+    "{\"version\": 1, \"entries\": [\n"                                                            \
     " {\"issuer_certificate\": \"%1$s/testdata/pki/int-a1.pem\", \"serial\": \"00:80:00:00:01\", " \
-    "\"label\": \"Leaf 2\"},\n"                                                                  \
-    " {\"certificate\": \"%1$s/testdata/pki/int-a2.pem\", \"label\": \"Int A2\"},\n"              \
-    " {\"certificate\": \"%1$s/testdata/pki/leaf-ascii.pem\", \"purposes\": "                    \
-    "[\"email-protection\"], \"targets\": [\"nss\"], \"label\": \"ASCII mail\"},\n"              \
-    " {\"certificate\": \"%1$s/testdata/pki/root-c.pem\", \"server_distrust_after\": "           \
-    "\"2024-11-30T23:59:59Z\", \"label\": \"Root C date\"},\n"                                    \
-    " {\"certificate\": \"%1$s/testdata/pki/int-a1.pem\", \"scope\": \"certificate\", "           \
+    "\"label\": \"Leaf 2\"},\n"                                                                    \
+    " {\"certificate\": \"%1$s/testdata/pki/int-a2.pem\", \"label\": \"Int A2\"},\n"               \
+    " {\"certificate\": \"%1$s/testdata/pki/leaf-ascii.pem\", \"purposes\": "                      \
+    "[\"email-protection\"], \"targets\": [\"nss\"], \"label\": \"ASCII mail\"},\n"                \
+    " {\"certificate\": \"%1$s/testdata/pki/root-c.pem\", \"server_distrust_after\": "             \
+    "\"2024-11-30T23:59:59Z\", \"label\": \"Root C date\"},\n"                                     \
+    " {\"certificate\": \"%1$s/testdata/pki/int-a1.pem\", \"scope\": \"certificate\", "            \
     "\"purposes\": [\"code-signing\"], \"targets\": [\"nss\"], \"label\": \"Int A1 code\"}]}"
 
 int main(void)
@@ -115,7 +117,11 @@ int main(void)
                    "testdata/pki/leaf-c-after.pem", "testdata/pki/leaf-c-before.pem",
                    "testdata/pki/leaf-ascii.pem", "testdata/pki-odd/sigalg-mismatch.pem"},
                   8,
-                  0, 0, 1, 0, 0};
+                  0,
+                  0,
+                  1,
+                  0,
+                  0};
     struct dt_impact_summary s;
     enum dt_err rc = impact(&q, &s);
     /* Server: leaf-a1-2, leaf-a2, leaf-neg, leaf-c-after distrusted;
@@ -133,7 +139,8 @@ int main(void)
               strstr(OUT, "unaffected  leaf-c-before.pem#1 \"before.example.test\": 0 of 1 "
                           "chain cut\n"),
           "the date cuts the leaf issued after it, not the one issued before");
-    CHECK(strstr(OUT, "distrusted  leaf-neg.pem#1 ") && strstr(OUT, "by impact.json /entries/1\n") &&
+    CHECK(strstr(OUT, "distrusted  leaf-neg.pem#1 ") &&
+              strstr(OUT, "by impact.json /entries/1\n") &&
               strstr(OUT, "no path     sigalg-mismatch.pem#1 "),
           "the list: one line per corpus certificate with its class and the entries that cut it");
     CHECK(strstr(OUT, "         2          0          5  impact.json /entries/1 \"Int A2\" (1 "
@@ -160,7 +167,7 @@ int main(void)
                strstr(OUT, "other path  leaf-a1.pem#1 \"leaf1.example.test\": 1 of 2 chains cut; "
                            "by impact.json /entries/4\n"),
            "code signing: int-a1 revoked alone, leaf-a1 valid through the cross-certificate; the "
-          "date is no code-signing entry");
+           "date is no code-signing entry");
 
     /* JSON. */
     q.purpose = DT_IMPACT_SERVER;

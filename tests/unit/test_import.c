@@ -16,7 +16,9 @@
 #include <jansson.h>
 
 /* A string member, "" when absent (a failed check, never a crash). */
-#define JSTR(o, k) (json_string_value(json_object_get((o), (k))) ? json_string_value(json_object_get((o), (k))) : "")
+#define JSTR(o, k)                                                                               \
+    (json_string_value(json_object_get((o), (k))) ? json_string_value(json_object_get((o), (k))) \
+                                                  : "")
 
 static struct unit_diags U;
 
@@ -56,7 +58,6 @@ static void test_bom(void)
     dt_buf_free(&pol);
 }
 
-
 static enum dt_err import_mem(const char *text, struct dt_buf *pol, struct dt_import_summary *s)
 {
     struct dt_diags d;
@@ -81,7 +82,8 @@ static void test_records(void)
         "\"enabled\": false},\n"
         " {\"issuerName\": \"" NAME_HI "\", \"serialNumber\": \"AQI=\", \"id\": \"r2\"},\n"
         " {\"deleted\": true, \"id\": \"r3\"},\n"
-        " {\"issuerName\": \"" NAME_HI "\", \"serialNumber\": \"gAE=\", \"id\": \"r4\", \"details\": "
+        " {\"issuerName\": \"" NAME_HI
+        "\", \"serialNumber\": \"gAE=\", \"id\": \"r4\", \"details\": "
         "{\"name\": \"a \\\"quoted\\\" name\", \"created\": \"yesterday\"}}\n"
         "]}";
     struct dt_buf pol;
@@ -105,12 +107,9 @@ static void test_records(void)
                       "subject+key), 1 with \"enabled\": false, 1 duplicates and 1 deletions left "
                       "out"),
           "the policy: its comment counts what was imported and left out");
-    CHECK(e0 && !strcmp(JSTR(e0, "issuer_der"), NAME_HI) &&
-              !strcmp(JSTR(e0, "serial"), "01:02") &&
-              !strcmp(JSTR(e0, "scope"), "certificate") &&
-              !strcmp(JSTR(e0, "label"), "Leaf one") &&
-              !strcmp(JSTR(e0, "bug"), "12") &&
-              !strcmp(JSTR(e0, "who"), "CA") &&
+    CHECK(e0 && !strcmp(JSTR(e0, "issuer_der"), NAME_HI) && !strcmp(JSTR(e0, "serial"), "01:02") &&
+              !strcmp(JSTR(e0, "scope"), "certificate") && !strcmp(JSTR(e0, "label"), "Leaf one") &&
+              !strcmp(JSTR(e0, "bug"), "12") && !strcmp(JSTR(e0, "who"), "CA") &&
               !strcmp(JSTR(e0, "why"), "key compromise") &&
               !strcmp(JSTR(e0, "created"), "2024-01-02") &&
               !strcmp(JSTR(e0, "comment"), "OneCRL id r0") &&
@@ -122,10 +121,9 @@ static void test_records(void)
               json_is_false(json_object_get(e1, "onecrl_enabled")),
           "a subject+key record, disabled: kept with \"onecrl_enabled\": false");
     CHECK(e2 && !strcmp(JSTR(e2, "serial"), "80:01") &&
-              !strcmp(JSTR(e2, "serial_format"), "der-negative") &&
-              !json_object_get(e2, "label") && !json_object_get(e2, "created") &&
-              !strcmp(JSTR(e2, "comment"),
-                      "OneCRL name: a \"quoted\" name; OneCRL id r4"),
+              !strcmp(JSTR(e2, "serial_format"), "der-negative") && !json_object_get(e2, "label") &&
+              !json_object_get(e2, "created") &&
+              !strcmp(JSTR(e2, "comment"), "OneCRL name: a \"quoted\" name; OneCRL id r4"),
           "a serial with the high bit: kept exactly (der-negative); a name no label can carry "
           "and a bad date go into the comment");
     json_decref(targets);
@@ -170,20 +168,24 @@ static void test_bad(void)
     static const char dump[] =
         "{\"data\": [\n"
         " 7,\n"
-        " {\"issuerName\": \"" NAME_HI "\", \"serialNumber\": \"AQI=\", \"subject\": \"" NAME_HI "\"},\n"
+        " {\"issuerName\": \"" NAME_HI "\", \"serialNumber\": \"AQI=\", \"subject\": \"" NAME_HI
+        "\"},\n"
         " {\"id\": \"x\"},\n"
         " {\"issuerName\": \"" NAME_HI "\"},\n"
         " {\"issuerName\": \"" NAME_HI "\", \"serialNumber\": \"***\"},\n"
         " {\"issuerName\": \"AQI=\", \"serialNumber\": \"AQI=\"},\n"
         " {\"subject\": \"" NAME_HI "\", \"pubKeyHash\": \"AQI=\"},\n"
-        " {\"issuerName\": \"" NAME_HI "\", \"serialNumber\": \"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"},\n"
+        " {\"issuerName\": \"" NAME_HI "\", \"serialNumber\": "
+                                       "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+                                       "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"},\n"
         " {\"issuerName\": \"" NAME_HI "\", \"serialNumber\": \"AQI=\"}\n"
         "]}";
     struct dt_buf pol;
     struct dt_import_summary s;
     enum dt_err rc = import_mem(dump, &pol, &s);
     CHECKU(rc == DT_ERR_INPUT && s.errors == 8 && s.records == 1,
-           "eight bad records: eight errors in one run, the good one still counted (%zu)", s.errors);
+           "eight bad records: eight errors in one run, the good one still counted (%zu)",
+           s.errors);
     static const char *const want[] = {
         "|/data/0|a record must be an object",
         "|/data/1|a record has issuerName + serialNumber or subject + pubKeyHash, not both",

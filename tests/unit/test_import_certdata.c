@@ -88,8 +88,8 @@ static void test_real(void)
     char *t = slurp("testdata/nss/certdata-4a0b9ef4e195-2017-11-16-28distrust.txt", &n);
     struct run r;
     import_text("certdata-2017.txt", t, n, &r);
-    CHECKU(r.rc == DT_OK && r.s.records == 28 && r.s.certificates == 19 &&
-               r.s.issuer_serial == 9 && r.s.distrust_after == 0,
+    CHECKU(r.rc == DT_OK && r.s.records == 28 && r.s.certificates == 19 && r.s.issuer_serial == 9 &&
+               r.s.distrust_after == 0,
            "2017: 28 distrusts, 19 with their certificate, 9 by issuer and serial (%zu, %zu, %zu)",
            r.s.records, r.s.certificates, r.s.issuer_serial);
     CHECK(r.pems.n == 19, "one PEM file per certificate (%zu)", r.pems.n);
@@ -144,10 +144,10 @@ static void test_real(void)
     CHECKU(r.rc == DT_OK && r.s.records == 0 && r.s.distrust_after == 6 && r.pems.n == 6,
            "2026: no distrust, six roots with distrust-after dates (%zu, %zu)", r.s.records,
            r.s.distrust_after);
-    CHECK(unit_has(&U, "on the trust object, not the certificate object") &&
-              r.policy.len && strstr((const char *)r.policy.data,
-                                     "\"label\":\"Izenpe.com\"") &&
-              strstr((const char *)r.policy.data, "\"server_distrust_after\":\"2026-04-15T23:59:59Z\""),
+    CHECK(unit_has(&U, "on the trust object, not the certificate object") && r.policy.len &&
+              strstr((const char *)r.policy.data, "\"label\":\"Izenpe.com\"") &&
+              strstr((const char *)r.policy.data,
+                     "\"server_distrust_after\":\"2026-04-15T23:59:59Z\""),
           "Izenpe's date on its trust object: imported as the root's, with a note");
     run_free(&r);
     free(t);
@@ -166,8 +166,9 @@ static void test_cases(void)
 
     /* Root D distrusted for server-auth only, its other purposes trusted. */
 #define ROOT_D_TRUST "# Trust for \"Test Root D (server-auth distrust)\""
-    char *partial = edit(up, ROOT_D_TRUST, "CKA_TRUST_SERVER_AUTH CK_TRUST CKT_NSS_TRUSTED_DELEGATOR",
-                         "CKA_TRUST_SERVER_AUTH CK_TRUST CKT_NSS_NOT_TRUSTED");
+    char *partial =
+        edit(up, ROOT_D_TRUST, "CKA_TRUST_SERVER_AUTH CK_TRUST CKT_NSS_TRUSTED_DELEGATOR",
+             "CKA_TRUST_SERVER_AUTH CK_TRUST CKT_NSS_NOT_TRUSTED");
     import_text("partial.txt", partial, strlen(partial), &r);
     CHECKU(r.rc == DT_OK && r.s.records == 1 && r.s.certificates == 1 && U.warnings == 1 &&
                unit_has(&U, "a distrust for some purposes only") &&
@@ -196,8 +197,9 @@ static void test_cases(void)
     free(nocert);
 
     /* A label a policy cannot carry. */
-    char *label = edit(partial, ROOT_D_TRUST "\n", "CKA_LABEL UTF8 \"Test Root D (server-auth distrust)\"",
-                       "CKA_LABEL UTF8 \"Root $D@\"");
+    char *label =
+        edit(partial, ROOT_D_TRUST "\n", "CKA_LABEL UTF8 \"Test Root D (server-auth distrust)\"",
+             "CKA_LABEL UTF8 \"Root $D@\"");
     import_text("label.txt", label, strlen(label), &r);
     CHECKU(r.rc == DT_OK && unit_has(&U, "imported as \"Root _D_\"") &&
                strstr((const char *)r.policy.data, "\"label\":\"Root _D_\""),
@@ -206,9 +208,11 @@ static void test_cases(void)
     free(label);
 
     /* A distrust without its issuer: an error, nothing imported. */
-    char *noiss = edit(partial, ROOT_D_TRUST "\n", "CKA_ISSUER MULTILINE_OCTAL", "CKA_SUBJECT MULTILINE_OCTAL");
+    char *noiss = edit(partial, ROOT_D_TRUST "\n", "CKA_ISSUER MULTILINE_OCTAL",
+                       "CKA_SUBJECT MULTILINE_OCTAL");
     import_text("noiss.txt", noiss, strlen(noiss), &r);
-    CHECKU(r.rc == DT_ERR_INPUT && unit_has(&U, "needs CKA_ISSUER (a DER Name) and CKA_SERIAL_NUMBER") &&
+    CHECKU(r.rc == DT_ERR_INPUT &&
+               unit_has(&U, "needs CKA_ISSUER (a DER Name) and CKA_SERIAL_NUMBER") &&
                unit_has(&U, "noiss.txt|") && r.policy.len == 0 && r.pems.n == 0,
            "a distrust without CKA_ISSUER: an error at its line, nothing produced");
     run_free(&r);

@@ -11,7 +11,9 @@
 #include <jansson.h>
 
 /* A string member, "" when absent (a failed check, never a crash). */
-#define JSTR(o, k) (json_string_value(json_object_get((o), (k))) ? json_string_value(json_object_get((o), (k))) : "")
+#define JSTR(o, k)                                                                               \
+    (json_string_value(json_object_get((o), (k))) ? json_string_value(json_object_get((o), (k))) \
+                                                  : "")
 
 static struct unit_diags U;
 static char cwd[400];
@@ -40,11 +42,12 @@ struct fx {
 static void fx_load(struct fx *f, const char *list, const char *crls_json, const char *issuer)
 {
     char text[4096];
-    snprintf(text, sizeof(text),
-             "{\"version\": 1, \"incident\": {\"bug\": \"123\"}, \"entries\": [{\"incident_serials\": "
-             "\"%s\", \"issuer_certificate\": \"%s/testdata/pki/%s\", \"revoke_by\": "
-             "\"2024-07-31T19:30:00Z\"%s%s, \"label\": \"Batch\"}]}",
-             list, cwd, issuer, crls_json ? ", \"crl\": " : "", crls_json ? crls_json : "");
+    snprintf(
+        text, sizeof(text),
+        "{\"version\": 1, \"incident\": {\"bug\": \"123\"}, \"entries\": [{\"incident_serials\": "
+        "\"%s\", \"issuer_certificate\": \"%s/testdata/pki/%s\", \"revoke_by\": "
+        "\"2024-07-31T19:30:00Z\"%s%s, \"label\": \"Batch\"}]}",
+        list, cwd, issuer, crls_json ? ", \"crl\": " : "", crls_json ? crls_json : "");
     struct dt_diags d;
     unit_diags_setup(&U, &d);
     const char *path = UNIT_WRITE_STR("policy.json", text);
@@ -89,8 +92,8 @@ static EVP_PKEY *KEY;
  * days) with the given entries. */
 static const char *crl_of(const char *name, const struct ux_revoked *rv, size_t n)
 {
-    struct ux_crl_spec s = {ISSUER, NULL, KEY, DEADLINE + 2 * DAY, DEADLINE + 30 * DAY, rv, n,
-                            0x1f, false};
+    struct ux_crl_spec s = {ISSUER, NULL, KEY,  DEADLINE + 2 * DAY, DEADLINE + 30 * DAY, rv,
+                            n,      0x1f, false};
     return ux_write_crl(name, &s);
 }
 
@@ -108,8 +111,8 @@ static void test_classes(void)
     char c1[600], c2[600], c3[600];
     snprintf(c1, sizeof(c1), "%s", crl_of("a.crl", a, 4));
     snprintf(c2, sizeof(c2), "%s", crl_of("b.crl", b, 1));
-    struct ux_crl_spec st = {ISSUER, NULL, KEY, DEADLINE - 20 * DAY, DEADLINE - 10 * DAY, old, 1,
-                             -1, false};
+    struct ux_crl_spec st = {ISSUER, NULL, KEY,  DEADLINE - 20 * DAY, DEADLINE - 10 * DAY, old,
+                             1,      -1,   false};
     snprintf(c3, sizeof(c3), "%s", ux_write_crl("stale.crl", &st));
     char list[600];
     snprintf(list, sizeof(list), "%s",
@@ -138,8 +141,7 @@ static void test_classes(void)
           "not listed: not revoked");
     CHECK(s5 && s5->klass == DT_INC_ON_TIME && s5->revoked_at == DEADLINE - 60,
           "on two CRLs: the earliest revocation decides");
-    CHECK(s6 && s6->klass == DT_INC_UNREVOKED && s6->on_stale,
-          "only on a stale CRL: not revoked");
+    CHECK(s6 && s6->klass == DT_INC_UNREVOKED && s6->on_stale, "only on a stale CRL: not revoked");
     CHECK(e.count[DT_INC_ON_TIME] == 2 && e.count[DT_INC_LATE] == 1 &&
               e.count[DT_INC_UNREVOKED] == 3 && e.on_hold == 1 && e.on_stale == 1,
           "counts per class, on hold, only on stale CRLs");
@@ -160,14 +162,12 @@ static void test_classes(void)
               json_integer_value(json_object_get(counts, "only_on_stale_crls")) == 1,
           "JSON: the counts");
     CHECK(j && !strcmp(JSTR(j, "revoke_by"), "2024-07-31T19:30:00Z") &&
-              json_is_true(json_object_get(j, "overdue")) &&
-              !strcmp(JSTR(j, "label"), "Batch") &&
+              json_is_true(json_object_get(j, "overdue")) && !strcmp(JSTR(j, "label"), "Batch") &&
               !strcmp(JSTR(j, "bug"), "123"),
           "JSON: deadline, overdue, label, the incident's bug");
     json_t *crl2 = json_array_get(json_object_get(j, "crls"), 2);
     CHECK(json_array_size(json_object_get(j, "crls")) == 3 &&
-              !strcmp(JSTR(crl2, "status"), "stale") &&
-              !json_object_get(crl2, "crl_number") &&
+              !strcmp(JSTR(crl2, "status"), "stale") && !json_object_get(crl2, "crl_number") &&
               !strcmp(JSTR(json_array_get(json_object_get(j, "crls"), 0), "crl_number"), "1F"),
           "JSON: the CRLs with their status and number");
     json_t *lists = json_object_get(j, "serials_by_class");
@@ -241,8 +241,8 @@ static void test_bad_crls(void)
     /* Another issuer's CRL. */
     X509 *root = ux_x509_file("testdata/pki/root-a.pem");
     EVP_PKEY *root_key = ux_key_file("testdata/pki/root-a.key.pem");
-    struct ux_crl_spec s = {root, NULL, root_key, DEADLINE + 2 * DAY, DEADLINE + 30 * DAY, a, 1,
-                            -1, false};
+    struct ux_crl_spec s = {root, NULL, root_key, DEADLINE + 2 * DAY, DEADLINE + 30 * DAY, a,
+                            1,    -1,   false};
     snprintf(crls, sizeof(crls), "\"%s\"", ux_write_crl("other.crl", &s));
     fx_load(&f, list, crls, "int-a1.pem");
     CHECKU(eval(&f, DEADLINE + 3 * DAY, &e) == DT_ERR_INPUT &&
@@ -262,8 +262,8 @@ static void test_bad_crls(void)
     fx_free(&f);
 
     /* A delta CRL. */
-    struct ux_crl_spec dl = {ISSUER, NULL, KEY, DEADLINE + 2 * DAY, DEADLINE + 30 * DAY, a, 1, 3,
-                             true};
+    struct ux_crl_spec dl = {ISSUER, NULL, KEY, DEADLINE + 2 * DAY, DEADLINE + 30 * DAY, a,
+                             1,      3,    true};
     snprintf(crls, sizeof(crls), "\"%s\"", ux_write_crl("delta.crl", &dl));
     fx_load(&f, list, crls, "int-a1.pem");
     CHECKU(eval(&f, DEADLINE + 3 * DAY, &e) == DT_ERR_INPUT && unit_has(&U, "is a delta CRL"),
@@ -274,8 +274,8 @@ static void test_bad_crls(void)
     /* An issuer whose key usage does not allow CRL signing (a leaf). */
     X509 *leaf = ux_x509_file("testdata/pki/leaf-a1.pem");
     EVP_PKEY *leaf_key = ux_key_file("testdata/pki/leaf-a1.key.pem");
-    struct ux_crl_spec lf = {leaf, NULL, leaf_key, DEADLINE + 2 * DAY, DEADLINE + 30 * DAY, a, 1,
-                             -1, false};
+    struct ux_crl_spec lf = {leaf, NULL, leaf_key, DEADLINE + 2 * DAY, DEADLINE + 30 * DAY, a,
+                             1,    -1,   false};
     snprintf(crls, sizeof(crls), "\"%s\"", ux_write_crl("leaf.crl", &lf));
     fx_load(&f, list, crls, "leaf-a1.pem");
     CHECKU(eval(&f, DEADLINE + 3 * DAY, &e) == DT_ERR_INPUT && unit_has(&U, "no cRLSign"),

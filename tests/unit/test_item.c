@@ -116,8 +116,7 @@ static void test_hashes(void)
           "a purpose-limited distrust of a stored certificate: the certificate's hashes");
     it.cert = NULL;
     dt_item_hashes(&it, &sha1, &md5);
-    CHECK(sha1 == st.sha1 && md5 == st.md5,
-          "without the certificate: the store object's hashes");
+    CHECK(sha1 == st.sha1 && md5 == st.md5, "without the certificate: the store object's hashes");
     st.has_md5 = false;
     dt_item_hashes(&it, &sha1, &md5);
     CHECK(!sha1 && !md5, "a store object with one hash only: hash-free (both or none)");

@@ -9,7 +9,9 @@
 #include <jansson.h>
 
 /* A string member, "" when absent (a failed check, never a crash). */
-#define JSTR(o, k) (json_string_value(json_object_get((o), (k))) ? json_string_value(json_object_get((o), (k))) : "")
+#define JSTR(o, k)                                                                               \
+    (json_string_value(json_object_get((o), (k))) ? json_string_value(json_object_get((o), (k))) \
+                                                  : "")
 
 /* The moved checks (from test_misc.c). */
 static void test_basics(void)
@@ -66,10 +68,12 @@ static void test_contents(void)
     CHECK(json_object_get(json_object_get(j, "files"), "dir/b.bin") != NULL,
           "a file in a subdirectory under its relative name");
     CHECK(!json_object_get(j, "certdata_upstream") && !json_object_get(j, "expanded") &&
-              !json_object_get(j, "incidents") && json_object_size(json_object_get(j, "counts")) == 0,
+              !json_object_get(j, "incidents") &&
+              json_object_size(json_object_get(j, "counts")) == 0,
           "nothing else unless given");
     /* Sorted keys: counts, files, policy_sha256, tool. */
-    const char *c = text ? strstr(text, "\"counts\"") : NULL, *f = text ? strstr(text, "\"files\"") : NULL,
+    const char *c = text ? strstr(text, "\"counts\"") : NULL,
+               *f = text ? strstr(text, "\"files\"") : NULL,
                *p = text ? strstr(text, "\"policy_sha256\"") : NULL,
                *t = text ? strstr(text, "\"tool\"") : NULL;
     CHECK(c && f && p && t && c < f && f < p && p < t, "keys sorted");
@@ -85,8 +89,7 @@ static void test_contents(void)
     /* The merge's upstream file. */
     j = write_json(NULL, 0, NULL, 0, NULL, 0, "certdata.txt", "0011", NULL, NULL);
     json_t *u = json_object_get(j, "certdata_upstream");
-    CHECK(u && !strcmp(JSTR(u, "file"), "certdata.txt") &&
-              !strcmp(JSTR(u, "sha256"), "0011"),
+    CHECK(u && !strcmp(JSTR(u, "file"), "certdata.txt") && !strcmp(JSTR(u, "sha256"), "0011"),
           "certdata_upstream: the file and its digest");
     json_decref(j);
 

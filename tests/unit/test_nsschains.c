@@ -65,7 +65,8 @@ int main(void)
     char b[600], out[600];
     snprintf(b, sizeof(b), "%s/build", unit_tmp());
     snprintf(out, sizeof(out), "%s/chains", unit_tmp());
-    if (build("testdata/chains/basic/policy.json", "testdata/chains/basic/cases.json", b) != DT_OK) {
+    if (build("testdata/chains/basic/policy.json", "testdata/chains/basic/cases.json", b) !=
+        DT_OK) {
         unit_dump_diags(&U);
         return 2;
     }
@@ -78,9 +79,10 @@ int main(void)
     CHECK(cfg && strstr(cfg, "# distrust.cfg - written by distrust " DT_VERSION) &&
               strstr(cfg, "\nscenario distrust\n\n"),
           "a scenario file with its header and name");
-    CHECK(cfg && strstr(cfg, "# case 1 (baseline): distrusted leaf (issuer + padded serial)\n"
-                             "db Distrust1Base\nimport Distrust1A1:x:CT,C,C\n\nverify Distrust1C1:x\n"
-                             "cert Distrust1C2:x\nat_time 250601000000Z\nusage 1\nresult pass\n"),
+    CHECK(cfg &&
+              strstr(cfg, "# case 1 (baseline): distrusted leaf (issuer + padded serial)\n"
+                          "db Distrust1Base\nimport Distrust1A1:x:CT,C,C\n\nverify Distrust1C1:x\n"
+                          "cert Distrust1C2:x\nat_time 250601000000Z\nusage 1\nresult pass\n"),
           "case 1's baseline: the anchor trusted, the chain verified at the case's time, must "
           "pass");
     CHECK(cfg && strstr(cfg, "# case 1: distrusted leaf (issuer + padded serial)\ndb Distrust1\n"
@@ -90,9 +92,11 @@ int main(void)
           "case 1 with the build: the distrusted leaf imported with p for every purpose, fails");
     CHECK(cfg && strstr(cfg, "db Distrust5\nimport Distrust5A1:x:p,p,p\n"),
           "a distrusted anchor: imported with p instead of CT,C,C");
-    CHECK(cfg && strstr(cfg, "db Distrust6\nimport Distrust6A1:x:CT,C,C\nimport Distrust6C1:x:,p,\n") &&
-              strstr(cfg, "# case 6: e-mail-only distrust: TLS server still trusted\n"),
-          "an e-mail-only distrust: p for e-mail only");
+    CHECK(
+        cfg &&
+            strstr(cfg, "db Distrust6\nimport Distrust6A1:x:CT,C,C\nimport Distrust6C1:x:,p,\n") &&
+            strstr(cfg, "# case 6: e-mail-only distrust: TLS server still trusted\n"),
+        "an e-mail-only distrust: p for e-mail only");
     CHECK(cfg && strstr(cfg, "# case 2: control: its sibling leaf\ndb Distrust2\n"
                              "import Distrust2A1:x:CT,C,C\n\nverify"),
           "a control case: nothing distrusted, must pass");
@@ -128,7 +132,8 @@ int main(void)
     snprintf(cj_text, sizeof(cj_text),
              "{\"cases\": [\n"
              " {\"name\": \"store\", \"chain\": [\"%1$s/testdata/pki/leaf-a2.pem\", "
-             "\"%1$s/testdata/pki/int-a2.pem\"], \"anchors\": \"%1$s/testdata/chains/roots-certdata.txt\", "
+             "\"%1$s/testdata/pki/int-a2.pem\"], \"anchors\": "
+             "\"%1$s/testdata/chains/roots-certdata.txt\", "
              "\"expect\": \"distrusted\"},\n"
              " {\"name\": \"dated\", \"chain\": [\"%1$s/testdata/pki/leaf-c-after.pem\", "
              "\"%1$s/testdata/pki/int-c.pem\"], \"anchors\": [\"%1$s/testdata/pki/root-c.pem\"], "
@@ -145,7 +150,8 @@ int main(void)
     CHECK(cfg && strstr(cfg, "# case 1 (store): anchors from a root store, left out\n") &&
               strstr(cfg, "# case 2 (dated): distrusted by a distrust-after date, which NSS does "
                           "not enforce; left out\n") &&
-              strstr(cfg, "db Distrust3\nimport Distrust3A1:x:CT,C,C\nimport Distrust3C2:x:p,p,p\n") &&
+              strstr(cfg,
+                     "db Distrust3\nimport Distrust3A1:x:CT,C,C\nimport Distrust3C2:x:p,p,p\n") &&
               strstr(cfg, "usage 4\nresult fail\n") && !strstr(cfg, "at_time"),
           "each with a comment; the other: its distrusted intermediate, the e-mail usage, no "
           "time");
@@ -179,8 +185,8 @@ int main(void)
     memcpy(at, "2051", 4);
     UNIT_WRITE_STR("build/tests/cases.json", cj);
     free(cj);
-    CHECKU(emit(b, out, &s) == DT_ERR_INPUT && U.errors == 1 && unit_has(&U, "2051-06-01T00:00:00Z") &&
-               unit_has(&U, "UTCTime"),
+    CHECKU(emit(b, out, &s) == DT_ERR_INPUT && U.errors == 1 &&
+               unit_has(&U, "2051-06-01T00:00:00Z") && unit_has(&U, "UTCTime"),
            "a case time after 2049: an error that says why (regression: failed without a "
            "message)");
     return unit_done();

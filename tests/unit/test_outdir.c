@@ -207,16 +207,18 @@ static void test_list(void)
         snprintf(name, sizeof(name), "f%02d", i);
         struct dt_buf b;
         dt_buf_init(&b, 0);
-        ok = dt_buf_printf(&b, "content %d", i) == DT_OK && dt_outdir_list_add(&l, name, &b) == DT_OK &&
-             b.len == 0 && b.data == NULL;
+        ok = dt_buf_printf(&b, "content %d", i) == DT_OK &&
+             dt_outdir_list_add(&l, name, &b) == DT_OK && b.len == 0 && b.data == NULL;
     }
     CHECK(ok && l.n == 40, "40 files added (growing past the first 16); each buffer emptied");
     CHECK(!strcmp(l.files[33].name, "f33") && l.files[33].data.n == 10 &&
-              !memcmp(l.files[33].data.p, "content 33", 10) && l.files[33].data.p == l.bufs[33].data,
+              !memcmp(l.files[33].data.p, "content 33", 10) &&
+              l.files[33].data.p == l.bufs[33].data,
           "each file's data is its moved buffer");
     char src[] = "copied";
     CHECK(dt_outdir_list_add_copy(&l, "copy", dt_slice_make(src, 6)) == DT_OK &&
-              l.files[40].data.p != (const uint8_t *)src && !memcmp(l.files[40].data.p, "copied", 6),
+              l.files[40].data.p != (const uint8_t *)src &&
+              !memcmp(l.files[40].data.p, "copied", 6),
           "add_copy: a copy of the bytes");
     dt_outdir_list_free(&l);
     CHECK(l.n == 0 && l.files == NULL, "freed and emptied");

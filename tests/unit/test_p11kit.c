@@ -74,17 +74,19 @@ static char *object_after(const char *s, const char *marker, char *buf, size_t c
 static void test_shapes(void)
 {
     struct res r;
-    resolve(&r, "{\"version\": 1, \"incident\": {\"id\": \"INC-1\", \"bug\": \"99\"}, "
-                "\"entries\": [\n"
-                " {\"certificate\": \"%1$s/testdata/pki/int-a1.pem\", \"label\": \"Int 100%% \\u00f6\"},\n"
-                " {\"issuer_certificate\": \"%1$s/testdata/pki/int-a1.pem\", \"serial\": \"01:02\"},\n"
-                " {\"certificate\": \"%1$s/testdata/pki/int-a2.pem\", \"purposes\": "
-                "[\"server-auth\"], \"targets\": [\"nss\", \"p11-kit\"]},\n"
-                " {\"certificate\": \"%1$s/testdata/pki/leaf-a2.pem\", \"targets\": [\"nss\"]},\n"
-                " {\"certificate\": \"%1$s/testdata/pki/root-c.pem\", \"server_distrust_after\": "
-                "\"2024-11-30T23:59:59Z\"},\n"
-                " {\"subject_der\": \"MA0xCzAJBgNVBAMMAmhp\", \"spki_sha256\": "
-                "\"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\"}]}");
+    resolve(
+        &r,
+        "{\"version\": 1, \"incident\": {\"id\": \"INC-1\", \"bug\": \"99\"}, "
+        "\"entries\": [\n"
+        " {\"certificate\": \"%1$s/testdata/pki/int-a1.pem\", \"label\": \"Int 100%% \\u00f6\"},\n"
+        " {\"issuer_certificate\": \"%1$s/testdata/pki/int-a1.pem\", \"serial\": \"01:02\"},\n"
+        " {\"certificate\": \"%1$s/testdata/pki/int-a2.pem\", \"purposes\": "
+        "[\"server-auth\"], \"targets\": [\"nss\", \"p11-kit\"]},\n"
+        " {\"certificate\": \"%1$s/testdata/pki/leaf-a2.pem\", \"targets\": [\"nss\"]},\n"
+        " {\"certificate\": \"%1$s/testdata/pki/root-c.pem\", \"server_distrust_after\": "
+        "\"2024-11-30T23:59:59Z\"},\n"
+        " {\"subject_der\": \"MA0xCzAJBgNVBAMMAmhp\", \"spki_sha256\": "
+        "\"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\"}]}");
     struct dt_p11kit_stats st;
     char *s = emit(&r, &st);
     CHECK(s != NULL, "written");
@@ -127,7 +129,8 @@ static void test_shapes(void)
           "a dated root: its certificate with the CA-policy flag and its dates, not distrusted");
     CHECK(count(s, "[p11-kit-object-v1]") == 4 && !strstr(s, "control.example.test"),
           "four objects: the nss-only entry is left out");
-    const char *e0 = s ? strstr(s, "/entries/0\n") : NULL, *e1 = s ? strstr(s, "/entries/1\n") : NULL,
+    const char *e0 = s ? strstr(s, "/entries/0\n") : NULL,
+               *e1 = s ? strstr(s, "/entries/1\n") : NULL,
                *e2 = s ? strstr(s, "/entries/2\n") : NULL;
     CHECK(e0 && e1 && e2 && e0 < e1 && e1 < e2, "in policy order");
     char *again = emit(&r, &st);
@@ -180,8 +183,9 @@ static void test_shapes(void)
     resolve(&r, "{\"version\": 1, \"entries\": [{\"certificate\": "
                 "\"%1$s/testdata/pki/leaf-a2.pem\", \"targets\": [\"nss\"]}]}");
     s = emit(&r, &st);
-    CHECK(s && strstr(s, "# 0 distrusted certificates, 0 nss-trust objects (issuer and serial), "
-                         "0 roots with distrust-after dates.\n") &&
+    CHECK(s &&
+              strstr(s, "# 0 distrusted certificates, 0 nss-trust objects (issuer and serial), "
+                        "0 roots with distrust-after dates.\n") &&
               !strstr(s, "[p11-kit-object-v1]"),
           "no p11-kit entries: a header with zero counts, no object");
     free(s);

@@ -101,8 +101,7 @@ static void test_chains(void)
     CHECK(dt_paths_chains(&p, leaf, 1, 0, 1, on_chain, &one, NULL) == 1,
           "chains: max_chains caps the walk");
     struct chains none = {0};
-    CHECK(dt_paths_chains(&p, leaf, 1, 1577836800 /* 2020-01-01 */, 64, on_chain, &none, NULL) ==
-              0,
+    CHECK(dt_paths_chains(&p, leaf, 1, 1577836800 /* 2020-01-01 */, 64, on_chain, &none, NULL) == 0,
           "chains: no chain at a time before the leaf");
     struct chains mid = {0};
     CHECK(dt_paths_chains(&p, leaf, 1, 1735689600 /* 2025-01-01 */, 64, on_chain, &mid, NULL) == 4,
@@ -188,8 +187,9 @@ static void test_issuer_validity(void)
         exit(2);
     struct dt_pool_entry *leaf = by_serial(&p, s3, 1);
     struct chains in2021 = {0}, in2025 = {0};
-    CHECK(leaf && dt_paths_chains(&p, leaf, 1, 1625097600 /* 2021-07-01 */, 8, on_chain, &in2021,
-                                  NULL) == 1 &&
+    CHECK(leaf &&
+              dt_paths_chains(&p, leaf, 1, 1625097600 /* 2021-07-01 */, 8, on_chain, &in2021,
+                              NULL) == 1 &&
               !strcmp(in2021.names[0], "short/leaf.pem < short/int.pem < short/root.pem"),
           "chains: while the intermediate is valid, the chain");
     CHECK(leaf && dt_paths_chains(&p, leaf, 1, 1735689600 /* 2025-01-01 */, 8, on_chain, &in2025,

@@ -37,9 +37,11 @@ static void fx_load(struct fx *f, const char *fmt, bool with_pool)
     f->has_pool = with_pool;
     const char *paths[1] = {UNIT_WRITE_STR("prune.json", text)};
     if (dt_policy_load(&f->p, paths, 1, &d) != DT_OK ||
-        (with_pool && (dt_pool_add(&f->pool, "testdata/pki", NULL, &d, NULL, NULL) != DT_OK ||
-                       dt_pool_add(&f->pool, "testdata/pki-cross", NULL, &d, NULL, NULL) != DT_OK)) ||
-        dt_model_resolve(&f->p, with_pool ? &f->pool : NULL, NULL, &f->m, NULL, &d, NULL) != DT_OK) {
+        (with_pool &&
+         (dt_pool_add(&f->pool, "testdata/pki", NULL, &d, NULL, NULL) != DT_OK ||
+          dt_pool_add(&f->pool, "testdata/pki-cross", NULL, &d, NULL, NULL) != DT_OK)) ||
+        dt_model_resolve(&f->p, with_pool ? &f->pool : NULL, NULL, &f->m, NULL, &d, NULL) !=
+            DT_OK) {
         unit_dump_diags(&U);
         exit(2);
     }
@@ -60,14 +62,14 @@ static enum dt_err prune(struct fx *f, int64_t before, struct dt_prune_stats *st
 
 static const int64_t Y2035 = 2051222400, Y2041 = 2240611200, Y2046 = 2398377600;
 
-#define POLICY                                                                                  \
-    "{\"version\": 1, \"entries\": [\n"                                                         \
-    " {\"certificate\": \"%1$s/testdata/pki/leaf-a2.pem\", \"label\": \"Leaf\"},\n"               \
-    " {\"certificate\": \"%1$s/testdata/pki/bundle-leaves.pem\"},\n"                            \
-    " {\"certificate\": \"%1$s/testdata/pki/int-a1.pem\", \"cross_signs\": false},\n"           \
-    " {\"issuer_certificate\": \"%1$s/testdata/pki/int-c.pem\", \"serial\": \"0c:0b\"},\n"      \
-    " {\"issuer_certificate\": \"%1$s/testdata/pki/int-a1.pem\", \"serial\": \"77\"},\n"        \
-    " {\"certificate\": \"%1$s/testdata/pki/root-c.pem\", \"server_distrust_after\": "          \
+#define POLICY                                                                             \
+    "{\"version\": 1, \"entries\": [\n"                                                    \
+    " {\"certificate\": \"%1$s/testdata/pki/leaf-a2.pem\", \"label\": \"Leaf\"},\n"        \
+    " {\"certificate\": \"%1$s/testdata/pki/bundle-leaves.pem\"},\n"                       \
+    " {\"certificate\": \"%1$s/testdata/pki/int-a1.pem\", \"cross_signs\": false},\n"      \
+    " {\"issuer_certificate\": \"%1$s/testdata/pki/int-c.pem\", \"serial\": \"0c:0b\"},\n" \
+    " {\"issuer_certificate\": \"%1$s/testdata/pki/int-a1.pem\", \"serial\": \"77\"},\n"   \
+    " {\"certificate\": \"%1$s/testdata/pki/root-c.pem\", \"server_distrust_after\": "     \
     "\"2024-11-30T23:59:59Z\"}]}"
 
 int main(void)
@@ -80,13 +82,14 @@ int main(void)
     /* Without a pool, at 2035. */
     fx_load(&f, POLICY, false);
     CHECK(prune(&f, Y2035, &st) == DT_OK && st.expired == 2 && st.live == 2 && st.unknown == 2,
-          "2035, no pool: two expired, two live, two unknown (%zu, %zu, %zu)", st.expired,
-          st.live, st.unknown);
+          "2035, no pool: two expired, two live, two unknown (%zu, %zu, %zu)", st.expired, st.live,
+          st.unknown);
     CHECK(strstr(LINES, "expired: prune.json /entries/0 \"Leaf\": its certificate expired before "
                         "2035-01-01T00:00:00Z (the latest notAfter is 2034-01-01T00:00:00Z)\n"),
           "one certificate: its label, the date, the latest notAfter");
-    CHECK(strstr(LINES, "expired: prune.json /entries/1: all 3 of its certificates expired before "),
-          "a bundle: all of its certificates");
+    CHECK(
+        strstr(LINES, "expired: prune.json /entries/1: all 3 of its certificates expired before "),
+        "a bundle: all of its certificates");
     CHECK(strstr(LINES, "unknown: prune.json /entries/3: no certificate is known for its issuer "
                         "and serial; give --pool to decide\n") &&
               strstr(LINES, "unknown: prune.json /entries/4:"),
@@ -101,8 +104,8 @@ int main(void)
     /* With the pool: the issuer/serial leaf-a1 is known. */
     fx_load(&f, POLICY, true);
     CHECK(prune(&f, Y2035, &st) == DT_OK && st.expired == 3 && st.unknown == 1 && st.live == 2,
-          "2035 with the pool: the pool's leaf-c-before decides entry 3 (%zu, %zu, %zu)", st.expired,
-          st.unknown, st.live);
+          "2035 with the pool: the pool's leaf-c-before decides entry 3 (%zu, %zu, %zu)",
+          st.expired, st.unknown, st.live);
     CHECK(strstr(LINES, "expired: prune.json /entries/3: its certificate expired"),
           "expired by the pool's certificate");
     fx_free(&f);
@@ -168,8 +171,7 @@ int main(void)
           "subject + key: the key's three pool certificates decide; another key: unknown "
           "(regression: always unknown, the pool was searched by exact bytes it is not "
           "indexed by)");
-    CHECK(prune(&f, Y2035, &st) == DT_OK && st.live == 1,
-          "and while one of them is valid, live");
+    CHECK(prune(&f, Y2035, &st) == DT_OK && st.live == 1, "and while one of them is valid, live");
     fx_free(&f);
     free(subj);
     free(spki);

@@ -88,17 +88,19 @@ int main(void)
     char jp[700];
     snprintf(jp, sizeof(jp), "%s/onecrl.json", signed_b);
     dt_buf_init(&want, 0);
-    bool same = dt_file_read(msg, 1 << 24, &got, &d, NULL) == DT_OK &&
-                dt_file_read(jp, 1 << 24, &json, &d, NULL) == DT_OK &&
-                dt_onecrl_signed_message(jp, dt_slice_make(json.data, json.len), &want, &d) == DT_OK &&
-                got.len == want.len && !memcmp(got.data, want.data, got.len) &&
-                !memcmp(got.data, "Content-Signature:\0", 19);
+    bool same =
+        dt_file_read(msg, 1 << 24, &got, &d, NULL) == DT_OK &&
+        dt_file_read(jp, 1 << 24, &json, &d, NULL) == DT_OK &&
+        dt_onecrl_signed_message(jp, dt_slice_make(json.data, json.len), &want, &d) == DT_OK &&
+        got.len == want.len && !memcmp(got.data, want.data, got.len) &&
+        !memcmp(got.data, "Content-Signature:\0", 19);
     CHECK(same, "the file holds \"Content-Signature:\\0\" and the canonical records");
     CHECK(check(signed_b, "testdata/keys/signer-p384.pub.pem", msg, &n) == DT_OK && n == 1,
           "the message and a check in one run");
     char badmsg[700];
     snprintf(badmsg, sizeof(badmsg), "%s/no/such/dir/m.bin", unit_tmp());
-    CHECK(check(signed_b, NULL, badmsg, &n) == DT_ERR_IO && unit_has(&U, "cannot write the message"),
+    CHECK(check(signed_b, NULL, badmsg, &n) == DT_ERR_IO &&
+              unit_has(&U, "cannot write the message"),
           "a message file that cannot be written: an I/O error");
 
     /* onecrl.json changed after the build. */
@@ -125,7 +127,8 @@ int main(void)
     o.diag = unit_diag_fn;
     o.diag_ctx = &U;
     o.report = on_line;
-    CHECK(dt_sigcheck_run(&o, &n) == DT_ERR_USAGE, "neither a key nor a message file: a usage error");
+    CHECK(dt_sigcheck_run(&o, &n) == DT_ERR_USAGE,
+          "neither a key nor a message file: a usage error");
     o.key = "testdata/keys/signer-p384.pub.pem";
     o.report = NULL;
     CHECK(dt_sigcheck_run(&o, &n) == DT_ERR_USAGE, "no report sink: a usage error");

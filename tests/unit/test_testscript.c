@@ -82,10 +82,11 @@ static enum dt_err run(struct fx *f, struct dt_testscript *ts, bool with_cases)
     return dt_testscript_write(&f->m, with_cases ? &f->c : NULL, "c0ffee", ts, &d);
 }
 
-#define POLICY                                                                           \
-    "{\"version\": 1, \"entries\": [\n"                                                  \
-    " {\"issuer_certificate\": \"%1$s/testdata/pki/int-a1.pem\", \"serial\": \"00:80:00:00:01\"},\n" \
-    " {\"certificate\": \"%1$s/testdata/pki/root-c.pem\", \"server_distrust_after\": "     \
+#define POLICY                                                                         \
+    "{\"version\": 1, \"entries\": [\n"                                                \
+    " {\"issuer_certificate\": \"%1$s/testdata/pki/int-a1.pem\", \"serial\": "         \
+    "\"00:80:00:00:01\"},\n"                                                           \
+    " {\"certificate\": \"%1$s/testdata/pki/root-c.pem\", \"server_distrust_after\": " \
     "\"2024-11-30T23:59:59Z\"}]}"
 
 static const char CASES[] =
@@ -93,13 +94,15 @@ static const char CASES[] =
     " {\"name\": \"distrusted leaf\", \"chain\": [\"../../pki/leaf-a1-2.pem\", "
     "\"../../pki/int-a1.pem\"], \"anchors\": [\"../../pki/root-a.pem\"], \"time\": "
     "\"2025-06-01T00:00:00Z\", \"expect\": \"distrusted\"},\n"
-    " {\"name\": \"it's dated\", \"chain\": [\"../../pki/leaf-c-after.pem\", \"../../pki/int-c.pem\"], "
+    " {\"name\": \"it's dated\", \"chain\": [\"../../pki/leaf-c-after.pem\", "
+    "\"../../pki/int-c.pem\"], "
     "\"anchors\": [\"../../pki/root-c.pem\"], \"expect\": \"trusted\", "
     "\"deployments\": [\"overlay\", \"p11-kit\", \"openssl\"]},\n"
     " {\"name\": \"e-mail\", \"chain\": [\"../../pki/leaf-c-after.pem\", \"../../pki/int-c.pem\"], "
     "\"anchors\": [\"../../pki/root-c.pem\"], \"usage\": \"email-signer\", \"expect\": "
     "\"trusted\"},\n"
-    " {\"name\": \"from a store\", \"chain\": [\"../../pki/leaf-a2.pem\", \"../../pki/int-a2.pem\"], "
+    " {\"name\": \"from a store\", \"chain\": [\"../../pki/leaf-a2.pem\", "
+    "\"../../pki/int-a2.pem\"], "
     "\"anchors\": \"../roots-certdata.txt\", \"expect\": \"trusted\"}]}";
 
 static void test_cases(void)
@@ -110,17 +113,20 @@ static void test_cases(void)
     enum dt_err rc = run(&f, &ts, true);
     CHECKU(rc == DT_OK && ts.cases == 4 && ts.distrusted == 1 && ts.dated == 1,
            "four cases, one expected distrusted, one whose anchor the build dates (%zu)", ts.dated);
-    CHECK(file_of(&ts, "tests/case-001/chain-01.pem") && file_of(&ts, "tests/case-001/chain-02.pem") &&
+    CHECK(file_of(&ts, "tests/case-001/chain-01.pem") &&
+              file_of(&ts, "tests/case-001/chain-02.pem") &&
               file_of(&ts, "tests/case-001/anchor-01.pem") &&
-              file_of(&ts, "tests/case-001/anchors.txt") && !file_of(&ts, "tests/case-001/chain-03.pem"),
+              file_of(&ts, "tests/case-001/anchors.txt") &&
+              !file_of(&ts, "tests/case-001/chain-03.pem"),
           "a case's directory: its chain leaf first, its anchor, an anchors certdata.txt");
     const struct dt_outfile *sh = file_of(&ts, "test-distrust.sh");
     CHECK(sh && sh->executable == false && ts.out.n == 4 * 4 + 2 - 0,
           "the script and cases.json beside the case files (%zu files)", ts.out.n);
     char *s = text_of(&ts, "test-distrust.sh");
     CHECK(s && !strncmp(s, "#!/bin/sh\n", 10) &&
-              strstr(s, "# Written by distrust " DT_VERSION " from a policy with SHA-256\n# c0ffee:\n"
-                        "# 4 cases (1 expected distrusted).\n"),
+              strstr(s,
+                     "# Written by distrust " DT_VERSION " from a policy with SHA-256\n# c0ffee:\n"
+                     "# 4 cases (1 expected distrusted).\n"),
           "the script: a shell script naming the tool, the policy digest, the cases");
     CHECK(s && strstr(s, "\ncheck 'distrusted leaf' 1 '250601000000Z' distrusted 20240101000000 0 "
                          "case-001 -\n"),
@@ -134,8 +140,8 @@ static void test_cases(void)
     free(s);
     /* The store's trusted root that issued the chain's last certificate. */
     char *a = text_of(&ts, "tests/case-004/anchors.txt");
-    CHECK(file_of(&ts, "tests/case-004/anchor-01.pem") && !file_of(&ts, "tests/case-004/anchor-02.pem") &&
-              a && strstr(a, "Test Root A"),
+    CHECK(file_of(&ts, "tests/case-004/anchor-01.pem") &&
+              !file_of(&ts, "tests/case-004/anchor-02.pem") && a && strstr(a, "Test Root A"),
           "anchors from a root store: its one trusted root that issued int-a2");
     free(a);
 
@@ -153,9 +159,9 @@ static void test_cases(void)
     bool same = lrc == DT_OK && back.n == 4;
     for (size_t i = 0; same && i < 4; i++) {
         const struct dt_case *x = &f.c.v[i], *y = &back.v[i];
-        same = !strcmp(x->name, y->name) && x->n_chain == y->n_chain &&
-               x->usage == y->usage && x->expect_distrusted == y->expect_distrusted &&
-               x->has_time == y->has_time && x->deployments == y->deployments &&
+        same = !strcmp(x->name, y->name) && x->n_chain == y->n_chain && x->usage == y->usage &&
+               x->expect_distrusted == y->expect_distrusted && x->has_time == y->has_time &&
+               x->deployments == y->deployments &&
                !memcmp(x->chain[0]->sha256, y->chain[0]->sha256, 32) && y->n_anchors == 1 &&
                !y->anchors_certdata;
     }
@@ -201,7 +207,8 @@ static void test_errors(void)
     static const char bad_store[] =
         "{\"cases\": [{\"name\": \"orphan\", \"chain\": [\"../../pki/leaf-a1.pem\"], \"anchors\": "
         "\"../roots-certdata.txt\", \"expect\": \"trusted\"}]}";
-    CHECKU(fx_load(&f, POLICY, bad_store) == DT_OK, "a case anchored at a store that lacks its issuer");
+    CHECKU(fx_load(&f, POLICY, bad_store) == DT_OK,
+           "a case anchored at a store that lacks its issuer");
     struct dt_testscript ts;
     CHECKU(run(&f, &ts, true) == DT_ERR_INPUT && unit_has(&U, "no root of the store") &&
                unit_has(&U, "/cases/0") && ts.out.n == 0,
@@ -214,9 +221,11 @@ static void test_errors(void)
         "\"../../pki/int-a1.pem\"], \"anchors\": [\"../../pki/root-a.pem\"], \"time\": "
         "\"2051-01-01T00:00:00Z\", \"expect\": \"trusted\"}]}";
     CHECKU(fx_load(&f, POLICY, late) == DT_OK, "a case at 2051 loads");
-    CHECKU(run(&f, &ts, true) == DT_ERR_INPUT && U.errors == 1 && unit_has(&U, "/cases/0") &&
-               unit_has(&U, "|/cases/0/time|\"time\": 2051-01-01T00:00:00Z: vfychain -b takes a UTCTime"),
-           "is an error at the case that says why (regression: failed without a message)");
+    CHECKU(
+        run(&f, &ts, true) == DT_ERR_INPUT && U.errors == 1 && unit_has(&U, "/cases/0") &&
+            unit_has(&U,
+                     "|/cases/0/time|\"time\": 2051-01-01T00:00:00Z: vfychain -b takes a UTCTime"),
+        "is an error at the case that says why (regression: failed without a message)");
     fx_free(&f);
 }
 

@@ -88,13 +88,13 @@ static enum dt_err verify(const char *build_dir, const char *cases_text, unsigne
     return dt_verify_run(&o, s);
 }
 
-#define C_DISTRUSTED                                                                              \
-    "{\"name\": \"distrusted leaf\", \"chain\": [\"%1$s/testdata/pki/leaf-a1-2.pem\", "           \
-    "\"%1$s/testdata/pki/int-a1.pem\"], \"anchors\": [\"%1$s/testdata/pki/root-a.pem\"], "        \
+#define C_DISTRUSTED                                                                       \
+    "{\"name\": \"distrusted leaf\", \"chain\": [\"%1$s/testdata/pki/leaf-a1-2.pem\", "    \
+    "\"%1$s/testdata/pki/int-a1.pem\"], \"anchors\": [\"%1$s/testdata/pki/root-a.pem\"], " \
     "\"expect\": \"distrusted\"}"
-#define C_CONTROL                                                                                 \
-    "{\"name\": \"control\", \"chain\": [\"%1$s/testdata/pki/leaf-a1.pem\", "                     \
-    "\"%1$s/testdata/pki/int-a1.pem\"], \"anchors\": [\"%1$s/testdata/pki/root-a.pem\"], "        \
+#define C_CONTROL                                                                          \
+    "{\"name\": \"control\", \"chain\": [\"%1$s/testdata/pki/leaf-a1.pem\", "              \
+    "\"%1$s/testdata/pki/int-a1.pem\"], \"anchors\": [\"%1$s/testdata/pki/root-a.pem\"], " \
     "\"expect\": \"trusted\"}"
 
 static void test_usage_and_input(const char *b)
@@ -159,15 +159,16 @@ static void test_runs(const char *b, const char *merged)
 
     /* Both engines, OpenSSL too: tagged lines, a failing expectation and an
      * INVALID case (its baseline fails: the wrong anchor). */
-    rc = verify(b,
-                "{\"cases\": [" C_DISTRUSTED ", "
-                "{\"name\": \"wrong expectation\", \"chain\": [\"%1$s/testdata/pki/leaf-a1.pem\", "
-                "\"%1$s/testdata/pki/int-a1.pem\"], \"anchors\": [\"%1$s/testdata/pki/root-a.pem\"], "
-                "\"expect\": \"distrusted\"}, "
-                "{\"name\": \"no path\", \"chain\": [\"%1$s/testdata/pki/leaf-a1.pem\", "
-                "\"%1$s/testdata/pki/int-a1.pem\"], \"anchors\": [\"%1$s/testdata/pki/root-b.pem\"], "
-                "\"expect\": \"trusted\"}]}",
-                DT_VERIFY_PKIX | DT_VERIFY_CLASSIC | DT_VERIFY_OPENSSL, 0, NULL, &s);
+    rc = verify(
+        b,
+        "{\"cases\": [" C_DISTRUSTED ", "
+        "{\"name\": \"wrong expectation\", \"chain\": [\"%1$s/testdata/pki/leaf-a1.pem\", "
+        "\"%1$s/testdata/pki/int-a1.pem\"], \"anchors\": [\"%1$s/testdata/pki/root-a.pem\"], "
+        "\"expect\": \"distrusted\"}, "
+        "{\"name\": \"no path\", \"chain\": [\"%1$s/testdata/pki/leaf-a1.pem\", "
+        "\"%1$s/testdata/pki/int-a1.pem\"], \"anchors\": [\"%1$s/testdata/pki/root-b.pem\"], "
+        "\"expect\": \"trusted\"}]}",
+        DT_VERIFY_PKIX | DT_VERIFY_CLASSIC | DT_VERIFY_OPENSSL, 0, NULL, &s);
     CHECK(rc == DT_OK && s.checks == 9 && s.passed == 3 && s.failed == 6 && s.invalid == 3 &&
               s.errors == 0,
           "3 cases x (2 NSS engines + OpenSSL): 3 hold, 3 mismatches, 3 INVALID (%zu/%zu/%zu)",
@@ -186,7 +187,8 @@ static void test_runs(const char *b, const char *merged)
      * certdata.txt cannot judge: NOT RUN, a failure. */
     rc = verify(b,
                 "{\"cases\": [{\"name\": \"rs\", \"chain\": [\"%1$s/testdata/pki/leaf-a1.pem\", "
-                "\"%1$s/testdata/pki/int-a1.pem\"], \"anchors\": \"%1$s/testdata/chains/roots-certdata.txt\", "
+                "\"%1$s/testdata/pki/int-a1.pem\"], \"anchors\": "
+                "\"%1$s/testdata/chains/roots-certdata.txt\", "
                 "\"expect\": \"trusted\", \"deployments\": [\"root-store\", \"overlay\"]}]}",
                 0, DT_DEPLOY_OVERLAY | DT_DEPLOY_ROOT_STORE, NULL, &s);
     CHECK(rc == DT_OK && s.checks == 2 && s.passed == 1 && s.failed == 1 &&
@@ -204,11 +206,13 @@ static void test_runs(const char *b, const char *merged)
           "p11-kit-trust.so missing: not an error, the report says it did not judge the case");
 
     /* The merged build: root-store verdicts for a case at the upstream. */
-    rc = verify(merged,
-                "{\"cases\": [{\"name\": \"upstream\", \"chain\": [\"%1$s/testdata/pki/leaf-a2.pem\", "
-                "\"%1$s/testdata/pki/int-a2.pem\"], \"anchors\": \"%1$s/testdata/chains/roots-certdata.txt\", "
-                "\"expect\": \"distrusted\"}]}",
-                0, 0, NULL, &s);
+    rc = verify(
+        merged,
+        "{\"cases\": [{\"name\": \"upstream\", \"chain\": [\"%1$s/testdata/pki/leaf-a2.pem\", "
+        "\"%1$s/testdata/pki/int-a2.pem\"], \"anchors\": "
+        "\"%1$s/testdata/chains/roots-certdata.txt\", "
+        "\"expect\": \"distrusted\"}]}",
+        0, 0, NULL, &s);
     CHECK(rc == DT_OK && s.checks == 2 && s.passed == 2 && s.merged_checks == 1 &&
               strstr(T.text, "ok 2 - upstream [root-store/pkix]"),
           "a build with --certdata: overlay and root-store, one merged check (%zu)",
@@ -223,8 +227,8 @@ static void test_runs(const char *b, const char *merged)
     struct stat st;
     bool x = stat(p, &st) == 0 && (st.st_mode & 0100);
     snprintf(p, sizeof(p), "%s/case-1/chain-2.pem", keep);
-    CHECK(rc == DT_OK && x && access(p, F_OK) == 0 &&
-              strstr(T.text, "#   reproduce: ") && strstr(T.text, "/case-1/reproduce.sh [baseline|with] pkix overlay"),
+    CHECK(rc == DT_OK && x && access(p, F_OK) == 0 && strstr(T.text, "#   reproduce: ") &&
+              strstr(T.text, "/case-1/reproduce.sh [baseline|with] pkix overlay"),
           "keep_work: the chain, an executable reproduce.sh, and a line that says how to run it");
 
     /* Strict: a warning (a file changed after the build) fails the run
@@ -255,7 +259,8 @@ int main(void)
     if (!getcwd(CWD, sizeof(CWD)))
         return 2;
     const char *bdir = getenv("B");
-    snprintf(MODULE, sizeof(MODULE), "%s/%s/libdistrust-pkcs11.so", CWD, bdir && *bdir ? bdir : "build");
+    snprintf(MODULE, sizeof(MODULE), "%s/%s/libdistrust-pkcs11.so", CWD,
+             bdir && *bdir ? bdir : "build");
     char b[600], merged[600];
     snprintf(b, sizeof(b), "%s/basic", unit_tmp());
     snprintf(merged, sizeof(merged), "%s/merged", unit_tmp());

@@ -24,10 +24,11 @@ static void test_hints(void)
                   "the certificate is marked as not trusted") &&
               !strcmp(dt_verify_nss_error_hint(SEC_ERROR_UNTRUSTED_ISSUER),
                       "an issuer is marked as not trusted") &&
-              !strcmp(dt_verify_nss_error_hint(SEC_ERROR_UNKNOWN_ISSUER), "no path to a trust anchor"),
+              !strcmp(dt_verify_nss_error_hint(SEC_ERROR_UNKNOWN_ISSUER),
+                      "no path to a trust anchor"),
           "hints for the distrust errors and a missing path");
     CHECK(dt_verify_nss_error_hint(SEC_ERROR_INADEQUATE_KEY_USAGE) ==
-              dt_verify_nss_error_hint(SEC_ERROR_INADEQUATE_CERT_TYPE) &&
+                  dt_verify_nss_error_hint(SEC_ERROR_INADEQUATE_CERT_TYPE) &&
               dt_verify_nss_error_hint(SEC_ERROR_INADEQUATE_KEY_USAGE) != NULL,
           "key usage and certificate type share one hint");
     CHECK(dt_verify_nss_error_hint(0) == NULL && dt_verify_nss_error_hint(-1) == NULL,
@@ -53,19 +54,36 @@ static void test_same_config(void)
           "chain, usage, time and timeout are not part of a configuration");
     struct dt_nss_job c;
     bool all = true;
-    const char *fields[] = {"db_dir",        "rootstore_module", "anchors_certdata", "overlay_module",
-                            "overlay_certdata", "p11kit_module", "p11kit_paths",     "engine"};
+    const char *fields[] = {
+        "db_dir",           "rootstore_module", "anchors_certdata", "overlay_module",
+        "overlay_certdata", "p11kit_module",    "p11kit_paths",     "engine"};
     for (size_t i = 0; i < DT_ARRAY_LEN(fields); i++) {
         c = a;
         switch (i) {
-        case 0: c.db_dir = "/db2"; break;
-        case 1: c.rootstore_module = "/rs2.so"; break;
-        case 2: c.anchors_certdata = NULL; break;
-        case 3: c.overlay_module = "/m2.so"; break;
-        case 4: c.overlay_certdata = "/d.txt"; break;
-        case 5: c.p11kit_module = "/p11.so"; break;
-        case 6: c.p11kit_paths = "/x"; break;
-        default: c.engine = DT_ENGINE_CLASSIC; break;
+        case 0:
+            c.db_dir = "/db2";
+            break;
+        case 1:
+            c.rootstore_module = "/rs2.so";
+            break;
+        case 2:
+            c.anchors_certdata = NULL;
+            break;
+        case 3:
+            c.overlay_module = "/m2.so";
+            break;
+        case 4:
+            c.overlay_certdata = "/d.txt";
+            break;
+        case 5:
+            c.p11kit_module = "/p11.so";
+            break;
+        case 6:
+            c.p11kit_paths = "/x";
+            break;
+        default:
+            c.engine = DT_ENGINE_CLASSIC;
+            break;
         }
         bool differ = !dt_verify_nss_same_config(&a, &c) && !dt_verify_nss_same_config(&c, &a);
         if (!differ)
@@ -117,7 +135,8 @@ static void setup_files(void)
     dt_buf_init(&a, 0);
     if (dt_nssobj_anchors_file(&a, &root, 1, "test_verify_nss") != DT_OK)
         exit(2);
-    snprintf(ANCHORS, sizeof(ANCHORS), "%s", unit_write("anchors.txt", (const char *)a.data, a.len));
+    snprintf(ANCHORS, sizeof(ANCHORS), "%s",
+             unit_write("anchors.txt", (const char *)a.data, a.len));
     dt_buf_free(&a);
     dt_cert_free(root);
     /* The build of testdata/chains/basic: leaf-a1-2 and int-a2 distrusted. */
@@ -181,9 +200,12 @@ static void test_workers(void)
                    *int1 = load("int-a1.pem"), *root = load("root-a.pem");
     struct dt_cert *bad_chain[2] = {leaf2, int1}, *good_chain[2] = {leaf1, int1};
     struct dt_nss_job jobs[6] = {
-        job_of(bad_chain, 2, NULL, DT_ENGINE_PKIX),     job_of(bad_chain, 2, DISTRUST, DT_ENGINE_PKIX),
-        job_of(good_chain, 2, DISTRUST, DT_ENGINE_PKIX), job_of(bad_chain, 2, DISTRUST, DT_ENGINE_CLASSIC),
-        job_of(good_chain, 2, NULL, DT_ENGINE_PKIX),    job_of(good_chain, 2, DISTRUST, DT_ENGINE_CLASSIC),
+        job_of(bad_chain, 2, NULL, DT_ENGINE_PKIX),
+        job_of(bad_chain, 2, DISTRUST, DT_ENGINE_PKIX),
+        job_of(good_chain, 2, DISTRUST, DT_ENGINE_PKIX),
+        job_of(bad_chain, 2, DISTRUST, DT_ENGINE_CLASSIC),
+        job_of(good_chain, 2, NULL, DT_ENGINE_PKIX),
+        job_of(good_chain, 2, DISTRUST, DT_ENGINE_CLASSIC),
     };
     struct dt_nss_outcome outs[6];
     enum dt_err each[6];
@@ -194,7 +216,8 @@ static void test_workers(void)
     for (int i = 0; i < 6; i++)
         all_ran &= each[i] == DT_OK && outs[i].ran && !outs[i].failure[0];
     CHECK(all_ran, "six jobs ran (rc %d: %s)", rc, outs[0].failure);
-    CHECK(outs[0].good && outs[0].n_path == 2 && !memcmp(outs[0].path_sha256[0], leaf2->sha256, 32) &&
+    CHECK(outs[0].good && outs[0].n_path == 2 &&
+              !memcmp(outs[0].path_sha256[0], leaf2->sha256, 32) &&
               !memcmp(outs[0].path_sha256[1], int1->sha256, 32) && outs[0].have_anchor &&
               !memcmp(outs[0].anchor_sha256, root->sha256, 32),
           "the baseline: NSS accepts leaf < int-a1, anchored at Root A served as a built-in root "

@@ -72,14 +72,18 @@ int main(void)
         "{\"cases\": [\n"
         " {\"name\": \"a\", \"chain\": [\"../../pki/leaf-a1-2.pem\", \"../../pki/int-a1.pem\"], "
         "\"anchors\": [\"../../pki/root-a.pem\"], \"expect\": \"distrusted\"},\n"
-        " {\"name\": \"store\", \"chain\": [\"../../pki/leaf-a1-2.pem\", \"../../pki/int-a1.pem\"], "
+        " {\"name\": \"store\", \"chain\": [\"../../pki/leaf-a1-2.pem\", "
+        "\"../../pki/int-a1.pem\"], "
         "\"anchors\": \"../roots-certdata.txt\", \"expect\": \"distrusted\"},\n"
-        " {\"name\": \"wrong anchor\", \"chain\": [\"../../pki/leaf-a1-2.pem\", \"../../pki/int-a1.pem\"], "
+        " {\"name\": \"wrong anchor\", \"chain\": [\"../../pki/leaf-a1-2.pem\", "
+        "\"../../pki/int-a1.pem\"], "
         "\"anchors\": [\"../../pki/root-b.pem\"], \"expect\": \"trusted\"},\n"
         " {\"name\": \"email\", \"chain\": [\"../../pki/leaf-d.pem\", \"../../pki/int-d.pem\"], "
-        "\"anchors\": \"../roots-certdata.txt\", \"usage\": \"email-signer\", \"expect\": \"trusted\"},\n"
+        "\"anchors\": \"../roots-certdata.txt\", \"usage\": \"email-signer\", \"expect\": "
+        "\"trusted\"},\n"
         " {\"name\": \"ca as leaf\", \"chain\": [\"../../pki/int-a1.pem\"], "
-        "\"anchors\": [\"../../pki/root-a.pem\"], \"usage\": \"email-recipient\", \"expect\": \"trusted\"}]}");
+        "\"anchors\": [\"../../pki/root-a.pem\"], \"usage\": \"email-recipient\", \"expect\": "
+        "\"trusted\"}]}");
     const struct dt_case *a = &CASES.v[0], *store = &CASES.v[1], *wrong = &CASES.v[2],
                          *email = &CASES.v[3], *ca = &CASES.v[4];
     struct dt_ossl_outcome o;

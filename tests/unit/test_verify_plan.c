@@ -102,7 +102,9 @@ static bool checks_are(const struct dt_verify_selection *s, const struct dt_veri
         char tag[48];
         dt_verify_plan_tag(s, c[i].dep, c[i].engine, tag, sizeof(tag));
         snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s%s",
-                 c[i].kind == DT_VERIFY_CHECK_NOT_RUN ? "NOTRUN" : c[i].kind == DT_VERIFY_CHECK_OPENSSL ? "OSSL" : "NSS",
+                 c[i].kind == DT_VERIFY_CHECK_NOT_RUN   ? "NOTRUN"
+                 : c[i].kind == DT_VERIFY_CHECK_OPENSSL ? "OSSL"
+                                                        : "NSS",
                  tag, i + 1 < n ? ";" : "");
     }
     if (strcmp(got, want))
@@ -113,9 +115,8 @@ static bool checks_are(const struct dt_verify_selection *s, const struct dt_veri
 static void test_checks(void)
 {
     struct dt_verify_selection s;
-    struct dt_verify_case_plan p =
-        plan_of(DT_VERIFY_PKIX | DT_VERIFY_CLASSIC | DT_VERIFY_OPENSSL, OV | RS | PK, true,
-                0, true, true, &s);
+    struct dt_verify_case_plan p = plan_of(DT_VERIFY_PKIX | DT_VERIFY_CLASSIC | DT_VERIFY_OPENSSL,
+                                           OV | RS | PK, true, 0, true, true, &s);
     CHECK(checks_are(&s, &p,
                      "NSS [overlay/pkix];NSS [overlay/classic];NSS [root-store/pkix];"
                      "NSS [root-store/classic];NSS [p11-kit/pkix];NSS [p11-kit/classic];"
@@ -169,9 +170,10 @@ static void test_jobs(void)
     k2.has_time = false;
     k2.usage = DT_USAGE_EMAIL_SIGNER;
     k3 = k1;
-    const struct dt_verify_plan_config cfg = {"/w/nssdb", "/w/anchors-module.so", "/m/pkcs11.so",
-                                              "/out/certdata-distrust.txt", "/out/certdata.txt",
-                                              "/usr/lib/p11-kit-trust.so", 1700000000};
+    const struct dt_verify_plan_config cfg = {"/w/nssdb",          "/w/anchors-module.so",
+                                              "/m/pkcs11.so",      "/out/certdata-distrust.txt",
+                                              "/out/certdata.txt", "/usr/lib/p11-kit-trust.so",
+                                              1700000000};
     struct dt_verify_selection s;
     dt_verify_plan_select(DT_VERIFY_PKIX | DT_VERIFY_CLASSIC, OV | RS | PK, true, &s);
     struct dt_nss_job *jobs = NULL;
@@ -182,8 +184,8 @@ static void test_jobs(void)
     p1.p11_with = "/w/dist:/w/p11-1";
     bool ok = dt_verify_plan_jobs(&cfg, &k1, DT_ENGINE_PKIX, "/w/anchors-1.txt", &p1, &jobs, &n,
                                   &cap) == DT_OK &&
-              dt_verify_plan_jobs(&cfg, &k1, DT_ENGINE_CLASSIC, "/w/anchors-1.txt", &p1, &jobs,
-                                  &n, &cap) == DT_OK;
+              dt_verify_plan_jobs(&cfg, &k1, DT_ENGINE_CLASSIC, "/w/anchors-1.txt", &p1, &jobs, &n,
+                                  &cap) == DT_OK;
     CHECK(ok && n == 10, "every deployment under two engines: 2 x 5 jobs (%zu)", n);
     const size_t *J = p1.job[0];
     const struct dt_nss_job *b = &jobs[J[DT_VERIFY_JOB_BASE]], *o = &jobs[J[DT_VERIFY_JOB_OVERLAY]],
@@ -202,8 +204,8 @@ static void test_jobs(void)
     CHECK(!strcmp(r->anchors_certdata, "/out/certdata.txt") && !r->overlay_certdata,
           "root-store: the merged certdata.txt alone as the built-in roots");
     CHECK(!pb->anchors_certdata && !strcmp(pb->p11kit_module, "/usr/lib/p11-kit-trust.so") &&
-              !strcmp(pb->p11kit_paths, "/w/p11-1") && !strcmp(pw->p11kit_paths, "/w/dist:/w/p11-1") &&
-              !pw->overlay_certdata,
+              !strcmp(pb->p11kit_paths, "/w/p11-1") &&
+              !strcmp(pw->p11kit_paths, "/w/dist:/w/p11-1") && !pw->overlay_certdata,
           "p11-kit: its own baseline over the anchors, and with distrust.p11-kit");
     CHECK(p1.job[1][DT_VERIFY_JOB_BASE] == 5 && jobs[5].engine == DT_ENGINE_CLASSIC,
           "the classic engine's jobs are recorded apart");

@@ -75,9 +75,8 @@ static inline X509_NAME *ux_name(int type, const char *first, ...)
             ASN1_STRING_set(s, u, (int)(2 * n2));
             free(u);
         }
-        X509_NAME_ENTRY *e =
-            X509_NAME_ENTRY_create_by_txt(NULL, k, type, ASN1_STRING_get0_data(s),
-                                          ASN1_STRING_length(s));
+        X509_NAME_ENTRY *e = X509_NAME_ENTRY_create_by_txt(NULL, k, type, ASN1_STRING_get0_data(s),
+                                                           ASN1_STRING_length(s));
         if (!e || !X509_NAME_add_entry(n, e, -1, 0))
             ux_die("X509_NAME_add_entry");
         X509_NAME_ENTRY_free(e);
@@ -102,8 +101,8 @@ struct ux_cert_spec {
     const uint8_t *serial; /* INTEGER content octets (positive) */
     size_t serial_len;
     bool ca;
-    EVP_PKEY *key;     /* the certificate's public key */
-    EVP_PKEY *signer;  /* the key that signs it */
+    EVP_PKEY *key;    /* the certificate's public key */
+    EVP_PKEY *signer; /* the key that signs it */
     int64_t not_before, not_after;
 };
 
@@ -116,8 +115,7 @@ static inline X509 *ux_cert(const struct ux_cert_spec *s)
     if (!x || !ai || !X509_set_version(x, 2) || !X509_set_serialNumber(x, ai) ||
         !X509_set_subject_name(x, s->subject) || !X509_set_issuer_name(x, s->issuer) ||
         !ASN1_TIME_set(X509_getm_notBefore(x), (time_t)s->not_before) ||
-        !ASN1_TIME_set(X509_getm_notAfter(x), (time_t)s->not_after) ||
-        !X509_set_pubkey(x, s->key))
+        !ASN1_TIME_set(X509_getm_notAfter(x), (time_t)s->not_after) || !X509_set_pubkey(x, s->key))
         ux_die("X509 fields");
     BN_free(bn);
     ASN1_INTEGER_free(ai);
@@ -126,9 +124,9 @@ static inline X509 *ux_cert(const struct ux_cert_spec *s)
     X509V3_set_ctx(&ctx, x, x, NULL, NULL, 0);
     X509_EXTENSION *bc = X509V3_EXT_conf_nid(NULL, &ctx, NID_basic_constraints,
                                              s->ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
-    X509_EXTENSION *ku = X509V3_EXT_conf_nid(
-        NULL, &ctx, NID_key_usage,
-        s->ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature");
+    X509_EXTENSION *ku =
+        X509V3_EXT_conf_nid(NULL, &ctx, NID_key_usage,
+                            s->ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature");
     if (!bc || !ku || !X509_add_ext(x, bc, -1) || !X509_add_ext(x, ku, -1))
         ux_die("X509 extensions");
     X509_EXTENSION_free(bc);
@@ -187,7 +185,7 @@ struct ux_revoked {
 };
 
 struct ux_crl_spec {
-    X509 *issuer; /* its subject is the CRL's issuer */
+    X509 *issuer;           /* its subject is the CRL's issuer */
     X509_NAME *issuer_name; /* instead of issuer's subject, when set */
     EVP_PKEY *signer;
     int64_t this_update, next_update; /* next_update 0: none */
