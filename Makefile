@@ -118,7 +118,7 @@ $(B)/libdistrust-pkcs11.so: $(B)/obj/builder/pkcs11/module.o \
 $(B)/distrust: $(CLI_OBJ) $(INTERNAL)
 	$(CC) $(SAN_FLAGS) -o $@ $(CLI_OBJ) $(INTERNAL) $(LDLIBS)
 
-$(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(INTERNAL) $(B)/libdistrust-pkcs11.so
+$(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(INTERNAL) $(B)/libdistrust-pkcs11.so
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(INTERNAL) $(LDLIBS) -lpthread -ldl
 

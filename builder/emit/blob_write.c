@@ -308,6 +308,18 @@ enum dt_err dt_blob_write(const struct dt_blob_entry *serials, size_t n_serials,
     size_t n_iss = 0;
     DT_TRY(dt_slice_intern(serials, n_serials, sizeof(*serials), offsetof(struct dt_blob_entry, a),
                             sid, inames, &n_iss, NULL));
+    /* The reader takes DER Names only (doc/blob-format.md): a blob it would
+     * refuse is never written. */
+    for (size_t i = 0; i < n_iss; i++) {
+        const char *why = dt_der_check_name(inames[i]);
+        if (why) {
+            rc = dt_diag_fail(d, NULL, DT_ERR_INPUT,
+                              "an issuer of %zu octets that is not a DER Name (%s) cannot go "
+                              "into the blob",
+                              inames[i].n, why);
+            goto out;
+        }
+    }
     iss = dt_mem_calloc(n_iss ? n_iss : 1, sizeof(*iss));
     names = dt_mem_calloc(n_iss ? n_iss : 1, sizeof(*names));
     DT_ENSURE_MEM(iss && names);

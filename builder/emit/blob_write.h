@@ -27,7 +27,12 @@ struct dt_blob_write_stats {
     size_t bytes;
 };
 
-/* Writes the blob of the given entries (any order; duplicates once). */
+/* Writes the blob of the given entries (any order; duplicates once) into
+ * out. A serial of 0 or more than 255 octets, or an issuer that is not a DER
+ * Name, is DT_ERR_INPUT (reported); a subject+key hash that is not 32
+ * octets is DT_ERR_INTERNAL. o->sign_key, when set, is an ECDSA P-256 or
+ * P-384 private key file; the signature is deterministic (RFC 6979), so the
+ * same entries and options give the same bytes. st may be NULL. */
 DT_MUST_USE enum dt_err dt_blob_write(const struct dt_blob_entry *serials, size_t n_serials,
                                       const struct dt_blob_entry *skeys, size_t n_skeys,
                                       const struct dt_blob_write_opts *o, struct dt_buf *out,

@@ -53,28 +53,28 @@ enum dt_err dt_manifest_write(const char *policy_sha256_hex, const struct dt_out
     }
     for (size_t i = 0; i < n_counts; i++) {
         const char *dot = strchr(counts[i].name, '.');
+        json_t *parent = jcounts;
+        if (dot) {
+            char group[64];
+            size_t gl = (size_t)(dot - counts[i].name);
+            DT_ENSURE(gl < sizeof(group), DT_ERR_INTERNAL);
+            memcpy(group, counts[i].name, gl);
+            group[gl] = '\0';
+            parent = json_object_get(jcounts, group);
+            /* "x" and "x.y" both given is a caller's bug, not a lack of memory */
+            DT_ENSURE(!parent || json_is_object(parent), DT_ERR_INTERNAL);
+            if (!parent) {
+                parent = json_object();
+                DT_ENSURE_MEM(parent);
+                DT_ENSURE(json_object_set_new(jcounts, group, parent) == 0, DT_ERR_NOMEM);
+            }
+        }
+        /* a name given twice (or a count named as a group) would lose a count */
+        DT_ENSURE(!json_object_get(parent, dot ? dot + 1 : counts[i].name), DT_ERR_INTERNAL);
         json_t *v = json_integer((json_int_t)counts[i].value);
         DT_ENSURE_MEM(v);
-        if (!dot) {
-            DT_ENSURE(json_object_set_new(jcounts, counts[i].name, v) == 0, DT_ERR_NOMEM);
-            continue;
-        }
-        char group[64];
-        size_t gl = (size_t)(dot - counts[i].name);
-        if (gl >= sizeof(group)) {
-            json_decref(v);
-            rc = DT_ERR_INTERNAL;
-            goto out;
-        }
-        memcpy(group, counts[i].name, gl);
-        group[gl] = '\0';
-        json_t *g = json_object_get(jcounts, group);
-        if (!g) {
-            g = json_object();
-            DT_ENSURE_MEM(g);
-            DT_ENSURE(json_object_set_new(jcounts, group, g) == 0, DT_ERR_NOMEM);
-        }
-        DT_ENSURE(json_object_set_new(g, dot + 1, v) == 0, DT_ERR_NOMEM);
+        DT_ENSURE(json_object_set_new(parent, dot ? dot + 1 : counts[i].name, v) == 0,
+                  DT_ERR_NOMEM);
     }
     if (n_exp) {
         json_t *arr = json_array();

@@ -28,8 +28,10 @@ struct dt_expansion {
 
 /* Writes the manifest JSON (sorted keys, two-space indent, final newline)
  * for files[0..n) into out. counts may contain names with a '.' to nest one
- * level ("targets.nss"). incidents (borrowed, may be NULL): the revocation
- * deadlines the build judged, as "incidents". */
+ * level ("targets.nss", the group name under 64 bytes); a name given twice,
+ * or both as a count and as a group, is DT_ERR_INTERNAL. incidents
+ * (borrowed, may be NULL): the revocation deadlines the build judged, as
+ * "incidents". */
 DT_MUST_USE enum dt_err
 dt_manifest_write(const char *policy_sha256_hex, const struct dt_outfile *files, size_t n,
                   const struct dt_count *counts, size_t n_counts, const struct dt_expansion *exp,

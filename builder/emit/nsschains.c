@@ -133,8 +133,17 @@ enum dt_err dt_nsschains_write(const char *build_dir, const char *out_dir,
                                        dt_slice_make(k->anchors[i]->der, k->anchors[i]->der_len)));
         }
         char at[16] = "";
-        if (k->has_time)
-            DT_ENSURE(dt_time_to_utctime(k->time, at), DT_ERR_INPUT);
+        if (k->has_time && !dt_time_to_utctime(k->time, at)) {
+            char jp[160], rfc[32];
+            snprintf(jp, sizeof(jp), "%s/time", k->json_path);
+            dt_time_format_rfc3339(k->time, rfc);
+            struct dt_place pl = {k->file, 0, 0, jp, NULL};
+            rc = dt_diag_fail(d, &pl, DT_ERR_INPUT,
+                              "\"time\": %s: chains.sh's at_time takes a UTCTime (years 1950 "
+                              "to 2049)",
+                              rfc);
+            goto out;
+        }
         for (int with = 0; with < 2; with++) {
             DT_TRY(dt_buf_printf(&cfg, "# case %zu%s: %s\ndb Distrust%zu%s\n", no,
                                  with ? "" : " (baseline)", k->name, no, with ? "" : "Base"));

@@ -316,8 +316,17 @@ enum dt_err dt_testscript_write(const struct dt_model *m, const struct dt_cases 
         DT_TRY(rc);
         char at[32] = "", rfc[32];
         if (k->has_time) {
-            DT_ENSURE(dt_time_to_utctime(k->time, at), DT_ERR_INPUT);
             dt_time_format_rfc3339(k->time, rfc);
+            if (!dt_time_to_utctime(k->time, at)) {
+                char jp[160];
+                snprintf(jp, sizeof(jp), "%s/time", k->json_path);
+                struct dt_place pl = {k->file, 0, 0, jp, NULL};
+                rc = dt_diag_fail(d, &pl, DT_ERR_INPUT,
+                                  "\"time\": %s: vfychain -b takes a UTCTime (years 1950 to "
+                                  "2049), so test-distrust.sh could not replay the case",
+                                  rfc);
+                goto out;
+            }
             json_object_set_new(jc, "time", json_string(rfc));
         }
         json_object_set_new(jc, "usage", json_string(dt_cases_usage_name(k->usage)));

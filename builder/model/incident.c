@@ -329,11 +329,12 @@ enum dt_err dt_incident_evaluate(const struct dt_rule *r, const struct dt_cert *
 
     DT_TRY(drop_duplicates(e, r, d));
     /* Classify: the earliest current revocation of each serial decides. */
-    qsort(rv.v, rv.n, sizeof(*rv.v), cmp_rev);
+    if (rv.n > 1) /* no CRL, or none with entries: rv.v is NULL, never passed to qsort */
+        qsort(rv.v, rv.n, sizeof(*rv.v), cmp_rev);
     for (size_t i = 0; i < e->n_serials; i++) {
         struct dt_inc_serial *s = &e->serials[i];
         struct rev key = {s->serial, 0, false, false};
-        struct rev *hit = bsearch(&key, rv.v, rv.n, sizeof(*rv.v), cmp_rev);
+        struct rev *hit = rv.n ? bsearch(&key, rv.v, rv.n, sizeof(*rv.v), cmp_rev) : NULL;
         s->klass = DT_INC_UNREVOKED;
         if (hit) {
             /* every entry of this serial: the first and its neighbours */

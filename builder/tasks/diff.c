@@ -320,7 +320,8 @@ static enum dt_err read_blob(struct side *S)
     for (size_t i = 0; i < S->n; i++) {
         struct bkey k;
         key_of(S->v[i].spk, S->v[i].a, S->v[i].b, k.key);
-        S->v[i].blob = bsearch(&k, S->bk, S->n_bk, sizeof(*S->bk), cmp_bkey) != NULL;
+        /* a blob without keys: S->bk is NULL, never given to bsearch */
+        S->v[i].blob = S->n_bk && bsearch(&k, S->bk, S->n_bk, sizeof(*S->bk), cmp_bkey);
     }
 out:
     return rc;

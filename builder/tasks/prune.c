@@ -111,11 +111,23 @@ enum dt_err dt_prune_report(const struct dt_model *m, const struct dt_pool *pool
     for (size_t i = 0; i < m->n_skeys; i++) {
         const struct dt_subjkey *k = &m->skeys[i];
         struct rule_acc *r = slot(v, &n, k->rule);
-        uint8_t key[32];
-        dt_idkey_exact(k->subject, k->spki_sha256, key);
+        /* The pool's certificates of this subject (as a name) and SPKI, as
+         * the resolver finds them (the pool indexes them so; the exact
+         * bytes are no key of its). A pair of the rule that names the same
+         * certificates as an earlier one (its subject encoded differently)
+         * counts as a distrust, its certificates once. */
+        uint8_t key[32], other[32];
+        dt_idkey_spki(k->subject, k->spki_sha256, key);
+        bool again = false;
+        for (size_t j = 0; j < i && !again; j++) {
+            if (m->skeys[j].rule != k->rule)
+                continue;
+            dt_idkey_spki(m->skeys[j].subject, m->skeys[j].spki_sha256, other);
+            again = !memcmp(key, other, 32);
+        }
         struct acc one = {NONE, 0, 0};
         if (pool)
-            see_key(&one, pool, &pool->by_key, key, NULL, before);
+            see_key(&one, pool, &pool->by_spki, key, NULL, before);
         r->items++;
         if (!one.certs) {
             r->unknown_items++;
@@ -124,7 +136,8 @@ enum dt_err dt_prune_report(const struct dt_model *m, const struct dt_pool *pool
         r->a.st = one.st == LIVE || r->a.st == LIVE ? LIVE : EXPIRED;
         if (one.latest > r->a.latest || !r->a.certs)
             r->a.latest = one.latest;
-        r->a.certs += one.certs;
+        if (!again)
+            r->a.certs += one.certs;
     }
     for (size_t i = 0; i < m->n_afters; i++) {
         struct rule_acc *r = slot(v, &n, m->afters[i].rule);

@@ -16,6 +16,7 @@
 #include "verify_nss.h"
 #include "name.h"
 #include "verify_openssl.h"
+#include "verify_plan.h"
 #include "hex.h"
 #include "nssobj.h"
 
@@ -60,9 +61,7 @@ struct run {
     bool work_is_temp;
     size_t test_no;
     struct dt_verify_summary *sum;
-    unsigned nss_engines; /* DT_VERIFY_PKIX / DT_VERIFY_CLASSIC bits that run */
-    unsigned selected;    /* DT_DEPLOY_* bits the run checks */
-    bool several;         /* more than one (deployment, engine) pair: tag every line */
+    struct dt_verify_selection sel; /* the deployments and NSS engines the run checks */
     /* The p11-kit deployment: p11-kit-trust.so, the build's distrust.p11-kit
      * copied into a directory of its own, and one anchors directory per set
      * of anchors (their PEM files under anchors/). */
@@ -465,37 +464,6 @@ static void explain_miss(struct run *R, const struct dt_case *k, const struct dt
 
 /* ---- deployments ------------------------------------------------------------------ */
 
-#define NSS_DEPLOYS (DT_DEPLOY_OVERLAY | DT_DEPLOY_ROOT_STORE | DT_DEPLOY_P11KIT)
-
-/* The NSS jobs of one case under one engine. */
-enum { J_BASE, J_OVERLAY, J_ROOT_STORE, J_P11_BASE, J_P11_WITH, N_J };
-#define NO_JOB ((size_t)-1)
-
-/* What judges a case. */
-struct plan {
-    unsigned deps;    /* the deployments that judge it */
-    unsigned missing; /* named by the case and selected, but unable to judge it */
-    unsigned skipped; /* selected (the case names none), but unable to judge it */
-    size_t job[2][N_J];
-    const char *p11_base, *p11_with; /* p11-kit's paths= (the run's copies) */
-};
-
-static int engine_index(enum dt_engine e)
-{
-    return e == DT_ENGINE_PKIX ? 0 : 1;
-}
-
-static void tag_of(const struct run *R, unsigned dep, enum dt_engine e, char *buf, size_t cap)
-{
-    if (!R->several)
-        buf[0] = '\0';
-    else if (dep == DT_DEPLOY_OPENSSL)
-        snprintf(buf, cap, " [openssl]");
-    else
-        snprintf(buf, cap, " [%s/%s]", dt_cases_deployment_name(dep),
-                 e == DT_ENGINE_PKIX ? "pkix" : "classic");
-}
-
 /* Why a deployment cannot judge a case. */
 static const char *why_not(const struct run *R, unsigned dep)
 {
@@ -507,23 +475,13 @@ static const char *why_not(const struct run *R, unsigned dep)
            "from (give that certdata.txt as the case's anchors)";
 }
 
-static void case_plan(struct run *R, const struct dt_case *k, struct plan *p)
+/* What judges case k: the root-store deployment only a case anchored at the
+ * merge's upstream file (read only when that deployment is asked for). */
+static void case_plan(struct run *R, const struct dt_case *k, struct dt_verify_case_plan *p)
 {
     unsigned want = k->deployments ? k->deployments : DT_DEPLOY_ALL;
-    unsigned sel = want & R->selected;
-    memset(p, 0, sizeof(*p));
-    for (int e = 0; e < 2; e++)
-        for (int j = 0; j < N_J; j++)
-            p->job[e][j] = NO_JOB;
-    p->deps = sel & (DT_DEPLOY_OVERLAY | DT_DEPLOY_OPENSSL);
-    unsigned unable = 0;
-    if ((sel & DT_DEPLOY_ROOT_STORE) && !from_upstream(R, k))
-        unable |= DT_DEPLOY_ROOT_STORE;
-    if ((sel & DT_DEPLOY_P11KIT) && !R->has_p11kit)
-        unable |= DT_DEPLOY_P11KIT;
-    p->deps |= sel & (DT_DEPLOY_ROOT_STORE | DT_DEPLOY_P11KIT) & ~unable;
-    p->missing = unable & k->deployments;
-    p->skipped = unable & ~k->deployments;
+    bool up = (want & R->sel.selected & DT_DEPLOY_ROOT_STORE) && from_upstream(R, k);
+    dt_verify_plan_case(&R->sel, k->deployments, up, R->has_p11kit, p);
 }
 
 /* ---- distrust-after --------------------------------------------------------------- */
@@ -721,7 +679,7 @@ static struct dt_pool *rootstore_of(struct run *R, const char *path);
  * roots its certdata.txt root store trusts for the case's usage, as PEM
  * files in DIR/anchors/ (p11-kit's anchors source). Cases with the same
  * anchors share DIR. Sets p->p11_base ("DIR") and p->p11_with ("DIST:DIR"). */
-static enum dt_err p11kit_anchors(struct run *R, const struct dt_case *k, struct plan *p)
+static enum dt_err p11kit_anchors(struct run *R, const struct dt_case *k, struct dt_verify_case_plan *p)
 {
     enum dt_err rc = DT_OK;
     struct dt_buf b;
@@ -788,7 +746,7 @@ out:
 /* case-N/reproduce.sh: the case's checks replayed with NSS's own tools,
  * one deployment at a time. */
 static enum dt_err write_reproduce(struct run *R, const struct dt_case *k, size_t ci,
-                                   const struct plan *p, const char *dir, const char *anchors)
+                                   const struct dt_verify_case_plan *p, const char *dir, const char *anchors)
 {
     enum dt_err rc = DT_OK;
     struct dt_buf sh;
@@ -798,7 +756,7 @@ static enum dt_err write_reproduce(struct run *R, const struct dt_case *k, size_
     dt_time_epoch_to_civil(k->has_time ? k->time : R->o->now, &c);
     snprintf(when, sizeof(when), "%02d%02d%02d%02d%02d%02dZ", c.year % 100, c.month, c.day, c.hour,
              c.min, c.sec);
-    dt_cases_deployments_text(p->deps & NSS_DEPLOYS, deps, sizeof(deps));
+    dt_cases_deployments_text(p->deps & DT_VERIFY_PLAN_NSS_DEPLOYS, deps, sizeof(deps));
     DT_TRY(dt_buf_printf(
         &sh,
         "#!/bin/sh\n"
@@ -892,7 +850,7 @@ out:
 /* Writes what the NSS jobs of case index ci need: its anchors root store
  * (*stored: the run's copy of its path) and, for the p11-kit deployment, its
  * p11-kit anchors; with keep_work, the chain and a reproduce.sh. */
-static enum dt_err prepare_case(struct run *R, const struct dt_case *k, size_t ci, struct plan *p,
+static enum dt_err prepare_case(struct run *R, const struct dt_case *k, size_t ci, struct dt_verify_case_plan *p,
                                 const char **stored)
 {
     enum dt_err rc = DT_OK;
@@ -1096,53 +1054,21 @@ static void explain_rejection(struct run *R, const struct dt_case *k,
 
 /* ---- NSS checks ------------------------------------------------------------------- */
 
-/* Plans the NSS jobs of a case under one engine: the baseline, then one
- * configuration per deployment that judges it. anchors: the run's stored
- * copy of the case's anchors path. */
+/* Plans the NSS jobs of a case under one engine (verify_plan.h). anchors:
+ * the run's stored copy of the case's anchors path. */
 static enum dt_err plan_jobs(struct run *R, const struct dt_case *k, enum dt_engine engine,
-                             const char *anchors, struct plan *p)
+                             const char *anchors, struct dt_verify_case_plan *p)
 {
-    enum dt_err rc = DT_OK;
-    const struct dt_nss_job base = {
+    const struct dt_verify_plan_config c = {
         .db_dir = R->db,
         .rootstore_module = R->rootstore_module,
-        .anchors_certdata = anchors,
         .overlay_module = R->o->module,
-        .chain = k->chain,
-        .n_chain = k->n_chain,
-        .usage = k->usage,
-        .time = k->has_time ? k->time : R->o->now,
-        .engine = engine,
+        .build_certdata = R->b.path,
+        .merged_certdata = R->merged,
+        .p11kit_module = R->p11kit,
+        .now = R->o->now,
     };
-    size_t *J = p->job[engine_index(engine)];
-    DT_TRY(dt_mem_grow((void **)&R->jobs, &R->cap_jobs, R->n_jobs + N_J, sizeof(*R->jobs)));
-    J[J_BASE] = R->n_jobs;
-    R->jobs[R->n_jobs++] = base;
-    if (p->deps & DT_DEPLOY_OVERLAY) {
-        struct dt_nss_job j = base;
-        j.overlay_certdata = R->b.path;
-        J[J_OVERLAY] = R->n_jobs;
-        R->jobs[R->n_jobs++] = j;
-    }
-    if (p->deps & DT_DEPLOY_ROOT_STORE) {
-        struct dt_nss_job j = base;
-        j.anchors_certdata = R->merged;
-        J[J_ROOT_STORE] = R->n_jobs;
-        R->jobs[R->n_jobs++] = j;
-    }
-    if (p->deps & DT_DEPLOY_P11KIT) {
-        struct dt_nss_job j = base;
-        j.anchors_certdata = NULL;
-        j.p11kit_module = R->p11kit;
-        j.p11kit_paths = p->p11_base;
-        J[J_P11_BASE] = R->n_jobs;
-        R->jobs[R->n_jobs++] = j;
-        j.p11kit_paths = p->p11_with;
-        J[J_P11_WITH] = R->n_jobs;
-        R->jobs[R->n_jobs++] = j;
-    }
-out:
-    return rc;
+    return dt_verify_plan_jobs(&c, k, engine, anchors, p, &R->jobs, &R->n_jobs, &R->cap_jobs);
 }
 
 /* An outcome that could not be had: the check is an error. */
@@ -1213,18 +1139,18 @@ static void reproduce_line(struct run *R, size_t ci, enum dt_engine engine, unsi
 
 /* One (case, deployment, engine) check under NSS. */
 static void check_nss(struct run *R, const struct dt_case *k, size_t ci, unsigned dep,
-                      enum dt_engine engine, const struct plan *p)
+                      enum dt_engine engine, const struct dt_verify_case_plan *p)
 {
     char tag[48];
-    tag_of(R, dep, engine, tag, sizeof(tag));
+    dt_verify_plan_tag(&R->sel, dep, engine, tag, sizeof(tag));
     size_t no = ++R->test_no;
     R->sum->checks++;
     char when[32];
     dt_time_format_rfc3339(k->has_time ? k->time : R->o->now, when);
-    const size_t *J = p->job[engine_index(engine)];
-    if (not_run(R, J[J_BASE], no, k, tag))
+    const size_t *J = p->job[dt_verify_plan_engine_index(engine)];
+    if (not_run(R, J[DT_VERIFY_JOB_BASE], no, k, tag))
         return;
-    const struct dt_nss_outcome *base = &R->outs[J[J_BASE]], *pbase = NULL;
+    const struct dt_nss_outcome *base = &R->outs[J[DT_VERIFY_JOB_BASE]], *pbase = NULL;
     if (!base->good) {
         const char *hint = dt_verify_nss_error_hint(base->error);
         line(R,
@@ -1260,9 +1186,9 @@ static void check_nss(struct run *R, const struct dt_case *k, size_t ci, unsigne
         return;
     }
     if (dep == DT_DEPLOY_P11KIT) {
-        if (not_run(R, J[J_P11_BASE], no, k, tag))
+        if (not_run(R, J[DT_VERIFY_JOB_P11_BASE], no, k, tag))
             return;
-        pbase = &R->outs[J[J_P11_BASE]];
+        pbase = &R->outs[J[DT_VERIFY_JOB_P11_BASE]];
         if (!pbase->good) {
             line(R,
                  "not ok %zu - %s%s # INVALID: p11-kit-trust.so serving the anchors alone does "
@@ -1276,9 +1202,9 @@ static void check_nss(struct run *R, const struct dt_case *k, size_t ci, unsigne
             return;
         }
     }
-    size_t wj = J[dep == DT_DEPLOY_ROOT_STORE ? J_ROOT_STORE
-                  : dep == DT_DEPLOY_P11KIT   ? J_P11_WITH
-                                              : J_OVERLAY];
+    size_t wj = J[dep == DT_DEPLOY_ROOT_STORE ? DT_VERIFY_JOB_ROOT_STORE
+                  : dep == DT_DEPLOY_P11KIT   ? DT_VERIFY_JOB_P11_WITH
+                                              : DT_VERIFY_JOB_OVERLAY];
     if (not_run(R, wj, no, k, tag))
         return;
     const struct dt_nss_outcome *with = &R->outs[wj];
@@ -1329,7 +1255,7 @@ static void check_missing(struct run *R, const struct dt_case *k, unsigned dep,
                           enum dt_engine engine)
 {
     char tag[48];
-    tag_of(R, dep, engine, tag, sizeof(tag));
+    dt_verify_plan_tag(&R->sel, dep, engine, tag, sizeof(tag));
     size_t no = ++R->test_no;
     R->sum->checks++;
     line(R,
@@ -1395,7 +1321,7 @@ static const struct dt_bentry *nss_entry_of(struct run *R, const struct dt_cert 
 static void check_openssl(struct run *R, const struct dt_case *k)
 {
     char tag[48];
-    tag_of(R, DT_DEPLOY_OPENSSL, DT_ENGINE_PKIX, tag, sizeof(tag));
+    dt_verify_plan_tag(&R->sel, DT_DEPLOY_OPENSSL, DT_ENGINE_PKIX, tag, sizeof(tag));
     size_t no = ++R->test_no;
     R->sum->checks++;
     int64_t when_t = k->has_time ? k->time : R->o->now;
@@ -1534,31 +1460,15 @@ static const char *const p11kit_paths[] = {
     "/usr/lib/pkcs11/p11-kit-trust.so",
 };
 
-/* Which deployments the run checks, with which NSS engines, and whether
- * p11-kit-trust.so is at hand for the p11-kit deployment. */
-static enum dt_err select_deployments(struct run *R, unsigned engines)
+/* Which deployments the run checks, with which NSS engines
+ * (dt_verify_plan_select), and whether p11-kit-trust.so is at hand for the
+ * p11-kit deployment. */
+static enum dt_err select_deployments(struct run *R)
 {
     enum dt_err rc = DT_OK;
     const struct dt_verify_opts *o = R->o;
-    R->nss_engines = engines & (DT_VERIFY_PKIX | DT_VERIFY_CLASSIC);
-    if (o->deployments) {
-        R->selected = o->deployments & DT_DEPLOY_ALL;
-        if (engines & DT_VERIFY_OPENSSL)
-            R->selected |= DT_DEPLOY_OPENSSL;
-        if ((R->selected & NSS_DEPLOYS) && !R->nss_engines)
-            R->nss_engines = DT_VERIFY_PKIX; /* NSS deployments asked for: the default engine */
-    } else {
-        R->selected = (R->nss_engines ? DT_DEPLOY_OVERLAY : 0) |
-                      (R->nss_engines && R->has_merged ? DT_DEPLOY_ROOT_STORE : 0) |
-                      (engines & DT_VERIFY_OPENSSL ? DT_DEPLOY_OPENSSL : 0);
-    }
-    if (!(R->selected & NSS_DEPLOYS))
-        R->nss_engines = 0;
-    size_t nss = !!(R->selected & DT_DEPLOY_OVERLAY) + !!(R->selected & DT_DEPLOY_ROOT_STORE) +
-                 !!(R->selected & DT_DEPLOY_P11KIT);
-    size_t eng = !!(R->nss_engines & DT_VERIFY_PKIX) + !!(R->nss_engines & DT_VERIFY_CLASSIC);
-    R->several = nss * eng + !!(R->selected & DT_DEPLOY_OPENSSL) > 1;
-    if (!(R->selected & DT_DEPLOY_P11KIT))
+    dt_verify_plan_select(o->engines, o->deployments, R->has_merged, &R->sel);
+    if (!(R->sel.selected & DT_DEPLOY_P11KIT))
         goto out;
     /* Not found is not an error: the deployment is not checked, the report
      * says so, and a case that names it fails. */
@@ -1614,49 +1524,48 @@ out:
 }
 
 /* Reports a case no selected deployment judges. */
-static void not_checked(struct run *R, const struct dt_case *k, const struct plan *p)
+static void not_checked(struct run *R, const struct dt_case *k, const struct dt_verify_case_plan *p)
 {
     char named[64], run[64];
     dt_cases_deployments_text(k->deployments, named, sizeof(named));
-    dt_cases_deployments_text(R->selected, run, sizeof(run));
-    if (k->deployments && !(k->deployments & R->selected))
+    dt_cases_deployments_text(R->sel.selected, run, sizeof(run));
+    unsigned why = dt_verify_plan_unchecked(&R->sel, k->deployments, p);
+    if (!why)
         line(R, "# not checked: \"%s\" (%s %s): its deployments (%s) are not among this run's (%s)",
              k->name, k->file, k->json_path, named, run[0] ? run : "none");
     else
         line(R, "# not checked: \"%s\" (%s %s): no deployment of this run can judge it (%s: %s)",
              k->name, k->file, k->json_path,
-             p->skipped & DT_DEPLOY_P11KIT ? "p11-kit" : "root-store",
-             why_not(R, p->skipped & DT_DEPLOY_P11KIT ? DT_DEPLOY_P11KIT : DT_DEPLOY_ROOT_STORE));
+             dt_cases_deployment_name(why), why_not(R, why));
     R->sum->not_checked++;
 }
 
-/* The checks of one case, in a fixed order: each NSS deployment under each
- * engine, then OpenSSL; then what was selected but cannot judge it. */
-static void report_case(struct run *R, const struct dt_case *k, size_t ci, const struct plan *p)
+/* The checks of one case, in a fixed order (dt_verify_plan_checks): each
+ * NSS deployment under each engine, then OpenSSL; then what was selected but
+ * cannot judge it. */
+static void report_case(struct run *R, const struct dt_case *k, size_t ci,
+                        const struct dt_verify_case_plan *p)
 {
-    static const unsigned order[] = {DT_DEPLOY_OVERLAY, DT_DEPLOY_ROOT_STORE, DT_DEPLOY_P11KIT};
-    static const enum dt_engine engines[] = {DT_ENGINE_PKIX, DT_ENGINE_CLASSIC};
-    static const unsigned bits[] = {DT_VERIFY_PKIX, DT_VERIFY_CLASSIC};
-    if (!p->deps && !p->missing) {
+    struct dt_verify_check checks[DT_VERIFY_MAX_CHECKS];
+    size_t n = dt_verify_plan_checks(&R->sel, p, checks);
+    if (!n) {
         not_checked(R, k, p);
         return;
     }
-    for (size_t d = 0; d < DT_ARRAY_LEN(order); d++)
-        for (size_t e = 0; e < DT_ARRAY_LEN(engines); e++) {
-            if (!(R->nss_engines & bits[e]))
-                continue;
-            if (p->deps & order[d])
-                check_nss(R, k, ci, order[d], engines[e], p);
-            else if (p->missing & order[d])
-                check_missing(R, k, order[d], engines[e]);
-        }
-    if (p->deps & DT_DEPLOY_OPENSSL)
-        check_openssl(R, k);
+    for (size_t i = 0; i < n; i++) {
+        const struct dt_verify_check *c = &checks[i];
+        if (c->kind == DT_VERIFY_CHECK_NSS)
+            check_nss(R, k, ci, c->dep, c->engine, p);
+        else if (c->kind == DT_VERIFY_CHECK_NOT_RUN)
+            check_missing(R, k, c->dep, c->engine);
+        else
+            check_openssl(R, k);
+    }
 }
 
 /* The cases a selected deployment could not judge (and that did not name
  * it: those failed), counted once per deployment. */
-static void report_skipped(struct run *R, const struct plan *plans)
+static void report_skipped(struct run *R, const struct dt_verify_case_plan *plans)
 {
     static const unsigned order[] = {DT_DEPLOY_ROOT_STORE, DT_DEPLOY_P11KIT};
     for (size_t d = 0; d < DT_ARRAY_LEN(order); d++) {
@@ -1674,7 +1583,7 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
     enum dt_err rc = DT_OK;
     struct run R;
     struct dt_verify_summary dummy;
-    struct plan *plans = NULL;
+    struct dt_verify_case_plan *plans = NULL;
     memset(&R, 0, sizeof(R));
     dt_err_trace_clear();
     if (!summary)
@@ -1685,7 +1594,6 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
     R.o = opts;
     R.sum = summary;
     dt_diag_init(&R.d, opts->diag, opts->diag_ctx);
-    unsigned engines = opts->engines ? opts->engines : DT_VERIFY_PKIX;
 
     if (access(opts->module, R_OK) != 0) {
         struct dt_place pl = dt_diag_place_file(opts->module);
@@ -1695,14 +1603,14 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
         goto out;
     }
     enum dt_err brc = load_build(&R);
-    enum dt_err src = select_deployments(&R, engines);
+    enum dt_err src = select_deployments(&R);
     enum dt_err crc = dt_cases_load(&R.cases, opts->case_files, opts->n_case_files,
-                                    (R.selected & DT_DEPLOY_OPENSSL) != 0, &R.d);
+                                    (R.sel.selected & DT_DEPLOY_OPENSSL) != 0, &R.d);
     if (brc != DT_OK || crc != DT_OK || src != DT_OK) {
         rc = brc == DT_ERR_NOMEM || crc == DT_ERR_NOMEM ? DT_ERR_NOMEM : DT_ERR_INPUT;
         goto out;
     }
-    if (R.selected & DT_DEPLOY_OPENSSL) {
+    if (R.sel.selected & DT_DEPLOY_OPENSSL) {
         char bp[PATH_MAX], err[512];
         snprintf(bp, sizeof(bp), "%s/revocations.blob", opts->build_dir);
         int orc = dt_blob_open_file(bp, NULL, &R.blob, err, sizeof(err));
@@ -1786,9 +1694,9 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
     }
 
     /* What the run checks, said first when it is less than was asked. */
-    if ((R.selected & DT_DEPLOY_ROOT_STORE) && !R.has_merged)
+    if ((R.sel.selected & DT_DEPLOY_ROOT_STORE) && !R.has_merged)
         line(&R, "# root-store: not checked: %s", why_not(&R, DT_DEPLOY_ROOT_STORE));
-    if ((R.selected & DT_DEPLOY_P11KIT) && !R.has_p11kit)
+    if ((R.sel.selected & DT_DEPLOY_P11KIT) && !R.has_p11kit)
         line(&R, "# p11-kit: not checked: %s", R.p11kit_why);
 
     /* Plan every NSS job, run them all (configurations share worker
@@ -1797,15 +1705,15 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
     DT_ENSURE(plans, DT_ERR_NOMEM);
     for (size_t ci = 0; ci < R.cases.n; ci++) {
         const struct dt_case *k = &R.cases.v[ci];
-        struct plan *p = &plans[ci];
+        struct dt_verify_case_plan *p = &plans[ci];
         case_plan(&R, k, p);
-        if (!(p->deps & NSS_DEPLOYS))
+        if (!(p->deps & DT_VERIFY_PLAN_NSS_DEPLOYS))
             continue;
         const char *stored = NULL;
         DT_TRY(prepare_case(&R, k, ci, p, &stored));
-        if (R.nss_engines & DT_VERIFY_PKIX)
+        if (R.sel.nss_engines & DT_VERIFY_PKIX)
             DT_TRY(plan_jobs(&R, k, DT_ENGINE_PKIX, stored, p));
-        if (R.nss_engines & DT_VERIFY_CLASSIC)
+        if (R.sel.nss_engines & DT_VERIFY_CLASSIC)
             DT_TRY(plan_jobs(&R, k, DT_ENGINE_CLASSIC, stored, p));
     }
     if (R.n_jobs) {

@@ -579,6 +579,11 @@ static int cmp_config(const struct dt_nss_job *a, const struct dt_nss_job *b)
     return (int)a->engine - (int)b->engine;
 }
 
+bool dt_verify_nss_same_config(const struct dt_nss_job *a, const struct dt_nss_job *b)
+{
+    return cmp_config(a, b) == 0;
+}
+
 static int cmp_order(const void *x, const void *y, void *ctx)
 {
     const struct dt_nss_job *jobs = ctx;
@@ -702,7 +707,7 @@ enum dt_err dt_verify_nss_run(const struct dt_nss_job *jobs, struct dt_nss_outco
     size_t qh = 0, qt = 0;
     for (size_t a = 0; a < n;) {
         size_t b = a + 1;
-        while (b < n && !cmp_config(&jobs[order[a]], &jobs[order[b]]))
+        while (b < n && dt_verify_nss_same_config(&jobs[order[a]], &jobs[order[b]]))
             b++;
         size_t g = b - a, slices = ro->fresh ? g : (g < procs ? g : procs);
         for (size_t s = 0, at = a; s < slices; s++) {

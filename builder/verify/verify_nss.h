@@ -84,6 +84,11 @@ struct dt_nss_run_stats {
     size_t leaked;    /* workers stopped early: a job's certificate stayed in NSS */
 };
 
+/* Whether two jobs have one configuration (database, modules, certdata
+ * files, p11-kit paths, engine): dt_verify_nss_run gives such jobs a shared
+ * worker; they may differ only in chain, usage and time. */
+bool dt_verify_nss_same_config(const struct dt_nss_job *a, const struct dt_nss_job *b);
+
 /* Runs many jobs in worker processes, procs at a time. Jobs that share a
  * configuration (database, modules, certdata files, engine) share a worker,
  * which initialises NSS and loads the modules once and verifies its jobs

@@ -1,5 +1,7 @@
 /* Unit tests: the pipeline (resolve merging, labels, certdata output,
- * manifest, atomic output directory) through dt_build_run(). */
+ * manifest, atomic output directory) through dt_build_run(), and the run's
+ * own contract: its options, lint mode, strict mode, the summary, --explain
+ * and --expired-before lines, the same outputs for the same inputs. */
 #include "build.h"
 #include "file.h"
 #include "unit.h"
@@ -49,6 +51,157 @@ static size_t count(const char *hay, const char *needle)
 }
 
 #define PKI "\"" /* paths below are absolute, made in main() */
+
+static size_t LINES_N;
+static char LINES[16384];
+
+static void on_line(const char *line, void *ctx)
+{
+    (void)ctx;
+    LINES_N++;
+    strncat(LINES, line, sizeof(LINES) - strlen(LINES) - 2);
+    strcat(LINES, "\n");
+}
+
+/* Every file of a build directory, concatenated with its name, in name order. */
+static char *dir_text(const char *dir)
+{
+    char cmd[800];
+    snprintf(cmd, sizeof(cmd), "cd '%s' && find . -type f | LC_ALL=C sort | while read f; do echo \"== $f\"; cat \"$f\"; done", dir);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return NULL;
+    struct dt_buf b;
+    dt_buf_init(&b, 0);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
+        if (dt_buf_append(&b, chunk, n) != DT_OK)
+            break;
+    pclose(p);
+    return dt_buf_steal(&b, NULL);
+}
+
+static void test_contract(const char *cwd)
+{
+    char policy[4096], path[600], o1[600], o2[600];
+    snprintf(policy, sizeof(policy),
+             "{\"version\": 1, \"entries\": [\n"
+             " {\"certificate\": \"%1$s/testdata/pki/int-a1.pem\", \"label\": \"Int\"},\n"
+             " {\"certificate\": \"%1$s/testdata/pki/bundle-leaves.pem\"},\n"
+             " {\"certificate\": \"%1$s/testdata/pki/root-c.pem\", \"server_distrust_after\": "
+             "\"2024-11-30T23:59:59Z\"}]}\n",
+             cwd);
+    snprintf(path, sizeof(path), "%s", UNIT_WRITE_STR("contract.json", policy));
+    const char *ps[1] = {path}, *pools[2] = {"testdata/pki", "testdata/pki-cross"};
+    struct dt_build_opts o;
+    memset(&o, 0, sizeof(o));
+    o.policies = ps;
+    o.n_policies = 1;
+    o.pools = pools;
+    o.n_pools = 2;
+    o.has_date = 1;
+    o.date = 1750000000;
+    o.diag = unit_diag_fn;
+    o.diag_ctx = &U;
+    struct dt_diags d;
+    struct dt_build_summary s;
+
+    /* The summary. */
+    snprintf(o1, sizeof(o1), "%s/c1", unit_tmp());
+    snprintf(o2, sizeof(o2), "%s/c2", unit_tmp());
+    o.out_dir = o1;
+    unit_diags_setup(&U, &d);
+    enum dt_err rc = dt_build_run(&o, &s);
+    CHECK(rc == DT_OK && s.policy_files == 1 && s.rules == 3 && s.items == 6 && s.expanded == 2 &&
+              s.nss_trust_objects == 6 && s.distrust_after == 1 && s.pool_certs >= 20 &&
+              s.errors == 0 && s.warnings == U.warnings,
+          "the summary: 1 file, 3 entries, 6 distrusts (2 found in the pool), 6 trust objects, 1 "
+          "dated root (%zu %zu %zu)",
+          s.items, s.expanded, s.nss_trust_objects);
+    /* The same inputs: the same files, byte for byte. */
+    o.out_dir = o2;
+    unit_diags_setup(&U, &d);
+    rc = dt_build_run(&o, &s);
+    char *t1 = dir_text(o1), *t2 = dir_text(o2);
+    CHECK(rc == DT_OK && t1 && t2 && strlen(t1) > 1000 && !strcmp(t1, t2),
+          "two builds of the same inputs: every file byte for byte the same");
+    free(t1);
+    free(t2);
+
+    /* Lint mode: nothing written. */
+    char lint[600];
+    snprintf(lint, sizeof(lint), "%s/lint", unit_tmp());
+    o.out_dir = NULL;
+    unit_diags_setup(&U, &d);
+    rc = dt_build_run(&o, &s);
+    CHECK(rc == DT_OK && s.items == 6 && access(lint, F_OK) != 0,
+          "without an output directory: everything checked, counted, nothing written");
+
+    /* --explain: a line per distrust. */
+    LINES_N = 0;
+    LINES[0] = 0;
+    o.explain = on_line;
+    unit_diags_setup(&U, &d);
+    rc = dt_build_run(&o, &s);
+    CHECK(rc == DT_OK && LINES_N == 7 &&
+              strstr(LINES, "\"Int\": issuer \"CN=Test Root A,O=Distrust Test,C=US\", serial "
+                            "00:8b:ad:f0:0d:12:34 [nss,onecrl,blob,p11-kit] <- contract.json "
+                            "/entries/0\n") &&
+              strstr(LINES, "\"Int (issued by Test Root B)\": ") &&
+              strstr(LINES, "found in the pool (pki/chain-a1-x.pem) with the same subject and key "
+                            "as Test Intermediate 1\n") &&
+              strstr(LINES, "\"Test Root C (distrust-after)\": distrust-after date(s) on the root "
+                            "<- contract.json /entries/2\n"),
+          "--explain: a line per distrust (why: the entry, or where the pool found it) and per "
+          "dated root (%zu lines)",
+          LINES_N);
+    o.explain = NULL;
+
+    /* --expired-before: the prune report's lines and counts. */
+    LINES_N = 0;
+    LINES[0] = 0;
+    o.has_expired_before = 1;
+    o.expired_before = 2051222400; /* 2035 */
+    o.prune = on_line;
+    unit_diags_setup(&U, &d);
+    rc = dt_build_run(&o, &s);
+    CHECK(rc == DT_OK && s.prune_expired == 1 && s.prune_live == 2 && s.prune_unknown == 0 &&
+              strstr(LINES, "expired: contract.json /entries/1: all 3 of its certificates"),
+          "--expired-before 2035: the bundle's leaves expired, the rest live");
+    o.has_expired_before = 0;
+    o.prune = NULL;
+
+    /* Strict: a warning fails the build and writes nothing. */
+    char sp[4096], so[600];
+    snprintf(sp, sizeof(sp),
+             "{\"version\": 1, \"entries\": [{\"issuer_certificate\": "
+             "\"%s/testdata/pki/leaf-a1.pem\", \"serial\": \"01\"}]}",
+             cwd);
+    const char *sps[1] = {UNIT_WRITE_STR("strict.json", sp)};
+    snprintf(so, sizeof(so), "%s/strict-out", unit_tmp());
+    struct dt_build_opts st = o;
+    st.policies = sps;
+    st.n_pools = 0;
+    st.out_dir = so;
+    st.strict = 1;
+    unit_diags_setup(&U, &d);
+    rc = dt_build_run(&st, &s);
+    CHECK(rc == DT_ERR_STRICT && s.warnings >= 1 && access(so, F_OK) != 0,
+          "strict with a warning: DT_ERR_STRICT, nothing written");
+    st.strict = 0;
+    unit_diags_setup(&U, &d);
+    CHECK(dt_build_run(&st, &s) == DT_OK && access(so, F_OK) == 0,
+          "baseline: without strict, written");
+
+    /* Options. */
+    CHECK(dt_build_run(NULL, &s) == DT_ERR_USAGE, "no options: a usage error");
+    struct dt_build_opts none;
+    memset(&none, 0, sizeof(none));
+    none.policies = ps;
+    none.n_policies = 1;
+    CHECK(dt_build_run(&none, NULL) == DT_ERR_USAGE, "no diagnostics sink: a usage error");
+}
 
 int main(void)
 {
@@ -171,5 +324,6 @@ int main(void)
     char cmd[800];
     snprintf(cmd, sizeof(cmd), "ls -a '%s' | grep -q '\\.tmp-'", unit_tmp());
     CHECK(system(cmd) != 0, "no temporary directory left behind");
+    test_contract(cwd);
     return unit_done();
 }

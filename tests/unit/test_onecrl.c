@@ -197,38 +197,9 @@ static void test_round_trip(void)
     json_decref(doc);
 }
 
-/* A dump that starts with a UTF-8 byte-order mark: named at 1:1; the same
- * dump without it imports. */
-static void test_bom(void)
-{
-    static const char dump[] =
-        "{\"data\": [{\"issuerName\": \"MA0xCzAJBgNVBAMMAmhp\", \"serialNumber\": \"AQI=\", "
-        "\"id\": \"a\", \"last_modified\": 1, \"enabled\": true, \"details\": {}}]}";
-    char with[sizeof(dump) + 3] = "\xef\xbb\xbf";
-    memcpy(with + 3, dump, sizeof(dump));
-    struct dt_diags d;
-    struct dt_buf pol;
-    struct dt_import_summary s;
-    unit_diags_setup(&U, &d);
-    dt_buf_init(&pol, 1 << 20);
-    CHECK(dt_import_onecrl_mem("dump.json", dt_slice_make(dump, strlen(dump)), &pol, &s, &d, NULL,
-                               NULL) == DT_OK &&
-              U.errors == 0 && pol.len > 0,
-          "baseline: the dump imports");
-    dt_buf_free(&pol);
-    unit_diags_setup(&U, &d);
-    dt_buf_init(&pol, 1 << 20);
-    CHECK(dt_import_onecrl_mem("dump.json", dt_slice_make(with, strlen(with)), &pol, &s, &d, NULL,
-                               NULL) == DT_ERR_INPUT &&
-              unit_has(&U, "dump.json|1|1||the file starts with a UTF-8 byte-order mark"),
-          "a dump with a byte-order mark: an error at 1:1 that names it");
-    dt_buf_free(&pol);
-}
-
 int main(void)
 {
     test_canonical();
-    test_bom();
     test_round_trip();
     return unit_done();
 }

@@ -1,9 +1,9 @@
 /* Unit tests: the certificate pool (directory walk,
  * PEM/DER/bundles/certdata.txt, de-duplication, indexes, anchors, skipped
- * and broken files) and chain building through it. */
+ * and broken files). The digest multimap is in test_dmap.c, chain building
+ * through a pool in test_paths.c. */
 #include "dmap.h"
 #include "file.h"
-#include "paths.h"
 #include "pool.h"
 #include "unit.h"
 
@@ -41,30 +41,6 @@ static size_t count_key(struct dt_pool *p, const struct dt_dmap *m, const uint8_
     for (uint32_t it = dt_dmap_first(m, k); it != DT_DMAP_END; it = dt_dmap_next(m, it, k))
         n++;
     return n;
-}
-
-struct chains {
-    size_t n;
-    char names[16][200];
-};
-
-static void on_chain(const struct dt_chain *c, void *ctx)
-{
-    struct chains *cs = ctx;
-    if (cs->n >= 16)
-        return;
-    char *s = cs->names[cs->n++];
-    s[0] = 0;
-    for (size_t i = 0; i < c->n; i++)
-        snprintf(s + strlen(s), 200 - strlen(s), "%s%s", i ? " < " : "", c->certs[i]->name);
-}
-
-static bool has_chain(const struct chains *cs, const char *want)
-{
-    for (size_t i = 0; i < cs->n; i++)
-        if (!strcmp(cs->names[i], want))
-            return true;
-    return false;
 }
 
 static void test_pool_dirs(void)
@@ -109,28 +85,6 @@ static void test_pool_dirs(void)
         CHECK(dt_pool_find(&p, int1->cert->sha256) == int1, "pool: by SHA-256");
         CHECK(dt_pool_signed_by(&p, int1, root_a), "pool: int-a1 is signed by Root A");
         CHECK(!dt_pool_signed_by(&p, leaf, root_a), "pool: leaf-a1 is not signed by Root A");
-
-        struct chains cs = {0};
-        size_t n = dt_paths_chains(&p, leaf, 1, 0, 64, on_chain, &cs, NULL);
-        CHECK(n == 4, "chains: leaf-a1 has 4 chains (got %zu)", n);
-        for (size_t i = 0; i < cs.n; i++)
-            printf("# chain %zu: %s\n", i + 1, cs.names[i]);
-        CHECK(has_chain(&cs, "pki/bundle-leaves.pem < pki/chain-a1.pem < pki/root-a.der"),
-              "chains: leaf < int-a1 < Root A");
-        CHECK(has_chain(&cs, "pki/bundle-leaves.pem < pki/chain-a1-x.pem < pki/root-b.der"),
-              "chains: leaf < int-a1-xb < Root B");
-        CHECK(has_chain(&cs, "pki/bundle-leaves.pem < pki-cross/int-a1-xc.der < pki/root-c.der"),
-              "chains: leaf < int-a1-xc < Root C");
-        CHECK(has_chain(&cs, "pki/bundle-leaves.pem < pki-cross/int-a1-xc.der < "
-                             "pki-cross/root-c-xa.der < pki/root-a.der"),
-              "chains: leaf < int-a1-xc < root-c-xa < Root A");
-        struct chains one = {0};
-        CHECK(dt_paths_chains(&p, leaf, 1, 0, 1, on_chain, &one, NULL) == 1,
-              "chains: max_chains caps the walk");
-        struct chains none = {0};
-        CHECK(dt_paths_chains(&p, leaf, 1, 1577836800 /* 2020-01-01 */, 64, on_chain, &none,
-                              NULL) == 0,
-              "chains: no chain at a time before the leaf");
     }
     dt_pool_free(&p);
 }

@@ -82,6 +82,18 @@ static inline bool unit_has(const struct unit_diags *u, const char *fragment)
     return strstr(u->text, fragment) != NULL;
 }
 
+/* Prints the collected diagnostics as TAP comments (after a failed CHECK). */
+static inline void unit_dump_diags(const struct unit_diags *u)
+{
+    const char *p = u->text;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        int n = nl ? (int)(nl - p) : (int)strlen(p);
+        printf("#   | %.*s\n", n, p);
+        p += n + (nl != NULL);
+    }
+}
+
 /* A scratch directory removed at exit. */
 static char unit_tmpdir[256];
 

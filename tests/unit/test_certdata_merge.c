@@ -1,4 +1,5 @@
-/* Unit tests: merge.c, the policy merged into an upstream certdata.txt.
+/* Unit tests: certdata_merge.c, the policy merged into an upstream
+ * certdata.txt.
  *
  * Upstream is the fixture root store (testdata/chains/roots-certdata.txt,
  * every root trusted for every purpose), edited here where a case needs
@@ -8,6 +9,7 @@
 #include "cdparse.h"
 #include "file.h"
 #include "certdata_merge.h"
+#include "version.h"
 #include "policy.h"
 #include "model.h"
 #include "unit.h"
@@ -384,6 +386,95 @@ static void dates(const char *up)
     free(r.out);
 }
 
+/* New distrusts are appended after upstream's bytes; entries that do not
+ * target nss change nothing; errors: a dated root upstream lacks, an
+ * upstream without BEGINDATA or that does not parse; the output is the
+ * same for the same inputs. */
+static void additions(const char *up)
+{
+    struct run r, r2;
+    const char *one = "{\"version\": 1, \"entries\": [{\"certificate\": "
+                      "\"%s/testdata/pki/int-a1.pem\", \"label\": \"Int A1\"}]}\n";
+    merge(one, up, &r);
+    size_t ul = strlen(up);
+    CHECK(r.rc == DT_OK && r.out && !strncmp(r.out, up, ul) && r.st.added == 1 &&
+              r.st.cert_objects_added == 0 && r.st.edited + r.st.replaced + r.st.unchanged == 0,
+          "a certificate upstream lacks: upstream's bytes, then one trust object appended");
+    CHECK(r.out && strstr(r.out + ul, "# Distrust objects added by distrust " DT_VERSION
+                                      " from a policy with SHA-256\n# digest.\n") &&
+              strstr(r.out + ul, "# Distrust \"Int A1\"") &&
+              !strstr(r.out + ul, "CKO_CERTIFICATE\n"),
+          "after a header naming the tool and the policy digest");
+    CHECK(r.out && stable(one, r.out), "and merges again unchanged");
+    merge(one, up, &r2);
+    CHECK(r2.rc == DT_OK && r.out && r2.out && !strcmp(r.out, r2.out),
+          "merging twice gives the same bytes");
+    free(r.out);
+    free(r2.out);
+
+    const char *cert = "{\"version\": 1, \"entries\": [{\"certificate\": "
+                       "\"%s/testdata/pki/int-a1.pem\", \"nss_object\": "
+                       "\"certificate+trust\"}]}\n";
+    merge(cert, up, &r);
+    CHECK(r.rc == DT_OK && r.st.added == 1 && r.st.cert_objects_added == 1 && r.out &&
+              strstr(r.out + ul, "CKA_CLASS CK_OBJECT_CLASS CKO_CERTIFICATE\n"),
+          "certificate+trust: the certificate object is appended too");
+    free(r.out);
+
+    const char *blob = "{\"version\": 1, \"entries\": [{\"certificate\": "
+                       "\"%s/testdata/pki/int-a1.pem\", \"targets\": [\"blob\", \"onecrl\"]}]}\n";
+    merge(blob, up, &r);
+    CHECK(r.rc == DT_OK && r.out && !strcmp(r.out, up) && r.st.added == 0,
+          "an entry that does not target nss: upstream unchanged");
+    free(r.out);
+
+    /* A date for a root upstream does not hold: an error at the entry. */
+    const char *int_c = "{\"version\": 1, \"entries\": [{\"certificate\": "
+                        "\"%s/testdata/pki/int-c.pem\", \"server_distrust_after\": "
+                        "\"2024-11-30T23:59:59Z\"}]}\n";
+    merge(int_c, up, &r);
+    CHECK(r.rc == DT_ERR_INPUT && !r.out && unit_has(&r.u, "|/entries/0|the root \"") &&
+              unit_has(&r.u, "is not in upstream.txt"),
+          "a date for a root upstream lacks: an error at the entry");
+    free(r.out);
+
+    /* A root without CKA_NSS_MOZILLA_CA_POLICY: the date is set, with a
+     * warning (Firefox ignores it there). */
+    char *nopol = edit(up, "CKA_LABEL UTF8 \"Test Root C (distrust-after)\"",
+                       "CKA_NSS_MOZILLA_CA_POLICY CK_BBOOL CK_TRUE\n", "");
+    merge(DATE("2024-11-30T23:59:59Z", ""), nopol ? nopol : "", &r);
+    CHECK(r.rc == DT_OK && r.st.afters_set == 1 && r.u.warnings == 1 &&
+              unit_has(&r.u, "has no CKA_NSS_MOZILLA_CA_POLICY CK_TRUE"),
+          "a dated root without the CA policy attribute: a warning");
+    free(r.out);
+    free(nopol);
+    merge(DATE("2024-11-30T23:59:59Z", ""), up, &r);
+    CHECK(r.rc == DT_OK && r.u.warnings == 0, "baseline: with it, no warning");
+    free(r.out);
+
+    /* Two bad entries: both reported, nothing written. */
+    const char *two = "{\"version\": 1, \"entries\": [{\"certificate\": "
+                      "\"%s/testdata/pki/int-c.pem\", \"server_distrust_after\": "
+                      "\"2024-11-30T23:59:59Z\"}, {\"certificate\": \"%s/testdata/pki/int-d.pem\", "
+                      "\"server_distrust_after\": \"2024-11-30T23:59:59Z\"}]}\n";
+    merge(two, up, &r);
+    CHECK(r.rc == DT_ERR_INPUT && !r.out && r.u.errors == 2,
+          "two bad entries: two errors in one run (%zu)", r.u.errors);
+    free(r.out);
+
+    /* Upstream that is not a certdata.txt. */
+    merge(one, "# only a comment\n", &r);
+    CHECK(r.rc == DT_ERR_INPUT && unit_has(&r.u, "no BEGINDATA line"),
+          "an upstream without BEGINDATA: an error");
+    free(r.out);
+    char *broken = edit(up, ROOT_D_TRUST, "CKA_TRUST_SERVER_AUTH CK_TRUST", "CKA_TRUST_SERVER_AUTH CK_BOGUS");
+    merge(one, broken ? broken : "", &r);
+    CHECK(r.rc == DT_ERR_INPUT && !r.out && unit_has(&r.u, "upstream.txt|"),
+          "an upstream that does not parse: an error at its line");
+    free(r.out);
+    free(broken);
+}
+
 int main(void)
 {
     if (!getcwd(cwd, sizeof(cwd)))
@@ -396,6 +487,7 @@ int main(void)
     never_relaxed(up);
     every_purpose(up);
     dates(up);
+    additions(up);
     free(up);
     return unit_done();
 }
