@@ -69,6 +69,7 @@ enum dt_err dt_serials_read(const char *path, enum dt_serial_format fmt, struct 
         const char *warn;
         const char *why = dt_serials_decode(s, len, fmt, &serial, &col, &warn);
         struct dt_place pl = {path, (unsigned)lr.lineno, (unsigned)col, NULL, s};
+        DT_ENSURE(why != dt_mem_why_nomem, DT_ERR_NOMEM);
         if (why) {
             char hint[320] = "";
             if (why == dt_serials_err_high_bit)
@@ -134,6 +135,13 @@ void dt_serials_pad_hint(const char *s, size_t n, char *out, size_t cap)
              colons ? "00:" : "00", (int)(n < 200 ? n : 200), s);
 }
 
+/* The reason for a failed append to a buffer: the caps below are never hit
+ * by a serial that passed the length check, so it is memory. */
+static const char *append_failed(enum dt_err rc)
+{
+    return rc == DT_ERR_NOMEM ? dt_mem_why_nomem : "serial longer than 64 octets";
+}
+
 const char *dt_serials_decode(const char *s, size_t n, enum dt_serial_format fmt, struct dt_buf *out,
                              size_t *col, const char **warn)
 {
@@ -180,24 +188,26 @@ const char *dt_serials_decode(const char *s, size_t n, enum dt_serial_format fmt
             }
             if (digits.len == 0 && s[i] == '0')
                 continue;
-            if (dt_buf_putc(&digits, s[i]) != DT_OK) {
+            enum dt_err prc = dt_buf_putc(&digits, s[i]);
+            if (prc != DT_OK) {
                 dt_buf_free(&digits);
                 *col = lead + 1;
-                return "serial longer than 64 octets";
+                return append_failed(prc);
             }
         }
         /* Left-pad to whole octets, then add the sign octet if needed. */
         struct dt_buf padded;
         dt_buf_init(&padded, 4 * DT_MAX_SERIAL_OCTETS + 8);
-        bool ok = true;
+        enum dt_err prc = DT_OK;
         if (digits.len == 0)
-            ok = dt_buf_puts(&padded, "00") == DT_OK;
+            prc = dt_buf_puts(&padded, "00");
         else if (digits.len % 2)
-            ok = dt_buf_putc(&padded, '0') == DT_OK;
-        ok = ok && dt_buf_append(&padded, digits.data, digits.len) == DT_OK;
+            prc = dt_buf_putc(&padded, '0');
+        if (prc == DT_OK)
+            prc = dt_buf_append(&padded, digits.data, digits.len);
         size_t c;
-        why = ok ? dt_hex_decode((const char *)padded.data, padded.len, out, &c)
-                 : "serial longer than 64 octets";
+        why = prc == DT_OK ? dt_hex_decode((const char *)padded.data, padded.len, out, &c)
+                           : append_failed(prc);
         dt_buf_free(&digits);
         dt_buf_free(&padded);
         if (why) {
@@ -206,9 +216,10 @@ const char *dt_serials_decode(const char *s, size_t n, enum dt_serial_format fmt
         }
         if (out->data[start] & 0x80) {
             uint8_t zero = 0;
-            if (dt_buf_append(out, &zero, 1) != DT_OK) {
+            enum dt_err zrc = dt_buf_append(out, &zero, 1);
+            if (zrc != DT_OK) {
                 *col = lead + 1;
-                return "serial longer than 64 octets";
+                return append_failed(zrc);
             }
             memmove(out->data + start + 1, out->data + start, out->len - start - 1);
             out->data[start] = 0;
