@@ -53,18 +53,21 @@ static bool integer_contents(struct dt_slice tlv, struct dt_slice *c)
     return true;
 }
 
-/* The manifest says what the build wrote; warn when the file changed. */
-static void check_manifest(const char *dir, const char *path, struct dt_diags *d)
+/* The manifest says what the build wrote; warn when the file changed.
+ * Fails only when the file's SHA-256 cannot be computed. */
+static enum dt_err check_manifest(const char *dir, const char *path, struct dt_diags *d)
 {
     struct dt_buf data;
     if (dt_file_read(path, (size_t)1 << 30, &data, d, NULL) != DT_OK)
-        return;
+        return DT_OK;
     uint8_t sum[32];
     char hex[65];
-    dt_digest_sha256(dt_slice_make(data.data, data.len), sum);
+    enum dt_err rc = dt_digest_sha256(dt_slice_make(data.data, data.len), sum);
+    dt_buf_free(&data);
+    if (rc != DT_OK)
+        return rc;
     for (int i = 0; i < 32; i++)
         snprintf(hex + 2 * i, 3, "%02x", sum[i]);
-    dt_buf_free(&data);
     char mpath[PATH_MAX];
     snprintf(mpath, sizeof(mpath), "%s/manifest.json", dir);
     json_error_t jerr;
@@ -83,6 +86,7 @@ static void check_manifest(const char *dir, const char *path, struct dt_diags *d
                 "certdata-distrust.txt does not match its SHA-256 in the manifest: it "
                 "was changed after the build; using the file as it is now");
     json_decref(m);
+    return DT_OK;
 }
 
 static enum dt_err read_trust(struct dt_build_data *b, const struct dt_cd_object *o)
@@ -120,8 +124,12 @@ static enum dt_err read_cert(struct dt_build_data *b, const struct dt_cd_object 
     const struct dt_cd_attr *v = dt_cdparse_get(o, CKA_VALUE);
     struct dt_cert *c;
     const char *why;
-    if (!v || dt_cert_from_der(v->value, v->len, &c, &why) != DT_OK)
+    if (!v)
+        return DT_OK;
+    rc = dt_cert_from_der(v->value, v->len, &c, &why);
+    if (rc == DT_ERR_INPUT || rc == DT_ERR_LIMIT)
         return DT_OK; /* NSS would not use it either */
+    DT_TRY(rc);
     DT_TRY(dt_cert_list_push(&b->certs, c));
     const struct dt_cd_attr *sa = dt_cdparse_get(o, CKA_NSS_SERVER_DISTRUST_AFTER);
     const struct dt_cd_attr *ea = dt_cdparse_get(o, CKA_NSS_EMAIL_DISTRUST_AFTER);
@@ -157,7 +165,7 @@ enum dt_err dt_builddir_load(const char *dir, struct dt_build_data *b, struct dt
                        strerror(errno), dir);
     }
     DT_TRY(dt_cdparse_file(b->path, &b->cd, d));
-    check_manifest(dir, b->path, d);
+    DT_TRY(check_manifest(dir, b->path, d));
     DT_TRY(read_objects(b));
 out:
     return rc;

@@ -1263,7 +1263,13 @@ enum dt_err dt_policy_load(struct dt_policy *p, const char *const *paths, size_t
                       p->files[j].path);
             L.j.rc = DT_ERR_INPUT;
         }
-        dt_digest_sha256(dt_slice_make(text.data, text.len), pf->sha256);
+        enum dt_err drc = dt_digest_sha256(dt_slice_make(text.data, text.len), pf->sha256);
+        if (drc != DT_OK) {
+            dt_buf_free(&text);
+            struct dt_place pl = dt_diag_place_file(inputs[i].path);
+            rc = dt_digest_report(drc, d, &pl, "the outputs record every policy file's SHA-256");
+            goto out;
+        }
         pf->text_len = text.len;
         const char *t = dt_buf_cstr(&text);
         pf->text = t ? dt_arena_dup(&p->arena, t, text.len + 1) : NULL;

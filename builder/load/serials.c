@@ -19,6 +19,19 @@ struct warn_count {
     size_t count;
 };
 
+/* A serial list's SHA-256 that OpenSSL could not compute (DT_ERR_INTERNAL
+ * from the line reader) is an error at the file, with its cause; rc passes
+ * through. */
+static enum dt_err sha256_failed(struct dt_diags *d, const char *path, enum dt_err rc)
+{
+    if (rc == DT_ERR_INTERNAL) {
+        struct dt_place pl = dt_diag_place_file(path);
+        dt_diag_report(d, DT_ERROR, &pl, "%s: the outputs record every serial list's SHA-256",
+                       dt_err_cause() ? dt_err_cause() : "OpenSSL cannot compute SHA-256");
+    }
+    return rc;
+}
+
 enum dt_err dt_serials_read(const char *path, enum dt_serial_format fmt, struct dt_diags *d,
                             const struct dt_place *ref, dt_serial_fn fn, void *ctx,
                             dt_progress_fn progress, void *progress_ctx,
@@ -32,7 +45,7 @@ enum dt_err dt_serials_read(const char *path, enum dt_serial_format fmt, struct 
     memset(res, 0, sizeof(*res));
     dt_buf_init(&serial, DT_MAX_SERIAL_OCTETS + 8);
 
-    DT_TRY(dt_lines_open(&lr, path, DT_MAX_SERIAL_LINE, d, ref));
+    DT_TRY(sha256_failed(d, path, dt_lines_open(&lr, path, DT_MAX_SERIAL_LINE, d, ref)));
     opened = true;
     for (;;) {
         const char *s;
@@ -108,7 +121,7 @@ enum dt_err dt_serials_read(const char *path, enum dt_serial_format fmt, struct 
         rc = DT_ERR_INPUT;
         goto out;
     }
-    dt_lines_sha256(&lr, res->sha256);
+    DT_TRY(sha256_failed(d, path, dt_lines_sha256(&lr, res->sha256)));
     if (progress)
         progress("reading serials", lr.bytes, lr.size, progress_ctx);
 out:

@@ -92,7 +92,11 @@ enum dt_err dt_prune_report(const struct dt_model *m, const struct dt_pool *pool
         struct acc one = {NONE, 0, 0};
         see(&one, it->cert, before);
         uint8_t key[32];
-        dt_idkey_issuer_serial(it->issuer, it->serial, key);
+        enum dt_err krc = dt_idkey_issuer_serial(it->issuer, it->serial, key);
+        if (krc != DT_OK) {
+            free(v);
+            return krc;
+        }
         if (pool)
             see_key(&one, pool, &pool->by_issuer_serial, key, it->cert, before);
         r->items++;
@@ -112,7 +116,11 @@ enum dt_err dt_prune_report(const struct dt_model *m, const struct dt_pool *pool
         const struct dt_subjkey *k = &m->skeys[i];
         struct rule_acc *r = slot(v, &n, k->rule);
         uint8_t key[32];
-        dt_idkey_exact(k->subject, k->spki_sha256, key);
+        enum dt_err krc = dt_idkey_exact(k->subject, k->spki_sha256, key);
+        if (krc != DT_OK) {
+            free(v);
+            return krc;
+        }
         struct acc one = {NONE, 0, 0};
         if (pool)
             see_key(&one, pool, &pool->by_key, key, NULL, before);

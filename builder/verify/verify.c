@@ -180,25 +180,32 @@ out:
     return rc;
 }
 
-/* Whether a case's root store is the upstream file of the build's merge. */
-static bool from_upstream(struct run *R, const struct dt_case *k)
+/* Whether a case's root store is the upstream file of the build's merge,
+ * into *same. Fails when its SHA-256 cannot be computed. */
+static enum dt_err from_upstream(struct run *R, const struct dt_case *k, bool *same)
 {
-    if (!R->has_merged || !k->anchors_certdata)
-        return false;
-    if (R->upstream_seen && !strcmp(R->upstream_seen, k->anchors_certdata))
-        return R->upstream_same;
+    enum dt_err rc = DT_OK;
     struct dt_buf b;
     dt_buf_init(&b, 0);
-    bool same = false;
+    *same = false;
+    if (!R->has_merged || !k->anchors_certdata)
+        goto out;
+    if (R->upstream_seen && !strcmp(R->upstream_seen, k->anchors_certdata)) {
+        *same = R->upstream_same;
+        goto out;
+    }
     if (dt_file_read(k->anchors_certdata, (size_t)64 << 20, &b, &R->d, NULL) == DT_OK) {
         uint8_t h[32];
-        dt_digest_sha256(dt_slice_make(b.data, b.len), h);
-        same = !memcmp(h, R->upstream_sha256, 32);
+        struct dt_place pl = dt_diag_place_file(k->anchors_certdata);
+        DT_TRY(dt_digest_report(dt_digest_sha256(dt_slice_make(b.data, b.len), h), &R->d, &pl,
+                                "a root store is known by its SHA-256"));
+        *same = !memcmp(h, R->upstream_sha256, 32);
     }
-    dt_buf_free(&b);
     R->upstream_seen = k->anchors_certdata;
-    R->upstream_same = same;
-    return same;
+    R->upstream_same = *same;
+out:
+    dt_buf_free(&b);
+    return rc;
 }
 
 /* ---- naming ------------------------------------------------------------------ */
@@ -323,6 +330,20 @@ static void certset_of(struct run *R, const struct dt_case *k, const struct dt_n
 
 /* The entries that distrust, for the case's usage, a certificate of the
  * case (chain, anchors) or of the paths NSS built and logged. */
+/* Whether a and b are the same name (RFC 5280), for an explanation: when
+ * they cannot be compared (memory), that is said and counted as a check
+ * that could not run, never taken for "not the same". */
+static bool names_equal(struct run *R, struct dt_slice a, struct dt_slice b)
+{
+    bool equal = false;
+    enum dt_err rc = dt_name_equal(a, b, &equal);
+    if (rc != DT_OK) {
+        line(R, "#   ERROR: cannot compare two names: %s", dt_err_str(rc));
+        R->sum->errors++;
+    }
+    return equal;
+}
+
 static size_t show_matches(struct run *R, const struct dt_case *k,
                            const struct dt_nss_outcome *base, const struct dt_nss_outcome *with)
 {
@@ -370,7 +391,7 @@ static void explain_miss(struct run *R, const struct dt_case *k, const struct dt
                  * differently: the same certificate to OpenSSL, another
                  * one to NSS's byte-exact lookup. */
                 if (dt_slice_eq(e->serial, c->info.serial) &&
-                    dt_name_equal(e->issuer, c->info.issuer)) {
+                    names_equal(R, e->issuer, c->info.issuer)) {
                     char *cn = dt_nssname_display(c->info.subject);
                     char *issuer = dt_nssname_text(c->info.issuer);
                     entry_line(R, e, c, "entry");
@@ -505,8 +526,9 @@ static const char *why_not(const struct run *R, unsigned dep)
            "from (give that certdata.txt as the case's anchors)";
 }
 
-static void case_plan(struct run *R, const struct dt_case *k, struct plan *p)
+static enum dt_err case_plan(struct run *R, const struct dt_case *k, struct plan *p)
 {
+    enum dt_err rc = DT_OK;
     unsigned want = k->deployments ? k->deployments : DT_DEPLOY_ALL;
     unsigned sel = want & R->selected;
     memset(p, 0, sizeof(*p));
@@ -515,13 +537,18 @@ static void case_plan(struct run *R, const struct dt_case *k, struct plan *p)
             p->job[e][j] = NO_JOB;
     p->deps = sel & (DT_DEPLOY_OVERLAY | DT_DEPLOY_OPENSSL);
     unsigned unable = 0;
-    if ((sel & DT_DEPLOY_ROOT_STORE) && !from_upstream(R, k))
+    bool same = false;
+    if (sel & DT_DEPLOY_ROOT_STORE)
+        DT_TRY(from_upstream(R, k, &same));
+    if ((sel & DT_DEPLOY_ROOT_STORE) && !same)
         unable |= DT_DEPLOY_ROOT_STORE;
     if ((sel & DT_DEPLOY_P11KIT) && !R->has_p11kit)
         unable |= DT_DEPLOY_P11KIT;
     p->deps |= sel & (DT_DEPLOY_ROOT_STORE | DT_DEPLOY_P11KIT) & ~unable;
     p->missing = unable & k->deployments;
     p->skipped = unable & ~k->deployments;
+out:
+    return rc;
 }
 
 /* ---- distrust-after --------------------------------------------------------------- */
@@ -731,9 +758,12 @@ static enum dt_err p11kit_anchors(struct run *R, const struct dt_case *k, struct
         DT_ENSURE(pool, DT_ERR_INPUT);
         certs = calloc(pool->n + 1, sizeof(*certs));
         DT_ENSURE(certs, DT_ERR_NOMEM);
-        for (size_t i = 0; i < pool->n; i++)
-            if (dt_pool_is_anchor(pool, &pool->v[i], 1u << usage_slot(k->usage)))
+        for (size_t i = 0; i < pool->n; i++) {
+            bool anchor;
+            DT_TRY(dt_pool_is_anchor(pool, &pool->v[i], 1u << usage_slot(k->usage), &anchor));
+            if (anchor)
                 certs[n++] = pool->v[i].cert;
+        }
     } else {
         certs = calloc(k->n_anchors + 1, sizeof(*certs));
         DT_ENSURE(certs, DT_ERR_NOMEM);
@@ -743,7 +773,7 @@ static enum dt_err p11kit_anchors(struct run *R, const struct dt_case *k, struct
     for (size_t i = 0; i < n; i++)
         DT_TRY(dt_buf_append(&b, certs[i]->sha256, 32));
     uint8_t sha[32];
-    dt_digest_sha256(dt_slice_make(b.data, b.len), sha);
+    DT_TRY(dt_digest_sha256(dt_slice_make(b.data, b.len), sha));
     for (size_t i = 0; i < R->n_p11kit_dirs; i++)
         if (!memcmp(R->p11kit_dirs[i].sha256, sha, 32)) {
             p->p11_base = R->p11kit_dirs[i].base;
@@ -912,7 +942,7 @@ static enum dt_err prepare_case(struct run *R, const struct dt_case *k, size_t c
         for (size_t i = 0; i < k->n_anchors; i++)
             DT_TRY(dt_buf_append(&b, k->anchors[i]->sha256, 32));
         uint8_t sha[32];
-        dt_digest_sha256(dt_slice_make(b.data, b.len), sha);
+        DT_TRY(dt_digest_sha256(dt_slice_make(b.data, b.len), sha));
         dt_buf_reset(&b);
         const struct anchor_file *same = NULL;
         for (size_t i = 0; i < R->n_anchor_files && !same; i++)
@@ -1494,7 +1524,7 @@ static void check_openssl(struct run *R, const struct dt_case *k)
                 const struct dt_bentry *e = &R->b.entries[j];
                 if (dt_slice_eq(e->issuer, c->info.issuer) ||
                     !dt_slice_eq(e->serial, c->info.serial) ||
-                    !dt_name_equal(e->issuer, c->info.issuer))
+                    !names_equal(R, e->issuer, c->info.issuer))
                     continue;
                 char *n = dt_nssname_display(c->info.subject);
                 line(R,
@@ -1796,7 +1826,7 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
     for (size_t ci = 0; ci < R.cases.n; ci++) {
         const struct dt_case *k = &R.cases.v[ci];
         struct plan *p = &plans[ci];
-        case_plan(&R, k, p);
+        DT_TRY(case_plan(&R, k, p));
         if (!(p->deps & NSS_DEPLOYS))
             continue;
         const char *stored = NULL;
