@@ -300,8 +300,8 @@ static enum dt_err load_all(struct impact *I, const char *const *paths, size_t n
     for (size_t i = 0; i < n; i++) {
         enum dt_err prc =
             dt_pool_add(into, paths[i], NULL, &I->d, I->o->progress, I->o->progress_ctx);
-        if (prc == DT_ERR_NOMEM)
-            return prc;
+        if (prc == DT_ERR_NOMEM || prc == DT_ERR_INTERNAL)
+            return prc; /* memory, a digest: not the file's fault */
         if (prc != DT_OK)
             rc = DT_ERR_INPUT;
     }

@@ -740,7 +740,7 @@ out:
     return rc;
 }
 
-static struct dt_pool *rootstore_of(struct run *R, const char *path);
+static enum dt_err rootstore_of(struct run *R, const char *path, struct dt_pool **out);
 
 /* The p11-kit deployment's anchors for a case: its anchor files, or the
  * roots its certdata.txt root store trusts for the case's usage, as PEM
@@ -754,8 +754,8 @@ static enum dt_err p11kit_anchors(struct run *R, const struct dt_case *k, struct
     const struct dt_cert **certs = NULL;
     size_t n = 0;
     if (k->anchors_certdata) {
-        struct dt_pool *pool = rootstore_of(R, k->anchors_certdata);
-        DT_ENSURE(pool, DT_ERR_INPUT);
+        struct dt_pool *pool;
+        DT_TRY(rootstore_of(R, k->anchors_certdata, &pool));
         certs = calloc(pool->n + 1, sizeof(*certs));
         DT_ENSURE(certs, DT_ERR_NOMEM);
         for (size_t i = 0; i < pool->n; i++) {
@@ -1377,25 +1377,36 @@ static void nss_progress(size_t done, size_t total, void *ctx)
 
 /* ---- the OpenSSL engine ---------------------------------------------------------- */
 
-static struct dt_pool *rootstore_of(struct run *R, const char *path)
+/* The root store read from path into *out (NULL for no path). Its
+ * problems are reported; DT_ERR_INPUT when it cannot be used, and memory or
+ * a digest as they are (never taken for a store that is not there). */
+static enum dt_err rootstore_of(struct run *R, const char *path, struct dt_pool **out)
 {
+    enum dt_err rc = DT_OK;
+    *out = NULL;
     if (!path)
-        return NULL;
+        goto out;
     for (size_t i = 0; i < R->n_stores; i++)
-        if (!strcmp(R->stores[i].path, path))
-            return &R->stores[i].pool;
-    if (dt_mem_grow((void **)&R->stores, &R->cap_stores, R->n_stores + 1, sizeof(*R->stores)) != DT_OK)
-        return NULL;
+        if (!strcmp(R->stores[i].path, path)) {
+            *out = &R->stores[i].pool;
+            goto out;
+        }
+    DT_TRY(dt_mem_grow((void **)&R->stores, &R->cap_stores, R->n_stores + 1, sizeof(*R->stores)));
     struct rootstore *rs = &R->stores[R->n_stores];
     rs->path = path;
     dt_pool_init(&rs->pool);
-    if (dt_pool_add(&rs->pool, path, NULL, &R->d, NULL, NULL) != DT_OK) {
+    rc = dt_pool_add(&rs->pool, path, NULL, &R->d, NULL, NULL);
+    if (rc != DT_OK) {
         dt_pool_free(&rs->pool);
-        return NULL;
+        if (rc == DT_ERR_LIMIT)
+            rc = DT_ERR_INPUT;
+        goto out;
     }
     rs->pool.explicit_anchors = true; /* the store's trust objects decide */
     R->n_stores++;
-    return &rs->pool;
+    *out = &rs->pool;
+out:
+    return rc;
 }
 
 static void ossl_path(struct run *R, const struct dt_ossl_outcome *o, char *buf, size_t cap)
@@ -1429,8 +1440,17 @@ static void check_openssl(struct run *R, const struct dt_case *k)
     int64_t when_t = k->has_time ? k->time : R->o->now;
     char when[32];
     dt_time_format_rfc3339(when_t, when);
-    struct dt_pool *rs = rootstore_of(R, k->anchors_certdata);
+    struct dt_pool *rs;
+    enum dt_err src = rootstore_of(R, k->anchors_certdata, &rs);
     struct dt_ossl_outcome base, with;
+    if (src != DT_OK) {
+        line(R, "not ok %zu - %s%s # ERROR: cannot read the root store %s: %s", no, k->name, tag,
+             k->anchors_certdata,
+             src == DT_ERR_INTERNAL && dt_err_cause() ? dt_err_cause() : dt_err_str(src));
+        R->sum->failed++;
+        R->sum->errors++;
+        return;
+    }
     if (dt_verify_openssl_run(k, rs, when_t, NULL, &base) != DT_OK || !base.ran) {
         line(R, "not ok %zu - %s%s # ERROR: %s", no, k->name, tag,
              base.failure[0] ? base.failure : "the verification could not run");

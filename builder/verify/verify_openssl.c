@@ -74,7 +74,7 @@ enum dt_err dt_verify_openssl_run(const struct dt_case *k, struct dt_pool *roots
         rc = dt_pool_is_anchor(rootstore, e, trust_bit(k->usage), &anchor);
         if (rc != DT_OK) {
             snprintf(o->failure, sizeof(o->failure), "cannot tell the root store's anchors: %s",
-                     dt_err_cause() ? dt_err_cause() : dt_err_str(rc));
+                     rc == DT_ERR_INTERNAL && dt_err_cause() ? dt_err_cause() : dt_err_str(rc));
             goto out;
         }
         if (!anchor)

@@ -223,8 +223,9 @@ enum dt_err dt_ecdsa_sign_rfc6979(EVP_PKEY *k, int md_bits, const uint8_t *msg, 
     unsigned hl = 0;
     if (!EVP_Digest(msg, len, h, &hl, md, NULL)) {
         ERR_clear_error();
-        dt_err_cause_set(md_bits == 384 ? "OpenSSL cannot compute SHA-384 (the signature's digest)"
-                                        : "OpenSSL cannot compute SHA-256 (the signature's digest)");
+        dt_err_cause_set(md_bits == 384
+                             ? "OpenSSL cannot compute SHA-384 (the signature's digest)"
+                             : "OpenSSL cannot compute SHA-256 (the signature's digest)");
         return DT_ERR_INTERNAL;
     }
     return dt_ecdsa_sign_digest_rfc6979(k, md_bits, h, hl, der, der_len);
