@@ -927,13 +927,21 @@ static void load_metadata(struct loader *L, json_t *e, const char *path, const s
 
 /* ---- entries ---------------------------------------------------------- */
 
-static struct dt_rule *new_rule(struct loader *L)
+/* A new rule for the entry at path, or NULL: past DT_MAX_RULES (reported),
+ * or out of memory (L->j.rc, never "too many"). */
+static struct dt_rule *new_rule(struct loader *L, const char *path)
 {
     struct dt_policy *p = L->p;
-    if (p->n_rules >= DT_MAX_RULES)
+    if (p->n_rules >= DT_MAX_RULES) {
+        lerr(L, false, path, "too many entries (the limit is %d across all policy files)",
+             DT_MAX_RULES);
         return NULL;
-    if (dt_mem_grow((void **)&p->rules, &p->cap_rules, p->n_rules + 1, sizeof(*p->rules)) != DT_OK)
+    }
+    if (dt_mem_grow((void **)&p->rules, &p->cap_rules, p->n_rules + 1, sizeof(*p->rules)) !=
+        DT_OK) {
+        L->j.rc = DT_ERR_NOMEM;
         return NULL;
+    }
     struct dt_rule *r = &p->rules[p->n_rules++];
     memset(r, 0, sizeof(*r));
     r->ordinal = p->n_rules - 1;
@@ -957,12 +965,9 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
     bool present;
     (void)get_str(L, e, path, "comment", &present);
 
-    struct dt_rule *r = new_rule(L);
-    if (!r) {
-        lerr(L, false, path, "too many entries (the limit is %d across all policy files)",
-             DT_MAX_RULES);
+    struct dt_rule *r = new_rule(L, path);
+    if (!r)
         return;
-    }
     r->json_path = dt_arena_strdup(&L->p->arena, path);
     if (!r->json_path) {
         L->j.rc = DT_ERR_NOMEM;

@@ -212,6 +212,8 @@ out:
     EC_GROUP_free(group);
     BN_CTX_free(ctx);
     ERR_clear_error();
+    if (rc != DT_OK)
+        dt_err_cause_set("OpenSSL could not make the ECDSA signature (RFC 6979)");
     return rc;
 }
 
