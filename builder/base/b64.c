@@ -52,8 +52,9 @@ const char *dt_b64_decode(const char *s, size_t n, bool lenient, struct dt_buf *
         if (bits >= 8) {
             bits -= 8;
             uint8_t byte = (uint8_t)(acc >> bits);
-            if (dt_buf_append(out, &byte, 1) != DT_OK)
-                return "base64 data too long";
+            enum dt_err rc = dt_buf_append(out, &byte, 1);
+            if (rc != DT_OK)
+                return rc == DT_ERR_NOMEM ? dt_mem_why_nomem : "base64 data too long";
         }
     }
     if (chars % 4 == 1)

@@ -2,7 +2,7 @@
  * b64.h - base64 (the standard alphabet).
  *
  * dt_b64_decode returns NULL on success and a static English reason on
- * failure.
+ * failure (dt_mem_why_nomem when memory ran out).
  */
 #ifndef DT_B64_H
 #define DT_B64_H

@@ -12,6 +12,7 @@
 
 static _Thread_local char trace_buf[TRACE_MAX];
 static _Thread_local size_t trace_len;
+static _Thread_local const char *cause;
 
 void dt_err_trace_add(const char *file, int line)
 {
@@ -29,6 +30,18 @@ void dt_err_trace_clear(void)
 {
     trace_len = 0;
     trace_buf[0] = '\0';
+    cause = NULL;
+}
+
+void dt_err_cause_set(const char *text)
+{
+    if (!cause)
+        cause = text;
+}
+
+const char *dt_err_cause(void)
+{
+    return cause;
 }
 
 const char *dt_err_trace(void)

@@ -82,6 +82,7 @@ struct dt_lines {
     uint64_t bytes; /* consumed so far */
     uint64_t size;  /* file size, 0 if unknown */
     void *sha;      /* EVP_MD_CTX */
+    bool sha_failed; /* an update failed: dt_lines_sha256 says so */
     struct dt_buf line;
 };
 
@@ -91,8 +92,11 @@ DT_MUST_USE enum dt_err dt_lines_open(struct dt_lines *lr, const char *path, siz
  * sets *eof at the end. A line over max_line is reported and DT_ERR_LIMIT. */
 DT_MUST_USE enum dt_err dt_lines_next(struct dt_lines *lr, const char **s, size_t *n, bool *eof,
                                       struct dt_diags *d);
-/* SHA-256 of every byte read; valid once dt_lines_next reported eof. */
-void dt_lines_sha256(struct dt_lines *lr, uint8_t out[32]);
+/* SHA-256 of every byte read; valid once dt_lines_next reported eof.
+ * DT_ERR_INTERNAL (the cause recorded for dt_err_cause()) when OpenSSL could
+ * not compute it; out is then not written. dt_lines_open fails the same way
+ * when it cannot start it. */
+DT_MUST_USE enum dt_err dt_lines_sha256(struct dt_lines *lr, uint8_t out[32]);
 void dt_lines_close(struct dt_lines *lr);
 
 #endif

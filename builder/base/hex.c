@@ -44,9 +44,10 @@ const char *dt_hex_decode(const char *s, size_t n, struct dt_buf *out, size_t *c
             return s[i + 1] == ':' ? "each byte needs two hex digits" : "not a hex digit";
         }
         uint8_t byte = (uint8_t)(h << 4 | l);
-        if (dt_buf_append(out, &byte, 1) != DT_OK) {
+        enum dt_err rc = dt_buf_append(out, &byte, 1);
+        if (rc != DT_OK) {
             *col = i + 1;
-            return "too long";
+            return rc == DT_ERR_NOMEM ? dt_mem_why_nomem : "too long";
         }
         i += 2;
         if (colons && i < n) {

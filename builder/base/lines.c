@@ -14,6 +14,14 @@
 
 #define LINES_CHUNK ((size_t)1 << 16)
 
+/* The running SHA-256 failed: the cause for dt_err_cause(). */
+static enum dt_err sha256_failed(void)
+{
+    dt_err_cause_set("SHA-256 is not available from OpenSSL (check the providers it loads: "
+                     "OPENSSL_CONF)");
+    return DT_ERR_INTERNAL;
+}
+
 enum dt_err dt_lines_open(struct dt_lines *lr, const char *path, size_t max_line,
                           struct dt_diags *d, const struct dt_place *ref)
 {
@@ -36,9 +44,13 @@ enum dt_err dt_lines_open(struct dt_lines *lr, const char *path, size_t max_line
     }
     lr->chunk = dt_mem_alloc(LINES_CHUNK);
     lr->sha = EVP_MD_CTX_new();
-    if (!lr->chunk || !lr->sha || !EVP_DigestInit_ex(lr->sha, EVP_sha256(), NULL)) {
+    if (!lr->chunk || !lr->sha) {
         dt_lines_close(lr);
         return DT_ERR_NOMEM;
+    }
+    if (!EVP_DigestInit_ex(lr->sha, EVP_sha256(), NULL)) {
+        dt_lines_close(lr);
+        return sha256_failed();
     }
     return DT_OK;
 }
@@ -62,7 +74,8 @@ enum dt_err dt_lines_next(struct dt_lines *lr, const char **s, size_t *n, bool *
                 }
                 break;
             }
-            EVP_DigestUpdate(lr->sha, lr->chunk, lr->chunk_len);
+            if (!lr->sha_failed && !EVP_DigestUpdate(lr->sha, lr->chunk, lr->chunk_len))
+                lr->sha_failed = true; /* said by dt_lines_sha256 */
         }
         const uint8_t *start = lr->chunk + lr->chunk_pos;
         size_t avail = lr->chunk_len - lr->chunk_pos;
@@ -113,11 +126,14 @@ enum dt_err dt_lines_next(struct dt_lines *lr, const char **s, size_t *n, bool *
     return DT_OK;
 }
 
-void dt_lines_sha256(struct dt_lines *lr, uint8_t out[32])
+enum dt_err dt_lines_sha256(struct dt_lines *lr, uint8_t out[32])
 {
     unsigned int len = 0;
-    if (!lr->sha || !EVP_DigestFinal_ex(lr->sha, out, &len))
-        memset(out, 0, 32);
+    uint8_t d[EVP_MAX_MD_SIZE];
+    if (!lr->sha || lr->sha_failed || !EVP_DigestFinal_ex(lr->sha, d, &len) || len != 32)
+        return sha256_failed();
+    memcpy(out, d, 32);
+    return DT_OK;
 }
 
 void dt_lines_close(struct dt_lines *lr)

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char dt_mem_why_nomem[] = "out of memory";
+
 void *dt_mem_alloc(size_t n)
 {
     return malloc(n ? n : 1);

@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include "diag.h"
+#include "err.h"
 #include "suggest.h"
 #include "time.h"
 
@@ -125,8 +126,11 @@ int cli_exit_for(struct cli *cli, enum dt_err err)
     cli_progress_done(cli);
     if (err != DT_OK && cli->verbose && dt_err_trace()[0])
         fprintf(stderr, "%s: trace: %s (%s)\n", cli->prog, dt_err_trace(), dt_err_str(err));
-    if (err == DT_ERR_NOMEM || err == DT_ERR_INTERNAL)
-        fprintf(stderr, "%s: error: %s\n", cli->prog, dt_err_str(err));
+    if (err == DT_ERR_NOMEM || err == DT_ERR_INTERNAL) {
+        const char *cause = dt_err_cause();
+        fprintf(stderr, "%s: error: %s%s%s\n", cli->prog, dt_err_str(err), cause ? ": " : "",
+                cause ? cause : "");
+    }
     return dt_err_exit_code(err);
 }
 

@@ -143,9 +143,11 @@ static int query_certs(struct q *Q, const char *path)
     dt_diag_init(&d, cli_diag, Q->cli);
     struct dt_certlist l = {0};
     struct dt_place opt = {"--cert", 0, 0, NULL, NULL};
-    if (dt_cert_load_file(path, &l, &d, &opt) != DT_OK) {
+    enum dt_err rc = dt_cert_load_file(path, &l, &d, &opt);
+    if (rc != DT_OK) {
         dt_cert_list_free(&l);
-        return EXIT_QUERY_ERROR;
+        return rc == DT_ERR_NOMEM || rc == DT_ERR_INTERNAL ? cli_exit_for(Q->cli, rc)
+                                                           : EXIT_QUERY_ERROR;
     }
     for (size_t i = 0; i < l.n; i++) {
         const struct dt_cert *c = l.v[i];
@@ -293,8 +295,11 @@ int cmd_query(struct cli *cli, int argc, char **argv)
     int rc = dt_blob_open_file(pos[0], &o, &blob, err, sizeof(err));
     if (rc != DT_BLOB_OK) {
         fprintf(stderr, "%s: error: %s\n", pos[0], err);
-        code = rc == DT_BLOB_ERR_NOMEM || rc == DT_BLOB_ERR_INTERNAL ? EXIT_INTERNAL
-                                                                     : EXIT_QUERY_ERROR;
+        /* Memory, OpenSSL (a digest its providers cannot give) and bugs are
+         * no verdict on the blob: exit 4, not "corrupted". */
+        code = rc == DT_BLOB_ERR_NOMEM || rc == DT_BLOB_ERR_OPENSSL || rc == DT_BLOB_ERR_INTERNAL
+                   ? EXIT_INTERNAL
+                   : EXIT_QUERY_ERROR;
         goto out;
     }
     if (a.info && !cli->quiet && (code = print_info(blob)) != 0)

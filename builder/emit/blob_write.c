@@ -429,7 +429,7 @@ enum dt_err dt_blob_write(const struct dt_blob_entry *serials, size_t n_serials,
     put_be(header + 44, n_sk, 4);
     put_be(header + 48, content.len, 8);
     put_be(header + 56, body.len, 8);
-    dt_blobfmt_content_digest(header, dt_slice_make(body.data, body.len), header + 64);
+    DT_TRY(dt_blobfmt_content_digest(header, dt_slice_make(body.data, body.len), header + 64));
     DT_TRY(dt_buf_append(out, header, HEADER_LEN));
     DT_TRY(dt_buf_append(out, body.data, body.len));
     if (bits) {
@@ -438,17 +438,17 @@ enum dt_err dt_blob_write(const struct dt_blob_entry *serials, size_t n_serials,
         rc = dt_blobfmt_sig_message(header, dt_slice_make(body.data, body.len), &msg);
         size_t slen = 0;
         /* deterministic (RFC 6979): the same inputs, the same signed blob */
-        bool ok = rc == DT_OK &&
-                  dt_ecdsa_sign_rfc6979(key, bits, msg.data, msg.len, &sig, &slen) == DT_OK;
+        if (rc == DT_OK)
+            rc = dt_ecdsa_sign_rfc6979(key, bits, msg.data, msg.len, &sig, &slen);
         dt_buf_free(&msg);
         DT_TRY(rc);
-        DT_ENSURE(ok && slen < 0x10000, DT_ERR_INTERNAL);
+        DT_ENSURE(slen < 0x10000, DT_ERR_INTERNAL);
         uint8_t t[36];
         t[0] = bits == 384 ? 2 : 1;
         t[1] = 0;
         put_be(t + 2, slen, 2);
         DT_TRY(dt_buf_append(out, t, 4));
-        dt_ecdsa_key_id(key, t);
+        DT_TRY(dt_ecdsa_key_id(key, t));
         DT_TRY(dt_buf_append(out, t, 32));
         DT_TRY(dt_buf_append(out, sig, slen));
     }

@@ -146,15 +146,15 @@ out:
     return rc;
 }
 
-static bool key_of(const struct dt_cd_object *o, uint8_t key[32])
+/* The issuer and serial key of an object into key; *has is false when it
+ * has no issuer and serial. */
+static enum dt_err key_of(const struct dt_cd_object *o, bool *has, uint8_t key[32])
 {
     const struct dt_cd_attr *ia = dt_cdparse_get(o, CKA_ISSUER), *sa = dt_cdparse_get(o, CKA_SERIAL_NUMBER);
     struct dt_tlv t;
-    if (!ia || !sa || ia->kind != DT_CD_OCTAL || sa->kind != DT_CD_OCTAL ||
-        dt_der_read_one(dt_slice_make(sa->value, sa->len), DT_TAG_INTEGER, &t))
-        return false;
-    dt_idkey_issuer_serial(dt_slice_make(ia->value, ia->len), t.val, key);
-    return true;
+    *has = ia && sa && ia->kind == DT_CD_OCTAL && sa->kind == DT_CD_OCTAL &&
+           !dt_der_read_one(dt_slice_make(sa->value, sa->len), DT_TAG_INTEGER, &t);
+    return *has ? dt_idkey_issuer_serial(dt_slice_make(ia->value, ia->len), t.val, key) : DT_OK;
 }
 
 static enum dt_err index_upstream(struct merger *M)
@@ -163,16 +163,19 @@ static enum dt_err index_upstream(struct merger *M)
     for (size_t i = 0; i < M->f.n_objs; i++) {
         const struct dt_cd_object *o = &M->f.objs[i];
         uint8_t key[32];
-        if (o->klass == CKO_NSS_TRUST && key_of(o, key)) {
-            if (dt_dmap_first(&M->trust_by_key, key) == DT_DMAP_END)
+        bool has;
+        if (o->klass == CKO_NSS_TRUST) {
+            DT_TRY(key_of(o, &has, key));
+            if (has && dt_dmap_first(&M->trust_by_key, key) == DT_DMAP_END)
                 DT_TRY(dt_dmap_add(&M->trust_by_key, key, (uint32_t)i));
         } else if (o->klass == CKO_CERTIFICATE) {
-            if (key_of(o, key) && dt_dmap_first(&M->cert_by_key, key) == DT_DMAP_END)
+            DT_TRY(key_of(o, &has, key));
+            if (has && dt_dmap_first(&M->cert_by_key, key) == DT_DMAP_END)
                 DT_TRY(dt_dmap_add(&M->cert_by_key, key, (uint32_t)i));
             const struct dt_cd_attr *v = dt_cdparse_get(o, CKA_VALUE);
             if (v && v->kind == DT_CD_OCTAL) {
                 uint8_t h[32];
-                dt_digest_sha256(dt_slice_make(v->value, v->len), h);
+                DT_TRY(dt_digest_sha256(dt_slice_make(v->value, v->len), h));
                 if (dt_dmap_first(&M->cert_by_der, h) == DT_DMAP_END)
                     DT_TRY(dt_dmap_add(&M->cert_by_der, h, (uint32_t)i));
             }
@@ -466,7 +469,7 @@ static enum dt_err merge_item(struct merger *M, const struct dt_item *it)
     dt_buf_init(&have, 0);
     DT_TRY(dt_certdata_item_text(it, &cert_part, &trust_part, &obj));
     uint8_t key[32];
-    dt_idkey_issuer_serial(it->issuer, it->serial, key);
+    DT_TRY(dt_idkey_issuer_serial(it->issuer, it->serial, key));
     const struct dt_cd_object *t = find(M, &M->trust_by_key, key);
     bool need_cert = it->shape == DT_SHAPE_CERT_TRUST && !find(M, &M->cert_by_key, key);
     if (!t) {
@@ -635,7 +638,7 @@ static enum dt_err merge_after(struct merger *M, const struct dt_after *a)
 {
     enum dt_err rc = DT_OK;
     uint8_t h[32];
-    dt_digest_sha256(dt_slice_make(a->cert->der, a->cert->der_len), h);
+    DT_TRY(dt_digest_sha256(dt_slice_make(a->cert->der, a->cert->der_len), h));
     const struct dt_cd_object *o = find(M, &M->cert_by_der, h);
     struct dt_where w;
     dt_policy_where(a->rule->file, &w, false, "%s", a->rule->json_path);

@@ -45,7 +45,7 @@ enum dt_err dt_manifest_write(const char *policy_sha256_hex, const struct dt_out
     for (size_t i = 0; i < n; i++) {
         uint8_t d[32];
         char hex[65];
-        dt_digest_sha256(files[i].data, d);
+        DT_TRY(dt_digest_sha256(files[i].data, d));
         json_t *f =
             json_pack("{s:s, s:I}", "sha256", hex32(d, hex), "bytes", (json_int_t)files[i].data.n);
         DT_ENSURE_MEM(f);

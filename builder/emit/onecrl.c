@@ -33,23 +33,20 @@ struct rec {
     json_t *obj;
 };
 
-static void uuid_of(const char *prefix, struct dt_slice a, struct dt_slice b, char out[37])
+/* A record's id: a UUID made of SHA-256(prefix || a || b). */
+static enum dt_err uuid_of(const char *prefix, struct dt_slice a, struct dt_slice b, char out[37])
 {
-    size_t pn = strlen(prefix);
-    struct dt_buf k;
-    dt_buf_init(&k, 0);
+    enum dt_err rc = DT_OK;
     uint8_t h[32];
-    if (dt_buf_append(&k, prefix, pn) != DT_OK || dt_buf_append(&k, a.p, a.n) != DT_OK ||
-        dt_buf_append(&k, b.p, b.n) != DT_OK)
-        memset(h, 0, sizeof(h));
-    else
-        dt_digest_sha256(dt_slice_make(k.data, k.len), h);
-    dt_buf_free(&k);
+    struct dt_slice parts[] = {dt_slice_make(prefix, strlen(prefix)), a, b};
+    DT_TRY(dt_digest_sha256_parts(parts, 3, h));
     h[6] = (uint8_t)((h[6] & 0x0f) | 0x80); /* version 8: custom (RFC 9562) */
     h[8] = (uint8_t)((h[8] & 0x3f) | 0x80); /* variant 10 */
     snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", h[0],
              h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12], h[13],
              h[14], h[15]);
+out:
+    return rc;
 }
 
 static json_t *b64(struct dt_slice s)
@@ -102,8 +99,9 @@ enum dt_err dt_onecrl_write(const struct dt_model *m, int64_t last_modified_ms, 
         if (!(it->targets & DT_TARGET_ONECRL))
             continue;
         char id[37];
-        uuid_of("is", it->issuer, it->serial, id);
+        DT_TRY(uuid_of("is", it->issuer, it->serial, id));
         char *label = dt_item_label(it);
+        DT_ENSURE_MEM(label);
         json_t *o = json_pack("{s:o, s:b, s:s, s:o, s:o, s:I}", "details", details(it->rule, label),
                               "enabled", !it->rule->onecrl_disabled, "id", id, "issuerName",
                               b64(it->issuer), "serialNumber", b64(it->serial), "last_modified",
@@ -117,7 +115,7 @@ enum dt_err dt_onecrl_write(const struct dt_model *m, int64_t last_modified_ms, 
             continue;
         char id[37];
         struct dt_slice hash = dt_slice_make(k->spki_sha256, 32);
-        uuid_of("spk", k->subject, hash, id);
+        DT_TRY(uuid_of("spk", k->subject, hash, id));
         bool dup = false;
         for (size_t j = 0; j < n && !dup; j++)
             dup = !strcmp(v[j].id, id);
@@ -409,12 +407,15 @@ static void to_b64url(struct dt_buf *b)
     b->len = n;
 }
 
-static void key_sha256(EVP_PKEY *k, char hex[65])
+static enum dt_err key_sha256(EVP_PKEY *k, char hex[65])
 {
+    enum dt_err rc = DT_OK;
     uint8_t h[32];
-    dt_ecdsa_key_id(k, h);
+    DT_TRY(dt_ecdsa_key_id(k, h));
     for (int i = 0; i < 32; i++)
         snprintf(hex + 2 * i, 3, "%02x", h[i]);
+out:
+    return rc;
 }
 
 enum dt_err dt_onecrl_sign(struct dt_slice onecrl_json, const char *key_path, struct dt_buf *out,
@@ -446,7 +447,7 @@ enum dt_err dt_onecrl_sign(struct dt_slice onecrl_json, const char *key_path, st
     DT_TRY(dt_b64_encode(dt_slice_make(raw, sizeof(raw)), &sig64));
     to_b64url(&sig64);
     char hex[65];
-    key_sha256(k, hex);
+    DT_TRY(key_sha256(k, hex));
     doc = json_pack("{s:s, s:s%, s:s}", "mode", "p384ecdsa", "signature", (const char *)sig64.data,
                     sig64.len, "public_key_sha256", hex);
     DT_ENSURE_MEM(doc);
@@ -504,6 +505,7 @@ enum dt_err dt_onecrl_verify(const char *json_path, struct dt_slice onecrl_json,
         std[n++] = '=';
     const char *why = dt_b64_decode(std, n, false, &raw);
     free(std);
+    DT_ENSURE(why != dt_mem_why_nomem, DT_ERR_NOMEM);
     if (why || raw.len != 96) {
         rc = dt_diag_fail(d, &pl, DT_ERR_INPUT, "the signature is not 96 bytes of base64url (r || s)");
         goto out;
@@ -521,9 +523,14 @@ enum dt_err dt_onecrl_verify(const char *json_path, struct dt_slice onecrl_json,
     int dlen = i2d_ECDSA_SIG(es, &der);
     ctx = EVP_MD_CTX_new();
     DT_ENSURE_MEM(dlen > 0 && ctx);
-    int ok = EVP_DigestVerifyInit(ctx, NULL, EVP_sha384(), NULL, k) == 1 &&
-             EVP_DigestVerify(ctx, der, (size_t)dlen, msg.data, msg.len) == 1;
-    if (!ok) {
+    if (EVP_DigestVerifyInit(ctx, NULL, EVP_sha384(), NULL, k) != 1) {
+        /* not the signature's fault: OpenSSL cannot check any */
+        rc = dt_diag_fail(d, NULL, DT_ERR_INTERNAL,
+                          "OpenSSL cannot verify an ECDSA signature over SHA-384 (is SHA-384 "
+                          "available from its providers?)");
+        goto out;
+    }
+    if (EVP_DigestVerify(ctx, der, (size_t)dlen, msg.data, msg.len) != 1) {
         struct dt_place jp = dt_diag_place_file(json_path);
         rc = dt_diag_fail(d, &jp, DT_ERR_INPUT,
                      "the content signature in %s does not verify with %s: the records or "

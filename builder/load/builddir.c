@@ -56,13 +56,16 @@ static bool integer_contents(struct dt_slice tlv, struct dt_slice *c)
 }
 
 /* The manifest says what the build wrote; warn when the text read is not
- * what it wrote. manifest is NULL when there is no readable manifest. */
-static void check_manifest(const char *mpath, struct dt_slice text, const struct dt_slice *manifest,
-                           struct dt_diags *d)
+ * what it wrote. manifest is NULL when there is no readable manifest. Fails
+ * only when the text's SHA-256 cannot be computed. */
+static enum dt_err check_manifest(const char *mpath, struct dt_slice text,
+                                  const struct dt_slice *manifest, struct dt_diags *d)
 {
     uint8_t sum[32];
     char hex[65];
-    dt_digest_sha256(text, sum);
+    enum dt_err rc = dt_digest_sha256(text, sum);
+    if (rc != DT_OK)
+        return rc;
     for (int i = 0; i < 32; i++)
         snprintf(hex + 2 * i, 3, "%02x", sum[i]);
     json_error_t jerr;
@@ -81,6 +84,7 @@ static void check_manifest(const char *mpath, struct dt_slice text, const struct
                 "certdata-distrust.txt does not match its SHA-256 in the manifest: it "
                 "was changed after the build; using the file as it is now");
     json_decref(m);
+    return DT_OK;
 }
 
 static enum dt_err read_trust(struct dt_build_data *b, const struct dt_cd_object *o)
@@ -118,8 +122,12 @@ static enum dt_err read_cert(struct dt_build_data *b, const struct dt_cd_object 
     const struct dt_cd_attr *v = dt_cdparse_get(o, CKA_VALUE);
     struct dt_cert *c;
     const char *why;
-    if (!v || dt_cert_from_der(v->value, v->len, &c, &why) != DT_OK)
+    if (!v)
+        return DT_OK;
+    rc = dt_cert_from_der(v->value, v->len, &c, &why);
+    if (rc == DT_ERR_INPUT || rc == DT_ERR_LIMIT)
         return DT_OK; /* NSS would not use it either */
+    DT_TRY(rc);
     DT_TRY(dt_cert_list_push(&b->certs, c));
     const struct dt_cd_attr *sa = dt_cdparse_get(o, CKA_NSS_SERVER_DISTRUST_AFTER);
     const struct dt_cd_attr *ea = dt_cdparse_get(o, CKA_NSS_EMAIL_DISTRUST_AFTER);
@@ -150,7 +158,7 @@ static enum dt_err load_text(struct dt_build_data *b, struct dt_slice text, cons
     enum dt_err rc = DT_OK;
     DT_TRY(dt_cdparse_mem(b->path, text, &b->cd, d));
     if (mpath)
-        check_manifest(mpath, text, manifest, d);
+        DT_TRY(check_manifest(mpath, text, manifest, d));
     DT_TRY(read_objects(b));
 out:
     return rc;

@@ -109,7 +109,11 @@ static bool load_file(struct loader *L, const char *file, const char *path, size
                       size_t *count)
 {
     uint8_t key[32];
-    dt_digest_sha256(dt_slice_make(file, strlen(file)), key);
+    enum dt_err krc = dt_digest_sha256(dt_slice_make(file, strlen(file)), key);
+    if (krc != DT_OK) {
+        L->j.rc = krc;
+        return false;
+    }
     for (uint32_t it = dt_dmap_first(&L->by_path, key); it != DT_DMAP_END;
          it = dt_dmap_next(&L->by_path, it, key)) {
         const struct cache_entry *c = &L->cache[dt_dmap_value(&L->by_path, it)];
@@ -136,8 +140,8 @@ static bool load_file(struct loader *L, const char *file, const char *path, size
     e->count = L->c->certs.n - e->first;
     if (rc != DT_OK) {
         e->failed = true;
-        if (rc == DT_ERR_NOMEM)
-            L->j.rc = DT_ERR_NOMEM;
+        if (rc == DT_ERR_NOMEM || rc == DT_ERR_INTERNAL)
+            L->j.rc = rc; /* not the file's fault: the run stops */
         else
             dt_json_err(&L->j, false, path, NULL, "cannot use %s (see above)", file);
         return false;
@@ -342,7 +346,7 @@ static void load_json(struct loader *L)
         json_array_foreach(cases, i, e)
         {
             load_case(L, e, i);
-            if (L->j.rc == DT_ERR_NOMEM)
+            if (L->j.rc == DT_ERR_NOMEM || L->j.rc == DT_ERR_INTERNAL)
                 break;
         }
     }
@@ -414,7 +418,7 @@ enum dt_err dt_cases_load_named(struct dt_cases *c, const char *const *paths, si
             t && dir ? dt_cases_load_text(c, paths[i], dir, t, text.len, d) : DT_ERR_NOMEM;
         free(dir);
         dt_buf_free(&text);
-        if (lrc == DT_ERR_NOMEM)
+        if (lrc == DT_ERR_NOMEM || lrc == DT_ERR_INTERNAL)
             return lrc;
         if (lrc != DT_OK)
             rc = DT_ERR_INPUT;

@@ -135,6 +135,7 @@ struct parser {
     const char *line; /* current line text, for the echo */
     size_t line_len;
     size_t errors;
+    enum dt_err fail;       /* memory ran out: the parse stops with it */
     struct dt_buf comment;  /* comment lines since the last object */
     unsigned comment_start; /* line of the first of them */
 };
@@ -243,6 +244,19 @@ static enum dt_err add_attr(struct parser *P, unsigned long type, enum dt_cd_typ
 }
 
 /* Decodes a UTF8 value: "...", raw bytes or \xHH escapes. */
+/* Appends to an attribute's value: false when it cannot, a value over the
+ * cap being an error at col and memory the end of the parse (P->fail),
+ * never an attribute quietly left out. */
+static bool put(struct parser *P, unsigned col, struct dt_buf *out, const void *p, size_t n)
+{
+    enum dt_err rc = dt_buf_append(out, p, n);
+    if (rc == DT_ERR_LIMIT)
+        perr(P, col, "the value is longer than the %zu-byte limit", out->max);
+    else if (rc != DT_OK)
+        P->fail = rc;
+    return rc == DT_OK;
+}
+
 static bool parse_utf8(struct parser *P, const char *s, size_t n, unsigned col0, struct dt_buf *out)
 {
     if (n < 2 || s[0] != '"' || s[n - 1] != '"') {
@@ -260,7 +274,7 @@ static bool parse_utf8(struct parser *P, const char *s, size_t n, unsigned col0,
             if (i + 3 < n && s[i + 1] == 'x' && (hi = dt_hex_digit(s[i + 2])) >= 0 &&
                 (lo = dt_hex_digit(s[i + 3])) >= 0) {
                 uint8_t b = (uint8_t)(hi << 4 | lo);
-                if (dt_buf_append(out, &b, 1) != DT_OK)
+                if (!put(P, col0 + (unsigned)i, out, &b, 1))
                     return false;
                 i += 3;
                 continue;
@@ -270,7 +284,7 @@ static bool parse_utf8(struct parser *P, const char *s, size_t n, unsigned col0,
                  "a Perl string)");
             return false;
         }
-        if (dt_buf_append(out, &c, 1) != DT_OK)
+        if (!put(P, col0 + (unsigned)i, out, &c, 1))
             return false;
     }
     return true;
@@ -304,7 +318,7 @@ static bool parse_octal_line(struct parser *P, const char *s, size_t n, struct d
             return false;
         }
         uint8_t b = (uint8_t)v;
-        if (dt_buf_append(out, &b, 1) != DT_OK)
+        if (!put(P, (unsigned)i + 1, out, &b, 1))
             return false;
         i += 4;
     }
@@ -530,10 +544,10 @@ enum dt_err dt_cdparse_mem(const char *path, struct dt_slice text, struct dt_cd_
             }
             if (kind == DT_CD_BBOOL) {
                 uint8_t b = (uint8_t)c->value;
-                ok = dt_buf_append(&val, &b, 1) == DT_OK;
+                ok = put(&P, col_v, &val, &b, 1);
             } else {
                 unsigned long u = c->value;
-                ok = dt_buf_append(&val, &u, sizeof(u)) == DT_OK;
+                ok = put(&P, col_v, &val, &u, sizeof(u));
                 if (ad->type == CKA_CLASS)
                     o->klass = c->value;
             }
@@ -572,6 +586,7 @@ enum dt_err dt_cdparse_mem(const char *path, struct dt_slice text, struct dt_cd_
             break;
         }
         }
+        DT_TRY(P.fail);
         if (!ok || dup)
             continue;
         DT_TRY(add_attr(&P, ad->type, kind, val.data, val.len, attr_line));

@@ -240,6 +240,10 @@ static bool get_name_der(struct loader *L, json_t *obj, const char *path, const 
     dt_buf_init(&b, DT_MAX_NAME_BYTES * 2);
     bool ok = false;
     const char *why = dt_b64_decode(s, strlen(s), false, &b);
+    if (why == dt_mem_why_nomem) {
+        L->j.rc = DT_ERR_NOMEM;
+        goto out;
+    }
     if (why) {
         lerrk(L, false, path, key, "\"%s\" must be the base64 of a DER Name: %s", key, why);
         goto out;
@@ -357,191 +361,370 @@ static void get_crls(struct loader *L, json_t *e, const char *path, struct dt_ru
     }
 }
 
-/* ---- entries ---------------------------------------------------------- */
+/* ---- entry forms ------------------------------------------------------ */
 
-static struct dt_rule *new_rule(struct loader *L)
+/* The keys that decide an entry's form, as bits of a mask (form_keys[k]
+ * names bit k). Where one of several keys selects a form, the first present
+ * in this order is "the selecting key" that messages name. */
+enum form_key {
+    K_CERTIFICATE,
+    K_ISSUER_CERTIFICATE,
+    K_ISSUER_DER,
+    K_SERIAL,
+    K_SERIALS_FILE,
+    K_INCIDENT_SERIALS,
+    K_REVOKE_BY,
+    K_CRL,
+    K_SUBJECT_DER,
+    K_SPKI_SHA256,
+    K_SERVER_AFTER,
+    K_EMAIL_AFTER,
+    K_N
+};
+#define KB(k) (1u << (k))
+#define K_ISSUER (KB(K_ISSUER_CERTIFICATE) | KB(K_ISSUER_DER))
+#define K_SERIALS (KB(K_SERIAL) | KB(K_SERIALS_FILE))
+#define K_AFTER (KB(K_SERVER_AFTER) | KB(K_EMAIL_AFTER))
+
+static const char *const form_keys[K_N] = {
+    "certificate",      "issuer_certificate", "issuer_der",  "serial",
+    "serials_file",     "incident_serials",   "revoke_by",   "crl",
+    "subject_der",      "spki_sha256",        "server_distrust_after",
+    "email_distrust_after",
+};
+
+/* The first key of mask present in has, or NULL. */
+static const char *first_key(unsigned has, unsigned mask)
 {
-    struct dt_policy *p = L->p;
-    if (p->n_rules >= DT_MAX_RULES)
-        return NULL;
-    if (dt_mem_grow((void **)&p->rules, &p->cap_rules, p->n_rules + 1, sizeof(*p->rules)) != DT_OK)
-        return NULL;
-    struct dt_rule *r = &p->rules[p->n_rules++];
-    memset(r, 0, sizeof(*r));
-    r->ordinal = p->n_rules - 1;
-    r->file = L->pf;
-    return r;
+    for (unsigned k = 0; k < K_N; k++)
+        if (has & mask & KB(k))
+            return form_keys[k];
+    return NULL;
 }
 
-/* Reports key `other` as not combinable with `with`. */
-static bool exclusive(struct loader *L, json_t *e, const char *path, const char *with,
+/* One check of a form on the keys of an entry. Either it excludes keys: an
+ * error at the first of them present, when `with` is present too ("\"K\"
+ * cannot be combined with \"W\" WHY", or text); or it needs one of some
+ * keys: text, at the selecting key, when none is present. */
+struct key_rule {
+    unsigned excludes;
+    unsigned with; /* 0: the selecting key */
+    const char *why;
+    unsigned needs;
+    const char *text;
+};
+
+#define WHY_CERT "(a certificate entry takes issuer, serial and key from the certificate itself)"
+#define WHY_INCIDENT                                                                          \
+    "(an incident entry distrusts the serials its issuer did not revoke in time)"
+#define WHY_ONE_ISSUER "(give the issuer one way)"
+
+static const struct key_rule certificate_rules[] = {
+    {.excludes = KB(K_ISSUER_CERTIFICATE), .why = WHY_CERT},
+    {.excludes = KB(K_ISSUER_DER), .why = WHY_CERT},
+    {.excludes = KB(K_SERIAL), .why = WHY_CERT},
+    {.excludes = KB(K_SERIALS_FILE), .why = WHY_CERT},
+    {.excludes = KB(K_SUBJECT_DER), .why = WHY_CERT},
+    {.excludes = KB(K_SPKI_SHA256), .why = WHY_CERT},
+    {0},
+};
+
+static const struct key_rule issuer_rules[] = {
+    {.excludes = KB(K_ISSUER_DER), .with = KB(K_ISSUER_CERTIFICATE), .why = WHY_ONE_ISSUER},
+    {.excludes = KB(K_SUBJECT_DER)},
+    {.excludes = KB(K_SPKI_SHA256)},
+    {.excludes = KB(K_SERIALS_FILE),
+     .with = KB(K_SERIAL),
+     .why = "(one entry per serial list; use two entries)"},
+    {.needs = K_SERIALS, .text = "an issuer needs \"serial\" or \"serials_file\""},
+    {0},
+};
+
+static const struct key_rule incident_rules[] = {
+    {.excludes = KB(K_CERTIFICATE), .why = WHY_INCIDENT},
+    {.excludes = KB(K_SERIAL), .why = WHY_INCIDENT},
+    {.excludes = KB(K_SERIALS_FILE), .why = WHY_INCIDENT},
+    {.excludes = KB(K_SUBJECT_DER), .why = WHY_INCIDENT},
+    {.excludes = KB(K_SPKI_SHA256), .why = WHY_INCIDENT},
+    {.excludes = KB(K_SERVER_AFTER), .why = WHY_INCIDENT},
+    {.excludes = KB(K_EMAIL_AFTER), .why = WHY_INCIDENT},
+    {.excludes = KB(K_ISSUER_DER), .with = KB(K_ISSUER_CERTIFICATE), .why = WHY_ONE_ISSUER},
+    {.needs = K_ISSUER,
+     .text = "an incident needs its issuer: \"issuer_certificate\" (to check its CRLs) or "
+             "\"issuer_der\""},
+    {.needs = KB(K_REVOKE_BY),
+     .text = "an incident needs \"revoke_by\": the deadline (RFC 3339) by which the CA had to "
+             "revoke"},
+    {.excludes = KB(K_CRL),
+     .with = KB(K_ISSUER_DER),
+     .text = "checking a CRL's signature needs the issuer's certificate: give "
+             "\"issuer_certificate\" instead of \"issuer_der\""},
+    {0},
+};
+
+static const struct key_rule subject_key_rules[] = {
+    {.needs = KB(K_SUBJECT_DER), .text = "\"subject_der\" and \"spki_sha256\" go together"},
+    {.needs = KB(K_SPKI_SHA256), .text = "\"subject_der\" and \"spki_sha256\" go together"},
+    {.excludes = K_SERIALS,
+     .text = "a serial needs an issuer (issuer_certificate or issuer_der), not a subject"},
+    {0},
+};
+
+static const struct key_rule no_rules[] = {{0}};
+
+typedef void form_load_fn(struct loader *L, json_t *e, const char *path, struct dt_rule *r);
+static form_load_fn load_certificate, load_issuer, load_incident_entry, load_subject_key;
+static void incident_why(struct loader *L, struct dt_rule *r);
+
+/* An entry form: the keys that select it, the checks on the keys beside
+ * them, the rule it yields and how the keys every form may carry apply to
+ * it. */
+struct form {
+    unsigned select;     /* one of these keys is present (0: any entry) */
+    unsigned and_select; /* and, when not 0, one of these */
+    unsigned unless;     /* and none of these */
+    const struct key_rule *rules; /* in order, {0} last */
+    const char *error; /* the form is an error: this, at the selecting key (at the entry
+                        * when the row selects on no key) */
+    bool stop;         /* nothing more about the entry can be judged */
+    enum dt_rule_kind kind;
+    unsigned targets;         /* the default "targets" */
+    unsigned targets_refused; /* "targets" it cannot have, because of targets_why */
+    const char *targets_why;
+    bool names_cert;  /* names the certificate: an "nss_object" can carry it and its hashes */
+    bool serial_list; /* names certificates by serial: never a key ("scope", anchors) */
+    bool names_key;   /* names a subject and key: never one certificate ("scope") */
+    form_load_fn *load; /* reads its own keys' values */
+    void (*finish)(struct loader *L, struct dt_rule *r); /* after all else is read */
+};
+
+/* The forms of an entry (doc/policy.md "Entries"), tried in this order: the
+ * first whose selection holds is the entry's. Adding a form is adding a row
+ * (and a rule kind for resolve). */
+static const struct form forms[] = {
+    {
+        /* A revocation deadline: the serials its issuer did not revoke by it. */
+        .select = KB(K_INCIDENT_SERIALS),
+        .rules = incident_rules,
+        .kind = DT_RULE_INCIDENT,
+        .targets = DT_TARGET_ONECRL | DT_TARGET_BLOB,
+        .serial_list = true,
+        .load = load_incident_entry,
+        .finish = incident_why,
+    },
+    {
+        /* An incident's keys without the incident. */
+        .select = KB(K_REVOKE_BY) | KB(K_CRL),
+        .rules = no_rules,
+        .error = "\"revoke_by\" and \"crl\" belong to an incident entry (with "
+                 "\"incident_serials\")",
+        .stop = true,
+    },
+    {
+        /* A distrust-after date: a partial distrust of a root, the leaves
+         * issued after the date. */
+        .select = KB(K_CERTIFICATE),
+        .and_select = K_AFTER,
+        .rules = certificate_rules,
+        .kind = DT_RULE_DISTRUST_AFTER,
+        .targets = DT_TARGET_NSS | DT_TARGET_P11KIT,
+        .targets_refused = DT_TARGET_ONECRL | DT_TARGET_BLOB,
+        .targets_why = "OneCRL records and the blob cannot express a distrust-after date; "
+                       "use \"nss\" and \"p11-kit\"",
+        .names_cert = true,
+        .load = load_certificate,
+    },
+    {
+        /* A certificate, given as a file. */
+        .select = KB(K_CERTIFICATE),
+        .rules = certificate_rules,
+        .kind = DT_RULE_CERT,
+        .targets = DT_TARGET_ALL,
+        .names_cert = true,
+        .load = load_certificate,
+    },
+    {
+        /* An issuer and a list of serials. */
+        .select = K_ISSUER,
+        .and_select = KB(K_SERIALS_FILE),
+        .unless = KB(K_SERIAL),
+        .rules = issuer_rules,
+        .kind = DT_RULE_SERIALS_FILE,
+        .targets = DT_TARGET_BLOB,
+        .serial_list = true,
+        .load = load_issuer,
+    },
+    {
+        /* An issuer and a serial. */
+        .select = K_ISSUER,
+        .rules = issuer_rules,
+        .kind = DT_RULE_ISSUER_SERIAL,
+        .targets = DT_TARGET_ALL,
+        .load = load_issuer,
+    },
+    {
+        /* A subject and a public key (OneCRL's second record type). */
+        .select = KB(K_SUBJECT_DER) | KB(K_SPKI_SHA256),
+        .rules = subject_key_rules,
+        .kind = DT_RULE_SUBJECT_KEY,
+        .targets = DT_TARGET_ONECRL | DT_TARGET_BLOB | DT_TARGET_P11KIT,
+        .names_key = true,
+        .load = load_subject_key,
+    },
+    {
+        /* A serial without an issuer: an error, but the rest of the entry
+         * is still checked (as a certificate entry's would be) so that one
+         * run reports all of its problems. */
+        .select = K_SERIALS,
+        .rules = no_rules,
+        .error = "a serial needs an issuer: add \"issuer_certificate\" or \"issuer_der\"",
+        .kind = DT_RULE_CERT,
+        .targets = DT_TARGET_ALL,
+        .names_cert = true,
+    },
+    {
+        /* None of the above. */
+        .rules = no_rules,
+        .error = "the entry names nothing to distrust: give \"certificate\", an issuer "
+                 "(\"issuer_certificate\" or \"issuer_der\") with \"serial\" or "
+                 "\"serials_file\", or \"subject_der\" with \"spki_sha256\"",
+        .stop = true,
+    },
+};
+
+/* The form of an entry whose form keys are has, and its selecting key
+ * (NULL for the last row). */
+static const struct form *form_of(unsigned has, const char **sel)
+{
+    const struct form *f = forms;
+    for (; f < forms + DT_ARRAY_LEN(forms) - 1; f++)
+        if ((has & f->select) && (!f->and_select || (has & f->and_select)) && !(has & f->unless))
+            break;
+    *sel = first_key(has, f->select);
+    return f;
+}
+
+/* The generic check: the form's key rules, in order. */
+static void check_form(struct loader *L, const char *path, const struct form *f, unsigned has,
+                       const char *sel)
+{
+    if (f->error) {
+        if (sel)
+            lerrk(L, true, path, sel, "%s", f->error);
+        else
+            lerr(L, false, path, "%s", f->error);
+    }
+    for (const struct key_rule *k = f->rules; k->excludes || k->needs; k++) {
+        if (k->needs) {
+            if (!(has & k->needs))
+                lerrk(L, true, path, sel, "%s", k->text);
+            continue;
+        }
+        const char *with = k->with ? first_key(has, k->with) : sel;
+        const char *key = first_key(has, k->excludes);
+        if (!with || !key)
+            continue;
+        if (k->text)
+            lerrk(L, true, path, key, "%s", k->text);
+        else
+            lerrk(L, true, path, key, "\"%s\" cannot be combined with \"%s\"%s%s", key, with,
+                  k->why ? " " : "", k->why ? k->why : "");
+    }
+}
+
+/* Reports key `other` as not combinable with `with` (a phrase). */
+static void exclusive(struct loader *L, json_t *e, const char *path, const char *with,
                       const char *other, const char *why)
 {
     if (!json_object_get(e, other))
-        return true;
+        return;
     lerrk(L, true, path, other, "\"%s\" cannot be combined with \"%s\"%s%s", other, with,
           why ? " " : "", why ? why : "");
-    return false;
 }
 
-static void load_entry(struct loader *L, json_t *e, size_t index)
+static void load_certificate(struct loader *L, json_t *e, const char *path, struct dt_rule *r)
 {
-    char path[64];
-    snprintf(path, sizeof(path), "/entries/%zu", index);
-    if (!json_is_object(e)) {
-        lerr(L, false, path, "each entry must be a JSON object");
-        return;
-    }
-    size_t errors_before = L->j.d->errors;
-    check_keys(L, e, path, entry_keys, DT_ARRAY_LEN(entry_keys), "an entry");
+    r->certificate = (char *)get_path(L, e, path, "certificate");
+}
+
+/* issuer_certificate (a file) or issuer_der (a Name). */
+static void load_issuer(struct loader *L, json_t *e, const char *path, struct dt_rule *r)
+{
+    if (json_object_get(e, "issuer_certificate"))
+        r->issuer_certificate = (char *)get_path(L, e, path, "issuer_certificate");
+    else if (json_object_get(e, "issuer_der"))
+        get_name_der(L, e, path, "issuer_der", &r->issuer_der);
+}
+
+static void load_incident_entry(struct loader *L, json_t *e, const char *path, struct dt_rule *r)
+{
+    load_issuer(L, e, path, r);
+    r->serials_file = (char *)get_path(L, e, path, "incident_serials");
+    bool frac;
+    if (json_object_get(e, "revoke_by"))
+        (void)get_rfc3339(L, e, path, "revoke_by", &r->revoke_by, &frac);
+    get_crls(L, e, path, r);
+}
+
+static void load_subject_key(struct loader *L, json_t *e, const char *path, struct dt_rule *r)
+{
+    get_name_der(L, e, path, "subject_der", &r->subject_der);
     bool present;
-    (void)get_str(L, e, path, "comment", &present);
-
-    struct dt_rule *r = new_rule(L);
-    if (!r) {
-        lerr(L, false, path, "too many entries (the limit is %d across all policy files)",
-             DT_MAX_RULES);
+    const char *h = get_str(L, e, path, "spki_sha256", &present);
+    if (!h)
         return;
-    }
-    r->json_path = dt_arena_strdup(&L->p->arena, path);
-    if (!r->json_path)
+    struct dt_buf b;
+    dt_buf_init(&b, 1024);
+    const char *why = dt_b64_decode(h, strlen(h), false, &b);
+    size_t hl = strlen(h);
+    bool all_hex = hl == 64 && strspn(h, "0123456789abcdefABCDEF") == 64;
+    if (why == dt_mem_why_nomem)
         L->j.rc = DT_ERR_NOMEM;
-    if (!r->json_path)
-        return;
+    else if (all_hex)
+        lerrk(L, false, path, "spki_sha256",
+              "\"spki_sha256\" is base64 (as OneCRL's pubKeyHash), not hex");
+    else if (why)
+        lerrk(L, false, path, "spki_sha256", "\"spki_sha256\": %s", why);
+    else if (b.len != 32)
+        lerrk(L, false, path, "spki_sha256",
+              "\"spki_sha256\" must be the base64 of a 32-byte SHA-256 digest (got %zu bytes)",
+              b.len);
+    else
+        memcpy(r->spki_sha256, b.data, 32);
+    dt_buf_free(&b);
+}
 
-    bool has_cert = json_object_get(e, "certificate") != NULL;
-    bool has_icert = json_object_get(e, "issuer_certificate") != NULL;
-    bool has_ider = json_object_get(e, "issuer_der") != NULL;
-    bool has_serial = json_object_get(e, "serial") != NULL;
-    bool has_sfile = json_object_get(e, "serials_file") != NULL;
-    bool has_incident = json_object_get(e, "incident_serials") != NULL;
-    bool has_subj = json_object_get(e, "subject_der") != NULL;
-    bool has_spki = json_object_get(e, "spki_sha256") != NULL;
-    bool has_after = json_object_get(e, "server_distrust_after") != NULL ||
-                     json_object_get(e, "email_distrust_after") != NULL;
+/* The provenance every overdue serial's records carry. */
+static void incident_why(struct loader *L, struct dt_rule *r)
+{
+    char when[32], buf[DT_MAX_LABEL_BYTES + 96];
+    dt_time_format_rfc3339(r->revoke_by, when);
+    snprintf(buf, sizeof(buf), "%s%srevocation overdue since %s", r->why ? r->why : "",
+             r->why ? "; " : "", when);
+    r->why = dt_arena_strdup(&L->p->arena, buf);
+    if (!r->why)
+        L->j.rc = DT_ERR_NOMEM;
+}
 
-    /* Which form is this entry? */
-    if (has_incident) {
-        static const char *const others[] = {"certificate",         "serial",
-                                             "serials_file",        "subject_der",
-                                             "spki_sha256",         "server_distrust_after",
-                                             "email_distrust_after"};
-        for (size_t i = 0; i < DT_ARRAY_LEN(others); i++)
-            exclusive(L, e, path, "incident_serials", others[i],
-                      "(an incident entry distrusts the serials its issuer did not revoke "
-                      "in time)");
-        if (has_icert && has_ider)
-            exclusive(L, e, path, "issuer_certificate", "issuer_der", "(give the issuer one way)");
-        if (!has_icert && !has_ider)
-            lerrk(L, true, path, "incident_serials",
-                  "an incident needs its issuer: \"issuer_certificate\" (to check its CRLs) "
-                  "or \"issuer_der\"");
-        r->kind = DT_RULE_INCIDENT;
-        if (has_icert)
-            r->issuer_certificate = (char *)get_path(L, e, path, "issuer_certificate");
-        else if (has_ider)
-            get_name_der(L, e, path, "issuer_der", &r->issuer_der);
-        r->serials_file = (char *)get_path(L, e, path, "incident_serials");
-        bool frac;
-        if (!json_object_get(e, "revoke_by"))
-            lerrk(L, true, path, "incident_serials",
-                  "an incident needs \"revoke_by\": the deadline (RFC 3339) by which the CA "
-                  "had to revoke");
-        else
-            (void)get_rfc3339(L, e, path, "revoke_by", &r->revoke_by, &frac);
-        get_crls(L, e, path, r);
-        if (has_ider && json_object_get(e, "crl"))
-            lerrk(L, true, path, "crl",
-                  "checking a CRL's signature needs the issuer's certificate: give "
-                  "\"issuer_certificate\" instead of \"issuer_der\"");
-    } else if (json_object_get(e, "revoke_by") || json_object_get(e, "crl")) {
-        lerrk(L, true, path, json_object_get(e, "revoke_by") ? "revoke_by" : "crl",
-              "\"revoke_by\" and \"crl\" belong to an incident entry (with "
-              "\"incident_serials\")");
-        L->p->n_rules--;
-        return;
-    } else if (has_cert) {
-        static const char *const others[] = {"issuer_certificate", "issuer_der",  "serial",
-                                             "serials_file",       "subject_der", "spki_sha256"};
-        for (size_t i = 0; i < DT_ARRAY_LEN(others); i++)
-            exclusive(L, e, path, "certificate", others[i],
-                      "(a certificate entry takes issuer, serial and key from the "
-                      "certificate itself)");
-        r->kind = has_after ? DT_RULE_DISTRUST_AFTER : DT_RULE_CERT;
-        r->certificate = (char *)get_path(L, e, path, "certificate");
-    } else if (has_icert || has_ider) {
-        if (has_icert && has_ider)
-            exclusive(L, e, path, "issuer_certificate", "issuer_der", "(give the issuer one way)");
-        exclusive(L, e, path, has_icert ? "issuer_certificate" : "issuer_der", "subject_der", NULL);
-        exclusive(L, e, path, has_icert ? "issuer_certificate" : "issuer_der", "spki_sha256", NULL);
-        if (has_serial && has_sfile)
-            exclusive(L, e, path, "serial", "serials_file",
-                      "(one entry per serial list; use two entries)");
-        if (!has_serial && !has_sfile) {
-            lerrk(L, true, path, has_icert ? "issuer_certificate" : "issuer_der",
-                  "an issuer needs \"serial\" or \"serials_file\"");
-        }
-        r->kind = has_sfile && !has_serial ? DT_RULE_SERIALS_FILE : DT_RULE_ISSUER_SERIAL;
-        if (has_icert)
-            r->issuer_certificate = (char *)get_path(L, e, path, "issuer_certificate");
-        else
-            get_name_der(L, e, path, "issuer_der", &r->issuer_der);
-    } else if (has_subj || has_spki) {
-        if (!has_subj || !has_spki) {
-            lerrk(L, true, path, has_subj ? "subject_der" : "spki_sha256",
-                  "\"subject_der\" and \"spki_sha256\" go together");
-        }
-        if (has_serial || has_sfile) {
-            lerrk(L, true, path, has_serial ? "serial" : "serials_file",
-                  "a serial needs an issuer (issuer_certificate or issuer_der), not a subject");
-        }
-        r->kind = DT_RULE_SUBJECT_KEY;
-        get_name_der(L, e, path, "subject_der", &r->subject_der);
-        bool p2;
-        const char *h = get_str(L, e, path, "spki_sha256", &p2);
-        if (h) {
-            struct dt_buf b;
-            dt_buf_init(&b, 1024);
-            const char *why = dt_b64_decode(h, strlen(h), false, &b);
-            size_t hl = strlen(h);
-            bool all_hex = hl == 64 && strspn(h, "0123456789abcdefABCDEF") == 64;
-            if (all_hex)
-                lerrk(L, false, path, "spki_sha256",
-                      "\"spki_sha256\" is base64 (as OneCRL's pubKeyHash), not hex");
-            else if (why)
-                lerrk(L, false, path, "spki_sha256", "\"spki_sha256\": %s", why);
-            else if (b.len != 32)
-                lerrk(L, false, path, "spki_sha256",
-                      "\"spki_sha256\" must be the base64 of a 32-byte SHA-256 digest (got "
-                      "%zu bytes)",
-                      b.len);
-            else
-                memcpy(r->spki_sha256, b.data, 32);
-            dt_buf_free(&b);
-        }
-    } else if (has_serial || has_sfile) {
-        lerrk(L, true, path, has_serial ? "serial" : "serials_file",
-              "a serial needs an issuer: add \"issuer_certificate\" or \"issuer_der\"");
-    } else {
-        lerr(L, false, path,
-             "the entry names nothing to distrust: give \"certificate\", an issuer "
-             "(\"issuer_certificate\" or \"issuer_der\") with \"serial\" or "
-             "\"serials_file\", or \"subject_der\" with \"spki_sha256\"");
-        L->p->n_rules--; /* nothing else about this entry can be judged */
-        return;
-    }
+/* ---- the keys every form may carry ------------------------------------ */
 
-    /* Serial and its format. */
-    bool fmt_present;
+/* "serial_format", "serial" and "serials_file": read wherever they stand
+ * (outside a form that takes them they are already an error, but their
+ * values are checked too). */
+static void load_serials(struct loader *L, json_t *e, const char *path, struct dt_rule *r,
+                         unsigned has)
+{
+    bool fmt_present, present;
     int fmt = get_enum(L, e, path, "serial_format", serial_format_names,
                        DT_ARRAY_LEN(serial_format_names), &fmt_present);
     if (fmt >= 0)
         r->serial_format = (enum dt_serial_format)fmt;
-    if (fmt_present && !has_serial && !has_sfile && !has_incident) {
+    if (fmt_present && !(has & (K_SERIALS | KB(K_INCIDENT_SERIALS))))
         lerrk(L, true, path, "serial_format",
               "\"serial_format\" applies only to \"serial\" and \"serials_file\"");
-    }
-    if (has_serial && !has_cert) {
+    if (has & KB(K_CERTIFICATE))
+        return;
+    if (has & KB(K_SERIAL)) {
         const char *s = get_str(L, e, path, "serial", &present);
         if (s) {
             struct dt_buf b;
@@ -550,6 +733,11 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
             const char *warn;
             const char *why = dt_serials_decode(s, strlen(s), r->serial_format, &b, &col, &warn);
             struct dt_where w;
+            if (why == dt_mem_why_nomem) {
+                L->j.rc = DT_ERR_NOMEM;
+                dt_buf_free(&b);
+                return;
+            }
             if (why || warn) { /* finding the place scans the text: only when needed */
                 dt_policy_where(L->pf, &w, false, "%s/serial", path);
                 if (w.pl.col)
@@ -573,76 +761,68 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
             dt_buf_free(&b);
         }
     }
-    if (has_sfile && !has_cert)
+    if (has & KB(K_SERIALS_FILE))
         r->serials_file = (char *)get_path(L, e, path, "serials_file");
+}
 
-    /* Distrust-after. */
-    if (has_after) {
-        r->has_server_after = get_date(L, e, path, "server_distrust_after", &r->server_after);
-        r->has_email_after = get_date(L, e, path, "email_distrust_after", &r->email_after);
-        if (!has_cert) {
-            lerrk(L, true, path,
-                  json_object_get(e, "server_distrust_after") ? "server_distrust_after"
-                                                              : "email_distrust_after",
-                  "a distrust-after date is set on a root's certificate object: give the "
-                  "root as \"certificate\"");
-        }
-        exclusive(L, e, path, "a distrust-after date", "purposes",
-                  "(an entry with a distrust-after date distrusts only leaves issued after "
-                  "it; write a second entry to distrust a purpose outright)");
-        exclusive(L, e, path, "a distrust-after date", "nss_object",
-                  "(the date is an attribute of the root's certificate object)");
-        exclusive(L, e, path, "a distrust-after date", "cross_signs", NULL);
-        exclusive(L, e, path, "a distrust-after date", "scope",
-                  "(a distrust-after date binds the root it is set on)");
-        exclusive(L, e, path, "a distrust-after date", "distrust_anchors", NULL);
-    }
+/* "server_distrust_after" and "email_distrust_after": a root's certificate
+ * object carries them, and they distrust only what was issued after. */
+static void load_dates(struct loader *L, json_t *e, const char *path, struct dt_rule *r,
+                       unsigned has)
+{
+    if (!(has & K_AFTER))
+        return;
+    r->has_server_after = get_date(L, e, path, "server_distrust_after", &r->server_after);
+    r->has_email_after = get_date(L, e, path, "email_distrust_after", &r->email_after);
+    if (!(has & KB(K_CERTIFICATE)))
+        lerrk(L, true, path, first_key(has, K_AFTER),
+              "a distrust-after date is set on a root's certificate object: give the root as "
+              "\"certificate\"");
+    const char *with = "a distrust-after date";
+    exclusive(L, e, path, with, "purposes",
+              "(an entry with a distrust-after date distrusts only leaves issued after it; write "
+              "a second entry to distrust a purpose outright)");
+    exclusive(L, e, path, with, "nss_object",
+              "(the date is an attribute of the root's certificate object)");
+    exclusive(L, e, path, with, "cross_signs", NULL);
+    exclusive(L, e, path, with, "scope", "(a distrust-after date binds the root it is set on)");
+    exclusive(L, e, path, with, "distrust_anchors", NULL);
+}
 
-    /* Purposes and targets. */
+/* "purposes" and "targets" (the form's default targets when not given). */
+static void load_purposes_targets(struct loader *L, json_t *e, const char *path,
+                                  const struct form *f, struct dt_rule *r)
+{
     r->purposes = DT_PURPOSE_ALL;
     unsigned bits;
     if (get_bits(L, e, path, "purposes", purpose_names, 3, &bits))
         r->purposes = bits;
-    switch (r->kind) {
-    case DT_RULE_CERT:
-    case DT_RULE_ISSUER_SERIAL:
-        r->targets = DT_TARGET_ALL;
-        break;
-    case DT_RULE_SUBJECT_KEY:
-        r->targets = DT_TARGET_ONECRL | DT_TARGET_BLOB | DT_TARGET_P11KIT;
-        break;
-    case DT_RULE_SERIALS_FILE:
-        r->targets = DT_TARGET_BLOB;
-        break;
-    case DT_RULE_INCIDENT:
-        r->targets = DT_TARGET_ONECRL | DT_TARGET_BLOB;
-        break;
-    case DT_RULE_DISTRUST_AFTER:
-        r->targets = DT_TARGET_NSS | DT_TARGET_P11KIT;
-        break;
-    }
+    r->targets = f->targets;
     if (get_bits(L, e, path, "targets", target_names, 4, &bits)) {
         r->targets = bits;
         r->targets_explicit = true;
-        if (r->kind == DT_RULE_DISTRUST_AFTER && (bits & (DT_TARGET_ONECRL | DT_TARGET_BLOB)))
-            lerrk(L, false, path, "targets",
-                  "OneCRL records and the blob cannot express a distrust-after date; use "
-                  "\"nss\" and \"p11-kit\"");
+        if (bits & f->targets_refused)
+            lerrk(L, false, path, "targets", "%s", f->targets_why);
     }
-    if ((r->targets & (DT_TARGET_ONECRL | DT_TARGET_BLOB)) && r->purposes != DT_PURPOSE_ALL &&
-        r->kind != DT_RULE_DISTRUST_AFTER) {
+    unsigned all_purpose = DT_TARGET_ONECRL | DT_TARGET_BLOB;
+    if ((r->targets & all_purpose) && r->purposes != DT_PURPOSE_ALL &&
+        !(f->targets_refused & all_purpose))
         lwarnk(L, false, path, "purposes",
                "OneCRL records and the blob revoke for every purpose; \"purposes\" limits "
                "only the NSS and p11-kit outputs");
-    }
+}
 
-    /* NSS shape. */
+/* "nss_object", "cross_signs", "scope", "distrust_anchors": how far a
+ * distrust reaches and the shape of its NSS object. */
+static void load_reach(struct loader *L, json_t *e, const char *path, const struct form *f,
+                       struct dt_rule *r, unsigned has)
+{
+    bool present;
     int shape = get_enum(L, e, path, "nss_object", shape_names, 3, &present);
     if (shape >= 0) {
         r->shape = (enum dt_nss_shape)shape;
         r->shape_explicit = true;
-        if (r->shape != DT_SHAPE_TRUST && r->kind != DT_RULE_CERT &&
-            r->kind != DT_RULE_DISTRUST_AFTER)
+        if (r->shape != DT_SHAPE_TRUST && !f->names_cert)
             lerrk(L, false, path, "nss_object",
                   "nss_object \"%s\" needs the certificate (for its hashes): use "
                   "\"certificate\" or nss_object \"trust\"",
@@ -652,7 +832,6 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
                    "nss_object has no effect: the entry does not target nss");
     }
 
-    /* Cross-signs. */
     json_t *cs = json_object_get(e, "cross_signs");
     if (cs) {
         if (!json_is_boolean(cs)) {
@@ -660,27 +839,25 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
         } else {
             r->cross_signs = json_is_true(cs);
             r->cross_signs_explicit = true;
-            if (!has_cert && !has_icert && !has_ider)
+            if (!(has & (KB(K_CERTIFICATE) | K_ISSUER)))
                 lerrk(L, true, path, "cross_signs",
                       "\"cross_signs\" applies to certificate and issuer/serial entries (the "
                       "subject and key to look for come from the certificate)");
-            else if (has_sfile && !has_cert)
+            else if ((has & KB(K_SERIALS_FILE)) && !(has & KB(K_CERTIFICATE)))
                 lerrk(L, true, path, "cross_signs",
                       "\"cross_signs\" does not apply to a serial list");
         }
     }
 
-    /* Scope: one certificate, or the key. */
     int scope = get_enum(L, e, path, "scope", scope_names, 2, &present);
     if (scope >= 0) {
         r->scope = (enum dt_scope)scope;
         r->scope_explicit = true;
-        if (r->scope == DT_SCOPE_KEY &&
-            (r->kind == DT_RULE_SERIALS_FILE || r->kind == DT_RULE_INCIDENT))
+        if (r->scope == DT_SCOPE_KEY && f->serial_list)
             lerrk(L, false, path, "scope",
                   "\"scope\": \"key\" needs a certificate, or an issuer and one serial: a "
                   "serial list names certificates, not keys");
-        else if (r->scope == DT_SCOPE_CERT && r->kind == DT_RULE_SUBJECT_KEY)
+        else if (r->scope == DT_SCOPE_CERT && f->names_key)
             lerrk(L, false, path, "scope",
                   "a subject and key entry distrusts the key (every certificate of it); "
                   "\"scope\": \"certificate\" cannot apply: name the certificate instead");
@@ -700,27 +877,23 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
             lwarnk(L, false, path, "distrust_anchors",
                    "\"distrust_anchors\" has no effect: \"scope\": \"certificate\" never "
                    "reaches another certificate");
-        else if (r->kind == DT_RULE_SERIALS_FILE || r->kind == DT_RULE_INCIDENT)
+        else if (f->serial_list)
             lwarnk(L, false, path, "distrust_anchors",
                    "\"distrust_anchors\" has no effect on a serial list");
     }
+}
 
-    /* Metadata. */
+/* label, bug, why, who, created, onecrl_enabled, relax_upstream. */
+static void load_metadata(struct loader *L, json_t *e, const char *path, const struct form *f,
+                          struct dt_rule *r)
+{
     r->label = get_label(L, e, path);
     r->bug = get_text(L, e, path, "bug", true);
     if (!r->bug)
         r->bug = L->pf->incident.bug;
     r->why = get_text(L, e, path, "why", false);
-    if (r->kind == DT_RULE_INCIDENT) {
-        /* The provenance every overdue serial's records carry. */
-        char when[32], buf[DT_MAX_LABEL_BYTES + 96];
-        dt_time_format_rfc3339(r->revoke_by, when);
-        snprintf(buf, sizeof(buf), "%s%srevocation overdue since %s", r->why ? r->why : "",
-                 r->why ? "; " : "", when);
-        r->why = dt_arena_strdup(&L->p->arena, buf);
-        if (!r->why)
-            L->j.rc = DT_ERR_NOMEM;
-    }
+    if (f->finish)
+        f->finish(L, r);
     r->who = get_text(L, e, path, "who", false);
     r->created = get_text(L, e, path, "created", false);
     json_t *en = json_object_get(e, "onecrl_enabled");
@@ -747,10 +920,79 @@ static void load_entry(struct loader *L, json_t *e, size_t index)
     }
     if (r->created) {
         const char *why = dt_time_parse_date_or_datetime(r->created);
-        if (why) {
+        if (why)
             lerrk(L, false, path, "created", "\"created\": %s", why);
-        }
     }
+}
+
+/* ---- entries ---------------------------------------------------------- */
+
+/* A new rule for the entry at path, or NULL: past DT_MAX_RULES (reported),
+ * or out of memory (L->j.rc, never "too many"). */
+static struct dt_rule *new_rule(struct loader *L, const char *path)
+{
+    struct dt_policy *p = L->p;
+    if (p->n_rules >= DT_MAX_RULES) {
+        lerr(L, false, path, "too many entries (the limit is %d across all policy files)",
+             DT_MAX_RULES);
+        return NULL;
+    }
+    if (dt_mem_grow((void **)&p->rules, &p->cap_rules, p->n_rules + 1, sizeof(*p->rules)) !=
+        DT_OK) {
+        L->j.rc = DT_ERR_NOMEM;
+        return NULL;
+    }
+    struct dt_rule *r = &p->rules[p->n_rules++];
+    memset(r, 0, sizeof(*r));
+    r->ordinal = p->n_rules - 1;
+    r->file = L->pf;
+    return r;
+}
+
+/* One entry: its form (the table above) decides what it may and must hold;
+ * then the keys any form may carry. Every problem is reported; an entry with
+ * any error yields no rule. */
+static void load_entry(struct loader *L, json_t *e, size_t index)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/entries/%zu", index);
+    if (!json_is_object(e)) {
+        lerr(L, false, path, "each entry must be a JSON object");
+        return;
+    }
+    size_t errors_before = L->j.d->errors;
+    check_keys(L, e, path, entry_keys, DT_ARRAY_LEN(entry_keys), "an entry");
+    bool present;
+    (void)get_str(L, e, path, "comment", &present);
+
+    struct dt_rule *r = new_rule(L, path);
+    if (!r)
+        return;
+    r->json_path = dt_arena_strdup(&L->p->arena, path);
+    if (!r->json_path) {
+        L->j.rc = DT_ERR_NOMEM;
+        return;
+    }
+
+    unsigned has = 0;
+    for (unsigned k = 0; k < K_N; k++)
+        if (json_object_get(e, form_keys[k]))
+            has |= KB(k);
+    const char *sel;
+    const struct form *f = form_of(has, &sel);
+    check_form(L, path, f, has, sel);
+    if (f->stop) {
+        L->p->n_rules--; /* nothing else about this entry can be judged */
+        return;
+    }
+    r->kind = f->kind;
+    if (f->load)
+        f->load(L, e, path, r);
+    load_serials(L, e, path, r, has);
+    load_dates(L, e, path, r, has);
+    load_purposes_targets(L, e, path, f, r);
+    load_reach(L, e, path, f, r, has);
+    load_metadata(L, e, path, f, r);
     if (L->j.d->errors != errors_before) {
         /* Keep the rule count honest for "N entries" messages but never
          * resolve an entry that had errors. */
@@ -1026,7 +1268,13 @@ enum dt_err dt_policy_load(struct dt_policy *p, const char *const *paths, size_t
                       p->files[j].path);
             L.j.rc = DT_ERR_INPUT;
         }
-        dt_digest_sha256(dt_slice_make(text.data, text.len), pf->sha256);
+        enum dt_err drc = dt_digest_sha256(dt_slice_make(text.data, text.len), pf->sha256);
+        if (drc != DT_OK) {
+            dt_buf_free(&text);
+            struct dt_place pl = dt_diag_place_file(inputs[i].path);
+            rc = dt_digest_report(drc, d, &pl, "the outputs record every policy file's SHA-256");
+            goto out;
+        }
         pf->text_len = text.len;
         const char *t = dt_buf_cstr(&text);
         pf->text = t ? dt_arena_dup(&p->arena, t, text.len + 1) : NULL;

@@ -19,6 +19,19 @@ struct warn_count {
     size_t count;
 };
 
+/* A serial list's SHA-256 that OpenSSL could not compute (DT_ERR_INTERNAL
+ * from the line reader) is an error at the file, with its cause; rc passes
+ * through. */
+static enum dt_err sha256_failed(struct dt_diags *d, const char *path, enum dt_err rc)
+{
+    if (rc == DT_ERR_INTERNAL) {
+        struct dt_place pl = dt_diag_place_file(path);
+        dt_diag_report(d, DT_ERROR, &pl, "%s: the outputs record every serial list's SHA-256",
+                       dt_err_cause() ? dt_err_cause() : "OpenSSL cannot compute SHA-256");
+    }
+    return rc;
+}
+
 enum dt_err dt_serials_read(const char *path, enum dt_serial_format fmt, struct dt_diags *d,
                             const struct dt_place *ref, dt_serial_fn fn, void *ctx,
                             dt_progress_fn progress, void *progress_ctx,
@@ -32,7 +45,7 @@ enum dt_err dt_serials_read(const char *path, enum dt_serial_format fmt, struct 
     memset(res, 0, sizeof(*res));
     dt_buf_init(&serial, DT_MAX_SERIAL_OCTETS + 8);
 
-    DT_TRY(dt_lines_open(&lr, path, DT_MAX_SERIAL_LINE, d, ref));
+    DT_TRY(sha256_failed(d, path, dt_lines_open(&lr, path, DT_MAX_SERIAL_LINE, d, ref)));
     opened = true;
     for (;;) {
         const char *s;
@@ -69,6 +82,7 @@ enum dt_err dt_serials_read(const char *path, enum dt_serial_format fmt, struct 
         const char *warn;
         const char *why = dt_serials_decode(s, len, fmt, &serial, &col, &warn);
         struct dt_place pl = {path, (unsigned)lr.lineno, (unsigned)col, NULL, s};
+        DT_ENSURE(why != dt_mem_why_nomem, DT_ERR_NOMEM);
         if (why) {
             char hint[320] = "";
             if (why == dt_serials_err_high_bit)
@@ -107,7 +121,7 @@ enum dt_err dt_serials_read(const char *path, enum dt_serial_format fmt, struct 
         rc = DT_ERR_INPUT;
         goto out;
     }
-    dt_lines_sha256(&lr, res->sha256);
+    DT_TRY(sha256_failed(d, path, dt_lines_sha256(&lr, res->sha256)));
     if (progress)
         progress("reading serials", lr.bytes, lr.size, progress_ctx);
 out:
@@ -132,6 +146,13 @@ void dt_serials_pad_hint(const char *s, size_t n, char *out, size_t cap)
              "printed as numbers, or \"der-negative\" if the certificate really carries a "
              "negative serial)",
              colons ? "00:" : "00", (int)(n < 200 ? n : 200), s);
+}
+
+/* The reason for a failed append to a buffer: the caps below are never hit
+ * by a serial that passed the length check, so it is memory. */
+static const char *append_failed(enum dt_err rc)
+{
+    return rc == DT_ERR_NOMEM ? dt_mem_why_nomem : "serial longer than 64 octets";
 }
 
 const char *dt_serials_decode(const char *s, size_t n, enum dt_serial_format fmt, struct dt_buf *out,
@@ -180,24 +201,26 @@ const char *dt_serials_decode(const char *s, size_t n, enum dt_serial_format fmt
             }
             if (digits.len == 0 && s[i] == '0')
                 continue;
-            if (dt_buf_putc(&digits, s[i]) != DT_OK) {
+            enum dt_err prc = dt_buf_putc(&digits, s[i]);
+            if (prc != DT_OK) {
                 dt_buf_free(&digits);
                 *col = lead + 1;
-                return "serial longer than 64 octets";
+                return append_failed(prc);
             }
         }
         /* Left-pad to whole octets, then add the sign octet if needed. */
         struct dt_buf padded;
         dt_buf_init(&padded, 4 * DT_MAX_SERIAL_OCTETS + 8);
-        bool ok = true;
+        enum dt_err prc = DT_OK;
         if (digits.len == 0)
-            ok = dt_buf_puts(&padded, "00") == DT_OK;
+            prc = dt_buf_puts(&padded, "00");
         else if (digits.len % 2)
-            ok = dt_buf_putc(&padded, '0') == DT_OK;
-        ok = ok && dt_buf_append(&padded, digits.data, digits.len) == DT_OK;
+            prc = dt_buf_putc(&padded, '0');
+        if (prc == DT_OK)
+            prc = dt_buf_append(&padded, digits.data, digits.len);
         size_t c;
-        why = ok ? dt_hex_decode((const char *)padded.data, padded.len, out, &c)
-                 : "serial longer than 64 octets";
+        why = prc == DT_OK ? dt_hex_decode((const char *)padded.data, padded.len, out, &c)
+                           : append_failed(prc);
         dt_buf_free(&digits);
         dt_buf_free(&padded);
         if (why) {
@@ -206,9 +229,10 @@ const char *dt_serials_decode(const char *s, size_t n, enum dt_serial_format fmt
         }
         if (out->data[start] & 0x80) {
             uint8_t zero = 0;
-            if (dt_buf_append(out, &zero, 1) != DT_OK) {
+            enum dt_err zrc = dt_buf_append(out, &zero, 1);
+            if (zrc != DT_OK) {
                 *col = lead + 1;
-                return "serial longer than 64 octets";
+                return append_failed(zrc);
             }
             memmove(out->data + start + 1, out->data + start, out->len - start - 1);
             out->data[start] = 0;

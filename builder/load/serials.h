@@ -39,7 +39,8 @@ void dt_serials_pad_hint(const char *s, size_t n, char *out, size_t cap);
 
 /* Decodes a typed serial (hex, colons optional) under a serial_format.
  * Returns NULL on success with the contents in out, else a reason and the
- * 1-based column. *warn gets a warning text (or NULL) for non-minimal,
+ * 1-based column (dt_mem_why_nomem when memory ran out: not a reason about
+ * the serial). *warn gets a warning text (or NULL) for non-minimal,
  * negative or over-20-octet serials, which are still accepted. */
 const char *dt_serials_decode(const char *s, size_t n, enum dt_serial_format fmt, struct dt_buf *out,
                              size_t *col, const char **warn);

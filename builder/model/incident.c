@@ -288,9 +288,16 @@ enum dt_err dt_incident_evaluate(const struct dt_rule *r, const struct dt_cert *
         char key[32], whybuf[160];
         snprintf(key, sizeof(key), "crl/%zu", ci);
         enum dt_err frc = dt_crl_read_file(r->crls[ci], crls, &raw, &why, whybuf, sizeof(whybuf));
-        if (frc == DT_OK)
-            dt_digest_sha256(dt_slice_make(raw.data, raw.len), info->sha256);
+        enum dt_err drc =
+            frc == DT_OK ? dt_digest_sha256(dt_slice_make(raw.data, raw.len), info->sha256) : DT_OK;
         dt_buf_free(&raw);
+        if (drc != DT_OK) {
+            if (drc == DT_ERR_INTERNAL)
+                at_rule(d, DT_ERROR, r, key, "%s: %s: the outputs record every CRL's SHA-256",
+                        r->crls[ci], dt_digest_why());
+            rc = drc;
+            goto out;
+        }
         if (frc == DT_ERR_NOMEM) {
             rc = frc;
             goto out;

@@ -161,7 +161,8 @@ static enum dt_err load_certs(struct dt_model *m, const struct dt_rule *r, const
     rc = dt_file_read(path, DT_MAX_CERT_FILE_BYTES, &data, d, &w.pl);
     if (rc == DT_OK) {
         uint8_t sha[32];
-        dt_digest_sha256(dt_slice_make(data.data, data.len), sha);
+        DT_TRY(dt_digest_report(dt_digest_sha256(dt_slice_make(data.data, data.len), sha), d,
+                                &w.pl, "the outputs record every input file's SHA-256"));
         DT_TRY(add_input(m, dt_policy_relpath(r, path), sha));
         rc = dt_cert_load_mem(path, dt_slice_make(data.data, data.len), &m->certs, d, &w.pl);
         if (rc == DT_ERR_INPUT || rc == DT_ERR_LIMIT)
@@ -284,8 +285,8 @@ static enum dt_err expand_cert(struct dt_model *m, const struct dt_rule *r, cons
         return DT_OK;
     }
     uint8_t key[32];
-    dt_idkey_cert(c, key);
-    return expand_key(m, r, key, c, r->targets, &added);
+    enum dt_err rc = dt_idkey_cert(c, key);
+    return rc != DT_OK ? rc : expand_key(m, r, key, c, r->targets, &added);
 }
 
 static enum dt_err resolve_cert_rule(struct dt_model *m, const struct dt_rule *r,
@@ -402,7 +403,7 @@ static enum dt_err resolve_serial_rule(struct dt_model *m, const struct dt_rule 
      * the comments, and its cross-signs can be found. */
     if (m->pool) {
         uint8_t k[32];
-        dt_idkey_issuer_serial(it.issuer, it.serial, k);
+        DT_TRY(dt_idkey_issuer_serial(it.issuer, it.serial, k));
         uint32_t at = dt_dmap_first(&m->pool->by_issuer_serial, k);
         if (at != DT_DMAP_END)
             it.cert = m->pool->v[dt_dmap_value(&m->pool->by_issuer_serial, at)].cert;
@@ -551,11 +552,11 @@ static enum dt_err resolve_subjkey_rule(struct dt_model *m, const struct dt_rule
     DT_TRY(push_skey(m, r, r->subject_der, r->spki_sha256, NULL));
     if (m->pool) {
         uint8_t sk[32];
-        dt_idkey_spki(r->subject_der, r->spki_sha256, sk);
+        DT_TRY(dt_idkey_spki(r->subject_der, r->spki_sha256, sk));
         for (uint32_t i = dt_dmap_first(&m->pool->by_spki, sk); i != DT_DMAP_END;
              i = dt_dmap_next(&m->pool->by_spki, i, sk)) {
             uint8_t key[32];
-            dt_idkey_cert(m->pool->v[dt_dmap_value(&m->pool->by_spki, i)].cert, key);
+            DT_TRY(dt_idkey_cert(m->pool->v[dt_dmap_value(&m->pool->by_spki, i)].cert, key));
             bool known = false;
             for (size_t k = 0; k < n_keys && !known; k++)
                 known = !memcmp(keys[k], key, 32);
@@ -953,7 +954,11 @@ static enum dt_err name_twins_in(struct dt_model *m, const struct dt_pool *src,
         for (uint32_t at = dt_dmap_first(by_id, c->issuer_id); at != DT_DMAP_END;
              at = dt_dmap_next(by_id, at, c->issuer_id)) {
             struct dt_slice iss = issuers[dt_dmap_value(by_id, at)];
-            if (dt_slice_eq(iss, c->info.issuer) || !dt_name_equal(iss, c->info.issuer))
+            bool equal;
+            if (dt_slice_eq(iss, c->info.issuer))
+                continue;
+            DT_TRY(dt_name_equal(iss, c->info.issuer, &equal));
+            if (!equal)
                 continue;
             struct dt_item probe;
             memset(&probe, 0, sizeof(probe));
@@ -1040,7 +1045,7 @@ static enum dt_err add_name_twins(struct dt_model *m, struct dt_diags *d)
             continue;
         issuers[n_iss] = m->items[i].issuer;
         uint8_t id[32];
-        dt_name_id(issuers[n_iss], id);
+        DT_TRY(dt_name_id(issuers[n_iss], id));
         DT_TRY(dt_dmap_add(&by_id, id, (uint32_t)n_iss));
         n_iss++;
     }

@@ -31,6 +31,7 @@ struct walk {
      * tell whether a path continues there. */
     size_t dead_ends;
     const struct dt_pool_entry *first_dead_end;
+    enum dt_err rc; /* a failure (a digest) stops the walk */
 };
 
 static bool valid_at(const struct dt_pool_entry *e, int64_t at)
@@ -38,14 +39,18 @@ static bool valid_at(const struct dt_pool_entry *e, int64_t at)
     return at <= 0 || (e->cert->not_before <= at && at <= e->cert->not_after);
 }
 
-static bool is_closed(const struct walk *w, const struct dt_pool_entry *e)
+/* Whether a distrust of the build closes paths through e; on a failure
+ * (w->rc) it says true, and the walk stops. */
+static bool is_closed(struct walk *w, const struct dt_pool_entry *e)
 {
     if (!w->closed)
         return false;
     if (e->distrusted_before & w->purpose) /* a root store in the pool distrusts it already */
         return true;
     uint8_t k[32];
-    dt_idkey_issuer_serial(e->cert->info.issuer, e->cert->info.serial, k);
+    w->rc = dt_idkey_issuer_serial(e->cert->info.issuer, e->cert->info.serial, k);
+    if (w->rc != DT_OK)
+        return true;
     for (uint32_t it = dt_dmap_first(w->closed, k); it != DT_DMAP_END;
          it = dt_dmap_next(w->closed, it, k))
         if (w->items[dt_dmap_value(w->closed, it)].purposes & w->purpose)
@@ -61,14 +66,20 @@ static bool same_key(const struct dt_cert *a, const struct dt_cert *b)
 
 static void up(struct walk *w, struct dt_pool_entry *node)
 {
-    if (w->found >= w->max || w->exhausted)
+    if (w->found >= w->max || w->exhausted || w->rc != DT_OK)
         return;
     if (++w->steps > DT_PATH_MAX_STEPS) {
         w->exhausted = true;
         return;
     }
     w->cur.certs[w->cur.n++] = node;
-    if (dt_pool_is_anchor(w->pool, node, w->purpose)) {
+    bool anchor;
+    w->rc = dt_pool_is_anchor(w->pool, node, w->purpose, &anchor);
+    if (w->rc != DT_OK) {
+        w->cur.n--;
+        return;
+    }
+    if (anchor) {
         w->found++;
         w->fn(&w->cur, w->ctx);
     } else if (w->cur.n <= DT_PATH_MAX_DEPTH) {
@@ -80,7 +91,11 @@ static void up(struct walk *w, struct dt_pool_entry *node)
         for (uint32_t it = dt_dmap_first(&w->pool->by_subject, k); it != DT_DMAP_END;
              it = dt_dmap_next(&w->pool->by_subject, it, k)) {
             struct dt_pool_entry *p = &w->pool->v[dt_dmap_value(&w->pool->by_subject, it)];
-            if (!dt_pool_signed_by(w->pool, node, p))
+            bool signed_by;
+            w->rc = dt_pool_signed_by(w->pool, node, p, &signed_by);
+            if (w->rc != DT_OK)
+                break;
+            if (!signed_by)
                 continue;
             issued = true;
             /* No key twice on a path (as mozilla::pkix): a cross-certificate
@@ -91,6 +106,8 @@ static void up(struct walk *w, struct dt_pool_entry *node)
             if (seen || !valid_at(p, w->at) || is_closed(w, p))
                 continue;
             up(w, p);
+            if (w->rc != DT_OK)
+                break;
         }
         bool self_issued = !memcmp(node->cert->issuer_id, node->cert->subject_id, 32);
         if (!issued && !self_issued && !w->dead_ends++)
@@ -99,9 +116,10 @@ static void up(struct walk *w, struct dt_pool_entry *node)
     w->cur.n--;
 }
 
-size_t dt_paths_chains(struct dt_pool *pool, struct dt_pool_entry *start, unsigned purpose,
-                       int64_t at, size_t max_chains,
-                       void (*fn)(const struct dt_chain *c, void *ctx), void *ctx, bool *exhausted)
+enum dt_err dt_paths_chains(struct dt_pool *pool, struct dt_pool_entry *start, unsigned purpose,
+                            int64_t at, size_t max_chains,
+                            void (*fn)(const struct dt_chain *c, void *ctx), void *ctx,
+                            bool *exhausted, size_t *found)
 {
     struct walk w;
     memset(&w, 0, sizeof(w));
@@ -115,7 +133,8 @@ size_t dt_paths_chains(struct dt_pool *pool, struct dt_pool_entry *start, unsign
         up(&w, start);
     if (exhausted)
         *exhausted = w.exhausted;
-    return w.found;
+    *found = w.found;
+    return w.rc;
 }
 
 /* ---- the path check ----------------------------------------------------------- */
@@ -217,9 +236,11 @@ static void report_unknown(struct report *r, const struct dt_pool_entry *e,
 
 /* Walks from every pool certificate of key (but skip, and those that are
  * closed) up to the anchors; reports what it finds at r's entry. */
-static void check_key(struct dt_pool *pool, const uint8_t key[32], const struct dt_cert *skip,
-                      const struct dt_dmap *closed, const struct dt_item *items, struct report *r)
+static enum dt_err check_key(struct dt_pool *pool, const uint8_t key[32],
+                             const struct dt_cert *skip, const struct dt_dmap *closed,
+                             const struct dt_item *items, struct report *r)
 {
+    enum dt_err rc = DT_OK;
     bool exhausted = false;
     for (uint32_t p = dt_dmap_first(&pool->by_key, key); p != DT_DMAP_END;
          p = dt_dmap_next(&pool->by_key, p, key)) {
@@ -235,10 +256,13 @@ static void check_key(struct dt_pool *pool, const uint8_t key[32], const struct 
         w.ctx = r;
         w.closed = closed;
         w.items = items;
-        if (is_closed(&w, e))
+        bool closed_at_e = is_closed(&w, e);
+        DT_TRY(w.rc);
+        if (closed_at_e)
             continue;
         size_t before = r->open;
         up(&w, e);
+        DT_TRY(w.rc);
         exhausted |= w.exhausted;
         if (r->open == before && w.dead_ends)
             report_unknown(r, e, w.first_dead_end);
@@ -252,6 +276,8 @@ static void check_key(struct dt_pool *pool, const uint8_t key[32], const struct 
                 "the pool is too interconnected to follow every path to this key (the search "
                 "stopped after %d certificates): some open paths may not be reported",
                 DT_PATH_MAX_STEPS);
+out:
+    return rc;
 }
 
 /* The purpose a key is checked for: the first its entry distrusts. */
@@ -271,15 +297,16 @@ static int cmp_item_key(const void *a, const void *b)
     return dt_item_cmp(a, b);
 }
 
-static void note_revocations(struct dt_model *m, struct dt_diags *d)
+static enum dt_err note_revocations(struct dt_model *m, struct dt_diags *d)
 {
+    enum dt_err rc = DT_OK;
     size_t noted = 0, more = 0;
     for (size_t i = 0; i < m->n_items; i++) {
         const struct dt_item *it = &m->items[i];
         if (!it->cert || !it->cert->info.is_ca || it->key_scope || it->expanded)
             continue;
         uint8_t key[32];
-        dt_idkey_cert(it->cert, key);
+        DT_TRY(dt_idkey_cert(it->cert, key));
         size_t others = 0;
         const struct dt_pool_entry *first = NULL;
         for (uint32_t p = dt_dmap_first(&m->pool->by_key, key); p != DT_DMAP_END;
@@ -318,13 +345,14 @@ static void note_revocations(struct dt_model *m, struct dt_diags *d)
         dt_diag_note(d, NULL,
                 "%zu more revocations leave other certificates of their subject and key trusted",
                 more);
+out:
+    return rc;
 }
 
-size_t dt_paths_check(struct dt_model *m, struct dt_diags *d)
+enum dt_err dt_paths_check(struct dt_model *m, struct dt_diags *d, size_t *open_paths)
 {
+    enum dt_err rc = DT_OK;
     struct dt_pool *pool = m->pool;
-    if (!pool || (!m->n_items && !m->n_afters))
-        return 0;
     struct dt_dmap closed, keys;
     dt_dmap_init(&closed);
     dt_dmap_init(&keys);
@@ -334,16 +362,17 @@ size_t dt_paths_check(struct dt_model *m, struct dt_diags *d)
         unsigned purposes;
     } *uses = NULL;
     size_t n_uses = 0, cap_uses = 0;
+    if (!pool || (!m->n_items && !m->n_afters))
+        goto out;
     for (size_t i = 0; i < m->n_items; i++) {
         const struct dt_item *it = &m->items[i];
         if (!(it->targets & DT_TARGET_NSS))
             continue;
         uint8_t k[32];
-        dt_idkey_issuer_serial(it->issuer, it->serial, k);
-        if (dt_dmap_add(&closed, k, (uint32_t)i) != DT_OK)
-            goto out;
+        DT_TRY(dt_idkey_issuer_serial(it->issuer, it->serial, k));
+        DT_TRY(dt_dmap_add(&closed, k, (uint32_t)i));
     }
-    note_revocations(m, d);
+    DT_TRY(note_revocations(m, d));
     /* Every distrusted CA key once, for the purposes its entries distrust
      * together (TLS server first). */
     for (size_t i = 0; i < m->n_items; i++) {
@@ -354,15 +383,14 @@ size_t dt_paths_check(struct dt_model *m, struct dt_diags *d)
             !it->key_scope)
             continue;
         uint8_t key[32];
-        dt_idkey_cert(it->cert, key);
+        DT_TRY(dt_idkey_cert(it->cert, key));
         uint32_t at = dt_dmap_first(&keys, key);
         if (at != DT_DMAP_END) {
             uses[dt_dmap_value(&keys, at)].purposes |= it->purposes;
             continue;
         }
-        if (dt_mem_grow((void **)&uses, &cap_uses, n_uses + 1, sizeof(*uses)) != DT_OK ||
-            dt_dmap_add(&keys, key, (uint32_t)n_uses) != DT_OK)
-            goto out;
+        DT_TRY(dt_mem_grow((void **)&uses, &cap_uses, n_uses + 1, sizeof(*uses)));
+        DT_TRY(dt_dmap_add(&keys, key, (uint32_t)n_uses));
         uses[n_uses].item = i;
         uses[n_uses].purposes = it->purposes;
         n_uses++;
@@ -370,9 +398,9 @@ size_t dt_paths_check(struct dt_model *m, struct dt_diags *d)
     for (size_t u = 0; u < n_uses; u++) {
         const struct dt_item *it = &m->items[uses[u].item];
         uint8_t key[32];
-        dt_idkey_cert(it->cert, key);
+        DT_TRY(dt_idkey_cert(it->cert, key));
         struct report r = {d, it->rule, check_purpose(uses[u].purposes), false, 0};
-        check_key(pool, key, NULL, &closed, m->items, &r);
+        DT_TRY(check_key(pool, key, NULL, &closed, m->items, &r));
         total += r.open;
     }
     /* Distrust-after roots: another certificate of the root's key (a
@@ -382,15 +410,16 @@ size_t dt_paths_check(struct dt_model *m, struct dt_diags *d)
         if (!(a->rule->targets & DT_TARGET_NSS))
             continue;
         uint8_t key[32];
-        dt_idkey_cert(a->cert, key);
+        DT_TRY(dt_idkey_cert(a->cert, key));
         struct report r = {d, a->rule, a->has_server ? DT_PURPOSE_SERVER : DT_PURPOSE_EMAIL, true,
                            0};
-        check_key(pool, key, a->cert, &closed, m->items, &r);
+        DT_TRY(check_key(pool, key, a->cert, &closed, m->items, &r));
         total += r.open;
     }
 out:
+    *open_paths = total;
     free(uses);
     dt_dmap_free(&closed);
     dt_dmap_free(&keys);
-    return total;
+    return rc;
 }

@@ -103,13 +103,13 @@ static enum dt_err add_cert(struct dt_pool *p, struct dt_cert *c, const char *fi
     e->self_signed = -1;
     uint8_t k[32];
     DT_TRY(dt_dmap_add(&p->by_sha256, c->sha256, idx));
-    dt_idkey_cert(c, k);
+    DT_TRY(dt_idkey_cert(c, k));
     DT_TRY(dt_dmap_add(&p->by_key, k, idx));
-    dt_idkey_pair(c->subject_id, 32, c->spki_sha256, 32, k); /* dt_idkey_spki, id known */
+    DT_TRY(dt_idkey_pair(c->subject_id, 32, c->spki_sha256, 32, k)); /* dt_idkey_spki, id known */
     DT_TRY(dt_dmap_add(&p->by_spki, k, idx));
-    dt_idkey_name_serial(c->issuer_id, c->info.serial, k);
+    DT_TRY(dt_idkey_name_serial(c->issuer_id, c->info.serial, k));
     DT_TRY(dt_dmap_add(&p->by_name_serial, k, idx));
-    dt_idkey_issuer_serial(c->info.issuer, c->info.serial, k);
+    DT_TRY(dt_idkey_issuer_serial(c->info.issuer, c->info.serial, k));
     DT_TRY(dt_dmap_add(&p->by_issuer_serial, k, idx));
     /* Trust objects read before the certificate (another file) apply too. */
     for (uint32_t it = dt_dmap_first(&p->trust_by_is, k); it != DT_DMAP_END;
@@ -201,8 +201,9 @@ static EVP_PKEY *pkey_of(struct dt_pool_entry *e)
     return e->pkey;
 }
 
-/* 1 verified, 0 not, -1 not an algorithm handled here. The outer
- * Certificate SEQUENCE was checked by the DER walker when it was read. */
+/* 1 verified, 0 not, -1 not an algorithm handled here, -2 out of memory.
+ * The outer Certificate SEQUENCE was checked by the DER walker when it was
+ * read. */
 static int fast_verify(struct dt_pool_entry *child, struct dt_pool_entry *parent)
 {
     struct dt_tlv outer, tbs, alg, oid, sig;
@@ -244,26 +245,34 @@ static int fast_verify(struct dt_pool_entry *child, struct dt_pool_entry *parent
     if (EVP_PKEY_get_base_id(key) != sa->key)
         return 0; /* a signature algorithm for another kind of key */
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    int ok = ctx && EVP_DigestVerifyInit(ctx, NULL, md, NULL, key) == 1 &&
+    if (!ctx)
+        return -2;
+    int ok = EVP_DigestVerifyInit(ctx, NULL, md, NULL, key) == 1 &&
              EVP_DigestVerify(ctx, sig.val.p + 1, sig.val.n - 1, tbs.all.p, tbs.all.n) == 1;
     EVP_MD_CTX_free(ctx);
     ERR_clear_error();
     return ok;
 }
 
-bool dt_pool_signed_by(struct dt_pool *p, struct dt_pool_entry *child, struct dt_pool_entry *parent)
+enum dt_err dt_pool_signed_by(struct dt_pool *p, struct dt_pool_entry *child,
+                              struct dt_pool_entry *parent, bool *signed_by)
 {
+    enum dt_err rc = DT_OK;
+    *signed_by = false;
     if (!dt_slice_eq(child->cert->info.issuer, parent->cert->info.subject))
-        return false;
+        goto out;
     /* A signature depends on the child and the parent's key only: a
      * cross-certificate and its twin share the answer, and chains through
      * the same intermediates ask the same questions again and again. */
     uint8_t k[32];
-    dt_idkey_pair(child->cert->sha256, 32, parent->cert->spki_sha256, 32, k);
+    DT_TRY(dt_idkey_pair(child->cert->sha256, 32, parent->cert->spki_sha256, 32, k));
     uint32_t it = dt_dmap_first(&p->sig_cache, k);
-    if (it != DT_DMAP_END)
-        return dt_dmap_value(&p->sig_cache, it) != 0;
+    if (it != DT_DMAP_END) {
+        *signed_by = dt_dmap_value(&p->sig_cache, it) != 0;
+        goto out;
+    }
     int ok = fast_verify(child, parent);
+    DT_ENSURE(ok != -2, DT_ERR_NOMEM);
     X509 *c = ok < 0 ? x509_of(child) : NULL, *key_of = ok < 0 ? x509_of(parent) : NULL;
     if (c && key_of) {
         EVP_PKEY *key = X509_get0_pubkey(key_of);
@@ -272,7 +281,9 @@ bool dt_pool_signed_by(struct dt_pool *p, struct dt_pool_entry *child, struct dt
     }
     enum dt_err crc = dt_dmap_add(&p->sig_cache, k, ok == 1);
     (void)crc; /* without memory for the cache the answer is still right */
-    return ok == 1;
+    *signed_by = ok == 1;
+out:
+    return rc;
 }
 
 void dt_pool_release(struct dt_pool_entry *e)
@@ -285,19 +296,25 @@ void dt_pool_release(struct dt_pool_entry *e)
     e->pkey_tried = false;
 }
 
-bool dt_pool_is_anchor(struct dt_pool *p, struct dt_pool_entry *e, unsigned purpose)
+enum dt_err dt_pool_is_anchor(struct dt_pool *p, struct dt_pool_entry *e, unsigned purpose,
+                              bool *anchor)
 {
+    enum dt_err rc = DT_OK;
+    *anchor = false;
     if (e->no_anchor)
-        return false;
-    if (e->trusted_for & purpose)
-        return true;
-    if (p->explicit_anchors || e->store_says)
-        return false;
-    if (e->self_signed < 0)
-        e->self_signed = e->cert->info.is_ca &&
-                         dt_slice_eq(e->cert->info.issuer, e->cert->info.subject) &&
-                         dt_pool_signed_by(p, e, e);
-    return e->self_signed == 1;
+        goto out;
+    *anchor = e->trusted_for & purpose;
+    if (*anchor || p->explicit_anchors || e->store_says)
+        goto out;
+    if (e->self_signed < 0) {
+        bool self = false;
+        if (e->cert->info.is_ca && dt_slice_eq(e->cert->info.issuer, e->cert->info.subject))
+            DT_TRY(dt_pool_signed_by(p, e, e, &self));
+        e->self_signed = self;
+    }
+    *anchor = e->self_signed == 1;
+out:
+    return rc;
 }
 
 static enum dt_err add_trust(struct dt_pool *p, const uint8_t k[32],
@@ -322,22 +339,27 @@ enum dt_err dt_pool_trust_file_anchors(struct dt_pool *roots)
         rec.file = e->file;
         rec.line = 0;
         uint8_t k[32];
-        dt_idkey_issuer_serial(e->cert->info.issuer, e->cert->info.serial, k);
+        DT_TRY(dt_idkey_issuer_serial(e->cert->info.issuer, e->cert->info.serial, k));
         DT_TRY(add_trust(roots, k, &rec));
     }
 out:
     return rc;
 }
 
-const struct dt_pool_trust *dt_pool_trust_of(const struct dt_pool *p, struct dt_slice issuer,
-                                             struct dt_slice serial)
+enum dt_err dt_pool_trust_of(const struct dt_pool *p, struct dt_slice issuer,
+                             struct dt_slice serial, const struct dt_pool_trust **out)
 {
+    enum dt_err rc = DT_OK;
+    *out = NULL;
     if (!p || !p->n_trusts)
-        return NULL;
+        goto out;
     uint8_t k[32];
-    dt_idkey_issuer_serial(issuer, serial, k);
+    DT_TRY(dt_idkey_issuer_serial(issuer, serial, k));
     uint32_t it = dt_dmap_first(&p->trust_by_is, k);
-    return it == DT_DMAP_END ? NULL : &p->trusts[dt_dmap_value(&p->trust_by_is, it)];
+    if (it != DT_DMAP_END)
+        *out = &p->trusts[dt_dmap_value(&p->trust_by_is, it)];
+out:
+    return rc;
 }
 
 enum dt_err dt_pool_set_roots(struct dt_pool *p, const struct dt_pool *roots)
@@ -402,7 +424,9 @@ static enum dt_err add_file_record(struct dt_pool *p, const char *name, struct d
     if (rc != DT_OK)
         return rc;
     p->files[p->n_files].name = name;
-    dt_digest_sha256(data, p->files[p->n_files].sha256);
+    rc = dt_digest_sha256(data, p->files[p->n_files].sha256);
+    if (rc != DT_OK)
+        return rc;
     p->n_files++;
     return DT_OK;
 }
@@ -449,12 +473,14 @@ static enum dt_err add_certdata(struct dt_pool *p, const char *file, const char 
         struct dt_cert *c;
         const char *why;
         enum dt_err crc = dt_cert_from_der(v->value, v->len, &c, &why);
-        if (crc != DT_OK) {
+        if (crc == DT_ERR_INPUT || crc == DT_ERR_LIMIT || crc == DT_ERR_INTERNAL) {
             struct dt_place pl = {file, o->line, 0, NULL, NULL};
             dt_diag_report(d, DT_ERROR, &pl, "certificate object: %s", why);
             bad = true;
+            DT_ENSURE(crc != DT_ERR_INTERNAL, crc); /* a digest: every certificate would fail */
             continue;
         }
+        DT_TRY(crc);
         c->file = dt_mem_strdup(file);
         c->index = index;
         c->line = o->line;
@@ -502,7 +528,7 @@ static enum dt_err add_certdata(struct dt_pool *p, const char *file, const char 
         if (!is || !sn || dt_der_read_one(dt_slice_make(sn->value, sn->len), DT_TAG_INTEGER, &tlv))
             continue;
         uint8_t k[32];
-        dt_idkey_issuer_serial(dt_slice_make(is->value, is->len), tlv.val, k);
+        DT_TRY(dt_idkey_issuer_serial(dt_slice_make(is->value, is->len), tlv.val, k));
         DT_TRY(add_trust(p, k, &rec));
     }
     if (bad)
@@ -576,7 +602,8 @@ static enum dt_err add_one(struct dt_pool *p, const char *file, const char *name
             rc = lrc;
             goto out;
         }
-        if (in_dir && !cert_file) {
+        /* A digest OpenSSL cannot give is never "not a certificate". */
+        if (in_dir && !cert_file && lrc != DT_ERR_INTERNAL) {
             p->skipped_files++;
             goto out;
         }
@@ -712,8 +739,8 @@ static enum dt_err walk(struct dt_pool *p, const char *dir, const char *name, in
         }
         free(full);
         free(sub);
-        if (frc == DT_ERR_NOMEM || frc == DT_ERR_LIMIT) {
-            rc = frc;
+        if (frc != DT_OK && frc != DT_ERR_INPUT) {
+            rc = frc; /* a cap, memory, a digest: the walk stops */
             goto out;
         }
         if (frc != DT_OK)

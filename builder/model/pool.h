@@ -100,16 +100,19 @@ DT_MUST_USE enum dt_err dt_pool_add_der(struct dt_pool *p, const uint8_t *der, s
 /* The entry with this certificate (by SHA-256), or NULL. */
 struct dt_pool_entry *dt_pool_find(struct dt_pool *p, const uint8_t sha256[32]);
 
-/* True when child's signature verifies with parent's public key (OpenSSL). */
-bool dt_pool_signed_by(struct dt_pool *p, struct dt_pool_entry *child,
-                       struct dt_pool_entry *parent);
+/* Sets *signed_by when child's signature verifies with parent's public key
+ * (OpenSSL). DT_ERR_NOMEM, or a digest's failure: no answer, never "not
+ * signed" for it. */
+DT_MUST_USE enum dt_err dt_pool_signed_by(struct dt_pool *p, struct dt_pool_entry *child,
+                                          struct dt_pool_entry *parent, bool *signed_by);
 /* Frees e's parsed OpenSSL certificate (parsed again when needed). */
 void dt_pool_release(struct dt_pool_entry *e);
-/* Whether e is a trust anchor for a purpose (DT_PURPOSE_* bit): trusted for
- * it by a root store of the pool, or, unless a root store has a trust object
- * for it or the pool's anchors are explicit, a self-signed CA certificate
- * whose signature verifies. */
-bool dt_pool_is_anchor(struct dt_pool *p, struct dt_pool_entry *e, unsigned purpose);
+/* Sets *anchor when e is a trust anchor for a purpose (DT_PURPOSE_* bit):
+ * trusted for it by a root store of the pool, or, unless a root store has a
+ * trust object for it or the pool's anchors are explicit, a self-signed CA
+ * certificate whose signature verifies. Fails as dt_pool_signed_by. */
+DT_MUST_USE enum dt_err dt_pool_is_anchor(struct dt_pool *p, struct dt_pool_entry *e,
+                                          unsigned purpose, bool *anchor);
 
 /* Makes the certificates of roots (root stores, read with dt_pool_add: a
  * certdata.txt's certificates are anchors for the purposes its trust objects
@@ -126,9 +129,10 @@ DT_MUST_USE enum dt_err dt_pool_set_roots(struct dt_pool *p, const struct dt_poo
 DT_MUST_USE enum dt_err dt_pool_trust_file_anchors(struct dt_pool *roots);
 
 /* The trust object a root store of p (a certdata.txt read into it) has for
- * issuer + serial, or NULL. Borrowed, valid while p lives. */
-const struct dt_pool_trust *dt_pool_trust_of(const struct dt_pool *p, struct dt_slice issuer,
-                                             struct dt_slice serial);
+ * issuer + serial into *out, or NULL. Borrowed, valid while p lives. Fails
+ * only as dt_idkey_issuer_serial does. */
+DT_MUST_USE enum dt_err dt_pool_trust_of(const struct dt_pool *p, struct dt_slice issuer,
+                                         struct dt_slice serial, const struct dt_pool_trust **out);
 
 /* A note on what was skipped, if anything was. */
 void dt_pool_note(const struct dt_pool *p, struct dt_diags *d);

@@ -13,6 +13,7 @@
 #include "blobfmt.h"
 #include "common.h"
 #include "der.h"
+#include "digest.h"
 #include "ecdsa.h"
 #include "file.h"
 
@@ -549,10 +550,17 @@ static enum dt_err check_signature(struct dt_blob *b, const uint8_t *data, size_
         BAD_AS(DT_BLOB_ERR_ARG,
                "the verification key is not an ECDSA P-256 or P-384 public key (PEM)");
     uint8_t id[32];
-    dt_ecdsa_key_id(key, id);
-    if (memcmp(id, b->key_id, 32) || bits != b->info.signature_bits)
+    rc = dt_ecdsa_key_id(key, id);
+    if (rc == DT_OK && (memcmp(id, b->key_id, 32) || bits != b->info.signature_bits))
         BAD_AS(DT_BLOB_ERR_SIGNATURE, "the blob is signed by another key");
-    DT_TRY(dt_blobfmt_sig_message(data, dt_slice_make(data + HEADER_LEN, body_end - HEADER_LEN), &msg));
+    if (rc == DT_OK)
+        rc = dt_blobfmt_sig_message(data, dt_slice_make(data + HEADER_LEN, body_end - HEADER_LEN),
+                                    &msg);
+    if (rc != DT_OK) {
+        fail(w, rc == DT_ERR_NOMEM ? DT_BLOB_ERR_NOMEM : DT_BLOB_ERR_OPENSSL,
+             "cannot check the signature: %s", dt_digest_why() ? dt_digest_why() : dt_err_str(rc));
+        goto out;
+    }
     ctx = EVP_MD_CTX_new();
     if (!ctx ||
         EVP_DigestVerifyInit(ctx, NULL, bits == 384 ? EVP_sha384() : EVP_sha256(), NULL, key) !=
@@ -630,7 +638,13 @@ static enum dt_err open_blob(const uint8_t *data, size_t len, const struct dt_bl
     size_t body_end = HEADER_LEN + (size_t)blen;
     DT_TRY(check_signature(b, data, len, body_end, o, w));
     uint8_t h[32];
-    dt_blobfmt_content_digest(data, dt_slice_make(data + HEADER_LEN, (size_t)blen), h);
+    rc = dt_blobfmt_content_digest(data, dt_slice_make(data + HEADER_LEN, (size_t)blen), h);
+    if (rc != DT_OK) {
+        fail(w, rc == DT_ERR_NOMEM ? DT_BLOB_ERR_NOMEM : DT_BLOB_ERR_OPENSSL,
+             "cannot check the blob's SHA-256: %s",
+             dt_digest_why() ? dt_digest_why() : dt_err_str(rc));
+        goto out;
+    }
     if (memcmp(h, b->digest, 32))
         BAD("the header and body do not match their SHA-256 (corrupted)");
 

@@ -5,7 +5,6 @@
 
 #include "digest.h"
 
-#include <openssl/evp.h>
 #include <string.h>
 
 const uint8_t dt_blobfmt_magic[8] = {0x89, 'D', 'T', 'B', '\r', '\n', 0x1a, '\n'};
@@ -71,14 +70,11 @@ out:
  * field before the digest) and the body as stored (the compressed
  * sections): any change of any bit, even one inflate would not notice
  * (padding), is caught. */
-void dt_blobfmt_content_digest(const uint8_t *header, struct dt_slice content, uint8_t out[32])
+enum dt_err dt_blobfmt_content_digest(const uint8_t *header, struct dt_slice content,
+                                      uint8_t out[32])
 {
-    EVP_MD_CTX *c = EVP_MD_CTX_new();
-    unsigned n = 0;
-    if (!c || !EVP_DigestInit_ex(c, EVP_sha256(), NULL) || !EVP_DigestUpdate(c, header, 64) ||
-        !EVP_DigestUpdate(c, content.p, content.n) || !EVP_DigestFinal_ex(c, out, &n))
-        memset(out, 0, 32);
-    EVP_MD_CTX_free(c);
+    struct dt_slice parts[] = {dt_slice_make(header, 64), content};
+    return dt_digest_sha256_parts(parts, 2, out);
 }
 
 /* The message a signature covers: the domain, the header, SHA-256(body). */
@@ -86,7 +82,7 @@ enum dt_err dt_blobfmt_sig_message(const uint8_t *header, struct dt_slice body, 
 {
     enum dt_err rc = DT_OK;
     uint8_t h[32];
-    dt_digest_sha256(body, h);
+    DT_TRY(dt_digest_sha256(body, h));
     DT_TRY(dt_buf_append(out, DOMAIN, sizeof(DOMAIN))); /* with its NUL */
     DT_TRY(dt_buf_append(out, header, HEADER_LEN));
     DT_TRY(dt_buf_append(out, h, 32));

@@ -106,9 +106,12 @@ DT_MUST_USE enum dt_err dt_blobfmt_build_name(const struct dt_blobfmt_name *nm, 
  * field before the digest) and the body as stored (the compressed
  * sections): any change of any bit, even one inflate would not notice
  * (padding), is caught. */
-void dt_blobfmt_content_digest(const uint8_t *header, struct dt_slice content, uint8_t out[32]);
+DT_MUST_USE enum dt_err dt_blobfmt_content_digest(const uint8_t *header, struct dt_slice content,
+                                                  uint8_t out[32]);
 
-/* The message a signature covers: the domain, the header, SHA-256(body). */
+/* The message a signature covers: the domain, the header, SHA-256(body).
+ * Both fail as dt_digest_sha256 does (the cause in dt_digest_why()), never
+ * with a made-up digest. */
 DT_MUST_USE enum dt_err dt_blobfmt_sig_message(const uint8_t *header, struct dt_slice body,
                                                struct dt_buf *out);
 

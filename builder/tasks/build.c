@@ -1,5 +1,12 @@
 /*
  * build.c - the pipeline: load, resolve, emit, write OUT atomically.
+ *
+ * dt_build_run is a list of named stages over one struct build: each stage
+ * reads what the stages before it left there and adds its own part. Bad
+ * input found while loading is reported and remembered (input_rc), and the
+ * entries without errors are still resolved, so that one run reports every
+ * problem; the run stops after resolve when any was found. Nothing is
+ * written unless every stage succeeded.
  */
 #include "build.h"
 
@@ -31,14 +38,55 @@
 
 #define OUT_MAX ((size_t)2 << 30)
 
-struct digest_line {
-    char text[64 + 2 + 1024 + 2];
-};
+/* Everything one build holds, stage to stage. */
+struct build {
+    const struct dt_build_opts *opts;
+    struct dt_diags d;
+    struct dt_progress progress;
 
-static int cmp_lines(const void *a, const void *b)
-{
-    return strcmp(((const struct digest_line *)a)->text, ((const struct digest_line *)b)->text);
-}
+    /* The inputs. input_rc is DT_ERR_INPUT once loading reported bad input
+     * (the run goes on to resolve, then stops). */
+    enum dt_err input_rc;
+    struct dt_buf upstream; /* --certdata, as read */
+    struct dt_cases cases;  /* --cases */
+    bool cases_ok;          /* they loaded without errors */
+    struct dt_policy policy;
+    bool have_policy;
+    struct dt_pool pool;           /* --pool and each policy's "pool" */
+    struct dt_pool roots;          /* --roots */
+    struct dt_pool upstream_roots; /* the --certdata file as a root store */
+    struct dt_pool seen;           /* the chain cases' certificates */
+
+    /* The model, and what the checks found. */
+    struct dt_model model;
+    bool have_model;
+    size_t open_paths;
+
+    /* The outputs, in the order OUT lists them. */
+    char digest[65]; /* policy_sha256: every input, by name and content */
+    struct dt_buf certdata;
+    struct dt_certdata_stats st;
+    struct dt_buf merged; /* certdata.txt, with --certdata */
+    struct dt_merge_stats mst;
+    char upstream_sha256[65];
+    struct dt_buf onecrl, onecrl_sig;
+    size_t n_onecrl;
+    struct dt_buf blob;
+    struct dt_blob_write_stats bst;
+    struct dt_buf p11kit;
+    struct dt_p11kit_stats kst;
+    uint64_t per_target[4]; /* items per target bit */
+    struct dt_testscript ts;
+    struct dt_buf manifest;
+    struct dt_outfile *files;
+    size_t n_files;
+    struct dt_expansion *exp; /* the manifest's record of what the pool added */
+    char **exp_strings;
+    size_t n_exp;
+    json_t *incidents;
+    struct dt_prune_stats pst;
+    bool counted; /* the manifest's counts are made: the summary reports them */
+};
 
 static void hex(const uint8_t *d, size_t n, char *out)
 {
@@ -50,6 +98,26 @@ static void hex(const uint8_t *d, size_t n, char *out)
     out[2 * n] = '\0';
 }
 
+/* ---- helpers of the stages ---------------------------------------------------- */
+
+struct digest_line {
+    char text[64 + 2 + 1024 + 2];
+};
+
+static int cmp_lines(const void *a, const void *b)
+{
+    return strcmp(((const struct digest_line *)a)->text, ((const struct digest_line *)b)->text);
+}
+
+/* One line "<sha256>  <prefix><name>\n". */
+static void digest_line(struct digest_line *l, const uint8_t sha256[32], const char *prefix,
+                        const char *name)
+{
+    char h[65];
+    hex(sha256, 32, h);
+    snprintf(l->text, sizeof(l->text), "%s  %s%s\n", h, prefix, name);
+}
+
 /* SHA-256 over the sorted lines "<sha256>  <name>\n" of every input: the
  * policy files (by stable name), the files they name (as written) and the
  * pool's files ("pool:" and their name under the pool). It depends on
@@ -59,44 +127,41 @@ static enum dt_err policy_digest(const struct dt_policy *p, const struct dt_mode
                                  char out[65])
 {
     enum dt_err rc = DT_OK;
-    size_t n = p->n_files + m->n_inputs + pool->n_files + roots->n_files;
+    size_t n = p->n_files + m->n_inputs + pool->n_files + roots->n_files, at = 0;
     struct digest_line *lines = dt_mem_calloc(n, sizeof(*lines));
     struct dt_buf all;
     dt_buf_init(&all, 0);
     DT_ENSURE_MEM(lines);
-    for (size_t i = 0; i < p->n_files; i++) {
-        char h[65];
-        hex(p->files[i].sha256, 32, h);
-        snprintf(lines[i].text, sizeof(lines[i].text), "%s  %s\n", h, p->files[i].name);
-    }
-    for (size_t i = 0; i < m->n_inputs; i++) {
-        char h[65];
-        hex(m->inputs[i].sha256, 32, h);
-        snprintf(lines[p->n_files + i].text, sizeof(lines[0].text), "%s  %s\n", h,
-                 m->inputs[i].name);
-    }
-    for (size_t i = 0; i < pool->n_files; i++) {
-        char h[65];
-        hex(pool->files[i].sha256, 32, h);
-        snprintf(lines[p->n_files + m->n_inputs + i].text, sizeof(lines[0].text), "%s  pool:%s\n",
-                 h, pool->files[i].name);
-    }
-    for (size_t i = 0; i < roots->n_files; i++) {
-        char h[65];
-        hex(roots->files[i].sha256, 32, h);
-        snprintf(lines[p->n_files + m->n_inputs + pool->n_files + i].text, sizeof(lines[0].text),
-                 "%s  roots:%s\n", h, roots->files[i].name);
-    }
+    for (size_t i = 0; i < p->n_files; i++)
+        digest_line(&lines[at++], p->files[i].sha256, "", p->files[i].name);
+    for (size_t i = 0; i < m->n_inputs; i++)
+        digest_line(&lines[at++], m->inputs[i].sha256, "", m->inputs[i].name);
+    for (size_t i = 0; i < pool->n_files; i++)
+        digest_line(&lines[at++], pool->files[i].sha256, "pool:", pool->files[i].name);
+    for (size_t i = 0; i < roots->n_files; i++)
+        digest_line(&lines[at++], roots->files[i].sha256, "roots:", roots->files[i].name);
     qsort(lines, n, sizeof(*lines), cmp_lines);
     for (size_t i = 0; i < n; i++)
         DT_TRY(dt_buf_puts(&all, lines[i].text));
     uint8_t d[32];
-    dt_digest_sha256(dt_slice_make(all.data, all.len), d);
+    DT_TRY(dt_digest_sha256(dt_slice_make(all.data, all.len), d));
     hex(d, 32, out);
 out:
     free(lines);
     dt_buf_free(&all);
     return rc;
+}
+
+/* The verdict on what dt_pool_add said (its problems reported there): bad
+ * input, and a cap (DT_ERR_LIMIT) that stopped one reading, are bad input
+ * of the run, which goes on unless *stop; memory or a digest stops the
+ * run with that code. */
+static enum dt_err pool_add_verdict(enum dt_err prc, bool *stop)
+{
+    *stop = prc != DT_OK && prc != DT_ERR_INPUT;
+    if (prc == DT_ERR_LIMIT || prc == DT_ERR_INPUT)
+        return DT_ERR_INPUT;
+    return prc;
 }
 
 /* Reads the pools named on the command line and in the policy files; a
@@ -170,13 +235,13 @@ static enum dt_err load_pools(const struct dt_build_opts *opts, const struct dt_
             }
             seen[n_seen++] = real;
         }
-        enum dt_err prc = dt_pool_add(pool, path, name, d, opts->progress, opts->progress_ctx);
-        if (prc == DT_ERR_NOMEM || prc == DT_ERR_LIMIT) {
-            rc = prc == DT_ERR_LIMIT ? DT_ERR_INPUT : prc;
+        bool stop;
+        enum dt_err v = pool_add_verdict(
+            dt_pool_add(pool, path, name, d, opts->progress, opts->progress_ctx), &stop);
+        if (v != DT_OK)
+            rc = v;
+        if (stop)
             goto out;
-        }
-        if (prc != DT_OK)
-            rc = DT_ERR_INPUT;
     }
     dt_pool_note(pool, d);
 out:
@@ -197,18 +262,18 @@ static enum dt_err load_roots(const struct dt_build_opts *opts, struct dt_pool *
                               struct dt_diags *d)
 {
     enum dt_err rc = DT_OK;
+    bool stop;
     if (opts->out_dir) {
         DT_TRY(dt_pool_exclude(roots, opts->out_dir));
         DT_TRY(dt_pool_exclude(upstream_roots, opts->out_dir));
     }
     for (size_t i = 0; i < opts->n_roots; i++) {
-        enum dt_err r = dt_pool_add(roots, opts->roots[i], NULL, d, NULL, NULL);
-        if (r == DT_ERR_NOMEM || r == DT_ERR_LIMIT) {
-            rc = r == DT_ERR_LIMIT ? DT_ERR_INPUT : r;
+        enum dt_err v =
+            pool_add_verdict(dt_pool_add(roots, opts->roots[i], NULL, d, NULL, NULL), &stop);
+        if (v != DT_OK)
+            rc = v;
+        if (stop)
             goto out;
-        }
-        if (r != DT_OK)
-            rc = DT_ERR_INPUT;
     }
     if (rc != DT_OK)
         goto out;
@@ -218,13 +283,9 @@ static enum dt_err load_roots(const struct dt_build_opts *opts, struct dt_pool *
     }
     DT_TRY(dt_pool_trust_file_anchors(roots));
     bool have_pool = pool->n || pool->n_files || opts->n_roots;
-    if (opts->certdata_upstream) {
-        enum dt_err r = dt_pool_add(upstream_roots, opts->certdata_upstream, NULL, d, NULL, NULL);
-        if (r != DT_OK) {
-            rc = r == DT_ERR_LIMIT ? DT_ERR_INPUT : r;
-            goto out;
-        }
-    }
+    if (opts->certdata_upstream)
+        DT_TRY(pool_add_verdict(
+            dt_pool_add(upstream_roots, opts->certdata_upstream, NULL, d, NULL, NULL), &stop));
     if (roots->n)
         DT_TRY(dt_pool_set_roots(pool, roots));
     if (upstream_roots->n && have_pool)
@@ -233,26 +294,29 @@ out:
     return rc;
 }
 
-/* The trust object the build's root stores have for an issuer and serial:
- * the --certdata upstream file first (the store the outputs go with), then
- * --roots, then a certdata.txt in the pool. */
-static const struct dt_pool_trust *store_trust(const struct dt_pool *const *stores, size_t n,
-                                               struct dt_slice issuer, struct dt_slice serial,
-                                               const struct dt_cert **cert)
+/* The trust object the build's root stores have for an issuer and serial
+ * (*t, NULL for none) and the store's certificate of it (*cert, when the
+ * store has it): the --certdata upstream file first (the store the outputs
+ * go with), then --roots, then a certdata.txt in the pool. */
+static enum dt_err store_trust(const struct dt_pool *const *stores, size_t n,
+                               struct dt_slice issuer, struct dt_slice serial,
+                               const struct dt_pool_trust **t, const struct dt_cert **cert)
 {
+    enum dt_err rc = DT_OK;
+    *t = NULL;
     *cert = NULL;
-    for (size_t i = 0; i < n; i++) {
-        const struct dt_pool_trust *t = dt_pool_trust_of(stores[i], issuer, serial);
-        if (!t)
+    for (size_t i = 0; i < n && !*t; i++) {
+        DT_TRY(dt_pool_trust_of(stores[i], issuer, serial, t));
+        if (!*t)
             continue;
         uint8_t k[32];
-        dt_idkey_issuer_serial(issuer, serial, k);
+        DT_TRY(dt_idkey_issuer_serial(issuer, serial, k));
         uint32_t at = dt_dmap_first(&stores[i]->by_issuer_serial, k);
         if (at != DT_DMAP_END)
             *cert = stores[i]->v[dt_dmap_value(&stores[i]->by_issuer_serial, at)].cert;
-        return t;
     }
-    return NULL;
+out:
+    return rc;
 }
 
 /* A distrust limited to some purposes must not change another purpose's
@@ -261,17 +325,18 @@ static const struct dt_pool_trust *store_trust(const struct dt_pool *const *stor
  * values and write the hashes); when the build knows no root store and the
  * certificate may be a root, it cannot know what the store says, and warns
  * (an error with --strict). */
-static void attach_store_trust(struct dt_model *m, const struct dt_pool *const *stores,
-                               size_t n_stores, bool have_store, struct dt_diags *d)
+static enum dt_err attach_store_trust(struct dt_model *m, const struct dt_pool *const *stores,
+                                      size_t n_stores, bool have_store, struct dt_diags *d)
 {
+    enum dt_err rc = DT_OK;
     const struct dt_rule *warned = NULL;
     for (size_t i = 0; i < m->n_items; i++) {
         struct dt_item *it = &m->items[i];
         if (it->purposes == DT_PURPOSE_ALL || !(it->targets & (DT_TARGET_NSS | DT_TARGET_P11KIT)))
             continue;
         const struct dt_cert *store_cert;
-        const struct dt_pool_trust *t =
-            store_trust(stores, n_stores, it->issuer, it->serial, &store_cert);
+        const struct dt_pool_trust *t;
+        DT_TRY(store_trust(stores, n_stores, it->issuer, it->serial, &t, &store_cert));
         struct dt_where w;
         dt_policy_where(it->rule->file, &w, false, "%s/purposes", it->rule->json_path);
         bool others = false; /* the store sets a purpose the entry leaves alone */
@@ -304,18 +369,23 @@ static void attach_store_trust(struct dt_model *m, const struct dt_pool *const *
                 "away wherever it outranks the store. Give the store (--certdata UPSTREAM.txt "
                 "or --roots STORE) so that the object keeps its other purposes");
     }
+out:
+    return rc;
 }
 
 /* `distrust build --explain`: one line per distrust and why it is there. */
-static void explain(const struct dt_build_opts *opts, const struct dt_model *m)
+static enum dt_err explain(const struct dt_build_opts *opts, const struct dt_model *m)
 {
-    if (!opts->explain)
-        return;
+    enum dt_err rc = DT_OK;
     char line[2048];
+    char *label = NULL, *issuer = NULL, *name = NULL;
+    if (!opts->explain)
+        goto out;
     for (size_t i = 0; i < m->n_items; i++) {
         const struct dt_item *it = &m->items[i];
-        char *label = dt_item_label(it);
-        char *issuer = dt_nssname_text(it->issuer);
+        label = dt_item_label(it); /* as the writers: NULL is out of memory */
+        DT_ENSURE_MEM(label);
+        issuer = dt_nssname_text(it->issuer); /* NULL: NSS cannot print it */
         char serial[200] = "";
         for (size_t k = 0; k < it->serial.n && 3 * k + 3 < sizeof(serial); k++)
             snprintf(serial + strlen(serial), sizeof(serial) - strlen(serial), "%s%02x",
@@ -347,26 +417,34 @@ static void explain(const struct dt_build_opts *opts, const struct dt_model *m)
             snprintf(why, sizeof(why), "%s %s%s", it->rule->file->name, it->rule->json_path,
                      it->line ? " (serial list)" : "");
         }
-        snprintf(line, sizeof(line), "\"%s\": issuer \"%s\", serial %s [%s] <- %s",
-                 label ? label : "?", issuer ? issuer : "?", serial, targets, why);
+        snprintf(line, sizeof(line), "\"%s\": issuer \"%s\", serial %s [%s] <- %s", label,
+                 issuer ? issuer : "?", serial, targets, why);
         opts->explain(line, opts->explain_ctx);
         free(label);
         free(issuer);
+        label = issuer = NULL;
     }
     for (size_t i = 0; i < m->n_afters; i++) {
-        char *n = dt_nssname_common_name(m->afters[i].cert->info.subject);
+        name = dt_nssname_common_name(m->afters[i].cert->info.subject);
         snprintf(line, sizeof(line), "\"%s\": distrust-after date(s) on the root <- %s %s",
-                 n ? n : "?", m->afters[i].rule->file->name, m->afters[i].rule->json_path);
+                 name ? name : "?", m->afters[i].rule->file->name, m->afters[i].rule->json_path);
         opts->explain(line, opts->explain_ctx);
-        free(n);
+        free(name);
+        name = NULL;
     }
     for (size_t i = 0; i < m->n_skeys; i++) {
-        char *n = dt_nssname_text(m->skeys[i].subject);
+        name = dt_nssname_text(m->skeys[i].subject);
         snprintf(line, sizeof(line), "subject \"%s\" and key (SHA-256 of the SPKI) <- %s %s",
-                 n ? n : "?", m->skeys[i].rule->file->name, m->skeys[i].rule->json_path);
+                 name ? name : "?", m->skeys[i].rule->file->name, m->skeys[i].rule->json_path);
         opts->explain(line, opts->explain_ctx);
-        free(n);
+        free(name);
+        name = NULL;
     }
+out:
+    free(label);
+    free(issuer);
+    free(name);
+    return rc;
 }
 
 /* The manifest's record of what the pool added, in a stable order. */
@@ -377,22 +455,12 @@ static int cmp_exp(const void *a, const void *b)
     return c ? c : memcmp(x->sha256, y->sha256, 32);
 }
 
-/* Counts of items per target; notes the targets this version cannot write. */
-static void target_counts(const struct dt_model *m, uint64_t per[4])
+/* Adds the target bits of one distrust to the counts per target. */
+static void count_targets(unsigned targets, uint64_t per[4])
 {
-    memset(per, 0, 4 * sizeof(uint64_t));
-    for (size_t i = 0; i < m->n_items; i++)
-        for (unsigned b = 0; b < 4; b++)
-            if (m->items[i].targets & (1u << b))
-                per[b]++;
-    for (size_t i = 0; i < m->n_skeys; i++)
-        for (unsigned b = 0; b < 4; b++)
-            if (m->skeys[i].rule->targets & (1u << b))
-                per[b]++;
-    for (size_t i = 0; i < m->n_afters; i++)
-        for (unsigned b = 0; b < 4; b++)
-            if (m->afters[i].rule->targets & (1u << b))
-                per[b]++;
+    for (unsigned b = 0; b < 4; b++)
+        if (targets & (1u << b))
+            per[b]++;
 }
 
 /* NSS's built-in list is not a mass-revocation channel: more than
@@ -436,397 +504,524 @@ static enum dt_err check_nss_leaves(const struct dt_model *m, const struct dt_po
     return rc;
 }
 
-enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summary *summary)
+/* ---- the stages ----------------------------------------------------------------- */
+
+/* Records bad input a stage found (reported already) and goes on: a later
+ * stage stops the run. Anything else stops it now. */
+static enum dt_err go_on(struct build *b, enum dt_err rc)
+{
+    if (rc == DT_ERR_INPUT) {
+        if (b->input_rc == DT_OK)
+            b->input_rc = rc;
+        return DT_OK;
+    }
+    return rc;
+}
+
+/* Load inputs: checks that OUT can be replaced, reads the --certdata
+ * upstream file (both fatal at once), the chain cases and the policy (bad
+ * input in either is recorded and the run goes on). */
+static enum dt_err stage_load_inputs(struct build *b)
 {
     enum dt_err rc = DT_OK;
-    struct dt_diags d;
-    struct dt_policy policy;
-    struct dt_model model;
-    struct dt_pool pool, roots, upstream_roots, seen;
-    struct dt_expansion *exp = NULL;
-    char **exp_strings = NULL;
-    size_t n_exp = 0;
-    dt_pool_init(&pool);
-    dt_pool_init(&roots);
-    dt_pool_init(&upstream_roots);
-    dt_pool_init(&seen);
-    seen.kind = "chain cases";
-    roots.kind = "root store";
-    upstream_roots.kind = "root store";
-    struct dt_buf certdata, manifest, onecrl, onecrl_sig, blob, upstream, merged, p11kit;
-    struct dt_p11kit_stats kst;
-    memset(&kst, 0, sizeof(kst));
-    struct dt_testscript ts;
-    memset(&ts, 0, sizeof(ts));
-    struct dt_cases cases;
-    dt_cases_init(&cases);
-    struct dt_outfile *files = NULL;
-    struct dt_merge_stats mst;
-    memset(&mst, 0, sizeof(mst));
-    struct dt_prune_stats pst;
-    memset(&pst, 0, sizeof(pst));
-    char up_hex[65] = "";
-    json_t *incidents = NULL;
-    bool have_policy = false, have_model = false;
-    char digest[65] = "";
-    struct dt_certdata_stats st;
-    memset(&st, 0, sizeof(st));
-
-    dt_err_trace_clear();
-    dt_buf_init(&certdata, OUT_MAX);
-    dt_buf_init(&manifest, OUT_MAX);
-    dt_buf_init(&onecrl, OUT_MAX);
-    dt_buf_init(&onecrl_sig, OUT_MAX);
-    dt_buf_init(&blob, 0);
-    dt_buf_init(&upstream, 0);
-    dt_buf_init(&merged, 0);
-    dt_buf_init(&p11kit, 0);
-    if (!opts || !opts->diag) {
-        rc = DT_ERR_USAGE;
-        goto out;
-    }
-    dt_diag_init(&d, opts->diag, opts->diag_ctx);
-    struct dt_progress progress = {opts->progress, opts->progress_ctx};
-
-    if (opts->out_dir)
-        DT_TRY(dt_outdir_check(opts->out_dir, &d));
-    if (opts->certdata_upstream) {
+    const struct dt_build_opts *o = b->opts;
+    if (o->out_dir)
+        DT_TRY(dt_outdir_check(o->out_dir, &b->d));
+    if (o->certdata_upstream) {
         struct dt_place opt = {"--certdata", 0, 0, NULL, NULL};
-        DT_TRY(dt_file_read(opts->certdata_upstream, DT_MAX_CERTDATA_BYTES, &upstream, &d, &opt));
+        DT_TRY(dt_file_read(o->certdata_upstream, DT_MAX_CERTDATA_BYTES, &b->upstream, &b->d,
+                            &opt));
     }
-    enum dt_err crc =
-        opts->n_cases ? dt_cases_load_named(&cases, opts->cases, opts->n_cases, true, "--cases", &d)
-                      : DT_OK;
-    if (crc != DT_OK && crc != DT_ERR_INPUT) {
-        rc = crc;
-        goto out;
-    }
+    enum dt_err crc = o->n_cases ? dt_cases_load_named(&b->cases, o->cases, o->n_cases, true,
+                                                       "--cases", &b->d)
+                                 : DT_OK;
+    b->cases_ok = crc == DT_OK;
+    DT_TRY(go_on(b, crc));
+    enum dt_err prc = dt_policy_load(&b->policy, o->policies, o->n_policies, &b->d);
+    b->have_policy = true;
+    DT_TRY(go_on(b, prc));
+out:
+    return rc;
+}
 
-    enum dt_err prc = dt_policy_load(&policy, opts->policies, opts->n_policies, &d);
-    have_policy = true;
-    if (prc != DT_OK && prc != DT_ERR_INPUT) {
-        rc = prc;
-        goto out;
-    }
-    enum dt_err lrc = load_pools(opts, &policy, &pool, &d);
-    if (lrc == DT_ERR_NOMEM) {
-        rc = lrc;
-        goto out;
-    }
-    enum dt_err rootrc = load_roots(opts, &roots, &upstream_roots, &pool, &d);
-    if (rootrc == DT_ERR_NOMEM) {
-        rc = rootrc;
-        goto out;
-    }
-    if (rootrc != DT_OK && lrc == DT_OK)
-        lrc = rootrc;
-    /* The chain cases' certificates are searched for certificates an entry
-     * names under an issuer encoded differently (resolve.c). */
-    for (size_t i = 0; crc == DT_OK && i < cases.certs.n; i++) {
-        const struct dt_cert *c = cases.certs.v[i];
+/* Load pools and root stores: the pools (--pool, the policies' "pool"),
+ * the root stores (--roots, --certdata) and, when the cases loaded, their
+ * certificates (searched for names encoded differently, never anchors).
+ * Bad input is recorded and the run goes on. */
+static enum dt_err stage_load_pools(struct build *b)
+{
+    enum dt_err rc = DT_OK;
+    DT_TRY(go_on(b, load_pools(b->opts, &b->policy, &b->pool, &b->d)));
+    DT_TRY(go_on(b, load_roots(b->opts, &b->roots, &b->upstream_roots, &b->pool, &b->d)));
+    for (size_t i = 0; b->cases_ok && i < b->cases.certs.n; i++) {
+        const struct dt_cert *c = b->cases.certs.v[i];
+        const char *name = c->file ? c->file : "chain case";
         struct dt_pool_entry *e;
-        DT_TRY(dt_pool_add_der(&seen, c->der, c->der_len, c->file ? c->file : "chain case",
-                               c->file ? c->file : "chain case", &e));
+        DT_TRY(dt_pool_add_der(&b->seen, c->der, c->der_len, name, name, &e));
         e->no_anchor = true;
     }
-    /* Entries without errors are still resolved, so that one run reports
-     * the problems of the files they name too. */
-    enum dt_err rrc = dt_model_resolve(&policy, pool.n || pool.n_files ? &pool : NULL,
-                                 seen.n ? &seen : NULL, &model,
-                                 opts->has_date ? &opts->date : NULL, &d, &progress);
-    have_model = true;
-    if (prc != DT_OK || rrc != DT_OK || lrc != DT_OK || crc != DT_OK) {
-        rc = prc != DT_OK ? prc : rrc != DT_OK ? rrc : lrc != DT_OK ? lrc : crc;
-        goto out;
-    }
-    DT_TRY(check_nss_leaves(&model, &policy, &d));
-    {
-        const struct dt_pool *stores[3];
-        size_t n_stores = 0;
-        if (upstream_roots.n_trusts)
-            stores[n_stores++] = &upstream_roots;
-        if (roots.n_trusts)
-            stores[n_stores++] = &roots;
-        if (pool.n_trusts)
-            stores[n_stores++] = &pool;
-        attach_store_trust(&model, stores, n_stores, n_stores || roots.n, &d);
-    }
-    if (model.ca_without_pool)
-        dt_diag_note(&d, NULL,
+out:
+    return rc;
+}
+
+/* Resolve: the policy's entries into the model (items, subject keys,
+ * distrust-after roots, incidents), expanded through the pool. Entries
+ * without errors are resolved even after bad input elsewhere, so that one
+ * run reports the problems of the files they name too; then the run stops
+ * when any input was bad. */
+static enum dt_err stage_resolve(struct build *b)
+{
+    enum dt_err rc = DT_OK;
+    bool pool = b->pool.n || b->pool.n_files;
+    enum dt_err rrc =
+        dt_model_resolve(&b->policy, pool ? &b->pool : NULL, b->seen.n ? &b->seen : NULL,
+                         &b->model, b->opts->has_date ? &b->opts->date : NULL, &b->d,
+                         &b->progress);
+    b->have_model = true;
+    DT_TRY(go_on(b, rrc));
+    DT_TRY(b->input_rc);
+out:
+    return rc;
+}
+
+/* Checks: the NSS leaf cap (an error), the root stores' trust objects kept
+ * by purpose-limited distrusts, CA certificates distrusted without a pool
+ * (a note) and the pool's open paths to distrusted keys (warnings). */
+static enum dt_err stage_checks(struct build *b)
+{
+    enum dt_err rc = DT_OK;
+    DT_TRY(check_nss_leaves(&b->model, &b->policy, &b->d));
+    const struct dt_pool *stores[3];
+    size_t n_stores = 0;
+    if (b->upstream_roots.n_trusts)
+        stores[n_stores++] = &b->upstream_roots;
+    if (b->roots.n_trusts)
+        stores[n_stores++] = &b->roots;
+    if (b->pool.n_trusts)
+        stores[n_stores++] = &b->pool;
+    DT_TRY(attach_store_trust(&b->model, stores, n_stores, n_stores || b->roots.n, &b->d));
+    size_t n = b->model.ca_without_pool;
+    if (n)
+        dt_diag_note(&b->d, NULL,
                 "%zu CA certificate%s distrusted without a certificate pool: their "
                 "cross-certificates were not looked for (give --pool, or \"pool\" in the "
                 "policy)",
-                model.ca_without_pool, model.ca_without_pool == 1 ? " is" : "s are");
-    size_t open_paths = dt_paths_check(&model, &d);
-    explain(opts, &model);
-    if (opts->has_expired_before && opts->prune) {
-        DT_TRY(dt_prune_report(&model, pool.n ? &pool : NULL, opts->expired_before, opts->prune,
-                               opts->prune_ctx, &pst));
-    }
-    DT_TRY(policy_digest(&policy, &model, &pool, &roots, digest));
-    DT_TRY(dt_certdata_write(&model, digest, &certdata, &st));
-    if (opts->certdata_upstream) {
-        enum dt_err mrc =
-            dt_certdata_merge(&model, &policy, digest, opts->certdata_upstream,
-                              dt_slice_make(upstream.data, upstream.len), &merged, &mst, &d);
-        if (mrc != DT_OK && mrc != DT_ERR_INPUT) {
-            rc = mrc;
-            goto out;
-        }
-        uint8_t uh[32];
-        dt_digest_sha256(dt_slice_make(upstream.data, upstream.len), uh);
-        hex(uh, 32, up_hex);
-        if (mrc == DT_OK)
-            dt_diag_note(&d, NULL,
-                    "certdata.txt: %zu distrust%s added, %zu replaced, %zu edited in place, %zu "
-                    "already there (%zu relaxing upstream's distrust); distrust-after dates: "
-                    "%zu set, %zu already set, %zu tightened, %zu relaxed",
-                    mst.added, mst.added == 1 ? "" : "s", mst.replaced, mst.edited, mst.unchanged,
-                    mst.relaxed, mst.afters_set, mst.afters_unchanged, mst.afters_tightened,
-                    mst.afters_relaxed);
-    } else if (opts->out_dir) {
-        for (size_t i = 0; i < policy.n_rules; i++) {
-            const struct dt_rule *r = &policy.rules[i];
+                n, n == 1 ? " is" : "s are");
+    DT_TRY(dt_paths_check(&b->model, &b->d, &b->open_paths));
+out:
+    return rc;
+}
+
+/* Explain and prune: --explain's line per distrust, and with
+ * --expired-before the entries whose certificates all expired. */
+static enum dt_err stage_explain(struct build *b)
+{
+    enum dt_err rc = DT_OK;
+    const struct dt_build_opts *o = b->opts;
+    DT_TRY(explain(o, &b->model));
+    if (o->has_expired_before && o->prune)
+        DT_TRY(dt_prune_report(&b->model, b->pool.n ? &b->pool : NULL, o->expired_before,
+                               o->prune, o->prune_ctx, &b->pst));
+out:
+    return rc;
+}
+
+/* Emit certdata: the policy digest every output names, and
+ * certdata-distrust.txt. */
+static enum dt_err stage_certdata(struct build *b)
+{
+    enum dt_err rc = DT_OK;
+    DT_TRY(policy_digest(&b->policy, &b->model, &b->pool, &b->roots, b->digest));
+    DT_TRY(dt_certdata_write(&b->model, b->digest, &b->certdata, &b->st));
+out:
+    return rc;
+}
+
+/* Merge: with --certdata, the upstream certdata.txt with the policy merged
+ * in (bad input in it is recorded, and its counts noted when it merged);
+ * without, a warning for each relax_upstream that has nothing to relax. */
+static enum dt_err stage_merge(struct build *b)
+{
+    enum dt_err rc = DT_OK;
+    const struct dt_build_opts *o = b->opts;
+    if (!o->certdata_upstream) {
+        for (size_t i = 0; o->out_dir && i < b->policy.n_rules; i++) {
+            const struct dt_rule *r = &b->policy.rules[i];
             if (!r->relax_upstream || !(r->targets & DT_TARGET_NSS))
                 continue;
             struct dt_where w;
             dt_policy_where(r->file, &w, false, "%s/relax_upstream", r->json_path);
-            dt_diag_warn(&d, &w.pl,
+            dt_diag_warn(&b->d, &w.pl,
                     "relax_upstream has no effect without --certdata: only the merge into an "
                     "upstream certdata.txt can relax a distrust it holds");
         }
+        goto out;
     }
+    struct dt_slice up = dt_slice_make(b->upstream.data, b->upstream.len);
+    enum dt_err mrc = dt_certdata_merge(&b->model, &b->policy, b->digest, o->certdata_upstream,
+                                        up, &b->merged, &b->mst, &b->d);
+    DT_TRY(go_on(b, mrc));
+    uint8_t uh[32];
+    struct dt_place opt = {"--certdata", 0, 0, NULL, NULL};
+    DT_TRY(dt_digest_report(dt_digest_sha256(up, uh), &b->d, &opt,
+                            "the manifest records the upstream certdata.txt's SHA-256"));
+    hex(uh, 32, b->upstream_sha256);
+    const struct dt_merge_stats *s = &b->mst;
+    if (mrc == DT_OK)
+        dt_diag_note(&b->d, NULL,
+                "certdata.txt: %zu distrust%s added, %zu replaced, %zu edited in place, %zu "
+                "already there (%zu relaxing upstream's distrust); distrust-after dates: "
+                "%zu set, %zu already set, %zu tightened, %zu relaxed",
+                s->added, s->added == 1 ? "" : "s", s->replaced, s->edited, s->unchanged,
+                s->relaxed, s->afters_set, s->afters_unchanged, s->afters_tightened,
+                s->afters_relaxed);
+out:
+    return rc;
+}
 
-    uint64_t per[4];
-    target_counts(&model, per);
-    DT_TRY(dt_p11kit_write(&model, digest, &p11kit, &kst));
-    if (kst.nss_trust)
-        dt_diag_note(&d, NULL,
+/* p11-kit: distrust.p11-kit, and the notes on what it cannot carry (and on
+ * a build that targets no NSS at all). */
+static enum dt_err stage_p11kit(struct build *b)
+{
+    enum dt_err rc = DT_OK;
+    const struct dt_model *m = &b->model;
+    for (size_t i = 0; i < m->n_items; i++)
+        count_targets(m->items[i].targets, b->per_target);
+    for (size_t i = 0; i < m->n_skeys; i++)
+        count_targets(m->skeys[i].rule->targets, b->per_target);
+    for (size_t i = 0; i < m->n_afters; i++)
+        count_targets(m->afters[i].rule->targets, b->per_target);
+    DT_TRY(dt_p11kit_write(m, b->digest, &b->p11kit, &b->kst));
+    const struct dt_p11kit_stats *k = &b->kst;
+    if (k->nss_trust)
+        dt_diag_note(&b->d, NULL,
                 "distrust.p11-kit: %zu distrust%s by issuer and serial only (nss-trust objects): "
                 "NSS through p11-kit-trust.so honours them, but no `trust extract` format can "
                 "carry them (they hold certificates only); give the certificates to carry them "
                 "everywhere",
-                kst.nss_trust, kst.nss_trust == 1 ? "" : "s");
-    if (kst.subject_keys_left_out)
-        dt_diag_note(&d, NULL,
+                k->nss_trust, k->nss_trust == 1 ? "" : "s");
+    if (k->subject_keys_left_out)
+        dt_diag_note(&b->d, NULL,
                 "distrust.p11-kit: %zu subject+key entr%s left out: p11-kit distrusts "
                 "certificates by issuer and serial, so it needs the certificates (give --pool)",
-                kst.subject_keys_left_out, kst.subject_keys_left_out == 1 ? "y" : "ies");
-    if (!(per[0]))
-        dt_diag_note(&d, NULL, "no entry targets NSS: certdata-distrust.txt holds no objects");
+                k->subject_keys_left_out, k->subject_keys_left_out == 1 ? "y" : "ies");
+    if (!b->per_target[0])
+        dt_diag_note(&b->d, NULL, "no entry targets NSS: certdata-distrust.txt holds no objects");
+out:
+    return rc;
+}
 
-    int64_t when_ms = opts->has_date ? opts->date * 1000 : dt_onecrl_default_time(&model);
-    size_t n_onecrl = 0;
-    DT_TRY(dt_onecrl_write(&model, when_ms, &onecrl, &n_onecrl));
-    int key_bits = opts->sign_key ? dt_ecdsa_private_key_bits(opts->sign_key) : 0;
-    if (opts->sign_key && key_bits == 384) {
-        enum dt_err src =
-            dt_onecrl_sign(dt_slice_make(onecrl.data, onecrl.len), opts->sign_key, &onecrl_sig, &d);
-        if (src != DT_OK) {
-            rc = src;
-            goto out;
-        }
-    } else if (opts->sign_key && key_bits == 256) {
-        struct dt_place kp = dt_diag_place_file(opts->sign_key);
-        dt_diag_note(&d, &kp,
+/* The outputs' time in milliseconds: --date, else the newest "created". */
+static int64_t when_ms(const struct build *b)
+{
+    return b->opts->has_date ? b->opts->date * 1000 : dt_onecrl_default_time(&b->model);
+}
+
+/* OneCRL and its signature: onecrl.json and, with a P-384 --sign-key,
+ * onecrl.signature.json (a P-256 key signs the blob only: a note). */
+static enum dt_err stage_onecrl(struct build *b)
+{
+    enum dt_err rc = DT_OK;
+    const char *key = b->opts->sign_key;
+    DT_TRY(dt_onecrl_write(&b->model, when_ms(b), &b->onecrl, &b->n_onecrl));
+    int key_bits = key ? dt_ecdsa_private_key_bits(key) : 0;
+    if (key_bits == 384) {
+        DT_TRY(dt_onecrl_sign(dt_slice_make(b->onecrl.data, b->onecrl.len), key, &b->onecrl_sig,
+                              &b->d));
+    } else if (key_bits == 256) {
+        struct dt_place kp = dt_diag_place_file(key);
+        dt_diag_note(&b->d, &kp,
                 "a P-256 key signs revocations.blob only: onecrl.json stays unsigned (Remote "
                 "Settings signs with P-384)");
     }
-    struct dt_blob_write_opts bo = {opts->has_sequence ? opts->sequence
-                                                       : (uint64_t)(when_ms / 1000),
-                                    when_ms / 1000, opts->sign_key};
-    struct dt_blob_write_stats bst;
-    if (opts->progress && model.n_items > 100000)
-        opts->progress("writing revocations.blob", 0, model.n_items, opts->progress_ctx);
-    DT_TRY(dt_blob_write_model(&model, &bo, &blob, &bst, &d));
-    DT_TRY(dt_testscript_write(&model, opts->n_cases ? &cases : NULL, digest, &ts, &d));
-    files = dt_mem_calloc(8 + ts.out.n, sizeof(*files));
-    DT_ENSURE_MEM(files);
-    size_t n_files = 0;
-    files[n_files++] = (struct dt_outfile){.name = "certdata-distrust.txt",
-                                           .data = dt_slice_make(certdata.data, certdata.len)};
-    if (opts->certdata_upstream)
-        files[n_files++] = (struct dt_outfile){.name = "certdata.txt",
-                                               .data = dt_slice_make(merged.data, merged.len)};
-    files[n_files++] =
-        (struct dt_outfile){.name = "onecrl.json", .data = dt_slice_make(onecrl.data, onecrl.len)};
-    if (onecrl_sig.len)
-        files[n_files++] =
-            (struct dt_outfile){.name = "onecrl.signature.json",
-                                .data = dt_slice_make(onecrl_sig.data, onecrl_sig.len)};
-    files[n_files++] =
-        (struct dt_outfile){.name = "revocations.blob", .data = dt_slice_make(blob.data, blob.len)};
-    files[n_files++] = (struct dt_outfile){.name = "distrust.p11-kit",
-                                           .data = dt_slice_make(p11kit.data, p11kit.len)};
-    for (size_t i = 0; i < ts.out.n; i++) {
-        files[n_files] = ts.out.files[i];
-        files[n_files++].executable = !strcmp(ts.out.files[i].name, "test-distrust.sh");
-    }
-    files[n_files++] = (struct dt_outfile){.name = "manifest.json", .data = {NULL, 0}};
-    struct dt_count counts[] = {
-        {"policy_files", policy.n_files},
-        {"entries", policy.n_rules},
-        {"issuer_serial", model.n_items},
-        {"subject_key", model.n_skeys},
-        {"distrust_after_roots", model.n_afters},
-        {"nss_trust_objects", st.trust_objects},
-        {"nss_certificate_objects", st.cert_objects},
-        {"onecrl_records", n_onecrl},
-        {"blob_issuers", bst.issuers},
-        {"blob_serials", bst.serials},
-        {"blob_subject_keys", bst.subject_keys},
-        {"targets.nss", per[0]},
-        {"targets.onecrl", per[1]},
-        {"targets.blob", per[2]},
-        {"targets.p11-kit", per[3]},
-        {"p11kit.certificates", kst.certificates},
-        {"p11kit.issuer_serial_only", kst.nss_trust},
-        {"p11kit.purpose_limited", kst.nss_trust_partial},
-        {"p11kit.distrust_after_roots", kst.afters},
-        {"p11kit.subject_key_left_out", kst.subject_keys_left_out},
-        {"test_cases", ts.cases},
-    };
-    for (size_t i = 0; i < model.n_items; i++)
-        n_exp += model.items[i].expanded;
-    exp = dt_mem_calloc(n_exp, sizeof(*exp));
-    exp_strings = dt_mem_calloc(2 * n_exp, sizeof(*exp_strings));
-    DT_ENSURE_MEM(exp && exp_strings);
-    for (size_t i = 0, k = 0; i < model.n_items; i++) {
-        const struct dt_item *it = &model.items[i];
+out:
+    return rc;
+}
+
+/* Blob: revocations.blob (signed with --sign-key). */
+static enum dt_err stage_blob(struct build *b)
+{
+    const struct dt_build_opts *o = b->opts;
+    int64_t created = when_ms(b) / 1000;
+    struct dt_blob_write_opts bo = {o->has_sequence ? o->sequence : (uint64_t)created, created,
+                                    o->sign_key};
+    if (o->progress && b->model.n_items > 100000)
+        o->progress("writing revocations.blob", 0, b->model.n_items, o->progress_ctx);
+    return dt_blob_write_model(&b->model, &bo, &b->blob, &b->bst, &b->d);
+}
+
+/* Test script: test-distrust.sh and, with --cases, the cases under tests/. */
+static enum dt_err stage_testscript(struct build *b)
+{
+    return dt_testscript_write(&b->model, b->opts->n_cases ? &b->cases : NULL, b->digest, &b->ts,
+                               &b->d);
+}
+
+/* Adds one output file (borrowed data). */
+static void add_file(struct build *b, const char *name, const struct dt_buf *data)
+{
+    b->files[b->n_files++] = (struct dt_outfile){
+        .name = name, .data = data ? dt_slice_make(data->data, data->len) : dt_slice_make(NULL, 0)};
+}
+
+/* The manifest's "expanded": every distrust the pool added, sorted. */
+static enum dt_err expansions(struct build *b)
+{
+    enum dt_err rc = DT_OK;
+    const struct dt_model *m = &b->model;
+    for (size_t i = 0; i < m->n_items; i++)
+        b->n_exp += m->items[i].expanded;
+    b->exp = dt_mem_calloc(b->n_exp, sizeof(*b->exp));
+    b->exp_strings = dt_mem_calloc(2 * b->n_exp, sizeof(*b->exp_strings));
+    DT_ENSURE_MEM(b->exp && b->exp_strings);
+    for (size_t i = 0, k = 0; i < m->n_items; i++) {
+        const struct dt_item *it = &m->items[i];
         if (!it->expanded)
             continue;
         char entry[256];
         snprintf(entry, sizeof(entry), "%s %s", it->rule->file->name, it->rule->json_path);
-        exp_strings[2 * k] = dt_mem_strdup(entry);
-        exp_strings[2 * k + 1] = dt_item_label(it);
-        DT_ENSURE_MEM(exp_strings[2 * k] && exp_strings[2 * k + 1]);
-        exp[k].entry = exp_strings[2 * k];
-        exp[k].label = exp_strings[2 * k + 1];
-        exp[k].pool_file = it->from_pool->name;
-        memcpy(exp[k].sha256, it->cert->sha256, 32);
-        exp[k].relation = dt_item_relation(it);
+        b->exp_strings[2 * k] = dt_mem_strdup(entry);
+        b->exp_strings[2 * k + 1] = dt_item_label(it);
+        DT_ENSURE_MEM(b->exp_strings[2 * k] && b->exp_strings[2 * k + 1]);
+        struct dt_expansion *x = &b->exp[k++];
+        x->entry = b->exp_strings[2 * k - 2];
+        x->label = b->exp_strings[2 * k - 1];
+        x->pool_file = it->from_pool->name;
+        memcpy(x->sha256, it->cert->sha256, 32);
+        x->relation = dt_item_relation(it);
         if (it->via) {
-            exp[k].has_via = true;
-            memcpy(exp[k].via_sha256, it->via->sha256, 32);
+            x->has_via = true;
+            memcpy(x->via_sha256, it->via->sha256, 32);
         }
         if (it->from_pool->trusted_for & it->purposes)
-            exp[k].anchor_of = it->from_pool->trusted_by ? it->from_pool->trusted_by : "a root store";
-        k++;
+            x->anchor_of = it->from_pool->trusted_by ? it->from_pool->trusted_by : "a root store";
     }
-    if (n_exp > 1)
-        qsort(exp, n_exp, sizeof(*exp), cmp_exp);
-    struct dt_count more[] = {
-        {"pool_certificates", pool.n},
-        {"expanded", n_exp},
-        {"open_paths", open_paths},
+    if (b->n_exp > 1)
+        qsort(b->exp, b->n_exp, sizeof(*b->exp), cmp_exp);
+out:
+    return rc;
+}
+
+/* Manifest: the list of OUT's files (manifest.json last), the counts, the
+ * pool's expansions, the upstream file and the revocation deadlines, and
+ * manifest.json itself over all the others. */
+static enum dt_err stage_manifest(struct build *b)
+{
+    enum dt_err rc = DT_OK;
+    const struct dt_build_opts *o = b->opts;
+    const struct dt_model *m = &b->model;
+    b->files = dt_mem_calloc(8 + b->ts.out.n, sizeof(*b->files));
+    DT_ENSURE_MEM(b->files);
+    add_file(b, "certdata-distrust.txt", &b->certdata);
+    if (o->certdata_upstream)
+        add_file(b, "certdata.txt", &b->merged);
+    add_file(b, "onecrl.json", &b->onecrl);
+    if (b->onecrl_sig.len)
+        add_file(b, "onecrl.signature.json", &b->onecrl_sig);
+    add_file(b, "revocations.blob", &b->blob);
+    add_file(b, "distrust.p11-kit", &b->p11kit);
+    for (size_t i = 0; i < b->ts.out.n; i++) {
+        b->files[b->n_files] = b->ts.out.files[i];
+        b->files[b->n_files++].executable = !strcmp(b->ts.out.files[i].name, "test-distrust.sh");
+    }
+    add_file(b, "manifest.json", NULL); /* its data once it is written */
+
+    DT_TRY(expansions(b));
+    const uint64_t *per = b->per_target;
+    const struct dt_merge_stats *s = &b->mst;
+    const struct dt_p11kit_stats *k = &b->kst;
+    struct dt_count counts[] = {
+        {"policy_files", b->policy.n_files},
+        {"entries", b->policy.n_rules},
+        {"issuer_serial", m->n_items},
+        {"subject_key", m->n_skeys},
+        {"distrust_after_roots", m->n_afters},
+        {"nss_trust_objects", b->st.trust_objects},
+        {"nss_certificate_objects", b->st.cert_objects},
+        {"onecrl_records", b->n_onecrl},
+        {"blob_issuers", b->bst.issuers},
+        {"blob_serials", b->bst.serials},
+        {"blob_subject_keys", b->bst.subject_keys},
+        {"targets.nss", per[0]},
+        {"targets.onecrl", per[1]},
+        {"targets.blob", per[2]},
+        {"targets.p11-kit", per[3]},
+        {"p11kit.certificates", k->certificates},
+        {"p11kit.issuer_serial_only", k->nss_trust},
+        {"p11kit.purpose_limited", k->nss_trust_partial},
+        {"p11kit.distrust_after_roots", k->afters},
+        {"p11kit.subject_key_left_out", k->subject_keys_left_out},
+        {"test_cases", b->ts.cases},
+        /* with a pool: */
+        {"pool_certificates", b->pool.n},
+        {"expanded", b->n_exp},
+        {"open_paths", b->open_paths},
+        /* with --certdata: */
+        {"certdata_merge.added", s->added},
+        {"certdata_merge.replaced", s->replaced},
+        {"certdata_merge.edited", s->edited},
+        {"certdata_merge.unchanged", s->unchanged},
+        {"certdata_merge.relaxed", s->relaxed},
+        {"certdata_merge.certificate_objects_added", s->cert_objects_added},
+        {"certdata_merge.distrust_after_set", s->afters_set},
+        {"certdata_merge.distrust_after_unchanged", s->afters_unchanged},
+        {"certdata_merge.distrust_after_tightened", s->afters_tightened},
+        {"certdata_merge.distrust_after_relaxed", s->afters_relaxed},
     };
-    struct dt_count all[DT_ARRAY_LEN(counts) + DT_ARRAY_LEN(more)];
-    memcpy(all, counts, sizeof(counts));
-    memcpy(all + DT_ARRAY_LEN(counts), more, sizeof(more));
-    size_t n_all = DT_ARRAY_LEN(counts) + (pool.n || pool.n_files ? DT_ARRAY_LEN(more) : 0);
-    struct dt_count merge_counts[] = {
-        {"certdata_merge.added", mst.added},
-        {"certdata_merge.replaced", mst.replaced},
-        {"certdata_merge.edited", mst.edited},
-        {"certdata_merge.unchanged", mst.unchanged},
-        {"certdata_merge.relaxed", mst.relaxed},
-        {"certdata_merge.certificate_objects_added", mst.cert_objects_added},
-        {"certdata_merge.distrust_after_set", mst.afters_set},
-        {"certdata_merge.distrust_after_unchanged", mst.afters_unchanged},
-        {"certdata_merge.distrust_after_tightened", mst.afters_tightened},
-        {"certdata_merge.distrust_after_relaxed", mst.afters_relaxed},
-    };
-    struct dt_count all2[DT_ARRAY_LEN(counts) + DT_ARRAY_LEN(more) + DT_ARRAY_LEN(merge_counts)];
-    memcpy(all2, all, n_all * sizeof(*all));
-    if (opts->certdata_upstream) {
-        memcpy(all2 + n_all, merge_counts, sizeof(merge_counts));
-        n_all += DT_ARRAY_LEN(merge_counts);
+    enum { N_ALWAYS = 21, N_POOL = 3, N_MERGE = 10 };
+    _Static_assert(N_ALWAYS + N_POOL + N_MERGE == DT_ARRAY_LEN(counts), "the counts' groups");
+    struct dt_count kept[DT_ARRAY_LEN(counts)];
+    size_t n_kept = 0;
+    for (size_t i = 0; i < DT_ARRAY_LEN(counts); i++) {
+        bool pool_count = i >= N_ALWAYS && i < N_ALWAYS + N_POOL;
+        bool merge_count = i >= N_ALWAYS + N_POOL;
+        if ((pool_count && !b->pool.n && !b->pool.n_files) ||
+            (merge_count && !o->certdata_upstream))
+            continue;
+        kept[n_kept++] = counts[i];
     }
     const char *up_name = NULL;
-    if (opts->certdata_upstream) {
-        up_name = strrchr(opts->certdata_upstream, '/');
-        up_name = up_name ? up_name + 1 : opts->certdata_upstream;
+    if (o->certdata_upstream) {
+        up_name = strrchr(o->certdata_upstream, '/');
+        up_name = up_name ? up_name + 1 : o->certdata_upstream;
     }
-    if (model.n_incidents) {
-        incidents = json_array();
-        DT_ENSURE_MEM(incidents);
-        for (size_t i = 0; i < model.n_incidents; i++) {
-            json_t *one = dt_incident_json(&model.incidents[i], false, NULL);
+    if (m->n_incidents) {
+        b->incidents = json_array();
+        DT_ENSURE_MEM(b->incidents);
+        for (size_t i = 0; i < m->n_incidents; i++) {
+            json_t *one = dt_incident_json(&m->incidents[i], false, NULL);
             DT_ENSURE_MEM(one);
-            DT_ENSURE(json_array_append_new(incidents, one) == 0, DT_ERR_NOMEM);
+            DT_ENSURE(json_array_append_new(b->incidents, one) == 0, DT_ERR_NOMEM);
         }
     }
-    DT_TRY(dt_manifest_write(digest, files, n_files - 1, all2, n_all, exp, n_exp, up_name,
-                             up_name ? up_hex : NULL, incidents, &manifest));
-    if (summary) {
-        summary->pool_certs = pool.n;
-        summary->expanded = n_exp;
-        summary->open_paths = open_paths;
-    }
-    files[n_files - 1].data = dt_slice_make(manifest.data, manifest.len);
-
-    if (d.errors) {
-        rc = DT_ERR_INPUT;
-        goto out;
-    }
-    if (opts->strict && d.warnings) {
-        rc = DT_ERR_STRICT;
-        goto out;
-    }
-    if (opts->out_dir)
-        DT_TRY(dt_outdir_replace(opts->out_dir, files, n_files, &d));
+    DT_TRY(dt_manifest_write(b->digest, b->files, b->n_files - 1, kept, n_kept, b->exp, b->n_exp,
+                             up_name, up_name ? b->upstream_sha256 : NULL, b->incidents,
+                             &b->manifest));
+    b->files[b->n_files - 1].data = dt_slice_make(b->manifest.data, b->manifest.len);
+    b->counted = true;
 out:
-    json_decref(incidents);
-    if (rc == DT_OK && opts && opts->diag && d.errors)
-        rc = DT_ERR_INPUT; /* never succeed after reporting an error */
-    if (summary) {
-        size_t keep_pool = summary->pool_certs, keep_exp = summary->expanded,
-               keep_open = summary->open_paths;
-        memset(summary, 0, sizeof(*summary));
-        summary->prune_expired = pst.expired;
-        summary->prune_unknown = pst.unknown;
-        summary->prune_live = pst.live;
-        if (have_model) {
-            summary->pool_certs = keep_pool;
-            summary->expanded = keep_exp;
-            summary->open_paths = keep_open;
-        }
-        if (opts && opts->diag) {
-            summary->errors = d.errors;
-            summary->warnings = d.warnings;
-        }
-        if (have_policy) {
-            summary->policy_files = policy.n_files;
-            summary->rules = policy.n_rules;
-        }
-        if (have_model)
-            summary->items = model.n_items;
-        summary->nss_trust_objects = st.trust_objects;
-        summary->nss_cert_objects = st.cert_objects;
-        summary->distrust_after = st.afters;
+    return rc;
+}
+
+/* Write OUT: nothing after any error (or, with --strict, any warning);
+ * else OUT is replaced atomically by the files, when there is an OUT. */
+static enum dt_err stage_write_out(struct build *b)
+{
+    enum dt_err rc = DT_OK;
+    DT_ENSURE(!b->d.errors && b->input_rc == DT_OK, DT_ERR_INPUT);
+    DT_ENSURE(!(b->opts->strict && b->d.warnings), DT_ERR_STRICT);
+    if (b->opts->out_dir)
+        DT_TRY(dt_outdir_replace(b->opts->out_dir, b->files, b->n_files, &b->d));
+out:
+    return rc;
+}
+
+/* The summary of the build so far (every field zero that no stage
+ * reached). */
+static void summarise(const struct build *b, struct dt_build_summary *summary)
+{
+    memset(summary, 0, sizeof(*summary));
+    summary->prune_expired = b->pst.expired;
+    summary->prune_unknown = b->pst.unknown;
+    summary->prune_live = b->pst.live;
+    if (b->opts && b->opts->diag) {
+        summary->errors = b->d.errors;
+        summary->warnings = b->d.warnings;
     }
-    if (have_model)
-        dt_model_free(&model);
-    dt_pool_free(&pool);
-    dt_pool_free(&roots);
-    dt_pool_free(&upstream_roots);
-    dt_pool_free(&seen);
-    for (size_t i = 0; exp_strings && i < 2 * n_exp; i++)
-        free(exp_strings[i]);
-    free(exp_strings);
-    free(exp);
-    if (have_policy)
-        dt_policy_free(&policy);
-    dt_buf_free(&certdata);
-    dt_buf_free(&manifest);
-    dt_buf_free(&onecrl);
-    dt_buf_free(&onecrl_sig);
-    dt_buf_free(&blob);
-    dt_buf_free(&upstream);
-    dt_buf_free(&p11kit);
-    dt_testscript_free(&ts);
-    dt_cases_free(&cases);
-    free(files);
-    dt_buf_free(&merged);
+    if (b->have_policy) {
+        summary->policy_files = b->policy.n_files;
+        summary->rules = b->policy.n_rules;
+    }
+    if (b->have_model)
+        summary->items = b->model.n_items;
+    if (b->counted) {
+        summary->pool_certs = b->pool.n;
+        summary->expanded = b->n_exp;
+        summary->open_paths = b->open_paths;
+    }
+    summary->nss_trust_objects = b->st.trust_objects;
+    summary->nss_cert_objects = b->st.cert_objects;
+    summary->distrust_after = b->st.afters;
+}
+
+static void build_init(struct build *b, const struct dt_build_opts *opts)
+{
+    memset(b, 0, sizeof(*b));
+    b->opts = opts;
+    dt_pool_init(&b->pool);
+    dt_pool_init(&b->roots);
+    dt_pool_init(&b->upstream_roots);
+    dt_pool_init(&b->seen);
+    b->seen.kind = "chain cases";
+    b->roots.kind = "root store";
+    b->upstream_roots.kind = "root store";
+    dt_cases_init(&b->cases);
+    dt_buf_init(&b->upstream, 0);
+    dt_buf_init(&b->certdata, OUT_MAX);
+    dt_buf_init(&b->merged, 0);
+    dt_buf_init(&b->onecrl, OUT_MAX);
+    dt_buf_init(&b->onecrl_sig, OUT_MAX);
+    dt_buf_init(&b->blob, 0);
+    dt_buf_init(&b->p11kit, 0);
+    dt_buf_init(&b->manifest, OUT_MAX);
+}
+
+static void build_free(struct build *b)
+{
+    json_decref(b->incidents);
+    if (b->have_model)
+        dt_model_free(&b->model);
+    dt_pool_free(&b->pool);
+    dt_pool_free(&b->roots);
+    dt_pool_free(&b->upstream_roots);
+    dt_pool_free(&b->seen);
+    for (size_t i = 0; b->exp_strings && i < 2 * b->n_exp; i++)
+        free(b->exp_strings[i]);
+    free(b->exp_strings);
+    free(b->exp);
+    if (b->have_policy)
+        dt_policy_free(&b->policy);
+    dt_buf_free(&b->upstream);
+    dt_buf_free(&b->certdata);
+    dt_buf_free(&b->merged);
+    dt_buf_free(&b->onecrl);
+    dt_buf_free(&b->onecrl_sig);
+    dt_buf_free(&b->blob);
+    dt_buf_free(&b->p11kit);
+    dt_buf_free(&b->manifest);
+    dt_testscript_free(&b->ts);
+    dt_cases_free(&b->cases);
+    free(b->files);
+}
+
+enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summary *summary)
+{
+    enum dt_err rc = DT_OK;
+    struct build b;
+    dt_err_trace_clear();
+    build_init(&b, opts);
+    DT_ENSURE(opts && opts->diag, DT_ERR_USAGE);
+    dt_diag_init(&b.d, opts->diag, opts->diag_ctx);
+    b.progress = (struct dt_progress){opts->progress, opts->progress_ctx};
+
+    DT_TRY(stage_load_inputs(&b));
+    DT_TRY(stage_load_pools(&b));
+    DT_TRY(stage_resolve(&b));
+    DT_TRY(stage_checks(&b));
+    DT_TRY(stage_explain(&b));
+    DT_TRY(stage_certdata(&b));
+    DT_TRY(stage_merge(&b));
+    DT_TRY(stage_p11kit(&b));
+    DT_TRY(stage_onecrl(&b));
+    DT_TRY(stage_blob(&b));
+    DT_TRY(stage_testscript(&b));
+    DT_TRY(stage_manifest(&b));
+    DT_TRY(stage_write_out(&b));
+out:
+    if (rc == DT_OK && b.d.errors)
+        rc = DT_ERR_INPUT; /* never succeed after reporting an error */
+    if (summary)
+        summarise(&b, summary);
+    build_free(&b);
     return rc;
 }

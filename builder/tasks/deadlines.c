@@ -19,18 +19,20 @@ static const char *when(int64_t t, char buf[32])
     return buf;
 }
 
-/* The notAfter of each serial's certificate when the pool holds it. */
-static int64_t *expiries(const struct dt_incident_eval *e, const struct dt_pool *pool)
+/* The notAfter of each serial's certificate when the pool holds it, into
+ * *out (caller frees). */
+static enum dt_err expiries(const struct dt_incident_eval *e, const struct dt_pool *pool,
+                            int64_t **out)
 {
+    enum dt_err rc = DT_OK;
     int64_t *na = malloc((e->n_serials ? e->n_serials : 1) * sizeof(*na));
-    if (!na)
-        return NULL;
+    DT_ENSURE_MEM(na);
     for (size_t i = 0; i < e->n_serials; i++) {
         na[i] = INT64_MIN;
         if (!pool)
             continue;
         uint8_t key[32];
-        dt_idkey_issuer_serial(e->issuer, e->serials[i].serial, key);
+        DT_TRY(dt_idkey_issuer_serial(e->issuer, e->serials[i].serial, key));
         for (uint32_t it = dt_dmap_first(&pool->by_issuer_serial, key); it != DT_DMAP_END;
              it = dt_dmap_next(&pool->by_issuer_serial, it, key)) {
             const struct dt_cert *c = pool->v[dt_dmap_value(&pool->by_issuer_serial, it)].cert;
@@ -39,7 +41,11 @@ static int64_t *expiries(const struct dt_incident_eval *e, const struct dt_pool 
                 na[i] = c->not_after;
         }
     }
-    return na;
+    *out = na;
+    na = NULL;
+out:
+    free(na);
+    return rc;
 }
 
 static enum dt_err markdown(const struct dt_incident_eval *e, const int64_t *na, size_t max_rows,
@@ -238,8 +244,8 @@ enum dt_err dt_deadlines_report(const struct dt_deadlines_opts *o, struct dt_buf
         const struct dt_incident_eval *e = &model.incidents[i];
         if (e->overdue)
             sum->overdue += e->count[DT_INC_UNREVOKED];
-        int64_t *na = expiries(e, pool.n ? &pool : NULL);
-        DT_ENSURE_MEM(na);
+        int64_t *na;
+        DT_TRY(expiries(e, pool.n ? &pool : NULL, &na));
         if (o->json) {
             json_t *one = dt_incident_json(e, true, na);
             free(na);

@@ -41,6 +41,7 @@
 struct dent {
     bool spk; /* subject + key, else issuer + serial */
     struct dt_slice a, b;
+    uint8_t key[32]; /* key_of(spk, a, b) */
     bool nss, onecrl, blob;
     bool hashed;          /* NSS trust object with hashes */
     bool onecrl_disabled; /* "enabled": false */
@@ -79,49 +80,57 @@ struct side {
     struct dt_diags *d;
     bool have_onecrl, have_blob;
     json_t *incidents; /* the manifest's revocation deadlines, or NULL */
+    bool nomem; /* a copy below failed: load_side fails */
 };
 
 static const char *adup(struct side *S, const char *s)
 {
     if (!s || !*s)
         return NULL;
-    return dt_arena_strdup(&S->ar, s);
+    const char *c = dt_arena_strdup(&S->ar, s);
+    S->nomem |= !c;
+    return c;
 }
 
 static struct dt_slice adup_bytes(struct side *S, const uint8_t *p, size_t n)
 {
     uint8_t *c = dt_arena_alloc(&S->ar, n ? n : 1);
+    S->nomem |= !c;
     if (c && n)
         memcpy(c, p, n);
     return dt_slice_make(c, c ? n : 0);
 }
 
-static void key_of(bool spk, struct dt_slice a, struct dt_slice b, uint8_t key[32])
+static enum dt_err key_of(bool spk, struct dt_slice a, struct dt_slice b, uint8_t key[32])
 {
-    if (spk)
-        dt_idkey_exact(a, b.p, key);
-    else
-        dt_idkey_issuer_serial(a, b, key);
+    enum dt_err rc = spk ? dt_idkey_exact(a, b.p, key) : dt_idkey_issuer_serial(a, b, key);
     key[0] ^= (uint8_t)spk;
+    return rc;
 }
 
-/* The entry for a key, created when absent. */
-static struct dent *entry(struct side *S, bool spk, struct dt_slice a, struct dt_slice b)
+/* The entry for a key into *out, created when absent. */
+static enum dt_err entry(struct side *S, bool spk, struct dt_slice a, struct dt_slice b,
+                         struct dent **out)
 {
+    enum dt_err rc = DT_OK;
     uint8_t key[32];
-    key_of(spk, a, b, key);
+    DT_TRY(key_of(spk, a, b, key));
     uint32_t it = dt_dmap_first(&S->map, key);
-    if (it != DT_DMAP_END)
-        return &S->v[dt_dmap_value(&S->map, it)];
-    if (dt_mem_grow((void **)&S->v, &S->cap, S->n + 1, sizeof(*S->v)) != DT_OK ||
-        dt_dmap_add(&S->map, key, (uint32_t)S->n) != DT_OK)
-        return NULL;
+    if (it != DT_DMAP_END) {
+        *out = &S->v[dt_dmap_value(&S->map, it)];
+        goto out;
+    }
+    DT_TRY(dt_mem_grow((void **)&S->v, &S->cap, S->n + 1, sizeof(*S->v)));
+    DT_TRY(dt_dmap_add(&S->map, key, (uint32_t)S->n));
     struct dent *e = &S->v[S->n++];
     memset(e, 0, sizeof(*e));
     e->spk = spk;
     e->a = adup_bytes(S, a.p, a.n);
     e->b = adup_bytes(S, b.p, b.n);
-    return e;
+    memcpy(e->key, key, 32);
+    *out = e;
+out:
+    return rc;
 }
 
 static enum dt_err read_nss(struct side *S)
@@ -138,8 +147,8 @@ static enum dt_err read_nss(struct side *S)
                 purposes |= bits[k];
         if (!purposes)
             continue;
-        struct dent *e = entry(S, false, b->issuer, b->serial);
-        DT_ENSURE_MEM(e);
+        struct dent *e;
+        DT_TRY(entry(S, false, b->issuer, b->serial, &e));
         char f[512];
         e->nss = true;
         e->purposes = purposes;
@@ -173,11 +182,15 @@ out:
     return rc;
 }
 
-static bool b64_field(json_t *rec, const char *k, struct dt_buf *out)
+/* A record's base64 field into out; *ok is false when it is absent or not
+ * base64. Fails only when memory runs out. */
+static enum dt_err b64_field(json_t *rec, const char *k, struct dt_buf *out, bool *ok)
 {
     const char *s = json_string_value(json_object_get(rec, k));
     dt_buf_reset(out);
-    return s && !dt_b64_decode(s, strlen(s), true, out);
+    const char *why = s ? dt_b64_decode(s, strlen(s), true, out) : "absent";
+    *ok = !why;
+    return why == dt_mem_why_nomem ? DT_ERR_NOMEM : DT_OK;
 }
 
 static enum dt_err read_onecrl(struct side *S)
@@ -207,16 +220,18 @@ static enum dt_err read_onecrl(struct side *S)
     for (size_t i = 0; i < json_array_size(data); i++) {
         json_t *r = json_array_get(data, i);
         bool spk = json_object_get(r, "subject") != NULL;
-        if (!b64_field(r, spk ? "subject" : "issuerName", &a) ||
-            !b64_field(r, spk ? "pubKeyHash" : "serialNumber", &b) || (spk && b.len != 32)) {
+        bool a_ok, b_ok;
+        DT_TRY(b64_field(r, spk ? "subject" : "issuerName", &a, &a_ok));
+        DT_TRY(b64_field(r, spk ? "pubKeyHash" : "serialNumber", &b, &b_ok));
+        if (!a_ok || !b_ok || (spk && b.len != 32)) {
             char jp[64];
             snprintf(jp, sizeof(jp), "/data/%zu", i);
             struct dt_place pl = {path, 0, 0, jp, NULL};
             rc = dt_diag_fail(S->d, &pl, DT_ERR_INPUT, "a record without its base64 key fields");
             goto out;
         }
-        struct dent *e = entry(S, spk, dt_slice_make(a.data, a.len), dt_slice_make(b.data, b.len));
-        DT_ENSURE_MEM(e);
+        struct dent *e;
+        DT_TRY(entry(S, spk, dt_slice_make(a.data, a.len), dt_slice_make(b.data, b.len), &e));
         e->onecrl = true;
         e->onecrl_disabled = json_is_false(json_object_get(r, "enabled"));
         json_t *det = json_object_get(r, "details");
@@ -266,9 +281,9 @@ static int on_serial(const uint8_t *issuer, size_t il, const uint8_t *serial, si
         return 1;
     }
     struct bkey *k = &S->bk[S->n_bk++];
-    key_of(false, dt_slice_make(issuer, il), dt_slice_make(serial, sl), k->key);
+    c->rc = key_of(false, dt_slice_make(issuer, il), dt_slice_make(serial, sl), k->key);
     k->issuer = ix;
-    return 0;
+    return c->rc != DT_OK;
 }
 
 static int on_spki(const uint8_t *subject, size_t n, const uint8_t h[32], void *vc)
@@ -282,9 +297,9 @@ static int on_spki(const uint8_t *subject, size_t n, const uint8_t h[32], void *
         return 1;
     }
     struct bkey *k = &S->bk[S->n_bk++];
-    key_of(true, dt_slice_make(subject, n), dt_slice_make(h, 32), k->key);
+    c->rc = key_of(true, dt_slice_make(subject, n), dt_slice_make(h, 32), k->key);
     k->issuer = ix;
-    return 0;
+    return c->rc != DT_OK;
 }
 
 static int cmp_bkey(const void *x, const void *y)
@@ -319,7 +334,7 @@ static enum dt_err read_blob(struct side *S)
         qsort(S->bk, S->n_bk, sizeof(*S->bk), cmp_bkey);
     for (size_t i = 0; i < S->n; i++) {
         struct bkey k;
-        key_of(S->v[i].spk, S->v[i].a, S->v[i].b, k.key);
+        memcpy(k.key, S->v[i].key, 32);
         /* a blob without keys: S->bk is NULL, never given to bsearch */
         S->v[i].blob = S->n_bk && bsearch(&k, S->bk, S->n_bk, sizeof(*S->bk), cmp_bkey);
     }
@@ -361,6 +376,7 @@ static enum dt_err load_side(struct side *S, const char *dir, struct dt_diags *d
     DT_TRY(read_nss(S));
     DT_TRY(read_onecrl(S));
     DT_TRY(read_blob(S));
+    DT_ENSURE(!S->nomem, DT_ERR_NOMEM);
 out:
     return rc;
 }
@@ -540,9 +556,7 @@ struct result {
 /* The other side's record of e's key, or NULL. */
 static const struct dent *find_dent(const struct side *S, const struct dent *e)
 {
-    uint8_t key[32];
-    key_of(e->spk, e->a, e->b, key);
-    uint32_t it = dt_dmap_first(&S->map, key);
+    uint32_t it = dt_dmap_first(&S->map, e->key);
     return it == DT_DMAP_END ? NULL : &S->v[dt_dmap_value(&S->map, it)];
 }
 

@@ -132,7 +132,7 @@ static enum dt_err index_build(struct impact *I)
         DT_TRY(group_for(I, e->source, e->label, &g));
         I->groups[g].objects++;
         uint8_t k[32];
-        dt_idkey_issuer_serial(e->issuer, e->serial, k);
+        DT_TRY(dt_idkey_issuer_serial(e->issuer, e->serial, k));
         DT_TRY(dt_dmap_add(&I->distrusts, k, g));
     }
     if (I->b.n_afters) {
@@ -178,7 +178,11 @@ static void on_chain(const struct dt_chain *c, void *ctx)
     for (size_t i = 0; i < c->n; i++) {
         const struct dt_cert *x = c->certs[i]->cert;
         uint8_t k[32];
-        dt_idkey_issuer_serial(x->info.issuer, x->info.serial, k);
+        enum dt_err krc = dt_idkey_issuer_serial(x->info.issuer, x->info.serial, k);
+        if (krc != DT_OK) {
+            I->err = krc;
+            return;
+        }
         for (uint32_t it = dt_dmap_first(&I->distrusts, k); it != DT_DMAP_END;
              it = dt_dmap_next(&I->distrusts, it, k)) {
             cut = true;
@@ -256,10 +260,12 @@ static enum dt_err classify(struct impact *I, struct dt_pool_entry *ce, struct d
     I->n_hits = 0;
     memset(&I->cur, 0, sizeof(I->cur));
     bool exhausted = false;
-    size_t found = dt_paths_chains(&I->pool, start, 1u << I->o->purpose, I->o->at, MAX_CHAINS,
-                                   on_chain, I, &exhausted);
+    size_t found = 0;
+    enum dt_err wrc = dt_paths_chains(&I->pool, start, 1u << I->o->purpose, I->o->at, MAX_CHAINS,
+                                      on_chain, I, &exhausted, &found);
     if (!start->cert->info.is_ca)
         dt_pool_release(start); /* a leaf is asked once: no need to keep it parsed */
+    DT_TRY(wrc);
     DT_TRY(I->err);
     bool truncated = found >= MAX_CHAINS || exhausted;
     int cls;
@@ -295,8 +301,8 @@ static enum dt_err load_all(struct impact *I, const char *const *paths, size_t n
     for (size_t i = 0; i < n; i++) {
         enum dt_err prc =
             dt_pool_add(into, paths[i], NULL, &I->d, I->o->progress, I->o->progress_ctx);
-        if (prc == DT_ERR_NOMEM)
-            return prc;
+        if (prc == DT_ERR_NOMEM || prc == DT_ERR_INTERNAL)
+            return prc; /* memory, a digest: not the file's fault */
         if (prc != DT_OK)
             rc = DT_ERR_INPUT;
     }
@@ -465,8 +471,11 @@ enum dt_err dt_impact_run(const struct dt_impact_opts *opts, struct dt_impact_su
     }
     DT_TRY(index_build(&I));
     I.sum->pool_certs = pool_only;
-    for (size_t i = 0; i < I.pool.n; i++)
-        I.sum->anchors += dt_pool_is_anchor(&I.pool, &I.pool.v[i], 1u << opts->purpose);
+    for (size_t i = 0; i < I.pool.n; i++) {
+        bool anchor;
+        DT_TRY(dt_pool_is_anchor(&I.pool, &I.pool.v[i], 1u << opts->purpose, &anchor));
+        I.sum->anchors += anchor;
+    }
     for (size_t i = 0; i < I.n_groups; i++)
         I.sum->distrusts += I.groups[i].objects;
     I.sum->entries = I.n_groups;

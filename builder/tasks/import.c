@@ -56,10 +56,13 @@ static void where(struct imp *I, size_t i, const char *key, struct dt_place *pl,
     pl->json_path = path;
 }
 
-/* A base64 field, trimmed, padding optional. */
-static bool field(struct imp *I, json_t *rec, size_t i, const char *key, struct dt_buf *out,
-                  bool required)
+/* A base64 field, trimmed, padding optional, into out; *ok is false (and
+ * the problem reported) when it is absent or bad. Fails only when memory
+ * runs out. */
+static enum dt_err field(struct imp *I, json_t *rec, size_t i, const char *key, struct dt_buf *out,
+                         bool required, bool *ok)
 {
+    *ok = false;
     char path[96];
     struct dt_place pl;
     where(I, i, key, &pl, path, sizeof(path));
@@ -67,11 +70,11 @@ static bool field(struct imp *I, json_t *rec, size_t i, const char *key, struct 
     if (!v) {
         if (required)
             dt_diag_report(I->d, DT_ERROR, &pl, "missing \"%s\"", key);
-        return false;
+        return DT_OK;
     }
     if (!json_is_string(v)) {
         dt_diag_report(I->d, DT_ERROR, &pl, "\"%s\" must be a base64 string", key);
-        return false;
+        return DT_OK;
     }
     const char *s = json_string_value(v);
     size_t n = json_string_length(v);
@@ -80,11 +83,14 @@ static bool field(struct imp *I, json_t *rec, size_t i, const char *key, struct 
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
         n--;
     const char *why = n ? dt_b64_decode(s, n, true, out) : "empty";
+    if (why == dt_mem_why_nomem)
+        return DT_ERR_NOMEM;
     if (why) {
         dt_diag_report(I->d, DT_ERROR, &pl, "\"%s\" is not base64: %s", key, why);
-        return false;
+        return DT_OK;
     }
-    return true;
+    *ok = true;
+    return DT_OK;
 }
 
 static const char *detail(json_t *rec, const char *key)
@@ -146,8 +152,9 @@ static enum dt_err record(struct imp *I, json_t *rec, size_t i)
         goto out;
     }
     const char *k1 = is ? "issuerName" : "subject", *k2 = is ? "serialNumber" : "pubKeyHash";
-    bool ok1 = field(I, rec, i, k1, &a, true);
-    bool ok2 = field(I, rec, i, k2, &b, true);
+    bool ok1, ok2;
+    DT_TRY(field(I, rec, i, k1, &a, true, &ok1));
+    DT_TRY(field(I, rec, i, k2, &b, true, &ok2));
     if (!ok1 || !ok2)
         goto out;
     char p1[96];
@@ -174,9 +181,10 @@ static enum dt_err record(struct imp *I, json_t *rec, size_t i)
      * them). */
     uint8_t key[32];
     if (is)
-        dt_idkey_issuer_serial(dt_slice_make(a.data, a.len), dt_slice_make(b.data, b.len), key);
+        DT_TRY(dt_idkey_issuer_serial(dt_slice_make(a.data, a.len), dt_slice_make(b.data, b.len),
+                                      key));
     else
-        dt_idkey_exact(dt_slice_make(a.data, a.len), b.data, key);
+        DT_TRY(dt_idkey_exact(dt_slice_make(a.data, a.len), b.data, key));
     key[0] ^= (uint8_t)is; /* the two kinds never collide */
     uint32_t at = dt_dmap_first(&I->seen, key);
     if (at != DT_DMAP_END) {
@@ -410,7 +418,7 @@ static enum dt_err import_certdata(const struct dt_import_opts *o, struct dt_sli
         goto out;
     }
     uint8_t h[32];
-    dt_digest_sha256(text, h);
+    DT_TRY(dt_digest_sha256(text, h));
     char hex[65];
     for (int i = 0; i < 32; i++)
         snprintf(hex + 2 * i, 3, "%02x", h[i]);

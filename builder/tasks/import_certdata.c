@@ -324,7 +324,7 @@ static enum dt_err trust_entry(struct cimp *I, const struct dt_cd_object *o)
     const struct dt_cd_attr *sha1 = octal(o, CKA_CERT_SHA1_HASH);
     uint8_t key[32];
     struct dt_slice issuer = dt_slice_make(ia->value, ia->len);
-    dt_idkey_issuer_serial(issuer, serial, key);
+    DT_TRY(dt_idkey_issuer_serial(issuer, serial, key));
     uint32_t at = dt_dmap_first(&I->by_key, key);
     struct cobj *c = at != DT_DMAP_END ? &I->certs[dt_dmap_value(&I->by_key, at)] : NULL;
     if (c && !c->cert)
@@ -441,8 +441,15 @@ static enum dt_err collect_certs(struct cimp *I)
         struct dt_place pl;
         place(I, o->line, &pl);
         const char *why = "no CKA_VALUE";
-        if (v && dt_cert_from_der(v->value, v->len, &c->cert, &why) != DT_OK)
-            c->cert = NULL;
+        if (v) {
+            enum dt_err crc = dt_cert_from_der(v->value, v->len, &c->cert, &why);
+            if (crc == DT_ERR_INTERNAL) /* a digest OpenSSL cannot give: not the object's fault */
+                rc = dt_diag_fail(I->d, &pl, crc, "%s", why);
+            if (crc != DT_ERR_INPUT && crc != DT_ERR_LIMIT)
+                DT_TRY(crc);
+            if (crc != DT_OK)
+                c->cert = NULL;
+        }
         if (!c->cert) {
             dt_diag_report(I->d, DT_WARNING, &pl,
                       "a certificate object whose value is not a "
@@ -452,7 +459,7 @@ static enum dt_err collect_certs(struct cimp *I)
             continue;
         }
         uint8_t key[32];
-        dt_idkey_issuer_serial(c->cert->info.issuer, c->cert->info.serial, key);
+        DT_TRY(dt_idkey_issuer_serial(c->cert->info.issuer, c->cert->info.serial, key));
         if (dt_dmap_first(&I->by_key, key) == DT_DMAP_END)
             DT_TRY(dt_dmap_add(&I->by_key, key, (uint32_t)I->n_certs));
         I->n_certs++;
@@ -513,7 +520,7 @@ enum dt_err dt_import_certdata_mem(const char *input, struct dt_slice text, cons
         if (!octal(o, CKA_NSS_SERVER_DISTRUST_AFTER) && !octal(o, CKA_NSS_EMAIL_DISTRUST_AFTER))
             continue;
         uint8_t key[32];
-        dt_idkey_issuer_serial(dt_slice_make(ia->value, ia->len), serial, key);
+        DT_TRY(dt_idkey_issuer_serial(dt_slice_make(ia->value, ia->len), serial, key));
         uint32_t at = dt_dmap_first(&I.by_key, key);
         read_afters(&I, o, at != DT_DMAP_END ? &I.certs[dt_dmap_value(&I.by_key, at)] : NULL, true);
     }

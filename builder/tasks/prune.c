@@ -92,7 +92,11 @@ enum dt_err dt_prune_report(const struct dt_model *m, const struct dt_pool *pool
         struct acc one = {NONE, 0, 0};
         see(&one, it->cert, before);
         uint8_t key[32];
-        dt_idkey_issuer_serial(it->issuer, it->serial, key);
+        enum dt_err krc = dt_idkey_issuer_serial(it->issuer, it->serial, key);
+        if (krc != DT_OK) {
+            free(v);
+            return krc;
+        }
         if (pool)
             see_key(&one, pool, &pool->by_issuer_serial, key, it->cert, before);
         r->items++;
@@ -117,13 +121,17 @@ enum dt_err dt_prune_report(const struct dt_model *m, const struct dt_pool *pool
          * certificates as an earlier one (its subject encoded differently)
          * counts as a distrust, its certificates once. */
         uint8_t key[32], other[32];
-        dt_idkey_spki(k->subject, k->spki_sha256, key);
+        enum dt_err krc = dt_idkey_spki(k->subject, k->spki_sha256, key);
         bool again = false;
-        for (size_t j = 0; j < i && !again; j++) {
+        for (size_t j = 0; j < i && !again && krc == DT_OK; j++) {
             if (m->skeys[j].rule != k->rule)
                 continue;
-            dt_idkey_spki(m->skeys[j].subject, m->skeys[j].spki_sha256, other);
-            again = !memcmp(key, other, 32);
+            krc = dt_idkey_spki(m->skeys[j].subject, m->skeys[j].spki_sha256, other);
+            again = krc == DT_OK && !memcmp(key, other, 32);
+        }
+        if (krc != DT_OK) {
+            free(v);
+            return krc;
         }
         struct acc one = {NONE, 0, 0};
         if (pool)

@@ -181,25 +181,32 @@ out:
     return rc;
 }
 
-/* Whether a case's root store is the upstream file of the build's merge. */
-static bool from_upstream(struct run *R, const struct dt_case *k)
+/* Whether a case's root store is the upstream file of the build's merge,
+ * into *same. Fails when its SHA-256 cannot be computed. */
+static enum dt_err from_upstream(struct run *R, const struct dt_case *k, bool *same)
 {
-    if (!R->has_merged || !k->anchors_certdata)
-        return false;
-    if (R->upstream_seen && !strcmp(R->upstream_seen, k->anchors_certdata))
-        return R->upstream_same;
+    enum dt_err rc = DT_OK;
     struct dt_buf b;
     dt_buf_init(&b, 0);
-    bool same = false;
+    *same = false;
+    if (!R->has_merged || !k->anchors_certdata)
+        goto out;
+    if (R->upstream_seen && !strcmp(R->upstream_seen, k->anchors_certdata)) {
+        *same = R->upstream_same;
+        goto out;
+    }
     if (dt_file_read(k->anchors_certdata, (size_t)64 << 20, &b, &R->d, NULL) == DT_OK) {
         uint8_t h[32];
-        dt_digest_sha256(dt_slice_make(b.data, b.len), h);
-        same = !memcmp(h, R->upstream_sha256, 32);
+        struct dt_place pl = dt_diag_place_file(k->anchors_certdata);
+        DT_TRY(dt_digest_report(dt_digest_sha256(dt_slice_make(b.data, b.len), h), &R->d, &pl,
+                                "a root store is known by its SHA-256"));
+        *same = !memcmp(h, R->upstream_sha256, 32);
     }
-    dt_buf_free(&b);
     R->upstream_seen = k->anchors_certdata;
-    R->upstream_same = same;
-    return same;
+    R->upstream_same = *same;
+out:
+    dt_buf_free(&b);
+    return rc;
 }
 
 /* ---- naming ------------------------------------------------------------------ */
@@ -324,6 +331,20 @@ static void certset_of(struct run *R, const struct dt_case *k, const struct dt_n
 
 /* The entries that distrust, for the case's usage, a certificate of the
  * case (chain, anchors) or of the paths NSS built and logged. */
+/* Whether a and b are the same name (RFC 5280), for an explanation: when
+ * they cannot be compared (memory), that is said and counted as a check
+ * that could not run, never taken for "not the same". */
+static bool names_equal(struct run *R, struct dt_slice a, struct dt_slice b)
+{
+    bool equal = false;
+    enum dt_err rc = dt_name_equal(a, b, &equal);
+    if (rc != DT_OK) {
+        line(R, "#   ERROR: cannot compare two names: %s", dt_err_str(rc));
+        R->sum->errors++;
+    }
+    return equal;
+}
+
 static size_t show_matches(struct run *R, const struct dt_case *k,
                            const struct dt_nss_outcome *base, const struct dt_nss_outcome *with)
 {
@@ -371,7 +392,7 @@ static void explain_miss(struct run *R, const struct dt_case *k, const struct dt
                  * differently: the same certificate to OpenSSL, another
                  * one to NSS's byte-exact lookup. */
                 if (dt_slice_eq(e->serial, c->info.serial) &&
-                    dt_name_equal(e->issuer, c->info.issuer)) {
+                    names_equal(R, e->issuer, c->info.issuer)) {
                     char *cn = dt_nssname_display(c->info.subject);
                     char *issuer = dt_nssname_text(c->info.issuer);
                     entry_line(R, e, c, "entry");
@@ -477,11 +498,17 @@ static const char *why_not(const struct run *R, unsigned dep)
 
 /* What judges case k: the root-store deployment only a case anchored at the
  * merge's upstream file (read only when that deployment is asked for). */
-static void case_plan(struct run *R, const struct dt_case *k, struct dt_verify_case_plan *p)
+static enum dt_err case_plan(struct run *R, const struct dt_case *k,
+                             struct dt_verify_case_plan *p)
 {
+    enum dt_err rc = DT_OK;
     unsigned want = k->deployments ? k->deployments : DT_DEPLOY_ALL;
-    bool up = (want & R->sel.selected & DT_DEPLOY_ROOT_STORE) && from_upstream(R, k);
+    bool up = false;
+    if (want & R->sel.selected & DT_DEPLOY_ROOT_STORE)
+        DT_TRY(from_upstream(R, k, &up));
     dt_verify_plan_case(&R->sel, k->deployments, up, R->has_p11kit, p);
+out:
+    return rc;
 }
 
 /* ---- distrust-after --------------------------------------------------------------- */
@@ -673,7 +700,7 @@ out:
     return rc;
 }
 
-static struct dt_pool *rootstore_of(struct run *R, const char *path);
+static enum dt_err rootstore_of(struct run *R, const char *path, struct dt_pool **out);
 
 /* The p11-kit deployment's anchors for a case: its anchor files, or the
  * roots its certdata.txt root store trusts for the case's usage, as PEM
@@ -687,13 +714,16 @@ static enum dt_err p11kit_anchors(struct run *R, const struct dt_case *k, struct
     const struct dt_cert **certs = NULL;
     size_t n = 0;
     if (k->anchors_certdata) {
-        struct dt_pool *pool = rootstore_of(R, k->anchors_certdata);
-        DT_ENSURE(pool, DT_ERR_INPUT);
+        struct dt_pool *pool;
+        DT_TRY(rootstore_of(R, k->anchors_certdata, &pool));
         certs = calloc(pool->n + 1, sizeof(*certs));
         DT_ENSURE(certs, DT_ERR_NOMEM);
-        for (size_t i = 0; i < pool->n; i++)
-            if (dt_pool_is_anchor(pool, &pool->v[i], 1u << usage_slot(k->usage)))
+        for (size_t i = 0; i < pool->n; i++) {
+            bool anchor;
+            DT_TRY(dt_pool_is_anchor(pool, &pool->v[i], 1u << usage_slot(k->usage), &anchor));
+            if (anchor)
                 certs[n++] = pool->v[i].cert;
+        }
     } else {
         certs = calloc(k->n_anchors + 1, sizeof(*certs));
         DT_ENSURE(certs, DT_ERR_NOMEM);
@@ -703,7 +733,7 @@ static enum dt_err p11kit_anchors(struct run *R, const struct dt_case *k, struct
     for (size_t i = 0; i < n; i++)
         DT_TRY(dt_buf_append(&b, certs[i]->sha256, 32));
     uint8_t sha[32];
-    dt_digest_sha256(dt_slice_make(b.data, b.len), sha);
+    DT_TRY(dt_digest_sha256(dt_slice_make(b.data, b.len), sha));
     for (size_t i = 0; i < R->n_p11kit_dirs; i++)
         if (!memcmp(R->p11kit_dirs[i].sha256, sha, 32)) {
             p->p11_base = R->p11kit_dirs[i].base;
@@ -872,7 +902,7 @@ static enum dt_err prepare_case(struct run *R, const struct dt_case *k, size_t c
         for (size_t i = 0; i < k->n_anchors; i++)
             DT_TRY(dt_buf_append(&b, k->anchors[i]->sha256, 32));
         uint8_t sha[32];
-        dt_digest_sha256(dt_slice_make(b.data, b.len), sha);
+        DT_TRY(dt_digest_sha256(dt_slice_make(b.data, b.len), sha));
         dt_buf_reset(&b);
         const struct anchor_file *same = NULL;
         for (size_t i = 0; i < R->n_anchor_files && !same; i++)
@@ -1275,25 +1305,36 @@ static void nss_progress(size_t done, size_t total, void *ctx)
 
 /* ---- the OpenSSL engine ---------------------------------------------------------- */
 
-static struct dt_pool *rootstore_of(struct run *R, const char *path)
+/* The root store read from path into *out (NULL for no path). Its
+ * problems are reported; DT_ERR_INPUT when it cannot be used, and memory or
+ * a digest as they are (never taken for a store that is not there). */
+static enum dt_err rootstore_of(struct run *R, const char *path, struct dt_pool **out)
 {
+    enum dt_err rc = DT_OK;
+    *out = NULL;
     if (!path)
-        return NULL;
+        goto out;
     for (size_t i = 0; i < R->n_stores; i++)
-        if (!strcmp(R->stores[i].path, path))
-            return &R->stores[i].pool;
-    if (dt_mem_grow((void **)&R->stores, &R->cap_stores, R->n_stores + 1, sizeof(*R->stores)) != DT_OK)
-        return NULL;
+        if (!strcmp(R->stores[i].path, path)) {
+            *out = &R->stores[i].pool;
+            goto out;
+        }
+    DT_TRY(dt_mem_grow((void **)&R->stores, &R->cap_stores, R->n_stores + 1, sizeof(*R->stores)));
     struct rootstore *rs = &R->stores[R->n_stores];
     rs->path = path;
     dt_pool_init(&rs->pool);
-    if (dt_pool_add(&rs->pool, path, NULL, &R->d, NULL, NULL) != DT_OK) {
+    rc = dt_pool_add(&rs->pool, path, NULL, &R->d, NULL, NULL);
+    if (rc != DT_OK) {
         dt_pool_free(&rs->pool);
-        return NULL;
+        if (rc == DT_ERR_LIMIT)
+            rc = DT_ERR_INPUT;
+        goto out;
     }
     rs->pool.explicit_anchors = true; /* the store's trust objects decide */
     R->n_stores++;
-    return &rs->pool;
+    *out = &rs->pool;
+out:
+    return rc;
 }
 
 static void ossl_path(struct run *R, const struct dt_ossl_outcome *o, char *buf, size_t cap)
@@ -1327,8 +1368,17 @@ static void check_openssl(struct run *R, const struct dt_case *k)
     int64_t when_t = k->has_time ? k->time : R->o->now;
     char when[32];
     dt_time_format_rfc3339(when_t, when);
-    struct dt_pool *rs = rootstore_of(R, k->anchors_certdata);
+    struct dt_pool *rs;
+    enum dt_err src = rootstore_of(R, k->anchors_certdata, &rs);
     struct dt_ossl_outcome base, with;
+    if (src != DT_OK) {
+        line(R, "not ok %zu - %s%s # ERROR: cannot read the root store %s: %s", no, k->name, tag,
+             k->anchors_certdata,
+             src == DT_ERR_INTERNAL && dt_err_cause() ? dt_err_cause() : dt_err_str(src));
+        R->sum->failed++;
+        R->sum->errors++;
+        return;
+    }
     if (dt_verify_openssl_run(k, rs, when_t, NULL, &base) != DT_OK || !base.ran) {
         line(R, "not ok %zu - %s%s # ERROR: %s", no, k->name, tag,
              base.failure[0] ? base.failure : "the verification could not run");
@@ -1422,7 +1472,7 @@ static void check_openssl(struct run *R, const struct dt_case *k)
                 const struct dt_bentry *e = &R->b.entries[j];
                 if (dt_slice_eq(e->issuer, c->info.issuer) ||
                     !dt_slice_eq(e->serial, c->info.serial) ||
-                    !dt_name_equal(e->issuer, c->info.issuer))
+                    !names_equal(R, e->issuer, c->info.issuer))
                     continue;
                 char *n = dt_nssname_display(c->info.subject);
                 line(R,
@@ -1706,7 +1756,7 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
     for (size_t ci = 0; ci < R.cases.n; ci++) {
         const struct dt_case *k = &R.cases.v[ci];
         struct dt_verify_case_plan *p = &plans[ci];
-        case_plan(&R, k, p);
+        DT_TRY(case_plan(&R, k, p));
         if (!(p->deps & DT_VERIFY_PLAN_NSS_DEPLOYS))
             continue;
         const char *stored = NULL;

@@ -146,10 +146,17 @@ static SECMODModule *load_module(const char *lib, const char *name, const char *
 }
 
 /* The SHA-256 that names a certificate in the report (OpenSSL's, one call:
- * PK11_HashBuf would open a session on NSS's internal token every time). */
-static void cert_sha256(const unsigned char *der, unsigned len, uint8_t out[32])
+ * PK11_HashBuf would open a session on NSS's internal token every time).
+ * When it cannot be had, the outcome is void (not run), with the cause. */
+static void cert_sha256(struct dt_nss_outcome *o, const unsigned char *der, unsigned len,
+                        uint8_t out[32])
 {
-    dt_digest_sha256(dt_slice_make(der, len), out);
+    enum dt_err rc = dt_digest_sha256(dt_slice_make(der, len), out);
+    if (rc != DT_OK && o->ran) {
+        o->ran = false;
+        snprintf(o->failure, sizeof(o->failure), "%s: the report names certificates by their "
+                 "SHA-256", dt_digest_why() ? dt_digest_why() : dt_err_str(rc));
+    }
 }
 
 static void record_path(CERTCertList *list, struct dt_nss_outcome *o)
@@ -160,7 +167,7 @@ static void record_path(CERTCertList *list, struct dt_nss_outcome *o)
          n = CERT_LIST_NEXT(n)) {
         if (o->n_path == DT_NSS_MAX_PATH)
             break;
-        cert_sha256(n->cert->derCert.data, n->cert->derCert.len, o->path_sha256[o->n_path++]);
+        cert_sha256(o, n->cert->derCert.data, n->cert->derCert.len, o->path_sha256[o->n_path++]);
     }
 }
 
@@ -175,7 +182,7 @@ static void record_log(CERTVerifyLog *log, struct dt_nss_outcome *o)
             snprintf(e->error_name, sizeof(e->error_name), "%s", name ? name : "?");
             if (n->cert) {
                 e->have_cert = true;
-                cert_sha256(n->cert->derCert.data, n->cert->derCert.len, e->sha256);
+                cert_sha256(o, n->cert->derCert.data, n->cert->derCert.len, e->sha256);
             }
         }
         if (n->cert)
@@ -206,7 +213,7 @@ static bool after_date(const SECItem *it, int64_t *t)
 static void record_anchor(const CERTCertificate *a, struct dt_nss_outcome *o)
 {
     o->have_anchor = true;
-    cert_sha256(a->derCert.data, a->derCert.len, o->anchor_sha256);
+    cert_sha256(o, a->derCert.data, a->derCert.len, o->anchor_sha256);
     if (a->distrust) {
         o->anchor_server_after =
             after_date(&a->distrust->serverDistrustAfter, &o->anchor_server_date);

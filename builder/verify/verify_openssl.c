@@ -70,7 +70,14 @@ enum dt_err dt_verify_openssl_run(const struct dt_case *k, struct dt_pool *roots
     }
     for (size_t i = 0; rootstore && i < rootstore->n; i++) {
         struct dt_pool_entry *e = &rootstore->v[i];
-        if (!dt_pool_is_anchor(rootstore, e, trust_bit(k->usage)))
+        bool anchor;
+        rc = dt_pool_is_anchor(rootstore, e, trust_bit(k->usage), &anchor);
+        if (rc != DT_OK) {
+            snprintf(o->failure, sizeof(o->failure), "cannot tell the root store's anchors: %s",
+                     rc == DT_ERR_INTERNAL && dt_err_cause() ? dt_err_cause() : dt_err_str(rc));
+            goto out;
+        }
+        if (!anchor)
             continue;
         X509 *a = x509_of(e->cert);
         if (a && X509_STORE_add_cert(st, a))
@@ -116,9 +123,17 @@ enum dt_err dt_verify_openssl_run(const struct dt_case *k, struct dt_pool *roots
     for (int i = 0; chain && i < sk_X509_num(chain) && o->n_path < DT_OSSL_MAX_PATH; i++) {
         unsigned char *der = NULL;
         int n = i2d_X509(sk_X509_value(chain, i), &der);
-        if (n > 0)
-            dt_digest_sha256(dt_slice_make(der, (size_t)n), o->path_sha256[o->n_path++]);
+        /* the path is reported whole or the outcome is void, never a path
+         * with a certificate left out */
+        rc = n > 0 ? dt_digest_sha256(dt_slice_make(der, (size_t)n), o->path_sha256[o->n_path++])
+                   : DT_ERR_NOMEM;
         OPENSSL_free(der);
+        if (rc != DT_OK) {
+            o->ran = false;
+            snprintf(o->failure, sizeof(o->failure), "%s: the report names certificates by "
+                     "their SHA-256", n > 0 && dt_digest_why() ? dt_digest_why() : dt_err_str(rc));
+            goto out;
+        }
     }
 out:
     ERR_clear_error();

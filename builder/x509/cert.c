@@ -40,6 +40,34 @@ void dt_cert_free(struct dt_cert *c)
     free(c);
 }
 
+/* The reason dt_cert_from_der gives when a digest fails: the cause and what
+ * needs it. */
+static _Thread_local char why_buf[256];
+
+/* The hashes certdata.txt and p11-kit objects carry, and the keys the
+ * certificate is found by; *need says what needs the digest being made
+ * (for the message when it fails). */
+static enum dt_err hash_cert(struct dt_cert *c, const char **need)
+{
+    enum dt_err rc = DT_OK;
+    struct dt_slice all = dt_slice_make(c->der, c->der_len);
+    *need = "certdata.txt needs each certificate's SHA-1";
+    DT_TRY(dt_digest_sha1(all, c->sha1));
+    *need = "certdata.txt needs each certificate's MD5";
+    DT_TRY(dt_digest_md5(all, c->md5));
+    *need = "every certificate is known by its SHA-256";
+    DT_TRY(dt_digest_sha256(all, c->sha256));
+    DT_TRY(dt_digest_sha256(c->info.spki, c->spki_sha256));
+    DT_TRY(dt_name_id(c->info.subject, c->subject_id));
+    if (dt_slice_eq(c->info.issuer, c->info.subject))
+        memcpy(c->issuer_id, c->subject_id, 32);
+    else
+        DT_TRY(dt_name_id(c->info.issuer, c->issuer_id));
+    DT_TRY(dt_pubkey_id_or_bytes(c->info.spki, c->pubkey_id));
+out:
+    return rc;
+}
+
 enum dt_err dt_cert_from_der(const uint8_t *der, size_t n, struct dt_cert **out, const char **why)
 {
     enum dt_err rc = DT_OK;
@@ -67,16 +95,18 @@ enum dt_err dt_cert_from_der(const uint8_t *der, size_t n, struct dt_cert **out,
         rc = DT_ERR_INPUT;
         goto out;
     }
-    dt_digest_sha1(all, c->sha1);
-    dt_digest_md5(all, c->md5);
-    dt_digest_sha256(all, c->sha256);
-    dt_digest_sha256(c->info.spki, c->spki_sha256);
-    dt_name_id(c->info.subject, c->subject_id);
-    if (dt_slice_eq(c->info.issuer, c->info.subject))
-        memcpy(c->issuer_id, c->subject_id, 32);
-    else
-        dt_name_id(c->info.issuer, c->issuer_id);
-    dt_pubkey_id_or_bytes(c->info.spki, c->pubkey_id);
+    const char *need;
+    rc = hash_cert(c, &need);
+    if (rc != DT_OK) {
+        const char *cause = dt_digest_why();
+        if (rc == DT_ERR_INTERNAL && cause) {
+            snprintf(why_buf, sizeof(why_buf), "%s: %s", cause, need);
+            *why = why_buf;
+        } else {
+            *why = rc == DT_ERR_NOMEM ? dt_mem_why_nomem : "a name too large to compare";
+        }
+        goto out;
+    }
     *out = c;
     c = NULL;
 out:
@@ -118,7 +148,8 @@ static enum dt_err add_cert(const char *path, unsigned line, unsigned index, str
         goto out;
     }
     rc = dt_cert_from_der(der.p, der.n, &c, &why);
-    if (rc == DT_ERR_INPUT || rc == DT_ERR_LIMIT) {
+    if (rc == DT_ERR_INPUT || rc == DT_ERR_LIMIT || rc == DT_ERR_INTERNAL) {
+        /* bad input, or a digest OpenSSL cannot give: named either way */
         dt_diag_report(d, DT_ERROR, &pl, "certificate %u: %s", index, why);
         goto out;
     }
@@ -243,6 +274,7 @@ static enum dt_err load_pem(const char *path, struct dt_slice data, struct dt_ce
             }
             dt_buf_reset(&der);
             const char *why = dt_b64_decode((const char *)body.data, body.len, true, &der);
+            DT_ENSURE(why != dt_mem_why_nomem, DT_ERR_NOMEM);
             if (why) {
                 /* Point at the first body line with a character outside the
                  * alphabet, else at the END line (a padding problem). */

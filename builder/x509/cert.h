@@ -42,8 +42,12 @@ struct dt_certlist {
                               * such a certificate never verifies a signature) */
 };
 
-/* Parses one DER certificate (copied). On failure returns DT_ERR_INPUT and
- * sets *why to a static reason. Caller frees *out with dt_cert_free(). */
+/* Parses one DER certificate (copied). On failure returns DT_ERR_INPUT (or
+ * DT_ERR_LIMIT) and sets *why to a static reason; DT_ERR_INTERNAL when a
+ * digest it needs is not available from OpenSSL (or failed), *why then
+ * naming the digest and what needs it (valid until this thread's next
+ * call); DT_ERR_NOMEM, *why dt_mem_why_nomem. Never a certificate with
+ * made-up hashes. Caller frees *out with dt_cert_free(). */
 DT_MUST_USE enum dt_err dt_cert_from_der(const uint8_t *der, size_t n, struct dt_cert **out,
                                          const char **why);
 void dt_cert_free(struct dt_cert *c);

@@ -50,14 +50,17 @@ int dt_ecdsa_bits(EVP_PKEY *k)
     return bits;
 }
 
-void dt_ecdsa_key_id(EVP_PKEY *k, uint8_t out[32])
+enum dt_err dt_ecdsa_key_id(EVP_PKEY *k, uint8_t out[32])
 {
+    enum dt_err rc = DT_OK;
     unsigned char *der = NULL;
     int n = i2d_PUBKEY(k, &der);
-    memset(out, 0, 32);
-    if (n > 0)
-        dt_digest_sha256(dt_slice_make(der, (size_t)n), out);
+    ERR_clear_error();
+    DT_ENSURE(n > 0, DT_ERR_INTERNAL); /* OpenSSL cannot encode a key it holds */
+    DT_TRY(dt_digest_sha256(dt_slice_make(der, (size_t)n), out));
+out:
     OPENSSL_free(der);
+    return rc;
 }
 
 /* ---- deterministic ECDSA (RFC 6979) ----------------------------------------------- */
@@ -209,6 +212,8 @@ out:
     EC_GROUP_free(group);
     BN_CTX_free(ctx);
     ERR_clear_error();
+    if (rc != DT_OK)
+        dt_err_cause_set("OpenSSL could not make the ECDSA signature (RFC 6979)");
     return rc;
 }
 
@@ -218,8 +223,13 @@ enum dt_err dt_ecdsa_sign_rfc6979(EVP_PKEY *k, int md_bits, const uint8_t *msg, 
     const EVP_MD *md = md_bits == 384 ? EVP_sha384() : EVP_sha256();
     uint8_t h[64];
     unsigned hl = 0;
-    if (!EVP_Digest(msg, len, h, &hl, md, NULL))
+    if (!EVP_Digest(msg, len, h, &hl, md, NULL)) {
+        ERR_clear_error();
+        dt_err_cause_set(md_bits == 384
+                             ? "OpenSSL cannot compute SHA-384 (the signature's digest)"
+                             : "OpenSSL cannot compute SHA-256 (the signature's digest)");
         return DT_ERR_INTERNAL;
+    }
     return dt_ecdsa_sign_digest_rfc6979(k, md_bits, h, hl, der, der_len);
 }
 

@@ -12,8 +12,10 @@ struct evp_pkey_st;
 struct evp_pkey_st *dt_ecdsa_pem_key(const char *text, size_t n, bool private_key);
 /* 256 or 384 for an ECDSA P-256 or P-384 key, else 0. */
 int dt_ecdsa_bits(struct evp_pkey_st *k);
-/* SHA-256 of the key's DER SubjectPublicKeyInfo. */
-void dt_ecdsa_key_id(struct evp_pkey_st *k, uint8_t out[32]);
+/* SHA-256 of the key's DER SubjectPublicKeyInfo. DT_ERR_INTERNAL when
+ * OpenSSL cannot encode the key or hash it (dt_digest_sha256); out is then
+ * not written. */
+DT_MUST_USE enum dt_err dt_ecdsa_key_id(struct evp_pkey_st *k, uint8_t out[32]);
 
 /* A deterministic ECDSA signature (RFC 6979: the nonce is derived from the
  * key and the message with HMAC-DRBG over the same hash), so that the same

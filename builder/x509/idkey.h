@@ -22,16 +22,23 @@
  *   and the blob's lookup key.
  * - dt_idkey_name_serial: the issuer as a name and the serial: one certificate
  *   under RFC 5280, however its issuer field is encoded.
- * - dt_idkey_subject: the subject as a name (finding issuers). */
-void dt_idkey_exact(struct dt_slice subject, const uint8_t spki_sha256[32], uint8_t out[32]);
-void dt_idkey_cert(const struct dt_cert *c, uint8_t out[32]);
-void dt_idkey_spki(struct dt_slice subject, const uint8_t spki_sha256[32], uint8_t out[32]);
-void dt_idkey_issuer_serial(struct dt_slice issuer, struct dt_slice serial, uint8_t out[32]);
-void dt_idkey_name_serial(const uint8_t issuer_id[32], struct dt_slice serial, uint8_t out[32]);
-void dt_idkey_subject(struct dt_slice subject, uint8_t out[32]);
+ * - dt_idkey_subject: the subject as a name (finding issuers).
+ * Each fails only as dt_digest_sha256 does (DT_ERR_INTERNAL with its cause,
+ * DT_ERR_NOMEM): out is then not a key, and never used as one. */
+DT_MUST_USE enum dt_err dt_idkey_exact(struct dt_slice subject, const uint8_t spki_sha256[32],
+                                       uint8_t out[32]);
+DT_MUST_USE enum dt_err dt_idkey_cert(const struct dt_cert *c, uint8_t out[32]);
+DT_MUST_USE enum dt_err dt_idkey_spki(struct dt_slice subject, const uint8_t spki_sha256[32],
+                                      uint8_t out[32]);
+DT_MUST_USE enum dt_err dt_idkey_issuer_serial(struct dt_slice issuer, struct dt_slice serial,
+                                               uint8_t out[32]);
+DT_MUST_USE enum dt_err dt_idkey_name_serial(const uint8_t issuer_id[32], struct dt_slice serial,
+                                             uint8_t out[32]);
+DT_MUST_USE enum dt_err dt_idkey_subject(struct dt_slice subject, uint8_t out[32]);
 
 /* SHA-256 over the length of a (8 octets, big-endian), a and b: the pair
  * digest every key above is made of. */
-void dt_idkey_pair(const void *a, size_t an, const void *b, size_t bn, uint8_t out[32]);
+DT_MUST_USE enum dt_err dt_idkey_pair(const void *a, size_t an, const void *b, size_t bn,
+                                      uint8_t out[32]);
 
 #endif

@@ -361,18 +361,29 @@ out:
     return rc;
 }
 
-bool dt_name_equal(struct dt_slice a, struct dt_slice b)
+enum dt_err dt_name_equal(struct dt_slice a, struct dt_slice b, bool *equal)
 {
-    if (dt_slice_eq(a, b))
-        return true;
+    enum dt_err rc = DT_OK;
     struct dt_buf ca, cb;
     dt_buf_init(&ca, CANON_MAX);
     dt_buf_init(&cb, CANON_MAX);
-    bool eq = dt_name_canon(a, &ca) == DT_OK && dt_name_canon(b, &cb) == DT_OK &&
-              dt_slice_eq(dt_slice_make(ca.data, ca.len), dt_slice_make(cb.data, cb.len));
+    *equal = dt_slice_eq(a, b);
+    if (*equal)
+        goto out;
+    /* A name that does not canonicalise equals only its own bytes. */
+    enum dt_err crc = dt_name_canon(a, &ca);
+    if (crc == DT_ERR_INPUT)
+        goto out;
+    DT_TRY(crc);
+    crc = dt_name_canon(b, &cb);
+    if (crc == DT_ERR_INPUT)
+        goto out;
+    DT_TRY(crc);
+    *equal = dt_slice_eq(dt_slice_make(ca.data, ca.len), dt_slice_make(cb.data, cb.len));
+out:
     dt_buf_free(&ca);
     dt_buf_free(&cb);
-    return eq;
+    return rc;
 }
 
 /* The domain labels of dt_name_id: the same length, different bytes, so
@@ -381,20 +392,23 @@ static const char label_canon[] = "distrust name id v1: canonical \n";
 static const char label_bytes[] = "distrust name id v1: exact DER \n";
 _Static_assert(sizeof(label_canon) == sizeof(label_bytes), "labels of one length");
 
-void dt_name_id(struct dt_slice name, uint8_t out[32])
+enum dt_err dt_name_id(struct dt_slice name, uint8_t out[32])
 {
+    enum dt_err rc = DT_OK;
     struct dt_buf b;
     dt_buf_init(&b, DT_BUF_DEFAULT_MAX);
-    bool ok = dt_buf_append(&b, label_canon, sizeof(label_canon) - 1) == DT_OK &&
-              dt_name_canon(name, &b) == DT_OK;
-    if (!ok) {
+    DT_TRY(dt_buf_append(&b, label_canon, sizeof(label_canon) - 1));
+    enum dt_err crc = dt_name_canon(name, &b);
+    if (crc == DT_ERR_INPUT) {
+        /* Not one well-formed Name: the key of its exact bytes. */
         dt_buf_reset(&b);
-        ok = dt_buf_append(&b, label_bytes, sizeof(label_bytes) - 1) == DT_OK &&
-             dt_buf_append(&b, name.p, name.n) == DT_OK;
+        DT_TRY(dt_buf_append(&b, label_bytes, sizeof(label_bytes) - 1));
+        DT_TRY(dt_buf_append(&b, name.p, name.n));
+    } else {
+        DT_TRY(crc);
     }
-    if (ok)
-        dt_digest_sha256(dt_slice_make(b.data, b.len), out);
-    else
-        memset(out, 0, 32);
+    DT_TRY(dt_digest_sha256(dt_slice_make(b.data, b.len), out));
+out:
     dt_buf_free(&b);
+    return rc;
 }

@@ -68,18 +68,18 @@
  * out's cap is hit; out then holds what it held before. */
 DT_MUST_USE enum dt_err dt_name_canon(struct dt_slice name, struct dt_buf *out);
 
-/* True when a and b are byte-equal, or both canonicalise and their canonical
- * forms are equal. When memory runs out it compares the exact bytes only
- * (it can then miss an equivalence, never invent one). */
-bool dt_name_equal(struct dt_slice a, struct dt_slice b);
+/* Sets *equal when a and b are byte-equal, or both canonicalise and their
+ * canonical forms are equal (a name that does not canonicalise equals only
+ * its own bytes). DT_ERR_NOMEM (or DT_ERR_LIMIT) when a canonical form
+ * cannot be made: *equal is then false and means nothing. */
+DT_MUST_USE enum dt_err dt_name_equal(struct dt_slice a, struct dt_slice b, bool *equal);
 
 /* An index key for hash maps: SHA-256 over a domain label and the canonical
- * form, or, when the name does not canonicalise, over another label and the
- * exact bytes (the labels keep the two kinds apart). dt_name_id(a) ==
- * dt_name_id(b) iff dt_name_equal(a, b), up to SHA-256 collisions. When
- * memory runs out it is the exact-bytes key, as dt_name_equal does, and
- * when there is not even room for that, all zeros (as dt_digest_sha256 gives when
- * OpenSSL fails): confirm a hit with dt_name_equal when that matters. */
-void dt_name_id(struct dt_slice name, uint8_t out[32]);
+ * form, or, when the name does not canonicalise (DT_ERR_INPUT from
+ * dt_name_canon), over another label and the exact bytes (the labels keep
+ * the two kinds apart). dt_name_id(a) == dt_name_id(b) iff dt_name_equal(a,
+ * b), up to SHA-256 collisions. Fails with DT_ERR_NOMEM (DT_ERR_LIMIT) or as
+ * dt_digest_sha256 does, never with a made-up key: out is then not a key. */
+DT_MUST_USE enum dt_err dt_name_id(struct dt_slice name, uint8_t out[32]);
 
 #endif

@@ -7,6 +7,7 @@
 #include "pubkey.h"
 
 #include "der.h"
+#include "digest.h"
 
 #include <openssl/ec.h>
 #include <openssl/err.h>
@@ -34,14 +35,7 @@ static const struct {
 #define LABEL_OTHER "distrust pubkey id v1: other algorithm"
 #define LABEL_BYTES "distrust pubkey id v1: SPKI bytes"
 
-static EVP_MD *sha256_md;
-static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
-
-static void fetch_sha256(void)
-{
-    sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
-    ERR_clear_error();
-}
+#define MAX_PARTS 4 /* the most parts an identity hashes */
 
 /* The groups of the common curves, made once: making a group costs more
  * than everything else an identity takes. Read-only once made. */
@@ -76,23 +70,20 @@ static const EC_GROUP *named_group(int nid, EC_GROUP **owned)
 static enum dt_err hash_parts(const struct dt_slice *parts, size_t n, uint8_t out[32])
 {
     enum dt_err rc = DT_OK;
-    pthread_once(&sha256_once, fetch_sha256);
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    unsigned int len = 0;
-    DT_ENSURE(ctx != NULL, DT_ERR_NOMEM);
-    DT_ENSURE(EVP_DigestInit_ex(ctx, sha256_md ? sha256_md : EVP_sha256(), NULL), DT_ERR_NOMEM);
+    uint8_t lens[MAX_PARTS][4];
+    struct dt_slice all[2 * MAX_PARTS];
+    DT_ENSURE(n <= MAX_PARTS, DT_ERR_INTERNAL);
     for (size_t i = 0; i < n; i++) {
         DT_ENSURE(parts[i].n <= 0xffffffffu, DT_ERR_INPUT);
-        uint8_t l[4] = {(uint8_t)(parts[i].n >> 24), (uint8_t)(parts[i].n >> 16),
-                        (uint8_t)(parts[i].n >> 8), (uint8_t)parts[i].n};
-        DT_ENSURE(EVP_DigestUpdate(ctx, l, 4), DT_ERR_NOMEM);
-        if (parts[i].n)
-            DT_ENSURE(EVP_DigestUpdate(ctx, parts[i].p, parts[i].n), DT_ERR_NOMEM);
+        lens[i][0] = (uint8_t)(parts[i].n >> 24);
+        lens[i][1] = (uint8_t)(parts[i].n >> 16);
+        lens[i][2] = (uint8_t)(parts[i].n >> 8);
+        lens[i][3] = (uint8_t)parts[i].n;
+        all[2 * i] = dt_slice_make(lens[i], 4);
+        all[2 * i + 1] = parts[i];
     }
-    DT_ENSURE(EVP_DigestFinal_ex(ctx, out, &len) && len == 32, DT_ERR_NOMEM);
+    DT_TRY(dt_digest_sha256_parts(all, 2 * n, out));
 out:
-    EVP_MD_CTX_free(ctx);
-    ERR_clear_error();
     return rc;
 }
 
@@ -271,11 +262,11 @@ out:
     return rc;
 }
 
-void dt_pubkey_id_or_bytes(struct dt_slice spki, uint8_t out[32])
+enum dt_err dt_pubkey_id_or_bytes(struct dt_slice spki, uint8_t out[32])
 {
-    if (dt_pubkey_id(spki, out) == DT_OK)
-        return;
+    enum dt_err rc = dt_pubkey_id(spki, out);
+    if (rc != DT_ERR_INPUT)
+        return rc;
     struct dt_slice parts[] = {label(LABEL_BYTES), spki};
-    if (hash_parts(parts, DT_ARRAY_LEN(parts), out) != DT_OK)
-        memset(out, 0, 32);
+    return hash_parts(parts, DT_ARRAY_LEN(parts), out);
 }

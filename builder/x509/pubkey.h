@@ -43,18 +43,17 @@
 
 /* Writes the identity of the public key in the DER SubjectPublicKeyInfo
  * spki to out. DT_ERR_INPUT when spki is not exactly one well-formed SPKI
- * or not a valid key of its kind as described above (callers then fall back
- * to the SHA-256 of the SPKI bytes: see dt_pubkey_id_or_bytes);
- * DT_ERR_NOMEM when OpenSSL runs out of memory. out is written only on
- * DT_OK. */
+ * or not a valid key of its kind as described above (callers then use the
+ * key of the SPKI bytes: see dt_pubkey_id_or_bytes); DT_ERR_NOMEM when
+ * OpenSSL runs out of memory; DT_ERR_INTERNAL when it cannot hash (as
+ * dt_digest_sha256). out is written only on DT_OK. */
 DT_MUST_USE enum dt_err dt_pubkey_id(struct dt_slice spki, uint8_t out[32]);
 
-/* dt_pubkey_id, or when that fails, SHA-256 over another label and the
- * exact SPKI bytes: an SPKI that does not parse equals only itself, and
- * never the identity of a key that parses. When memory runs out inside
- * dt_pubkey_id this is the exact-bytes key too (it can then miss an
- * equivalence, never invent one); all zeros only when OpenSSL cannot hash
- * at all (as dt_digest_sha256). */
-void dt_pubkey_id_or_bytes(struct dt_slice spki, uint8_t out[32]);
+/* dt_pubkey_id, or when the SPKI is not a valid key (DT_ERR_INPUT), SHA-256
+ * over another label and the exact SPKI bytes: an SPKI that does not parse
+ * equals only itself, and never the identity of a key that parses. Any
+ * other failure of dt_pubkey_id (memory, a digest) is returned, never
+ * replaced by another key. */
+DT_MUST_USE enum dt_err dt_pubkey_id_or_bytes(struct dt_slice spki, uint8_t out[32]);
 
 #endif

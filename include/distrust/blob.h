@@ -76,7 +76,10 @@ extern "C" {
 #define DT_BLOB_ERR_SIGNATURE (-6)
 /* A certificate that cannot be read (distrust/openssl.h). */
 #define DT_BLOB_ERR_CERT (-7)
-/* An OpenSSL call failed (distrust/openssl.h). */
+/* An OpenSSL call failed: a digest the loaded providers cannot give while a
+ * blob is opened (SHA-256 under a configuration without it), or a call of
+ * distrust/openssl.h. Says nothing about the blob; do not treat it as
+ * corrupted, and never as "not listed". */
 #define DT_BLOB_ERR_OPENSSL (-8)
 /* A bug in the library: an invariant did not hold. */
 #define DT_BLOB_ERR_INTERNAL (-9)

@@ -69,8 +69,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK_OR_TRAP(dt_pubkey_id(cin, b) == rc);
     if (rc == DT_OK)
         CHECK_OR_TRAP(memcmp(a, b, 32) == 0);
-    dt_pubkey_id_or_bytes(in, b);
-    dt_pubkey_id_or_bytes(cin, c);
+    CHECK_OR_TRAP(dt_pubkey_id_or_bytes(in, b) == DT_OK);
+    CHECK_OR_TRAP(dt_pubkey_id_or_bytes(cin, c) == DT_OK);
     CHECK_OR_TRAP(memcmp(b, c, 32) == 0);
     if (rc == DT_OK)
         CHECK_OR_TRAP(memcmp(a, b, 32) == 0);

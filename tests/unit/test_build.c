@@ -203,6 +203,125 @@ static void test_contract(const char *cwd)
     CHECK(dt_build_run(&none, NULL) == DT_ERR_USAGE, "no diagnostics sink: a usage error");
 }
 
+
+/* Builds with every option the stages read, the policy given as text. */
+static enum dt_err build_with(const char *policy_text, struct dt_build_opts *o,
+                              struct dt_build_summary *s)
+{
+    char pdir[512];
+    snprintf(pdir, sizeof(pdir), "%s/policy.json", unit_tmp());
+    UNIT_WRITE_STR("policy.json", policy_text);
+    struct dt_diags d;
+    unit_diags_setup(&U, &d);
+    static const char *paths[1];
+    static char keep[512];
+    snprintf(keep, sizeof(keep), "%s", pdir);
+    paths[0] = keep;
+    o->policies = paths;
+    o->n_policies = 1;
+    o->diag = unit_diag_fn;
+    o->diag_ctx = &U;
+    return dt_build_run(o, s);
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* The stages (build.c): bad input of every kind is reported in one run (the
+ * policy, a pool, the chain cases, and a file an entry names, which only
+ * resolve finds: the entries without errors are resolved all the same),
+ * and nothing is written; the summary says how far the build got. */
+static void test_stages(const char *cwd)
+{
+    char out[600], policy[2048];
+    snprintf(out, sizeof(out), "%s/stages-out", unit_tmp());
+    snprintf(policy, sizeof(policy),
+             "{\"version\": 1, \"entries\": [\n"
+             " {\"certificate\": \"%1$s/testdata/pki/int-a1.pem\"},\n"
+             " {\"certificate\": \"%1$s/testdata/pki/no-such.pem\"},\n"
+             " {\"issuer_der\": \"MA0xCzAJBgNVBAMMAmhp\", \"serial\": \"0g\"}\n"
+             "]}\n",
+             cwd);
+    char pool[600], cases[600];
+    snprintf(pool, sizeof(pool), "%s/no-such-pool", unit_tmp());
+    snprintf(cases, sizeof(cases), "%s/no-such-cases.json", unit_tmp());
+    const char *pools[1] = {pool}, *case_files[1] = {cases};
+    struct dt_build_opts o;
+    memset(&o, 0, sizeof(o));
+    o.out_dir = out;
+    o.pools = pools;
+    o.n_pools = 1;
+    o.cases = case_files;
+    o.n_cases = 1;
+    struct dt_build_summary s;
+    memset(&s, 0xff, sizeof(s));
+    enum dt_err rc = build_with(policy, &o, &s);
+    CHECK(rc == DT_ERR_INPUT && U.errors == 4,
+          "stages: four bad inputs, one run (rc=%d, %zu errors)", rc, U.errors);
+    if (U.errors != 4)
+        printf("%s", U.text);
+    CHECK(unit_has(&U, "serial \"0g\": not a hex digit"), "stages: the policy's error");
+    CHECK(unit_has(&U, "no-such-pool|") || unit_has(&U, "cannot open pool"),
+          "stages: the pool's error");
+    CHECK(unit_has(&U, "no-such-cases.json"), "stages: the chain cases' error");
+    CHECK(unit_has(&U, "|/entries/1/certificate|cannot open"),
+          "stages: resolve still ran and found the missing certificate");
+    CHECK(!exists(out), "stages: nothing written");
+    CHECK(s.errors == 4 && s.policy_files == 1 && s.rules == 2 && s.items == 1 &&
+              s.pool_certs == 0 && s.expanded == 0 && s.open_paths == 0 &&
+              s.nss_trust_objects == 0 && s.prune_live == 0,
+          "stages: the summary says how far it got (rules %zu, items %zu, pool %zu)", s.rules,
+          s.items, s.pool_certs);
+
+    /* The same policy without its bad entries, a warning and --strict: every
+     * stage but the last runs, the summary has their counts, nothing is
+     * written. */
+    snprintf(policy, sizeof(policy),
+             "{\"version\": 1, \"entries\": [\n"
+             " {\"certificate\": \"%1$s/testdata/pki/int-a1.pem\", \"label\": \"A \"}\n"
+             "]}\n",
+             cwd);
+    char good_pool[600];
+    snprintf(good_pool, sizeof(good_pool), "%s/testdata/pki", cwd);
+    pools[0] = good_pool;
+    memset(&o, 0, sizeof(o));
+    o.out_dir = out;
+    o.pools = pools;
+    o.n_pools = 1;
+    o.strict = 1;
+    memset(&s, 0xff, sizeof(s));
+    rc = build_with(policy, &o, &s);
+    CHECK(rc == DT_ERR_STRICT && U.errors == 0 && U.warnings >= 1 &&
+              unit_has(&U, "label starts or ends with a space"),
+          "strict: a warning fails the build (rc=%d)", rc);
+    CHECK(!exists(out), "strict: nothing written");
+    CHECK(s.errors == 0 && s.warnings == U.warnings && s.rules == 1 && s.items >= 1 &&
+              s.nss_trust_objects == s.items && s.pool_certs > 0 && s.expanded == s.items - 1,
+          "strict: the summary has every stage's counts (items %zu, pool %zu, expanded %zu)",
+          s.items, s.pool_certs, s.expanded);
+
+    /* Without --strict the same build writes OUT, and the summary is the
+     * same. */
+    o.strict = 0;
+    struct dt_build_summary s2;
+    rc = build_with(policy, &o, &s2);
+    char mpath[700];
+    snprintf(mpath, sizeof(mpath), "%s/manifest.json", out);
+    CHECK(rc == DT_OK && exists(mpath), "baseline: without --strict OUT is written");
+    CHECK(s2.items == s.items && s2.pool_certs == s.pool_certs && s2.expanded == s.expanded &&
+              s2.open_paths == s.open_paths && s2.nss_trust_objects == s.nss_trust_objects,
+          "baseline: the same counts");
+
+    /* No options: a usage error, and a summary of zeros. */
+    memset(&s, 0xff, sizeof(s));
+    CHECK(dt_build_run(NULL, &s) == DT_ERR_USAGE && s.items == 0 && s.errors == 0 &&
+              s.pool_certs == 0 && s.prune_expired == 0,
+          "no options: DT_ERR_USAGE, the summary cleared");
+}
+
 int main(void)
 {
     char cwd[400], out[600], policy[4096];
@@ -325,5 +444,6 @@ int main(void)
     snprintf(cmd, sizeof(cmd), "ls -a '%s' | grep -q '\\.tmp-'", unit_tmp());
     CHECK(system(cmd) != 0, "no temporary directory left behind");
     test_contract(cwd);
+    test_stages(cwd);
     return unit_done();
 }

@@ -54,7 +54,7 @@ static void manifest_of(const char *text, size_t len, char *out, size_t cap)
 {
     uint8_t sum[32];
     char hex[65];
-    dt_digest_sha256(dt_slice_make(text, len), sum);
+    CHECK(dt_digest_sha256(dt_slice_make(text, len), sum) == DT_OK, "dt_digest_sha256 succeeds");
     for (int i = 0; i < 32; i++)
         snprintf(hex + 2 * i, 3, "%02x", sum[i]);
     snprintf(out, cap, "{\"files\": {\"certdata-distrust.txt\": {\"sha256\": \"%s\"}}}\n", hex);

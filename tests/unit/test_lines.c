@@ -62,9 +62,9 @@ static void test_lines(void)
     CHECK_STR(got, "one|two||last-no-newline|", "CR stripped, empty line kept, last line read");
     CHECK(lr.lineno == 4, "four lines counted");
     uint8_t sha[32], want[32];
-    dt_lines_sha256(&lr, sha);
+    CHECK(dt_lines_sha256(&lr, sha) == DT_OK, "dt_lines_sha256 succeeds");
     const char *raw = "one\r\ntwo\n\nlast-no-newline";
-    dt_digest_sha256(dt_slice_make(raw, strlen(raw)), want);
+    CHECK(dt_digest_sha256(dt_slice_make(raw, strlen(raw)), want) == DT_OK, "dt_digest_sha256 succeeds");
     CHECK(!memcmp(sha, want, 32), "SHA-256 of the file's exact bytes");
     dt_lines_close(&lr);
 

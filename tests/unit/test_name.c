@@ -43,6 +43,13 @@ static void must(enum dt_err rc)
     }
 }
 
+/* dt_name_equal as 1 or 0, and -1 when it fails (never taken for "no"). */
+static int name_eq(struct dt_slice a, struct dt_slice b)
+{
+    bool equal;
+    return dt_name_equal(a, b, &equal) != DT_OK ? -1 : equal;
+}
+
 static void put_len(struct dt_buf *b, size_t n)
 {
     if (n < 0x80) {
@@ -227,12 +234,12 @@ enum ossl { OSSL_SAME, OSSL_DIFFERENT, OSSL_BEYOND, OSSL_UNPARSABLE };
 
 static void expect_pair(size_t a, size_t b, bool equal, enum ossl o)
 {
-    bool got = dt_name_equal(S(a), S(b));
-    CHECK(got == equal, "%s %s %s", labels[a], equal ? "==" : "!=", labels[b]);
-    CHECK(dt_name_equal(S(b), S(a)) == got, "%s vs %s: symmetric", labels[b], labels[a]);
+    int got = name_eq(S(a), S(b));
+    CHECK(got == (int)equal, "%s %s %s", labels[a], equal ? "==" : "!=", labels[b]);
+    CHECK(name_eq(S(b), S(a)) == got, "%s vs %s: symmetric", labels[b], labels[a]);
     uint8_t ia[32], ib[32];
-    dt_name_id(S(a), ia);
-    dt_name_id(S(b), ib);
+    must(dt_name_id(S(a), ia));
+    must(dt_name_id(S(b), ib));
     CHECK((memcmp(ia, ib, 32) == 0) == equal, "%s vs %s: dt_name_id agrees", labels[a], labels[b]);
     int os = openssl_equal(S(a), S(b));
     switch (o) {
@@ -530,19 +537,19 @@ static void test_malformed(void)
         must(dt_buf_putc(&c, 'x'));
         CHECK(dt_name_canon(S(bad[i]), &c) == DT_ERR_INPUT && c.len == 1,
               "%s: DT_ERR_INPUT, output left as it was", labels[bad[i]]);
-        CHECK(dt_name_equal(S(bad[i]), S(bad[i])), "%s equals itself", labels[bad[i]]);
+        CHECK(1 == name_eq(S(bad[i]), S(bad[i])), "%s equals itself", labels[bad[i]]);
         struct dt_buf copy;
         dt_buf_init(&copy, 1 << 20);
         must(dt_buf_append(&copy, names[bad[i]].data, names[bad[i]].len));
-        CHECK(dt_name_equal(S(bad[i]), dt_slice_make(copy.data, copy.len)),
+        CHECK(1 == name_eq(S(bad[i]), dt_slice_make(copy.data, copy.len)),
               "%s equals a copy of its bytes", labels[bad[i]]);
         dt_buf_free(&copy);
-        CHECK(!dt_name_equal(S(bad[i]), g), "%s is not the well-formed name", labels[bad[i]]);
+        CHECK(0 == name_eq(S(bad[i]), g), "%s is not the well-formed name", labels[bad[i]]);
     }
-    CHECK(!dt_name_equal(S(trunc), S(trunc_up)),
+    CHECK(0 == name_eq(S(trunc), S(trunc_up)),
           "two malformed names that differ in case only are compared as bytes: different");
     CHECK(dt_name_canon(dt_slice_make(NULL, 0), &c) == DT_ERR_INPUT, "no bytes: DT_ERR_INPUT");
-    CHECK(dt_name_equal(dt_slice_make(NULL, 0), dt_slice_make("", 0)), "no bytes equals no bytes");
+    CHECK(1 == name_eq(dt_slice_make(NULL, 0), dt_slice_make("", 0)), "no bytes equals no bytes");
     dt_buf_free(&c);
 }
 
@@ -599,13 +606,15 @@ static void test_fixtures(void)
         sub[i] = l[i].v[0]->info.subject;
         iss[i] = l[i].v[0]->info.issuer;
     }
-    CHECK(dt_name_equal(iss[4], sub[0]), "int-a1's issuer is root-a's subject");
-    CHECK(dt_name_equal(sub[4], sub[5]), "int-a1 and its cross-certificate share a subject");
-    CHECK(dt_name_equal(iss[7], sub[2]), "int-utf8's issuer is root-utf8's subject (UTF-8)");
+    CHECK(1 == name_eq(iss[4], sub[0]), "int-a1's issuer is root-a's subject");
+    CHECK(1 == name_eq(sub[4], sub[5]), "int-a1 and its cross-certificate share a subject");
+    CHECK(1 == name_eq(iss[7], sub[2]), "int-utf8's issuer is root-utf8's subject (UTF-8)");
     size_t pairs = 0, agree = 0;
     for (size_t i = 0; i < DT_ARRAY_LEN(files); i++)
         for (size_t j = 0; j < DT_ARRAY_LEN(files); j++) {
-            bool eq = dt_name_equal(sub[i], sub[j]);
+            int eq_rc = name_eq(sub[i], sub[j]);
+            must(eq_rc < 0 ? DT_ERR_NOMEM : DT_OK);
+            bool eq = eq_rc == 1;
             bool bytes = dt_slice_eq(sub[i], sub[j]);
             pairs++;
             agree += eq == bytes && (openssl_equal(sub[i], sub[j]) == 1) == eq;
@@ -626,14 +635,16 @@ static void test_all_pairs(void)
     struct dt_buf canon[MAX_NAMES];
     bool ok_canon[MAX_NAMES];
     for (size_t i = 0; i < n_names; i++) {
-        dt_name_id(S(i), id[i]);
+        must(dt_name_id(S(i), id[i]));
         dt_buf_init(&canon[i], 1 << 20);
         ok_canon[i] = dt_name_canon(S(i), &canon[i]) == DT_OK;
     }
     size_t pairs = 0, id_agree = 0, canon_agree = 0, ossl_implies = 0, equal_pairs = 0;
     for (size_t i = 0; i < n_names; i++)
         for (size_t j = 0; j < n_names; j++) {
-            bool eq = dt_name_equal(S(i), S(j));
+            int eq_rc = name_eq(S(i), S(j));
+            must(eq_rc < 0 ? DT_ERR_NOMEM : DT_OK);
+            bool eq = eq_rc == 1;
             bool by_canon = dt_slice_eq(S(i), S(j)) ||
                             (ok_canon[i] && ok_canon[j] &&
                              dt_slice_eq(dt_slice_make(canon[i].data, canon[i].len),

@@ -237,6 +237,164 @@ static void test_bom(void)
     dt_policy_free(&p);
 }
 
+/* The entry forms (policy.c's form table): every row, and every check of
+ * its keys, with the exact message at the exact place. Each case is one
+ * entry; `want` lists the diagnostics it must give ("path|message", errors
+ * first counted by n_errors); an entry without errors yields a rule of the
+ * kind and default targets given. */
+#define ISSUER_DER "\"issuer_der\": \"MA0xCzAJBgNVBAMMAmhp\""
+#define SUBJECT_DER "\"subject_der\": \"MA0xCzAJBgNVBAMMAmhp\""
+#define SPKI "\"spki_sha256\": \"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\""
+#define WHY_CERT_T "(a certificate entry takes issuer, serial and key from the certificate itself)"
+#define WHY_INC_T "(an incident entry distrusts the serials its issuer did not revoke in time)"
+static void test_forms(void)
+{
+    static const struct {
+        const char *entry;
+        size_t n_errors;
+        const char *want[3];
+        enum dt_rule_kind kind;
+        unsigned targets;
+    } cases[] = {
+        /* The rows, with their rule kinds and default targets. */
+        {"{\"certificate\": \"a.pem\"}", 0, {NULL}, DT_RULE_CERT, DT_TARGET_ALL},
+        {"{\"certificate\": \"a.pem\", \"email_distrust_after\": \"2024-01-01T00:00:00Z\"}", 0,
+         {NULL}, DT_RULE_DISTRUST_AFTER, DT_TARGET_NSS | DT_TARGET_P11KIT},
+        {"{" ISSUER_DER ", \"serial\": \"01\"}", 0, {NULL}, DT_RULE_ISSUER_SERIAL, DT_TARGET_ALL},
+        {"{\"issuer_certificate\": \"ca.pem\", \"serials_file\": \"s.txt\"}", 0, {NULL},
+         DT_RULE_SERIALS_FILE, DT_TARGET_BLOB},
+        {"{" SUBJECT_DER ", " SPKI "}", 0, {NULL}, DT_RULE_SUBJECT_KEY,
+         DT_TARGET_ONECRL | DT_TARGET_BLOB | DT_TARGET_P11KIT},
+        {"{\"issuer_certificate\": \"ca.pem\", \"incident_serials\": \"i.txt\", "
+         "\"revoke_by\": \"2024-01-01T00:00:00Z\", \"crl\": \"ca.crl\"}",
+         0, {NULL}, DT_RULE_INCIDENT, DT_TARGET_ONECRL | DT_TARGET_BLOB},
+        /* The keys each form excludes, at the excluded key. */
+        {"{\"certificate\": \"a.pem\", " SPKI "}", 1,
+         {"|/entries/0/spki_sha256|\"spki_sha256\" cannot be combined with \"certificate\" "
+          WHY_CERT_T},
+         DT_RULE_CERT, 0},
+        {"{\"certificate\": \"a.pem\", \"serials_file\": \"s.txt\", "
+         "\"server_distrust_after\": \"2024-01-01T00:00:00Z\"}",
+         1,
+         {"|/entries/0/serials_file|\"serials_file\" cannot be combined with \"certificate\" "
+          WHY_CERT_T},
+         DT_RULE_CERT, 0},
+        {"{\"issuer_certificate\": \"ca.pem\", " ISSUER_DER ", \"serial\": \"01\"}", 1,
+         {"|/entries/0/issuer_der|\"issuer_der\" cannot be combined with \"issuer_certificate\" "
+          "(give the issuer one way)"},
+         DT_RULE_CERT, 0},
+        {"{" ISSUER_DER ", \"serial\": \"01\", " SUBJECT_DER "}", 1,
+         {"|/entries/0/subject_der|\"subject_der\" cannot be combined with \"issuer_der\"\n"},
+         DT_RULE_CERT, 0},
+        {"{\"issuer_certificate\": \"ca.pem\", \"serial\": \"01\", \"serials_file\": \"s\"}", 1,
+         {"|/entries/0/serials_file|\"serials_file\" cannot be combined with \"serial\" (one "
+          "entry per serial list; use two entries)"},
+         DT_RULE_CERT, 0},
+        {"{\"issuer_certificate\": \"ca.pem\", \"incident_serials\": \"i.txt\", "
+         "\"revoke_by\": \"2024-01-01T00:00:00Z\", \"serial\": \"01\"}",
+         1, {"|/entries/0/serial|\"serial\" cannot be combined with \"incident_serials\" "
+             WHY_INC_T},
+         DT_RULE_CERT, 0},
+        {"{\"issuer_certificate\": \"ca.pem\", \"incident_serials\": \"i.txt\", "
+         "\"revoke_by\": \"2024-01-01T00:00:00Z\", \"email_distrust_after\": "
+         "\"2024-01-01T00:00:00Z\"}",
+         2,
+         {"|/entries/0/email_distrust_after|\"email_distrust_after\" cannot be combined with "
+          "\"incident_serials\" " WHY_INC_T,
+          "|/entries/0/email_distrust_after|a distrust-after date is set on a root's "
+          "certificate object: give the root as \"certificate\""},
+         DT_RULE_CERT, 0},
+        {"{" ISSUER_DER ", \"incident_serials\": \"i.txt\", "
+         "\"revoke_by\": \"2024-01-01T00:00:00Z\", \"crl\": \"ca.crl\"}",
+         1,
+         {"|/entries/0/crl|checking a CRL's signature needs the issuer's certificate: give "
+          "\"issuer_certificate\" instead of \"issuer_der\""},
+         DT_RULE_CERT, 0},
+        {"{" SUBJECT_DER ", " SPKI ", \"serials_file\": \"s.txt\", \"serial\": \"01\"}", 1,
+         {"|/entries/0/serial|a serial needs an issuer (issuer_certificate or issuer_der), not a "
+          "subject"},
+         DT_RULE_CERT, 0},
+        /* The keys each form needs, at the selecting key. */
+        {"{\"issuer_certificate\": \"ca.pem\", " ISSUER_DER "}", 2,
+         {"|/entries/0/issuer_der|\"issuer_der\" cannot be combined",
+          "|/entries/0/issuer_certificate|an issuer needs \"serial\" or \"serials_file\""},
+         DT_RULE_CERT, 0},
+        {"{\"incident_serials\": \"i.txt\"}", 2,
+         {"|/entries/0/incident_serials|an incident needs its issuer: \"issuer_certificate\" "
+          "(to check its CRLs) or \"issuer_der\"",
+          "|/entries/0/incident_serials|an incident needs \"revoke_by\": the deadline (RFC "
+          "3339) by which the CA had to revoke"},
+         DT_RULE_CERT, 0},
+        {"{" SPKI "}", 1,
+         {"|/entries/0/spki_sha256|\"subject_der\" and \"spki_sha256\" go together"},
+         DT_RULE_CERT, 0},
+        /* The rows that are errors. */
+        {"{\"crl\": \"ca.crl\", \"label\": \"$\"}", 1,
+         {"|/entries/0/crl|\"revoke_by\" and \"crl\" belong to an incident entry (with "
+          "\"incident_serials\")"},
+         DT_RULE_CERT, 0},
+        {"{\"label\": \"$\"}", 1,
+         {"|/entries/0|the entry names nothing to distrust: give \"certificate\""},
+         DT_RULE_CERT, 0},
+        /* A serial without an issuer: the rest of the entry is still judged. */
+        {"{\"serials_file\": \"s.txt\", \"serial\": \"0g\", \"label\": \"$\"}", 3,
+         {"|/entries/0/serial|a serial needs an issuer: add \"issuer_certificate\" or "
+          "\"issuer_der\"",
+          "|/entries/0/serial|serial \"0g\": not a hex digit",
+          "|/entries/0/label|label contains '$'"},
+         DT_RULE_CERT, 0},
+        /* The form decides how the keys every entry may carry apply. */
+        {"{\"certificate\": \"a.pem\", \"server_distrust_after\": \"2024-01-01T00:00:00Z\", "
+         "\"targets\": [\"blob\"]}",
+         1,
+         {"|/entries/0/targets|OneCRL records and the blob cannot express a distrust-after "
+          "date; use \"nss\" and \"p11-kit\""},
+         DT_RULE_CERT, 0},
+        {"{" ISSUER_DER ", \"serial\": \"01\", \"nss_object\": \"trust+hash\"}", 1,
+         {"|/entries/0/nss_object|nss_object \"trust+hash\" needs the certificate (for its "
+          "hashes)"},
+         DT_RULE_CERT, 0},
+        {"{\"certificate\": \"a.pem\", \"nss_object\": \"trust+hash\"}", 0, {NULL}, DT_RULE_CERT,
+         DT_TARGET_ALL},
+        {"{" ISSUER_DER ", \"serials_file\": \"s.txt\", \"scope\": \"key\"}", 1,
+         {"|/entries/0/scope|\"scope\": \"key\" needs a certificate, or an issuer and one "
+          "serial"},
+         DT_RULE_CERT, 0},
+        {"{" ISSUER_DER ", \"serial\": \"01\", \"scope\": \"key\"}", 0, {NULL},
+         DT_RULE_ISSUER_SERIAL, DT_TARGET_ALL},
+        {"{" SUBJECT_DER ", " SPKI ", \"scope\": \"certificate\"}", 1,
+         {"|/entries/0/scope|a subject and key entry distrusts the key (every certificate of "
+          "it)"},
+         DT_RULE_CERT, 0},
+        {"{" ISSUER_DER ", \"serial\": \"01\", \"serial_format\": \"integer\", \"label\": \"x\"}",
+         0, {NULL}, DT_RULE_ISSUER_SERIAL, DT_TARGET_ALL},
+        {"{" SUBJECT_DER ", " SPKI ", \"serial_format\": \"integer\"}", 1,
+         {"|/entries/0/serial_format|\"serial_format\" applies only to \"serial\" and "
+          "\"serials_file\""},
+         DT_RULE_CERT, 0},
+    };
+    for (size_t i = 0; i < DT_ARRAY_LEN(cases); i++) {
+        char text[1024];
+        snprintf(text, sizeof(text), "{\"version\": 1, \"entries\": [%s]}", cases[i].entry);
+        struct dt_policy p;
+        enum dt_err rc = load_text(text, &p);
+        bool ok = U.errors == cases[i].n_errors &&
+                  rc == (cases[i].n_errors ? DT_ERR_INPUT : DT_OK);
+        for (size_t k = 0; k < 3 && cases[i].want[k]; k++)
+            ok = ok && unit_has(&U, cases[i].want[k]);
+        if (!cases[i].n_errors)
+            ok = ok && p.n_rules == 1 && p.rules[0].kind == cases[i].kind &&
+                 p.rules[0].targets == cases[i].targets;
+        else
+            ok = ok && p.n_rules == 0;
+        CHECK(ok, "form of %s: %zu error%s%s", cases[i].entry, cases[i].n_errors,
+              cases[i].n_errors == 1 ? "" : "s", cases[i].n_errors ? "" : ", kind and targets");
+        if (!ok)
+            printf("#   rc=%d errors=%zu diags:\n%s", rc, U.errors, U.text);
+        dt_policy_free(&p);
+    }
+}
+
 int main(void)
 {
     test_valid();
@@ -245,5 +403,6 @@ int main(void)
     test_places();
     test_dir_order();
     test_relax_upstream();
+    test_forms();
     return unit_done();
 }
