@@ -36,6 +36,13 @@ count "a distrusted certificate object per known certificate" "$K" '^x-distruste
 has "an nss-trust object for the issuer/serial-only entry" "$K" '^class: nss-trust$'
 has "its serial is the full DER INTEGER with the 00 pad" "$K" '^serial-number: "%02%05%00%80%00%00%01"$'
 has "the distrust-after root carries its date" "$K" '^nss-server-distrust-after: "241130235959Z"$'
+# The header says where the file goes as doc/p11-kit.md does.
+has "the header: the first source path, the directory itself" "$K" '^# it in the FIRST source path of p11-kit.s trust module, in the directory itself,$'
+has "Fedora/RHEL: /etc/pki/ca-trust/source/" "$K" '^#   Fedora/RHEL: /etc/pki/ca-trust/source/ \(read before$'
+has "Debian: the module configuration" "$K" '^#     x-init-reserved: paths=DIR:/etc/ssl/certs/ca-certificates\.crt\)\.$'
+has "doc/p11-kit.md gives the same Debian configuration" "$TOP/doc/p11-kit.md" 'x-init-reserved: paths=/etc/distrust/p11-kit:/etc/ssl/certs/ca-certificates\.crt'
+has "and the same Fedora/RHEL directory" "$TOP/doc/p11-kit.md" '^cp OUT/distrust\.p11-kit /etc/pki/ca-trust/source/$'
+hasnt "no second-source alternative in the header" "$K" 'or /usr/share/pki/ca-trust-source/'
 
 # The proof. Anchors: the fixture roots in a source's anchors/ directory.
 mkdir -p "$WORK/anchors/anchors" "$WORK/dist"
