@@ -205,12 +205,21 @@ enum dt_err dt_p11kit_write(const struct dt_model *m, const char *policy_sha256_
         "# %zu distrusted certificate%s, %zu nss-trust object%s (issuer and serial), %zu "
         "root%s with distrust-after dates.\n"
         "#\n"
-        "# A p11-kit trust source file: put it in a source directory of p11-kit's trust\n"
-        "# module (for example /etc/pki/ca-trust/source/ or /usr/share/pki/ca-trust-source/),\n"
-        "# not in its blocklist/ subdirectory, whose files distrust every certificate they\n"
-        "# hold, the distrust-after roots below included. The nss-trust objects reach NSS\n"
-        "# through p11-kit-trust.so; `trust extract` formats hold certificates only and\n"
-        "# leave them out.\n",
+        "# A p11-kit trust source file (distrust's doc/p11-kit.md, \"Installing it\"): put\n"
+        "# it in the FIRST source path of p11-kit's trust module, in the directory itself,\n"
+        "# not in its blocklist/ subdirectory (whose files distrust every certificate they\n"
+        "# hold, the distrust-after roots below included).\n"
+        "#   Fedora/RHEL: /etc/pki/ca-trust/source/ (read before\n"
+        "#     /usr/share/pki/ca-trust-source/), then update-ca-trust.\n"
+        "#   Debian: the trust module reads only /etc/ssl/certs/ca-certificates.crt; put\n"
+        "#     the file in a directory of its own, DIR, and name it first in\n"
+        "#     /etc/pkcs11/modules/p11-kit-trust.module (a copy of\n"
+        "#     /usr/share/p11-kit/modules/p11-kit-trust.module with\n"
+        "#     x-init-reserved: paths=DIR:/etc/ssl/certs/ca-certificates.crt).\n"
+        "# The nss-trust objects reach NSS only through p11-kit-trust.so. Extracted\n"
+        "# bundles (trust extract, update-ca-trust extract) hold certificates only: they\n"
+        "# lose the nss-trust objects and every distrust-after date (and Debian's\n"
+        "# update-ca-certificates does not read this file at all).\n",
         DT_VERSION, policy_sha256_hex, st->certificates, st->certificates == 1 ? "" : "s",
         st->nss_trust + st->nss_trust_partial,
         st->nss_trust + st->nss_trust_partial == 1 ? "" : "s", st->afters,

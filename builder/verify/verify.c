@@ -22,6 +22,7 @@
 
 #include <openssl/x509_vfy.h>
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -812,7 +813,9 @@ static enum dt_err write_reproduce(struct run *R, const struct dt_case *k, size_
         DT_TRY(dt_buf_puts(&sh, "}\n"));
     }
     DT_TRY(dt_buf_puts(
-        &sh, "run=${1:-with} engine=${2:-pkix} deployment=${3:-overlay}\n"
+        &sh, "# a value inside the double quotes of a module parameter: \\ and \" escaped\n"
+             "q() { printf '%s' \"$1\" | sed 's/[\\\\\"]/\\\\&/g'; }\n"
+             "run=${1:-with} engine=${2:-pkix} deployment=${3:-overlay}\n"
              "case $run in baseline | with) ;; *) echo \"reproduce.sh: $run: expected baseline "
              "or with\" >&2; exit 2 ;; esac\n"
              "case $engine in pkix) flag=-pp ;; classic) flag= ;; *) echo \"reproduce.sh: "
@@ -829,11 +832,11 @@ static enum dt_err write_reproduce(struct run *R, const struct dt_case *k, size_
         DT_TRY(dt_buf_puts(
             &sh, "\n    cp \"$MODULE\" \"$db/anchors-module.so\"\n"
                  "    modutil -force -dbdir \"sql:$db\" -add anchors -libfile "
-                 "\"$db/anchors-module.so\" -string \"certdata=\\\"$anchors\\\" mode=root-store\" "
-                 ">/dev/null\n"
+                 "\"$db/anchors-module.so\" "
+                 "-string \"certdata=\\\"$(q \"$anchors\")\\\" mode=root-store\" >/dev/null\n"
                  "    if [ \"$run\" = with ]; then\n"
                  "        modutil -force -dbdir \"sql:$db\" -add distrust -libfile \"$MODULE\" "
-                 "-string \"certdata=\\\"$build\\\"\" >/dev/null\n"
+                 "-string \"certdata=\\\"$(q \"$build\")\\\"\" >/dev/null\n"
                  "    fi\n    ;;\n"));
     }
     if (p->deps & DT_DEPLOY_ROOT_STORE) {
@@ -845,7 +848,7 @@ static enum dt_err write_reproduce(struct run *R, const struct dt_case *k, size_
             &sh,
             "\n    cp \"$MODULE\" \"$db/store-module.so\"\n"
             "    modutil -force -dbdir \"sql:$db\" -add store -libfile \"$db/store-module.so\" "
-            "-string \"certdata=\\\"$store\\\" mode=root-store\" >/dev/null\n    ;;\n"));
+            "-string \"certdata=\\\"$(q \"$store\")\\\" mode=root-store\" >/dev/null\n    ;;\n"));
     }
     if (p->deps & DT_DEPLOY_P11KIT) {
         DT_TRY(dt_buf_puts(&sh, "p11-kit)\n    paths="));
@@ -1628,6 +1631,35 @@ static void report_skipped(struct run *R, const struct dt_verify_case_plan *plan
     }
 }
 
+/* The module, loaded once here as NSS would load it (dlopen, RTLD_NOW) and
+ * unloaded: a file that is no shared library, or one whose dependencies are
+ * missing, is the user's input error, said once with the loader's reason,
+ * rather than a failure of every check in the workers. */
+static enum dt_err probe_module(struct run *R, const char *module)
+{
+    enum dt_err rc = DT_OK;
+    char path[PATH_MAX + 3];
+    snprintf(path, sizeof(path), "%s%s", strchr(module, '/') ? "" : "./", module);
+    dlerror();
+    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    struct dt_place pl = dt_diag_place_file(module);
+    if (!h) {
+        const char *why = dlerror();
+        rc = dt_diag_fail(&R->d, &pl, DT_ERR_INPUT,
+                          "cannot load the PKCS#11 module: %s (give --module PATH to "
+                          "libdistrust-pkcs11.so)",
+                          why ? why : "the dynamic loader gave no reason");
+        goto out;
+    }
+    if (!dlsym(h, "C_GetFunctionList"))
+        rc = dt_diag_fail(&R->d, &pl, DT_ERR_INPUT,
+                          "not a PKCS#11 module: it has no C_GetFunctionList (give --module PATH "
+                          "to libdistrust-pkcs11.so)");
+    dlclose(h);
+out:
+    return rc;
+}
+
 enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_summary *summary)
 {
     enum dt_err rc = DT_OK;
@@ -1652,6 +1684,7 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
                     "the PKCS#11 module is not readable: %s (give --module PATH)", strerror(errno));
         goto out;
     }
+    DT_TRY(probe_module(&R, opts->module));
     enum dt_err brc = load_build(&R);
     enum dt_err src = select_deployments(&R);
     enum dt_err crc = dt_cases_load(&R.cases, opts->case_files, opts->n_case_files,

@@ -89,30 +89,81 @@ static SECCertUsage classic_usage(enum dt_usage u)
     }
 }
 
-/* Quotes a value for an NSS module spec: '...' with no single quote inside. */
-static bool spec_value(char *out, size_t cap, const char *fmt, const char *a, const char *b)
+/* Appends s to out (holding *len bytes) with a backslash before each
+ * backslash and double quote: a value inside double quotes, as both NSS's
+ * module spec parser and libdistrust-pkcs11.so's parameter parser read it
+ * (each removes one level). False when out is full. */
+static bool spec_quoted(char *out, size_t cap, size_t *len, const char *s)
 {
-    int n = snprintf(out, cap, fmt, a, b);
-    return n > 0 && (size_t)n < cap && !strchr(a, '\'') && (!b || !strchr(b, '\''));
+    if (*len + 1 >= cap)
+        return false;
+    out[(*len)++] = '"';
+    for (; *s; s++) {
+        if (*len + 3 >= cap)
+            return false;
+        if (*s == '"' || *s == '\\')
+            out[(*len)++] = '\\';
+        out[(*len)++] = *s;
+    }
+    out[(*len)++] = '"';
+    out[*len] = '\0';
+    return true;
+}
+
+static bool spec_raw(char *out, size_t cap, size_t *len, const char *s)
+{
+    size_t n = strlen(s);
+    if (*len + n + 1 > cap)
+        return false;
+    memcpy(out + *len, s, n + 1);
+    *len += n;
+    return true;
+}
+
+/* The spec NSS's SECMOD_LoadUserModule takes: library="LIB" name="NAME"
+ * parameters="PARAMS", every value escaped. */
+static bool module_spec(char *spec, size_t cap, const char *lib, const char *name,
+                        const char *params)
+{
+    size_t n = 0;
+    spec[0] = '\0';
+    return spec_raw(spec, cap, &n, "library=") && spec_quoted(spec, cap, &n, lib) &&
+           spec_raw(spec, cap, &n, " name=") && spec_quoted(spec, cap, &n, name) &&
+           spec_raw(spec, cap, &n, " parameters=") && spec_quoted(spec, cap, &n, params);
+}
+
+/* Why NSS did not load a module: NSS's error for it, with its name. */
+static void load_failure(struct dt_nss_outcome *o, const char *shown, const char *what)
+{
+    PRErrorCode e = PORT_GetError();
+    const char *name = e ? PR_ErrorToName(e) : NULL;
+    const char *text = e ? PR_ErrorToString(e, PR_LANGUAGE_I_DEFAULT) : NULL;
+    snprintf(o->failure, sizeof(o->failure),
+             "NSS could not load the PKCS#11 module %.150s with %.150s (NSS's last error: "
+             "%.40s%s%.60s%s; a message the module printed itself, if any, is on stderr)",
+             shown, what, name ? name : "none", text && *text ? " (" : "",
+             text && *text ? text : "", text && *text ? ")" : "");
 }
 
 /* p11-kit-trust.so with paths=PATHS; p11-kit splits its parameters at
  * white space, so the paths must have none (nor quotes). */
 static SECMODModule *load_p11kit(const char *lib, const char *paths, struct dt_nss_outcome *o)
 {
-    char spec[8800];
-    if (strpbrk(paths, " \t\n\"'") || strchr(lib, '"') ||
-        snprintf(spec, sizeof(spec), "library=\"%s\" name=\"p11-kit-trust\" parameters='paths=%s'",
-                 lib, paths) >= (int)sizeof(spec)) {
+    char spec[8800], params[4200];
+    if (strpbrk(paths, " \t\n\"'\\") ||
+        snprintf(params, sizeof(params), "paths=%s", paths) >= (int)sizeof(params) ||
+        !module_spec(spec, sizeof(spec), lib, "p11-kit-trust", params)) {
         snprintf(o->failure, sizeof(o->failure),
-                 "path unusable as p11-kit's paths= parameter (white space or quotes): %.400s",
+                 "path unusable as p11-kit's paths= parameter (white space, quotes or "
+                 "backslashes; set TMPDIR to a plain directory): %.300s",
                  paths);
         return NULL;
     }
     SECMODModule *m = SECMOD_LoadUserModule(spec, NULL, PR_FALSE);
     if (!m || !m->loaded) {
-        snprintf(o->failure, sizeof(o->failure), "NSS could not load %s with paths=%.300s", lib,
-                 paths);
+        char what[4300];
+        snprintf(what, sizeof(what), "paths=%.4000s", paths);
+        load_failure(o, lib, what);
         if (m)
             SECMOD_DestroyModule(m);
         return NULL;
@@ -120,24 +171,29 @@ static SECMODModule *load_p11kit(const char *lib, const char *paths, struct dt_n
     return m;
 }
 
-static SECMODModule *load_module(const char *lib, const char *name, const char *certdata,
-                                 bool root_store, struct dt_nss_outcome *o)
+/* libdistrust-pkcs11.so (lib, shown to the user as shown: the module it is a
+ * copy of) serving certdata. */
+static SECMODModule *load_module(const char *lib, const char *shown, const char *name,
+                                 const char *certdata, bool root_store,
+                                 struct dt_nss_outcome *o)
 {
     char params[4200], spec[8800];
-    if (strchr(certdata, '"') || strchr(lib, '"') ||
-        !spec_value(params, sizeof(params), "certdata=\"%s\"%s", certdata,
-                    root_store ? " mode=root-store" : "") ||
-        snprintf(spec, sizeof(spec), "library=\"%s\" name=\"%s\" parameters='%s'", lib, name,
-                 params) >= (int)sizeof(spec)) {
-        snprintf(o->failure, sizeof(o->failure), "path unusable in an NSS module spec: %s",
+    size_t n = 0;
+    params[0] = '\0';
+    if (!spec_raw(params, sizeof(params), &n, "certdata=") ||
+        !spec_quoted(params, sizeof(params), &n, certdata) ||
+        (root_store && !spec_raw(params, sizeof(params), &n, " mode=root-store")) ||
+        !module_spec(spec, sizeof(spec), lib, name, params)) {
+        snprintf(o->failure, sizeof(o->failure), "path too long for an NSS module spec: %.400s",
                  certdata);
         return NULL;
     }
     SECMODModule *m = SECMOD_LoadUserModule(spec, NULL, PR_FALSE);
     if (!m || !m->loaded) {
-        snprintf(o->failure, sizeof(o->failure),
-                 "NSS could not load %s with certdata=%s (see the module's message above)", lib,
-                 certdata);
+        char what[4300];
+        snprintf(what, sizeof(what), "certdata=%.4000s%s", certdata,
+                 root_store ? " (root-store mode)" : "");
+        load_failure(o, shown, what);
         if (m)
             SECMOD_DestroyModule(m);
         return NULL;
@@ -258,13 +314,13 @@ static bool setup(const struct dt_nss_job *job, struct nss_state *st, struct dt_
     }
     if (job->anchors_certdata) {
         st->anchors =
-            load_module(job->rootstore_module, "distrust-anchors", job->anchors_certdata, true, o);
+            load_module(job->rootstore_module, job->overlay_module, "distrust-anchors", job->anchors_certdata, true, o);
         if (!st->anchors)
             return false;
     }
     if (job->overlay_certdata) {
         st->overlay =
-            load_module(job->overlay_module, "distrust-overlay", job->overlay_certdata, false, o);
+            load_module(job->overlay_module, job->overlay_module, "distrust-overlay", job->overlay_certdata, false, o);
         if (!st->overlay)
             return false;
     }

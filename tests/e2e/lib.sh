@@ -86,3 +86,24 @@ certdata_objects() {
     inobj { sub(/\r$/, ""); obj = obj (obj == "" ? "" : "|") $0 }
     END { flush() }' "$1" | LC_ALL=C sort
 }
+# make_install VAR=VALUE...: `make install VAR=VALUE...` from a private copy
+# of the build ($WORK/build, objects keeping their times). The install
+# variables are compiled into the tool (the module directory), so other
+# values than the build's recompile and relink it: in the copy, not in $B,
+# which other suites are running. Output in $WORK/log; the status is make's.
+make_install() {
+    case "$B" in /*) src=$B ;; *) src=$TOP/$B ;; esac
+    if [ ! -d "$WORK/build" ]; then
+        mkdir -p "$WORK/build" &&
+            (cd "$src" && cp -a obj gen distrust libdistrust-internal.a libdistrust.a reader-static.o \
+                libdistrust.so* libdistrust-pkcs11.so "$WORK/build/") || return 1
+    fi
+    # An ASan build recompiles with its own flags (the Makefile's asan target).
+    case "$B" in
+    */asan*)
+        make -s -C "$TOP" B="$WORK/build" OPT=-O1 \
+            SAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+            install "$@" >"$WORK/log" 2>&1 ;;
+    *) make -s -C "$TOP" B="$WORK/build" install "$@" >"$WORK/log" 2>&1 ;;
+    esac
+}

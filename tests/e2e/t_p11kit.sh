@@ -2,7 +2,11 @@
 # loaded into an NSS database with modutil over a source directory holding
 # the emitted file makes vfychain -pp fail every distrusted fixture chain and
 # pass every control (each with a baseline over the anchors alone), and
-# `trust list` over the same source lists the blocklisted certificates.
+# `trust list` over the same source lists the blocklisted certificates; and
+# doc/p11-kit.md's Debian recipe (Debian's module configuration with
+# x-init-reserved: paths=DIST:/etc/ssl/certs/ca-certificates.crt) serves both
+# tokens, lists the distrusts beside the system's anchors, and an extracted
+# bundle keeps the dated root without its date.
 . "$TOP/tests/e2e/lib.sh"
 C="$TOP/testdata/chains"
 P="$TOP/testdata/pki"
@@ -32,6 +36,13 @@ count "a distrusted certificate object per known certificate" "$K" '^x-distruste
 has "an nss-trust object for the issuer/serial-only entry" "$K" '^class: nss-trust$'
 has "its serial is the full DER INTEGER with the 00 pad" "$K" '^serial-number: "%02%05%00%80%00%00%01"$'
 has "the distrust-after root carries its date" "$K" '^nss-server-distrust-after: "241130235959Z"$'
+# The header says where the file goes as doc/p11-kit.md does.
+has "the header: the first source path, the directory itself" "$K" '^# it in the FIRST source path of p11-kit.s trust module, in the directory itself,$'
+has "Fedora/RHEL: /etc/pki/ca-trust/source/" "$K" '^#   Fedora/RHEL: /etc/pki/ca-trust/source/ \(read before$'
+has "Debian: the module configuration" "$K" '^#     x-init-reserved: paths=DIR:/etc/ssl/certs/ca-certificates\.crt\)\.$'
+has "doc/p11-kit.md gives the same Debian configuration" "$TOP/doc/p11-kit.md" 'x-init-reserved: paths=/etc/distrust/p11-kit:/etc/ssl/certs/ca-certificates\.crt'
+has "and the same Fedora/RHEL directory" "$TOP/doc/p11-kit.md" '^cp OUT/distrust\.p11-kit /etc/pki/ca-trust/source/$'
+hasnt "no second-source alternative in the header" "$K" 'or /usr/share/pki/ca-trust-source/'
 
 # The proof. Anchors: the fixture roots in a source's anchors/ directory.
 mkdir -p "$WORK/anchors/anchors" "$WORK/dist"
@@ -169,4 +180,73 @@ count "trust list shows the two blocklisted certificates" "$WORK/list" 'trust: d
 has "the intermediate" "$WORK/list" 'label: Distrusted Test Intermediate 2 EC'
 has "the root, its UTF-8 label decoded" "$WORK/list" 'label: Distrusted Test Kök root'
 hasnt "not the issuer/serial-only object (no extract format carries it)" "$WORK/list" 'leaf2.example.test'
+
+# The Debian recipe of doc/p11-kit.md: Debian's own module configuration with
+# x-init-reserved naming the distrust directory first and the system bundle
+# after it (here in the user's configuration, which p11-kit reads as it reads
+# /etc/pkcs11/modules/, so that the test changes nothing in /etc).
+DEBMOD=/usr/share/p11-kit/modules/p11-kit-trust.module
+BUNDLE=/etc/ssl/certs/ca-certificates.crt
+as_user() { # HOME CMD...: CMD as a user whose configuration p11-kit reads
+    h=$1
+    shift
+    if [ "$(id -u)" -eq 0 ]; then
+        timeout 120 setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$h" "$@"
+    else
+        HOME="$h" timeout 120 "$@"
+    fi
+}
+if [ -f "$DEBMOD" ] && [ -f "$BUNDLE" ] && grep -q '^x-init-reserved:' "$DEBMOD"; then
+    DH="$WORK/debhome"
+    mkdir -p "$DH/.config/pkcs11/modules" "$WORK/plainhome"
+    sed "s|^x-init-reserved:.*|x-init-reserved: paths=$WORK/dist:$BUNDLE|" "$DEBMOD" \
+        >"$DH/.config/pkcs11/modules/p11-kit-trust.module"
+    chmod -R a+rX "$WORK"
+    as_user "$DH" p11-kit list-modules >"$WORK/mods" 2>&1
+    count "Debian recipe: p11-kit serves two tokens" "$WORK/mods" '^ +token: ' 2
+    has "the distrust directory first" "$WORK/mods" '^ +token: dist$'
+    has "and Debian's bundle (System Trust)" "$WORK/mods" '^ +token: System Trust$'
+    as_user "$DH" trust list --filter=blocklist >"$WORK/dlist" 2>&1
+    count "trust list shows the two distrusted certificates" "$WORK/dlist" 'trust: distrusted' 2
+    has "the root the build distrusts" "$WORK/dlist" 'label: Distrusted Test Kök root'
+    as_user "$DH" trust list --filter=ca-anchors >"$WORK/alist" 2>&1
+    n_anchors=$(grep -c 'trust: anchor' "$WORK/alist")
+    [ "$n_anchors" -gt 50 ] && ok "the system's anchors are still served ($n_anchors)" ||
+        not_ok "the system's anchors are still served" "$n_anchors anchors"
+    # The baseline: Debian's configuration as shipped reads the bundle only.
+    as_user "$WORK/plainhome" p11-kit list-modules >"$WORK/mods0" 2>&1
+    count "as shipped: one token" "$WORK/mods0" '^ +token: ' 1
+    as_user "$WORK/plainhome" trust list --filter=blocklist >"$WORK/dlist0" 2>&1
+    hasnt "as shipped: none of the build's distrusts" "$WORK/dlist0" 'Distrusted Test'
+    # An extracted bundle keeps Root C's certificate but not its date.
+    mkdir -p "$WORK/x" && chmod 777 "$WORK/x"
+    as_user "$DH" trust extract --format=openssl-bundle --filter=certificates "$WORK/x/openssl.pem" >"$WORK/x.log" 2>&1
+    if [ -s "$WORK/x/openssl.pem" ]; then
+        awk '/-----BEGIN TRUSTED CERTIFICATE-----/ { n++ } { print > (dir "/c" n ".pem") }' dir="$WORK/x" "$WORK/x/openssl.pem"
+        rootc= inter=
+        for f in "$WORK"/x/c[0-9]*.pem; do
+            subj=$(openssl x509 -trustout -noout -subject -in "$f" 2>/dev/null)
+            case $subj in *'Test Root C'*) rootc=$f ;; *'CN = Test Intermediate 2 EC'*) inter=$f ;; esac
+        done
+        # The format's one distrust, beside it: whole purposes rejected.
+        if [ -n "$inter" ] && openssl x509 -trustout -text -noout -in "$inter" 2>&1 | grep -q '^ *Rejected Uses:$'; then
+            ok "the bundle marks the distrusted intermediate's purposes rejected"
+        else
+            not_ok "the bundle marks the distrusted intermediate's purposes rejected" "${inter:-not in the bundle}"
+        fi
+        if [ -n "$rootc" ]; then
+            ok "trust extract (openssl-bundle) holds Root C's certificate"
+            openssl x509 -trustout -text -noout -in "$rootc" >"$WORK/rootc.txt" 2>&1
+            hasnt "but not its distrust-after date (241130235959Z)" "$WORK/rootc.txt" '241130|Distrust After'
+            has "nor any rejected purpose: it is an ordinary root there" "$WORK/rootc.txt" '^ *No Rejected Uses\.$'
+        else
+            not_ok "trust extract (openssl-bundle) holds Root C's certificate" "$(head -5 "$WORK/x.log")"
+        fi
+        hasnt "nor the issuer/serial-only distrust" "$WORK/x/openssl.pem" 'leaf2\.example\.test'
+    else
+        not_ok "trust extract --format=openssl-bundle" "$(cat "$WORK/x.log")"
+    fi
+else
+    ok "# SKIP not Debian's p11-kit configuration ($DEBMOD, $BUNDLE)"
+fi
 done_testing

@@ -125,7 +125,7 @@ hasnt "libdistrust.a: no undefined NSS, NSPR or jansson symbol" "$WORK/sundef" '
 
 R="$WORK/root"
 P=/opt/dtabi
-if make -s -C "$TOP" B="${B:-build}" install PREFIX="$P" DESTDIR="$R" >"$WORK/log" 2>&1; then
+if make_install PREFIX="$P" DESTDIR="$R"; then
     ok "make install PREFIX=$P DESTDIR=..."
 else
     not_ok "make install" "$(cat "$WORK/log")"

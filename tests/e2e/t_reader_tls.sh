@@ -29,7 +29,7 @@ command -v openssl >/dev/null 2>&1 || { not_ok "the openssl command (Debian's op
 # The installed library.
 R="$WORK/root"
 P=/opt/dttls
-if make -s -C "$TOP" B="${B:-build}" install PREFIX="$P" DESTDIR="$R" >"$WORK/log" 2>&1; then
+if make_install PREFIX="$P" DESTDIR="$R"; then
     ok "make install PREFIX=$P DESTDIR=..."
 else
     not_ok "make install" "$(cat "$WORK/log")"

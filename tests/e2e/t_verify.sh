@@ -226,4 +226,57 @@ has "NOT RUN, with the reason" '^not ok 1 - judged by p11-kit only # NOT RUN: th
 "$DISTRUST" verify --build "$WORK/basic" --keep-work "$WORK/kw" "$C/basic/cases.json" >/dev/null 2>&1
 [ -x "$WORK/kw/case-1/reproduce.sh" ] && [ -f "$WORK/kw/case-1/anchors.txt" ] && [ -f "$WORK/kw/case-1/chain-2.pem" ] &&
     ok "--keep-work: anchors, chain and reproduce.sh" || not_ok "--keep-work files" "$(ls -R "$WORK/kw" | head)"
+
+# A module that cannot be loaded: one input error naming the path the user
+# gave and the loader's reason (exit 1), no check run, no temporary file named.
+"$DISTRUST" verify --build "$WORK/basic" --module /etc/passwd "$C/basic/cases.json" >"$WORK/v.out" 2>"$WORK/v.err"
+st=$?
+expect_status "--module /etc/passwd is an input error" 1
+if grep -qx '/etc/passwd: error: cannot load the PKCS#11 module: /etc/passwd: invalid ELF header (give --module PATH to libdistrust-pkcs11.so)' "$WORK/v.err"; then
+    ok "it names the path and the loader's reason"; else not_ok "it names the path and the loader's reason" "$(cat "$WORK/v.err")"; fi
+if grep -q 'distrust-verify-\|anchors-module\|message above' "$WORK/v.err" "$WORK/v.out"; then
+    not_ok "no temporary file, no 'message above'" "$(cat "$WORK/v.err" "$WORK/v.out")"; else ok "no temporary file, no 'message above'"; fi
+[ ! -s "$WORK/v.out" ] && ok "no check is run" || not_ok "no check is run" "$(head -3 "$WORK/v.out")"
+libz=$(ls /usr/lib/x86_64-linux-gnu/libz.so.1 /lib/x86_64-linux-gnu/libz.so.1 /usr/lib64/libz.so.1 2>/dev/null | head -n 1)
+if [ -n "$libz" ]; then
+    "$DISTRUST" verify --build "$WORK/basic" --module "$libz" "$C/basic/cases.json" >"$WORK/v.out" 2>"$WORK/v.err"
+    st=$?
+    expect_status "a shared library that is no PKCS#11 module" 1
+    if grep -q "^$libz: error: not a PKCS#11 module: it has no C_GetFunctionList" "$WORK/v.err"; then
+        ok "says so"; else not_ok "says so" "$(cat "$WORK/v.err")"; fi
+else
+    ok "# SKIP no libz.so.1 found"
+fi
+# A module that loads but that NSS cannot initialise: each check says so with
+# the module's path as given and NSS's error, not the temporary copy.
+printf 'unsigned long C_GetFunctionList(void **p) { (void)p; return 5; }\n' >"$WORK/badinit.c"
+if cc -shared -fPIC -o "$WORK/badinit.so" "$WORK/badinit.c" 2>"$WORK/cc.log"; then
+    "$DISTRUST" verify --build "$WORK/basic" --module "$WORK/badinit.so" "$C/basic/cases.json" >"$WORK/v.out" 2>"$WORK/v.err"
+    st=$?
+    expect_status "a module whose C_GetFunctionList fails: the checks cannot run" 4
+    has "each names the module as given and NSS's error" "^not ok 1 - .* # ERROR: NSS could not load the PKCS#11 module $WORK/badinit\\.so with certdata=.* \\(NSS's last error: [A-Z_]+"
+    if grep -q 'anchors-module\|message above' "$WORK/v.out"; then not_ok "not the temporary copy" "$(head -2 "$WORK/v.out")"; else ok "not the temporary copy"; fi
+else
+    not_ok "cc builds a stub module" "$(cat "$WORK/cc.log")"
+fi
+# A build directory whose path holds ', " or \: NSS module specs are escaped.
+for q in "o'q" 'o"q' 'o\q'; do
+    cp -r "$WORK/basic" "$WORK/$q"
+    "$DISTRUST" verify --build "$WORK/$q" "$C/basic/cases.json" >"$WORK/v.out" 2>"$WORK/v.err"
+    st=$?
+    expect_status "verify --build .../$q" 0
+    has "every check of .../$q passes" '^13 passed, 0 failed$'
+done
+# and the reproduce.sh of such a build runs (its module parameters escaped too;
+# NSS's tools loading an ASan-built module need the ASan runtime preloaded)
+pre=
+case "$DISTRUST" in */asan/*) pre="LD_PRELOAD=$(cc -print-file-name=libasan.so) ASAN_OPTIONS=detect_leaks=0" ;; esac
+"$DISTRUST" verify --build "$WORK/o\"q" --keep-work "$WORK/kwq" "$C/basic/cases.json" >/dev/null 2>&1
+if env $pre sh "$WORK/kwq/case-1/reproduce.sh" baseline pkix >"$WORK/r.out" 2>&1 && grep -q 'Chain is good' "$WORK/r.out"; then
+    ok "reproduce.sh of a build under .../o\"q: the baseline validates"; else
+    not_ok "reproduce.sh of a build under .../o\"q" "$(cat "$WORK/r.out")"; fi
+if env $pre sh "$WORK/kwq/case-1/reproduce.sh" with pkix >"$WORK/r.out" 2>&1; then
+    not_ok "and with the build's distrust the leaf is rejected" "$(cat "$WORK/r.out")"; else
+    grep -q 'Chain is bad' "$WORK/r.out" && ok "and with the build's distrust the leaf is rejected" || not_ok "and with the build's distrust the leaf is rejected" "$(cat "$WORK/r.out")"
+fi
 done_testing

@@ -130,13 +130,13 @@ static void test_cases(void)
                      "# 4 cases (1 expected distrusted).\n"),
           "the script: a shell script naming the tool, the policy digest, the cases");
     CHECK(s && strstr(s, "\ncheck 'distrusted leaf' 1 '250601000000Z' distrusted 20240101000000 0 "
-                         "case-001 -\n"),
+                         "case-001 - - -\n"),
           "a check line: usage, time as UTCTime, expectation, notBefore, not dated, no "
-          "deployments");
+          "deployments, no anchor to import as a CA");
     CHECK(s && strstr(s, "\ncheck 'it'\\''s dated' 1 '' trusted 20250301000000 1 case-002 "
-                         "overlay,p11-kit,openssl\n"),
+                         "overlay,p11-kit,openssl - -\n"),
           "a quoted name, no time, a dated anchor, its deployments without spaces");
-    CHECK(s && strstr(s, "\ncheck 'e-mail' 4 '' trusted 20250301000000 0 case-003 -\n"),
+    CHECK(s && strstr(s, "\ncheck 'e-mail' 4 '' trusted 20250301000000 0 case-003 - - -\n"),
           "the e-mail usage: the server date does not apply (vfychain usage 4)");
     free(s);
     /* The store's trusted root that issued the chain's last certificate. */
@@ -183,6 +183,44 @@ static void test_cases(void)
     dt_testscript_free(&ts);
     CHECK(ts.out.n == 0 && ts.cases == 0, "freed and emptied");
     fx_free(&f);
+}
+
+
+/* An anchor without basicConstraints (GTE CyberTrust Global Root, v1):
+ * --ckbi imports it as a CA (c,c,c) into both databases, or into the
+ * baseline only when the build distrusts it (the database's trust would hide
+ * the module's distrust). */
+#define GTE "%1$s/policy/chains/2011-diginotar/root_GTE_CyberTrust_Global_Root.pem"
+static const char V1_CASES[] =
+    "{\"cases\": [{\"name\": \"gte\", \"chain\": "
+    "[\"../../../policy/chains/2011-diginotar/inter_DigiNotar_Cyber_CA_by_GTE_1.chain.pem\"], "
+    "\"anchors\": [\"../../pki/root-a.pem\", "
+    "\"../../../policy/chains/2011-diginotar/root_GTE_CyberTrust_Global_Root.pem\"], "
+    "\"usage\": \"ssl-ca\", \"time\": \"2006-10-06T00:00:00Z\", \"expect\": \"trusted\"}]}";
+
+static void test_v1_anchor(void)
+{
+    static const char *const policies[2] = {
+        "{\"version\": 1, \"entries\": [{\"certificate\": \"%1$s/testdata/pki/int-a1.pem\"}]}",
+        "{\"version\": 1, \"entries\": [{\"certificate\": \"" GTE "\"}]}"};
+    static const char *const want[2] = {" 02 02\n", " 02 -\n"};
+    static const char *const what[2] = {
+        "a v1 anchor (the second): imported as a CA into both databases",
+        "a v1 anchor the build distrusts: into the baseline only"};
+    for (int i = 0; i < 2; i++) {
+        struct fx f;
+        CHECKU(fx_load(&f, policies[i], V1_CASES) == DT_OK && f.c.n == 1, "a GTE case loads");
+        struct dt_testscript ts;
+        CHECKU(run(&f, &ts, true) == DT_OK, "the script is written");
+        char *s = text_of(&ts, "test-distrust.sh");
+        char line[200];
+        snprintf(line, sizeof(line), "\ncheck 'gte' 3 '061006000000Z' trusted 20061004105411 0 "
+                                     "case-001 -%s", want[i]);
+        CHECK(s && strstr(s, line), "%s", what[i]);
+        free(s);
+        dt_testscript_free(&ts);
+        fx_free(&f);
+    }
 }
 
 static void test_no_cases(void)
@@ -236,6 +274,7 @@ int main(void)
         return 2;
     test_cases();
     test_no_cases();
+    test_v1_anchor();
     test_errors();
     return unit_done();
 }
