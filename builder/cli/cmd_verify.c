@@ -6,6 +6,8 @@
 #include "cases.h"
 #include "verify.h"
 
+#include <dlfcn.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +87,28 @@ static const char *default_module(char *buf, size_t cap)
         return buf;
 #endif
     return NULL;
+}
+
+/* A PKCS#11 module the run is to load (lib, named by what): one that is
+ * missing, cannot be loaded or is no PKCS#11 module is one error, exit 1,
+ * before any check runs (not a failure of every check, exit 4). */
+static bool module_loads(struct cli *cli, const char *what, const char *lib)
+{
+    if (access(lib, R_OK) != 0) {
+        cli_error(cli, "%s %s: cannot read it: %s", what, lib, strerror(errno));
+        return false;
+    }
+    void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        const char *why = dlerror();
+        cli_error(cli, "%s %s: cannot be loaded: %s", what, lib, why ? why : "dlopen failed");
+        return false;
+    }
+    bool pkcs11 = dlsym(h, "C_GetFunctionList") != NULL;
+    dlclose(h);
+    if (!pkcs11)
+        cli_error(cli, "%s %s: not a PKCS#11 module (no C_GetFunctionList)", what, lib);
+    return pkcs11;
 }
 
 int cmd_verify(struct cli *cli, int argc, char **argv)
@@ -178,6 +202,19 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
         code = EXIT_INPUT;
         goto out;
     }
+    if (!module_loads(cli, a.module ? "--module" : "the PKCS#11 module", module)) {
+        code = EXIT_INPUT;
+        goto out;
+    }
+    const char *p11kit = a.p11kit;
+    if (!p11kit && getenv("DISTRUST_P11KIT_TRUST") && *getenv("DISTRUST_P11KIT_TRUST"))
+        p11kit = getenv("DISTRUST_P11KIT_TRUST");
+    /* Named and there, it must load; not there, the p11-kit deployment is
+     * not checked and the report says so. */
+    if (p11kit && access(p11kit, F_OK) == 0 && !module_loads(cli, "--p11-kit-trust", p11kit)) {
+        code = EXIT_INPUT;
+        goto out;
+    }
     struct printer pr = {cli};
     struct dt_verify_opts o;
     memset(&o, 0, sizeof(o));
@@ -186,9 +223,7 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
     o.n_case_files = (size_t)n_pos;
     o.engines = engines;
     o.deployments = deployments;
-    o.p11kit_module = a.p11kit;
-    if (!o.p11kit_module && getenv("DISTRUST_P11KIT_TRUST") && *getenv("DISTRUST_P11KIT_TRUST"))
-        o.p11kit_module = getenv("DISTRUST_P11KIT_TRUST");
+    o.p11kit_module = p11kit;
     o.module = module;
     o.keep_work = a.keep;
     o.now = (int64_t)time(NULL);

@@ -6,6 +6,7 @@
 #include "suggest.h"
 #include "version.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,19 @@ const struct cli_cmd cli_cmds[] = {
 };
 const size_t cli_n_cmds = sizeof(cli_cmds) / sizeof(cli_cmds[0]);
 
+/* What the command printed must have reached stdout: a full disk or a
+ * closed pipe is an output that cannot be written (exit 1; query's error
+ * code 2), never success. */
+static int finish(struct cli *cli, const struct cli_cmd *cmd, int code)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return code;
+    cli_error(cli, "%s: cannot write standard output: %s", cmd->name, strerror(errno));
+    if (code == EXIT_INTERNAL || code == EXIT_USAGE)
+        return code;
+    return cmd->bit == CLI_QUERY ? EXIT_USAGE : EXIT_INPUT;
+}
+
 int main(int argc, char **argv)
 {
     /* Output never depends on the locale: messages and files are C/UTF-8. */
@@ -119,7 +133,7 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < cli_n_cmds; i++)
         if (!strcmp(cli_cmds[i].name, name))
-            return cli_cmds[i].run(&cli, argc - 2, argv + 2);
+            return finish(&cli, &cli_cmds[i], cli_cmds[i].run(&cli, argc - 2, argv + 2));
     const char *names[16];
     size_t n = 0;
     for (size_t i = 0; i < cli_n_cmds && n < 16; i++)
