@@ -102,7 +102,7 @@ line "basic, e-mail: totals 5 / 0 / 3 / 0" \
 # 5. A root store of Root A alone: B, C and Kök are no anchors any more.
 impact basic --roots "$PKI/root-a.pem"
 line "--roots: one anchor" \
-    "impact of $WORK/basic (4 distrusts, 4 entries) on 8 corpus certificates; pool of 22 certificates with 1 trust anchor; purpose server; validity not checked"
+    "impact of $WORK/basic (4 distrusts, 4 entries) on 8 corpus certificates; pool of 22 certificates with 1 trust anchor; purpose server-auth; validity not checked"
 line "--roots: leaf-a1 has A>I1 and A>Cxa>I1xc (C in the middle is no anchor)" \
     'unaffected  leaf-a1.pem#1 "leaf1.example.test": 0 of 2 chains cut'
 line "--roots: leaf-utf8 has no path" \
@@ -117,7 +117,7 @@ awk '/^CKA_CLASS/ { b = 0 } /^CKA_LABEL UTF8 "Test Root B"/ { b = 1 }
 run "$DISTRUST" impact -b "$WORK/basic" -p "$PKI" -p "$X" $CORPUS --list --roots "$WORK/roots.txt"
 expect_status "--roots with a certdata.txt" 0
 line "a certdata.txt root store: its four trusted roots are the anchors" \
-    "impact of $WORK/basic (4 distrusts, 4 entries) on 8 corpus certificates; pool of 22 certificates with 4 trust anchors; purpose server; validity not checked"
+    "impact of $WORK/basic (4 distrusts, 4 entries) on 8 corpus certificates; pool of 22 certificates with 4 trust anchors; purpose server-auth; validity not checked"
 line "... so leaf-a1 has A>I1, C>I1xc and A>Cxa>I1xc, not B>I1xb" \
     'unaffected  leaf-a1.pem#1 "leaf1.example.test": 0 of 3 chains cut'
 
@@ -127,7 +127,7 @@ run "$DISTRUST" impact -b "$WORK/basic" -p "$PKI/root-a.pem" --corpus "$PKI/leaf
 line "a corpus intermediate serves the corpus leaf listed before it" \
     'distrusted  leaf-a2.pem#1 "control.example.test": 1 of 1 chain cut; by policy.json /entries/1'
 line "... and the pool (Root A, and the build's distrust-after Root C) is reported without the corpus" \
-    "impact of $WORK/basic (4 distrusts, 4 entries) on 2 corpus certificates; pool of 2 certificates with 2 trust anchors; purpose server; validity not checked"
+    "impact of $WORK/basic (4 distrusts, 4 entries) on 2 corpus certificates; pool of 2 certificates with 2 trust anchors; purpose server-auth; validity not checked"
 
 # 6. --date: before the leaves were issued there is no chain at all.
 impact basic --date 2023-06-01
