@@ -86,7 +86,7 @@ void cli_progress(const char *phase, uint64_t done, uint64_t total, void *ctx)
 {
     struct cli *cli = ctx;
     static double last;
-    if (!cli->progress_tty)
+    if (!cli->progress_tty || cli->quiet) /* -q: no progress either */
         return;
     double t = now_s();
     if (t - last < 0.2 && done != total)
