@@ -56,7 +56,7 @@ static void synopsis(FILE *out)
         }
         fputs(".RB [ \\-\\-strict ]\n.RB [ \\-q ]\n.RB [ \\-v ]\n", out);
         if (c->args[0]) {
-            fputs(".IR ", out);
+            fputs(".I ", out);
             roff(out, c->args);
             fputc('\n', out);
         }
@@ -83,63 +83,67 @@ static void cmd_names(FILE *out, unsigned mask)
         }
 }
 
+/* Option o's help text for the command at index i of cli_cmds, if o has
+ * an earlier command with the same text: true. */
+static bool said_before(const struct cli_option *o, size_t i)
+{
+    const char *h = cli_option_help(o, cli_cmds[i].bit);
+    for (size_t j = 0; j < i; j++)
+        if ((o->cmds & cli_cmds[j].bit) && cli_option_help(o, cli_cmds[j].bit) == h)
+            return true;
+    return false;
+}
+
 static void options(FILE *out)
 {
     for (size_t k = 0; k < OPT_COUNT; k++) {
         const struct cli_option *o = &cli_options[k];
+        /* The tag: one line. */
         fputs(".TP\n", out);
         if (o->short_name)
-            fprintf(out, ".BR \\-%c \", \" ", o->short_name);
-        else
-            fputs(".B ", out);
+            fprintf(out, "\\fB\\-%c\\fR, ", o->short_name);
+        fputs("\\fB", out);
         roff(out, o->long_name);
+        fputs("\\fR", out);
         if (o->arg) {
-            fputs(" \" \"\n.I ", out);
+            fputs(" \\fI", out);
             roff(out, o->arg);
+            fputs("\\fR", out);
         }
         fputs("\n(", out);
         cmd_names(out, o->cmds);
         fputs(o->repeatable ? "; repeatable) " : ") ", out);
         roff(out, o->concept);
         fputs(".\n", out);
-        /* What it does for each command that says more. */
-        bool general = false;
+        /* What it does: one line per distinct text, with the commands it is
+         * for when they differ. */
+        bool one_text = true;
+        for (size_t i = 0; i < cli_n_cmds; i++)
+            if ((o->cmds & cli_cmds[i].bit) && cli_option_help(o, cli_cmds[i].bit) != o->help)
+                one_text = false;
         for (size_t i = 0; i < cli_n_cmds; i++) {
             unsigned bit = cli_cmds[i].bit;
-            if (!(o->cmds & bit))
+            if (!(o->cmds & bit) || said_before(o, i))
                 continue;
             const char *h = cli_option_help(o, bit);
-            if (h == o->help) {
-                general = true;
-                continue;
-            }
-            bool dup = false; /* said already for an earlier command */
-            for (size_t j = 0; j < i; j++)
-                if ((o->cmds & cli_cmds[j].bit) && cli_option_help(o, cli_cmds[j].bit) == h)
-                    dup = true;
-            if (dup)
-                continue;
-            const char *arg = cli_option_arg(o, bit);
             fputs(".br\n", out);
-            unsigned same = 0;
-            for (size_t j = 0; j < cli_n_cmds; j++)
-                if ((o->cmds & cli_cmds[j].bit) && cli_option_help(o, cli_cmds[j].bit) == h)
-                    same |= cli_cmds[j].bit;
-            fputs("\\fB", out);
-            cmd_names(out, same);
-            fputs("\\fP", out);
-            if (arg && o->arg && strcmp(arg, o->arg) != 0) {
-                fputs(" \\fI", out);
-                roff(out, arg);
-                fputs("\\fP", out);
+            if (!one_text) {
+                unsigned same = 0;
+                for (size_t j = 0; j < cli_n_cmds; j++)
+                    if ((o->cmds & cli_cmds[j].bit) && cli_option_help(o, cli_cmds[j].bit) == h)
+                        same |= cli_cmds[j].bit;
+                fputs("\\fB", out);
+                cmd_names(out, same);
+                fputs("\\fR", out);
+                const char *arg = cli_option_arg(o, bit);
+                if (arg && o->arg && strcmp(arg, o->arg) != 0) {
+                    fputs(" \\fI", out);
+                    roff(out, arg);
+                    fputs("\\fR", out);
+                }
+                fputs(": ", out);
             }
-            fputs(": ", out);
             roff(out, h);
-            fputs(".\n", out);
-        }
-        if (general) {
-            fputs(".br\n", out);
-            roff(out, o->help);
             fputs(".\n", out);
         }
     }
@@ -148,16 +152,15 @@ static void options(FILE *out)
           out);
     for (size_t k = 0; k < cli_n_deprecated; k++) {
         const struct cli_deprecated *d = &cli_deprecated[k];
-        fputs(k ? ",\n" : "", out);
         fputs(".B ", out);
         roff(out, d->spelling);
         fputs("\n(", out);
         cmd_names(out, d->cmds);
-        fputs(") is\n.B ", out);
+        fputs(") is\n.BR ", out);
         roff(out, cli_options[d->id].long_name);
-        fputs("\n", out);
+        fputs(k + 1 < cli_n_deprecated ? " ,\n" : " ;\n", out);
     }
-    fputs(";\n.B impact \\-\\-purpose\n.BR server ,\n.B email\nand\n.B code\nare\n"
+    fputs(".B impact \\-\\-purpose\n.BR server ,\n.B email\nand\n.B code\nare\n"
           ".BR server\\-auth ,\n.B email\\-protection\nand\n.BR code\\-signing ;\n"
           ".B verify\\-signature\n.I OUT\nis\n.B verify\\-signature \\-\\-build\n.IR OUT .\n",
           out);
