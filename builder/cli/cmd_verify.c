@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 struct args {
-    const char *build, *engine, *deployments, *module, *p11kit, *keep, *jobs;
+    const char *build, *engine, *deployments, *module, *p11kit, *keep, *jobs, *date;
     bool fresh;
 };
 
@@ -38,6 +38,8 @@ static int on_opt(void *ctx, enum cli_opt_id opt, const char *value)
         a->jobs = value;
     else if (opt == OPT_FRESH_PROCESSES)
         a->fresh = true;
+    else if (opt == OPT_DATE)
+        a->date = value;
     return 0;
 }
 
@@ -114,7 +116,7 @@ static bool module_loads(struct cli *cli, const char *what, const char *lib)
 int cmd_verify(struct cli *cli, int argc, char **argv)
 {
     const struct cli_cmd *cmd = cli_find_cmd("verify");
-    struct args a = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, false};
+    struct args a = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, false};
     char **pos = NULL;
     int n_pos = 0;
     int code;
@@ -226,7 +228,13 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
     o.p11kit_module = p11kit;
     o.module = module;
     o.keep_work = a.keep;
-    o.now = (int64_t)time(NULL);
+    int given = cli_eval_time(cli, "verify", a.date, &o.now);
+    if (given < 0) {
+        code = EXIT_USAGE;
+        goto out;
+    }
+    if (!given)
+        o.now = (int64_t)time(NULL);
     o.strict = cli->strict;
     cli->strict_in_task = true;
     o.jobs = jobs;

@@ -69,7 +69,7 @@ const struct cli_option cli_options[OPT_COUNT] = {
                   "--date",
                   0,
                   "TIME",
-                  CLI_BUILD | CLI_LINT | CLI_IMPACT | CLI_DEADLINES,
+                  CLI_BUILD | CLI_LINT | CLI_IMPACT | CLI_DEADLINES | CLI_VERIFY,
                   0,
                   false,
                   "the time the command evaluates at",
@@ -81,7 +81,10 @@ const struct cli_option cli_options[OPT_COUNT] = {
                     " (default: $SOURCE_DATE_EPOCH, else the newest \"created\")"},
                    {CLI_IMPACT, NULL,
                     "only chains valid at this time: " TIME_FORMS
-                    " (default: $SOURCE_DATE_EPOCH; without either, validity is not checked)"}}},
+                    " (default: $SOURCE_DATE_EPOCH; without either, validity is not checked)"},
+                   {CLI_VERIFY, NULL,
+                    "the time a case without \"time\" is verified at: " TIME_FORMS
+                    " (default: $SOURCE_DATE_EPOCH, else now)"}}},
     [OPT_EXPIRED_BEFORE] = {OPT_EXPIRED_BEFORE,
                             "--expired-before",
                             0,

@@ -162,6 +162,26 @@ for c in deadlines build; do
 done
 ok "a SOURCE_DATE_EPOCH that is not a number: a usage error in build and deadlines alike"
 
+# verify: a case without "time" is checked at --date, else SOURCE_DATE_EPOCH, else now.
+"$D" build -q -o "$WORK/vb" "$TOP/testdata/chains/basic/policy.json" >/dev/null 2>&1
+cat >"$WORK/notime.json" <<EOF
+{"version": 1, "cases": [{"name": "sibling leaf, no time", "chain": ["$PKI/leaf-a1.pem", "$PKI/int-a1.pem"],
+  "anchors": ["$PKI/root-a.pem"], "expect": "trusted"}]}
+EOF
+run "$D" verify -b "$WORK/vb" "$WORK/notime.json"
+v0=$st
+run "$D" verify -b "$WORK/vb" --date 2020-01-01 "$WORK/notime.json"
+v1=$st
+grep -q 'time 2020-01-01T00:00:00Z' "$WORK/out"
+v1t=$?
+run env SOURCE_DATE_EPOCH=1577836800 "$D" verify -b "$WORK/vb" "$WORK/notime.json"
+v2=$st
+if [ "$v0" -eq 0 ] && [ "$v1" -eq 3 ] && [ "$v1t" -eq 0 ] && [ "$v2" -eq 3 ]; then
+    ok "verify: a case without a time at --date or SOURCE_DATE_EPOCH (2020: the leaf is not yet valid, INVALID, exit 3; now: 0)"
+else
+    not_ok "verify --date (exit $v0, $v1, $v2)" "$(cat "$WORK/out" | head -20)"
+fi
+
 # impact: --time, -t, -c, --purpose server/email/code.
 "$D" build -q -o "$WORK/basic" "$TOP/testdata/chains/basic/policy.json" >/dev/null 2>&1
 X="$TOP/testdata/pki-cross"
