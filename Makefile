@@ -18,6 +18,7 @@ endif
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/distrust
 PKCS11DIR ?= $(LIBDIR)/pkcs11
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 DT_VERSION := $(shell sed -n 's/^\#define DT_VERSION "\(.*\)"$$/\1/p' builder/base/version.h)
@@ -78,6 +79,8 @@ READER_MAP := builder/reader/exports.map
 SONAME := libdistrust.so.1
 SO_FILE := libdistrust.so.1.0.0
 PUBLIC_HEADERS := include/distrust/blob.h include/distrust/openssl.h
+# The documents the man page names, installed into DOCDIR.
+DOCS := $(sort $(wildcard doc/*.md))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
@@ -87,7 +90,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZ_STDIN_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz-stdin/%)
 
 .PHONY: all check unit asan fuzz fuzz-run install uninstall clean fixtures golden demo \
-        valgrind format bench
+        valgrind format bench man
 
 INTERNAL := $(B)/libdistrust-internal.a
 
@@ -190,6 +193,8 @@ install: all
 	install -m 644 $(B)/libdistrust.a $(DESTDIR)$(LIBDIR)/libdistrust.a
 	install -m 755 $(B)/libdistrust-pkcs11.so $(DESTDIR)$(PKCS11DIR)/libdistrust-pkcs11.so
 	install -m 644 doc/distrust.1 $(DESTDIR)$(MANDIR)/man1/distrust.1
+	install -d $(DESTDIR)$(DOCDIR)
+	install -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	  -e 's|@PKCS11DIR@|$(PKCS11DIR)|' \
 	  -e 's|@VERSION@|$(DT_VERSION)|' \
@@ -201,8 +206,15 @@ uninstall:
 	  $(DESTDIR)$(LIBDIR)/libdistrust.so $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/$(SO_FILE) \
 	  $(DESTDIR)$(PKCS11DIR)/libdistrust-pkcs11.so $(DESTDIR)$(PKGCONFIGDIR)/distrust.pc \
 	  $(PUBLIC_HEADERS:include/%=$(DESTDIR)$(INCLUDEDIR)/%) \
-	  $(DESTDIR)$(MANDIR)/man1/distrust.1
-	-rmdir $(DESTDIR)$(INCLUDEDIR)/distrust 2>/dev/null
+	  $(DESTDIR)$(MANDIR)/man1/distrust.1 $(DOCS:doc/%=$(DESTDIR)$(DOCDIR)/%)
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/distrust $(DESTDIR)$(DOCDIR) 2>/dev/null
+
+# The man page: doc/distrust.1.in (the prose) with the synopsis, options
+# and exit status the tool's option table gives (distrust --man); checked in,
+# and tests/e2e/t_cli.sh checks it is current.
+man: $(B)/distrust
+	$(B)/distrust --man <doc/distrust.1.in >doc/distrust.1.tmp
+	mv doc/distrust.1.tmp doc/distrust.1
 
 # Regenerates the fixture PKI (new keys: review the diff, then `make golden`).
 fixtures:

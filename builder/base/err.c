@@ -79,11 +79,12 @@ int dt_err_exit_code(enum dt_err err)
         return 0;
     case DT_ERR_INPUT:
     case DT_ERR_LIMIT:
-    case DT_ERR_STRICT:
+    case DT_ERR_IO:
         return 1;
     case DT_ERR_USAGE:
         return 2;
-    case DT_ERR_IO:
+    case DT_ERR_STRICT:
+        return 3;
     case DT_ERR_NOMEM:
     case DT_ERR_INTERNAL:
         return 4;

@@ -31,8 +31,10 @@ enum dt_err {
 /* Static English text for an error code. Never NULL. */
 const char *dt_err_str(enum dt_err err);
 
-/* Process exit code for an error: 0 ok, 1 bad input (and strict warnings),
- * 2 usage, 4 internal or I/O. */
+/* Process exit code for an error (the CLI's exit-code table, man page
+ * EXIT STATUS): 0 ok, 1 input or I/O (bad, missing or unreadable input, an
+ * output that cannot be written), 2 usage, 3 a check that failed (warnings
+ * under strict mode), 4 internal or out of memory. */
 int dt_err_exit_code(enum dt_err err);
 
 /* Where the last error was first raised, as "file.c:123 <- file.c:456 ..."

@@ -37,6 +37,8 @@ void cli_progress_done(struct cli *cli)
 void cli_diag(const struct dt_diag *dg, void *ctx)
 {
     struct cli *cli = ctx;
+    if (dg->severity == DT_WARNING)
+        cli->warnings++;
     if (dg->severity == DT_NOTE && cli->quiet)
         return;
     cli_progress_done(cli);
@@ -84,7 +86,7 @@ void cli_progress(const char *phase, uint64_t done, uint64_t total, void *ctx)
 {
     struct cli *cli = ctx;
     static double last;
-    if (!cli->progress_tty)
+    if (!cli->progress_tty || cli->quiet) /* -q: no progress either */
         return;
     double t = now_s();
     if (t - last < 0.2 && done != total)
@@ -121,6 +123,22 @@ int cli_usage_error(struct cli *cli, const char *cmd, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
+const struct cli_exit_row cli_exit_table[] = {
+    {EXIT_OK, "success; for a command that checks (verify, lint, verify-signature), every check "
+              "passed"},
+    {EXIT_INPUT, "input or output: an input missing, unreadable or malformed (its file and line, "
+                 "or its JSON path, named), an output that cannot be written, a module or "
+                 "library named on the command line that cannot be found or loaded"},
+    {EXIT_USAGE, "usage: the command line is wrong (an unknown option, a missing argument, "
+                 "options that clash)"},
+    {EXIT_MISMATCH, "mismatch: the tool ran and a check failed: a verify case with another "
+                    "verdict, or INVALID; a warning under --strict; a bad or missing signature "
+                    "(verify-signature, query --verify-key)"},
+    {EXIT_INTERNAL, "internal: a bug, out of memory, or a cryptographic algorithm the library "
+                    "cannot give (an OpenSSL provider without SHA-256 or MD5)"},
+};
+const size_t cli_n_exit_table = sizeof(cli_exit_table) / sizeof(cli_exit_table[0]);
+
 int cli_exit_for(struct cli *cli, enum dt_err err)
 {
     cli_progress_done(cli);
@@ -131,44 +149,194 @@ int cli_exit_for(struct cli *cli, enum dt_err err)
         fprintf(stderr, "%s: error: %s%s%s\n", cli->prog, dt_err_str(err), cause ? ": " : "",
                 cause ? cause : "");
     }
+    if (err == DT_OK && cli->strict && !cli->strict_in_task && cli->warnings) {
+        fprintf(stderr, "%s: error: %zu warning%s and --strict\n", cli->prog, cli->warnings,
+                cli->warnings == 1 ? "" : "s");
+        return EXIT_MISMATCH;
+    }
     return dt_err_exit_code(err);
 }
 
-void cli_print_help(const struct cli_cmd *cmd, const struct cli_opt *opts, size_t n_opts)
+const struct cli_cmd *cli_find_cmd(const char *name)
 {
-    printf("usage: distrust %s\n\n%s\n\noptions:\n", cmd->synopsis, cmd->summary);
-    for (size_t i = 0; i < n_opts; i++) {
-        char lhs[48];
-        if (opts[i].short_name)
-            snprintf(lhs, sizeof(lhs), "-%c, %s%s", opts[i].short_name, opts[i].long_name,
-                     opts[i].takes_arg ? " ARG" : "");
+    for (size_t i = 0; i < cli_n_cmds; i++)
+        if (!strcmp(cli_cmds[i].name, name))
+            return &cli_cmds[i];
+    return NULL;
+}
+
+/* "-o, --out DIR" or "    --date TIME" for cmd. */
+static void opt_lhs(const struct cli_option *o, unsigned cmd, char *buf, size_t cap)
+{
+    const char *arg = cli_option_arg(o, cmd);
+    if (o->short_name)
+        snprintf(buf, cap, "-%c, %s%s%s", o->short_name, o->long_name, arg ? " " : "",
+                 arg ? arg : "");
+    else
+        snprintf(buf, cap, "    %s%s%s", o->long_name, arg ? " " : "", arg ? arg : "");
+}
+
+/* "build -o DIR [OPTIONS] POLICY...": the required options spelled out. */
+static void synopsis(const struct cli_cmd *cmd, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s", cmd->name);
+    for (size_t i = 0; i < OPT_COUNT; i++) {
+        const struct cli_option *o = &cli_options[i];
+        if (!(o->required & cmd->bit))
+            continue;
+        const char *arg = cli_option_arg(o, cmd->bit);
+        size_t len = strlen(buf);
+        if (o->short_name)
+            snprintf(buf + len, cap - len, " -%c %s", o->short_name, arg ? arg : "");
         else
-            snprintf(lhs, sizeof(lhs), "    %s%s", opts[i].long_name,
-                     opts[i].takes_arg ? " ARG" : "");
-        printf("  %-24s %s\n", lhs, opts[i].help);
+            snprintf(buf + len, cap - len, " %s %s", o->long_name, arg ? arg : "");
+        if (o->repeatable) {
+            len = strlen(buf);
+            snprintf(buf + len, cap - len, "...");
+        }
     }
+    size_t len = strlen(buf);
+    snprintf(buf + len, cap - len, " [OPTIONS]%s%s", cmd->args[0] ? " " : "", cmd->args);
 }
 
-static int common_opt(struct cli *cli, const char *name)
+/* Prints text wrapped at 79 columns, every line after the first indented
+ * by indent columns (the first starts at column start). */
+static void wrap(FILE *f, const char *text, size_t start, size_t indent)
 {
-    if (!strcmp(name, "--verbose")) {
-        cli->verbose++;
-        return 1;
+    size_t col = start;
+    const char *p = text;
+    while (*p) {
+        const char *w = p;
+        while (*w && *w != ' ')
+            w++;
+        size_t wl = (size_t)(w - p);
+        if (col > indent && col + 1 + wl > 79) {
+            fprintf(f, "\n%*s", (int)indent, "");
+            col = indent;
+        } else if (p != text) {
+            fputc(' ', f);
+            col++;
+        }
+        fwrite(p, 1, wl, f);
+        col += wl;
+        p = *w ? w + 1 : w;
     }
-    if (!strcmp(name, "--quiet")) {
-        cli->quiet = true;
-        return 1;
-    }
-    if (!strcmp(name, "--strict")) {
-        cli->strict = true;
-        return 1;
-    }
-    return 0;
+    fputc('\n', f);
 }
 
-int cli_parse(struct cli *cli, const struct cli_cmd *cmd, const struct cli_opt *opts, size_t n_opts,
-              int argc, char **argv, int (*on_opt)(void *ctx, size_t opt, const char *value),
-              void *ctx, char ***pos, int *n_pos)
+void cli_print_help(FILE *f, const struct cli_cmd *cmd)
+{
+    char syn[512];
+    synopsis(cmd, syn, sizeof(syn));
+    fprintf(f, "usage: distrust %s\n\n%s\n\noptions:\n", syn, cmd->summary);
+    for (size_t i = 0; i < OPT_COUNT; i++) {
+        const struct cli_option *o = &cli_options[i];
+        if (!(o->cmds & cmd->bit))
+            continue;
+        char lhs[64];
+        opt_lhs(o, cmd->bit, lhs, sizeof(lhs));
+        size_t n = 29;
+        if (strlen(lhs) > 26)
+            fprintf(f, "  %s\n%29s", lhs, "");
+        else
+            fprintf(f, "  %-26s ", lhs);
+        wrap(f, cli_option_help(o, cmd->bit), n, 29);
+    }
+}
+
+void cli_print_usage(FILE *f)
+{
+    fprintf(f, "usage: distrust COMMAND [OPTIONS] ARGS...\n\ncommands:\n");
+    for (size_t i = 0; i < cli_n_cmds; i++) {
+        char syn[512];
+        synopsis(&cli_cmds[i], syn, sizeof(syn));
+        fprintf(f, "  distrust %s\n", syn);
+    }
+    fprintf(f, "\nRun 'distrust help COMMAND' (or 'distrust COMMAND --help') for a command's "
+               "options,\n'man distrust' for all of them.\n\nexit status:\n");
+    for (size_t i = 0; i < cli_n_exit_table; i++) {
+        fprintf(f, "  %d  ", cli_exit_table[i].code);
+        wrap(f, cli_exit_table[i].text, 5, 5);
+    }
+}
+
+void cli_deprecated_note(struct cli *cli, const char *cmd, const char *old, const char *now)
+{
+    cli_progress_done(cli);
+    fprintf(stderr, "%s %s: warning: %s is deprecated, use %s\n", cli->prog, cmd, old, now);
+}
+
+int cli_eval_time(struct cli *cli, const char *cmd, const char *value, int64_t *t)
+{
+    if (value) {
+        if (!cli_parse_time(value, t)) {
+            cli_usage_error(cli, cmd, "--date %s: expected RFC 3339, a date, @SECONDS or now",
+                            value);
+            return -1;
+        }
+        return 1;
+    }
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (!sde || !*sde)
+        return 0;
+    char at[64];
+    snprintf(at, sizeof(at), "@%s", sde);
+    if (strlen(sde) > 20 || !cli_parse_time(at, t)) {
+        cli_usage_error(cli, cmd, "SOURCE_DATE_EPOCH=%s: expected seconds since the epoch", sde);
+        return -1;
+    }
+    return 1;
+}
+
+/* The option of cmd spelled a ("--out", "--out=X", "-o", "-oX"); its value
+ * glued to it in *glued. OPT_COUNT when there is none. */
+static enum cli_opt_id find_opt(const struct cli_cmd *cmd, const char *a, const char **glued,
+                                const char **deprecated)
+{
+    *glued = NULL;
+    *deprecated = NULL;
+    if (a[1] == '-') {
+        const char *eq = strchr(a, '=');
+        size_t len = eq ? (size_t)(eq - a) : strlen(a);
+        for (size_t k = 0; k < OPT_COUNT; k++)
+            if ((cli_options[k].cmds & cmd->bit) && strlen(cli_options[k].long_name) == len &&
+                !strncmp(cli_options[k].long_name, a, len)) {
+                *glued = eq ? eq + 1 : NULL;
+                return (enum cli_opt_id)k;
+            }
+        for (size_t k = 0; k < cli_n_deprecated; k++)
+            if ((cli_deprecated[k].cmds & cmd->bit) &&
+                strlen(cli_deprecated[k].spelling) == len &&
+                !strncmp(cli_deprecated[k].spelling, a, len)) {
+                *glued = eq ? eq + 1 : NULL;
+                *deprecated = cli_deprecated[k].spelling;
+                return cli_deprecated[k].id;
+            }
+        return OPT_COUNT;
+    }
+    for (size_t k = 0; k < OPT_COUNT; k++)
+        if ((cli_options[k].cmds & cmd->bit) && cli_options[k].short_name == a[1]) {
+            if (a[2] && !cli_options[k].arg)
+                return OPT_COUNT;
+            *glued = a[2] ? a + 2 : NULL;
+            return (enum cli_opt_id)k;
+        }
+    for (size_t k = 0; k < cli_n_deprecated; k++) {
+        const char *sp = cli_deprecated[k].spelling;
+        if ((cli_deprecated[k].cmds & cmd->bit) && sp[1] != '-' && sp[1] == a[1]) {
+            if (a[2] && !cli_options[cli_deprecated[k].id].arg)
+                return OPT_COUNT;
+            *glued = a[2] ? a + 2 : NULL;
+            *deprecated = sp;
+            return cli_deprecated[k].id;
+        }
+    }
+    return OPT_COUNT;
+}
+
+int cli_parse(struct cli *cli, const struct cli_cmd *cmd, int argc, char **argv,
+              int (*on_opt)(void *ctx, enum cli_opt_id opt, const char *value), void *ctx,
+              char ***pos, int *n_pos)
 {
     *pos = calloc((size_t)argc + 1, sizeof(char *));
     *n_pos = 0;
@@ -176,7 +344,7 @@ int cli_parse(struct cli *cli, const struct cli_cmd *cmd, const struct cli_opt *
         cli_error(cli, "out of memory");
         return -1;
     }
-    bool only_pos = false;
+    bool only_pos = false, seen[OPT_COUNT] = {false};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (only_pos || a[0] != '-' || a[1] == '\0') {
@@ -187,40 +355,14 @@ int cli_parse(struct cli *cli, const struct cli_cmd *cmd, const struct cli_opt *
             only_pos = true;
             continue;
         }
-        size_t found = n_opts;
-        const char *value = NULL;
-        if (a[1] == '-') {
-            const char *eq = strchr(a, '=');
-            size_t len = eq ? (size_t)(eq - a) : strlen(a);
-            for (size_t k = 0; k < n_opts; k++)
-                if (strlen(opts[k].long_name) == len && !strncmp(opts[k].long_name, a, len))
-                    found = k;
-            if (found < n_opts && eq) {
-                if (!opts[found].takes_arg) {
-                    cli_usage_error(cli, cmd->name, "option %.*s takes no value", (int)len, a);
-                    return -1;
-                }
-                value = eq + 1;
-            }
-        } else {
-            if (a[2] != '\0') {
-                /* -oOUT */
-                for (size_t k = 0; k < n_opts; k++)
-                    if (opts[k].short_name == a[1] && opts[k].takes_arg) {
-                        found = k;
-                        value = a + 2;
-                    }
-            } else {
-                for (size_t k = 0; k < n_opts; k++)
-                    if (opts[k].short_name == a[1])
-                        found = k;
-            }
-        }
-        if (found == n_opts) {
-            const char *names[64];
+        const char *value, *old;
+        enum cli_opt_id id = find_opt(cmd, a, &value, &old);
+        if (id == OPT_COUNT) {
+            const char *names[OPT_COUNT];
             size_t nn = 0;
-            for (size_t k = 0; k < n_opts && nn < 64; k++)
-                names[nn++] = opts[k].long_name;
+            for (size_t k = 0; k < OPT_COUNT; k++)
+                if (cli_options[k].cmds & cmd->bit)
+                    names[nn++] = cli_options[k].long_name;
             const char *s = a[1] == '-' ? dt_suggest(a, names, nn) : NULL;
             if (s)
                 cli_usage_error(cli, cmd->name, "unknown option '%s'; did you mean '%s'?", a, s);
@@ -228,22 +370,71 @@ int cli_parse(struct cli *cli, const struct cli_cmd *cmd, const struct cli_opt *
                 cli_usage_error(cli, cmd->name, "unknown option '%s'", a);
             return -1;
         }
-        if (opts[found].takes_arg && !value) {
+        const struct cli_option *o = &cli_options[id];
+        if (old)
+            cli_deprecated_note(cli, cmd->name, old, o->long_name);
+        if (value && !o->arg) {
+            cli_usage_error(cli, cmd->name, "option %s takes no value", o->long_name);
+            return -1;
+        }
+        if (o->arg && !value) {
             if (i + 1 >= argc) {
-                cli_usage_error(cli, cmd->name, "option %s needs a value", opts[found].long_name);
+                cli_usage_error(cli, cmd->name, "option %s needs a value (%s)", o->long_name,
+                                cli_option_arg(o, cmd->bit));
                 return -1;
             }
             value = argv[++i];
         }
-        if (!strcmp(opts[found].long_name, "--help")) {
-            cli_print_help(cmd, opts, n_opts);
-            return 1;
-        }
-        if (common_opt(cli, opts[found].long_name))
-            continue;
-        if (on_opt && on_opt(ctx, found, value) != 0)
+        if (seen[id] && o->arg && !o->repeatable) {
+            cli_usage_error(cli, cmd->name, "option %s given twice", o->long_name);
             return -1;
+        }
+        seen[id] = true;
+        switch (id) {
+        case OPT_HELP:
+            cli_print_help(stdout, cmd);
+            return 1;
+        case OPT_VERBOSE:
+            cli->verbose++;
+            break;
+        case OPT_QUIET:
+            cli->quiet = true;
+            break;
+        case OPT_STRICT:
+            cli->strict = true;
+            break;
+        default:
+            if (on_opt && on_opt(ctx, id, value) != 0) {
+                cli_error(cli, "out of memory");
+                return -1;
+            }
+        }
     }
+    for (size_t k = 0; k < OPT_COUNT && cmd->pos_alias && *n_pos == 1; k++)
+        if (!strcmp(cli_options[k].long_name, cmd->pos_alias) && !seen[k]) {
+            char old[64], now[64];
+            snprintf(old, sizeof(old), "%s as an argument", cli_option_arg(&cli_options[k], cmd->bit));
+            snprintf(now, sizeof(now), "%s %s", cli_options[k].long_name,
+                     cli_option_arg(&cli_options[k], cmd->bit));
+            cli_deprecated_note(cli, cmd->name, old, now);
+            if (on_opt && on_opt(ctx, (enum cli_opt_id)k, (*pos)[0]) != 0) {
+                cli_error(cli, "out of memory");
+                return -1;
+            }
+            seen[k] = true;
+            *n_pos = 0;
+        }
+    for (size_t k = 0; k < OPT_COUNT; k++)
+        if ((cli_options[k].required & cmd->bit) && !seen[k]) {
+            const struct cli_option *o = &cli_options[k];
+            char lhs[64];
+            if (o->short_name)
+                snprintf(lhs, sizeof(lhs), "-%c %s", o->short_name, cli_option_arg(o, cmd->bit));
+            else
+                snprintf(lhs, sizeof(lhs), "%s %s", o->long_name, cli_option_arg(o, cmd->bit));
+            cli_usage_error(cli, cmd->name, "missing %s", lhs);
+            return -1;
+        }
     return 0;
 }
 

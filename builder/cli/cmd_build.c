@@ -9,100 +9,43 @@
 #include <string.h>
 #include <unistd.h>
 
-enum {
-    OPT_OUT,
-    OPT_POOL,
-    OPT_ROOTS,
-    OPT_EXPLAIN,
-    OPT_DATE,
-    OPT_SIGN_KEY,
-    OPT_CERTDATA,
-    OPT_CASES,
-    OPT_STRICT,
-    OPT_VERBOSE,
-    OPT_QUIET,
-    OPT_HELP
-};
-
-static const struct cli_opt build_opts[] = {
-    [OPT_OUT] = {"--out", 'o', true, "output directory, replaced atomically (required)"},
-    [OPT_POOL] = {"--pool", 'p', true,
-                  "certificate pool: a directory, PEM bundle or certdata.txt (repeatable)"},
-    [OPT_ROOTS] = {"--roots", 'r', true,
-                   "root store (certdata.txt or PEM, repeatable): its certificates join the "
-                   "pool and are its only trust anchors; expansion never reaches one unless "
-                   "the policy says so (the --certdata file is a root store too)"},
-    [OPT_EXPLAIN] = {"--explain", 0, false, "print every distrust and why it is there"},
-    [OPT_DATE] = {"--date", 0, true,
-                  "timestamp of the outputs (onecrl.json last_modified) and the time incident "
-                  "deadlines and CRLs are judged at: RFC 3339, a date, @SECONDS or now "
-                  "(default: $SOURCE_DATE_EPOCH, else the newest \"created\")"},
-    [OPT_SIGN_KEY] = {"--sign-key", 0, true,
-                      "ECDSA P-384 private key (PEM) that signs onecrl.json "
-                      "(onecrl.signature.json)"},
-    [OPT_CERTDATA] = {"--certdata", 0, true,
-                      "upstream NSS certdata.txt: also write OUT/certdata.txt, it with the "
-                      "policy merged in"},
-    [OPT_CASES] = {"--cases", 0, true,
-                   "chain case file (repeatable): copied with its certificates into OUT/tests/, "
-                   "replayed by OUT/test-distrust.sh"},
-    [OPT_STRICT] = {"--strict", 0, false, "treat warnings as errors"},
-    [OPT_VERBOSE] = {"--verbose", 'v', false, "show where in the library an error arose"},
-    [OPT_QUIET] = {"--quiet", 'q', false, "hide notes and the summary"},
-    [OPT_HELP] = {"--help", 'h', false, "show this help"},
-};
-
-/* lint takes the same options but --out. */
-static const struct cli_opt lint_opts[] = {
-    {"--pool", 'p', true,
-     "certificate pool: a directory, PEM bundle or certdata.txt (repeatable); also reports "
-     "open paths to distrusted keys"},
-    {"--roots", 'r', true,
-     "root store (certdata.txt or PEM, repeatable): its certificates join the pool and are "
-     "its only trust anchors"},
-    {"--explain", 0, false, "print every distrust and why it is there"},
-    {"--date", 0, true,
-     "the time incident deadlines and CRLs are judged at: RFC 3339, a date, @SECONDS or now "
-     "(default: $SOURCE_DATE_EPOCH)"},
-    {"--expired-before", 0, true,
-     "list the entries whose certificates all expired before this date (RFC 3339, a date, "
-     "@SECONDS or now): candidates for removal"},
-    {"--strict", 0, false, "treat warnings as errors (exit 1)"},
-    {"--verbose", 'v', false, "show where in the library an error arose"},
-    {"--quiet", 'q', false, "hide notes and the summary"},
-    {"--help", 'h', false, "show this help"},
-};
-
 struct build_args {
-    const struct cli_opt *opts;
     const char *out;
     struct cli_list pools, roots, cases;
     bool explain;
     const char *date, *sign_key, *certdata, *expired_before;
 };
 
-static int on_opt(void *ctx, size_t opt, const char *value)
+static int on_opt(void *ctx, enum cli_opt_id opt, const char *value)
 {
     struct build_args *a = ctx;
-    const char *name = a->opts[opt].long_name;
-    if (!strcmp(name, "--out")) {
+    switch (opt) {
+    case OPT_OUT:
         a->out = value;
-    } else if (!strcmp(name, "--explain")) {
+        break;
+    case OPT_EXPLAIN:
         a->explain = true;
-    } else if (!strcmp(name, "--pool")) {
+        break;
+    case OPT_POOL:
         return cli_list_push(&a->pools, value);
-    } else if (!strcmp(name, "--roots")) {
+    case OPT_ROOTS:
         return cli_list_push(&a->roots, value);
-    } else if (!strcmp(name, "--date")) {
+    case OPT_DATE:
         a->date = value;
-    } else if (!strcmp(name, "--sign-key")) {
+        break;
+    case OPT_SIGN_KEY:
         a->sign_key = value;
-    } else if (!strcmp(name, "--cases")) {
+        break;
+    case OPT_CASES:
         return cli_list_push(&a->cases, value);
-    } else if (!strcmp(name, "--certdata")) {
+    case OPT_CERTDATA:
         a->certdata = value;
-    } else if (!strcmp(name, "--expired-before")) {
+        break;
+    case OPT_EXPIRED_BEFORE:
         a->expired_before = value;
+        break;
+    default:
+        break;
     }
     return 0;
 }
@@ -123,6 +66,7 @@ static int run(struct cli *cli, const struct cli_cmd *cmd, const struct build_ar
     o.n_policies = (size_t)n_pos;
     o.out_dir = a->out;
     o.strict = cli->strict;
+    cli->strict_in_task = true;
     o.diag = cli_diag;
     o.diag_ctx = cli;
     o.progress = cli_progress;
@@ -135,20 +79,10 @@ static int run(struct cli *cli, const struct cli_cmd *cmd, const struct build_ar
     o.certdata_upstream = a->certdata;
     o.cases = a->cases.v;
     o.n_cases = a->cases.n;
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    if (a->date) {
-        if (!cli_parse_time(a->date, &o.date))
-            return cli_usage_error(
-                cli, cmd->name, "--date %s: expected RFC 3339, a date, @SECONDS or now", a->date);
-        o.has_date = 1;
-    } else if (sde && *sde) {
-        char at[64];
-        snprintf(at, sizeof(at), "@%s", sde);
-        if (!cli_parse_time(at, &o.date))
-            return cli_usage_error(cli, cmd->name,
-                                   "SOURCE_DATE_EPOCH=%s: expected seconds since the epoch", sde);
-        o.has_date = 1;
-    }
+    int has_date = cli_eval_time(cli, cmd->name, a->date, &o.date);
+    if (has_date < 0)
+        return EXIT_USAGE;
+    o.has_date = has_date;
     if (a->explain) {
         o.explain = print_explain;
         o.explain_ctx = cli;
@@ -203,30 +137,17 @@ static int run(struct cli *cli, const struct cli_cmd *cmd, const struct build_ar
     return cli_exit_for(cli, rc);
 }
 
-static const struct cli_cmd *find_cmd(const char *name)
+static int build_or_lint(struct cli *cli, const char *name, int argc, char **argv)
 {
-    for (size_t i = 0; i < cli_n_cmds; i++)
-        if (!strcmp(cli_cmds[i].name, name))
-            return &cli_cmds[i];
-    return NULL;
-}
-
-static int build_or_lint(struct cli *cli, const char *name, const struct cli_opt *opts,
-                         size_t n_opts, int argc, char **argv)
-{
-    const struct cli_cmd *cmd = find_cmd(name);
+    const struct cli_cmd *cmd = cli_find_cmd(name);
     struct build_args a;
     memset(&a, 0, sizeof(a));
-    a.opts = opts;
     char **pos = NULL;
     int n_pos = 0;
-    int r = cli_parse(cli, cmd, opts, n_opts, argc, argv, on_opt, &a, &pos, &n_pos);
+    int r = cli_parse(cli, cmd, argc, argv, on_opt, &a, &pos, &n_pos);
     int code;
-    bool is_build = !strcmp(name, "build");
     if (r != 0)
         code = r > 0 ? EXIT_OK : EXIT_USAGE;
-    else if (is_build && !a.out)
-        code = cli_usage_error(cli, name, "missing -o OUT");
     else if (n_pos == 0)
         code = cli_usage_error(cli, name, "missing POLICY (a file or a directory of *.json)");
     else
@@ -240,10 +161,10 @@ static int build_or_lint(struct cli *cli, const char *name, const struct cli_opt
 
 int cmd_build(struct cli *cli, int argc, char **argv)
 {
-    return build_or_lint(cli, "build", build_opts, DT_ARRAY_LEN_CLI(build_opts), argc, argv);
+    return build_or_lint(cli, "build", argc, argv);
 }
 
 int cmd_lint(struct cli *cli, int argc, char **argv)
 {
-    return build_or_lint(cli, "lint", lint_opts, DT_ARRAY_LEN_CLI(lint_opts), argc, argv);
+    return build_or_lint(cli, "lint", argc, argv);
 }

@@ -1,7 +1,7 @@
 /*
- * cmd_deadlines.c - `distrust deadlines [--now T] [--pool PATH]... [--json]
+ * cmd_deadlines.c - `distrust deadlines [--date T] [--pool PATH]... [--json]
  * [-o FILE] POLICY...`: the revocation-deadline report of the incident
- * entries.
+ * entries, judged at --date, else $SOURCE_DATE_EPOCH, else now (as build).
  */
 #include "cli.h"
 
@@ -12,33 +12,16 @@
 #include <string.h>
 #include <time.h>
 
-enum { OPT_NOW, OPT_POOL, OPT_JSON, OPT_ROWS, OPT_OUT, OPT_VERBOSE, OPT_QUIET, OPT_HELP };
-
-static const struct cli_opt opts[] = {
-    [OPT_NOW] = {"--now", 0, true,
-                 "judge the deadlines and CRLs at this time: RFC 3339, a date, @SECONDS or now "
-                 "(default: now)"},
-    [OPT_POOL] = {"--pool", 'p', true,
-                  "certificates of the incident (a directory, PEM bundle or certdata.txt; "
-                  "repeatable): their expiry goes in the report"},
-    [OPT_JSON] = {"--json", 0, false, "JSON with every list in full, instead of Markdown"},
-    [OPT_ROWS] = {"--rows", 0, true, "Markdown rows per list (default 50)"},
-    [OPT_OUT] = {"--out", 'o', true, "write the report into this file instead of stdout"},
-    [OPT_VERBOSE] = {"--verbose", 'v', false, "show where in the library an error arose"},
-    [OPT_QUIET] = {"--quiet", 'q', false, "hide notes"},
-    [OPT_HELP] = {"--help", 'h', false, "show this help"},
-};
-
 struct args {
     const char *now, *out, *rows;
     bool json;
     struct cli_list pools;
 };
 
-static int on_opt(void *ctx, size_t opt, const char *value)
+static int on_opt(void *ctx, enum cli_opt_id opt, const char *value)
 {
     struct args *a = ctx;
-    if (opt == OPT_NOW)
+    if (opt == OPT_DATE)
         a->now = value;
     else if (opt == OPT_POOL)
         return cli_list_push(&a->pools, value);
@@ -53,17 +36,14 @@ static int on_opt(void *ctx, size_t opt, const char *value)
 
 int cmd_deadlines(struct cli *cli, int argc, char **argv)
 {
-    const struct cli_cmd *cmd = NULL;
-    for (size_t i = 0; i < cli_n_cmds; i++)
-        if (!strcmp(cli_cmds[i].name, "deadlines"))
-            cmd = &cli_cmds[i];
+    const struct cli_cmd *cmd = cli_find_cmd("deadlines");
     struct args a;
     memset(&a, 0, sizeof(a));
     char **pos = NULL;
     int n_pos = 0, code;
     struct dt_deadlines_opts o;
     memset(&o, 0, sizeof(o));
-    int r = cli_parse(cli, cmd, opts, DT_ARRAY_LEN_CLI(opts), argc, argv, on_opt, &a, &pos, &n_pos);
+    int r = cli_parse(cli, cmd, argc, argv, on_opt, &a, &pos, &n_pos);
     if (r != 0) {
         code = r > 0 ? EXIT_OK : EXIT_USAGE;
         goto out;
@@ -72,12 +52,13 @@ int cmd_deadlines(struct cli *cli, int argc, char **argv)
         code = cli_usage_error(cli, "deadlines", "missing POLICY (files or directories)");
         goto out;
     }
-    o.now = (int64_t)time(NULL);
-    if (a.now && !cli_parse_time(a.now, &o.now)) {
-        code = cli_usage_error(cli, "deadlines",
-                               "--now %s: expected RFC 3339, a date, @SECONDS or now", a.now);
+    int given = cli_eval_time(cli, "deadlines", a.now, &o.now);
+    if (given < 0) {
+        code = EXIT_USAGE;
         goto out;
     }
+    if (!given)
+        o.now = (int64_t)time(NULL);
     if (a.rows) {
         char *end = NULL;
         unsigned long v = strtoul(a.rows, &end, 10);

@@ -10,22 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_JSON, OPT_OUT, OPT_VERBOSE, OPT_QUIET, OPT_HELP };
-
-static const struct cli_opt opts[] = {
-    [OPT_JSON] = {"--json", 0, false, "JSON for tools instead of Markdown"},
-    [OPT_OUT] = {"--out", 'o', true, "write the notes into this file instead of stdout"},
-    [OPT_VERBOSE] = {"--verbose", 'v', false, "show where in the library an error arose"},
-    [OPT_QUIET] = {"--quiet", 'q', false, "hide notes"},
-    [OPT_HELP] = {"--help", 'h', false, "show this help"},
-};
-
 struct diff_args {
     bool json;
     const char *out;
 };
 
-static int on_opt(void *ctx, size_t opt, const char *value)
+static int on_opt(void *ctx, enum cli_opt_id opt, const char *value)
 {
     struct diff_args *a = ctx;
     if (opt == OPT_JSON)
@@ -37,14 +27,11 @@ static int on_opt(void *ctx, size_t opt, const char *value)
 
 int cmd_diff(struct cli *cli, int argc, char **argv)
 {
-    const struct cli_cmd *cmd = NULL;
-    for (size_t i = 0; i < cli_n_cmds; i++)
-        if (!strcmp(cli_cmds[i].name, "diff"))
-            cmd = &cli_cmds[i];
+    const struct cli_cmd *cmd = cli_find_cmd("diff");
     struct diff_args a = {false, NULL};
     char **pos = NULL;
     int n_pos = 0, code;
-    int r = cli_parse(cli, cmd, opts, DT_ARRAY_LEN_CLI(opts), argc, argv, on_opt, &a, &pos, &n_pos);
+    int r = cli_parse(cli, cmd, argc, argv, on_opt, &a, &pos, &n_pos);
     if (r != 0) {
         code = r > 0 ? EXIT_OK : EXIT_USAGE;
     } else if (n_pos != 2) {

@@ -9,54 +9,13 @@
 #include <string.h>
 #include <time.h>
 
-enum {
-    OPT_BUILD,
-    OPT_POOL,
-    OPT_ROOTS,
-    OPT_CORPUS,
-    OPT_PURPOSE,
-    OPT_TIME,
-    OPT_JSON,
-    OPT_LIST,
-    OPT_STRICT,
-    OPT_VERBOSE,
-    OPT_QUIET,
-    OPT_HELP
-};
-
-static const struct cli_opt opts[] = {
-    [OPT_BUILD] = {"--build", 'b', true, "the `distrust build` output directory (required)"},
-    [OPT_POOL] = {"--pool", 'p', true,
-                  "certificate pool the chains are built from: a directory, PEM bundle or "
-                  "certdata.txt (repeatable)"},
-    [OPT_ROOTS] = {"--roots", 'r', true,
-                   "root store (certdata.txt or PEM, repeatable): only its certificates are "
-                   "trust anchors (default: self-signed CA certificates of the pool and "
-                   "certificates a certdata.txt in the pool trusts)"},
-    [OPT_CORPUS] = {"--corpus", 'c', true,
-                    "the certificates to count: a directory, PEM bundle or certdata.txt "
-                    "(repeatable, required)"},
-    [OPT_PURPOSE] = {"--purpose", 0, true, "server (default), email or code"},
-    [OPT_TIME] = {"--time", 't', true,
-                  "only chains valid at this time: RFC 3339, a date, or \"now\" (default: "
-                  "validity is not checked)"},
-    [OPT_JSON] =
-        {"--json", 0, false,
-         "print one JSON document instead of the table (with --list: a record per certificate)"},
-    [OPT_LIST] = {"--list", 'l', false, "a line (JSON: a record) per corpus certificate"},
-    [OPT_STRICT] = {"--strict", 0, false, "treat warnings as errors"},
-    [OPT_VERBOSE] = {"--verbose", 'v', false, "show where in the library an error arose"},
-    [OPT_QUIET] = {"--quiet", 'q', false, "hide notes"},
-    [OPT_HELP] = {"--help", 'h', false, "show this help"},
-};
-
 struct args {
     const char *build, *purpose, *time;
     struct cli_list pools, roots, corpus;
     bool json, list;
 };
 
-static int on_opt(void *ctx, size_t opt, const char *value)
+static int on_opt(void *ctx, enum cli_opt_id opt, const char *value)
 {
     struct args *a = ctx;
     switch (opt) {
@@ -72,7 +31,7 @@ static int on_opt(void *ctx, size_t opt, const char *value)
     case OPT_PURPOSE:
         a->purpose = value;
         break;
-    case OPT_TIME:
+    case OPT_DATE:
         a->time = value;
         break;
     case OPT_JSON:
@@ -95,15 +54,12 @@ static void print_line(const char *line, void *ctx)
 
 int cmd_impact(struct cli *cli, int argc, char **argv)
 {
-    const struct cli_cmd *cmd = NULL;
-    for (size_t i = 0; i < cli_n_cmds; i++)
-        if (!strcmp(cli_cmds[i].name, "impact"))
-            cmd = &cli_cmds[i];
+    const struct cli_cmd *cmd = cli_find_cmd("impact");
     struct args a;
     memset(&a, 0, sizeof(a));
     char **pos = NULL;
     int n_pos = 0, code;
-    int r = cli_parse(cli, cmd, opts, DT_ARRAY_LEN_CLI(opts), argc, argv, on_opt, &a, &pos, &n_pos);
+    int r = cli_parse(cli, cmd, argc, argv, on_opt, &a, &pos, &n_pos);
     struct dt_impact_opts o;
     memset(&o, 0, sizeof(o));
     if (r != 0) {
@@ -117,33 +73,40 @@ int cmd_impact(struct cli *cli, int argc, char **argv)
                                pos[0]);
         goto out;
     }
-    if (!a.build) {
-        code = cli_usage_error(cli, "impact", "missing --build OUT");
-        goto out;
-    }
-    if (!a.corpus.n) {
-        code = cli_usage_error(cli, "impact", "missing --corpus PATH");
-        goto out;
-    }
     o.purpose = DT_IMPACT_SERVER;
     if (a.purpose) {
-        if (!strcmp(a.purpose, "server"))
-            o.purpose = DT_IMPACT_SERVER;
-        else if (!strcmp(a.purpose, "email"))
-            o.purpose = DT_IMPACT_EMAIL;
-        else if (!strcmp(a.purpose, "code"))
-            o.purpose = DT_IMPACT_CODE;
-        else {
-            code = cli_usage_error(cli, "impact", "--purpose %s: expected server, email or code",
+        /* The policy's names; 0.4.0's server, email and code for one more
+         * release. */
+        static const struct {
+            const char *name, *old;
+            unsigned purpose;
+        } purposes[] = {{"server-auth", "server", DT_IMPACT_SERVER},
+                        {"email-protection", "email", DT_IMPACT_EMAIL},
+                        {"code-signing", "code", DT_IMPACT_CODE}};
+        size_t k = 0;
+        for (; k < DT_ARRAY_LEN_CLI(purposes); k++) {
+            if (!strcmp(a.purpose, purposes[k].name))
+                break;
+            if (!strcmp(a.purpose, purposes[k].old)) {
+                char old[64], now[64];
+                snprintf(old, sizeof(old), "--purpose %s", purposes[k].old);
+                snprintf(now, sizeof(now), "--purpose %s", purposes[k].name);
+                cli_deprecated_note(cli, "impact", old, now);
+                break;
+            }
+        }
+        if (k == DT_ARRAY_LEN_CLI(purposes)) {
+            code = cli_usage_error(cli, "impact",
+                                   "--purpose %s: expected server-auth, email-protection or "
+                                   "code-signing (the policy's purposes)",
                                    a.purpose);
             goto out;
         }
+        o.purpose = purposes[k].purpose;
     }
-    if (a.time && !cli_parse_time(a.time, &o.at)) {
-        code = cli_usage_error(cli, "impact",
-                               "--time %s: expected \"now\", a date (2011-07-12) or an RFC 3339 "
-                               "date-time (2011-07-12T00:00:00Z)",
-                               a.time);
+    int has_time = cli_eval_time(cli, "impact", a.time, &o.at);
+    if (has_time < 0) {
+        code = EXIT_USAGE;
         goto out;
     }
     o.build_dir = a.build;
@@ -156,6 +119,7 @@ int cmd_impact(struct cli *cli, int argc, char **argv)
     o.json = a.json;
     o.list = a.list;
     o.strict = cli->strict;
+    cli->strict_in_task = true;
     o.diag = cli_diag;
     o.diag_ctx = cli;
     o.progress = cli_progress;

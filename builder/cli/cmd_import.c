@@ -8,17 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_OUT, OPT_STRICT, OPT_VERBOSE, OPT_QUIET, OPT_HELP };
-
-static const struct cli_opt opts[] = {
-    [OPT_OUT] = {"--out", 'o', true, "the policy file to write, replaced atomically (required)"},
-    [OPT_STRICT] = {"--strict", 0, false, "treat warnings (duplicate records) as errors"},
-    [OPT_VERBOSE] = {"--verbose", 'v', false, "show where in the library an error arose"},
-    [OPT_QUIET] = {"--quiet", 'q', false, "hide notes and the summary"},
-    [OPT_HELP] = {"--help", 'h', false, "show this help"},
-};
-
-static int on_opt(void *ctx, size_t opt, const char *value)
+static int on_opt(void *ctx, enum cli_opt_id opt, const char *value)
 {
     if (opt == OPT_OUT)
         *(const char **)ctx = value;
@@ -27,15 +17,12 @@ static int on_opt(void *ctx, size_t opt, const char *value)
 
 int cmd_import(struct cli *cli, int argc, char **argv)
 {
-    const struct cli_cmd *cmd = NULL;
-    for (size_t i = 0; i < cli_n_cmds; i++)
-        if (!strcmp(cli_cmds[i].name, "import"))
-            cmd = &cli_cmds[i];
+    const struct cli_cmd *cmd = cli_find_cmd("import");
     const char *out = NULL;
     char **pos = NULL;
     int n_pos = 0, code;
     int r =
-        cli_parse(cli, cmd, opts, DT_ARRAY_LEN_CLI(opts), argc, argv, on_opt, &out, &pos, &n_pos);
+        cli_parse(cli, cmd, argc, argv, on_opt, &out, &pos, &n_pos);
     if (r != 0) {
         code = r > 0 ? EXIT_OK : EXIT_USAGE;
     } else if (n_pos != 2) {
@@ -44,8 +31,6 @@ int cmd_import(struct cli *cli, int argc, char **argv)
                                "certdata.txt)");
     } else if (strcmp(pos[0], "onecrl") != 0 && strcmp(pos[0], "certdata") != 0) {
         code = cli_usage_error(cli, "import", "%s: the kinds are onecrl and certdata", pos[0]);
-    } else if (!out) {
-        code = cli_usage_error(cli, "import", "missing -o POLICY.json");
     } else {
         struct dt_import_opts o;
         memset(&o, 0, sizeof(o));
@@ -53,6 +38,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
         o.input = pos[1];
         o.output = out;
         o.strict = cli->strict;
+        cli->strict_in_task = true;
         o.diag = cli_diag;
         o.diag_ctx = cli;
         o.progress = cli_progress;

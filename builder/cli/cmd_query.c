@@ -2,7 +2,8 @@
  * cmd_query.c - `distrust query BLOB ...`: is a certificate, an issuer +
  * serial or a subject + key listed in a revocation blob? Exit status as
  * grep: 0 something listed, 1 nothing listed, 2 an error (bad input,
- * including any malformed batch line), 4 internal.
+ * including any malformed batch line), 3 a signature --verify-key asks for
+ * that is missing or wrong, 4 internal.
  */
 #include "cli.h"
 
@@ -25,69 +26,34 @@
 
 #define EXIT_QUERY_ERROR 2
 
-enum {
-    OPT_CERT,
-    OPT_ISSUER,
-    OPT_SERIAL,
-    OPT_SUBJECT,
-    OPT_SPKI,
-    OPT_BATCH,
-    OPT_KEY,
-    OPT_INFO,
-    OPT_VERBOSE,
-    OPT_QUIET,
-    OPT_HELP
-};
-
-static const struct cli_opt opts[] = {
-    [OPT_CERT] = {"--cert", 'c', true,
-                  "a PEM or DER file: each certificate in it (a chain file too) is looked up "
-                  "by issuer + serial and by subject + key (repeatable)"},
-    [OPT_ISSUER] = {"--issuer-der", 0, true, "base64 DER issuer Name (with --serial)"},
-    [OPT_SERIAL] = {"--serial", 0, true, "hex serial: the DER INTEGER content octets, exactly"},
-    [OPT_SUBJECT] = {"--subject-der", 0, true, "base64 DER subject Name (with --spki-sha256)"},
-    [OPT_SPKI] = {"--spki-sha256", 0, true, "base64 SHA-256 of the DER SubjectPublicKeyInfo"},
-    [OPT_BATCH] = {"--batch", 'b', true,
-                   "a file of lines \"is <issuerName> <serialNumber>\" or \"spk <subject> "
-                   "<pubKeyHash>\" (OneCRL base64); each is printed back prefixed by \"listed \" "
-                   "or \"not-listed \""},
-    [OPT_KEY] = {"--verify-key", 'k', true,
-                 "public key (PEM) that must have signed the blob: without a valid signature by "
-                 "it, nothing is looked up (exit 2)"},
-    [OPT_INFO] = {"--info", 0, false, "print the blob's header and counts"},
-    [OPT_VERBOSE] = {"--verbose", 'v', false, "show where in the library an error arose"},
-    [OPT_QUIET] = {"--quiet", 'q', false, "print nothing; the exit status says it"},
-    [OPT_HELP] = {"--help", 'h', false, "show this help"},
-};
-
 struct args {
     struct cli_list certs;
     const char *issuer, *serial, *subject, *spki, *batch, *key;
     bool info;
 };
 
-static int on_opt(void *ctx, size_t opt, const char *v)
+static int on_opt(void *ctx, enum cli_opt_id opt, const char *v)
 {
     struct args *a = ctx;
     switch (opt) {
     case OPT_CERT:
         return cli_list_push(&a->certs, v);
-    case OPT_ISSUER:
+    case OPT_ISSUER_DER:
         a->issuer = v;
         break;
     case OPT_SERIAL:
         a->serial = v;
         break;
-    case OPT_SUBJECT:
+    case OPT_SUBJECT_DER:
         a->subject = v;
         break;
-    case OPT_SPKI:
+    case OPT_SPKI_SHA256:
         a->spki = v;
         break;
     case OPT_BATCH:
         a->batch = v;
         break;
-    case OPT_KEY:
+    case OPT_VERIFY_KEY:
         a->key = v;
         break;
     case OPT_INFO:
@@ -122,8 +88,6 @@ static void answer(struct q *Q, bool listed, const char *fmt, ...)
 {
     Q->asked++;
     Q->listed += listed;
-    if (Q->cli->quiet)
-        return;
     va_list ap;
     va_start(ap, fmt);
     fputs(listed ? "listed " : "not-listed ", stdout);
@@ -249,17 +213,14 @@ static int print_info(const struct dt_blob *b)
 
 int cmd_query(struct cli *cli, int argc, char **argv)
 {
-    const struct cli_cmd *cmd = NULL;
-    for (size_t i = 0; i < cli_n_cmds; i++)
-        if (!strcmp(cli_cmds[i].name, "query"))
-            cmd = &cli_cmds[i];
+    const struct cli_cmd *cmd = cli_find_cmd("query");
     struct args a;
     memset(&a, 0, sizeof(a));
     char **pos = NULL;
     int n_pos = 0, code = EXIT_OK;
     struct dt_blob *blob = NULL;
     char *key_pem = NULL;
-    int r = cli_parse(cli, cmd, opts, DT_ARRAY_LEN_CLI(opts), argc, argv, on_opt, &a, &pos, &n_pos);
+    int r = cli_parse(cli, cmd, argc, argv, on_opt, &a, &pos, &n_pos);
     if (r != 0) {
         code = r > 0 ? EXIT_OK : EXIT_USAGE;
         goto out;
@@ -299,10 +260,11 @@ int cmd_query(struct cli *cli, int argc, char **argv)
          * no verdict on the blob: exit 4, not "corrupted". */
         code = rc == DT_BLOB_ERR_NOMEM || rc == DT_BLOB_ERR_OPENSSL || rc == DT_BLOB_ERR_INTERNAL
                    ? EXIT_INTERNAL
-                   : EXIT_QUERY_ERROR;
+               : rc == DT_BLOB_ERR_SIGNATURE ? EXIT_MISMATCH
+                                             : EXIT_QUERY_ERROR;
         goto out;
     }
-    if (a.info && !cli->quiet && (code = print_info(blob)) != 0)
+    if (a.info && (code = print_info(blob)) != 0)
         goto out;
     struct q Q = {cli, blob, 0, 0};
     if (single_is) {
@@ -363,6 +325,11 @@ int cmd_query(struct cli *cli, int argc, char **argv)
         code = query_batch(&Q, a.batch);
     if (!code && Q.asked)
         code = Q.listed ? 0 : 1;
+    if ((code == 0 || code == 1) && cli->strict && cli->warnings) {
+        fprintf(stderr, "%s: error: %zu warning%s and --strict\n", cli->prog, cli->warnings,
+                cli->warnings == 1 ? "" : "s");
+        code = EXIT_MISMATCH;
+    }
 out:
     dt_blob_close(blob);
     free(key_pem);

@@ -1,75 +1,86 @@
 /*
- * cmd_sig.c - `distrust verify-signature --key KEY.pem OUT`.
+ * cmd_sig.c - `distrust verify-signature --build OUT --verify-key PUB.pem`:
+ * exit 0 when every signature verifies, 3 when one does not or there is
+ * none (a check that failed), 1 when an input cannot be read.
  */
 #include "cli.h"
 #include "sigcheck.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-enum { OPT_KEY, OPT_MESSAGE, OPT_VERBOSE, OPT_QUIET, OPT_HELP };
-
-static const struct cli_opt opts[] = {
-    [OPT_KEY] = {"--key", 'k', true,
-                 "the public key (PEM: a public key or a certificate) the signatures must "
-                 "verify with (required)"},
-    [OPT_MESSAGE] = {"--message", 0, true,
-                     "write the exact bytes the onecrl.json signature covers to this file "
-                     "(to sign them with another tool, or to check them)"},
-    [OPT_VERBOSE] = {"--verbose", 'v', false, "show where in the library an error arose"},
-    [OPT_QUIET] = {"--quiet", 'q', false, "print nothing but errors"},
-    [OPT_HELP] = {"--help", 'h', false, "show this help"},
-};
+#include <sys/stat.h>
 
 struct args {
-    const char *key, *message;
+    const char *build, *key, *message;
 };
 
-static int on_opt(void *ctx, size_t opt, const char *value)
+static int on_opt(void *ctx, enum cli_opt_id opt, const char *value)
 {
     struct args *a = ctx;
-    if (opt == OPT_KEY)
+    if (opt == OPT_BUILD)
+        a->build = value;
+    else if (opt == OPT_VERIFY_KEY)
         a->key = value;
     else if (opt == OPT_MESSAGE)
         a->message = value;
     return 0;
 }
 
+struct printer {
+    struct cli *cli;
+    size_t failed; /* "not ok" lines: signatures that do not verify */
+};
+
+/* The result lines: printed under -q too (they are what was asked). */
 static void print_line(const char *line, void *ctx)
 {
-    struct cli *cli = ctx;
-    if (!cli->quiet)
-        printf("%s\n", line);
+    struct printer *p = ctx;
+    if (!strncmp(line, "not ok", 6))
+        p->failed++;
+    printf("%s\n", line);
 }
 
 int cmd_sig(struct cli *cli, int argc, char **argv)
 {
-    const struct cli_cmd *cmd = NULL;
-    for (size_t i = 0; i < cli_n_cmds; i++)
-        if (!strcmp(cli_cmds[i].name, "verify-signature"))
-            cmd = &cli_cmds[i];
-    struct args a = {NULL, NULL};
+    const struct cli_cmd *cmd = cli_find_cmd("verify-signature");
+    struct args a = {NULL, NULL, NULL};
     char **pos = NULL;
     int n_pos = 0, code;
-    int r = cli_parse(cli, cmd, opts, DT_ARRAY_LEN_CLI(opts), argc, argv, on_opt, &a, &pos, &n_pos);
-    if (r != 0)
+    int r = cli_parse(cli, cmd, argc, argv, on_opt, &a, &pos, &n_pos);
+    struct stat st;
+    if (r != 0) {
         code = r > 0 ? EXIT_OK : EXIT_USAGE;
-    else if (!a.key && !a.message)
-        code = cli_usage_error(cli, "verify-signature", "missing --key KEY.pem");
-    else if (n_pos != 1)
-        code = cli_usage_error(cli, "verify-signature", "expected one build directory OUT");
-    else {
+    } else if (!a.key && !a.message) {
+        code = cli_usage_error(cli, "verify-signature", "missing --verify-key PUB.pem");
+    } else if (n_pos) {
+        code = cli_usage_error(cli, "verify-signature", "unexpected argument %s", pos[0]);
+    } else if (stat(a.build, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        cli_error(cli, "%s: not a build directory", a.build);
+        code = EXIT_INPUT;
+    } else {
+        struct printer pr = {cli, 0};
         struct dt_sigcheck_opts o;
         memset(&o, 0, sizeof(o));
-        o.build_dir = pos[0];
+        o.build_dir = a.build;
         o.key = a.key;
         o.message_out = a.message;
         o.diag = cli_diag;
         o.diag_ctx = cli;
         o.report = print_line;
-        o.report_ctx = cli;
+        o.report_ctx = &pr;
         size_t n = 0;
-        code = cli_exit_for(cli, dt_sigcheck_run(&o, &n));
+        enum dt_err rc = dt_sigcheck_run(&o, &n);
+        char sp[4096];
+        snprintf(sp, sizeof(sp), "%s/onecrl.signature.json", a.build);
+        bool none = n == 0 && a.key && stat(sp, &st) != 0;
+        /* A signature that does not verify, or none to check, is a check
+         * that failed (3); an input that cannot be read stays 1. */
+        if (rc == DT_ERR_INPUT && (pr.failed || none)) {
+            cli_progress_done(cli);
+            code = EXIT_MISMATCH;
+        } else {
+            code = cli_exit_for(cli, rc);
+        }
     }
     free(pos);
     return code;

@@ -7,64 +7,20 @@
 #include "cases.h"
 #include "verify.h"
 
+#include <dlfcn.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-enum {
-    OPT_BUILD,
-    OPT_ENGINE,
-    OPT_DEPLOYMENTS,
-    OPT_MODULE,
-    OPT_P11KIT,
-    OPT_KEEP,
-    OPT_JOBS,
-    OPT_FRESH,
-    OPT_STRICT,
-    OPT_VERBOSE,
-    OPT_QUIET,
-    OPT_HELP
-};
-
-static const struct cli_opt opts[] = {
-    [OPT_BUILD] = {"--build", 'b', true, "the `distrust build` output directory (required)"},
-    [OPT_ENGINE] = {"--engine", 'e', true,
-                    "pkix (default, as vfychain -pp), classic, all (both), openssl "
-                    "(X509_verify_cert with OUT/revocations.blob), or a comma list"},
-    [OPT_DEPLOYMENTS] = {"--deployments", 0, true,
-                         "the deployments to check, a comma list of overlay (NSS + our module "
-                         "over the case's anchors), root-store (OUT/certdata.txt alone, with "
-                         "its distrust-after dates), p11-kit (NSS + p11-kit-trust.so), openssl "
-                         "(the blob), or all (default: overlay, plus root-store when OUT has "
-                         "a merged certdata.txt; openssl with --engine openssl)"},
-    [OPT_MODULE] = {"--module", 'm', true,
-                    "libdistrust-pkcs11.so (default: beside the distrust binary, or "
-                    "$DISTRUST_PKCS11)"},
-    [OPT_P11KIT] = {"--p11-kit-trust", 0, true,
-                    "p11-kit-trust.so for the p11-kit deployment (default: "
-                    "$DISTRUST_P11KIT_TRUST, or the system's, e.g. "
-                    "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-trust.so)"},
-    [OPT_KEEP] = {"--keep-work", 'k', true,
-                  "keep per-case anchors, chains and a reproduce.sh (vfychain) in this directory"},
-    [OPT_JOBS] = {"--jobs", 'j', true,
-                  "NSS worker processes at once, 1 to 256 (default: one per online CPU)"},
-    [OPT_FRESH] = {"--fresh-processes", 0, false,
-                   "every verification in a process of its own, as one vfychain per chain "
-                   "(default: chains of one configuration share a worker, isolation checked)"},
-    [OPT_STRICT] = {"--strict", 0, false, "treat warnings (e.g. a manifest mismatch) as errors"},
-    [OPT_VERBOSE] = {"--verbose", 'v', false, "show where in the library an error arose"},
-    [OPT_QUIET] = {"--quiet", 'q', false, "print only the TAP result lines and the summary"},
-    [OPT_HELP] = {"--help", 'h', false, "show this help"},
-};
-
 struct args {
-    const char *build, *engine, *deployments, *module, *p11kit, *keep, *jobs;
+    const char *build, *engine, *deployments, *module, *p11kit, *keep, *jobs, *date;
     bool fresh;
 };
 
-static int on_opt(void *ctx, size_t opt, const char *value)
+static int on_opt(void *ctx, enum cli_opt_id opt, const char *value)
 {
     struct args *a = ctx;
     if (opt == OPT_BUILD)
@@ -75,14 +31,16 @@ static int on_opt(void *ctx, size_t opt, const char *value)
         a->deployments = value;
     else if (opt == OPT_MODULE)
         a->module = value;
-    else if (opt == OPT_P11KIT)
+    else if (opt == OPT_P11KIT_TRUST)
         a->p11kit = value;
-    else if (opt == OPT_KEEP)
+    else if (opt == OPT_KEEP_WORK)
         a->keep = value;
     else if (opt == OPT_JOBS)
         a->jobs = value;
-    else if (opt == OPT_FRESH)
+    else if (opt == OPT_FRESH_PROCESSES)
         a->fresh = true;
+    else if (opt == OPT_DATE)
+        a->date = value;
     return 0;
 }
 
@@ -140,23 +98,38 @@ static const char *default_module(char *buf, size_t cap, char *tried, size_t tca
     return NULL;
 }
 
+/* A PKCS#11 module the run is to load (lib, named by what): one that is
+ * missing, cannot be loaded or is no PKCS#11 module is one error, exit 1,
+ * before any check runs (not a failure of every check, exit 4). */
+static bool module_loads(struct cli *cli, const char *what, const char *lib)
+{
+    if (access(lib, R_OK) != 0) {
+        cli_error(cli, "%s %s: cannot read it: %s", what, lib, strerror(errno));
+        return false;
+    }
+    void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        const char *why = dlerror();
+        cli_error(cli, "%s %s: cannot be loaded: %s", what, lib, why ? why : "dlopen failed");
+        return false;
+    }
+    bool pkcs11 = dlsym(h, "C_GetFunctionList") != NULL;
+    dlclose(h);
+    if (!pkcs11)
+        cli_error(cli, "%s %s: not a PKCS#11 module (no C_GetFunctionList)", what, lib);
+    return pkcs11;
+}
+
 int cmd_verify(struct cli *cli, int argc, char **argv)
 {
-    const struct cli_cmd *cmd = NULL;
-    for (size_t i = 0; i < cli_n_cmds; i++)
-        if (!strcmp(cli_cmds[i].name, "verify"))
-            cmd = &cli_cmds[i];
-    struct args a = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, false};
+    const struct cli_cmd *cmd = cli_find_cmd("verify");
+    struct args a = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, false};
     char **pos = NULL;
     int n_pos = 0;
     int code;
-    int r = cli_parse(cli, cmd, opts, DT_ARRAY_LEN_CLI(opts), argc, argv, on_opt, &a, &pos, &n_pos);
+    int r = cli_parse(cli, cmd, argc, argv, on_opt, &a, &pos, &n_pos);
     if (r != 0) {
         code = r > 0 ? EXIT_OK : EXIT_USAGE;
-        goto out;
-    }
-    if (!a.build) {
-        code = cli_usage_error(cli, "verify", "missing --build OUT");
         goto out;
     }
     if (n_pos == 0) {
@@ -242,6 +215,19 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
         code = EXIT_INPUT;
         goto out;
     }
+    if (!module_loads(cli, a.module ? "--module" : "the PKCS#11 module", module)) {
+        code = EXIT_INPUT;
+        goto out;
+    }
+    const char *p11kit = a.p11kit;
+    if (!p11kit && getenv("DISTRUST_P11KIT_TRUST") && *getenv("DISTRUST_P11KIT_TRUST"))
+        p11kit = getenv("DISTRUST_P11KIT_TRUST");
+    /* Named and there, it must load; not there, the p11-kit deployment is
+     * not checked and the report says so. */
+    if (p11kit && access(p11kit, F_OK) == 0 && !module_loads(cli, "--p11-kit-trust", p11kit)) {
+        code = EXIT_INPUT;
+        goto out;
+    }
     struct printer pr = {cli};
     struct dt_verify_opts o;
     memset(&o, 0, sizeof(o));
@@ -250,13 +236,18 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
     o.n_case_files = (size_t)n_pos;
     o.engines = engines;
     o.deployments = deployments;
-    o.p11kit_module = a.p11kit;
-    if (!o.p11kit_module && getenv("DISTRUST_P11KIT_TRUST") && *getenv("DISTRUST_P11KIT_TRUST"))
-        o.p11kit_module = getenv("DISTRUST_P11KIT_TRUST");
+    o.p11kit_module = p11kit;
     o.module = module;
     o.keep_work = a.keep;
-    o.now = (int64_t)time(NULL);
+    int given = cli_eval_time(cli, "verify", a.date, &o.now);
+    if (given < 0) {
+        code = EXIT_USAGE;
+        goto out;
+    }
+    if (!given)
+        o.now = (int64_t)time(NULL);
     o.strict = cli->strict;
+    cli->strict_in_task = true;
     o.jobs = jobs;
     o.fresh_processes = a.fresh;
     o.progress = cli_progress;

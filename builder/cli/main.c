@@ -6,27 +6,24 @@
 #include "suggest.h"
 #include "version.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 const struct cli_cmd cli_cmds[] = {
-    {"build", cmd_build,
-     "build -o OUT [--pool PATH]... [--certdata UPSTREAM.txt] [--cases CASEFILE]... [--date T] "
-     "[--sign-key KEY] [--explain] [--strict] POLICY...",
+    {"build", cmd_build, CLI_BUILD, "POLICY...", NULL,
      "Build the distrust outputs of POLICY (files or directories of *.json) into OUT,\n"
      "replacing OUT atomically: certdata-distrust.txt (NSS built-in distrust objects),\n"
-     "onecrl.json (OneCRL records) and manifest.json. With a certificate pool, the "
-     "cross-certificates of every\n"
+     "onecrl.json (OneCRL records), revocations.blob, distrust.p11-kit, manifest.json\n"
+     "and test-distrust.sh. With a certificate pool, the cross-certificates of every\n"
      "distrusted CA key are found and distrusted too."},
-    {"lint", cmd_lint,
-     "lint [--pool PATH]... [--date T] [--expired-before DATE] [--strict] POLICY...",
+    {"lint", cmd_lint, CLI_LINT, "POLICY...", NULL,
      "Run every check of `distrust build` without writing anything; with a pool,\n"
-     "report every path from a trust anchor to a distrusted key that stays open."},
-    {"verify", cmd_verify,
-     "verify --build OUT [--engine pkix|classic|all|openssl] [--deployments LIST] [--jobs N] "
-     "[--fresh-processes] CASES...",
+     "report every path from a trust anchor (with --roots: a root of the store only)\n"
+     "to a distrusted key that stays open."},
+    {"verify", cmd_verify, CLI_VERIFY, "CASES...", NULL,
      "Replay the chain cases of CASES (JSON) under real NSS, each first without the\n"
      "build's distrust data (the baseline must validate), then once per deployment as\n"
      "its real client consumes the build: overlay (OUT/certdata-distrust.txt in\n"
@@ -38,13 +35,12 @@ const struct cli_cmd cli_cmds[] = {
      "redone alone); configurations never share one. Prints TAP and\n"
      "\"N passed, N failed\"; exit 0 when every check gives its expected verdict, 3 on a\n"
      "mismatch or an INVALID case, 1 on bad input."},
-    {"impact", cmd_impact,
-     "impact --build OUT --pool PATH... [--roots PATH]... --corpus PATH... [--json]",
+    {"impact", cmd_impact, CLI_IMPACT, "", NULL,
      "Measure a build's impact: build every chain of every corpus certificate through\n"
      "the pool to a trust anchor and count, per policy entry and in total, the\n"
      "certificates now distrusted on every path, those still valid through another\n"
      "path, those unaffected and those with no path at all. A table, or JSON."},
-    {"import", cmd_import, "import onecrl|certdata FILE -o POLICY.json",
+    {"import", cmd_import, CLI_IMPORT, "onecrl|certdata FILE", NULL,
      "import onecrl: turn a OneCRL Remote Settings dump ({\"data\": [...]} or an array of\n"
      "records) into a policy: one entry per record (duplicates by DER bytes once),\n"
      "targets onecrl and blob, the details kept as label/bug/who/why/created,\n"
@@ -53,46 +49,47 @@ const struct cli_cmd cli_cmds[] = {
      "trust object with CKT_NSS_NOT_TRUSTED (its shape, label and comments kept) and\n"
      "every distrust-after date (on the certificate or the trust object); the\n"
      "certificates go into POLICY-certs/ beside the policy."},
-    {"diff", cmd_diff, "diff OLD_OUT NEW_OUT [--json] [-o FILE]",
+    {"diff", cmd_diff, CLI_DIFF, "OLD_OUT NEW_OUT", NULL,
      "Release notes between two builds: the distrusts (NSS objects and OneCRL records)\n"
      "added, removed and changed, grouped by incident with bugs, names, purposes and\n"
      "targets; distrust-after dates; revocation blob keys per issuer; and a CHANGELOG\n"
      "snippet. Markdown, or JSON with --json. Exit 0 whether or not the builds differ."},
-    {"deadlines", cmd_deadlines,
-     "deadlines [--now T] [--pool PATH]... [--json] [--rows N] [-o FILE] POLICY...",
+    {"deadlines", cmd_deadlines, CLI_DEADLINES, "POLICY...", NULL,
      "The report a root program posts on an incident's bug: for every incident entry\n"
      "(incident_serials, revoke_by, crl), the serials revoked on time, revoked late and\n"
      "not revoked, hours past the deadline, the CRLs checked (a stale one is flagged and\n"
      "is no evidence), when the unrevoked certificates expire (from --pool) and which\n"
-     "distrust entries the next build adds. Markdown, or JSON with --json."},
-    {"emit-tests", cmd_emit, "emit-tests --build OUT --nss-chains DIR",
+     "distrust entries the next build adds. Judged at --date, else $SOURCE_DATE_EPOCH,\n"
+     "else now: the time `distrust build` judges them at. Markdown, or JSON with --json."},
+    {"emit-tests", cmd_emit, CLI_EMIT, "", NULL,
      "Write the chain cases of a build (made with --cases) as a scenario file for NSS's\n"
-     "own tests/chains/chains.sh (DIR/scenarios/distrust.cfg, certificates in\n"
-     "DIR/certs/ for tests/libpkix/certs/): per case a baseline database that must\n"
+     "own tests/chains/chains.sh (OUT/scenarios/distrust.cfg, certificates in\n"
+     "OUT/certs/ for tests/libpkix/certs/): per case a baseline database that must\n"
      "pass and one with the build's distrusts imported as not trusted."},
-    {"query", cmd_query,
-     "query BLOB [--cert FILE]... [--issuer-der B64 --serial HEX] [--subject-der B64 "
-     "--spki-sha256 B64] [--batch FILE] [--verify-key PEM] [--info]",
+    {"query", cmd_query, CLI_QUERY, "BLOB", NULL,
      "Look certificates, issuer + serial pairs or subject + key pairs up in a revocation\n"
-     "blob (OUT/revocations.blob). Exit 0 when something is listed, 1 when nothing is,\n"
-     "2 on an error (a bad blob, a missing or invalid signature with --verify-key, any\n"
-     "malformed batch line)."},
-    {"verify-signature", cmd_sig, "verify-signature --key KEY.pem OUT",
+     "blob (OUT/revocations.blob). Exit 0 when something is listed, 1 when nothing is\n"
+     "(as grep), 2 on a usage error or an unreadable or malformed input (a bad blob, any\n"
+     "malformed batch line), 3 when --verify-key is given and the blob's signature is\n"
+     "missing or does not verify."},
+    {"verify-signature", cmd_sig, CLI_SIG, "", "--build",
      "Check the signatures of a build (onecrl.signature.json over onecrl.json, the\n"
      "Remote Settings p384ecdsa content signature) with a public key. Exit 0 when\n"
-     "every one verifies, 1 otherwise."},
+     "every one verifies, 3 when one does not or the build has none."},
 };
 const size_t cli_n_cmds = sizeof(cli_cmds) / sizeof(cli_cmds[0]);
 
-static void usage(FILE *f)
+/* What the command printed must have reached stdout: a full disk or a
+ * closed pipe is an output that cannot be written (exit 1; query's error
+ * code 2), never success. */
+static int finish(struct cli *cli, const struct cli_cmd *cmd, int code)
 {
-    fprintf(f, "usage: distrust COMMAND [OPTIONS] ARGS...\n\ncommands:\n");
-    for (size_t i = 0; i < cli_n_cmds; i++)
-        fprintf(f, "  %-16s %s\n", cli_cmds[i].name, cli_cmds[i].synopsis);
-    fprintf(
-        f, "\nRun 'distrust help COMMAND' (or 'distrust COMMAND --help') for a command's options.\n"
-           "Exit status: 0 ok, 1 bad input (or warnings with --strict), 2 usage,\n"
-           "3 verification mismatch, 4 internal or I/O error.\n");
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return code;
+    cli_error(cli, "%s: cannot write standard output: %s", cmd->name, strerror(errno));
+    if (code == EXIT_INTERNAL || code == EXIT_USAGE)
+        return code;
+    return cmd->bit == CLI_QUERY ? EXIT_USAGE : EXIT_INPUT;
 }
 
 int main(int argc, char **argv)
@@ -105,7 +102,7 @@ int main(int argc, char **argv)
     cli.progress_tty = isatty(2);
 
     if (argc < 2) {
-        usage(stderr);
+        cli_print_usage(stderr);
         return EXIT_USAGE;
     }
     const char *name = argv[1];
@@ -116,12 +113,19 @@ int main(int argc, char **argv)
                 return cli_cmds[i].run(&cli, 1, args);
             }
         fprintf(stderr, "distrust: help: unknown command '%s'\n", argv[2]);
-        usage(stderr);
+        cli_print_usage(stderr);
         return EXIT_USAGE;
     }
     if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
-        usage(stdout);
+        cli_print_usage(stdout);
         return EXIT_OK;
+    }
+    if (!strcmp(name, "--man")) { /* hidden: make man */
+        if (argc != 2) {
+            fprintf(stderr, "usage: distrust --man <doc/distrust.1.in >doc/distrust.1\n");
+            return EXIT_USAGE;
+        }
+        return cli_man(stdin, stdout);
     }
     if (!strcmp(name, "--version") || !strcmp(name, "version")) {
         printf("distrust %s\n", DT_VERSION);
@@ -129,7 +133,7 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < cli_n_cmds; i++)
         if (!strcmp(cli_cmds[i].name, name))
-            return cli_cmds[i].run(&cli, argc - 2, argv + 2);
+            return finish(&cli, &cli_cmds[i], cli_cmds[i].run(&cli, argc - 2, argv + 2));
     const char *names[16];
     size_t n = 0;
     for (size_t i = 0; i < cli_n_cmds && n < 16; i++)
@@ -139,6 +143,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "distrust: unknown command '%s'; did you mean '%s'?\n", name, s);
     else
         fprintf(stderr, "distrust: unknown command '%s'\n", name);
-    usage(stderr);
+    cli_print_usage(stderr);
     return EXIT_USAGE;
 }

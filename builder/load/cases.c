@@ -16,6 +16,14 @@
 
 static const char *const usage_names[] = {"server",          "client",       "email-signer",
                                           "email-recipient", "code-signing", "ssl-ca"};
+/* The policy's purposes name usages too (one vocabulary): server-auth is
+ * server, email-protection is email-signer; code-signing is both. */
+static const char *const usage_spellings[] = {
+    "server", "client", "email-signer", "email-recipient", "code-signing", "ssl-ca",
+    "server-auth", "email-protection"};
+static const enum dt_usage usage_of_spelling[] = {
+    DT_USAGE_SERVER,       DT_USAGE_CLIENT,       DT_USAGE_EMAIL_SIGNER, DT_USAGE_EMAIL_RECIPIENT,
+    DT_USAGE_CODE_SIGNING, DT_USAGE_SSL_CA,       DT_USAGE_SERVER,       DT_USAGE_EMAIL_SIGNER};
 static const int usage_vfychain[] = {1, 0, 4, 5, 6, 3};
 static const char *const expect_names[] = {"trusted", "distrusted"};
 static const char *const top_keys[] = {"version", "cases", "comment"};
@@ -288,8 +296,9 @@ static void load_case(struct loader *L, json_t *e, size_t index)
         (void)load_cert_array(L, anchors, path, "anchors", &k.anchors, &k.n_anchors);
     }
 
-    int u = dt_json_enum(&L->j, e, path, "usage", usage_names, DT_ARRAY_LEN(usage_names), &present);
-    k.usage = u >= 0 ? (enum dt_usage)u : DT_USAGE_SERVER;
+    int u = dt_json_enum(&L->j, e, path, "usage", usage_spellings, DT_ARRAY_LEN(usage_spellings),
+                         &present);
+    k.usage = u >= 0 ? usage_of_spelling[u] : DT_USAGE_SERVER;
     const char *t = dt_json_str(&L->j, e, path, "time", &present);
     if (t) {
         bool frac;

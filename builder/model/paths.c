@@ -179,11 +179,15 @@ static void report_open(const struct dt_chain *c, void *ctx)
     r->open++;
     if (r->open > MAX_OPEN_PER_KEY)
         return;
-    char path[1500] = "";
+    /* Every certificate by name and the first 6 bytes of its SHA-256: two
+     * cross-certificates of one subject print apart. */
+    char path[2000] = "";
     for (size_t i = c->n; i-- > 0;) {
+        const uint8_t *h = c->certs[i]->cert->sha256;
         char *n = dt_nssname_display(c->certs[i]->cert->info.subject);
         size_t len = strlen(path);
-        snprintf(path + len, sizeof(path) - len, "%s%s", i + 1 < c->n ? " > " : "", n ? n : "?");
+        snprintf(path + len, sizeof(path) - len, "%s%s [%02x%02x%02x%02x%02x%02x]",
+                 i + 1 < c->n ? " > " : "", n ? n : "?", h[0], h[1], h[2], h[3], h[4], h[5]);
         free(n);
     }
     const struct dt_cert *last = c->certs[0]->cert;

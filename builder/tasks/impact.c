@@ -30,7 +30,8 @@
 
 #define MAX_CHAINS 256
 
-static const char *const purpose_names[] = {"server", "email", "code"};
+/* The policy's names for the purposes (doc/policy.md), in output too. */
+static const char *const purpose_names[] = {"server-auth", "email-protection", "code-signing"};
 
 /* Distrust objects of the build, grouped by the policy entry they came from. */
 struct group {

@@ -26,7 +26,7 @@ run "$DISTRUST" query "$BL" --info --verify-key "$K/signer-p384.pub.pem"
 expect_status "--verify-key with the signer's key" 0
 has "verified" "$WORK/out" "^signature: ECDSA P-384, key [0-9a-f]{64}, verified$"
 run "$DISTRUST" query "$BL" --info --verify-key "$K/other-p384.pub.pem"
-expect_status "--verify-key with another key" 2
+expect_status "--verify-key with another key: a check that failed" 3
 has "says so" "$WORK/err" "signed by another key"
 
 # Every record of the dump as a batch line: all listed.

@@ -14,8 +14,8 @@
 . "$TOP/tests/e2e/lib.sh"
 C="$TOP/testdata/chains"
 X="$TOP/testdata/pki-cross"
-CORPUS="-c $PKI/leaf-a1.pem -c $PKI/leaf-a1-2.pem -c $PKI/leaf-ascii.pem -c $PKI/leaf-a2.pem
- -c $PKI/leaf-neg.pem -c $PKI/leaf-c-after.pem -c $PKI/leaf-c-before.pem -c $PKI/leaf-utf8.pem"
+CORPUS="--corpus $PKI/leaf-a1.pem --corpus $PKI/leaf-a1-2.pem --corpus $PKI/leaf-ascii.pem --corpus $PKI/leaf-a2.pem
+ --corpus $PKI/leaf-neg.pem --corpus $PKI/leaf-c-after.pem --corpus $PKI/leaf-c-before.pem --corpus $PKI/leaf-utf8.pem"
 
 line() { # DESC EXACT-LINE (in $WORK/out)
     if grep -Fxq -- "$2" "$WORK/out"; then ok "$1"; else
@@ -91,7 +91,7 @@ line "basic: the e-mail-only distrust does not count for TLS" \
     'unaffected  leaf-ascii.pem#1 "ascii-serial.example.test": 0 of 4 chains cut'
 line "basic: totals 4 / 1 / 3 / 0" \
     '8 corpus certificates: 4 distrusted on every path, 1 distrusted on some paths but valid through another, 3 unaffected, 0 with no path to a trust anchor in the pool'
-impact basic --purpose email
+impact basic --purpose email-protection
 line "basic, e-mail: the e-mail-only distrust counts" \
     '         1          0          7  policy.json /entries/3 "E-mail distrust of ascii-serial.example.test" (1 distrust)'
 line "basic, e-mail: distrust-after for TLS only does not" \
@@ -102,7 +102,7 @@ line "basic, e-mail: totals 5 / 0 / 3 / 0" \
 # 5. A root store of Root A alone: B, C and Kök are no anchors any more.
 impact basic --roots "$PKI/root-a.pem"
 line "--roots: one anchor" \
-    "impact of $WORK/basic (4 distrusts, 4 entries) on 8 corpus certificates; pool of 22 certificates with 1 trust anchor; purpose server; validity not checked"
+    "impact of $WORK/basic (4 distrusts, 4 entries) on 8 corpus certificates; pool of 22 certificates with 1 trust anchor; purpose server-auth; validity not checked"
 line "--roots: leaf-a1 has A>I1 and A>Cxa>I1xc (C in the middle is no anchor)" \
     'unaffected  leaf-a1.pem#1 "leaf1.example.test": 0 of 2 chains cut'
 line "--roots: leaf-utf8 has no path" \
@@ -117,24 +117,24 @@ awk '/^CKA_CLASS/ { b = 0 } /^CKA_LABEL UTF8 "Test Root B"/ { b = 1 }
 run "$DISTRUST" impact -b "$WORK/basic" -p "$PKI" -p "$X" $CORPUS --list --roots "$WORK/roots.txt"
 expect_status "--roots with a certdata.txt" 0
 line "a certdata.txt root store: its four trusted roots are the anchors" \
-    "impact of $WORK/basic (4 distrusts, 4 entries) on 8 corpus certificates; pool of 22 certificates with 4 trust anchors; purpose server; validity not checked"
+    "impact of $WORK/basic (4 distrusts, 4 entries) on 8 corpus certificates; pool of 22 certificates with 4 trust anchors; purpose server-auth; validity not checked"
 line "... so leaf-a1 has A>I1, C>I1xc and A>Cxa>I1xc, not B>I1xb" \
     'unaffected  leaf-a1.pem#1 "leaf1.example.test": 0 of 3 chains cut'
 
 # The corpus's CA certificates are issuers too, whatever their order: the leaf
 # comes before its intermediate, and only Root A is in the pool.
-run "$DISTRUST" impact -b "$WORK/basic" -p "$PKI/root-a.pem" -c "$PKI/leaf-a2.pem" -c "$PKI/int-a2.pem" --list
+run "$DISTRUST" impact -b "$WORK/basic" -p "$PKI/root-a.pem" --corpus "$PKI/leaf-a2.pem" --corpus "$PKI/int-a2.pem" --list
 line "a corpus intermediate serves the corpus leaf listed before it" \
     'distrusted  leaf-a2.pem#1 "control.example.test": 1 of 1 chain cut; by policy.json /entries/1'
 line "... and the pool (Root A, and the build's distrust-after Root C) is reported without the corpus" \
-    "impact of $WORK/basic (4 distrusts, 4 entries) on 2 corpus certificates; pool of 2 certificates with 2 trust anchors; purpose server; validity not checked"
+    "impact of $WORK/basic (4 distrusts, 4 entries) on 2 corpus certificates; pool of 2 certificates with 2 trust anchors; purpose server-auth; validity not checked"
 
-# 6. --time: before the leaves were issued there is no chain at all.
-impact basic --time 2023-06-01
-line "--time: no path before the leaves existed" \
+# 6. --date: before the leaves were issued there is no chain at all.
+impact basic --date 2023-06-01
+line "--date: no path before the leaves existed" \
     '8 corpus certificates: 0 distrusted on every path, 0 distrusted on some paths but valid through another, 0 unaffected, 8 with no path to a trust anchor in the pool'
-impact basic --time 2025-06-01T00:00:00Z
-line "--time inside every validity: the same as without" \
+impact basic --date 2025-06-01T00:00:00Z
+line "--date inside every validity: the same as without" \
     '8 corpus certificates: 4 distrusted on every path, 1 distrusted on some paths but valid through another, 3 unaffected, 0 with no path to a trust anchor in the pool'
 
 # 7. JSON: the same numbers.
@@ -158,13 +158,13 @@ if grep -q '"file":"leaf-c-after.pem","index":1,"subject":"after.example.test","
 D="$TOP/policy"
 build dn "$D/2011-diginotar.json"
 run "$DISTRUST" impact -b "$WORK/dn" -p "$D/certs/2011-diginotar" -p "$D/chains/2011-diginotar" \
-    -c "$D/chains/2011-diginotar/leaf_fraudulent_star.google.com_path1.chain.pem" --time 2011-07-12 --list
+    --corpus "$D/chains/2011-diginotar/leaf_fraudulent_star.google.com_path1.chain.pem" --date 2011-07-12 --list
 expect_status "DigiNotar impact" 0
 if grep -Eq '^distrusted  leaf_fraudulent_star\.google\.com_path1\.chain\.pem#1 "\*\.google\.com": 3 of 3 chains cut' "$WORK/out"; then
     ok "DigiNotar: *.google.com loses all three chains"; else not_ok "DigiNotar: *.google.com loses all three chains" "$(cat "$WORK/out")"; fi
 build dnx "$C/diginotar-root/policy-no-cross.json"
 run "$DISTRUST" impact -b "$WORK/dnx" -p "$D/certs/2011-diginotar" -p "$D/chains/2011-diginotar" \
-    -c "$D/chains/2011-diginotar/leaf_fraudulent_star.google.com_path1.chain.pem" --time 2011-07-12 --list
+    --corpus "$D/chains/2011-diginotar/leaf_fraudulent_star.google.com_path1.chain.pem" --date 2011-07-12 --list
 if grep -Eq '^other path  leaf_fraudulent_star\.google\.com_path1\.chain\.pem#1 "\*\.google\.com": 1 of 3 chains cut' "$WORK/out"; then
     ok "DigiNotar without cross-signs: two Entrust paths stay"; else not_ok "DigiNotar without cross-signs: two Entrust paths stay" "$(cat "$WORK/out")"; fi
 
@@ -174,26 +174,26 @@ expect_status "a missing build directory" 1
 if grep -q "cannot use the build" "$WORK/err"; then ok "is explained"; else not_ok "is explained" "$(cat "$WORK/err")"; fi
 run "$DISTRUST" impact -b "$WORK/basic" -p "$PKI"
 expect_status "no --corpus" 2
-run "$DISTRUST" impact -b "$WORK/basic" -p "$PKI" -c "$TOP/testdata/pki/README.md"
+run "$DISTRUST" impact -b "$WORK/basic" -p "$PKI" --corpus "$TOP/testdata/pki/README.md"
 expect_status "a corpus file that holds no certificate" 1
-run "$DISTRUST" impact -b "$WORK/basic" -p "$PKI" -c "$PKI/leaf-a1.pem" --purpose web
+run "$DISTRUST" impact -b "$WORK/basic" -p "$PKI" --corpus "$PKI/leaf-a1.pem" --purpose web
 expect_status "an unknown purpose" 2
-run "$DISTRUST" impact -b "$WORK/basic" -p "$PKI" -c "$PKI/leaf-a1.pem" --time yesterday
+run "$DISTRUST" impact -b "$WORK/basic" -p "$PKI" --corpus "$PKI/leaf-a1.pem" --date yesterday
 expect_status "a bad time" 2
-run "$DISTRUST" impact -b "$WORK/pi" -c "$PKI/leaf-a1.pem"
+run "$DISTRUST" impact -b "$WORK/pi" --corpus "$PKI/leaf-a1.pem"
 expect_status "no pool and no anchor: a warning, not a failure" 0
 if grep -q "holds no trust anchor" "$WORK/err"; then ok "the missing anchors are reported"; else not_ok "the missing anchors are reported" "$(cat "$WORK/err")"; fi
-run "$DISTRUST" impact --strict -b "$WORK/pi" -c "$PKI/leaf-a1.pem"
-expect_status "... and with --strict a failure" 1
+run "$DISTRUST" impact --strict -b "$WORK/pi" --corpus "$PKI/leaf-a1.pem"
+expect_status "... and with --strict a failed check" 3
 printf 'garbage\n' >"$WORK/basic/certdata-distrust.txt"
-run "$DISTRUST" impact -b "$WORK/basic" -p "$PKI" -c "$PKI/leaf-a1.pem"
+run "$DISTRUST" impact -b "$WORK/basic" -p "$PKI" --corpus "$PKI/leaf-a1.pem"
 expect_status "a build whose certdata-distrust.txt does not parse" 1
 if grep -q "certdata-distrust.txt:1" "$WORK/err"; then ok "is reported at file:line"; else not_ok "is reported at file:line" "$(cat "$WORK/err")"; fi
 
 # A self-signed CA certificate in the corpus is an issuer, not a trust anchor.
 build basic2 "$C/basic/policy.json"
 run "$DISTRUST" impact -b "$WORK/basic2" -p "$PKI/root-a.pem" -p "$PKI/int-a1.pem" \
-    -c "$PKI/leaf-a1.pem" -c "$PKI/int-a1-xb.pem" -c "$PKI/root-b.pem" --list
+    --corpus "$PKI/leaf-a1.pem" --corpus "$PKI/int-a1-xb.pem" --corpus "$PKI/root-b.pem" --list
 line "a corpus root is no anchor: leaf-a1 has only A>I1" \
     'unaffected  leaf-a1.pem#1 "leaf1.example.test": 0 of 1 chain cut'
 line "... and the corpus root itself has no path" \
@@ -219,17 +219,17 @@ line "... is not merged with the next" \
 mkdir -p "$WORK/pe"
 cp "$PKI/root-a.pem" "$PKI/int-a1.pem" "$PKI/leaf-a1.pem" "$WORK/pe/"
 build pe/out "$C/pool-intermediate/policy-no-cross.json"
-run "$DISTRUST" impact -b "$WORK/pe/out" -p "$WORK/pe" -c "$WORK/pe" --list
+run "$DISTRUST" impact -b "$WORK/pe/out" -p "$WORK/pe" --corpus "$WORK/pe" --list
 line "the build's own directory is not read as pool or corpus" \
     'distrusted  pe/leaf-a1.pem#1 "leaf1.example.test": 1 of 1 chain cut; by policy-no-cross.json /entries/0'
 
 # A certdata.txt corpus whose certificate object does not parse: exit 1.
 printf 'CKA_CLASS CK_OBJECT_CLASS CKO_CERTIFICATE\nCKA_VALUE MULTILINE_OCTAL\n\\060\\003\nEND\n' >"$WORK/badcorpus.txt"
-run "$DISTRUST" impact -b "$WORK/basic2" -p "$PKI" -c "$WORK/badcorpus.txt" -c "$PKI/leaf-a1.pem"
+run "$DISTRUST" impact -b "$WORK/basic2" -p "$PKI" --corpus "$WORK/badcorpus.txt" --corpus "$PKI/leaf-a1.pem"
 expect_status "a corpus certificate object that does not parse" 1
 if grep -q "badcorpus.txt:1: error: certificate object" "$WORK/err"; then ok "is reported at file:line"; else
     not_ok "is reported at file:line" "$(cat "$WORK/err")"; fi
-run "$DISTRUST" impact -b "$WORK/basic2" -p "$PKI" -c "$WORK/nothere"
+run "$DISTRUST" impact -b "$WORK/basic2" -p "$PKI" --corpus "$WORK/nothere"
 expect_status "a missing corpus" 1
 if grep -q "nothere: error: cannot open corpus" "$WORK/err"; then ok "is called a corpus"; else
     not_ok "is called a corpus" "$(cat "$WORK/err")"; fi

@@ -62,7 +62,7 @@ expect_status "a partial distrust imports" 0
 has "with its purposes" "$WORK/partial.json" '"label":"Bogus Skype".*"purposes":\["server-auth","code-signing"\]'
 has "and a warning at its line" "$WORK/err" 'partial.txt:[0-9]+: warning: a distrust for some purposes only'
 run "$DISTRUST" import --strict certdata "$WORK/partial.txt" -o "$WORK/partial2.json"
-expect_status "--strict makes the warning an error" 1
+expect_status "--strict makes the warning an error" 3
 [ ! -e "$WORK/partial2.json" ] && [ ! -e "$WORK/partial2-certs" ] && ok "--strict failure writes nothing" || not_ok "--strict failure writes nothing"
 
 # Hashes without the certificate: imported by issuer and serial, with a warning.

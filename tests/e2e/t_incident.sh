@@ -91,7 +91,7 @@ fi
     ok "diff --json: removal_reason on both" || not_ok "diff --json removal_reason" "$(head -c 800 "$WORK/diff.json")"
 
 # distrust deadlines: the report for the bug.
-"$DISTRUST" deadlines -q --now 2024-09-01T00:00:00Z --pool "$F/ca/newcerts" "$F/aug.json" >"$WORK/dl.md" 2>"$WORK/dl.err"
+"$DISTRUST" deadlines -q --date 2024-09-01T00:00:00Z --pool "$F/ca/newcerts" "$F/aug.json" >"$WORK/dl.md" 2>"$WORK/dl.err"
 st=$?
 if [ "$st" -eq 0 ] && grep -q '^- Deadline: 2024-07-31T19:30:00Z, \*\*passed 748 hours ago\*\* (31.2 days)$' "$WORK/dl.md" &&
     grep -q '^| revoked on time | 2 |$' "$WORK/dl.md" &&
@@ -108,18 +108,18 @@ else
 fi
 # A stale CRL is flagged and counts for nothing; before the deadline nothing is added.
 policy both crl-aug.pem crl-stale.pem
-"$DISTRUST" deadlines -q --now 2024-09-01T00:00:00Z --json "$F/both.json" >"$WORK/dl.json" 2>/dev/null
+"$DISTRUST" deadlines -q --date 2024-09-01T00:00:00Z --json "$F/both.json" >"$WORK/dl.json" 2>/dev/null
 tr -d ' \n' <"$WORK/dl.json" >"$WORK/dl.txt"
 grep -q '"status":"stale"' "$WORK/dl.txt" && grep -q '"status":"current"' "$WORK/dl.txt" &&
     grep -q '"not_revoked":\[{"line":4,"on_hold":true,"only_on_stale_crls":true,"serial":"1003"}' "$WORK/dl.txt" &&
     grep -q '"revoked_late":\[{"hours_late":100,"line":3,"revoked_at":"2024-08-05T00:00:00Z","serial":"1002"}\]' "$WORK/dl.txt" &&
     ok "deadlines --json: the stale CRL flagged, every list in full" || not_ok "deadlines JSON" "$(head -c 1500 "$WORK/dl.json")"
-"$DISTRUST" deadlines -q --now 2024-07-30T00:00:00Z "$F/aug.json" >"$WORK/dl2.md" 2>&1
+"$DISTRUST" deadlines -q --date 2024-07-30T00:00:00Z "$F/aug.json" >"$WORK/dl2.md" 2>&1
 grep -q 'Deadline: 2024-07-31T19:30:00Z, in 43 hours' "$WORK/dl2.md" && grep -q '^| crl-aug.pem | .*| not yet valid: not counted |$' "$WORK/dl2.md" &&
     grep -q 'Not revoked yet (6): no entry before the deadline' "$WORK/dl2.md" &&
     ok "deadlines before the deadline: hours left, nothing added yet, the future CRL not counted" ||
     not_ok "deadlines before the deadline" "$(cat "$WORK/dl2.md" | head -n 30)"
-"$DISTRUST" deadlines -q --now 2024-09-01 "$TOP/testdata/chains/basic/policy.json" >/dev/null 2>"$WORK/dl.err"
+"$DISTRUST" deadlines -q --date 2024-09-01 "$TOP/testdata/chains/basic/policy.json" >/dev/null 2>"$WORK/dl.err"
 st=$?
 [ "$st" -eq 1 ] && grep -q 'the policies hold no incident entry' "$WORK/dl.err" && ok "deadlines on a policy without incidents: exit 1" ||
     not_ok "no incidents (exit $st)" "$(cat "$WORK/dl.err")"

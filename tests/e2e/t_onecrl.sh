@@ -48,12 +48,12 @@ run "$DISTRUST" build -q -o "$WORK/s" --date 2026-11-01 --sign-key "$K/signer-p3
 expect_status "build --sign-key" 0
 has "onecrl.signature.json says p384ecdsa" "$WORK/s/onecrl.signature.json" '"mode": "p384ecdsa"'
 has "the manifest lists the signature" "$WORK/s/manifest.json" '"onecrl.signature.json"'
-run "$DISTRUST" verify-signature --key "$K/signer-p384.pub.pem" "$WORK/s"
+run "$DISTRUST" verify-signature --verify-key "$K/signer-p384.pub.pem" --build "$WORK/s"
 expect_status "verify-signature with the signer's key" 0
 has "says it verifies" "$WORK/out" '^ok onecrl.json: p384ecdsa content signature verifies'
-run "$DISTRUST" verify-signature --key "$K/other-p384.pub.pem" "$WORK/s"
-expect_status "verify-signature with another key" 1
-run "$DISTRUST" verify-signature --message "$WORK/msg" "$WORK/s"
+run "$DISTRUST" verify-signature --verify-key "$K/other-p384.pub.pem" --build "$WORK/s"
+expect_status "verify-signature with another key: a failed check" 3
+run "$DISTRUST" verify-signature --message "$WORK/msg" --build "$WORK/s"
 expect_status "--message writes the signed bytes" 0
 same "the signed message is the independently computed canonical JSON" "$TOP/tests/e2e/onecrl/basic.message" "$WORK/msg"
 # OpenSSL checks the signature: raw r || s (base64url) to DER, then dgst -verify.
@@ -71,22 +71,22 @@ if openssl dgst -sha384 -verify "$K/other-p384.pub.pem" -signature "$WORK/sig.de
 # Tampering: one record, the timestamp, the signature.
 cp -r "$WORK/s" "$WORK/t1"
 sed -i '0,/"enabled": true/s//"enabled": false/' "$WORK/t1/onecrl.json"
-run "$DISTRUST" verify-signature --key "$K/signer-p384.pub.pem" "$WORK/t1"
-expect_status "a record changed after signing" 1
+run "$DISTRUST" verify-signature --verify-key "$K/signer-p384.pub.pem" --build "$WORK/t1"
+expect_status "a record changed after signing: a failed check" 3
 has "is reported" "$WORK/err" "does not verify"
 cp -r "$WORK/s" "$WORK/t2"
 sed -i 's/"timestamp": 1793491200000/"timestamp": 1793491200001/' "$WORK/t2/onecrl.json"
-run "$DISTRUST" verify-signature --key "$K/signer-p384.pub.pem" "$WORK/t2"
-expect_status "the timestamp changed after signing" 1
+run "$DISTRUST" verify-signature --verify-key "$K/signer-p384.pub.pem" --build "$WORK/t2"
+expect_status "the timestamp changed after signing: a failed check" 3
 cp -r "$WORK/s" "$WORK/t3"
 "$DISTRUST" build -q -o "$WORK/s-other" --date 2026-11-02 --sign-key "$K/signer-p384.pem" "$C/basic/policy.json" 2>/dev/null
 cp "$WORK/s-other/onecrl.signature.json" "$WORK/t3/"
-run "$DISTRUST" verify-signature --key "$K/signer-p384.pub.pem" "$WORK/t3"
-expect_status "a valid signature of other content (another date)" 1
+run "$DISTRUST" verify-signature --verify-key "$K/signer-p384.pub.pem" --build "$WORK/t3"
+expect_status "a valid signature of other content (another date): a failed check" 3
 cp -r "$WORK/s" "$WORK/t4"
 sed -i 's/"signature": "\(.\{10\}\)[^"]*"/"signature": "\1"/' "$WORK/t4/onecrl.signature.json"
-run "$DISTRUST" verify-signature --key "$K/signer-p384.pub.pem" "$WORK/t4"
-expect_status "a truncated signature" 1
+run "$DISTRUST" verify-signature --verify-key "$K/signer-p384.pub.pem" --build "$WORK/t4"
+expect_status "a truncated signature: a failed check" 3
 has "is reported as such" "$WORK/err" "not 96 bytes"
 run "$DISTRUST" build -o "$WORK/p256" --sign-key "$K/signer-p256.pem" "$C/basic/policy.json"
 expect_status "a P-256 key signs the blob only" 0
@@ -97,8 +97,8 @@ run "$DISTRUST" build -q -o "$WORK/nokey" --sign-key "$WORK/notakey.pem" "$C/bas
 expect_status "a signing key that is not an ECDSA key" 1
 has "is named" "$WORK/err" "notakey.pem: error: the blob signing key must be an ECDSA P-256 or P-384 private key"
 if [ -e "$WORK/nokey" ]; then not_ok "nothing written with a bad key"; else ok "nothing written with a bad key"; fi
-run "$DISTRUST" verify-signature --key "$K/signer-p384.pub.pem" "$WORK/b"
-expect_status "a build without a signature" 1
+run "$DISTRUST" verify-signature --verify-key "$K/signer-p384.pub.pem" --build "$WORK/b"
+expect_status "a build without a signature: a failed check" 3
 has "says so" "$WORK/err" "no signature to check"
 
 # import onecrl: the real dump.
@@ -110,7 +110,7 @@ count "each duplicate is a warning with its place" "$WORK/err" "warning: /data/[
 run "$DISTRUST" lint "$WORK/imp.json"
 expect_status "the imported policy lints" 0
 run "$DISTRUST" import --strict onecrl "$D" -o "$WORK/imp2.json"
-expect_status "import --strict with duplicates" 1
+expect_status "import --strict with duplicates" 3
 if [ -e "$WORK/imp2.json" ]; then not_ok "--strict writes nothing"; else ok "--strict writes nothing"; fi
 run "$DISTRUST" build -q -o "$WORK/ri" --date 2026-11-01 "$WORK/imp.json"
 expect_status "the imported policy builds" 0

@@ -64,7 +64,7 @@ expect_status "without a store the build warns" 0
 has "and says what to do" "$WORK/err" \
     'warning: /entries/0/purposes: a distrust limited to some purposes: the build knows no root store.*Give the store \(--certdata UPSTREAM.txt or --roots STORE\)'
 run "$DISTRUST" build --strict -o "$WORK/n2" "$WORK/p.json"
-expect_status "--strict refuses it" 1
+expect_status "--strict refuses it" 3
 hasnt "the object without the store has no e-mail value" "$WORK/n/certdata-distrust.txt" 'CKA_TRUST_EMAIL_PROTECTION'
 
 # 1. The overlay module (NSS, pkix and classic).

@@ -93,7 +93,7 @@ has "and the path to Root C is open" "$WORK/err" "an open path reaches the distr
 # "distrust_anchors" where nothing can reach an anchor: a warning.
 policy "$WORK/noeffect.json" ', "scope": "certificate", "distrust_anchors": true'
 run "$DISTRUST" lint --strict "$WORK/noeffect.json"
-expect_status "distrust_anchors on a revocation: --strict refuses the no-op" 1
+expect_status "distrust_anchors on a revocation: --strict refuses the no-op" 3
 has "and says why" "$WORK/err" '"distrust_anchors" has no effect: "scope": "certificate" never reaches another certificate'
 
 done_testing

@@ -47,8 +47,11 @@ cd "$TOP/testdata/bad/103-pool-broken-certificate" && vg "a broken pool" 1 lint 
 cd "$TOP" || exit 1
 vg "build with a signed onecrl.json" 0 build -q --date 2026-11-01 \
     --sign-key "$TOP/testdata/keys/signer-p384.pem" -o "$WORK/signed" "$TOP/testdata/chains/basic/policy.json"
-vg "verify-signature" 0 verify-signature --key "$TOP/testdata/keys/signer-p384.pub.pem" "$WORK/signed"
-vg "verify-signature with another key" 1 verify-signature --key "$TOP/testdata/keys/other-p384.pub.pem" "$WORK/signed"
+vg "verify-signature" 0 verify-signature --verify-key "$TOP/testdata/keys/signer-p384.pub.pem" --build "$WORK/signed"
+vg "verify-signature with another key: a failed check" 3 verify-signature --verify-key "$TOP/testdata/keys/other-p384.pub.pem" --build "$WORK/signed"
+vg "verify-signature with 0.4.0's spellings (deprecated)" 0 verify-signature --key "$TOP/testdata/keys/signer-p384.pub.pem" "$WORK/signed"
+vg "verify --module that cannot be loaded" 1 verify --build "$WORK/signed" --module /etc/passwd "$TOP/testdata/chains/basic/cases.json"
+vg "build --help" 0 build --help
 vg "import onecrl of the real dump" 0 import -q onecrl "$TOP/testdata/onecrl/onecrl-2026-10.json" -o "$WORK/imp.json"
 vg "query --info --cert --batch" 0 query "$WORK/signed/revocations.blob" --info \
     --verify-key "$TOP/testdata/keys/signer-p384.pub.pem" --cert "$TOP/testdata/pki/chain-a2.pem"

@@ -57,7 +57,7 @@ if grep -q 'does not match its SHA-256 in the manifest' "$WORK/v.err"; then ok "
     not_ok "the edit after the build is reported" "$(cat "$WORK/v.err")"; fi
 "$DISTRUST" verify --strict --build "$WORK/hash" "$C/cross-signed/cases.json" >/dev/null 2>&1
 st=$?
-expect_status "with --strict the edited build is refused" 1
+expect_status "with --strict the edited build is refused" 3
 
 # A serial without its 00 pad: NSS never matches it.
 build pad "$C/cross-signed/policy.json"

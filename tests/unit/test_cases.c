@@ -32,6 +32,20 @@ static void test_valid(void)
         "\"trusted\"}]}";
     CHECK(load(&c, t) == DT_OK && U.errors == 0 && U.warnings == 0 && c.n == 3,
           "baseline: three cases, no diagnostics");
+    /* The policy's purposes are usages too. */
+    struct dt_cases p;
+    CHECK(load(&p, "{\"version\": 1, \"cases\": [\n"
+                   " {\"name\": \"a\", \"chain\": [\"int-a1.pem\"], \"anchors\": [\"root-a.pem\"], "
+                   "\"usage\": \"server-auth\", \"expect\": \"trusted\"},\n"
+                   " {\"name\": \"b\", \"chain\": [\"int-a1.pem\"], \"anchors\": [\"root-a.pem\"], "
+                   "\"usage\": \"email-protection\", \"expect\": \"trusted\"},\n"
+                   " {\"name\": \"c\", \"chain\": [\"int-a1.pem\"], \"anchors\": [\"root-a.pem\"], "
+                   "\"usage\": \"code-signing\", \"expect\": \"trusted\"}]}") == DT_OK &&
+              p.n == 3 && p.v[0].usage == DT_USAGE_SERVER &&
+              p.v[1].usage == DT_USAGE_EMAIL_SIGNER && p.v[2].usage == DT_USAGE_CODE_SIGNING,
+          "the policy's purposes as usages: server-auth is server, email-protection "
+          "email-signer, code-signing code-signing");
+    dt_cases_free(&p);
     if (c.n == 3) {
         const struct dt_case *k = &c.v[0];
         CHECK(!strcmp(k->name, "one") && !strcmp(k->file, "c.json") &&

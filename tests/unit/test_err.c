@@ -41,9 +41,9 @@ int main(void)
         {DT_ERR_INPUT, "bad input", 1},
         {DT_ERR_USAGE, "usage error", 2},
         {DT_ERR_LIMIT, "a size or count limit was exceeded", 1},
-        {DT_ERR_IO, "input/output error", 4},
+        {DT_ERR_IO, "input/output error", 1},
         {DT_ERR_NOMEM, "out of memory", 4},
-        {DT_ERR_STRICT, "warnings raised in strict mode", 1},
+        {DT_ERR_STRICT, "warnings raised in strict mode", 3},
         {DT_ERR_INTERNAL, "internal error", 4},
     };
     for (size_t i = 0; i < DT_ARRAY_LEN(codes); i++)

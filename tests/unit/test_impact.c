@@ -177,7 +177,7 @@ int main(void)
     json_error_t je;
     json_t *j = json_loads(OUT, 0, &je);
     json_t *tot = json_object_get(j, "totals");
-    CHECK(rc == DT_OK && j && !strcmp(JSTR(j, "purpose"), "server") &&
+    CHECK(rc == DT_OK && j && !strcmp(JSTR(j, "purpose"), "server-auth") &&
               json_integer_value(json_object_get(tot, "distrusted")) == 4 &&
               json_integer_value(json_object_get(tot, "no_path")) == 1 &&
               json_array_size(json_object_get(j, "entries")) == 3 &&
@@ -214,7 +214,7 @@ int main(void)
     q.pools[0] = "testdata/pki";
     q.purpose = DT_IMPACT_CODE;
     rc = impact(&q, &s);
-    CHECKU(rc == DT_OK && unit_has(&U, "the build distrusts nothing for the code purpose"),
+    CHECKU(rc == DT_OK && unit_has(&U, "the build distrusts nothing for the code-signing purpose"),
            "a build that distrusts nothing for the purpose: a warning");
     q.purpose = DT_IMPACT_SERVER;
     q.build = b;

@@ -283,11 +283,11 @@ static void test_open_paths(void)
     CHECKU(rc == DT_OK && r.open == 3 && U.warnings == 3,
            "cross_signs false: three open paths (Root B, Root C, Root A via root-c-xa) (%zu)",
            r.open);
-    CHECKU(unit_has(&U, "an open path reaches the distrusted key of this entry: Test Root B > "
-                        "Test Intermediate 1") &&
+    CHECKU(unit_has(&U, "an open path reaches the distrusted key of this entry: Test Root B "
+                        "[140d2f6ab17e] > Test Intermediate 1 [da4dd5e6009c]") &&
                unit_has(&U, "\"cross_signs\" is false for this entry") &&
                unit_has(&U, "|/entries/0|"),
-           "the warning names the path, the reason, at the entry");
+           "the warning names the path (every certificate by name and short SHA-256), the reason, at the entry");
     res_free(&r);
 
     /* An entry of its own for one cross-certificate closes that path. */
