@@ -98,9 +98,9 @@ static const char *default_module(char *buf, size_t cap, char *tried, size_t tca
     return NULL;
 }
 
-/* A PKCS#11 module the run is to load (lib, named by what): one that is
- * missing, cannot be loaded or is no PKCS#11 module is one error, exit 1,
- * before any check runs (not a failure of every check, exit 4). */
+/* p11-kit's trust module the run is to load (lib, named by what): one that
+ * cannot be read, cannot be loaded or is no PKCS#11 module is one error,
+ * exit 1, before any check runs (not a failure of every check, exit 4). */
 static bool module_loads(struct cli *cli, const char *what, const char *lib)
 {
     if (access(lib, R_OK) != 0) {
@@ -215,10 +215,8 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
         code = EXIT_INPUT;
         goto out;
     }
-    if (!module_loads(cli, a.module ? "--module" : "the PKCS#11 module", module)) {
-        code = EXIT_INPUT;
-        goto out;
-    }
+    /* dt_verify_run loads the module once before any check: one that is
+     * missing, cannot be loaded or is no PKCS#11 module is one input error. */
     const char *p11kit = a.p11kit;
     if (!p11kit && getenv("DISTRUST_P11KIT_TRUST") && *getenv("DISTRUST_P11KIT_TRUST"))
         p11kit = getenv("DISTRUST_P11KIT_TRUST");
