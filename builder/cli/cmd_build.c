@@ -4,7 +4,9 @@
 #include "cli.h"
 
 #include "build.h"
+#include "time.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,6 +18,8 @@ enum {
     OPT_EXPLAIN,
     OPT_DATE,
     OPT_SIGN_KEY,
+    OPT_SEQUENCE,
+    OPT_PREVIOUS,
     OPT_CERTDATA,
     OPT_CASES,
     OPT_STRICT,
@@ -34,12 +38,21 @@ static const struct cli_opt build_opts[] = {
                    "the policy says so (the --certdata file is a root store too)"},
     [OPT_EXPLAIN] = {"--explain", 0, false, "print every distrust and why it is there"},
     [OPT_DATE] = {"--date", 0, true,
-                  "timestamp of the outputs (onecrl.json last_modified) and the time incident "
-                  "deadlines and CRLs are judged at: RFC 3339, a date, @SECONDS or now "
-                  "(default: $SOURCE_DATE_EPOCH, else the newest \"created\")"},
+                  "timestamp of the outputs (revocations.blob created, onecrl.json "
+                  "last_modified, manifest.json release) and the time incident deadlines and "
+                  "CRLs are judged at: RFC 3339, a date, @SECONDS or now (default: "
+                  "$SOURCE_DATE_EPOCH, else the newest \"created\" of the entries, else "
+                  "1970-01-01 and a warning)"},
     [OPT_SIGN_KEY] = {"--sign-key", 0, true,
                       "ECDSA P-384 private key (PEM) that signs onecrl.json "
                       "(onecrl.signature.json)"},
+    [OPT_SEQUENCE] = {"--sequence", 0, true,
+                      "the revocations.blob sequence number, 1 to 2^53-1: greater than the "
+                      "previous release's (clients keep the blob with the greatest)"},
+    [OPT_PREVIOUS] = {"--previous", 0, true,
+                      "the previous release's build directory: this release's sequence is its "
+                      "manifest's + 1 (a --sequence must be greater). Without --sequence or "
+                      "--previous the sequence is the date in seconds, with a warning"},
     [OPT_CERTDATA] = {"--certdata", 0, true,
                       "upstream NSS certdata.txt: also write OUT/certdata.txt, it with the "
                       "policy merged in"},
@@ -78,7 +91,7 @@ struct build_args {
     const char *out;
     struct cli_list pools, roots, cases;
     bool explain;
-    const char *date, *sign_key, *certdata, *expired_before;
+    const char *date, *sign_key, *certdata, *expired_before, *sequence, *previous;
 };
 
 static int on_opt(void *ctx, size_t opt, const char *value)
@@ -95,6 +108,10 @@ static int on_opt(void *ctx, size_t opt, const char *value)
         return cli_list_push(&a->roots, value);
     } else if (!strcmp(name, "--date")) {
         a->date = value;
+    } else if (!strcmp(name, "--sequence")) {
+        a->sequence = value;
+    } else if (!strcmp(name, "--previous")) {
+        a->previous = value;
     } else if (!strcmp(name, "--sign-key")) {
         a->sign_key = value;
     } else if (!strcmp(name, "--cases")) {
@@ -148,7 +165,22 @@ static int run(struct cli *cli, const struct cli_cmd *cmd, const struct build_ar
             return cli_usage_error(cli, cmd->name,
                                    "SOURCE_DATE_EPOCH=%s: expected seconds since the epoch", sde);
         o.has_date = 1;
+        o.date_from = "SOURCE_DATE_EPOCH";
     }
+    if (a->sequence) {
+        char *end = NULL;
+        errno = 0;
+        unsigned long long v = strtoull(a->sequence, &end, 10);
+        if (a->sequence[0] < '0' || a->sequence[0] > '9' || *end || errno || v < 1 ||
+            v > DT_SEQUENCE_MAX)
+            return cli_usage_error(cli, cmd->name,
+                                   "--sequence %s: expected a whole number from 1 to "
+                                   "9007199254740991 (2^53-1)",
+                                   a->sequence);
+        o.has_sequence = 1;
+        o.sequence = (uint64_t)v;
+    }
+    o.previous_dir = a->previous;
     if (a->explain) {
         o.explain = print_explain;
         o.explain_ctx = cli;
@@ -174,19 +206,40 @@ static int run(struct cli *cli, const struct cli_cmd *cmd, const struct build_ar
         fprintf(stderr, "%s: %zu error%s%s\n", cli->prog, s.errors, s.errors == 1 ? "" : "s",
                 out ? "; nothing written" : "");
     if (rc == DT_OK && !cli->quiet) {
-        char pool[160] = "";
+        char pool[200] = "", skipped[64] = "";
+        if (s.pool_skipped)
+            snprintf(skipped, sizeof(skipped), ", %zu file%s without certificates skipped",
+                     s.pool_skipped, s.pool_skipped == 1 ? "" : "s");
         if (s.pool_certs)
             snprintf(pool, sizeof(pool),
-                     "; pool of %zu certificate%s: %zu distrust%s found there, %zu open path%s",
+                     "; pool of %zu certificate%s: %zu distrust%s found there, %zu open path%s%s",
                      s.pool_certs, s.pool_certs == 1 ? "" : "s", s.expanded,
-                     s.expanded == 1 ? "" : "s", s.open_paths, s.open_paths == 1 ? "" : "s");
-        if (out)
-            printf("%s: wrote %s: %zu trust object%s, %zu certificate object%s "
-                   "(%zu distrust-after root%s) from %zu entr%s in %zu policy file%s%s\n",
-                   cmd->name, out, s.nss_trust_objects, s.nss_trust_objects == 1 ? "" : "s",
-                   s.nss_cert_objects, s.nss_cert_objects == 1 ? "" : "s", s.distrust_after,
-                   s.distrust_after == 1 ? "" : "s", s.rules, s.rules == 1 ? "y" : "ies",
-                   s.policy_files, s.policy_files == 1 ? "" : "s", pool);
+                     s.expanded == 1 ? "" : "s", s.open_paths, s.open_paths == 1 ? "" : "s",
+                     skipped);
+        if (out) {
+            char when[32];
+            dt_time_format_rfc3339(s.created, when);
+            printf("%s: wrote %s from %zu entr%s in %zu policy file%s%s\n", cmd->name, out,
+                   s.rules, s.rules == 1 ? "y" : "ies", s.policy_files,
+                   s.policy_files == 1 ? "" : "s", pool);
+            printf("  certdata-distrust.txt: %zu trust object%s, %zu certificate object%s "
+                   "(%zu distrust-after root%s)\n",
+                   s.nss_trust_objects, s.nss_trust_objects == 1 ? "" : "s", s.nss_cert_objects,
+                   s.nss_cert_objects == 1 ? "" : "s", s.distrust_after,
+                   s.distrust_after == 1 ? "" : "s");
+            printf("  onecrl.json: %zu record%s\n", s.onecrl_records,
+                   s.onecrl_records == 1 ? "" : "s");
+            printf("  revocations.blob: %zu issuer+serial entr%s under %zu issuer%s, %zu "
+                   "subject+key entr%s, %zu bytes; sequence %llu, created %s\n",
+                   s.blob_serials, s.blob_serials == 1 ? "y" : "ies", s.blob_issuers,
+                   s.blob_issuers == 1 ? "" : "s", s.blob_subject_keys,
+                   s.blob_subject_keys == 1 ? "y" : "ies", s.blob_bytes,
+                   (unsigned long long)s.sequence, when);
+            printf("  distrust.p11-kit: %zu object%s\n", s.p11kit_objects,
+                   s.p11kit_objects == 1 ? "" : "s");
+            printf("  test-distrust.sh: %zu chain case%s\n", s.test_cases,
+                   s.test_cases == 1 ? "" : "s");
+        }
         else
             printf("%s: ok: %zu entr%s in %zu policy file%s, %zu issuer/serial distrust%s, "
                    "%zu warning%s%s\n",
