@@ -68,8 +68,17 @@ int cmd_sig(struct cli *cli, int argc, char **argv)
         o.diag_ctx = cli;
         o.report = print_line;
         o.report_ctx = cli;
-        size_t n = 0;
-        code = cli_exit_for(cli, dt_sigcheck_run(&o, &n));
+        struct dt_sigcheck_result res;
+        enum dt_err rc = dt_sigcheck_run(&o, &res);
+        code = cli_exit_for(cli, rc);
+        if (rc == DT_OK && a.key) {
+            /* A signature that fails, or none at all: a mismatch (exit 3). */
+            if (!cli->quiet && res.checked)
+                printf("%zu signature%s checked, %zu failed\n", res.checked,
+                       res.checked == 1 ? "" : "s", res.failed);
+            if (res.failed || res.missing)
+                code = EXIT_MISMATCH;
+        }
     }
     free(pos);
     return code;

@@ -50,9 +50,10 @@ has "onecrl.signature.json says p384ecdsa" "$WORK/s/onecrl.signature.json" '"mod
 has "the manifest lists the signature" "$WORK/s/manifest.json" '"onecrl.signature.json"'
 run "$DISTRUST" verify-signature --key "$K/signer-p384.pub.pem" "$WORK/s"
 expect_status "verify-signature with the signer's key" 0
+cp "$WORK/out" "$WORK/s.vs"
 has "says it verifies" "$WORK/out" '^ok onecrl.json: p384ecdsa content signature verifies'
 run "$DISTRUST" verify-signature --key "$K/other-p384.pub.pem" "$WORK/s"
-expect_status "verify-signature with another key" 1
+expect_status "verify-signature with another key" 3
 run "$DISTRUST" verify-signature --message "$WORK/msg" "$WORK/s"
 expect_status "--message writes the signed bytes" 0
 same "the signed message is the independently computed canonical JSON" "$TOP/tests/e2e/onecrl/basic.message" "$WORK/msg"
@@ -72,21 +73,21 @@ if openssl dgst -sha384 -verify "$K/other-p384.pub.pem" -signature "$WORK/sig.de
 cp -r "$WORK/s" "$WORK/t1"
 sed -i '0,/"enabled": true/s//"enabled": false/' "$WORK/t1/onecrl.json"
 run "$DISTRUST" verify-signature --key "$K/signer-p384.pub.pem" "$WORK/t1"
-expect_status "a record changed after signing" 1
+expect_status "a record changed after signing" 3
 has "is reported" "$WORK/err" "does not verify"
 cp -r "$WORK/s" "$WORK/t2"
 sed -i 's/"timestamp": 1793491200000/"timestamp": 1793491200001/' "$WORK/t2/onecrl.json"
 run "$DISTRUST" verify-signature --key "$K/signer-p384.pub.pem" "$WORK/t2"
-expect_status "the timestamp changed after signing" 1
+expect_status "the timestamp changed after signing" 3
 cp -r "$WORK/s" "$WORK/t3"
 "$DISTRUST" build -q -o "$WORK/s-other" --date 2026-11-02 --sign-key "$K/signer-p384.pem" "$C/basic/policy.json" 2>/dev/null
 cp "$WORK/s-other/onecrl.signature.json" "$WORK/t3/"
 run "$DISTRUST" verify-signature --key "$K/signer-p384.pub.pem" "$WORK/t3"
-expect_status "a valid signature of other content (another date)" 1
+expect_status "a valid signature of other content (another date)" 3
 cp -r "$WORK/s" "$WORK/t4"
 sed -i 's/"signature": "\(.\{10\}\)[^"]*"/"signature": "\1"/' "$WORK/t4/onecrl.signature.json"
 run "$DISTRUST" verify-signature --key "$K/signer-p384.pub.pem" "$WORK/t4"
-expect_status "a truncated signature" 1
+expect_status "a truncated signature" 3
 has "is reported as such" "$WORK/err" "not 96 bytes"
 run "$DISTRUST" build -o "$WORK/p256" --sign-key "$K/signer-p256.pem" "$C/basic/policy.json"
 expect_status "a P-256 key signs the blob only" 0
@@ -98,8 +99,28 @@ expect_status "a signing key that is not an ECDSA key" 1
 has "is named" "$WORK/err" "notakey.pem: error: the blob signing key must be an ECDSA P-256 or P-384 private key"
 if [ -e "$WORK/nokey" ]; then not_ok "nothing written with a bad key"; else ok "nothing written with a bad key"; fi
 run "$DISTRUST" verify-signature --key "$K/signer-p384.pub.pem" "$WORK/b"
-expect_status "a build without a signature" 1
+expect_status "a build without a signature" 3
 has "says so" "$WORK/err" "no signature to check"
+
+# Every signature a build carries is checked: the blob's too, P-256 or P-384.
+has "the signer's key checks the blob's signature too" "$WORK/s.vs" '^ok revocations.blob: ECDSA P-384 signature verifies with'
+run "$DISTRUST" build -q -o "$WORK/v256" --sequence 1 --date 2026-11-01 --sign-key "$K/signer-p256.pem" "$C/basic/policy.json"
+expect_status "a build signed with a P-256 key" 0
+run "$DISTRUST" verify-signature --key "$K/signer-p256.pub.pem" "$WORK/v256"
+expect_status "verify-signature with the P-256 public key" 0
+has "checks the blob's signature (regression: 'no signature to check')" "$WORK/out" '^ok revocations.blob: ECDSA P-256 signature verifies with .*signer-p256.pub.pem$'
+has "and counts it" "$WORK/out" '^1 signature checked, 0 failed$'
+run "$DISTRUST" verify-signature --key "$K/other-p256.pub.pem" "$WORK/v256"
+expect_status "another P-256 key: a failed check" 3
+has "not ok, and why" "$WORK/err" "revocations.blob: error: the ECDSA P-256 signature does not verify with .*other-p256.pub.pem: the blob is signed by another key"
+cp -r "$WORK/s" "$WORK/t5"
+printf '\001' | dd of="$WORK/t5/revocations.blob" bs=1 seek=120 conv=notrunc 2>/dev/null
+run "$DISTRUST" verify-signature --key "$K/signer-p384.pub.pem" "$WORK/t5"
+expect_status "a P-384 build whose blob changed after signing" 3
+has "onecrl.json still verifies" "$WORK/out" '^ok onecrl.json'
+has "the blob does not" "$WORK/out" '^not ok revocations.blob'
+run "$DISTRUST" verify-signature --key "$K/README.md" "$WORK/v256"
+expect_status "a key file that is no key: bad input" 1
 
 # import onecrl: the real dump.
 D="$TOP/testdata/onecrl/onecrl-2026-10.json"
