@@ -84,7 +84,7 @@ void cli_progress(const char *phase, uint64_t done, uint64_t total, void *ctx)
 {
     struct cli *cli = ctx;
     static double last;
-    if (!cli->progress_tty)
+    if (!cli->progress_tty || cli->quiet) /* a terminal only, and never under -q */
         return;
     double t = now_s();
     if (t - last < 0.2 && done != total)

@@ -907,9 +907,13 @@ out:
 static enum dt_err stage_blob(struct build *b)
 {
     const struct dt_build_opts *o = b->opts;
-    struct dt_blob_write_opts bo = {b->release.sequence, b->release.created, o->sign_key};
-    if (o->progress && b->model.n_items > 100000)
+    struct dt_blob_write_opts bo = {b->release.sequence, b->release.created, o->sign_key, NULL,
+                                    NULL};
+    if (o->progress && b->model.n_items > 100000) {
+        bo.progress = o->progress;
+        bo.progress_ctx = o->progress_ctx;
         o->progress("writing revocations.blob", 0, b->model.n_items, o->progress_ctx);
+    }
     return dt_blob_write_model(&b->model, &bo, &b->blob, &b->bst, &b->d);
 }
 
