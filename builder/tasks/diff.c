@@ -29,7 +29,9 @@
 #include "hex.h"
 #include "b64.h"
 
+#include <errno.h>
 #include <jansson.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <unistd.h>
 #include <pkcs11.h>
@@ -345,11 +347,31 @@ out:
 static enum dt_err read_manifest(struct side *S)
 {
     char path[4096];
+    struct stat st;
+    /* A directory that is not there, or is no directory: its errno, at it. */
+    int e = stat(S->dir, &st) != 0 ? errno : !S_ISDIR(st.st_mode) ? ENOTDIR : 0;
+    if (e) {
+        struct dt_place dp = dt_diag_place_file(S->dir);
+        return dt_diag_fail(S->d, &dp, DT_ERR_INPUT,
+                            "cannot read the build directory: %s (give two `distrust build` "
+                            "output directories)",
+                            strerror(e));
+    }
     snprintf(path, sizeof(path), "%s/manifest.json", S->dir);
+    if (access(path, R_OK) != 0) {
+        e = errno;
+        struct dt_place fp = dt_diag_place_file(path);
+        return dt_diag_fail(S->d, &fp, DT_ERR_INPUT,
+                            "cannot read the manifest: %s: is %s a `distrust build` output "
+                            "directory?",
+                            strerror(e), S->dir);
+    }
     json_error_t je;
     json_t *m = json_load_file(path, 0, &je);
     if (!m) {
-        struct dt_place pl = {path, (unsigned)je.line, (unsigned)je.column, NULL, NULL};
+        /* jansson gives -1 for a line or column it does not know */
+        struct dt_place pl = {path, je.line > 0 ? (unsigned)je.line : 0,
+                              je.line > 0 && je.column > 0 ? (unsigned)je.column : 0, NULL, NULL};
         return dt_diag_fail(S->d, &pl, DT_ERR_INPUT,
                        "cannot read the manifest (%s): is %s a `distrust build` output "
                        "directory?",

@@ -292,6 +292,31 @@ out:
     return rc;
 }
 
+unsigned dt_import_certdata_line(struct dt_slice text)
+{
+    unsigned line = 1;
+    for (size_t i = 0; i < text.n; line++) {
+        size_t e = i;
+        while (e < text.n && text.p[e] != '\n')
+            e++;
+        size_t n = e - i;
+        const char *l = (const char *)text.p + i;
+        if ((n >= 9 && !memcmp(l, "BEGINDATA", 9)) || (n >= 9 && !memcmp(l, "CKA_CLASS", 9)))
+            return line;
+        i = e + 1;
+    }
+    return 0;
+}
+
+bool dt_import_is_json(struct dt_slice text)
+{
+    size_t i = dt_file_starts_with_bom(text.p, text.n) ? 3 : 0;
+    while (i < text.n && (text.p[i] == ' ' || text.p[i] == '\t' || text.p[i] == '\r' ||
+                          text.p[i] == '\n'))
+        i++;
+    return i < text.n && (text.p[i] == '{' || text.p[i] == '[');
+}
+
 enum dt_err dt_import_onecrl_mem(const char *input, struct dt_slice text, struct dt_buf *policy,
                                  struct dt_import_summary *s, struct dt_diags *d,
                                  dt_progress_fn progress, void *progress_ctx)
@@ -310,6 +335,17 @@ enum dt_err dt_import_onecrl_mem(const char *input, struct dt_slice text, struct
     if (dt_file_starts_with_bom(text.p, text.n)) {
         struct dt_place pl = {input, 1, 1, NULL, NULL};
         rc = dt_diag_fail(d, &pl, DT_ERR_INPUT, "%s", DT_BOM_JSON_MESSAGE);
+        goto out;
+    }
+    /* The other importer's input: one error that says so, not a JSON
+     * syntax error at its first byte. */
+    unsigned bd = dt_import_certdata_line(text);
+    if (bd) {
+        struct dt_place pl = {input, bd, 1, NULL, NULL};
+        rc = dt_diag_fail(d, &pl, DT_ERR_INPUT,
+                          "an NSS certdata.txt, not a OneCRL dump: import it with "
+                          "`distrust import certdata %s`",
+                          input);
         goto out;
     }
     I.doc = json_loadb((const char *)text.p, text.n, 0, &jerr);

@@ -300,8 +300,35 @@ static void test_run(void)
     CHECK(dt_import_run(NULL, &s) == DT_ERR_USAGE, "no options: a usage error");
 }
 
+/* An NSS certdata.txt given to import onecrl: one error at its BEGINDATA
+ * line that names the right importer. */
+static void test_other_format(void)
+{
+    struct dt_buf pol;
+    struct dt_import_summary s;
+    dt_buf_init(&pol, 0);
+    const char *cd = "# This Source Code Form\n#\nBEGINDATA\nCKA_CLASS CK_OBJECT_CLASS "
+                     "CKO_NSS_TRUST\n";
+    CHECK(import_mem(cd, &pol, &s) == DT_ERR_INPUT && U.errors == 1 &&
+              unit_has(&U, "error|dump.json|3|1||an NSS certdata.txt, not a OneCRL dump: import "
+                           "it with `distrust import certdata dump.json`"),
+          "a certdata.txt: one error at BEGINDATA naming import certdata");
+    dt_buf_free(&pol);
+    dt_buf_init(&pol, 0);
+    CHECK(import_mem("{\"data\": [{\"issuerName\": \"" NAME_HI "\", \"serialNumber\": \"AQI=\"}]}",
+                     &pol, &s) == DT_OK &&
+              U.errors == 0,
+          "baseline: an empty dump imports");
+    dt_buf_free(&pol);
+    CHECK(dt_import_is_json(dt_slice_make("\xef\xbb\xbf \n[", 6)) &&
+              !dt_import_is_json(dt_slice_make("# [", 3)) && dt_import_certdata_line(dt_slice_make("a\nb\nCKA_CLASS x", 15)) == 3 &&
+              dt_import_certdata_line(dt_slice_make("x CKA_CLASS", 11)) == 0,
+          "the sniffers: JSON after a BOM and space; a certdata line at a line's start only");
+}
+
 int main(void)
 {
+    test_other_format();
     test_bom();
     test_records();
     test_bad();
