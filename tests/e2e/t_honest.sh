@@ -62,4 +62,39 @@ has "hints at its blob" "$WORK/err" "hint: a build directory: query its blob, .*
 run "$DISTRUST" query "$WORK/d1/revocations.blob" --info
 expect_status "baseline: its blob" 0
 
+# make demo's headings (scripts/say.sh): bold on a terminal only, never
+# with NO_COLOR, never into a pipe or a log.
+esc=$(printf '\033')
+sh -c ". '$TOP/scripts/say.sh'; say heading" >"$WORK/say.pipe"
+has "off a terminal: the heading" "$WORK/say.pipe" "^== heading$"
+hasnt "without escapes" "$WORK/say.pipe" "$esc"
+if command -v script >/dev/null 2>&1; then
+    script -qec "sh -c \". '$TOP/scripts/say.sh'; say heading\"" /dev/null >"$WORK/say.tty" 2>&1
+    has "on a terminal: bold" "$WORK/say.tty" "$esc\\[1m== heading$esc\\[0m"
+    script -qec "env NO_COLOR=1 sh -c \". '$TOP/scripts/say.sh'; say heading\"" /dev/null >"$WORK/say.nc" 2>&1
+    has "with NO_COLOR on a terminal: the heading" "$WORK/say.nc" "== heading"
+    hasnt "without escapes" "$WORK/say.nc" "$esc"
+else
+    ok "# SKIP no script(1) for a terminal"
+fi
+
+# README's `import onecrl ... -o policy/onecrl.json`: a warning that
+# `build policy/` takes the 1,891 entries in; a shipped policy file is never
+# replaced.
+cp -r "$TOP/policy" "$WORK/shipped"
+run "$DISTRUST" import onecrl "$TOP/testdata/onecrl/onecrl-2026-10.json" -o "$WORK/shipped/onecrl.json"
+expect_status "import into a policy directory" 0
+has "warns that a build of that directory takes the entries in" "$WORK/err" "shipped/onecrl.json: warning: written beside 8 other policy files in .*shipped/: \`distrust build .*shipped/\` will take in every entry imported here"
+run "$DISTRUST" import --strict onecrl "$TOP/testdata/onecrl/onecrl-2026-10.json" -o "$WORK/shipped/onecrl2.json"
+expect_status "which --strict refuses" 1
+cp "$WORK/shipped/2011-comodo.json" "$WORK/comodo.orig"
+run "$DISTRUST" import onecrl "$TOP/testdata/onecrl/onecrl-2026-10.json" -o "$WORK/shipped/2011-comodo.json"
+expect_status "import over a hand-written policy" 1
+has "is refused" "$WORK/err" "2011-comodo.json: error: refusing to replace this file: it is not a policy \`distrust import\` wrote"
+same "which is left as it was" "$WORK/comodo.orig" "$WORK/shipped/2011-comodo.json"
+mkdir -p "$WORK/apart"
+run "$DISTRUST" import onecrl "$TOP/testdata/onecrl/onecrl-2026-10.json" -o "$WORK/apart/onecrl.json"
+expect_status "baseline: into a directory of its own" 0
+hasnt "without that warning" "$WORK/err" "written beside"
+
 done_testing
