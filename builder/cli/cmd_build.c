@@ -206,16 +206,12 @@ static int run(struct cli *cli, const struct cli_cmd *cmd, const struct build_ar
         fprintf(stderr, "%s: %zu error%s%s\n", cli->prog, s.errors, s.errors == 1 ? "" : "s",
                 out ? "; nothing written" : "");
     if (rc == DT_OK && !cli->quiet) {
-        char pool[200] = "", skipped[64] = "";
-        if (s.pool_skipped)
-            snprintf(skipped, sizeof(skipped), ", %zu file%s without certificates skipped",
-                     s.pool_skipped, s.pool_skipped == 1 ? "" : "s");
+        char pool[160] = "";
         if (s.pool_certs)
             snprintf(pool, sizeof(pool),
-                     "; pool of %zu certificate%s: %zu distrust%s found there, %zu open path%s%s",
+                     "; pool of %zu certificate%s: %zu distrust%s found there, %zu open path%s",
                      s.pool_certs, s.pool_certs == 1 ? "" : "s", s.expanded,
-                     s.expanded == 1 ? "" : "s", s.open_paths, s.open_paths == 1 ? "" : "s",
-                     skipped);
+                     s.expanded == 1 ? "" : "s", s.open_paths, s.open_paths == 1 ? "" : "s");
         if (out) {
             char when[32];
             dt_time_format_rfc3339(s.created, when);
@@ -239,6 +235,10 @@ static int run(struct cli *cli, const struct cli_cmd *cmd, const struct build_ar
                    s.p11kit_objects == 1 ? "" : "s");
             printf("  test-distrust.sh: %zu chain case%s\n", s.test_cases,
                    s.test_cases == 1 ? "" : "s");
+            if (s.pool_skipped)
+                printf("  the pool: %zu file%s without certificates skipped (keys, requests, "
+                       "other files)\n",
+                       s.pool_skipped, s.pool_skipped == 1 ? "" : "s");
         }
         else
             printf("%s: ok: %zu entr%s in %zu policy file%s, %zu issuer/serial distrust%s, "

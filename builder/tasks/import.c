@@ -334,7 +334,7 @@ static bool looks_like_policy(const char *path, bool *imported)
     return strstr(head, "\"entries\"") != NULL;
 }
 
-/* Before anything is written: an existing file that is not a policy this
+/* Once the input is read, before anything is written: an existing file that is not a policy this
  * command wrote is never replaced (a hand-written policy would be lost),
  * and a policy written among other policy files is a warning (`distrust
  * build DIR` would take its entries in: README's example once put 1,891
@@ -515,6 +515,7 @@ static enum dt_err import_certdata(const struct dt_import_opts *o, struct dt_sli
     snprintf(s->certs_dir, sizeof(s->certs_dir), "%s", dir);
     DT_TRY(dt_outdir_check(dir, d));
     DT_TRY(dt_import_certdata_mem(o->input, text, name, policy, &pems, s, d));
+    DT_TRY(check_output(o->output, d));
     if (o->strict && d->warnings) {
         rc = DT_ERR_STRICT;
         goto out;
@@ -564,12 +565,13 @@ enum dt_err dt_import_run(const struct dt_import_opts *o, struct dt_import_summa
     dt_diag_init(&d, o->diag, o->diag_ctx);
     DT_TRY(dt_file_read(o->input, certdata ? DT_MAX_CERTDATA_BYTES : DT_MAX_ONECRL_BYTES, &text, &d,
                         NULL));
-    DT_TRY(check_output(o->output, &d));
     if (certdata)
         rc = import_certdata(o, dt_slice_make(text.data, text.len), &policy, s, &d);
     else
         rc = dt_import_onecrl_mem(o->input, dt_slice_make(text.data, text.len), &policy, s, &d,
                                   o->progress, o->progress_ctx);
+    if (rc == DT_OK && !certdata)
+        rc = check_output(o->output, &d);
     if (rc == DT_OK && o->strict && d.warnings)
         rc = DT_ERR_STRICT;
     if (rc == DT_OK)

@@ -83,7 +83,7 @@ same "the notes are deterministic" "$WORK/d1" "$WORK/out"
 # Bad input.
 run "$DISTRUST" diff "$WORK/fa" "$WORK/nowhere"
 expect_status "a missing build directory is bad input" 1
-has "named in the error" "$WORK/err" 'nowhere/manifest.json.*error: cannot read the manifest'
+has "named in the error, with its errno (regression: line:column 4294967295)" "$WORK/err" 'nowhere: error: cannot read the build directory: No such file or directory'
 run "$DISTRUST" diff "$WORK/fa"
 expect_status "one directory is a usage error" 2
 mkdir -p "$WORK/broken" && cp -r "$WORK/fa/." "$WORK/broken/" && printf 'not a blob' >"$WORK/broken/revocations.blob"
