@@ -14,7 +14,7 @@
 const struct cli_cmd cli_cmds[] = {
     {"build", cmd_build,
      "build -o OUT [--pool PATH]... [--certdata UPSTREAM.txt] [--cases CASEFILE]... [--date T] "
-     "[--sign-key KEY] [--explain] [--strict] POLICY...",
+     "[--sequence N | --previous LAST_OUT] [--sign-key KEY] [--explain] [--strict] POLICY...",
      "Build the distrust outputs of POLICY (files or directories of *.json) into OUT,\n"
      "replacing OUT atomically: certdata-distrust.txt (NSS built-in distrust objects),\n"
      "onecrl.json (OneCRL records) and manifest.json. With a certificate pool, the "
