@@ -88,7 +88,8 @@ out:
  * required. must_sign: another signature of the build says it was signed,
  * so an unsigned blob fails. */
 static enum dt_err check_blob(const struct dt_sigcheck_opts *o, const char *key_pem,
-                              bool must_sign, struct dt_sigcheck_result *res, struct dt_diags *d)
+                              bool must_sign, struct dt_sigcheck_result *res, int *bits,
+                              struct dt_diags *d)
 {
     enum dt_err rc = DT_OK;
     char path[4096], err[256], line[8700];
@@ -122,6 +123,7 @@ static enum dt_err check_blob(const struct dt_sigcheck_opts *o, const char *key_
     }
     dt_blob_close(b);
     b = NULL;
+    *bits = info.signature_bits;
     if (!info.is_signed) {
         if (!must_sign)
             goto out;
@@ -200,7 +202,19 @@ enum dt_err dt_sigcheck_run(const struct dt_sigcheck_opts *o, struct dt_sigcheck
     bool onecrl_signed = access(sp, F_OK) == 0;
     if (onecrl_signed)
         DT_TRY(check_onecrl(o, &r, &d));
-    DT_TRY(check_blob(o, (const char *)key.data, onecrl_signed, &r, &d));
+    int blob_bits = 0;
+    DT_TRY(check_blob(o, (const char *)key.data, onecrl_signed, &r, &blob_bits, &d));
+    if (!onecrl_signed && blob_bits == 384) {
+        /* A P-384 --sign-key signs both: a missing onecrl.signature.json
+         * would leave onecrl.json unchecked. */
+        struct dt_place pl = dt_diag_place_file(sp);
+        r.checked++;
+        r.failed++;
+        dt_diag_report(&d, DT_ERROR, &pl,
+                       "missing, but revocations.blob is signed with a P-384 key: a build made "
+                       "with a P-384 --sign-key signs onecrl.json too");
+        o->report("not ok onecrl.json: unsigned", o->report_ctx);
+    }
     if (!r.checked) {
         struct dt_place pl = dt_diag_place_file(o->build_dir);
         r.missing = true;

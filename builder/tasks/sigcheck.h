@@ -31,7 +31,8 @@ struct dt_sigcheck_result {
  * content signature of onecrl.json (onecrl.signature.json) and the ECDSA
  * P-256 or P-384 signature of revocations.blob (a build signed with any
  * key signs the blob, so an unsigned blob beside a signed onecrl.json
- * fails). A signature that does not verify, a signature made with another
+ * fails, and a P-384 key signs both, so an onecrl.json without its
+ * signature beside a P-384 signed blob fails). A signature that does not verify, a signature made with another
  * key or curve, a blob that is not intact, and a build without any
  * signature are verdicts in *res (reported, "not ok" lines), not errors:
  * the run returns DT_OK. The check passed when res->checked > 0,

@@ -119,6 +119,12 @@ run "$DISTRUST" verify-signature --key "$K/signer-p384.pub.pem" "$WORK/t5"
 expect_status "a P-384 build whose blob changed after signing" 3
 has "onecrl.json still verifies" "$WORK/out" '^ok onecrl.json'
 has "the blob does not" "$WORK/out" '^not ok revocations.blob'
+cp -r "$WORK/s" "$WORK/t6"
+rm "$WORK/t6/onecrl.signature.json"
+sed -i '0,/"enabled": true/s//"enabled": false/' "$WORK/t6/onecrl.json"
+run "$DISTRUST" verify-signature --key "$K/signer-p384.pub.pem" "$WORK/t6"
+expect_status "onecrl.json changed and its signature removed, the P-384 blob intact" 3
+has "the missing signature is not ok" "$WORK/out" '^not ok onecrl.json: unsigned$'
 run "$DISTRUST" verify-signature --key "$K/README.md" "$WORK/v256"
 expect_status "a key file that is no key: bad input" 1
 

@@ -124,7 +124,7 @@ int main(void)
      * blob beside a signed onecrl.json. */
     char bp[700], tampered[600];
     snprintf(tampered, sizeof(tampered), "%s/tampered", unit_tmp());
-    char cmd[2000];
+    char cmd[2600];
     snprintf(cmd, sizeof(cmd), "rm -rf '%s' && cp -r '%s' '%s'", tampered, signed_b, tampered);
     if (system(cmd) != 0)
         return 2;
@@ -152,6 +152,17 @@ int main(void)
               unit_has(&U, "the blob is not signed, but onecrl.json is"),
           "an unsigned blob beside a signed onecrl.json: not ok");
     dt_buf_free(&blob);
+    /* onecrl.json changed and its signature removed, the P-384 blob intact:
+     * the missing signature fails, never "the blob verifies, all good". */
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s' && cp -r '%s' '%s' && rm '%s/onecrl.signature.json'",
+             tampered, signed_b, tampered, tampered);
+    if (system(cmd) != 0)
+        return 2;
+    CHECK(check(tampered, "testdata/keys/signer-p384.pub.pem", NULL, &n) == DT_OK && n == 2 &&
+              R.failed == 1 && strstr(LINES, "ok revocations.blob: ECDSA P-384") &&
+              strstr(LINES, "not ok onecrl.json: unsigned") &&
+              unit_has(&U, "missing, but revocations.blob is signed with a P-384 key"),
+          "onecrl.signature.json removed beside a P-384 blob: not ok");
 
     /* The message a signature covers. */
     char msg[600];
