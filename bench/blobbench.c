@@ -96,7 +96,7 @@ static void real_dump(const char *path)
     }
     struct dt_diags d;
     dt_diag_init(&d, NULL, NULL);
-    struct dt_blob_write_opts o = {1, 0, NULL};
+    struct dt_blob_write_opts o = {1, 0, NULL, NULL, NULL};
     struct dt_buf out;
     dt_buf_init(&out, 0);
     struct dt_blob_write_stats st;
@@ -239,7 +239,7 @@ static void batch(size_t n)
 
     struct dt_diags d;
     dt_diag_init(&d, NULL, NULL);
-    struct dt_blob_write_opts o = {1, 0, NULL};
+    struct dt_blob_write_opts o = {1, 0, NULL, NULL, NULL};
     struct dt_buf out;
     dt_buf_init(&out, 0);
     double t0 = now();

@@ -101,7 +101,7 @@ static void run(size_t n, EVP_PKEY *key)
     }
     struct dt_diags d;
     dt_diag_init(&d, NULL, NULL);
-    struct dt_blob_write_opts o = {1, 0, NULL};
+    struct dt_blob_write_opts o = {1, 0, NULL, NULL, NULL};
     struct dt_buf out;
     dt_buf_init(&out, 0);
     if (dt_blob_write(e, n, NULL, 0, &o, &out, NULL, &d) != DT_OK) {

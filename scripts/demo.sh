@@ -9,15 +9,19 @@ cd "$top"
 D=build/distrust
 OUT=build/demo/out
 mkdir -p build/demo
+# A release's date and sequence (doc/blob-format.md): the demo's outputs are
+# dated 2026-11-01 and are release 1, so that no build warns it has neither.
+SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1793491200}
+export SOURCE_DATE_EPOCH
 
-say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+. scripts/say.sh
 run() { printf '$ %s\n' "$*"; "$@"; }
 
 say "1. Lint the real-world policies (8 incidents, 2011-2024)"
 run "$D" lint policy/
 
 say "2. Build them: NSS distrust objects + manifest, written atomically"
-run "$D" build -o "$OUT" policy/
+run "$D" build --sequence 1 -o "$OUT" policy/
 ls -l "$OUT"
 
 say "3. One object: the 2011 fraudulent addons.mozilla.org certificate"
@@ -59,7 +63,7 @@ tail -n 1 build/demo/verify.tap
 [ "$vstatus" -eq 0 ] || { echo "distrust verify exited $vstatus"; cat build/demo/verify.err; exit 1; }
 
 say "7. The fixture PKI: a leaf, an intermediate, a root, purposes, distrust-after"
-"$D" build -q -o build/demo/basic testdata/chains/basic/policy.json
+"$D" build --sequence 1 -q -o build/demo/basic testdata/chains/basic/policy.json
 "$D" verify --build build/demo/basic --engine all testdata/chains/basic/cases.json |
     grep -E '^(not )?ok|passed'
 
@@ -68,28 +72,45 @@ echo "Firefox enforces a root's distrust-after date only from its built-in roots
 echo "module. Merged into the root store (build --certdata), the root-store deployment"
 echo "(the merged certdata.txt alone) distrusts the leaf issued after Root C's date;"
 echo "the overlay leaves it trusted, and says so."
-"$D" build -q -o build/demo/merged --certdata testdata/chains/roots-certdata.txt testdata/chains/basic/policy.json
+"$D" build --sequence 1 -q -o build/demo/merged --certdata testdata/chains/roots-certdata.txt testdata/chains/basic/policy.json
 "$D" verify --build build/demo/merged testdata/chains/merge/cases.json |
     grep -E '^(not )?ok .*(the date|Root B)|^#   distrust-after: .*after it|passed'
 
 say "8. The fixture PKI: a forgotten cross-certificate is caught"
-"$D" build -q -o build/demo/cross testdata/chains/cross-signed-incomplete/policy.json
-"$D" verify --build build/demo/cross testdata/chains/cross-signed/cases.json | grep -E '^(not )?ok|misses|passed' ||
-    echo "(exit status $?: the incomplete build is refused)"
+echo "Test Intermediate 1's key is certified twice: by Root A and, cross-signed, by"
+echo "Root B. This policy (cross-signed-incomplete/) distrusts only the Root A"
+echo "certificate. The cases say both paths must fail, so verify MUST report two"
+echo "failures here: the two chains through the forgotten Root B cross-certificate"
+echo "(\"a cross-certificate the build misses\"), and exit 3. Those two 'not ok'"
+echo "lines are the tool doing its job, not a broken demo."
+"$D" build --sequence 1 -q -o build/demo/cross testdata/chains/cross-signed-incomplete/policy.json
+"$D" verify --build build/demo/cross testdata/chains/cross-signed/cases.json >build/demo/cross.tap 2>&1 &&
+    xstatus=0 || xstatus=$?
+grep -E '^(not )?ok|misses|passed' build/demo/cross.tap
+if [ "$xstatus" -eq 3 ] && grep -q '^2 passed, 2 failed$' build/demo/cross.tap &&
+    [ "$(grep -c 'a cross-certificate the build misses' build/demo/cross.tap)" -eq 2 ]; then
+    echo "as expected: the 2 failures are the Root B paths the incomplete build leaves open (exit 3)"
+else
+    echo "UNEXPECTED: wanted exactly the 2 Root B paths to fail with exit 3 (got exit $xstatus)"
+    exit 1
+fi
+echo "The complete policy (cross-signed/: the cross-certificate too) passes every case:"
+"$D" build --sequence 1 -q -o build/demo/cross-ok testdata/chains/cross-signed/policy.json
+"$D" verify --build build/demo/cross-ok testdata/chains/cross-signed/cases.json | tail -n 1
 
 say "9. Cross-signs found in a pool: DigiNotar Root CA, named once, three paths"
 echo "The policy names only the self-signed DigiNotar Root CA; its pool is the incident"
 echo "directory, which also holds Entrust's two cross-certificates of the same key."
-run "$D" build --explain -o build/demo/dn testdata/chains/diginotar-root/policy.json
+run "$D" build --sequence 1 --explain -o build/demo/dn testdata/chains/diginotar-root/policy.json
 "$D" verify --build build/demo/dn --engine all testdata/chains/diginotar-root/cases.json | grep -E '^(not )?ok|passed'
 echo "The same policy with cross_signs off: lint names the paths it leaves open."
 "$D" lint testdata/chains/diginotar-root/policy-no-cross.json 2>&1 | grep -E 'open path' | cut -c1-220 || true
 echo "Impact of each build on the fraudulent *.google.com (2011-07-12):"
 for b in dn dnx; do
-    [ "$b" = dnx ] && "$D" build -q -o build/demo/dnx testdata/chains/diginotar-root/policy-no-cross.json 2>/dev/null
+    [ "$b" = dnx ] && "$D" build --sequence 1 -q -o build/demo/dnx testdata/chains/diginotar-root/policy-no-cross.json 2>/dev/null
     "$D" impact -b build/demo/$b -p policy/certs/2011-diginotar -p policy/chains/2011-diginotar \
-        -c policy/chains/2011-diginotar/leaf_fraudulent_star.google.com_path1.chain.pem \
-        --time 2011-07-12 --list | grep '^[a-z].*google'
+        --corpus policy/chains/2011-diginotar/leaf_fraudulent_star.google.com_path1.chain.pem \
+        --date 2011-07-12 --list | grep '^[a-z].*google'
 done
 
 say "9b. Revoking a certificate is not distrusting its key"
@@ -97,21 +118,21 @@ echo "Test Root C is a trust anchor of the fixture root store and is cross-signe
 echo "Test Root A (the same subject and key). A CA certificate without a scope means"
 echo "its key: the build finds Root C itself, and refuses to distrust an anchor unasked."
 printf '{"version": 1, "entries": [{"certificate": "%s"}]}\n' "$top/testdata/pki-cross/root-c-xa.pem" >build/demo/key.json
-"$D" build -q -o build/demo/key --pool testdata/pki-cross --roots testdata/chains/roots-certdata.txt \
+"$D" build --sequence 1 -q -o build/demo/key --pool testdata/pki-cross --roots testdata/chains/roots-certdata.txt \
     build/demo/key.json 2>&1 | cut -c1-300 || echo "(exit status $?: nothing written)"
 echo "Said as a revocation (\"scope\": \"certificate\", what import onecrl writes), it is built:"
 printf '{"version": 1, "entries": [{"certificate": "%s", "scope": "certificate"}]}\n' \
     "$top/testdata/pki-cross/root-c-xa.pem" >build/demo/revoke.json
-run "$D" build -o build/demo/revoke --pool testdata/pki-cross --roots testdata/chains/roots-certdata.txt \
+run "$D" build --sequence 1 -o build/demo/revoke --pool testdata/pki-cross --roots testdata/chains/roots-certdata.txt \
     build/demo/revoke.json
 
 say "10. OneCRL and the revocation blob: Firefox's real OneCRL dump, round trip"
 run "$D" import onecrl testdata/onecrl/onecrl-2026-10.json -o build/demo/onecrl-policy.json 2>/dev/null
 echo "(two real serials draw warnings: one of 21 octets, one negative; both are kept exactly)"
-run "$D" build -q --date 2026-11-01 --sign-key testdata/keys/signer-p384.pem -o build/demo/onecrl \
+run "$D" build --sequence 1 -q --date 2026-11-01 --sign-key testdata/keys/signer-p384.pem -o build/demo/onecrl \
     build/demo/onecrl-policy.json 2>/dev/null
 ls -l build/demo/onecrl
-run "$D" verify-signature --key testdata/keys/signer-p384.pub.pem build/demo/onecrl
+run "$D" verify-signature --verify-key testdata/keys/signer-p384.pub.pem --build build/demo/onecrl
 run "$D" query build/demo/onecrl/revocations.blob --info --verify-key testdata/keys/signer-p384.pub.pem
 echo "The shipped policies' blob, asked about the fraudulent *.google.com chain (2011):"
 "$D" query "$OUT/revocations.blob" --cert policy/chains/2011-diginotar/leaf_fraudulent_star.google.com_path1.chain.pem || true
@@ -121,7 +142,7 @@ echo "The shipped chain cases under OpenSSL with that blob (X509_verify_cert + d
 say "10b. The release workflow: NSS's certdata.txt in, a merged certdata.txt and release notes out"
 echo "Import the 28 distrusts of NSS's 2017 certdata.txt, build them again, compare:"
 run "$D" import certdata testdata/nss/certdata-4a0b9ef4e195-2017-11-16-28distrust.txt -o build/demo/nss2017.json
-"$D" build -q -o build/demo/nss2017 build/demo/nss2017.json 2>/dev/null
+"$D" build --sequence 1 -q -o build/demo/nss2017 build/demo/nss2017.json 2>/dev/null
 objs() { # the distrust trust objects of a certdata.txt, comments aside, sorted
     awk '/^CKA_CLASS /{ if (o ~ /NOT_TRUSTED/) print o; o = "" } /^#/ { next }
          /^$/ { if (o ~ /NOT_TRUSTED/) print o; o = ""; next } { o = o $0 "|" }
@@ -136,8 +157,8 @@ else
     exit 1
 fi
 echo "Merge the shipped policies into the current NSS certdata.txt (and again: idempotent):"
-"$D" build -o build/demo/merged --certdata testdata/nss/certdata-2026.txt policy/ 2>&1 | grep -e 'certdata.txt:' -e '^build' || true
-"$D" build -q -o build/demo/merged2 --certdata build/demo/merged/certdata.txt policy/ 2>/dev/null
+"$D" build --sequence 1 -o build/demo/merged --certdata testdata/nss/certdata-2026.txt policy/ 2>&1 | grep -e 'certdata.txt:' -e '^build' || true
+"$D" build --sequence 1 -q -o build/demo/merged2 --certdata build/demo/merged/certdata.txt policy/ 2>/dev/null
 cmp -s build/demo/merged/certdata.txt build/demo/merged2/certdata.txt && echo "ok - merging the result again changes nothing"
 echo "Pruning candidates in the imported 2017 distrusts:"
 "$D" lint -q --expired-before 2026-11-22 --pool policy/certs build/demo/nss2017.json 2>/dev/null | tail -n 1
@@ -145,7 +166,7 @@ echo "Release notes from the 2017 distrusts to the shipped policies (head):"
 "$D" diff build/demo/nss2017 "$OUT" | sed -n '1,9p'
 
 say "10c. For packagers: the p11-kit blocklist and the regression script"
-"$D" build -q -o build/demo/pkg --cases policy/cases/2011-comodo.json --cases policy/cases/2011-diginotar.json \
+"$D" build --sequence 1 -q -o build/demo/pkg --cases policy/cases/2011-comodo.json --cases policy/cases/2011-diginotar.json \
     --cases policy/cases/2015-cnnic.json --cases policy/cases/2024-entrust.json policy/ 2>/dev/null
 echo "distrust.p11-kit (for a p11-kit trust source): $(grep -c '^x-distrusted: true$' build/demo/pkg/distrust.p11-kit) distrusted certificates, $(grep -c '^class: nss-trust$' build/demo/pkg/distrust.p11-kit) issuer/serial-only nss-trust objects"
 echo "OUT/test-distrust.sh against libdistrust-pkcs11.so, every real chain case (tail):"
@@ -159,9 +180,9 @@ cat >build/demo/incident/policy.json <<'JSON'
  "entries": [{"incident_serials": "serials.txt", "issuer_certificate": "ca.pem",
    "revoke_by": "2024-07-31T19:30:00Z", "crl": ["crl-aug.pem"], "label": "Incident CA mis-issuance"}]}
 JSON
-"$D" deadlines -q --now 2024-09-01 --pool build/demo/incident/ca/newcerts build/demo/incident/policy.json |
+"$D" deadlines -q --date 2024-09-01 --pool build/demo/incident/ca/newcerts build/demo/incident/policy.json |
     sed -n '3,16p'
-run "$D" build -q -o build/demo/incident/out --date 2024-09-01 build/demo/incident/policy.json
+run "$D" build --sequence 1 -q -o build/demo/incident/out --date 2024-09-01 build/demo/incident/policy.json
 for i in 1 3 5; do "$D" query build/demo/incident/out/revocations.blob --cert build/demo/incident/leaf$i.pem || true; done
 
 say "11. Verdict: our objects vs what NSS shipped (certdata.txt of 2017-11-16)"
@@ -173,7 +194,7 @@ say "12. Verdict: our objects vs Debian's nss-addbuiltin, for a fixture intermed
 cat >build/demo/one.json <<JSON
 {"version": 1, "entries": [{"certificate": "$top/testdata/pki/int-a1.der", "label": "Demo"}]}
 JSON
-"$D" build -q -o build/demo/one build/demo/one.json
+"$D" build --sequence 1 -q -o build/demo/one build/demo/one.json
 nss-addbuiltin -D -n Demo -i testdata/pki/int-a1.der | grep -v -e '^#' -e '^$' >build/demo/ref.obj
 grep -v -e '^#' -e '^$' build/demo/one/certdata-distrust.txt >build/demo/ours.obj
 if cmp -s build/demo/ref.obj build/demo/ours.obj; then
@@ -196,5 +217,5 @@ JSON
 
 say "14. Same inputs, same bytes"
 sha256sum "$OUT/certdata-distrust.txt"
-"$D" build -q -o build/demo/again policy/
+"$D" build --sequence 1 -q -o build/demo/again policy/
 sha256sum build/demo/again/certdata-distrust.txt

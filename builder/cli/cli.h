@@ -60,7 +60,8 @@ struct cli_cmd {
 /* Diagnostics sink that prints "file:line:col: severity: message" with the
  * offending line and a caret. ctx is a struct cli. */
 void cli_diag(const struct dt_diag *diag, void *ctx);
-/* Progress on a terminal only; ctx is a struct cli. */
+/* Progress on a terminal only (stderr, cli->progress_tty), never with
+ * cli->quiet; ctx is a struct cli. */
 void cli_progress(const char *phase, uint64_t done, uint64_t total, void *ctx);
 /* Clears a progress line if one is shown. */
 void cli_progress_done(struct cli *cli);

@@ -4,7 +4,9 @@
 #include "cli.h"
 
 #include "build.h"
+#include "time.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,7 +15,7 @@ struct build_args {
     const char *out;
     struct cli_list pools, roots, cases;
     bool explain;
-    const char *date, *sign_key, *certdata, *expired_before;
+    const char *date, *sign_key, *certdata, *expired_before, *sequence, *previous;
 };
 
 static int on_opt(void *ctx, enum cli_opt_id opt, const char *value)
@@ -32,6 +34,12 @@ static int on_opt(void *ctx, enum cli_opt_id opt, const char *value)
         return cli_list_push(&a->roots, value);
     case OPT_DATE:
         a->date = value;
+        break;
+    case OPT_SEQUENCE:
+        a->sequence = value;
+        break;
+    case OPT_PREVIOUS:
+        a->previous = value;
         break;
     case OPT_SIGN_KEY:
         a->sign_key = value;
@@ -83,6 +91,22 @@ static int run(struct cli *cli, const struct cli_cmd *cmd, const struct build_ar
     if (has_date < 0)
         return EXIT_USAGE;
     o.has_date = has_date;
+    if (has_date && !a->date)
+        o.date_from = "SOURCE_DATE_EPOCH";
+    if (a->sequence) {
+        char *end = NULL;
+        errno = 0;
+        unsigned long long v = strtoull(a->sequence, &end, 10);
+        if (a->sequence[0] < '0' || a->sequence[0] > '9' || *end || errno || v < 1 ||
+            v > DT_SEQUENCE_MAX)
+            return cli_usage_error(cli, cmd->name,
+                                   "--sequence %s: expected a whole number from 1 to "
+                                   "9007199254740991 (2^53-1)",
+                                   a->sequence);
+        o.has_sequence = 1;
+        o.sequence = (uint64_t)v;
+    }
+    o.previous_dir = a->previous;
     if (a->explain) {
         o.explain = print_explain;
         o.explain_ctx = cli;
@@ -114,13 +138,34 @@ static int run(struct cli *cli, const struct cli_cmd *cmd, const struct build_ar
                      "; pool of %zu certificate%s: %zu distrust%s found there, %zu open path%s",
                      s.pool_certs, s.pool_certs == 1 ? "" : "s", s.expanded,
                      s.expanded == 1 ? "" : "s", s.open_paths, s.open_paths == 1 ? "" : "s");
-        if (out)
-            printf("%s: wrote %s: %zu trust object%s, %zu certificate object%s "
-                   "(%zu distrust-after root%s) from %zu entr%s in %zu policy file%s%s\n",
-                   cmd->name, out, s.nss_trust_objects, s.nss_trust_objects == 1 ? "" : "s",
-                   s.nss_cert_objects, s.nss_cert_objects == 1 ? "" : "s", s.distrust_after,
-                   s.distrust_after == 1 ? "" : "s", s.rules, s.rules == 1 ? "y" : "ies",
-                   s.policy_files, s.policy_files == 1 ? "" : "s", pool);
+        if (out) {
+            char when[32];
+            dt_time_format_rfc3339(s.created, when);
+            printf("%s: wrote %s from %zu entr%s in %zu policy file%s%s\n", cmd->name, out,
+                   s.rules, s.rules == 1 ? "y" : "ies", s.policy_files,
+                   s.policy_files == 1 ? "" : "s", pool);
+            printf("  certdata-distrust.txt: %zu trust object%s, %zu certificate object%s "
+                   "(%zu distrust-after root%s)\n",
+                   s.nss_trust_objects, s.nss_trust_objects == 1 ? "" : "s", s.nss_cert_objects,
+                   s.nss_cert_objects == 1 ? "" : "s", s.distrust_after,
+                   s.distrust_after == 1 ? "" : "s");
+            printf("  onecrl.json: %zu record%s\n", s.onecrl_records,
+                   s.onecrl_records == 1 ? "" : "s");
+            printf("  revocations.blob: %zu issuer+serial entr%s under %zu issuer%s, %zu "
+                   "subject+key entr%s, %zu bytes; sequence %llu, created %s\n",
+                   s.blob_serials, s.blob_serials == 1 ? "y" : "ies", s.blob_issuers,
+                   s.blob_issuers == 1 ? "" : "s", s.blob_subject_keys,
+                   s.blob_subject_keys == 1 ? "y" : "ies", s.blob_bytes,
+                   (unsigned long long)s.sequence, when);
+            printf("  distrust.p11-kit: %zu object%s\n", s.p11kit_objects,
+                   s.p11kit_objects == 1 ? "" : "s");
+            printf("  test-distrust.sh: %zu chain case%s\n", s.test_cases,
+                   s.test_cases == 1 ? "" : "s");
+            if (s.pool_skipped)
+                printf("  the pool: %zu file%s without certificates skipped (keys, requests, "
+                       "other files)\n",
+                       s.pool_skipped, s.pool_skipped == 1 ? "" : "s");
+        }
         else
             printf("%s: ok: %zu entr%s in %zu policy file%s, %zu issuer/serial distrust%s, "
                    "%zu warning%s%s\n",

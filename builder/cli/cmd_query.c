@@ -23,6 +23,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define EXIT_QUERY_ERROR 2
 
@@ -256,6 +257,16 @@ int cmd_query(struct cli *cli, int argc, char **argv)
     int rc = dt_blob_open_file(pos[0], &o, &blob, err, sizeof(err));
     if (rc != DT_BLOB_OK) {
         fprintf(stderr, "%s: error: %s\n", pos[0], err);
+        struct stat qst;
+        bool is_dir = stat(pos[0], &qst) == 0 && S_ISDIR(qst.st_mode);
+        if (rc == DT_BLOB_ERR_IO && is_dir)
+            fprintf(stderr, "%s: hint: a build directory: query its blob, %s/revocations.blob\n",
+                    cli->prog, pos[0]);
+        else if (rc == DT_BLOB_ERR_IO)
+            fprintf(stderr,
+                    "%s: hint: a blob is written by `distrust build -o OUT POLICY...` as "
+                    "OUT/revocations.blob\n",
+                    cli->prog);
         /* Memory, OpenSSL (a digest its providers cannot give) and bugs are
          * no verdict on the blob: exit 4, not "corrupted". */
         code = rc == DT_BLOB_ERR_NOMEM || rc == DT_BLOB_ERR_OPENSSL || rc == DT_BLOB_ERR_INTERNAL

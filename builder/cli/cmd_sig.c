@@ -26,17 +26,11 @@ static int on_opt(void *ctx, enum cli_opt_id opt, const char *value)
     return 0;
 }
 
-struct printer {
-    struct cli *cli;
-    size_t failed; /* "not ok" lines: signatures that do not verify */
-};
-
-/* The result lines: printed under -q too (they are what was asked). */
+/* The result lines ("ok"/"not ok" per signature): printed under -q too
+ * (they are what was asked). */
 static void print_line(const char *line, void *ctx)
 {
-    struct printer *p = ctx;
-    if (!strncmp(line, "not ok", 6))
-        p->failed++;
+    (void)ctx;
     printf("%s\n", line);
 }
 
@@ -58,7 +52,6 @@ int cmd_sig(struct cli *cli, int argc, char **argv)
         cli_error(cli, "%s: not a build directory", a.build);
         code = EXIT_INPUT;
     } else {
-        struct printer pr = {cli, 0};
         struct dt_sigcheck_opts o;
         memset(&o, 0, sizeof(o));
         o.build_dir = a.build;
@@ -67,19 +60,18 @@ int cmd_sig(struct cli *cli, int argc, char **argv)
         o.diag = cli_diag;
         o.diag_ctx = cli;
         o.report = print_line;
-        o.report_ctx = &pr;
-        size_t n = 0;
-        enum dt_err rc = dt_sigcheck_run(&o, &n);
-        char sp[4096];
-        snprintf(sp, sizeof(sp), "%s/onecrl.signature.json", a.build);
-        bool none = n == 0 && a.key && stat(sp, &st) != 0;
-        /* A signature that does not verify, or none to check, is a check
-         * that failed (3); an input that cannot be read stays 1. */
-        if (rc == DT_ERR_INPUT && (pr.failed || none)) {
-            cli_progress_done(cli);
-            code = EXIT_MISMATCH;
-        } else {
-            code = cli_exit_for(cli, rc);
+        o.report_ctx = cli;
+        struct dt_sigcheck_result res;
+        enum dt_err rc = dt_sigcheck_run(&o, &res);
+        code = cli_exit_for(cli, rc);
+        if (rc == DT_OK && a.key) {
+            /* A signature that fails, or none at all: a check that failed
+             * (exit 3); an input that cannot be read stays 1. */
+            if (!cli->quiet && res.checked)
+                printf("%zu signature%s checked, %zu failed\n", res.checked,
+                       res.checked == 1 ? "" : "s", res.failed);
+            if (res.failed || res.missing)
+                code = EXIT_MISMATCH;
         }
     }
     free(pos);

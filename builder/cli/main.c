@@ -73,9 +73,11 @@ const struct cli_cmd cli_cmds[] = {
      "malformed batch line), 3 when --verify-key is given and the blob's signature is\n"
      "missing or does not verify."},
     {"verify-signature", cmd_sig, CLI_SIG, "", "--build",
-     "Check the signatures of a build (onecrl.signature.json over onecrl.json, the\n"
-     "Remote Settings p384ecdsa content signature) with a public key. Exit 0 when\n"
-     "every one verifies, 3 when one does not or the build has none."},
+     "Check every signature of a build with a public key (P-256 or P-384): the\n"
+     "Remote Settings p384ecdsa content signature of onecrl.json\n"
+     "(onecrl.signature.json) and the signature of revocations.blob. Exit 0 when\n"
+     "every one verifies, 3 when one does not or the build carries none, 1 when the\n"
+     "key or a file cannot be read."},
 };
 const size_t cli_n_cmds = sizeof(cli_cmds) / sizeof(cli_cmds[0]);
 

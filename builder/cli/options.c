@@ -76,9 +76,11 @@ const struct cli_option cli_options[OPT_COUNT] = {
                   "the time incident deadlines and CRLs are judged at: " TIME_FORMS
                   " (default: $SOURCE_DATE_EPOCH, else now)",
                   {{CLI_BUILD, NULL,
-                    "timestamp of the outputs (onecrl.json last_modified) and the time incident "
-                    "deadlines and CRLs are judged at: " TIME_FORMS
-                    " (default: $SOURCE_DATE_EPOCH, else the newest \"created\")"},
+                    "timestamp of the outputs (revocations.blob created, onecrl.json "
+                    "last_modified, manifest.json release) and the time incident deadlines and "
+                    "CRLs are judged at: " TIME_FORMS
+                    " (default: $SOURCE_DATE_EPOCH, else the newest \"created\" of the entries, "
+                    "else 1970-01-01 and a warning)"},
                    {CLI_IMPACT, NULL,
                     "only chains valid at this time: " TIME_FORMS
                     " (default: $SOURCE_DATE_EPOCH; without either, validity is not checked)"},
@@ -116,6 +118,29 @@ const struct cli_option cli_options[OPT_COUNT] = {
                       "the private key that signs outputs",
                       "ECDSA private key (PEM) that signs the outputs: revocations.blob (P-256 "
                       "or P-384) and, with P-384, onecrl.json (onecrl.signature.json)",
+                      {{0, NULL, NULL}}},
+    [OPT_SEQUENCE] = {OPT_SEQUENCE,
+                      "--sequence",
+                      0,
+                      "N",
+                      CLI_BUILD,
+                      0,
+                      false,
+                      "the release's sequence number",
+                      "the revocations.blob sequence number, 1 to 2^53-1: greater than the "
+                      "previous release's (clients keep the blob with the greatest)",
+                      {{0, NULL, NULL}}},
+    [OPT_PREVIOUS] = {OPT_PREVIOUS,
+                      "--previous",
+                      0,
+                      "LAST_OUT",
+                      CLI_BUILD,
+                      0,
+                      false,
+                      "the previous release's build directory",
+                      "the previous release's build directory: this release's sequence is its "
+                      "manifest's + 1 (a --sequence must be greater). Without --sequence or "
+                      "--previous the sequence is the date in seconds, with a warning",
                       {{0, NULL, NULL}}},
     [OPT_VERIFY_KEY] = {OPT_VERIFY_KEY,
                         "--verify-key",

@@ -35,6 +35,8 @@ enum cli_opt_id {
     OPT_EXPIRED_BEFORE,
     OPT_EXPLAIN,
     OPT_SIGN_KEY,
+    OPT_SEQUENCE,
+    OPT_PREVIOUS,
     OPT_VERIFY_KEY,
     OPT_CERTDATA,
     OPT_CASES,

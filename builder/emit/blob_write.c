@@ -196,8 +196,11 @@ out:
 }
 
 /* One group of serials (same issuer, same length L, sorted, distinct). */
+/* o's progress, when set: base entries were encoded before this group, of
+ * total. */
 static enum dt_err write_group(const struct wser *s, size_t n, size_t L, struct dt_buf *groups,
-                               struct dt_buf *serials, struct dt_blob_write_stats *stt)
+                               struct dt_buf *serials, struct dt_blob_write_stats *stt,
+                               const struct dt_blob_write_opts *o, size_t base, size_t total)
 {
     enum dt_err rc = DT_OK;
     uint8_t *lowb = NULL, *upb = NULL;
@@ -233,6 +236,8 @@ static enum dt_err write_group(const struct wser *s, size_t n, size_t L, struct 
         uint64_t pos = high + i;
         upb[pos >> 3] |= (uint8_t)(0x80u >> (pos & 7));
         dt_blobfmt_bits_put(lowb, i * l, key, hb, l);
+        if (o->progress && i && (i & 0xffff) == 0)
+            o->progress("writing revocations.blob", base + i, total, o->progress_ctx);
     }
     DT_TRY(put_varint(serials, up_bits));
     DT_TRY(dt_buf_append(serials, lowb, low_bytes));
@@ -371,7 +376,10 @@ enum dt_err dt_blob_write(const struct dt_blob_entry *serials, size_t n_serials,
             while (ge < end && ws[ge].serial.n == ws[g].serial.n)
                 ge++;
             DT_TRY(write_group(ws + g, ge - g, ws[g].serial.n, &sec[SEC_STRUCT], &sec[SEC_SERIALS],
-                               stt));
+                               stt, o, g, n_ser));
+            /* every 64 Ki entries, and at the end */
+            if (o->progress && (ge >> 16) != (g >> 16))
+                o->progress("writing revocations.blob", ge, n_ser, o->progress_ctx);
             g = ge;
         }
         at = end;
@@ -396,6 +404,8 @@ enum dt_err dt_blob_write(const struct dt_blob_entry *serials, size_t n_serials,
         DT_TRY(dt_buf_append(&sec[SEC_STRUCT], sk[i].b.p, 32));
     }
 
+    if (o->progress)
+        o->progress("writing revocations.blob", n_ser, n_ser, o->progress_ctx);
     for (int i = 0; i < N_SECTIONS; i++) {
         DT_TRY(dt_buf_append(&content, sec[i].data, sec[i].len));
         DT_TRY(deflate_section(dt_slice_make(sec[i].data, sec[i].len), &body));

@@ -19,6 +19,9 @@ struct dt_blob_write_opts {
     uint64_t sequence;
     int64_t created;      /* seconds since the epoch */
     const char *sign_key; /* PEM ECDSA P-256 or P-384 private key, or NULL */
+    dt_progress_fn progress; /* optional: "writing revocations.blob", issuer+serial
+                              * entries encoded so far, of all */
+    void *progress_ctx;
 };
 
 struct dt_blob_write_stats {

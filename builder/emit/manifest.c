@@ -4,6 +4,7 @@
 #include "manifest.h"
 
 #include "cert.h"
+#include "time.h"
 #include "version.h"
 
 #include <jansson.h>
@@ -25,7 +26,8 @@ enum dt_err dt_manifest_write(const char *policy_sha256_hex, const struct dt_out
                               size_t n, const struct dt_count *counts, size_t n_counts,
                               const struct dt_expansion *exp, size_t n_exp,
                               const char *upstream_name, const char *upstream_sha256_hex,
-                              json_t *incidents, struct dt_buf *out)
+                              json_t *incidents, const struct dt_manifest_release *release,
+                              struct dt_buf *out)
 {
     enum dt_err rc = DT_OK;
     char *text = NULL;
@@ -100,6 +102,18 @@ enum dt_err dt_manifest_write(const char *policy_sha256_hex, const struct dt_out
     }
     if (incidents)
         DT_ENSURE(json_object_set(root, "incidents", incidents) == 0, DT_ERR_NOMEM);
+    if (release) {
+        char when[32];
+        DT_ENSURE(release->sequence <= (uint64_t)9007199254740991 && release->sequence_from &&
+                      release->created_from,
+                  DT_ERR_INTERNAL);
+        dt_time_format_rfc3339(release->created, when);
+        json_t *r = json_pack("{s:I, s:s, s:s, s:s}", "sequence", (json_int_t)release->sequence,
+                              "sequence_from", release->sequence_from, "created", when,
+                              "created_from", release->created_from);
+        DT_ENSURE_MEM(r);
+        DT_ENSURE(json_object_set_new(root, "release", r) == 0, DT_ERR_NOMEM);
+    }
     DT_ENSURE(json_object_set(root, "files", jfiles) == 0, DT_ERR_NOMEM);
     DT_ENSURE(json_object_set(root, "counts", jcounts) == 0, DT_ERR_NOMEM);
     text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);

@@ -172,7 +172,7 @@ enum dt_err dt_nsschains_write(const char *build_dir, const char *out_dir,
     DT_TRY(dt_outdir_list_add(&f, "scenarios/distrust.cfg", &cfg));
     /* A manifest, so that the directory can be replaced next time. */
     struct dt_count counts[] = {{"cases", sum->cases}, {"left_out", sum->skipped}};
-    DT_TRY(dt_manifest_write("-", f.files, f.n, counts, 2, NULL, 0, NULL, NULL, NULL, &man));
+    DT_TRY(dt_manifest_write("-", f.files, f.n, counts, 2, NULL, 0, NULL, NULL, NULL, NULL, &man));
     DT_TRY(dt_outdir_list_add(&f, "manifest.json", &man));
     rc = dt_outdir_replace(out_dir, f.files, f.n, d);
 out:

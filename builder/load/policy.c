@@ -1068,6 +1068,14 @@ static void load_file_json(struct loader *L)
         lerr(L, false, "", "a policy file must hold one JSON object");
         goto out;
     }
+    if (json_object_get(root, "cases") && !json_object_get(root, "entries")) {
+        /* `build --cases a.json b.json`: b.json landed among the policies. */
+        lerr(L, true, "/cases",
+             "a chain case file, not a policy (it has \"cases\" and no \"entries\"): give "
+             "every case file its own --cases (--cases a.json --cases b.json), as --pool and "
+             "--roots take one path each");
+        goto out;
+    }
     check_keys(L, root, "", top_keys, DT_ARRAY_LEN(top_keys), "the policy");
     bool present;
     (void)get_str(L, root, "", "comment", &present);

@@ -61,8 +61,9 @@ enum dt_err dt_serials_read(const char *path, enum dt_serial_format fmt, struct 
         DT_TRY(rc);
         if (eof)
             break;
+        /* serials read so far (how many the file holds is not known) */
         if (progress && (lr.lineno & 0xffff) == 0)
-            progress("reading serials", lr.bytes, lr.size, progress_ctx);
+            progress("reading serials", res->serials, 0, progress_ctx);
         if (lr.lineno == 1 && dt_file_starts_with_bom(s, n)) {
             struct dt_place pl = {path, 1, 1, NULL, s};
             dt_diag_report(d, DT_ERROR, &pl, "%s", DT_BOM_LINES_MESSAGE);
@@ -123,7 +124,7 @@ enum dt_err dt_serials_read(const char *path, enum dt_serial_format fmt, struct 
     }
     DT_TRY(sha256_failed(d, path, dt_lines_sha256(&lr, res->sha256)));
     if (progress)
-        progress("reading serials", lr.bytes, lr.size, progress_ctx);
+        progress("reading serials", res->serials, res->serials, progress_ctx);
 out:
     if (opened)
         dt_lines_close(&lr);

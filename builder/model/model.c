@@ -1144,6 +1144,8 @@ enum dt_err dt_model_resolve(const struct dt_policy *p, struct dt_pool *pool, co
     if (progress && progress->fn && m->n_items > 100000)
         progress->fn("sorting", 0, m->n_items, progress->ctx);
     DT_TRY(merge_items(m, d));
+    if (progress && progress->fn && m->n_items > 100000)
+        progress->fn("sorting", m->n_items, m->n_items, progress->ctx);
     DT_TRY(add_name_twins(m, d));
     DT_TRY(merge_afters(m, d));
     DT_TRY(check_anchor_reach(m, d));

@@ -593,9 +593,11 @@ static enum dt_err add_one(struct dt_pool *p, const char *file, const char *name
     l.max_per_file = DT_MAX_POOL_CERTS_PER_FILE;
     l.skip_openssl_check = true;
     enum dt_err lrc = dt_cert_load_mem(fcopy, s, &l, &qd, NULL);
-    bool cert_file = memmem(s.p, s.n, "-----BEGIN CERTIFICATE", 22) ||
-                     memmem(s.p, s.n, "-----BEGIN TRUSTED CERTIFICATE", 30) ||
-                     memmem(s.p, s.n, "-----BEGIN X509 CERTIFICATE", 27);
+    /* The whole label: "-----BEGIN CERTIFICATE REQUEST-----" (a CSR) is
+     * no certificate, and a directory's CSR is skipped like its keys. */
+    bool cert_file = memmem(s.p, s.n, "-----BEGIN CERTIFICATE-----", 27) ||
+                     memmem(s.p, s.n, "-----BEGIN TRUSTED CERTIFICATE-----", 35) ||
+                     memmem(s.p, s.n, "-----BEGIN X509 CERTIFICATE-----", 32);
     if (lrc != DT_OK) {
         dt_cert_list_free(&l);
         if (lrc == DT_ERR_NOMEM) {

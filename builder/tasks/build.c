@@ -29,6 +29,11 @@
 #include "model.h"
 #include "item.h"
 #include "ecdsa.h"
+#include "builddir.h"
+#include "time.h"
+
+#include <distrust/blob.h>
+#include <jansson.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -85,6 +90,14 @@ struct build {
     size_t n_exp;
     json_t *incidents;
     struct dt_prune_stats pst;
+
+    /* The release (stage_release): the previous one's sequence and time
+     * (--previous), and this one's. */
+    bool have_prev;
+    uint64_t prev_sequence;
+    int64_t prev_created;
+    bool released;
+    struct dt_manifest_release release;
     bool counted; /* the manifest's counts are made: the summary reports them */
 };
 
@@ -518,6 +531,162 @@ static enum dt_err go_on(struct build *b, enum dt_err rc)
     return rc;
 }
 
+/* The previous release (--previous DIR): the sequence and time in
+ * DIR/manifest.json's "release", or, for a build made before the manifest
+ * recorded them, in DIR/revocations.blob's header. */
+static enum dt_err read_previous(struct build *b)
+{
+    enum dt_err rc = DT_OK;
+    const char *dir = b->opts->previous_dir;
+    struct dt_place opt = {"--previous", 0, 0, NULL, NULL};
+    char path[4096];
+    struct dt_buf text;
+    dt_buf_init(&text, 0);
+    json_t *root = NULL;
+    struct dt_blob *blob = NULL;
+    struct stat st;
+    bool there = stat(dir, &st) == 0;
+    if (!there || !S_ISDIR(st.st_mode)) {
+        rc = dt_diag_fail(&b->d, &opt, DT_ERR_INPUT,
+                          "%s: %s: give the previous release's build directory (its "
+                          "manifest.json holds the sequence number this one follows)",
+                          dir, there ? strerror(ENOTDIR) : strerror(errno));
+        goto out;
+    }
+    snprintf(path, sizeof(path), "%s/manifest.json", dir);
+    DT_TRY(dt_file_read(path, DT_MAX_MANIFEST_BYTES, &text, &b->d, NULL));
+    json_error_t je;
+    root = json_loadb((const char *)text.data, text.len, 0, &je);
+    if (!root) {
+        struct dt_place pl = {path, (unsigned)(je.line > 0 ? je.line : 0),
+                              (unsigned)(je.column > 0 ? je.column : 0), NULL, NULL};
+        rc = dt_diag_fail(&b->d, &pl, DT_ERR_INPUT, "%s", je.text);
+        goto out;
+    }
+    json_t *rel = json_object_get(root, "release");
+    if (rel) {
+        json_t *seq = json_object_get(rel, "sequence");
+        json_t *cr = json_object_get(rel, "created");
+        int64_t t = 0;
+        bool frac;
+        if (!json_is_integer(seq) || json_integer_value(seq) < 0 ||
+            (uint64_t)json_integer_value(seq) > DT_SEQUENCE_MAX || !json_is_string(cr) ||
+            dt_time_parse_rfc3339(json_string_value(cr), &t, &frac)) {
+            struct dt_place pl = {path, 0, 0, "/release", NULL};
+            rc = dt_diag_fail(&b->d, &pl, DT_ERR_INPUT,
+                              "expected {\"sequence\": a number from 0 to 2^53-1, \"created\": "
+                              "an RFC 3339 time}");
+            goto out;
+        }
+        b->prev_sequence = (uint64_t)json_integer_value(seq);
+        b->prev_created = t;
+        b->have_prev = true;
+        goto out;
+    }
+    /* A manifest from before "release": the blob's header says it. */
+    snprintf(path, sizeof(path), "%s/revocations.blob", dir);
+    char err[256];
+    int brc = dt_blob_open_file(path, NULL, &blob, err, sizeof(err));
+    if (brc == DT_BLOB_ERR_NOMEM) {
+        rc = DT_ERR_NOMEM;
+        goto out;
+    }
+    struct dt_blob_info info = DT_BLOB_INFO_INIT;
+    if (brc != DT_BLOB_OK || dt_blob_get_info(blob, &info) != DT_BLOB_OK) {
+        struct dt_place pl = dt_diag_place_file(path);
+        rc = dt_diag_fail(&b->d, &pl, DT_ERR_INPUT,
+                          "%s/manifest.json has no \"release\" and this blob cannot say the "
+                          "previous sequence either: %s",
+                          dir, brc != DT_BLOB_OK ? err : "no header");
+        goto out;
+    }
+    b->prev_sequence = info.sequence;
+    b->prev_created = info.created;
+    b->have_prev = true;
+out:
+    dt_blob_close(blob);
+    json_decref(root);
+    dt_buf_free(&text);
+    return rc;
+}
+
+/* Release: the outputs' time (--date or SOURCE_DATE_EPOCH, else the newest
+ * "created" of the policy's entries, else 1970-01-01 and a warning) and the
+ * blob's sequence number (--sequence, else --previous's + 1, else the time
+ * in seconds and a warning: a client that keeps the newest blob needs the
+ * sequence to grow from release to release, and only the maintainer knows
+ * the last one). Nothing here reads the clock: same inputs, same bytes. */
+static enum dt_err stage_release(struct build *b)
+{
+    enum dt_err rc = DT_OK;
+    const struct dt_build_opts *o = b->opts;
+    struct dt_manifest_release *r = &b->release;
+    int64_t ms = o->has_date ? o->date * 1000 : dt_onecrl_default_time(&b->model);
+    r->created = ms / 1000;
+    r->created_from = o->has_date ? (o->date_from ? o->date_from : "--date")
+                      : ms       ? "newest created"
+                                 : "none";
+    char when[32], prev_when[32];
+    dt_time_format_rfc3339(r->created, when);
+    if (!o->out_dir) { /* lint: nothing is released, nothing to warn of */
+        r->sequence = (uint64_t)(r->created > 0 ? r->created : 0);
+        r->sequence_from = "date";
+        b->released = true;
+        goto out;
+    }
+    if (!ms && !o->has_date)
+        dt_diag_warn(&b->d, NULL,
+                     "no date for the outputs (--date T or SOURCE_DATE_EPOCH, and no onecrl "
+                     "entry has a \"created\"): revocations.blob's created and onecrl.json's "
+                     "last_modified are %s",
+                     when);
+    if (o->has_sequence) {
+        DT_ENSURE(o->sequence >= 1 && o->sequence <= DT_SEQUENCE_MAX, DT_ERR_USAGE);
+        if (b->have_prev && o->sequence <= b->prev_sequence) {
+            struct dt_place opt = {"--sequence", 0, 0, NULL, NULL};
+            rc = dt_diag_fail(&b->d, &opt, DT_ERR_INPUT,
+                              "%llu is not greater than the previous release's sequence %llu "
+                              "(%s): a client that keeps the newest blob would keep the old "
+                              "one; give a greater --sequence, or leave it out to use %llu",
+                              (unsigned long long)o->sequence,
+                              (unsigned long long)b->prev_sequence, o->previous_dir,
+                              (unsigned long long)b->prev_sequence + 1);
+            goto out;
+        }
+        r->sequence = o->sequence;
+        r->sequence_from = "--sequence";
+    } else if (b->have_prev) {
+        if (b->prev_sequence >= DT_SEQUENCE_MAX) {
+            struct dt_place opt = {"--previous", 0, 0, NULL, NULL};
+            rc = dt_diag_fail(&b->d, &opt, DT_ERR_INPUT,
+                              "the previous release's sequence %llu is the largest there is",
+                              (unsigned long long)b->prev_sequence);
+            goto out;
+        }
+        r->sequence = b->prev_sequence + 1;
+        r->sequence_from = "--previous";
+    } else {
+        r->sequence = (uint64_t)(r->created > 0 ? r->created : 0);
+        r->sequence_from = "date";
+        dt_diag_warn(&b->d, NULL,
+                     "no sequence number for revocations.blob (--sequence N, or --previous "
+                     "LAST_OUT for the previous release's + 1): it is the date in seconds, "
+                     "%llu (%s); a client that keeps the newest blob needs every release's "
+                     "sequence to be greater than the last one's",
+                     (unsigned long long)r->sequence, when);
+    }
+    if (b->have_prev && r->created < b->prev_created) {
+        dt_time_format_rfc3339(b->prev_created, prev_when);
+        dt_diag_warn(&b->d, NULL,
+                     "this release's date, %s (%s), is older than the previous release's, "
+                     "%s (%s)",
+                     when, r->created_from, prev_when, o->previous_dir);
+    }
+    b->released = true;
+out:
+    return rc;
+}
+
 /* Load inputs: checks that OUT can be replaced, reads the --certdata
  * upstream file (both fatal at once), the chain cases and the policy (bad
  * input in either is recorded and the run goes on). */
@@ -537,6 +706,8 @@ static enum dt_err stage_load_inputs(struct build *b)
                                  : DT_OK;
     b->cases_ok = crc == DT_OK;
     DT_TRY(go_on(b, crc));
+    if (o->out_dir && o->previous_dir)
+        DT_TRY(go_on(b, read_previous(b)));
     enum dt_err prc = dt_policy_load(&b->policy, o->policies, o->n_policies, &b->d);
     b->have_policy = true;
     DT_TRY(go_on(b, prc));
@@ -711,19 +882,13 @@ out:
     return rc;
 }
 
-/* The outputs' time in milliseconds: --date, else the newest "created". */
-static int64_t when_ms(const struct build *b)
-{
-    return b->opts->has_date ? b->opts->date * 1000 : dt_onecrl_default_time(&b->model);
-}
-
 /* OneCRL and its signature: onecrl.json and, with a P-384 --sign-key,
  * onecrl.signature.json (a P-256 key signs the blob only: a note). */
 static enum dt_err stage_onecrl(struct build *b)
 {
     enum dt_err rc = DT_OK;
     const char *key = b->opts->sign_key;
-    DT_TRY(dt_onecrl_write(&b->model, when_ms(b), &b->onecrl, &b->n_onecrl));
+    DT_TRY(dt_onecrl_write(&b->model, b->release.created * 1000, &b->onecrl, &b->n_onecrl));
     int key_bits = key ? dt_ecdsa_private_key_bits(key) : 0;
     if (key_bits == 384) {
         DT_TRY(dt_onecrl_sign(dt_slice_make(b->onecrl.data, b->onecrl.len), key, &b->onecrl_sig,
@@ -742,11 +907,13 @@ out:
 static enum dt_err stage_blob(struct build *b)
 {
     const struct dt_build_opts *o = b->opts;
-    int64_t created = when_ms(b) / 1000;
-    struct dt_blob_write_opts bo = {o->has_sequence ? o->sequence : (uint64_t)created, created,
-                                    o->sign_key};
-    if (o->progress && b->model.n_items > 100000)
+    struct dt_blob_write_opts bo = {b->release.sequence, b->release.created, o->sign_key, NULL,
+                                    NULL};
+    if (o->progress && b->model.n_items > 100000) {
+        bo.progress = o->progress;
+        bo.progress_ctx = o->progress_ctx;
         o->progress("writing revocations.blob", 0, b->model.n_items, o->progress_ctx);
+    }
     return dt_blob_write_model(&b->model, &bo, &b->blob, &b->bst, &b->d);
 }
 
@@ -896,7 +1063,7 @@ static enum dt_err stage_manifest(struct build *b)
     }
     DT_TRY(dt_manifest_write(b->digest, b->files, b->n_files - 1, kept, n_kept, b->exp, b->n_exp,
                              up_name, up_name ? b->upstream_sha256 : NULL, b->incidents,
-                             &b->manifest));
+                             &b->release, &b->manifest));
     b->files[b->n_files - 1].data = dt_slice_make(b->manifest.data, b->manifest.len);
     b->counted = true;
 out:
@@ -942,6 +1109,18 @@ static void summarise(const struct build *b, struct dt_build_summary *summary)
     summary->nss_trust_objects = b->st.trust_objects;
     summary->nss_cert_objects = b->st.cert_objects;
     summary->distrust_after = b->st.afters;
+    summary->onecrl_records = b->n_onecrl;
+    summary->blob_issuers = b->bst.issuers;
+    summary->blob_serials = b->bst.serials;
+    summary->blob_subject_keys = b->bst.subject_keys;
+    summary->blob_bytes = b->blob.len;
+    summary->p11kit_objects = b->kst.certificates + b->kst.nss_trust + b->kst.nss_trust_partial;
+    summary->test_cases = b->ts.cases;
+    summary->pool_skipped = b->pool.skipped_files;
+    if (b->released) {
+        summary->sequence = b->release.sequence;
+        summary->created = b->release.created;
+    }
 }
 
 static void build_init(struct build *b, const struct dt_build_opts *opts)
@@ -1009,6 +1188,7 @@ enum dt_err dt_build_run(const struct dt_build_opts *opts, struct dt_build_summa
     DT_TRY(stage_resolve(&b));
     DT_TRY(stage_checks(&b));
     DT_TRY(stage_explain(&b));
+    DT_TRY(stage_release(&b));
     DT_TRY(stage_certdata(&b));
     DT_TRY(stage_merge(&b));
     DT_TRY(stage_p11kit(&b));

@@ -29,7 +29,9 @@
 #include "hex.h"
 #include "b64.h"
 
+#include <errno.h>
 #include <jansson.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <unistd.h>
 #include <pkcs11.h>
@@ -65,6 +67,9 @@ struct bkey {
 struct side {
     const char *dir;
     char policy_sha256[80], tool[80];
+    bool has_release; /* the manifest's "release": the blob's sequence and date */
+    unsigned long long sequence;
+    char created[40];
     struct dt_build_data bd;
     bool have_bd;
     struct dent *v;
@@ -345,11 +350,31 @@ out:
 static enum dt_err read_manifest(struct side *S)
 {
     char path[4096];
+    struct stat st;
+    /* A directory that is not there, or is no directory: its errno, at it. */
+    int e = stat(S->dir, &st) != 0 ? errno : !S_ISDIR(st.st_mode) ? ENOTDIR : 0;
+    if (e) {
+        struct dt_place dp = dt_diag_place_file(S->dir);
+        return dt_diag_fail(S->d, &dp, DT_ERR_INPUT,
+                            "cannot read the build directory: %s (give two `distrust build` "
+                            "output directories)",
+                            strerror(e));
+    }
     snprintf(path, sizeof(path), "%s/manifest.json", S->dir);
+    if (access(path, R_OK) != 0) {
+        e = errno;
+        struct dt_place fp = dt_diag_place_file(path);
+        return dt_diag_fail(S->d, &fp, DT_ERR_INPUT,
+                            "cannot read the manifest: %s: is %s a `distrust build` output "
+                            "directory?",
+                            strerror(e), S->dir);
+    }
     json_error_t je;
     json_t *m = json_load_file(path, 0, &je);
     if (!m) {
-        struct dt_place pl = {path, (unsigned)je.line, (unsigned)je.column, NULL, NULL};
+        /* jansson gives -1 for a line or column it does not know */
+        struct dt_place pl = {path, je.line > 0 ? (unsigned)je.line : 0,
+                              je.line > 0 && je.column > 0 ? (unsigned)je.column : 0, NULL, NULL};
         return dt_diag_fail(S->d, &pl, DT_ERR_INPUT,
                        "cannot read the manifest (%s): is %s a `distrust build` output "
                        "directory?",
@@ -359,6 +384,14 @@ static enum dt_err read_manifest(struct side *S)
     const char *t = json_string_value(json_object_get(m, "tool"));
     snprintf(S->policy_sha256, sizeof(S->policy_sha256), "%s", p ? p : "?");
     snprintf(S->tool, sizeof(S->tool), "%s", t ? t : "?");
+    json_t *rel = json_object_get(m, "release");
+    json_t *seq = json_object_get(rel, "sequence");
+    const char *cr = json_string_value(json_object_get(rel, "created"));
+    if (json_is_integer(seq) && json_integer_value(seq) >= 0 && cr) {
+        S->has_release = true;
+        S->sequence = (unsigned long long)json_integer_value(seq);
+        snprintf(S->created, sizeof(S->created), "%s", cr);
+    }
     S->incidents = json_incref(json_object_get(m, "incidents"));
     json_decref(m);
     return DT_OK;
@@ -765,6 +798,9 @@ static enum dt_err write_md(struct dt_buf *out, const struct side *O, const stru
                          count[ADDED], count[REMOVED], count[CHANGED], R->unchanged, afc[ADDED],
                          afc[REMOVED], afc[CHANGED], R->af_unchanged, R->blob_added,
                          R->blob_removed));
+    if (O->has_release && N->has_release)
+        DT_TRY(dt_buf_printf(out, "\nRelease: revocations.blob sequence %llu to %llu, dated %s to %s.\n",
+                             O->sequence, N->sequence, O->created, N->created));
     if (!R->n_items && !R->n_af && !R->blob_added && !R->blob_removed)
         DT_TRY(dt_buf_puts(out, "\nNo changes.\n"));
     for (size_t i = 0; i < R->n_items;) {
@@ -943,6 +979,15 @@ static enum dt_err write_json(struct dt_buf *out, const struct side *O, const st
     json_object_set_new(root, "new",
                         json_pack("{s:s, s:s, s:s}", "dir", N->dir, "policy_sha256",
                                   N->policy_sha256, "tool", N->tool));
+    const struct side *sides[2] = {O, N};
+    for (int i = 0; i < 2; i++) {
+        json_t *o = json_object_get(root, i ? "new" : "old");
+        if (o && sides[i]->has_release)
+            json_object_set_new(o, "release",
+                                json_pack("{s:I, s:s}", "sequence",
+                                          (json_int_t)sides[i]->sequence, "created",
+                                          sides[i]->created));
+    }
     for (size_t i = 0; i < R->n_items; i++) {
         json_t *e = jentry(R->items[i].e);
         DT_ENSURE_MEM(e);
@@ -1016,6 +1061,20 @@ enum dt_err dt_diff_run(const char *old_dir, const char *new_dir, bool as_json, 
     DT_TRY(orc);
     DT_TRY(nrc);
     DT_TRY(compute(&O, &N, &R));
+    /* A client keeps the blob with the greatest sequence: a new release
+     * whose blob changed must have a greater one. */
+    if (O.has_release && N.has_release &&
+        (N.sequence < O.sequence ||
+         (N.sequence == O.sequence && (R.blob_added || R.blob_removed)))) {
+        char mp[4200];
+        snprintf(mp, sizeof(mp), "%s/manifest.json", new_dir);
+        struct dt_place pl = dt_diag_place_file(mp);
+        dt_diag_warn(d, &pl,
+                     "the new build's revocations.blob sequence, %llu, is not greater than the "
+                     "old build's, %llu: a client that keeps the newest blob keeps the old one "
+                     "(build the new release with --previous %s)",
+                     N.sequence, O.sequence, old_dir);
+    }
     if (as_json)
         DT_TRY(write_json(out, &O, &N, &R));
     else

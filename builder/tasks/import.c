@@ -25,7 +25,9 @@
 #include "path.h"
 #include "version.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <sys/stat.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -292,6 +294,95 @@ out:
     return rc;
 }
 
+unsigned dt_import_certdata_line(struct dt_slice text)
+{
+    unsigned line = 1;
+    for (size_t i = 0; i < text.n; line++) {
+        size_t e = i;
+        while (e < text.n && text.p[e] != '\n')
+            e++;
+        size_t n = e - i;
+        const char *l = (const char *)text.p + i;
+        if ((n >= 9 && !memcmp(l, "BEGINDATA", 9)) || (n >= 9 && !memcmp(l, "CKA_CLASS", 9)))
+            return line;
+        i = e + 1;
+    }
+    return 0;
+}
+
+bool dt_import_is_json(struct dt_slice text)
+{
+    size_t i = dt_file_starts_with_bom(text.p, text.n) ? 3 : 0;
+    while (i < text.n && (text.p[i] == ' ' || text.p[i] == '\t' || text.p[i] == '\r' ||
+                          text.p[i] == '\n'))
+        i++;
+    return i < text.n && (text.p[i] == '{' || text.p[i] == '[');
+}
+
+/* Whether the first bytes of a file hold `"entries"` (a policy file). */
+static bool looks_like_policy(const char *path, bool *imported)
+{
+    char head[4096];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    size_t n = fread(head, 1, sizeof(head) - 1, f);
+    fclose(f);
+    head[n] = '\0';
+    if (imported)
+        *imported = strstr(head, "\"comment\": \"Imported by distrust ") != NULL;
+    return strstr(head, "\"entries\"") != NULL;
+}
+
+/* Once the input is read, before anything is written: an existing file that is not a policy this
+ * command wrote is never replaced (a hand-written policy would be lost),
+ * and a policy written among other policy files is a warning (`distrust
+ * build DIR` would take its entries in: README's example once put 1,891
+ * OneCRL entries into the shipped policy/). */
+static enum dt_err check_output(const char *out, struct dt_diags *d)
+{
+    enum dt_err rc = DT_OK;
+    struct dt_place pl = dt_diag_place_file(out);
+    struct stat st;
+    if (stat(out, &st) == 0) {
+        bool imported = false;
+        if (!S_ISREG(st.st_mode))
+            return dt_diag_fail(d, &pl, DT_ERR_INPUT, "cannot write the policy here: it is %s",
+                                dt_file_kind(st.st_mode));
+        if (st.st_size > 0 && (!looks_like_policy(out, &imported) || !imported))
+            return dt_diag_fail(d, &pl, DT_ERR_INPUT,
+                                "refusing to replace this file: it is not a policy `distrust "
+                                "import` wrote (it would be lost); give another -o, or remove "
+                                "it first");
+    }
+    char *dir = dt_path_dirname(out);
+    DT_ENSURE_MEM(dir);
+    DIR *dh = opendir(dir);
+    size_t others = 0;
+    const char *base = strrchr(out, '/');
+    base = base ? base + 1 : out;
+    for (struct dirent *e; dh && (e = readdir(dh)) != NULL;) {
+        size_t len = strlen(e->d_name);
+        if (len < 6 || strcmp(e->d_name + len - 5, ".json") || !strcmp(e->d_name, base) ||
+            e->d_name[0] == '.')
+            continue;
+        char path[4096];
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        others += looks_like_policy(path, NULL);
+    }
+    if (dh)
+        closedir(dh);
+    if (others)
+        dt_diag_warn(d, &pl,
+                     "written beside %zu other policy file%s in %s/: `distrust build %s/` "
+                     "will take in every entry imported here; to keep the import apart, "
+                     "write it to a directory of its own",
+                     others, others == 1 ? "" : "s", dir, dir);
+    free(dir);
+out:
+    return rc;
+}
+
 enum dt_err dt_import_onecrl_mem(const char *input, struct dt_slice text, struct dt_buf *policy,
                                  struct dt_import_summary *s, struct dt_diags *d,
                                  dt_progress_fn progress, void *progress_ctx)
@@ -310,6 +401,17 @@ enum dt_err dt_import_onecrl_mem(const char *input, struct dt_slice text, struct
     if (dt_file_starts_with_bom(text.p, text.n)) {
         struct dt_place pl = {input, 1, 1, NULL, NULL};
         rc = dt_diag_fail(d, &pl, DT_ERR_INPUT, "%s", DT_BOM_JSON_MESSAGE);
+        goto out;
+    }
+    /* The other importer's input: one error that says so, not a JSON
+     * syntax error at its first byte. */
+    unsigned bd = dt_import_certdata_line(text);
+    if (bd) {
+        struct dt_place pl = {input, bd, 1, NULL, NULL};
+        rc = dt_diag_fail(d, &pl, DT_ERR_INPUT,
+                          "an NSS certdata.txt, not a OneCRL dump: import it with "
+                          "`distrust import certdata %s`",
+                          input);
         goto out;
     }
     I.doc = json_loadb((const char *)text.p, text.n, 0, &jerr);
@@ -413,6 +515,7 @@ static enum dt_err import_certdata(const struct dt_import_opts *o, struct dt_sli
     snprintf(s->certs_dir, sizeof(s->certs_dir), "%s", dir);
     DT_TRY(dt_outdir_check(dir, d));
     DT_TRY(dt_import_certdata_mem(o->input, text, name, policy, &pems, s, d));
+    DT_TRY(check_output(o->output, d));
     if (o->strict && d->warnings) {
         rc = DT_ERR_STRICT;
         goto out;
@@ -467,6 +570,8 @@ enum dt_err dt_import_run(const struct dt_import_opts *o, struct dt_import_summa
     else
         rc = dt_import_onecrl_mem(o->input, dt_slice_make(text.data, text.len), &policy, s, &d,
                                   o->progress, o->progress_ctx);
+    if (rc == DT_OK && !certdata)
+        rc = check_output(o->output, &d);
     if (rc == DT_OK && o->strict && d.warnings)
         rc = DT_ERR_STRICT;
     if (rc == DT_OK)

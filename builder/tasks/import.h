@@ -48,6 +48,12 @@ DT_MUST_USE enum dt_err dt_import_onecrl_mem(const char *input, struct dt_slice 
                                              struct dt_diags *d, dt_progress_fn progress,
                                              void *progress_ctx);
 
+/* The line number of the first "BEGINDATA" or "CKA_CLASS" line (an NSS
+ * certdata.txt), 0 when there is none. */
+unsigned dt_import_certdata_line(struct dt_slice text);
+/* Whether the text starts (after a BOM and white space) with '{' or '['. */
+bool dt_import_is_json(struct dt_slice text);
+
 /* The distrusts of an NSS certdata.txt (text, named input in messages) as
  * policy JSON appended to policy; the certificates it names go into pems,
  * to be written into dir_name beside the policy. DT_ERR_INPUT after

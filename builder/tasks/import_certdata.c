@@ -499,6 +499,20 @@ enum dt_err dt_import_certdata_mem(const char *input, struct dt_slice text, cons
     dt_dmap_init(&I.by_key);
     dt_buf_init(&I.entries, 0);
     size_t errors0 = d->errors;
+    if (dt_import_is_json(text)) {
+        /* A OneCRL dump given to the wrong importer: one error, not 50
+         * certdata parse errors. */
+        struct dt_place pl = {input, 1, 1, NULL, NULL};
+        rc = dt_diag_fail(d, &pl, DT_ERR_INPUT,
+                          "JSON, not an NSS certdata.txt%s: import it with `distrust import "
+                          "onecrl %s`",
+                          memmem(text.p, text.n, "\"issuerName\"", 12) ||
+                                  memmem(text.p, text.n, "\"data\"", 6)
+                              ? " (a OneCRL dump)"
+                              : "",
+                          input);
+        goto out;
+    }
     DT_TRY(dt_cdparse_mem(input, text, &I.f, d));
     if (!I.f.has_begindata) {
         /* Not a damaged file read as "nothing distrusted". */

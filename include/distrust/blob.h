@@ -111,8 +111,10 @@ struct dt_blob_open_opts {
 struct dt_blob_info {
     size_t struct_size; /* sizeof(struct dt_blob_info) */
     unsigned version;   /* format version (1) */
-    uint64_t sequence;
-    int64_t created;        /* seconds since the epoch */
+    uint64_t sequence;      /* the release's number: greater in every release, so a
+                             * client keeps the blob with the greatest (a build given
+                             * none uses its date in seconds; doc/blob-format.md) */
+    int64_t created;        /* seconds since the epoch (the build's --date) */
     uint64_t issuers;       /* issuer names */
     uint64_t serials;       /* issuer + serial entries */
     uint64_t subject_keys;  /* subject + SPKI-hash entries */

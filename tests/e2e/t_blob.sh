@@ -158,4 +158,47 @@ else
     not_ok "an OpenSSL client compiles against distrust/openssl.h and libdistrust.so" "$(cat "$WORK/cc.log")"
 fi
 
+# The release: a sequence from --sequence or --previous, the date from
+# --date or SOURCE_DATE_EPOCH, recorded in the manifest and shown by --info;
+# without them a warning, and --strict refuses.
+run "$DISTRUST" build -o "$WORK/s0" "$TOP/policy"
+expect_status "a build without a sequence or a date is written" 0
+has "with a warning for the sequence" "$WORK/err" "warning: no sequence number for revocations.blob \\(--sequence N, or --previous LAST_OUT"
+has "and one for the date" "$WORK/err" "warning: no date for the outputs"
+has "the summary tells the blob's entries, size, sequence and date" "$WORK/out" "^  revocations.blob: 38 issuer\\+serial entries under 21 issuers, 0 subject\\+key entries, [0-9]+ bytes; sequence 0, created 1970-01-01T00:00:00Z$"
+run "$DISTRUST" build --strict -o "$WORK/s0s" "$TOP/policy"
+expect_status "--strict refuses a build without a sequence (a failed check)" 3
+run env SOURCE_DATE_EPOCH=1764547200 "$DISTRUST" build --sequence 41 -o "$WORK/s1" "$TOP/policy"
+expect_status "--sequence 41 with SOURCE_DATE_EPOCH" 0
+hasnt "no warning" "$WORK/err" "warning:"
+has "the manifest records the sequence" "$WORK/s1/manifest.json" '"sequence": 41,'
+has "and the date and its source" "$WORK/s1/manifest.json" '"created_from": "SOURCE_DATE_EPOCH"'
+has "onecrl.json's last_modified is that date" "$WORK/s1/onecrl.json" '"last_modified": 1764547200000'
+run "$DISTRUST" query "$WORK/s1/revocations.blob" --info
+has "--info shows the sequence" "$WORK/out" "^sequence: 41$"
+has "and the date" "$WORK/out" "^created: 2025-12-01T00:00:00Z$"
+run "$DISTRUST" build --previous "$WORK/s1" --date 2025-12-02 -o "$WORK/s2" "$TOP/policy"
+expect_status "--previous" 0
+run "$DISTRUST" query "$WORK/s2/revocations.blob" --info
+has "gives the previous sequence + 1" "$WORK/out" "^sequence: 42$"
+run "$DISTRUST" build --previous "$WORK/s2" --sequence 42 --date 2025-12-03 -o "$WORK/s3" "$TOP/policy"
+expect_status "a --sequence not greater than --previous's is refused" 1
+has "at --sequence, naming both" "$WORK/err" "^--sequence: error: 42 is not greater than the previous release's sequence 42"
+[ ! -e "$WORK/s3" ] && ok "nothing is written" || not_ok "nothing is written"
+run "$DISTRUST" build --previous "$WORK/s2" --sequence 43 --date 2025-12-03 -o "$WORK/s3" "$TOP/policy"
+expect_status "baseline: --sequence 43 after 42" 0
+# A previous build whose manifest predates "release": the blob's header.
+cp -r "$WORK/s3" "$WORK/old"
+sed -i '/"release"/,/},/d' "$WORK/old/manifest.json"
+hasnt "(the old manifest has no release)" "$WORK/old/manifest.json" '"release"'
+run "$DISTRUST" build --previous "$WORK/old" --date 2025-12-04 -o "$WORK/s4" "$TOP/policy"
+expect_status "--previous with an older manifest" 0
+run "$DISTRUST" query "$WORK/s4/revocations.blob" --info
+has "reads the sequence from its blob" "$WORK/out" "^sequence: 44$"
+run "$DISTRUST" build --sequence 0 -o "$WORK/s5" "$TOP/policy"
+expect_status "--sequence 0 is a usage error" 2
+run "$DISTRUST" build --previous "$WORK/nope" -o "$WORK/s5" "$TOP/policy"
+expect_status "--previous naming nothing" 1
+has "says so with the errno text" "$WORK/err" "^--previous: error: .*/nope: No such file or directory"
+
 done_testing

@@ -83,10 +83,24 @@ same "the notes are deterministic" "$WORK/d1" "$WORK/out"
 # Bad input.
 run "$DISTRUST" diff "$WORK/fa" "$WORK/nowhere"
 expect_status "a missing build directory is bad input" 1
-has "named in the error" "$WORK/err" 'nowhere/manifest.json.*error: cannot read the manifest'
+has "named in the error, with its errno (regression: line:column 4294967295)" "$WORK/err" 'nowhere: error: cannot read the build directory: No such file or directory'
 run "$DISTRUST" diff "$WORK/fa"
 expect_status "one directory is a usage error" 2
 mkdir -p "$WORK/broken" && cp -r "$WORK/fa/." "$WORK/broken/" && printf 'not a blob' >"$WORK/broken/revocations.blob"
 run "$DISTRUST" diff "$WORK/fa" "$WORK/broken"
 expect_status "a corrupt blob is bad input, never an empty set" 1
+# The release: both builds' sequences in the notes; a new blob that does not
+# get a greater sequence is a warning.
+"$DISTRUST" build -q --sequence 5 --date 2026-01-01 -o "$WORK/r5" "$TOP/testdata/chains/basic/policy.json" 2>/dev/null
+"$DISTRUST" build -q --previous "$WORK/r5" --date 2026-02-01 -o "$WORK/r6" "$TOP/policy" 2>/dev/null
+run "$DISTRUST" diff "$WORK/r5" "$WORK/r6"
+expect_status "diff of two releases" 0
+has "the notes say both sequences and dates" "$WORK/out" '^Release: revocations.blob sequence 5 to 6, dated 2026-01-01T00:00:00Z to 2026-02-01T00:00:00Z\.$'
+hasnt "no warning when the sequence grows" "$WORK/err" "warning:"
+run "$DISTRUST" diff "$WORK/r6" "$WORK/r5"
+expect_status "diff the other way" 0
+has "warns that the new blob's sequence is not greater" "$WORK/err" "r5/manifest.json: warning: the new build's revocations.blob sequence, 5, is not greater than the old build's, 6"
+run "$DISTRUST" diff --json "$WORK/r5" "$WORK/r6"
+has "JSON has the release too" "$WORK/out" '"release": \{"created": "2026-02-01T00:00:00Z", "sequence": 6\}|"sequence": 6'
+
 done_testing

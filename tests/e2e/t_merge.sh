@@ -180,7 +180,7 @@ JSON
 run "$DISTRUST" build -o "$WORK/dfull" --certdata "$UP" "$WORK/d-full.json"
 expect_status "an upstream that distrusts Root D for every purpose" 0
 UPF="$WORK/dfull/certdata.txt"
-run "$DISTRUST" build -o "$WORK/dpart" --certdata "$UPF" "$C/merge/partial.json"
+run "$DISTRUST" build --sequence 1 --date 2026-01-01 -o "$WORK/dpart" --certdata "$UPF" "$C/merge/partial.json"
 expect_status "the server-auth entry merged into it" 0
 same "keeps upstream byte for byte" "$UPF" "$WORK/dpart/certdata.txt"
 has "counted as already there" "$WORK/err" "0 distrusts added, 0 replaced, 0 edited in place, 1 already there"
@@ -347,7 +347,7 @@ run "$DISTRUST" build --strict -o "$WORK/g3" --certdata "$NSS/certdata-2026.txt"
 expect_status "--strict refuses the relaxation" 3
 [ ! -e "$WORK/g3" ] && ok "nothing is written" || not_ok "nothing is written"
 g2_policy g2-early 2024-06-30T23:59:59Z
-run "$DISTRUST" build --strict -o "$WORK/g4" --certdata "$NSS/certdata-2026.txt" "$WORK/g2-early.json"
+run "$DISTRUST" build --strict --sequence 1 --date 2026-01-01 -o "$WORK/g4" --certdata "$NSS/certdata-2026.txt" "$WORK/g2-early.json"
 expect_status "an earlier date is a tightening: applied, even under --strict" 0
 has "with a note at upstream's line" "$WORK/err" "certdata-2026.txt:$g2_line: note: the policy \\(g2-early.json /entries/0\\) moves this root's CKA_NSS_SERVER_DISTRUST_AFTER earlier, from 2024-11-30T23:59:59Z to 2024-06-30T23:59:59Z"
 has "counted as tightened" "$WORK/err" 'distrust-after dates: 0 set, 0 already set, 1 tightened, 0 relaxed$'

@@ -50,6 +50,7 @@ has "onecrl.signature.json says p384ecdsa" "$WORK/s/onecrl.signature.json" '"mod
 has "the manifest lists the signature" "$WORK/s/manifest.json" '"onecrl.signature.json"'
 run "$DISTRUST" verify-signature --verify-key "$K/signer-p384.pub.pem" --build "$WORK/s"
 expect_status "verify-signature with the signer's key" 0
+cp "$WORK/out" "$WORK/s.vs"
 has "says it verifies" "$WORK/out" '^ok onecrl.json: p384ecdsa content signature verifies'
 run "$DISTRUST" verify-signature --verify-key "$K/other-p384.pub.pem" --build "$WORK/s"
 expect_status "verify-signature with another key: a failed check" 3
@@ -100,6 +101,32 @@ if [ -e "$WORK/nokey" ]; then not_ok "nothing written with a bad key"; else ok "
 run "$DISTRUST" verify-signature --verify-key "$K/signer-p384.pub.pem" --build "$WORK/b"
 expect_status "a build without a signature: a failed check" 3
 has "says so" "$WORK/err" "no signature to check"
+
+# Every signature a build carries is checked: the blob's too, P-256 or P-384.
+has "the signer's key checks the blob's signature too" "$WORK/s.vs" '^ok revocations.blob: ECDSA P-384 signature verifies with'
+run "$DISTRUST" build -q -o "$WORK/v256" --sequence 1 --date 2026-11-01 --sign-key "$K/signer-p256.pem" "$C/basic/policy.json"
+expect_status "a build signed with a P-256 key" 0
+run "$DISTRUST" verify-signature --verify-key "$K/signer-p256.pub.pem" --build "$WORK/v256"
+expect_status "verify-signature with the P-256 public key" 0
+has "checks the blob's signature (regression: 'no signature to check')" "$WORK/out" '^ok revocations.blob: ECDSA P-256 signature verifies with .*signer-p256.pub.pem$'
+has "and counts it" "$WORK/out" '^1 signature checked, 0 failed$'
+run "$DISTRUST" verify-signature --verify-key "$K/other-p256.pub.pem" --build "$WORK/v256"
+expect_status "another P-256 key: a failed check" 3
+has "not ok, and why" "$WORK/err" "revocations.blob: error: the ECDSA P-256 signature does not verify with .*other-p256.pub.pem: the blob is signed by another key"
+cp -r "$WORK/s" "$WORK/t5"
+printf '\001' | dd of="$WORK/t5/revocations.blob" bs=1 seek=120 conv=notrunc 2>/dev/null
+run "$DISTRUST" verify-signature --verify-key "$K/signer-p384.pub.pem" --build "$WORK/t5"
+expect_status "a P-384 build whose blob changed after signing" 3
+has "onecrl.json still verifies" "$WORK/out" '^ok onecrl.json'
+has "the blob does not" "$WORK/out" '^not ok revocations.blob'
+cp -r "$WORK/s" "$WORK/t6"
+rm "$WORK/t6/onecrl.signature.json"
+sed -i '0,/"enabled": true/s//"enabled": false/' "$WORK/t6/onecrl.json"
+run "$DISTRUST" verify-signature --verify-key "$K/signer-p384.pub.pem" --build "$WORK/t6"
+expect_status "onecrl.json changed and its signature removed, the P-384 blob intact" 3
+has "the missing signature is not ok" "$WORK/out" '^not ok onecrl.json: unsigned$'
+run "$DISTRUST" verify-signature --verify-key "$K/README.md" --build "$WORK/v256"
+expect_status "a key file that is no key: bad input" 1
 
 # import onecrl: the real dump.
 D="$TOP/testdata/onecrl/onecrl-2026-10.json"

@@ -137,7 +137,7 @@ fi
 cat >"$WORK/leaf.json" <<JSON
 {"version": 1, "entries": [{"certificate": "$PKI/leaf-ascii.pem", "purposes": ["email-protection"], "targets": ["nss"]}]}
 JSON
-run "$DISTRUST" build --strict -o "$WORK/leaf" "$WORK/leaf.json"
+run "$DISTRUST" build --strict --sequence 1 --date 2026-01-01 -o "$WORK/leaf" "$WORK/leaf.json"
 expect_status "a purpose-limited leaf builds under --strict without a store" 0
 
 done_testing

@@ -52,6 +52,12 @@ vg "verify-signature with another key: a failed check" 3 verify-signature --veri
 vg "verify-signature with 0.4.0's spellings (deprecated)" 0 verify-signature --key "$TOP/testdata/keys/signer-p384.pub.pem" "$WORK/signed"
 vg "verify --module that cannot be loaded" 1 verify --build "$WORK/signed" --module /etc/passwd "$TOP/testdata/chains/basic/cases.json"
 vg "build --help" 0 build --help
+"$DISTRUST" build -q --sequence 1 --date 2026-11-01 --sign-key "$TOP/testdata/keys/signer-p256.pem" \
+    -o "$WORK/signed256" "$TOP/testdata/chains/basic/policy.json" 2>/dev/null
+vg "verify-signature of a P-256 build (the blob's signature)" 0 verify-signature \
+    --verify-key "$TOP/testdata/keys/signer-p256.pub.pem" --build "$WORK/signed256"
+vg "build --previous (the release's sequence)" 0 build -q --previous "$WORK/signed256" \
+    --date 2026-11-02 -o "$WORK/next" "$TOP/testdata/chains/basic/policy.json"
 vg "import onecrl of the real dump" 0 import -q onecrl "$TOP/testdata/onecrl/onecrl-2026-10.json" -o "$WORK/imp.json"
 vg "query --info --cert --batch" 0 query "$WORK/signed/revocations.blob" --info \
     --verify-key "$TOP/testdata/keys/signer-p384.pub.pem" --cert "$TOP/testdata/pki/chain-a2.pem"

@@ -141,7 +141,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     struct dt_diags d;
     dt_diag_init(&d, fuzz_diag, NULL);
-    struct dt_blob_write_opts o = {7, 1700000000, NULL};
+    struct dt_blob_write_opts o = {7, 1700000000, NULL, NULL, NULL};
     struct dt_buf out;
     dt_buf_init(&out, 0);
     if (!ser || !sk || dt_blob_write(ser, ns, sk, nk, &o, &out, NULL, &d) != DT_OK)

@@ -57,7 +57,7 @@ static bool write_blob(const struct dt_blob_entry *s, size_t ns, const struct dt
 {
     struct dt_diags d;
     unit_diags_setup(&U, &d);
-    struct dt_blob_write_opts o = {42, 1790000000, key};
+    struct dt_blob_write_opts o = {42, 1790000000, key, NULL, NULL};
     dt_buf_init(out, 0);
     return dt_blob_write(s, ns, k, nk, &o, out, NULL, &d) == DT_OK;
 }

@@ -67,7 +67,7 @@ static struct dt_blob *blob_of(X509 *serial_of, X509 *key_of)
         ek = (struct dt_blob_entry){k->info.subject, dt_slice_make(k->spki_sha256, 32)};
     struct dt_diags d;
     unit_diags_setup(&U, &d);
-    struct dt_blob_write_opts o = {1, 1790000000, NULL};
+    struct dt_blob_write_opts o = {1, 1790000000, NULL, NULL, NULL};
     struct dt_buf out;
     dt_buf_init(&out, 0);
     struct dt_blob *b = NULL;

@@ -42,7 +42,7 @@ write_blob(const struct dt_blob_entry *s, size_t ns, const struct dt_blob_entry 
 {
     struct dt_diags d;
     unit_diags_setup(&U, &d);
-    struct dt_blob_write_opts o = {7, 1790000000, key};
+    struct dt_blob_write_opts o = {7, 1790000000, key, NULL, NULL};
     dt_buf_init(out, 0);
     return dt_blob_write(s, ns, k, nk, &o, out, st, &d);
 }
@@ -101,7 +101,7 @@ static void test_contents(void)
               !memcmp(b2.data, b.data, b.len),
           "another order, no duplicates: byte for byte the same blob");
     dt_buf_free(&b2);
-    struct dt_blob_write_opts o2 = {8, 1790000000, NULL};
+    struct dt_blob_write_opts o2 = {8, 1790000000, NULL, NULL, NULL};
     struct dt_diags d;
     unit_diags_setup(&U, &d);
     dt_buf_init(&b2, 0);
@@ -172,7 +172,7 @@ static void test_contents(void)
     dt_buf_free(&b);
 
     /* A full output buffer. */
-    struct dt_blob_write_opts o = {1, 0, NULL};
+    struct dt_blob_write_opts o = {1, 0, NULL, NULL, NULL};
     unit_diags_setup(&U, &d);
     dt_buf_init(&b, 40);
     CHECK(dt_blob_write(in, 5, NULL, 0, &o, &b, NULL, &d) == DT_ERR_LIMIT,
@@ -280,7 +280,7 @@ static void test_model(void)
         unit_dump_diags(&U);
         exit(2);
     }
-    struct dt_blob_write_opts o = {3, 1700000000, NULL};
+    struct dt_blob_write_opts o = {3, 1700000000, NULL, NULL, NULL};
     struct dt_buf b, want;
     struct dt_blob_write_stats st;
     dt_buf_init(&b, 0);
@@ -314,6 +314,56 @@ static void test_model(void)
     dt_policy_free(&p);
 }
 
+/* Progress: the entries encoded so far, rising to all of them (regression:
+ * the blob phase stayed at 0 %). */
+static uint64_t P_LAST, P_TOTAL;
+static size_t P_CALLS;
+static bool P_MONOTONE = true;
+
+static void on_progress(const char *phase, uint64_t done, uint64_t total, void *ctx)
+{
+    (void)ctx;
+    if (strcmp(phase, "writing revocations.blob") || done < P_LAST || done > total)
+        P_MONOTONE = false;
+    P_LAST = done;
+    P_TOTAL = total;
+    P_CALLS++;
+}
+
+static void test_progress(void)
+{
+    enum { N = 200000 };
+    static uint8_t serials[N][3];
+    struct dt_blob_entry *e = calloc(N, sizeof(*e));
+    if (!e)
+        exit(2);
+    for (size_t i = 0; i < N; i++) {
+        serials[i][0] = 0x10;
+        serials[i][1] = (uint8_t)(i >> 8);
+        serials[i][2] = (uint8_t)i;
+        serials[i][0] |= (uint8_t)(i >> 16);
+        e[i] = E(ISS_A, sizeof(ISS_A), serials[i], 3);
+    }
+    struct dt_blob_write_opts o = {1, 0, NULL, on_progress, NULL};
+    struct dt_buf b;
+    dt_buf_init(&b, 0);
+    struct dt_diags d;
+    unit_diags_setup(&U, &d);
+    CHECKU(dt_blob_write(e, N, NULL, 0, &o, &b, NULL, &d) == DT_OK, "200,000 serials written");
+    CHECK(P_MONOTONE && P_CALLS >= 3 && P_LAST == N && P_TOTAL == N,
+          "progress advances to all the entries (%zu calls, last %llu of %llu)", P_CALLS,
+          (unsigned long long)P_LAST, (unsigned long long)P_TOTAL);
+    struct dt_buf b2;
+    dt_buf_init(&b2, 0);
+    o.progress = NULL;
+    CHECK(dt_blob_write(e, N, NULL, 0, &o, &b2, NULL, &d) == DT_OK && b2.len == b.len &&
+              !memcmp(b.data, b2.data, b.len),
+          "the same bytes without a progress callback");
+    dt_buf_free(&b);
+    dt_buf_free(&b2);
+    free(e);
+}
+
 int main(void)
 {
     if (!getcwd(cwd, sizeof(cwd)))
@@ -321,5 +371,6 @@ int main(void)
     test_contents();
     test_signing();
     test_model();
+    test_progress();
     return unit_done();
 }

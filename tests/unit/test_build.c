@@ -322,6 +322,106 @@ static void test_stages(const char *cwd)
           "no options: DT_ERR_USAGE, the summary cleared");
 }
 
+
+/* The release: the blob's sequence and the outputs' time have a source
+ * (--sequence, --previous, --date) recorded in the manifest; without one a
+ * warning says what was used, and --strict refuses it. */
+static void test_release(const char *cwd)
+{
+    char policy[1024], o1[600], o2[600], o3[600];
+    snprintf(policy, sizeof(policy),
+             "{\"version\": 1, \"entries\": [{\"issuer_certificate\": "
+             "\"%s/testdata/pki/root-a.pem\", \"serial\": \"01\", \"targets\": [\"blob\", "
+             "\"onecrl\"]}]}",
+             cwd);
+    snprintf(o1, sizeof(o1), "%s/rel1", unit_tmp());
+    snprintf(o2, sizeof(o2), "%s/rel2", unit_tmp());
+    snprintf(o3, sizeof(o3), "%s/rel3", unit_tmp());
+    struct dt_build_summary s;
+    struct dt_build_opts o;
+
+    /* Neither a sequence nor a date: written, with two warnings. */
+    memset(&o, 0, sizeof(o));
+    o.out_dir = o1;
+    enum dt_err rc = build_with(policy, &o, &s);
+    CHECK(rc == DT_OK && s.sequence == 0 && s.created == 0 &&
+              unit_has(&U, "|no sequence number for revocations.blob") &&
+              unit_has(&U, "|no date for the outputs") && U.warnings == 2,
+          "no sequence and no date: 0 and 1970, with a warning for each (%zu)", U.warnings);
+    char *m = read_out(o1, "manifest.json");
+    CHECK(m && strstr(m, "\"sequence\": 0") && strstr(m, "\"sequence_from\": \"date\"") &&
+              strstr(m, "\"created_from\": \"none\""),
+          "the manifest says where they came from");
+    free(m);
+    o.strict = 1;
+    snprintf(o3, sizeof(o3), "%s/rel-strict", unit_tmp());
+    o.out_dir = o3;
+    rc = build_with(policy, &o, &s);
+    CHECK(rc == DT_ERR_STRICT && !exists(o3), "--strict refuses a build without a sequence");
+
+    /* A date and a sequence: no warning, both in the manifest and the blob. */
+    memset(&o, 0, sizeof(o));
+    o.out_dir = o1;
+    o.has_date = 1;
+    o.date = 1764547200; /* 2025-12-01 */
+    o.date_from = "SOURCE_DATE_EPOCH";
+    o.has_sequence = 1;
+    o.sequence = 41;
+    o.strict = 1;
+    rc = build_with(policy, &o, &s);
+    CHECK(rc == DT_OK && U.warnings == 0 && s.sequence == 41 && s.created == 1764547200,
+          "--sequence and a date: no warning, even under --strict");
+    m = read_out(o1, "manifest.json");
+    CHECK(m && strstr(m, "\"sequence\": 41") && strstr(m, "\"sequence_from\": \"--sequence\"") &&
+              strstr(m, "\"created\": \"2025-12-01T00:00:00Z\"") &&
+              strstr(m, "\"created_from\": \"SOURCE_DATE_EPOCH\""),
+          "the manifest records them");
+    free(m);
+    char *ocrl = read_out(o1, "onecrl.json");
+    CHECK(ocrl && strstr(ocrl, "\"last_modified\": 1764547200000"),
+          "onecrl.json's last_modified is the date");
+    free(ocrl);
+
+    /* --previous: its sequence + 1. */
+    memset(&o, 0, sizeof(o));
+    o.out_dir = o2;
+    o.has_date = 1;
+    o.date = 1764633600;
+    o.previous_dir = o1;
+    rc = build_with(policy, &o, &s);
+    CHECK(rc == DT_OK && U.warnings == 0 && s.sequence == 42,
+          "--previous: the previous sequence + 1 (%llu)", (unsigned long long)s.sequence);
+    /* A --sequence not greater than the previous one is refused. */
+    o.has_sequence = 1;
+    o.sequence = 42;
+    o.previous_dir = o2;
+    snprintf(o3, sizeof(o3), "%s/rel3", unit_tmp());
+    o.out_dir = o3;
+    rc = build_with(policy, &o, &s);
+    CHECK(rc == DT_ERR_INPUT && !exists(o3) &&
+              unit_has(&U, "error|--sequence|0|0||42 is not greater than the previous "
+                           "release's sequence 42"),
+          "--sequence 42 after 42 is refused, at --sequence");
+    o.sequence = 43;
+    rc = build_with(policy, &o, &s);
+    CHECK(rc == DT_OK && s.sequence == 43, "baseline: --sequence 43 after 42 is taken");
+    /* An older date than the previous release's: a warning. */
+    o.out_dir = o1;
+    o.previous_dir = o3;
+    o.has_sequence = 0;
+    o.date = 1700000000;
+    rc = build_with(policy, &o, &s);
+    CHECK(rc == DT_OK && s.sequence == 44 && U.warnings == 1 &&
+              unit_has(&U, "is older than the previous release's"),
+          "a date older than the previous release's: a warning");
+    /* A previous directory that is not one. */
+    o.previous_dir = "/nonexistent-previous";
+    rc = build_with(policy, &o, &s);
+    CHECK(rc == DT_ERR_INPUT && unit_has(&U, "error|--previous|0|0||/nonexistent-previous: No "
+                                             "such file or directory"),
+          "--previous naming nothing: an error with the errno text");
+}
+
 int main(void)
 {
     char cwd[400], out[600], policy[4096];
@@ -445,5 +545,6 @@ int main(void)
     CHECK(system(cmd) != 0, "no temporary directory left behind");
     test_contract(cwd);
     test_stages(cwd);
+    test_release(cwd);
     return unit_done();
 }

@@ -216,5 +216,17 @@ int main(void)
     CHECKU(rc == DT_ERR_INPUT && unit_has(&U, "revocations.blob"),
            "a damaged revocations.blob: an input error at the file");
     free(md);
+    /* A directory that is not there: its errno at it, no line or column
+     * (regression: line:column 4294967295). */
+    char gone[700];
+    snprintf(gone, sizeof(gone), "%s/gone", unit_tmp());
+    md = diff(a, gone, false, &rc, &s);
+    CHECKU(rc == DT_ERR_INPUT && U.errors == 1 &&
+               unit_has(&U, "|0|0||cannot read the build directory: No such file or directory"),
+           "a missing directory: the errno text, no line or column");
+    free(md);
+    md = diff(a, a, false, &rc, &s);
+    CHECKU(rc == DT_OK, "baseline: a build against itself");
+    free(md);
     return unit_done();
 }

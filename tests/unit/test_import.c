@@ -15,6 +15,8 @@
 #include "policy.h"
 #include "unit.h"
 
+#include <sys/stat.h>
+
 #include <jansson.h>
 
 /* A string member, "" when absent (a failed check, never a crash). */
@@ -240,8 +242,10 @@ static enum dt_err run(const char *kind, const char *input, const char *output, 
 
 static void test_run(void)
 {
-    char out[600], dup[600];
-    snprintf(out, sizeof(out), "%s/policy.json", unit_tmp());
+    char out[700], dup[600], rundir[600];
+    snprintf(rundir, sizeof(rundir), "%s/run", unit_tmp());
+    mkdir(rundir, 0755);
+    snprintf(out, sizeof(out), "%s/policy.json", rundir);
     snprintf(dup, sizeof(dup), "%s",
              UNIT_WRITE_STR("dup.json", "[{\"issuerName\": \"" NAME_HI "\", \"serialNumber\": "
                                         "\"AQI=\"}, {\"issuerName\": \"" NAME_HI "\", "
@@ -278,7 +282,9 @@ static void test_run(void)
 
     /* The certdata kind: the policy and its certificates' directory. */
     char cpol[600];
-    snprintf(cpol, sizeof(cpol), "%s/nss.json", unit_tmp());
+    snprintf(cpol, sizeof(cpol), "%s/run-c", unit_tmp());
+    mkdir(cpol, 0755);
+    snprintf(cpol, sizeof(cpol), "%s/run-c/nss.json", unit_tmp());
     CHECKU(run("certdata", "testdata/nss/certdata-595de3712b53-2022-03-23-6distrust.txt", cpol,
                false, &s) == DT_OK &&
                access(cpol, F_OK) == 0 && s.records == 6 && s.certificates == 2 &&
@@ -293,6 +299,29 @@ static void test_run(void)
           "whose manifest says where the certificates came from");
     dt_buf_free(&mb);
 
+    /* The output: a hand-written policy is never replaced; an import among
+     * other policy files is a warning (README once imported 1,891 OneCRL
+     * entries into the shipped policy/). */
+    char hand[600];
+    snprintf(hand, sizeof(hand), "%s/run/hand.json", unit_tmp());
+    const char *hand_text = "{\"version\": 1, \"entries\": []}\n";
+    FILE *hf = fopen(hand, "w");
+    if (!hf || fputs(hand_text, hf) < 0 || fclose(hf) != 0)
+        exit(2);
+    CHECKU(run("onecrl", dup, hand, false, &s) == DT_ERR_INPUT &&
+               unit_has(&U, "refusing to replace this file: it is not a policy `distrust import` "
+                            "wrote"),
+           "a hand-written policy is not replaced");
+    unit_diags_setup(&U, &d);
+    CHECK(dt_file_read(hand, 1 << 20, &after, &d, NULL) == DT_OK && after.len == strlen(hand_text),
+          "and is left as it was");
+    dt_buf_free(&after);
+    CHECKU(run("onecrl", dup, out, false, &s) == DT_OK &&
+               unit_has(&U, "warning|") && unit_has(&U, "/run/policy.json|0|0||written beside 1 "
+                                                        "other policy file in "),
+           "its own earlier import is replaced, with a warning: hand.json is beside it");
+    CHECKU(run("onecrl", dup, out, true, &s) == DT_ERR_STRICT, "which --strict makes an error");
+
     /* Options. */
     CHECK(run("ccadb", dup, out, false, &s) == DT_ERR_USAGE, "an unknown kind: a usage error");
     CHECK(run("onecrl", NULL, out, false, &s) == DT_ERR_USAGE, "no input: a usage error");
@@ -300,8 +329,35 @@ static void test_run(void)
     CHECK(dt_import_run(NULL, &s) == DT_ERR_USAGE, "no options: a usage error");
 }
 
+/* An NSS certdata.txt given to import onecrl: one error at its BEGINDATA
+ * line that names the right importer. */
+static void test_other_format(void)
+{
+    struct dt_buf pol;
+    struct dt_import_summary s;
+    dt_buf_init(&pol, 0);
+    const char *cd = "# This Source Code Form\n#\nBEGINDATA\nCKA_CLASS CK_OBJECT_CLASS "
+                     "CKO_NSS_TRUST\n";
+    CHECK(import_mem(cd, &pol, &s) == DT_ERR_INPUT && U.errors == 1 &&
+              unit_has(&U, "error|dump.json|3|1||an NSS certdata.txt, not a OneCRL dump: import "
+                           "it with `distrust import certdata dump.json`"),
+          "a certdata.txt: one error at BEGINDATA naming import certdata");
+    dt_buf_free(&pol);
+    dt_buf_init(&pol, 0);
+    CHECK(import_mem("{\"data\": [{\"issuerName\": \"" NAME_HI "\", \"serialNumber\": \"AQI=\"}]}",
+                     &pol, &s) == DT_OK &&
+              U.errors == 0,
+          "baseline: an empty dump imports");
+    dt_buf_free(&pol);
+    CHECK(dt_import_is_json(dt_slice_make("\xef\xbb\xbf \n[", 6)) &&
+              !dt_import_is_json(dt_slice_make("# [", 3)) && dt_import_certdata_line(dt_slice_make("a\nb\nCKA_CLASS x", 15)) == 3 &&
+              dt_import_certdata_line(dt_slice_make("x CKA_CLASS", 11)) == 0,
+          "the sniffers: JSON after a BOM and space; a certdata line at a line's start only");
+}
+
 int main(void)
 {
+    test_other_format();
     test_bom();
     test_records();
     test_bad();

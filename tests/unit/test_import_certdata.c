@@ -229,8 +229,29 @@ static void test_cases(void)
     free(up);
 }
 
+/* A OneCRL dump given to import certdata: one error that names the right
+ * importer (regression: 50 certdata parse errors and no hint). */
+static void test_other_format(void)
+{
+    size_t n;
+    char *dump = slurp("testdata/onecrl/onecrl-2026-10.json", &n);
+    struct run r;
+    import_text("onecrl.json", dump, n, &r);
+    CHECK(r.rc == DT_ERR_INPUT && U.errors == 1 &&
+              unit_has(&U, "error|onecrl.json|1|1||JSON, not an NSS certdata.txt (a OneCRL dump): "
+                           "import it with `distrust import onecrl onecrl.json`"),
+          "a OneCRL dump: one error naming import onecrl (%zu errors)", U.errors);
+    run_free(&r);
+    free(dump);
+    const char *cd = "# comment\nBEGINDATA\n";
+    import_text("c.txt", cd, strlen(cd), &r);
+    CHECK(r.rc == DT_OK && U.errors == 0, "baseline: a certdata.txt with no objects imports");
+    run_free(&r);
+}
+
 int main(void)
 {
+    test_other_format();
     test_real();
     test_cases();
     return unit_done();

@@ -21,7 +21,7 @@ static void test_basics(void)
     struct dt_count counts[] = {{"x", 1}, {"group.y", 2}, {"group.z", 3}};
     struct dt_buf b;
     dt_buf_init(&b, 0);
-    CHECK(dt_manifest_write("00ff", files, 1, counts, 3, NULL, 0, NULL, NULL, NULL, &b) == DT_OK,
+    CHECK(dt_manifest_write("00ff", files, 1, counts, 3, NULL, 0, NULL, NULL, NULL, NULL, &b) == DT_OK,
           "manifest written");
     const char *m = dt_buf_cstr(&b);
     CHECK(strstr(
@@ -41,7 +41,7 @@ static json_t *write_json(const struct dt_outfile *files, size_t n, const struct
     struct dt_buf b;
     dt_buf_init(&b, 0);
     json_t *j = NULL;
-    if (dt_manifest_write("ab12", files, n, counts, n_counts, exp, n_exp, up, up_sha, incidents,
+    if (dt_manifest_write("ab12", files, n, counts, n_counts, exp, n_exp, up, up_sha, incidents, NULL,
                           &b) == DT_OK) {
         json_error_t e;
         j = json_loadb((const char *)b.data, b.len, 0, &e);
@@ -136,36 +136,68 @@ static void test_errors(void)
     struct dt_buf b;
     dt_buf_init(&b, 0);
     struct dt_count clash[] = {{"x", 1}, {"x.y", 2}};
-    CHECK(dt_manifest_write("00", NULL, 0, clash, 2, NULL, 0, NULL, NULL, NULL, &b) ==
+    CHECK(dt_manifest_write("00", NULL, 0, clash, 2, NULL, 0, NULL, NULL, NULL, NULL, &b) ==
               DT_ERR_INTERNAL,
           "a count that is also a group: an internal error (regression: was out of memory)");
     struct dt_count clash2[] = {{"x.y", 2}, {"x", 1}};
-    CHECK(dt_manifest_write("00", NULL, 0, clash2, 2, NULL, 0, NULL, NULL, NULL, &b) ==
+    CHECK(dt_manifest_write("00", NULL, 0, clash2, 2, NULL, 0, NULL, NULL, NULL, NULL, &b) ==
               DT_ERR_INTERNAL,
           "a group that is then a count: an internal error (regression: was silently replaced)");
     struct dt_count twice[] = {{"a.b", 1}, {"a.b", 2}};
-    CHECK(dt_manifest_write("00", NULL, 0, twice, 2, NULL, 0, NULL, NULL, NULL, &b) ==
+    CHECK(dt_manifest_write("00", NULL, 0, twice, 2, NULL, 0, NULL, NULL, NULL, NULL, &b) ==
               DT_ERR_INTERNAL,
           "a count given twice: an internal error, never a lost count");
     char longname[100];
     memset(longname, 'g', 70);
     strcpy(longname + 70, ".n");
     struct dt_count lg[] = {{longname, 1}};
-    CHECK(dt_manifest_write("00", NULL, 0, lg, 1, NULL, 0, NULL, NULL, NULL, &b) == DT_ERR_INTERNAL,
+    CHECK(dt_manifest_write("00", NULL, 0, lg, 1, NULL, 0, NULL, NULL, NULL, NULL, &b) == DT_ERR_INTERNAL,
           "a group name of 64 bytes or more: an internal error");
     CHECK(b.len == 0, "nothing written on error");
     struct dt_count ok[] = {{"a.b", 1}, {"a.c", 2}, {"b", 3}};
-    CHECK(dt_manifest_write("00", NULL, 0, ok, 3, NULL, 0, NULL, NULL, NULL, &b) == DT_OK,
+    CHECK(dt_manifest_write("00", NULL, 0, ok, 3, NULL, 0, NULL, NULL, NULL, NULL, &b) == DT_OK,
           "baseline: distinct names and groups");
     dt_buf_free(&b);
     dt_buf_init(&b, 16);
-    CHECK(dt_manifest_write("00", NULL, 0, ok, 3, NULL, 0, NULL, NULL, NULL, &b) == DT_ERR_LIMIT,
+    CHECK(dt_manifest_write("00", NULL, 0, ok, 3, NULL, 0, NULL, NULL, NULL, NULL, &b) == DT_ERR_LIMIT,
           "a buffer too small for the text: DT_ERR_LIMIT");
+    dt_buf_free(&b);
+}
+
+/* "release": the sequence and the time, and where each came from. */
+static void test_release(void)
+{
+    struct dt_buf b;
+    dt_buf_init(&b, 0);
+    struct dt_manifest_release r = {7, "--previous", 1764547200, "--date"};
+    CHECK(dt_manifest_write("00", NULL, 0, NULL, 0, NULL, 0, NULL, NULL, NULL, &r, &b) == DT_OK,
+          "a release written");
+    json_t *j = json_loadb((const char *)b.data, b.len, 0, NULL);
+    json_t *rel = json_object_get(j, "release");
+    CHECK(json_integer_value(json_object_get(rel, "sequence")) == 7 &&
+              !strcmp(json_string_value(json_object_get(rel, "sequence_from")), "--previous") &&
+              !strcmp(json_string_value(json_object_get(rel, "created")),
+                      "2025-12-01T00:00:00Z") &&
+              !strcmp(json_string_value(json_object_get(rel, "created_from")), "--date"),
+          "release: sequence, sequence_from, created (RFC 3339), created_from");
+    json_decref(j);
+    dt_buf_free(&b);
+    dt_buf_init(&b, 0);
+    CHECK(dt_manifest_write("00", NULL, 0, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, &b) == DT_OK &&
+              !memmem(b.data, b.len, "release", 7),
+          "no release given: none written");
+    dt_buf_free(&b);
+    dt_buf_init(&b, 0);
+    r.sequence = (uint64_t)1 << 53;
+    CHECK(dt_manifest_write("00", NULL, 0, NULL, 0, NULL, 0, NULL, NULL, NULL, &r, &b) ==
+              DT_ERR_INTERNAL,
+          "a sequence a JSON number cannot hold exactly: an internal error");
     dt_buf_free(&b);
 }
 
 int main(void)
 {
+    test_release();
     test_basics();
     test_contents();
     test_errors();

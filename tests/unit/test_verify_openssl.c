@@ -36,7 +36,7 @@ static struct dt_blob *blob_of(const struct dt_cert *const *certs, size_t n)
         e[i].a = certs[i]->info.issuer;
         e[i].b = certs[i]->info.serial;
     }
-    struct dt_blob_write_opts o = {1, 0, NULL};
+    struct dt_blob_write_opts o = {1, 0, NULL, NULL, NULL};
     struct dt_buf b;
     dt_buf_init(&b, 0);
     struct dt_diags d;
