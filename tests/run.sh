@@ -58,6 +58,8 @@ case $tier in
 esac
 
 R=$(mktemp -d "${TMPDIR:-/tmp}/distrust-run.XXXXXX") || exit 1
+# searchable by all: t_p11kit runs `trust list` as nobody inside its TMPDIR
+chmod 711 "$R"
 LOGS="$B/test-logs"
 TIMES="$B/test-times"
 mkdir -p "$LOGS" || exit 1
