@@ -195,12 +195,12 @@ workers=
 stop() {
     : >"$R/abort"
     for g in "$R"/pgid.*; do
-        [ -f "$g" ] && kill -TERM -- "-$(cat "$g")" 2>/dev/null
+        [ -f "$g" ] && kill -TERM "-$(cat "$g")" 2>/dev/null
     done
     for w in $workers; do kill -TERM "$w" 2>/dev/null; done
     wait 2>/dev/null
     for g in "$R"/pgid.*; do
-        [ -f "$g" ] && kill -KILL -- "-$(cat "$g")" 2>/dev/null
+        [ -f "$g" ] && kill -KILL "-$(cat "$g")" 2>/dev/null
     done
     echo "tests/run.sh: interrupted; logs in $LOGS" >&2
     rm -rf "$R"
@@ -264,7 +264,8 @@ echo "slowest suites:"
 sort -k2,2nr "$R/times" | head -n 10 |
     awk '{ printf "  %7.1f s  %s\n", $2 / 1000, $1 }'
 awk -v s="$sum_ms" -v w="$wall_ms" -v j="$jobs" -v n="$n" -v t="$tier" 'BEGIN {
-    printf "%d suites (%s tier): %.1f s of suite time in %.1f s of wall time, %d jobs\n", n, t, s / 1000, w / 1000, j }'
+    printf "%d suite%s (%s tier): %.1f s of suite time in %.1f s of wall time, %d job%s\n",
+        n, n == 1 ? "" : "s", t, s / 1000, w / 1000, j, j == 1 ? "" : "s" }'
 rm -rf "$R"
 echo "$skipped skipped"
 echo "$passed passed, $failed failed"
