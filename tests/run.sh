@@ -6,7 +6,8 @@
 # Suites run concurrently, -j N at a time (default: DT_JOBS, else the number
 # of cores), each with its output in its own log ($B/test-logs/NAME.log,
 # kept after the run) and its own temporary directory (TMPDIR, removed after
-# the suite). Their lines are printed in a stable order (unit, e2e, then
+# the suite; one still running after DT_SUITE_TIMEOUT seconds, default 1200,
+# is ended and fails). Their lines are printed in a stable order (unit, e2e, then
 # fuzz-corpus, each sorted by name) with each suite's wall time, whatever
 # order they finish in; the slowest suites are listed at the end.
 #
@@ -52,6 +53,10 @@ if [ -z "$jobs" ]; then
     jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || nproc 2>/dev/null || echo 1)
 fi
 case $jobs in '' | *[!0-9]* | 0) echo "tests/run.sh: -j wants a number of jobs, not '$jobs'" >&2; exit 2 ;; esac
+# A suite still running after DT_SUITE_TIMEOUT seconds (0: never) is ended
+# with all it started, and is a failure.
+limit=${DT_SUITE_TIMEOUT:-1200}
+case $limit in '' | *[!0-9]*) echo "tests/run.sh: DT_SUITE_TIMEOUT wants seconds, not '$limit'" >&2; exit 2 ;; esac
 case $tier in
     fast) unset DT_SLOW ;;
     *) DT_SLOW=1; export DT_SLOW ;;
@@ -141,8 +146,9 @@ run_one() {
         fuzz) b=$(basename "$path"); set -- sh tests/fuzz/replay.sh "$path" "tests/fuzz/corpus/${b#fuzz_}" ;;
     esac
     t0=$(now_ms)
-    # its own session: an interrupted run ends the suite and all it started
-    TMPDIR="$tmp" setsid "$@" >"$log" 2>&1 </dev/null &
+    # its own session: an interrupted run ends the suite and all it started;
+    # timeout ends them all too (its process group) after $limit seconds
+    TMPDIR="$tmp" setsid timeout -k 10 "$limit" "$@" >"$log" 2>&1 </dev/null &
     pid=$!
     echo "$pid" >"$R/pgid.$i"
     wait "$pid"
@@ -161,7 +167,12 @@ run_one() {
         if [ "$sk" -gt 0 ]; then
             grep -Ei '^ok .*# *skip|^1\.\.0 *# *skip' "$log" | sed "s|^|[$name] |"
         fi
-        if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+        if [ "$limit" != 0 ] && { [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; } &&
+            [ "$ms" -ge $((limit * 1000)) ]; then
+            f=$((f + 1))
+            echo "not ok - $name timed out after $limit s (DT_SUITE_TIMEOUT)"
+            tail -n 20 "$log" | sed 's/^/#   /'
+        elif [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
             f=1
             echo "not ok - $name exited with status $status"
             tail -n 20 "$log" | sed 's/^/#   /'

@@ -4,8 +4,9 @@
 # order whatever order the suites finish in, each with its time; skips are
 # echoed with their reasons; a suite that exits non-zero without a "not ok"
 # line is one failure; the last two lines are "N skipped" and "N passed,
-# N failed"; the tiers (fast, --slow, --all) and the fuzz seed sample; an
-# interrupted run ends the suites and what they started.
+# N failed"; the tiers (fast, --slow, --all) and the fuzz seed sample; a
+# suite that overruns DT_SUITE_TIMEOUT and an interrupted run are ended with
+# what they started.
 . "$TOP/tests/e2e/lib.sh"
 F="$WORK/fake"
 REC="$WORK/rec"
@@ -51,6 +52,11 @@ for i in 1 2 3 4 5 6 7 8; do
 done
 echo seed >"$F/tests/fuzz/corpus/x/seed.txt"
 
+# alive PID: PID runs (a zombie no parent reaped has ended).
+alive() {
+    kill -0 "$1" 2>/dev/null || return 1
+    case $(ps -o stat= -p "$1" 2>/dev/null) in Z* | '') return 1 ;; esac
+}
 runner() { # runner ARGS...: the fake tree's run, output in $WORK/out, status $st
     (cd "$F" && B=build sh tests/run.sh "$@") >"$WORK/out" 2>"$WORK/err"
     st=$?
@@ -120,6 +126,20 @@ has "... saying what it wants" "$WORK/err" '-j wants a number of jobs'
 st=$?
 expect_status "DT_JOBS=many is a usage error" 2
 
+# ---- a suite that overruns DT_SUITE_TIMEOUT ------------------------------------------ #
+rm -f "$REC"/*
+(cd "$F" && HANG=1 DT_SUITE_TIMEOUT=2 B=build sh tests/run.sh t_hang) >"$WORK/out" 2>"$WORK/err"
+st=$?
+expect_status "a suite that overruns its time" 1
+has "... fails, saying so" "$WORK/out" '^not ok - e2e/t_hang timed out after 2 s \(DT_SUITE_TIMEOUT\)$'
+hp=$(cat "$REC/hang.pid" 2>/dev/null)
+if [ -n "$hp" ] && ! alive "$hp"; then ok "... and what it started is ended"; else
+    not_ok "... and what it started is ended"
+    [ -n "$hp" ] && kill "$hp" 2>/dev/null
+fi
+runner -j1 t_a
+hasnt "a suite within its time does not time out" "$WORK/out" 'timed out'
+
 # ---- an interrupted run ends its suites and what they started ----------------------- #
 rm -f "$REC"/*
 (cd "$F" && HANG=1 B=build exec sh tests/run.sh t_hang) >"$WORK/out" 2>"$WORK/err" &
@@ -127,14 +147,14 @@ rpid=$!
 i=0
 while [ ! -s "$REC/hang.pid" ] && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 hp=$(cat "$REC/hang.pid" 2>/dev/null)
-if [ -n "$hp" ] && kill -0 "$hp" 2>/dev/null; then ok "the suite's child runs"; else not_ok "the suite's child runs"; fi
+if [ -n "$hp" ] && alive "$hp"; then ok "the suite's child runs"; else not_ok "the suite's child runs"; fi
 kill -TERM "$rpid"
 wait "$rpid"
 st=$?
 expect_status "the interrupted run" 130
 i=0
-while [ -n "$hp" ] && kill -0 "$hp" 2>/dev/null && [ "$i" -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-if [ -n "$hp" ] && ! kill -0 "$hp" 2>/dev/null; then ok "the suite's child is ended with the run"; else
+while [ -n "$hp" ] && alive "$hp" && [ "$i" -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+if [ -n "$hp" ] && ! alive "$hp"; then ok "the suite's child is ended with the run"; else
     not_ok "the suite's child is ended with the run"
     [ -n "$hp" ] && kill "$hp" 2>/dev/null
 fi
