@@ -80,10 +80,12 @@ tier_of() {
 # wanted NAME: the name matches one of the patterns (all do without any).
 wanted() {
     [ "$PATTERNS_N" -eq 0 ] && return 0
+    set -f
     for p in $PATTERNS; do
         # shellcheck disable=SC2254
-        case $1 in *$p*) return 0 ;; esac
+        case $1 in *$p*) set +f; return 0 ;; esac
     done
+    set +f
     return 1
 }
 PATTERNS="$*"
@@ -106,6 +108,10 @@ fi
 for t in tests/e2e/t_*.sh; do
     [ -f "$t" ] || continue
     tt=$(tier_of "$t")
+    case $tt in
+        fast | slow | split) ;;
+        *) echo "tests/run.sh: $t: '# tier: $tt' is none of fast, slow, split" >&2; rm -rf "$R"; exit 2 ;;
+    esac
     case $tier:$tt in
         fast:slow | slow:fast) continue ;;
     esac
@@ -127,7 +133,7 @@ fi
 # (new, or never run) first of all, in display order.
 awk -v times="$TIMES" '
     BEGIN { while ((getline l < times) > 0) { split(l, f, " "); ms[f[1]] = f[2] } }
-    { t = ($2 in ms) ? ms[$2] : 1e12; printf "%d %s\n", t, $1 }' "$R/suites" |
+    { t = ($2 in ms) ? ms[$2] : 1e12; printf "%.0f %s\n", t, $1 }' "$R/suites" |
     sort -k1,1nr -k2,2n | cut -d' ' -f2 >"$R/order"
 
 # run_one INDEX: runs one suite into its log; writes its report (the lines to

@@ -126,6 +126,13 @@ has "... saying what it wants" "$WORK/err" '-j wants a number of jobs'
 st=$?
 expect_status "DT_JOBS=many is a usage error" 2
 
+# ---- a misspelt tier is refused, not run as fast -------------------------------------- #
+printf '# tier: slo\necho "ok 1 - z"\n' >"$F/tests/e2e/t_z.sh"
+runner t_z
+expect_status "a suite whose tier is misspelt" 2
+has "... is named with the tiers there are" "$WORK/err" "t_z.sh: '# tier: slo' is none of fast, slow, split"
+rm "$F/tests/e2e/t_z.sh"
+
 # ---- a suite that overruns DT_SUITE_TIMEOUT ------------------------------------------ #
 rm -f "$REC"/*
 (cd "$F" && HANG=1 DT_SUITE_TIMEOUT=2 B=build sh tests/run.sh t_hang) >"$WORK/out" 2>"$WORK/err"
