@@ -70,6 +70,13 @@ TIMES="$B/test-times"
 mkdir -p "$LOGS" || exit 1
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
+# cpu_ms FILE: the user + system time, in ms, of the shell's finished
+# children that `times >FILE` wrote (the builtin, run in the shell itself:
+# in a command substitution it would count a subshell's children, none).
+cpu_ms() {
+    awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] }
+        printf "%.0f\n", t * 1000 }' "$1"
+}
 start_ms=$(now_ms)
 
 # tier_of FILE: what an e2e script's "# tier: ..." line says (fast if none).
@@ -137,7 +144,7 @@ awk -v times="$TIMES" '
     sort -k1,1nr -k2,2n | cut -d' ' -f2 >"$R/order"
 
 # run_one INDEX: runs one suite into its log; writes its report (the lines to
-# print) to $R/report.INDEX, then its tally "PASSED FAILED SKIPPED MS" to
+# print) to $R/report.INDEX, then its tally "PASSED FAILED SKIPPED MS CPU_MS" to
 # $R/res.INDEX (last: its presence says the suite is done).
 run_one() {
     i=$1
@@ -152,6 +159,8 @@ run_one() {
         fuzz) b=$(basename "$path"); set -- sh tests/fuzz/replay.sh "$path" "tests/fuzz/corpus/${b#fuzz_}" ;;
     esac
     t0=$(now_ms)
+    times >"$R/times.$i"
+    c0=$(cpu_ms "$R/times.$i")
     # its own session: an interrupted run ends the suite and all it started;
     # timeout ends them all too (its process group) after $limit seconds
     TMPDIR="$tmp" setsid timeout -k 10 "$limit" "$@" >"$log" 2>&1 </dev/null &
@@ -161,6 +170,8 @@ run_one() {
     status=$?
     rm -f "$R/pgid.$i"
     ms=$(($(now_ms) - t0))
+    times >"$R/times.$i"
+    cpu=$(($(cpu_ms "$R/times.$i") - c0))
     rm -rf "$tmp"
     {
         # TAP: a directive follows '#' after the description, SKIP in any case.
@@ -194,7 +205,7 @@ run_one() {
             printf '%-32s %4d passed, %d failed (%s s)\n' "$name" "$p" "$f" "$sec"
         fi
     } >"$R/report.$i"
-    echo "$p $f $sk $ms" >"$R/res.$i.new"
+    echo "$p $f $sk $ms $cpu" >"$R/res.$i.new"
     mv "$R/res.$i.new" "$R/res.$i"
 }
 
@@ -238,6 +249,7 @@ passed=0
 failed=0
 skipped=0
 sum_ms=0
+sum_cpu=0
 i=0
 while [ "$i" -lt "$n" ]; do
     while [ ! -e "$R/res.$i" ]; do
@@ -246,17 +258,18 @@ while [ "$i" -lt "$n" ]; do
         if [ "$alive" -eq 0 ] && [ ! -e "$R/res.$i" ]; then
             name=$(sed -n "$((i + 1))p" "$R/suites" | cut -d' ' -f2)
             printf 'not ok - %s was never run (its worker ended)\n' "$name" >"$R/report.$i"
-            echo "0 1 0 0" >"$R/res.$i"
+            echo "0 1 0 0 0" >"$R/res.$i"
             break
         fi
         sleep 0.1
     done
     cat "$R/report.$i"
-    read -r p f sk ms <"$R/res.$i"
+    read -r p f sk ms cpu <"$R/res.$i"
     passed=$((passed + p))
     failed=$((failed + f))
     skipped=$((skipped + sk))
     sum_ms=$((sum_ms + ms))
+    sum_cpu=$((sum_cpu + cpu))
     i=$((i + 1))
 done
 wait
@@ -266,10 +279,12 @@ wall_ms=$(($(now_ms) - start_ms))
 # The times, for the next run's order and for the slowest-suites list.
 i=0
 : >"$R/times"
+: >"$R/slowest"
 while [ "$i" -lt "$n" ]; do
     name=$(sed -n "$((i + 1))p" "$R/suites" | cut -d' ' -f2)
-    read -r p f sk ms <"$R/res.$i"
+    read -r p f sk ms cpu <"$R/res.$i"
     echo "$name $ms" >>"$R/times"
+    echo "$name $ms $cpu" >>"$R/slowest"
     i=$((i + 1))
 done
 {
@@ -277,12 +292,15 @@ done
     cat "$R/times"
 } | LC_ALL=C sort >"$TIMES.new" && mv "$TIMES.new" "$TIMES"
 
-echo "slowest suites:"
-sort -k2,2nr "$R/times" | head -n 10 |
-    awk '{ printf "  %7.1f s  %s\n", $2 / 1000, $1 }'
-awk -v s="$sum_ms" -v w="$wall_ms" -v j="$jobs" -v n="$n" -v t="$tier" 'BEGIN {
-    printf "%d suite%s (%s tier): %.1f s of suite time in %.1f s of wall time, %d job%s\n",
-        n, n == 1 ? "" : "s", t, s / 1000, w / 1000, j, j == 1 ? "" : "s" }'
+echo "slowest suites (wall time, CPU time):"
+sort -k2,2nr "$R/slowest" | head -n 10 |
+    awk '{ printf "  %7.1f s %7.1f s  %s\n", $2 / 1000, $3 / 1000, $1 }'
+# The suites' CPU time over the cores is about the wall time the run needs
+# on an idle machine (the longest suite aside): on a shared one the wall
+# time grows, the CPU time does not.
+awk -v s="$sum_ms" -v c="$sum_cpu" -v w="$wall_ms" -v j="$jobs" -v n="$n" -v t="$tier" 'BEGIN {
+    printf "%d suite%s (%s tier), %d job%s: %.1f s of wall time; the suites took %.1f s of wall time and %.1f s of CPU time\n",
+        n, n == 1 ? "" : "s", t, j, j == 1 ? "" : "s", w / 1000, s / 1000, c / 1000 }'
 rm -rf "$R"
 echo "$skipped skipped"
 echo "$passed passed, $failed failed"

@@ -79,8 +79,10 @@ has "... and where the suite's log is" "$WORK/out" '^\[e2e/t_d\] log: build/test
 has "the split suite runs its fast part only" "$F/build/test-logs/e2e_t_f.log" '^ok 1 - fast part$'
 hasnt "... not its slow part" "$F/build/test-logs/e2e_t_f.log" 'slow part'
 has "the fuzz corpus replays its seed sample" "$F/build/test-logs/fuzz-corpus_fuzz_x.log" '^# seed sample: 3 of the 9 files'
-has "the slowest suites are listed" "$WORK/out" '^slowest suites:$'
-count "... at most ten" "$WORK/out" '^ +[0-9]+\.[0-9] s  [a-z0-9-]+/' 8
+has "the slowest suites are listed" "$WORK/out" '^slowest suites \(wall time, CPU time\):$'
+count "... at most ten" "$WORK/out" '^ +[0-9]+\.[0-9] s +[0-9]+\.[0-9] s  [a-z0-9-]+/' 8
+has "the summary gives the run's wall time, the suites' wall and CPU time" "$WORK/out" \
+    '^8 suites \(fast tier\), 2 jobs: [0-9]+\.[0-9] s of wall time; the suites took [0-9]+\.[0-9] s of wall time and [0-9]+\.[0-9] s of CPU time$'
 tail -n 2 "$WORK/out" >"$WORK/last"
 printf '2 skipped\n9 passed, 2 failed\n' >"$WORK/want"
 same "the last two lines: skips, then passes and failures" "$WORK/want" "$WORK/last"
