@@ -146,7 +146,7 @@ if [ -n "$hp" ] && ! alive "$hp"; then ok "... and what it started is ended"; el
     not_ok "... and what it started is ended"
     [ -n "$hp" ] && kill "$hp" 2>/dev/null
 fi
-runner -j1 t_a
+runner -j1 t_f
 hasnt "a suite within its time does not time out" "$WORK/out" 'timed out'
 
 # ---- an interrupted run ends its suites and what they started ----------------------- #
