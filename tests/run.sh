@@ -244,6 +244,18 @@ while [ "$w" -lt "$jobs" ]; do
     w=$((w + 1))
 done
 
+# status: on a terminal (stderr), a line saying how many suites are done and
+# which run, rewritten in place while the next suite to print is awaited.
+status() {
+    ls "$R" | awk -v n="$n" -v s="$R/suites" '
+        BEGIN { while ((getline l < s) > 0) { split(l, f, " "); name[f[1]] = f[2] } }
+        /^res\.[0-9]+$/ { done[substr($0, 5)] = 1; d++ }
+        /^claim\.[0-9]+$/ { c[substr($0, 7)] = 1 }
+        END { r = ""; for (i in c) if (!(i in done)) r = r " " name[i]
+              printf "\r\033[K[%d/%d done] running:%s", d, n, r }' >&2
+}
+tty=0
+[ -t 2 ] && tty=1
 # Print the suites in display order as each completes.
 passed=0
 failed=0
@@ -261,8 +273,10 @@ while [ "$i" -lt "$n" ]; do
             echo "0 1 0 0 0" >"$R/res.$i"
             break
         fi
-        sleep 0.1
+        [ "$tty" -eq 1 ] && status
+        sleep 0.2
     done
+    [ "$tty" -eq 1 ] && printf '\r\033[K' >&2
     cat "$R/report.$i"
     read -r p f sk ms cpu <"$R/res.$i"
     passed=$((passed + p))
