@@ -172,6 +172,8 @@ run_one() {
     ms=$(($(now_ms) - t0))
     times >"$R/times.$i"
     cpu=$(($(cpu_ms "$R/times.$i") - c0))
+    # (what a suite left unreadable or unwritable too)
+    chmod -R u+rwX "$tmp" 2>/dev/null
     rm -rf "$tmp"
     {
         # TAP: a directive follows '#' after the description, SKIP in any case.
