@@ -102,6 +102,16 @@ has "under -j1, t_a ran alone" "$F/build/test-logs/e2e_t_a.log" '^ok 1 - alone$'
 has "a pattern keeps the suites it names" "$WORK/out" '^2 suites \(fast tier\)'
 expect_status "t_a and t_b pass" 0
 
+# ---- DT_TMPDIR places the suites' temporary directories ------------------------------ #
+mkdir -p "$WORK/troot"
+(cd "$F" && DT_TMPDIR="$WORK/troot" B=build sh tests/run.sh unit/test_u) >"$WORK/out" 2>"$WORK/err"
+case $(cat "$REC/u.tmpdir") in
+"$WORK/troot/distrust-run."*) ok "DT_TMPDIR holds the suites' TMPDIRs" ;;
+*) not_ok "DT_TMPDIR holds the suites' TMPDIRs" "$(cat "$REC/u.tmpdir")" ;;
+esac
+has "the run says where they were" "$WORK/out" "^temporary directories in $WORK/troot, logs in build/test-logs/\$"
+[ -z "$(ls -A "$WORK/troot")" ] && ok "and leaves nothing there" || not_ok "and leaves nothing there" "$(ls -A "$WORK/troot")"
+
 # ---- the slow tier and --all -------------------------------------------------------- #
 runner --slow
 expect_status "the slow tier passes" 0
