@@ -15,14 +15,14 @@ cp "$TOP/tests/run.sh" "$F/tests/run.sh"
 cp "$TOP/tests/fuzz/replay.sh" "$F/tests/fuzz/replay.sh"
 export REC
 
-# t_a: a pass and a skip; waits (up to 6 s) for t_b to start, so that both
+# t_a: a pass and a skip; waits (up to 3 s) for t_b to start, so that both
 # meet only if they run at the same time; t_b also waits for t_a.
 cat >"$F/tests/e2e/t_a.sh" <<'EOF'
 echo "$TMPDIR" >"$REC/a.tmpdir"
 [ -d "$TMPDIR" ] && touch "$TMPDIR/leftover"
 touch "$REC/a.started"
 i=0
-while [ ! -e "$REC/b.started" ] && [ "$i" -lt 30 ]; do sleep 0.2; i=$((i + 1)); done
+while [ ! -e "$REC/b.started" ] && [ "$i" -lt 15 ]; do sleep 0.2; i=$((i + 1)); done
 [ -e "$REC/b.started" ] && echo "ok 1 - met b" || echo "ok 1 - alone"
 echo "ok 2 - thing # SKIP no thing here"
 EOF
@@ -30,7 +30,7 @@ cat >"$F/tests/e2e/t_b.sh" <<'EOF'
 echo "$TMPDIR" >"$REC/b.tmpdir"
 touch "$REC/b.started"
 i=0
-while [ ! -e "$REC/a.started" ] && [ "$i" -lt 30 ]; do sleep 0.2; i=$((i + 1)); done
+while [ ! -e "$REC/a.started" ] && [ "$i" -lt 15 ]; do sleep 0.2; i=$((i + 1)); done
 echo "1..0 # SKIP whole suite skipped"
 EOF
 printf 'echo "ok 1 - before the crash"\nexit 3\n' >"$F/tests/e2e/t_c.sh"
