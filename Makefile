@@ -2,7 +2,8 @@
 # internals as a static library that is never installed
 # (build/libdistrust-internal.a), the installed reader library
 # (build/libdistrust.so.1, build/libdistrust.a) and the PKCS#11 module;
-# `make check` runs every test; `make asan` the same under ASan+UBSan;
+# `make check` runs the fast tests, `make check-slow` the slow ones, `make
+# asan` all under ASan+UBSan, `make check-all` the three;
 # `make fuzz` builds the libFuzzer targets (clang).
 
 PREFIX ?= /usr/local
@@ -89,8 +90,8 @@ CLI_OBJ := $(CLI_SRC:%.c=$(B)/obj/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZ_STDIN_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz-stdin/%)
 
-.PHONY: all check unit asan fuzz fuzz-run install uninstall clean fixtures golden demo \
-        valgrind format bench man
+.PHONY: all check check-slow check-all unit asan fuzz fuzz-run install uninstall clean fixtures \
+        golden demo valgrind format bench man
 
 INTERNAL := $(B)/libdistrust-internal.a
 
@@ -158,13 +159,30 @@ $(B)/fuzz-stdin/%: tests/fuzz/%.c tests/fuzz/stdin_driver.c $(INTERNAL)
 
 unit: $(UNIT_BIN)
 
+# The tests run in parallel (tests/run.sh): DT_JOBS=N sets the number of
+# suites at once (default: the cores), T="PATTERN..." keeps the suites whose
+# name contains a pattern (make check T="t_blob test_der"). `make check` is
+# the fast tier; `make check-slow` the slow one (valgrind, 50 SIGKILL trials
+# per command, the full fuzz corpora: suites marked "# tier: slow" or
+# "# tier: split", the latter with DT_SLOW=1); `make asan` every suite of both
+# tiers under ASan+UBSan; `make check-all` all three, one after the other.
+T ?=
+RUN_TIER ?=
 check: all $(UNIT_BIN) $(FUZZ_STDIN_BIN)
-	@B=$(B) sh tests/run.sh
+	@B=$(B) sh tests/run.sh $(RUN_TIER) $(T)
+
+check-slow: all $(UNIT_BIN) $(FUZZ_STDIN_BIN)
+	@B=$(B) sh tests/run.sh --slow $(T)
+
+check-all:
+	$(MAKE) --no-print-directory check
+	$(MAKE) --no-print-directory check-slow
+	$(MAKE) --no-print-directory asan
 
 asan:
 	$(MAKE) B=build/asan OPT=-O1 \
 	  SAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	  check
+	  RUN_TIER=--all check
 
 FUZZ_CC ?= clang
 fuzz:

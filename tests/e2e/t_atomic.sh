@@ -4,10 +4,12 @@
 # byte for byte, with every file's digest as its manifest lists it; never a
 # mixture, never a missing or half-written file.
 #
-# ATOMIC_TRIALS sets the number of kills per command (default 12 in make
-# check; the full run is ATOMIC_TRIALS=50 or more).
+# ATOMIC_TRIALS sets the number of kills per command: by default 8 in make
+# check (the fewest for which the kills must land on both sides of the
+# switch) and 50 with DT_SLOW=1 (make check-slow).
+# tier: split
 . "$TOP/tests/e2e/lib.sh"
-TRIALS=${ATOMIC_TRIALS:-12}
+if [ "${DT_SLOW:-0}" = 1 ]; then TRIALS=${ATOMIC_TRIALS:-50}; else TRIALS=${ATOMIC_TRIALS:-8}; fi
 D="$WORK/d"
 mkdir -p "$D"
 

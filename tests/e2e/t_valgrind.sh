@@ -1,7 +1,9 @@
 # The CLI paths are valgrind-clean: no invalid reads or writes, no use of
 # uninitialised memory, no definite leaks, for a full build, a build that
 # fails, lint, and usage errors. (Skipped in the ASan build, which checks
-# the same things its own way.)
+# the same things its own way.) About three minutes: the slow tier only
+# (make check-slow).
+# tier: slow
 . "$TOP/tests/e2e/lib.sh"
 case "$DISTRUST" in */asan/*) echo "1..0 # SKIP valgrind does not run an ASan build (make asan checks the same)"; exit 0 ;; esac
 if ! command -v valgrind >/dev/null 2>&1; then
