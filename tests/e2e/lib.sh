@@ -107,3 +107,20 @@ make_install() {
     *) make -s -C "$TOP" B="$WORK/build" install "$@" >"$WORK/log" 2>&1 ;;
     esac
 }
+
+# ccadb_pems OUTDIR: the PEMs of the CCADB reports in testdata/ccadb/ (quoted
+# CSV cells, wrapped at 65 columns) as one PEM file per report in OUTDIR.
+ccadb_pems() {
+    mkdir -p "$1"
+    for f in "$TOP"/testdata/ccadb/AllCertificatePEMsCSVFormat_*; do
+        awk '
+        /-----BEGIN CERTIFICATE-----/ { sub(/^.*-----BEGIN CERTIFICATE-----/, "-----BEGIN CERTIFICATE-----"); inpem = 1 }
+        inpem {
+            line = $0
+            gsub(/[\047"\r]/, "", line)
+            if (line ~ /-----END CERTIFICATE-----/) {
+                sub(/-----END CERTIFICATE-----.*/, "-----END CERTIFICATE-----", line); print line; inpem = 0
+            } else print line
+        }' "$f" >"$1/$(basename "$f").pem"
+    done
+}

@@ -13,18 +13,7 @@ ROOTS="$TOP/testdata/nss/certdata-2026.txt"
 DUMP="$TOP/testdata/onecrl/onecrl-2026-10.json"
 
 # The PEMs of the CCADB reports (quoted CSV cells, wrapped at 65 columns).
-mkdir -p "$WORK/ccadb"
-for f in "$CC"/AllCertificatePEMsCSVFormat_*; do
-    awk '
-    /-----BEGIN CERTIFICATE-----/ { sub(/^.*-----BEGIN CERTIFICATE-----/, "-----BEGIN CERTIFICATE-----"); inpem = 1 }
-    inpem {
-        line = $0
-        gsub(/[\047"\r]/, "", line)
-        if (line ~ /-----END CERTIFICATE-----/) {
-            sub(/-----END CERTIFICATE-----.*/, "-----END CERTIFICATE-----", line); print line; inpem = 0
-        } else print line
-    }' "$f" >"$WORK/ccadb/$(basename "$f").pem"
-done
+ccadb_pems "$WORK/ccadb"
 cat "$WORK"/ccadb/*.pem >"$WORK/all.pem"
 count "the CCADB reports hold 10,229 certificates" "$WORK/all.pem" '^-----BEGIN CERTIFICATE-----$' 10229
 

@@ -36,18 +36,7 @@ paths "$WORK/err" >"$WORK/d"
 [ "$st" -eq 0 ] && [ ! -s "$WORK/d" ] && ok "--roots of another root: no path starts anywhere else" || not_ok "--roots root-d.pem (exit $st)" "$(cat "$WORK/d")"
 
 # 2. The CCADB pool (every root program's CAs) and NSS's current store.
-mkdir -p "$WORK/ccadb"
-for f in "$TOP"/testdata/ccadb/AllCertificatePEMsCSVFormat_*; do
-    awk '
-    /-----BEGIN CERTIFICATE-----/ { sub(/^.*-----BEGIN CERTIFICATE-----/, "-----BEGIN CERTIFICATE-----"); inpem = 1 }
-    inpem {
-        line = $0
-        gsub(/[\047"\r]/, "", line)
-        if (line ~ /-----END CERTIFICATE-----/) {
-            sub(/-----END CERTIFICATE-----.*/, "-----END CERTIFICATE-----", line); print line; inpem = 0
-        } else print line
-    }' "$f" >"$WORK/ccadb/$(basename "$f").pem"
-done
+ccadb_pems "$WORK/ccadb"
 NSS="$TOP/testdata/nss/certdata-2026.txt"
 # DigiCert Global Root G2 as NSS ships it.
 awk '/^# Certificate "DigiCert Global Root G2"$/ { f = 1 } f && /^CKA_VALUE MULTILINE_OCTAL/ { v = 1; next } v && /^END/ { exit } v { print }' "$NSS" |
