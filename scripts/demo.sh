@@ -141,8 +141,9 @@ echo "The shipped chain cases under OpenSSL with that blob (X509_verify_cert + d
 
 say "10b. The release workflow: NSS's certdata.txt in, a merged certdata.txt and release notes out"
 echo "Import the 28 distrusts of NSS's 2017 certdata.txt, build them again, compare:"
-run "$D" import certdata testdata/nss/certdata-4a0b9ef4e195-2017-11-16-28distrust.txt -o build/demo/nss2017.json
-"$D" build --sequence 1 -q -o build/demo/nss2017 build/demo/nss2017.json 2>/dev/null
+mkdir -p build/demo/imported
+run "$D" import certdata testdata/nss/certdata-4a0b9ef4e195-2017-11-16-28distrust.txt -o build/demo/imported/nss2017.json
+"$D" build --sequence 1 -q -o build/demo/nss2017 build/demo/imported/nss2017.json 2>/dev/null
 objs() { # the distrust trust objects of a certdata.txt, comments aside, sorted
     awk '/^CKA_CLASS /{ if (o ~ /NOT_TRUSTED/) print o; o = "" } /^#/ { next }
          /^$/ { if (o ~ /NOT_TRUSTED/) print o; o = ""; next } { o = o $0 "|" }
@@ -161,9 +162,11 @@ echo "Merge the shipped policies into the current NSS certdata.txt (and again: i
 "$D" build --sequence 1 -q -o build/demo/merged2 --certdata build/demo/merged/certdata.txt policy/ 2>/dev/null
 cmp -s build/demo/merged/certdata.txt build/demo/merged2/certdata.txt && echo "ok - merging the result again changes nothing"
 echo "Pruning candidates in the imported 2017 distrusts:"
-"$D" lint -q --expired-before 2026-11-22 --pool policy/certs build/demo/nss2017.json 2>/dev/null | tail -n 1
-echo "Release notes from the 2017 distrusts to the shipped policies (head):"
-"$D" diff build/demo/nss2017 "$OUT" | sed -n '1,9p'
+"$D" lint -q --expired-before 2026-11-22 --pool policy/certs build/demo/imported/nss2017.json 2>/dev/null | tail -n 1
+echo "The next release: the shipped policies, its blob's sequence following the 2017 build's:"
+run "$D" build -q --previous build/demo/nss2017 -o build/demo/next policy/
+echo "Release notes from the 2017 distrusts to the next release (head):"
+"$D" diff build/demo/nss2017 build/demo/next | sed -n '1,10p'
 
 say "10c. For packagers: the p11-kit blocklist and the regression script"
 "$D" build --sequence 1 -q -o build/demo/pkg --cases policy/cases/2011-comodo.json --cases policy/cases/2011-diginotar.json \
