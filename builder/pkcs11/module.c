@@ -7,6 +7,7 @@
  * spec), space-separated KEY=VALUE, VALUE optionally in double quotes:
  *
  *   certdata=PATH        a certdata.txt file to serve (repeatable, required)
+ *                        in a parameters string
  *   mode=overlay         (default) no CKO_NSS_BUILTIN_ROOT_LIST object: NSS
  *                        keeps the module's trust order (50 by default), so
  *                        its distrust outranks the built-in roots (100)
