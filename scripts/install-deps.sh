@@ -1,7 +1,28 @@
 #!/bin/sh
 # Installs the Debian 12 packages distrust builds and tests with: only those
 # that are missing (idempotent), with apt-get, no other downloads.
+#
+#   sh scripts/install-deps.sh                 the build and test packages
+#   sh scripts/install-deps.sh --with-firefox  those and firefox-esr (Debian's
+#                                              package), for the Firefox tier
+#                                              of distrust verify
+# Without --with-firefox, firefox-esr is never installed.
 set -eu
+
+with_firefox=0
+for arg in "$@"; do
+    case $arg in
+    --with-firefox) with_firefox=1 ;;
+    -h|--help)
+        echo "usage: sh scripts/install-deps.sh [--with-firefox]"
+        exit 0
+        ;;
+    *)
+        echo "install-deps: unknown argument '$arg' (usage: sh scripts/install-deps.sh [--with-firefox])" >&2
+        exit 2
+        ;;
+    esac
+done
 
 PACKAGES="
 build-essential
@@ -18,6 +39,9 @@ clang
 libclang-rt-14-dev
 valgrind
 "
+if [ "$with_firefox" -eq 1 ]; then
+    PACKAGES="$PACKAGES firefox-esr"
+fi
 
 missing=""
 for p in $PACKAGES; do
