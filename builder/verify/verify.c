@@ -16,6 +16,7 @@
 #include "verify_nss.h"
 #include "name.h"
 #include "verify_openssl.h"
+#include "verify_firefox.h"
 #include "verify_plan.h"
 #include "hex.h"
 #include "nssobj.h"
@@ -1593,6 +1594,169 @@ static void not_checked(struct run *R, const struct dt_case *k, const struct dt_
     R->sum->not_checked++;
 }
 
+/* ---- the Firefox engine ---------------------------------------------------------- */
+
+/* Firefox's configurations: a fresh profile (the baseline), the overlay
+ * module added to the profile with modutil, OneCRL's records in
+ * cert_storage. One Firefox process each serves every case. */
+enum { FF_BASE = 0, FF_OVERLAY, FF_ONECRL, FF_N };
+static const char *const ff_name[FF_N] = {"baseline", "overlay", "onecrl"};
+static const char *const ff_with[FF_N] = {"", "with the overlay module in the profile",
+                                          "with OneCRL's records in cert_storage"};
+
+/* Whether Firefox judges case k: anchors given as certificates (a root
+ * store as anchors needs the root-store deployment, not built yet), a
+ * usage Firefox has, and no "deployments" that leave the overlay out. */
+static const char *ff_cannot(const struct dt_case *k)
+{
+    if (k->anchors_certdata)
+        return "its anchors are a root store (Firefox's root-store deployment is not built yet)";
+    if (!dt_firefox_usage_supported(k->usage))
+        return "Firefox verifies no code-signing usage";
+    if (k->deployments && !(k->deployments & DT_DEPLOY_OVERLAY))
+        return "the case names deployments without the overlay";
+    return NULL;
+}
+
+static void ff_path(struct run *R, const struct dt_firefox_outcome *o, char *buf, size_t cap)
+{
+    buf[0] = 0;
+    for (size_t i = 0; i < o->n_path; i++) {
+        const struct dt_cert *c = known_cert(R, o->path_sha256[i]);
+        char *n = c ? dt_nssname_display(c->info.subject) : NULL;
+        size_t len = strlen(buf);
+        snprintf(buf + len, cap - len, "%s%s", i ? " <- " : "", n ? n : "(an unknown certificate)");
+        free(n);
+    }
+}
+
+static void ff_check(struct run *R, const struct dt_case *k, int conf,
+                     const struct dt_firefox_outcome *base, const struct dt_firefox_outcome *with,
+                     const char *version)
+{
+    size_t no = ++R->test_no;
+    R->sum->checks++;
+    int64_t when_t = k->has_time ? k->time : R->o->now;
+    char when[32], path[1024];
+    dt_time_format_rfc3339(when_t, when);
+    if (!base->ran || !with->ran) {
+        const struct dt_firefox_outcome *f = !base->ran ? base : with;
+        line(R, "not ok %zu - %s [firefox/%s] # ERROR: %s", no, k->name, ff_name[conf],
+             f->failure[0] ? f->failure : "the verification could not run");
+        R->sum->failed++;
+        R->sum->errors++;
+        return;
+    }
+    if (!base->good) {
+        line(R,
+             "not ok %zu - %s [firefox/%s] # INVALID: %s does not accept the chain in a fresh "
+             "profile (%s, %d), so the case proves nothing",
+             no, k->name, ff_name[conf], version, base->error_name, base->error);
+        R->sum->failed++;
+        R->sum->invalid++;
+        return;
+    }
+    const char *verdict = with->good ? "trusted" : "distrusted";
+    bool ok = k->expect_distrusted == !with->good;
+    line(R, "%s %zu - %s [firefox/%s]", ok ? "ok" : "not ok", no, k->name, ff_name[conf]);
+    line(R, "#   expected %s, got %s (%s, usage %s, time %s)",
+         k->expect_distrusted ? "distrusted" : "trusted", verdict, version,
+         dt_cases_usage_name(k->usage), when);
+    ff_path(R, base, path, sizeof(path));
+    line(R, "#   baseline: Firefox accepts the chain: %s", path);
+    if (with->good) {
+        ff_path(R, with, path, sizeof(path));
+        line(R, "#   %s: Firefox accepts the chain: %s", ff_with[conf], path);
+    } else {
+        line(R, "#   %s: Firefox rejects the chain: %s (%d)", ff_with[conf], with->error_name,
+             with->error);
+    }
+    if (ok)
+        R->sum->passed++;
+    else
+        R->sum->failed++;
+}
+
+/* Every case Firefox judges, in one Firefox process per configuration,
+ * then one check per (case, configuration other than the baseline). */
+static enum dt_err run_firefox(struct run *R)
+{
+    enum dt_err rc = DT_OK;
+    char bin[PATH_MAX], why[200], version[96] = "Firefox";
+    char module[PATH_MAX], certdata[PATH_MAX + 32], onecrl[PATH_MAX + 32];
+    struct dt_firefox_outcome *out = NULL;
+    struct dt_firefox *ff = NULL;
+    if (!dt_firefox_find(R->o->firefox, bin, sizeof(bin), why, sizeof(why))) {
+        if (R->o->firefox) {
+            struct dt_place pl = dt_diag_place_file(R->o->firefox);
+            rc = dt_diag_fail(&R->d, &pl, DT_ERR_INPUT,
+                              "--firefox: not an executable Firefox: %s", strerror(ENOENT));
+            goto out;
+        }
+        line(R, "# firefox engine: skipped, Firefox not found (give --firefox PATH): %s", why);
+        R->sum->skipped_engines++;
+        goto out;
+    }
+    if (!realpath(R->o->module, module)) {
+        rc = dt_diag_fail(&R->d, NULL, DT_ERR_IO, "%s: %s", R->o->module, strerror(errno));
+        goto out;
+    }
+    snprintf(certdata, sizeof(certdata), "%s", R->o->build_dir);
+    char *abs = realpath(certdata, NULL);
+    snprintf(certdata, sizeof(certdata), "%s/certdata-distrust.txt", abs ? abs : R->o->build_dir);
+    snprintf(onecrl, sizeof(onecrl), "%s/onecrl.json", abs ? abs : R->o->build_dir);
+    free(abs);
+    out = calloc(R->cases.n * FF_N + 1, sizeof(*out));
+    DT_ENSURE(out, DT_ERR_NOMEM);
+    for (int conf = 0; conf < FF_N; conf++) {
+        struct dt_firefox_config cfg = {bin, R->work, conf == FF_OVERLAY ? module : NULL,
+                                        certdata, conf == FF_ONECRL ? onecrl : NULL};
+        enum dt_err src = dt_firefox_start(&cfg, &ff, why, sizeof(why));
+        if (src == DT_ERR_NOMEM) {
+            rc = src;
+            goto out;
+        }
+        if (src != DT_OK) {
+            for (size_t ci = 0; ci < R->cases.n; ci++)
+                snprintf(out[ci * FF_N + conf].failure, sizeof(out->failure),
+                         "Firefox (%s) cannot run: %s", ff_name[conf], why);
+            line(R, "# firefox %s: cannot start: %s", ff_name[conf], why);
+            continue;
+        }
+        snprintf(version, sizeof(version), "%s", dt_firefox_version(ff));
+        double ms = 0;
+        size_t n = 0;
+        for (size_t ci = 0; ci < R->cases.n; ci++) {
+            const struct dt_case *k = &R->cases.v[ci];
+            if (ff_cannot(k))
+                continue;
+            struct dt_firefox_outcome *o = &out[ci * FF_N + conf];
+            DT_TRY(dt_firefox_verify(ff, k, k->has_time ? k->time : R->o->now, o));
+            ms += o->ms;
+            n++;
+        }
+        line(R, "# firefox %s: %s started in %.0f ms; %zu verifications took %.1f ms in Firefox",
+             ff_name[conf], version, dt_firefox_startup_ms(ff), n, ms);
+        dt_firefox_stop(ff);
+        ff = NULL;
+    }
+    for (size_t ci = 0; ci < R->cases.n; ci++) {
+        const struct dt_case *k = &R->cases.v[ci];
+        const char *why_not_ff = ff_cannot(k);
+        if (why_not_ff) {
+            line(R, "# firefox: not checked: \"%s\" (%s %s): %s", k->name, k->file, k->json_path,
+                 why_not_ff);
+            continue;
+        }
+        for (int conf = FF_OVERLAY; conf < FF_N; conf++)
+            ff_check(R, k, conf, &out[ci * FF_N + FF_BASE], &out[ci * FF_N + conf], version);
+    }
+out:
+    dt_firefox_stop(ff);
+    free(out);
+    return rc;
+}
+
 /* The checks of one case, in a fixed order (dt_verify_plan_checks): each
  * NSS deployment under each engine, then OpenSSL; then what was selected but
  * cannot judge it. */
@@ -1814,9 +1978,12 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
             rc = DT_ERR_NOMEM;
         DT_TRY(rc);
     }
-    for (size_t ci = 0; ci < R.cases.n; ci++)
+    /* --engine firefox alone selects no NSS or OpenSSL deployment */
+    for (size_t ci = 0; R.sel.selected && ci < R.cases.n; ci++)
         report_case(&R, &R.cases.v[ci], ci, &plans[ci]);
     report_skipped(&R, plans);
+    if (opts->engines & DT_VERIFY_FIREFOX)
+        DT_TRY(run_firefox(&R));
     if (R.n_jobs)
         line(&R,
              "# NSS: %zu verifications in %zu processes (%zu run again alone, %zu "
