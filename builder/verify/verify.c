@@ -1650,8 +1650,10 @@ static void ff_check(struct run *R, const struct dt_case *k, int conf,
     if (!base->good) {
         line(R,
              "not ok %zu - %s [firefox/%s] # INVALID: %s does not accept the chain in a fresh "
-             "profile (%s, %d), so the case proves nothing",
-             no, k->name, ff_name[conf], version, base->error_name, base->error);
+             "profile (%s, %d)%s, so the case proves nothing",
+             no, k->name, ff_name[conf], version, base->error_name, base->error,
+             base->error == -8180 ? ": Firefox's own OneCRL already revokes a certificate of it"
+             : base->error == -8016 ? ": Firefox refuses SHA-1 signatures" : "");
         R->sum->failed++;
         R->sum->invalid++;
         return;
@@ -1735,8 +1737,11 @@ static enum dt_err run_firefox(struct run *R)
             ms += o->ms;
             n++;
         }
-        line(R, "# firefox %s: %s started in %.0f ms; %zu verifications took %.1f ms in Firefox",
-             ff_name[conf], version, dt_firefox_startup_ms(ff), n, ms);
+        line(R,
+             "# firefox %s: %s started in %.0f ms (its own OneCRL: %zu records in force); %zu "
+             "verifications took %.1f ms in Firefox",
+             ff_name[conf], version, dt_firefox_startup_ms(ff), dt_firefox_bundled_onecrl(ff), n,
+             ms);
         dt_firefox_stop(ff);
         ff = NULL;
     }

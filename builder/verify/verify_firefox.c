@@ -30,6 +30,7 @@ struct dt_firefox {
     struct dt_marionette *mn;
     char version[96];
     double startup_ms;
+    size_t bundled;
 };
 
 /* The prefs of every profile: no update, telemetry, first-run page, remote
@@ -59,22 +60,32 @@ static const char user_js[] =
     "user_pref(\"network.captive-portal-service.enabled\", false);\n"
     "user_pref(\"network.connectivity-service.enabled\", false);\n";
 
-/* The session's first script: the version, and OneCRL's records (argument
- * 0) into cert_storage. */
+/* The session's first script: the version; Firefox's own OneCRL (the
+ * records it ships, which it loads into cert_storage asynchronously at
+ * start-up: a verification in the first seconds may or may not see them, so
+ * they are loaded here, and the run waits for cert_storage to hold them);
+ * then the records of argument 0 (the build's) on top. */
 static const char init_js[] =
     "const records = arguments[0], resolve = arguments[arguments.length - 1];\n"
     "const { AppConstants } = ChromeUtils.importESModule("
     "\"resource://gre/modules/AppConstants.sys.mjs\");\n"
+    "const { RemoteSecuritySettings } = ChromeUtils.importESModule("
+    "\"resource://gre/modules/psm/RemoteSecuritySettings.sys.mjs\");\n"
     "const version = Services.appinfo.name + ' ' + AppConstants.MOZ_APP_VERSION_DISPLAY;\n"
-    "if (!records.length) { resolve({ version }); return; }\n"
     "const cs = Cc['@mozilla.org/security/certstorage;1'].getService(Ci.nsICertStorage);\n"
-    "const st = records.map(r => r.issuerName !== undefined\n"
+    "const state = r => r.issuerName !== undefined\n"
     "  ? { state: Ci.nsICertStorage.STATE_ENFORCE, issuer: r.issuerName, serial: r.serialNumber,\n"
     "      QueryInterface: ChromeUtils.generateQI(['nsIIssuerAndSerialRevocationState']) }\n"
     "  : { state: Ci.nsICertStorage.STATE_ENFORCE, subject: r.subject, pubKey: r.pubKeyHash,\n"
-    "      QueryInterface: ChromeUtils.generateQI(['nsISubjectAndPubKeyRevocationState']) });\n"
-    "cs.setRevocations(st, { done(rv) { resolve({ version, rv: rv === undefined ? 0 : rv,\n"
-    "  loaded: st.length }); } });\n";
+    "      QueryInterface: ChromeUtils.generateQI(['nsISubjectAndPubKeyRevocationState']) };\n"
+    "const set = list => new Promise(ok => list.length ? cs.setRevocations(list.map(state),\n"
+    "  { done(rv) { ok(rv === undefined ? 0 : rv); } }) : ok(0));\n"
+    "(async () => {\n"
+    "  const bundled = await RemoteSecuritySettings.init().OneCRLBlocklistClient.get();\n"
+    "  const brv = await set(bundled);\n"
+    "  const rv = brv || await set(records);\n"
+    "  resolve({ version, rv, bundled: bundled.length, loaded: records.length });\n"
+    "})().catch(e => resolve({ version, failure: String(e) }));\n";
 
 /* One case: arguments chain (base64 DER, leaf first), anchors, usage
  * (nsIX509CertDB.verifyUsage*), time (seconds). */
@@ -329,6 +340,13 @@ enum dt_err dt_firefox_start(const struct dt_firefox_config *cfg, struct dt_fire
         rc = DT_ERR_IO;
         goto out;
     }
+    const char *jsf = json_string_value(json_object_get(v, "failure"));
+    if (jsf) {
+        snprintf(why, cap, "cannot load OneCRL into cert_storage: %s", jsf);
+        rc = DT_ERR_IO;
+        goto out;
+    }
+    ff->bundled = (size_t)json_integer_value(json_object_get(v, "bundled"));
     json_int_t lrc = json_integer_value(json_object_get(v, "rv"));
     if (lrc != 0) {
         snprintf(why, cap, "cert_storage refused OneCRL's records: nsresult 0x%08llx",
@@ -350,6 +368,11 @@ out:
 const char *dt_firefox_version(const struct dt_firefox *ff)
 {
     return ff->version;
+}
+
+size_t dt_firefox_bundled_onecrl(const struct dt_firefox *ff)
+{
+    return ff->bundled;
 }
 
 double dt_firefox_startup_ms(const struct dt_firefox *ff)

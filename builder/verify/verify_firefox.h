@@ -45,6 +45,10 @@ DT_MUST_USE enum dt_err dt_firefox_start(const struct dt_firefox_config *cfg,
  * valid until dt_firefox_stop. */
 const char *dt_firefox_version(const struct dt_firefox *ff);
 
+/* How many OneCRL records Firefox itself ships (in force in every
+ * profile: dt_firefox_start waits until cert_storage holds them). */
+size_t dt_firefox_bundled_onecrl(const struct dt_firefox *ff);
+
 /* How long the start took, in milliseconds (to the open session). */
 double dt_firefox_startup_ms(const struct dt_firefox *ff);
 
