@@ -15,6 +15,19 @@
  *                        built-in root store (trust order forced to 100)
  *   label=TEXT           token label (at most 32 bytes)
  *
+ * Without parameters (no parameters string, or one of blanks only: how NSS
+ * loads a built-in roots module such as libnssckbi.so, and how Firefox loads
+ * a libnssckbi.so placed in its directory), the module is a built-in root
+ * store (mode=root-store) serving, by the first rule that applies:
+ *   1. DISTRUST_CERTDATA, if set and not empty: a certdata.txt path, or
+ *      several separated by ':' (at most 16); a file that cannot be read is an
+ *      error, never a fall-through to rule 2;
+ *   2. the file distrust-certdata.txt in the directory of the module's own
+ *      shared object, whatever that object's file name (found with dladdr);
+ * and with neither, C_Initialize fails (CKR_ARGUMENTS_BAD) with one line on
+ * stderr naming both places. Given a parameters string, the module never
+ * reads DISTRUST_CERTDATA nor the file beside it.
+ *
  * Objects are served exactly as parsed (UTF8 values with a terminating NUL,
  * as nssckbi does). Find-objects matches any template by exact bytes, with
  * nssckbi's one exception: a CKA_SERIAL_NUMBER shorter than a stored DER
@@ -23,11 +36,13 @@
  */
 #include "cdparse.h"
 
+#include <dlfcn.h>
 #include <pkcs11.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Leave through the function's `out:` label with code when cond holds. */
 #define FAIL_IF(cond, code) \
@@ -42,6 +57,9 @@
 #define MAX_FILES 16
 #define SLOT_ID 1
 #define PROG "libdistrust-pkcs11"
+/* The rule for a module loaded without parameters (see the top comment). */
+#define ENV_CERTDATA "DISTRUST_CERTDATA"
+#define BESIDE_NAME "distrust-certdata.txt"
 
 struct object {
     CK_ATTRIBUTE *attrs;
@@ -212,6 +230,82 @@ static CK_RV add_root_list(void)
     return CKR_OK;
 }
 
+static bool blank(const char *s)
+{
+    if (!s)
+        return true;
+    while (*s == ' ' || *s == '\t' || *s == '\n')
+        s++;
+    return !*s;
+}
+
+/* The certdata files of a module loaded without parameters, by the rule of
+ * the top comment: fills store[0..*n) with strdup'd paths. */
+static CK_RV default_paths(char **store, size_t *n)
+{
+    CK_RV rv = CKR_OK;
+    char *dir = NULL;
+    *n = 0;
+    const char *env = getenv(ENV_CERTDATA);
+    if (env && *env) {
+        const char *s = env;
+        while (*s) {
+            const char *e = strchr(s, ':');
+            size_t len = e ? (size_t)(e - s) : strlen(s);
+            if (len) {
+                if (*n == MAX_FILES) {
+                    fprintf(stderr, PROG ": error: " ENV_CERTDATA " names more than %d files\n",
+                            MAX_FILES);
+                    rv = CKR_ARGUMENTS_BAD;
+                    goto out;
+                }
+                store[*n] = strndup(s, len);
+                FAIL_IF(!store[*n], CKR_HOST_MEMORY);
+                (*n)++;
+            }
+            s += len + (e ? 1 : 0);
+        }
+        if (!*n) {
+            fprintf(stderr, PROG ": error: " ENV_CERTDATA "=\"%.200s\" names no file\n", env);
+            rv = CKR_ARGUMENTS_BAD;
+        }
+        goto out;
+    }
+    /* Any address inside this shared object gives its file name. */
+    Dl_info info;
+    const char *self = dladdr(&g, &info) && info.dli_fname ? info.dli_fname : NULL;
+    const char *slash = self ? strrchr(self, '/') : NULL;
+    size_t dlen = slash ? (size_t)(slash - self) : 0;
+    dir = slash ? strndup(self, dlen ? dlen : 1) : strdup(".");
+    FAIL_IF(!dir, CKR_HOST_MEMORY);
+    char *abs = realpath(dir, NULL); /* dlopen may have been given a relative path */
+    if (abs) {
+        free(dir);
+        dir = abs;
+    }
+    size_t cap = strlen(dir) + sizeof("/" BESIDE_NAME);
+    store[0] = malloc(cap);
+    FAIL_IF(!store[0], CKR_HOST_MEMORY);
+    snprintf(store[0], cap, "%s%s" BESIDE_NAME, dir, strcmp(dir, "/") ? "/" : "");
+    struct stat st;
+    if (stat(store[0], &st) != 0) {
+        fprintf(stderr,
+                PROG ": error: loaded without parameters, and no certdata to serve: "
+                     ENV_CERTDATA " is not set and there is no %s beside %s "
+                     "(give certdata=PATH, set " ENV_CERTDATA "=PATH[:PATH...], or put the "
+                     "file there)\n",
+                store[0], self ? self : "this module");
+        free(store[0]);
+        store[0] = NULL;
+        rv = CKR_ARGUMENTS_BAD;
+        goto out;
+    }
+    *n = 1;
+out:
+    free(dir);
+    return rv;
+}
+
 static CK_RV load(const char *params)
 {
     char key[64], val[4096];
@@ -226,6 +320,14 @@ static CK_RV load(const char *params)
     snprintf(g.label, sizeof(g.label), "%s", "");
     char *path_store[MAX_FILES] = {NULL};
     CK_RV rv = CKR_OK;
+    if (blank(params)) {
+        /* A built-in roots module: the rule of the top comment. */
+        g.root_store = true;
+        if ((rv = default_paths(path_store, &n_paths)) != CKR_OK)
+            goto out;
+        for (size_t i = 0; i < n_paths; i++)
+            paths[i] = path_store[i];
+    }
     while (next_param(&p, key, sizeof(key), val, sizeof(val), &bad)) {
         if (bad) {
             fprintf(stderr, PROG ": error: malformed parameter \"%.60s\": %s\n", p, bad);
@@ -300,7 +402,7 @@ static CK_RV load(const char *params)
     if (g.root_store && !have_root_list && (rv = add_root_list()) != CKR_OK)
         goto out;
 out:
-    for (size_t i = 0; i < n_paths; i++)
+    for (size_t i = 0; i < MAX_FILES; i++)
         free(path_store[i]);
     if (rv != CKR_OK)
         free_objects();

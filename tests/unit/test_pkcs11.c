@@ -1,12 +1,16 @@
 /* Unit tests: the PKCS#11 module (builder/pkcs11/module.c), loaded with
  * dlopen as NSS loads it: parameters, objects, find templates (including
  * the serial-contents match), attribute reads, sessions, root-store mode,
- * malformed files, and concurrent use. */
+ * malformed files, concurrent use, and the rule of a module loaded without
+ * parameters (DISTRUST_CERTDATA, distrust-certdata.txt beside the module,
+ * refusal). */
 #include "unit.h"
 
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <pkcs11.h>
 #include <pthread.h>
+#include <unistd.h>
 
 static CK_FUNCTION_LIST_PTR F;
 static char libpath[512];
@@ -18,6 +22,50 @@ static CK_RV init(const char *params)
     args.flags = CKF_OS_LOCKING_OK;
     args.LibraryParameters = (CK_CHAR_PTR *)params;
     return F->C_Initialize(&args);
+}
+
+/* C_Initialize as NSS calls it for a module without parameters: no
+ * arguments at all. */
+static CK_RV init_bare(void)
+{
+    return F->C_Initialize(NULL);
+}
+
+/* Runs fn with stderr sent to a scratch file; returns fn's result and leaves
+ * what it wrote in text, without its last newline. */
+static CK_RV with_stderr(CK_RV (*fn)(void), char *text, size_t cap)
+{
+    char path[600];
+    snprintf(path, sizeof(path), "%s/stderr.txt", unit_tmp());
+    fflush(stderr);
+    int saved = dup(2);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (saved < 0 || fd < 0)
+        exit(2);
+    dup2(fd, 2);
+    close(fd);
+    CK_RV rv = fn();
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    text[0] = '\0';
+    FILE *f = fopen(path, "r");
+    if (f) {
+        size_t n = fread(text, 1, cap - 1, f);
+        text[n] = '\0';
+        if (n && text[n - 1] == '\n')
+            text[n - 1] = '\0'; /* kept out of the TAP line */
+        fclose(f);
+    }
+    return rv;
+}
+
+/* Copies the file at from to to (the module, a certdata file). */
+static bool copy_file(const char *from, const char *to)
+{
+    char cmd[1400];
+    snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", from, to);
+    return system(cmd) == 0;
 }
 
 static CK_SESSION_HANDLE open_session(void)
@@ -75,7 +123,7 @@ int main(void)
           "C_GetFunctionList gives a v2.40 function list");
     CHECK(dlsym(lib, "dt_cdparse_mem") == NULL, "only C_GetFunctionList is exported");
 
-    CHECK(init(NULL) == CKR_ARGUMENTS_BAD, "no parameters: refused");
+    CHECK(init("mode=overlay") == CKR_ARGUMENTS_BAD, "parameters without certdata=: refused");
     CHECK(init("certdata=testdata/nosuch.txt") == CKR_GENERAL_ERROR, "missing file: refused");
     CHECK(init("certdata=tests/e2e/golden/fixture/certdata-distrust.txt bogus=1") ==
               CKR_ARGUMENTS_BAD,
@@ -182,6 +230,109 @@ int main(void)
     CHECK(init("certdata=testdata/nss/certdata-2026.txt") == CKR_OK, "overlay mode, same file");
     s = open_session();
     CHECK(find(s, tl, 1, all, 512) == 0, "overlay mode drops the file's root list");
+    F->C_CloseSession(s);
+    F->C_Finalize(NULL);
+
+    /* Without parameters: the built-in roots rule. Neither source: refused,
+     * one stderr line naming both places. */
+    const char *fixture = "tests/e2e/golden/fixture/certdata-distrust.txt";
+    const char *nss = "testdata/nss/certdata-2026.txt";
+    unsetenv("DISTRUST_CERTDATA");
+    char err[2048];
+    CHECK(with_stderr(init_bare, err, sizeof(err)) == CKR_ARGUMENTS_BAD,
+          "no parameters, no DISTRUST_CERTDATA, no file beside: refused");
+    CHECK(err[0] && !strchr(err, '\n') && strstr(err, "DISTRUST_CERTDATA") &&
+              strstr(err, "/distrust-certdata.txt beside ") &&
+              strstr(err, "libdistrust-pkcs11.so"),
+          "the refusal is one line naming the variable and the file beside: %s", err);
+    CHECK(init("") == CKR_ARGUMENTS_BAD && init(" \t") == CKR_ARGUMENTS_BAD &&
+              init(NULL) == CKR_ARGUMENTS_BAD,
+          "a blank or absent parameters string follows the same rule");
+    CHECK(F->C_GetSlotList(CK_FALSE, NULL, &(CK_ULONG){0}) == CKR_CRYPTOKI_NOT_INITIALIZED,
+          "refused: not initialised");
+
+    /* DISTRUST_CERTDATA: one file, served as a built-in root store. */
+    setenv("DISTRUST_CERTDATA", fixture, 1);
+    CHECK(init_bare() == CKR_OK, "DISTRUST_CERTDATA=fixture: initialised");
+    s = open_session();
+    CHECK(find(s, tl, 1, h, 64) == 1, "root-store mode: one root-list object");
+    CHECK(find(s, NULL, 0, all, 512) == 15, "the fixture's 14 objects and the root list");
+    CHECK(F->C_GetTokenInfo(1, &ti) == CKR_OK && !memcmp(ti.label, "distrust root store ", 20),
+          "token label: distrust root store");
+    F->C_CloseSession(s);
+    F->C_Finalize(NULL);
+
+    /* Several files, ':'-separated, empty entries skipped. */
+    char two[600];
+    snprintf(two, sizeof(two), "%s::%s:", fixture, nss);
+    setenv("DISTRUST_CERTDATA", two, 1);
+    CHECK(init_bare() == CKR_OK, "DISTRUST_CERTDATA=A::B: initialised");
+    s = open_session();
+    CHECK(find(s, tl, 1, h, 64) == 1, "two files: still one root-list object");
+    CHECK(find(s, NULL, 0, all, 512) == 14 + 335, "both files' objects (one root list)");
+    F->C_CloseSession(s);
+    F->C_Finalize(NULL);
+
+    /* A missing file in DISTRUST_CERTDATA fails, naming it. */
+    setenv("DISTRUST_CERTDATA", "testdata/nosuch.txt", 1);
+    CHECK(with_stderr(init_bare, err, sizeof(err)) == CKR_GENERAL_ERROR &&
+              strstr(err, "testdata/nosuch.txt"),
+          "DISTRUST_CERTDATA naming a missing file: refused, named: %s", err);
+    setenv("DISTRUST_CERTDATA", ":::", 1);
+    CHECK(with_stderr(init_bare, err, sizeof(err)) == CKR_ARGUMENTS_BAD &&
+              strstr(err, "names no file"),
+          "DISTRUST_CERTDATA naming no file: refused: %s", err);
+
+    /* Parameters win: DISTRUST_CERTDATA is not read. */
+    setenv("DISTRUST_CERTDATA", nss, 1);
+    CHECK(init("certdata=tests/e2e/golden/fixture/certdata-distrust.txt") == CKR_OK,
+          "parameters with DISTRUST_CERTDATA set");
+    s = open_session();
+    CHECK(find(s, NULL, 0, all, 512) == 14 && find(s, tl, 1, h, 64) == 0,
+          "only the parameters' file, in overlay mode");
+    F->C_CloseSession(s);
+    F->C_Finalize(NULL);
+    setenv("DISTRUST_CERTDATA", "", 1);
+    CHECK(init_bare() == CKR_ARGUMENTS_BAD, "an empty DISTRUST_CERTDATA counts as unset");
+    unsetenv("DISTRUST_CERTDATA");
+    dlclose(lib);
+
+    /* Beside the module, whatever its file name: a copy named libnssckbi.so
+     * in a scratch directory, as Firefox loads it. */
+    char dir[600], so[700], beside[700];
+    snprintf(dir, sizeof(dir), "%s/ff", unit_tmp());
+    snprintf(so, sizeof(so), "%s/libnssckbi.so", dir);
+    snprintf(beside, sizeof(beside), "%s/distrust-certdata.txt", dir);
+    CHECK(mkdir(dir, 0700) == 0 && copy_file(libpath, so), "module copied as %s", so);
+    lib = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+    gfl = lib ? (CK_C_GetFunctionList)dlsym(lib, "C_GetFunctionList") : NULL;
+    CHECK(gfl && gfl(&F) == CKR_OK, "the copy loads");
+    if (!gfl)
+        return unit_done();
+    CHECK(with_stderr(init_bare, err, sizeof(err)) == CKR_ARGUMENTS_BAD && strstr(err, beside) &&
+              strstr(err, so),
+          "the copy, nothing beside it: refused, naming %s: %s", beside, err);
+    CHECK(copy_file(fixture, beside), "distrust-certdata.txt put beside the copy");
+    CHECK(init_bare() == CKR_OK, "the copy, distrust-certdata.txt beside it: initialised");
+    s = open_session();
+    CHECK(find(s, NULL, 0, all, 512) == 15 && find(s, tl, 1, h, 64) == 1,
+          "the file beside it, as a built-in root store");
+    F->C_CloseSession(s);
+    F->C_Finalize(NULL);
+    setenv("DISTRUST_CERTDATA", nss, 1);
+    CHECK(init_bare() == CKR_OK, "DISTRUST_CERTDATA set, a file beside too");
+    s = open_session();
+    CHECK(find(s, NULL, 0, all, 512) == 335, "DISTRUST_CERTDATA comes first");
+    F->C_CloseSession(s);
+    F->C_Finalize(NULL);
+    setenv("DISTRUST_CERTDATA", "testdata/nosuch.txt", 1);
+    CHECK(init_bare() == CKR_GENERAL_ERROR,
+          "DISTRUST_CERTDATA unreadable: refused, no fall-through to the file beside");
+    unsetenv("DISTRUST_CERTDATA");
+    CHECK(init("certdata=testdata/nss/certdata-2026.txt") == CKR_OK,
+          "the copy with parameters: the file beside is not read");
+    s = open_session();
+    CHECK(find(s, NULL, 0, all, 512) == 334, "only the parameters' file (overlay: no root list)");
     F->C_CloseSession(s);
     F->C_Finalize(NULL);
     dlclose(lib);
