@@ -1599,23 +1599,43 @@ static void not_checked(struct run *R, const struct dt_case *k, const struct dt_
 /* Firefox's configurations: a fresh profile (the baseline), the overlay
  * module added to the profile with modutil, OneCRL's records in
  * cert_storage. One Firefox process each serves every case. */
-enum { FF_BASE = 0, FF_OVERLAY, FF_ONECRL, FF_N };
-static const char *const ff_name[FF_N] = {"baseline", "overlay", "onecrl"};
-static const char *const ff_with[FF_N] = {"", "with the overlay module in the profile",
-                                          "with OneCRL's records in cert_storage"};
+enum { FF_BASE = 0, FF_OVERLAY, FF_ONECRL, FF_RS_BASE, FF_ROOT_STORE, FF_N };
+static const char *const ff_name[FF_N] = {"baseline", "overlay", "onecrl", "root-store baseline",
+                                          "root-store"};
+static const char *const ff_with[FF_N] = {
+    "", "with the overlay module in the profile", "with OneCRL's records in cert_storage",
+    "", "with OUT/certdata.txt as Firefox's built-in roots module"};
 
 /* Whether Firefox judges case k: anchors given as certificates (a root
  * store as anchors needs the root-store deployment, not built yet), a
  * usage Firefox has, and no "deployments" that leave the overlay out. */
 static const char *ff_cannot(const struct dt_case *k)
 {
+    /* the root-store deployment: ff_rs_judges */
     if (k->anchors_certdata)
-        return "its anchors are a root store (Firefox's root-store deployment is not built yet)";
+        return "its anchors are a root store: only Firefox's root-store deployment judges it, "
+               "with a build merged from that root store (distrust build --certdata)";
     if (!dt_firefox_usage_supported(k->usage))
         return "Firefox verifies no code-signing usage";
     if (k->deployments && !(k->deployments & DT_DEPLOY_OVERLAY))
         return "the case names deployments without the overlay";
     return NULL;
+}
+
+/* Whether Firefox's root-store deployment judges case k: its anchors are the
+ * upstream root store OUT/certdata.txt was merged from. */
+static enum dt_err ff_rs_judges(struct run *R, const struct dt_case *k, bool *yes)
+{
+    enum dt_err rc = DT_OK;
+    bool up = false;
+    *yes = false;
+    if (!R->has_merged || !k->anchors_certdata || !dt_firefox_usage_supported(k->usage) ||
+        (k->deployments && !(k->deployments & DT_DEPLOY_ROOT_STORE)))
+        goto out;
+    DT_TRY(from_upstream(R, k, &up));
+    *yes = up;
+out:
+    return rc;
 }
 
 static void ff_path(struct run *R, const struct dt_firefox_outcome *o, char *buf, size_t cap)
@@ -1665,7 +1685,9 @@ static void ff_check(struct run *R, const struct dt_case *k, int conf,
          k->expect_distrusted ? "distrusted" : "trusted", verdict, version,
          dt_cases_usage_name(k->usage), when);
     ff_path(R, base, path, sizeof(path));
-    line(R, "#   baseline: Firefox accepts the chain: %s", path);
+    line(R, "#   baseline%s: Firefox accepts the chain: %s",
+         conf == FF_ROOT_STORE ? " (the case's root store as Firefox's built-in roots module)" : "",
+         path);
     if (with->good) {
         ff_path(R, with, path, sizeof(path));
         line(R, "#   %s: Firefox accepts the chain: %s", ff_with[conf], path);
@@ -1688,6 +1710,7 @@ static enum dt_err run_firefox(struct run *R)
     char module[PATH_MAX], certdata[PATH_MAX + 32], onecrl[PATH_MAX + 32];
     struct dt_firefox_outcome *out = NULL;
     struct dt_firefox *ff = NULL;
+    bool *rs = NULL;
     if (!dt_firefox_find(R->o->firefox, bin, sizeof(bin), why, sizeof(why))) {
         if (R->o->firefox) {
             struct dt_place pl = dt_diag_place_file(R->o->firefox);
@@ -1710,9 +1733,32 @@ static enum dt_err run_firefox(struct run *R)
     free(abs);
     out = calloc(R->cases.n * FF_N + 1, sizeof(*out));
     DT_ENSURE(out, DT_ERR_NOMEM);
+    char merged[PATH_MAX + 32];
+    snprintf(merged, sizeof(merged), "%s", certdata);
+    char *cut = strrchr(merged, '/');
+    if (cut)
+        snprintf(cut, sizeof(merged) - (size_t)(cut - merged), "/certdata.txt");
+    rs = calloc(R->cases.n + 1, sizeof(*rs));
+    DT_ENSURE(rs, DT_ERR_NOMEM);
+    const char *upstream = NULL;
+    for (size_t ci = 0; ci < R->cases.n; ci++) {
+        rc = ff_rs_judges(R, &R->cases.v[ci], &rs[ci]);
+        if (rc != DT_OK)
+            goto out;
+        if (rs[ci] && !upstream)
+            upstream = R->cases.v[ci].anchors_certdata;
+    }
     for (int conf = 0; conf < FF_N; conf++) {
-        struct dt_firefox_config cfg = {bin, R->work, conf == FF_OVERLAY ? module : NULL,
-                                        certdata, conf == FF_ONECRL ? onecrl : NULL};
+        bool root_store = conf == FF_RS_BASE || conf == FF_ROOT_STORE;
+        if (root_store && !upstream)
+            continue;
+        struct dt_firefox_config cfg = {bin,
+                                        R->work,
+                                        conf == FF_OVERLAY ? module : NULL,
+                                        certdata,
+                                        conf == FF_ONECRL ? onecrl : NULL,
+                                        root_store ? module : NULL,
+                                        conf == FF_RS_BASE ? upstream : merged};
         enum dt_err src = dt_firefox_start(&cfg, &ff, why, sizeof(why));
         if (src == DT_ERR_NOMEM) {
             rc = src;
@@ -1730,7 +1776,7 @@ static enum dt_err run_firefox(struct run *R)
         size_t n = 0;
         for (size_t ci = 0; ci < R->cases.n; ci++) {
             const struct dt_case *k = &R->cases.v[ci];
-            if (ff_cannot(k))
+            if (root_store ? !rs[ci] : ff_cannot(k) != NULL)
                 continue;
             struct dt_firefox_outcome *o = &out[ci * FF_N + conf];
             DT_TRY(dt_firefox_verify(ff, k, k->has_time ? k->time : R->o->now, o));
@@ -1748,15 +1794,17 @@ static enum dt_err run_firefox(struct run *R)
     for (size_t ci = 0; ci < R->cases.n; ci++) {
         const struct dt_case *k = &R->cases.v[ci];
         const char *why_not_ff = ff_cannot(k);
-        if (why_not_ff) {
+        if (rs[ci])
+            ff_check(R, k, FF_ROOT_STORE, &out[ci * FF_N + FF_RS_BASE],
+                     &out[ci * FF_N + FF_ROOT_STORE], version);
+        else if (why_not_ff)
             line(R, "# firefox: not checked: \"%s\" (%s %s): %s", k->name, k->file, k->json_path,
                  why_not_ff);
-            continue;
-        }
-        for (int conf = FF_OVERLAY; conf < FF_N; conf++)
+        for (int conf = FF_OVERLAY; !why_not_ff && conf <= FF_ONECRL; conf++)
             ff_check(R, k, conf, &out[ci * FF_N + FF_BASE], &out[ci * FF_N + conf], version);
     }
 out:
+    free(rs);
     dt_firefox_stop(ff);
     free(out);
     return rc;

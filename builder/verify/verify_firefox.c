@@ -9,6 +9,7 @@
 #include "cert.h"
 #include "marionette.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -27,6 +28,7 @@
 struct dt_firefox {
     pid_t pid;
     char profile[PATH_MAX];
+    char gre[PATH_MAX]; /* Firefox's directory of links, for a built-in roots module */
     struct dt_marionette *mn;
     char version[96];
     double startup_ms;
@@ -84,7 +86,11 @@ static const char init_js[] =
     "  const bundled = await RemoteSecuritySettings.init().OneCRLBlocklistClient.get();\n"
     "  const brv = await set(bundled);\n"
     "  const rv = brv || await set(records);\n"
-    "  resolve({ version, rv, bundled: bundled.length, loaded: records.length });\n"
+    "  const mods = [];\n"
+    "  const mdb = Cc['@mozilla.org/security/pkcs11moduledb;1'].getService(Ci.nsIPKCS11ModuleDB);\n"
+    "  for (const m of await mdb.listModules())\n"
+    "    mods.push((m.libName || '') + '|' + (m.slots || []).map(t => t.tokenName || '').join(','));\n"
+    "  resolve({ version, rv, bundled: bundled.length, loaded: records.length, mods });\n"
     "})().catch(e => resolve({ version, failure: String(e) }));\n";
 
 /* One case: arguments chain (base64 DER, leaf first), anchors, usage
@@ -238,6 +244,114 @@ out:
     return rc;
 }
 
+static enum dt_err copy_exec(const char *from, const char *to, char *why, size_t cap)
+{
+    enum dt_err rc = DT_OK;
+    char buf[65536];
+    int in = open(from, O_RDONLY | O_CLOEXEC);
+    int out = in < 0 ? -1 : open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+    if (in < 0 || out < 0) {
+        snprintf(why, cap, "cannot copy %s to %s: %s", from, to, strerror(errno));
+        rc = DT_ERR_IO;
+        goto out;
+    }
+    for (;;) {
+        ssize_t r = read(in, buf, sizeof(buf));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            snprintf(why, cap, "cannot read %s: %s", from, strerror(errno));
+            rc = DT_ERR_IO;
+            goto out;
+        }
+        if (r == 0)
+            break;
+        for (ssize_t off = 0; off < r;) {
+            ssize_t w = write(out, buf + off, (size_t)(r - off));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0) {
+                snprintf(why, cap, "cannot write %s: %s", to, strerror(errno));
+                rc = DT_ERR_IO;
+                goto out;
+            }
+            off += w;
+        }
+    }
+out:
+    if (in >= 0)
+        close(in);
+    if (out >= 0 && close(out) != 0 && rc == DT_OK) {
+        snprintf(why, cap, "cannot write %s: %s", to, strerror(errno));
+        rc = DT_ERR_IO;
+    }
+    return rc;
+}
+
+/* Firefox's directory as ff->gre: a link to every file of the installed
+ * one but its executable (a copy: Firefox takes its directory from
+ * /proc/self/exe) and libnssckbi.so (the module). The installed Firefox is
+ * never touched. *exe: the copy's path (cap bytes). */
+static enum dt_err make_gre(struct dt_firefox *ff, const struct dt_firefox_config *cfg, char *exe,
+                            size_t exe_cap, char *why, size_t cap)
+{
+    enum dt_err rc = DT_OK;
+    char real[PATH_MAX], dir[PATH_MAX], from[PATH_MAX + 260], to[PATH_MAX + 260];
+    DIR *d = NULL;
+    if (!realpath(cfg->binary, real)) {
+        snprintf(why, cap, "%s: %s", cfg->binary, strerror(errno));
+        rc = DT_ERR_IO;
+        goto out;
+    }
+    snprintf(dir, sizeof(dir), "%s", real);
+    char *slash = strrchr(dir, '/');
+    const char *base = slash ? slash + 1 : real;
+    if (!slash) {
+        snprintf(why, cap, "%s: not an absolute path", real);
+        rc = DT_ERR_IO;
+        goto out;
+    }
+    *slash = 0;
+    if (snprintf(ff->gre, sizeof(ff->gre), "%s/firefox-dir-XXXXXX", cfg->work_dir) >=
+            (int)sizeof(ff->gre) ||
+        !mkdtemp(ff->gre)) {
+        snprintf(why, cap, "cannot make a directory in %s: %s", cfg->work_dir, strerror(errno));
+        ff->gre[0] = 0;
+        rc = DT_ERR_IO;
+        goto out;
+    }
+    d = opendir(dir);
+    if (!d) {
+        snprintf(why, cap, "%s: %s", dir, strerror(errno));
+        rc = DT_ERR_IO;
+        goto out;
+    }
+    for (struct dirent *e; (e = readdir(d));) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+            !strcmp(e->d_name, "libnssckbi.so"))
+            continue;
+        snprintf(from, sizeof(from), "%s/%s", dir, e->d_name);
+        snprintf(to, sizeof(to), "%s/%s", ff->gre, e->d_name);
+        if (!strcmp(e->d_name, base))
+            DT_TRY(copy_exec(from, to, why, cap));
+        else if (symlink(from, to) != 0) {
+            snprintf(why, cap, "cannot link %s: %s", to, strerror(errno));
+            rc = DT_ERR_IO;
+            goto out;
+        }
+    }
+    snprintf(to, sizeof(to), "%s/libnssckbi.so", ff->gre);
+    DT_TRY(copy_exec(cfg->builtin_module, to, why, cap));
+    if (snprintf(exe, exe_cap, "%s/%s", ff->gre, base) >= (int)exe_cap) {
+        snprintf(why, cap, "%s: path too long", ff->gre);
+        rc = DT_ERR_IO;
+    }
+out:
+    if (d)
+        closedir(d);
+    return rc;
+}
+
 enum dt_err dt_firefox_start(const struct dt_firefox_config *cfg, struct dt_firefox **out,
                              char *why, size_t cap)
 {
@@ -265,6 +379,10 @@ enum dt_err dt_firefox_start(const struct dt_firefox_config *cfg, struct dt_fire
     if (cfg->overlay_module)
         DT_TRY(add_overlay(cfg, ff->profile, why, cap));
     DT_TRY(onecrl_records(cfg->onecrl_json, &records, why, cap));
+    char exe[PATH_MAX + 300];
+    snprintf(exe, sizeof(exe), "%s", cfg->binary);
+    if (cfg->builtin_module)
+        DT_TRY(make_gre(ff, cfg, exe, sizeof(exe), why, cap));
     snprintf(path, sizeof(path), "%s/firefox.log", ff->profile);
     ff->pid = fork();
     if (ff->pid < 0) {
@@ -282,11 +400,13 @@ enum dt_err dt_firefox_start(const struct dt_firefox_config *cfg, struct dt_fire
         if (nul >= 0)
             dup2(nul, 0);
         setenv("MOZ_HEADLESS", "1", 1);
+        if (cfg->builtin_certdata)
+            setenv("DISTRUST_CERTDATA", cfg->builtin_certdata, 1);
         setpgid(0, 0); /* its content processes go with it */
-        char *argv[] = {(char *)cfg->binary, "--headless", "--marionette",
+        char *argv[] = {exe, "--headless", "--marionette",
                         "--remote-allow-system-access", "-profile", ff->profile,
                         "--no-remote", NULL};
-        execv(cfg->binary, argv);
+        execv(exe, argv);
         _exit(127);
     }
     /* Its Marionette port, once it listens. */
@@ -342,7 +462,8 @@ enum dt_err dt_firefox_start(const struct dt_firefox_config *cfg, struct dt_fire
     }
     const char *jsf = json_string_value(json_object_get(v, "failure"));
     if (jsf) {
-        snprintf(why, cap, "cannot load OneCRL into cert_storage: %s", jsf);
+        snprintf(why, cap, "the session's first script (OneCRL into cert_storage, the "
+                 "modules) failed: %s", jsf);
         rc = DT_ERR_IO;
         goto out;
     }
@@ -353,6 +474,23 @@ enum dt_err dt_firefox_start(const struct dt_firefox_config *cfg, struct dt_fire
                  (unsigned long long)(uint32_t)lrc);
         rc = DT_ERR_IO;
         goto out;
+    }
+    if (cfg->builtin_module) {
+        /* the module must be Firefox's built-in roots module, with a token */
+        char want[PATH_MAX + 32];
+        snprintf(want, sizeof(want), "%s/libnssckbi.so|", ff->gre);
+        bool found = false;
+        json_t *mods = json_object_get(v, "mods");
+        for (size_t i = 0; i < json_array_size(mods) && !found; i++) {
+            const char *m = json_string_value(json_array_get(mods, i));
+            found = m && !strncmp(m, want, strlen(want)) && m[strlen(want)];
+        }
+        if (!found) {
+            snprintf(why, cap, "Firefox did not load the module as its built-in roots module "
+                     "(no token from %s/libnssckbi.so: see %s)", ff->gre, path);
+            rc = DT_ERR_IO;
+            goto out;
+        }
     }
     snprintf(ff->version, sizeof(ff->version), "%s", ver);
     ff->startup_ms = (double)(now_ms() - t0);
@@ -422,7 +560,7 @@ static const struct {
     {-8180, "SEC_ERROR_REVOKED_CERTIFICATE"},
     {-8181, "SEC_ERROR_EXPIRED_CERTIFICATE"},
     {-8182, "SEC_ERROR_BAD_SIGNATURE"},
-    {-16371, "MOZILLA_PKIX_ERROR_ISSUER_NO_LONGER_TRUSTED"},
+    {-16367, "MOZILLA_PKIX_ERROR_ISSUER_NO_LONGER_TRUSTED"},
 };
 
 static void error_name(int code, const char *given, char *out, size_t cap)
@@ -562,5 +700,7 @@ void dt_firefox_stop(struct dt_firefox *ff)
     }
     if (ff->profile[0])
         dt_file_rm_tree(ff->profile);
+    if (ff->gre[0])
+        dt_file_rm_tree(ff->gre);
     free(ff);
 }

@@ -30,6 +30,12 @@ struct dt_firefox_config {
     const char *overlay_certdata; /* this certdata.txt (its "certdata=" parameter) */
     const char *onecrl_json;      /* NULL, or a OneCRL {"data": [...]} file whose records
                                    * are loaded into cert_storage */
+    const char *builtin_module;   /* NULL, or libdistrust-pkcs11.so, loaded as Firefox's
+                                   * built-in roots module: Firefox runs from a directory of
+                                   * its own (links to its files, a copy of its executable)
+                                   * where the module is libnssckbi.so, serving */
+    const char *builtin_certdata; /* this certdata.txt (DISTRUST_CERTDATA, the module's rule
+                                   * when it is loaded without parameters) */
 };
 
 struct dt_firefox;
