@@ -1750,7 +1750,10 @@ static enum dt_err run_firefox(struct run *R)
     }
     for (int conf = 0; conf < FF_N; conf++) {
         bool root_store = conf == FF_RS_BASE || conf == FF_ROOT_STORE;
-        if (root_store && !upstream)
+        size_t judged = 0; /* no Firefox is started for no case */
+        for (size_t ci = 0; ci < R->cases.n; ci++)
+            judged += root_store ? rs[ci] : !ff_cannot(&R->cases.v[ci]);
+        if (!judged)
             continue;
         struct dt_firefox_config cfg = {bin,
                                         R->work,

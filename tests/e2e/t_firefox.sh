@@ -49,23 +49,40 @@ has "OneCRL cannot carry an e-mail-only distrust" "$F" \
     '^not ok [0-9]+ - e-mail-only distrust: e-mail distrusted \[firefox/onecrl\]$'
 count "root-store anchors are said to be not checked" "$F" '^# firefox: not checked: .*its anchors are a root store' 2
 
-# The shipped real cases: the SHA-1 chains of 2011-2015 have no Firefox
-# baseline (-8016, refused outright), the DigiNotar cross-signs and CNNIC's
-# MCSHOLDING intermediate are already revoked by Firefox's own OneCRL (-8180),
-# the SHA-256 Entrust 2024 case replays.
-"$DISTRUST" build -q -o "$WORK/real" "$TOP/policy" 2>/dev/null
-run "$DISTRUST" verify --build "$WORK/real" --engine firefox "$TOP"/policy/cases/*.json
-cp "$WORK/out" "$WORK/real.out"
-R="$WORK/real.out"
-expect_status "the real cases under Firefox: INVALID ones fail the run" 3
-has "Firefox's own OneCRL is in force in every profile" "$R" '^# firefox baseline: .*\(its own OneCRL: [1-9][0-9]* records in force\)'
-count "SHA-1 chains: INVALID, refused by Firefox (-8016)" "$R" \
-    "^not ok [0-9]+ - .* # INVALID: Firefox [^ ]+ does not accept the chain in a fresh profile \(SEC_ERROR_CERT_SIGNATURE_ALGORITHM_DISABLED, -8016\): Firefox refuses SHA-1 signatures" 34
-count "already in Firefox's OneCRL: INVALID (-8180)" "$R" \
-    "^not ok [0-9]+ - .* # INVALID: .*\(SEC_ERROR_REVOKED_CERTIFICATE, -8180\): Firefox's own OneCRL already revokes" 6
-has "no SHA-1 case is a pass" "$R" '^2 passed, 40 failed$'
-has "Entrust 2024 replays under the overlay" "$R" '^ok [0-9]+ - validg2.entrust.net issued before the Entrust distrust-after date \[firefox/overlay\]$'
-has "and under OneCRL" "$R" '^ok [0-9]+ - validg2.entrust.net issued before the Entrust distrust-after date \[firefox/onecrl\]$'
+# The root-store deployment: the module as Firefox's libnssckbi.so, serving
+# the upstream root store (the baseline), then the build merged into it
+# (OUT/certdata.txt): Firefox enforces the distrust-after date only from its
+# built-in roots module. Each verdict beside NSS's (PKIX) on the same case.
+run "$DISTRUST" build -q --certdata "$C/roots-certdata.txt" -o "$WORK/m" "$C/basic/policy.json"
+expect_status "a build merged into the fixture root store" 0
+rcase() { # NAME LEAF INTER EXPECT
+    printf '{"name": "%s", "chain": ["%s", "%s"], "anchors": "%s", "time": "2025-06-01T00:00:00Z", "expect": "%s", "deployments": ["root-store"]}' \
+        "$1" "$PKI/$2" "$PKI/$3" "$C/roots-certdata.txt" "$4"
+}
+{
+    echo '{"cases": ['
+    rcase "leaf before the distrust-after date" leaf-c-before.pem int-c.pem trusted; echo ,
+    rcase "leaf after the distrust-after date" leaf-c-after.pem int-c.pem distrusted; echo ,
+    rcase "distrusted intermediate" leaf-a2.pem int-a2.pem distrusted; echo ,
+    rcase "distrusted leaf" leaf-a1-2.pem int-a1.pem distrusted; echo ,
+    rcase "control" leaf-a1.pem int-a1.pem trusted
+    echo ']}'
+} >"$WORK/rs-cases.json"
+run "$DISTRUST" verify --build "$WORK/m" --engine pkix,firefox --deployments root-store "$WORK/rs-cases.json"
+cp "$WORK/out" "$WORK/rs.out"
+S="$WORK/rs.out"
+expect_status "root-store cases under NSS and Firefox" 0
+has "all ten verdicts hold" "$S" '^10 passed, 0 failed$'
+count "only the two root-store Firefox processes start" "$S" '^# firefox .* started in' 2
+has "the built-in roots module is ours, with a token" "$S" '^# firefox root-store: Firefox .* 5 verifications'
+for nm in "leaf before the distrust-after date" "leaf after the distrust-after date" "distrusted intermediate" "distrusted leaf" control; do
+    has "$nm: NSS and Firefox agree" "$S" "^ok [0-9]+ - $nm \\[firefox/root-store\\]\$"
+done
+F="$S"
+verdict "leaf after the distrust-after date" root-store 'MOZILLA_PKIX_ERROR_ISSUER_NO_LONGER_TRUSTED \(-16367\)'
+verdict "leaf before the distrust-after date" root-store "with OUT/certdata.txt as Firefox's built-in roots module: Firefox accepts"
+verdict "distrusted intermediate" root-store 'SEC_ERROR_UNTRUSTED_ISSUER \(-8172\)'
+verdict "distrusted leaf" root-store 'SEC_ERROR_UNTRUSTED_CERT \(-8171\)'
 
 # Firefox not found: one clear line, nothing counted as passed.
 mkdir "$WORK/nopath"
