@@ -120,6 +120,35 @@ static const char verify_js[] =
     "  }\n"
     "});\n";
 
+/* The last line Firefox wrote (its log goes with its profile). */
+static void log_tail(const char *path, char *out, size_t cap)
+{
+    char buf[4096];
+    out[0] = 0;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    if (fseek(f, 0, SEEK_END) == 0) {
+        long end = ftell(f);
+        if (end > (long)sizeof(buf) - 1)
+            fseek(f, end - (long)sizeof(buf) + 1, SEEK_SET);
+        else
+            rewind(f);
+    }
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+        n--;
+    buf[n] = 0;
+    const char *last = strrchr(buf, '\n');
+    last = last ? last + 1 : buf;
+    size_t len = strlen(last);
+    if (len >= cap)
+        len = cap - 1;
+    memcpy(out, last, len);
+    out[len] = 0;
+}
+
 static int64_t now_ms(void)
 {
     struct timespec ts;
@@ -425,14 +454,18 @@ enum dt_err dt_firefox_start(const struct dt_firefox_config *cfg, struct dt_fire
         int st;
         if (waitpid(ff->pid, &st, WNOHANG) == ff->pid) {
             ff->pid = -1;
-            snprintf(why, cap, "%s exited before it listened for Marionette (its output: %s)",
-                     cfg->binary, path);
+            char tail[160];
+            log_tail(path, tail, sizeof(tail));
+            snprintf(why, cap, "%s exited before it listened for Marionette (its last output: %s)",
+                     cfg->binary, tail[0] ? tail : "none");
             rc = DT_ERR_IO;
             goto out;
         }
         if (now_ms() - t0 > FF_START_TIMEOUT_MS) {
-            snprintf(why, cap, "%s did not listen for Marionette within %d s (its output: %s)",
-                     cfg->binary, FF_START_TIMEOUT_MS / 1000, path);
+            char tail[160];
+            log_tail(path, tail, sizeof(tail));
+            snprintf(why, cap, "%s did not listen for Marionette within %d s (its last output: %s)",
+                     cfg->binary, FF_START_TIMEOUT_MS / 1000, tail[0] ? tail : "none");
             rc = DT_ERR_IO;
             goto out;
         }
@@ -486,8 +519,10 @@ enum dt_err dt_firefox_start(const struct dt_firefox_config *cfg, struct dt_fire
             found = m && !strncmp(m, want, strlen(want)) && m[strlen(want)];
         }
         if (!found) {
+            char tail[160];
+            log_tail(path, tail, sizeof(tail));
             snprintf(why, cap, "Firefox did not load the module as its built-in roots module "
-                     "(no token from %s/libnssckbi.so: see %s)", ff->gre, path);
+                     "(no token from libnssckbi.so; its last output: %s)", tail[0] ? tail : "none");
             rc = DT_ERR_IO;
             goto out;
         }
