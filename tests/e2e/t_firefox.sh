@@ -49,41 +49,6 @@ has "OneCRL cannot carry an e-mail-only distrust" "$F" \
     '^not ok [0-9]+ - e-mail-only distrust: e-mail distrusted \[firefox/onecrl\]$'
 count "root-store anchors are said to be not checked" "$F" '^# firefox: not checked: .*its anchors are a root store' 2
 
-# The root-store deployment: the module as Firefox's libnssckbi.so, serving
-# the upstream root store (the baseline), then the build merged into it
-# (OUT/certdata.txt): Firefox enforces the distrust-after date only from its
-# built-in roots module. Each verdict beside NSS's (PKIX) on the same case.
-run "$DISTRUST" build -q --certdata "$C/roots-certdata.txt" -o "$WORK/m" "$C/basic/policy.json"
-expect_status "a build merged into the fixture root store" 0
-rcase() { # NAME LEAF INTER EXPECT
-    printf '{"name": "%s", "chain": ["%s", "%s"], "anchors": "%s", "time": "2025-06-01T00:00:00Z", "expect": "%s", "deployments": ["root-store"]}' \
-        "$1" "$PKI/$2" "$PKI/$3" "$C/roots-certdata.txt" "$4"
-}
-{
-    echo '{"cases": ['
-    rcase "leaf before the distrust-after date" leaf-c-before.pem int-c.pem trusted; echo ,
-    rcase "leaf after the distrust-after date" leaf-c-after.pem int-c.pem distrusted; echo ,
-    rcase "distrusted intermediate" leaf-a2.pem int-a2.pem distrusted; echo ,
-    rcase "distrusted leaf" leaf-a1-2.pem int-a1.pem distrusted; echo ,
-    rcase "control" leaf-a1.pem int-a1.pem trusted
-    echo ']}'
-} >"$WORK/rs-cases.json"
-run "$DISTRUST" verify --build "$WORK/m" --engine pkix,firefox --deployments root-store "$WORK/rs-cases.json"
-cp "$WORK/out" "$WORK/rs.out"
-S="$WORK/rs.out"
-expect_status "root-store cases under NSS and Firefox" 0
-has "all ten verdicts hold" "$S" '^10 passed, 0 failed$'
-count "only the two root-store Firefox processes start" "$S" '^# firefox .* started in' 2
-has "the built-in roots module is ours, with a token" "$S" '^# firefox root-store: Firefox .* 5 verifications'
-for nm in "leaf before the distrust-after date" "leaf after the distrust-after date" "distrusted intermediate" "distrusted leaf" control; do
-    has "$nm: NSS and Firefox agree" "$S" "^ok [0-9]+ - $nm \\[firefox/root-store\\]\$"
-done
-F="$S"
-verdict "leaf after the distrust-after date" root-store 'MOZILLA_PKIX_ERROR_ISSUER_NO_LONGER_TRUSTED \(-16367\)'
-verdict "leaf before the distrust-after date" root-store "with OUT/certdata.txt as Firefox's built-in roots module: Firefox accepts"
-verdict "distrusted intermediate" root-store 'SEC_ERROR_UNTRUSTED_ISSUER \(-8172\)'
-verdict "distrusted leaf" root-store 'SEC_ERROR_UNTRUSTED_CERT \(-8171\)'
-
 # Firefox not found: one clear line, nothing counted as passed.
 mkdir "$WORK/nopath"
 for t in env dirname; do ln -s "$(command -v $t)" "$WORK/nopath/$t" 2>/dev/null; done
