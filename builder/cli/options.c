@@ -245,8 +245,8 @@ const struct cli_option cli_options[OPT_COUNT] = {
                     "the verification engine",
                     "pkix (default, as vfychain -pp), classic, all (both), openssl "
                     "(X509_verify_cert with OUT/revocations.blob), firefox (Firefox itself: "
-                    "a fresh profile, the overlay module in a profile, OneCRL in cert_storage), "
-                    "or a comma list",
+                    "a fresh profile, the overlay module in a profile, OneCRL in cert_storage, "
+                    "and with a merged build the module as its built-in roots), or a comma list",
                     {{0, NULL, NULL}}},
     [OPT_DEPLOYMENTS] = {OPT_DEPLOYMENTS,
                          "--deployments",
