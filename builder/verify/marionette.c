@@ -108,7 +108,7 @@ static enum dt_err write_all(int fd, const char *p, size_t n, char *why, size_t 
 {
     enum dt_err rc = DT_OK;
     while (n) {
-        ssize_t w = write(fd, p, n);
+        ssize_t w = send(fd, p, n, MSG_NOSIGNAL); /* a Firefox gone is an error, not SIGPIPE */
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0) {

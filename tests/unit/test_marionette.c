@@ -139,6 +139,22 @@ int main(void)
     reap(pid);
     close(lfd);
 
+    /* Firefox gone after its greeting: errors, never a SIGPIPE. */
+    lfd = listener(&port);
+    pid = serve(lfd, "{\"applicationType\":\"gecko\",\"marionetteProtocol\":3}", NULL, 0);
+    rc = dt_marionette_connect(port, 5000, &m, why, sizeof(why));
+    reap(pid);
+    CHECK(rc == DT_OK, "connects");
+    if (m) {
+        rc = dt_marionette_command(m, "WebDriver:NewSession", NULL, 2000, &res, why, sizeof(why));
+        CHECK(rc == DT_ERR_IO && strstr(why, "closed the connection"), "the server gone (%s)", why);
+        rc = dt_marionette_command(m, "WebDriver:NewSession", NULL, 2000, &res, why, sizeof(why));
+        CHECK(rc == DT_ERR_IO, "and again, the process still alive (%s)", why);
+    }
+    dt_marionette_free(m);
+    m = NULL;
+    close(lfd);
+
     /* Nobody listening. */
     lfd = listener(&port);
     close(lfd);
