@@ -17,6 +17,8 @@
 #include "name.h"
 #include "verify_openssl.h"
 #include "verify_firefox.h"
+#include "b64.h"
+#include "digest.h"
 #include "verify_plan.h"
 #include "hex.h"
 #include "nssobj.h"
@@ -1650,9 +1652,75 @@ static void ff_path(struct run *R, const struct dt_firefox_outcome *o, char *buf
     }
 }
 
+
+/* b64 of bytes equals the record's string s. */
+static bool ff_b64_is(struct dt_slice bytes, const char *s)
+{
+    struct dt_buf b;
+    dt_buf_init(&b, 1u << 16);
+    bool same = s && dt_b64_encode(bytes, &b) == DT_OK && b.len == strlen(s) &&
+                !memcmp(b.data, s, b.len);
+    dt_buf_free(&b);
+    return same;
+}
+
+/* Whether OUT/onecrl.json (its "data") has a record for certificate c, by
+ * issuer and serial or by subject and key. */
+static bool ff_in_onecrl(json_t *data, const struct dt_cert *c)
+{
+    uint8_t h[32];
+    bool have_h = dt_digest_sha256(c->info.spki, h) == DT_OK;
+    for (size_t i = 0; i < json_array_size(data); i++) {
+        json_t *r = json_array_get(data, i);
+        const char *is = json_string_value(json_object_get(r, "issuerName"));
+        const char *sn = json_string_value(json_object_get(r, "serialNumber"));
+        const char *su = json_string_value(json_object_get(r, "subject"));
+        const char *pk = json_string_value(json_object_get(r, "pubKeyHash"));
+        if (is && sn && ff_b64_is(c->info.issuer, is) && ff_b64_is(c->info.serial, sn))
+            return true;
+        if (su && pk && have_h && ff_b64_is(c->info.subject, su) &&
+            ff_b64_is(dt_slice_make(h, 32), pk))
+            return true;
+    }
+    return false;
+}
+
+/* Why a Firefox check that expected a distrust saw the chain accepted, when
+ * the reason is known. */
+static void ff_explain(struct run *R, const struct dt_case *k, int conf, json_t *onecrl)
+{
+    if (conf == FF_OVERLAY) {
+        for (size_t i = 0; i < k->n_anchors; i++) {
+            if (!nss_entry_of(R, k->anchors[i]))
+                continue;
+            char *n = dt_nssname_display(k->anchors[i]->info.subject);
+            line(R, "#   why: the build distrusts %s, an anchor of the case, which the profile "
+                    "itself trusts (added with trust C,C,C): Firefox keeps a profile's own trust "
+                    "record over an added module's distrust; a built-in root is distrusted "
+                    "through the root-store deployment",
+                 n ? n : "(a certificate)");
+            free(n);
+            return;
+        }
+    } else if (conf == FF_ONECRL) {
+        bool listed = false;
+        for (size_t i = 0; i < k->n_chain && !listed; i++)
+            listed = ff_in_onecrl(onecrl, k->chain[i]);
+        for (size_t i = 0; i < k->n_anchors && !listed; i++)
+            listed = ff_in_onecrl(onecrl, k->anchors[i]);
+        if (!listed)
+            line(R, "#   why: OUT/onecrl.json has no record for any certificate of the case "
+                    "(OneCRL has no purposes: an entry limited to some purposes, or without the "
+                    "onecrl target, is not in it)");
+        else
+            line(R, "#   why: not known: OUT/onecrl.json lists a certificate of the case, and "
+                    "Firefox accepts the chain");
+    }
+}
+
 static void ff_check(struct run *R, const struct dt_case *k, int conf,
                      const struct dt_firefox_outcome *base, const struct dt_firefox_outcome *with,
-                     const char *version)
+                     const char *version, json_t *onecrl)
 {
     size_t no = ++R->test_no;
     R->sum->checks++;
@@ -1691,6 +1759,8 @@ static void ff_check(struct run *R, const struct dt_case *k, int conf,
     if (with->good) {
         ff_path(R, with, path, sizeof(path));
         line(R, "#   %s: Firefox accepts the chain: %s", ff_with[conf], path);
+        if (k->expect_distrusted)
+            ff_explain(R, k, conf, onecrl);
     } else {
         line(R, "#   %s: Firefox rejects the chain: %s (%d)", ff_with[conf], with->error_name,
              with->error);
@@ -1711,6 +1781,7 @@ static enum dt_err run_firefox(struct run *R)
     struct dt_firefox_outcome *out = NULL;
     struct dt_firefox *ff = NULL;
     bool *rs = NULL;
+    json_t *onecrl_root = NULL, *onecrl_data = NULL;
     if (!dt_firefox_find(R->o->firefox, bin, sizeof(bin), why, sizeof(why))) {
         if (R->o->firefox) {
             struct dt_place pl = dt_diag_place_file(R->o->firefox);
@@ -1731,6 +1802,8 @@ static enum dt_err run_firefox(struct run *R)
     snprintf(certdata, sizeof(certdata), "%s/certdata-distrust.txt", abs ? abs : R->o->build_dir);
     snprintf(onecrl, sizeof(onecrl), "%s/onecrl.json", abs ? abs : R->o->build_dir);
     free(abs);
+    onecrl_root = json_load_file(onecrl, 0, NULL);
+    onecrl_data = json_object_get(onecrl_root, "data"); /* NULL: no record explains anything */
     out = calloc(R->cases.n * FF_N + 1, sizeof(*out));
     DT_ENSURE(out, DT_ERR_NOMEM);
     char merged[PATH_MAX + 32];
@@ -1803,14 +1876,16 @@ static enum dt_err run_firefox(struct run *R)
         const char *why_not_ff = ff_cannot(k);
         if (rs[ci])
             ff_check(R, k, FF_ROOT_STORE, &out[ci * FF_N + FF_RS_BASE],
-                     &out[ci * FF_N + FF_ROOT_STORE], version);
+                     &out[ci * FF_N + FF_ROOT_STORE], version, onecrl_data);
         else if (why_not_ff)
             line(R, "# firefox: not checked: \"%s\" (%s %s): %s", k->name, k->file, k->json_path,
                  why_not_ff);
         for (int conf = FF_OVERLAY; !why_not_ff && conf <= FF_ONECRL; conf++)
-            ff_check(R, k, conf, &out[ci * FF_N + FF_BASE], &out[ci * FF_N + conf], version);
+            ff_check(R, k, conf, &out[ci * FF_N + FF_BASE], &out[ci * FF_N + conf], version,
+                     onecrl_data);
     }
 out:
+    json_decref(onecrl_root);
     free(rs);
     dt_firefox_stop(ff);
     free(out);
