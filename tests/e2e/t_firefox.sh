@@ -52,6 +52,21 @@ verdict "e-mail-only distrust: e-mail distrusted" onecrl '#   why: OUT/onecrl.js
 count "only the two disagreements carry a why" "$F" '^#   why: ' 2
 count "root-store anchors are said to be not checked" "$F" '^# firefox: not checked: .*its anchors are a root store' 2
 
+# One process serves every case: a case's anchors leave with it. The same
+# chain with another root as anchor, between two cases that trust Root A,
+# has no path (-8179): no trust is carried from case to case.
+cat >"$WORK/iso.json" <<EOF
+{"cases": [
+ {"name": "A", "chain": ["$PKI/leaf-a1.pem", "$PKI/int-a1.pem"], "anchors": ["$PKI/root-a.pem"], "time": "2025-06-01T00:00:00Z", "expect": "trusted"},
+ {"name": "B", "chain": ["$PKI/leaf-a1.pem", "$PKI/int-a1.pem"], "anchors": ["$PKI/root-c.pem"], "time": "2025-06-01T00:00:00Z", "expect": "trusted"},
+ {"name": "C", "chain": ["$PKI/leaf-a1.pem", "$PKI/int-a1.pem"], "anchors": ["$PKI/root-a.pem"], "time": "2025-06-01T00:00:00Z", "expect": "trusted"}
+]}
+EOF
+run "$DISTRUST" verify --build "$WORK/b" --engine firefox "$WORK/iso.json"
+expect_status "isolation between cases" 3
+count "A and C pass in both configurations" "$WORK/out" '^ok [0-9]+ - [AC] \[firefox/(overlay|onecrl)\]$' 4
+count "B finds no path: Root A's trust left with case A" "$WORK/out" '^not ok [0-9]+ - B \[firefox/(overlay|onecrl)\] # INVALID: .*SEC_ERROR_UNKNOWN_ISSUER, -8179' 2
+
 # Firefox not found: one clear line, nothing counted as passed.
 mkdir "$WORK/nopath"
 for t in env dirname; do ln -s "$(command -v $t)" "$WORK/nopath/$t" 2>/dev/null; done
