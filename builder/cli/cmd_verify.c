@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 struct args {
-    const char *build, *engine, *deployments, *module, *p11kit, *keep, *jobs, *date;
+    const char *build, *engine, *deployments, *module, *p11kit, *firefox, *keep, *jobs, *date;
     bool fresh;
 };
 
@@ -33,6 +33,8 @@ static int on_opt(void *ctx, enum cli_opt_id opt, const char *value)
         a->module = value;
     else if (opt == OPT_P11KIT_TRUST)
         a->p11kit = value;
+    else if (opt == OPT_FIREFOX)
+        a->firefox = value;
     else if (opt == OPT_KEEP_WORK)
         a->keep = value;
     else if (opt == OPT_JOBS)
@@ -123,7 +125,7 @@ static bool module_loads(struct cli *cli, const char *what, const char *lib)
 int cmd_verify(struct cli *cli, int argc, char **argv)
 {
     const struct cli_cmd *cmd = cli_find_cmd("verify");
-    struct args a = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, false};
+    struct args a = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, false};
     char **pos = NULL;
     int n_pos = 0;
     int code;
@@ -151,10 +153,12 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
                 engines |= DT_VERIFY_PKIX | DT_VERIFY_CLASSIC;
             else if (!strcmp(e, "openssl"))
                 engines |= DT_VERIFY_OPENSSL;
+            else if (!strcmp(e, "firefox"))
+                engines |= DT_VERIFY_FIREFOX;
             else {
                 code = cli_usage_error(cli, "verify",
                                        "--engine %s: expected pkix, classic, all (the two NSS "
-                                       "engines) or openssl, or a comma list of them",
+                                       "engines), openssl or firefox, or a comma list of them",
                                        a.engine);
                 goto out;
             }
@@ -235,6 +239,7 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
     o.engines = engines;
     o.deployments = deployments;
     o.p11kit_module = p11kit;
+    o.firefox = a.firefox;
     o.module = module;
     o.keep_work = a.keep;
     int given = cli_eval_time(cli, "verify", a.date, &o.now);

@@ -244,7 +244,9 @@ const struct cli_option cli_options[OPT_COUNT] = {
                     false,
                     "the verification engine",
                     "pkix (default, as vfychain -pp), classic, all (both), openssl "
-                    "(X509_verify_cert with OUT/revocations.blob), or a comma list",
+                    "(X509_verify_cert with OUT/revocations.blob), firefox (Firefox itself: "
+                    "a fresh profile, the overlay module in a profile, OneCRL in cert_storage, "
+                    "and with a merged build the module as its built-in roots), or a comma list",
                     {{0, NULL, NULL}}},
     [OPT_DEPLOYMENTS] = {OPT_DEPLOYMENTS,
                          "--deployments",
@@ -282,6 +284,17 @@ const struct cli_option cli_options[OPT_COUNT] = {
                           "p11-kit-trust.so for the p11-kit deployment (default: "
                           "$DISTRUST_P11KIT_TRUST, else the system's)",
                           {{0, NULL, NULL}}},
+    [OPT_FIREFOX] = {OPT_FIREFOX,
+                     "--firefox",
+                     0,
+                     "PATH",
+                     CLI_VERIFY,
+                     0,
+                     false,
+                     "the Firefox of --engine firefox",
+                     "the Firefox executable (default: firefox-esr, else firefox, on PATH; "
+                     "none found, the firefox engine is skipped and the report says so)",
+                     {{0, NULL, NULL}}},
     [OPT_KEEP_WORK] = {OPT_KEEP_WORK,
                        "--keep-work",
                        0,

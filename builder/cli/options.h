@@ -49,6 +49,7 @@ enum cli_opt_id {
     OPT_DEPLOYMENTS,
     OPT_MODULE,
     OPT_P11KIT_TRUST,
+    OPT_FIREFOX,
     OPT_KEEP_WORK,
     OPT_JOBS,
     OPT_FRESH_PROCESSES,

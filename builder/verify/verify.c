@@ -16,6 +16,9 @@
 #include "verify_nss.h"
 #include "name.h"
 #include "verify_openssl.h"
+#include "verify_firefox.h"
+#include "b64.h"
+#include "digest.h"
 #include "verify_plan.h"
 #include "hex.h"
 #include "nssobj.h"
@@ -1593,6 +1596,302 @@ static void not_checked(struct run *R, const struct dt_case *k, const struct dt_
     R->sum->not_checked++;
 }
 
+/* ---- the Firefox engine ---------------------------------------------------------- */
+
+/* Firefox's configurations: a fresh profile (the baseline), the overlay
+ * module added to the profile with modutil, OneCRL's records in
+ * cert_storage. One Firefox process each serves every case. */
+enum { FF_BASE = 0, FF_OVERLAY, FF_ONECRL, FF_RS_BASE, FF_ROOT_STORE, FF_N };
+static const char *const ff_name[FF_N] = {"baseline", "overlay", "onecrl", "root-store baseline",
+                                          "root-store"};
+static const char *const ff_with[FF_N] = {
+    "", "with the overlay module in the profile", "with OneCRL's records in cert_storage",
+    "", "with OUT/certdata.txt as Firefox's built-in roots module"};
+
+/* Whether Firefox judges case k: anchors given as certificates (a root
+ * store as anchors needs the root-store deployment, not built yet), a
+ * usage Firefox has, and no "deployments" that leave the overlay out. */
+static const char *ff_cannot(const struct dt_case *k)
+{
+    /* the root-store deployment: ff_rs_judges */
+    if (k->anchors_certdata)
+        return "its anchors are a root store: only Firefox's root-store deployment judges it, "
+               "with a build merged from that root store (distrust build --certdata)";
+    if (!dt_firefox_usage_supported(k->usage))
+        return "Firefox verifies no code-signing usage";
+    if (k->deployments && !(k->deployments & DT_DEPLOY_OVERLAY))
+        return "the case names deployments without the overlay";
+    return NULL;
+}
+
+/* Whether Firefox's root-store deployment judges case k: its anchors are the
+ * upstream root store OUT/certdata.txt was merged from. */
+static enum dt_err ff_rs_judges(struct run *R, const struct dt_case *k, bool *yes)
+{
+    enum dt_err rc = DT_OK;
+    bool up = false;
+    *yes = false;
+    if (!R->has_merged || !k->anchors_certdata || !dt_firefox_usage_supported(k->usage) ||
+        (k->deployments && !(k->deployments & DT_DEPLOY_ROOT_STORE)))
+        goto out;
+    DT_TRY(from_upstream(R, k, &up));
+    *yes = up;
+out:
+    return rc;
+}
+
+static void ff_path(struct run *R, const struct dt_firefox_outcome *o, char *buf, size_t cap)
+{
+    buf[0] = 0;
+    for (size_t i = 0; i < o->n_path; i++) {
+        const struct dt_cert *c = known_cert(R, o->path_sha256[i]);
+        char *n = c ? dt_nssname_display(c->info.subject) : NULL;
+        size_t len = strlen(buf);
+        snprintf(buf + len, cap - len, "%s%s", i ? " <- " : "", n ? n : "(an unknown certificate)");
+        free(n);
+    }
+}
+
+
+/* b64 of bytes equals the record's string s. */
+static bool ff_b64_is(struct dt_slice bytes, const char *s)
+{
+    struct dt_buf b;
+    dt_buf_init(&b, 1u << 16);
+    bool same = s && dt_b64_encode(bytes, &b) == DT_OK && b.len == strlen(s) &&
+                !memcmp(b.data, s, b.len);
+    dt_buf_free(&b);
+    return same;
+}
+
+/* Whether OUT/onecrl.json (its "data") has a record for certificate c, by
+ * issuer and serial or by subject and key. */
+static bool ff_in_onecrl(json_t *data, const struct dt_cert *c)
+{
+    uint8_t h[32];
+    bool have_h = dt_digest_sha256(c->info.spki, h) == DT_OK;
+    for (size_t i = 0; i < json_array_size(data); i++) {
+        json_t *r = json_array_get(data, i);
+        const char *is = json_string_value(json_object_get(r, "issuerName"));
+        const char *sn = json_string_value(json_object_get(r, "serialNumber"));
+        const char *su = json_string_value(json_object_get(r, "subject"));
+        const char *pk = json_string_value(json_object_get(r, "pubKeyHash"));
+        if (is && sn && ff_b64_is(c->info.issuer, is) && ff_b64_is(c->info.serial, sn))
+            return true;
+        if (su && pk && have_h && ff_b64_is(c->info.subject, su) &&
+            ff_b64_is(dt_slice_make(h, 32), pk))
+            return true;
+    }
+    return false;
+}
+
+/* Why a Firefox check that expected a distrust saw the chain accepted, when
+ * the reason is known. */
+static void ff_explain(struct run *R, const struct dt_case *k, int conf, json_t *onecrl)
+{
+    if (conf == FF_OVERLAY) {
+        for (size_t i = 0; i < k->n_anchors; i++) {
+            if (!nss_entry_of(R, k->anchors[i]))
+                continue;
+            char *n = dt_nssname_display(k->anchors[i]->info.subject);
+            line(R, "#   why: the build distrusts %s, an anchor of the case, which the profile "
+                    "itself trusts (added with trust C,C,C): Firefox keeps a profile's own trust "
+                    "record over an added module's distrust; a built-in root is distrusted "
+                    "through the root-store deployment",
+                 n ? n : "(a certificate)");
+            free(n);
+            return;
+        }
+    } else if (conf == FF_ONECRL) {
+        bool listed = false;
+        for (size_t i = 0; i < k->n_chain && !listed; i++)
+            listed = ff_in_onecrl(onecrl, k->chain[i]);
+        for (size_t i = 0; i < k->n_anchors && !listed; i++)
+            listed = ff_in_onecrl(onecrl, k->anchors[i]);
+        if (!listed)
+            line(R, "#   why: OUT/onecrl.json has no record for any certificate of the case "
+                    "(OneCRL has no purposes: an entry limited to some purposes, or without the "
+                    "onecrl target, is not in it)");
+        else
+            line(R, "#   why: not known: OUT/onecrl.json lists a certificate of the case, and "
+                    "Firefox accepts the chain");
+    }
+}
+
+static void ff_check(struct run *R, const struct dt_case *k, int conf,
+                     const struct dt_firefox_outcome *base, const struct dt_firefox_outcome *with,
+                     const char *version, json_t *onecrl)
+{
+    size_t no = ++R->test_no;
+    R->sum->checks++;
+    int64_t when_t = k->has_time ? k->time : R->o->now;
+    char when[32], path[1024];
+    dt_time_format_rfc3339(when_t, when);
+    if (!base->ran || !with->ran) {
+        const struct dt_firefox_outcome *f = !base->ran ? base : with;
+        line(R, "not ok %zu - %s [firefox/%s] # ERROR: %s", no, k->name, ff_name[conf],
+             f->failure[0] ? f->failure : "the verification could not run");
+        R->sum->failed++;
+        R->sum->errors++;
+        return;
+    }
+    if (!base->good) {
+        line(R,
+             "not ok %zu - %s [firefox/%s] # INVALID: %s does not accept the chain in a fresh "
+             "profile (%s, %d)%s, so the case proves nothing",
+             no, k->name, ff_name[conf], version, base->error_name, base->error,
+             base->error == -8180 ? ": Firefox's own OneCRL already revokes a certificate of it"
+             : base->error == -8016 ? ": Firefox refuses SHA-1 signatures" : "");
+        R->sum->failed++;
+        R->sum->invalid++;
+        return;
+    }
+    const char *verdict = with->good ? "trusted" : "distrusted";
+    bool ok = k->expect_distrusted == !with->good;
+    line(R, "%s %zu - %s [firefox/%s]", ok ? "ok" : "not ok", no, k->name, ff_name[conf]);
+    line(R, "#   expected %s, got %s (%s, usage %s, time %s)",
+         k->expect_distrusted ? "distrusted" : "trusted", verdict, version,
+         dt_cases_usage_name(k->usage), when);
+    ff_path(R, base, path, sizeof(path));
+    line(R, "#   baseline%s: Firefox accepts the chain: %s",
+         conf == FF_ROOT_STORE ? " (the case's root store as Firefox's built-in roots module)" : "",
+         path);
+    if (with->good) {
+        ff_path(R, with, path, sizeof(path));
+        line(R, "#   %s: Firefox accepts the chain: %s", ff_with[conf], path);
+        if (k->expect_distrusted)
+            ff_explain(R, k, conf, onecrl);
+    } else {
+        line(R, "#   %s: Firefox rejects the chain: %s (%d)", ff_with[conf], with->error_name,
+             with->error);
+    }
+    if (ok)
+        R->sum->passed++;
+    else
+        R->sum->failed++;
+}
+
+/* Every case Firefox judges, in one Firefox process per configuration,
+ * then one check per (case, configuration other than the baseline). */
+static enum dt_err run_firefox(struct run *R)
+{
+    enum dt_err rc = DT_OK;
+    char bin[PATH_MAX], why[200], version[96] = "Firefox";
+    char module[PATH_MAX], certdata[PATH_MAX + 32], onecrl[PATH_MAX + 32];
+    struct dt_firefox_outcome *out = NULL;
+    struct dt_firefox *ff = NULL;
+    bool *rs = NULL;
+    json_t *onecrl_root = NULL, *onecrl_data = NULL;
+    if (!dt_firefox_find(R->o->firefox, bin, sizeof(bin), why, sizeof(why))) {
+        if (R->o->firefox) {
+            struct dt_place pl = dt_diag_place_file(R->o->firefox);
+            rc = dt_diag_fail(&R->d, &pl, DT_ERR_INPUT,
+                              "--firefox: not an executable Firefox: %s", strerror(ENOENT));
+            goto out;
+        }
+        line(R, "# firefox engine: skipped, Firefox not found (give --firefox PATH): %s", why);
+        R->sum->skipped_engines++;
+        goto out;
+    }
+    if (!realpath(R->o->module, module)) {
+        rc = dt_diag_fail(&R->d, NULL, DT_ERR_IO, "%s: %s", R->o->module, strerror(errno));
+        goto out;
+    }
+    snprintf(certdata, sizeof(certdata), "%s", R->o->build_dir);
+    char *abs = realpath(certdata, NULL);
+    snprintf(certdata, sizeof(certdata), "%s/certdata-distrust.txt", abs ? abs : R->o->build_dir);
+    snprintf(onecrl, sizeof(onecrl), "%s/onecrl.json", abs ? abs : R->o->build_dir);
+    free(abs);
+    onecrl_root = json_load_file(onecrl, 0, NULL);
+    onecrl_data = json_object_get(onecrl_root, "data"); /* NULL: no record explains anything */
+    out = calloc(R->cases.n * FF_N + 1, sizeof(*out));
+    DT_ENSURE(out, DT_ERR_NOMEM);
+    char merged[PATH_MAX + 32];
+    snprintf(merged, sizeof(merged), "%s", certdata);
+    char *cut = strrchr(merged, '/');
+    if (cut)
+        snprintf(cut, sizeof(merged) - (size_t)(cut - merged), "/certdata.txt");
+    rs = calloc(R->cases.n + 1, sizeof(*rs));
+    DT_ENSURE(rs, DT_ERR_NOMEM);
+    const char *upstream = NULL;
+    for (size_t ci = 0; ci < R->cases.n; ci++) {
+        rc = ff_rs_judges(R, &R->cases.v[ci], &rs[ci]);
+        if (rc != DT_OK)
+            goto out;
+        if (rs[ci] && !upstream)
+            upstream = R->cases.v[ci].anchors_certdata;
+    }
+    for (int conf = 0; conf < FF_N; conf++) {
+        bool root_store = conf == FF_RS_BASE || conf == FF_ROOT_STORE;
+        size_t judged = 0; /* no Firefox is started for no case */
+        for (size_t ci = 0; ci < R->cases.n; ci++)
+            judged += root_store ? rs[ci] : !ff_cannot(&R->cases.v[ci]);
+        if (!judged)
+            continue;
+        struct dt_firefox_config cfg = {bin,
+                                        R->work,
+                                        conf == FF_OVERLAY ? module : NULL,
+                                        certdata,
+                                        conf == FF_ONECRL ? onecrl : NULL,
+                                        root_store ? module : NULL,
+                                        conf == FF_RS_BASE ? upstream : merged};
+        enum dt_err src = dt_firefox_start(&cfg, &ff, why, sizeof(why));
+        if (src == DT_ERR_NOMEM) {
+            rc = src;
+            goto out;
+        }
+        if (src != DT_OK) {
+            for (size_t ci = 0; ci < R->cases.n; ci++)
+                snprintf(out[ci * FF_N + conf].failure, sizeof(out->failure),
+                         "Firefox (%s) cannot run: %s", ff_name[conf], why);
+            line(R, "# firefox %s: cannot start: %s", ff_name[conf], why);
+            continue;
+        }
+        snprintf(version, sizeof(version), "%s", dt_firefox_version(ff));
+        double ms = 0;
+        size_t n = 0;
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        for (size_t ci = 0; ci < R->cases.n; ci++) {
+            const struct dt_case *k = &R->cases.v[ci];
+            if (root_store ? !rs[ci] : ff_cannot(k) != NULL)
+                continue;
+            struct dt_firefox_outcome *o = &out[ci * FF_N + conf];
+            DT_TRY(dt_firefox_verify(ff, k, k->has_time ? k->time : R->o->now, o));
+            ms += o->ms;
+            n++;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double wall = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+        line(R,
+             "# firefox %s: %s started in %.0f ms (its own OneCRL: %zu records in force); %zu "
+             "verifications in %.1f ms (%.1f ms of them in Firefox's verifier)",
+             ff_name[conf], version, dt_firefox_startup_ms(ff), dt_firefox_bundled_onecrl(ff), n,
+             wall, ms);
+        dt_firefox_stop(ff);
+        ff = NULL;
+    }
+    for (size_t ci = 0; ci < R->cases.n; ci++) {
+        const struct dt_case *k = &R->cases.v[ci];
+        const char *why_not_ff = ff_cannot(k);
+        if (rs[ci])
+            ff_check(R, k, FF_ROOT_STORE, &out[ci * FF_N + FF_RS_BASE],
+                     &out[ci * FF_N + FF_ROOT_STORE], version, onecrl_data);
+        else if (why_not_ff)
+            line(R, "# firefox: not checked: \"%s\" (%s %s): %s", k->name, k->file, k->json_path,
+                 why_not_ff);
+        for (int conf = FF_OVERLAY; !why_not_ff && conf <= FF_ONECRL; conf++)
+            ff_check(R, k, conf, &out[ci * FF_N + FF_BASE], &out[ci * FF_N + conf], version,
+                     onecrl_data);
+    }
+out:
+    json_decref(onecrl_root);
+    free(rs);
+    dt_firefox_stop(ff);
+    free(out);
+    return rc;
+}
+
 /* The checks of one case, in a fixed order (dt_verify_plan_checks): each
  * NSS deployment under each engine, then OpenSSL; then what was selected but
  * cannot judge it. */
@@ -1814,9 +2113,12 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
             rc = DT_ERR_NOMEM;
         DT_TRY(rc);
     }
-    for (size_t ci = 0; ci < R.cases.n; ci++)
+    /* --engine firefox alone selects no NSS or OpenSSL deployment */
+    for (size_t ci = 0; R.sel.selected && ci < R.cases.n; ci++)
         report_case(&R, &R.cases.v[ci], ci, &plans[ci]);
     report_skipped(&R, plans);
+    if (opts->engines & DT_VERIFY_FIREFOX)
+        DT_TRY(run_firefox(&R));
     if (R.n_jobs)
         line(&R,
              "# NSS: %zu verifications in %zu processes (%zu run again alone, %zu "

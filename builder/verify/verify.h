@@ -14,6 +14,8 @@
 #define DT_VERIFY_PKIX 1u    /* CERT_PKIXVerifyCert, as vfychain -pp */
 #define DT_VERIFY_CLASSIC 2u /* CERT_VerifyCertificate, as vfychain without -p */
 #define DT_VERIFY_OPENSSL 4u /* X509_verify_cert with OUT/revocations.blob enforced */
+#define DT_VERIFY_FIREFOX 8u /* Firefox itself (verify_firefox.h): a baseline profile, the
+                              * overlay module added to a profile, OneCRL in cert_storage */
 
 /* Options of dt_verify_run(). Zero-initialise, then fill in. */
 struct dt_verify_opts {
@@ -43,6 +45,9 @@ struct dt_verify_opts {
     const char *p11kit_module; /* p11-kit-trust.so for DT_DEPLOY_P11KIT (NULL: the
                                 * usual system paths); not found, the deployment is
                                 * not checked and the report says so */
+    const char *firefox;       /* the Firefox executable for DT_VERIFY_FIREFOX (NULL:
+                                * firefox-esr or firefox on PATH); none found, the
+                                * engine is skipped and the report says so */
 };
 
 struct dt_verify_summary {
@@ -54,6 +59,7 @@ struct dt_verify_summary {
     size_t merged_checks; /* root-store verdicts: OUT/certdata.txt alone (a case
                            * whose root store is the merge's upstream) */
     size_t not_checked;   /* cases no selected deployment judges */
+    size_t skipped_engines; /* engines asked for but not at hand (Firefox not found) */
 };
 
 /* Replays every case under real NSS, in worker processes that never mix

@@ -1,0 +1,97 @@
+# distrust verify --engine firefox: the fixture chain cases replayed by
+# Firefox itself (firefox-esr, headless, driven over Marionette): a fresh
+# profile for the baseline, the overlay module added to a profile with
+# modutil, OneCRL's records loaded into cert_storage; one Firefox process per
+# configuration. Skipped whole when firefox-esr is not installed
+# (scripts/install-deps.sh --with-firefox installs it).
+. "$TOP/tests/e2e/lib.sh"
+if ! command -v firefox-esr >/dev/null 2>&1; then
+    echo "1..0 # SKIP firefox-esr not installed"
+    exit 0
+fi
+# An ASan-built module cannot be loaded by Firefox or modutil (no ASan runtime
+# in them, and Firefox does not start with it preloaded): under ASan the
+# engine (the ASan-built distrust) drives Firefox with the regular build's
+# module.
+case "$DISTRUST" in
+*/asan/*)
+    if [ -f "$TOP/build/libdistrust-pkcs11.so" ]; then
+        DISTRUST_PKCS11="$TOP/build/libdistrust-pkcs11.so"
+        export DISTRUST_PKCS11
+    else
+        echo "1..0 # SKIP an ASan-built module cannot be loaded by Firefox, and build/ has no other (make first)"
+        exit 0
+    fi
+    ;;
+esac
+C="$TOP/testdata/chains"
+run "$DISTRUST" build -o "$WORK/b" "$C/basic/policy.json"
+expect_status "build of the basic policy" 0
+
+run "$DISTRUST" verify --build "$WORK/b" --engine firefox "$C/basic/cases.json"
+cp "$WORK/out" "$WORK/ff.out"
+F="$WORK/ff.out"
+# Two known disagreements (doc/verify.md, "The Firefox engine") make the run exit 3.
+expect_status "the basic cases under Firefox" 3
+has "the version is Firefox's own" "$F" '^# firefox baseline: Firefox [0-9]+\.[0-9.]+(esr)? started in [0-9]+ ms'
+count "one Firefox process per configuration" "$F" '^# firefox (baseline|overlay|onecrl): .* started in' 3
+count "22 checks: 11 cases x (overlay, onecrl)" "$F" '^(not )?ok [0-9]+ - .* \[firefox/(overlay|onecrl)\]$' 22
+count "every check has its baseline in a fresh profile, accepted" "$F" '^#   baseline: Firefox accepts the chain' 22
+count "20 checks hold" "$F" '^ok [0-9]+ - ' 20
+# verdict NAME CONF WANT-REGEX: the detail lines of one check
+verdict() {
+    awk -v want="$1 [firefox/$2]" '/^(not )?ok [0-9]+ - / { on = 0; l = $0; sub(/^(not )?ok [0-9]+ - /, "", l); on = l == want }
+        on' "$F" >"$WORK/one"
+    if grep -Eq -- "$3" "$WORK/one"; then ok "$1 [$2]: $3"; else not_ok "$1 [$2]: $3" "$(cat "$WORK/one")"; fi
+}
+verdict "distrusted leaf (issuer + padded serial)" overlay 'rejects the chain: SEC_ERROR_UNTRUSTED_CERT \(-8171\)'
+verdict "distrusted leaf (issuer + padded serial)" onecrl 'rejects the chain: SEC_ERROR_REVOKED_CERTIFICATE \(-8180\)'
+verdict "control: its sibling leaf" overlay 'with the overlay module in the profile: Firefox accepts'
+verdict "control: its sibling leaf" onecrl "with OneCRL's records in cert_storage: Firefox accepts"
+verdict "distrusted intermediate" overlay 'rejects the chain: SEC_ERROR_UNTRUSTED_ISSUER \(-8172\)'
+verdict "distrusted intermediate" onecrl 'rejects the chain: SEC_ERROR_REVOKED_CERTIFICATE \(-8180\)'
+verdict "distrusted intermediate, negative-serial leaf" overlay 'SEC_ERROR_UNTRUSTED_ISSUER \(-8172\)'
+verdict "distrusted root that the anchors trust" onecrl 'SEC_ERROR_REVOKED_CERTIFICATE \(-8180\)'
+verdict "e-mail-only distrust: e-mail distrusted" overlay 'SEC_ERROR_UNTRUSTED_CERT \(-8171\)'
+verdict "e-mail-only distrust: TLS server still trusted" overlay 'expected trusted, got trusted'
+verdict "control: the Root B path" onecrl 'expected trusted, got trusted'
+# The two disagreements, each named: the anchor is trusted by the profile
+# itself (its own trust record wins over the added module's distrust), and
+# OneCRL carries no e-mail-only distrust.
+has "a root trusted in the profile is not distrusted by the added module" "$F" \
+    '^not ok [0-9]+ - distrusted root that the anchors trust \[firefox/overlay\]$'
+has "OneCRL cannot carry an e-mail-only distrust" "$F" \
+    '^not ok [0-9]+ - e-mail-only distrust: e-mail distrusted \[firefox/onecrl\]$'
+verdict "distrusted root that the anchors trust" overlay '#   why: the build distrusts .*, an anchor of the case, which the profile itself trusts'
+verdict "e-mail-only distrust: e-mail distrusted" onecrl '#   why: OUT/onecrl.json has no record for any certificate of the case'
+count "only the two disagreements carry a why" "$F" '^#   why: ' 2
+count "root-store anchors are said to be not checked" "$F" '^# firefox: not checked: .*its anchors are a root store' 2
+
+# One process serves every case: a case's anchors leave with it. The same
+# chain with another root as anchor, between two cases that trust Root A,
+# has no path (-8179): no trust is carried from case to case.
+cat >"$WORK/iso.json" <<EOF
+{"cases": [
+ {"name": "A", "chain": ["$PKI/leaf-a1.pem", "$PKI/int-a1.pem"], "anchors": ["$PKI/root-a.pem"], "time": "2025-06-01T00:00:00Z", "expect": "trusted"},
+ {"name": "B", "chain": ["$PKI/leaf-a1.pem", "$PKI/int-a1.pem"], "anchors": ["$PKI/root-c.pem"], "time": "2025-06-01T00:00:00Z", "expect": "trusted"},
+ {"name": "C", "chain": ["$PKI/leaf-a1.pem", "$PKI/int-a1.pem"], "anchors": ["$PKI/root-a.pem"], "time": "2025-06-01T00:00:00Z", "expect": "trusted"}
+]}
+EOF
+run "$DISTRUST" verify --build "$WORK/b" --engine firefox "$WORK/iso.json"
+expect_status "isolation between cases" 3
+count "A and C pass in both configurations" "$WORK/out" '^ok [0-9]+ - [AC] \[firefox/(overlay|onecrl)\]$' 4
+count "B finds no path: Root A's trust left with case A" "$WORK/out" '^not ok [0-9]+ - B \[firefox/(overlay|onecrl)\] # INVALID: .*SEC_ERROR_UNKNOWN_ISSUER, -8179' 2
+
+# Firefox not found: one clear line, nothing counted as passed.
+mkdir "$WORK/nopath"
+for t in env dirname; do ln -s "$(command -v $t)" "$WORK/nopath/$t" 2>/dev/null; done
+run env PATH="$WORK/nopath" "$DISTRUST" verify --build "$WORK/b" --engine pkix,firefox "$C/basic/cases.json"
+expect_status "without Firefox, the NSS verdicts decide" 0
+count "the skip is one line" "$WORK/out" '^# firefox engine: skipped, Firefox not found \(give --firefox PATH\)' 1
+count "no Firefox verdict without Firefox" "$WORK/out" '\[firefox/' 0
+run env PATH="$WORK/nopath" "$DISTRUST" verify --build "$WORK/b" --engine firefox "$C/basic/cases.json"
+expect_status "--engine firefox alone without Firefox checks nothing: an error, never a pass" 1
+run "$DISTRUST" verify --build "$WORK/b" --engine firefox --firefox "$WORK/no-such-firefox" "$C/basic/cases.json"
+expect_status "--firefox naming no executable" 1
+has "it says which" "$WORK/err" 'no-such-firefox.*--firefox'
+done_testing
