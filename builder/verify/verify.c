@@ -1343,16 +1343,24 @@ out:
     return rc;
 }
 
-static void ossl_path(struct run *R, const struct dt_ossl_outcome *o, char *buf, size_t cap)
+/* A path an engine built (leaf first, by SHA-256) as the subjects' names,
+ * "leaf <- issuer <- ...". */
+static void path_names(struct run *R, const uint8_t (*path)[32], size_t n_path, char *buf,
+                       size_t cap)
 {
     buf[0] = 0;
-    for (size_t i = 0; i < o->n_path; i++) {
-        const struct dt_cert *c = known_cert(R, o->path_sha256[i]);
+    for (size_t i = 0; i < n_path; i++) {
+        const struct dt_cert *c = known_cert(R, path[i]);
         char *n = c ? dt_nssname_display(c->info.subject) : NULL;
         size_t len = strlen(buf);
         snprintf(buf + len, cap - len, "%s%s", i ? " <- " : "", n ? n : "(an unknown certificate)");
         free(n);
     }
+}
+
+static void ossl_path(struct run *R, const struct dt_ossl_outcome *o, char *buf, size_t cap)
+{
+    path_names(R, (const uint8_t(*)[32])o->path_sha256, o->n_path, buf, cap);
 }
 
 /* Whether the blob lists a certificate, and the build entry that covers it
@@ -1642,14 +1650,7 @@ out:
 
 static void ff_path(struct run *R, const struct dt_firefox_outcome *o, char *buf, size_t cap)
 {
-    buf[0] = 0;
-    for (size_t i = 0; i < o->n_path; i++) {
-        const struct dt_cert *c = known_cert(R, o->path_sha256[i]);
-        char *n = c ? dt_nssname_display(c->info.subject) : NULL;
-        size_t len = strlen(buf);
-        snprintf(buf + len, cap - len, "%s%s", i ? " <- " : "", n ? n : "(an unknown certificate)");
-        free(n);
-    }
+    path_names(R, (const uint8_t(*)[32])o->path_sha256, o->n_path, buf, cap);
 }
 
 

@@ -124,3 +124,25 @@ ccadb_pems() {
         }' "$f" >"$1/$(basename "$f").pem"
     done
 }
+
+# firefox_or_skip: ends the suite as skipped whole when firefox-esr is not
+# installed; under ASan, points the engine at the regular build's module (an
+# ASan-built module cannot be loaded by Firefox or modutil: no ASan runtime
+# in them, and Firefox does not start with it preloaded).
+firefox_or_skip() {
+    if ! command -v firefox-esr >/dev/null 2>&1; then
+        echo "1..0 # SKIP firefox-esr not installed"
+        exit 0
+    fi
+    case "$DISTRUST" in
+    */asan/*)
+        if [ -f "$TOP/build/libdistrust-pkcs11.so" ]; then
+            DISTRUST_PKCS11="$TOP/build/libdistrust-pkcs11.so"
+            export DISTRUST_PKCS11
+        else
+            echo "1..0 # SKIP an ASan-built module cannot be loaded by Firefox, and build/ has no other (make first)"
+            exit 0
+        fi
+        ;;
+    esac
+}

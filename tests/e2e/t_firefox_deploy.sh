@@ -5,25 +5,7 @@
 # verdict beside NSS's. Five Firefox processes (about 20 s). Skipped whole
 # when firefox-esr is not installed.
 . "$TOP/tests/e2e/lib.sh"
-if ! command -v firefox-esr >/dev/null 2>&1; then
-    echo "1..0 # SKIP firefox-esr not installed"
-    exit 0
-fi
-# An ASan-built module cannot be loaded by Firefox or modutil (no ASan runtime
-# in them, and Firefox does not start with it preloaded): under ASan the
-# engine (the ASan-built distrust) drives Firefox with the regular build's
-# module.
-case "$DISTRUST" in
-*/asan/*)
-    if [ -f "$TOP/build/libdistrust-pkcs11.so" ]; then
-        DISTRUST_PKCS11="$TOP/build/libdistrust-pkcs11.so"
-        export DISTRUST_PKCS11
-    else
-        echo "1..0 # SKIP an ASan-built module cannot be loaded by Firefox, and build/ has no other (make first)"
-        exit 0
-    fi
-    ;;
-esac
+firefox_or_skip
 C="$TOP/testdata/chains"
 # verdict NAME CONF WANT-REGEX: the detail lines of one check
 verdict() {
