@@ -16,14 +16,21 @@ cp "$TOP/tests/fuzz/replay.sh" "$F/tests/fuzz/replay.sh"
 export REC
 
 # t_a: a pass and a skip; waits (up to 3 s) for t_b to start, so that both
-# meet only if they run at the same time; t_b also waits for t_a.
+# meet only if they run at the same time; t_b also waits for t_a, and stays
+# until t_a has seen it; a t_b that ran and ended before t_a is no meeting.
 cat >"$F/tests/e2e/t_a.sh" <<'EOF'
 echo "$TMPDIR" >"$REC/a.tmpdir"
 [ -d "$TMPDIR" ] && touch "$TMPDIR/leftover"
 touch "$REC/a.started"
 i=0
 while [ ! -e "$REC/b.started" ] && [ "$i" -lt 15 ]; do sleep 0.2; i=$((i + 1)); done
-[ -e "$REC/b.started" ] && echo "ok 1 - met b" || echo "ok 1 - alone"
+# met: t_b has started and not finished (under -j1 it may have run before)
+if [ -e "$REC/b.started" ] && [ ! -e "$REC/b.done" ]; then
+    touch "$REC/a.met"
+    echo "ok 1 - met b"
+else
+    echo "ok 1 - alone"
+fi
 echo "ok 2 - thing # SKIP no thing here"
 EOF
 cat >"$F/tests/e2e/t_b.sh" <<'EOF'
@@ -31,6 +38,10 @@ echo "$TMPDIR" >"$REC/b.tmpdir"
 touch "$REC/b.started"
 i=0
 while [ ! -e "$REC/a.started" ] && [ "$i" -lt 15 ]; do sleep 0.2; i=$((i + 1)); done
+# running beside t_a: stay until t_a has seen this suite running
+i=0
+while [ -e "$REC/a.started" ] && [ ! -e "$REC/a.met" ] && [ "$i" -lt 15 ]; do sleep 0.2; i=$((i + 1)); done
+touch "$REC/b.done"
 echo "1..0 # SKIP whole suite skipped"
 EOF
 printf 'echo "ok 1 - before the crash"\nexit 3\n' >"$F/tests/e2e/t_c.sh"
