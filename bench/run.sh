@@ -123,6 +123,12 @@ fi
 # Mass revocation: build, peer, query --batch, the CRL comparison.
 B="$B" sh "$top/bench/scale.sh" || fail=1
 
+# Firefox's engine against NSS's (PKIX) on the same cases: a measurement, no
+# target (Firefox pays a start-up per configuration); says so without
+# firefox-esr.
+echo
+B="$B" sh "$top/bench/firefox.sh" || echo "firefox: the comparison could not run (see above)"
+
 if [ "$fail" -ne 0 ]; then
     echo "bench: FAILED (a target missed or a wrong answer; see above)"
     echo 1 >"$top/$B/bench/status"
