@@ -15,14 +15,6 @@
 static struct unit_diags U;
 static char cwd[400];
 
-#define CHECKU(cond, ...)            \
-    do {                             \
-        bool checku_ = (cond);       \
-        CHECK(checku_, __VA_ARGS__); \
-        if (!checku_)                \
-            unit_dump_diags(&U);     \
-    } while (0)
-
 /* Two issuers (DER Names), serials of several lengths, a subject + key. */
 static const uint8_t ISS_A[] = {0x30, 0x0f, 0x31, 0x0d, 0x30, 0x0b, 0x06, 0x03, 0x55,
                                 0x04, 0x03, 0x0c, 0x04, 'C',  'A',  ' ',  'A'};

@@ -7,24 +7,13 @@
 #include "diff.h"
 #include "build.h"
 #include "unit.h"
+#include "unit_json.h"
 
 #include <jansson.h>
 
 /* A string member, "" when absent (a failed check, never a crash). */
-#define JSTR(o, k)                                                                               \
-    (json_string_value(json_object_get((o), (k))) ? json_string_value(json_object_get((o), (k))) \
-                                                  : "")
-
 static struct unit_diags U;
 static char CWD[400];
-
-#define CHECKU(cond, ...)            \
-    do {                             \
-        bool checku_ = (cond);       \
-        CHECK(checku_, __VA_ARGS__); \
-        if (!checku_)                \
-            unit_dump_diags(&U);     \
-    } while (0)
 
 static void build(const char *name, const char *fmt, const char *out)
 {

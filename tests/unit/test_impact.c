@@ -8,26 +8,15 @@
 #include "build.h"
 #include "impact.h"
 #include "unit.h"
+#include "unit_json.h"
 
 #include <jansson.h>
 
 /* A string member, "" when absent (a failed check, never a crash). */
-#define JSTR(o, k)                                                                               \
-    (json_string_value(json_object_get((o), (k))) ? json_string_value(json_object_get((o), (k))) \
-                                                  : "")
-
 static struct unit_diags U;
 static char CWD[400];
 static char OUT[1 << 16];
 static size_t OUT_LEN;
-
-#define CHECKU(cond, ...)            \
-    do {                             \
-        bool checku_ = (cond);       \
-        CHECK(checku_, __VA_ARGS__); \
-        if (!checku_)                \
-            unit_dump_diags(&U);     \
-    } while (0)
 
 static void on_line(const char *line, void *ctx)
 {

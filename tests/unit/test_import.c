@@ -14,25 +14,14 @@
 #include "model.h"
 #include "policy.h"
 #include "unit.h"
+#include "unit_json.h"
 
 #include <sys/stat.h>
 
 #include <jansson.h>
 
 /* A string member, "" when absent (a failed check, never a crash). */
-#define JSTR(o, k)                                                                               \
-    (json_string_value(json_object_get((o), (k))) ? json_string_value(json_object_get((o), (k))) \
-                                                  : "")
-
 static struct unit_diags U;
-
-#define CHECKU(cond, ...)            \
-    do {                             \
-        bool checku_ = (cond);       \
-        CHECK(checku_, __VA_ARGS__); \
-        if (!checku_)                \
-            unit_dump_diags(&U);     \
-    } while (0)
 
 /* A dump that starts with a UTF-8 byte-order mark: named at 1:1; the same
  * dump without it imports. */

@@ -15,14 +15,6 @@
 
 static struct unit_diags U;
 
-#define CHECKU(cond, ...)            \
-    do {                             \
-        bool checku_ = (cond);       \
-        CHECK(checku_, __VA_ARGS__); \
-        if (!checku_)                \
-            unit_dump_diags(&U);     \
-    } while (0)
-
 struct run {
     enum dt_err rc;
     struct dt_buf policy;

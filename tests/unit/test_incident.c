@@ -7,24 +7,13 @@
  * with OpenSSL and signed with the fixture PKI's keys. */
 #include "incident.h"
 #include "unit_x509.h"
+#include "unit_json.h"
 
 #include <jansson.h>
 
 /* A string member, "" when absent (a failed check, never a crash). */
-#define JSTR(o, k)                                                                               \
-    (json_string_value(json_object_get((o), (k))) ? json_string_value(json_object_get((o), (k))) \
-                                                  : "")
-
 static struct unit_diags U;
 static char cwd[400];
-
-#define CHECKU(cond, ...)            \
-    do {                             \
-        bool checku_ = (cond);       \
-        CHECK(checku_, __VA_ARGS__); \
-        if (!checku_)                \
-            unit_dump_diags(&U);     \
-    } while (0)
 
 static const int64_t DEADLINE = 1722454200; /* 2024-07-31T19:30:00Z */
 static const int64_t DAY = 86400;

@@ -166,23 +166,7 @@ static void test_special_files(void)
     char fifo[512], sock[512];
     snprintf(fifo, sizeof(fifo), "%s/l-fifo", unit_tmp());
     snprintf(sock, sizeof(sock), "%s/l-socket", unit_tmp());
-    if (mkfifo(fifo, 0600) != 0) {
-        perror("mkfifo");
-        exit(2);
-    }
-    int sfd = socket(AF_UNIX, SOCK_STREAM, 0);
-    struct sockaddr_un sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sun_family = AF_UNIX;
-    if (strlen(sock) >= sizeof(sa.sun_path)) {
-        printf("# scratch path too long for a socket: %s\n", sock);
-        exit(2);
-    }
-    memcpy(sa.sun_path, sock, strlen(sock) + 1);
-    if (sfd < 0 || bind(sfd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-        perror("socket");
-        exit(2);
-    }
+    int sfd = unit_make_fifo_socket(fifo, sock);
     const char *regular = UNIT_WRITE_STR("regular.txt", "01\n02\n");
     static const struct {
         const char *what, *kind;

@@ -6,14 +6,11 @@
 #include "manifest.h"
 #include "version.h"
 #include "unit.h"
+#include "unit_json.h"
 
 #include <jansson.h>
 
 /* A string member, "" when absent (a failed check, never a crash). */
-#define JSTR(o, k)                                                                               \
-    (json_string_value(json_object_get((o), (k))) ? json_string_value(json_object_get((o), (k))) \
-                                                  : "")
-
 /* The moved checks (from test_misc.c). */
 static void test_basics(void)
 {

@@ -17,14 +17,6 @@ static struct unit_diags U;
 static char cwd[400];
 
 /* CHECK that shows the diagnostics when it fails. */
-#define CHECKU(cond, ...)            \
-    do {                             \
-        bool checku_ = (cond);       \
-        CHECK(checku_, __VA_ARGS__); \
-        if (!checku_)                \
-            unit_dump_diags(&U);     \
-    } while (0)
-
 /* One resolution: the policy, its pool and the model, freed together. */
 struct res {
     struct dt_policy p;

@@ -16,14 +16,6 @@
 
 static struct unit_diags U;
 
-#define CHECKU(cond, ...)            \
-    do {                             \
-        bool checku_ = (cond);       \
-        CHECK(checku_, __VA_ARGS__); \
-        if (!checku_)                \
-            unit_dump_diags(&U);     \
-    } while (0)
-
 static enum dt_err build(const char *policy, const char *cases, const char *out)
 {
     struct dt_diags d;

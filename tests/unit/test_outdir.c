@@ -13,14 +13,6 @@
 
 static struct unit_diags U;
 
-#define CHECKU(cond, ...)            \
-    do {                             \
-        bool checku_ = (cond);       \
-        CHECK(checku_, __VA_ARGS__); \
-        if (!checku_)                \
-            unit_dump_diags(&U);     \
-    } while (0)
-
 static char *path_in(const char *rel)
 {
     static char buf[4][700];

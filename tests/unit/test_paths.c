@@ -10,14 +10,6 @@
 static struct unit_diags U;
 static char cwd[400];
 
-#define CHECKU(cond, ...)            \
-    do {                             \
-        bool checku_ = (cond);       \
-        CHECK(checku_, __VA_ARGS__); \
-        if (!checku_)                \
-            unit_dump_diags(&U);     \
-    } while (0)
-
 /* dt_paths_chains's count of chains, SIZE_MAX when it fails (so that a
  * failure never passes for a count). */
 static size_t chains_n(struct dt_pool *p, struct dt_pool_entry *start, unsigned purpose,

@@ -13,14 +13,6 @@
 static struct unit_diags U;
 static char cwd[400];
 
-#define CHECKU(cond, ...)            \
-    do {                             \
-        bool checku_ = (cond);       \
-        CHECK(checku_, __VA_ARGS__); \
-        if (!checku_)                \
-            unit_dump_diags(&U);     \
-    } while (0)
-
 struct fx {
     struct dt_policy p;
     struct dt_model m;

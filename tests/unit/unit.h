@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 static int unit_n, unit_failed;
@@ -138,5 +140,40 @@ static inline const char *unit_write(const char *name, const char *text, size_t 
 }
 
 #define UNIT_WRITE_STR(name, s) unit_write((name), (s), strlen(s))
+
+/* CHECK, and on failure the diagnostics the code under test reported: for
+ * tests that keep their sink in a file-scope `static struct unit_diags U`. */
+#define CHECKU(cond, ...)            \
+    do {                             \
+        bool checku_ = (cond);       \
+        CHECK(checku_, __VA_ARGS__); \
+        if (!checku_)                \
+            unit_dump_diags(&U);     \
+    } while (0)
+
+/* A FIFO at fifo and a bound UNIX socket at sock (both absolute paths in
+ * the scratch directory): special files readers must refuse. Returns the
+ * socket's descriptor; exits 2 when either cannot be made. */
+static inline int unit_make_fifo_socket(const char *fifo, const char *sock)
+{
+    if (mkfifo(fifo, 0600) != 0) {
+        perror("mkfifo");
+        exit(2);
+    }
+    int sfd = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sun_family = AF_UNIX;
+    if (strlen(sock) >= sizeof(sa.sun_path)) {
+        printf("# scratch path too long for a socket: %s\n", sock);
+        exit(2);
+    }
+    memcpy(sa.sun_path, sock, strlen(sock) + 1);
+    if (sfd < 0 || bind(sfd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+        perror("socket");
+        exit(2);
+    }
+    return sfd;
+}
 
 #endif
