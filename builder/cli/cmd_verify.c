@@ -149,16 +149,19 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
                 engines |= DT_VERIFY_PKIX;
             else if (!strcmp(e, "classic"))
                 engines |= DT_VERIFY_CLASSIC;
-            else if (!strcmp(e, "all"))
+            else if (!strcmp(e, "nss"))
                 engines |= DT_VERIFY_PKIX | DT_VERIFY_CLASSIC;
+            else if (!strcmp(e, "all")) /* Firefox when it is found (else one line says so) */
+                engines |= DT_VERIFY_PKIX | DT_VERIFY_CLASSIC | DT_VERIFY_FIREFOX;
             else if (!strcmp(e, "openssl"))
                 engines |= DT_VERIFY_OPENSSL;
             else if (!strcmp(e, "firefox"))
                 engines |= DT_VERIFY_FIREFOX;
             else {
                 code = cli_usage_error(cli, "verify",
-                                       "--engine %s: expected pkix, classic, all (the two NSS "
-                                       "engines), openssl or firefox, or a comma list of them",
+                                       "--engine %s: expected pkix, classic, nss (the two NSS "
+                                       "engines), openssl, firefox or all (the NSS engines and "
+                                       "Firefox), or a comma list of them",
                                        a.engine);
                 goto out;
             }
@@ -183,7 +186,7 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
             if (!bit) {
                 code = cli_usage_error(cli, "verify",
                                        "--deployments: unknown deployment \"%s\"%s%s%s "
-                                       "(overlay, root-store, p11-kit, openssl or all, or a "
+                                       "(overlay, root-store, p11-kit, openssl, onecrl or all, or a "
                                        "comma list of them)",
                                        d, sug ? "; did you mean \"" : "", sug ? sug : "",
                                        sug ? "\"?" : "");

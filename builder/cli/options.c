@@ -243,10 +243,11 @@ const struct cli_option cli_options[OPT_COUNT] = {
                     0,
                     false,
                     "the verification engine",
-                    "pkix (default, as vfychain -pp), classic, all (both), openssl "
+                    "pkix (default, as vfychain -pp), classic, nss (both), openssl "
                     "(X509_verify_cert with OUT/revocations.blob), firefox (Firefox itself: "
                     "a fresh profile, the overlay module in a profile, OneCRL in cert_storage, "
-                    "and with a merged build the module as its built-in roots), or a comma list",
+                    "the module as its built-in roots), all (pkix, classic and firefox when "
+                    "Firefox is found), or a comma list",
                     {{0, NULL, NULL}}},
     [OPT_DEPLOYMENTS] = {OPT_DEPLOYMENTS,
                          "--deployments",
@@ -258,9 +259,10 @@ const struct cli_option cli_options[OPT_COUNT] = {
                          "the deployments checked",
                          "a comma list of overlay (NSS + our module over the case's anchors), "
                          "root-store (OUT/certdata.txt alone, with its distrust-after dates), "
-                         "p11-kit (NSS + p11-kit-trust.so), openssl (the blob), or all "
-                         "(default: overlay, plus root-store when OUT has a merged certdata.txt; "
-                         "openssl with --engine openssl)",
+                         "p11-kit (NSS + p11-kit-trust.so), openssl (the blob), onecrl "
+                         "(Firefox with OUT/onecrl.json in cert_storage), or all (default: "
+                         "overlay, plus root-store when OUT has a merged certdata.txt; openssl "
+                         "with --engine openssl; overlay, root-store and onecrl for Firefox)",
                          {{0, NULL, NULL}}},
     [OPT_MODULE] = {OPT_MODULE,
                     "--module",

@@ -29,7 +29,8 @@ static const char *const expect_names[] = {"trusted", "distrusted"};
 static const char *const top_keys[] = {"version", "cases", "comment"};
 static const char *const case_keys[] = {"name", "chain",  "anchors",     "usage",
                                         "time", "expect", "deployments", "comment"};
-static const char *const deployment_names[] = {"overlay", "root-store", "p11-kit", "openssl"};
+static const char *const deployment_names[] = {"overlay", "root-store", "p11-kit", "openssl",
+                                                     "onecrl"};
 
 #define MAX_CASES 100000
 #define MAX_CASE_FILE_BYTES ((size_t)4 << 20)

@@ -35,7 +35,12 @@
 #define DT_DEPLOY_OPENSSL                                 \
     8u /* X509_verify_cert with OUT/revocations.blob: the \
         * blob's entries, never dates */
-#define DT_DEPLOY_ALL 15u
+#define DT_DEPLOY_ONECRL                                   \
+    16u /* Firefox with OUT/onecrl.json's records in its   \
+         * cert_storage (the Firefox engine alone judges it) */
+#define DT_DEPLOY_ALL 31u
+/* The deployments NSS or OpenSSL judge (the others: Firefox alone). */
+#define DT_DEPLOY_NSS_OPENSSL 15u
 
 enum dt_usage {
     DT_USAGE_SERVER = 0,

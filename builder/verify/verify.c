@@ -5,6 +5,7 @@
 #include "verify.h"
 
 #include "buf.h"
+#include "caps.h"
 #include "builddir.h"
 #include "cases.h"
 #include "cdparse.h"
@@ -22,6 +23,7 @@
 #include "verify_plan.h"
 #include "hex.h"
 #include "nssobj.h"
+#include "rootstore.h"
 
 #include <openssl/x509_vfy.h>
 
@@ -104,6 +106,10 @@ struct run {
     struct dt_nss_outcome *outs;
     enum dt_err *each;
     struct dt_nss_run_stats stats;
+    /* The Firefox engine: the executable (bin[0] 0: not found or not asked
+     * for) and what judges each case (ff_prepare). */
+    char ff_bin[PATH_MAX];
+    struct ff_plan *ffp;
 };
 
 static void line(struct run *R, const char *fmt, ...) DT_PRINTF(2, 3);
@@ -595,6 +601,9 @@ static void date_not_credited(struct run *R, const struct dt_case *k, const stru
               "module, so its dates are not credited (where p11-kit-trust.so replaces "
               "libnssckbi as the built-in roots, as on Fedora, they could apply; distrust "
               "verify does not model that)"
+        : dep == DT_DEPLOY_ONECRL
+            ? "OneCRL carries no distrust-after dates: Firefox reads them only from its "
+              "built-in roots module"
             : "the blob carries no distrust-after dates, and OpenSSL has no such rule";
     line(R,
          "#   distrust-after: the build gives \"%s\" a %s distrust-after date of %s (the leaf's "
@@ -1606,45 +1615,198 @@ static void not_checked(struct run *R, const struct dt_case *k, const struct dt_
 
 /* ---- the Firefox engine ---------------------------------------------------------- */
 
-/* Firefox's configurations: a fresh profile (the baseline), the overlay
- * module added to the profile with modutil, OneCRL's records in
- * cert_storage. One Firefox process each serves every case. */
-enum { FF_BASE = 0, FF_OVERLAY, FF_ONECRL, FF_RS_BASE, FF_ROOT_STORE, FF_N };
-static const char *const ff_name[FF_N] = {"baseline", "overlay", "onecrl", "root-store baseline",
-                                          "root-store"};
+/* Firefox's configurations, one Firefox process each serving every case of
+ * it: a fresh profile (the baseline of overlay and onecrl), the overlay
+ * module added to the profile, OneCRL's records in cert_storage; the module
+ * as Firefox's built-in roots module serving the upstream root store (a
+ * baseline) or OUT/certdata.txt, or serving the cases' anchors (a baseline)
+ * or the anchors with the build merged in (rootstore.h). */
+enum { FF_BASE = 0, FF_OVERLAY, FF_ONECRL, FF_RSU_BASE, FF_RSU, FF_RSA_BASE, FF_RSA, FF_N };
+static const char *const ff_name[FF_N] = {"baseline",
+                                          "overlay",
+                                          "onecrl",
+                                          "root-store baseline (the upstream root store)",
+                                          "root-store (OUT/certdata.txt)",
+                                          "root-store baseline (the cases' anchors)",
+                                          "root-store (the cases' anchors, the build merged)"};
+static const char *const ff_tag[FF_N] = {"",           "overlay",    "onecrl",    "root-store",
+                                         "root-store", "root-store", "root-store"};
 static const char *const ff_with[FF_N] = {
-    "", "with the overlay module in the profile", "with OneCRL's records in cert_storage",
-    "", "with OUT/certdata.txt as Firefox's built-in roots module"};
+    "",
+    "with the overlay module in the profile",
+    "with OneCRL's records in cert_storage",
+    "",
+    "with OUT/certdata.txt as Firefox's built-in roots module",
+    "",
+    "with the case's anchors and OUT/certdata-distrust.txt merged as Firefox's built-in roots "
+    "module"};
+static const char *const ff_base_what[FF_N] = {
+    "", "", "", "", " (the case's root store as Firefox's built-in roots module)", "",
+    " (the case's anchors as Firefox's built-in roots module)"};
 
-/* Whether Firefox judges case k: anchors given as certificates (a root
- * store as anchors needs the root-store deployment, not built yet), a
- * usage Firefox has, and no "deployments" that leave the overlay out. */
-static const char *ff_cannot(const struct dt_case *k)
-{
-    /* the root-store deployment: ff_rs_judges */
-    if (k->anchors_certdata)
-        return "its anchors are a root store: only Firefox's root-store deployment judges it, "
-               "with a build merged from that root store (distrust build --certdata)";
-    if (!dt_firefox_usage_supported(k->usage))
-        return "Firefox verifies no code-signing usage";
-    if (k->deployments && !(k->deployments & DT_DEPLOY_OVERLAY))
-        return "the case names deployments without the overlay";
-    return NULL;
-}
+/* Firefox's deployments, in report order. */
+static const unsigned ff_deps[3] = {DT_DEPLOY_ROOT_STORE, DT_DEPLOY_OVERLAY, DT_DEPLOY_ONECRL};
 
-/* Whether Firefox's root-store deployment judges case k: its anchors are the
- * upstream root store OUT/certdata.txt was merged from. */
-static enum dt_err ff_rs_judges(struct run *R, const struct dt_case *k, bool *yes)
+/* What judges one case under Firefox. */
+struct ff_plan {
+    unsigned deps;          /* Firefox's deployments that judge it */
+    int rs;                 /* its root-store configuration: FF_RSU, FF_RSA (0: none) */
+    const char *not_run[3]; /* by ff_deps: named by the case and selected, but unable: why */
+    const char *skip_why;   /* selected, not named, unable: why */
+    const char *rs_why;     /* why the root store cannot judge it (its anchors a root store) */
+};
+
+/* Which of Firefox's selected deployments judge case k. The root store:
+ * OUT/certdata.txt for a case anchored at the upstream file it was merged
+ * from, the anchors with the build merged for a case anchored at
+ * certificates; overlay and onecrl: a case anchored at certificates (a root
+ * store is something Firefox takes only as its built-in roots). */
+static enum dt_err ff_plan_case(struct run *R, const struct dt_case *k, struct ff_plan *p)
 {
     enum dt_err rc = DT_OK;
-    bool up = false;
-    *yes = false;
-    if (!R->has_merged || !k->anchors_certdata || !dt_firefox_usage_supported(k->usage) ||
-        (k->deployments && !(k->deployments & DT_DEPLOY_ROOT_STORE)))
-        goto out;
-    DT_TRY(from_upstream(R, k, &up));
-    *yes = up;
+    unsigned want = k->deployments ? k->deployments : DT_DEPLOY_ALL;
+    memset(p, 0, sizeof(*p));
+    for (size_t i = 0; i < DT_ARRAY_LEN(ff_deps); i++) {
+        unsigned dep = ff_deps[i];
+        const char *why = NULL;
+        if (!(want & R->sel.firefox & dep))
+            continue;
+        if (!dt_firefox_usage_supported(k->usage)) {
+            why = "Firefox verifies no code-signing usage";
+        } else if (dep == DT_DEPLOY_ROOT_STORE && k->anchors_certdata) {
+            bool up = false;
+            if (R->has_merged)
+                DT_TRY(from_upstream(R, k, &up));
+            if (up)
+                p->rs = FF_RSU;
+            else
+                why = p->rs_why = why_not(R, DT_DEPLOY_ROOT_STORE);
+        } else if (dep == DT_DEPLOY_ROOT_STORE) {
+            p->rs = FF_RSA;
+        } else if (k->anchors_certdata) {
+            why = "its anchors are a root store, which Firefox takes only as its built-in roots "
+                  "(the root-store deployment)";
+        }
+        if (!why)
+            p->deps |= dep;
+        else if (k->deployments & dep)
+            p->not_run[i] = why;
+        else
+            p->skip_why = why;
+    }
 out:
+    return rc;
+}
+
+/* Whether Firefox checks case ci (a verdict or a NOT RUN). */
+static bool ff_checks(const struct run *R, size_t ci)
+{
+    const struct ff_plan *p = R->ffp ? &R->ffp[ci] : NULL;
+    return p && (p->deps || p->not_run[0] || p->not_run[1] || p->not_run[2]);
+}
+
+/* Whether configuration conf serves case p. */
+static bool ff_serves(const struct ff_plan *p, int conf)
+{
+    switch (conf) {
+    case FF_BASE:
+        return p->deps & (DT_DEPLOY_OVERLAY | DT_DEPLOY_ONECRL);
+    case FF_OVERLAY:
+        return p->deps & DT_DEPLOY_OVERLAY;
+    case FF_ONECRL:
+        return p->deps & DT_DEPLOY_ONECRL;
+    case FF_RSU_BASE:
+    case FF_RSU:
+        return (p->deps & DT_DEPLOY_ROOT_STORE) && p->rs == FF_RSU;
+    default:
+        return (p->deps & DT_DEPLOY_ROOT_STORE) && p->rs == FF_RSA;
+    }
+}
+
+/* Finds Firefox and plans which cases it judges, before any report: a case
+ * Firefox judges is no "not checked" case of the other engines. */
+static enum dt_err ff_prepare(struct run *R)
+{
+    enum dt_err rc = DT_OK;
+    char why[200];
+    R->ff_bin[0] = '\0';
+    if (!(R->o->engines & DT_VERIFY_FIREFOX))
+        goto out;
+    if (!dt_firefox_find(R->o->firefox, R->ff_bin, sizeof(R->ff_bin), why, sizeof(why))) {
+        R->ff_bin[0] = '\0';
+        if (R->o->firefox) {
+            struct dt_place pl = dt_diag_place_file(R->o->firefox);
+            rc = dt_diag_fail(&R->d, &pl, DT_ERR_INPUT,
+                              "--firefox: not an executable Firefox: %s", strerror(ENOENT));
+            goto out;
+        }
+        line(R, "# firefox engine: skipped, Firefox not found (give --firefox PATH): %s", why);
+        R->sum->skipped_engines++;
+        goto out;
+    }
+    if (!R->sel.firefox) {
+        line(R, "# firefox engine: no deployment of Firefox's among --deployments (it has "
+                "overlay, root-store and onecrl)");
+        goto out;
+    }
+    R->ffp = calloc(R->cases.n + 1, sizeof(*R->ffp));
+    DT_ENSURE(R->ffp, DT_ERR_NOMEM);
+    for (size_t ci = 0; ci < R->cases.n; ci++)
+        DT_TRY(ff_plan_case(R, &R->cases.v[ci], &R->ffp[ci]));
+out:
+    return rc;
+}
+
+/* The root stores of the cases anchored at certificates: every distinct
+ * anchor of them as a built-in root (the baseline), and the same with the
+ * build's certdata-distrust.txt merged in (rootstore.h). */
+static enum dt_err ff_anchor_stores(struct run *R, const char *build_certdata, char *base_path,
+                                    char *with_path, size_t cap)
+{
+    enum dt_err rc = DT_OK;
+    struct dt_cert **v = NULL;
+    size_t n = 0, total = 0;
+    struct dt_buf text, b;
+    dt_buf_init(&text, DT_MAX_CERTDATA_BYTES);
+    dt_buf_init(&b, (size_t)1 << 31);
+    for (size_t ci = 0; ci < R->cases.n; ci++)
+        total += R->cases.v[ci].n_anchors;
+    v = calloc(total + 1, sizeof(*v));
+    DT_ENSURE(v, DT_ERR_NOMEM);
+    for (size_t ci = 0; ci < R->cases.n; ci++) {
+        const struct dt_case *k = &R->cases.v[ci];
+        if (!ff_serves(&R->ffp[ci], FF_RSA))
+            continue;
+        for (size_t a = 0; a < k->n_anchors; a++) {
+            size_t j = 0;
+            while (j < n && memcmp(v[j]->sha256, k->anchors[a]->sha256, 32))
+                j++;
+            if (j == n)
+                v[n++] = k->anchors[a];
+        }
+    }
+    snprintf(base_path, cap, "%s/firefox-anchors.txt", R->work);
+    snprintf(with_path, cap, "%s/firefox-anchors-merged.txt", R->work);
+    DT_TRY(dt_rootstore_of_anchors(&b, v, n, NULL, dt_slice_make(NULL, 0), "distrust verify",
+                                   &R->d));
+    if (write_file(base_path, dt_slice_make(b.data, b.len)) != DT_OK) {
+        rc = dt_diag_fail(&R->d, NULL, DT_ERR_IO, "cannot write %s: %s", base_path,
+                          strerror(errno));
+        goto out;
+    }
+    DT_TRY(dt_file_read(build_certdata, DT_MAX_CERTDATA_BYTES, &text, &R->d, NULL));
+    dt_buf_reset(&b);
+    DT_TRY(dt_rootstore_of_anchors(&b, v, n, build_certdata, dt_slice_make(text.data, text.len),
+                                   "distrust verify", &R->d));
+    if (write_file(with_path, dt_slice_make(b.data, b.len)) != DT_OK) {
+        rc = dt_diag_fail(&R->d, NULL, DT_ERR_IO, "cannot write %s: %s", with_path,
+                          strerror(errno));
+        goto out;
+    }
+out:
+    dt_buf_free(&text);
+    dt_buf_free(&b);
+    free(v);
     return rc;
 }
 
@@ -1653,6 +1815,16 @@ static void ff_path(struct run *R, const struct dt_firefox_outcome *o, char *buf
     path_names(R, (const uint8_t(*)[32])o->path_sha256, o->n_path, buf, cap);
 }
 
+/* Whether the path Firefox built for case k ends at one of the case's own
+ * anchors. The anchors root store serves the anchors of every case at once:
+ * a path to another case's anchor says nothing about this case. */
+static bool ff_at_own_anchor(const struct dt_case *k, const struct dt_firefox_outcome *o)
+{
+    for (size_t i = 0; o->n_path && i < k->n_anchors; i++)
+        if (!memcmp(k->anchors[i]->sha256, o->path_sha256[o->n_path - 1], 32))
+            return true;
+    return false;
+}
 
 /* b64 of bytes equals the record's string s. */
 static bool ff_b64_is(struct dt_slice bytes, const char *s)
@@ -1687,9 +1859,25 @@ static bool ff_in_onecrl(json_t *data, const struct dt_cert *c)
 }
 
 /* Why a Firefox check that expected a distrust saw the chain accepted, when
- * the reason is known. */
-static void ff_explain(struct run *R, const struct dt_case *k, int conf, json_t *onecrl)
+ * the reason is known: said plainly, as what the deployment does not
+ * enforce. */
+static void ff_explain(struct run *R, const struct dt_case *k, int conf, json_t *onecrl,
+                       bool dated)
 {
+    if (dated)
+        return; /* the distrust-after line said it */
+    if (conf != FF_ONECRL) {
+        bool has = false;
+        for (size_t i = 0; i < k->n_chain && !has; i++)
+            has = nss_entry_of(R, k->chain[i]) != NULL;
+        for (size_t i = 0; i < k->n_anchors && !has; i++)
+            has = nss_entry_of(R, k->anchors[i]) != NULL;
+        if (!has) {
+            line(R, "#   why: OUT/certdata-distrust.txt has no object for any certificate of the "
+                    "case (an entry whose targets leave out nss is not in it)");
+            return;
+        }
+    }
     if (conf == FF_OVERLAY) {
         for (size_t i = 0; i < k->n_anchors; i++) {
             if (!nss_entry_of(R, k->anchors[i]))
@@ -1703,6 +1891,8 @@ static void ff_explain(struct run *R, const struct dt_case *k, int conf, json_t 
             free(n);
             return;
         }
+        line(R, "#   why: not known: the overlay module serves the build, and Firefox accepts "
+                "the chain");
     } else if (conf == FF_ONECRL) {
         bool listed = false;
         for (size_t i = 0; i < k->n_chain && !listed; i++)
@@ -1716,12 +1906,47 @@ static void ff_explain(struct run *R, const struct dt_case *k, int conf, json_t 
         else
             line(R, "#   why: not known: OUT/onecrl.json lists a certificate of the case, and "
                     "Firefox accepts the chain");
+    } else {
+        line(R, "#   why: not known: Firefox accepts the chain from its built-in roots module "
+                "with the build in it");
     }
 }
 
+/* A distrust-after date the built-in root of a root-store check carries
+ * (the build's, or the merged file's), and what Firefox made of it. */
+static bool ff_date_builtin(struct run *R, const struct dt_case *k, int conf,
+                            const struct dt_firefox_outcome *base,
+                            const struct dt_firefox_outcome *with)
+{
+    struct date_rule dr;
+    const uint8_t *anchor = base->n_path ? base->path_sha256[base->n_path - 1] : NULL;
+    if (!date_in(conf == FF_RSU ? &R->mb : &R->b, k, anchor, &dr))
+        return false;
+    char root[256], d1[32], d2[32];
+    date_root(R, &dr, anchor, root, sizeof(root));
+    dt_time_format_rfc3339(dr.date, d1);
+    dt_time_format_rfc3339(k->chain[0]->not_before, d2);
+    line(R,
+         "#   distrust-after: Firefox's built-in root \"%s\" carries a %s distrust-after date of "
+         "%s (%s); the leaf's notBefore %s is %s it: %s",
+         root, dr.server ? "server" : "email", d1,
+         conf == FF_RSU ? "OUT/certdata.txt" : "the build's", d2, dr.after ? "after" : "not after",
+         !dr.after && with->good   ? "Firefox keeps trusting the chain"
+         : dr.after && !with->good ? "Firefox enforces the date"
+         : dr.after                ? "yet Firefox accepts the chain (not known why)"
+                                   : "Firefox rejects the chain for another reason");
+    return dr.after;
+}
+
+/* What each Firefox deployment enforced of the distrusts the cases expect. */
+struct ff_tally {
+    size_t expected, enforced;
+    struct dt_buf missed; /* the names of the others, quoted, comma-separated */
+};
+
 static void ff_check(struct run *R, const struct dt_case *k, int conf,
                      const struct dt_firefox_outcome *base, const struct dt_firefox_outcome *with,
-                     const char *version, json_t *onecrl)
+                     const char *version, json_t *onecrl, struct ff_tally *t)
 {
     size_t no = ++R->test_no;
     R->sum->checks++;
@@ -1730,7 +1955,7 @@ static void ff_check(struct run *R, const struct dt_case *k, int conf,
     dt_time_format_rfc3339(when_t, when);
     if (!base->ran || !with->ran) {
         const struct dt_firefox_outcome *f = !base->ran ? base : with;
-        line(R, "not ok %zu - %s [firefox/%s] # ERROR: %s", no, k->name, ff_name[conf],
+        line(R, "not ok %zu - %s [firefox/%s] # ERROR: %s", no, k->name, ff_tag[conf],
              f->failure[0] ? f->failure : "the verification could not run");
         R->sum->failed++;
         R->sum->errors++;
@@ -1739,32 +1964,60 @@ static void ff_check(struct run *R, const struct dt_case *k, int conf,
     if (!base->good) {
         line(R,
              "not ok %zu - %s [firefox/%s] # INVALID: %s does not accept the chain in a fresh "
-             "profile (%s, %d)%s, so the case proves nothing",
-             no, k->name, ff_name[conf], version, base->error_name, base->error,
+             "profile%s (%s, %d)%s, so the case proves nothing",
+             no, k->name, ff_tag[conf], version, ff_base_what[conf], base->error_name,
+             base->error,
              base->error == -8180 ? ": Firefox's own OneCRL already revokes a certificate of it"
              : base->error == -8016 ? ": Firefox refuses SHA-1 signatures" : "");
         R->sum->failed++;
         R->sum->invalid++;
         return;
     }
+    if (conf == FF_RSA && (!ff_at_own_anchor(k, base) || (with->good && !ff_at_own_anchor(k, with)))) {
+        const struct dt_firefox_outcome *o = !ff_at_own_anchor(k, base) ? base : with;
+        ff_path(R, o, path, sizeof(path));
+        line(R,
+             "not ok %zu - %s [firefox/%s] # INVALID: the path Firefox built %s ends at an anchor "
+             "of another case (the anchors root store serves every case's anchors): %s; the "
+             "check proves nothing",
+             no, k->name, ff_tag[conf], o == base ? "without the build" : "with the build", path);
+        R->sum->failed++;
+        R->sum->invalid++;
+        return;
+    }
     const char *verdict = with->good ? "trusted" : "distrusted";
     bool ok = k->expect_distrusted == !with->good;
-    line(R, "%s %zu - %s [firefox/%s]", ok ? "ok" : "not ok", no, k->name, ff_name[conf]);
+    line(R, "%s %zu - %s [firefox/%s]", ok ? "ok" : "not ok", no, k->name, ff_tag[conf]);
     line(R, "#   expected %s, got %s (%s, usage %s, time %s)",
          k->expect_distrusted ? "distrusted" : "trusted", verdict, version,
          dt_cases_usage_name(k->usage), when);
     ff_path(R, base, path, sizeof(path));
-    line(R, "#   baseline%s: Firefox accepts the chain: %s",
-         conf == FF_ROOT_STORE ? " (the case's root store as Firefox's built-in roots module)" : "",
-         path);
+    line(R, "#   baseline%s: Firefox accepts the chain: %s", ff_base_what[conf], path);
+    bool dated = false;
     if (with->good) {
         ff_path(R, with, path, sizeof(path));
         line(R, "#   %s: Firefox accepts the chain: %s", ff_with[conf], path);
-        if (k->expect_distrusted)
-            ff_explain(R, k, conf, onecrl);
     } else {
         line(R, "#   %s: Firefox rejects the chain: %s (%d)", ff_with[conf], with->error_name,
              with->error);
+    }
+    struct date_rule dr;
+    const uint8_t *anchor = with->n_path ? with->path_sha256[with->n_path - 1] : NULL;
+    if (conf == FF_RSU || conf == FF_RSA) {
+        dated = ff_date_builtin(R, k, conf, base, with);
+    } else if (with->good && date_in(&R->b, k, anchor, &dr)) {
+        date_not_credited(R, k, &dr, anchor,
+                          conf == FF_OVERLAY ? DT_DEPLOY_OVERLAY : DT_DEPLOY_ONECRL);
+        dated = dr.after;
+    }
+    if (with->good && k->expect_distrusted)
+        ff_explain(R, k, conf, onecrl, dated);
+    if (k->expect_distrusted) {
+        t->expected++;
+        t->enforced += !with->good;
+        if (with->good && dt_buf_printf(&t->missed, "%s\"%s\"", t->missed.len ? ", " : "",
+                                        k->name) != DT_OK)
+            t->missed.len = 0; /* the names are lost (out of memory), the counts stay */
     }
     if (ok)
         R->sum->passed++;
@@ -1772,70 +2025,75 @@ static void ff_check(struct run *R, const struct dt_case *k, int conf,
         R->sum->failed++;
 }
 
+/* A deployment the case names that Firefox cannot judge it under. */
+static void ff_not_run(struct run *R, const struct dt_case *k, unsigned dep, const char *why)
+{
+    size_t no = ++R->test_no;
+    R->sum->checks++;
+    R->sum->failed++;
+    line(R, "not ok %zu - %s [firefox/%s] # NOT RUN: %s", no, k->name,
+         dt_cases_deployment_name(dep), why);
+}
+
 /* Every case Firefox judges, in one Firefox process per configuration,
- * then one check per (case, configuration other than the baseline). */
+ * then, case by case, one check per Firefox deployment that judges it, and
+ * what each deployment enforced. */
 static enum dt_err run_firefox(struct run *R)
 {
     enum dt_err rc = DT_OK;
-    char bin[PATH_MAX], why[200], version[96] = "Firefox";
-    char module[PATH_MAX], certdata[PATH_MAX + 32], onecrl[PATH_MAX + 32];
+    char why[200], version[96] = "Firefox";
+    char module[PATH_MAX], certdata[PATH_MAX + 32], onecrl[PATH_MAX + 32], merged[PATH_MAX + 32];
+    char anchors[PATH_MAX + 32] = "", anchors_merged[PATH_MAX + 32] = "";
     struct dt_firefox_outcome *out = NULL;
     struct dt_firefox *ff = NULL;
-    bool *rs = NULL;
     json_t *onecrl_root = NULL, *onecrl_data = NULL;
-    if (!dt_firefox_find(R->o->firefox, bin, sizeof(bin), why, sizeof(why))) {
-        if (R->o->firefox) {
-            struct dt_place pl = dt_diag_place_file(R->o->firefox);
-            rc = dt_diag_fail(&R->d, &pl, DT_ERR_INPUT,
-                              "--firefox: not an executable Firefox: %s", strerror(ENOENT));
-            goto out;
-        }
-        line(R, "# firefox engine: skipped, Firefox not found (give --firefox PATH): %s", why);
-        R->sum->skipped_engines++;
-        goto out;
+    struct ff_tally tally[3];
+    bool need[FF_N] = {false};
+    const char *upstream = NULL;
+    for (size_t i = 0; i < 3; i++) {
+        tally[i].expected = tally[i].enforced = 0;
+        dt_buf_init(&tally[i].missed, 1u << 20);
     }
+    if (!R->ff_bin[0] || !R->ffp)
+        goto out;
     if (!realpath(R->o->module, module)) {
         rc = dt_diag_fail(&R->d, NULL, DT_ERR_IO, "%s: %s", R->o->module, strerror(errno));
         goto out;
     }
-    snprintf(certdata, sizeof(certdata), "%s", R->o->build_dir);
-    char *abs = realpath(certdata, NULL);
-    snprintf(certdata, sizeof(certdata), "%s/certdata-distrust.txt", abs ? abs : R->o->build_dir);
-    snprintf(onecrl, sizeof(onecrl), "%s/onecrl.json", abs ? abs : R->o->build_dir);
+    char *abs = realpath(R->o->build_dir, NULL);
+    const char *dir = abs ? abs : R->o->build_dir;
+    snprintf(certdata, sizeof(certdata), "%s/certdata-distrust.txt", dir);
+    snprintf(onecrl, sizeof(onecrl), "%s/onecrl.json", dir);
+    snprintf(merged, sizeof(merged), "%s/certdata.txt", dir);
     free(abs);
     onecrl_root = json_load_file(onecrl, 0, NULL);
     onecrl_data = json_object_get(onecrl_root, "data"); /* NULL: no record explains anything */
+    for (size_t ci = 0; ci < R->cases.n; ci++)
+        for (int conf = 0; conf < FF_N; conf++)
+            if (ff_serves(&R->ffp[ci], conf)) {
+                need[conf] = true;
+                if (conf == FF_RSU_BASE && !upstream)
+                    upstream = R->cases.v[ci].anchors_certdata;
+            }
+    if (need[FF_RSA])
+        DT_TRY(ff_anchor_stores(R, certdata, anchors, anchors_merged, sizeof(anchors)));
     out = calloc(R->cases.n * FF_N + 1, sizeof(*out));
     DT_ENSURE(out, DT_ERR_NOMEM);
-    char merged[PATH_MAX + 32];
-    snprintf(merged, sizeof(merged), "%s", certdata);
-    char *cut = strrchr(merged, '/');
-    if (cut)
-        snprintf(cut, sizeof(merged) - (size_t)(cut - merged), "/certdata.txt");
-    rs = calloc(R->cases.n + 1, sizeof(*rs));
-    DT_ENSURE(rs, DT_ERR_NOMEM);
-    const char *upstream = NULL;
-    for (size_t ci = 0; ci < R->cases.n; ci++) {
-        rc = ff_rs_judges(R, &R->cases.v[ci], &rs[ci]);
-        if (rc != DT_OK)
-            goto out;
-        if (rs[ci] && !upstream)
-            upstream = R->cases.v[ci].anchors_certdata;
-    }
     for (int conf = 0; conf < FF_N; conf++) {
-        bool root_store = conf == FF_RS_BASE || conf == FF_ROOT_STORE;
-        size_t judged = 0; /* no Firefox is started for no case */
-        for (size_t ci = 0; ci < R->cases.n; ci++)
-            judged += root_store ? rs[ci] : !ff_cannot(&R->cases.v[ci]);
-        if (!judged)
+        if (!need[conf]) /* no Firefox is started for no case */
             continue;
-        struct dt_firefox_config cfg = {bin,
+        bool builtin = conf >= FF_RSU_BASE;
+        const char *served = conf == FF_RSU_BASE ? upstream
+                             : conf == FF_RSU    ? merged
+                             : conf == FF_RSA_BASE ? anchors
+                                                   : anchors_merged;
+        struct dt_firefox_config cfg = {R->ff_bin,
                                         R->work,
                                         conf == FF_OVERLAY ? module : NULL,
                                         certdata,
                                         conf == FF_ONECRL ? onecrl : NULL,
-                                        root_store ? module : NULL,
-                                        conf == FF_RS_BASE ? upstream : merged};
+                                        builtin ? module : NULL,
+                                        builtin ? served : NULL};
         enum dt_err src = dt_firefox_start(&cfg, &ff, why, sizeof(why));
         if (src == DT_ERR_NOMEM) {
             rc = src;
@@ -1855,7 +2113,7 @@ static enum dt_err run_firefox(struct run *R)
         clock_gettime(CLOCK_MONOTONIC, &t0);
         for (size_t ci = 0; ci < R->cases.n; ci++) {
             const struct dt_case *k = &R->cases.v[ci];
-            if (root_store ? !rs[ci] : ff_cannot(k) != NULL)
+            if (!ff_serves(&R->ffp[ci], conf))
                 continue;
             struct dt_firefox_outcome *o = &out[ci * FF_N + conf];
             DT_TRY(dt_firefox_verify(ff, k, k->has_time ? k->time : R->o->now, o));
@@ -1874,20 +2132,59 @@ static enum dt_err run_firefox(struct run *R)
     }
     for (size_t ci = 0; ci < R->cases.n; ci++) {
         const struct dt_case *k = &R->cases.v[ci];
-        const char *why_not_ff = ff_cannot(k);
-        if (rs[ci])
-            ff_check(R, k, FF_ROOT_STORE, &out[ci * FF_N + FF_RS_BASE],
-                     &out[ci * FF_N + FF_ROOT_STORE], version, onecrl_data);
-        else if (why_not_ff)
-            line(R, "# firefox: not checked: \"%s\" (%s %s): %s", k->name, k->file, k->json_path,
-                 why_not_ff);
-        for (int conf = FF_OVERLAY; !why_not_ff && conf <= FF_ONECRL; conf++)
-            ff_check(R, k, conf, &out[ci * FF_N + FF_BASE], &out[ci * FF_N + conf], version,
-                     onecrl_data);
+        const struct ff_plan *p = &R->ffp[ci];
+        if (!ff_checks(R, ci)) {
+            char named[64];
+            dt_cases_deployments_text(k->deployments, named, sizeof(named));
+            if (p->rs_why)
+                line(R, "# firefox: not checked: \"%s\" (%s %s): its anchors are a root store, "
+                        "which Firefox takes only as its built-in roots (the root-store "
+                        "deployment), and that cannot judge it: %s",
+                     k->name, k->file, k->json_path, p->rs_why);
+            else if (p->skip_why)
+                line(R, "# firefox: not checked: \"%s\" (%s %s): %s", k->name, k->file,
+                     k->json_path, p->skip_why);
+            else if (k->deployments)
+                line(R, "# firefox: not checked: \"%s\" (%s %s): its deployments (%s) are none "
+                        "of this run's Firefox deployments",
+                     k->name, k->file, k->json_path, named);
+            if (!R->sel.selected)
+                R->sum->not_checked++;
+            continue;
+        }
+        for (size_t i = 0; i < DT_ARRAY_LEN(ff_deps); i++) {
+            unsigned dep = ff_deps[i];
+            if (p->not_run[i]) {
+                ff_not_run(R, k, dep, p->not_run[i]);
+                continue;
+            }
+            if (!(p->deps & dep))
+                continue;
+            int conf = dep == DT_DEPLOY_ROOT_STORE ? p->rs
+                       : dep == DT_DEPLOY_OVERLAY  ? FF_OVERLAY
+                                                   : FF_ONECRL;
+            int base = dep == DT_DEPLOY_ROOT_STORE ? p->rs - 1 : FF_BASE;
+            ff_check(R, k, conf, &out[ci * FF_N + base], &out[ci * FF_N + conf], version,
+                     onecrl_data, &tally[i]);
+        }
+    }
+    for (size_t i = 0; i < DT_ARRAY_LEN(ff_deps); i++) {
+        const struct ff_tally *t = &tally[i];
+        if (!t->expected)
+            continue;
+        if (t->enforced == t->expected)
+            line(R, "# firefox/%s enforces every distrust the cases expect of it (%zu)",
+                 dt_cases_deployment_name(ff_deps[i]), t->expected);
+        else
+            line(R, "# firefox/%s does not enforce %zu of the %zu distrusts the cases expect of "
+                    "it: %.*s (each check says why)",
+                 dt_cases_deployment_name(ff_deps[i]), t->expected - t->enforced, t->expected,
+                 (int)(t->missed.len < 2000 ? t->missed.len : 2000), (const char *)t->missed.data);
     }
 out:
+    for (size_t i = 0; i < 3; i++)
+        dt_buf_free(&tally[i].missed);
     json_decref(onecrl_root);
-    free(rs);
     dt_firefox_stop(ff);
     free(out);
     return rc;
@@ -1902,7 +2199,8 @@ static void report_case(struct run *R, const struct dt_case *k, size_t ci,
     struct dt_verify_check checks[DT_VERIFY_MAX_CHECKS];
     size_t n = dt_verify_plan_checks(&R->sel, p, checks);
     if (!n) {
-        not_checked(R, k, p);
+        if (!ff_checks(R, ci)) /* else Firefox judges it */
+            not_checked(R, k, p);
         return;
     }
     for (size_t i = 0; i < n; i++) {
@@ -2114,12 +2412,12 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
             rc = DT_ERR_NOMEM;
         DT_TRY(rc);
     }
+    DT_TRY(ff_prepare(&R));
     /* --engine firefox alone selects no NSS or OpenSSL deployment */
     for (size_t ci = 0; R.sel.selected && ci < R.cases.n; ci++)
         report_case(&R, &R.cases.v[ci], ci, &plans[ci]);
     report_skipped(&R, plans);
-    if (opts->engines & DT_VERIFY_FIREFOX)
-        DT_TRY(run_firefox(&R));
+    DT_TRY(run_firefox(&R));
     if (R.n_jobs)
         line(&R,
              "# NSS: %zu verifications in %zu processes (%zu run again alone, %zu "
@@ -2135,6 +2433,7 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
         rc = DT_ERR_INTERNAL;
 out:
     free(plans);
+    free(R.ffp);
     if (R.work_is_temp)
         dt_file_rm_tree(R.work);
     dt_builddir_free(&R.b);

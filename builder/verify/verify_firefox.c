@@ -664,7 +664,9 @@ enum dt_err dt_firefox_verify(struct dt_firefox *ff, const struct dt_case *k, in
         goto out;
     }
     DT_TRY(b64_array(k->chain, k->n_chain, 0, &chain));
-    DT_TRY(b64_array(k->anchors, k->n_anchors, 0, &anchors));
+    /* under a built-in roots module the anchors are its roots: a trust
+     * record of the profile's own would outrank the module's objects */
+    DT_TRY(b64_array(k->anchors, ff->gre[0] ? 0 : k->n_anchors, 0, &anchors));
     json_t *params = json_pack("{s:s, s:[O, O, i, I], s:i}", "script", verify_js, "args", chain,
                                anchors, usage, (json_int_t)t, "scriptTimeout", FF_CMD_TIMEOUT_MS);
     rc = dt_marionette_command(ff->mn, "WebDriver:ExecuteAsyncScript", params, FF_CMD_TIMEOUT_MS,

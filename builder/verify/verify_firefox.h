@@ -74,7 +74,8 @@ struct dt_firefox_outcome {
 bool dt_firefox_usage_supported(enum dt_usage u);
 
 /* Verifies case k at time t (seconds): the chain's other certificates are
- * added to the profile untrusted and its anchors trusted ("C,C,C"), the leaf
+ * added to the profile untrusted and its anchors trusted ("C,C,C"; not when
+ * a built-in roots module serves them: cfg->builtin_module), the leaf
  * verified with asyncVerifyCertAtTime (local only: no OCSP), then every
  * certificate added is deleted again. DT_OK with o->ran false when the
  * verification could not run (o->failure); DT_ERR_IO when the connection

@@ -15,18 +15,25 @@ void dt_verify_plan_select(unsigned engines, unsigned deployments, bool has_merg
         engines = DT_VERIFY_PKIX;
     out->nss_engines = engines & (DT_VERIFY_PKIX | DT_VERIFY_CLASSIC);
     if (deployments) {
-        out->selected = deployments & DT_DEPLOY_ALL;
+        out->selected = deployments & DT_DEPLOY_NSS_OPENSSL;
         if (engines & DT_VERIFY_OPENSSL)
             out->selected |= DT_DEPLOY_OPENSSL;
-        if ((out->selected & DT_VERIFY_PLAN_NSS_DEPLOYS) && !out->nss_engines)
+        if ((out->selected & DT_VERIFY_PLAN_NSS_DEPLOYS) && !out->nss_engines &&
+            !(engines & DT_VERIFY_FIREFOX))
             out->nss_engines = DT_VERIFY_PKIX; /* NSS deployments asked for: the default engine */
+        if (engines & DT_VERIFY_FIREFOX)
+            out->firefox = deployments & DT_VERIFY_PLAN_FIREFOX_DEPLOYS;
     } else {
         out->selected = (out->nss_engines ? DT_DEPLOY_OVERLAY : 0) |
                         (out->nss_engines && has_merged ? DT_DEPLOY_ROOT_STORE : 0) |
                         (engines & DT_VERIFY_OPENSSL ? DT_DEPLOY_OPENSSL : 0);
+        if (engines & DT_VERIFY_FIREFOX)
+            out->firefox = DT_VERIFY_PLAN_FIREFOX_DEPLOYS;
     }
     if (!(out->selected & DT_VERIFY_PLAN_NSS_DEPLOYS))
         out->nss_engines = 0;
+    if (!out->nss_engines)
+        out->selected &= ~DT_VERIFY_PLAN_NSS_DEPLOYS;
     size_t nss = !!(out->selected & DT_DEPLOY_OVERLAY) + !!(out->selected & DT_DEPLOY_ROOT_STORE) +
                  !!(out->selected & DT_DEPLOY_P11KIT);
     size_t eng = !!(out->nss_engines & DT_VERIFY_PKIX) + !!(out->nss_engines & DT_VERIFY_CLASSIC);

@@ -20,6 +20,8 @@
 
 /* The deployments NSS serves (the others: OpenSSL). */
 #define DT_VERIFY_PLAN_NSS_DEPLOYS (DT_DEPLOY_OVERLAY | DT_DEPLOY_ROOT_STORE | DT_DEPLOY_P11KIT)
+/* The deployments Firefox has (verify_firefox.h). */
+#define DT_VERIFY_PLAN_FIREFOX_DEPLOYS (DT_DEPLOY_OVERLAY | DT_DEPLOY_ROOT_STORE | DT_DEPLOY_ONECRL)
 
 /* What a run checks. */
 struct dt_verify_selection {
@@ -27,14 +29,18 @@ struct dt_verify_selection {
     unsigned nss_engines; /* DT_VERIFY_PKIX / DT_VERIFY_CLASSIC bits that run (0 when no NSS
                            * deployment is selected) */
     bool several;         /* more than one (deployment, engine) pair: every TAP line is tagged */
+    unsigned firefox;     /* the Firefox engine's configurations beside its baseline:
+                           * DT_DEPLOY_OVERLAY, DT_DEPLOY_ROOT_STORE, DT_DEPLOY_ONECRL bits
+                           * (0 without DT_VERIFY_FIREFOX); its TAP lines are always tagged */
 };
 
 /* The run's selection from dt_verify_opts's engines (DT_VERIFY_* bits, 0:
  * PKIX) and deployments (DT_DEPLOY_* bits, 0: the default: overlay for the
  * NSS engines, root-store too when the build has a merged certdata.txt,
- * openssl with DT_VERIFY_OPENSSL). NSS deployments asked for without an NSS
- * engine run under PKIX; DT_VERIFY_OPENSSL always adds the openssl
- * deployment. */
+ * openssl with DT_VERIFY_OPENSSL; overlay, root-store and onecrl for
+ * Firefox). NSS deployments asked for without an NSS engine run under PKIX,
+ * unless Firefox is among the engines (the deployments are then Firefox's);
+ * DT_VERIFY_OPENSSL always adds the openssl deployment. */
 void dt_verify_plan_select(unsigned engines, unsigned deployments, bool has_merged,
                            struct dt_verify_selection *out);
 

@@ -16,10 +16,18 @@ F="$WORK/ff.out"
 # Two known disagreements (doc/verify.md, "The Firefox engine") make the run exit 3.
 expect_status "the basic cases under Firefox" 3
 has "the version is Firefox's own" "$F" '^# firefox baseline: Firefox [0-9]+\.[0-9.]+(esr)? started in [0-9]+ ms'
-count "one Firefox process per configuration" "$F" '^# firefox (baseline|overlay|onecrl): .* started in' 3
-count "22 checks: 11 cases x (overlay, onecrl)" "$F" '^(not )?ok [0-9]+ - .* \[firefox/(overlay|onecrl)\]$' 22
-count "every check has its baseline in a fresh profile, accepted" "$F" '^#   baseline: Firefox accepts the chain' 22
-count "20 checks hold" "$F" '^ok [0-9]+ - ' 20
+count "one Firefox process per configuration" "$F" '^# firefox (baseline|overlay|onecrl|root-store [^:]*): .* started in' 5
+count "the root store of the cases' anchors, with and without the build" "$F" "^# firefox root-store (baseline )?\(the cases' anchors" 2
+# 11 cases under overlay; 10 under onecrl (the case after the date names
+# overlay, p11-kit and openssl); 10 under the root store (not that one either)
+count "21 checks: 11 cases x overlay, 10 x onecrl" "$F" '^(not )?ok [0-9]+ - .* \[firefox/(overlay|onecrl)\]$' 21
+count "10 root-store checks: the cases' anchors as Firefox's built-in roots, the build merged" "$F" '^(not )?ok [0-9]+ - .* \[firefox/root-store\]$' 10
+count "every overlay and onecrl check has its baseline in a fresh profile, accepted" "$F" '^#   baseline: Firefox accepts the chain' 21
+count "every root-store check has its baseline, the anchors as built-in roots" "$F" "^#   baseline \(the case's anchors as Firefox's built-in roots module\): Firefox accepts the chain" 10
+count "29 checks hold" "$F" '^ok [0-9]+ - ' 29
+has "the summary says what each deployment enforces: root-store all" "$F" '^# firefox/root-store enforces every distrust the cases expect of it \(5\)$'
+has "... and plainly what the overlay does not" "$F" '^# firefox/overlay does not enforce 1 of the 5 distrusts the cases expect of it: "distrusted root that the anchors trust"'
+has "... and what OneCRL does not" "$F" '^# firefox/onecrl does not enforce 1 of the 5 distrusts the cases expect of it: "e-mail-only distrust: e-mail distrusted"'
 # verdict NAME CONF WANT-REGEX: the detail lines of one check
 verdict() {
     awk -v want="$1 [firefox/$2]" '/^(not )?ok [0-9]+ - / { on = 0; l = $0; sub(/^(not )?ok [0-9]+ - /, "", l); on = l == want }
@@ -37,6 +45,12 @@ verdict "distrusted root that the anchors trust" onecrl 'SEC_ERROR_REVOKED_CERTI
 verdict "e-mail-only distrust: e-mail distrusted" overlay 'SEC_ERROR_UNTRUSTED_CERT \(-8171\)'
 verdict "e-mail-only distrust: TLS server still trusted" overlay 'expected trusted, got trusted'
 verdict "control: the Root B path" onecrl 'expected trusted, got trusted'
+# The root store: a root the build distrusts is distrusted as a built-in
+# root, where the profile's own trust record made the overlay fail.
+verdict "distrusted root that the anchors trust" root-store 'as Firefox.s built-in roots module: Firefox rejects the chain: SEC_ERROR_UNTRUSTED_ISSUER \(-8172\)'
+verdict "distrusted intermediate" root-store 'Firefox rejects the chain: SEC_ERROR_UNTRUSTED_ISSUER \(-8172\)'
+verdict "e-mail-only distrust: TLS server still trusted" root-store 'expected trusted, got trusted'
+verdict "distrust-after: leaf issued before the date" root-store 'expected trusted, got trusted'
 # The two disagreements, each named: the anchor is trusted by the profile
 # itself (its own trust record wins over the added module's distrust), and
 # OneCRL carries no e-mail-only distrust.
@@ -61,8 +75,34 @@ cat >"$WORK/iso.json" <<EOF
 EOF
 run "$DISTRUST" verify --build "$WORK/b" --engine firefox "$WORK/iso.json"
 expect_status "isolation between cases" 3
-count "A and C pass in both configurations" "$WORK/out" '^ok [0-9]+ - [AC] \[firefox/(overlay|onecrl)\]$' 4
+count "A and C pass in every configuration" "$WORK/out" '^ok [0-9]+ - [AC] \[firefox/(overlay|onecrl|root-store)\]$' 6
 count "B finds no path: Root A's trust left with case A" "$WORK/out" '^not ok [0-9]+ - B \[firefox/(overlay|onecrl)\] # INVALID: .*SEC_ERROR_UNKNOWN_ISSUER, -8179' 2
+# The anchors root store serves every case's anchors at once: B's chain
+# reaches Root A there, which is not B's anchor: INVALID, never a pass.
+has "B through another case's anchor in the root store is INVALID" "$WORK/out" '^not ok [0-9]+ - B \[firefox/root-store\] # INVALID: the path Firefox built without the build ends at an anchor of another case'
+
+# --deployments chooses Firefox's configurations: OneCRL alone starts two
+# Firefox processes (its baseline and OneCRL), and a case that names only
+# onecrl is judged by Firefox alone (no NSS "not checked" line for it).
+cat >"$WORK/only.json" <<EOF
+{"cases": [
+ {"name": "leaf by OneCRL", "chain": ["$PKI/leaf-a1-2.pem", "$PKI/int-a1.pem"], "anchors": ["$PKI/root-a.pem"], "time": "2025-06-01T00:00:00Z", "expect": "distrusted", "deployments": ["onecrl"]},
+ {"name": "control", "chain": ["$PKI/leaf-a1.pem", "$PKI/int-a1.pem"], "anchors": ["$PKI/root-a.pem"], "time": "2025-06-01T00:00:00Z", "expect": "trusted"}
+]}
+EOF
+run "$DISTRUST" verify --build "$WORK/b" --engine firefox --deployments onecrl "$WORK/only.json"
+expect_status "--deployments onecrl under Firefox" 0
+count "two Firefox processes: the baseline and OneCRL" "$WORK/out" '^# firefox [a-z -]*: .* started in' 2
+count "two onecrl checks, no other" "$WORK/out" '^ok [0-9]+ - .* \[firefox/onecrl\]$' 2
+count "no other Firefox check" "$WORK/out" '\[firefox/(overlay|root-store)\]' 0
+run "$DISTRUST" verify --build "$WORK/b" --engine all "$WORK/only.json"
+expect_status "--engine all: the NSS engines and Firefox" 0
+has "all has the NSS engines" "$WORK/out" '^ok [0-9]+ - control \[overlay/classic\]$'
+has "all has Firefox" "$WORK/out" '^ok [0-9]+ - control \[firefox/root-store\]$'
+has "the onecrl-only case is Firefox's" "$WORK/out" '^ok [0-9]+ - leaf by OneCRL \[firefox/onecrl\]$'
+count "... and no NSS line calls it not checked" "$WORK/out" '^# not checked: "leaf by OneCRL"' 0
+run "$DISTRUST" verify --build "$WORK/b" --engine pkix --deployments onecrl "$WORK/only.json"
+expect_status "onecrl without Firefox checks nothing: an error, never a pass" 1
 
 # Firefox not found: one clear line, nothing counted as passed.
 mkdir "$WORK/nopath"

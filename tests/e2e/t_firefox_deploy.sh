@@ -31,12 +31,16 @@ expect_status "a OneCRL-only build" 0
 run "$DISTRUST" verify --build "$WORK/o" --engine firefox "$WORK/onecrl-cases.json"
 cp "$WORK/out" "$WORK/o.out"
 F="$WORK/o.out"
-expect_status "the overlay cannot carry a OneCRL-only entry: the run fails" 3
+expect_status "the overlay and the root store cannot carry a OneCRL-only entry: the run fails" 3
 verdict "leaf by OneCRL only" onecrl 'SEC_ERROR_REVOKED_CERTIFICATE \(-8180\)'
 verdict "leaf by OneCRL only" overlay 'expected distrusted, got trusted'
+verdict "leaf by OneCRL only" overlay 'why: OUT/certdata-distrust.txt has no object for any certificate of the case'
+verdict "leaf by OneCRL only" root-store 'why: OUT/certdata-distrust.txt has no object for any certificate of the case'
 has "the overlay check of it fails" "$F" '^not ok [0-9]+ - leaf by OneCRL only \[firefox/overlay\]$'
+has "the root-store check of it fails" "$F" '^not ok [0-9]+ - leaf by OneCRL only \[firefox/root-store\]$'
 verdict "control: its sibling" onecrl 'expected trusted, got trusted'
-has "exactly one check fails" "$F" '^3 passed, 1 failed$'
+has "exactly two checks fail" "$F" '^4 passed, 2 failed$'
+has "the summary names what each deployment does not enforce" "$F" '^# firefox/overlay does not enforce 1 of the 1 distrusts the cases expect of it: "leaf by OneCRL only"'
 
 # The root-store deployment: the module as Firefox's libnssckbi.so, serving
 # the upstream root store (the baseline), then the build merged into it
@@ -63,7 +67,7 @@ S="$WORK/rs.out"
 expect_status "root-store cases under NSS and Firefox" 0
 has "all ten verdicts hold" "$S" '^10 passed, 0 failed$'
 count "only the two root-store Firefox processes start" "$S" '^# firefox .* started in' 2
-has "the built-in roots module is ours, with a token" "$S" '^# firefox root-store: Firefox .* 5 verifications'
+has "the built-in roots module is ours, with a token" "$S" '^# firefox root-store \(OUT/certdata.txt\): Firefox .* 5 verifications'
 for nm in "leaf before the distrust-after date" "leaf after the distrust-after date" "distrusted intermediate" "distrusted leaf" control; do
     has "$nm: NSS and Firefox agree" "$S" "^ok [0-9]+ - $nm \\[firefox/root-store\\]\$"
 done

@@ -65,7 +65,7 @@ expect_status "the real cases under OpenSSL" 0
 has "21 cases" "$WORK/out" "^21 passed, 0 failed$"
 
 # Engine lists and errors.
-run "$DISTRUST" verify --build "$WORK/basic" --engine nss "$C/basic/cases.json"
+run "$DISTRUST" verify --build "$WORK/basic" --engine nsss "$C/basic/cases.json"
 expect_status "an unknown engine" 2
 rm "$WORK/basic/revocations.blob"
 run "$DISTRUST" verify --build "$WORK/basic" --engine openssl "$C/basic/cases.json"

@@ -68,17 +68,17 @@ expect_status "--strict refuses it" 3
 hasnt "the object without the store has no e-mail value" "$WORK/n/certdata-distrust.txt" 'CKA_TRUST_EMAIL_PROTECTION'
 
 # 1. The overlay module (NSS, pkix and classic).
-run "$DISTRUST" verify --build "$WORK/b" --engine all "$WORK/cases.json"
+run "$DISTRUST" verify --build "$WORK/b" --engine nss "$WORK/cases.json"
 expect_status "overlay: TLS distrusted, e-mail untouched" 0
 has "six checks" "$WORK/out" "^6 passed, 0 failed$"
-run "$DISTRUST" verify --build "$WORK/n" --engine all "$WORK/cases.json"
+run "$DISTRUST" verify --build "$WORK/n" --engine nss "$WORK/cases.json"
 expect_status "overlay without the store's values: the e-mail control fails (the check checks)" 3
 has "the e-mail control is what failed" "$WORK/out" "^not ok 3 - control: e-mail through Root A stays trusted \[overlay/pkix\]"
 has "and verify says what to do" "$WORK/out" "Build with the root store \(--roots STORE or --certdata UPSTREAM.txt\)"
 
 # ... and distrust verify's p11-kit deployment (p11-kit-trust.so serving
 # distrust.p11-kit before the anchors), beside the store-less negative.
-run "$DISTRUST" verify --build "$WORK/b" --deployments overlay,p11-kit --engine all "$WORK/cases.json"
+run "$DISTRUST" verify --build "$WORK/b" --deployments overlay,p11-kit --engine nss "$WORK/cases.json"
 expect_status "overlay and p11-kit deployments: TLS distrusted, e-mail untouched" 0
 count "every control holds under p11-kit" "$WORK/out" "^ok [0-9]+ - control: .* \[p11-kit/(pkix|classic)\]$" 4
 run "$DISTRUST" verify --build "$WORK/n" --deployments p11-kit "$WORK/cases.json"
@@ -88,7 +88,7 @@ has "the e-mail control is what failed" "$WORK/out" "^not ok 2 - control: e-mail
 # 2. The merged root store: the upstream object edited, not replaced.
 run "$DISTRUST" build -o "$WORK/m" --certdata "$STORE" "$WORK/p.json"
 expect_status "merge into the fixture root store" 0
-run "$DISTRUST" verify --build "$WORK/m" --engine all "$WORK/cases.json"
+run "$DISTRUST" verify --build "$WORK/m" --engine nss "$WORK/cases.json"
 expect_status "overlay and merged root store agree: TLS distrusted, e-mail untouched" 0
 count "the merged store is checked too (root-store deployment)" "$WORK/out" "^ok [0-9]+ - .* \[root-store/(pkix|classic)\]$" 6
 # Root A's trust object (serial 01: CKA_SERIAL_NUMBER \002\001\001), one line.

@@ -34,7 +34,7 @@ for c in 75-several-errors-all-reported 67-der-truncated 94-serials-more-than-20
     fi
 done
 cd "$TOP" || exit 1
-vg "verify of the fixture chains (both engines, NSS children)" 0 verify --engine all \
+vg "verify of the fixture chains (both engines, NSS children)" 0 verify --engine nss \
     --build "$WORK/vbuild" "$TOP/testdata/chains/cross-signed/cases.json"
 vg "build with a pool and --explain (expansion, open-path check)" 0 build -q --explain \
     -o "$WORK/pool" "$TOP/testdata/chains/pool-intermediate/policy.json"
@@ -108,7 +108,7 @@ JSON
     vg "build with a wrongly signed CRL" 1 build -q --date 2024-09-01 -o "$WORK/inc/out2" "$WORK/inc/bad.json"
     vg "deadlines, Markdown with a pool" 0 deadlines -q --now 2024-09-01 --pool "$WORK/inc/ca/newcerts" "$WORK/inc/p.json"
     vg "deadlines --json" 0 deadlines -q --now 2024-09-01 --json "$WORK/inc/p.json"
-    vg "verify --jobs 1 (shared NSS workers)" 0 verify --jobs 1 --engine all --build "$WORK/vbuild" "$TOP/testdata/chains/cross-signed/cases.json"
+    vg "verify --jobs 1 (shared NSS workers)" 0 verify --jobs 1 --engine nss --build "$WORK/vbuild" "$TOP/testdata/chains/cross-signed/cases.json"
 else
     not_ok "fixture CA for the incident paths"
 fi

@@ -176,7 +176,7 @@ static void test_errors(void)
         "|/cases/0/deployments/0|unknown deployment \"rootstore\"; did you mean \"root-store\"?",
         "a misspelt deployment");
     bad(CASE(GOOD ", \"expect\": \"trusted\", \"deployments\": [\"zzz\"]"),
-        "unknown deployment \"zzz\" (one of \"overlay\", \"root-store\", \"p11-kit\", \"openssl\")",
+        "unknown deployment \"zzz\" (one of \"overlay\", \"root-store\", \"p11-kit\", \"openssl\", \"onecrl\")",
         "an unknown deployment, the names listed");
     bad(CASE(GOOD ", \"expect\": \"trusted\", \"deployments\": [\"overlay\", \"overlay\"]"),
         "|/cases/0/deployments/1|deployment \"overlay\" is listed twice", "a deployment twice");

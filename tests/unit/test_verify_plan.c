@@ -49,6 +49,43 @@ static void test_select(void)
           "DT_VERIFY_OPENSSL adds the openssl deployment to those given");
 }
 
+static bool ff_sel_is(unsigned engines, unsigned deps, unsigned want_sel, unsigned want_eng,
+                      unsigned want_ff)
+{
+    struct dt_verify_selection s;
+    memset(&s, 0xee, sizeof(s));
+    dt_verify_plan_select(engines, deps, false, &s);
+    bool ok = s.selected == want_sel && s.nss_engines == want_eng && s.firefox == want_ff;
+    if (!ok)
+        printf("#   got selected %#x engines %#x firefox %#x\n", s.selected, s.nss_engines,
+               s.firefox);
+    return ok;
+}
+
+static void test_select_firefox(void)
+{
+    CHECK(ff_sel_is(DT_VERIFY_PKIX, 0, OV, DT_VERIFY_PKIX, 0),
+          "without the Firefox engine no Firefox configuration is selected");
+    CHECK(ff_sel_is(DT_VERIFY_FIREFOX, 0, 0, 0, OV | RS | DT_DEPLOY_ONECRL),
+          "Firefox alone: its three configurations, no NSS deployment");
+    CHECK(ff_sel_is(DT_VERIFY_FIREFOX | DT_VERIFY_PKIX | DT_VERIFY_CLASSIC, 0, OV,
+                    DT_VERIFY_PKIX | DT_VERIFY_CLASSIC, OV | RS | DT_DEPLOY_ONECRL),
+          "all (the NSS engines and Firefox): overlay for NSS, every Firefox configuration");
+    CHECK(ff_sel_is(DT_VERIFY_FIREFOX, OV, 0, 0, OV),
+          "Firefox with --deployments overlay: Firefox's overlay alone, no NSS engine added");
+    CHECK(ff_sel_is(DT_VERIFY_FIREFOX, DT_DEPLOY_ONECRL, 0, 0, DT_DEPLOY_ONECRL),
+          "--deployments onecrl: Firefox's OneCRL configuration alone");
+    CHECK(ff_sel_is(DT_VERIFY_PKIX, DT_DEPLOY_ONECRL, 0, 0, 0),
+          "onecrl without Firefox: nothing (no NSS deployment is OneCRL)");
+    CHECK(ff_sel_is(DT_VERIFY_FIREFOX | DT_VERIFY_PKIX, RS | PK | DT_DEPLOY_ONECRL, RS | PK,
+                    DT_VERIFY_PKIX, RS | DT_DEPLOY_ONECRL),
+          "Firefox and PKIX with a list: each engine takes the deployments it has");
+    CHECK(ff_sel_is(DT_VERIFY_FIREFOX | DT_VERIFY_OPENSSL, OV, OS, 0, OV),
+          "Firefox and OpenSSL with overlay: Firefox's overlay and openssl, no NSS engine");
+    CHECK(ff_sel_is(DT_VERIFY_FIREFOX, PK, 0, 0, 0),
+          "Firefox with p11-kit alone: Firefox has no such configuration, nothing selected");
+}
+
 static struct dt_verify_case_plan plan_of(unsigned sel_engines, unsigned sel_deps, bool merged,
                                           unsigned case_deps, bool upstream, bool p11kit,
                                           struct dt_verify_selection *s)
@@ -268,6 +305,7 @@ static void test_jobs(void)
 int main(void)
 {
     test_select();
+    test_select_firefox();
     test_case();
     test_checks();
     test_jobs();
