@@ -110,6 +110,10 @@ struct run {
      * for) and what judges each case (ff_prepare). */
     char ff_bin[PATH_MAX];
     struct ff_plan *ffp;
+    /* The NSS verdict of every (case, NSS deployment) under PKIX (else
+     * classic), for the comparison with Firefox: 'T' trusted, 'D'
+     * distrusted, 'F' failed otherwise, 'I' INVALID, 0 none. */
+    char *nssv;
 };
 
 static void line(struct run *R, const char *fmt, ...) DT_PRINTF(2, 3);
@@ -1183,6 +1187,21 @@ static void reproduce_line(struct run *R, size_t ci, enum dt_engine engine, unsi
 }
 
 /* One (case, deployment, engine) check under NSS. */
+/* Index of an NSS deployment bit (overlay 0, root-store 1, p11-kit 2). */
+static size_t dep_index(unsigned dep)
+{
+    return dep == DT_DEPLOY_OVERLAY ? 0 : dep == DT_DEPLOY_ROOT_STORE ? 1 : 2;
+}
+
+/* Records an NSS verdict for the comparison with Firefox: PKIX's, else
+ * classic's when PKIX does not run. */
+static void nss_note(struct run *R, size_t ci, unsigned dep, enum dt_engine engine, char v)
+{
+    bool pkix = R->sel.nss_engines & DT_VERIFY_PKIX;
+    if (R->nssv && (engine == DT_ENGINE_PKIX) == pkix)
+        R->nssv[ci * 3 + dep_index(dep)] = v;
+}
+
 static void check_nss(struct run *R, const struct dt_case *k, size_t ci, unsigned dep,
                       enum dt_engine engine, const struct dt_verify_case_plan *p)
 {
@@ -1208,6 +1227,7 @@ static void check_nss(struct run *R, const struct dt_case *k, size_t ci, unsigne
         reproduce_line(R, ci, engine, dep);
         R->sum->failed++;
         R->sum->invalid++;
+        nss_note(R, ci, dep, engine, 'I');
         return;
     }
     /* The baseline's anchors are served as built-in roots: a date they carry
@@ -1228,6 +1248,7 @@ static void check_nss(struct run *R, const struct dt_case *k, size_t ci, unsigne
         reproduce_line(R, ci, engine, dep);
         R->sum->failed++;
         R->sum->invalid++;
+        nss_note(R, ci, dep, engine, 'I');
         return;
     }
     if (dep == DT_DEPLOY_P11KIT) {
@@ -1244,6 +1265,7 @@ static void check_nss(struct run *R, const struct dt_case *k, size_t ci, unsigne
             reproduce_line(R, ci, engine, dep);
             R->sum->failed++;
             R->sum->invalid++;
+            nss_note(R, ci, dep, engine, 'I');
             return;
         }
     }
@@ -1266,6 +1288,7 @@ static void check_nss(struct run *R, const struct dt_case *k, size_t ci, unsigne
                           : credited  ? "distrusted"
                                       : "trusted";
     bool ok = !strcmp(verdict, k->expect_distrusted ? "distrusted" : "trusted");
+    nss_note(R, ci, dep, engine, verdict[0] == 't' ? 'T' : verdict[0] == 'd' ? 'D' : 'F');
     if (dep == DT_DEPLOY_ROOT_STORE)
         R->sum->merged_checks++;
     line(R, "%s %zu - %s%s", ok ? "ok" : "not ok", no, k->name, tag);
@@ -1750,7 +1773,8 @@ static enum dt_err ff_prepare(struct run *R)
         goto out;
     }
     R->ffp = calloc(R->cases.n + 1, sizeof(*R->ffp));
-    DT_ENSURE(R->ffp, DT_ERR_NOMEM);
+    R->nssv = calloc(R->cases.n * 3 + 1, 1);
+    DT_ENSURE(R->ffp && R->nssv, DT_ERR_NOMEM);
     for (size_t ci = 0; ci < R->cases.n; ci++)
         DT_TRY(ff_plan_case(R, &R->cases.v[ci], &R->ffp[ci]));
 out:
@@ -1861,11 +1885,11 @@ static bool ff_in_onecrl(json_t *data, const struct dt_cert *c)
 /* Why a Firefox check that expected a distrust saw the chain accepted, when
  * the reason is known: said plainly, as what the deployment does not
  * enforce. */
-static void ff_explain(struct run *R, const struct dt_case *k, int conf, json_t *onecrl,
-                       bool dated)
+static const char *ff_explain(struct run *R, const struct dt_case *k, int conf, json_t *onecrl,
+                              bool dated)
 {
-    if (dated)
-        return; /* the distrust-after line said it */
+    if (dated) /* the distrust-after line said it */
+        return "Firefox does not enforce a distrust-after date there";
     if (conf != FF_ONECRL) {
         bool has = false;
         for (size_t i = 0; i < k->n_chain && !has; i++)
@@ -1875,7 +1899,7 @@ static void ff_explain(struct run *R, const struct dt_case *k, int conf, json_t 
         if (!has) {
             line(R, "#   why: OUT/certdata-distrust.txt has no object for any certificate of the "
                     "case (an entry whose targets leave out nss is not in it)");
-            return;
+            return "OUT/certdata-distrust.txt has no object for the case";
         }
     }
     if (conf == FF_OVERLAY) {
@@ -1889,27 +1913,31 @@ static void ff_explain(struct run *R, const struct dt_case *k, int conf, json_t 
                     "through the root-store deployment",
                  n ? n : "(a certificate)");
             free(n);
-            return;
+            return "the profile's own trust record of the anchor outranks the added module's "
+                   "distrust";
         }
         line(R, "#   why: not known: the overlay module serves the build, and Firefox accepts "
                 "the chain");
+        return "not known";
     } else if (conf == FF_ONECRL) {
         bool listed = false;
         for (size_t i = 0; i < k->n_chain && !listed; i++)
             listed = ff_in_onecrl(onecrl, k->chain[i]);
         for (size_t i = 0; i < k->n_anchors && !listed; i++)
             listed = ff_in_onecrl(onecrl, k->anchors[i]);
-        if (!listed)
+        if (!listed) {
             line(R, "#   why: OUT/onecrl.json has no record for any certificate of the case "
                     "(OneCRL has no purposes: an entry limited to some purposes, or without the "
                     "onecrl target, is not in it)");
-        else
-            line(R, "#   why: not known: OUT/onecrl.json lists a certificate of the case, and "
-                    "Firefox accepts the chain");
-    } else {
-        line(R, "#   why: not known: Firefox accepts the chain from its built-in roots module "
-                "with the build in it");
+            return "OUT/onecrl.json has no record for the case";
+        }
+        line(R, "#   why: not known: OUT/onecrl.json lists a certificate of the case, and "
+                "Firefox accepts the chain");
+        return "not known";
     }
+    line(R, "#   why: not known: Firefox accepts the chain from its built-in roots module "
+            "with the build in it");
+    return "not known";
 }
 
 /* A distrust-after date the built-in root of a root-store check carries
@@ -1938,6 +1966,13 @@ static bool ff_date_builtin(struct run *R, const struct dt_case *k, int conf,
     return dr.after;
 }
 
+/* A Firefox verdict, for the comparison with NSS's: 'T', 'D', 'I' INVALID,
+ * 'E' not run (0: none), and why, when it is known. */
+struct ff_verdict {
+    char v;
+    const char *why;
+};
+
 /* What each Firefox deployment enforced of the distrusts the cases expect. */
 struct ff_tally {
     size_t expected, enforced;
@@ -1946,7 +1981,8 @@ struct ff_tally {
 
 static void ff_check(struct run *R, const struct dt_case *k, int conf,
                      const struct dt_firefox_outcome *base, const struct dt_firefox_outcome *with,
-                     const char *version, json_t *onecrl, struct ff_tally *t)
+                     const char *version, json_t *onecrl, struct ff_tally *t,
+                     struct ff_verdict *fv)
 {
     size_t no = ++R->test_no;
     R->sum->checks++;
@@ -1959,6 +1995,7 @@ static void ff_check(struct run *R, const struct dt_case *k, int conf,
              f->failure[0] ? f->failure : "the verification could not run");
         R->sum->failed++;
         R->sum->errors++;
+        *fv = (struct ff_verdict){'E', "the verification could not run"};
         return;
     }
     if (!base->good) {
@@ -1971,6 +2008,10 @@ static void ff_check(struct run *R, const struct dt_case *k, int conf,
              : base->error == -8016 ? ": Firefox refuses SHA-1 signatures" : "");
         R->sum->failed++;
         R->sum->invalid++;
+        *fv = (struct ff_verdict){
+            'I', base->error == -8180   ? "Firefox's own OneCRL already revokes a certificate of it"
+                 : base->error == -8016 ? "Firefox refuses SHA-1 signatures"
+                                        : "Firefox does not accept the chain without the build"};
         return;
     }
     if (conf == FF_RSA && (!ff_at_own_anchor(k, base) || (with->good && !ff_at_own_anchor(k, with)))) {
@@ -1983,6 +2024,7 @@ static void ff_check(struct run *R, const struct dt_case *k, int conf,
              no, k->name, ff_tag[conf], o == base ? "without the build" : "with the build", path);
         R->sum->failed++;
         R->sum->invalid++;
+        *fv = (struct ff_verdict){'I', "the path ends at another case's anchor"};
         return;
     }
     const char *verdict = with->good ? "trusted" : "distrusted";
@@ -2010,8 +2052,11 @@ static void ff_check(struct run *R, const struct dt_case *k, int conf,
                           conf == FF_OVERLAY ? DT_DEPLOY_OVERLAY : DT_DEPLOY_ONECRL);
         dated = dr.after;
     }
+    *fv = (struct ff_verdict){with->good ? 'T' : 'D', NULL};
     if (with->good && k->expect_distrusted)
-        ff_explain(R, k, conf, onecrl, dated);
+        fv->why = ff_explain(R, k, conf, onecrl, dated);
+    else if (with->good && dated)
+        fv->why = "Firefox does not enforce a distrust-after date there";
     if (k->expect_distrusted) {
         t->expected++;
         t->enforced += !with->good;
@@ -2035,6 +2080,43 @@ static void ff_not_run(struct run *R, const struct dt_case *k, unsigned dep, con
          dt_cases_deployment_name(dep), why);
 }
 
+static const char *ff_verdict_name(char v)
+{
+    return v == 'T' ? "trusted" : v == 'D' ? "distrusted" : v == 'I' ? "INVALID"
+         : v == 'F' ? "failed" : "not run";
+}
+
+/* Firefox beside NSS, case by case, for the deployments both have
+ * (overlay; root-store where NSS judges it): how many verdicts agree, and
+ * each disagreement with its reason when it is known. */
+static void ff_compare(struct run *R, const struct ff_verdict *fvs)
+{
+    static const unsigned both[2] = {DT_DEPLOY_OVERLAY, DT_DEPLOY_ROOT_STORE};
+    const char *engine = R->sel.nss_engines & DT_VERIFY_PKIX ? "pkix" : "classic";
+    for (size_t d = 0; d < DT_ARRAY_LEN(both); d++) {
+        size_t fi = both[d] == DT_DEPLOY_ROOT_STORE ? 0 : 1; /* index in ff_deps */
+        size_t agree = 0, differ = 0;
+        for (size_t ci = 0; ci < R->cases.n; ci++) {
+            char n = R->nssv[ci * 3 + dep_index(both[d])], f = fvs[ci * 3 + fi].v;
+            if (n && f)
+                n == f ? agree++ : differ++;
+        }
+        if (!agree && !differ)
+            continue;
+        line(R, "# firefox vs NSS (%s), %s: %zu of %zu verdicts agree%s", engine,
+             dt_cases_deployment_name(both[d]), agree, agree + differ, differ ? ":" : "");
+        for (size_t ci = 0; ci < R->cases.n; ci++) {
+            char n = R->nssv[ci * 3 + dep_index(both[d])], f = fvs[ci * 3 + fi].v;
+            if (!n || !f || n == f)
+                continue;
+            const char *why = fvs[ci * 3 + fi].why;
+            line(R, "#   \"%s\": NSS %s, Firefox %s (%s)", R->cases.v[ci].name,
+                 ff_verdict_name(n), ff_verdict_name(f),
+                 why ? why : "not known: the checks of both say what each saw");
+        }
+    }
+}
+
 /* Every case Firefox judges, in one Firefox process per configuration,
  * then, case by case, one check per Firefox deployment that judges it, and
  * what each deployment enforced. */
@@ -2047,6 +2129,7 @@ static enum dt_err run_firefox(struct run *R)
     struct dt_firefox_outcome *out = NULL;
     struct dt_firefox *ff = NULL;
     json_t *onecrl_root = NULL, *onecrl_data = NULL;
+    struct ff_verdict *fvs = NULL; /* [case][ff_deps index] */
     struct ff_tally tally[3];
     bool need[FF_N] = {false};
     const char *upstream = NULL;
@@ -2078,7 +2161,8 @@ static enum dt_err run_firefox(struct run *R)
     if (need[FF_RSA])
         DT_TRY(ff_anchor_stores(R, certdata, anchors, anchors_merged, sizeof(anchors)));
     out = calloc(R->cases.n * FF_N + 1, sizeof(*out));
-    DT_ENSURE(out, DT_ERR_NOMEM);
+    fvs = calloc(R->cases.n * 3 + 1, sizeof(*fvs));
+    DT_ENSURE(out && fvs, DT_ERR_NOMEM);
     for (int conf = 0; conf < FF_N; conf++) {
         if (!need[conf]) /* no Firefox is started for no case */
             continue;
@@ -2165,7 +2249,7 @@ static enum dt_err run_firefox(struct run *R)
                                                    : FF_ONECRL;
             int base = dep == DT_DEPLOY_ROOT_STORE ? p->rs - 1 : FF_BASE;
             ff_check(R, k, conf, &out[ci * FF_N + base], &out[ci * FF_N + conf], version,
-                     onecrl_data, &tally[i]);
+                     onecrl_data, &tally[i], &fvs[ci * 3 + i]);
         }
     }
     for (size_t i = 0; i < DT_ARRAY_LEN(ff_deps); i++) {
@@ -2181,7 +2265,9 @@ static enum dt_err run_firefox(struct run *R)
                  dt_cases_deployment_name(ff_deps[i]), t->expected - t->enforced, t->expected,
                  (int)(t->missed.len < 2000 ? t->missed.len : 2000), (const char *)t->missed.data);
     }
+    ff_compare(R, fvs);
 out:
+    free(fvs);
     for (size_t i = 0; i < 3; i++)
         dt_buf_free(&tally[i].missed);
     json_decref(onecrl_root);
@@ -2434,6 +2520,7 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
 out:
     free(plans);
     free(R.ffp);
+    free(R.nssv);
     if (R.work_is_temp)
         dt_file_rm_tree(R.work);
     dt_builddir_free(&R.b);

@@ -37,7 +37,9 @@ void dt_verify_plan_select(unsigned engines, unsigned deployments, bool has_merg
     size_t nss = !!(out->selected & DT_DEPLOY_OVERLAY) + !!(out->selected & DT_DEPLOY_ROOT_STORE) +
                  !!(out->selected & DT_DEPLOY_P11KIT);
     size_t eng = !!(out->nss_engines & DT_VERIFY_PKIX) + !!(out->nss_engines & DT_VERIFY_CLASSIC);
-    out->several = nss * eng + !!(out->selected & DT_DEPLOY_OPENSSL) > 1;
+    size_t others = nss * eng + !!(out->selected & DT_DEPLOY_OPENSSL);
+    /* beside Firefox's checks (always tagged) the others are tagged too */
+    out->several = others > 1 || (others && out->firefox);
 }
 
 void dt_verify_plan_case(const struct dt_verify_selection *sel, unsigned case_deployments,

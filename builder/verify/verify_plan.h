@@ -28,7 +28,8 @@ struct dt_verify_selection {
     unsigned selected;    /* DT_DEPLOY_* bits the run checks */
     unsigned nss_engines; /* DT_VERIFY_PKIX / DT_VERIFY_CLASSIC bits that run (0 when no NSS
                            * deployment is selected) */
-    bool several;         /* more than one (deployment, engine) pair: every TAP line is tagged */
+    bool several;         /* more than one (deployment, engine) pair, or one beside Firefox:
+                           * every TAP line is tagged */
     unsigned firefox;     /* the Firefox engine's configurations beside its baseline:
                            * DT_DEPLOY_OVERLAY, DT_DEPLOY_ROOT_STORE, DT_DEPLOY_ONECRL bits
                            * (0 without DT_VERIFY_FIREFOX); its TAP lines are always tagged */

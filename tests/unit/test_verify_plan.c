@@ -84,6 +84,11 @@ static void test_select_firefox(void)
           "Firefox and OpenSSL with overlay: Firefox's overlay and openssl, no NSS engine");
     CHECK(ff_sel_is(DT_VERIFY_FIREFOX, PK, 0, 0, 0),
           "Firefox with p11-kit alone: Firefox has no such configuration, nothing selected");
+    struct dt_verify_selection s;
+    dt_verify_plan_select(DT_VERIFY_PKIX | DT_VERIFY_FIREFOX, 0, false, &s);
+    CHECK(s.several, "PKIX's one deployment beside Firefox: tagged, as Firefox's checks are");
+    dt_verify_plan_select(DT_VERIFY_FIREFOX, 0, false, &s);
+    CHECK(!s.several, "Firefox alone: no NSS or OpenSSL line to tag");
 }
 
 static struct dt_verify_case_plan plan_of(unsigned sel_engines, unsigned sel_deps, bool merged,
