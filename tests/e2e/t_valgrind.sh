@@ -36,6 +36,15 @@ done
 cd "$TOP" || exit 1
 vg "verify of the fixture chains (both engines, NSS children)" 0 verify --engine nss \
     --build "$WORK/vbuild" "$TOP/testdata/chains/cross-signed/cases.json"
+if command -v firefox-esr >/dev/null 2>&1; then
+    # Firefox itself runs outside valgrind (not traced: a child process); the
+    # basic cases exit 3 under Firefox (its two explained disagreements)
+    "$DISTRUST" build -q -o "$WORK/fbuild" "$TOP/testdata/chains/basic/policy.json"
+    vg "verify with the Firefox engine (Marionette, the anchors root store, the comparison)" 3 \
+        verify --engine all --build "$WORK/fbuild" "$TOP/testdata/chains/basic/cases.json"
+else
+    ok "verify with the Firefox engine # SKIP firefox-esr not installed"
+fi
 vg "build with a pool and --explain (expansion, open-path check)" 0 build -q --explain \
     -o "$WORK/pool" "$TOP/testdata/chains/pool-intermediate/policy.json"
 vg "lint with open paths" 0 lint -q "$TOP/testdata/chains/pool-root/policy-no-cross.json"
