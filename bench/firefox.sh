@@ -25,6 +25,15 @@ bench() { # NAME OUT ENGINE CASES...
     awk -v n="$name" -v e="$eng" -v c="$checks" -v a="$t0" -v b="$t1" \
         'BEGIN { s = b - a; printf "%-8s %-8s %4d checks in %6.2f s: %8.1f checks/s\n", n, e, c, s, c / s }'
     grep '^# firefox .* started in' "$w/v.out" | sed 's/^/    /'
+    # a running Firefox: verifications per second once started (start-up aside)
+    awk '/^# firefox .* started in/ {
+             for (i = 1; i < NF; i++) {
+                 if ($i == "started" && $(i + 1) == "in") up += $(i + 2)
+                 if ($(i + 1) == "verifications" && $(i + 2) == "in") { v += $i; ms += $(i + 3) }
+             }
+             n++
+         }
+         END { if (n) printf "    %d Firefox processes: %.1f s of start-up; once started, %d verifications in %.2f s: %.1f a second\n", n, up / 1000, v, ms / 1000, v / (ms / 1000) }' "$w/v.out"
 }
 for eng in pkix firefox; do
     bench basic "$w/basic" "$eng" testdata/chains/basic/cases.json
