@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -465,6 +466,7 @@ enum dt_err dt_firefox_start(const struct dt_firefox_config *cfg, struct dt_fire
     }
     snprintf(path, sizeof(path), "%s/firefox.log", ff->profile);
     DT_ENSURE(!dt_interrupt_signal(), DT_ERR_INTERRUPTED);
+    pid_t parent = getpid();
     ff->pid = fork();
     if (ff->pid < 0) {
         snprintf(why, cap, "fork: %s", strerror(errno));
@@ -473,6 +475,10 @@ enum dt_err dt_firefox_start(const struct dt_firefox_config *cfg, struct dt_fire
     }
     if (ff->pid == 0) {
         dt_interrupt_child();
+        /* distrust killed by a signal it cannot catch (SIGKILL): Firefox goes
+         * with it (its content processes follow it by themselves) */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+            _exit(127);
         int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
         int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
         if (fd >= 0) {

@@ -113,6 +113,28 @@ interrupted() {
 }
 interrupted TERM 143
 interrupted INT 130 second
+# SIGKILL cannot be caught: Firefox still goes with distrust (it has SIGKILL
+# as its parent-death signal); the work directory stays, nothing removes it.
+T="$WORK/tmp-KILL"
+mkdir "$T"
+TMPDIR="$T" "$DISTRUST" verify --build "$WORK/b" --engine firefox "$C/basic/cases.json" >"$WORK/int.out" 2>&1 &
+pid=$!
+i=0 ff=""
+while [ $i -lt 300 ] && [ -z "$ff" ]; do
+    ff=$(ps -eo pid=,args= | awk -v d="-profile $T/" '/ --marionette / && index($0, d) && $2 != "awk" { print $1; exit }')
+    [ -n "$ff" ] || { sleep 0.1; i=$((i + 1)); }
+done
+kill -KILL "$pid"
+{ wait "$pid"; st=$?; } 2>/dev/null
+expect_status "KILL to distrust" 137
+i=0
+while [ $i -lt 50 ] && [ -n "$(live_procs "$T/" "${ff:-none}")" ]; do sleep 0.1; i=$((i + 1)); done
+left=$(live_procs "$T/" "${ff:-none}")
+if [ -n "$ff" ] && [ -z "$left" ]; then ok "KILL: Firefox ($ff) and its group die with distrust within 5 s"; else
+    not_ok "KILL: Firefox ($ff) and its group die with distrust within 5 s" "$(for p in $left; do ps -o pid=,pgid=,stat=,args= -p "$p"; done)"
+    for p in $left; do kill -KILL "$p" 2>/dev/null; done
+fi
+rm -rf "$T"
 # SIGHUP ignored on entry (nohup) stays ignored: the run goes on.
 T="$WORK/tmp-nohup"
 mkdir "$T"
