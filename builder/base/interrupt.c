@@ -75,13 +75,16 @@ void dt_interrupt_child(void)
             sigaction(caught[i], &before[i], NULL);
 }
 
-void dt_interrupt_restore(void)
+int dt_interrupt_restore(void)
 {
     if (!installed)
-        return;
+        return 0;
     dt_interrupt_child();
     hook_fn = NULL;
     installed = false;
+    int sig = got;
+    got = 0;
+    return sig;
 }
 
 const char *dt_interrupt_name(int sig, char *buf, size_t cap)

@@ -23,14 +23,14 @@
  * when sigaction fails (nothing is then installed). */
 DT_MUST_USE enum dt_err dt_interrupt_install(void (*hook)(int sig));
 
-/* The first signal caught since dt_interrupt_install, or 0.
- * Async-signal-safe. */
+/* The first signal caught since dt_interrupt_install, or 0 (always 0 when
+ * not installed). Async-signal-safe. */
 int dt_interrupt_signal(void);
 
-/* Gives back the actions the signals had before dt_interrupt_install. The
- * signal recorded stays readable (dt_interrupt_signal) until the next
- * install. No-op when not installed. */
-void dt_interrupt_restore(void);
+/* Gives back the actions the signals had before dt_interrupt_install and
+ * returns the signal caught meanwhile (0: none); dt_interrupt_signal is 0
+ * again. No-op returning 0 when not installed. */
+int dt_interrupt_restore(void);
 
 /* In a child forked while installed that does not exec (exec resets caught
  * signals itself): the actions from before dt_interrupt_install, so that

@@ -269,7 +269,7 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
         char name[32];
         cli_progress_done(cli);
         fflush(stdout);
-        fprintf(stderr, "%s: interrupted (%s): no Firefox or NSS process of the run left; %s\n",
+        fprintf(stderr, "%s: interrupted (%s): Firefox and the NSS workers stopped, %s\n",
                 cli->prog, dt_interrupt_name(s.interrupted, name, sizeof(name)),
                 a.keep ? "the work directory (--keep-work) kept, its Firefox profiles removed"
                        : "temporary files removed");

@@ -2174,8 +2174,7 @@ out:
     free(R.outs);
     free(R.each);
     if (catching) {
-        summary->interrupted = dt_interrupt_signal();
-        dt_interrupt_restore();
+        summary->interrupted = dt_interrupt_restore();
         if (summary->interrupted)
             rc = DT_ERR_INTERRUPTED;
     }

@@ -108,7 +108,7 @@ interrupted() {
     fi
     if [ -z "$(ls -A "$T")" ]; then ok "$1: TMPDIR is empty (work directory, profiles)"; else
         not_ok "$1: TMPDIR is empty (work directory, profiles)" "$(find "$T" | head)"; fi
-    has "$1: one line says so" "$WORK/int.err" "^distrust: interrupted \\(SIG$1\\): no Firefox or NSS process of the run left; temporary files removed$"
+    has "$1: one line says so" "$WORK/int.err" "^distrust: interrupted \\(SIG$1\\): Firefox and the NSS workers stopped, temporary files removed$"
     count "$1: no check is reported, nor a count of passes" "$WORK/int.out" '^(ok|not ok|[0-9]+ passed)' 0
 }
 interrupted TERM 143

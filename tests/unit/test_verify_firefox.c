@@ -136,8 +136,7 @@ int main(void)
           "SIGTERM during the wait for Marionette: DT_ERR_INTERRUPTED (%s)", why);
     CHECK(took < 10, "at once, not after the 90 s start timeout (%.1f s)", took);
     CHECK(hook_killed == 1, "the handler found the one Firefox registered (%d)", (int)hook_killed);
-    CHECK(dt_interrupt_signal() == SIGTERM, "SIGTERM recorded");
-    dt_interrupt_restore();
+    CHECK(dt_interrupt_restore() == SIGTERM, "SIGTERM recorded");
     long fpid = 0, cpid = 0;
     FILE *pf = fopen(pids, "r");
     if (pf) {
