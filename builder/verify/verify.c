@@ -2131,7 +2131,7 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
     }
     DT_ENSURE(!dt_interrupt_signal(), DT_ERR_INTERRUPTED); /* no verdict of a stopped run */
     /* --engine firefox alone selects no NSS or OpenSSL deployment */
-    for (size_t ci = 0; R.sel.selected && ci < R.cases.n; ci++)
+    for (size_t ci = 0; R.sel.selected && ci < R.cases.n && !dt_interrupt_signal(); ci++)
         report_case(&R, &R.cases.v[ci], ci, &plans[ci]);
     report_skipped(&R, plans);
     if (opts->engines & DT_VERIFY_FIREFOX)
