@@ -68,6 +68,8 @@ const char *dt_err_str(enum dt_err err)
         return "warnings raised in strict mode";
     case DT_ERR_INTERNAL:
         return "internal error";
+    case DT_ERR_INTERRUPTED:
+        return "interrupted by a signal";
     }
     return "unknown error";
 }
@@ -80,6 +82,7 @@ int dt_err_exit_code(enum dt_err err)
     case DT_ERR_INPUT:
     case DT_ERR_LIMIT:
     case DT_ERR_IO:
+    case DT_ERR_INTERRUPTED:
         return 1;
     case DT_ERR_USAGE:
         return 2;

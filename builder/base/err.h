@@ -26,6 +26,7 @@ enum dt_err {
     DT_ERR_NOMEM,    /* allocation failed */
     DT_ERR_STRICT,   /* warnings were raised and strict mode is on */
     DT_ERR_INTERNAL, /* a bug: an invariant did not hold */
+    DT_ERR_INTERRUPTED, /* a signal stopped the task (interrupt.h); the CLI dies of it */
 };
 
 /* Static English text for an error code. Never NULL. */
@@ -34,7 +35,8 @@ const char *dt_err_str(enum dt_err err);
 /* Process exit code for an error (the CLI's exit-code table, man page
  * EXIT STATUS): 0 ok, 1 input or I/O (bad, missing or unreadable input, an
  * output that cannot be written), 2 usage, 3 a check that failed (warnings
- * under strict mode), 4 internal or out of memory. */
+ * under strict mode), 4 internal or out of memory; 1 for an interrupted task
+ * (the CLI dies of the signal instead: the shell sees 128+N). */
 int dt_err_exit_code(enum dt_err err);
 
 /* Where the last error was first raised, as "file.c:123 <- file.c:456 ..."

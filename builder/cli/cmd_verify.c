@@ -5,11 +5,14 @@
 #include "dt_paths.h"
 
 #include "cases.h"
+#include "interrupt.h"
 #include "verify.h"
 
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -264,6 +267,20 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
     o.report_ctx = &pr;
     struct dt_verify_summary s;
     enum dt_err rc = dt_verify_run(&o, &s);
+    if (rc == DT_ERR_INTERRUPTED && s.interrupted) {
+        /* cleaned up (dt_verify_run): say so, then die of the signal (128+N) */
+        char name[32];
+        cli_progress_done(cli);
+        fflush(stdout);
+        fprintf(stderr, "%s: interrupted (%s): Firefox and the NSS workers stopped, %s\n",
+                cli->prog, dt_interrupt_name(s.interrupted, name, sizeof(name)),
+                a.keep ? "the work directory (--keep-work) kept, its Firefox profiles removed"
+                       : "temporary files removed");
+        signal(s.interrupted, SIG_DFL);
+        raise(s.interrupted);
+        code = 128 + s.interrupted;
+        goto out;
+    }
     if (rc == DT_OK || rc == DT_ERR_INTERNAL) {
         printf("1..%zu\n%zu passed, %zu failed\n", s.checks, s.passed, s.failed);
         fflush(stdout);

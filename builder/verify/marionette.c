@@ -3,6 +3,8 @@
  */
 #include "marionette.h"
 
+#include "interrupt.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -28,7 +30,8 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Reads exactly n bytes before the deadline. */
+/* Reads exactly n bytes before the deadline. A signal caught
+ * (dt_interrupt_signal) ends the wait within 100 ms: DT_ERR_INTERRUPTED. */
 static enum dt_err read_full(int fd, char *p, size_t n, int64_t deadline, char *why, size_t cap)
 {
     enum dt_err rc = DT_OK;
@@ -39,8 +42,13 @@ static enum dt_err read_full(int fd, char *p, size_t n, int64_t deadline, char *
             rc = DT_ERR_IO;
             goto out;
         }
+        if (dt_interrupt_signal()) {
+            snprintf(why, cap, "interrupted");
+            rc = DT_ERR_INTERRUPTED;
+            goto out;
+        }
         struct pollfd pfd = {.fd = fd, .events = POLLIN};
-        int pr = poll(&pfd, 1, (int)left);
+        int pr = poll(&pfd, 1, left < 100 ? (int)left : 100);
         if (pr < 0 && errno == EINTR)
             continue;
         if (pr <= 0)

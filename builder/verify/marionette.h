@@ -16,7 +16,8 @@ struct dt_marionette;
 
 /* Connects to 127.0.0.1:port and reads the server's greeting within
  * timeout_ms. *out: caller frees with dt_marionette_free. On failure
- * DT_ERR_IO (why says what, in cap bytes) or DT_ERR_NOMEM. */
+ * DT_ERR_IO (why says what, in cap bytes), DT_ERR_NOMEM or
+ * DT_ERR_INTERRUPTED (a signal caught, interrupt.h). */
 DT_MUST_USE enum dt_err dt_marionette_connect(int port, int timeout_ms, struct dt_marionette **out,
                                               char *why, size_t cap);
 
@@ -24,7 +25,8 @@ DT_MUST_USE enum dt_err dt_marionette_connect(int port, int timeout_ms, struct d
  * NULL for {}) and waits up to timeout_ms for its answer. *result: the
  * answer's result (caller frees with json_decref). DT_ERR_IO when the
  * connection fails or Firefox answers with an error (why: its "error" and
- * "message"), DT_ERR_NOMEM. */
+ * "message"), DT_ERR_NOMEM, DT_ERR_INTERRUPTED when a signal is caught
+ * while it waits (interrupt.h). */
 DT_MUST_USE enum dt_err dt_marionette_command(struct dt_marionette *m, const char *name,
                                               json_t *params, int timeout_ms, json_t **result,
                                               char *why, size_t cap);

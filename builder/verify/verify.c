@@ -24,6 +24,7 @@
 #include "hex.h"
 #include "nssobj.h"
 #include "rootstore.h"
+#include "interrupt.h"
 
 #include <openssl/x509_vfy.h>
 
@@ -2179,7 +2180,7 @@ static enum dt_err run_firefox(struct run *R)
                                         builtin ? module : NULL,
                                         builtin ? served : NULL};
         enum dt_err src = dt_firefox_start(&cfg, &ff, why, sizeof(why));
-        if (src == DT_ERR_NOMEM) {
+        if (src == DT_ERR_NOMEM || src == DT_ERR_INTERRUPTED) {
             rc = src;
             goto out;
         }
@@ -2344,12 +2345,21 @@ out:
     return rc;
 }
 
+/* The handler's hook (interrupt.h): every Firefox dies at once, with its
+ * content processes; the run stops at its next check point and cleans up. */
+static void on_signal(int sig)
+{
+    (void)sig;
+    (void)dt_firefox_kill_all();
+}
+
 enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_summary *summary)
 {
     enum dt_err rc = DT_OK;
     struct run R;
     struct dt_verify_summary dummy;
     struct dt_verify_case_plan *plans = NULL;
+    bool catching = false;
     memset(&R, 0, sizeof(R));
     dt_err_trace_clear();
     if (!summary)
@@ -2360,6 +2370,10 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
     R.o = opts;
     R.sum = summary;
     dt_diag_init(&R.d, opts->diag, opts->diag_ctx);
+    /* SIGINT, SIGTERM, SIGHUP: Firefox and the NSS workers stopped, the
+     * work directory removed, then DT_ERR_INTERRUPTED (summary->interrupted) */
+    DT_TRY(dt_interrupt_install(on_signal));
+    catching = true;
 
     if (access(opts->module, R_OK) != 0) {
         struct dt_place pl = dt_diag_place_file(opts->module);
@@ -2494,13 +2508,15 @@ enum dt_err dt_verify_run(const struct dt_verify_opts *opts, struct dt_verify_su
                                      opts->fresh_processes != 0, nss_progress, &R};
         /* per-job failures are reported by the checks; not having run at all
          * is an error of the run */
-        if (dt_verify_nss_run(R.jobs, R.outs, R.n_jobs, &ro, R.each, &R.stats) == DT_ERR_NOMEM)
-            rc = DT_ERR_NOMEM;
+        enum dt_err nrc = dt_verify_nss_run(R.jobs, R.outs, R.n_jobs, &ro, R.each, &R.stats);
+        if (nrc == DT_ERR_NOMEM || nrc == DT_ERR_INTERRUPTED)
+            rc = nrc;
         DT_TRY(rc);
     }
+    DT_ENSURE(!dt_interrupt_signal(), DT_ERR_INTERRUPTED); /* no verdict of a stopped run */
     DT_TRY(ff_prepare(&R));
     /* --engine firefox alone selects no NSS or OpenSSL deployment */
-    for (size_t ci = 0; R.sel.selected && ci < R.cases.n; ci++)
+    for (size_t ci = 0; R.sel.selected && ci < R.cases.n && !dt_interrupt_signal(); ci++)
         report_case(&R, &R.cases.v[ci], ci, &plans[ci]);
     report_skipped(&R, plans);
     DT_TRY(run_firefox(&R));
@@ -2543,5 +2559,10 @@ out:
     free(R.jobs);
     free(R.outs);
     free(R.each);
+    if (catching) {
+        summary->interrupted = dt_interrupt_restore();
+        if (summary->interrupted)
+            rc = DT_ERR_INTERRUPTED;
+    }
     return rc;
 }

@@ -60,6 +60,8 @@ struct dt_verify_summary {
                            * whose root store is the merge's upstream) */
     size_t not_checked;   /* cases no selected deployment judges */
     size_t skipped_engines; /* engines asked for but not at hand (Firefox not found) */
+    int interrupted;        /* the signal (SIGINT, SIGTERM, SIGHUP) that stopped the run,
+                             * or 0; the counts above are then not a result */
 };
 
 /* Replays every case under real NSS, in worker processes that never mix
@@ -70,7 +72,12 @@ struct dt_verify_summary {
  * Returns DT_OK when every check ran (summary->failed says whether all
  * held), DT_ERR_INPUT for bad case files or build directory, or when no
  * selected deployment judges any case, DT_ERR_STRICT for warnings with
- * strict. */
+ * strict. While it runs, SIGINT, SIGTERM and SIGHUP (unless ignored on
+ * entry) are caught (interrupt.h): every Firefox is killed at once with its
+ * process group, the run stops at its next check point, stops the NSS
+ * workers, removes its temporary work directory and returns
+ * DT_ERR_INTERRUPTED with summary->interrupted set; the previous actions
+ * are given back on return, and the caller dies of the signal. */
 DT_MUST_USE enum dt_err dt_verify_run(const struct dt_verify_opts *opts,
                                       struct dt_verify_summary *summary);
 

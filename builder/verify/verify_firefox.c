@@ -7,6 +7,7 @@
 #include "b64.h"
 #include "buf.h"
 #include "cert.h"
+#include "interrupt.h"
 #include "marionette.h"
 
 #include <dirent.h>
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -24,6 +26,47 @@
 
 #define FF_START_TIMEOUT_MS 90000 /* Firefox's start, to its Marionette port */
 #define FF_CMD_TIMEOUT_MS 60000   /* one command */
+
+/* The process groups of the Firefoxes running now (0: a free slot), for
+ * dt_firefox_kill_all in a signal handler: each slot is written whole
+ * (sig_atomic_t holds a pid_t here), set once the child exists and cleared
+ * before it is reaped (a pid reused later is never signalled). */
+#define FF_LIVE_MAX 8
+static volatile sig_atomic_t live[FF_LIVE_MAX];
+
+static void live_add(pid_t pg)
+{
+    for (size_t i = 0; i < FF_LIVE_MAX; i++)
+        if (!live[i]) {
+            live[i] = (sig_atomic_t)pg;
+            return;
+        }
+    /* all taken: the check points (dt_firefox_start's wait, dt_firefox_stop)
+     * still stop it, only later */
+}
+
+static void live_remove(pid_t pg)
+{
+    for (size_t i = 0; i < FF_LIVE_MAX; i++)
+        if (live[i] == (sig_atomic_t)pg)
+            live[i] = 0;
+}
+
+size_t dt_firefox_kill_all(void)
+{
+    size_t n = 0;
+    int saved = errno;
+    for (size_t i = 0; i < FF_LIVE_MAX; i++) {
+        pid_t pg = (pid_t)live[i];
+        if (pg > 0) {
+            kill(-pg, SIGKILL); /* Firefox and its content processes */
+            kill(pg, SIGKILL);  /* in case it has not made its group yet */
+            n++;
+        }
+    }
+    errno = saved;
+    return n;
+}
 
 struct dt_firefox {
     pid_t pid;
@@ -412,7 +455,18 @@ enum dt_err dt_firefox_start(const struct dt_firefox_config *cfg, struct dt_fire
     snprintf(exe, sizeof(exe), "%s", cfg->binary);
     if (cfg->builtin_module)
         DT_TRY(make_gre(ff, cfg, exe, sizeof(exe), why, cap));
+    /* Firefox's temporary files (it makes $TMPDIR/firefox-esr/ at start)
+     * inside the profile: gone with it, even when Firefox is killed */
+    char ftmp[PATH_MAX + 32];
+    snprintf(ftmp, sizeof(ftmp), "%s/tmp", ff->profile);
+    if (mkdir(ftmp, 0700) != 0) {
+        snprintf(why, cap, "cannot make %s: %s", ftmp, strerror(errno));
+        rc = DT_ERR_IO;
+        goto out;
+    }
     snprintf(path, sizeof(path), "%s/firefox.log", ff->profile);
+    DT_ENSURE(!dt_interrupt_signal(), DT_ERR_INTERRUPTED);
+    pid_t parent = getpid();
     ff->pid = fork();
     if (ff->pid < 0) {
         snprintf(why, cap, "fork: %s", strerror(errno));
@@ -420,6 +474,11 @@ enum dt_err dt_firefox_start(const struct dt_firefox_config *cfg, struct dt_fire
         goto out;
     }
     if (ff->pid == 0) {
+        dt_interrupt_child();
+        /* distrust killed by a signal it cannot catch (SIGKILL): Firefox goes
+         * with it (its content processes follow it by themselves) */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+            _exit(127);
         int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
         int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
         if (fd >= 0) {
@@ -429,6 +488,7 @@ enum dt_err dt_firefox_start(const struct dt_firefox_config *cfg, struct dt_fire
         if (nul >= 0)
             dup2(nul, 0);
         setenv("MOZ_HEADLESS", "1", 1);
+        setenv("TMPDIR", ftmp, 1);
         if (cfg->builtin_certdata)
             setenv("DISTRUST_CERTDATA", cfg->builtin_certdata, 1);
         setpgid(0, 0); /* its content processes go with it */
@@ -438,6 +498,10 @@ enum dt_err dt_firefox_start(const struct dt_firefox_config *cfg, struct dt_fire
         execv(exe, argv);
         _exit(127);
     }
+    /* Its group made here too (whichever of the two runs first), so that it
+     * can be killed as a group at once; then known to the signal handler. */
+    setpgid(ff->pid, ff->pid);
+    live_add(ff->pid);
     /* Its Marionette port, once it listens. */
     char portfile[PATH_MAX + 32];
     snprintf(portfile, sizeof(portfile), "%s/MarionetteActivePort", ff->profile);
@@ -451,8 +515,15 @@ enum dt_err dt_firefox_start(const struct dt_firefox_config *cfg, struct dt_fire
         }
         if (port > 0)
             break;
-        int st;
-        if (waitpid(ff->pid, &st, WNOHANG) == ff->pid) {
+        DT_ENSURE(!dt_interrupt_signal(), DT_ERR_INTERRUPTED);
+        siginfo_t si;
+        memset(&si, 0, sizeof(si));
+        if (waitid(P_PID, (id_t)ff->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+            si.si_pid == ff->pid) {
+            int st;
+            live_remove(ff->pid); /* before it is reaped: its pid may be reused */
+            while (waitpid(ff->pid, &st, 0) < 0 && errno == EINTR)
+                ;
             ff->pid = -1;
             char tail[160];
             log_tail(path, tail, sizeof(tail));
@@ -529,9 +600,14 @@ enum dt_err dt_firefox_start(const struct dt_firefox_config *cfg, struct dt_fire
     }
     snprintf(ff->version, sizeof(ff->version), "%s", ver);
     ff->startup_ms = (double)(now_ms() - t0);
+    DT_ENSURE(!dt_interrupt_signal(), DT_ERR_INTERRUPTED);
     *out = ff;
     ff = NULL;
 out:
+    if (rc != DT_OK && rc != DT_ERR_NOMEM && dt_interrupt_signal()) {
+        rc = DT_ERR_INTERRUPTED; /* whatever failed, a signal stopped it */
+        snprintf(why, cap, "interrupted");
+    }
     json_decref(res);
     json_decref(records);
     dt_firefox_stop(ff);
@@ -657,6 +733,7 @@ enum dt_err dt_firefox_verify(struct dt_firefox *ff, const struct dt_case *k, in
     enum dt_err rc = DT_OK;
     json_t *chain = NULL, *anchors = NULL, *res = NULL;
     memset(o, 0, sizeof(*o));
+    DT_ENSURE(!dt_interrupt_signal(), DT_ERR_INTERRUPTED);
     int usage = usage_of(k->usage);
     if (!usage) {
         snprintf(o->failure, sizeof(o->failure), "Firefox has no %s usage",
@@ -673,7 +750,8 @@ enum dt_err dt_firefox_verify(struct dt_firefox *ff, const struct dt_case *k, in
                                &res, o->failure, sizeof(o->failure));
     if (rc != DT_OK) {
         if (rc != DT_ERR_NOMEM)
-            rc = DT_OK; /* o->ran false: the check reports it */
+            rc = dt_interrupt_signal() ? DT_ERR_INTERRUPTED /* Firefox killed by the handler */
+                                       : DT_OK; /* o->ran false: the check reports it */
         goto out;
     }
     json_t *v = json_object_get(res, "value");
@@ -707,7 +785,7 @@ void dt_firefox_stop(struct dt_firefox *ff)
 {
     if (!ff)
         return;
-    if (ff->mn && ff->pid > 0) {
+    if (ff->mn && ff->pid > 0 && !dt_interrupt_signal()) {
         json_t *res = NULL;
         char why[256];
         if (dt_marionette_command(ff->mn, "Marionette:Quit",
@@ -717,23 +795,26 @@ void dt_firefox_stop(struct dt_firefox *ff)
     }
     dt_marionette_free(ff->mn);
     if (ff->pid > 0) {
+        /* Until it exits (not reaped yet: WNOWAIT keeps its pid and group
+         * ours), 10 s after Quit, or at once when a signal interrupts the run. */
         int64_t t0 = now_ms();
-        int st;
         for (;;) {
-            pid_t w = waitpid(ff->pid, &st, WNOHANG);
-            if (w == ff->pid || (w < 0 && errno != EINTR))
+            siginfo_t si;
+            memset(&si, 0, sizeof(si));
+            int w = waitid(P_PID, (id_t)ff->pid, &si, WEXITED | WNOHANG | WNOWAIT);
+            if ((w == 0 && si.si_pid == ff->pid) || (w < 0 && errno != EINTR))
                 break;
-            if (now_ms() - t0 > 10000) {
-                kill(-ff->pid, SIGKILL);
-                kill(ff->pid, SIGKILL);
-                while (waitpid(ff->pid, &st, 0) < 0 && errno == EINTR)
-                    ;
+            if (dt_interrupt_signal() || now_ms() - t0 > 10000)
                 break;
-            }
             struct timespec ts = {0, 20 * 1000 * 1000};
             nanosleep(&ts, NULL);
         }
         kill(-ff->pid, SIGKILL); /* any content process left in its group */
+        kill(ff->pid, SIGKILL);
+        live_remove(ff->pid);
+        int st;
+        while (waitpid(ff->pid, &st, 0) < 0 && errno == EINTR)
+            ;
     }
     if (ff->profile[0])
         dt_file_rm_tree(ff->profile);

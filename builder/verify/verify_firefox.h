@@ -43,7 +43,8 @@ struct dt_firefox;
 /* Starts Firefox in a fresh profile under cfg->work_dir and opens a
  * Marionette session in the chrome context. *out: caller stops it with
  * dt_firefox_stop. DT_ERR_IO with why (cap bytes) when Firefox cannot be
- * started or driven, DT_ERR_NOMEM. */
+ * started or driven, DT_ERR_NOMEM, DT_ERR_INTERRUPTED when a signal was
+ * caught (interrupt.h; Firefox is then stopped and its profile gone). */
 DT_MUST_USE enum dt_err dt_firefox_start(const struct dt_firefox_config *cfg,
                                          struct dt_firefox **out, char *why, size_t cap);
 
@@ -79,12 +80,23 @@ bool dt_firefox_usage_supported(enum dt_usage u);
  * verified with asyncVerifyCertAtTime (local only: no OCSP), then every
  * certificate added is deleted again. DT_OK with o->ran false when the
  * verification could not run (o->failure); DT_ERR_IO when the connection
- * to Firefox is lost, DT_ERR_NOMEM. */
+ * to Firefox is lost, DT_ERR_NOMEM, DT_ERR_INTERRUPTED when a signal was
+ * caught (interrupt.h). */
 DT_MUST_USE enum dt_err dt_firefox_verify(struct dt_firefox *ff, const struct dt_case *k,
                                           int64_t t, struct dt_firefox_outcome *o);
 
-/* Quits Firefox (Marionette:Quit, then SIGKILL after 10 s), waits for it
- * and removes its profile. NULL is a no-op. */
+/* Quits Firefox (Marionette:Quit, then SIGKILL after 10 s; SIGKILL at once
+ * when the run is interrupted, dt_interrupt_signal), kills what is left of
+ * its process group, waits for it and removes its profile. NULL is a
+ * no-op. */
 void dt_firefox_stop(struct dt_firefox *ff);
+
+/* SIGKILL to the process group of every Firefox started by
+ * dt_firefox_start and not yet stopped (its content processes with it);
+ * how many. Async-signal-safe: for a SIGINT/SIGTERM/SIGHUP handler
+ * (interrupt.h), after which dt_firefox_start, dt_firefox_verify and
+ * dt_firefox_stop return at once (DT_ERR_INTERRUPTED) and the caller still
+ * stops every Firefox (reaping it, removing its profile). */
+size_t dt_firefox_kill_all(void);
 
 #endif

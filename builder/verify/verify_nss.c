@@ -3,6 +3,8 @@
  */
 #include "verify_nss.h"
 
+#include "interrupt.h"
+
 #include "cert.h"
 #include "time.h"
 
@@ -513,6 +515,7 @@ enum dt_err dt_verify_nss_make_db(const char *dir, char *failure, size_t cap)
         return DT_ERR_INTERNAL;
     }
     if (pid == 0) {
+        dt_interrupt_child();
         char spec[4200];
         snprintf(spec, sizeof(spec), "sql:%s", dir);
         int ok = NSS_InitReadWrite(spec) == SECSuccess;
@@ -706,6 +709,7 @@ static bool spawn(const struct dt_nss_job *jobs, struct sched *S, struct unit u,
         return false;
     }
     if (w->pid == 0) {
+        dt_interrupt_child(); /* a worker dies of SIGINT (Ctrl-C: its group) as before */
         close(fds[0]);
         for (size_t i = 0; i < S->running; i++)
             close(S->w[i].fd);
@@ -782,6 +786,20 @@ enum dt_err dt_verify_nss_run(const struct dt_nss_job *jobs, struct dt_nss_outco
     }
     size_t done = 0;
     while (qh < qt || S.running) {
+        if (dt_interrupt_signal()) {
+            /* interrupted: no worker outlives the run, no result is kept */
+            for (size_t i = 0; i < S.running; i++)
+                kill(w[i].pid, SIGKILL);
+            for (size_t i = 0; i < S.running; i++) {
+                int status;
+                close(w[i].fd);
+                while (waitpid(w[i].pid, &status, 0) < 0 && errno == EINTR)
+                    ;
+            }
+            S.running = 0;
+            rc = DT_ERR_INTERRUPTED;
+            break;
+        }
         while (S.running < procs && qh < qt) {
             struct unit u = queue[qh++];
             if (spawn(jobs, &S, u, outs, each)) {

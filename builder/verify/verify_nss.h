@@ -99,7 +99,8 @@ bool dt_verify_nss_same_config(const struct dt_nss_job *a, const struct dt_nss_j
  * known to NSS takes no further job (the rest go to a new worker). Different
  * configurations never share a process (NSS caches trust per process).
  * outs[i] and each[i] (each may be NULL) receive job i's outcome and status;
- * the return value is the last failure. */
+ * the return value is the last failure. A signal caught (interrupt.h) kills
+ * and reaps every worker: DT_ERR_INTERRUPTED, the outcomes not to be used. */
 DT_MUST_USE enum dt_err dt_verify_nss_run(const struct dt_nss_job *jobs, struct dt_nss_outcome *outs,
                                    size_t n, const struct dt_nss_run_opts *opts, enum dt_err *each,
                                    struct dt_nss_run_stats *stats);

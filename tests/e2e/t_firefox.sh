@@ -10,11 +10,14 @@ C="$TOP/testdata/chains"
 run "$DISTRUST" build -o "$WORK/b" "$C/basic/policy.json"
 expect_status "build of the basic policy" 0
 
-run "$DISTRUST" verify --build "$WORK/b" --engine firefox "$C/basic/cases.json"
+mkdir "$WORK/tmp-whole"
+run env TMPDIR="$WORK/tmp-whole" "$DISTRUST" verify --build "$WORK/b" --engine firefox "$C/basic/cases.json"
 cp "$WORK/out" "$WORK/ff.out"
 F="$WORK/ff.out"
 # Two known disagreements (doc/verify.md, "The Firefox engine") make the run exit 3.
 expect_status "the basic cases under Firefox" 3
+if [ -z "$(ls -A "$WORK/tmp-whole")" ]; then ok "a whole run leaves its TMPDIR empty"; else
+    not_ok "a whole run leaves its TMPDIR empty" "$(ls -A "$WORK/tmp-whole")"; fi
 has "the version is Firefox's own" "$F" '^# firefox baseline: Firefox [0-9]+\.[0-9.]+(esr)? started in [0-9]+ ms'
 count "one Firefox process per configuration" "$F" '^# firefox (baseline|overlay|onecrl|root-store [^:]*): .* started in' 5
 count "the root store of the cases' anchors, with and without the build" "$F" "^# firefox root-store (baseline )?\(the cases' anchors" 2
@@ -103,6 +106,95 @@ has "the onecrl-only case is Firefox's" "$WORK/out" '^ok [0-9]+ - leaf by OneCRL
 count "... and no NSS line calls it not checked" "$WORK/out" '^# not checked: "leaf by OneCRL"' 0
 run "$DISTRUST" verify --build "$WORK/b" --engine pkix --deployments onecrl "$WORK/only.json"
 expect_status "onecrl without Firefox checks nothing: an error, never a pass" 1
+
+# Interrupted: Firefox runs in a process group of its own (so a Ctrl-C at
+# the terminal does not reach it): distrust kills it on SIGINT, SIGTERM and
+# SIGHUP, cleans up and dies of the signal. Each run has a TMPDIR of its own.
+# live_procs DIR [PGID]: live (not zombie) processes whose command line
+# names DIR, or in process group PGID.
+live_procs() {
+    ps -eo pid=,pgid=,stat=,args= | awk -v d="$1" -v g="${2:-none}" \
+        '$3 !~ /^Z/ && $4 != "awk" && ($2 == g || index($0, d)) { print $1 }'
+}
+# interrupted SIG STATUS [SECOND]: a Firefox run in the background (SIGINT
+# not ignored, as in a terminal), SIG sent to distrust once its first
+# Firefox (starting) runs, or with SECOND its second (the first stopped).
+interrupted() {
+    T="$WORK/tmp-$1"
+    mkdir "$T"
+    TMPDIR="$T" env --default-signal=INT "$DISTRUST" verify --build "$WORK/b" --engine firefox \
+        "$C/basic/cases.json" >"$WORK/int.out" 2>"$WORK/int.err" &
+    pid=$!
+    ff="" first="" i=0
+    while [ $i -lt 300 ] && [ -z "$ff" ] && kill -0 "$pid" 2>/dev/null; do
+        ff=$(ps -eo pid=,args= | awk -v d="-profile $T/" -v not="${first:-none}" \
+            '/ --marionette / && index($0, d) && $2 != "awk" && $1 != not { print $1; exit }')
+        if [ -n "$ff" ] && [ -n "${3:-}" ] && [ -z "$first" ]; then first=$ff ff=""; fi
+        [ -n "$ff" ] || { sleep 0.1; i=$((i + 1)); }
+    done
+    pg=$(ps -o pgid= -p "${ff:-0}" 2>/dev/null | tr -d ' ')
+    if [ -n "$ff" ] && [ "$pg" = "$ff" ]; then ok "$1: Firefox was running, leader of its own process group ($ff), when the signal came"
+    else not_ok "$1: Firefox was running, leader of its own process group, when the signal came" "firefox: '$ff', its group '$pg'" "$(cat "$WORK/int.err")"; fi
+    kill -"$1" "$pid"
+    { wait "$pid"; st=$?; } 2>/dev/null
+    expect_status "$1 to distrust: it dies of the signal" "$2"
+    i=0
+    while [ $i -lt 50 ] && [ -n "$(live_procs "$T/" "${pg:-none}")" ]; do sleep 0.1; i=$((i + 1)); done
+    left=$(live_procs "$T/" "${pg:-none}")
+    if [ -z "$left" ]; then ok "$1: within 5 s no process of Firefox's group or naming TMPDIR is left"; else
+        not_ok "$1: within 5 s no process of Firefox's group or naming TMPDIR is left" \
+            "$(for p in $left; do ps -o pid=,pgid=,stat=,args= -p "$p"; done)"
+        for p in $left; do kill -KILL "$p" 2>/dev/null; done
+    fi
+    if [ -z "$(ls -A "$T")" ]; then ok "$1: TMPDIR is empty (work directory, profiles)"; else
+        not_ok "$1: TMPDIR is empty (work directory, profiles)" "$(find "$T" | head)"; fi
+    has "$1: one line says so" "$WORK/int.err" "^distrust: interrupted \\(SIG$1\\): Firefox and the NSS workers stopped, temporary files removed$"
+    count "$1: no check is reported, nor a count of passes" "$WORK/int.out" '^(ok|not ok|[0-9]+ passed)' 0
+}
+interrupted TERM 143
+interrupted INT 130 second
+# SIGKILL cannot be caught: Firefox still goes with distrust (it has SIGKILL
+# as its parent-death signal); the work directory stays, nothing removes it.
+T="$WORK/tmp-KILL"
+mkdir "$T"
+TMPDIR="$T" "$DISTRUST" verify --build "$WORK/b" --engine firefox "$C/basic/cases.json" >"$WORK/int.out" 2>&1 &
+pid=$!
+i=0 ff=""
+while [ $i -lt 300 ] && [ -z "$ff" ]; do
+    ff=$(ps -eo pid=,args= | awk -v d="-profile $T/" '/ --marionette / && index($0, d) && $2 != "awk" { print $1; exit }')
+    [ -n "$ff" ] || { sleep 0.1; i=$((i + 1)); }
+done
+kill -KILL "$pid"
+{ wait "$pid"; st=$?; } 2>/dev/null
+expect_status "KILL to distrust" 137
+i=0
+while [ $i -lt 50 ] && [ -n "$(live_procs "$T/" "${ff:-none}")" ]; do sleep 0.1; i=$((i + 1)); done
+left=$(live_procs "$T/" "${ff:-none}")
+if [ -n "$ff" ] && [ -z "$left" ]; then ok "KILL: Firefox ($ff) and its group die with distrust within 5 s"; else
+    not_ok "KILL: Firefox ($ff) and its group die with distrust within 5 s" "$(for p in $left; do ps -o pid=,pgid=,stat=,args= -p "$p"; done)"
+    for p in $left; do kill -KILL "$p" 2>/dev/null; done
+fi
+rm -rf "$T"
+# SIGHUP ignored on entry (nohup) stays ignored: the run goes on.
+T="$WORK/tmp-nohup"
+mkdir "$T"
+(trap '' HUP; TMPDIR="$T" exec "$DISTRUST" verify --build "$WORK/b" --engine firefox "$C/basic/cases.json" >"$WORK/int.out" 2>&1) &
+pid=$!
+i=0
+while [ $i -lt 300 ] && [ -z "$(live_procs "$T/")" ]; do sleep 0.1; i=$((i + 1)); done
+kill -HUP "$pid"
+sleep 1
+if kill -0 "$pid" 2>/dev/null && [ -n "$(live_procs "$T/")" ]; then ok "SIGHUP ignored on entry (nohup): the run and its Firefox go on"; else
+    not_ok "SIGHUP ignored on entry (nohup): the run and its Firefox go on" "$(cat "$WORK/int.out")"; fi
+kill -TERM "$pid"
+{ wait "$pid"; st=$?; } 2>/dev/null
+expect_status "then SIGTERM stops it" 143
+i=0
+while [ $i -lt 50 ] && [ -n "$(live_procs "$T/")$(ls -A "$T")" ]; do sleep 0.1; i=$((i + 1)); done
+if [ -z "$(live_procs "$T/")$(ls -A "$T")" ]; then ok "and it cleans up"; else
+    not_ok "and it cleans up" "$(ls -A "$T")"
+    for p in $(live_procs "$T/"); do kill -KILL "$p" 2>/dev/null; done
+fi
 
 # Firefox not found: one clear line, nothing counted as passed.
 mkdir "$WORK/nopath"

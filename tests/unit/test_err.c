@@ -45,6 +45,7 @@ int main(void)
         {DT_ERR_NOMEM, "out of memory", 4},
         {DT_ERR_STRICT, "warnings raised in strict mode", 3},
         {DT_ERR_INTERNAL, "internal error", 4},
+        {DT_ERR_INTERRUPTED, "interrupted by a signal", 1},
     };
     for (size_t i = 0; i < DT_ARRAY_LEN(codes); i++)
         CHECK(!strcmp(dt_err_str(codes[i].e), codes[i].text) &&
