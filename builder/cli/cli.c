@@ -136,6 +136,9 @@ const struct cli_exit_row cli_exit_table[] = {
                     "(verify-signature, query --verify-key)"},
     {EXIT_INTERNAL, "internal: a bug, out of memory, or a cryptographic algorithm the library "
                     "cannot give (an OpenSSL provider without SHA-256 or MD5)"},
+    {130, "interrupted (128 + the signal: 130 SIGINT, 143 SIGTERM, 129 SIGHUP): verify stopped "
+          "Firefox and its NSS workers, removed its temporary files, reported no verdict and "
+          "died of the signal"},
 };
 const size_t cli_n_exit_table = sizeof(cli_exit_table) / sizeof(cli_exit_table[0]);
 
