@@ -3,6 +3,8 @@
  */
 #include "pool.h"
 
+#include "ccadb.h"
+
 #include "idkey.h"
 
 #include "caps.h"
@@ -560,6 +562,15 @@ static bool is_certdata(struct dt_slice s)
 
 /* One file: certdata.txt, PEM or DER. in_dir: a file found by walking a
  * directory, which may hold other things than certificates. */
+/* A file's certificates: a CCADB report (ccadb.h: the CCADB's CSV reports as
+ * they are published), else PEM or DER. */
+static enum dt_err load_certs(const char *file, struct dt_slice s, struct dt_certlist *l,
+                              struct dt_diags *d)
+{
+    return dt_ccadb_sniff(s) ? dt_ccadb_load_certs(file, s, l, d)
+                             : dt_cert_load_mem(file, s, l, d, NULL);
+}
+
 static enum dt_err add_one(struct dt_pool *p, const char *file, const char *name, bool in_dir,
                            struct dt_diags *d, dt_progress_fn progress, void *pctx)
 {
@@ -592,7 +603,7 @@ static enum dt_err add_one(struct dt_pool *p, const char *file, const char *name
     struct dt_certlist l = {0};
     l.max_per_file = DT_MAX_POOL_CERTS_PER_FILE;
     l.skip_openssl_check = true;
-    enum dt_err lrc = dt_cert_load_mem(fcopy, s, &l, &qd, NULL);
+    enum dt_err lrc = load_certs(fcopy, s, &l, &qd);
     /* The whole label: "-----BEGIN CERTIFICATE REQUEST-----" (a CSR) is
      * no certificate, and a directory's CSR is skipped like its keys. */
     bool cert_file = memmem(s.p, s.n, "-----BEGIN CERTIFICATE-----", 27) ||
@@ -613,7 +624,7 @@ static enum dt_err add_one(struct dt_pool *p, const char *file, const char *name
         struct dt_certlist l2 = {0};
         l2.max_per_file = DT_MAX_POOL_CERTS_PER_FILE;
         l2.skip_openssl_check = true;
-        rc = dt_cert_load_mem(fcopy, s, &l2, d, NULL);
+        rc = load_certs(fcopy, s, &l2, d);
         dt_cert_list_free(&l2);
         if (rc == DT_OK)
             rc = DT_ERR_INPUT;

@@ -7,6 +7,7 @@
  */
 #include "cert.h"
 
+
 #include "pubkey.h"
 #include "name.h"
 
