@@ -13,6 +13,7 @@
 #include "digest.h"
 #include "pool.h"
 #include "unit.h"
+#include "unit_cert.h"
 #include "version.h"
 
 #include <pkcs11.h>
@@ -88,22 +89,8 @@ static const struct dt_cd_object *find(const struct dt_cd_file *f, unsigned long
     return NULL;
 }
 
-/* The one certificate of a file, or NULL; freed with dt_cert_list_free. */
-static const struct dt_cert *cert_of(const char *path, struct dt_certlist *l)
-{
-    struct dt_diags d;
-    unit_diags_setup(&U, &d);
-    memset(l, 0, sizeof(*l));
-    if (dt_cert_load_file(path, l, &d, NULL) != DT_OK || l->n != 1)
-        return NULL;
-    return l->v[0];
-}
-
-static bool trust_is(const struct dt_cd_object *o, unsigned long type, unsigned long want)
-{
-    unsigned long v;
-    return o && dt_cdparse_get_ulong(o, type, &v) && v == want;
-}
+#define cert_of(path, l) unit_cert_of(&U, path, l)
+#define trust_is unit_trust_is
 
 static bool has(const struct dt_cd_object *o, unsigned long type)
 {
