@@ -1027,8 +1027,9 @@ static enum dt_err md_rec(struct dt_buf *out, const struct rec *r)
                                                                                     r->b.len));
     char *shown = r->is ? dt_nssname_display(dt_slice_make(r->a.data, r->a.len)) : NULL;
     DT_ENSURE_MEM(a && b && (!r->is || shown));
-    DT_TRY(dt_buf_printf(out, "OneCRL /data/%zu%s%s%s", r->index, r->name ? " \"" : "",
-                         r->name ? r->name : "", r->name ? "\"" : ""));
+    bool named = r->name && *r->name;
+    DT_TRY(dt_buf_printf(out, "OneCRL /data/%zu%s%s%s", r->index, named ? " \"" : "",
+                         named ? r->name : "", named ? "\"" : ""));
     if (r->is) {
         DT_TRY(dt_buf_printf(out, ": issuer \"%s\" serial ", shown));
         for (size_t i = 0; i < r->b.len; i++)
