@@ -551,9 +551,24 @@ static enum dt_err classify(struct R *R)
         }
         s->cells[w->where][w->status]++;
     }
-    for (size_t i = 0; i < R->n_recs; i++)
-        if (!R->recs[i].matched)
-            s->cells[DT_REC_IN_ONECRL][DT_REC_NO_ROW]++;
+    for (size_t i = 0; i < R->n_recs; i++) {
+        const struct rec *r = &R->recs[i];
+        if (r->matched)
+            continue;
+        s->cells[DT_REC_IN_ONECRL][DT_REC_NO_ROW]++;
+        if (!r->is) {
+            s->no_row_subject_key++;
+            continue;
+        }
+        int kind = 0; /* 0 unknown, 1 CA, 2 end entity */
+        uint8_t key[32];
+        DT_TRY(dt_idkey_issuer_serial(dt_slice_make(r->a.data, r->a.len),
+                                      dt_slice_make(r->b.data, r->b.len), key));
+        uint32_t it = R->have_pool ? dt_dmap_first(&R->pool.by_issuer_serial, key) : DT_DMAP_END;
+        if (it != DT_DMAP_END)
+            kind = R->pool.v[dt_dmap_value(&R->pool.by_issuer_serial, it)].cert->info.is_ca ? 1 : 2;
+        (*(kind == 1 ? &s->no_row_ca : kind == 2 ? &s->no_row_leaf : &s->no_row_unknown))++;
+    }
     for (size_t i = 0; i < R->n_pols; i++)
         if (!R->pols[i].used)
             s->cells[DT_REC_IN_POLICY][DT_REC_NO_ROW]++;
@@ -961,6 +976,14 @@ static enum dt_err write_json(const struct R *R, struct dt_buf *out)
                                : NULL;
             DT_ENSURE_MEM(cell && !json_object_set_new(row, status_key[c], cell));
             DT_TRY(cell_records(R, w, c, arr));
+            if (w == DT_REC_IN_ONECRL && c == DT_REC_NO_ROW) {
+                json_t *k = json_pack("{s:i, s:i, s:i, s:i}", "subject_key",
+                                      (json_int_t)s->no_row_subject_key, "ca",
+                                      (json_int_t)s->no_row_ca, "end_entity",
+                                      (json_int_t)s->no_row_leaf, "unknown",
+                                      (json_int_t)s->no_row_unknown);
+                DT_ENSURE_MEM(k && !json_object_set_new(cell, "kinds", k));
+            }
         }
     }
     DT_ENSURE_MEM(!json_object_set_new(doc, "cells", cells));
@@ -1053,11 +1076,25 @@ static enum dt_err md_cell(const struct R *R, int w, int c, size_t max, struct d
         goto out;
     DT_TRY(dt_buf_printf(out, "\n## %s %s, %s: %zu\n\n", verdict_mark[v], where_text[w],
                          status_text[c], total));
-    if (w == DT_REC_IN_ONECRL && c == DT_REC_NO_ROW)
+    if (w == DT_REC_IN_ONECRL && c == DT_REC_NO_ROW) {
+        const struct dt_reconcile_summary *s = R->s;
         DT_TRY(dt_buf_puts(out, "Note: the report lists revoked intermediates only; OneCRL also "
                                 "holds leaves, subject + key records and certificates the "
                                 "CCADB has no row for. Told, not counted as an "
-                                "inconsistency.\n\n"));
+                                "inconsistency. "));
+        if (R->have_pool)
+            DT_TRY(dt_buf_printf(out,
+                                 "Of these: %zu subject + key, %zu CA certificates and %zu "
+                                 "end-entity certificates of the pool, %zu not in the "
+                                 "pool.\n\n",
+                                 s->no_row_subject_key, s->no_row_ca, s->no_row_leaf,
+                                 s->no_row_unknown));
+        else
+            DT_TRY(dt_buf_printf(out,
+                                 "Of these: %zu subject + key, %zu issuer + serial (give --pool "
+                                 "to tell CA certificates from end-entity ones).\n\n",
+                                 s->no_row_subject_key, s->no_row_unknown));
+    }
     if (c != DT_REC_NO_ROW) {
         for (size_t i = 0; i < R->n_rows && shown < max; i++) {
             const struct row *r = &R->rows[i];

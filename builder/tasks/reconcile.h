@@ -73,6 +73,11 @@ struct dt_reconcile_summary {
     size_t compromised;     /* of which the report's reason is keyCompromise or
                              * cACompromise: failed checks, like the ❌ cells */
     size_t prunable;        /* OneCRL records whose certificates all expired (with a pool) */
+    /* The OneCRL records no row names, by kind (the note of that cell):
+     * subject + key records; issuer + serial records whose certificate the
+     * pool (with a pool) shows to be a CA certificate, or an end-entity
+     * one; the rest, unknown. */
+    size_t no_row_subject_key, no_row_ca, no_row_leaf, no_row_unknown;
     bool paths_checked, prune_checked;
 };
 

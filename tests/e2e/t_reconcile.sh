@@ -120,7 +120,8 @@ has "absent, Cert Expired: RSA's Secure Server CA" "$WORK/full.md" '^- .*\(repor
 has "absent, Ready to Add: ANCE" "$WORK/full.md" '^- .*\(report line [0-9]+, row 6\): .*SHA-256 1D4F0596FCA2611D09F84C78F2EA565EF2EAB9CFC272A1718BD336E6E0AE021A$'
 has "not in the report: under a note, not an alarm" "$WORK/full.md" \
     '^## ℹ️ Present in OneCRL, Absent from the report: 1886$'
-has "... the note" "$WORK/full.md" '^Note: the report lists revoked intermediates only'
+has "... the note, and what they are: DigiNotar's 2 other subject + key records, 1,884 issuer + serial" \
+    "$WORK/full.md" '^Note: the report lists revoked intermediates only.* Of these: 2 subject \+ key, 1884 issuer \+ serial \(give --pool'
 has "... --rows 5: five records, then how many more" "$WORK/full.md" '^- \.\.\. and 1881 more$'
 count "... a OneCRL record with its path, name, issuer and serial" "$WORK/full.md" \
     '^- OneCRL /data/[0-9]+( "[^"]*")?: issuer ".*" serial [0-9A-F]+$' 5
@@ -205,6 +206,11 @@ if command -v jq >/dev/null 2>&1; then
     run "$D" reconcile --onecrl "$ONECRL" --ccadb "$WORK/full.csv" --date $DATE --pool "$TOP/testdata/ccadb" --json
     cf=$(jq -r '.cells.present_in_onecrl.ready_to_add.records[0].onecrl.json_path' "$WORK/out")
     jq -r '.prunable.records[].onecrl.json_path' "$WORK/out" >"$WORK/prunable2"
+    k=$(jq -r '.cells.present_in_onecrl.absent_from_report.kinds | [.subject_key, .ca, .end_entity, .unknown] | map(tostring) | join(" ")' "$WORK/out")
+    set -- $k
+    [ "$#" = 4 ] && [ "$1" = 2 ] && [ $(($2 + $3 + $4)) = 1884 ] && [ "$2" -gt 0 ] && [ "$4" -gt 0 ] &&
+        ok "with the pool, the records no row names: $1 subject + key, $2 CA and $3 end-entity certificates of the pool, $4 not in it" ||
+        not_ok "kinds of the records no row names" "$k"
     [ -n "$cf" ] && ! grep -qx "$cf" "$WORK/prunable2" && [ "$(jq .prunable.count "$WORK/out")" = "$np" ] &&
         ok "... Camerfirma's ($cf, valid until 2034) is not; the count is the pool's, not the report's" ||
         not_ok "Camerfirma's record not prunable" "$cf"

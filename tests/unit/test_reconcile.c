@@ -204,6 +204,9 @@ int main(void)
               strstr(md, "- OneCRL /data/2 \"a leaf\": issuer \"Test Intermediate 1\" "
                          "serial 0102\n"),
           "the OneCRL record no row names, under a note");
+    CHECK(md && strstr(md, "Of these: 0 subject + key, 1 issuer + serial (give --pool") &&
+              s.no_row_subject_key == 0 && s.no_row_unknown == 1,
+          "... which says what it is (without a pool: issuer + serial, kind unknown)");
     CHECK(md && !strstr(md, "cross-certificate bypasses") && !strstr(md, "pruned"),
           "no pool: neither the bypasses nor the prunable records");
     free(md);
@@ -309,6 +312,10 @@ int main(void)
     md = go(&r, &rc, &s);
     CHECKU(rc == DT_OK && s.paths_checked && s.bypasses == 1 && s.compromised == 1,
            "a cross-certificate bypasses a revocation for a key compromise");
+    CHECK(s.no_row_leaf == 1 && s.no_row_ca == 0 && s.no_row_unknown == 0 && md &&
+              strstr(md, "Of these: 0 subject + key, 0 CA certificates and 1 end-entity "
+                         "certificates of the pool, 0 not in the pool."),
+          "with the pool, the record no row names is an end-entity certificate (leaf-a1)");
     CHECK(md && strstr(md, "## Revocations a cross-certificate bypasses: 1 (1 for a compromise "
                            "❌)\n") &&
               strstr(md, "- revoked ❌ Test Owner/pki/int-a1 (report line 2, reason "
