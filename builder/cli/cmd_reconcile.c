@@ -120,15 +120,17 @@ int cmd_reconcile(struct cli *cli, int argc, char **argv)
         rc = cli_write_text(a.out, text.data, text.len, "the report", &d);
     dt_buf_free(&text);
     code = cli_exit_for(cli, rc);
-    if (rc == DT_OK && !cli->quiet)
-        fprintf(stderr,
-                "reconcile: %zu row%s, %zu OneCRL record%s: %zu inconsistenc%s%s%s%s\n", s.rows,
+    if (rc == DT_OK && !cli->quiet) {
+        fprintf(stderr, "reconcile: %zu row%s, %zu OneCRL record%s: %zu inconsistenc%s", s.rows,
                 s.rows == 1 ? "" : "s", s.records, s.records == 1 ? "" : "s", s.inconsistencies,
-                s.inconsistencies == 1 ? "y" : "ies",
-                s.paths_checked ? ", " : "",
-                s.paths_checked ? (s.bypasses ? "revocations bypassed" : "no revocation bypassed")
-                                : "",
-                s.prune_checked && s.prunable ? ", records to prune" : "");
+                s.inconsistencies == 1 ? "y" : "ies");
+        if (s.paths_checked)
+            fprintf(stderr, ", %zu revocation%s bypassed (%zu for a compromise)", s.bypasses,
+                    s.bypasses == 1 ? "" : "s", s.compromised);
+        if (s.prune_checked)
+            fprintf(stderr, ", %zu record%s to prune", s.prunable, s.prunable == 1 ? "" : "s");
+        fputc('\n', stderr);
+    }
     if (code == EXIT_OK && (s.inconsistencies || s.compromised))
         code = EXIT_MISMATCH;
 out:

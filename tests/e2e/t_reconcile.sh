@@ -220,6 +220,8 @@ fi
 # The same in Markdown, and its negatives.
 run "$D" reconcile --onecrl "$ONECRL" --ccadb "$WORK/ok.csv" --date $DATE --pool "$TOP/testdata/ccadb" \
     --certdata "$CERTDATA"
+has "stderr sums it up: the bypasses (none for a compromise) and the records to prune" "$WORK/err" \
+    '^reconcile: 7 rows, 1891 OneCRL records: 0 inconsistencies, [0-9]+ revocations bypassed \(0 for a compromise\), 925 records to prune$'
 has "Markdown: the QuoVadis bypass, its anchor and chain" "$WORK/out" \
     '^- revoked QuoVadis/QuoVadis Global SSL ICA G3 \(report line [0-9]+, reason "\(4\) superseded"\), bypassed by "QuoVadis Global SSL ICA G3" \(.*SHA-256 161EE5386329B28A27FF405736552A621D5A844A43811E3623E52EEFA0BA840A\), trusted for server-auth through "QuoVadis Root CA 2 G3" .*\(a chain of 2\)$'
 sh "$TOP/tests/e2e/mkrevoked.sh" "$WORK/kc.csv" <<EOF
