@@ -81,8 +81,8 @@ const struct cli_cmd cli_cmds[] = {
      "certificate of a revoked one's subject and key still trusted through a root of\n"
      "the store (a revocation a cross-certificate bypasses), and with --pool the\n"
      "OneCRL records whose certificates all expired. Markdown, or JSON with --json.\n"
-     "Exit 0 when the table shows no inconsistency and nothing is bypassed, 3 when it\n"
-     "does, 1 on bad input."},
+     "Exit 0 when the table shows no inconsistency and no key revoked for a compromise\n"
+     "stays trusted through another certificate, 3 when it does, 1 on bad input."},
     {"verify-signature", cmd_sig, CLI_SIG, "", "--build",
      "Check every signature of a build with a public key (P-256 or P-384): the\n"
      "Remote Settings p384ecdsa content signature of onecrl.json\n"
