@@ -618,6 +618,19 @@ static void on_chain(const struct dt_chain *c, void *ctx)
 static enum dt_err add_bypass(struct R *R, int row, int rec, const struct dt_pool_entry *revoked_e,
                               const struct dt_pool_entry *other, const char *purpose)
 {
+    /* One certificate in two rows (or a row and a record): listed once. */
+    for (size_t i = 0; i < R->n_bys; i++) {
+        struct bypass *b = &R->bys[i];
+        if (b->revoked != revoked_e || b->other != other)
+            continue;
+        /* ... by its row that gives a compromise, if one does */
+        if (row >= 0 && R->rows[row].compromise && (b->row < 0 || !R->rows[b->row].compromise)) {
+            b->row = row;
+            b->rec = rec;
+            R->s->compromised++;
+        }
+        return DT_OK;
+    }
     if (R->n_bys == R->cap_bys) {
         size_t cap = R->cap_bys ? 2 * R->cap_bys : 16;
         struct bypass *v = realloc(R->bys, cap * sizeof(*v));

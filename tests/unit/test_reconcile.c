@@ -325,6 +325,25 @@ int main(void)
               strstr(md, " (a chain of 2)\n"),
           "Markdown: the revoked row, the cross-certificate, the anchor, the chain");
     free(md);
+    /* One certificate in two rows: one bypass, counted for a compromise
+     * when either row gives one. */
+    {
+        struct dt_buf two;
+        dt_buf_init(&two, 0);
+        if (dt_buf_puts(&two, HEADER) != DT_OK)
+            return 2;
+        row(&two, "Added to OneCRL", "pki/int-a1", "(4) superseded", false);
+        row(&two, "Added to OneCRL", "pki/int-a1", "(1) keyCompromise", false);
+        r.ccadb = unit_write("twice.csv", (char *)two.data, two.len);
+        md = go(&r, &rc, &s);
+        CHECKU(rc == DT_OK && s.rows == 2 && s.bypasses == 1 && s.compromised == 1 && md &&
+                   strstr(md, "- revoked ❌ Test Owner/pki/int-a1 (report line 23, reason "
+                              "\"(1) keyCompromise\")"),
+               "a certificate in two rows: its bypass once, by the row that gives a compromise");
+        free(md);
+        r.ccadb = csv;
+        dt_buf_free(&two);
+    }
     /* Root C is no anchor: int-a1-xc (Root C) is no bypass; with Root A in
      * the store too, it is (through root-c-xa). */
     char store2[600];
