@@ -133,6 +133,7 @@ int cmd_query(struct cli *cli, int argc, char **argv);
 int cmd_diff(struct cli *cli, int argc, char **argv);
 int cmd_deadlines(struct cli *cli, int argc, char **argv);
 int cmd_emit(struct cli *cli, int argc, char **argv);
+int cmd_reconcile(struct cli *cli, int argc, char **argv);
 
 extern const struct cli_cmd cli_cmds[];
 extern const size_t cli_n_cmds;

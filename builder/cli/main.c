@@ -72,6 +72,17 @@ const struct cli_cmd cli_cmds[] = {
      "(as grep), 2 on a usage error or an unreadable or malformed input (a bad blob, any\n"
      "malformed batch line), 3 when --verify-key is given and the blob's signature is\n"
      "missing or does not verify."},
+    {"reconcile", cmd_reconcile, CLI_RECONCILE, "", NULL,
+     "OneCRL against the CCADB's revoked-intermediates report, as Mozilla's\n"
+     "oneCRLDiffCCADB: a table of the report's rows by their \"OneCRL Status\" (Added to\n"
+     "OneCRL, Cert Expired, Ready to Add) and whether OneCRL has them (by issuer + serial\n"
+     "or subject + key), with the OneCRL records no row names; with --policy, what the\n"
+     "policies send to OneCRL is a third row. With --pool and --certdata, every\n"
+     "certificate of a revoked one's subject and key still trusted through a root of\n"
+     "the store (a revocation a cross-certificate bypasses), and with --pool the\n"
+     "OneCRL records whose certificates all expired. Markdown, or JSON with --json.\n"
+     "Exit 0 when the table shows no inconsistency and no key revoked for a compromise\n"
+     "stays trusted through another certificate, 3 when it does, 1 on bad input."},
     {"verify-signature", cmd_sig, CLI_SIG, "", "--build",
      "Check every signature of a build with a public key (P-256 or P-384): the\n"
      "Remote Settings p384ecdsa content signature of onecrl.json\n"

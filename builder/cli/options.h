@@ -23,7 +23,8 @@
 #define CLI_EMIT (1u << 7)
 #define CLI_QUERY (1u << 8)
 #define CLI_SIG (1u << 9)
-#define CLI_ALL 0x3ffu
+#define CLI_RECONCILE (1u << 10)
+#define CLI_ALL 0x7ffu
 
 /* Every option, by the concept it names. */
 enum cli_opt_id {
@@ -39,6 +40,9 @@ enum cli_opt_id {
     OPT_PREVIOUS,
     OPT_VERIFY_KEY,
     OPT_CERTDATA,
+    OPT_ONECRL,
+    OPT_CCADB,
+    OPT_POLICY,
     OPT_CASES,
     OPT_CORPUS,
     OPT_PURPOSE,

@@ -55,6 +55,43 @@ static void see_key(struct acc *a, const struct dt_pool *pool, const struct dt_d
     }
 }
 
+static void fate_of(const struct acc *a, struct dt_prune_fate *f)
+{
+    f->state = a->st == LIVE ? DT_PRUNE_LIVE : a->st == EXPIRED ? DT_PRUNE_EXPIRED
+                                                                : DT_PRUNE_UNKNOWN;
+    f->latest = a->latest;
+    f->certs = a->certs;
+}
+
+enum dt_err dt_prune_issuer_serial(const struct dt_pool *pool, struct dt_slice issuer,
+                                   struct dt_slice serial, int64_t before, struct dt_prune_fate *f)
+{
+    struct acc a = {NONE, 0, 0};
+    uint8_t key[32];
+    memset(f, 0, sizeof(*f));
+    enum dt_err rc = dt_idkey_issuer_serial(issuer, serial, key);
+    if (rc != DT_OK)
+        return rc;
+    see_key(&a, pool, &pool->by_issuer_serial, key, NULL, before);
+    fate_of(&a, f);
+    return DT_OK;
+}
+
+enum dt_err dt_prune_subject_key(const struct dt_pool *pool, struct dt_slice subject,
+                                 const uint8_t spki_sha256[32], int64_t before,
+                                 struct dt_prune_fate *f)
+{
+    struct acc a = {NONE, 0, 0};
+    uint8_t key[32];
+    memset(f, 0, sizeof(*f));
+    enum dt_err rc = dt_idkey_spki(subject, spki_sha256, key);
+    if (rc != DT_OK)
+        return rc;
+    see_key(&a, pool, &pool->by_spki, key, NULL, before);
+    fate_of(&a, f);
+    return DT_OK;
+}
+
 struct rule_acc {
     const struct dt_rule *rule;
     struct acc a;

@@ -10,6 +10,7 @@
 #                         good policy over a previous build (OUT unchanged)
 #                       verify CASES          distrust verify --build (a good build)
 #                       query ARGS...         distrust query ARGS...
+#                       reconcile ARGS...     distrust reconcile ARGS...
 #                       module PARAMS-FILE    modutil -add of libdistrust-pkcs11.so
 #                         with the file's parameters (@DIR@: the case directory)
 #   exit N            the exit status (1: bad input)
@@ -140,6 +141,13 @@ run_command() {
         echo $? >"$WORK/rc"
         check_run "$name" query
         ;;
+    reconcile)
+        (cd "$dir" && "$DISTRUST" reconcile "$@" </dev/null >"$WORK/stdout" 2>"$WORK/stderr")
+        echo $? >"$WORK/rc"
+        check_run "$name" reconcile
+        [ -s "$WORK/stdout" ] && not_ok "$name: reconcile printed no table on bad input" \
+            "$(show "$WORK/stdout")"
+        ;;
     module)
         rm -rf "$WORK/mdb" && mkdir -p "$WORK/mdb"
         certutil -N --empty-password -d "sql:$WORK/mdb" >/dev/null 2>&1
@@ -227,7 +235,7 @@ else
     not_ok "catalogue holds at least 40 cases" "found $ncases"
 fi
 # Every format has cases of its own.
-for k in policy import-certdata build-certdata import-onecrl verify query module; do
+for k in policy import-certdata build-certdata import-onecrl verify query module reconcile; do
     c=$(printf '%s\n' $kinds | grep -c "^$k\$")
     if [ "$c" -ge 1 ]; then ok "catalogue: $c case(s) of kind $k"; else not_ok "catalogue: no case of kind $k"; fi
 done

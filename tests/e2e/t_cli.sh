@@ -6,7 +6,7 @@
 # same way by build and deadlines; -q keeps the results.
 . "$TOP/tests/e2e/lib.sh"
 D=$DISTRUST
-CMDS="build lint verify impact import diff deadlines emit-tests query verify-signature"
+CMDS="build lint verify impact import diff deadlines emit-tests query verify-signature reconcile"
 
 # 1. --help of every command, as "COMMAND LONG" pairs and "LETTER LONG" pairs.
 : >"$WORK/help-pairs"
