@@ -488,7 +488,8 @@ enum dt_err dt_import_ccadb_mem(const char *input, struct dt_slice text, struct 
         dt_diag_warn(d, &pl0,
                      "no row is \"Ready to Add\" or \"Added to OneCRL\": the policy has no "
                      "entries");
-    qsort(I.v, I.n, sizeof(*I.v), cmp_centry);
+    if (I.n)
+        qsort(I.v, I.n, sizeof(*I.v), cmp_centry);
     const char *slash = strrchr(input, '/');
     char base[256];
     snprintf(base, sizeof(base), "%s", slash ? slash + 1 : input);
