@@ -355,16 +355,22 @@ static enum dt_err row_do(struct cimp *I, const struct dt_ccadb_row *row)
     struct dt_slice sn = dt_ccadb_get(row, I->c_serial);
     char *status = clean_text(st, false, 200), *name = cell(row, I->c_name, false);
     DT_ENSURE_MEM(status && name);
+    if (!*name) { /* a row without a certificate name: its subject's common name */
+        free(name);
+        name = cell(row, I->c_scn, false);
+        DT_ENSURE_MEM(name);
+    }
     const char *why = dt_import_ccadb_serial_check(sn, row->cert->info.serial);
     if (why) {
         struct dt_buf hex;
         dt_buf_init(&hex, 0);
-        DT_TRY(dt_hex_encode(row->cert->info.serial, true, 0, &hex));
-        dt_diag_report(I->d, DT_ERROR, &pl,
-                       "row %zu: the Certificate Serial Number (%.*s) %s (%.*s, compared as "
-                       "integers)",
-                       row->index, (int)(sn.n < 140 ? sn.n : 140), (const char *)sn.p, why,
-                       (int)hex.len, (const char *)hex.data);
+        rc = dt_hex_encode(row->cert->info.serial, true, 0, &hex);
+        if (rc == DT_OK)
+            dt_diag_report(I->d, DT_ERROR, &pl,
+                           "row %zu: the Certificate Serial Number (%.*s) %s (%.*s, compared as "
+                           "integers)",
+                           row->index, (int)(sn.n < 140 ? sn.n : 140), (const char *)sn.p, why,
+                           (int)hex.len, (const char *)hex.data);
         dt_buf_free(&hex);
         goto out;
     }
