@@ -1,5 +1,5 @@
 /*
- * cmd_import.c - `distrust import onecrl|certdata FILE -o POLICY.json`.
+ * cmd_import.c - `distrust import onecrl|certdata|ccadb FILE -o POLICY.json`.
  */
 #include "cli.h"
 
@@ -28,9 +28,11 @@ int cmd_import(struct cli *cli, int argc, char **argv)
     } else if (n_pos != 2) {
         code = cli_usage_error(cli, "import",
                                "expected KIND FILE (import onecrl onecrl.json, import certdata "
-                               "certdata.txt)");
-    } else if (strcmp(pos[0], "onecrl") != 0 && strcmp(pos[0], "certdata") != 0) {
-        code = cli_usage_error(cli, "import", "%s: the kinds are onecrl and certdata", pos[0]);
+                               "certdata.txt, import ccadb REPORT.csv)");
+    } else if (strcmp(pos[0], "onecrl") != 0 && strcmp(pos[0], "certdata") != 0 &&
+               strcmp(pos[0], "ccadb") != 0) {
+        code = cli_usage_error(cli, "import", "%s: the kinds are onecrl, certdata and ccadb",
+                               pos[0]);
     } else {
         struct dt_import_opts o;
         memset(&o, 0, sizeof(o));
@@ -46,7 +48,11 @@ int cmd_import(struct cli *cli, int argc, char **argv)
         struct dt_import_summary s;
         enum dt_err rc = dt_import_run(&o, &s);
         cli_progress_done(cli);
-        if (rc == DT_OK && !cli->quiet && !strcmp(pos[0], "certdata"))
+        if (rc == DT_OK && !cli->quiet && !strcmp(pos[0], "ccadb"))
+            printf("import: wrote %s: %zu entries (%zu Added to OneCRL, %zu Ready to Add); "
+                   "left out: %zu Cert Expired, %zu of other statuses, %zu duplicates\n",
+                   out, s.records, s.added, s.ready, s.expired, s.other, s.duplicates);
+        else if (rc == DT_OK && !cli->quiet && !strcmp(pos[0], "certdata"))
             printf("import: wrote %s: %zu distrusts (%zu by certificate, %zu by issuer and "
                    "serial) and %zu roots with distrust-after dates; certificates in %s\n",
                    out, s.records, s.certificates, s.issuer_serial, s.distrust_after,

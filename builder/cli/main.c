@@ -40,7 +40,7 @@ const struct cli_cmd cli_cmds[] = {
      "the pool to a trust anchor and count, per policy entry and in total, the\n"
      "certificates now distrusted on every path, those still valid through another\n"
      "path, those unaffected and those with no path at all. A table, or JSON."},
-    {"import", cmd_import, CLI_IMPORT, "onecrl|certdata FILE", NULL,
+    {"import", cmd_import, CLI_IMPORT, "onecrl|certdata|ccadb FILE", NULL,
      "import onecrl: turn a OneCRL Remote Settings dump ({\"data\": [...]} or an array of\n"
      "records) into a policy: one entry per record (duplicates by DER bytes once),\n"
      "targets onecrl and blob, the details kept as label/bug/who/why/created,\n"
@@ -48,7 +48,12 @@ const struct cli_cmd cli_cmds[] = {
      "import certdata: turn the distrusts of an NSS certdata.txt into a policy: every\n"
      "trust object with CKT_NSS_NOT_TRUSTED (its shape, label and comments kept) and\n"
      "every distrust-after date (on the certificate or the trust object); the\n"
-     "certificates go into POLICY-certs/ beside the policy."},
+     "certificates go into POLICY-certs/ beside the policy.\n"
+     "import ccadb: turn the CCADB's revoked-intermediates report (CSV) into a policy:\n"
+     "every row \"Ready to Add\" or \"Added to OneCRL\" becomes an issuer/serial entry\n"
+     "from its certificate, scope certificate, targets onecrl and blob (\"Cert Expired\"\n"
+     "rows left out with a note, other statuses with a warning); a row whose serial or\n"
+     "fingerprint is not its certificate's is an error."},
     {"diff", cmd_diff, CLI_DIFF, "OLD_OUT NEW_OUT", NULL,
      "Release notes between two builds: the distrusts (NSS objects and OneCRL records)\n"
      "added, removed and changed, grouped by incident with bugs, names, purposes and\n"

@@ -558,14 +558,18 @@ enum dt_err dt_import_run(const struct dt_import_opts *o, struct dt_import_summa
         s = &local;
     memset(s, 0, sizeof(*s));
     if (!o || !o->diag || !o->input || !o->output || !o->kind ||
-        (strcmp(o->kind, "onecrl") && strcmp(o->kind, "certdata")))
+        (strcmp(o->kind, "onecrl") && strcmp(o->kind, "certdata") && strcmp(o->kind, "ccadb")))
         return DT_ERR_USAGE;
-    bool certdata = !strcmp(o->kind, "certdata");
+    bool certdata = !strcmp(o->kind, "certdata"), ccadb = !strcmp(o->kind, "ccadb");
     struct dt_diags d;
     dt_diag_init(&d, o->diag, o->diag_ctx);
-    DT_TRY(dt_file_read(o->input, certdata ? DT_MAX_CERTDATA_BYTES : DT_MAX_ONECRL_BYTES, &text, &d,
-                        NULL));
-    if (certdata)
+    DT_TRY(dt_file_read(o->input,
+                        certdata ? DT_MAX_CERTDATA_BYTES
+                                 : ccadb ? DT_MAX_POOL_FILE_BYTES : DT_MAX_ONECRL_BYTES,
+                        &text, &d, NULL));
+    if (ccadb)
+        rc = dt_import_ccadb_mem(o->input, dt_slice_make(text.data, text.len), &policy, s, &d);
+    else if (certdata)
         rc = import_certdata(o, dt_slice_make(text.data, text.len), &policy, s, &d);
     else
         rc = dt_import_onecrl_mem(o->input, dt_slice_make(text.data, text.len), &policy, s, &d,

@@ -13,11 +13,14 @@
 #   ONECRL_STATUS|PEM_FILE[|REVOCATION_DATE[|REASON[|CA_OWNER[|COMMENTS]]]]
 # ONECRL_STATUS is the cell as the CCADB writes it ("Added to OneCRL",
 # "Ready to Add", "Cert Expired", ...); REVOCATION_DATE is YYYY.MM.DD
-# (default 2024.01.15); REASON the RFC 5280 reason cell (default
-# "(1) keyCompromise"); CA_OWNER defaults to the issuer's O.
-# Dates are written as the CCADB writes them (YYYY.MM.DD), the serial as
-# uppercase hex without separators, fingerprints as uppercase hex, and the
-# PEM in single quotes inside a quoted cell.
+# (default 2024.01.15), written as the report writes dates, anything else
+# written as it is (a test's bad date); REASON the RFC 5280 reason cell
+# (default "(1) keyCompromise"); CA_OWNER defaults to the issuer's O.
+# Dates are written as the CCADB's report writes them ("2020 Jun 09": the
+# Date of Revocation and Valid From/To cells of the real report, as in
+# mozilla/OneCRL-Tools' ccadb2OneCRL test data), the serial as uppercase hex
+# without separators, fingerprints as uppercase hex, and the PEM in single
+# quotes inside a quoted cell.
 set -eu
 out=$1
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mkrevoked.XXXXXX")
@@ -27,8 +30,15 @@ q() { printf '"%s"' "$(printf '%s' "$1" | sed 's/"/""/g')"; }
 name_field() { # NAME KEY
     printf '%s\n' "$1" | tr ',' '\n' | sed -n "s/^ *$2 *= *//p" | head -n 1
 }
-date_of() { # "Jan  1 00:00:00 2021 GMT" -> 2021.01.01
-    date -u -d "$1" +%Y.%m.%d
+date_of() { # "Jan  1 00:00:00 2021 GMT" -> 2021 Jan 01
+    LC_ALL=C date -u -d "$1" '+%Y %b %d'
+}
+# rdate_of YYYY.MM.DD -> "YYYY Mon DD"; anything else as it is
+rdate_of() {
+    case $1 in
+    [0-9][0-9][0-9][0-9].[0-1][0-9].[0-3][0-9]) date_of "$(echo "$1" | tr . -)" ;;
+    *) printf '%s\n' "$1" ;;
+    esac
 }
 {
     printf '%s\n' '"CA Owner","Revocation Status","RFC 5280 Revocation Reason Code","Date of Revocation","OneCRL Status","Certificate Serial Number","CA Owner/Certificate Name","Certificate Issuer Common Name","Certificate Issuer Organization","Certificate Subject Common Name","Certificate Subject Organization","SHA-256 Fingerprint","Subject + SPKI SHA256","Valid From [GMT]","Valid To [GMT]","Public Key Algorithm","Signature Hash Algorithm","CRL URL(s)","Alternate CRL","OCSP URL(s)","Comments","PEM Info"'
@@ -60,7 +70,7 @@ date_of() { # "Jan  1 00:00:00 2021 GMT" -> 2021.01.01
         owner=${owner:-$io}
         [ -n "$owner" ] || owner=$icn
         printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' \
-            "$(q "$owner")" '"Revoked"' "$(q "${reason:-(1) keyCompromise}")" "$(q "${rdate:-2024.01.15}")" \
+            "$(q "$owner")" '"Revoked"' "$(q "${reason:-(1) keyCompromise}")" "$(q "$(rdate_of "${rdate:-2024.01.15}")")" \
             "$(q "$status")" "$(q "$serial")" "$(q "$owner/${scn:-$so}")" "$(q "$icn")" "$(q "$io")" \
             "$(q "$scn")" "$(q "$so")" "$(q "$fp")" "$(q "$spkisha")" "$(q "$(date_of "$nb")")" \
             "$(q "$(date_of "$na")")" "$(q "$algo ${bits:+$bits bits}")" "$(q "$sig")" '"http://crl.example.test/ca.crl"' \

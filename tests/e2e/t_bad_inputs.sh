@@ -5,6 +5,7 @@
 #                     case's policy.json), from inside the case directory:
 #                       import-certdata FILE  distrust import certdata FILE -o P
 #                       import-onecrl FILE    distrust import onecrl FILE -o P
+#                       import-ccadb FILE     distrust import ccadb FILE -o P
 #                         (over a previous P: unchanged, nothing left beside it)
 #                       build-certdata FILE   distrust build --certdata FILE of a
 #                         good policy over a previous build (OUT unchanged)
@@ -107,7 +108,7 @@ run_command() {
         return
     fi
     case $kind in
-    import-certdata | import-onecrl)
+    import-certdata | import-onecrl | import-ccadb)
         # The previous import in OUTDIR/policy.json stays as it was.
         rm -rf "$OUT"
         echo '{"version": 1, "entries": []}' >"$OUTDIR/policy.json"
@@ -235,7 +236,7 @@ else
     not_ok "catalogue holds at least 40 cases" "found $ncases"
 fi
 # Every format has cases of its own.
-for k in policy import-certdata build-certdata import-onecrl verify query module reconcile; do
+for k in policy import-certdata build-certdata import-onecrl import-ccadb verify query module reconcile; do
     c=$(printf '%s\n' $kinds | grep -c "^$k\$")
     if [ "$c" -ge 1 ]; then ok "catalogue: $c case(s) of kind $k"; else not_ok "catalogue: no case of kind $k"; fi
 done

@@ -312,7 +312,10 @@ static void test_run(void)
     CHECKU(run("onecrl", dup, out, true, &s) == DT_ERR_STRICT, "which --strict makes an error");
 
     /* Options. */
-    CHECK(run("ccadb", dup, out, false, &s) == DT_ERR_USAGE, "an unknown kind: a usage error");
+    CHECK(run("crlset", dup, out, false, &s) == DT_ERR_USAGE, "an unknown kind: a usage error");
+    CHECK(run("ccadb", dup, out, false, &s) == DT_ERR_INPUT &&
+              unit_has(&U, "`distrust import onecrl "),
+          "ccadb is a kind: a OneCRL dump given to it is an input error naming its importer");
     CHECK(run("onecrl", NULL, out, false, &s) == DT_ERR_USAGE, "no input: a usage error");
     CHECK(run("onecrl", dup, NULL, false, &s) == DT_ERR_USAGE, "no output: a usage error");
     CHECK(dt_import_run(NULL, &s) == DT_ERR_USAGE, "no options: a usage error");
