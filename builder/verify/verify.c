@@ -1662,8 +1662,8 @@ static const char *const ff_with[FF_N] = {
     "",
     "with OUT/certdata.txt as Firefox's built-in roots module",
     "",
-    "with the case's anchors and OUT/certdata-distrust.txt merged as Firefox's built-in roots "
-    "module"};
+    ("with the case's anchors and OUT/certdata-distrust.txt merged as Firefox's built-in roots "
+     "module")};
 static const char *const ff_base_what[FF_N] = {
     "", "", "", "", " (the case's root store as Firefox's built-in roots module)", "",
     " (the case's anchors as Firefox's built-in roots module)"};
