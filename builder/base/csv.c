@@ -91,12 +91,16 @@ enum dt_err dt_csv_next(struct dt_csv *c, struct dt_csv_record *r, bool *eof, st
                     goto out;
                 }
                 /* the run up to the next '"' or NUL, in one append */
-                size_t k = c->pos;
-                while (k < n && p[k] != '"' && p[k] && k - c->pos <= DT_MAX_CSV_FIELD_BYTES) {
-                    if (p[k] == '\n')
-                        c->line++;
-                    k++;
-                }
+                size_t lim = n - c->pos > DT_MAX_CSV_FIELD_BYTES ? c->pos + DT_MAX_CSV_FIELD_BYTES + 1
+                                                                 : n;
+                const uint8_t *q = memchr(p + c->pos, '"', lim - c->pos);
+                size_t k = q ? (size_t)(q - p) : lim;
+                const uint8_t *z = memchr(p + c->pos, '\0', k - c->pos);
+                if (z)
+                    k = (size_t)(z - p);
+                for (const uint8_t *nl = p + c->pos;
+                     (nl = memchr(nl, '\n', (size_t)(p + k - nl))) != NULL; nl++)
+                    c->line++;
                 DT_TRY(dt_buf_append(&c->buf, p + c->pos, k - c->pos));
                 c->pos = k;
                 if (c->buf.len - start > DT_MAX_CSV_FIELD_BYTES) {
