@@ -623,19 +623,11 @@ static enum dt_err add_one(struct dt_pool *p, const char *file, const char *name
         }
         /* Report the problems for real. A CSV table given by name that is
          * no CCADB report (no PEM column) is said to be that. */
-        if (!cert_file && !dt_ccadb_sniff(s) && dt_ccadb_is_table(s)) {
-            struct dt_ccadb r;
-            rc = dt_ccadb_open(&r, fcopy, s, d);
-            if (rc == DT_OK) {
-                dt_ccadb_close(&r);
-                rc = DT_ERR_INPUT;
-            }
-            goto out;
-        }
+        bool table = !cert_file && dt_ccadb_is_table(s);
         struct dt_certlist l2 = {0};
         l2.max_per_file = DT_MAX_POOL_CERTS_PER_FILE;
         l2.skip_openssl_check = true;
-        rc = load_certs(fcopy, s, &l2, d);
+        rc = table ? dt_ccadb_load_certs(fcopy, s, &l2, d) : load_certs(fcopy, s, &l2, d);
         dt_cert_list_free(&l2);
         if (rc == DT_OK)
             rc = DT_ERR_INPUT;

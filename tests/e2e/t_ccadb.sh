@@ -139,10 +139,19 @@ run "$D" lint --pool "$WORK/mix" "$WORK/six.json"
 expect_status "lint --pool a mixed directory" 0
 has "every certificate of the reports and the PEM file" "$WORK/out" "pool of $((n96 + n97 + 6)) certificates"
 has "the README and the table are skipped" "$WORK/err" '2 files held none and were skipped'
+run "$D" impact --build "$WORK/b-csv" --pool "$CC" --corpus "$WORK/mix" --roots "$WORK/roots.csv"
+expect_status "impact --corpus the mixed directory, --roots a report" 0
+has "... every certificate of it counted" "$WORK/out" "on $((n96 + n97 + 6)) corpus certificates; pool of 10217 certificates with 6 trust anchors"
 run "$D" lint --pool "$WORK/mix/owners.csv" "$WORK/six.json"
 expect_status "a CSV table without a PEM column given by name" 1
 has "... is said to be no CCADB report, at its header" "$WORK/err" \
     'owners.csv:1: error: not a CCADB report: the first row names no PEM column .*its columns: "CA Owner", "Country"'
+
+# A header and no row, its line not even ended: said so, at the header.
+printf 'SHA-256 Fingerprint,PEM Info' >"$WORK/header-only.csv"
+run "$D" lint --pool "$WORK/header-only.csv" "$WORK/six.json"
+expect_status "a report of a header alone" 1
+has "... is a report without a row" "$WORK/err" 'header-only.csv:1: error: a CCADB report without a row'
 
 # 6. Errors with their row; nothing written.
 # Row 3 of the 1996 report (line 30) with another certificate's fingerprint.
