@@ -8,6 +8,8 @@
 #   pool-files   100,000 certificates, one file each:  distrust lint --pool
 #   build        distrust build --pool over the bundle pool
 #   impact       distrust impact of that build on 99,180 leaves
+# then bench/scale.sh (mass revocation), bench/ccadb.sh (the CCADB's reports
+# as the pool) and bench/firefox.sh.
 set -u
 B=${B:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -122,6 +124,9 @@ fi
 
 # Mass revocation: build, peer, query --batch, the CRL comparison.
 B="$B" sh "$top/bench/scale.sh" || fail=1
+
+# The CCADB's reports as the pool (issue 19): load, lint, build, impact.
+B="$B" sh "$top/bench/ccadb.sh" || fail=1
 
 # Firefox's engine against NSS's (PKIX) on the same cases: a measurement, no
 # target (Firefox pays a start-up per configuration); says so without

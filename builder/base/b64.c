@@ -5,24 +5,38 @@
 
 #include <string.h>
 
-static int b64val(int c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
+/* Each byte's value: 0-63 for the alphabet, WS for whitespace, PAD for '=',
+ * -1 for anything else. */
+#define WS (-2)
+#define PAD (-3)
+static const signed char b64tab[256] = {
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, WS, WS, -1, -1, WS, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    WS, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 62, -1, -1, -1, 63,
+    52, 53, 54, 55, 56, 57, 58, 59, 60, 61, -1, -1, -1, PAD, -1, -1,
+    -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+    15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, -1, -1, -1, -1, -1,
+    -1, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+    41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+};
 
-static bool is_ws(int c)
+/* Appends the decoded bytes; past out's cap, as many as fit, as a byte at a
+ * time would. */
+static enum dt_err flush(struct dt_buf *out, const uint8_t *p, size_t n)
 {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+    enum dt_err rc = dt_buf_append(out, p, n);
+    for (size_t i = 0; rc == DT_ERR_LIMIT && i < n; i++)
+        if (dt_buf_append(out, p + i, 1) != DT_OK)
+            break;
+    return rc;
 }
 
 const char *dt_b64_decode(const char *s, size_t n, bool lenient, struct dt_buf *out)
@@ -30,33 +44,41 @@ const char *dt_b64_decode(const char *s, size_t n, bool lenient, struct dt_buf *
     uint32_t acc = 0;
     int bits = 0;
     size_t chars = 0, pad = 0;
+    uint8_t chunk[256]; /* bytes decoded, appended a chunk at a time */
+    size_t k = 0;
+    enum dt_err rc = DT_OK;
     for (size_t i = 0; i < n; i++) {
-        int c = (unsigned char)s[i];
-        if (is_ws(c)) {
-            if (!lenient)
-                return "whitespace inside base64";
-            continue;
-        }
-        if (c == '=') {
-            pad++;
-            continue;
+        int v = b64tab[(unsigned char)s[i]];
+        if (v < 0) {
+            if (v == WS) {
+                if (!lenient)
+                    return "whitespace inside base64";
+                continue;
+            }
+            if (v == PAD) {
+                pad++;
+                continue;
+            }
+            return pad ? "base64 data after '=' padding"
+                       : "not base64 (character outside A-Z a-z 0-9 + /)";
         }
         if (pad)
             return "base64 data after '=' padding";
-        int v = b64val(c);
-        if (v < 0)
-            return "not base64 (character outside A-Z a-z 0-9 + /)";
         acc = (acc << 6) | (uint32_t)v;
         bits += 6;
         chars++;
         if (bits >= 8) {
             bits -= 8;
-            uint8_t byte = (uint8_t)(acc >> bits);
-            enum dt_err rc = dt_buf_append(out, &byte, 1);
-            if (rc != DT_OK)
-                return rc == DT_ERR_NOMEM ? dt_mem_why_nomem : "base64 data too long";
+            chunk[k++] = (uint8_t)(acc >> bits);
+            if (k == sizeof(chunk)) {
+                if ((rc = flush(out, chunk, k)) != DT_OK)
+                    return rc == DT_ERR_NOMEM ? dt_mem_why_nomem : "base64 data too long";
+                k = 0;
+            }
         }
     }
+    if (k && (rc = flush(out, chunk, k)) != DT_OK)
+        return rc == DT_ERR_NOMEM ? dt_mem_why_nomem : "base64 data too long";
     if (chars % 4 == 1)
         return "truncated base64";
     if (pad > 2)

@@ -90,10 +90,19 @@ enum dt_err dt_csv_next(struct dt_csv *c, struct dt_csv_record *r, bool *eof, st
                     rc = fail(c, d, c->line, "a NUL byte in a CSV field");
                     goto out;
                 }
-                if (b == '\n')
+                /* the run up to the next '"' or NUL, in one append */
+                size_t lim = n - c->pos > DT_MAX_CSV_FIELD_BYTES ? c->pos + DT_MAX_CSV_FIELD_BYTES + 1
+                                                                 : n;
+                const uint8_t *q = memchr(p + c->pos, '"', lim - c->pos);
+                size_t k = q ? (size_t)(q - p) : lim;
+                const uint8_t *z = memchr(p + c->pos, '\0', k - c->pos);
+                if (z)
+                    k = (size_t)(z - p);
+                for (const uint8_t *nl = p + c->pos;
+                     (nl = memchr(nl, '\n', (size_t)(p + k - nl))) != NULL; nl++)
                     c->line++;
-                DT_TRY(dt_buf_putc(&c->buf, (char)b));
-                c->pos++;
+                DT_TRY(dt_buf_append(&c->buf, p + c->pos, k - c->pos));
+                c->pos = k;
                 if (c->buf.len - start > DT_MAX_CSV_FIELD_BYTES) {
                     rc = fail(c, d, open, "a CSV field is longer than 1 MiB (the cap)");
                     goto out;

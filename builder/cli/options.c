@@ -41,13 +41,15 @@ const struct cli_option cli_options[OPT_COUNT] = {
                   CLI_BUILD | CLI_LINT | CLI_IMPACT | CLI_DEADLINES | CLI_RECONCILE,
                   0,
                   true,
-                  "a certificate pool: a directory, a PEM or DER bundle or a certdata.txt",
-                  "certificate pool: a directory, PEM bundle or certdata.txt (repeatable); with "
+                  "a certificate pool: a directory, a PEM or DER bundle, a certdata.txt or a "
+                  "CCADB report",
+                  "certificate pool: a directory, PEM bundle, certdata.txt or CCADB CSV report "
+                  "(repeatable); with "
                   "it, the cross-certificates of every distrusted key are found and open paths "
                   "to it reported",
                   {{CLI_IMPACT, NULL,
-                    "certificate pool the chains are built from: a directory, PEM bundle or "
-                    "certdata.txt (repeatable)"},
+                    "certificate pool the chains are built from: a directory, PEM bundle, "
+                    "certdata.txt or CCADB CSV report (repeatable)"},
                    {CLI_DEADLINES, NULL,
                     "certificates of the incident (a directory, PEM bundle or certdata.txt; "
                     "repeatable): their expiry goes in the report"},
@@ -63,7 +65,8 @@ const struct cli_option cli_options[OPT_COUNT] = {
                    0,
                    true,
                    "a root store: the only trust anchors",
-                   "root store (certdata.txt: its trusted certificates; PEM: all of them; "
+                   "root store (certdata.txt: its trusted certificates; PEM or a CCADB CSV "
+                   "report: all of them; "
                    "repeatable): its certificates join the pool and are its only trust anchors "
                    "(default: every self-signed CA certificate of the pool and the certificates "
                    "a certdata.txt in the pool trusts); an expansion never reaches one unless the "
@@ -232,8 +235,8 @@ const struct cli_option cli_options[OPT_COUNT] = {
                     CLI_IMPACT,
                     true,
                     "the certificates whose fate is counted",
-                    "the certificates to count: a directory, PEM bundle or certdata.txt "
-                    "(repeatable, required)",
+                    "the certificates to count: a directory, PEM bundle, certdata.txt or CCADB "
+                    "CSV report (repeatable, required)",
                     {{0, NULL, NULL}}},
     [OPT_PURPOSE] = {OPT_PURPOSE,
                      "--purpose",

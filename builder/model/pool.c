@@ -560,8 +560,6 @@ static bool is_certdata(struct dt_slice s)
            (left >= 4 && !memcmp(s.p + i, "CKA_", 4));
 }
 
-/* One file: certdata.txt, PEM or DER. in_dir: a file found by walking a
- * directory, which may hold other things than certificates. */
 /* A file's certificates: a CCADB report (ccadb.h: the CCADB's CSV reports as
  * they are published), else PEM or DER. */
 static enum dt_err load_certs(const char *file, struct dt_slice s, struct dt_certlist *l,
@@ -571,6 +569,9 @@ static enum dt_err load_certs(const char *file, struct dt_slice s, struct dt_cer
                              : dt_cert_load_mem(file, s, l, d, NULL);
 }
 
+/* One file: certdata.txt, a CCADB report, PEM or DER. in_dir: a file found
+ * by walking a directory, which may hold other things than certificates (a
+ * README, a CSV table without a PEM column: skipped). */
 static enum dt_err add_one(struct dt_pool *p, const char *file, const char *name, bool in_dir,
                            struct dt_diags *d, dt_progress_fn progress, void *pctx)
 {
@@ -620,11 +621,13 @@ static enum dt_err add_one(struct dt_pool *p, const char *file, const char *name
             p->skipped_files++;
             goto out;
         }
-        /* Report the problems for real. */
+        /* Report the problems for real. A CSV table given by name that is
+         * no CCADB report (no PEM column) is said to be that. */
+        bool table = !cert_file && dt_ccadb_is_table(s);
         struct dt_certlist l2 = {0};
         l2.max_per_file = DT_MAX_POOL_CERTS_PER_FILE;
         l2.skip_openssl_check = true;
-        rc = load_certs(fcopy, s, &l2, d);
+        rc = table ? dt_ccadb_load_certs(fcopy, s, &l2, d) : load_certs(fcopy, s, &l2, d);
         dt_cert_list_free(&l2);
         if (rc == DT_OK)
             rc = DT_ERR_INPUT;

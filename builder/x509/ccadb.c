@@ -59,6 +59,33 @@ bool dt_ccadb_sniff(struct dt_slice text)
     return yes;
 }
 
+bool dt_ccadb_is_table(struct dt_slice text)
+{
+    size_t lim = text.n < 65536 ? text.n : 65536;
+    const uint8_t *nl = memchr(text.p, '\n', lim);
+    size_t n = nl ? (size_t)(nl - text.p) : text.n;
+    if (!n || (!nl && text.n > lim))
+        return false;
+    bool comma = false;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = text.p[i];
+        if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f)
+            return false;
+        comma |= c == ',';
+    }
+    if (!comma)
+        return false;
+    struct dt_csv c;
+    struct dt_csv_record h;
+    struct dt_diags d;
+    bool eof = false, yes = false;
+    dt_diag_init(&d, NULL, NULL);
+    dt_csv_init(&c, "", dt_slice_make(text.p, nl ? n + 1 : n));
+    yes = dt_csv_next(&c, &h, &eof, &d) == DT_OK && !eof && h.n >= 2;
+    dt_csv_free(&c);
+    return yes;
+}
+
 static void free_names(struct dt_ccadb *r)
 {
     for (size_t i = 0; i < r->n_names; i++)
@@ -81,9 +108,20 @@ enum dt_err dt_ccadb_open(struct dt_ccadb *r, const char *path, struct dt_slice 
     r->header_line = eof ? 1 : h.line;
     struct dt_place pl = {path, r->header_line, 0, NULL, NULL};
     if (eof || (r->pem = pem_column(&h)) < 0) {
+        char cols[160] = "";
+        size_t o = 0;
+        for (size_t i = 0; !eof && i < h.n && o + 1 < sizeof(cols); i++) {
+            struct dt_slice f = trim(dt_csv_field(&h, i));
+            int w = snprintf(cols + o, sizeof(cols) - o, "%s\"%.*s\"", i ? ", " : "",
+                             (int)(f.n < 40 ? f.n : 40), (const char *)f.p);
+            o = w < 0 ? sizeof(cols) : o + (size_t)w;
+        }
+        if (o >= sizeof(cols))
+            memcpy(cols + sizeof(cols) - 4, "...", 4);
         rc = dt_diag_fail(d, &pl, DT_ERR_INPUT,
                           "not a CCADB report: the first row names no PEM column (\"X.509 "
-                          "Certificate (PEM)\" or \"PEM Info\")");
+                          "Certificate (PEM)\" or \"PEM Info\")%s%s",
+                          eof ? "" : "; its columns: ", cols);
         goto out;
     }
     r->names = calloc(h.n, sizeof(*r->names));
@@ -203,13 +241,29 @@ out:
     return rc;
 }
 
+/* The CSV reader's diagnostics, forwarded with the row they are in. */
+struct row_fwd {
+    struct dt_diags *real;
+    size_t row;
+};
+
+static void row_fwd_fn(const struct dt_diag *dg, void *ctx)
+{
+    const struct row_fwd *f = ctx;
+    struct dt_place pl = {dg->file, dg->line, dg->col, dg->json_path, dg->source_line};
+    dt_diag_report(f->real, dg->severity, &pl, "row %zu: %s", f->row, dg->message);
+}
+
 enum dt_err dt_ccadb_next(struct dt_ccadb *r, struct dt_ccadb_row *row, bool *eof,
                           struct dt_diags *d)
 {
     enum dt_err rc = DT_OK;
     dt_ccadb_row_free(row);
+    struct row_fwd fwd = {d, r->rows + 1};
+    struct dt_diags fd;
+    dt_diag_init(&fd, row_fwd_fn, &fwd);
     for (;;) {
-        DT_TRY(dt_csv_next(&r->csv, &row->rec, eof, d));
+        DT_TRY(dt_csv_next(&r->csv, &row->rec, eof, &fd));
         if (*eof)
             goto out;
         /* a blank line (the file's last, say) is no row */

@@ -38,6 +38,12 @@ struct dt_ccadb_row {
  * with a PEM column. */
 bool dt_ccadb_sniff(struct dt_slice text);
 
+/* Whether text looks like a CSV table, a report or not: its first line is
+ * text (no control character but tab and CR) that reads as a record of two
+ * fields or more. A file given by name that is a table without a PEM
+ * column is then told apart from a broken certificate. */
+bool dt_ccadb_is_table(struct dt_slice text);
+
 /* Reads the header of text (borrowed until dt_ccadb_close; path names it in
  * messages). A report without a PEM column is an input error. */
 DT_MUST_USE enum dt_err dt_ccadb_open(struct dt_ccadb *r, const char *path, struct dt_slice text,

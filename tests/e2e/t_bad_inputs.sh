@@ -9,6 +9,9 @@
 #                         (over a previous P: unchanged, nothing left beside it)
 #                       build-certdata FILE   distrust build --certdata FILE of a
 #                         good policy over a previous build (OUT unchanged)
+#                       build-pool FILE       distrust build --pool FILE of a good
+#                         policy over a previous build (OUT unchanged), then
+#                         distrust lint --pool FILE of it
 #                       verify CASES          distrust verify --build (a good build)
 #                       query ARGS...         distrust query ARGS...
 #                       reconcile ARGS...     distrust reconcile ARGS...
@@ -132,6 +135,17 @@ run_command() {
         check_run "$name" "build --certdata"
         out_unchanged "$name" "build --certdata"
         ;;
+    build-pool)
+        snapshot "$WORK/before.snap"
+        ls -A "$OUTDIR" >"$WORK/before.ls"
+        (cd "$dir" && "$DISTRUST" build --pool "$1" -o "$OUT" "$WORK/good/policy.json" </dev/null >"$WORK/stdout" 2>"$WORK/stderr")
+        echo $? >"$WORK/rc"
+        check_run "$name" "build --pool"
+        out_unchanged "$name" "build --pool"
+        (cd "$dir" && "$DISTRUST" lint --pool "$1" "$WORK/good/policy.json" </dev/null >"$WORK/stdout" 2>"$WORK/stderr")
+        echo $? >"$WORK/rc"
+        check_run "$name" "lint --pool"
+        ;;
     verify)
         (cd "$dir" && "$DISTRUST" verify --build "$OUT" "$@" </dev/null >"$WORK/stdout" 2>"$WORK/stderr")
         echo $? >"$WORK/rc"
@@ -236,7 +250,7 @@ else
     not_ok "catalogue holds at least 40 cases" "found $ncases"
 fi
 # Every format has cases of its own.
-for k in policy import-certdata build-certdata import-onecrl import-ccadb verify query module reconcile; do
+for k in policy import-certdata build-certdata build-pool import-onecrl import-ccadb verify query module reconcile; do
     c=$(printf '%s\n' $kinds | grep -c "^$k\$")
     if [ "$c" -ge 1 ]; then ok "catalogue: $c case(s) of kind $k"; else not_ok "catalogue: no case of kind $k"; fi
 done

@@ -145,12 +145,23 @@ int main(void)
         CHECK(load("Owner,PEM Info\nA,\"-----BEGIN CERTIFICATE-----\nMIIB!!!\n-----END CERTIFICATE-----\"\n", &l) ==
                       DT_ERR_INPUT && unit_has(&U, "row 1: the PEM certificate"),
               "a PEM cell whose base64 is broken");
-        CHECK(load("Owner,Name\nA,B\n", &l) == DT_ERR_INPUT && unit_has(&U, "not a CCADB report"),
-              "a CSV without a PEM column");
+        CHECK(load("Owner,Name\nA,B\n", &l) == DT_ERR_INPUT && unit_has(&U, "not a CCADB report") &&
+                  unit_has(&U, "its columns: \"Owner\", \"Name\""),
+              "a CSV without a PEM column, its columns named");
+        CHECK(dt_ccadb_is_table(dt_slice_make("Owner,Name\nA,B\n", 16)) &&
+                  dt_ccadb_is_table(dt_slice_make("\"a\",b", 5)) &&
+                  dt_ccadb_is_table(dt_slice_make("\"a\",\"b\"\r\n1,2\r\n", 14)),
+              "a CSV table without a PEM column is a table (a report or not)");
+        CHECK(!dt_ccadb_is_table(dt_slice_make(pem64, strlen(pem64))) &&
+                  !dt_ccadb_is_table(dt_slice_make(a->der, a->der_len)) &&
+                  !dt_ccadb_is_table(dt_slice_make("just text\nmore, text\n", 21)) &&
+                  !dt_ccadb_is_table(dt_slice_make("a,\"b\nc\n", 7)) &&
+                  !dt_ccadb_is_table(dt_slice_make("", 0)),
+              "PEM, DER, a text whose first line has no comma, a broken header: no table");
         CHECK(load("Owner,PEM Info\n", &l) == DT_ERR_INPUT && unit_has(&U, "without a row"),
               "a report without a row");
         snprintf(t, 1u << 16, "PEM Info\n\"%s\nAAAA\n", pem64);
-        CHECK(load(t, &l) == DT_ERR_INPUT && unit_has(&U, "|r.csv|2|") && unit_has(&U, "never closed"),
+        CHECK(load(t, &l) == DT_ERR_INPUT && unit_has(&U, "|r.csv|2|") && unit_has(&U, "row 1: a quoted CSV field is never closed"),
               "a PEM cell whose quote is never closed: at its line");
     }
     dt_cert_list_free(&l);
