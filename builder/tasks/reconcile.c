@@ -351,12 +351,15 @@ static enum dt_err read_report(struct R *R)
                                                                status_text[k], st.n))
                 status = (enum dt_rec_status)k;
         if (status == DT_REC_N_STATUS) {
+            /* a status the CCADB may add: said, left out, counted (as import
+             * ccadb does); --strict makes it fail */
             struct dt_place pl = {path, row.line, 0, NULL, NULL};
-            rc = dt_diag_fail(R->d, &pl, DT_ERR_INPUT,
-                              "row %zu: OneCRL Status \"%.*s\" is none of \"Added to OneCRL\", "
-                              "\"Cert Expired\", \"Ready to Add\"",
-                              row.index, (int)(st.n > 80 ? 80 : st.n), (const char *)st.p);
-            goto out;
+            dt_diag_warn(R->d, &pl,
+                         "row %zu: OneCRL Status \"%.*s\" is none of \"Added to OneCRL\", "
+                         "\"Cert Expired\", \"Ready to Add\": the row is left out of the table",
+                         row.index, (int)(st.n > 80 ? 80 : st.n), (const char *)st.p);
+            R->s->other_status++;
+            continue;
         }
         if (R->n_rows == R->cap_rows) {
             size_t cap = R->cap_rows ? 2 * R->cap_rows : 256;
@@ -969,9 +972,11 @@ static enum dt_err write_json(const struct R *R, struct dt_buf *out)
     DT_ENSURE_MEM(doc && cells && pols);
     for (size_t i = 0; i < R->o->n_policies; i++)
         DT_ENSURE_MEM(!json_array_append_new(pols, json_string(R->o->policies[i])));
-    json_t *in = json_pack("{s:s, s:i, s:i, s:s, s:i, s:o}", "onecrl", R->o->onecrl, "records",
-                           (json_int_t)s->records, "duplicates", (json_int_t)s->duplicates,
-                           "report", R->o->ccadb, "rows", (json_int_t)s->rows, "policies", pols);
+    json_t *in = json_pack("{s:s, s:i, s:i, s:s, s:i, s:i, s:o}", "onecrl", R->o->onecrl,
+                           "records", (json_int_t)s->records, "duplicates",
+                           (json_int_t)s->duplicates, "report", R->o->ccadb, "rows",
+                           (json_int_t)s->rows, "rows_other_status",
+                           (json_int_t)s->other_status, "policies", pols);
     pols = NULL;
     DT_ENSURE_MEM(in && !json_object_set_new(doc, "inputs", in));
     DT_ENSURE_MEM(!json_object_set_new(doc, "date", json_string(day_of(R->o->date, t))));
@@ -1183,6 +1188,9 @@ static enum dt_err write_markdown(const struct R *R, struct dt_buf *out)
                          "OneCRL: %s (%zu records%s); report: %s (%zu rows)", R->o->onecrl,
                          s->records, s->duplicates ? ", duplicates left out" : "", R->o->ccadb,
                          s->rows));
+    if (s->other_status)
+        DT_TRY(dt_buf_printf(out, "; %zu rows with another OneCRL Status left out (warned)",
+                             s->other_status));
     if (R->o->n_policies)
         DT_TRY(dt_buf_printf(out, "; policies: %zu distrusts aimed at OneCRL", s->policy_items));
     DT_TRY(dt_buf_puts(out, ".\n\n|  | Added to OneCRL | Cert Expired | Ready to Add | Absent "

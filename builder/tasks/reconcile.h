@@ -65,7 +65,9 @@ struct dt_reconcile_opts {
 struct dt_reconcile_summary {
     size_t cells[DT_REC_N_WHERE][DT_REC_N_STATUS];
     size_t inconsistencies; /* records in cells whose verdict is DT_REC_INCONSISTENT */
-    size_t rows;            /* report rows */
+    size_t rows;            /* report rows (in the table) */
+    size_t other_status;    /* rows left out, with a warning: a OneCRL Status none of
+                             * the three (blank included) */
     size_t records;         /* OneCRL records (duplicates left out) */
     size_t duplicates;      /* OneCRL records with the key of an earlier one */
     size_t policy_items;    /* policy distrusts aimed at OneCRL */
