@@ -15,6 +15,7 @@
 #include "file.h"
 #include "pool.h"
 #include "import.h"
+#include "onecrl_rec.h"
 
 #include "caps.h"
 #include "cert.h"
@@ -45,55 +46,6 @@ struct imp {
     struct dt_buf out;
     size_t kept, duplicates, tombstones, disabled, subject_key;
 };
-
-static void where(struct imp *I, size_t i, const char *key, struct dt_place *pl, char *path,
-                  size_t cap)
-{
-    if (key)
-        snprintf(path, cap, "/data/%zu/%s", i, key);
-    else
-        snprintf(path, cap, "/data/%zu", i);
-    memset(pl, 0, sizeof(*pl));
-    pl->file = I->input;
-    pl->json_path = path;
-}
-
-/* A base64 field, trimmed, padding optional, into out; *ok is false (and
- * the problem reported) when it is absent or bad. Fails only when memory
- * runs out. */
-static enum dt_err field(struct imp *I, json_t *rec, size_t i, const char *key, struct dt_buf *out,
-                         bool required, bool *ok)
-{
-    *ok = false;
-    char path[96];
-    struct dt_place pl;
-    where(I, i, key, &pl, path, sizeof(path));
-    json_t *v = json_object_get(rec, key);
-    if (!v) {
-        if (required)
-            dt_diag_report(I->d, DT_ERROR, &pl, "missing \"%s\"", key);
-        return DT_OK;
-    }
-    if (!json_is_string(v)) {
-        dt_diag_report(I->d, DT_ERROR, &pl, "\"%s\" must be a base64 string", key);
-        return DT_OK;
-    }
-    const char *s = json_string_value(v);
-    size_t n = json_string_length(v);
-    while (n && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'))
-        s++, n--;
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
-        n--;
-    const char *why = n ? dt_b64_decode(s, n, true, out) : "empty";
-    if (why == dt_mem_why_nomem)
-        return DT_ERR_NOMEM;
-    if (why) {
-        dt_diag_report(I->d, DT_ERROR, &pl, "\"%s\" is not base64: %s", key, why);
-        return DT_OK;
-    }
-    *ok = true;
-    return DT_OK;
-}
 
 static const char *detail(json_t *rec, const char *key)
 {
@@ -132,53 +84,20 @@ static enum dt_err record(struct imp *I, json_t *rec, size_t i)
     enum dt_err rc = DT_OK;
     char path[96];
     struct dt_place pl;
-    where(I, i, NULL, &pl, path, sizeof(path));
-    struct dt_buf a, b;
-    dt_buf_init(&a, 0);
-    dt_buf_init(&b, 0);
+    dt_onecrl_rec_place(I->input, i, NULL, &pl, path, sizeof(path));
+    struct dt_onecrl_rec r;
+    dt_onecrl_rec_init(&r);
     json_t *e = NULL;
-    if (!json_is_object(rec)) {
-        dt_diag_report(I->d, DT_ERROR, &pl, "a record must be an object");
+    bool good = false;
+    DT_TRY(dt_onecrl_rec_read(rec, i, I->input, &r, &good, I->d));
+    if (!good)
         goto out;
-    }
-    if (json_is_true(json_object_get(rec, "deleted"))) {
+    if (r.deleted) {
         I->tombstones++;
         goto out;
     }
-    bool is = json_object_get(rec, "issuerName") || json_object_get(rec, "serialNumber");
-    bool spk = json_object_get(rec, "subject") || json_object_get(rec, "pubKeyHash");
-    if (is == spk) {
-        dt_diag_report(I->d, DT_ERROR, &pl,
-                  "a record has issuerName + serialNumber or subject + pubKeyHash, %s",
-                  is ? "not both" : "and this one has neither");
-        goto out;
-    }
-    const char *k1 = is ? "issuerName" : "subject", *k2 = is ? "serialNumber" : "pubKeyHash";
-    bool ok1, ok2;
-    DT_TRY(field(I, rec, i, k1, &a, true, &ok1));
-    DT_TRY(field(I, rec, i, k2, &b, true, &ok2));
-    if (!ok1 || !ok2)
-        goto out;
-    char p1[96];
-    struct dt_place pl1;
-    where(I, i, k1, &pl1, p1, sizeof(p1));
-    const char *why = dt_der_check_name(dt_slice_make(a.data, a.len));
-    if (why) {
-        dt_diag_report(I->d, DT_ERROR, &pl1, "\"%s\" is not a DER Name: %s", k1, why);
-        goto out;
-    }
-    char p2[96];
-    struct dt_place pl2;
-    where(I, i, k2, &pl2, p2, sizeof(p2));
-    if (spk && b.len != 32) {
-        dt_diag_report(I->d, DT_ERROR, &pl2, "\"pubKeyHash\" must be a SHA-256 (32 bytes), not %zu",
-                  b.len);
-        goto out;
-    }
-    if (is && b.len > 64) {
-        dt_diag_report(I->d, DT_ERROR, &pl2, "\"serialNumber\" has %zu octets (64 at most)", b.len);
-        goto out;
-    }
+    bool is = r.by_issuer;
+    struct dt_buf a = r.a, b = r.b; /* borrowed: freed with r */
     /* Duplicates by DER bytes (OneCRL-Tools#184: string DN comparison made
      * them). */
     uint8_t key[32];
@@ -257,8 +176,7 @@ static enum dt_err record(struct imp *I, json_t *rec, size_t i)
     I->kept++;
 out:
     json_decref(e);
-    dt_buf_free(&a);
-    dt_buf_free(&b);
+    dt_onecrl_rec_free(&r);
     return rc;
 }
 

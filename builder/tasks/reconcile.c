@@ -9,6 +9,7 @@
  * OneCRL when it has the onecrl target and names it the same two ways.
  */
 #include "reconcile.h"
+#include "onecrl_rec.h"
 
 #include "b64.h"
 #include "caps.h"
@@ -136,46 +137,6 @@ enum dt_rec_verdict dt_reconcile_verdict(enum dt_rec_where w, enum dt_rec_status
 
 /* ---- the OneCRL dump ---- */
 
-static void rec_place(struct R *R, size_t i, const char *key, struct dt_place *pl, char *path,
-                      size_t cap)
-{
-    if (key)
-        snprintf(path, cap, "/data/%zu/%s", i, key);
-    else
-        snprintf(path, cap, "/data/%zu", i);
-    memset(pl, 0, sizeof(*pl));
-    pl->file = R->o->onecrl;
-    pl->json_path = path;
-}
-
-/* A base64 field of rec into out; *ok false (reported) when missing or bad.
- * Fails only when memory runs out. */
-static enum dt_err b64_field(struct R *R, json_t *rec, size_t i, const char *key,
-                             struct dt_buf *out, bool *ok)
-{
-    char path[96];
-    struct dt_place pl;
-    rec_place(R, i, key, &pl, path, sizeof(path));
-    *ok = false;
-    json_t *v = json_object_get(rec, key);
-    if (!json_is_string(v)) {
-        dt_diag_report(R->d, DT_ERROR, &pl, v ? "\"%s\" must be a base64 string" : "missing \"%s\"",
-                       key);
-        return DT_OK;
-    }
-    const char *s = json_string_value(v);
-    size_t n = json_string_length(v);
-    const char *why = n ? dt_b64_decode(s, n, true, out) : "empty";
-    if (why == dt_mem_why_nomem)
-        return DT_ERR_NOMEM;
-    if (why) {
-        dt_diag_report(R->d, DT_ERROR, &pl, "\"%s\" is not base64: %s", key, why);
-        return DT_OK;
-    }
-    *ok = true;
-    return DT_OK;
-}
-
 static char *dup_string(json_t *v)
 {
     if (json_is_string(v))
@@ -191,48 +152,23 @@ static char *dup_string(json_t *v)
 static enum dt_err one_record(struct R *R, json_t *j, size_t i)
 {
     enum dt_err rc = DT_OK;
-    char path[96];
-    struct dt_place pl;
-    rec_place(R, i, NULL, &pl, path, sizeof(path));
     struct rec *r = &R->recs[R->n_recs];
+    struct dt_onecrl_rec or;
+    dt_onecrl_rec_init(&or);
     memset(r, 0, sizeof(*r));
     dt_buf_init(&r->a, 0);
     dt_buf_init(&r->b, 0);
-    bool keep = false;
-    if (!json_is_object(j)) {
-        dt_diag_report(R->d, DT_ERROR, &pl, "a record must be an object");
+    bool keep = false, good = false;
+    DT_TRY(dt_onecrl_rec_read(j, i, R->o->onecrl, &or, &good, R->d));
+    if (!good || or.deleted)
         goto out;
-    }
-    if (json_is_true(json_object_get(j, "deleted")))
-        goto out;
-    bool is = json_object_get(j, "issuerName") || json_object_get(j, "serialNumber");
-    bool sk = json_object_get(j, "subject") || json_object_get(j, "pubKeyHash");
-    if (is == sk) {
-        dt_diag_report(R->d, DT_ERROR, &pl,
-                       "a record has issuerName + serialNumber or subject + pubKeyHash, %s",
-                       is ? "not both" : "and this one has neither");
-        goto out;
-    }
-    const char *k1 = is ? "issuerName" : "subject", *k2 = is ? "serialNumber" : "pubKeyHash";
-    bool ok1, ok2;
-    DT_TRY(b64_field(R, j, i, k1, &r->a, &ok1));
-    DT_TRY(b64_field(R, j, i, k2, &r->b, &ok2));
-    if (!ok1 || !ok2)
-        goto out;
-    const char *why = dt_der_check_name(dt_slice_make(r->a.data, r->a.len));
-    if (why) {
-        rec_place(R, i, k1, &pl, path, sizeof(path));
-        dt_diag_report(R->d, DT_ERROR, &pl, "\"%s\" is not a DER Name: %s", k1, why);
-        goto out;
-    }
-    if ((!is && r->b.len != 32) || (is && (r->b.len == 0 || r->b.len > DT_MAX_SERIAL_OCTETS))) {
-        rec_place(R, i, k2, &pl, path, sizeof(path));
-        dt_diag_report(R->d, DT_ERROR, &pl,
-                       is ? "\"serialNumber\" has %zu octets (1 to 64)"
-                          : "\"pubKeyHash\" must be a SHA-256 (32 bytes), not %zu",
-                       r->b.len);
-        goto out;
-    }
+    bool is = or.by_issuer;
+    dt_buf_free(&r->a);
+    dt_buf_free(&r->b);
+    r->a = or.a; /* taken */
+    r->b = or.b;
+    dt_buf_init(&or.a, 0);
+    dt_buf_init(&or.b, 0);
     uint8_t key[32];
     if (is)
         DT_TRY(dt_idkey_issuer_serial(dt_slice_make(r->a.data, r->a.len),
@@ -257,6 +193,7 @@ out:
         dt_buf_free(&r->a);
         dt_buf_free(&r->b);
     }
+    dt_onecrl_rec_free(&or);
     return rc;
 }
 
