@@ -204,6 +204,47 @@ JSON
 run "$D" build --sequence 1 -q -o build/demo/incident/out --date 2024-09-01 build/demo/incident/policy.json
 for i in 1 3 5; do "$D" query build/demo/incident/out/revocations.blob --cert build/demo/incident/leaf$i.pem || true; done
 
+say "10e. The WebPKI as the pool: the CCADB's reports, as downloaded"
+echo "testdata/ccadb holds the CCADB's AllCertificatePEMsCSVFormat reports (10,229 rows)."
+echo "As the pool, with NSS's root store: who else certifies DigiCert Global Root G2's key?"
+mkdir -p build/demo/ccadb
+awk '/^# Certificate "DigiCert Global Root G2"$/ { f = 1 } f && /^CKA_VALUE MULTILINE_OCTAL/ { v = 1; next } v && /^END/ { exit } v { print }' \
+    testdata/nss/certdata-2026.txt | tr -d '\n' | sed 's/\\\([0-7][0-7][0-7]\)/\\0\1/g' | xargs -0 printf '%b' >build/demo/ccadb/g2.der
+echo '{"version": 1, "entries": [{"certificate": "g2.der", "label": "DigiCert Global Root G2", "server_distrust_after": "2026-04-15T00:00:00Z"}]}' \
+    >build/demo/ccadb/g2.json
+"$D" lint --pool testdata/ccadb build/demo/ccadb/g2.json 2>&1 | tail -n 1 | cut -c1-200
+"$D" lint --pool testdata/ccadb --roots testdata/nss/certdata-2026.txt build/demo/ccadb/g2.json 2>&1 | tail -n 1 | cut -c1-200
+echo "A revoked-intermediates report (PublicIntermediateCertsRevokedWithPEMCSV's columns) for"
+echo "three real CCADB intermediates (tests/e2e/mkrevoked.sh), imported, then reconciled"
+echo "with Firefox's real OneCRL dump:"
+awk -v dir=build/demo/ccadb '
+    BEGIN { name["11E1A76D16E4055B2DC197A0546ADE54509A7BB612D8EB863997691EDEADB9E8"] = "wosign"
+            name["1D4F0596FCA2611D09F84C78F2EA565EF2EAB9CFC272A1718BD336E6E0AE021A"] = "ance"
+            name["D8E0FEBC1DB2E38D00940F37D27D41344D993E734B99D5656D9778D4D8143624"] = "certum" }
+    /^[0-9A-F]+,/ && index($0, ",") == 65 { fp = substr($0, 1, 64); out = (fp in name) ? dir "/" name[fp] ".pem" : "" }
+    out != "" { line = $0; sub(/^[0-9A-F]*,"/, "", line); gsub(/["\047\r]/, "", line); print line >out
+        if (line ~ /-----END CERTIFICATE-----/) { close(out); out = "" } }' testdata/ccadb/AllCertificatePEMsCSVFormat_*
+sh tests/e2e/mkrevoked.sh build/demo/ccadb/revoked.csv <<ROWS
+Added to OneCRL|build/demo/ccadb/wosign.pem|2016.10.21|(4) superseded|WoSign CA Limited
+Ready to Add|build/demo/ccadb/ance.pem
+Added to OneCRL|build/demo/ccadb/certum.pem
+ROWS
+rm -rf build/demo/ccadb/policy && mkdir -p build/demo/ccadb/policy
+run "$D" import ccadb build/demo/ccadb/revoked.csv -o build/demo/ccadb/policy/revoked.json
+"$D" reconcile -q --onecrl testdata/onecrl/onecrl-2026-10.json --ccadb build/demo/ccadb/revoked.csv \
+    --date 2026-10-01 --rows 2 >build/demo/ccadb/reconcile.md && rstatus=0 || rstatus=$?
+sed -n '5,9p' build/demo/ccadb/reconcile.md | cut -c1-200
+echo "(exit status $rstatus: the Certum row says Added to OneCRL, and OneCRL has no such record;"
+echo " the ANCE row is Ready to Add, the work queue)"
+[ "$rstatus" -eq 3 ] || { echo "UNEXPECTED: reconcile exited $rstatus, wanted 3"; exit 1; }
+echo "With the imported policy as the third state (what the next release sends to OneCRL):"
+"$D" reconcile -q --onecrl testdata/onecrl/onecrl-2026-10.json --ccadb build/demo/ccadb/revoked.csv \
+    --policy build/demo/ccadb/policy --date 2026-10-01 --rows 2 >build/demo/ccadb/reconcile2.md &&
+    rstatus=0 || rstatus=$?
+sed -n '5,10p' build/demo/ccadb/reconcile2.md | cut -c1-200
+echo "(exit status $rstatus)"
+[ "$rstatus" -eq 0 ] || { echo "UNEXPECTED: reconcile with the policy exited $rstatus, wanted 0"; exit 1; }
+
 say "11. Verdict: our objects vs what NSS shipped (certdata.txt of 2017-11-16)"
 sh policy/check-against-nss-history.sh testdata/nss/certdata-4a0b9ef4e195-2017-11-16-28distrust.txt \
     "$OUT/certdata-distrust.txt" | grep -v '# SKIP' | tail -n 8
