@@ -45,6 +45,15 @@ if command -v firefox-esr >/dev/null 2>&1; then
 else
     ok "verify with the Firefox engine # SKIP firefox-esr not installed"
 fi
+# The CCADB's reports: as the pool, a revoked-intermediates report imported
+# and reconciled (with the pool and NSS's root store: the bypass search)
+printf 'Ready to Add|%s\nAdded to OneCRL|%s\n' "$TOP/testdata/pki/int-a1.pem" "$TOP/testdata/pki/int-a2.pem" |
+    sh "$TOP/tests/e2e/mkrevoked.sh" "$WORK/revoked.csv"
+vg "lint with the CCADB's reports as the pool" 0 lint -q --pool "$TOP/testdata/ccadb" "$TOP/policy/2024-entrust.json"
+vg "import ccadb" 0 import -q ccadb "$WORK/revoked.csv" -o "$WORK/ccadb-policy.json"
+vg "reconcile with a policy, the CCADB pool and NSS's root store" 3 reconcile -q \
+    --onecrl "$TOP/testdata/onecrl/onecrl-2026-10.json" --ccadb "$WORK/revoked.csv" \
+    --pool "$TOP/testdata/ccadb" --certdata "$TOP/testdata/nss/certdata-2026.txt" --date 2026-10-01
 vg "build with a pool and --explain (expansion, open-path check)" 0 build -q --explain \
     -o "$WORK/pool" "$TOP/testdata/chains/pool-intermediate/policy.json"
 vg "lint with open paths" 0 lint -q "$TOP/testdata/chains/pool-root/policy-no-cross.json"
