@@ -203,6 +203,11 @@ run env PATH="$WORK/nopath" "$DISTRUST" verify --build "$WORK/b" --engine pkix,f
 expect_status "without Firefox, the NSS verdicts decide" 0
 count "the skip is one line" "$WORK/out" '^# firefox engine: skipped, Firefox not found \(give --firefox PATH\)' 1
 count "no Firefox verdict without Firefox" "$WORK/out" '\[firefox/' 0
+run env PATH="$WORK/nopath" "$DISTRUST" verify --build "$WORK/b" --engine all "$C/basic/cases.json"
+expect_status "--engine all without Firefox: the NSS engines decide" 0
+count "... Firefox's absence is one line" "$WORK/out" '^# firefox engine: skipped, Firefox not found' 1
+has "... both NSS engines ran" "$WORK/out" '^ok [0-9]+ - control: its sibling leaf \[overlay/classic\]$'
+count "... no Firefox verdict" "$WORK/out" '\[firefox/' 0
 run env PATH="$WORK/nopath" "$DISTRUST" verify --build "$WORK/b" --engine firefox "$C/basic/cases.json"
 expect_status "--engine firefox alone without Firefox checks nothing: an error, never a pass" 1
 run "$DISTRUST" verify --build "$WORK/b" --engine firefox --firefox "$WORK/no-such-firefox" "$C/basic/cases.json"
