@@ -725,10 +725,53 @@ static char *day_of(int64_t t, char buf[32])
     return buf;
 }
 
+/* A JSON string of s, whose bytes (a report's cells, file names) need not be
+ * UTF-8: each byte that is not part of a valid UTF-8 character becomes
+ * U+FFFD. NULL: out of memory. */
+static json_t *jstr(const char *s)
+{
+    json_t *j = json_string(s);
+    if (j || !s)
+        return j;
+    size_t n = strlen(s), o = 0;
+    char *t = malloc(3 * n + 1);
+    if (!t)
+        return NULL;
+    for (size_t i = 0; i < n;) {
+        const uint8_t *p = (const uint8_t *)s + i;
+        unsigned c = p[0];
+        size_t len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3
+                   : (c & 0xf8) == 0xf0 ? 4 : 0;
+        bool valid = len > 0 && i + len <= n;
+        for (size_t k = 1; valid && k < len; k++)
+            valid = (p[k] & 0xc0) == 0x80;
+        if (valid && len == 2 && c < 0xc2)
+            valid = false; /* overlong */
+        if (valid && len == 3 && ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] >= 0xa0)))
+            valid = false; /* overlong, surrogate */
+        if (valid && len == 4 && ((c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90) ||
+                                  c > 0xf4))
+            valid = false;
+        if (valid) {
+            memcpy(t + o, p, len);
+            o += len;
+            i += len;
+        } else {
+            memcpy(t + o, "\xef\xbf\xbd", 3);
+            o += 3;
+            i++;
+        }
+    }
+    t[o] = '\0';
+    j = json_string(t);
+    free(t);
+    return j;
+}
+
 /* Sets key to a string taken from s (freed here); NULL s: out of memory. */
 static bool set_str(json_t *o, const char *key, char *s)
 {
-    bool ok = s && !json_object_set_new(o, key, json_string(s));
+    bool ok = s && !json_object_set_new(o, key, jstr(s));
     free(s);
     return ok;
 }
@@ -795,9 +838,9 @@ static json_t *cert_json(const struct dt_cert *c)
 static json_t *row_json(const struct R *R, const struct row *w)
 {
     json_t *o = json_object();
-    bool ok = o && !json_object_set_new(o, "name", json_string(w->name)) &&
-              !json_object_set_new(o, "ca_owner", json_string(w->owner)) &&
-              !json_object_set_new(o, "reason", json_string(w->reason)) &&
+    bool ok = o && !json_object_set_new(o, "name", jstr(w->name)) &&
+              !json_object_set_new(o, "ca_owner", jstr(w->owner)) &&
+              !json_object_set_new(o, "reason", jstr(w->reason)) &&
               !json_object_set_new(o, "row", json_integer((json_int_t)w->index)) &&
               !json_object_set_new(o, "line", json_integer(w->line)) &&
               !json_object_set_new(o, "certificate", cert_json(w->cert));
@@ -819,7 +862,7 @@ static json_t *row_json(const struct R *R, const struct row *w)
 static json_t *pool_cert_json(const struct dt_pool_entry *e)
 {
     json_t *o = cert_json(e->cert);
-    if (o && (json_object_set_new(o, "pool_name", json_string(e->name ? e->name : "")))) {
+    if (o && (json_object_set_new(o, "pool_name", jstr(e->name ? e->name : "")))) {
         json_decref(o);
         return NULL;
     }
@@ -878,8 +921,8 @@ static json_t *bypass_json(const struct R *R, const struct bypass *b)
         ok = !json_object_set_new(rv, "report_row",
                                   json_integer((json_int_t)R->rows[b->row].index)) &&
              !json_object_set_new(rv, "report_line", json_integer(R->rows[b->row].line)) &&
-             !json_object_set_new(rv, "name", json_string(R->rows[b->row].name)) &&
-             !json_object_set_new(rv, "reason", json_string(R->rows[b->row].reason));
+             !json_object_set_new(rv, "name", jstr(R->rows[b->row].name)) &&
+             !json_object_set_new(rv, "reason", jstr(R->rows[b->row].reason));
         if (ok && R->rows[b->row].rec >= 0)
             ok = !json_object_set_new(rv, "onecrl",
                                       rec_ref(R, (size_t)R->rows[b->row].rec, R->rows[b->row].how));

@@ -258,6 +258,35 @@ int main(void)
     CHECK(!strcmp(JSTR(cert, "sha256"), want_fp) && !strcmp(JSTR(cert, "issuer"), "Test Root A") &&
               json_object_get(cert, "issuer_der") && json_object_get(cert, "serial"),
           "JSON: the certificate's fingerprint, issuer and serial");
+    {
+        /* a report's cells are bytes: one that is not UTF-8 (Latin-1, say)
+         * still gives a JSON report, never "out of memory" */
+        struct dt_buf c8;
+        dt_buf_init(&c8, 0);
+        if (dt_buf_puts(&c8, HEADER) != DT_OK)
+            return 2;
+        row(&c8, "Added to OneCRL", "pki/int-a1", "(1) keyCompromise", false);
+        dt_buf_putc(&c8, '\0') == DT_OK ? (void)0 : ux_die("putc");
+        char *o8 = strstr((char *)c8.data, "\"Test Owner\"");
+        if (!o8)
+            return 2;
+        memcpy(o8 + 1, "T\xe9s\xe9", 4); /* "Test Owner" -> "T\xe9s\xe9 Owner" */
+        char csv8[600];
+        snprintf(csv8, sizeof(csv8), "%s", unit_write("latin1.csv", (char *)c8.data, c8.len - 1));
+        struct run r8 = r;
+        r8.ccadb = csv8;
+        char *j8 = go(&r8, &rc, &s);
+        json_t *d8 = j8 ? json_loads(j8, 0, &je) : NULL;
+        json_t *a8 = json_object_get(json_object_get(json_object_get(d8, "cells"),
+                                                     "present_in_onecrl"), "added_to_onecrl");
+        json_t *w8 = json_array_get(json_object_get(a8, "records"), 0);
+        CHECKU(rc == DT_OK && d8 && JSTR(w8, "ca_owner") && !strncmp(JSTR(w8, "ca_owner"), "T", 1) &&
+                   strstr(JSTR(w8, "ca_owner"), " Owner"),
+               "JSON: a cell that is not UTF-8 is written (its bad bytes replaced)");
+        json_decref(d8);
+        free(j8);
+        dt_buf_free(&c8);
+    }
     CHECK(json_integer_value(json_object_get(doc, "inconsistencies")) == 2 &&
               !json_object_get(cells, "in_policy_only") &&
               !strcmp(JSTR(json_object_get(json_object_get(cells, "absent_from_onecrl"),
