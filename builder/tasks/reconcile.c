@@ -35,6 +35,8 @@
 
 enum match { M_NONE, M_ISSUER_SERIAL, M_SUBJECT_KEY };
 
+#define MAX_CHAINS 64 /* chains looked at per certificate and purpose */
+
 /* A OneCRL record. */
 struct rec {
     bool is;       /* issuerName + serialNumber, else subject + pubKeyHash */
@@ -626,16 +628,37 @@ static enum dt_err bypasses_of(struct R *R, struct dt_pool_entry *revoked_e, int
             unsigned bit;
             const char *name;
         } purposes[] = {{DT_PURPOSE_SERVER, "server-auth"}, {DT_PURPOSE_EMAIL, "email-protection"}};
+        bool capped = false;
         for (size_t k = 0; k < DT_ARRAY_LEN(purposes); k++) {
             R->clean_found = false;
             bool exhausted = false;
             size_t found = 0;
-            DT_TRY(dt_paths_chains(&R->pool, e, purposes[k].bit, R->o->date, 64, on_chain, R,
-                                   &exhausted, &found));
+            DT_TRY(dt_paths_chains(&R->pool, e, purposes[k].bit, R->o->date, MAX_CHAINS, on_chain,
+                                   R, &exhausted, &found));
             if (R->clean_found) {
                 DT_TRY(add_bypass(R, row, rec, revoked_e, e, purposes[k].name));
+                capped = false;
                 break;
             }
+            capped |= exhausted || found >= MAX_CHAINS;
+        }
+        if (capped) { /* no clean chain among those looked at: not "no bypass" */
+            char *subj = dt_nssname_display(e->cert->info.subject);
+            char path[48];
+            struct dt_place pl = {R->o->ccadb, row >= 0 ? R->rows[row].line : 0, 0, NULL, NULL};
+            if (row < 0) {
+                snprintf(path, sizeof(path), "/data/%zu", R->recs[rec].index);
+                pl.file = R->o->onecrl;
+                pl.json_path = path;
+            }
+            char rowtxt[32] = "";
+            if (row >= 0)
+                snprintf(rowtxt, sizeof(rowtxt), "row %zu: ", R->rows[row].index);
+            dt_diag_warn(R->d, &pl,
+                         "%sthe chain search from \"%s\" (%s) stopped at its cap (%d chains, "
+                         "each through a revoked certificate): a bypass may be missed",
+                         rowtxt, subj ? subj : "?", e->name ? e->name : "?", MAX_CHAINS);
+            free(subj);
         }
     }
 out:

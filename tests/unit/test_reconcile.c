@@ -484,6 +484,95 @@ int main(void)
     CHECK(rc == DT_ERR_USAGE, "--certdata without a pool: a usage error");
     free(md);
 
+    /* The chain search's cap: a revoked certificate (Revoked Twice CA, for
+     * keyCompromise) whose re-issue chains to Root A through n
+     * cross-certificates of its issuer, all revoked. Beyond the cap (64
+     * chains) the search cannot say there is no bypass: a warning, never a
+     * silent "no bypass"; under it, none. */
+    for (int n = 3; n <= 70; n += 67) {
+        char kp[600], rp[600];
+        snprintf(kp, sizeof(kp), "%s/testdata/pki/root-a.key.pem", CWD);
+        snprintf(rp, sizeof(rp), "%s/testdata/pki/root-a.pem", CWD);
+        EVP_PKEY *rk = ux_key_file(kp), *ik = ux_key(), *yk = ux_key();
+        X509 *root = ux_x509_file(rp);
+        X509_NAME *iname = ux_name(V_ASN1_UTF8STRING, "CN", "Many Crosses CA", NULL);
+        X509_NAME *yname = ux_name(V_ASN1_UTF8STRING, "CN", "Revoked Twice CA", NULL);
+        X509_NAME *rname = X509_get_subject_name(root);
+        struct dt_buf pool, dump, rep;
+        dt_buf_init(&pool, 0);
+        dt_buf_init(&dump, 0);
+        dt_buf_init(&rep, 0);
+        if (dt_buf_puts(&dump, "{\"data\": [") != DT_OK || dt_buf_puts(&rep, HEADER) != DT_OK)
+            return 2;
+        int64_t nb = 1577836800, na = 2051222400; /* 2020 to 2035 */
+        for (int k = 0; k <= n + 1; k++) {
+            uint8_t ser[2] = {(uint8_t)(k <= n ? 0x10 : 0x20), (uint8_t)(k + 1)};
+            struct ux_cert_spec sp = {iname, rname, ser, 2, true, ik, rk, nb, na};
+            if (k == n) /* the re-issue: Revoked Twice CA under Many Crosses CA */
+                sp = (struct ux_cert_spec){yname, iname, ser, 2, true, yk, ik, nb, na};
+            else if (k == n + 1) /* the revoked one, under Root A */
+                sp = (struct ux_cert_spec){yname, rname, ser, 2, true, yk, rk, nb, na};
+            X509 *x = ux_cert(&sp);
+            unsigned char *der = NULL;
+            int len = i2d_X509(x, &der);
+            struct dt_cert *dc = NULL;
+            const char *why = NULL;
+            if (len <= 0 || dt_cert_from_der(der, (size_t)len, &dc, &why) != DT_OK)
+                ux_die("cert");
+            BIO *b = BIO_new(BIO_s_mem());
+            if (!b || !PEM_write_bio_X509(b, x))
+                ux_die("PEM");
+            char *pp;
+            long pn = BIO_get_mem_data(b, &pp);
+            while (pn > 0 && pp[pn - 1] == '\n')
+                pn--;
+            if (k < n || k == n + 1)
+                rec_is(&dump, dc, k < n ? "a cross-certificate" : "the revoked one");
+            if (k <= n) {
+                if (dt_buf_append(&pool, pp, (size_t)pn) != DT_OK || dt_buf_puts(&pool, "\n") != DT_OK)
+                    return 2;
+            } else {
+                char fp[65];
+                for (int i = 0; i < 32; i++)
+                    snprintf(fp + 2 * i, 3, "%02X", dc->sha256[i]);
+                if (dt_buf_printf(&rep, "\"Test Owner\",\"(1) keyCompromise\",\"Added to OneCRL\","
+                                        "\"Revoked Twice CA\",\"%s\",\"'%.*s'\"\n",
+                                  fp, (int)pn, pp) != DT_OK)
+                    return 2;
+            }
+            BIO_free(b);
+            OPENSSL_free(der);
+            dt_cert_free(dc);
+            X509_free(x);
+        }
+        if (dt_buf_puts(&dump, "]}") != DT_OK)
+            return 2;
+        char pp2[600], dp[600], cp[600];
+        snprintf(pp2, sizeof(pp2), "%s", unit_write("crosses.pem", (char *)pool.data, pool.len));
+        snprintf(dp, sizeof(dp), "%s", unit_write("crosses.json", (char *)dump.data, dump.len));
+        snprintf(cp, sizeof(cp), "%s", unit_write("crosses.csv", (char *)rep.data, rep.len));
+        struct run rc8 = {dp, cp, rp, {pp2, NULL}, 1, NULL, false, 0, 0};
+        char *m8 = go(&rc8, &rc, &s);
+        bool warned = unit_has(&U, "chain search") && unit_has(&U, "a bypass may be missed");
+        if (n > 64)
+            CHECKU(rc == DT_OK && s.paths_checked && s.bypasses == 0 && warned &&
+                       unit_has(&U, "crosses.csv|2|") && unit_has(&U, "row 1: "),
+                   "70 revoked cross-certificates: the chain search's cap is a warning at the row");
+        else
+            CHECKU(rc == DT_OK && s.paths_checked && s.bypasses == 0 && !warned,
+                   "baseline: 3 revoked cross-certificates, no bypass and no warning");
+        free(m8);
+        dt_buf_free(&pool);
+        dt_buf_free(&dump);
+        dt_buf_free(&rep);
+        X509_NAME_free(iname);
+        X509_NAME_free(yname);
+        X509_free(root);
+        EVP_PKEY_free(rk);
+        EVP_PKEY_free(ik);
+        EVP_PKEY_free(yk);
+    }
+
     dt_buf_free(&j);
     dt_buf_free(&c);
     dt_cert_free(a1);
