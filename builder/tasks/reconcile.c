@@ -326,7 +326,15 @@ static enum dt_err read_report(struct R *R)
     }
     if (!R->n_rows) {
         struct dt_place pl = {path, r.header_line, 0, NULL, NULL};
-        rc = dt_diag_fail(R->d, &pl, DT_ERR_INPUT, "a report without a row: nothing to reconcile");
+        if (R->s->other_status)
+            rc = dt_diag_fail(R->d, &pl, DT_ERR_INPUT,
+                              "no row is \"Added to OneCRL\", \"Cert Expired\" or \"Ready to "
+                              "Add\" (%zu row%s of other OneCRL Statuses left out): nothing to "
+                              "reconcile",
+                              R->s->other_status, R->s->other_status == 1 ? "" : "s");
+        else
+            rc = dt_diag_fail(R->d, &pl, DT_ERR_INPUT,
+                              "a report without a row: nothing to reconcile");
         goto out;
     }
     R->s->rows = R->n_rows;

@@ -468,6 +468,28 @@ int main(void)
                unit_has(&U, "bad.json|0|0|/data/1/pubKeyHash|missing"),
            "bad OneCRL records: every one at its JSON path");
     free(md);
+    {
+        /* rows, each of another OneCRL Status: warned, and the error says so
+         * (the report has rows: not "a report without a row") */
+        struct dt_buf oth;
+        dt_buf_init(&oth, 0);
+        if (dt_buf_puts(&oth, HEADER) != DT_OK)
+            return 2;
+        row(&oth, "Pending", "pki/int-a1", "", false);
+        row(&oth, "", "pki/int-c", "", false);
+        const char *saved = r.ccadb, *saved_o = r.onecrl;
+        r.ccadb = unit_write("others.csv", (char *)oth.data, oth.len);
+        r.onecrl = onecrl;
+        md = go(&r, &rc, &s);
+        CHECKU(rc == DT_ERR_INPUT && s.other_status == 2 && unit_has(&U, "OneCRL Status \"Pending\"") &&
+                   !unit_has(&U, "without a row") &&
+                   unit_has(&U, "2 rows of other OneCRL Statuses left out"),
+               "every row of another status: an error that counts them, not 'without a row'");
+        free(md);
+        r.ccadb = saved;
+        r.onecrl = saved_o;
+        dt_buf_free(&oth);
+    }
     r.onecrl = UNIT_WRITE_STR("empty.json", "{\"data\": []}");
     md = go(&r, &rc, &s);
     CHECKU(rc == DT_ERR_INPUT && unit_has(&U, "empty.json|0|0||the dump holds no records"),
