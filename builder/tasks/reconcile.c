@@ -834,7 +834,8 @@ static json_t *rec_ref(const struct R *R, size_t i, enum match how)
 
 static json_t *rule_ref(const struct dt_rule *rule, enum match how)
 {
-    json_t *o = json_pack("{s:s, s:s}", "file", rule->file->name, "json_path", rule->json_path);
+    json_t *o = json_pack("{s:o, s:s}", "file", jstr(rule->file->name), "json_path",
+                          rule->json_path);
     if (o && rule->label && json_object_set_new(o, "label", json_string(rule->label))) {
         json_decref(o);
         return NULL;
@@ -982,10 +983,10 @@ static enum dt_err write_json(const struct R *R, struct dt_buf *out)
     json_t *doc = json_object(), *cells = json_object(), *pols = json_array();
     DT_ENSURE_MEM(doc && cells && pols);
     for (size_t i = 0; i < R->o->n_policies; i++)
-        DT_ENSURE_MEM(!json_array_append_new(pols, json_string(R->o->policies[i])));
-    json_t *in = json_pack("{s:s, s:i, s:i, s:s, s:i, s:i, s:o}", "onecrl", R->o->onecrl,
+        DT_ENSURE_MEM(!json_array_append_new(pols, jstr(R->o->policies[i])));
+    json_t *in = json_pack("{s:o, s:i, s:i, s:o, s:i, s:i, s:o}", "onecrl", jstr(R->o->onecrl),
                            "records", (json_int_t)s->records, "duplicates",
-                           (json_int_t)s->duplicates, "report", R->o->ccadb, "rows",
+                           (json_int_t)s->duplicates, "report", jstr(R->o->ccadb), "rows",
                            (json_int_t)s->rows, "rows_other_status",
                            (json_int_t)s->other_status, "policies", pols);
     pols = NULL;

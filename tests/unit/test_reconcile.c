@@ -283,6 +283,18 @@ int main(void)
         CHECKU(rc == DT_OK && d8 && JSTR(w8, "ca_owner") && !strncmp(JSTR(w8, "ca_owner"), "T", 1) &&
                    strstr(JSTR(w8, "ca_owner"), " Owner"),
                "JSON: a cell that is not UTF-8 is written (its bad bytes replaced)");
+        /* ... and a file name that is not UTF-8 (Linux names are bytes) */
+        char lat[600];
+        snprintf(lat, sizeof(lat), "%s", unit_write("d\xfcmp.json", (char *)j.data, j.len));
+        r8 = r;
+        r8.onecrl = lat;
+        char *j9 = go(&r8, &rc, &s);
+        json_t *d9 = j9 ? json_loads(j9, 0, &je) : NULL;
+        const char *in9 = JSTR(json_object_get(d9, "inputs"), "onecrl");
+        CHECKU(rc == DT_OK && d9 && in9 && strstr(in9, "d\xef\xbf\xbdmp.json"),
+               "JSON: an input's file name that is not UTF-8 is written (U+FFFD for its bad byte)");
+        json_decref(d9);
+        free(j9);
         json_decref(d8);
         free(j8);
         dt_buf_free(&c8);
