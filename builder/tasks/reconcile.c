@@ -35,6 +35,8 @@
 
 enum match { M_NONE, M_ISSUER_SERIAL, M_SUBJECT_KEY };
 
+#define MAX_CHAINS 64 /* chains looked at per certificate and purpose */
+
 /* A OneCRL record. */
 struct rec {
     bool is;       /* issuerName + serialNumber, else subject + pubKeyHash */
@@ -324,7 +326,15 @@ static enum dt_err read_report(struct R *R)
     }
     if (!R->n_rows) {
         struct dt_place pl = {path, r.header_line, 0, NULL, NULL};
-        rc = dt_diag_fail(R->d, &pl, DT_ERR_INPUT, "a report without a row: nothing to reconcile");
+        if (R->s->other_status)
+            rc = dt_diag_fail(R->d, &pl, DT_ERR_INPUT,
+                              "no row is \"Added to OneCRL\", \"Cert Expired\" or \"Ready to "
+                              "Add\" (%zu row%s of other OneCRL Statuses left out): nothing to "
+                              "reconcile",
+                              R->s->other_status, R->s->other_status == 1 ? "" : "s");
+        else
+            rc = dt_diag_fail(R->d, &pl, DT_ERR_INPUT,
+                              "a report without a row: nothing to reconcile");
         goto out;
     }
     R->s->rows = R->n_rows;
@@ -626,16 +636,37 @@ static enum dt_err bypasses_of(struct R *R, struct dt_pool_entry *revoked_e, int
             unsigned bit;
             const char *name;
         } purposes[] = {{DT_PURPOSE_SERVER, "server-auth"}, {DT_PURPOSE_EMAIL, "email-protection"}};
+        bool capped = false;
         for (size_t k = 0; k < DT_ARRAY_LEN(purposes); k++) {
             R->clean_found = false;
             bool exhausted = false;
             size_t found = 0;
-            DT_TRY(dt_paths_chains(&R->pool, e, purposes[k].bit, R->o->date, 64, on_chain, R,
-                                   &exhausted, &found));
+            DT_TRY(dt_paths_chains(&R->pool, e, purposes[k].bit, R->o->date, MAX_CHAINS, on_chain,
+                                   R, &exhausted, &found));
             if (R->clean_found) {
                 DT_TRY(add_bypass(R, row, rec, revoked_e, e, purposes[k].name));
+                capped = false;
                 break;
             }
+            capped |= exhausted || found >= MAX_CHAINS;
+        }
+        if (capped) { /* no clean chain among those looked at: not "no bypass" */
+            char *subj = dt_nssname_display(e->cert->info.subject);
+            char path[48];
+            struct dt_place pl = {R->o->ccadb, row >= 0 ? R->rows[row].line : 0, 0, NULL, NULL};
+            if (row < 0) {
+                snprintf(path, sizeof(path), "/data/%zu", R->recs[rec].index);
+                pl.file = R->o->onecrl;
+                pl.json_path = path;
+            }
+            char rowtxt[32] = "";
+            if (row >= 0)
+                snprintf(rowtxt, sizeof(rowtxt), "row %zu: ", R->rows[row].index);
+            dt_diag_warn(R->d, &pl,
+                         "%sthe chain search from \"%s\" (%s) stopped at its cap (%d chains, "
+                         "each through a revoked certificate): a bypass may be missed",
+                         rowtxt, subj ? subj : "?", e->name ? e->name : "?", MAX_CHAINS);
+            free(subj);
         }
     }
 out:
@@ -725,10 +756,53 @@ static char *day_of(int64_t t, char buf[32])
     return buf;
 }
 
+/* A JSON string of s, whose bytes (a report's cells, file names) need not be
+ * UTF-8: each byte that is not part of a valid UTF-8 character becomes
+ * U+FFFD. NULL: out of memory. */
+static json_t *jstr(const char *s)
+{
+    json_t *j = json_string(s);
+    if (j || !s)
+        return j;
+    size_t n = strlen(s), o = 0;
+    char *t = malloc(3 * n + 1);
+    if (!t)
+        return NULL;
+    for (size_t i = 0; i < n;) {
+        const uint8_t *p = (const uint8_t *)s + i;
+        unsigned c = p[0];
+        size_t len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3
+                   : (c & 0xf8) == 0xf0 ? 4 : 0;
+        bool valid = len > 0 && i + len <= n;
+        for (size_t k = 1; valid && k < len; k++)
+            valid = (p[k] & 0xc0) == 0x80;
+        if (valid && len == 2 && c < 0xc2)
+            valid = false; /* overlong */
+        if (valid && len == 3 && ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] >= 0xa0)))
+            valid = false; /* overlong, surrogate */
+        if (valid && len == 4 && ((c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90) ||
+                                  c > 0xf4))
+            valid = false;
+        if (valid) {
+            memcpy(t + o, p, len);
+            o += len;
+            i += len;
+        } else {
+            memcpy(t + o, "\xef\xbf\xbd", 3);
+            o += 3;
+            i++;
+        }
+    }
+    t[o] = '\0';
+    j = json_string(t);
+    free(t);
+    return j;
+}
+
 /* Sets key to a string taken from s (freed here); NULL s: out of memory. */
 static bool set_str(json_t *o, const char *key, char *s)
 {
-    bool ok = s && !json_object_set_new(o, key, json_string(s));
+    bool ok = s && !json_object_set_new(o, key, jstr(s));
     free(s);
     return ok;
 }
@@ -760,7 +834,8 @@ static json_t *rec_ref(const struct R *R, size_t i, enum match how)
 
 static json_t *rule_ref(const struct dt_rule *rule, enum match how)
 {
-    json_t *o = json_pack("{s:s, s:s}", "file", rule->file->name, "json_path", rule->json_path);
+    json_t *o = json_pack("{s:o, s:s}", "file", jstr(rule->file->name), "json_path",
+                          rule->json_path);
     if (o && rule->label && json_object_set_new(o, "label", json_string(rule->label))) {
         json_decref(o);
         return NULL;
@@ -795,9 +870,9 @@ static json_t *cert_json(const struct dt_cert *c)
 static json_t *row_json(const struct R *R, const struct row *w)
 {
     json_t *o = json_object();
-    bool ok = o && !json_object_set_new(o, "name", json_string(w->name)) &&
-              !json_object_set_new(o, "ca_owner", json_string(w->owner)) &&
-              !json_object_set_new(o, "reason", json_string(w->reason)) &&
+    bool ok = o && !json_object_set_new(o, "name", jstr(w->name)) &&
+              !json_object_set_new(o, "ca_owner", jstr(w->owner)) &&
+              !json_object_set_new(o, "reason", jstr(w->reason)) &&
               !json_object_set_new(o, "row", json_integer((json_int_t)w->index)) &&
               !json_object_set_new(o, "line", json_integer(w->line)) &&
               !json_object_set_new(o, "certificate", cert_json(w->cert));
@@ -819,7 +894,7 @@ static json_t *row_json(const struct R *R, const struct row *w)
 static json_t *pool_cert_json(const struct dt_pool_entry *e)
 {
     json_t *o = cert_json(e->cert);
-    if (o && (json_object_set_new(o, "pool_name", json_string(e->name ? e->name : "")))) {
+    if (o && (json_object_set_new(o, "pool_name", jstr(e->name ? e->name : "")))) {
         json_decref(o);
         return NULL;
     }
@@ -878,8 +953,8 @@ static json_t *bypass_json(const struct R *R, const struct bypass *b)
         ok = !json_object_set_new(rv, "report_row",
                                   json_integer((json_int_t)R->rows[b->row].index)) &&
              !json_object_set_new(rv, "report_line", json_integer(R->rows[b->row].line)) &&
-             !json_object_set_new(rv, "name", json_string(R->rows[b->row].name)) &&
-             !json_object_set_new(rv, "reason", json_string(R->rows[b->row].reason));
+             !json_object_set_new(rv, "name", jstr(R->rows[b->row].name)) &&
+             !json_object_set_new(rv, "reason", jstr(R->rows[b->row].reason));
         if (ok && R->rows[b->row].rec >= 0)
             ok = !json_object_set_new(rv, "onecrl",
                                       rec_ref(R, (size_t)R->rows[b->row].rec, R->rows[b->row].how));
@@ -908,10 +983,10 @@ static enum dt_err write_json(const struct R *R, struct dt_buf *out)
     json_t *doc = json_object(), *cells = json_object(), *pols = json_array();
     DT_ENSURE_MEM(doc && cells && pols);
     for (size_t i = 0; i < R->o->n_policies; i++)
-        DT_ENSURE_MEM(!json_array_append_new(pols, json_string(R->o->policies[i])));
-    json_t *in = json_pack("{s:s, s:i, s:i, s:s, s:i, s:i, s:o}", "onecrl", R->o->onecrl,
+        DT_ENSURE_MEM(!json_array_append_new(pols, jstr(R->o->policies[i])));
+    json_t *in = json_pack("{s:o, s:i, s:i, s:o, s:i, s:i, s:o}", "onecrl", jstr(R->o->onecrl),
                            "records", (json_int_t)s->records, "duplicates",
-                           (json_int_t)s->duplicates, "report", R->o->ccadb, "rows",
+                           (json_int_t)s->duplicates, "report", jstr(R->o->ccadb), "rows",
                            (json_int_t)s->rows, "rows_other_status",
                            (json_int_t)s->other_status, "policies", pols);
     pols = NULL;

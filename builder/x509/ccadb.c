@@ -193,6 +193,15 @@ static enum dt_err cell_cert(struct dt_ccadb *r, struct dt_ccadb_row *row, struc
                           row->index, r->names[r->pem]);
         goto out;
     }
+    /* one row is one certificate: a second block is never dropped quietly */
+    const uint8_t *after = e + sizeof(end) - 1;
+    if (memmem(after, cell.n - (size_t)(after - cell.p), "-----BEGIN", 10)) {
+        rc = dt_diag_fail(d, &pl, DT_ERR_INPUT,
+                          "row %zu: the %s column holds more than one certificate (a row is "
+                          "one certificate)",
+                          row->index, r->names[r->pem]);
+        goto out;
+    }
     const char *body = (const char *)b + sizeof(begin) - 1;
     const char *why = dt_b64_decode(body, (size_t)((const char *)e - body), true, &der);
     DT_ENSURE(why != dt_mem_why_nomem, DT_ERR_NOMEM);

@@ -160,6 +160,19 @@ int main(void)
               "PEM, DER, a text whose first line has no comma, a broken header: no table");
         CHECK(load("Owner,PEM Info\n", &l) == DT_ERR_INPUT && unit_has(&U, "without a row"),
               "a report without a row");
+        /* a cell of two certificates: one row is one certificate, never the
+         * first of two with the second dropped */
+        snprintf(t, 1u << 16, "Owner,PEM Info\nA,\"%s%s\"\n", pem64, pem64);
+        CHECK(load(t, &l) == DT_ERR_INPUT && unit_has(&U, "|r.csv|2|") &&
+                  unit_has(&U, "row 1: the PEM Info column holds more than one certificate"),
+              "a PEM cell holding two certificates: an error at its row");
+        CHECK(l.n == 0, "... and nothing loaded");
+        snprintf(t, 1u << 16, "Owner,PEM Info\nA,\"%s\n-----BEGIN CERTIFICATE-----\nAAAA\"\n", pem64);
+        CHECK(load(t, &l) == DT_ERR_INPUT && unit_has(&U, "more than one certificate"),
+              "a certificate then a BEGIN without its END: an error too");
+        snprintf(t, 1u << 16, "Owner,PEM Info\nA,\"%s\n\"\n", pem64);
+        CHECK(load(t, &l) == DT_OK && l.n == 1, "baseline: one certificate and a line break after it loads");
+        dt_cert_list_free(&l);
         snprintf(t, 1u << 16, "PEM Info\n\"%s\nAAAA\n", pem64);
         CHECK(load(t, &l) == DT_ERR_INPUT && unit_has(&U, "|r.csv|2|") && unit_has(&U, "row 1: a quoted CSV field is never closed"),
               "a PEM cell whose quote is never closed: at its line");

@@ -258,6 +258,47 @@ int main(void)
     CHECK(!strcmp(JSTR(cert, "sha256"), want_fp) && !strcmp(JSTR(cert, "issuer"), "Test Root A") &&
               json_object_get(cert, "issuer_der") && json_object_get(cert, "serial"),
           "JSON: the certificate's fingerprint, issuer and serial");
+    {
+        /* a report's cells are bytes: one that is not UTF-8 (Latin-1, say)
+         * still gives a JSON report, never "out of memory" */
+        struct dt_buf c8;
+        dt_buf_init(&c8, 0);
+        if (dt_buf_puts(&c8, HEADER) != DT_OK)
+            return 2;
+        row(&c8, "Added to OneCRL", "pki/int-a1", "(1) keyCompromise", false);
+        dt_buf_putc(&c8, '\0') == DT_OK ? (void)0 : ux_die("putc");
+        char *o8 = strstr((char *)c8.data, "\"Test Owner\"");
+        if (!o8)
+            return 2;
+        memcpy(o8 + 1, "T\xe9s\xe9", 4); /* "Test Owner" -> "T\xe9s\xe9 Owner" */
+        char csv8[600];
+        snprintf(csv8, sizeof(csv8), "%s", unit_write("latin1.csv", (char *)c8.data, c8.len - 1));
+        struct run r8 = r;
+        r8.ccadb = csv8;
+        char *j8 = go(&r8, &rc, &s);
+        json_t *d8 = j8 ? json_loads(j8, 0, &je) : NULL;
+        json_t *a8 = json_object_get(json_object_get(json_object_get(d8, "cells"),
+                                                     "present_in_onecrl"), "added_to_onecrl");
+        json_t *w8 = json_array_get(json_object_get(a8, "records"), 0);
+        CHECKU(rc == DT_OK && d8 && JSTR(w8, "ca_owner") && !strncmp(JSTR(w8, "ca_owner"), "T", 1) &&
+                   strstr(JSTR(w8, "ca_owner"), " Owner"),
+               "JSON: a cell that is not UTF-8 is written (its bad bytes replaced)");
+        /* ... and a file name that is not UTF-8 (Linux names are bytes) */
+        char lat[600];
+        snprintf(lat, sizeof(lat), "%s", unit_write("d\xfcmp.json", (char *)j.data, j.len));
+        r8 = r;
+        r8.onecrl = lat;
+        char *j9 = go(&r8, &rc, &s);
+        json_t *d9 = j9 ? json_loads(j9, 0, &je) : NULL;
+        const char *in9 = JSTR(json_object_get(d9, "inputs"), "onecrl");
+        CHECKU(rc == DT_OK && d9 && in9 && strstr(in9, "d\xef\xbf\xbdmp.json"),
+               "JSON: an input's file name that is not UTF-8 is written (U+FFFD for its bad byte)");
+        json_decref(d9);
+        free(j9);
+        json_decref(d8);
+        free(j8);
+        dt_buf_free(&c8);
+    }
     CHECK(json_integer_value(json_object_get(doc, "inconsistencies")) == 2 &&
               !json_object_get(cells, "in_policy_only") &&
               !strcmp(JSTR(json_object_get(json_object_get(cells, "absent_from_onecrl"),
@@ -439,6 +480,28 @@ int main(void)
                unit_has(&U, "bad.json|0|0|/data/1/pubKeyHash|missing"),
            "bad OneCRL records: every one at its JSON path");
     free(md);
+    {
+        /* rows, each of another OneCRL Status: warned, and the error says so
+         * (the report has rows: not "a report without a row") */
+        struct dt_buf oth;
+        dt_buf_init(&oth, 0);
+        if (dt_buf_puts(&oth, HEADER) != DT_OK)
+            return 2;
+        row(&oth, "Pending", "pki/int-a1", "", false);
+        row(&oth, "", "pki/int-c", "", false);
+        const char *saved = r.ccadb, *saved_o = r.onecrl;
+        r.ccadb = unit_write("others.csv", (char *)oth.data, oth.len);
+        r.onecrl = onecrl;
+        md = go(&r, &rc, &s);
+        CHECKU(rc == DT_ERR_INPUT && s.other_status == 2 && unit_has(&U, "OneCRL Status \"Pending\"") &&
+                   !unit_has(&U, "without a row") &&
+                   unit_has(&U, "2 rows of other OneCRL Statuses left out"),
+               "every row of another status: an error that counts them, not 'without a row'");
+        free(md);
+        r.ccadb = saved;
+        r.onecrl = saved_o;
+        dt_buf_free(&oth);
+    }
     r.onecrl = UNIT_WRITE_STR("empty.json", "{\"data\": []}");
     md = go(&r, &rc, &s);
     CHECKU(rc == DT_ERR_INPUT && unit_has(&U, "empty.json|0|0||the dump holds no records"),
@@ -454,6 +517,95 @@ int main(void)
     md = go(&r, &rc, &s);
     CHECK(rc == DT_ERR_USAGE, "--certdata without a pool: a usage error");
     free(md);
+
+    /* The chain search's cap: a revoked certificate (Revoked Twice CA, for
+     * keyCompromise) whose re-issue chains to Root A through n
+     * cross-certificates of its issuer, all revoked. Beyond the cap (64
+     * chains) the search cannot say there is no bypass: a warning, never a
+     * silent "no bypass"; under it, none. */
+    for (int n = 3; n <= 70; n += 67) {
+        char kp[600], rp[600];
+        snprintf(kp, sizeof(kp), "%s/testdata/pki/root-a.key.pem", CWD);
+        snprintf(rp, sizeof(rp), "%s/testdata/pki/root-a.pem", CWD);
+        EVP_PKEY *rk = ux_key_file(kp), *ik = ux_key(), *yk = ux_key();
+        X509 *root = ux_x509_file(rp);
+        X509_NAME *iname = ux_name(V_ASN1_UTF8STRING, "CN", "Many Crosses CA", NULL);
+        X509_NAME *yname = ux_name(V_ASN1_UTF8STRING, "CN", "Revoked Twice CA", NULL);
+        X509_NAME *rname = X509_get_subject_name(root);
+        struct dt_buf pool, dump, rep;
+        dt_buf_init(&pool, 0);
+        dt_buf_init(&dump, 0);
+        dt_buf_init(&rep, 0);
+        if (dt_buf_puts(&dump, "{\"data\": [") != DT_OK || dt_buf_puts(&rep, HEADER) != DT_OK)
+            return 2;
+        int64_t nb = 1577836800, na = 2051222400; /* 2020 to 2035 */
+        for (int k = 0; k <= n + 1; k++) {
+            uint8_t ser[2] = {(uint8_t)(k <= n ? 0x10 : 0x20), (uint8_t)(k + 1)};
+            struct ux_cert_spec sp = {iname, rname, ser, 2, true, ik, rk, nb, na};
+            if (k == n) /* the re-issue: Revoked Twice CA under Many Crosses CA */
+                sp = (struct ux_cert_spec){yname, iname, ser, 2, true, yk, ik, nb, na};
+            else if (k == n + 1) /* the revoked one, under Root A */
+                sp = (struct ux_cert_spec){yname, rname, ser, 2, true, yk, rk, nb, na};
+            X509 *x = ux_cert(&sp);
+            unsigned char *der = NULL;
+            int len = i2d_X509(x, &der);
+            struct dt_cert *dc = NULL;
+            const char *why = NULL;
+            if (len <= 0 || dt_cert_from_der(der, (size_t)len, &dc, &why) != DT_OK)
+                ux_die("cert");
+            BIO *b = BIO_new(BIO_s_mem());
+            if (!b || !PEM_write_bio_X509(b, x))
+                ux_die("PEM");
+            char *pp;
+            long pn = BIO_get_mem_data(b, &pp);
+            while (pn > 0 && pp[pn - 1] == '\n')
+                pn--;
+            if (k < n || k == n + 1)
+                rec_is(&dump, dc, k < n ? "a cross-certificate" : "the revoked one");
+            if (k <= n) {
+                if (dt_buf_append(&pool, pp, (size_t)pn) != DT_OK || dt_buf_puts(&pool, "\n") != DT_OK)
+                    return 2;
+            } else {
+                char fp[65];
+                for (int i = 0; i < 32; i++)
+                    snprintf(fp + 2 * i, 3, "%02X", dc->sha256[i]);
+                if (dt_buf_printf(&rep, "\"Test Owner\",\"(1) keyCompromise\",\"Added to OneCRL\","
+                                        "\"Revoked Twice CA\",\"%s\",\"'%.*s'\"\n",
+                                  fp, (int)pn, pp) != DT_OK)
+                    return 2;
+            }
+            BIO_free(b);
+            OPENSSL_free(der);
+            dt_cert_free(dc);
+            X509_free(x);
+        }
+        if (dt_buf_puts(&dump, "]}") != DT_OK)
+            return 2;
+        char pp2[600], dp[600], cp[600];
+        snprintf(pp2, sizeof(pp2), "%s", unit_write("crosses.pem", (char *)pool.data, pool.len));
+        snprintf(dp, sizeof(dp), "%s", unit_write("crosses.json", (char *)dump.data, dump.len));
+        snprintf(cp, sizeof(cp), "%s", unit_write("crosses.csv", (char *)rep.data, rep.len));
+        struct run rc8 = {dp, cp, rp, {pp2, NULL}, 1, NULL, false, 0, 0};
+        char *m8 = go(&rc8, &rc, &s);
+        bool warned = unit_has(&U, "chain search") && unit_has(&U, "a bypass may be missed");
+        if (n > 64)
+            CHECKU(rc == DT_OK && s.paths_checked && s.bypasses == 0 && warned &&
+                       unit_has(&U, "crosses.csv|2|") && unit_has(&U, "row 1: "),
+                   "70 revoked cross-certificates: the chain search's cap is a warning at the row");
+        else
+            CHECKU(rc == DT_OK && s.paths_checked && s.bypasses == 0 && !warned,
+                   "baseline: 3 revoked cross-certificates, no bypass and no warning");
+        free(m8);
+        dt_buf_free(&pool);
+        dt_buf_free(&dump);
+        dt_buf_free(&rep);
+        X509_NAME_free(iname);
+        X509_NAME_free(yname);
+        X509_free(root);
+        EVP_PKEY_free(rk);
+        EVP_PKEY_free(ik);
+        EVP_PKEY_free(yk);
+    }
 
     dt_buf_free(&j);
     dt_buf_free(&c);
