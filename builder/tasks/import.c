@@ -47,6 +47,19 @@ struct imp {
     size_t kept, duplicates, tombstones, disabled, subject_key;
 };
 
+/* The length of s cut to at most max bytes without splitting a UTF-8
+ * character (a comment must stay text JSON can hold). */
+static int utf8_cut(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n <= max)
+        return (int)n;
+    n = max;
+    while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return (int)n;
+}
+
 static const char *detail(json_t *rec, const char *key)
 {
     json_t *d = json_object_get(rec, "details");
@@ -146,7 +159,7 @@ static enum dt_err record(struct imp *I, json_t *rec, size_t i)
     if (name && label_ok(name))
         DT_ENSURE_MEM(!json_object_set_new(e, "label", json_string(name)));
     else if (name)
-        snprintf(comment, sizeof(comment), "OneCRL name: %.1000s", name);
+        snprintf(comment, sizeof(comment), "OneCRL name: %.*s", utf8_cut(name, 1000), name);
     if (bug && strlen(bug) <= 1024)
         DT_ENSURE_MEM(!json_object_set_new(e, "bug", json_string(bug)));
     if (who && strlen(who) <= 1024)
@@ -156,7 +169,8 @@ static enum dt_err record(struct imp *I, json_t *rec, size_t i)
     if (created && !dt_time_parse_date_or_datetime(created))
         DT_ENSURE_MEM(!json_object_set_new(e, "created", json_string(created)));
     else if (created && !comment[0])
-        snprintf(comment, sizeof(comment), "OneCRL created: %.1000s", created);
+        snprintf(comment, sizeof(comment), "OneCRL created: %.*s", utf8_cut(created, 1000),
+                 created);
     json_t *en = json_object_get(rec, "enabled");
     if (json_is_false(en)) {
         DT_ENSURE_MEM(!json_object_set_new(e, "onecrl_enabled", json_false()));

@@ -984,7 +984,7 @@ static enum dt_err write_json(const struct R *R, struct dt_buf *out)
     DT_ENSURE_MEM(doc && cells && pols);
     for (size_t i = 0; i < R->o->n_policies; i++)
         DT_ENSURE_MEM(!json_array_append_new(pols, jstr(R->o->policies[i])));
-    json_t *in = json_pack("{s:o, s:i, s:i, s:o, s:i, s:i, s:o}", "onecrl", jstr(R->o->onecrl),
+    json_t *in = json_pack("{s:o, s:I, s:I, s:o, s:I, s:I, s:o}", "onecrl", jstr(R->o->onecrl),
                            "records", (json_int_t)s->records, "duplicates",
                            (json_int_t)s->duplicates, "report", jstr(R->o->ccadb), "rows",
                            (json_int_t)s->rows, "rows_other_status",
@@ -1001,13 +1001,13 @@ static enum dt_err write_json(const struct R *R, struct dt_buf *out)
             enum dt_rec_verdict v =
                 dt_reconcile_verdict((enum dt_rec_where)w, (enum dt_rec_status)c);
             json_t *arr = json_array();
-            json_t *cell = arr ? json_pack("{s:s, s:i, s:o}", "verdict", verdict_key[v], "count",
+            json_t *cell = arr ? json_pack("{s:s, s:I, s:o}", "verdict", verdict_key[v], "count",
                                            (json_int_t)s->cells[w][c], "records", arr)
                                : NULL;
             DT_ENSURE_MEM(cell && !json_object_set_new(row, status_key[c], cell));
             DT_TRY(cell_records(R, w, c, arr));
             if (w == DT_REC_IN_ONECRL && c == DT_REC_NO_ROW) {
-                json_t *k = json_pack("{s:i, s:i, s:i, s:i}", "subject_key",
+                json_t *k = json_pack("{s:I, s:I, s:I, s:I}", "subject_key",
                                       (json_int_t)s->no_row_subject_key, "ca",
                                       (json_int_t)s->no_row_ca, "end_entity",
                                       (json_int_t)s->no_row_leaf, "unknown",
@@ -1022,7 +1022,7 @@ static enum dt_err write_json(const struct R *R, struct dt_buf *out)
                                        json_integer((json_int_t)s->inconsistencies)));
     json_t *bys = json_array();
     DT_ENSURE_MEM(bys && !json_object_set_new(doc, "bypasses",
-                                              json_pack("{s:b, s:i, s:i, s:o}", "checked",
+                                              json_pack("{s:b, s:I, s:I, s:o}", "checked",
                                                         s->paths_checked, "count",
                                                         (json_int_t)s->bypasses, "compromise",
                                                         (json_int_t)s->compromised, "records",
@@ -1033,7 +1033,7 @@ static enum dt_err write_json(const struct R *R, struct dt_buf *out)
     }
     json_t *prs = json_array();
     DT_ENSURE_MEM(prs && !json_object_set_new(doc, "prunable",
-                                              json_pack("{s:b, s:i, s:o}", "checked",
+                                              json_pack("{s:b, s:I, s:o}", "checked",
                                                         s->prune_checked, "count",
                                                         (json_int_t)s->prunable, "records", prs)));
     for (size_t i = 0; i < R->n_prs; i++) {

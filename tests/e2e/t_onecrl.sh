@@ -156,4 +156,14 @@ has "the tombstone is left out" "$WORK/out" "1 entries .* 0 duplicates and 1 del
 has "a numeric bug is kept as text" "$WORK/q-out.json" '"bug":"123"'
 has "the serial is read exactly" "$WORK/q-out.json" '"serial":"01"'
 
+# A name that cannot be a label (a quote) goes into the comment, cut at 1000
+# bytes: never in the middle of a UTF-8 character (the comment must stay
+# text; it made the import fail as "out of memory").
+e2=$(printf '\303\251')
+long=$(i=0; while [ $i -lt 600 ]; do printf '%s' "$e2"; i=$((i + 1)); done)
+printf '{"data": [{"issuerName": "MAwxCjAIBgNVBAMMAUE=", "serialNumber": "AQ==", "details": {"name": "\\"%s"}}]}\n' "$long" >"$WORK/longname.json"
+mkdir -p "$WORK/ln"
+run "$DISTRUST" import onecrl "$WORK/longname.json" -o "$WORK/ln/p.json"
+expect_status "a long non-label name with multi-byte characters is imported" 0
+has "... into the comment, cut at a character boundary" "$WORK/ln/p.json" '"comment":"OneCRL name: \\"'
 done_testing
