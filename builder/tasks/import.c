@@ -208,6 +208,11 @@ static enum dt_err write_atomic(struct dt_diags *d, const char *path, struct dt_
         rc = dt_diag_fail(d, &pl, DT_ERR_IO, "cannot write: %s", strerror(errno));
         goto out;
     }
+    /* the mode a plain create would give (mkstemp's is 0600): a policy is
+     * read by others (packagers, CI) */
+    mode_t mask = umask(0);
+    umask(mask);
+    (void)fchmod(fd, 0666 & ~mask);
     size_t done = 0;
     while (done < data.n) {
         ssize_t w = write(fd, data.p + done, data.n - done);

@@ -166,4 +166,10 @@ mkdir -p "$WORK/ln"
 run "$DISTRUST" import onecrl "$WORK/longname.json" -o "$WORK/ln/p.json"
 expect_status "a long non-label name with multi-byte characters is imported" 0
 has "... into the comment, cut at a character boundary" "$WORK/ln/p.json" '"comment":"OneCRL name: \\"'
+# The policy gets the mode a plain create gives under the umask (the
+# temporary file's 0600 used to stay).
+rm -f "$WORK/ln/p.json"
+(umask 022 && "$DISTRUST" import -q onecrl "$WORK/longname.json" -o "$WORK/ln/p.json")
+[ "$(stat -c %a "$WORK/ln/p.json")" = 644 ] && ok "an imported policy is 0644 under umask 022" ||
+    not_ok "an imported policy's mode" "$(stat -c %a "$WORK/ln/p.json")"
 done_testing
