@@ -243,7 +243,7 @@ static enum dt_err record_cert(struct impact *I, const struct dt_pool_entry *ce,
         for (size_t i = 0; i < I->n_hits; i++)
             json_array_append_new(hits, json_string(I->groups[I->hits[i]].key));
         json_t *o =
-            json_pack("{s:s, s:i, s:s, s:s, s:s, s:i, s:i, s:b, s:o}", "file", ce->name, "index",
+            json_pack("{s:s, s:I, s:s, s:s, s:s, s:I, s:I, s:b, s:o}", "file", ce->name, "index",
                       (json_int_t)ce->cert->index, "subject", name ? name : "?", "sha256", sha,
                       "class", class_names[cls], "chains", (json_int_t)I->cur.chains, "cut",
                       (json_int_t)I->cur.cut, "chains_capped", truncated, "entries", hits);
@@ -369,7 +369,7 @@ static enum dt_err print_json(struct impact *I)
     DT_ENSURE_MEM(groups);
     for (size_t i = 0; i < I->n_groups; i++) {
         const struct group *g = &I->groups[i];
-        json_t *o = json_pack("{s:s, s:s, s:i, s:i, s:i, s:i}", "entry", g->key, "label", g->label,
+        json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "entry", g->key, "label", g->label,
                               "distrusts", (json_int_t)g->objects, "distrusted",
                               (json_int_t)g->distrusted, "other_path", (json_int_t)g->other_path,
                               "unaffected", (json_int_t)untouched(I, g));
@@ -380,7 +380,7 @@ static enum dt_err print_json(struct impact *I)
         }
     }
     json_t *doc =
-        json_pack("{s:s, s:s, s:o, s:{s:i, s:i, s:i}, s:{s:i, s:i, s:i, s:i, s:i}, s:o}", "tool",
+        json_pack("{s:s, s:s, s:o, s:{s:I, s:I, s:I}, s:{s:I, s:I, s:I, s:I, s:I}, s:o}", "tool",
                   "distrust " DT_VERSION, "purpose", purpose_names[I->o->purpose], "time",
                   I->o->at > 0 ? json_string(when) : json_null(), "inputs", "pool_certificates",
                   (json_int_t)s->pool_certs, "trust_anchors", (json_int_t)s->anchors, "distrusts",

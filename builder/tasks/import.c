@@ -464,7 +464,7 @@ static enum dt_err import_certdata(const struct dt_import_opts *o, struct dt_sli
         snprintf(hex + 2 * i, 3, "%02x", h[i]);
     const char *slash = strrchr(o->input, '/');
     json_t *m =
-        json_pack("{s:s, s:s, s:s, s:i}", "tool", "distrust " DT_VERSION, "imported_from",
+        json_pack("{s:s, s:s, s:s, s:I}", "tool", "distrust " DT_VERSION, "imported_from",
                   slash ? slash + 1 : o->input, "sha256", hex, "certificates", (json_int_t)pems.n);
     char *mt = m ? json_dumps(m, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     json_decref(m);
