@@ -74,7 +74,7 @@ CLI_SRC := $(sort $(wildcard builder/cli/*.c))
 # (libcrypto and zlib only: no NSS, NSPR or jansson; -z defs proves it).
 READER_MOD := reader/blob reader/blob_openssl reader/blobfmt x509/cert x509/der x509/digest \
               x509/ecdsa x509/name x509/pubkey base/b64 base/buf base/diag base/err base/file \
-              base/mem base/slice base/time
+              base/mem base/slice base/time base/utf8
 READER_OBJ := $(READER_MOD:%=$(B)/obj/builder/%.o)
 READER_MAP := builder/reader/exports.map
 SONAME := libdistrust.so.1

@@ -27,6 +27,7 @@
 #include "hex.h"
 #include "idkey.h"
 #include "import.h"
+#include "utf8.h"
 #include "mem.h"
 #include "time.h"
 #include "version.h"
@@ -76,21 +77,10 @@ static char *clean_text(struct dt_slice s, bool for_label, size_t cap)
     size_t o = 0;
     for (size_t i = 0; i < s.n;) {
         unsigned c = s.p[i];
-        size_t len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3
-                   : (c & 0xf8) == 0xf0 ? 4 : 0;
-        bool valid = len > 0 && i + len <= s.n;
-        for (size_t k = 1; valid && k < len; k++)
-            valid = (s.p[i + k] & 0xc0) == 0x80;
-        if (valid && len == 2 && c < 0xc2)
-            valid = false; /* overlong */
-        if (valid && len == 3 &&
-            ((c == 0xe0 && s.p[i + 1] < 0xa0) || (c == 0xed && s.p[i + 1] >= 0xa0)))
-            valid = false; /* overlong, surrogate */
-        if (valid && len == 4 &&
-            ((c == 0xf0 && s.p[i + 1] < 0x90) || (c == 0xf4 && s.p[i + 1] >= 0x90) || c > 0xf4))
-            valid = false;
-        if (!valid)
-            len = 1;
+        size_t at = i;
+        uint32_t cp;
+        bool valid = dt_utf8_next(s, &at, &cp);
+        size_t len = valid ? at - i : 1;
         if (o + len > cap)
             break;
         if (!valid || c < 0x20 || c == 0x7f || (for_label && c && strchr("\"\\$@", (int)c)))

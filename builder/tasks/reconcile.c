@@ -9,6 +9,7 @@
  * OneCRL when it has the onecrl target and names it the same two ways.
  */
 #include "reconcile.h"
+#include "utf8.h"
 #include "onecrl_rec.h"
 
 #include "b64.h"
@@ -769,26 +770,14 @@ static json_t *jstr(const char *s)
     if (!t)
         return NULL;
     for (size_t i = 0; i < n;) {
-        const uint8_t *p = (const uint8_t *)s + i;
-        unsigned c = p[0];
-        size_t len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3
-                   : (c & 0xf8) == 0xf0 ? 4 : 0;
-        bool valid = len > 0 && i + len <= n;
-        for (size_t k = 1; valid && k < len; k++)
-            valid = (p[k] & 0xc0) == 0x80;
-        if (valid && len == 2 && c < 0xc2)
-            valid = false; /* overlong */
-        if (valid && len == 3 && ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] >= 0xa0)))
-            valid = false; /* overlong, surrogate */
-        if (valid && len == 4 && ((c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90) ||
-                                  c > 0xf4))
-            valid = false;
-        if (valid) {
-            memcpy(t + o, p, len);
-            o += len;
-            i += len;
+        size_t at = i;
+        uint32_t cp;
+        if (dt_utf8_next(dt_slice_make(s, n), &at, &cp)) {
+            memcpy(t + o, s + i, at - i);
+            o += at - i;
+            i = at;
         } else {
-            memcpy(t + o, "\xef\xbf\xbd", 3);
+            memcpy(t + o, "\xef\xbf\xbd", 3); /* U+FFFD for a bad byte */
             o += 3;
             i++;
         }

@@ -6,6 +6,7 @@
  * before they are appended), and the RDNs of the name.
  */
 #include "name.h"
+#include "utf8.h"
 
 #include "cert.h"
 #include "der.h"
@@ -155,48 +156,6 @@ out:
     return rc;
 }
 
-/* Decodes one strict UTF-8 sequence at s[*i]; false when it is not one. */
-static bool utf8_next(struct dt_slice s, size_t *i, uint32_t *cp)
-{
-    const uint8_t *p = s.p + *i;
-    size_t left = s.n - *i;
-    uint32_t c = p[0];
-    size_t n;
-    uint32_t min;
-    if (c < 0x80) {
-        *cp = c;
-        *i += 1;
-        return true;
-    }
-    if (c >= 0xc2 && c <= 0xdf) {
-        n = 2;
-        c &= 0x1f;
-        min = 0x80;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        n = 3;
-        c &= 0x0f;
-        min = 0x800;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        n = 4;
-        c &= 0x07;
-        min = 0x10000;
-    } else {
-        return false;
-    }
-    if (left < n)
-        return false;
-    for (size_t k = 1; k < n; k++) {
-        if ((p[k] & 0xc0) != 0x80)
-            return false;
-        c = c << 6 | (p[k] & 0x3f);
-    }
-    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-        return false;
-    *cp = c;
-    *i += n;
-    return true;
-}
-
 /* Appends the prepared text of a text value to out. DT_ERR_INPUT when the
  * value is not a text type or does not decode (out is then unchanged). */
 static enum dt_err prepare_text(struct dt_tlv v, struct dt_buf *out)
@@ -210,7 +169,7 @@ static enum dt_err prepare_text(struct dt_tlv v, struct dt_buf *out)
     case TAG_UTF8:
         while (i < s.n) {
             uint32_t c;
-            DT_ENSURE(utf8_next(s, &i, &c), DT_ERR_INPUT);
+            DT_ENSURE(dt_utf8_next(s, &i, &c), DT_ERR_INPUT);
             DT_TRY(prep_cp(&pr, c));
         }
         break;
