@@ -41,22 +41,30 @@ static int pem_column(const struct dt_csv_record *h)
     return -1;
 }
 
-bool dt_ccadb_sniff(struct dt_slice text)
+/* Whether line (a file's first line, its newline included when it has one)
+ * is a CSV record of two fields or more; *pem: its PEM column, or -1. */
+static bool header_line(struct dt_slice line, int *pem)
 {
     struct dt_csv c;
     struct dt_csv_record h;
     struct dt_diags d;
-    bool eof = false, yes = false;
+    bool eof = false, yes;
+    dt_diag_init(&d, NULL, NULL);
+    dt_csv_init(&c, "", line);
+    yes = dt_csv_next(&c, &h, &eof, &d) == DT_OK && !eof && h.n >= 2;
+    *pem = yes ? pem_column(&h) : -1;
+    dt_csv_free(&c);
+    return yes;
+}
+
+bool dt_ccadb_sniff(struct dt_slice text)
+{
+    int pem;
     /* the header alone: its first line, which a header never spans */
     const uint8_t *nl = memchr(text.p, '\n', text.n < 65536 ? text.n : 65536);
     if (!nl || (text.n >= 5 && !memcmp(text.p, "-----", 5)))
         return false;
-    dt_diag_init(&d, NULL, NULL);
-    dt_csv_init(&c, "", dt_slice_make(text.p, (size_t)(nl - text.p) + 1));
-    if (dt_csv_next(&c, &h, &eof, &d) == DT_OK && !eof && h.n >= 2)
-        yes = pem_column(&h) >= 0;
-    dt_csv_free(&c);
-    return yes;
+    return header_line(dt_slice_make(text.p, (size_t)(nl - text.p) + 1), &pem) && pem >= 0;
 }
 
 bool dt_ccadb_is_table(struct dt_slice text)
@@ -64,6 +72,7 @@ bool dt_ccadb_is_table(struct dt_slice text)
     size_t lim = text.n < 65536 ? text.n : 65536;
     const uint8_t *nl = memchr(text.p, '\n', lim);
     size_t n = nl ? (size_t)(nl - text.p) : text.n;
+    int pem;
     if (!n || (!nl && text.n > lim))
         return false;
     bool comma = false;
@@ -73,17 +82,7 @@ bool dt_ccadb_is_table(struct dt_slice text)
             return false;
         comma |= c == ',';
     }
-    if (!comma)
-        return false;
-    struct dt_csv c;
-    struct dt_csv_record h;
-    struct dt_diags d;
-    bool eof = false, yes = false;
-    dt_diag_init(&d, NULL, NULL);
-    dt_csv_init(&c, "", dt_slice_make(text.p, nl ? n + 1 : n));
-    yes = dt_csv_next(&c, &h, &eof, &d) == DT_OK && !eof && h.n >= 2;
-    dt_csv_free(&c);
-    return yes;
+    return comma && header_line(dt_slice_make(text.p, nl ? n + 1 : n), &pem);
 }
 
 static void free_names(struct dt_ccadb *r)
